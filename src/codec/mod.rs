@@ -1,0 +1,155 @@
+//! Protocol codecs: vendor message -> normalized [`Decoded`] events.
+//!
+//! Every decoder takes one raw message as a [`serde_json::Value`] (built by
+//! `serde_json` in the CLI or by `JSON.parse` + serde-wasm-bindgen in the
+//! widget), checks it against the limits below, and returns typed events or
+//! a [`DecodeError`] that says what was wrong. No input can make them panic.
+
+pub mod agentdesktop;
+pub mod axp;
+pub mod crm_connector;
+pub mod openframe;
+pub mod xuc;
+
+use crate::config::DecodeConfig;
+use crate::error::DecodeError;
+use crate::model::{Decoded, Source};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Largest accepted message, in bytes of JSON text.
+pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+/// Deepest accepted nesting of objects and arrays.
+pub const MAX_DEPTH: usize = 32;
+
+/// Decodes one raw message from `source`.
+pub fn decode(source: Source, raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError> {
+    check_depth(raw)?;
+    match source {
+        Source::Openframe => openframe::decode(raw),
+        Source::CrmConnector => crm_connector::decode(raw, config),
+        Source::Agentdesktop => agentdesktop::decode(raw),
+        Source::Axp => axp::decode(raw),
+        Source::Xuc => xuc::decode(raw),
+    }
+}
+
+/// Parses JSON text within the size and depth limits (the native path; the
+/// widget parses with the browser's `JSON.parse`).
+pub fn parse_text(text: &str) -> Result<Value, DecodeError> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(DecodeError::TooLarge {
+            size: text.len(),
+            limit: MAX_MESSAGE_BYTES,
+        });
+    }
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| DecodeError::Syntax(e.to_string()))?;
+    check_depth(&value)?;
+    Ok(value)
+}
+
+/// Decodes one raw message given as JSON text (a WebSocket text frame).
+pub fn decode_text(
+    source: Source,
+    text: &str,
+    config: &DecodeConfig,
+) -> Result<Decoded, DecodeError> {
+    decode(source, &parse_text(text)?, config)
+}
+
+/// Rejects values nested deeper than [`MAX_DEPTH`], without recursion.
+pub fn check_depth(value: &Value) -> Result<(), DecodeError> {
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth > MAX_DEPTH {
+            return Err(DecodeError::TooDeep { limit: MAX_DEPTH });
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    Ok(())
+}
+
+/// The JSON type name of a value, for error messages.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The value as an object, or a typed error naming what it was.
+pub fn as_object(value: &Value) -> Result<&serde_json::Map<String, Value>, DecodeError> {
+    value.as_object().ok_or(DecodeError::NotAnObject {
+        found: type_name(value),
+    })
+}
+
+/// Deserializes `value` into a typed wire struct; the error names `context`
+/// and the path of the offending field (e.g. `result.workItem.sys_id`).
+pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let reason = e.into_inner().to_string();
+        if path == "." || path.is_empty() {
+            DecodeError::invalid(context, reason)
+        } else {
+            DecodeError::invalid(format!("{context} at {path}"), reason)
+        }
+    })
+}
+
+/// A string discriminator field (`event`, `msgType`, `action` ...), with a
+/// typed error when it is absent or not a string.
+pub fn discriminator<'a>(
+    map: &'a serde_json::Map<String, Value>,
+    field: &'static str,
+) -> Result<&'a str, DecodeError> {
+    match map.get(field) {
+        None | Some(Value::Null) => Err(DecodeError::MissingField(field)),
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(DecodeError::invalid(
+            format!("field `{field}`"),
+            format!("expected a string, got {}", type_name(other)),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn depth_limit_is_enforced_without_recursion() {
+        let mut v = json!(1);
+        for _ in 0..MAX_DEPTH {
+            v = json!([v]);
+        }
+        assert!(check_depth(&v).is_ok());
+        v = json!({ "a": v });
+        assert_eq!(
+            check_depth(&v),
+            Err(DecodeError::TooDeep { limit: MAX_DEPTH })
+        );
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_parsing() {
+        let text = format!("\"{}\"", "x".repeat(MAX_MESSAGE_BYTES));
+        assert!(matches!(
+            parse_text(&text),
+            Err(DecodeError::TooLarge { .. })
+        ));
+        assert!(matches!(parse_text("{"), Err(DecodeError::Syntax(_))));
+    }
+}

@@ -1,0 +1,94 @@
+//! Bridge configuration: how each side's own status ids and reason codes map
+//! to the normalized states, and how the sync engine behaves.
+
+use crate::model::Source;
+use serde::Deserialize;
+
+/// What decoders need to know about the deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct DecodeConfig {
+    /// CRM status ids or labels (compared case-insensitively) that mean the
+    /// user is available for work. A CRM Connector `omnichannelResponse`
+    /// whose id or label is in this list decodes as an available presence.
+    pub available_statuses: Vec<String>,
+}
+
+impl Default for DecodeConfig {
+    fn default() -> Self {
+        DecodeConfig {
+            available_statuses: vec!["Available".into(), "Online".into(), "Ready".into()],
+        }
+    }
+}
+
+impl DecodeConfig {
+    /// Whether a CRM status (id and/or label) means available.
+    pub fn is_available(&self, id: &str, label: Option<&str>) -> bool {
+        self.available_statuses.iter().any(|s| {
+            s.eq_ignore_ascii_case(id) || label.is_some_and(|l| s.eq_ignore_ascii_case(l))
+        })
+    }
+}
+
+/// How the CRM side is driven.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct CrmConfig {
+    /// CRM status id sent to make the user available (`requestSyncOmnichannel`).
+    pub ready_status: String,
+    /// CRM status id sent to make the user not available.
+    pub not_ready_status: String,
+    /// The CRM protocol commands go over; detected from traffic when absent.
+    pub source: Option<Source>,
+}
+
+impl Default for CrmConfig {
+    fn default() -> Self {
+        CrmConfig {
+            ready_status: "Available".into(),
+            not_ready_status: "Busy".into(),
+            source: None,
+        }
+    }
+}
+
+/// How the contact-centre side is driven.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct CcConfig {
+    /// Pause reason / sub-state code used when the bridge makes the agent
+    /// Not Ready (xuc `pauseAgent` reason, AgentDesktop pause sub-state).
+    pub not_ready_reason: Option<String>,
+    /// Agent id for commands when the traffic has not told it yet.
+    pub agent_id: Option<String>,
+    /// The contact-centre protocol commands go over; detected when absent.
+    pub source: Option<Source>,
+}
+
+/// The whole configuration, as read from `--config FILE`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Config {
+    pub decode: DecodeConfig,
+    pub crm: CrmConfig,
+    pub cc: CcConfig,
+    /// After the bridge made a side Not Ready because of work on the other
+    /// side, put it back to Ready when that work is done (if nobody changed it meanwhile).
+    pub restore_after_work: bool,
+    /// A requested change not confirmed within this many milliseconds is
+    /// reported as rejected (timeout). Needs timestamps (`at`) on the input.
+    pub command_timeout_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            decode: DecodeConfig::default(),
+            crm: CrmConfig::default(),
+            cc: CcConfig::default(),
+            restore_after_work: true,
+            command_timeout_ms: 10_000,
+        }
+    }
+}

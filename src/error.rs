@@ -1,0 +1,52 @@
+//! Typed decode errors: every rejected message says what was wrong.
+
+use thiserror::Error;
+
+/// Why an inbound message could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    /// The text is not JSON at all.
+    #[error("not valid JSON: {0}")]
+    Syntax(String),
+    /// The message is larger than the bridge accepts.
+    #[error("message is {size} bytes, over the {limit}-byte limit")]
+    TooLarge { size: usize, limit: usize },
+    /// The message nests objects/arrays deeper than the bridge accepts.
+    #[error("message nests deeper than {limit} levels")]
+    TooDeep { limit: usize },
+    /// A JSON object was expected.
+    #[error("expected a JSON object, got {found}")]
+    NotAnObject { found: &'static str },
+    /// The discriminator field (`event`, `msgType`, `action` ...) is missing.
+    #[error("missing field `{0}`")]
+    MissingField(&'static str),
+    /// The message names an event/action/type this protocol does not define.
+    #[error("unknown {what} `{name}`")]
+    Unknown { what: &'static str, name: String },
+    /// A field has the wrong type or an impossible value (with its path).
+    #[error("{context}: {reason}")]
+    Invalid { context: String, reason: String },
+}
+
+impl DecodeError {
+    /// An invalid-field error with context.
+    pub fn invalid(context: impl Into<String>, reason: impl Into<String>) -> Self {
+        DecodeError::Invalid {
+            context: context.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A short stable code for counting errors by kind.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DecodeError::Syntax(_) => "syntax",
+            DecodeError::TooLarge { .. } => "tooLarge",
+            DecodeError::TooDeep { .. } => "tooDeep",
+            DecodeError::NotAnObject { .. } => "notAnObject",
+            DecodeError::MissingField(_) => "missingField",
+            DecodeError::Unknown { .. } => "unknown",
+            DecodeError::Invalid { .. } => "invalid",
+        }
+    }
+}

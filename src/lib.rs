@@ -1,0 +1,14 @@
+//! cti-bridge: a contact-centre bridge for CRM pages.
+//!
+//! The core (codecs, normalized model, sync engine) is plain Rust with no
+//! browser dependency; the `web` module (wasm32 only) is the thin browser edge.
+
+pub mod codec;
+pub mod config;
+pub mod error;
+pub mod lenient;
+pub mod model;
+
+pub use config::{Config, DecodeConfig};
+pub use error::DecodeError;
+pub use model::{Event, EventBody, Source};
