@@ -66,13 +66,12 @@ struct WorkItemBody {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct WorkItem {
     #[serde(deserialize_with = "lenient::string")]
     sys_id: String,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     size: Option<i64>,
-    #[serde(default, alias = "service_channel")]
+    #[serde(default, rename = "serviceChannel", alias = "service_channel")]
     service_channel: Option<NamedRef>,
     #[serde(default)]
     document: Option<Document>,
