@@ -25,9 +25,9 @@ impl Default for DecodeConfig {
 impl DecodeConfig {
     /// Whether a CRM status (id and/or label) means available.
     pub fn is_available(&self, id: &str, label: Option<&str>) -> bool {
-        self.available_statuses.iter().any(|s| {
-            s.eq_ignore_ascii_case(id) || label.is_some_and(|l| s.eq_ignore_ascii_case(l))
-        })
+        self.available_statuses
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(id) || label.is_some_and(|l| s.eq_ignore_ascii_case(l)))
     }
 }
 

@@ -12,3 +12,10 @@ pub mod model;
 pub use config::{Config, DecodeConfig};
 pub use error::DecodeError;
 pub use model::{Event, EventBody, Source};
+pub mod bridge;
+pub mod command;
+pub mod sync;
+
+pub use bridge::{Bridge, Output, Stats};
+pub use command::{Command, CommandStatus, Desired};
+pub use sync::{Mode, Snapshot, SyncEngine};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The protocol a message came from (or a command is sent over).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// ServiceNow OpenFrame AWA events (CRM side).
@@ -462,7 +462,10 @@ pub enum EventBody {
     },
     /// The user's rights profile (xuc RightProfile).
     #[serde(rename_all = "camelCase")]
-    Rights { profile: String, rights: Vec<String> },
+    Rights {
+        profile: String,
+        rights: Vec<String>,
+    },
     /// Callback requests (xuc Callback events).
     #[serde(rename_all = "camelCase")]
     Callback {

@@ -67,8 +67,14 @@ fn off_interaction_sample_ends_the_crm_interaction() {
 fn wrappers_are_interchangeable_and_names_are_lenient() {
     let body = json!({"workItem": {"sys_id": "w1", "size": "1"}});
     for (event, data) in [
-        ("openframe_awa_workitem_accepted", json!({"payload": body.clone()})),
-        ("OPENFRAME_AWA_WORKITEM_ACCEPTED", json!({"result": body.clone()})),
+        (
+            "openframe_awa_workitem_accepted",
+            json!({"payload": body.clone()}),
+        ),
+        (
+            "OPENFRAME_AWA_WORKITEM_ACCEPTED",
+            json!({"result": body.clone()}),
+        ),
         ("openframe_awa_workitem_accepted", body.clone()),
     ] {
         let v = decode_one(SRC, &json!({"event": event, "data": data}));
@@ -104,7 +110,10 @@ fn too_deep_input_is_refused() {
         v = json!({"result": v});
     }
     let raw = json!({"event": "openframe_awa_agent_presence", "data": v});
-    assert!(matches!(decode(SRC, &raw), Err(DecodeError::TooDeep { .. })));
+    assert!(matches!(
+        decode(SRC, &raw),
+        Err(DecodeError::TooDeep { .. })
+    ));
 }
 
 proptest! {

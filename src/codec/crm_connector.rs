@@ -8,3 +8,8 @@ use serde_json::Value;
 pub fn decode(_raw: &Value, _config: &crate::config::DecodeConfig) -> Result<Decoded, DecodeError> {
     Err(DecodeError::MissingField("event"))
 }
+
+/// Placeholder.
+pub fn request_sync_omnichannel(status_id: &str) -> Value {
+    serde_json::json!({"type": "CRMConnectMessage", "action": "requestSyncOmnichannel", "data": {"statusId": status_id}})
+}

@@ -1,0 +1,174 @@
+//! The bridge core: decoders + sequence numbers + duplicate filter + sync engine.
+//!
+//! Platform-free: the CLI drives it with `serde_json` values, the widget with
+//! values built from `JSON.parse` output.
+
+use crate::codec;
+use crate::command::{Command, Desired};
+use crate::config::Config;
+use crate::error::DecodeError;
+use crate::model::{Event, Side, Source};
+use crate::sync::{Mode, Snapshot, SyncEngine};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet, VecDeque};
+
+/// One line of bridge output: a normalized event or a command (status).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Output {
+    Event(Event),
+    Command(Command),
+}
+
+/// Counters for the health / diagnostic output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// Messages received, per source.
+    pub received: BTreeMap<Source, u64>,
+    /// Events produced.
+    pub events: u64,
+    /// Messages that failed to decode, per error code.
+    pub errors: BTreeMap<&'static str, u64>,
+    /// Messages dropped as repeats of an event id already seen.
+    pub duplicates: u64,
+    /// Commands issued.
+    pub commands: u64,
+}
+
+/// How many recent vendor event ids are remembered for the duplicate filter.
+const SEEN_IDS: usize = 4096;
+
+/// Bounded set of recently seen event ids (oldest forgotten first).
+#[derive(Debug, Clone, Default)]
+struct RecentIds {
+    order: VecDeque<String>,
+    set: HashSet<String>,
+}
+
+impl RecentIds {
+    /// Records `id`; false when it was already there.
+    fn insert(&mut self, id: &str) -> bool {
+        if self.set.contains(id) {
+            return false;
+        }
+        if self.order.len() >= SEEN_IDS {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        self.order.push_back(id.to_owned());
+        self.set.insert(id.to_owned());
+        true
+    }
+}
+
+/// The whole core of one widget instance.
+#[derive(Debug, Clone)]
+pub struct Bridge {
+    config: Config,
+    engine: SyncEngine,
+    next_seq: u64,
+    seen: RecentIds,
+    stats: Stats,
+}
+
+impl Bridge {
+    /// A bridge in `mode` with `config`.
+    pub fn new(mode: Mode, config: Config) -> Self {
+        Bridge {
+            engine: SyncEngine::new(mode, config.clone()),
+            config,
+            next_seq: 1,
+            seen: RecentIds::default(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Decodes one raw message from `source`, stamps its events with `seq`,
+    /// drops repeats of an already-seen vendor event id, and runs the sync
+    /// engine. A message that does not decode is counted and returned as the
+    /// error; the bridge keeps running.
+    pub fn ingest(
+        &mut self,
+        source: Source,
+        raw: &Value,
+        now_ms: Option<u64>,
+    ) -> Result<Vec<Output>, DecodeError> {
+        *self.stats.received.entry(source).or_default() += 1;
+        let decoded = match codec::decode(source, raw, &self.config.decode) {
+            Ok(d) => d,
+            Err(e) => {
+                *self.stats.errors.entry(e.code()).or_default() += 1;
+                return Err(e);
+            }
+        };
+        if let Some(id) = decoded.event_id.as_deref() {
+            if !self.seen.insert(id) {
+                self.stats.duplicates += 1;
+                return Ok(Vec::new());
+            }
+        }
+        let mut out = Vec::with_capacity(decoded.bodies.len() + 1);
+        for body in decoded.bodies {
+            let event = Event {
+                seq: self.next_seq,
+                source,
+                body,
+                envelope: decoded.envelope.clone(),
+            };
+            self.next_seq = self.next_seq.saturating_add(1);
+            self.stats.events += 1;
+            let commands = self.engine.on_event(&event, now_ms);
+            out.push(Output::Event(event));
+            self.push_commands(commands, &mut out);
+        }
+        Ok(out)
+    }
+
+    fn push_commands(&mut self, commands: Vec<Command>, out: &mut Vec<Output>) {
+        for c in commands {
+            if c.status.is_open() || c.status == crate::command::CommandStatus::NotSupported {
+                self.stats.commands += 1;
+            }
+            out.push(Output::Command(c));
+        }
+    }
+
+    /// Advances the clock: commands past their time-out are rejected.
+    pub fn tick(&mut self, now_ms: u64) -> Vec<Output> {
+        let mut out = Vec::new();
+        let commands = self.engine.tick(now_ms);
+        self.push_commands(commands, &mut out);
+        out
+    }
+
+    /// A change asked for by the host (`setAgentState` / `setPresence`).
+    pub fn request(&mut self, target: Side, state: Desired, now_ms: Option<u64>) -> Vec<Output> {
+        let mut out = Vec::new();
+        let commands = self.engine.host_request(target, state, now_ms);
+        self.push_commands(commands, &mut out);
+        out
+    }
+
+    /// Changes the sync mode.
+    pub fn set_mode(&mut self, mode: Mode) {
+        self.engine.set_mode(mode);
+    }
+
+    /// Everything the engine knows, plus the last sequence number issued.
+    pub fn snapshot(&self) -> Snapshot {
+        self.engine.snapshot()
+    }
+
+    /// The last `seq` issued (0 before any event).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq.saturating_sub(1)
+    }
+
+    /// Counters for diagnostics.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+}

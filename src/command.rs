@@ -1,0 +1,132 @@
+//! Commands the sync engine asks a side to carry out, and their wire form.
+
+use crate::model::{Side, Source};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// The state a command asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Desired {
+    Ready,
+    NotReady,
+}
+
+/// Life cycle of a requested change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CommandStatus {
+    /// Sent; the side has not reported the new state yet.
+    Pending,
+    /// The side reported the requested state.
+    Confirmed,
+    /// The side refused (an error answer, or no confirmation in time).
+    Rejected,
+    /// Overtaken: a newer command for the same side, or the side moved elsewhere.
+    Superseded,
+    /// The protocol has no way to set this state (AXP notifications, OpenFrame
+    /// AWA presence): the wire shows what the bridge can do instead, if anything.
+    NotSupported,
+}
+
+impl CommandStatus {
+    /// Whether the command is still waiting for an outcome.
+    pub fn is_open(self) -> bool {
+        self == CommandStatus::Pending
+    }
+}
+
+/// Why the engine asked for a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Cause {
+    /// Synchronized mode: follow the other side's state.
+    Follow,
+    /// Complementary mode: the other side became Ready.
+    Complement,
+    /// Work started on the other side.
+    Work,
+    /// Work on the other side is over: put back the state the bridge changed.
+    Restore,
+    /// Asked for by the host (API call).
+    Host,
+}
+
+/// One requested change of a side's state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", rename = "command")]
+pub struct Command {
+    /// Unique per bridge instance; status updates repeat the same id.
+    pub id: u64,
+    /// The side the change is asked of.
+    pub target: Side,
+    /// The protocol the command is sent over (`null` when none is known).
+    pub source: Option<Source>,
+    /// The state asked for.
+    pub state: Desired,
+    /// Why the engine asked.
+    pub cause: Cause,
+    /// The exact vendor message (`null` when there is none).
+    pub wire: Value,
+    pub status: CommandStatus,
+    /// Why it was rejected, superseded or not supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// When it was sent (milliseconds, from the input clock), for time-outs.
+    #[serde(skip)]
+    pub sent_at: Option<u64>,
+}
+
+/// Agent details the wire encoders may need.
+#[derive(Debug, Clone, Default)]
+pub struct WireContext<'a> {
+    /// The contact-centre agent id (xuc `agentid`).
+    pub agent_id: Option<&'a str>,
+    /// Pause reason / sub-state code for Not Ready.
+    pub not_ready_reason: Option<&'a str>,
+    /// CRM status id for Ready.
+    pub crm_ready_status: &'a str,
+    /// CRM status id for Not Ready.
+    pub crm_not_ready_status: &'a str,
+}
+
+/// The wire message that asks `source` for `state`, or `Err(reason)` with the
+/// display-only fallback when the protocol cannot set it.
+pub fn encode(
+    source: Source,
+    state: Desired,
+    ctx: &WireContext<'_>,
+) -> Result<Value, (String, Value)> {
+    match (source, state) {
+        (Source::CrmConnector, Desired::Ready) => Ok(crate::codec::crm_connector::request_sync_omnichannel(
+            ctx.crm_ready_status,
+        )),
+        (Source::CrmConnector, Desired::NotReady) => Ok(
+            crate::codec::crm_connector::request_sync_omnichannel(ctx.crm_not_ready_status),
+        ),
+        (Source::Xuc, Desired::Ready) => Ok(crate::codec::xuc::unpause_agent(ctx.agent_id)),
+        (Source::Xuc, Desired::NotReady) => Ok(crate::codec::xuc::pause_agent(
+            ctx.agent_id,
+            ctx.not_ready_reason,
+        )),
+        (Source::Agentdesktop, Desired::Ready) => Ok(crate::codec::agentdesktop::agent_ready()),
+        (Source::Agentdesktop, Desired::NotReady) => {
+            Ok(crate::codec::agentdesktop::agent_pause(ctx.not_ready_reason))
+        }
+        (Source::Openframe, state) => {
+            let (text, color) = match state {
+                Desired::Ready => ("Ready", "green"),
+                Desired::NotReady => ("Not Ready", "red"),
+            };
+            Err((
+                "OpenFrame has no call to set AWA presence; showing the state instead".into(),
+                json!({"method": "setPresenceIndicator", "args": [text, color]}),
+            ))
+        }
+        (Source::Axp, _) => Err((
+            "AXP Agent & Engagement events are read-only; the agent state is set in the agent client"
+                .into(),
+            Value::Null,
+        )),
+    }
+}
