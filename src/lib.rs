@@ -19,3 +19,6 @@ pub mod sync;
 pub use bridge::{Bridge, Output, Stats};
 pub use command::{Command, CommandStatus, Desired};
 pub use sync::{Mode, Snapshot, SyncEngine};
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

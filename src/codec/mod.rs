@@ -58,6 +58,37 @@ pub fn decode_text(
     decode(source, &parse_text(text)?, config)
 }
 
+/// Rejects JSON text nested deeper than [`MAX_DEPTH`] before it is parsed
+/// (one pass over the bytes, no allocation).
+pub fn check_text_depth(text: &str) -> Result<(), DecodeError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in text.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(DecodeError::TooDeep { limit: MAX_DEPTH });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Rejects values nested deeper than [`MAX_DEPTH`], without recursion.
 pub fn check_depth(value: &Value) -> Result<(), DecodeError> {
     let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
@@ -141,6 +172,23 @@ mod tests {
             check_depth(&v),
             Err(DecodeError::TooDeep { limit: MAX_DEPTH })
         );
+    }
+
+    #[test]
+    fn text_depth_check_agrees_with_value_depth_check() {
+        let ok = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(check_text_depth(&ok).is_ok());
+        assert!(parse_text(&ok).is_ok());
+        let deep = format!(
+            "{}1{}",
+            "[".repeat(MAX_DEPTH + 1),
+            "]".repeat(MAX_DEPTH + 1)
+        );
+        assert!(check_text_depth(&deep).is_err());
+        assert!(parse_text(&deep).is_err());
+        // Brackets inside strings (and escaped quotes) do not count.
+        let quoted = format!("[\"\\\"{}\"]", "[".repeat(100));
+        assert!(check_text_depth(&quoted).is_ok());
     }
 
     #[test]

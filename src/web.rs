@@ -1,0 +1,198 @@
+//! The browser edge (wasm32 only): the core exported to JavaScript.
+//!
+//! Messages come in as JS values (`postMessage` data, vendor SDK objects) or
+//! as text (WebSocket frames, parsed with the browser's `JSON.parse` after a
+//! size and nesting check); outputs go back as plain JS objects.
+
+use crate::codec::{self, MAX_MESSAGE_BYTES};
+use crate::command::Desired;
+use crate::config::Config;
+use crate::error::DecodeError;
+use crate::model::{Side, Source};
+use crate::sync::Mode;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn source(name: &str) -> Result<Source, JsError> {
+    Source::parse(name).ok_or_else(|| JsError::new(&format!("unknown source `{name}`")))
+}
+
+/// A JS value as a JSON value (what the decoders take).
+fn from_js(value: JsValue) -> Result<Value, DecodeError> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| DecodeError::invalid("message", e.to_string()))
+}
+
+/// JSON text (a WebSocket frame) as a JSON value, through `JSON.parse`,
+/// refused before parsing when too large or too deeply nested.
+fn parse_text(text: &str) -> Result<Value, DecodeError> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(DecodeError::TooLarge {
+            size: text.len(),
+            limit: MAX_MESSAGE_BYTES,
+        });
+    }
+    codec::check_text_depth(text)?;
+    let parsed = js_sys::JSON::parse(text).map_err(|e| {
+        DecodeError::Syntax(
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| "JSON.parse failed".into()),
+        )
+    })?;
+    from_js(parsed)
+}
+
+fn decode_error(e: DecodeError) -> JsValue {
+    #[derive(Serialize)]
+    struct ErrorOut<'a> {
+        kind: &'static str,
+        code: &'static str,
+        reason: &'a str,
+    }
+    let reason = e.to_string();
+    to_js(&ErrorOut {
+        kind: "error",
+        code: e.code(),
+        reason: &reason,
+    })
+    .map(JsValue::from)
+    .unwrap_or_else(JsValue::from)
+}
+
+/// Decodes one raw message without state: returns the normalized event bodies
+/// (`{kind, ...}`), or throws `{kind: "error", code, reason}`.
+#[wasm_bindgen(js_name = decode)]
+pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, JsValue> {
+    let src = source(source_name)?;
+    let decoded = from_js(message)
+        .and_then(|raw| codec::decode(src, &raw, &Default::default()))
+        .map_err(decode_error)?;
+    Ok(to_js(&decoded.bodies)?)
+}
+
+/// One bridge core: decoders, sequence numbers, duplicate filter and sync engine.
+#[wasm_bindgen(js_name = Bridge)]
+pub struct WasmBridge {
+    inner: crate::Bridge,
+}
+
+#[wasm_bindgen(js_class = Bridge)]
+impl WasmBridge {
+    /// `new Bridge(mode, config?)`: mode is `synchronized`, `complementary` or
+    /// `off`; config is the object form of the CLI's `--config` file.
+    #[wasm_bindgen(constructor)]
+    pub fn new(mode: &str, config: JsValue) -> Result<WasmBridge, JsError> {
+        let mode =
+            Mode::parse(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`")))?;
+        let config: Config = if config.is_undefined() || config.is_null() {
+            Config::default()
+        } else {
+            serde_wasm_bindgen::from_value(config)
+                .map_err(|e| JsError::new(&format!("config: {e}")))?
+        };
+        Ok(WasmBridge {
+            inner: crate::Bridge::new(mode, config),
+        })
+    }
+
+    /// Feeds one message object; returns the events and commands it caused,
+    /// or throws `{kind: "error", code, reason}` (the bridge keeps running).
+    pub fn ingest(
+        &mut self,
+        source_name: &str,
+        message: JsValue,
+        now_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let src = source(source_name)?;
+        let raw = from_js(message).map_err(decode_error)?;
+        let out = self
+            .inner
+            .ingest(src, &raw, now_ms.map(ms))
+            .map_err(decode_error)?;
+        Ok(to_js(&out)?)
+    }
+
+    /// Feeds one message given as JSON text (a WebSocket frame).
+    #[wasm_bindgen(js_name = ingestText)]
+    pub fn ingest_text(
+        &mut self,
+        source_name: &str,
+        text: &str,
+        now_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let src = source(source_name)?;
+        let raw = parse_text(text).map_err(decode_error)?;
+        let out = self
+            .inner
+            .ingest(src, &raw, now_ms.map(ms))
+            .map_err(decode_error)?;
+        Ok(to_js(&out)?)
+    }
+
+    /// Advances the clock: returns commands rejected for time-out.
+    pub fn tick(&mut self, now_ms: f64) -> Result<JsValue, JsError> {
+        to_js(&self.inner.tick(ms(now_ms)))
+    }
+
+    /// Asks a side (`crm` or `cc`) for `ready` or `notReady`; returns the command(s).
+    pub fn request(
+        &mut self,
+        target: &str,
+        state: &str,
+        now_ms: Option<f64>,
+    ) -> Result<JsValue, JsError> {
+        let target = match target {
+            "crm" => Side::Crm,
+            "cc" => Side::Cc,
+            other => return Err(JsError::new(&format!("unknown side `{other}`"))),
+        };
+        let state = match state {
+            "ready" => Desired::Ready,
+            "notReady" => Desired::NotReady,
+            other => return Err(JsError::new(&format!("unknown state `{other}`"))),
+        };
+        to_js(&self.inner.request(target, state, now_ms.map(ms)))
+    }
+
+    /// Changes the sync mode.
+    #[wasm_bindgen(js_name = setMode)]
+    pub fn set_mode(&mut self, mode: &str) -> Result<(), JsError> {
+        let mode =
+            Mode::parse(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`")))?;
+        self.inner.set_mode(mode);
+        Ok(())
+    }
+
+    /// Everything the engine knows (`{kind: "snapshot", ...}`).
+    pub fn snapshot(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.snapshot())
+    }
+
+    /// Counters: received per source, events, errors per code, duplicates, commands.
+    pub fn stats(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.stats())
+    }
+
+    /// The last sequence number issued.
+    #[wasm_bindgen(js_name = lastSeq)]
+    pub fn last_seq(&self) -> f64 {
+        self.inner.last_seq() as f64
+    }
+}
+
+/// A JS millisecond time as the core's clock value (negative / NaN -> 0).
+fn ms(value: f64) -> u64 {
+    if value.is_finite() && value > 0.0 {
+        value as u64
+    } else {
+        0
+    }
+}
