@@ -366,6 +366,12 @@ impl SyncEngine {
         // A state change someone else made: apply the mode's rule.
         if let Some(now) = change {
             let target = other(side);
+            if now == Desired::Ready && self.has_work(target) {
+                // No work may reach an agent who is busy on the other side.
+                self.request(side, Desired::NotReady, Cause::Work, now_ms, &mut out);
+                self.held_for_work[side_index(side)] = true;
+                return out;
+            }
             match (self.mode, now) {
                 (Mode::Synchronized, Desired::Ready) => {
                     if !self.has_work(target) && !self.has_work(side) {
@@ -529,8 +535,10 @@ impl SyncEngine {
                 "a newer command replaced it",
                 out,
             ),
-            None if self.known(target) == Some(state) => return,
             None => {}
+        }
+        if self.known(target) == Some(state) {
+            return;
         }
         if target == Side::Cc
             && matches!(
