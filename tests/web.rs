@@ -12,7 +12,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const FIXTURES: [(&str, &str); 5] = [
     ("openframe", include_str!("fixtures/openframe.jsonl")),
-    ("crm-connector", include_str!("fixtures/crm-connector.jsonl")),
+    (
+        "crm-connector",
+        include_str!("fixtures/crm-connector.jsonl"),
+    ),
     ("agentdesktop", include_str!("fixtures/agentdesktop.jsonl")),
     ("axp", include_str!("fixtures/axp.jsonl")),
     ("xuc", include_str!("fixtures/xuc.jsonl")),
@@ -72,8 +75,16 @@ fn hostile_text_is_refused_with_a_reason_and_the_bridge_keeps_serving() {
         ("axp", big.as_str(), "tooLarge"),
         ("axp", "{\"event\":", "syntax"),
         ("axp", "[1,2,3]", "notAnObject"),
-        ("xuc", "{\"msgType\":\"Teleport\",\"ctiMessage\":{}}", "unknown"),
-        ("axp", "{\"__proto__\":{\"polluted\":1},\"event\":\"pong\"}", ""),
+        (
+            "xuc",
+            "{\"msgType\":\"Teleport\",\"ctiMessage\":{}}",
+            "unknown",
+        ),
+        (
+            "axp",
+            "{\"__proto__\":{\"polluted\":1},\"event\":\"pong\"}",
+            "",
+        ),
     ];
     for (source, text, code) in cases {
         match bridge.ingest_text(source, text, None) {
@@ -118,11 +129,18 @@ fn sync_engine_runs_in_the_browser() {
         r#"{"type":"ClientAppMessage","action":"omnichannelResponse","data":{"statusId":"Available","success":true}}"#,
     )
     .expect("json");
-    let out = Array::from(&bridge.ingest("crm-connector", reply, Some(10.0)).expect("decodes"));
+    let out = Array::from(
+        &bridge
+            .ingest("crm-connector", reply, Some(10.0))
+            .expect("decodes"),
+    );
     assert_eq!(out.length(), 2);
     assert_eq!(get_str(&out.get(1), "status").as_deref(), Some("confirmed"));
     assert_eq!(bridge.last_seq(), 2.0);
     let snapshot = bridge.snapshot().expect("snapshot");
-    assert_eq!(get_str(&get(&snapshot, "agentState"), "state").as_deref(), Some("ready"));
+    assert_eq!(
+        get_str(&get(&snapshot, "agentState"), "state").as_deref(),
+        Some("ready")
+    );
     assert_eq!(Array::from(&get(&snapshot, "pending")).length(), 0);
 }
