@@ -708,8 +708,3 @@ pub fn request_sync_omnichannel(status_id: &str) -> Value {
         json!({ "statusId": status_id, "success": true }),
     )
 }
-
-/// Placeholder.
-pub fn request_sync_omnichannel(status_id: &str) -> Value {
-    serde_json::json!({"type": "CRMConnectMessage", "action": "requestSyncOmnichannel", "data": {"statusId": status_id}})
-}
