@@ -1,12 +1,698 @@
-//! Placeholder: being written.
+//! AgentDesktop widget SDK events (seed 003, Enghouse Interactive Italy, formerly Reitek).
+//!
+//! Raw message: the SDK's event object `{"event": "<NAME>", id, uuid, chat_id, type,
+//! media_type, content_type, content_description, job_type, job_state, service, ani,
+//! dnis, queue, reason, isACD, startTime, endTime, offlineStartTime, offlineEndTime,
+//! CallData: [{name, value}]}`; every field but `event` is optional.
+//!
+//! Event names are matched case- and separator-insensitively, with a vendor
+//! prefix tolerated. Three names may carry a qualifier: `PAUSESUBSTATE [1701]`
+//! (the sub-state code), `JOBCHANGED - Setup` / `JOBCHANGED - Offline` (the
+//! phase) and `JOBSTARTED - Online`.
+//!
+//! Judgement calls (the seed gives no samples):
+//! - `CONNECTIONSTARTED` (the media is seized for a contact, before `RINGING`
+//!   or `DIALING`) is phase `created`: it happens in both directions, so it
+//!   is not `alerting`.
+//! - `JOBSCHEDULED` (the ACD assigned the contact to this agent) is phase
+//!   `offered`, like `JOBCHANGED - Setup` (the Accept / Reject popup);
+//!   `vendorEvent` tells them apart.
+//! - `JOBCHANGED` is `wrapUp` when its name or `job_state` / `phase` says
+//!   `offline`, and `offered` for `setup`, `online` or nothing (the seed's
+//!   `job_state` has only `online | offline`; the Online phase itself is
+//!   announced by `JOBSTARTED`). The name's qualifier wins over the field.
+//! - `ani` / `dnis` are the caller / called party in both directions (the
+//!   seed's definition), so they map to `from` / `to` without swapping.
+//! - `CallData` goes to `data.callData` rather than flat into `data`, so a
+//!   call-data name can never overwrite a contact field.
+//!
+//! The module also builds the outbound SDK command descriptions the bridge
+//! sends back ([`agent_ready`], [`agent_pause`], [`make_call`], [`hangup`],
+//! [`hold`], [`answer`]).
 
+use super::{as_object, discriminator, type_name, typed};
 use crate::error::DecodeError;
-use crate::model::Decoded;
-use serde_json::Value;
+use crate::lenient;
+use crate::model::{AgentStateKind, Decoded, Direction, EventBody, InteractionPhase, PopField};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
 
-/// Decodes one raw message.
-pub fn decode(_raw: &Value) -> Result<Decoded, DecodeError> {
-    Err(DecodeError::MissingField("event"))
+/// The event names of the seed, as AgentDesktop spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    ConnectionStarted,
+    Ringing,
+    Dialing,
+    DataChanged,
+    Established,
+    Held,
+    Retrieved,
+    ConnectionCleared,
+    JobScheduled,
+    JobChanged,
+    JobStarted,
+    JobFinished,
+    Popup,
+    LoggedIn,
+    Pause,
+    PauseSubstate,
+    Forced,
+    LoggedOut,
+}
+
+const KINDS: [Kind; 18] = [
+    Kind::ConnectionStarted,
+    Kind::Ringing,
+    Kind::Dialing,
+    Kind::DataChanged,
+    Kind::Established,
+    Kind::Held,
+    Kind::Retrieved,
+    Kind::ConnectionCleared,
+    Kind::JobScheduled,
+    Kind::JobChanged,
+    Kind::JobStarted,
+    Kind::JobFinished,
+    Kind::Popup,
+    Kind::LoggedIn,
+    Kind::Pause,
+    Kind::PauseSubstate,
+    Kind::Forced,
+    Kind::LoggedOut,
+];
+
+/// Canonical keys (see [`lenient::event_key`]), parallel to [`KINDS`].
+const KEYS: [&str; 18] = [
+    "CONNECTIONSTARTED",
+    "RINGING",
+    "DIALING",
+    "DATACHANGED",
+    "ESTABLISHED",
+    "HELD",
+    "RETRIEVED",
+    "CONNECTIONCLEARED",
+    "JOBSCHEDULED",
+    "JOBCHANGED",
+    "JOBSTARTED",
+    "JOBFINISHED",
+    "POPUP",
+    "LOGGEDIN",
+    "PAUSE",
+    "PAUSESUBSTATE",
+    "FORCED",
+    "LOGGEDOUT",
+];
+
+/// The names that may carry a qualifier after them (code or phase).
+const QUALIFIABLE: [Kind; 3] = [Kind::PauseSubstate, Kind::JobChanged, Kind::JobStarted];
+
+impl Kind {
+    /// The event name as the seed writes it.
+    fn name(self) -> &'static str {
+        match self {
+            Kind::ConnectionStarted => "CONNECTIONSTARTED",
+            Kind::Ringing => "RINGING",
+            Kind::Dialing => "DIALING",
+            Kind::DataChanged => "DATACHANGED",
+            Kind::Established => "ESTABLISHED",
+            Kind::Held => "HELD",
+            Kind::Retrieved => "RETRIEVED",
+            Kind::ConnectionCleared => "CONNECTIONCLEARED",
+            Kind::JobScheduled => "JOBSCHEDULED",
+            Kind::JobChanged => "JOBCHANGED",
+            Kind::JobStarted => "JOBSTARTED",
+            Kind::JobFinished => "JOBFINISHED",
+            Kind::Popup => "POPUP",
+            Kind::LoggedIn => "LOGGEDIN",
+            Kind::Pause => "PAUSE",
+            Kind::PauseSubstate => "PAUSESUBSTATE",
+            Kind::Forced => "FORCED",
+            Kind::LoggedOut => "LOGGEDOUT",
+        }
+    }
+}
+
+/// A received event name: which event, and the qualifier written after it.
+struct Name {
+    kind: Kind,
+    qualifier: Option<String>,
+}
+
+/// What is left of `name` after its first `count` ASCII letters and digits.
+fn tail_after(name: &str, count: usize) -> &str {
+    let mut seen = 0usize;
+    for (i, c) in name.char_indices() {
+        if seen == count {
+            return name.get(i..).unwrap_or_default();
+        }
+        if c.is_ascii_alphanumeric() {
+            seen = seen.saturating_add(1);
+        }
+    }
+    ""
+}
+
+/// Parses a received event name: `RINGING`, `ringing`, `AD_RINGING`,
+/// `PAUSESUBSTATE [1701]`, `PAUSESUBSTATE 1701`, `JOBCHANGED - Setup` ...
+fn parse_name(name: &str) -> Result<Name, DecodeError> {
+    let key = lenient::event_key(name);
+    // A qualified name first, so that a qualifier which happens to end like
+    // another event name (`PAUSESUBSTATE HELD`) is not taken for that event.
+    for kind in QUALIFIABLE {
+        let base = kind.name();
+        let Some(pos) = key.find(base) else { continue };
+        let end = pos.saturating_add(base.len());
+        if end >= key.len() {
+            continue;
+        }
+        let qualifier = tail_after(name, end).trim_matches(|c: char| !c.is_alphanumeric());
+        if !qualifier.is_empty() {
+            return Ok(Name {
+                kind,
+                qualifier: Some(qualifier.to_owned()),
+            });
+        }
+    }
+    lenient::match_event(name, &KEYS)
+        .and_then(|i| KINDS.get(i).copied())
+        .map(|kind| Name {
+            kind,
+            qualifier: None,
+        })
+        .ok_or_else(|| unknown_event(name))
+}
+
+fn unknown_event(name: &str) -> DecodeError {
+    DecodeError::Unknown {
+        what: "AgentDesktop event",
+        name: name.to_owned(),
+    }
+}
+
+/// The two documented phases of `JOBCHANGED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JobPhase {
+    /// Engagement: AgentDesktop shows the Accept / Reject popup.
+    Setup,
+    /// After-call work.
+    Offline,
+}
+
+/// `setup` and `online` (the job is not offline yet) mean the setup phase;
+/// `offline` means after-call work. Case and separators do not matter.
+fn job_phase(word: &str) -> Option<JobPhase> {
+    match lenient::event_key(word).as_str() {
+        "SETUP" | "ONLINE" => Some(JobPhase::Setup),
+        "OFFLINE" => Some(JobPhase::Offline),
+        _ => None,
+    }
+}
+
+/// The SDK event object. Unknown fields land in `extra`.
+#[derive(Deserialize)]
+struct Wire {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    uuid: Option<String>,
+    #[serde(default, alias = "chatId", deserialize_with = "lenient::opt_string")]
+    chat_id: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "lenient::opt_string")]
+    contact_type: Option<String>,
+    #[serde(default, alias = "mediaType", deserialize_with = "lenient::opt_string")]
+    media_type: Option<String>,
+    #[serde(
+        default,
+        alias = "contentType",
+        deserialize_with = "lenient::opt_string"
+    )]
+    content_type: Option<String>,
+    #[serde(
+        default,
+        alias = "contentDescription",
+        deserialize_with = "lenient::opt_string"
+    )]
+    content_description: Option<String>,
+    #[serde(default, alias = "jobType", deserialize_with = "lenient::opt_string")]
+    job_type: Option<String>,
+    #[serde(default, alias = "jobState", deserialize_with = "lenient::opt_string")]
+    job_state: Option<String>,
+    #[serde(
+        default,
+        alias = "job_phase",
+        alias = "jobPhase",
+        deserialize_with = "lenient::opt_string"
+    )]
+    phase: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    service: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    ani: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    dnis: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    queue: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    reason: Option<String>,
+    /// Pause sub-state code (PAUSESUBSTATE), when sent as a field.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    code: Option<String>,
+    #[serde(
+        default,
+        alias = "subState",
+        alias = "sub_state",
+        alias = "substate_code",
+        deserialize_with = "lenient::opt_string"
+    )]
+    substate: Option<String>,
+    #[serde(
+        default,
+        rename = "isACD",
+        alias = "isAcd",
+        alias = "is_acd",
+        alias = "isacd",
+        deserialize_with = "lenient::opt_boolean"
+    )]
+    is_acd: Option<bool>,
+    #[serde(default, rename = "startTime", alias = "start_time")]
+    start_time: Option<Value>,
+    #[serde(default, rename = "endTime", alias = "end_time")]
+    end_time: Option<Value>,
+    #[serde(default, rename = "offlineStartTime", alias = "offline_start_time")]
+    offline_start_time: Option<Value>,
+    #[serde(default, rename = "offlineEndTime", alias = "offline_end_time")]
+    offline_end_time: Option<Value>,
+    #[serde(
+        default,
+        rename = "CallData",
+        alias = "callData",
+        alias = "call_data",
+        alias = "calldata"
+    )]
+    call_data: Option<Value>,
+    #[serde(
+        default,
+        alias = "agentId",
+        alias = "agentid",
+        deserialize_with = "lenient::opt_string"
+    )]
+    agent_id: Option<String>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+/// One `{name, value}` entry of `CallData`.
+#[derive(Deserialize)]
+struct CallDatum {
+    #[serde(alias = "Name", alias = "key", deserialize_with = "lenient::string")]
+    name: String,
+    #[serde(default, alias = "Value")]
+    value: Option<Value>,
+}
+
+/// `CallData` as `[{name, value}]` (documented), `{name: value}` or the
+/// `"A=1;B=2"` string MakeCall uses; entries in order.
+fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, DecodeError> {
+    match raw {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                CallDatum::deserialize(&item)
+                    .map(|d| (d.name, d.value.unwrap_or(Value::Null)))
+                    .map_err(|e| {
+                        DecodeError::invalid(format!("{context} at CallData[{i}]"), e.to_string())
+                    })
+            })
+            .collect(),
+        Some(Value::Object(map)) => Ok(map.into_iter().collect()),
+        Some(Value::String(text)) => Ok(text
+            .split(';')
+            .filter(|part| !part.trim().is_empty())
+            .map(|part| match part.split_once('=') {
+                Some((k, v)) => (k.trim().to_owned(), Value::String(v.to_owned())),
+                None => (part.trim().to_owned(), Value::String(String::new())),
+            })
+            .collect()),
+        Some(other) => Err(DecodeError::invalid(
+            format!("{context} at CallData"),
+            format!(
+                "expected an array of {{name, value}}, an object or a string, got {}",
+                type_name(&other)
+            ),
+        )),
+    }
+}
+
+/// A timestamp (milliseconds since the Unix epoch): numbers and numeric
+/// strings become numbers; any other non-empty string is kept as sent.
+fn timestamp(context: &str, field: &str, raw: Option<Value>) -> Result<Option<Value>, DecodeError> {
+    match raw {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().parse::<i64>().is_err() => {
+            Ok((!s.trim().is_empty()).then_some(Value::String(s)))
+        }
+        Some(other) => lenient::opt_int(&other)
+            .map(|n| n.map(Value::from))
+            .map_err(|e| DecodeError::invalid(format!("{context} at {field}"), e.to_string())),
+    }
+}
+
+/// `type` -> direction: `callTask` (a scheduled call-back the agent places) is outbound.
+fn direction_of_type(contact_type: &str) -> Option<Direction> {
+    match lenient::event_key(contact_type).as_str() {
+        "INBOUND" => Some(Direction::Inbound),
+        "OUTBOUND" | "CALLTASK" => Some(Direction::Outbound),
+        "INTERNAL" => Some(Direction::Internal),
+        _ => None,
+    }
+}
+
+/// `job_type` -> direction, used when `type` is absent (`manual` says nothing).
+fn direction_of_job(job_type: &str) -> Option<Direction> {
+    match lenient::event_key(job_type).as_str() {
+        "INBOUND" => Some(Direction::Inbound),
+        "OUTBOUND" | "PREVIEWAGENT" | "PREVIEWQUEUE" | "PREDICTIVE" => Some(Direction::Outbound),
+        _ => None,
+    }
+}
+
+/// The value of a call-data entry as text (for screen-pop fields).
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The fields of a contact, decoded from the wire object.
+struct Contact {
+    id: Option<String>,
+    media: Option<String>,
+    direction: Option<Direction>,
+    ani: Option<String>,
+    dnis: Option<String>,
+    queue: Option<String>,
+    reason: Option<String>,
+    agent_id: Option<String>,
+    call_data: Vec<(String, Value)>,
+    data: Map<String, Value>,
+}
+
+impl Contact {
+    fn from_wire(context: &str, w: Wire) -> Result<Contact, DecodeError> {
+        let mut data = Map::new();
+        let mut put = |key: &str, value: Option<Value>| {
+            if let Some(v) = value {
+                data.insert(key.to_owned(), v);
+            }
+        };
+        // uuid is the unique id; the CT7 id is kept in data when both are sent.
+        let id = match (w.uuid, w.id) {
+            (Some(uuid), ct7) => {
+                put("id", ct7.map(Value::String));
+                Some(uuid)
+            }
+            (None, ct7) => ct7,
+        };
+        let media = match (w.media_type, w.content_type) {
+            (Some(media), Some(content)) if media.eq_ignore_ascii_case("channel") => {
+                put("media_type", Some(Value::String(media)));
+                Some(content)
+            }
+            (Some(media), content) => {
+                put("content_type", content.map(Value::String));
+                Some(media)
+            }
+            (None, Some(content)) => Some(content),
+            (None, None) => w.chat_id.as_ref().map(|_| "chat".to_owned()),
+        };
+        let direction = match &w.contact_type {
+            Some(t) => direction_of_type(t),
+            None => w.job_type.as_deref().and_then(direction_of_job),
+        };
+        if let Some(t) = w.contact_type {
+            if !matches!(
+                lenient::event_key(&t).as_str(),
+                "INBOUND" | "OUTBOUND" | "INTERNAL"
+            ) {
+                put("type", Some(Value::String(t)));
+            }
+        }
+        put("chat_id", w.chat_id.map(Value::String));
+        put(
+            "content_description",
+            w.content_description.map(Value::String),
+        );
+        put("job_type", w.job_type.map(Value::String));
+        put("job_state", w.job_state.map(Value::String));
+        put("service", w.service.map(Value::String));
+        put("isACD", w.is_acd.map(Value::Bool));
+        put("startTime", timestamp(context, "startTime", w.start_time)?);
+        put("endTime", timestamp(context, "endTime", w.end_time)?);
+        put(
+            "offlineStartTime",
+            timestamp(context, "offlineStartTime", w.offline_start_time)?,
+        );
+        put(
+            "offlineEndTime",
+            timestamp(context, "offlineEndTime", w.offline_end_time)?,
+        );
+        let call_data = call_data(context, w.call_data)?;
+        for (key, value) in w.extra {
+            if key != "event" && !data.contains_key(&key) {
+                data.insert(key, value);
+            }
+        }
+        Ok(Contact {
+            id,
+            media,
+            direction,
+            ani: w.ani,
+            dnis: w.dnis,
+            queue: w.queue,
+            reason: w.reason,
+            agent_id: w.agent_id,
+            call_data,
+            data,
+        })
+    }
+
+    fn into_interaction(
+        self,
+        context: &str,
+        phase: InteractionPhase,
+        vendor_event: &str,
+    ) -> Result<EventBody, DecodeError> {
+        let id = self
+            .id
+            .ok_or_else(|| DecodeError::invalid(context, "missing field `uuid` (or `id`)"))?;
+        let mut data = self.data;
+        if !self.call_data.is_empty() {
+            data.insert(
+                "callData".to_owned(),
+                Value::Object(self.call_data.into_iter().collect()),
+            );
+        }
+        Ok(EventBody::Interaction {
+            id,
+            phase,
+            media: self.media,
+            direction: self.direction,
+            from: self.ani,
+            to: self.dnis,
+            queue: self.queue,
+            agent_id: self.agent_id,
+            reason: self.reason,
+            vendor_event: Some(vendor_event.to_owned()),
+            data,
+        })
+    }
+
+    fn into_screen_pop(self) -> EventBody {
+        EventBody::ScreenPop {
+            interaction_id: self.id,
+            ani: self.ani.into_iter().collect(),
+            dnis: self.dnis,
+            media: self.media,
+            queue: self.queue,
+            fields: self
+                .call_data
+                .into_iter()
+                .map(|(name, value)| PopField {
+                    value: text(&value),
+                    name,
+                    field_type: "text".to_owned(),
+                    order: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Decodes one AgentDesktop SDK event object.
+pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
+    let map = as_object(raw)?;
+    let name = parse_name(discriminator(map, "event")?)?;
+    let context = name.kind.name();
+    let wire: Wire = typed(raw, context)?;
+    let phase = |p: InteractionPhase| (p, context);
+    let (phase, vendor_event) = match name.kind {
+        Kind::ConnectionStarted => phase(InteractionPhase::Created),
+        Kind::Ringing => phase(InteractionPhase::Alerting),
+        Kind::Dialing => phase(InteractionPhase::Dialing),
+        Kind::DataChanged => phase(InteractionPhase::Updated),
+        Kind::Established => phase(InteractionPhase::Connected),
+        Kind::Held => phase(InteractionPhase::Held),
+        Kind::Retrieved => phase(InteractionPhase::Resumed),
+        Kind::ConnectionCleared => phase(InteractionPhase::Ended),
+        Kind::JobScheduled => phase(InteractionPhase::Offered),
+        Kind::JobFinished => phase(InteractionPhase::Done),
+        Kind::JobStarted => match &name.qualifier {
+            Some(q) if lenient::event_key(q) != "ONLINE" => {
+                return Err(unknown_event(context_name(raw)));
+            }
+            _ => phase(InteractionPhase::Connected),
+        },
+        Kind::JobChanged => {
+            let job = match (&name.qualifier, &wire.job_state, &wire.phase) {
+                (Some(word), _, _) => job_phase(word).ok_or_else(|| DecodeError::Unknown {
+                    what: "AgentDesktop JOBCHANGED phase",
+                    name: word.clone(),
+                })?,
+                (None, Some(word), _) | (None, None, Some(word)) => {
+                    job_phase(word).ok_or_else(|| DecodeError::Unknown {
+                        what: "AgentDesktop job_state",
+                        name: word.clone(),
+                    })?
+                }
+                (None, None, None) => JobPhase::Setup,
+            };
+            match job {
+                JobPhase::Setup => (InteractionPhase::Offered, "JOBCHANGED - Setup"),
+                JobPhase::Offline => (InteractionPhase::WrapUp, "JOBCHANGED - Offline"),
+            }
+        }
+        Kind::Popup => {
+            let contact = Contact::from_wire(context, wire)?;
+            return Ok(Decoded::one(contact.into_screen_pop()));
+        }
+        Kind::LoggedIn | Kind::Pause | Kind::PauseSubstate | Kind::Forced | Kind::LoggedOut => {
+            return Ok(Decoded::one(agent_state(name, wire)));
+        }
+    };
+    let contact = Contact::from_wire(context, wire)?;
+    Ok(Decoded::one(contact.into_interaction(
+        context,
+        phase,
+        vendor_event,
+    )?))
+}
+
+/// The received event name (for an error about the whole name).
+fn context_name(raw: &Value) -> &str {
+    raw.get("event").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// An operator event as an agent state.
+fn agent_state(name: Name, wire: Wire) -> EventBody {
+    let (state, cause) = match name.kind {
+        Kind::LoggedIn => (AgentStateKind::Ready, None),
+        Kind::LoggedOut => (AgentStateKind::LoggedOut, None),
+        Kind::Forced => (AgentStateKind::NotReady, Some("forced".to_owned())),
+        _ => (AgentStateKind::NotReady, None),
+    };
+    EventBody::AgentState {
+        state,
+        reason: name
+            .qualifier
+            .or(wire.code)
+            .or(wire.substate)
+            .or(wire.reason),
+        cause,
+        agent_id: wire.agent_id,
+        vendor_state: Some(name.kind.name().to_owned()),
+        phone_number: None,
+        queues: Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Outbound SDK commands
+// ---------------------------------------------------------------------------
+
+/// A command for the widget edge: call
+/// `AGENTDESKTOP[namespace][method](...args)`. JSON has no `undefined`, so
+/// an optional argument that must be skipped before a later one is `null`.
+fn command(namespace: &str, method: &str, args: Vec<Value>) -> Value {
+    json!({"namespace": namespace, "method": method, "args": args})
+}
+
+/// Makes the agent Ready: `AGENTDESKTOP.AGENT.Ready()`.
+///
+/// The AGENT namespace's method names are not documented publicly (the seed
+/// only says it manages the operator's state and schedulability); `Ready`
+/// is our assumption and must be checked against the SDK in use.
+pub fn agent_ready() -> Value {
+    command("AGENT", "Ready", Vec::new())
+}
+
+/// Puts the agent in pause: `AGENTDESKTOP.AGENT.Pause(substate?)`, with the
+/// pause sub-state code (e.g. `"1701"`) when given.
+///
+/// Like [`agent_ready`], the method name `Pause` is an assumption: the
+/// AGENT namespace is not documented publicly.
+pub fn agent_pause(substate: Option<&str>) -> Value {
+    command(
+        "AGENT",
+        "Pause",
+        substate
+            .map(|s| Value::String(s.to_owned()))
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// Places a call: `AGENTDESKTOP.CONTACT.MakeCall(dest, resourceType?,
+/// serviceId?, callProfileId?, callData?)`. Call data is sent as
+/// `"A=1;B=2"` in the fifth argument (the three before it `null`); the
+/// format has no escaping, so names and values should not hold `;` or `=`.
+pub fn make_call(dest: &str, call_data: &[(String, String)]) -> Value {
+    let mut args = vec![Value::String(dest.to_owned())];
+    if !call_data.is_empty() {
+        let joined = call_data
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(";");
+        args.extend([Value::Null, Value::Null, Value::Null, Value::String(joined)]);
+    }
+    command("CONTACT", "MakeCall", args)
+}
+
+/// Hangs up: `AGENTDESKTOP.CONTACT.Hangup(contactId?)` (the current contact
+/// when no id is given).
+pub fn hangup(contact_id: Option<&str>) -> Value {
+    command(
+        "CONTACT",
+        "Hangup",
+        contact_id
+            .map(|s| Value::String(s.to_owned()))
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// Puts the current call on hold: `AGENTDESKTOP.CONTACT.Hold()`.
+pub fn hold() -> Value {
+    command("CONTACT", "Hold", Vec::new())
+}
+
+/// Answers the ringing contact: `AGENTDESKTOP.CONTACT.Answer()`.
+pub fn answer() -> Value {
+    command("CONTACT", "Answer", Vec::new())
 }
 
 /// Placeholder.
