@@ -70,7 +70,8 @@ pub struct Bridge {
     config: Config,
     engine: SyncEngine,
     next_seq: u64,
-    seen: RecentIds,
+    /// Duplicate filter; `None` when every message is decoded as it comes.
+    seen: Option<RecentIds>,
     stats: Stats,
 }
 
@@ -81,7 +82,7 @@ impl Bridge {
             engine: SyncEngine::new(mode, config.clone()),
             config,
             next_seq: 1,
-            seen: RecentIds::default(),
+            seen: Some(RecentIds::default()),
             stats: Stats::default(),
         }
     }
@@ -104,8 +105,8 @@ impl Bridge {
                 return Err(e);
             }
         };
-        if let Some(id) = decoded.event_id.as_deref() {
-            if !self.seen.insert(id) {
+        if let (Some(id), Some(seen)) = (decoded.event_id.as_deref(), self.seen.as_mut()) {
+            if !seen.insert(id) {
                 self.stats.duplicates += 1;
                 return Ok(Vec::new());
             }
@@ -134,6 +135,12 @@ impl Bridge {
             }
             out.push(Output::Command(c));
         }
+    }
+
+    /// Turns the duplicate filter off (the CLI's `decode` shows every message).
+    pub fn without_dedup(mut self) -> Self {
+        self.seen = None;
+        self
     }
 
     /// Advances the clock: commands past their time-out are rejected.

@@ -175,7 +175,7 @@ mod cli {
 
     fn decode(from: Source, text: &str) -> io::Result<bool> {
         let mut out = BufWriter::new(io::stdout().lock());
-        let mut bridge = Bridge::new(Mode::Off, Config::default());
+        let mut bridge = Bridge::new(Mode::Off, Config::default()).without_dedup();
         let mut ok = true;
         for (i, message) in messages(text).into_iter().enumerate() {
             let result =

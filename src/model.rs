@@ -1,6 +1,6 @@
 //! The normalized model: one vocabulary for every protocol the bridge speaks.
 //!
-//! Codecs turn vendor messages into [`EventBody`] values; the [`crate::Normalizer`]
+//! Codecs turn vendor messages into [`EventBody`] values; the [`crate::Bridge`]
 //! stamps them with a monotonic `seq` and their [`Source`] to make an [`Event`].
 //! Everything serializes to camelCase JSON with a `kind` tag, which is the
 //! shape the CLI prints and the widget hands to the host page.

@@ -231,8 +231,9 @@ fn manual_outbound_call_life_cycle() {
                 "ESTABLISHED",
                 json!({"startTime": 1718095010000_i64}),
             ),
+            // A manual call (isACD false) has no Offline phase: cleared is done.
             out(
-                "ended",
+                "done",
                 "CONNECTIONCLEARED",
                 json!({"startTime": 1718095010000_i64, "endTime": 1718095125400_i64}),
             ),

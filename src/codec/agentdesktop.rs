@@ -547,6 +547,9 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
         Kind::Established => phase(InteractionPhase::Connected),
         Kind::Held => phase(InteractionPhase::Held),
         Kind::Retrieved => phase(InteractionPhase::Resumed),
+        // A manual contact (not handled by the ACD) has no Offline phase and
+        // no JOBFINISHED: its CONNECTIONCLEARED is the end of it.
+        Kind::ConnectionCleared if wire.is_acd == Some(false) => phase(InteractionPhase::Done),
         Kind::ConnectionCleared => phase(InteractionPhase::Ended),
         Kind::JobScheduled => phase(InteractionPhase::Offered),
         Kind::JobFinished => phase(InteractionPhase::Done),
@@ -693,14 +696,4 @@ pub fn hold() -> Value {
 /// Answers the ringing contact: `AGENTDESKTOP.CONTACT.Answer()`.
 pub fn answer() -> Value {
     command("CONTACT", "Answer", Vec::new())
-}
-
-/// Placeholder.
-pub fn agent_ready() -> Value {
-    serde_json::json!({"namespace": "AGENT", "method": "Ready", "args": []})
-}
-
-/// Placeholder.
-pub fn agent_pause(substate: Option<&str>) -> Value {
-    serde_json::json!({"namespace": "AGENT", "method": "Pause", "args": substate.into_iter().collect::<Vec<_>>()})
 }
