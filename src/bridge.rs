@@ -137,6 +137,13 @@ impl Bridge {
         }
     }
 
+    /// Counts a message from `source` refused before decoding (unparseable
+    /// text, over the size or depth limit) so it shows in the counters too.
+    pub fn count_refused(&mut self, source: Source, error: &DecodeError) {
+        *self.stats.received.entry(source).or_default() += 1;
+        *self.stats.errors.entry(error.code()).or_default() += 1;
+    }
+
     /// Turns the duplicate filter off (the CLI's `decode` shows every message).
     pub fn without_dedup(mut self) -> Self {
         self.seen = None;

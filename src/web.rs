@@ -112,7 +112,10 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        let raw = from_js(message).map_err(decode_error)?;
+        let raw = from_js(message).map_err(|e| {
+            self.inner.count_refused(src, &e);
+            decode_error(e)
+        })?;
         let out = self
             .inner
             .ingest(src, &raw, now_ms.map(ms))
@@ -129,7 +132,10 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        let raw = parse_text(text).map_err(decode_error)?;
+        let raw = parse_text(text).map_err(|e| {
+            self.inner.count_refused(src, &e);
+            decode_error(e)
+        })?;
         let out = self
             .inner
             .ingest(src, &raw, now_ms.map(ms))
