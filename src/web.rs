@@ -112,15 +112,7 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        let raw = from_js(message).map_err(|e| {
-            self.inner.count_refused(src, &e);
-            decode_error(e)
-        })?;
-        let out = self
-            .inner
-            .ingest(src, &raw, now_ms.map(ms))
-            .map_err(decode_error)?;
-        Ok(to_js(&out)?)
+        self.feed(src, from_js(message), now_ms)
     }
 
     /// Feeds one message given as JSON text (a WebSocket frame).
@@ -132,15 +124,7 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        let raw = parse_text(text).map_err(|e| {
-            self.inner.count_refused(src, &e);
-            decode_error(e)
-        })?;
-        let out = self
-            .inner
-            .ingest(src, &raw, now_ms.map(ms))
-            .map_err(decode_error)?;
-        Ok(to_js(&out)?)
+        self.feed(src, parse_text(text), now_ms)
     }
 
     /// Advances the clock: returns commands rejected for time-out.
@@ -191,6 +175,27 @@ impl WasmBridge {
     #[wasm_bindgen(js_name = lastSeq)]
     pub fn last_seq(&self) -> f64 {
         self.inner.last_seq() as f64
+    }
+}
+
+impl WasmBridge {
+    /// Runs a converted message through the core; a message refused before
+    /// decoding is counted like any other decode error.
+    fn feed(
+        &mut self,
+        src: Source,
+        raw: Result<Value, DecodeError>,
+        now_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let raw = raw.map_err(|e| {
+            self.inner.count_refused(src, &e);
+            decode_error(e)
+        })?;
+        let out = self
+            .inner
+            .ingest(src, &raw, now_ms.map(ms))
+            .map_err(decode_error)?;
+        Ok(to_js(&out)?)
     }
 }
 
