@@ -326,6 +326,9 @@ pub enum EventBody {
         phone_number: Option<String>,
         #[serde(skip_serializing_if = "Vec::is_empty", default)]
         queues: Vec<String>,
+        /// Vendor fields with no normalized slot (xuc `acd`, `callType`; AXP `profileId` ...).
+        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        data: Map<String, Value>,
     },
     /// The CRM user presence changed (or was reported).
     #[serde(rename_all = "camelCase")]
@@ -397,6 +400,9 @@ pub enum EventBody {
         /// Pages and values to show (xuc Sheet fields, CallData).
         #[serde(skip_serializing_if = "Vec::is_empty", default)]
         fields: Vec<PopField>,
+        /// Vendor fields with no normalized slot.
+        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        data: Map<String, Value>,
     },
     /// A control-connection outcome (authentication, heartbeat, link).
     #[serde(rename_all = "camelCase")]
@@ -491,6 +497,9 @@ pub enum EventBody {
         action: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         participant_id: Option<String>,
+        /// Vendor fields with no normalized slot (`dialogId`, who disconnected ...).
+        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        data: Map<String, Value>,
     },
     /// A single-step transfer happened or failed (AXP).
     #[serde(rename_all = "camelCase")]
@@ -506,6 +515,9 @@ pub enum EventBody {
         error: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
+        /// Vendor fields with no normalized slot (`queueName`, `initiatingAgentId` ...).
+        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        data: Map<String, Value>,
     },
     /// One media channel of the agent became ready (AXP ChannelReady).
     #[serde(rename_all = "camelCase")]

@@ -30,7 +30,7 @@
 //! sends back ([`agent_ready`], [`agent_pause`], [`make_call`], [`hangup`],
 //! [`hold`], [`answer`]).
 
-use super::{as_object, discriminator, type_name, typed};
+use super::{as_object, discriminator, extras, type_name, typed};
 use crate::error::DecodeError;
 use crate::lenient;
 use crate::model::{AgentStateKind, Decoded, Direction, EventBody, InteractionPhase, PopField};
@@ -511,8 +511,9 @@ impl Contact {
         })
     }
 
-    fn into_screen_pop(self) -> EventBody {
+    fn into_screen_pop(self, data: Map<String, Value>) -> EventBody {
         EventBody::ScreenPop {
+            data,
             interaction_id: self.id,
             ani: self.ani.into_iter().collect(),
             dnis: self.dnis,
@@ -580,10 +581,30 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
         }
         Kind::Popup => {
             let contact = Contact::from_wire(context, wire)?;
-            return Ok(Decoded::one(contact.into_screen_pop()));
+            // Fields the pop has no slot for (service, timestamps, the CT7 id ...).
+            let data = extras(
+                raw,
+                &[
+                    "event",
+                    "uuid",
+                    "ani",
+                    "dnis",
+                    "media_type",
+                    "queue",
+                    "CallData",
+                    "callData",
+                ],
+            );
+            return Ok(Decoded::one(contact.into_screen_pop(data)));
         }
         Kind::LoggedIn | Kind::Pause | Kind::PauseSubstate | Kind::Forced | Kind::LoggedOut => {
-            return Ok(Decoded::one(agent_state(name, wire)));
+            let data = extras(
+                raw,
+                &[
+                    "event", "code", "substate", "subState", "reason", "agentId", "agent_id",
+                ],
+            );
+            return Ok(Decoded::one(agent_state(name, wire, data)));
         }
     };
     let contact = Contact::from_wire(context, wire)?;
@@ -600,7 +621,7 @@ fn context_name(raw: &Value) -> &str {
 }
 
 /// An operator event as an agent state.
-fn agent_state(name: Name, wire: Wire) -> EventBody {
+fn agent_state(name: Name, wire: Wire, data: Map<String, Value>) -> EventBody {
     let (state, cause) = match name.kind {
         Kind::LoggedIn => (AgentStateKind::Ready, None),
         Kind::LoggedOut => (AgentStateKind::LoggedOut, None),
@@ -619,6 +640,7 @@ fn agent_state(name: Name, wire: Wire) -> EventBody {
         vendor_state: Some(name.kind.name().to_owned()),
         phone_number: None,
         queues: Vec::new(),
+        data,
     }
 }
 

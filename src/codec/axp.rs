@@ -13,7 +13,7 @@
 //! socket, so each event carries the agent it is about where the vendor says.
 //! The client's own frames are built by [`authentication`] and [`ping`].
 
-use super::{as_object, discriminator, typed};
+use super::{as_object, discriminator, extras, extras_of, typed};
 use crate::error::DecodeError;
 use crate::lenient;
 use crate::model::{
@@ -495,6 +495,18 @@ fn decode_body(
                 vendor_state: Some(s.state),
                 phone_number: None,
                 queues: Vec::new(),
+                data: extras(
+                    body,
+                    &[
+                        "event",
+                        "agentId",
+                        "state",
+                        "reasonCode",
+                        "cause",
+                        "id",
+                        "timestamp",
+                    ],
+                ),
             })
         }
         1 => agent_participant(typed(body, &context)?, body_map),
@@ -510,6 +522,18 @@ fn decode_body(
                 role,
                 action: canonical(p.action, &PARTICIPANT_ACTIONS),
                 participant_id,
+                data: extras(
+                    body,
+                    &[
+                        "event",
+                        "engagementId",
+                        "action",
+                        "automationParticipantId",
+                        "externalParticipantId",
+                        "id",
+                        "timestamp",
+                    ],
+                ),
             })
         }
         8 | 9 => {
@@ -529,6 +553,19 @@ fn decode_body(
                 destination: t.destination,
                 error,
                 detail: t.detail.or(t.title),
+                data: extras(
+                    body,
+                    &[
+                        "event",
+                        "engagementId",
+                        "transferTo",
+                        "destination",
+                        "errorType",
+                        "detail",
+                        "id",
+                        "timestamp",
+                    ],
+                ),
             })
         }
         10 => {
@@ -574,6 +611,10 @@ fn agent_participant(
                 role: ParticipantRole::Supervisor,
                 action: action.to_owned(),
                 participant_id: supervisor.or(p.agent_id),
+                data: extras_of(
+                    body_map,
+                    &["event", "engagementId", "action", "id", "timestamp"],
+                ),
             });
         }
     };

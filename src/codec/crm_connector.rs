@@ -10,7 +10,7 @@
 //! The outbound side is here too: [`envelope`] and [`request_sync_omnichannel`]
 //! build the messages the bridge posts to the client application.
 
-use super::{as_object, discriminator, parse_text, type_name, typed};
+use super::{as_object, discriminator, extras, parse_text, type_name, typed};
 use crate::config::DecodeConfig;
 use crate::error::DecodeError;
 use crate::lenient;
@@ -419,6 +419,7 @@ pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError
                 media: None,
                 queue: None,
                 fields: Vec::new(),
+                data: extras(data, &["aniValues", "interactionId"]),
             }
         }
         Action::RequestEnableClickToDial => checked::<EnableClickToDial>(data, action)?,

@@ -106,6 +106,26 @@ pub fn check_depth(value: &Value) -> Result<(), DecodeError> {
     Ok(())
 }
 
+/// The fields of `value` (an object) not named in `consumed`: vendor data the
+/// normalized event has no slot for, kept rather than dropped.
+pub fn extras(value: &Value, consumed: &[&str]) -> serde_json::Map<String, Value> {
+    value
+        .as_object()
+        .map(|map| extras_of(map, consumed))
+        .unwrap_or_default()
+}
+
+/// [`extras`] for a map already at hand.
+pub fn extras_of(
+    map: &serde_json::Map<String, Value>,
+    consumed: &[&str],
+) -> serde_json::Map<String, Value> {
+    map.iter()
+        .filter(|(k, _)| !consumed.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// The JSON type name of a value, for error messages.
 pub fn type_name(value: &Value) -> &'static str {
     match value {

@@ -7,7 +7,7 @@
 //! accepted as a bare frame without the envelope
 //! (`{"Error": "PhoneNumberUnknown"}`).
 
-use super::{as_object, discriminator, type_name, typed};
+use super::{as_object, discriminator, extras, type_name, typed};
 use crate::error::DecodeError;
 use crate::lenient;
 use crate::model::{
@@ -620,6 +620,7 @@ fn agent_state(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
         vendor_state: Some(vendor.to_owned()),
         phone_number: s.phone_nb,
         queues: texts(s.queues),
+        data: extras(value, &["name", "agentId", "phoneNb", "queues", "cause"]),
     })
 }
 
@@ -736,6 +737,7 @@ fn sheet(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
         media: Some("voice".into()),
         queue: None,
         fields,
+        data: extras(value, &["payload", "channel"]),
     })
 }
 
