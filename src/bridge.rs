@@ -159,9 +159,16 @@ impl Bridge {
     }
 
     /// A change asked for by the host (`setAgentState` / `setPresence`).
-    pub fn request(&mut self, target: Side, state: Desired, now_ms: Option<u64>) -> Vec<Output> {
+    /// `reason` overrides the configured Not Ready reason / pause code.
+    pub fn request(
+        &mut self,
+        target: Side,
+        state: Desired,
+        reason: Option<&str>,
+        now_ms: Option<u64>,
+    ) -> Vec<Output> {
         let mut out = Vec::new();
-        let commands = self.engine.host_request(target, state, now_ms);
+        let commands = self.engine.host_request(target, state, reason, now_ms);
         self.push_commands(commands, &mut out);
         out
     }

@@ -549,14 +549,16 @@ impl SyncEngine {
             // A logged-out agent cannot be made ready or paused.
             return;
         }
-        out.push(self.issue(target, state, cause, now_ms));
+        out.push(self.issue(target, state, cause, None, now_ms));
     }
 
     /// Builds a command for the host (`setAgentState` / `setPresence`).
+    /// `reason` overrides the configured Not Ready reason / pause code.
     pub fn host_request(
         &mut self,
         target: Side,
         state: Desired,
+        reason: Option<&str>,
         now_ms: Option<u64>,
     ) -> Vec<Command> {
         let mut out = Vec::new();
@@ -568,7 +570,7 @@ impl SyncEngine {
                 &mut out,
             );
         }
-        out.push(self.issue(target, state, Cause::Host, now_ms));
+        out.push(self.issue(target, state, Cause::Host, reason, now_ms));
         out
     }
 
@@ -577,6 +579,7 @@ impl SyncEngine {
         target: Side,
         state: Desired,
         cause: Cause,
+        reason: Option<&str>,
         now_ms: Option<u64>,
     ) -> Command {
         let source = match target {
@@ -590,7 +593,7 @@ impl SyncEngine {
             .or(self.config.cc.agent_id.as_deref());
         let ctx = WireContext {
             agent_id,
-            not_ready_reason: self.config.cc.not_ready_reason.as_deref(),
+            not_ready_reason: reason.or(self.config.cc.not_ready_reason.as_deref()),
             crm_ready_status: &self.config.crm.ready_status,
             crm_not_ready_status: &self.config.crm.not_ready_status,
         };

@@ -14,6 +14,8 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+pub mod widget;
+
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -149,7 +151,7 @@ impl WasmBridge {
             "notReady" => Desired::NotReady,
             other => return Err(JsError::new(&format!("unknown state `{other}`"))),
         };
-        to_js(&self.inner.request(target, state, now_ms.map(ms)))
+        to_js(&self.inner.request(target, state, None, now_ms.map(ms)))
     }
 
     /// Changes the sync mode.

@@ -1,0 +1,341 @@
+//! The host <-> widget channel protocol (pure: no browser types).
+//!
+//! After a handshake on the window (`connect` with a transferred
+//! `MessagePort`), every message travels on the private port as JSON text:
+//! the widget checks its size and nesting before parsing, and decodes it into
+//! a typed [`HostMessage`]. The widget keeps a bounded [`Outbox`] of the events
+//! it sent, so a host that re-attaches (or a reloaded widget that restored its
+//! outbox) resumes from the last `seq` it saw: none lost, none twice.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::VecDeque;
+
+/// Version of the channel protocol; both sides must agree.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest accepted channel message, in bytes of JSON text.
+pub const MAX_CHANNEL_MESSAGE: usize = 64 * 1024;
+
+/// How many sent events the widget keeps for a host that re-attaches.
+pub const OUTBOX_CAPACITY: usize = 2048;
+
+/// An exact web origin (`scheme://host[:port]`), compared as a whole string.
+///
+/// Parsing is strict: no path, query, fragment, credentials or wildcard, and
+/// only `http` / `https`. Matching is exact, so `https://crm.example.com`
+/// never admits `https://crm.example.com.evil.test`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Origin(String);
+
+impl Origin {
+    /// Parses an origin as it appears in `MessageEvent.origin`.
+    pub fn parse(text: &str) -> Result<Origin, String> {
+        let lower = text.trim().to_ascii_lowercase();
+        let (scheme, rest) = if let Some(r) = lower.strip_prefix("https://") {
+            ("https://", r)
+        } else if let Some(r) = lower.strip_prefix("http://") {
+            ("http://", r)
+        } else {
+            return Err(format!("`{text}` is not an http(s) origin"));
+        };
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        if rest.is_empty()
+            || rest
+                .chars()
+                .any(|c| matches!(c, '/' | '?' | '#' | '@' | '*' | '\\' | ' '))
+        {
+            return Err(format!(
+                "`{text}` is not a bare origin (scheme://host[:port])"
+            ));
+        }
+        if let Some((_, port)) = rest.rsplit_once(':').filter(|_| !rest.ends_with(']')) {
+            if port.is_empty() || port.parse::<u16>().is_err() {
+                return Err(format!("`{text}` has an invalid port"));
+            }
+        }
+        Ok(Origin(format!("{scheme}{rest}")))
+    }
+
+    /// The origin text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A set of allowed origins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllowList(Vec<Origin>);
+
+impl AllowList {
+    /// Builds the list; every entry must be an exact origin (no `"*"`).
+    pub fn new<'a>(origins: impl IntoIterator<Item = &'a str>) -> Result<AllowList, String> {
+        origins
+            .into_iter()
+            .map(Origin::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map(AllowList)
+    }
+
+    /// Whether `origin` (from `MessageEvent.origin`) is allowed: exact match only.
+    pub fn allows(&self, origin: &str) -> bool {
+        self.0.iter().any(|o| o.0 == origin)
+    }
+
+    /// The allowed origins.
+    pub fn origins(&self) -> impl Iterator<Item = &Origin> {
+        self.0.iter()
+    }
+
+    /// Whether the list is empty (nothing allowed).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Host -> widget, on the private port.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "t", rename_all = "camelCase", deny_unknown_fields)]
+pub enum HostMessage {
+    /// A call with an id; answered by a [`WidgetMessage::Response`].
+    #[serde(rename_all = "camelCase")]
+    Request {
+        id: u64,
+        method: String,
+        #[serde(default)]
+        params: Value,
+    },
+    /// A CRM Connector "Client Application" envelope from the host page.
+    Crm { msg: Value },
+}
+
+/// Why a request failed, as a stable code for the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    /// The method does not exist.
+    UnknownMethod,
+    /// The parameters are wrong.
+    InvalidParams,
+    /// The side refused the change (or it was superseded / not supported).
+    Rejected,
+    /// Not allowed by the widget's configuration.
+    Forbidden,
+}
+
+/// A request's error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Widget -> host, on the private port.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "t", rename_all = "camelCase")]
+pub enum WidgetMessage<'a> {
+    /// Handshake done: who the widget is and what it knows.
+    #[serde(rename_all = "camelCase")]
+    Ready {
+        v: u32,
+        epoch: &'a str,
+        last_seq: u64,
+        snapshot: Value,
+    },
+    /// One normalized event or command (already serialized), with its `seq`.
+    Event { seq: u64, event: &'a Value },
+    /// The answer to a request.
+    Response {
+        id: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        result: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<RequestError>,
+    },
+    /// A CRM Connector envelope for the host page's Client Application.
+    Crm { msg: &'a Value },
+}
+
+/// Parses one port message (JSON text) within the limits.
+pub fn parse_host_message(text: &str) -> Result<HostMessage, String> {
+    if text.len() > MAX_CHANNEL_MESSAGE {
+        return Err(format!(
+            "message is {} bytes, over the {MAX_CHANNEL_MESSAGE}-byte limit",
+            text.len()
+        ));
+    }
+    crate::codec::check_text_depth(text).map_err(|e| e.to_string())?;
+    serde_json::from_str(text).map_err(|e| format!("invalid channel message: {e}"))
+}
+
+/// Validates a host message already parsed (by the browser's `JSON.parse`).
+pub fn host_message_from_value(value: &Value) -> Result<HostMessage, String> {
+    crate::codec::check_depth(value).map_err(|e| e.to_string())?;
+    HostMessage::deserialize(value).map_err(|e| format!("invalid channel message: {e}"))
+}
+
+/// The events the widget sent, kept for replay after a re-attach (bounded:
+/// the oldest are forgotten first).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outbox {
+    events: VecDeque<(u64, Value)>,
+    next_seq: u64,
+}
+
+impl Outbox {
+    /// An empty outbox whose first event gets `seq` 1.
+    pub fn new() -> Self {
+        Outbox {
+            events: VecDeque::new(),
+            next_seq: 1,
+        }
+    }
+
+    /// Restores an outbox (e.g. from session storage after a reload).
+    pub fn restore(next_seq: u64, events: Vec<(u64, Value)>) -> Self {
+        let mut outbox = Outbox {
+            events: events.into_iter().collect(),
+            next_seq: next_seq.max(1),
+        };
+        while outbox.events.len() > OUTBOX_CAPACITY {
+            outbox.events.pop_front();
+        }
+        outbox
+    }
+
+    /// Records an event; returns its `seq`.
+    pub fn push(&mut self, event: Value) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.saturating_add(1);
+        if self.events.len() >= OUTBOX_CAPACITY {
+            self.events.pop_front();
+        }
+        self.events.push_back((seq, event));
+        seq
+    }
+
+    /// The last `seq` issued (0 before any).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq.saturating_sub(1)
+    }
+
+    /// The `seq` the next event gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// The newest event.
+    pub fn last(&self) -> Option<&(u64, Value)> {
+        self.events.back()
+    }
+
+    /// Events after `seq`, in order (what a re-attaching host has not seen).
+    pub fn since(&self, seq: u64) -> impl Iterator<Item = &(u64, Value)> {
+        self.events.iter().filter(move |(s, _)| *s > seq)
+    }
+
+    /// Whether events after `seq` were already forgotten (the host missed some).
+    pub fn has_gap_after(&self, seq: u64) -> bool {
+        self.events
+            .front()
+            .is_some_and(|(first, _)| *first > seq.saturating_add(1))
+    }
+
+    /// All kept events, for persisting.
+    pub fn events(&self) -> impl Iterator<Item = &(u64, Value)> {
+        self.events.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn origins_match_exactly_never_by_prefix() {
+        let list = AllowList::new(["https://crm.example.com", "http://127.0.0.1:8080/"]).unwrap();
+        assert!(list.allows("https://crm.example.com"));
+        assert!(list.allows("http://127.0.0.1:8080"));
+        for forged in [
+            "https://crm.example.com.evil.test",
+            "https://crm.example.com:443.evil.test",
+            "http://crm.example.com",
+            "https://evil.test/https://crm.example.com",
+            "http://127.0.0.1:80801",
+            "http://127.0.0.1",
+            "null",
+            "*",
+            "",
+        ] {
+            assert!(!list.allows(forged), "{forged} passed");
+        }
+    }
+
+    #[test]
+    fn allow_list_entries_must_be_bare_origins() {
+        for bad in [
+            "*",
+            "https://*.example.com",
+            "https://crm.example.com/path",
+            "https://user@crm.example.com",
+            "ftp://crm.example.com",
+            "crm.example.com",
+            "https://",
+            "http://host:99999",
+            "http://host:",
+        ] {
+            assert!(AllowList::new([bad]).is_err(), "{bad} accepted");
+        }
+        assert_eq!(
+            Origin::parse("HTTPS://CRM.Example.com/").unwrap().as_str(),
+            "https://crm.example.com"
+        );
+        assert_eq!(
+            Origin::parse("http://[::1]:8080").unwrap().as_str(),
+            "http://[::1]:8080"
+        );
+    }
+
+    #[test]
+    fn host_messages_are_typed_and_bounded() {
+        assert_eq!(
+            parse_host_message(r#"{"t":"request","id":7,"method":"snapshot"}"#).unwrap(),
+            HostMessage::Request {
+                id: 7,
+                method: "snapshot".into(),
+                params: Value::Null
+            }
+        );
+        assert!(parse_host_message(r#"{"t":"request","id":-1,"method":"x"}"#).is_err());
+        assert!(parse_host_message(r#"{"t":"teleport"}"#).is_err());
+        assert!(parse_host_message(r#"{"t":"crm","msg":{},"__proto__":1}"#).is_err());
+        let big = format!(
+            r#"{{"t":"crm","msg":"{}"}}"#,
+            "x".repeat(MAX_CHANNEL_MESSAGE)
+        );
+        assert!(parse_host_message(&big).unwrap_err().contains("limit"));
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse_host_message(&deep).unwrap_err().contains("deeper"));
+    }
+
+    #[test]
+    fn outbox_replays_what_the_host_missed_and_stays_bounded() {
+        let mut outbox = Outbox::new();
+        for i in 0..5 {
+            assert_eq!(outbox.push(json!(i)), i + 1);
+        }
+        let missed: Vec<u64> = outbox.since(3).map(|(s, _)| *s).collect();
+        assert_eq!(missed, [4, 5]);
+        assert!(!outbox.has_gap_after(0));
+        for i in 0..OUTBOX_CAPACITY as u64 {
+            outbox.push(json!(i));
+        }
+        assert_eq!(outbox.events().count(), OUTBOX_CAPACITY);
+        assert!(outbox.has_gap_after(0));
+        assert_eq!(outbox.last_seq(), 5 + OUTBOX_CAPACITY as u64);
+        let restored = Outbox::restore(outbox.next_seq(), outbox.events().cloned().collect());
+        assert_eq!(restored, outbox);
+    }
+}

@@ -1,0 +1,670 @@
+//! The widget side of the host channel (wasm32 only).
+//!
+//! - Window messages are accepted only from an allowed host origin **and**
+//!   from `window.parent`; everything else is dropped and counted.
+//! - The host's `connect` carries a `MessagePort`; all further traffic uses it.
+//! - Every output of the core gets a channel `seq` and goes to a bounded
+//!   outbox, persisted in session storage, so a reload of this iframe (or a
+//!   host that re-attaches) resumes without loss or duplicates.
+//! - The widget plays the CRM Connector towards the host page: `ready`,
+//!   `requestCrmData`, `requestSyncOmnichannel`, and consumes the Client
+//!   Application's answers.
+
+use crate::bridge::Output;
+use crate::channel::{
+    host_message_from_value, AllowList, ErrorCode, HostMessage, Outbox, RequestError,
+    WidgetMessage, MAX_CHANNEL_MESSAGE, PROTOCOL_VERSION,
+};
+use crate::codec::check_text_depth;
+use crate::command::{CommandStatus, Desired};
+use crate::config::Config;
+use crate::model::{Side, Source};
+use crate::sync::Mode;
+use crate::Bridge;
+use gloo::events::EventListener;
+use gloo::timers::callback::{Interval, Timeout};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, MessagePort};
+
+/// How often pending commands are checked for time-outs and the CRM
+/// Connector `ready` is repeated until answered.
+const TICK_MS: u32 = 1_000;
+/// How many outbox events are persisted for a reload.
+const PERSISTED_EVENTS: usize = 512;
+
+/// The widget's configuration (the object passed to `startWidget`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WidgetConfig {
+    /// Exact origins of the host pages allowed to talk to this widget.
+    pub allowed_host_origins: Vec<String>,
+    /// Sync mode; when absent, the CRM's CCDef (`S` / `C`) decides, else synchronized.
+    #[serde(default)]
+    pub mode: Option<String>,
+    /// The core's configuration.
+    #[serde(default)]
+    pub bridge: Option<Config>,
+    /// Allow the host to inject vendor messages (demo and tests only).
+    #[serde(default)]
+    pub allow_inject: bool,
+    /// Session-storage key for the outbox (one per widget instance on a page).
+    #[serde(default)]
+    pub storage_key: Option<String>,
+}
+
+/// What is persisted across a reload of the widget iframe.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Saved {
+    epoch: String,
+    next_seq: u64,
+    events: Vec<(u64, Value)>,
+}
+
+/// Messages dropped before anything acted on them, by reason.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dropped {
+    /// From an origin not on the allow-list.
+    origin: u64,
+    /// From an allowed origin but not from the parent window.
+    source: u64,
+    /// From the right sender, but not a valid message.
+    malformed: u64,
+    /// A handshake with another protocol version.
+    version: u64,
+}
+
+struct Inner {
+    bridge: Bridge,
+    allowed: AllowList,
+    allow_inject: bool,
+    mode_forced: bool,
+    parent: Option<web_sys::Window>,
+    port: Option<MessagePort>,
+    _port_listener: Option<EventListener>,
+    /// The origin of the host that completed the handshake.
+    host_origin: Option<String>,
+    outbox: Outbox,
+    epoch: String,
+    storage_key: String,
+    save_scheduled: Option<Timeout>,
+    /// Command id -> host request id, answered when the command settles.
+    waiting: HashMap<u64, u64>,
+    dropped: Dropped,
+    crm_ready: bool,
+    started_ms: f64,
+    /// When the last `health` event went out (drops are reported at most every 500 ms).
+    last_health_ms: f64,
+}
+
+/// A running widget; dropping it removes its listeners and timers.
+#[wasm_bindgen]
+pub struct Widget {
+    inner: Rc<RefCell<Inner>>,
+    _window_listener: EventListener,
+    _ticker: Interval,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+fn random_epoch() -> String {
+    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    format!("{a:08x}{b:08x}")
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Starts the widget: listens for the host, restores a previous session of
+/// this iframe, and announces itself to the allowed host origins.
+#[wasm_bindgen(js_name = startWidget)]
+pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
+    let config: WidgetConfig = serde_wasm_bindgen::from_value(config)
+        .map_err(|e| JsError::new(&format!("config: {e}")))?;
+    let allowed = AllowList::new(config.allowed_host_origins.iter().map(String::as_str))
+        .map_err(|e| JsError::new(&format!("allowedHostOrigins: {e}")))?;
+    if allowed.is_empty() {
+        return Err(JsError::new(
+            "allowedHostOrigins is empty: no host could connect",
+        ));
+    }
+    let mode = match config.mode.as_deref() {
+        Some(m) => Mode::parse(m).ok_or_else(|| JsError::new(&format!("unknown mode `{m}`")))?,
+        None => Mode::Synchronized,
+    };
+    let window = web_sys::window().ok_or_else(|| JsError::new("no window"))?;
+    let storage_key = config
+        .storage_key
+        .clone()
+        .unwrap_or_else(|| "cti-bridge/outbox".to_owned());
+    let saved: Option<Saved> = session_storage()
+        .and_then(|s| s.get_item(&storage_key).ok().flatten())
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
+    let (epoch, outbox) = match saved {
+        Some(s) => (s.epoch, Outbox::restore(s.next_seq, s.events)),
+        None => (random_epoch(), Outbox::new()),
+    };
+    let parent = window.parent().ok().flatten();
+    let inner = Rc::new(RefCell::new(Inner {
+        bridge: Bridge::new(mode, config.bridge.clone().unwrap_or_default()),
+        allowed,
+        allow_inject: config.allow_inject,
+        mode_forced: config.mode.is_some(),
+        parent,
+        port: None,
+        _port_listener: None,
+        host_origin: None,
+        outbox,
+        epoch,
+        storage_key,
+        save_scheduled: None,
+        waiting: HashMap::new(),
+        dropped: Dropped::default(),
+        crm_ready: false,
+        started_ms: now_ms(),
+        last_health_ms: 0.0,
+    }));
+
+    let weak = Rc::downgrade(&inner);
+    let window_listener = EventListener::new(&window, "message", move |event| {
+        if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
+            on_window_message(&inner, event);
+        }
+    });
+    let weak = Rc::downgrade(&inner);
+    let ticker = Interval::new(TICK_MS, move || {
+        if let Some(inner) = weak.upgrade() {
+            on_tick(&inner);
+        }
+    });
+    announce(&inner.borrow());
+    Ok(Widget {
+        inner,
+        _window_listener: window_listener,
+        _ticker: ticker,
+    })
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// Counters and handshake state, for diagnostics.
+    pub fn diagnostics(&self) -> Result<JsValue, JsValue> {
+        to_js(&diagnostics(&self.inner.borrow()))
+    }
+}
+
+fn diagnostics(inner: &Inner) -> Value {
+    json!({
+        "connected": inner.port.is_some(),
+        "hostOrigin": inner.host_origin,
+        "epoch": inner.epoch,
+        "lastSeq": inner.outbox.last_seq(),
+        "dropped": serde_json::to_value(&inner.dropped).unwrap_or(Value::Null),
+        "stats": serde_json::to_value(inner.bridge.stats()).unwrap_or(Value::Null),
+        "uptimeMs": (now_ms() - inner.started_ms).max(0.0) as u64,
+    })
+}
+
+/// Tells every allowed host origin that the widget is up (only the real
+/// parent with a matching origin receives it; no `"*"`).
+fn announce(inner: &Inner) {
+    let Some(parent) = inner.parent.as_ref() else {
+        return;
+    };
+    let hello = json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": inner.epoch});
+    if let Ok(message) = to_js(&hello) {
+        for origin in inner.allowed.origins() {
+            let _ = parent.post_message(&message, origin.as_str());
+        }
+    }
+}
+
+fn on_window_message(cell: &Rc<RefCell<Inner>>, event: &MessageEvent) {
+    let origin = event.origin();
+    {
+        let mut inner = cell.borrow_mut();
+        if !inner.allowed.allows(&origin) {
+            inner.dropped.origin += 1;
+            report_health(&mut inner);
+            return;
+        }
+        let from_parent = match (event.source(), inner.parent.as_ref()) {
+            (Some(source), Some(parent)) => js_sys::Object::is(&source, parent.as_ref()),
+            _ => false,
+        };
+        if !from_parent {
+            inner.dropped.source += 1;
+            report_health(&mut inner);
+            return;
+        }
+    }
+    let data = event.data();
+    let cti = js_sys::Reflect::get(&data, &JsValue::from_str("cti"))
+        .ok()
+        .and_then(|v| v.as_string());
+    match cti.as_deref() {
+        Some("connect") => on_connect(cell, event, &origin),
+        // A Client Application speaking the CRM Connector protocol on the window.
+        None if data.is_object() => {
+            let value: Result<Value, _> = serde_wasm_bindgen::from_value(data);
+            match value {
+                // A decode error is reported to the host as an `error` event.
+                Ok(raw) => {
+                    let _ = ingest(cell, Source::CrmConnector, &raw);
+                }
+                Err(_) => cell.borrow_mut().dropped.malformed += 1,
+            }
+        }
+        _ => cell.borrow_mut().dropped.malformed += 1,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Connect {
+    v: u32,
+    #[serde(default)]
+    epoch: Option<String>,
+    #[serde(default)]
+    last_seq: u64,
+}
+
+fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
+    let connect: Option<Connect> = serde_wasm_bindgen::from_value(event.data()).ok();
+    let port: Option<MessagePort> = event.ports().get(0).dyn_into().ok();
+    let (Some(connect), Some(port)) = (connect, port) else {
+        cell.borrow_mut().dropped.malformed += 1;
+        return;
+    };
+    if connect.v != PROTOCOL_VERSION {
+        let mut inner = cell.borrow_mut();
+        inner.dropped.version += 1;
+        // Say why, to that origin only.
+        let refusal = json!({"cti": "refused", "reason": "version", "v": PROTOCOL_VERSION});
+        if let (Ok(message), Some(parent)) = (to_js(&refusal), inner.parent.as_ref()) {
+            let _ = parent.post_message(&message, origin);
+        }
+        return;
+    }
+    let weak = Rc::downgrade(cell);
+    let listener = EventListener::new(&port, "message", move |event| {
+        if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
+            on_port_message(&inner, event);
+        }
+    });
+    port.start();
+    {
+        let mut inner = cell.borrow_mut();
+        if let Some(old) = inner.port.take() {
+            old.close();
+        }
+        inner.port = Some(port);
+        inner._port_listener = Some(listener);
+        inner.host_origin = Some(origin.to_owned());
+        let snapshot = serde_json::to_value(inner.bridge.snapshot()).unwrap_or(Value::Null);
+        let epoch = inner.epoch.clone();
+        let ready = WidgetMessage::Ready {
+            v: PROTOCOL_VERSION,
+            epoch: &epoch,
+            last_seq: inner.outbox.last_seq(),
+            snapshot,
+        };
+        send(&inner, &ready);
+        // Replay what this host has not seen (all of it for a new host).
+        let from = if connect.epoch.as_deref() == Some(epoch.as_str()) {
+            connect.last_seq
+        } else {
+            0
+        };
+        for (seq, event) in inner.outbox.since(from) {
+            send(&inner, &WidgetMessage::Event { seq: *seq, event });
+        }
+    }
+    // CRM Connector start-up: the connector says it is ready until answered.
+    let inner = cell.borrow();
+    if !inner.crm_ready {
+        send_crm(
+            &inner,
+            &crate::codec::crm_connector::envelope("ready", json!({})),
+        );
+    }
+}
+
+fn on_port_message(cell: &Rc<RefCell<Inner>>, event: &MessageEvent) {
+    let Some(text) = event.data().as_string() else {
+        cell.borrow_mut().dropped.malformed += 1;
+        return;
+    };
+    if text.len() > MAX_CHANNEL_MESSAGE || check_text_depth(&text).is_err() {
+        cell.borrow_mut().dropped.malformed += 1;
+        return;
+    }
+    let message = js_sys::JSON::parse(&text)
+        .ok()
+        .and_then(|v| serde_wasm_bindgen::from_value::<Value>(v).ok())
+        .ok_or_else(|| "not JSON".to_owned())
+        .and_then(|v| host_message_from_value(&v));
+    match message {
+        Ok(HostMessage::Crm { msg }) => {
+            let _ = ingest(cell, Source::CrmConnector, &msg);
+        }
+        Ok(HostMessage::Request { id, method, params }) => on_request(cell, id, &method, &params),
+        Err(_) => cell.borrow_mut().dropped.malformed += 1,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SetState {
+    state: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Inject {
+    source: String,
+    msg: Value,
+}
+
+fn on_request(cell: &Rc<RefCell<Inner>>, id: u64, method: &str, params: &Value) {
+    let fail = |code, message: String| (None, Some(RequestError { code, message }));
+    let (result, error) = match method {
+        "snapshot" => {
+            let inner = cell.borrow();
+            let snapshot = serde_json::to_value(inner.bridge.snapshot()).unwrap_or(Value::Null);
+            (
+                Some(json!({"snapshot": snapshot, "diagnostics": diagnostics(&inner)})),
+                None,
+            )
+        }
+        "setAgentState" | "setPresence" => {
+            let target = if method == "setAgentState" {
+                Side::Cc
+            } else {
+                Side::Crm
+            };
+            match SetState::deserialize(params) {
+                Ok(p) => match p.state.as_str() {
+                    "ready" | "notReady" => {
+                        let desired = if p.state == "ready" {
+                            Desired::Ready
+                        } else {
+                            Desired::NotReady
+                        };
+                        // Answered when the command settles (see `deliver`).
+                        let outputs = cell.borrow_mut().bridge.request(
+                            target,
+                            desired,
+                            p.reason.as_deref(),
+                            Some(now_ms() as u64),
+                        );
+                        let issued = outputs.iter().rev().find_map(|o| match o {
+                            Output::Command(c) if c.target == target => Some(c.id),
+                            _ => None,
+                        });
+                        if let Some(command_id) = issued {
+                            cell.borrow_mut().waiting.insert(command_id, id);
+                        }
+                        deliver(cell, outputs);
+                        return;
+                    }
+                    other => fail(ErrorCode::InvalidParams, format!("unknown state `{other}`")),
+                },
+                Err(e) => fail(ErrorCode::InvalidParams, e.to_string()),
+            }
+        }
+        "setMode" => match params
+            .get("mode")
+            .and_then(Value::as_str)
+            .and_then(Mode::parse)
+        {
+            Some(mode) => {
+                cell.borrow_mut().bridge.set_mode(mode);
+                (Some(json!({"mode": mode})), None)
+            }
+            None => fail(
+                ErrorCode::InvalidParams,
+                "expected {mode: synchronized|complementary|off}".into(),
+            ),
+        },
+        "inject" if cell.borrow().allow_inject => match Inject::deserialize(params) {
+            Ok(Inject { source, msg }) => match Source::parse(&source) {
+                Some(src) => {
+                    let decoded = ingest(cell, src, &msg);
+                    match decoded {
+                        Ok(()) => (Some(json!({"ok": true})), None),
+                        Err(reason) => fail(ErrorCode::InvalidParams, reason),
+                    }
+                }
+                None => fail(
+                    ErrorCode::InvalidParams,
+                    format!("unknown source `{source}`"),
+                ),
+            },
+            Err(e) => fail(ErrorCode::InvalidParams, e.to_string()),
+        },
+        "inject" => fail(
+            ErrorCode::Forbidden,
+            "injection is off in this widget".into(),
+        ),
+        other => fail(
+            ErrorCode::UnknownMethod,
+            format!("unknown method `{other}`"),
+        ),
+    };
+    send(
+        &cell.borrow(),
+        &WidgetMessage::Response { id, result, error },
+    );
+}
+
+/// Runs one vendor message through the core and delivers what it caused.
+fn ingest(cell: &Rc<RefCell<Inner>>, source: Source, raw: &Value) -> Result<(), String> {
+    let result = cell
+        .borrow_mut()
+        .bridge
+        .ingest(source, raw, Some(now_ms() as u64));
+    match result {
+        Ok(outputs) => {
+            deliver(cell, outputs);
+            Ok(())
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            let error =
+                json!({"kind": "error", "source": source, "code": e.code(), "reason": reason});
+            push_event(&mut cell.borrow_mut(), error);
+            Err(reason)
+        }
+    }
+}
+
+/// Sends outputs to the host, carries out CRM commands, drives the CRM
+/// Connector start-up, and answers requests whose command settled.
+fn deliver(cell: &Rc<RefCell<Inner>>, outputs: Vec<Output>) {
+    let mut inner = cell.borrow_mut();
+    for output in outputs {
+        match &output {
+            Output::Command(c) => {
+                if c.status == CommandStatus::Pending
+                    && c.target == Side::Crm
+                    && c.source == Some(Source::CrmConnector)
+                {
+                    send_crm(&inner, &c.wire);
+                }
+                if c.status != CommandStatus::Pending {
+                    if let Some(request) = inner.waiting.remove(&c.id) {
+                        let command = serde_json::to_value(c).unwrap_or(Value::Null);
+                        let reply = if c.status == CommandStatus::Confirmed {
+                            WidgetMessage::Response {
+                                id: request,
+                                result: Some(command),
+                                error: None,
+                            }
+                        } else {
+                            WidgetMessage::Response {
+                                id: request,
+                                result: Some(command),
+                                error: Some(RequestError {
+                                    code: ErrorCode::Rejected,
+                                    message: c
+                                        .detail
+                                        .clone()
+                                        .unwrap_or_else(|| format!("{:?}", c.status)),
+                                }),
+                            }
+                        };
+                        send(&inner, &reply);
+                    }
+                }
+            }
+            Output::Event(e) if e.source == Source::CrmConnector => match &e.body {
+                crate::EventBody::Connection {
+                    status: crate::model::ConnectionStatus::Ready,
+                    ..
+                } => {
+                    inner.crm_ready = true;
+                    send_crm(
+                        &inner,
+                        &crate::codec::crm_connector::envelope("requestCrmData", json!({})),
+                    );
+                }
+                crate::EventBody::CrmData {
+                    omnichannel_mode: Some(m),
+                    ..
+                } if !inner.mode_forced => {
+                    if let Some(mode) = Mode::parse(m) {
+                        inner.bridge.set_mode(mode);
+                    }
+                }
+                _ => {}
+            },
+            Output::Event(_) => {}
+        }
+        if let Ok(value) = serde_json::to_value(&output) {
+            push_event(&mut inner, value);
+        }
+    }
+    drop(inner);
+    schedule_save(cell);
+}
+
+/// A `health` event with the drop counters, at most every 500 ms (a flood
+/// from an untrusted frame cannot flood the host).
+fn report_health(inner: &mut Inner) {
+    let now = now_ms();
+    if now - inner.last_health_ms < 500.0 {
+        return;
+    }
+    inner.last_health_ms = now;
+    let health = json!({
+        "kind": "health",
+        "status": if inner.port.is_some() { "live" } else { "connecting" },
+        "dropped": serde_json::to_value(&inner.dropped).unwrap_or(Value::Null),
+    });
+    push_event(inner, health);
+}
+
+/// Gives an output its channel `seq`, keeps it in the outbox and sends it.
+fn push_event(inner: &mut Inner, mut value: Value) {
+    let seq = inner.outbox.next_seq();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("seq".into(), json!(seq));
+    }
+    inner.outbox.push(value);
+    if let Some((seq, event)) = inner.outbox.last() {
+        send(inner, &WidgetMessage::Event { seq: *seq, event });
+    }
+}
+
+fn send(inner: &Inner, message: &WidgetMessage<'_>) {
+    if let (Some(port), Ok(value)) = (inner.port.as_ref(), to_js(message)) {
+        let _ = port.post_message(&value);
+    }
+}
+
+/// A CRM Connector envelope for the Client Application: on the port when a
+/// host is attached, else on the window to the host origin (never `"*"`).
+fn send_crm(inner: &Inner, envelope: &Value) {
+    if inner.port.is_some() {
+        send(inner, &WidgetMessage::Crm { msg: envelope });
+    } else if let (Some(parent), Some(origin), Ok(message)) = (
+        inner.parent.as_ref(),
+        inner.host_origin.as_deref(),
+        to_js(envelope),
+    ) {
+        let _ = parent.post_message(&message, origin);
+    }
+}
+
+fn on_tick(cell: &Rc<RefCell<Inner>>) {
+    let outputs = cell.borrow_mut().bridge.tick(now_ms() as u64);
+    if !outputs.is_empty() {
+        deliver(cell, outputs);
+    }
+    let inner = cell.borrow();
+    if inner.port.is_none() {
+        announce(&inner);
+    } else if !inner.crm_ready {
+        send_crm(
+            &inner,
+            &crate::codec::crm_connector::envelope("ready", json!({})),
+        );
+    }
+}
+
+/// Persists the outbox soon (once per burst of events).
+fn schedule_save(cell: &Rc<RefCell<Inner>>) {
+    if cell.borrow().save_scheduled.is_some() {
+        return;
+    }
+    let weak = Rc::downgrade(cell);
+    let timeout = Timeout::new(0, move || {
+        if let Some(cell) = weak.upgrade() {
+            let mut inner = cell.borrow_mut();
+            inner.save_scheduled = None;
+            save(&inner);
+        }
+    });
+    cell.borrow_mut().save_scheduled = Some(timeout);
+}
+
+fn save(inner: &Inner) {
+    let skip = inner
+        .outbox
+        .events()
+        .count()
+        .saturating_sub(PERSISTED_EVENTS);
+    let saved = Saved {
+        epoch: inner.epoch.clone(),
+        next_seq: inner.outbox.next_seq(),
+        events: inner.outbox.events().skip(skip).cloned().collect(),
+    };
+    let text = to_js(&saved)
+        .ok()
+        .and_then(|v| js_sys::JSON::stringify(&v).ok())
+        .and_then(|s| s.as_string());
+    if let (Some(storage), Some(text)) = (session_storage(), text) {
+        let _ = storage.set_item(&inner.storage_key, &text);
+    }
+}
