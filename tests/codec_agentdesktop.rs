@@ -129,7 +129,9 @@ fn inbound_telephony_life_cycle_before_the_conversation() {
                      "ani": ["0612345678"], "dnis": "800123456", "media": "telephony",
                      "queue": "Supporto_Tecnico",
                      "fields": [{"name": "CUSTOMER_ID", "value": "C-000427", "type": "text"},
-                                {"name": "LINGUA", "value": "it", "type": "text"}]});
+                                {"name": "LINGUA", "value": "it", "type": "text"}],
+                     "data": {"id": "1184562", "type": "inbound", "job_type": "inbound",
+                              "service": "ASSISTENZA", "isACD": true}});
     check(
         1..=5,
         vec![
@@ -186,7 +188,9 @@ fn chat_life_cycle() {
                    "ani": ["mario.rossi@example.it"], "dnis": "CHAT_SITO", "media": "chat",
                    "queue": "Chat_Vendite",
                    "fields": [{"name": "NOME", "value": "Mario Rossi", "type": "text"},
-                              {"name": "ORDINE", "value": "4711", "type": "text"}]}),
+                              {"name": "ORDINE", "value": "4711", "type": "text"}],
+                   "data": {"id": "1184590", "chat_id": "vvc-5f1a2b3c4d", "type": "inbound",
+                            "job_type": "inbound", "service": "CHAT_WEB", "isACD": true}}),
             chat(
                 "connected",
                 "ESTABLISHED",
@@ -399,7 +403,8 @@ fn lenient_fields_numbers_booleans_aliases_and_call_data_shapes() {
         v,
         json!({"kind": "screenPop", "media": "chat",
                "fields": [{"name": "N", "value": "5", "type": "text"},
-                          {"name": "M", "value": "", "type": "text"}]})
+                          {"name": "M", "value": "", "type": "text"}],
+               "data": {"chat_id": "c1"}})
     );
 }
 

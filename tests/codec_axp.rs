@@ -145,7 +145,8 @@ fn agent_state_sample_is_not_ready_rona_with_envelope_and_event_id() {
     assert_eq!(
         decode_one(SRC, &f[AGENT_STATE]),
         json!({"kind": "agentState", "state": "notReady", "reason": "514", "cause": "RONA",
-               "agentId": "4a785201-73b8-4842-abf7-36f5e572d310", "vendorState": "NOT_READY"})
+               "agentId": "4a785201-73b8-4842-abf7-36f5e572d310", "vendorState": "NOT_READY",
+               "data": {"profileId": "HomeProfile"}})
     );
 }
 
@@ -171,7 +172,12 @@ fn automation_participant_sample_is_an_ivr_joining() {
     assert_eq!(
         decode_one(SRC, &f[AUTOMATION_PARTICIPANT]),
         json!({"kind": "participant", "interactionId": ENG, "role": "automation",
-               "action": "ADDED", "participantId": "AvayaVoiceIVR"})
+               "action": "ADDED", "participantId": "AvayaVoiceIVR",
+               "data": {"channelProviderId": CP, "dialogId": DIALOG,
+                        "automationType": "SELF_SERVICE",
+                        "connectionId": "d2775626-66d4-459b-8147-09ea4b98c370",
+                        "channelId": "Voice", "providerEngagementId": "00001084011532384922",
+                        "automationInitiatedDisconnect": false}})
     );
 }
 
@@ -181,7 +187,12 @@ fn external_participant_sample_is_the_customer_joining() {
     assert_eq!(
         decode_one(SRC, &f[EXTERNAL_PARTICIPANT]),
         json!({"kind": "participant", "interactionId": ENG, "role": "external",
-               "action": "ADDED", "participantId": "+35395554321"})
+               "action": "ADDED", "participantId": "+35395554321",
+               "data": {"channelProviderId": CP,
+                        "connectionId": "b2bcbf1e-905b-4164-bab5-6efcde49933b",
+                        "dialogId": DIALOG, "channelId": "Voice",
+                        "providerEngagementId": "00001084011532384922",
+                        "externalParticipantInitiatedDisconnect": true}})
     );
 }
 
@@ -255,7 +266,13 @@ fn single_step_transfer_sample_is_a_transfer_to_a_queue() {
     assert_eq!(
         decode_one(SRC, &f[SINGLE_STEP_TRANSFER]),
         json!({"kind": "transfer", "interactionId": ENG, "to": "QUEUE",
-               "destination": "16119117-7986-426e-bd3f-6f2e1d92ee1d"})
+               "destination": "16119117-7986-426e-bd3f-6f2e1d92ee1d",
+               "data": {"initiatingAgentId": "ab8f46f8-fd79-4380-8d0e-ce739ca481db",
+                        "queueName": "VoiceQ", "channelProviderId": CP,
+                        "connectionId": "d2775626-66d4-459b-8147-09ea4b98c370",
+                        "dialogId": DIALOG, "providerDialogId": "00001000321636990744",
+                        "channelId": "Voice",
+                        "correlationId": "d3c8400d-c44f-4451-8316-e75c4efb8bb2"}})
     );
     // The body has no `id`: the notification's correlationId stands in.
     let decoded = decode(SRC, &f[SINGLE_STEP_TRANSFER]).unwrap();
@@ -272,7 +289,11 @@ fn single_step_transfer_error_sample_is_a_cancelled_transfer() {
         decode_one(SRC, &f[SINGLE_STEP_TRANSFER_ERROR]),
         json!({"kind": "transfer", "interactionId": ENG, "to": "USER",
                "destination": "db9c8c9b-cb3a-42c9-8078-7a347726f016",
-               "error": "CANCELLED", "detail": "The current engagement has terminated"})
+               "error": "CANCELLED", "detail": "The current engagement has terminated",
+               "data": {"initiatingAgentId": "ab8f46f8-fd79-4380-8d0e-ce739ca481db",
+                        "dialogId": DIALOG, "channelProviderId": CP, "channelId": "Voice",
+                        "correlationId": "d3c8400d-c44f-4451-8316-e75c4efb8bb2",
+                        "title": "Engagement no longer active"}})
     );
     let decoded = decode(SRC, &f[SINGLE_STEP_TRANSFER_ERROR]).unwrap();
     assert_eq!(
@@ -403,7 +424,8 @@ fn agent_participant_actions_map_to_phases_and_supervisor_roles() {
         assert_eq!(
             with(extra),
             json!({"kind": "participant", "interactionId": "e1", "role": "supervisor",
-                   "action": canonical, "participantId": "sup1"})
+                   "action": canonical, "participantId": "sup1",
+                   "data": {"agentId": "a1", "channelId": "Voice"}})
         );
     }
     // Without the supervisor's own id, the body's agentId is used.

@@ -132,7 +132,8 @@ fn sheet_is_a_screen_pop_with_fields_in_display_order() {
                "fields": [
                  {"name": "popupUrl", "value": "http://www.google.fr/", "type": "url", "order": 10},
                  {"name": "popupUrl1", "value": "http://www.google.fr/", "type": "url", "order": 20},
-                 {"name": "folderNumber", "value": "&folder=1234", "type": "text", "order": 30}]})
+                 {"name": "folderNumber", "value": "&folder=1234", "type": "text", "order": 30}],
+               "data": {"timenow": 1425055334, "compressed": true, "serial": "xml"}})
     );
 }
 
@@ -178,7 +179,11 @@ fn state(state: &str, vendor: &str, extra: Value) -> Value {
 fn agent_login_is_logged_in() {
     assert_eq!(
         decode_one(SRC, &fixtures(SRC)[6]),
-        state("loggedIn", "AgentLogin", json!({}))
+        state(
+            "loggedIn",
+            "AgentLogin",
+            json!({"data": {"since": 1423839787}})
+        )
     );
 }
 
@@ -186,7 +191,11 @@ fn agent_login_is_logged_in() {
 fn agent_ready_is_ready_with_cause() {
     assert_eq!(
         decode_one(SRC, &fixtures(SRC)[7]),
-        state("ready", "AgentReady", json!({"cause": "available"}))
+        state(
+            "ready",
+            "AgentReady",
+            json!({"cause": "available", "data": {"since": 0}})
+        )
     );
 }
 
@@ -194,7 +203,11 @@ fn agent_ready_is_ready_with_cause() {
 fn agent_on_pause_is_not_ready_with_the_pause_reason() {
     assert_eq!(
         decode_one(SRC, &fixtures(SRC)[8]),
-        state("notReady", "AgentOnPause", json!({"reason": "available"}))
+        state(
+            "notReady",
+            "AgentOnPause",
+            json!({"reason": "available", "data": {"since": 0}})
+        )
     );
 }
 
@@ -202,19 +215,28 @@ fn agent_on_pause_is_not_ready_with_the_pause_reason() {
 fn agent_on_wrapup_is_wrap_up() {
     assert_eq!(
         decode_one(SRC, &fixtures(SRC)[9]),
-        state("wrapUp", "AgentOnWrapup", json!({}))
+        state("wrapUp", "AgentOnWrapup", json!({"data": {"since": 2}}))
     );
 }
 
 #[test]
 fn agent_ringing_dialing_and_on_call_are_busy() {
     let f = fixtures(SRC);
-    for (raw, vendor) in [
-        (&f[10], "AgentRinging"),
-        (&f[11], "AgentDialing"),
-        (&f[12], "AgentOnCall"),
+    // AgentOnCall also says how the call came (acd, direction, callType, monitorState).
+    for (raw, vendor, data) in [
+        (&f[10], "AgentRinging", json!({"since": 0})),
+        (&f[11], "AgentDialing", json!({"since": 0})),
+        (
+            &f[12],
+            "AgentOnCall",
+            json!({"since": 0, "acd": false, "direction": "Incoming", "callType": "External",
+                   "monitorState": "ACTIVE"}),
+        ),
     ] {
-        assert_eq!(decode_one(SRC, raw), state("busy", vendor, json!({})));
+        assert_eq!(
+            decode_one(SRC, raw),
+            state("busy", vendor, json!({"data": data}))
+        );
     }
 }
 
@@ -222,7 +244,7 @@ fn agent_ringing_dialing_and_on_call_are_busy() {
 fn agent_logged_out_is_logged_out() {
     assert_eq!(
         decode_one(SRC, &fixtures(SRC)[13]),
-        state("loggedOut", "AgentLoggedOut", json!({}))
+        state("loggedOut", "AgentLoggedOut", json!({"data": {"since": 0}}))
     );
 }
 
@@ -237,7 +259,8 @@ fn field_call_states_are_busy() {
         assert_eq!(
             decode_one(SRC, raw),
             json!({"kind": "agentState", "state": "busy", "agentId": "19",
-                   "vendorState": vendor, "phoneNumber": "1000", "queues": ["8"]})
+                   "vendorState": vendor, "phoneNumber": "1000", "queues": ["8"],
+                   "data": {"since": 0}})
         );
     }
 }

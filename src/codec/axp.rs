@@ -547,25 +547,35 @@ fn decode_body(
             } else {
                 None
             };
+            // Fields already carried elsewhere are not repeated in `data`:
+            // `title` when it stands in for a missing `detail`, and `queueId`
+            // when it is the destination (a transfer to a queue).
+            let title_used = t.detail.is_none();
+            let queue_is_destination =
+                body.get("queueId").and_then(Value::as_str) == t.destination.as_deref();
+            let mut consumed = vec![
+                "event",
+                "engagementId",
+                "transferTo",
+                "destination",
+                "errorType",
+                "detail",
+                "id",
+                "timestamp",
+            ];
+            if title_used {
+                consumed.push("title");
+            }
+            if queue_is_destination {
+                consumed.push("queueId");
+            }
             Ok(EventBody::Transfer {
                 interaction_id: t.engagement_id,
                 to: t.transfer_to.map(|to| canonical(to, &TRANSFER_TARGETS)),
                 destination: t.destination,
                 error,
                 detail: t.detail.or(t.title),
-                data: extras(
-                    body,
-                    &[
-                        "event",
-                        "engagementId",
-                        "transferTo",
-                        "destination",
-                        "errorType",
-                        "detail",
-                        "id",
-                        "timestamp",
-                    ],
-                ),
+                data: extras(body, &consumed),
             })
         }
         10 => {
@@ -601,11 +611,13 @@ fn agent_participant(
         // Moved to another dialog of the same engagement: still connected.
         5 => InteractionPhase::Connected,
         _ => {
-            let supervisor = match index {
-                6 => p.observing_agent_id,
-                7 => p.coaching_agent_id,
-                _ => p.barging_agent_id,
+            let (key, supervisor) = match index {
+                6 => ("observingAgentId", p.observing_agent_id),
+                7 => ("coachingAgentId", p.coaching_agent_id),
+                _ => ("bargingAgentId", p.barging_agent_id),
             };
+            // The field that became `participantId` is not repeated in `data`.
+            let key = if supervisor.is_some() { key } else { "agentId" };
             return Ok(EventBody::Participant {
                 interaction_id: p.engagement_id,
                 role: ParticipantRole::Supervisor,
@@ -613,7 +625,7 @@ fn agent_participant(
                 participant_id: supervisor.or(p.agent_id),
                 data: extras_of(
                     body_map,
-                    &["event", "engagementId", "action", "id", "timestamp"],
+                    &["event", "engagementId", "action", "id", "timestamp", key],
                 ),
             });
         }
