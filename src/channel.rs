@@ -155,6 +155,8 @@ pub enum WidgetMessage<'a> {
     },
     /// A CRM Connector envelope for the host page's Client Application.
     Crm { msg: &'a Value },
+    /// The widget page is going away (reload, navigation): queue until the next `ready`.
+    Bye,
 }
 
 /// Parses one port message (JSON text) within the limits.

@@ -26,7 +26,7 @@ use gloo::timers::callback::{Interval, Timeout};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -37,6 +37,8 @@ use web_sys::{MessageEvent, MessagePort};
 const TICK_MS: u32 = 1_000;
 /// How many outbox events are persisted for a reload.
 const PERSISTED_EVENTS: usize = 512;
+/// How many answers are kept for requests re-sent after a reload.
+const ANSWERS_KEPT: usize = 128;
 
 /// The widget's configuration (the object passed to `startWidget`).
 #[derive(Debug, Clone, Deserialize)]
@@ -65,6 +67,10 @@ struct Saved {
     epoch: String,
     next_seq: u64,
     events: Vec<(u64, Value)>,
+    #[serde(default)]
+    host_id: Option<String>,
+    #[serde(default)]
+    answered: Vec<(u64, Value)>,
 }
 
 /// Messages dropped before anything acted on them, by reason.
@@ -97,6 +103,11 @@ struct Inner {
     save_scheduled: Option<Timeout>,
     /// Command id -> host request id, answered when the command settles.
     waiting: HashMap<u64, u64>,
+    /// The attached host instance (requests ids are per host instance).
+    host_id: Option<String>,
+    /// Recent answers by request id: a request the host re-sends after a
+    /// reload of this iframe is answered again, not carried out twice.
+    answered: VecDeque<(u64, Value)>,
     dropped: Dropped,
     crm_ready: bool,
     started_ms: f64,
@@ -109,6 +120,7 @@ struct Inner {
 pub struct Widget {
     inner: Rc<RefCell<Inner>>,
     _window_listener: EventListener,
+    _pagehide_listener: EventListener,
     _ticker: Interval,
 }
 
@@ -158,9 +170,14 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         .and_then(|s| s.get_item(&storage_key).ok().flatten())
         .and_then(|text| js_sys::JSON::parse(&text).ok())
         .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
-    let (epoch, outbox) = match saved {
-        Some(s) => (s.epoch, Outbox::restore(s.next_seq, s.events)),
-        None => (random_epoch(), Outbox::new()),
+    let (epoch, outbox, host_id, answered) = match saved {
+        Some(s) => (
+            s.epoch,
+            Outbox::restore(s.next_seq, s.events),
+            s.host_id,
+            s.answered.into_iter().collect(),
+        ),
+        None => (random_epoch(), Outbox::new(), None, VecDeque::new()),
     };
     let parent = window.parent().ok().flatten();
     let inner = Rc::new(RefCell::new(Inner {
@@ -177,6 +194,8 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         storage_key,
         save_scheduled: None,
         waiting: HashMap::new(),
+        host_id,
+        answered,
         dropped: Dropped::default(),
         crm_ready: false,
         started_ms: now_ms(),
@@ -195,10 +214,19 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             on_tick(&inner);
         }
     });
+    let weak = Rc::downgrade(&inner);
+    let pagehide_listener = EventListener::new(&window, "pagehide", move |_| {
+        if let Some(inner) = weak.upgrade() {
+            let inner = inner.borrow();
+            save(&inner);
+            send(&inner, &WidgetMessage::Bye);
+        }
+    });
     announce(&inner.borrow());
     Ok(Widget {
         inner,
         _window_listener: window_listener,
+        _pagehide_listener: pagehide_listener,
         _ticker: ticker,
     })
 }
@@ -285,6 +313,8 @@ struct Connect {
     epoch: Option<String>,
     #[serde(default)]
     last_seq: u64,
+    #[serde(default)]
+    host_id: Option<String>,
 }
 
 fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
@@ -319,6 +349,10 @@ fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
         inner.port = Some(port);
         inner._port_listener = Some(listener);
         inner.host_origin = Some(origin.to_owned());
+        if inner.host_id != connect.host_id {
+            inner.host_id = connect.host_id.clone();
+            inner.answered.clear();
+        }
         let snapshot = serde_json::to_value(inner.bridge.snapshot()).unwrap_or(Value::Null);
         let epoch = inner.epoch.clone();
         let ready = WidgetMessage::Ready {
@@ -387,6 +421,20 @@ struct Inject {
 }
 
 fn on_request(cell: &Rc<RefCell<Inner>>, id: u64, method: &str, params: &Value) {
+    // Re-sent after a reload: answer again, do not act twice.
+    let cached = cell
+        .borrow()
+        .answered
+        .iter()
+        .find(|(request, _)| *request == id)
+        .map(|(_, reply)| reply.clone());
+    if let Some(reply) = cached {
+        let inner = cell.borrow();
+        if let (Some(port), Ok(value)) = (inner.port.as_ref(), to_js(&reply)) {
+            let _ = port.post_message(&value);
+        }
+        return;
+    }
     let fail = |code, message: String| (None, Some(RequestError { code, message }));
     let (result, error) = match method {
         "snapshot" => {
@@ -472,10 +520,23 @@ fn on_request(cell: &Rc<RefCell<Inner>>, id: u64, method: &str, params: &Value) 
             format!("unknown method `{other}`"),
         ),
     };
-    send(
-        &cell.borrow(),
-        &WidgetMessage::Response { id, result, error },
+    respond(
+        &mut cell.borrow_mut(),
+        WidgetMessage::Response { id, result, error },
     );
+}
+
+/// Sends a response and remembers it for a request re-sent after a reload.
+fn respond(inner: &mut Inner, reply: WidgetMessage<'_>) {
+    send(inner, &reply);
+    if let WidgetMessage::Response { id, .. } = &reply {
+        if let Ok(value) = serde_json::to_value(&reply) {
+            if inner.answered.len() >= ANSWERS_KEPT {
+                inner.answered.pop_front();
+            }
+            inner.answered.push_back((*id, value));
+        }
+    }
 }
 
 /// Runs one vendor message through the core and delivers what it caused.
@@ -534,7 +595,7 @@ fn deliver(cell: &Rc<RefCell<Inner>>, outputs: Vec<Output>) {
                                 }),
                             }
                         };
-                        send(&inner, &reply);
+                        respond(&mut inner, reply);
                     }
                 }
             }
@@ -659,6 +720,8 @@ fn save(inner: &Inner) {
         epoch: inner.epoch.clone(),
         next_seq: inner.outbox.next_seq(),
         events: inner.outbox.events().skip(skip).cloned().collect(),
+        host_id: inner.host_id.clone(),
+        answered: inner.answered.iter().cloned().collect(),
     };
     let text = to_js(&saved)
         .ok()

@@ -1,0 +1,368 @@
+/*! cti-bridge host script: drop it into a CRM page as a classic <script src> (defines
+ * window.CtiBridge) or import it (see cti-bridge.mjs). It creates the widget iframe, runs the
+ * handshake, then talks to the widget on a private MessagePort. A thin shell: decoding, the
+ * sync engine and every decision live in the widget (Rust/wasm).
+ */
+(function (global) {
+  "use strict";
+
+  var PROTOCOL_VERSION = 1;
+  var MAX_BUFFERED = 1000; // events kept for kinds nobody listens to yet
+  var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
+
+  /** A typed error: `code` is one of timeout | refused | origin | disposed | rejected | invalid. */
+  function CtiBridgeError(code, message, detail) {
+    var e = new Error(message);
+    e.name = "CtiBridgeError";
+    e.code = code;
+    if (detail !== undefined) e.detail = detail;
+    return e;
+  }
+
+  function exactOrigin(url) {
+    var u = new URL(url, global.location.href);
+    if (u.protocol !== "https:" && u.protocol !== "http:") {
+      throw CtiBridgeError("invalid", "widgetUrl must be http(s): " + url);
+    }
+    return u.origin;
+  }
+
+  /**
+   * Creates the widget iframe and resolves to a bridge once the handshake is done.
+   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm? }
+   */
+  function connect(options) {
+    options = options || {};
+    if (!options.widgetUrl) return Promise.reject(CtiBridgeError("invalid", "widgetUrl is required"));
+    var widgetOrigin;
+    try {
+      widgetOrigin = exactOrigin(options.widgetUrl);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    var allowed = (options.allowedOrigins || [widgetOrigin]).slice();
+    if (allowed.indexOf("*") >= 0) return Promise.reject(CtiBridgeError("invalid", 'allowedOrigins may not contain "*"'));
+    if (allowed.indexOf(widgetOrigin) < 0) {
+      return Promise.reject(CtiBridgeError("origin", "the widget origin " + widgetOrigin + " is not in allowedOrigins"));
+    }
+    var container = typeof options.container === "string" ? document.querySelector(options.container) : options.container;
+    if (!container) return Promise.reject(CtiBridgeError("invalid", "container not found"));
+
+    var iframe = document.createElement("iframe");
+    iframe.src = options.widgetUrl;
+    iframe.title = options.title || "Contact centre";
+    iframe.setAttribute("allow", "microphone; autoplay");
+    iframe.className = "cti-bridge-widget";
+    var bridge = new Bridge(iframe, widgetOrigin, options);
+    container.appendChild(iframe);
+    return bridge._firstConnection;
+  }
+
+  function Bridge(iframe, widgetOrigin, options) {
+    var self = this;
+    this._iframe = iframe;
+    this._widgetOrigin = widgetOrigin;
+    this._options = options;
+    this._handlers = {};
+    this._buffer = [];
+    this._queue = [];
+    this._pending = {};
+    this._nextId = 1;
+    // Request ids are unique per host instance; the widget answers a re-sent id once.
+    this._hostId = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    this._epoch = null;
+    this._lastSeq = 0;
+    this._port = null;
+    this._disposed = false;
+    this._snapshot = null;
+    this._stats = { droppedOrigin: 0, droppedSource: 0, duplicates: 0 };
+    this._firstConnection = new Promise(function (resolve, reject) {
+      self._resolveFirst = resolve;
+      self._rejectFirst = reject;
+    });
+    var timeoutMs = options.timeoutMs || 10000;
+    this._connectTimer = setTimeout(function () {
+      self._rejectFirst(CtiBridgeError("timeout", "no handshake with " + widgetOrigin + " within " + timeoutMs + " ms"));
+    }, timeoutMs);
+    this._onWindowMessage = function (event) {
+      // Exact origin AND the widget's own window: anything else is dropped and counted.
+      if (event.origin !== self._widgetOrigin) {
+        self._stats.droppedOrigin++;
+        return;
+      }
+      if (event.source !== self._iframe.contentWindow) {
+        self._stats.droppedSource++;
+        return;
+      }
+      var data = event.data;
+      if (!data || typeof data !== "object") return;
+      if (data.cti === "hello") self._handshake();
+      else if (data.cti === "refused") {
+        self._rejectFirst(CtiBridgeError("refused", "the widget refused the connection: " + data.reason, data));
+      } else if (typeof data.type === "string" && typeof data.action === "string") {
+        self._onCrm(data); // CRM Connector envelope before a port exists
+      }
+    };
+    this._onLoad = function () {
+      self._handshake();
+    };
+    global.addEventListener("message", this._onWindowMessage);
+    iframe.addEventListener("load", this._onLoad);
+    if (options.crm) this._crm = new CrmClient(this, options.crm, options.mode);
+  }
+
+  Bridge.prototype._handshake = function () {
+    if (this._disposed || !this._iframe.contentWindow) return;
+    var self = this;
+    var channel = new MessageChannel();
+    if (this._port) this._port.close();
+    this._port = null;
+    this._candidate = channel.port1;
+    channel.port1.onmessage = function (event) {
+      if (self._candidate === channel.port1 || self._port === channel.port1) self._onPortMessage(channel.port1, event.data);
+    };
+    this._iframe.contentWindow.postMessage(
+      { cti: "connect", v: PROTOCOL_VERSION, epoch: this._epoch, lastSeq: this._lastSeq, hostId: this._hostId },
+      this._widgetOrigin,
+      [channel.port2]
+    );
+  };
+
+  Bridge.prototype._onPortMessage = function (port, message) {
+    if (!message || typeof message !== "object") return;
+    switch (message.t) {
+      case "ready":
+        if (message.v !== PROTOCOL_VERSION) return;
+        this._port = port;
+        this._candidate = null;
+        if (message.epoch !== this._epoch) {
+          this._epoch = message.epoch;
+          this._lastSeq = 0;
+        }
+        this._snapshot = message.snapshot;
+        clearTimeout(this._connectTimer);
+        var queued = this._queue.splice(0);
+        for (var i = 0; i < queued.length; i++) port.postMessage(queued[i]);
+        // Calls still unanswered (sent to a widget that went away) are sent again.
+        for (var id in this._pending) port.postMessage(this._pending[id].text);
+        this._emit({ kind: "connection", status: "ready", epoch: message.epoch, lastSeq: message.lastSeq, snapshot: message.snapshot });
+        this._resolveFirst(this);
+        break;
+      case "event":
+        if (message.seq <= this._lastSeq) {
+          this._stats.duplicates++;
+          return;
+        }
+        this._lastSeq = message.seq;
+        this._emit(message.event);
+        break;
+      case "response":
+        var call = this._pending[message.id];
+        if (!call) return;
+        delete this._pending[message.id];
+        clearTimeout(call.timer);
+        if (message.error) call.reject(CtiBridgeError(message.error.code, message.error.message, message.result));
+        else call.resolve(message.result);
+        break;
+      case "crm":
+        this._onCrm(message.msg);
+        break;
+      case "bye":
+        if (this._port === port) this._port = null;
+        this._emit({ kind: "connection", status: "reconnecting" });
+        break;
+    }
+  };
+
+  Bridge.prototype._onCrm = function (envelope) {
+    if (this._crm) this._crm.onConnectorMessage(envelope);
+    this._emit({ kind: "crmMessage", direction: "in", message: envelope });
+  };
+
+  Bridge.prototype._send = function (message) {
+    var text = JSON.stringify(message);
+    if (this._port) this._port.postMessage(text);
+    else if (message.t !== "request" && this._queue.length < MAX_QUEUED) this._queue.push(text);
+    return text;
+  };
+
+  Bridge.prototype._call = function (method, params, timeoutMs) {
+    if (this._disposed) return Promise.reject(CtiBridgeError("disposed", "the bridge was disposed"));
+    var self = this;
+    var id = this._nextId++;
+    timeoutMs = timeoutMs || this._options.requestTimeoutMs || 15000;
+    return new Promise(function (resolve, reject) {
+      var timer = setTimeout(function () {
+        delete self._pending[id];
+        reject(CtiBridgeError("timeout", method + " got no answer within " + timeoutMs + " ms"));
+      }, timeoutMs);
+      var call = { resolve: resolve, reject: reject, timer: timer, text: null };
+      self._pending[id] = call;
+      // Unanswered calls are re-sent after a re-handshake (see "ready").
+      call.text = self._send({ t: "request", id: id, method: method, params: params || {} });
+    });
+  };
+
+  Bridge.prototype._emit = function (event) {
+    var list = this._handlers[event.kind];
+    var any = this._handlers["*"];
+    if ((!list || !list.length) && (!any || !any.length)) {
+      if (this._buffer.length >= MAX_BUFFERED) this._buffer.shift();
+      this._buffer.push(event);
+      return;
+    }
+    var all = (list || []).concat(any || []);
+    for (var i = 0; i < all.length; i++) {
+      try {
+        all[i](event);
+      } catch (e) {
+        if (global.console) console.error("cti-bridge handler failed", e);
+      }
+    }
+  };
+
+  /** Subscribes to a normalized event kind ("*" for all); earlier undelivered events of that kind come first, in order. */
+  Bridge.prototype.on = function (kind, handler) {
+    (this._handlers[kind] = this._handlers[kind] || []).push(handler);
+    var keep = [];
+    var deliver = [];
+    for (var i = 0; i < this._buffer.length; i++) {
+      var e = this._buffer[i];
+      (kind === "*" || e.kind === kind ? deliver : keep).push(e);
+    }
+    this._buffer = keep;
+    for (var j = 0; j < deliver.length; j++) this._emit(deliver[j]);
+    return this;
+  };
+
+  /** Removes a handler added with on(). */
+  Bridge.prototype.off = function (kind, handler) {
+    var list = this._handlers[kind];
+    if (list) this._handlers[kind] = list.filter(function (h) { return h !== handler; });
+    return this;
+  };
+
+  /** The widget's current snapshot (agent state, presence, work items, interactions, pending commands) and diagnostics. */
+  Bridge.prototype.snapshot = function () {
+    return this._call("snapshot");
+  };
+
+  /** Asks the contact centre for "ready" | "notReady"; settles when the change is confirmed, rejected or superseded. */
+  Bridge.prototype.setAgentState = function (state, reason) {
+    return this._call("setAgentState", reason === undefined ? { state: state } : { state: state, reason: reason });
+  };
+
+  /** Asks the CRM for "ready" | "notReady" presence; settles like setAgentState. */
+  Bridge.prototype.setPresence = function (state) {
+    return this._call("setPresence", { state: state });
+  };
+
+  /** Changes the sync mode: "synchronized" | "complementary" | "off". */
+  Bridge.prototype.setMode = function (mode) {
+    return this._call("setMode", { mode: mode });
+  };
+
+  /** Feeds a raw vendor message to the widget (only when the widget allows injection: demo and tests). */
+  Bridge.prototype.inject = function (source, msg) {
+    return this._call("inject", { source: source, msg: msg });
+  };
+
+  /** Host-side counters: messages dropped for a wrong origin or source, duplicates skipped. */
+  Bridge.prototype.hostStats = function () {
+    return { droppedOrigin: this._stats.droppedOrigin, droppedSource: this._stats.droppedSource, duplicates: this._stats.duplicates, epoch: this._epoch, lastSeq: this._lastSeq, connected: !!this._port };
+  };
+
+  /** The widget iframe element. */
+  Bridge.prototype.iframe = function () {
+    return this._iframe;
+  };
+
+  /** Removes the iframe, the listeners and the port; pending calls reject with "disposed". */
+  Bridge.prototype.dispose = function () {
+    if (this._disposed) return;
+    this._disposed = true;
+    clearTimeout(this._connectTimer);
+    global.removeEventListener("message", this._onWindowMessage);
+    this._iframe.removeEventListener("load", this._onLoad);
+    if (this._port) this._port.close();
+    if (this._crm) this._crm.dispose();
+    for (var id in this._pending) {
+      clearTimeout(this._pending[id].timer);
+      this._pending[id].reject(CtiBridgeError("disposed", "the bridge was disposed"));
+    }
+    this._pending = {};
+    if (this._iframe.parentNode) this._iframe.parentNode.removeChild(this._iframe);
+    this._rejectFirst(CtiBridgeError("disposed", "the bridge was disposed"));
+  };
+
+  /**
+   * The CRM Connector "Client Application", ready-made. The CRM developer gives three functions:
+   *   getPresence() -> statusId (or a promise of it)
+   *   setPresence(statusId) -> promise of true / false
+   *   onPresenceChange(callback(statusId)) -> optional unsubscribe function
+   * and optionally currentUser, callCenterSettings and directory() / onClickToDial hooks.
+   */
+  function CrmClient(bridge, crm, mode) {
+    var self = this;
+    this._bridge = bridge;
+    this._crm = crm;
+    this._mode = mode;
+    if (typeof crm.onPresenceChange === "function") {
+      this._unsubscribe = crm.onPresenceChange(function (statusId) {
+        self._reply("omnichannelResponse", { statusId: String(statusId), success: true });
+      });
+    }
+  }
+
+  CrmClient.prototype._reply = function (action, data) {
+    this._bridge._send({ t: "crm", msg: { type: "ClientAppMessage", action: action, data: data } });
+  };
+
+  CrmClient.prototype.onConnectorMessage = function (envelope) {
+    if (!envelope || envelope.type !== "CRMConnectMessage") return;
+    var self = this;
+    var crm = this._crm;
+    var data = envelope.data || {};
+    switch (envelope.action) {
+      case "ready":
+        this._reply("ready", {});
+        break;
+      case "requestCrmData":
+        var settings = Object.assign({}, crm.callCenterSettings || {});
+        if (this._mode === "synchronized") settings.omnichannelMode = "S";
+        else if (this._mode === "complementary") settings.omnichannelMode = "C";
+        this._reply("crmData", { callCenterSettings: settings, currentUser: crm.currentUser || {}, capabilities: crm.capabilities || { directoryAvailable: !!crm.directory } });
+        Promise.resolve(crm.getPresence ? crm.getPresence() : null).then(function (statusId) {
+          if (statusId != null) self._reply("omnichannelResponse", { statusId: String(statusId), success: true });
+        });
+        break;
+      case "requestSyncOmnichannel":
+        var requested = String(data.statusId || "");
+        var id = requested.split(";")[0];
+        Promise.resolve()
+          .then(function () { return crm.setPresence(id); })
+          .then(function (ok) {
+            if (ok === false) self._reply("omnichannelResponse", { statusId: requested, success: false });
+            else if (typeof crm.onPresenceChange !== "function") self._reply("omnichannelResponse", { statusId: requested, success: true });
+          }, function () {
+            self._reply("omnichannelResponse", { statusId: requested, success: false });
+          });
+        break;
+      case "requestGetCrmDirectory":
+        if (crm.directory) {
+          Promise.resolve(crm.directory()).then(function (results) {
+            self._reply("crmDirectory", { count: results.length, results: results });
+          });
+        }
+        break;
+      default:
+        if (typeof crm.onRequest === "function") crm.onRequest(envelope.action, data);
+    }
+  };
+
+  CrmClient.prototype.dispose = function () {
+    if (typeof this._unsubscribe === "function") this._unsubscribe();
+  };
+
+  global.CtiBridge = { connect: connect, version: PROTOCOL_VERSION, CtiBridgeError: CtiBridgeError };
+})(typeof window !== "undefined" ? window : globalThis);
