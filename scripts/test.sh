@@ -23,3 +23,7 @@ if ! grep -qE '^test result: ok\. [1-9][0-9]* passed; 0 failed' "$log"; then
     exit 1
 fi
 echo "browser tests: $(grep -E '^test result: ok' "$log" | tail -1)"
+
+echo "== end-to-end tests (Playwright, headless Chromium)"
+bash scripts/build.sh
+node --test --test-concurrency=1 tests/e2e/

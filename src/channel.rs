@@ -227,6 +227,22 @@ impl Outbox {
         self.next_seq
     }
 
+    /// Renumbers the kept events to follow `last_seq` (a fresh widget whose
+    /// events nobody has seen yet continues the numbering of the host it joins).
+    pub fn rebase(&mut self, last_seq: u64) {
+        let mut seq = last_seq;
+        for (s, event) in self.events.iter_mut() {
+            seq = seq.saturating_add(1);
+            *s = seq;
+            if let Some(map) = event.as_object_mut() {
+                if map.contains_key("seq") {
+                    map.insert("seq".into(), Value::from(seq));
+                }
+            }
+        }
+        self.next_seq = seq.saturating_add(1);
+    }
+
     /// The newest event.
     pub fn last(&self) -> Option<&(u64, Value)> {
         self.events.back()
@@ -339,5 +355,17 @@ mod tests {
         assert_eq!(outbox.last_seq(), 5 + OUTBOX_CAPACITY as u64);
         let restored = Outbox::restore(outbox.next_seq(), outbox.events().cloned().collect());
         assert_eq!(restored, outbox);
+    }
+
+    #[test]
+    fn a_fresh_outbox_continues_the_hosts_numbering() {
+        let mut outbox = Outbox::new();
+        outbox.push(json!({"kind": "presence", "seq": 1}));
+        outbox.push(json!({"kind": "agentState", "seq": 2}));
+        outbox.rebase(40);
+        let seqs: Vec<(u64, Value)> = outbox.since(0).cloned().collect();
+        assert_eq!(seqs[0], (41, json!({"kind": "presence", "seq": 41})));
+        assert_eq!(seqs[1].0, 42);
+        assert_eq!(outbox.push(json!({})), 43);
     }
 }

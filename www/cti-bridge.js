@@ -103,11 +103,9 @@
         self._onCrm(data); // CRM Connector envelope before a port exists
       }
     };
-    this._onLoad = function () {
-      self._handshake();
-    };
+    // The widget says hello when it starts (and again every second until
+    // connected); each hello gets one handshake on a fresh MessageChannel.
     global.addEventListener("message", this._onWindowMessage);
-    iframe.addEventListener("load", this._onLoad);
     if (options.crm) this._crm = new CrmClient(this, options.crm, options.mode);
   }
 
@@ -136,8 +134,10 @@
         this._port = port;
         this._candidate = null;
         if (message.epoch !== this._epoch) {
+          // A restarted widget continues our numbering; one that numbers
+          // behind us (it served another host) starts a new sequence.
+          if (message.lastSeq < this._lastSeq) this._lastSeq = 0;
           this._epoch = message.epoch;
-          this._lastSeq = 0;
         }
         this._snapshot = message.snapshot;
         clearTimeout(this._connectTimer);
@@ -283,7 +283,6 @@
     this._disposed = true;
     clearTimeout(this._connectTimer);
     global.removeEventListener("message", this._onWindowMessage);
-    this._iframe.removeEventListener("load", this._onLoad);
     if (this._port) this._port.close();
     if (this._crm) this._crm.dispose();
     for (var id in this._pending) {

@@ -110,6 +110,8 @@ struct Inner {
     answered: VecDeque<(u64, Value)>,
     dropped: Dropped,
     crm_ready: bool,
+    /// Whether any host has seen this outbox (until then it may be renumbered).
+    delivered: bool,
     started_ms: f64,
     /// When the last `health` event went out (drops are reported at most every 500 ms).
     last_health_ms: f64,
@@ -198,6 +200,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         answered,
         dropped: Dropped::default(),
         crm_ready: false,
+        delivered: false,
         started_ms: now_ms(),
         last_health_ms: 0.0,
     }));
@@ -349,6 +352,13 @@ fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
         inner.port = Some(port);
         inner._port_listener = Some(listener);
         inner.host_origin = Some(origin.to_owned());
+        let same_epoch = connect.epoch.as_deref() == Some(inner.epoch.as_str());
+        if !same_epoch && !inner.delivered {
+            // A fresh widget (e.g. this iframe was reloaded and could not
+            // restore its session): continue the host's numbering.
+            inner.outbox.rebase(connect.last_seq);
+        }
+        inner.delivered = true;
         if inner.host_id != connect.host_id {
             inner.host_id = connect.host_id.clone();
             inner.answered.clear();
@@ -363,7 +373,7 @@ fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
         };
         send(&inner, &ready);
         // Replay what this host has not seen (all of it for a new host).
-        let from = if connect.epoch.as_deref() == Some(epoch.as_str()) {
+        let from = if same_epoch || connect.epoch.is_some() {
             connect.last_seq
         } else {
             0
