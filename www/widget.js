@@ -5,7 +5,8 @@ import init, { startWidget } from "./pkg/cti_bridge.js";
 const status = document.getElementById("status");
 
 async function main() {
-  const response = await fetch("widget-config.json", { cache: "no-store" });
+  // `?config=NAME` picks one of the configurations the widget's server offers.
+  const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
   await init();

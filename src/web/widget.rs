@@ -115,6 +115,8 @@ struct Inner {
     started_ms: f64,
     /// When the last `health` event went out (drops are reported at most every 500 ms).
     last_health_ms: f64,
+    /// When the last refusal went out (at most one a second).
+    last_refusal_ms: f64,
 }
 
 /// A running widget; dropping it removes its listeners and timers.
@@ -203,6 +205,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         delivered: false,
         started_ms: now_ms(),
         last_health_ms: 0.0,
+        last_refusal_ms: 0.0,
     }));
 
     let weak = Rc::downgrade(&inner);
@@ -225,7 +228,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             send(&inner, &WidgetMessage::Bye);
         }
     });
-    announce(&inner.borrow());
+    announce(&mut inner.borrow_mut());
     Ok(Widget {
         inner,
         _window_listener: window_listener,
@@ -254,9 +257,25 @@ fn diagnostics(inner: &Inner) -> Value {
     })
 }
 
+/// The embedding page's origin, where the browser tells it
+/// (`location.ancestorOrigins`), for a refusal notice.
+fn parent_origin() -> Option<String> {
+    let window: JsValue = web_sys::window()?.into();
+    let location = js_sys::Reflect::get(&window, &JsValue::from_str("location")).ok()?;
+    let ancestors = js_sys::Reflect::get(&location, &JsValue::from_str("ancestorOrigins")).ok()?;
+    js_sys::Reflect::get(&ancestors, &JsValue::from_f64(0.0))
+        .ok()?
+        .as_string()
+}
+
 /// Tells every allowed host origin that the widget is up (only the real
-/// parent with a matching origin receives it; no `"*"`).
-fn announce(inner: &Inner) {
+/// parent with a matching origin receives it; no `"*"`). An embedding page
+/// known to be outside the allow-list gets a refusal notice instead.
+fn announce(inner: &mut Inner) {
+    if let Some(origin) = parent_origin().filter(|o| !inner.allowed.allows(o)) {
+        refuse(inner, &origin, "origin");
+        return;
+    }
     let Some(parent) = inner.parent.as_ref() else {
         return;
     };
@@ -272,15 +291,18 @@ fn on_window_message(cell: &Rc<RefCell<Inner>>, event: &MessageEvent) {
     let origin = event.origin();
     {
         let mut inner = cell.borrow_mut();
-        if !inner.allowed.allows(&origin) {
-            inner.dropped.origin += 1;
-            report_health(&mut inner);
-            return;
-        }
         let from_parent = match (event.source(), inner.parent.as_ref()) {
             (Some(source), Some(parent)) => js_sys::Object::is(&source, parent.as_ref()),
             _ => false,
         };
+        if !inner.allowed.allows(&origin) {
+            inner.dropped.origin += 1;
+            report_health(&mut inner);
+            if from_parent && is_connect(&event.data()) {
+                refuse(&mut inner, &origin, "origin");
+            }
+            return;
+        }
         if !from_parent {
             inner.dropped.source += 1;
             report_health(&mut inner);
@@ -308,6 +330,29 @@ fn on_window_message(cell: &Rc<RefCell<Inner>>, event: &MessageEvent) {
     }
 }
 
+fn is_connect(data: &JsValue) -> bool {
+    js_sys::Reflect::get(data, &JsValue::from_str("cti"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .is_some_and(|c| c == "connect")
+}
+
+/// Tells the embedding page (and only it: its exact origin) why its
+/// handshake is refused (`origin` not allowed, protocol `version`), so its
+/// `connect()` fails at once instead of timing out. At most once per second:
+/// a page cannot make the widget echo a flood.
+fn refuse(inner: &mut Inner, origin: &str, reason: &str) {
+    let now = now_ms();
+    if now - inner.last_refusal_ms < 1_000.0 {
+        return;
+    }
+    inner.last_refusal_ms = now;
+    let refusal = json!({"cti": "refused", "reason": reason, "v": PROTOCOL_VERSION});
+    if let (Ok(message), Some(parent)) = (to_js(&refusal), inner.parent.as_ref()) {
+        let _ = parent.post_message(&message, origin);
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Connect {
@@ -330,11 +375,7 @@ fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
     if connect.v != PROTOCOL_VERSION {
         let mut inner = cell.borrow_mut();
         inner.dropped.version += 1;
-        // Say why, to that origin only.
-        let refusal = json!({"cti": "refused", "reason": "version", "v": PROTOCOL_VERSION});
-        if let (Ok(message), Some(parent)) = (to_js(&refusal), inner.parent.as_ref()) {
-            let _ = parent.post_message(&message, origin);
-        }
+        refuse(&mut inner, origin, "version");
         return;
     }
     let weak = Rc::downgrade(cell);
@@ -693,9 +734,9 @@ fn on_tick(cell: &Rc<RefCell<Inner>>) {
     if !outputs.is_empty() {
         deliver(cell, outputs);
     }
-    let inner = cell.borrow();
+    let mut inner = cell.borrow_mut();
     if inner.port.is_none() {
-        announce(&inner);
+        announce(&mut inner);
     } else if !inner.crm_ready {
         send_crm(
             &inner,

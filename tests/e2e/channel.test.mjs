@@ -16,7 +16,10 @@ let origins;
 let browser;
 
 before(async () => {
-  origins = await startOrigins((hostOrigin) => ({ allowedHostOrigins: [hostOrigin], allowInject: true }));
+  origins = await startOrigins((hostOrigin, variant) =>
+    variant === 'other-host'
+      ? { allowedHostOrigins: ['https://crm.example.com'], allowInject: false }
+      : { allowedHostOrigins: [hostOrigin], allowInject: true });
   browser = await startBrowser();
 });
 
@@ -214,5 +217,20 @@ test('a widget reload mid-session loses nothing and duplicates nothing', async (
   const reconnects = (await events(page, 'connection')).filter((e) => e.status === 'ready' && e.epoch);
   assert.equal(reconnects.length, 2, 'one handshake, one re-handshake');
   assert.deepEqual(browser.problems, []);
+  await page.close();
+});
+
+test('connect() rejects with a typed error when the widget refuses the origin or never answers', async () => {
+  const page = await browser.context.newPage();
+  const base = `${origins.hostOrigin}/index.html?widget=${encodeURIComponent(origins.widgetOrigin)}`;
+  const started = Date.now();
+  await page.goto(`${base}&widgetPath=${encodeURIComponent('/widget.html?config=other-host')}&timeoutMs=8000`);
+  const refused = await until(page, () => window.test.error);
+  assert.equal(refused.code, 'refused');
+  assert.match(refused.message, /origin/);
+  assert.ok(Date.now() - started < 6000, 'refused at once, not after the time-out');
+  await page.goto(`${base}&widgetPath=/no-such-widget.html&timeoutMs=1500`);
+  const timedOut = await until(page, () => window.test.error);
+  assert.equal(timedOut.code, 'timeout');
   await page.close();
 });

@@ -28,7 +28,8 @@ const TYPES = {
 /** Serves files from `roots` ({urlPrefix: dir}) plus `routes` ({path: () => [type, body]}) on 127.0.0.1. */
 export async function serve({ roots, routes = {}, csp }) {
   const server = http.createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const url = new URL(req.url, 'http://x');
+    const path = decodeURIComponent(url.pathname);
     const headers = {
       'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
@@ -40,7 +41,7 @@ export async function serve({ roots, routes = {}, csp }) {
       return;
     }
     if (routes[path]) {
-      const [type, body] = routes[path]();
+      const [type, body] = routes[path](url.searchParams);
       res.writeHead(200, { ...headers, 'Content-Type': type });
       res.end(body);
       return;
@@ -68,7 +69,8 @@ export async function serve({ roots, routes = {}, csp }) {
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
 
 /**
- * Starts the three origins. `widgetConfig(hostOrigin)` returns the widget's config object.
+ * Starts the three origins. `widgetConfig(hostOrigin, variant)` returns the widget's config
+ * object (`variant` is the widget page's `?config=` parameter).
  */
 export async function startOrigins(widgetConfig) {
   // The widget origin needs the host origin for its allow-list, and the host's
@@ -78,7 +80,9 @@ export async function startOrigins(widgetConfig) {
   let thirdOrigin = '';
   const widget = await serve({
     roots: { '/': join(ROOT, 'www') },
-    routes: { '/widget-config.json': () => ['application/json', JSON.stringify(widgetConfig(hostOrigin))] },
+    routes: {
+      '/widget-config.json': (query) => ['application/json', JSON.stringify(widgetConfig(hostOrigin, query.get('config')))],
+    },
     csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
   });
   const host = await serve({

@@ -35,10 +35,10 @@ window.addForger = (url) => {
 };
 
 CtiBridge.connect({
-  widgetUrl: `${widgetOrigin}/widget.html`,
+  widgetUrl: `${widgetOrigin}${params.get("widgetPath") || "/widget.html"}`,
   container: "#widget",
   mode,
-  timeoutMs: 15000,
+  timeoutMs: Number(params.get("timeoutMs") || 15000),
   crm: {
     getPresence: () => fakeCrm.status,
     setPresence: async (statusId) => {
