@@ -6,6 +6,7 @@
 use crate::codec;
 use crate::command::{Command, Desired};
 use crate::config::Config;
+use crate::crm_requests::CrmRequests;
 use crate::error::DecodeError;
 use crate::model::{Event, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
@@ -13,12 +14,26 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
-/// One line of bridge output: a normalized event or a command (status).
+/// One line of bridge output: a normalized event, a command (status), or a
+/// request to the CRM made on the contact centre's behalf.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Output {
     Event(Event),
     Command(Command),
+    CrmRequest(CrmRequest),
+}
+
+/// A CRM Connector request (screen pop, click-to-dial, interaction log).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename = "crmRequest")]
+pub struct CrmRequest {
+    /// Always the CRM side.
+    pub target: Side,
+    /// The protocol it goes over.
+    pub source: Source,
+    /// The exact envelope.
+    pub wire: Value,
 }
 
 /// Counters for the health / diagnostic output.
@@ -73,6 +88,7 @@ pub struct Bridge {
     /// Duplicate filter; `None` when every message is decoded as it comes.
     seen: Option<RecentIds>,
     stats: Stats,
+    requests: CrmRequests,
 }
 
 impl Bridge {
@@ -84,6 +100,7 @@ impl Bridge {
             next_seq: 1,
             seen: Some(RecentIds::default()),
             stats: Stats::default(),
+            requests: CrmRequests::default(),
         }
     }
 
@@ -122,8 +139,20 @@ impl Bridge {
             self.next_seq = self.next_seq.saturating_add(1);
             self.stats.events += 1;
             let commands = self.engine.on_event(&event, now_ms);
+            let requests = self.requests.on_event(&event);
             out.push(Output::Event(event));
             self.push_commands(commands, &mut out);
+            // Only the CRM Connector takes these requests (OpenFrame has its own calls).
+            let crm = self.engine.sources().0;
+            if matches!(crm, None | Some(Source::CrmConnector)) {
+                out.extend(requests.into_iter().map(|wire| {
+                    Output::CrmRequest(CrmRequest {
+                        target: Side::Crm,
+                        source: Source::CrmConnector,
+                        wire,
+                    })
+                }));
+            }
         }
         Ok(out)
     }

@@ -15,9 +15,10 @@ pub use model::{Event, EventBody, Source};
 pub mod bridge;
 pub mod channel;
 pub mod command;
+pub mod crm_requests;
 pub mod sync;
 
-pub use bridge::{Bridge, Output, Stats};
+pub use bridge::{Bridge, CrmRequest, Output, Stats};
 pub use command::{Command, CommandStatus, Desired};
 pub use sync::{Mode, Snapshot, SyncEngine};
 

@@ -182,8 +182,11 @@ mod cli {
                 message.and_then(|raw| bridge.ingest(from, &raw, None).map_err(|e| e.to_string()));
             match result {
                 Ok(outputs) => {
+                    // Mode off: only events (no commands or CRM requests) come out.
                     for o in outputs {
-                        emit(&mut out, &o)?;
+                        if let cti_bridge::Output::Event(e) = o {
+                            emit(&mut out, &e)?;
+                        }
                     }
                 }
                 Err(reason) => {

@@ -647,6 +647,11 @@ impl SyncEngine {
         out
     }
 
+    /// The CRM and contact-centre protocols commands go over (configured or seen).
+    pub fn sources(&self) -> (Option<Source>, Option<Source>) {
+        (self.crm_source, self.cc_source)
+    }
+
     /// Everything the engine knows.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {

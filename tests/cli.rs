@@ -144,6 +144,7 @@ fn replay_prints_events_commands_and_a_final_snapshot() {
         [
             "agentState",
             "command",
+            "crmRequest",
             "presence",
             "command",
             "workItem",
@@ -155,16 +156,19 @@ fn replay_prints_events_commands_and_a_final_snapshot() {
     assert_eq!(lines[1]["status"], "pending");
     assert_eq!(lines[1]["target"], "crm");
     assert_eq!(lines[1]["wire"]["action"], "requestSyncOmnichannel");
-    assert_eq!(lines[3]["id"], lines[1]["id"]);
-    assert_eq!(lines[3]["status"], "confirmed");
-    assert_eq!(lines[5]["target"], "cc");
-    assert_eq!(lines[5]["source"], "xuc");
+    // A logged-in agent: click-to-dial is enabled in the CRM.
+    assert_eq!(lines[2]["wire"]["action"], "requestEnableClickToDial");
+    assert_eq!(lines[2]["wire"]["data"], json!({"isEnabled": true}));
+    assert_eq!(lines[4]["id"], lines[1]["id"]);
+    assert_eq!(lines[4]["status"], "confirmed");
+    assert_eq!(lines[6]["target"], "cc");
+    assert_eq!(lines[6]["source"], "xuc");
     assert_eq!(
-        lines[5]["wire"],
+        lines[6]["wire"],
         json!({"claz": "web", "command": "pauseAgent", "agentid": 19})
     );
-    assert_eq!(lines[6]["input"], 4);
-    let snapshot = &lines[7];
+    assert_eq!(lines[7]["input"], 4);
+    let snapshot = &lines[8];
     assert_eq!(snapshot["agentState"]["state"], "ready");
     assert_eq!(snapshot["presence"]["available"], true);
     assert_eq!(snapshot["workItems"][0]["id"], "w1");

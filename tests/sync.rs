@@ -50,7 +50,7 @@ fn feed_at(bridge: &mut Bridge, source: Source, msg: Value, at: Option<u64>) -> 
         .into_iter()
         .filter_map(|o| match o {
             Output::Command(c) => Some(c),
-            Output::Event(_) => None,
+            _ => None,
         })
         .collect()
 }

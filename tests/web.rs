@@ -115,7 +115,9 @@ fn sync_engine_runs_in_the_browser() {
         )
         .expect("decodes");
     let out = Array::from(&out);
-    assert_eq!(out.length(), 2);
+    // The event, the command for the CRM, and click-to-dial enabled.
+    assert_eq!(out.length(), 3);
+    assert_eq!(get_str(&out.get(2), "kind").as_deref(), Some("crmRequest"));
     let cmd = out.get(1);
     assert_eq!(get_str(&cmd, "kind").as_deref(), Some("command"));
     assert_eq!(get_str(&cmd, "target").as_deref(), Some("crm"));

@@ -671,6 +671,7 @@ fn deliver(cell: &Rc<RefCell<Inner>>, outputs: Vec<Output>) {
                 }
                 _ => {}
             },
+            Output::CrmRequest(r) => send_crm(&inner, &r.wire),
             Output::Event(_) => {}
         }
         if let Ok(value) = serde_json::to_value(&output) {
