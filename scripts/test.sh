@@ -24,6 +24,10 @@ if ! grep -qE '^test result: ok\. [1-9][0-9]* passed; 0 failed' "$log"; then
 fi
 echo "browser tests: $(grep -E '^test result: ok' "$log" | tail -1)"
 
+echo "== TypeScript declarations (generated types current: see tests/typescript.rs; API usage compiles)"
+node_modules/.bin/tsc --noEmit --strict --lib es2020,dom --module es2020 --moduleResolution node tests/types-usage.ts
+echo "tsc: declarations check passed"
+
 echo "== end-to-end tests (Playwright, headless Chromium)"
 bash scripts/build.sh
 node --test --test-concurrency=1 tests/e2e/

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 /// The protocol a message came from (or a command is sent over).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// ServiceNow OpenFrame AWA events (CRM side).
@@ -67,6 +68,7 @@ impl std::fmt::Display for Source {
 
 /// The two sides the bridge keeps in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     /// The CRM (user presence, work items).
@@ -77,6 +79,7 @@ pub enum Side {
 
 /// One normalized event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// Monotonic sequence number, unique per bridge instance.
@@ -93,6 +96,7 @@ pub struct Event {
 
 /// Contact-centre agent state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum AgentStateKind {
     LoggedOut,
@@ -119,6 +123,7 @@ impl AgentStateKind {
 
 /// One channel of a CRM presence (OpenFrame AWA service channels).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceChannel {
     pub name: String,
@@ -129,6 +134,7 @@ pub struct PresenceChannel {
 
 /// Life-cycle phase of a CRM work item (OpenFrame AWA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum WorkItemPhase {
     Offered,
@@ -138,6 +144,7 @@ pub enum WorkItemPhase {
 
 /// The CRM record a work item points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentRef {
     pub table: String,
@@ -146,6 +153,7 @@ pub struct DocumentRef {
 
 /// Life-cycle phase of an interaction (a contact or a CRM interaction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum InteractionPhase {
     /// Created in the contact centre, not yet routed to this agent.
@@ -192,6 +200,7 @@ impl InteractionPhase {
 
 /// Direction of a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
     Inbound,
@@ -201,6 +210,7 @@ pub enum Direction {
 
 /// State of a control connection (AXP, xuc, CRM Connector handshake).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ConnectionStatus {
     /// Authenticated / logged on: events will flow.
@@ -227,6 +237,7 @@ pub enum ConnectionStatus {
 
 /// One entry of a directory or list (agents, CRM contacts, groups).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryEntry {
     pub id: String,
@@ -244,6 +255,7 @@ pub struct DirectoryEntry {
 
 /// What a directory lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum DirectoryKind {
     /// xuc AgentDirectory (agents with their states).
@@ -258,6 +270,7 @@ pub enum DirectoryKind {
 
 /// A queue membership of an agent (xuc AgentConfig member / QueueMember).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueMembership {
     pub agent_id: String,
@@ -270,6 +283,7 @@ pub struct QueueMembership {
 
 /// One URL or field of a screen pop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PopField {
     pub name: String,
@@ -283,6 +297,7 @@ pub struct PopField {
 
 /// An xuc Callback event (callback requests handled by agents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CallbackAction {
     Lists,
@@ -295,6 +310,7 @@ pub enum CallbackAction {
 
 /// A participant other than the agent joining or leaving an engagement (AXP).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ParticipantRole {
     /// An automation (IVR, bot).
@@ -307,6 +323,7 @@ pub enum ParticipantRole {
 
 /// What happened; serialized with a `kind` tag.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum EventBody {
     /// The contact-centre agent state changed.

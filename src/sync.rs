@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 /// How the two sides are kept in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Agent state and CRM presence follow each other.
@@ -46,6 +47,7 @@ impl Mode {
 
 /// The CRM presence as the engine knows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceSnapshot {
     pub name: String,
@@ -56,6 +58,7 @@ pub struct PresenceSnapshot {
 
 /// The contact-centre agent state as the engine knows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct AgentSnapshot {
     pub state: AgentStateKind,
@@ -67,6 +70,7 @@ pub struct AgentSnapshot {
 
 /// An open CRM work item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItemSnapshot {
     pub id: String,
@@ -79,6 +83,7 @@ pub struct WorkItemSnapshot {
 
 /// An open interaction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct InteractionSnapshot {
     pub id: String,
@@ -94,6 +99,7 @@ pub struct InteractionSnapshot {
 
 /// Everything the engine knows, for a host that (re)attaches.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind", rename = "snapshot")]
 pub struct Snapshot {
     pub mode: Mode,

@@ -1,0 +1,116 @@
+// Type declarations for the cti-bridge drop-in script (cti-bridge.js / cti-bridge.mjs).
+// The event, command and snapshot types are generated from the Rust types
+// (cti-bridge-types.d.ts); this file declares the host API around them.
+
+import type { Command, CrmRequest, Event, JsonValue, Mode, Snapshot } from "./cti-bridge-types";
+
+export * from "./cti-bridge-types";
+
+/** Error codes of a rejected promise. */
+export type CtiBridgeErrorCode =
+  | "timeout" // no handshake / no answer in time
+  | "refused" // the widget refused this page's origin or protocol version
+  | "origin" // the widget origin is not in allowedOrigins
+  | "invalid" // bad options
+  | "disposed" // the bridge was disposed
+  | "rejected" // the side refused the change, or it was superseded / not supported
+  | "invalidParams"
+  | "unknownMethod"
+  | "forbidden";
+
+export interface CtiBridgeError extends Error {
+  name: "CtiBridgeError";
+  code: CtiBridgeErrorCode;
+  /** For a rejected change: the command as it ended. */
+  detail?: unknown;
+}
+
+/** The CRM's own presence API, for the ready-made CRM Connector Client Application. */
+export interface CrmPresenceApi {
+  /** The current CRM status id. */
+  getPresence(): string | null | Promise<string | null>;
+  /** Sets the CRM status; resolve false (or reject) when the CRM refused. */
+  setPresence(statusId: string): boolean | void | Promise<boolean | void>;
+  /** Calls back with the new status id whenever the user's presence changes; returns an unsubscribe function. */
+  onPresenceChange?(callback: (statusId: string) => void): (() => void) | void;
+  currentUser?: { Id?: string; Name?: string; Username?: string; LanguageLocaleKey?: string; [key: string]: unknown };
+  callCenterSettings?: Record<string, unknown>;
+  capabilities?: Record<string, unknown>;
+  /** CRM contacts for requestGetCrmDirectory. */
+  directory?(): Array<{ id: string; name?: string; phone?: string; email?: string }> | Promise<Array<{ id: string; name?: string; phone?: string; email?: string }>>;
+  /** Any other connector request (requestPerformInteractionScreenPop, requestSaveInteractionLog, ...). */
+  onRequest?(action: string, data: JsonValue): void;
+}
+
+export interface ConnectOptions {
+  /** The widget page URL (its exact origin is the only one the host talks to). */
+  widgetUrl: string;
+  /** The element (or selector) the iframe goes into. */
+  container: Element | string;
+  /** Widget origins accepted; defaults to the widgetUrl's origin. "*" is refused. */
+  allowedOrigins?: string[];
+  /** Sync mode, sent to the widget as the CCDef omnichannel mode. */
+  mode?: Mode;
+  /** Handshake time-out (default 10 000 ms). */
+  timeoutMs?: number;
+  /** Per-call time-out (default 15 000 ms). */
+  requestTimeoutMs?: number;
+  /** The iframe title. */
+  title?: string;
+  /** The CRM presence API: the script then plays the CRM Connector Client Application. */
+  crm?: CrmPresenceApi;
+}
+
+/** Events the host script adds to the widget's. */
+export type HostEvent =
+  | { kind: "connection"; status: "ready"; epoch: string; lastSeq: number; snapshot: Snapshot }
+  | { kind: "connection"; status: "reconnecting" }
+  | { kind: "crmMessage"; direction: "in"; message: JsonValue }
+  | { kind: "health"; status: "live" | "connecting"; dropped: { origin: number; source: number; malformed: number; version: number }; seq: number }
+  | { kind: "error"; source: string; code: string; reason: string; seq: number };
+
+/** Everything a handler can receive; `seq` is the channel sequence number. */
+export type BridgeEvent = ((Event | Command | CrmRequest) & { seq: number }) | HostEvent;
+
+export type EventKind = BridgeEvent["kind"] | "*";
+
+export interface Diagnostics {
+  connected: boolean;
+  hostOrigin: string | null;
+  epoch: string;
+  lastSeq: number;
+  dropped: { origin: number; source: number; malformed: number; version: number };
+  stats: JsonValue;
+  uptimeMs: number;
+}
+
+export interface Bridge {
+  /** Subscribes to a kind ("*" for all); events raised before the first subscriber are delivered first, in order. */
+  on<K extends EventKind>(kind: K, handler: (event: K extends "*" ? BridgeEvent : Extract<BridgeEvent, { kind: K }>) => void): Bridge;
+  off(kind: EventKind, handler: (event: BridgeEvent) => void): Bridge;
+  snapshot(): Promise<{ snapshot: Snapshot; diagnostics: Diagnostics }>;
+  /** Resolves with the confirmed command; rejects (code "rejected") when refused, superseded or not supported. */
+  setAgentState(state: "ready" | "notReady", reason?: string): Promise<Command>;
+  setPresence(state: "ready" | "notReady"): Promise<Command>;
+  setMode(mode: Mode): Promise<{ mode: Mode }>;
+  /** Feeds a raw vendor message (only when the widget allows injection: demo and tests). */
+  inject(source: string, msg: JsonValue): Promise<{ ok: true }>;
+  hostStats(): { droppedOrigin: number; droppedSource: number; duplicates: number; epoch: string | null; lastSeq: number; connected: boolean };
+  iframe(): HTMLIFrameElement;
+  dispose(): void;
+}
+
+export declare function connect(options: ConnectOptions): Promise<Bridge>;
+
+declare const CtiBridge: {
+  connect: typeof connect;
+  version: number;
+  CtiBridgeError: (code: CtiBridgeErrorCode, message: string, detail?: unknown) => CtiBridgeError;
+};
+export default CtiBridge;
+
+declare global {
+  interface Window {
+    CtiBridge: typeof CtiBridge;
+  }
+}
