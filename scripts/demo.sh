@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The demo in one command: set up (only what is missing), build the widget,
-# then serve www/ on loopback until Ctrl+C. PORT=NNNN picks another port.
+# then serve two origins on loopback until Ctrl+C:
+#   the CRM page   http://127.0.0.1:$PORT        (PORT, default 8080)
+#   the widget     http://localhost:$WIDGET_PORT (WIDGET_PORT, default 8081)
+# Two host names: two origins and two sites, as on a real CRM. The widget's
+# server allows only the CRM page's origin (and lets it inject demo messages).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -9,5 +13,45 @@ bash scripts/setup.sh
 bash scripts/build.sh
 
 port=${PORT:-8080}
-echo "demo: open http://127.0.0.1:$port/  (Ctrl+C stops the server)"
-exec python3 scripts/serve.py "$port"
+widget_port=${WIDGET_PORT:-8081}
+if [ "$port" = "$widget_port" ]; then
+    echo "demo: PORT and WIDGET_PORT must differ (both $port)" >&2
+    exit 2
+fi
+host_origin="http://127.0.0.1:$port"
+widget_origin="http://localhost:$widget_port"
+
+pids=()
+stop() {
+    trap - INT TERM EXIT
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+python3 scripts/serve.py "$widget_port" --allow-host "$host_origin" --inject &
+pids+=($!)
+python3 scripts/serve.py "$port" --frame-src "$widget_origin" &
+pids+=($!)
+
+crm_url="$host_origin/crm.html"
+if [ "$widget_port" != 8081 ]; then
+    crm_url="$crm_url?widget=$widget_origin"
+fi
+sleep 0.5
+echo
+echo "demo: the CRM page with the embedded widget:  $crm_url"
+echo "demo: the decoders, all in one page:          $host_origin/"
+echo "demo: the widget is served from:              $widget_origin/widget.html"
+echo "demo: Ctrl+C stops both servers"
+echo
+
+# If either server stops (port taken, ...), stop the other one too.
+status=0
+wait -n "${pids[@]}" || status=$?
+echo "demo: a server stopped (exit $status; is port $port or $widget_port taken?), stopping the other" >&2
+exit "$status"

@@ -1,26 +1,46 @@
 #!/usr/bin/env python3
-"""Serves www/ (the demo page and the built widget) on loopback only.
+"""Serves www/ (the demo pages and the built widget) on loopback only.
 
-Usage: python3 scripts/serve.py [PORT]   (default 8080; 0 picks a free port)
+Usage: python3 scripts/serve.py [PORT] [--allow-host ORIGIN]... [--inject] [--frame-src SOURCE]...
 
-Standard library only. Sends the demo's Content-Security-Policy (no inline
-script or style; wasm compilation allowed), the right MIME types for .wasm,
-.js/.mjs and .jsonl, and no caching, so a rebuild is picked up on reload.
-Nothing outside www/ is served.
+  PORT                 default 8080; 0 picks a free port
+  --allow-host ORIGIN  serve this server as the widget's origin: a generated
+                       /widget-config.json lists ORIGIN (repeatable) in
+                       allowedHostOrigins, and the CSP lets ORIGIN frame the pages
+                       (frame-ancestors)
+  --inject             allowInject: true in that config (demo and tests only: the
+                       host page may feed vendor messages to the widget)
+  --frame-src SOURCE   pages of this server may frame SOURCE (repeatable): the
+                       widget's origin, for a host (CRM) page. A CSP source such
+                       as http://localhost:8081 (a port may be *)
+
+The demo (scripts/demo.sh) runs two: the CRM page on http://127.0.0.1:8080 with
+--frame-src http://localhost:8081, and the widget on http://localhost:8081 with
+--allow-host http://127.0.0.1:8080 --inject. Two host names: two origins, two sites.
+
+Standard library only. Sends a strict Content-Security-Policy (no inline script
+or style; wasm compilation allowed), the right MIME types for .wasm, .js/.mjs and
+.jsonl, and no caching, so a rebuild is picked up on reload. Binds 127.0.0.1
+only. Nothing outside www/ is served.
 """
 
+import argparse
 import http.server
+import json
 import os
+import re
 import sys
 import urllib.parse
 
 ROOT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "www"))
 HOST = "127.0.0.1"
 
-CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'self'"
-)
+BASE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
+
+# An exact origin (what the widget's allow-list compares with event.origin).
+ORIGIN_RE = re.compile(r"^https?://(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+# A CSP host source for frame-src: an origin whose port may be `*`.
+SOURCE_RE = re.compile(r"^https?://(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::(?:[0-9]{1,5}|\*))?$")
 
 TYPES = {
     ".wasm": "application/wasm",
@@ -38,76 +58,146 @@ TYPES = {
 }
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    server_version = "cti-bridge-demo"
+def build_csp(allow_hosts, frame_srcs):
+    """The CSP of every response: who may frame these pages, and what they may frame."""
+    csp = BASE_CSP
+    if frame_srcs:
+        csp += "; frame-src 'self' " + " ".join(frame_srcs)
+    csp += "; frame-ancestors 'self'"
+    if allow_hosts:
+        csp += " " + " ".join(allow_hosts)
+    return csp
 
-    def version_string(self):
-        return self.server_version
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, directory=ROOT, **kwargs)
+def make_handler(csp, widget_config):
+    """A request handler class bound to this server's CSP and widget configuration."""
+    config_body = json.dumps(widget_config).encode("utf-8") if widget_config is not None else None
 
-    def guess_type(self, path):
-        ext = os.path.splitext(path)[1].lower()
-        return TYPES.get(ext) or super().guess_type(path)
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        server_version = "cti-bridge-demo"
 
-    def _inside_root(self):
-        """Whether the request path resolves to a file or folder inside www/."""
-        raw = urllib.parse.urlsplit(self.path).path
-        decoded = urllib.parse.unquote(raw)
-        if "\x00" in decoded or "\\" in decoded:
-            return False
-        parts = decoded.split("/")
-        if any(p == ".." for p in parts):
-            return False
-        target = os.path.realpath(os.path.join(ROOT, decoded.lstrip("/")))
-        return target == ROOT or target.startswith(ROOT + os.sep)
+        def version_string(self):
+            return self.server_version
 
-    def send_head(self):
-        if urllib.parse.urlsplit(self.path).path == "/favicon.ico":
-            # No icon: answer quietly instead of a 404 in the browser console.
-            self.send_response(204)
-            self.end_headers()
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=ROOT, **kwargs)
+
+        def guess_type(self, path):
+            ext = os.path.splitext(path)[1].lower()
+            return TYPES.get(ext) or super().guess_type(path)
+
+        def _inside_root(self):
+            """Whether the request path resolves to a file or folder inside www/."""
+            raw = urllib.parse.urlsplit(self.path).path
+            decoded = urllib.parse.unquote(raw)
+            if "\x00" in decoded or "\\" in decoded:
+                return False
+            parts = decoded.split("/")
+            if any(p == ".." for p in parts):
+                return False
+            target = os.path.realpath(os.path.join(ROOT, decoded.lstrip("/")))
+            return target == ROOT or target.startswith(ROOT + os.sep)
+
+        def send_head(self):
+            path = urllib.parse.urlsplit(self.path).path
+            if path == "/favicon.ico":
+                # No icon: answer quietly instead of a 404 in the browser console.
+                self.send_response(204)
+                self.end_headers()
+                return None
+            if path == "/widget-config.json" and config_body is not None:
+                # Generated from the command line: the widget's own origin decides
+                # which host pages may talk to it, not the host.
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(config_body)))
+                self.end_headers()
+                return _Body(config_body)
+            if not self._inside_root():
+                self.send_error(403, "Forbidden: outside www/")
+                return None
+            return super().send_head()
+
+        def list_directory(self, path):
+            self.send_error(404, "Not found")
             return None
-        if not self._inside_root():
-            self.send_error(403, "Forbidden: outside www/")
-            return None
-        return super().send_head()
 
-    def list_directory(self, path):
-        self.send_error(404, "Not found")
-        return None
+        def end_headers(self):
+            self.send_header("Content-Security-Policy", csp)
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Referrer-Policy", "no-referrer")
+            super().end_headers()
 
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Referrer-Policy", "no-referrer")
-        super().end_headers()
+        def log_message(self, fmt, *args):
+            sys.stderr.write("serve: %s %s\n" % (self.address_string(), fmt % args))
 
-    def log_message(self, fmt, *args):
-        sys.stderr.write("serve: %s %s\n" % (self.address_string(), fmt % args))
+    return Handler
+
+
+class _Body:
+    """A file-like body for send_head's caller (copyfile, then close)."""
+
+    def __init__(self, data):
+        self._data = data
+        self._done = False
+
+    def read(self, size=-1):
+        if self._done:
+            return b""
+        self._done = True
+        return self._data
+
+    def close(self):
+        pass
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="serve.py",
+        description="Serve www/ on 127.0.0.1 with a strict CSP.",
+    )
+    parser.add_argument("port", nargs="?", default="8080", help="port (default 8080; 0 picks a free one)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="ORIGIN",
+                        help="host page origin allowed to embed and talk to the widget (repeatable)")
+    parser.add_argument("--inject", action="store_true",
+                        help="let the host inject vendor messages (allowInject; demo and tests only)")
+    parser.add_argument("--frame-src", action="append", default=[], metavar="SOURCE",
+                        help="origin the pages may frame: the widget's, for a CRM page (repeatable)")
+    args = parser.parse_args(argv[1:])
+    try:
+        args.port = int(args.port)
+        if not 0 <= args.port <= 65535:
+            raise ValueError
+    except ValueError:
+        parser.error("PORT must be a number from 0 to 65535")
+    for origin in args.allow_host:
+        if not ORIGIN_RE.match(origin):
+            parser.error("--allow-host wants an exact origin like http://127.0.0.1:8080, not %r" % origin)
+    for source in args.frame_src:
+        if not SOURCE_RE.match(source):
+            parser.error("--frame-src wants an origin like http://localhost:8081, not %r" % source)
+    if args.inject and not args.allow_host:
+        parser.error("--inject needs --allow-host (it configures the widget served here)")
+    return args
 
 
 def main(argv):
-    if len(argv) > 2:
-        sys.stderr.write("usage: serve.py [PORT]\n")
-        return 2
-    try:
-        port = int(argv[1]) if len(argv) > 1 else 8080
-        if not 0 <= port <= 65535:
-            raise ValueError
-    except ValueError:
-        sys.stderr.write("serve.py: PORT must be a number from 0 to 65535\n")
-        return 2
+    args = parse_args(argv)
     if not os.path.isdir(ROOT):
         sys.stderr.write("serve.py: %s is missing\n" % ROOT)
         return 1
     if not os.path.isfile(os.path.join(ROOT, "pkg", "cti_bridge_bg.wasm")):
         sys.stderr.write("serve.py: warning: www/pkg/ is not built yet (run bash scripts/build.sh)\n")
-    httpd = http.server.ThreadingHTTPServer((HOST, port), Handler)
+    widget_config = None
+    if args.allow_host:
+        widget_config = {"allowedHostOrigins": args.allow_host, "allowInject": args.inject}
+    csp = build_csp(args.allow_host, args.frame_src)
+    httpd = http.server.ThreadingHTTPServer((HOST, args.port), make_handler(csp, widget_config))
     httpd.daemon_threads = True
     print("serving %s on http://%s:%d/" % (ROOT, HOST, httpd.server_address[1]), flush=True)
+    if widget_config is not None:
+        print("widget-config.json: %s" % json.dumps(widget_config), flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:
