@@ -439,8 +439,11 @@ impl SyncEngine {
         let i = side_index(side);
         if let Some(cmd) = self.pending[i].as_ref() {
             if cmd.state == now {
+                // A change the host asked for is the user's own: the mode's
+                // rule applies to it. One the engine caused is not echoed.
+                let by_host = cmd.cause == Cause::Host;
                 self.close_pending(side, CommandStatus::Confirmed, "", out);
-                return None;
+                return by_host.then_some(now);
             }
             let detail = format!(
                 "{} became {} instead",

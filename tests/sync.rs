@@ -264,6 +264,27 @@ fn ready_while_the_other_side_has_work_is_undone() {
 }
 
 #[test]
+fn a_change_the_host_asked_for_is_followed_once_confirmed() {
+    let mut b = Bridge::new(Mode::Synchronized, Config::default());
+    feed(&mut b, Source::Xuc, xuc_state("AgentReady"));
+    feed(&mut b, Source::CrmConnector, crm_status("Available", true));
+    // The host asks the agent to go Not Ready; once xuc confirms, the CRM follows.
+    let out = b.request(
+        cti_bridge::model::Side::Cc,
+        cti_bridge::Desired::NotReady,
+        None,
+        None,
+    );
+    assert_eq!(out.len(), 1);
+    let out = feed(&mut b, Source::Xuc, xuc_state("AgentOnPause"));
+    assert_eq!(out.len(), 2, "{out:#?}");
+    assert_eq!(out[0].status, CommandStatus::Confirmed);
+    assert_eq!(json_of(&out[1])["target"], "crm");
+    assert_eq!(json_of(&out[1])["state"], "notReady");
+    assert_eq!(json_of(&out[1])["cause"], "follow");
+}
+
+#[test]
 fn crm_refusal_and_agent_errors_reject_the_pending_command() {
     let mut b = Bridge::new(Mode::Synchronized, Config::default());
     one(feed(&mut b, Source::Xuc, xuc_state("AgentReady")));

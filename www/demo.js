@@ -277,7 +277,7 @@ const log = {
     const li = el('li', 'out event');
     li.dataset.kind = ev.kind;
     const line = el('div', 'out-line');
-    line.append(el('span', 'seq', `#${ev.seq}`));
+    line.append(el('span', 'seq', ev.seq === undefined ? '→ CRM' : `#${ev.seq}`));
     line.append(el('span', `kind kind-${ev.kind}`, ev.kind));
     line.append(el('span', 'summary', summarize(ev)));
     li.append(line);

@@ -10,8 +10,14 @@ async function main() {
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
   await init();
-  window.ctiWidget = startWidget(config);
+  const widget = startWidget(config);
+  window.ctiWidget = widget;
   status.textContent = "waiting for the host page";
+  // Show whether a host page is attached (the handshake runs in Rust).
+  setInterval(() => {
+    const d = widget.diagnostics();
+    status.textContent = d.connected ? `connected to ${d.hostOrigin}` : "waiting for the host page";
+  }, 1000);
 }
 
 main().catch((e) => {
