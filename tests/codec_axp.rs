@@ -679,18 +679,12 @@ fn malformed_messages_say_what_was_wrong() {
         (json!({"body": {"event": "ChannelReady", "timestamp": {}}}),
          "ChannelReady body at timestamp: invalid type: map, expected a string, a number or null"),
     ];
-    for (raw, reason) in cases {
-        let err = decode(SRC, &raw).expect_err(&raw.to_string());
-        assert_eq!(err.to_string(), reason, "{raw}");
-    }
+    common::assert_errors(SRC, &cases);
 }
 
 #[test]
 fn too_deep_input_is_refused() {
-    let mut v = json!("x");
-    for _ in 0..100 {
-        v = json!({"engagementParameters": v});
-    }
+    let v = common::nested("engagementParameters");
     let raw = notification(
         json!({"event": "InboundEngagementCreated", "engagementId": "e1",
                                   "engagementParameters": v}),

@@ -97,18 +97,12 @@ fn malformed_messages_say_what_was_wrong() {
          "openframe_awa_workitem_offered at workItem.sys_id: invalid type: sequence, expected a string or a number"),
         (json!({"event": "openframe_awa_workitem_offered", "data": "x"}), "data: expected a JSON object, got a string"),
     ];
-    for (raw, reason) in cases {
-        let err = decode(SRC, &raw).expect_err(&raw.to_string());
-        assert_eq!(err.to_string(), reason, "{raw}");
-    }
+    common::assert_errors(SRC, &cases);
 }
 
 #[test]
 fn too_deep_input_is_refused() {
-    let mut v = json!("x");
-    for _ in 0..100 {
-        v = json!({"result": v});
-    }
+    let v = common::nested("result");
     let raw = json!({"event": "openframe_awa_agent_presence", "data": v});
     assert!(matches!(
         decode(SRC, &raw),

@@ -33,6 +33,28 @@ pub fn decode_one(source: Source, raw: &Value) -> Value {
     serde_json::to_value(&decoded.bodies[0]).expect("serializable")
 }
 
+/// Asserts that each raw message fails to decode with exactly `reason`.
+pub fn assert_errors(source: Source, cases: &[(Value, &str)]) {
+    for (raw, reason) in cases {
+        let err = decode(source, raw).expect_err(&raw.to_string());
+        assert_eq!(err.to_string(), *reason, "{raw}");
+    }
+}
+
+/// A value nested 100 levels deep under `key` (an array when `key` is empty),
+/// far past the decoders' depth limit.
+pub fn nested(key: &str) -> Value {
+    let mut v = Value::String("x".into());
+    for _ in 0..100 {
+        v = if key.is_empty() {
+            Value::Array(vec![v])
+        } else {
+            Value::Object([(key.to_owned(), v)].into_iter().collect())
+        };
+    }
+    v
+}
+
 /// Arbitrary JSON values, including the keys and shapes vendors use.
 pub fn arb_json() -> impl Strategy<Value = Value> {
     let key = prop_oneof![
