@@ -234,12 +234,7 @@ impl AxpState {
         };
         sub.cursor = index;
         let mut env = Map::new();
-        env.insert(
-            "correlationId".into(),
-            json!(uuid::Uuid::new_v4().to_string()),
-        );
         env.insert("family".into(), json!(FAMILY));
-        env.insert("sentAt".into(), json!(clock::now_iso()));
         env.insert("loginId".into(), json!(login_id));
         for (k, v) in &item.envelope {
             if v.is_null() {
@@ -248,6 +243,12 @@ impl AxpState {
                 env.insert(k.clone(), v.clone());
             }
         }
+        // Per delivery, whatever the scenario said.
+        env.insert(
+            "correlationId".into(),
+            json!(uuid::Uuid::new_v4().to_string()),
+        );
+        env.insert("sentAt".into(), json!(clock::now_iso()));
         env.insert("subscriptionId".into(), json!(sub.id));
         env.insert("accountId".into(), json!(sub.account));
         env.insert("body".into(), Value::Object(item.body.clone()));
