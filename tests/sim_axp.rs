@@ -21,6 +21,9 @@ const AUTH: [(&str, &str); 2] = [("Authorization", "Bearer sim-token"), ("appkey
 const CREATE: &str =
     r#"{"family": "AGENT_ENGAGEMENT", "events": ["ALL"], "transport": {"type": "WEBSOCKET"}}"#;
 
+/// Headers, path, body, expected status.
+type RestCase<'a> = (Vec<(&'a str, &'a str)>, String, &'a str, u16);
+
 fn subs_path() -> String {
     format!("/api/notification/v1/accounts/{ACCOUNT}/subscriptions")
 }
@@ -124,7 +127,7 @@ async fn rest_refuses_bad_credentials_accounts_and_bodies() {
     .await;
     let addr = sim.addr();
     let p = subs_path();
-    let cases: Vec<(Vec<(&str, &str)>, String, &str, u16)> = vec![
+    let cases: Vec<RestCase> = vec![
         (vec![("appkey", "key")], p.clone(), CREATE, 401),
         (
             vec![("Authorization", "Bearer nope"), ("appkey", "key")],
@@ -654,7 +657,7 @@ async fn fault_restart_drops_everything_but_undelivered_events() {
     .await;
     let addr = sim.addr();
     let (mut ws, sub, endpoint) = live(addr).await;
-    let a = http(addr, "POST", &format!("/sim/fault/restart"), &[], None).await;
+    let a = http(addr, "POST", "/sim/fault/restart", &[], None).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.body["armed"], "restart");
     assert!(matches!(next(&mut ws).await, Next::Dropped));
