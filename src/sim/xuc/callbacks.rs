@@ -66,14 +66,20 @@ impl World {
                 text_arg(args, &["number", "phoneNumber"])
                     .filter(|n| !n.trim().is_empty())
                     .ok_or("startCallback needs a number")?;
-                let (queue, _) = self.own_request(&uuid, ctx)?;
+                self.own_request(&uuid, ctx)?;
                 let ticket = uuid::Uuid::new_v4().to_string();
                 self.tickets.insert(ticket.clone(), uuid.clone());
-                Ok(callback_event(
-                    queue,
-                    "CallbackStarted",
-                    json!({"requestUuid": uuid, "ticketUuid": ticket}),
-                ))
+                // The agent's own business: only the requester hears of it.
+                Ok(Reply {
+                    outs: vec![Out {
+                        to: To::Requester,
+                        frame: frame(
+                            "CallbackStarted",
+                            json!({"requestUuid": uuid, "ticketUuid": ticket}),
+                        ),
+                    }],
+                    flag: None,
+                })
             }
             "updateCallbackTicket" => self.update_ticket(args, ctx),
             // Rings the agent's phone with the recorded message: nothing to send.
