@@ -148,7 +148,7 @@ async fn feed_stdin(shared: Arc<super::state::Shared>) {
     let mut n = 0usize;
     while let Ok(Some(line)) = lines.next_line().await {
         n += 1;
-        if let Err(e) = shared.feed(&line) {
+        if let Err(e) = shared.feed_line(&line) {
             eprintln!("cti-bridge sim: stdin line {n}: {e}");
         }
     }

@@ -174,6 +174,15 @@ impl Shared {
         Ok(n)
     }
 
+    /// Carries out one feed line at once (blank and comment lines do nothing).
+    pub fn feed_line(&self, line: &str) -> Result<(), String> {
+        if let Some(line) = scenario::parse_line(line)? {
+            self.dispatch(line.action);
+            self.lock().stats.scenario.fed += 1;
+        }
+        Ok(())
+    }
+
     /// The `GET /sim/stats` document.
     pub fn stats_json(&self) -> Value {
         let st = self.lock();
