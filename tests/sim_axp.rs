@@ -724,3 +724,18 @@ async fn control_endpoints_validate_and_feed() {
     assert_eq!(http(addr, "GET", "/nowhere", &[], None).await.status, 404);
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn a_newer_socket_replaces_the_older_one() {
+    let sim = start(options()).await;
+    let (mut old, sub, endpoint) = live(sim.addr()).await;
+    let (mut new, b) = authenticate(&endpoint, &sub, TOKEN).await;
+    assert_eq!(b["status"], "confirmed");
+    assert_eq!(
+        closed(&mut old).await,
+        (Some(1000), "replaced by a new connection".into())
+    );
+    sim.feed(&feed_state("READY")).unwrap();
+    assert_eq!(notification(&mut new).await.1["state"], "ready");
+    sim.stop().await;
+}

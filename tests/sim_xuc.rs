@@ -943,3 +943,61 @@ async fn unknown_and_unsimulated_frames_are_counted_not_fatal() {
     assert_eq!(s["xuc"]["rejected_commands"], 2);
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn restart_of_one_protocol_leaves_the_other_alone() {
+    let sim = start(Options {
+        restart_downtime: Duration::from_millis(200),
+        ..quick()
+    })
+    .await;
+    let addr = sim.addr();
+    let (mut xws, _) = cti(addr, "alice").await;
+    let create =
+        r#"{"family": "AGENT_ENGAGEMENT", "events": ["ALL"], "transport": {"type": "WEBSOCKET"}}"#;
+    let auth = [("Authorization", "Bearer sim-token"), ("appkey", "k")];
+    let a = http(
+        addr,
+        "POST",
+        "/api/notification/v1/accounts/DYNNUG/subscriptions",
+        &auth,
+        Some(create),
+    )
+    .await;
+    let sub = a.body["subscriptionId"].as_str().unwrap().to_owned();
+    let mut aws = connect(a.body["transport"]["endpoint"].as_str().unwrap()).await;
+    send(
+        &mut aws,
+        &cti_bridge::codec::axp::authentication(&sub, "sim-token"),
+    )
+    .await;
+    assert_eq!(
+        body(Source::Axp, &text(&mut aws).await)["status"],
+        "confirmed"
+    );
+
+    let r = http(addr, "POST", "/sim/fault/xuc:restart", &[], None).await;
+    assert_eq!(r.body["armed"], "xuc:restart");
+    assert!(matches!(next(&mut xws).await, Next::Dropped));
+    let login = r#"{"login": "alice", "password": "alice"}"#;
+    assert_eq!(
+        http(addr, "POST", LOGIN, &[], Some(login)).await.status,
+        503
+    );
+    // AXP keeps its socket, its subscription and its REST API.
+    send(&mut aws, &cti_bridge::codec::axp::ping(None)).await;
+    assert_eq!(body(Source::Axp, &text(&mut aws).await)["status"], "pong");
+    let got = http(
+        addr,
+        "GET",
+        &format!("/api/notification/v1/accounts/DYNNUG/subscriptions/{sub}"),
+        &auth,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (got.status, got.body["status"].clone()),
+        (200, json!("ACTIVE"))
+    );
+    sim.stop().await;
+}

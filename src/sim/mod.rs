@@ -68,7 +68,12 @@ pub async fn start(options: Options) -> Result<Running, SimError> {
     let addr = listener
         .local_addr()
         .map_err(|source| SimError::Bind { port, source })?;
-    let restart_now = options.faults.iter().any(|f| f.fault == Fault::Restart);
+    let restarts: Vec<Option<Proto>> = options
+        .faults
+        .iter()
+        .filter(|f| f.fault == Fault::Restart)
+        .map(|f| f.proto)
+        .collect();
     let shared = Shared::new(options, addr);
     let app = server::router(Arc::clone(&shared));
     let (tx, rx) = oneshot::channel::<()>();
@@ -84,8 +89,8 @@ pub async fn start(options: Options) -> Result<Running, SimError> {
     if !shared.opts.scenario.is_empty() {
         tasks.push(tokio::spawn(play(Arc::clone(&shared))));
     }
-    if restart_now {
-        shared.restart();
+    for proto in restarts {
+        shared.restart(proto);
     }
     shared.log(format!("listening on {addr}"));
     Ok(Running {
@@ -137,7 +142,7 @@ impl Running {
     pub async fn stop(mut self) {
         {
             let mut st = self.shared.lock();
-            st.sessions.kill_all();
+            st.sessions.kill(None);
         }
         for t in &self.tasks {
             t.abort();

@@ -44,12 +44,18 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// 503 while a restart's downtime lasts.
+/// 503 while a restart's downtime lasts (per protocol).
 async fn downtime(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let down = shared
-        .lock()
-        .down_until
-        .is_some_and(|until| Instant::now() < until);
+    let xuc = request.uri().path().starts_with("/xuc/");
+    let down = {
+        let st = shared.lock();
+        let until = if xuc {
+            st.xuc_down_until
+        } else {
+            st.axp_down_until
+        };
+        until.is_some_and(|until| Instant::now() < until)
+    };
     if down {
         return (
             StatusCode::SERVICE_UNAVAILABLE,

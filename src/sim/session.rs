@@ -99,12 +99,15 @@ impl Sessions {
         }
     }
 
-    /// Tells every socket to drop, and forgets them all.
-    pub fn kill_all(&mut self) {
-        for e in self.map.values() {
-            let _ = e.tx.send(SessionMsg::Kill);
-        }
-        self.map.clear();
+    /// Tells every socket of `proto` (every socket when `None`) to drop, and forgets them.
+    pub fn kill(&mut self, proto: Option<Proto>) {
+        self.map.retain(|_, e| {
+            let hit = proto.is_none_or(|p| p == e.proto);
+            if hit {
+                let _ = e.tx.send(SessionMsg::Kill);
+            }
+            !hit
+        });
     }
 
     /// Live sockets of `proto`.

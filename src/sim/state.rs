@@ -28,8 +28,10 @@ pub struct State {
     pub axp: AxpState,
     /// xuc tokens, contact centre and event log.
     pub xuc: XucState,
-    /// Requests are refused until then (restart downtime).
-    pub down_until: Option<Instant>,
+    /// AXP requests are refused until then (restart downtime).
+    pub axp_down_until: Option<Instant>,
+    /// xuc requests are refused until then (restart downtime).
+    pub xuc_down_until: Option<Instant>,
 }
 
 /// One simulator run: settings, bound address and state.
@@ -62,7 +64,8 @@ impl Shared {
             sessions: Sessions::default(),
             axp: AxpState::default(),
             xuc: XucState::new(&opts.xuc),
-            down_until: None,
+            axp_down_until: None,
+            xuc_down_until: None,
         };
         Arc::new(Shared {
             addr,
@@ -122,7 +125,7 @@ impl Shared {
     pub fn arm(&self, spec: FaultSpec) {
         self.log(format!("fault armed: {spec}"));
         if spec.fault == Fault::Restart {
-            self.restart();
+            self.restart(spec.proto);
             return;
         }
         let mut st = self.lock();
@@ -130,18 +133,28 @@ impl Shared {
         st.sessions.wake(None);
     }
 
-    /// Server restart: every socket dropped, subscriptions, tokens and agent
-    /// states forgotten, requests refused for the restart downtime. The
-    /// event logs stay, so events nobody received are not lost.
-    pub fn restart(&self) {
+    /// Server restart of one protocol (both when `None`): its sockets
+    /// dropped, its subscriptions or tokens and agent states forgotten, its
+    /// requests refused for the restart downtime. The event logs stay, so
+    /// events nobody received are not lost.
+    pub fn restart(&self, proto: Option<Proto>) {
+        let until = Some(Instant::now() + self.opts.restart_downtime);
         let mut st = self.lock();
         st.faults.record(Fault::Restart);
-        st.sessions.kill_all();
-        st.axp.forget_subscriptions();
-        st.xuc.restart(&self.opts.xuc);
-        st.down_until = Some(Instant::now() + self.opts.restart_downtime);
+        st.sessions.kill(proto);
+        if proto.is_none_or(|p| p == Proto::Axp) {
+            st.axp.forget_subscriptions();
+            st.axp_down_until = until;
+        }
+        if proto.is_none_or(|p| p == Proto::Xuc) {
+            st.xuc.restart(&self.opts.xuc);
+            st.xuc_down_until = until;
+        }
         drop(st);
-        self.log("restart: every socket, subscription and session dropped");
+        let which = proto.map_or("both protocols", Proto::as_str);
+        self.log(format!(
+            "restart ({which}): sockets, subscriptions and sessions dropped"
+        ));
     }
 
     /// Carries out one scenario or feed action.
