@@ -218,14 +218,14 @@ async fn rest_refuses_bad_credentials_accounts_and_bodies() {
 #[tokio::test]
 async fn subscriptions_expire_unless_renewed() {
     let sim = start(Options {
-        expires_in: Duration::from_millis(600),
+        expires_in: Duration::from_millis(1000),
         ..options()
     })
     .await;
     let addr = sim.addr();
     let (a, endpoint_a) = subscribe(addr).await;
     let (b, _) = subscribe(addr).await;
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let renew = http(
         addr,
         "POST",
@@ -235,7 +235,7 @@ async fn subscriptions_expire_unless_renewed() {
     )
     .await;
     assert_eq!(renew.status, 200);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
     let get = |id: String| async move {
         http(addr, "GET", &format!("{}/{id}", subs_path()), &AUTH, None)
             .await

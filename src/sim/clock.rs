@@ -72,7 +72,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if n == 0 {
         return Err(format!("`{text}`: a duration must be above zero"));
     }
-    Ok(Duration::from_millis(n.saturating_mul(scale_ms)))
+    let d = Duration::from_millis(n.saturating_mul(scale_ms));
+    if d > Duration::from_secs(30 * 86_400) {
+        return Err(format!("`{text}`: at most 30 days"));
+    }
+    Ok(d)
 }
 
 /// True for an existing calendar date written `YYYY-MM-DD`.
@@ -121,6 +125,7 @@ mod tests {
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert!(parse_duration("0").is_err());
+        assert!(parse_duration("99999999999999999").is_err());
         assert!(parse_duration("fast").is_err());
         assert_eq!(ceil_secs(Duration::from_millis(250)), 1);
         assert_eq!(ceil_secs(Duration::from_millis(1500)), 2);

@@ -12,7 +12,10 @@ use super::xuc::XucState;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// The longest duration option honoured.
+const MAX_DURATION: Duration = Duration::from_secs(30 * 86_400);
 use tokio::sync::{mpsc, watch};
 
 /// Everything mutable, behind [`Shared::lock`].
@@ -48,8 +51,16 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// A fresh run.
-    pub fn new(opts: Options, addr: SocketAddr) -> Arc<Shared> {
+    /// A fresh run. Durations are kept between 1 ms and 30 days.
+    pub fn new(mut opts: Options, addr: SocketAddr) -> Arc<Shared> {
+        for d in [
+            &mut opts.ping_interval,
+            &mut opts.expires_in,
+            &mut opts.heartbeat,
+            &mut opts.restart_downtime,
+        ] {
+            *d = (*d).clamp(Duration::from_millis(1), MAX_DURATION);
+        }
         let mut stats = Stats::default();
         stats.scenario.lines = opts.scenario.len();
         let mut faults = Faults::default();

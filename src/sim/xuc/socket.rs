@@ -104,7 +104,7 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, token: Option<String>) 
     shared.log(format!("xuc: {} connected", peer.login));
 
     let heartbeat = shared.opts.heartbeat;
-    let window = heartbeat * MISSED_HEARTBEATS;
+    let window = heartbeat.saturating_mul(MISSED_HEARTBEATS);
     let mut deadline = Instant::now() + window;
     let mut stalled = false;
     let mut last: Option<Arc<str>> = None;
