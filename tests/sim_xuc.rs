@@ -918,7 +918,7 @@ async fn unknown_and_unsimulated_frames_are_counted_not_fatal() {
     for bad in [
         json!({"claz": "other"}),
         json!([1, 2]),
-        json!({"claz": "web", "command": "dial", "destination": "1234"}),
+        json!({"claz": "web", "command": "conference"}),
         json!({"claz": "web"}),
     ] {
         send(&mut ws, &bad).await;
@@ -999,5 +999,120 @@ async fn restart_of_one_protocol_leaves_the_other_alone() {
         (got.status, got.body["status"].clone()),
         (200, json!("ACTIVE"))
     );
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn phone_commands_drive_calls_with_attached_data() {
+    let sim = start(quick()).await;
+    let addr = sim.addr();
+    let (mut alice, _) = cti(addr, "alice").await;
+    let (mut admin, _) = cti(addr, "admin").await;
+    // Not logged in on a line: nothing to dial from.
+    command(&mut alice, "dial", json!({"destination": "0612345678"})).await;
+    silent(&mut alice, QUIET).await;
+    login_agent(&mut alice, "1000", None).await;
+    expect(&mut alice, "AgentStateEvent").await;
+    expect(&mut admin, "AgentStateEvent").await;
+
+    // A manual call: dialing, then hung up, back to Ready.
+    command(
+        &mut alice,
+        "dial",
+        json!({"destination": "0612345678", "variables": {"var1": "v1"}}),
+    )
+    .await;
+    let p = expect(&mut alice, "PhoneEvent").await;
+    assert_eq!(
+        (
+            p["eventType"].clone(),
+            p["DN"].clone(),
+            p["otherDN"].clone()
+        ),
+        (json!("EventDialing"), json!("1000"), json!("0612345678"))
+    );
+    let b = body(
+        Source::Xuc,
+        &json!({"msgType": "PhoneEvent", "ctiMessage": p}).to_string(),
+    );
+    assert_eq!(
+        (b["phase"].clone(), b["data"]["USR_var1"].clone()),
+        (json!("dialing"), json!("v1"))
+    );
+    assert_eq!(
+        expect(&mut alice, "AgentStateEvent").await["name"],
+        "AgentDialing"
+    );
+    command(&mut alice, "dial", json!({"destination": "0699999999"})).await;
+    command(&mut alice, "hangup", json!({})).await;
+    assert_eq!(
+        expect(&mut alice, "PhoneEvent").await["eventType"],
+        "EventReleased"
+    );
+    assert_eq!(
+        expect(&mut alice, "AgentStateEvent").await["name"],
+        "AgentReady"
+    );
+    for _ in 0..4 {
+        frame(&mut admin).await;
+    }
+
+    // dialFromQueue: a free agent of the queue rings with the USR_ data.
+    command(&mut admin, "dialFromQueue", json!({"destination": "0427466347", "queueId": 1, "callerIdName": "x", "callerIdNumber": "1", "variables": {}})).await;
+    silent(&mut admin, QUIET).await;
+    command(&mut admin, "dialFromQueue", json!({"destination": "0427466347", "queueId": 8, "callerIdName": "Sales", "callerIdNumber": "3008", "variables": {"order": "42"}})).await;
+    let p = expect(&mut alice, "PhoneEvent").await;
+    assert_eq!(
+        (p["eventType"].clone(), p["queueName"].clone()),
+        (json!("EventRinging"), json!("bluesky"))
+    );
+    assert_eq!(
+        (
+            p["userData"]["USR_order"].clone(),
+            p["userData"]["XIVO_CALLERIDNAME"].clone()
+        ),
+        (json!("42"), json!("Sales"))
+    );
+    assert_eq!(
+        expect(&mut alice, "AgentStateEvent").await["name"],
+        "AgentRinging"
+    );
+    assert_eq!(
+        expect(&mut admin, "PhoneEvent").await["eventType"],
+        "EventRinging"
+    );
+    command(&mut alice, "answer", json!({})).await;
+    assert_eq!(
+        expect(&mut alice, "PhoneEvent").await["eventType"],
+        "EventEstablished"
+    );
+    assert_eq!(
+        expect(&mut alice, "AgentStateEvent").await["name"],
+        "AgentOnCall"
+    );
+    command(&mut alice, "hold", json!({})).await;
+    assert_eq!(
+        expect(&mut alice, "PhoneEvent").await["eventType"],
+        "EventOnHold"
+    );
+    command(&mut alice, "hold", json!({})).await;
+    assert_eq!(
+        expect(&mut alice, "PhoneEvent").await["eventType"],
+        "EventEstablished"
+    );
+    command(&mut alice, "answer", json!({})).await;
+    command(&mut alice, "hangup", json!({})).await;
+    assert_eq!(
+        expect(&mut alice, "PhoneEvent").await["eventType"],
+        "EventReleased"
+    );
+    assert_eq!(
+        expect(&mut alice, "AgentStateEvent").await["name"],
+        "AgentOnWrapup",
+        "a queue call ends in wrap-up"
+    );
+    command(&mut alice, "hangup", json!({})).await;
+    silent(&mut alice, QUIET).await;
+    assert_eq!(sim.stats()["xuc"]["rejected_commands"], 5);
     sim.stop().await;
 }

@@ -3,6 +3,7 @@
 
 pub mod callbacks;
 pub mod config;
+pub mod phone;
 pub mod profile;
 pub mod rest;
 pub mod socket;

@@ -1,8 +1,9 @@
 //! The xuc contact centre: agents, lines, queues and the agent commands of
 //! seed 004, as plain state transitions that return the frames to send.
-//! Callback commands are in [`super::callbacks`].
+//! Callback commands are in [`super::callbacks`], phone commands in [`super::phone`].
 
 use super::config::{AgentConfig, CallbackList, GroupConfig, Period, QueueConfig, XucConfig};
+use super::phone::Call;
 use super::profile::{Profile, ProfileKind};
 use crate::sim::clock;
 use serde_json::{json, Map, Value};
@@ -261,6 +262,10 @@ pub struct World {
     pub(super) lists: Vec<CallbackList>,
     /// Started callbacks: ticket uuid -> request uuid.
     pub(super) tickets: HashMap<String, String>,
+    /// The call on each busy line.
+    pub(super) calls: BTreeMap<String, Call>,
+    /// Call id counter.
+    pub(super) call_seq: u64,
 }
 
 impl World {
@@ -291,6 +296,8 @@ impl World {
             periods,
             lists,
             tickets: HashMap::new(),
+            calls: BTreeMap::new(),
+            call_seq: 0,
         }
     }
 
@@ -356,8 +363,13 @@ impl World {
                "context": c.context, "member": members, "numgroup": c.group_id, "userid": c.id})
     }
 
+    /// A queue's name.
+    pub(super) fn queue_name(&self, id: i64) -> Option<String> {
+        self.queues.get(&id).map(|q| q.name.clone())
+    }
+
     /// State and statistics frames after agent `id` changed state.
-    fn changed(&self, id: i64, now: Instant) -> Vec<Out> {
+    pub(super) fn changed(&self, id: i64, now: Instant) -> Vec<Out> {
         self.agents
             .get(&id)
             .map(|a| {
@@ -464,6 +476,9 @@ impl World {
                 });
                 let state = a.state_json(now);
                 Ok(Reply::to(To::Agent(id), frame("AgentStateEvent", state)))
+            }
+            "dial" | "dialFromQueue" | "answer" | "hold" | "hangup" => {
+                self.phone_command(command, args, ctx)
             }
             "getCallbackLists"
             | "takeCallback"
@@ -687,6 +702,10 @@ impl World {
                 (agent, None)
             }
             "AgentStatistics" => (id_of(&["id", "agentId"]), None),
+            "PhoneEvent" => {
+                self.apply_phone_event(cti);
+                (None, None)
+            }
             "QueueMember" => {
                 let (agent, queue) = (id_of(&["agentId"]), id_of(&["queueId"]));
                 let penalty = id_of(&["penalty"]);
