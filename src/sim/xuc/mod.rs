@@ -1,6 +1,8 @@
 //! The XiVO xuc simulator: REST login, the CTI WebSocket, and the agent and
 //! callback rules of seed 004 over a configured contact centre.
 
+pub mod agent;
+pub mod args;
 pub mod callbacks;
 pub mod config;
 pub mod phone;
