@@ -24,3 +24,6 @@ pub use sync::{Mode, Snapshot, SyncEngine};
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sim;

@@ -3,6 +3,8 @@
 //! - `cti-bridge decode --from <source> [FILE]`: raw vendor messages -> normalized events.
 //! - `cti-bridge replay --mode <mode> [--config FILE] [FILE]`: a recorded session through the
 //!   decoders and the sync engine -> events, commands and a final snapshot.
+//! - `cti-bridge sim [--port N] [--scenario FILE] [--fault NAME]...`: the AXP and xuc
+//!   simulators on a loopback port (docs/simulators.md).
 //!
 //! Exit status: 0 when every input decoded, 1 when any failed, 2 for a usage error.
 
@@ -61,6 +63,8 @@ mod cli {
             /// Input file (standard input when absent or `-`).
             file: Option<PathBuf>,
         },
+        /// Serve the AXP and xuc simulators on a loopback port (see docs/simulators.md).
+        Sim(cti_bridge::sim::cli::SimArgs),
     }
 
     fn parse_source(s: &str) -> Result<Source, String> {
@@ -85,6 +89,7 @@ mod cli {
             }
         };
         let result = match cli.command {
+            Command::Sim(args) => return cti_bridge::sim::cli::run(args),
             Command::Decode { from, file } => read_input(file.as_ref()).map(|t| decode(from, &t)),
             Command::Replay { mode, config, file } => load_config(config.as_ref())
                 .and_then(|cfg| read_input(file.as_ref()).map(|t| replay(mode, cfg, &t))),
