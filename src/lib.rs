@@ -13,6 +13,7 @@ pub use config::{Config, DecodeConfig};
 pub use error::DecodeError;
 pub use model::{Event, EventBody, Source};
 pub mod bridge;
+pub mod client;
 pub mod command;
 pub mod sync;
 
