@@ -235,7 +235,7 @@ impl AxpClient {
         self.token_retry_used = false;
         self.unknown_subscriptions = 0;
         self.link.backoff.reset();
-        self.begin(now, Step::Subscribe);
+        self.begin(now, Step::Subscribe, None);
     }
 
     fn stop(&mut self) {
@@ -249,7 +249,8 @@ impl AxpClient {
     }
 
     /// Moves to the next step: token first if there is none.
-    fn begin(&mut self, now: u64, step: Step) {
+    /// `why` replaces the default health reason of the step.
+    fn begin(&mut self, now: u64, step: Step, why: Option<&str>) {
         let expired = self
             .sub
             .as_ref()
@@ -267,7 +268,7 @@ impl AxpClient {
                 deadline: now + self.link.timing.request_timeout_ms,
             };
             self.link.push(Action::NeedToken);
-            self.progress("asking the host for a token");
+            self.progress(why.unwrap_or("asking the host for a token"));
             return;
         }
         match step {
@@ -279,11 +280,11 @@ impl AxpClient {
                     req,
                     deadline: now + self.link.timing.request_timeout_ms,
                 };
-                self.progress("creating the subscription");
+                self.progress(why.unwrap_or("creating the subscription"));
             }
             Step::Connect => {
                 let Some(endpoint) = self.sub.as_ref().map(|s| s.endpoint.clone()) else {
-                    return self.begin(now, Step::Subscribe);
+                    return self.begin(now, Step::Subscribe, why);
                 };
                 let sock = self.link.id();
                 self.link.push(Action::Open {
@@ -294,7 +295,7 @@ impl AxpClient {
                     sock,
                     deadline: now + self.link.timing.connect_timeout_ms,
                 };
-                self.progress("opening the socket");
+                self.progress(why.unwrap_or("opening the socket"));
             }
         }
     }
@@ -409,8 +410,7 @@ impl AxpClient {
     fn restart(&mut self, now: u64, then: Step, reason: &str) {
         self.close_socket(reason);
         self.live_since = None;
-        self.progress(reason);
-        self.begin(now, then);
+        self.begin(now, then, Some(reason));
     }
 
     fn fail(&mut self, reason: &str) {
@@ -443,7 +443,7 @@ impl AxpClient {
         }
         self.token = Some(token);
         if let Phase::Token { then, .. } = self.phase {
-            self.begin(now, then);
+            self.begin(now, then, None);
         } else if self.renew_wants_token && matches!(self.phase, Phase::Live { .. }) {
             self.renew_wants_token = false;
             self.renew(now);
@@ -477,7 +477,7 @@ impl AxpClient {
                     if let Some(old) = self.sub.replace(sub) {
                         self.delete_subscription(&old.id);
                     }
-                    self.begin(now, Step::Connect);
+                    self.begin(now, Step::Connect, None);
                 }
                 Err(reason) => self.retry(
                     now,
@@ -735,7 +735,7 @@ impl AxpClient {
             Phase::Authenticating { deadline, .. } if now >= deadline => {
                 self.retry(now, Step::Connect, "no authentication response in time")
             }
-            Phase::Waiting { then, at } if now >= at => self.begin(now, then),
+            Phase::Waiting { then, at } if now >= at => self.begin(now, then, None),
             Phase::Live { .. } => self.live_tick(now),
             _ => {}
         }

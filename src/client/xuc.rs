@@ -296,7 +296,7 @@ impl XucClient {
         }
         self.credentials_retry_used = false;
         self.link.backoff.reset();
-        self.begin(now, Step::Login);
+        self.begin(now, Step::Login, None);
     }
 
     fn stop(&mut self) {
@@ -305,7 +305,8 @@ impl XucClient {
         self.next_ping = None;
     }
 
-    fn begin(&mut self, now: u64, step: Step) {
+    /// `why` replaces the default health reason of the step.
+    fn begin(&mut self, now: u64, step: Step, why: Option<&str>) {
         self.next_ping = None;
         let step = if self.token.is_none() {
             Step::Login
@@ -319,7 +320,7 @@ impl XucClient {
                         deadline: now + self.link.timing.request_timeout_ms,
                     };
                     self.link.push(Action::NeedToken);
-                    self.progress("asking the host for credentials");
+                    self.progress(why.unwrap_or("asking the host for credentials"));
                     return;
                 };
                 let req = self.link.id();
@@ -345,7 +346,7 @@ impl XucClient {
                     req,
                     deadline: now + self.link.timing.request_timeout_ms,
                 };
-                self.progress("logging in");
+                self.progress(why.unwrap_or("logging in"));
             }
             Step::Connect => {
                 let Some(token) = self.token.clone() else {
@@ -360,7 +361,7 @@ impl XucClient {
                     sock,
                     deadline: now + self.link.timing.connect_timeout_ms,
                 };
-                self.progress("opening the CTI socket");
+                self.progress(why.unwrap_or("opening the CTI socket"));
             }
         }
     }
@@ -426,8 +427,7 @@ impl XucClient {
     fn restart(&mut self, now: u64, then: Step, reason: &str) {
         self.close_socket(reason);
         self.live_since = None;
-        self.progress(reason);
-        self.begin(now, then);
+        self.begin(now, then, Some(reason));
     }
 
     fn fail(&mut self, reason: &str) {
@@ -447,7 +447,7 @@ impl XucClient {
         }
         self.credentials = Some((login, password));
         if matches!(self.phase, Phase::Credentials { .. }) {
-            self.begin(now, Step::Login);
+            self.begin(now, Step::Login, None);
         }
     }
 
@@ -469,7 +469,7 @@ impl XucClient {
                     Some(token) => {
                         self.token = Some(Secret::new(token));
                         self.credentials_retry_used = false;
-                        self.begin(now, Step::Connect);
+                        self.begin(now, Step::Connect, None);
                     }
                     None => self.retry(now, Step::Login, "the login answer has no token"),
                 }
@@ -664,7 +664,7 @@ impl XucClient {
             Phase::Opening { deadline, .. } if now >= deadline => {
                 self.retry(now, Step::Connect, "the CTI socket did not open in time")
             }
-            Phase::Waiting { then, at } if now >= at => self.begin(now, then),
+            Phase::Waiting { then, at } if now >= at => self.begin(now, then, None),
             Phase::Authenticating { sock } | Phase::Live { sock }
                 if self.next_ping.is_some_and(|t| now >= t) =>
             {
