@@ -994,3 +994,47 @@ fn configuration_is_checked() {
         format!("ws://127.0.0.1:8090/xuc/api/2.0/cti?token={TOKEN_QUERY}")
     );
 }
+
+#[test]
+fn a_sync_command_the_bridge_gave_up_on_is_not_sent_after_reconnecting() {
+    let (mut s, sock) = live_session(Mode::Synchronized);
+    s.handle(
+        1,
+        Input::Frame {
+            id: sock,
+            value: json!({"msgType": "AgentStateEvent", "ctiMessage":
+                {"name": "AgentReady", "agentId": 19, "phoneNb": "1000", "since": 0, "queues": [1]}}),
+        },
+    );
+    s.handle(
+        2,
+        Input::SocketClosed {
+            id: sock,
+            code: 1006,
+            reason: String::new(),
+        },
+    );
+    let e = s.request(3, Side::Cc, Desired::NotReady);
+    assert!(sends(&e).is_empty(), "held while the link is down");
+    // The Bridge's 10 s command time-out passes before the link is back.
+    let e = s.handle(20_000, Input::Tick);
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Output(Output::Command(c))
+            if c.status == cti_bridge::CommandStatus::Rejected)),
+        "{e:?}"
+    );
+    let sock = e
+        .iter()
+        .find_map(|e| match e {
+            Effect::Io(Action::Open { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("reopen");
+    let e = s.handle(20_001, Input::SocketOpened { id: sock });
+    assert_eq!(
+        sends(&e),
+        vec![web("getAgentDirectory")],
+        "the stale pause is not sent"
+    );
+}

@@ -21,6 +21,9 @@ pub trait Client {
     fn carry_out(&mut self, _now_ms: u64, _wire: &Value) -> Vec<Action> {
         Vec::new()
     }
+    /// The Bridge gave up on a command (rejected, superseded): a copy still
+    /// waiting to be sent must not go out later.
+    fn cancel(&mut self, _wire: &Value) {}
 }
 
 impl Client for super::axp::AxpClient {
@@ -37,6 +40,9 @@ impl Client for super::xuc::XucClient {
     }
     fn carry_out(&mut self, now_ms: u64, wire: &Value) -> Vec<Action> {
         super::xuc::XucClient::carry_out(self, now_ms, wire)
+    }
+    fn cancel(&mut self, wire: &Value) {
+        super::xuc::XucClient::cancel(self, wire)
     }
 }
 
@@ -112,12 +118,17 @@ impl<C: Client> Session<C> {
         let mut effects = Vec::with_capacity(outputs.len());
         for output in outputs {
             if let Output::Command(c) = &output {
-                if c.status == CommandStatus::Pending
-                    && c.target == Side::Cc
-                    && c.source == Some(C::SOURCE)
-                {
-                    let actions = self.client.carry_out(now, &c.wire);
-                    effects.extend(self.absorb(now, actions));
+                if c.target == Side::Cc && c.source == Some(C::SOURCE) {
+                    match c.status {
+                        CommandStatus::Pending => {
+                            let actions = self.client.carry_out(now, &c.wire);
+                            effects.extend(self.absorb(now, actions));
+                        }
+                        CommandStatus::Rejected | CommandStatus::Superseded => {
+                            self.client.cancel(&c.wire)
+                        }
+                        _ => {}
+                    }
                 }
             }
             effects.push(Effect::Output(output));

@@ -290,6 +290,14 @@ impl XucClient {
         self.link.take()
     }
 
+    /// Forgets a sync command still waiting for the link if it is `wire`
+    /// (the Bridge rejected it on time-out, or a newer one replaced it).
+    pub fn cancel(&mut self, wire: &Value) {
+        if self.pending_sync.as_ref() == Some(wire) {
+            self.pending_sync = None;
+        }
+    }
+
     fn start(&mut self, now: u64) {
         if !matches!(self.phase, Phase::Idle | Phase::Failed | Phase::Stopped) {
             return;

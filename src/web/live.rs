@@ -158,10 +158,22 @@ impl<C: Client + 'static> Driver<C> {
 
     /// Carries out effects; no borrow of the session is held meanwhile, so
     /// the host's callback may call the client again.
+    ///
+    /// Network and timer work is done first, then the host is told, so a
+    /// host that calls `stop()` from its callback leaves nothing half-done.
     pub fn run(&self, effects: Vec<Effect>) {
+        let mut tell = Vec::new();
         for effect in effects {
             match effect {
+                Effect::Io(Action::Health(health)) => tell.push(Effect::Io(Action::Health(health))),
                 Effect::Io(action) => self.act(action),
+                other => tell.push(other),
+            }
+        }
+        for effect in tell {
+            match effect {
+                Effect::Io(Action::Health(health)) => self.emit("health", &health),
+                Effect::Io(_) => {}
                 Effect::Output(output) => self.emit("output", &output),
                 Effect::Observed(events) => self.emit("observed", &events),
                 Effect::Rejected(error) => self.emit_error(&error),
@@ -217,7 +229,8 @@ impl<C: Client + 'static> Driver<C> {
             }
             Action::Timer { after_ms } => {
                 let me = self.me.clone();
-                let millis = u32::try_from(after_ms).unwrap_or(u32::MAX);
+                // setTimeout takes at most 2^31 - 1 ms.
+                let millis = u32::try_from(after_ms.min(i32::MAX as u64)).unwrap_or(0);
                 let timeout = Timeout::new(millis, move || {
                     if let Some(d) = me.upgrade() {
                         d.input(Input::Tick);
