@@ -26,7 +26,7 @@ fn config() -> XucConfig {
         socket_url: None,
         agent_id: Some("19".into()),
         seed: SEED,
-        timing: cti_bridge::client::xuc::xuc_timing(),
+        timing: Default::default(),
     }
 }
 

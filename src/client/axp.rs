@@ -696,7 +696,12 @@ impl AxpClient {
             .as_ref()
             .and_then(|s| s.ping_interval_ms)
             .map_or(u64::MAX, |ms| ms / 2);
-        self.link.timing.heartbeat_ms.min(cap).max(1_000)
+        self.link
+            .timing
+            .heartbeat_ms
+            .unwrap_or(30_000)
+            .min(cap)
+            .max(1_000)
     }
 
     fn pong_timeout(&self) -> u64 {

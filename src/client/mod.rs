@@ -180,8 +180,9 @@ pub struct Timing {
     /// A connection live this long resets the back-off.
     pub stable_ms: u64,
     /// Heartbeat period (AXP: the most between pings, never above
-    /// `pingInterval / 2`; xuc: the `{claz:"ping"}` period).
-    pub heartbeat_ms: u64,
+    /// `pingInterval / 2`, 30 s when absent; xuc: the `{claz:"ping"}`
+    /// period, 5 s when absent).
+    pub heartbeat_ms: Option<u64>,
     /// AXP: a `pong` later than this after a `ping` means the link is dead.
     pub pong_timeout_ms: u64,
 }
@@ -196,7 +197,7 @@ impl Default for Timing {
             backoff_max_ms: 60_000,
             wake_threshold_ms: 90_000,
             stable_ms: 10_000,
-            heartbeat_ms: 30_000,
+            heartbeat_ms: None,
             pong_timeout_ms: 10_000,
         }
     }

@@ -50,16 +50,8 @@ pub struct XucConfig {
     #[serde(default)]
     pub seed: u64,
     /// Timings (milliseconds); the heartbeat defaults to 5 s.
-    #[serde(default = "xuc_timing")]
+    #[serde(default)]
     pub timing: Timing,
-}
-
-/// Default timings for xuc: a 5 s heartbeat.
-pub fn xuc_timing() -> Timing {
-    Timing {
-        heartbeat_ms: 5_000,
-        ..Timing::default()
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +178,11 @@ impl XucClient {
     /// The last health reported.
     pub fn health(&self) -> Option<&super::Health> {
         self.link.current()
+    }
+
+    /// The heartbeat period: 5 s unless configured.
+    pub fn heartbeat(&self) -> u64 {
+        self.link.timing.heartbeat_ms.unwrap_or(5_000).max(100)
     }
 
     /// The agent id events are filtered by, if known.
@@ -514,7 +511,7 @@ impl XucClient {
         }
         self.phase = Phase::Authenticating { sock };
         self.missed = 0;
-        self.next_ping = Some(now + self.link.timing.heartbeat_ms);
+        self.next_ping = Some(now + self.heartbeat());
         self.link.health(
             HealthState::Authenticating,
             "socket open, waiting for the server",
@@ -688,7 +685,7 @@ impl XucClient {
                     id: sock,
                     frame: Frame::plain(json!({"claz": "ping"})),
                 });
-                self.next_ping = Some(now + self.link.timing.heartbeat_ms);
+                self.next_ping = Some(now + self.heartbeat());
             }
             _ => {}
         }

@@ -45,16 +45,7 @@ impl WasmXucClient {
         on_output: Function,
         credentials_provider: Function,
     ) -> Result<WasmXucClient, JsError> {
-        let (mut client_options, bridge) = options(options_js)?;
-        if let Some(map) = client_options.as_object_mut() {
-            if !map.contains_key("timing") {
-                let t = crate::client::xuc::xuc_timing();
-                map.insert(
-                    "timing".into(),
-                    serde_json::json!({"heartbeatMs": t.heartbeat_ms}),
-                );
-            }
-        }
+        let (client_options, bridge) = options(options_js)?;
         let config: XucConfig = serde_json::from_value(client_options)
             .map_err(|e| JsError::new(&format!("options: {e}")))?;
         let client = XucClient::new(config).map_err(|e| JsError::new(&e.to_string()))?;
