@@ -53,6 +53,9 @@ fn secure_schemes_anywhere_clear_text_only_on_loopback() {
             "{url}"
         );
     }
+    // Host names are ASCII: an IDN is given in punycode (no Unicode tables in the widget).
+    assert!(check("https://xn--bcher-kva.example/api", UrlKind::Http, "url").is_ok());
+    assert!(check("https://b\u{fc}cher.example/api", UrlKind::Http, "url").is_err());
     // The numeric forms the WHATWG parser normalizes are judged by the real address.
     assert!(check("http://0x7f.1/", UrlKind::Http, "url").is_ok());
     assert!(check("http://2130706433/", UrlKind::Http, "url").is_ok());
