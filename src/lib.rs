@@ -14,6 +14,7 @@ pub use error::DecodeError;
 pub use model::{Event, EventBody, Source};
 pub mod bridge;
 pub mod channel;
+pub mod client;
 pub mod command;
 pub mod crm_requests;
 pub mod sync;

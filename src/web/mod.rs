@@ -14,6 +14,9 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+pub mod axp;
+mod live;
+pub mod xuc;
 pub mod widget;
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {

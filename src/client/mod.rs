@@ -1,0 +1,204 @@
+//! Live contact-centre clients as deterministic, sans-IO state machines.
+//!
+//! A client never touches the network or a clock. The driver (the browser
+//! edge in `web::axp` / `web::xuc`, or a test) feeds it [`Input`]s stamped
+//! with the current time and carries out the [`Action`]s it returns: REST
+//! requests, WebSocket open / send / close, one re-armable timer, health
+//! reports, and frames to hand to the [`crate::Bridge`]. [`Session`] pairs a
+//! client with a Bridge so that notifications are decoded, deduplicated by
+//! event id across reconnects, and fed to the sync engine in one place.
+//!
+//! Secrets (tokens, passwords, URLs and frames that carry them) travel in
+//! [`Secret`], [`Frame`] and [`Target`], whose `Debug` / `Display` redact them.
+
+pub mod axp;
+mod backoff;
+mod link;
+pub mod policy;
+mod secret;
+mod session;
+pub mod xuc;
+pub mod xuc_command;
+
+pub use backoff::{Backoff, Rng};
+pub use policy::{UrlError, UrlKind};
+pub use secret::{Frame, Secret, Target};
+pub use session::{Client, Effect, Session};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The connection health reported to the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HealthState {
+    /// Getting a token / logging in / opening the socket for the first time.
+    Connecting,
+    /// Socket open, waiting for the server to accept us.
+    Authenticating,
+    /// Events flow.
+    Live,
+    /// Still connected, but something needs attention (renewal failing, browser offline).
+    Degraded,
+    /// The link was lost; a new attempt is scheduled.
+    Reconnecting,
+    /// Stopped for good (the reason says why); `start()` tries again.
+    Failed,
+}
+
+/// One health report: the state and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    pub state: HealthState,
+    /// Human-readable cause; never contains a secret.
+    pub reason: String,
+    /// When reconnecting: the delay before the next attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_in_ms: Option<u64>,
+}
+
+/// HTTP method of a REST call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Post,
+    Delete,
+}
+
+impl Method {
+    /// The method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// One header of a REST call; secret values are redacted when printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: &'static str,
+    pub value: Secret,
+}
+
+/// A REST call for the driver to make; its answer comes back as
+/// [`Input::HttpDone`] or [`Input::HttpFailed`] with the same `id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    pub id: u32,
+    pub method: Method,
+    pub url: String,
+    /// Every header value is treated as secret (`Authorization`, `appkey`).
+    pub headers: Vec<Header>,
+    /// JSON body, if any.
+    pub body: Option<Frame>,
+}
+
+/// What the driver tells a client.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Begin (or begin again after `failed`).
+    Start,
+    /// Close everything and stay quiet.
+    Stop,
+    /// The host's token provider answered (AXP: access token).
+    Token(Secret),
+    /// The host's credentials provider answered (xuc: login and password).
+    Credentials { login: String, password: Secret },
+    /// The provider could not give a token or credentials.
+    NoToken(String),
+    /// A REST call finished with an HTTP status (any status) and a JSON body if it had one.
+    HttpDone {
+        id: u32,
+        status: u16,
+        body: Option<Value>,
+    },
+    /// A REST call failed without an HTTP answer (network, CORS, abort).
+    HttpFailed { id: u32, reason: String },
+    /// The socket `id` is open.
+    SocketOpened { id: u32 },
+    /// The socket `id` closed (or could not open).
+    SocketClosed { id: u32, code: u16, reason: String },
+    /// A text frame on socket `id`, parsed as JSON.
+    Frame { id: u32, value: Value },
+    /// A frame on socket `id` that was refused before decoding (not JSON,
+    /// too large, too deep): the link is alive, the frame is lost.
+    FrameRefused { id: u32 },
+    /// The timer armed by [`Action::Timer`] fired.
+    Tick,
+    /// The browser came back online.
+    Online,
+    /// The browser went offline.
+    Offline,
+    /// The page became visible again (often: the machine woke up).
+    Visible,
+}
+
+/// What a client asks the driver to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Make a REST call.
+    Http(HttpRequest),
+    /// Open a WebSocket to `url`; later inputs about it carry `id`.
+    Open { id: u32, url: Target },
+    /// Send one JSON text frame on socket `id`.
+    Send { id: u32, frame: Frame },
+    /// Close socket `id` (its later events are ignored).
+    Close { id: u32, code: u16, reason: String },
+    /// (Re)arm the single timer: deliver [`Input::Tick`] after `after_ms`.
+    Timer { after_ms: u64 },
+    /// Disarm the timer.
+    ClearTimer,
+    /// Report a health change to the host.
+    Health(Health),
+    /// Ask the host's provider for a fresh token (AXP) or credentials (xuc).
+    NeedToken,
+    /// A frame for the Bridge: the agent's own events.
+    Deliver(Value),
+    /// A frame about someone else (another agent seen by a supervisor
+    /// profile): decoded and shown, but not taken as the agent's own state.
+    Observe(Value),
+}
+
+/// Timings shared by both clients (milliseconds). Unknown keys are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Timing {
+    /// Opening a socket longer than this counts as a failure.
+    pub connect_timeout_ms: u64,
+    /// Waiting longer than this for the server to accept us counts as a failure.
+    pub auth_timeout_ms: u64,
+    /// A REST call or provider answer slower than this counts as a failure.
+    pub request_timeout_ms: u64,
+    /// First reconnect delay ceiling.
+    pub backoff_base_ms: u64,
+    /// Largest reconnect delay.
+    pub backoff_max_ms: u64,
+    /// A timer that fires this much later than armed means the machine slept.
+    pub wake_threshold_ms: u64,
+    /// A connection live this long resets the back-off.
+    pub stable_ms: u64,
+    /// Heartbeat period (AXP: the most between pings, never above
+    /// `pingInterval / 2`, 30 s when absent; xuc: the `{claz:"ping"}`
+    /// period, 5 s when absent).
+    pub heartbeat_ms: Option<u64>,
+    /// AXP: a `pong` later than this after a `ping` means the link is dead.
+    pub pong_timeout_ms: u64,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            connect_timeout_ms: 15_000,
+            auth_timeout_ms: 10_000,
+            request_timeout_ms: 15_000,
+            backoff_base_ms: 1_000,
+            backoff_max_ms: 60_000,
+            wake_threshold_ms: 90_000,
+            stable_ms: 10_000,
+            heartbeat_ms: None,
+            pong_timeout_ms: 10_000,
+        }
+    }
+}

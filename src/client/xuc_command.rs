@@ -1,0 +1,696 @@
+//! Every agent and callback method of xuc (seed 004) as a typed command.
+//!
+//! Arguments are checked when the command is built ([`XucCommand::from_call`]
+//! takes them as the JavaScript API would, positionally); a command that
+//! exists is valid, and [`XucCommand::wire`] gives its frame
+//! `{"claz": "web", "command": <name>, ...}` with the field names of xuc's
+//! own `cti.js` / `callback.js`.
+
+use serde_json::{json, Map, Value};
+use thiserror::Error;
+
+/// Why a command was refused (nothing was sent).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CommandError {
+    /// An argument is missing or wrong.
+    #[error("{command}: `{field}` {reason}")]
+    Invalid {
+        command: &'static str,
+        field: &'static str,
+        reason: String,
+    },
+    /// No such method.
+    #[error("unknown xuc command `{0}`")]
+    Unknown(String),
+    /// The link is not up; the command was not sent.
+    #[error("{command}: not sent, the xuc link is not connected")]
+    NotConnected { command: &'static str },
+}
+
+/// A positive integer id (agent, queue), as xuc numbers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Id(u64);
+
+/// A queue penalty: an integer from 0 (highest priority) up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Penalty(u32);
+
+/// Callback ticket statuses allowed by `updateCallbackTicket`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackStatus {
+    NoAnswer,
+    Answered,
+    Fax,
+    Callback,
+}
+
+impl CallbackStatus {
+    /// The spelling xuc expects.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallbackStatus::NoAnswer => "NoAnswer",
+            CallbackStatus::Answered => "Answered",
+            CallbackStatus::Fax => "Fax",
+            CallbackStatus::Callback => "Callback",
+        }
+    }
+}
+
+/// One xuc agent or callback method with checked arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XucCommand {
+    LoginAgent {
+        phone_number: String,
+        agent_id: Option<Id>,
+    },
+    LogoutAgent {
+        agent_id: Option<Id>,
+    },
+    PauseAgent {
+        agent_id: Option<Id>,
+        reason: Option<String>,
+    },
+    UnpauseAgent {
+        agent_id: Option<Id>,
+    },
+    ListenAgent {
+        agent_id: Id,
+    },
+    SetAgentQueue {
+        agent_id: Id,
+        queue_id: Id,
+        penalty: Penalty,
+    },
+    RemoveAgentFromQueue {
+        agent_id: Id,
+        queue_id: Id,
+    },
+    /// `variables` are sent without the `USR_` prefix, which xuc adds when
+    /// it attaches them to the call (`var1` -> `USR_var1`).
+    DialFromQueue {
+        destination: String,
+        queue_id: Id,
+        caller_id_name: String,
+        caller_id_number: String,
+        variables: Map<String, Value>,
+    },
+    MonitorPause {
+        agent_id: Id,
+    },
+    MonitorUnpause {
+        agent_id: Id,
+    },
+    SubscribeToAgentStats,
+    GetAgentDirectory,
+    GetList {
+        object_type: &'static str,
+    },
+    GetCallbackLists,
+    TakeCallback {
+        uuid: String,
+    },
+    ReleaseCallback {
+        uuid: String,
+    },
+    StartCallback {
+        uuid: String,
+        phone_number: String,
+    },
+    UpdateCallbackTicket {
+        uuid: String,
+        status: CallbackStatus,
+        description: Option<String>,
+        due_date: Option<String>,
+        period_uuid: Option<String>,
+    },
+    ListenCallbackMessage {
+        voice_message_ref: String,
+    },
+}
+
+/// Method names accepted by [`XucCommand::from_call`] (the JavaScript API's).
+pub const METHODS: [&str; 19] = [
+    "loginAgent",
+    "logoutAgent",
+    "pauseAgent",
+    "unpauseAgent",
+    "listenAgent",
+    "setAgentQueue",
+    "removeAgentFromQueue",
+    "dialFromQueue",
+    "monitorPause",
+    "monitorUnpause",
+    "subscribeToAgentStats",
+    "getAgentDirectory",
+    "getList",
+    "getCallbackLists",
+    "takeCallback",
+    "releaseCallback",
+    "startCallback",
+    "updateCallbackTicket",
+    "listenCallbackMessage",
+];
+
+/// `getList` object types.
+pub const LIST_TYPES: [&str; 5] = ["agent", "agentgroup", "queue", "queuemember", "meetme"];
+
+/// Largest id accepted (JavaScript's safe integers).
+const MAX_ID: u64 = (1 << 53) - 1;
+
+/// Positional arguments of one call, with the command name for errors.
+struct Args<'a> {
+    command: &'static str,
+    args: &'a [Value],
+}
+
+impl<'a> Args<'a> {
+    fn get(&self, index: usize) -> Option<&'a Value> {
+        self.args.get(index).filter(|v| !v.is_null())
+    }
+
+    fn invalid(&self, field: &'static str, reason: impl Into<String>) -> CommandError {
+        CommandError::Invalid {
+            command: self.command,
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    fn id(&self, index: usize, field: &'static str) -> Result<Id, CommandError> {
+        self.opt_id(index, field)?
+            .ok_or_else(|| self.invalid(field, "is required (a positive integer)"))
+    }
+
+    fn opt_id(&self, index: usize, field: &'static str) -> Result<Option<Id>, CommandError> {
+        let Some(value) = self.get(index) else {
+            return Ok(None);
+        };
+        match integer(value) {
+            Some(n) if (1..=MAX_ID as i128).contains(&n) => Ok(Some(Id(n as u64))),
+            _ => Err(self.invalid(field, format!("must be a positive integer, got {value}"))),
+        }
+    }
+
+    fn penalty(&self, index: usize) -> Result<Penalty, CommandError> {
+        let value = self
+            .get(index)
+            .ok_or_else(|| self.invalid("penalty", "is required (an integer from 0)"))?;
+        match integer(value) {
+            Some(n) if (0..=i32::MAX as i128).contains(&n) => Ok(Penalty(n as u32)),
+            _ => Err(self.invalid(
+                "penalty",
+                format!("must be a non-negative integer (0 is the highest priority), got {value}"),
+            )),
+        }
+    }
+
+    /// A text argument: trimmed, at most `max` characters, no control characters.
+    fn opt_text(
+        &self,
+        index: usize,
+        field: &'static str,
+        max: usize,
+    ) -> Result<Option<String>, CommandError> {
+        let text = match self.get(index) {
+            None => return Ok(None),
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(other) => {
+                return Err(self.invalid(field, format!("must be a string, got {other}")))
+            }
+        };
+        if text.chars().count() > max {
+            return Err(self.invalid(field, format!("is longer than {max} characters")));
+        }
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err(self.invalid(field, "contains control characters"));
+        }
+        Ok((!text.is_empty()).then_some(text))
+    }
+
+    fn text(&self, index: usize, field: &'static str, max: usize) -> Result<String, CommandError> {
+        self.opt_text(index, field, max)?
+            .ok_or_else(|| self.invalid(field, "is required"))
+    }
+
+    /// A number to dial or a line: digits, letters and `+ * # . _ - @`, 1 to 40 characters.
+    fn dialable(&self, index: usize, field: &'static str) -> Result<String, CommandError> {
+        let text = self.text(index, field, 40)?;
+        if text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+*#._-@".contains(c))
+        {
+            Ok(text)
+        } else {
+            Err(self.invalid(field, format!("is not a dialable number: `{text}`")))
+        }
+    }
+
+    fn uuid(&self, index: usize, field: &'static str) -> Result<String, CommandError> {
+        let text = self.text(index, field, 36)?;
+        if is_uuid(&text) {
+            Ok(text.to_ascii_lowercase())
+        } else {
+            Err(self.invalid(field, format!("is not a UUID: `{text}`")))
+        }
+    }
+
+    fn opt_uuid(&self, index: usize, field: &'static str) -> Result<Option<String>, CommandError> {
+        match self.get(index) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(_) => self.uuid(index, field).map(Some),
+        }
+    }
+
+    fn status(&self, index: usize) -> Result<CallbackStatus, CommandError> {
+        let text = self.text(index, "status", 16)?;
+        let statuses = [
+            CallbackStatus::NoAnswer,
+            CallbackStatus::Answered,
+            CallbackStatus::Fax,
+            CallbackStatus::Callback,
+        ];
+        statuses
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(&text))
+            .ok_or_else(|| {
+                self.invalid(
+                    "status",
+                    format!("must be NoAnswer, Answered, Fax or Callback, got `{text}`"),
+                )
+            })
+    }
+
+    fn due_date(&self, index: usize) -> Result<Option<String>, CommandError> {
+        let Some(text) = self.opt_text(index, "dueDate", 10)? else {
+            return Ok(None);
+        };
+        if is_date(&text) {
+            Ok(Some(text))
+        } else {
+            Err(self.invalid(
+                "dueDate",
+                format!("must be a date YYYY-MM-DD, got `{text}`"),
+            ))
+        }
+    }
+
+    fn variables(&self, index: usize) -> Result<Map<String, Value>, CommandError> {
+        let map = match self.get(index) {
+            None => return Ok(Map::new()),
+            Some(Value::Object(map)) => map,
+            Some(other) => {
+                return Err(self.invalid("variables", format!("must be an object, got {other}")))
+            }
+        };
+        if map.len() > 50 {
+            return Err(self.invalid("variables", "has more than 50 entries"));
+        }
+        let mut out = Map::new();
+        for (name, value) in map {
+            let bare = name.strip_prefix("USR_").unwrap_or(name);
+            if bare.is_empty()
+                || bare.len() > 64
+                || !bare.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                return Err(self.invalid(
+                    "variables",
+                    format!("name `{name}` must be letters, digits or `_` (at most 64)"),
+                ));
+            }
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                other => {
+                    return Err(self.invalid(
+                        "variables",
+                        format!(
+                            "value of `{name}` must be a string, number or boolean, got {other}"
+                        ),
+                    ))
+                }
+            };
+            if text.chars().count() > 1024 || text.chars().any(char::is_control) {
+                return Err(self.invalid(
+                    "variables",
+                    format!("value of `{name}` is too long or has control characters"),
+                ));
+            }
+            out.insert(bare.to_owned(), Value::String(text));
+        }
+        Ok(out)
+    }
+}
+
+/// An integer given as a JSON number (no fraction) or a string of digits.
+fn integer(value: &Value) -> Option<i128> {
+    match value {
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from)),
+        Value::String(s) => {
+            let s = s.trim();
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            s.parse::<i128>().ok()
+        }
+        _ => None,
+    }
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+pub fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8usize, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A real calendar date written `YYYY-MM-DD`.
+pub fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return false;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1 && (1..=days).contains(&day)
+}
+
+impl XucCommand {
+    /// Builds a command from a JavaScript-style call: the method name of the
+    /// seed (`setAgentQueue`) and its positional arguments.
+    ///
+    /// `dialFromQueue(destination, queueId, callerId, variables)` takes the
+    /// caller id as one string (name and number alike) or `{name, number}`;
+    /// the five-argument form of xuc's `cti.js` (`..., callerIdName,
+    /// callerIdNumber, variables`) is accepted too.
+    pub fn from_call(name: &str, args: &[Value]) -> Result<XucCommand, CommandError> {
+        let command = METHODS
+            .iter()
+            .find(|m| **m == name)
+            .copied()
+            .ok_or_else(|| CommandError::Unknown(name.to_owned()))?;
+        let a = Args { command, args };
+        let cmd = match command {
+            "loginAgent" => XucCommand::LoginAgent {
+                phone_number: a.dialable(0, "phoneNumber")?,
+                agent_id: a.opt_id(1, "agentId")?,
+            },
+            "logoutAgent" => XucCommand::LogoutAgent {
+                agent_id: a.opt_id(0, "agentId")?,
+            },
+            "pauseAgent" => XucCommand::PauseAgent {
+                agent_id: a.opt_id(0, "agentId")?,
+                reason: a.opt_text(1, "reason", 128)?,
+            },
+            "unpauseAgent" => XucCommand::UnpauseAgent {
+                agent_id: a.opt_id(0, "agentId")?,
+            },
+            "listenAgent" => XucCommand::ListenAgent {
+                agent_id: a.id(0, "agentId")?,
+            },
+            "setAgentQueue" => XucCommand::SetAgentQueue {
+                agent_id: a.id(0, "agentId")?,
+                queue_id: a.id(1, "queueId")?,
+                penalty: a.penalty(2)?,
+            },
+            "removeAgentFromQueue" => XucCommand::RemoveAgentFromQueue {
+                agent_id: a.id(0, "agentId")?,
+                queue_id: a.id(1, "queueId")?,
+            },
+            "dialFromQueue" => dial_from_queue(&a)?,
+            "monitorPause" => XucCommand::MonitorPause {
+                agent_id: a.id(0, "agentId")?,
+            },
+            "monitorUnpause" => XucCommand::MonitorUnpause {
+                agent_id: a.id(0, "agentId")?,
+            },
+            "subscribeToAgentStats" => XucCommand::SubscribeToAgentStats,
+            "getAgentDirectory" => XucCommand::GetAgentDirectory,
+            "getList" => {
+                let kind = a.text(0, "objectType", 32)?;
+                let object_type = LIST_TYPES
+                    .iter()
+                    .find(|t| t.eq_ignore_ascii_case(&kind))
+                    .copied()
+                    .ok_or_else(|| {
+                        a.invalid(
+                            "objectType",
+                            format!("must be one of {}, got `{kind}`", LIST_TYPES.join(", ")),
+                        )
+                    })?;
+                XucCommand::GetList { object_type }
+            }
+            "getCallbackLists" => XucCommand::GetCallbackLists,
+            "takeCallback" => XucCommand::TakeCallback {
+                uuid: a.uuid(0, "uuid")?,
+            },
+            "releaseCallback" => XucCommand::ReleaseCallback {
+                uuid: a.uuid(0, "uuid")?,
+            },
+            "startCallback" => XucCommand::StartCallback {
+                uuid: a.uuid(0, "uuid")?,
+                phone_number: a.dialable(1, "phoneNumber")?,
+            },
+            "updateCallbackTicket" => XucCommand::UpdateCallbackTicket {
+                uuid: a.uuid(0, "uuid")?,
+                status: a.status(1)?,
+                description: a.opt_text(2, "description", 1000)?,
+                due_date: a.due_date(3)?,
+                period_uuid: a.opt_uuid(4, "periodUuid")?,
+            },
+            _ => XucCommand::ListenCallbackMessage {
+                voice_message_ref: a.text(0, "uuid", 256)?,
+            },
+        };
+        Ok(cmd)
+    }
+
+    /// The method name (as in the seed).
+    pub fn name(&self) -> &'static str {
+        match self {
+            XucCommand::LoginAgent { .. } => "loginAgent",
+            XucCommand::LogoutAgent { .. } => "logoutAgent",
+            XucCommand::PauseAgent { .. } => "pauseAgent",
+            XucCommand::UnpauseAgent { .. } => "unpauseAgent",
+            XucCommand::ListenAgent { .. } => "listenAgent",
+            XucCommand::SetAgentQueue { .. } => "setAgentQueue",
+            XucCommand::RemoveAgentFromQueue { .. } => "removeAgentFromQueue",
+            XucCommand::DialFromQueue { .. } => "dialFromQueue",
+            XucCommand::MonitorPause { .. } => "monitorPause",
+            XucCommand::MonitorUnpause { .. } => "monitorUnpause",
+            XucCommand::SubscribeToAgentStats => "subscribeToAgentStats",
+            XucCommand::GetAgentDirectory => "getAgentDirectory",
+            XucCommand::GetList { .. } => "getList",
+            XucCommand::GetCallbackLists => "getCallbackLists",
+            XucCommand::TakeCallback { .. } => "takeCallback",
+            XucCommand::ReleaseCallback { .. } => "releaseCallback",
+            XucCommand::StartCallback { .. } => "startCallback",
+            XucCommand::UpdateCallbackTicket { .. } => "updateCallbackTicket",
+            XucCommand::ListenCallbackMessage { .. } => "listenCallbackMessage",
+        }
+    }
+
+    /// The frame to send.
+    pub fn wire(&self) -> Value {
+        let id = |i: &Id| Value::from(i.0);
+        let opt = |i: &Option<Id>| i.as_ref().map(id);
+        let mut fields = Map::new();
+        let mut put = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                fields.insert(k.to_owned(), v);
+            }
+        };
+        let command = match self {
+            XucCommand::LoginAgent {
+                phone_number,
+                agent_id,
+            } => {
+                put("agentphonenumber", Some(json!(phone_number)));
+                put("agentid", opt(agent_id));
+                "agentLogin"
+            }
+            XucCommand::LogoutAgent { agent_id } => {
+                put("agentid", opt(agent_id));
+                "agentLogout"
+            }
+            XucCommand::PauseAgent { agent_id, reason } => {
+                put("agentid", opt(agent_id));
+                put("reason", reason.as_ref().map(|r| json!(r)));
+                "pauseAgent"
+            }
+            XucCommand::UnpauseAgent { agent_id } => {
+                put("agentid", opt(agent_id));
+                "unpauseAgent"
+            }
+            XucCommand::ListenAgent { agent_id } => {
+                put("agentid", Some(id(agent_id)));
+                "listenAgent"
+            }
+            XucCommand::SetAgentQueue {
+                agent_id,
+                queue_id,
+                penalty,
+            } => {
+                put("agentId", Some(id(agent_id)));
+                put("queueId", Some(id(queue_id)));
+                put("penalty", Some(Value::from(penalty.0)));
+                "setAgentQueue"
+            }
+            XucCommand::RemoveAgentFromQueue { agent_id, queue_id } => {
+                put("agentId", Some(id(agent_id)));
+                put("queueId", Some(id(queue_id)));
+                "removeAgentFromQueue"
+            }
+            XucCommand::DialFromQueue {
+                destination,
+                queue_id,
+                caller_id_name,
+                caller_id_number,
+                variables,
+            } => {
+                put("destination", Some(json!(destination)));
+                put("queueId", Some(id(queue_id)));
+                put("callerIdName", Some(json!(caller_id_name)));
+                put("callerIdNumber", Some(json!(caller_id_number)));
+                put("variables", Some(Value::Object(variables.clone())));
+                "dialFromQueue"
+            }
+            XucCommand::MonitorPause { agent_id } => {
+                put("agentid", Some(id(agent_id)));
+                "monitorPause"
+            }
+            XucCommand::MonitorUnpause { agent_id } => {
+                put("agentid", Some(id(agent_id)));
+                "monitorUnpause"
+            }
+            XucCommand::SubscribeToAgentStats => "subscribeToAgentStats",
+            XucCommand::GetAgentDirectory => "getAgentDirectory",
+            XucCommand::GetList { object_type } => {
+                put("objectType", Some(json!(object_type)));
+                "getList"
+            }
+            XucCommand::GetCallbackLists => "getCallbackLists",
+            XucCommand::TakeCallback { uuid } => {
+                put("uuid", Some(json!(uuid)));
+                "takeCallback"
+            }
+            XucCommand::ReleaseCallback { uuid } => {
+                put("uuid", Some(json!(uuid)));
+                "releaseCallback"
+            }
+            XucCommand::StartCallback { uuid, phone_number } => {
+                put("uuid", Some(json!(uuid)));
+                put("number", Some(json!(phone_number)));
+                "startCallback"
+            }
+            XucCommand::UpdateCallbackTicket {
+                uuid,
+                status,
+                description,
+                due_date,
+                period_uuid,
+            } => {
+                put("uuid", Some(json!(uuid)));
+                put("status", Some(json!(status.as_str())));
+                put("comment", description.as_ref().map(|d| json!(d)));
+                put("dueDate", due_date.as_ref().map(|d| json!(d)));
+                put("periodUuid", period_uuid.as_ref().map(|p| json!(p)));
+                "updateCallbackTicket"
+            }
+            XucCommand::ListenCallbackMessage { voice_message_ref } => {
+                put("voiceMessageRef", Some(json!(voice_message_ref)));
+                "listenCallbackMessage"
+            }
+        };
+        let mut frame = Map::new();
+        frame.insert("claz".into(), json!("web"));
+        frame.insert("command".into(), json!(command));
+        frame.extend(fields);
+        Value::Object(frame)
+    }
+
+    /// The call data keys xuc attaches for a `dialFromQueue` (`USR_<name>`).
+    pub fn attached_data_keys(&self) -> Vec<String> {
+        match self {
+            XucCommand::DialFromQueue { variables, .. } => {
+                variables.keys().map(|k| format!("USR_{k}")).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn dial_from_queue(a: &Args<'_>) -> Result<XucCommand, CommandError> {
+    let destination = a.dialable(0, "destination")?;
+    let queue_id = a.id(1, "queueId")?;
+    let five = a.args.len() >= 5;
+    let (name, number, variables) = if five {
+        let name = a.opt_text(2, "callerIdName", 80)?.unwrap_or_default();
+        let number = match a.get(3) {
+            Some(_) => a.dialable(3, "callerIdNumber")?,
+            None => String::new(),
+        };
+        (name, number, a.variables(4)?)
+    } else {
+        let (name, number) = match a.get(2) {
+            None => (String::new(), String::new()),
+            Some(Value::Object(o)) => {
+                let inner = [
+                    o.get("name").cloned().unwrap_or(Value::Null),
+                    o.get("number").cloned().unwrap_or(Value::Null),
+                ];
+                let b = Args {
+                    command: a.command,
+                    args: &inner,
+                };
+                let name = b.opt_text(0, "callerId.name", 80)?.unwrap_or_default();
+                let number = match b.get(1) {
+                    Some(_) => b.dialable(1, "callerId.number")?,
+                    None => String::new(),
+                };
+                (name, number)
+            }
+            Some(_) => {
+                let number = a.dialable(2, "callerId")?;
+                (number.clone(), number)
+            }
+        };
+        (name, number, a.variables(3)?)
+    };
+    Ok(XucCommand::DialFromQueue {
+        destination,
+        queue_id,
+        caller_id_name: name,
+        caller_id_number: number,
+        variables,
+    })
+}

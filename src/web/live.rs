@@ -1,0 +1,485 @@
+//! The browser driver shared by the live clients: executes a [`Session`]'s
+//! effects with `fetch`, `WebSocket` and one gloo timer, feeds browser events
+//! back as [`Input`]s, and posts outputs to the host's callback.
+//!
+//! Everything is owned and released on drop: the socket is closed and its
+//! listeners removed, the timer cancelled, the page listeners (`online`,
+//! `offline`, `visibilitychange`) removed, requests in flight aborted.
+//! Callbacks hold a `Weak` reference, so nothing outlives the client and no
+//! closure is leaked with `forget`.
+
+use crate::client::{Action, Client, Effect, Input, Secret, Session};
+use crate::error::DecodeError;
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use js_sys::{Function, Promise, Reflect};
+use serde::Serialize;
+use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{AbortController, CloseEvent, MessageEvent, RequestInit, Response, WebSocket};
+
+/// What the host's provider answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Provides {
+    /// A token string (AXP).
+    Token,
+    /// `{login, password}` (xuc).
+    Credentials,
+}
+
+/// One open socket with its listeners; dropping it closes the socket.
+struct Socket {
+    id: u32,
+    ws: WebSocket,
+    _listeners: [EventListener; 3],
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        // CONNECTING (0) or OPEN (1): close; listeners go with `self`.
+        if self.ws.ready_state() <= 1 {
+            let _ = self.ws.close_with_code_and_reason(1000, "client closed");
+        }
+    }
+}
+
+/// The driver of one client.
+pub(crate) struct Driver<C: Client + 'static> {
+    session: RefCell<Session<C>>,
+    on_output: Function,
+    provider: Function,
+    provides: Provides,
+    socket: RefCell<Option<Socket>>,
+    timer: RefCell<Option<Timeout>>,
+    requests: RefCell<Vec<(u32, AbortController)>>,
+    page: RefCell<Vec<EventListener>>,
+    me: Weak<Driver<C>>,
+}
+
+impl<C: Client + 'static> Drop for Driver<C> {
+    fn drop(&mut self) {
+        for (_, controller) in self.requests.get_mut().drain(..) {
+            controller.abort();
+        }
+    }
+}
+
+/// The browser clock in milliseconds.
+pub(crate) fn now() -> u64 {
+    let t = js_sys::Date::now();
+    if t.is_finite() && t > 0.0 {
+        t as u64
+    } else {
+        0
+    }
+}
+
+/// A JSON-compatible JS value of `value`.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// JSON text of a value, through the browser's `JSON.stringify`.
+fn stringify(value: &Value) -> Option<String> {
+    let js = to_js(value).ok()?;
+    js_sys::JSON::stringify(&js).ok().map(String::from)
+}
+
+impl<C: Client + 'static> Driver<C> {
+    /// A driver for `session`; page listeners are attached at once.
+    pub fn new(
+        session: Session<C>,
+        on_output: Function,
+        provider: Function,
+        provides: Provides,
+    ) -> Rc<Self> {
+        let driver = Rc::new_cyclic(|me| Driver {
+            session: RefCell::new(session),
+            on_output,
+            provider,
+            provides,
+            socket: RefCell::new(None),
+            timer: RefCell::new(None),
+            requests: RefCell::new(Vec::new()),
+            page: RefCell::new(Vec::new()),
+            me: me.clone(),
+        });
+        driver.listen_to_page();
+        driver
+    }
+
+    fn listen_to_page(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let mut listeners = Vec::new();
+        for (name, input) in [("online", Input::Online), ("offline", Input::Offline)] {
+            let me = self.me.clone();
+            listeners.push(EventListener::new(&window, name, move |_| {
+                if let Some(d) = me.upgrade() {
+                    d.input(input.clone());
+                }
+            }));
+        }
+        if let Some(document) = window.document() {
+            let me = self.me.clone();
+            let doc = document.clone();
+            listeners.push(EventListener::new(
+                &document,
+                "visibilitychange",
+                move |_| {
+                    if doc.visibility_state() == web_sys::VisibilityState::Visible {
+                        if let Some(d) = me.upgrade() {
+                            d.input(Input::Visible);
+                        }
+                    }
+                },
+            ));
+        }
+        *self.page.borrow_mut() = listeners;
+    }
+
+    /// Feeds one input and carries out what follows.
+    pub fn input(&self, input: Input) {
+        let effects = self.session.borrow_mut().handle(now(), input);
+        self.run(effects);
+    }
+
+    /// Read access to the session (health, stats, snapshot).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Session<C>) -> R) -> R {
+        f(&mut self.session.borrow_mut())
+    }
+
+    /// Carries out effects; no borrow of the session is held meanwhile, so
+    /// the host's callback may call the client again.
+    ///
+    /// Network and timer work is done first, then the host is told, so a
+    /// host that calls `stop()` from its callback leaves nothing half-done.
+    pub fn run(&self, effects: Vec<Effect>) {
+        let mut tell = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Io(Action::Health(health)) => tell.push(Effect::Io(Action::Health(health))),
+                Effect::Io(action) => self.act(action),
+                other => tell.push(other),
+            }
+        }
+        for effect in tell {
+            match effect {
+                Effect::Io(Action::Health(health)) => self.emit("health", &health),
+                Effect::Io(_) => {}
+                Effect::Output(output) => self.emit("output", &output),
+                Effect::Observed(events) => self.emit("observed", &events),
+                Effect::Rejected(error) => self.emit_error(&error),
+            }
+        }
+    }
+
+    fn emit<T: Serialize + ?Sized>(&self, kind: &str, payload: &T) {
+        let Ok(value) = to_js(payload) else {
+            return;
+        };
+        let message = js_sys::Object::new();
+        let _ = Reflect::set(&message, &"type".into(), &kind.into());
+        let _ = Reflect::set(&message, &"data".into(), &value);
+        let _ = self.on_output.call1(&JsValue::NULL, &message);
+    }
+
+    fn emit_error(&self, error: &DecodeError) {
+        #[derive(Serialize)]
+        struct ErrorOut<'a> {
+            code: &'static str,
+            reason: &'a str,
+        }
+        let reason = error.to_string();
+        self.emit(
+            "error",
+            &ErrorOut {
+                code: error.code(),
+                reason: &reason,
+            },
+        );
+    }
+
+    fn act(&self, action: Action) {
+        match action {
+            Action::Http(request) => self.fetch(request),
+            Action::Open { id, url } => self.open(id, url.expose()),
+            Action::Send { id, frame } => {
+                let socket = self.socket.borrow();
+                if let (Some(s), Some(text)) = (
+                    socket.as_ref().filter(|s| s.id == id),
+                    stringify(frame.expose()),
+                ) {
+                    // A failed send shows up as the socket's close event.
+                    let _ = s.ws.send_with_str(&text);
+                }
+            }
+            Action::Close { id, code, reason } => {
+                let socket = self.socket.borrow_mut().take_if(|s| s.id == id);
+                if let Some(s) = socket {
+                    let _ = s.ws.close_with_code_and_reason(code, &reason);
+                }
+            }
+            Action::Timer { after_ms } => {
+                let me = self.me.clone();
+                // setTimeout takes at most 2^31 - 1 ms.
+                let millis = u32::try_from(after_ms.min(i32::MAX as u64)).unwrap_or(0);
+                let timeout = Timeout::new(millis, move || {
+                    if let Some(d) = me.upgrade() {
+                        d.input(Input::Tick);
+                    }
+                });
+                *self.timer.borrow_mut() = Some(timeout);
+            }
+            Action::ClearTimer => {
+                self.timer.borrow_mut().take();
+            }
+            Action::Health(health) => self.emit("health", &health),
+            Action::NeedToken => self.ask_provider(),
+            // The session turns these into outputs; never seen here.
+            Action::Deliver(_) | Action::Observe(_) => {}
+        }
+    }
+
+    fn open(&self, id: u32, url: &str) {
+        // Replacing the old socket (if any) closes it.
+        self.socket.borrow_mut().take();
+        let ws = match WebSocket::new(url) {
+            Ok(ws) => ws,
+            Err(_) => {
+                // Invalid URL or blocked port: the same as a refused connection.
+                let me = self.me.clone();
+                spawn_local(async move {
+                    if let Some(d) = me.upgrade() {
+                        d.input(Input::SocketClosed {
+                            id,
+                            code: 1006,
+                            reason: "could not create the socket".into(),
+                        });
+                    }
+                });
+                return;
+            }
+        };
+        let on_open = {
+            let me = self.me.clone();
+            EventListener::new(&ws, "open", move |_| {
+                if let Some(d) = me.upgrade() {
+                    d.input(Input::SocketOpened { id });
+                }
+            })
+        };
+        let on_message = {
+            let me = self.me.clone();
+            EventListener::new(&ws, "message", move |event| {
+                let Some(d) = me.upgrade() else {
+                    return;
+                };
+                let data = event.dyn_ref::<MessageEvent>().map(MessageEvent::data);
+                match data.and_then(|d| d.as_string()) {
+                    Some(text) => d.frame(id, &text),
+                    None => d.refused(
+                        id,
+                        DecodeError::invalid("frame", "binary frames are not part of the protocol"),
+                    ),
+                }
+            })
+        };
+        let on_close = {
+            let me = self.me.clone();
+            EventListener::new(&ws, "close", move |event| {
+                let (code, reason) = event
+                    .dyn_ref::<CloseEvent>()
+                    .map(|c| (c.code(), c.reason()))
+                    .unwrap_or((1006, String::new()));
+                if let Some(d) = me.upgrade() {
+                    d.input(Input::SocketClosed { id, code, reason });
+                }
+            })
+        };
+        *self.socket.borrow_mut() = Some(Socket {
+            id,
+            ws,
+            _listeners: [on_open, on_message, on_close],
+        });
+    }
+
+    fn frame(&self, id: u32, text: &str) {
+        match super::parse_text(text) {
+            Ok(value) => self.input(Input::Frame { id, value }),
+            Err(error) => self.refused(id, error),
+        }
+    }
+
+    fn refused(&self, id: u32, error: DecodeError) {
+        let effects = self.session.borrow_mut().refused(now(), id, error);
+        self.run(effects);
+    }
+
+    fn fetch(&self, request: crate::client::HttpRequest) {
+        let Some(window) = web_sys::window() else {
+            return self.later(Input::HttpFailed {
+                id: request.id,
+                reason: "no window".into(),
+            });
+        };
+        let controller = AbortController::new().ok();
+        let init = RequestInit::new();
+        init.set_method(request.method.as_str());
+        if let Ok(headers) = web_sys::Headers::new() {
+            for h in &request.headers {
+                let _ = headers.set(h.name, h.value.expose());
+            }
+            init.set_headers(&headers);
+        }
+        if let Some(text) = request.body.as_ref().and_then(|b| stringify(b.expose())) {
+            init.set_body(&JsValue::from_str(&text));
+        }
+        if let Some(c) = &controller {
+            init.set_signal(Some(&c.signal()));
+            self.requests.borrow_mut().push((request.id, c.clone()));
+        }
+        let promise = window.fetch_with_str_and_init(&request.url, &init);
+        let me = self.me.clone();
+        let id = request.id;
+        spawn_local(async move {
+            let input = answer(id, promise).await;
+            if let Some(d) = me.upgrade() {
+                d.requests.borrow_mut().retain(|(r, _)| *r != id);
+                d.input(input);
+            }
+        });
+    }
+
+    /// Delivers `input` on the next turn of the event loop (never re-entrantly).
+    fn later(&self, input: Input) {
+        let me = self.me.clone();
+        spawn_local(async move {
+            if let Some(d) = me.upgrade() {
+                d.input(input);
+            }
+        });
+    }
+
+    fn ask_provider(&self) {
+        let result = self.provider.call0(&JsValue::NULL);
+        let provides = self.provides;
+        let me = self.me.clone();
+        spawn_local(async move {
+            let input = match result {
+                Ok(value) => match JsFuture::from(Promise::resolve(&value)).await {
+                    Ok(value) => secret_input(provides, &value),
+                    Err(_) => Input::NoToken("the provider's promise was rejected".into()),
+                },
+                Err(_) => Input::NoToken("the provider threw".into()),
+            };
+            if let Some(d) = me.upgrade() {
+                d.input(input);
+            }
+        });
+    }
+}
+
+/// The provider's answer as an input (never echoing it back).
+fn secret_input(provides: Provides, value: &JsValue) -> Input {
+    match provides {
+        Provides::Token => match value.as_string() {
+            Some(token) => Input::Token(Secret::new(token)),
+            None => Input::NoToken("the token provider must give a string".into()),
+        },
+        Provides::Credentials => {
+            let get = |k: &str| {
+                Reflect::get(value, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+            };
+            match (get("login"), get("password")) {
+                (Some(login), Some(password)) => Input::Credentials {
+                    login,
+                    password: Secret::new(password),
+                },
+                _ => Input::NoToken(
+                    "the credentials provider must give {login, password} strings".into(),
+                ),
+            }
+        }
+    }
+}
+
+/// Awaits a `fetch`: the status and JSON body, or why there is none.
+async fn answer(id: u32, promise: Promise) -> Input {
+    let response = match JsFuture::from(promise).await {
+        Ok(r) => r,
+        Err(_) => {
+            return Input::HttpFailed {
+                id,
+                reason: "network error".into(),
+            }
+        }
+    };
+    let Ok(response) = response.dyn_into::<Response>() else {
+        return Input::HttpFailed {
+            id,
+            reason: "not a response".into(),
+        };
+    };
+    let status = response.status();
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let body = text
+        .filter(|t| !t.trim().is_empty())
+        .and_then(|t| super::parse_text(&t).ok());
+    Input::HttpDone { id, status, body }
+}
+
+/// The host's options split into the client's part and the Bridge's
+/// (`mode`, `bridge`), with a random jitter seed unless one is given.
+pub(crate) fn options(options: JsValue) -> Result<(Value, crate::Bridge), JsError> {
+    let mut value: Value = serde_wasm_bindgen::from_value(options)
+        .map_err(|e| JsError::new(&format!("options: {e}")))?;
+    let map = value
+        .as_object_mut()
+        .ok_or_else(|| JsError::new("options: expected an object"))?;
+    let mode = match map.remove("mode") {
+        None | Some(Value::Null) => crate::Mode::Synchronized,
+        Some(Value::String(m)) => crate::Mode::parse(&m)
+            .ok_or_else(|| JsError::new(&format!("options.mode: unknown mode `{m}`")))?,
+        Some(_) => return Err(JsError::new("options.mode: expected a string")),
+    };
+    let config: crate::Config = match map.remove("bridge") {
+        None | Some(Value::Null) => crate::Config::default(),
+        Some(b) => {
+            serde_json::from_value(b).map_err(|e| JsError::new(&format!("options.bridge: {e}")))?
+        }
+    };
+    if !map.contains_key("seed") {
+        let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        map.insert("seed".into(), Value::from(seed));
+    }
+    Ok((value, crate::Bridge::new(mode, config)))
+}
+
+/// Feeds a message from another source into a live client's Bridge and
+/// runs what follows (outputs to the host, commands on the link).
+pub(crate) fn ingest<C: crate::client::Client + 'static>(
+    driver: &Driver<C>,
+    source_name: &str,
+    message: JsValue,
+) -> Result<(), JsError> {
+    let src = super::source(source_name)?;
+    let raw = super::from_js(message).map_err(|e| JsError::new(&e.to_string()))?;
+    let effects = driver
+        .with(|s| s.ingest(now(), src, &raw))
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    driver.run(effects);
+    Ok(())
+}
