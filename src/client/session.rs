@@ -108,7 +108,7 @@ impl<C: Client> Session<C> {
 
     /// A state change asked for by the host.
     pub fn request(&mut self, now: u64, target: Side, state: Desired) -> Vec<Effect> {
-        let outputs = self.bridge.request(target, state, Some(now));
+        let outputs = self.bridge.request(target, state, None, Some(now));
         self.outputs(now, outputs)
     }
 
