@@ -16,8 +16,8 @@ use wasm_bindgen::prelude::*;
 
 pub mod axp;
 mod live;
-pub mod xuc;
 pub mod widget;
+pub mod xuc;
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
