@@ -89,6 +89,40 @@ impl Link {
             .is_some_and(|at| now > at.saturating_add(self.timing.wake_threshold_ms))
     }
 
+    /// Closes socket `id`, if there is one.
+    pub fn close(&mut self, id: Option<u32>, reason: &str) {
+        if let Some(id) = id {
+            self.push(Action::Close {
+                id,
+                code: 1000,
+                reason: reason.to_owned(),
+            });
+        }
+    }
+
+    /// Schedules the next attempt after a back-off delay (reset first when
+    /// the link had been live for long enough), reports `reconnecting` (or
+    /// `connecting` before it was ever live), and returns when to retry.
+    pub fn wait(
+        &mut self,
+        now: u64,
+        live_since: Option<u64>,
+        ever_live: bool,
+        reason: &str,
+    ) -> u64 {
+        if live_since.is_some_and(|t| now.saturating_sub(t) >= self.timing.stable_ms) {
+            self.backoff.reset();
+        }
+        let delay = self.backoff.next_delay();
+        let state = if ever_live {
+            HealthState::Reconnecting
+        } else {
+            HealthState::Connecting
+        };
+        self.health(state, reason, Some(delay));
+        now.saturating_add(delay)
+    }
+
     /// Everything asked for since the last call.
     pub fn take(&mut self) -> Vec<Action> {
         std::mem::take(&mut self.out)

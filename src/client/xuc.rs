@@ -397,36 +397,18 @@ impl XucClient {
     }
 
     fn close_socket(&mut self, reason: &str) {
-        if let Some(id) = self.socket() {
-            self.link.push(Action::Close {
-                id,
-                code: 1000,
-                reason: reason.to_owned(),
-            });
-        }
+        let id = self.socket();
+        self.link.close(id, reason);
     }
 
+    /// Drops the current attempt and schedules `then` after a back-off delay.
     fn retry(&mut self, now: u64, then: Step, reason: &str) {
         self.close_socket(reason);
-        if self
-            .live_since
-            .is_some_and(|t| now.saturating_sub(t) >= self.link.timing.stable_ms)
-        {
-            self.link.backoff.reset();
-        }
-        self.live_since = None;
+        let at = self
+            .link
+            .wait(now, self.live_since.take(), self.ever_live, reason);
         self.next_ping = None;
-        let delay = self.link.backoff.next_delay();
-        self.phase = Phase::Waiting {
-            then,
-            at: now + delay,
-        };
-        let state = if self.ever_live {
-            HealthState::Reconnecting
-        } else {
-            HealthState::Connecting
-        };
-        self.link.health(state, reason, Some(delay));
+        self.phase = Phase::Waiting { then, at };
     }
 
     fn restart(&mut self, now: u64, then: Step, reason: &str) {

@@ -12,9 +12,9 @@
 //! The token goes from the provider into the client and onto the wire only:
 //! it is never posted to the host, put in a URL, or printed.
 
-use super::live::{options, to_js, Driver, Provides};
+use super::live::{driver, to_js, Driver, Provides};
 use crate::client::axp::{AxpClient, AxpConfig};
-use crate::client::{Input, Session};
+use crate::client::Input;
 use js_sys::Function;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -37,16 +37,13 @@ impl WasmAxpClient {
         on_output: Function,
         token_provider: Function,
     ) -> Result<WasmAxpClient, JsError> {
-        let (client_options, bridge) = options(options_js)?;
-        let config: AxpConfig = serde_json::from_value(client_options)
-            .map_err(|e| JsError::new(&format!("options: {e}")))?;
-        let client = AxpClient::new(config).map_err(|e| JsError::new(&e.to_string()))?;
-        let driver = Driver::new(
-            Session::new(client, bridge),
+        let driver = driver(
+            options_js,
+            |config: AxpConfig| AxpClient::new(config),
             on_output,
             token_provider,
             Provides::Token,
-        );
+        )?;
         Ok(WasmAxpClient { driver })
     }
 

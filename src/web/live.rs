@@ -443,6 +443,32 @@ async fn answer(id: u32, promise: Promise) -> Input {
 
 /// The host's options split into the client's part and the Bridge's
 /// (`mode`, `bridge`), with a random jitter seed unless one is given.
+/// Builds a client from JS options and starts its driver: shared by the
+/// `AxpClient` and `XucClient` constructors.
+pub(crate) fn driver<C, Cfg, E>(
+    options_js: JsValue,
+    make: impl FnOnce(Cfg) -> Result<C, E>,
+    on_output: Function,
+    provider: Function,
+    provides: Provides,
+) -> Result<Rc<Driver<C>>, JsError>
+where
+    C: Client + 'static,
+    Cfg: serde::de::DeserializeOwned,
+    E: std::fmt::Display,
+{
+    let (client_options, bridge) = options(options_js)?;
+    let config: Cfg = serde_json::from_value(client_options)
+        .map_err(|e| JsError::new(&format!("options: {e}")))?;
+    let client = make(config).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(Driver::new(
+        Session::new(client, bridge),
+        on_output,
+        provider,
+        provides,
+    ))
+}
+
 pub(crate) fn options(options: JsValue) -> Result<(Value, crate::Bridge), JsError> {
     let mut value: Value = serde_wasm_bindgen::from_value(options)
         .map_err(|e| JsError::new(&format!("options: {e}")))?;

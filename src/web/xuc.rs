@@ -12,10 +12,10 @@
 //! The password and token stay inside the client: the CTI URL carrying the
 //! token is never shown, and neither is posted to the host.
 
-use super::live::{options, to_js, Driver, Provides};
+use super::live::{driver, to_js, Driver, Provides};
 use crate::client::xuc::{XucClient, XucConfig};
 use crate::client::xuc_command::XucCommand;
-use crate::client::{Effect, Input, Session};
+use crate::client::{Effect, Input};
 use js_sys::Function;
 use serde_json::Value;
 use std::rc::Rc;
@@ -45,16 +45,13 @@ impl WasmXucClient {
         on_output: Function,
         credentials_provider: Function,
     ) -> Result<WasmXucClient, JsError> {
-        let (client_options, bridge) = options(options_js)?;
-        let config: XucConfig = serde_json::from_value(client_options)
-            .map_err(|e| JsError::new(&format!("options: {e}")))?;
-        let client = XucClient::new(config).map_err(|e| JsError::new(&e.to_string()))?;
-        let driver = Driver::new(
-            Session::new(client, bridge),
+        let driver = driver(
+            options_js,
+            |config: XucConfig| XucClient::new(config),
             on_output,
             credentials_provider,
             Provides::Credentials,
-        );
+        )?;
         Ok(WasmXucClient { driver })
     }
 
