@@ -34,8 +34,9 @@ pub fn decode(source: Source, raw: &Value, config: &DecodeConfig) -> Result<Deco
     }
 }
 
-/// Parses JSON text within the size and depth limits (the native path; the
-/// widget parses with the browser's `JSON.parse`).
+/// Parses JSON text within the size and depth limits. Natively with
+/// `serde_json`; in the widget with the browser's `JSON.parse` (one JSON
+/// parser linked into the wasm, none of serde_json's).
 pub fn parse_text(text: &str) -> Result<Value, DecodeError> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(DecodeError::TooLarge {
@@ -43,10 +44,17 @@ pub fn parse_text(text: &str) -> Result<Value, DecodeError> {
             limit: MAX_MESSAGE_BYTES,
         });
     }
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| DecodeError::Syntax(e.to_string()))?;
-    check_depth(&value)?;
-    Ok(value)
+    #[cfg(target_arch = "wasm32")]
+    {
+        crate::web::json_parse(text)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| DecodeError::Syntax(e.to_string()))?;
+        check_depth(&value)?;
+        Ok(value)
+    }
 }
 
 /// Decodes one raw message given as JSON text (a WebSocket text frame).

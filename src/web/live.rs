@@ -312,7 +312,7 @@ impl<C: Client + 'static> Driver<C> {
     }
 
     fn frame(&self, id: u32, text: &str) {
-        match super::parse_text(text) {
+        match crate::codec::parse_text(text) {
             Ok(value) => self.input(Input::Frame { id, value }),
             Err(error) => self.refused(id, error),
         }
@@ -437,7 +437,7 @@ async fn answer(id: u32, promise: Promise) -> Input {
     };
     let body = text
         .filter(|t| !t.trim().is_empty())
-        .and_then(|t| super::parse_text(&t).ok());
+        .and_then(|t| crate::codec::parse_text(&t).ok());
     Input::HttpDone { id, status, body }
 }
 

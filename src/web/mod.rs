@@ -4,7 +4,7 @@
 //! as text (WebSocket frames, parsed with the browser's `JSON.parse` after a
 //! size and nesting check); outputs go back as plain JS objects.
 
-use crate::codec::{self, MAX_MESSAGE_BYTES};
+use crate::codec;
 use crate::command::Desired;
 use crate::config::Config;
 use crate::error::DecodeError;
@@ -35,15 +35,10 @@ fn from_js(value: JsValue) -> Result<Value, DecodeError> {
         .map_err(|e| DecodeError::invalid("message", e.to_string()))
 }
 
-/// JSON text (a WebSocket frame) as a JSON value, through `JSON.parse`,
-/// refused before parsing when too large or too deeply nested.
-fn parse_text(text: &str) -> Result<Value, DecodeError> {
-    if text.len() > MAX_MESSAGE_BYTES {
-        return Err(DecodeError::TooLarge {
-            size: text.len(),
-            limit: MAX_MESSAGE_BYTES,
-        });
-    }
+/// JSON text as a JSON value through the browser's `JSON.parse`, refused
+/// before parsing when too deeply nested (the size limit is checked by
+/// [`codec::parse_text`], the one entry point).
+pub(crate) fn json_parse(text: &str) -> Result<Value, DecodeError> {
     codec::check_text_depth(text)?;
     let parsed = js_sys::JSON::parse(text).map_err(|e| {
         DecodeError::Syntax(
@@ -129,7 +124,7 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        self.feed(src, parse_text(text), now_ms)
+        self.feed(src, codec::parse_text(text), now_ms)
     }
 
     /// Advances the clock: returns commands rejected for time-out.
