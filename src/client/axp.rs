@@ -670,7 +670,8 @@ impl AxpClient {
     }
 
     /// How often to ping: at most `heartbeat_ms` (30 s), at most half the
-    /// server's `pingInterval`, at least one second.
+    /// server's `pingInterval`, at least 100 ms (a server announcing 0 cannot
+    /// make the client flood it).
     pub fn ping_every(&self) -> u64 {
         let cap = self
             .sub
@@ -682,7 +683,7 @@ impl AxpClient {
             .heartbeat_ms
             .unwrap_or(30_000)
             .min(cap)
-            .max(1_000)
+            .max(100)
     }
 
     fn pong_timeout(&self) -> u64 {
@@ -732,11 +733,16 @@ impl AxpClient {
             return;
         };
         if hb.pong_deadline.is_some_and(|d| now >= d) {
-            let secs = self.pong_timeout() / 1000;
+            let ms = self.pong_timeout();
+            let within = if ms % 1000 == 0 {
+                format!("{} s", ms / 1000)
+            } else {
+                format!("{ms} ms")
+            };
             return self.retry(
                 now,
                 Step::Connect,
-                &format!("no pong within {secs} s: the connection is dead"),
+                &format!("no pong within {within}: the connection is dead"),
             );
         }
         if self
