@@ -956,6 +956,9 @@ fn stop_closes_the_socket_deletes_the_subscription_and_goes_quiet() {
         format!("{REST}/accounts/DYNNUG/subscriptions/{SUB}")
     );
     assert!(a.contains(&Action::ClearTimer));
+    // The host is told it stopped (not left believing it is live).
+    assert!(a.iter().any(|x| matches!(x, Action::Health(h)
+        if h.state == HealthState::Stopped && h.reason == "stopped by the host")));
     assert!(h.at(h.now + 100_000).go(Input::Tick).is_empty());
 }
 

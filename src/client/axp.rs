@@ -246,6 +246,8 @@ impl AxpClient {
         self.phase = Phase::Stopped;
         self.hb = None;
         self.renew_req = None;
+        self.link
+            .health(HealthState::Stopped, "stopped by the host", None);
     }
 
     /// Moves to the next step: token first if there is none.

@@ -44,6 +44,8 @@ pub enum HealthState {
     Reconnecting,
     /// Stopped for good (the reason says why); `start()` tries again.
     Failed,
+    /// Stopped by the host (`stop()`); `start()` starts again.
+    Stopped,
 }
 
 /// One health report: the state and why.

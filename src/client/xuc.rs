@@ -308,6 +308,8 @@ impl XucClient {
         self.close_socket("stopped by the host");
         self.phase = Phase::Stopped;
         self.next_ping = None;
+        self.link
+            .health(HealthState::Stopped, "stopped by the host", None);
     }
 
     /// `why` replaces the default health reason of the step.
