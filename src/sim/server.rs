@@ -41,7 +41,91 @@ pub fn router(shared: Arc<Shared>) -> Router {
     protocols
         .merge(control::routes())
         .fallback(not_found)
+        .layer(middleware::from_fn(cors))
         .with_state(shared)
+}
+
+/// Whether `origin` is a page on this machine (the only pages the simulator serves).
+fn loopback_origin(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let host = rest.rsplit_once(':').map_or(rest, |(host, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
+            host
+        } else {
+            rest
+        }
+    });
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// CORS for loopback pages: the widget (on its own origin) calls the REST
+/// APIs from the browser. Preflights are answered here; other origins get no
+/// CORS headers, so browsers keep them out.
+async fn cors(request: Request, next: Next) -> Response {
+    use axum::http::{header, HeaderValue, Method};
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .filter(|o| loopback_origin(o))
+        .and_then(|o| HeaderValue::from_str(o).ok());
+    let Some(origin) = origin else {
+        return next.run(request).await;
+    };
+    let mut response = if request.method() == Method::OPTIONS {
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST, DELETE"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("authorization, appkey, content-type"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        r
+    } else {
+        next.run(request).await
+    };
+    let h = response.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback_origin;
+
+    #[test]
+    fn only_loopback_pages_get_cors() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8081",
+            "http://[::1]:9000",
+            "http://localhost",
+        ] {
+            assert!(loopback_origin(ok), "{ok}");
+        }
+        for bad in [
+            "http://127.0.0.1.evil.test",
+            "http://localhost.evil.test:80",
+            "https://crm.example.com",
+            "null",
+            "http://127.0.0.2:80",
+        ] {
+            assert!(!loopback_origin(bad), "{bad}");
+        }
+    }
 }
 
 /// 503 while a restart's downtime lasts (per protocol).
