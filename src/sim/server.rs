@@ -102,32 +102,6 @@ async fn cors(request: Request, next: Next) -> Response {
     response
 }
 
-#[cfg(test)]
-mod tests {
-    use super::loopback_origin;
-
-    #[test]
-    fn only_loopback_pages_get_cors() {
-        for ok in [
-            "http://127.0.0.1:8080",
-            "http://localhost:8081",
-            "http://[::1]:9000",
-            "http://localhost",
-        ] {
-            assert!(loopback_origin(ok), "{ok}");
-        }
-        for bad in [
-            "http://127.0.0.1.evil.test",
-            "http://localhost.evil.test:80",
-            "https://crm.example.com",
-            "null",
-            "http://127.0.0.2:80",
-        ] {
-            assert!(!loopback_origin(bad), "{bad}");
-        }
-    }
-}
-
 /// 503 while a restart's downtime lasts (per protocol).
 async fn downtime(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let xuc = request.uri().path().starts_with("/xuc/");
@@ -152,4 +126,30 @@ async fn downtime(State(shared): State<Arc<Shared>>, request: Request, next: Nex
 
 async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, Json(json!({"error": "not found"}))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback_origin;
+
+    #[test]
+    fn only_loopback_pages_get_cors() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8081",
+            "http://[::1]:9000",
+            "http://localhost",
+        ] {
+            assert!(loopback_origin(ok), "{ok}");
+        }
+        for bad in [
+            "http://127.0.0.1.evil.test",
+            "http://localhost.evil.test:80",
+            "https://crm.example.com",
+            "null",
+            "http://127.0.0.2:80",
+        ] {
+            assert!(!loopback_origin(bad), "{bad}");
+        }
+    }
 }
