@@ -365,6 +365,24 @@ fn a_socket_refused_before_opening_logs_in_again() {
 }
 
 #[test]
+fn a_token_refused_on_an_open_socket_logs_in_again_instead_of_looping() {
+    let mut h = H::new();
+    let sock = h.live();
+    // The server restarted and forgot the token: it says so, then closes.
+    let a = h.go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "Error", "ctiMessage": {"Error": "InvalidToken"}}),
+    });
+    assert_eq!(closed(&a), vec![sock]);
+    assert_eq!(states(&a), vec![HealthState::Reconnecting]);
+    assert_eq!(healths(&a)[0].1, "the server refused the session token");
+    let d = timer(&a).expect("a retry is scheduled");
+    let a = h.at(h.now + d).go(Input::Tick);
+    assert_eq!(http(&a).len(), 1, "a new login, not the stale token again");
+    assert!(opened(&a).is_empty());
+}
+
+#[test]
 fn login_refusals_ask_again_once_then_fail_and_server_errors_back_off() {
     let mut h = H::new();
     h.go(Input::Start);

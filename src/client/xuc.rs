@@ -564,13 +564,19 @@ impl XucClient {
         if self.open_socket() != Some(id) {
             return;
         }
-        self.heard(now);
         let kind = value
             .get("msgType")
             .and_then(Value::as_str)
             .map(lenient::event_key)
             .unwrap_or_default();
         let cti = value.get("ctiMessage");
+        if kind == "ERROR" && is_token_error(cti) {
+            // The server refused our token on an open socket (it expired, or
+            // the server restarted): log in again rather than retry it.
+            self.token = None;
+            return self.retry(now, Step::Login, "the server refused the session token");
+        }
+        self.heard(now);
         match kind.as_str() {
             "RIGHTPROFILE" => {
                 let profile = cti
@@ -725,4 +731,18 @@ fn text(value: Option<&Value>) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// Whether an xuc `Error` message is about the session token.
+fn is_token_error(cti: Option<&Value>) -> bool {
+    let text = match cti {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Object(m)) => ["Error", "error", "message", "reason"]
+            .iter()
+            .find_map(|k| m.get(*k).and_then(Value::as_str))
+            .unwrap_or_default()
+            .to_owned(),
+        _ => String::new(),
+    };
+    lenient::event_key(&text).contains("TOKEN")
 }

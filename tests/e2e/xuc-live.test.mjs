@@ -841,7 +841,6 @@ test('an idle live link stays up', {
 
 test('after a server restart that is over before the client retries, the client logs in again', {
   timeout: 20_000,
-  todo: 'the sim opens the socket, sends Error InvalidToken and closes 1008; the client reports live and retries the stale token forever',
 }, () => scenario(['--heartbeat', '1s', '--restart-downtime', '50ms'], async (ctx) => {
   const { sim } = ctx;
   const alice = await (await new Client(ctx, 'alice', { timing: { ...CALM, backoffBaseMs: 400 } }).create()).start();
@@ -852,7 +851,7 @@ test('after a server restart that is over before the client retries, the client 
   } finally {
     const health = (await alice.health()).slice(-4).map((h) => `${h.state}: ${h.reason}`);
     const stats = await sim.stats();
-    process.stdout.write(`todo, stale token after a restart: ${stats.xuc.token_rejections} sockets refused (InvalidToken), logins ${stats.xuc.logins}; last health: ${health.join(' / ')}\n`);
+    process.stdout.write(`stale token after a restart: ${stats.xuc.token_rejections} sockets refused (InvalidToken), logins ${stats.xuc.logins}; last health: ${health.join(' / ')}\n`);
   }
   await alice.expect({ type: 'output', data: { kind: 'agentState' } });
 }));
