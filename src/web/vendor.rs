@@ -358,7 +358,11 @@ pub fn start_vendor(config: JsValue, on_output: js_sys::Function) -> Result<Vend
 
 /// `openFrameAPI.init(config, ok, fail)` with a time-out; on success the five
 /// AWA events and `COMMUNICATION_EVENT` are subscribed.
-fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) -> Result<(), JsError> {
+fn start_openframe(
+    shared: &Rc<Shared>,
+    of: &JsValue,
+    config: &VendorConfig,
+) -> Result<(), JsError> {
     let weak = Rc::downgrade(shared);
     let (api, init) =
         method(of, &["init"]).ok_or_else(|| JsError::new("openFrameAPI.init missing"))?;
@@ -431,7 +435,11 @@ fn subscribe_all(shared: &Rc<Shared>, weak: &Weak<Shared>) {
     let Some((api, subscribe)) = method(&of, &["subscribe"]) else {
         deliver(
             shared,
-            notice(Source::Openframe, "failed", "openFrameAPI.subscribe missing"),
+            notice(
+                Source::Openframe,
+                "failed",
+                "openFrameAPI.subscribe missing",
+            ),
         );
         return;
     };
@@ -471,7 +479,11 @@ fn subscribe_all(shared: &Rc<Shared>, weak: &Weak<Shared>) {
         }
         None => problems.push("openFrameAPI.EVENTS.COMMUNICATION_EVENT missing".into()),
     }
-    let mut step = notice(Source::Openframe, "ready", "init succeeded; events subscribed");
+    let mut step = notice(
+        Source::Openframe,
+        "ready",
+        "init succeeded; events subscribed",
+    );
     step.notices.extend(problems.into_iter().map(|text| Notice {
         source: Source::Openframe,
         level: "error",
