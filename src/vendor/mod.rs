@@ -76,6 +76,16 @@ pub const AGENTDESKTOP_METHODS: [(&str, &str); 7] = [
     ("ALERT", "Show"),
 ];
 
+/// A contact action on the AgentDesktop side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactAction<'a> {
+    MakeCall(&'a str),
+    /// The given contact, or the current one.
+    Hangup(Option<&'a str>),
+    Hold,
+    Answer,
+}
+
 /// Something the host should know that is neither an event nor a command.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind", rename = "vendorNotice")]
@@ -239,6 +249,50 @@ impl VendorHub {
             }),
             Err(e) => self.refused(Source::Openframe, e.to_string(), &mut step),
         }
+        step
+    }
+
+    /// A contact action the host asks for, carried out through
+    /// `AGENTDESKTOP.CONTACT` (refused when AgentDesktop is not in use).
+    pub fn contact(&mut self, action: ContactAction<'_>) -> Step {
+        let mut step = Step::default();
+        if !self.has(Source::Agentdesktop) {
+            step.notices.push(Notice {
+                source: Source::Agentdesktop,
+                level: "refused",
+                text: "AgentDesktop is not on this page".into(),
+            });
+            return step;
+        }
+        let wire = match action {
+            ContactAction::MakeCall(number) => {
+                let number = number.trim();
+                if let Err(e) = openframe::check_number(number) {
+                    self.refused(Source::Agentdesktop, e.to_string(), &mut step);
+                    return step;
+                }
+                codec::agentdesktop::make_call(number, &[])
+            }
+            ContactAction::Hangup(id) => codec::agentdesktop::hangup(id),
+            ContactAction::Hold => codec::agentdesktop::hold(),
+            ContactAction::Answer => codec::agentdesktop::answer(),
+        };
+        step.calls.extend(VendorCall::agentdesktop(&wire));
+        step
+    }
+
+    /// A state change the host asks of a side (`Bridge::request`), carried out
+    /// through the vendor SDK like the engine's own commands.
+    pub fn request(
+        &mut self,
+        target: Side,
+        state: crate::command::Desired,
+        now_ms: Option<u64>,
+    ) -> Step {
+        let mut step = Step::default();
+        let outputs = self.bridge.request(target, state, None, now_ms);
+        self.plan(&outputs, &mut step);
+        step.outputs = outputs;
         step
     }
 

@@ -199,14 +199,21 @@ pub fn click_to_dial(event: &Value) -> Result<Option<String>, LimitError> {
             _ => None,
         })
         .unwrap_or_default();
-    check_len("phoneNumber", &number, MAX_STRING)?;
-    if !number.chars().any(|c| c.is_ascii_digit()) {
+    check_number(&number)?;
+    Ok(Some(number))
+}
+
+/// A number to dial: at most 256 characters, with a digit, and none of the
+/// `;` / `=` that the MakeCall call-data format would misread.
+pub fn check_number(number: &str) -> Result<(), LimitError> {
+    check_len("phoneNumber", number, MAX_STRING)?;
+    if !number.chars().any(|c| c.is_ascii_digit()) || number.contains([';', '=']) {
         return Err(LimitError::BadCharacters {
             what: "phoneNumber",
-            value: truncate(&number, 64),
+            value: truncate(number, 64),
         });
     }
-    Ok(Some(number))
+    Ok(())
 }
 
 /// Decides the OpenFrame calls; remembers what it already did.

@@ -441,3 +441,26 @@ mod props {
         }
     }
 }
+
+#[test]
+fn host_contact_actions_and_requests() {
+    let mut h = hub(&[Source::Agentdesktop]);
+    assert_eq!(
+        methods(&h.contact(ContactAction::Answer)),
+        ["CONTACT.Answer"]
+    );
+    assert_eq!(methods(&h.contact(ContactAction::Hold)), ["CONTACT.Hold"]);
+    let hang = h.contact(ContactAction::Hangup(Some("c1")));
+    assert_eq!(hang.calls[0].args, [json!("c1")]);
+    assert_eq!(
+        methods(&h.contact(ContactAction::MakeCall(" 555 "))),
+        ["CONTACT.MakeCall"]
+    );
+    let bad = h.contact(ContactAction::MakeCall("1;A=2"));
+    assert!(bad.notices.iter().any(|n| n.level == "refused"));
+    assert!(!methods(&bad).contains(&"CONTACT.MakeCall".to_owned()));
+    let ready = h.request(Side::Cc, crate::command::Desired::Ready, None);
+    assert_eq!(methods(&ready), ["AGENT.Ready"]);
+    let mut of = hub(&[Source::Openframe]);
+    assert!(of.contact(ContactAction::Hold).calls.is_empty());
+}

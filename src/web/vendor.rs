@@ -8,9 +8,11 @@
 //! (OpenFrame has no unsubscribe) calls nothing once the [`Vendor`] is gone.
 
 use super::from_js;
-use crate::model::Source;
+use crate::command::Desired;
+use crate::model::{Side, Source};
 use crate::vendor::{
-    Notice, Step, VendorCall, VendorConfig, VendorHub, AGENTDESKTOP_METHODS, OPENFRAME_METHODS,
+    ContactAction, Notice, Step, VendorCall, VendorConfig, VendorHub, AGENTDESKTOP_METHODS,
+    OPENFRAME_METHODS,
 };
 use gloo::timers::callback::{Interval, Timeout};
 use serde::Serialize;
@@ -126,8 +128,53 @@ impl Vendor {
         to_js(self.shared.state.borrow().hub.bridge().stats())
     }
 
+    /// `AGENTDESKTOP.CONTACT.MakeCall(number)`.
+    #[wasm_bindgen(js_name = makeCall)]
+    pub fn make_call(&self, number: &str) {
+        self.act(|hub| hub.contact(ContactAction::MakeCall(number)));
+    }
+
+    /// `AGENTDESKTOP.CONTACT.Hangup(contactId?)`.
+    pub fn hangup(&self, contact_id: Option<String>) {
+        self.act(|hub| hub.contact(ContactAction::Hangup(contact_id.as_deref())));
+    }
+
+    /// `AGENTDESKTOP.CONTACT.Hold()`.
+    pub fn hold(&self) {
+        self.act(|hub| hub.contact(ContactAction::Hold));
+    }
+
+    /// `AGENTDESKTOP.CONTACT.Answer()`.
+    pub fn answer(&self) {
+        self.act(|hub| hub.contact(ContactAction::Answer));
+    }
+
+    /// Asks a side (`crm` or `cc`) for `ready` or `notReady`, through its SDK.
+    pub fn request(&self, target: &str, state: &str) -> Result<(), JsError> {
+        let target = match target {
+            "crm" => Side::Crm,
+            "cc" => Side::Cc,
+            other => return Err(JsError::new(&format!("unknown side `{other}`"))),
+        };
+        let state = match state {
+            "ready" => Desired::Ready,
+            "notReady" => Desired::NotReady,
+            other => return Err(JsError::new(&format!("unknown state `{other}`"))),
+        };
+        self.act(|hub| hub.request(target, state, Some(now_ms())));
+        Ok(())
+    }
+
     /// Stops the integration (same as dropping it).
     pub fn stop(self) {}
+}
+
+impl Vendor {
+    /// Runs `f` on the hub, then delivers its step with no borrow held.
+    fn act(&self, f: impl FnOnce(&mut VendorHub) -> Step) {
+        let step = f(&mut self.shared.state.borrow_mut().hub);
+        deliver(&self.shared, step);
+    }
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {

@@ -198,3 +198,27 @@ test('cross-side: AgentDesktop JOBSTARTED sets the CRM side Not Ready (setPresen
   assert.deepEqual(browser.problems, []);
   await p.close();
 });
+
+test('cross-side: OpenFrame presence changes drive the AgentDesktop agent; host contact actions', async () => {
+  const p = await open('servicenow-agentdesktop.html', '', ['openframe', 'agentdesktop']);
+  await p.evaluate(() => window.agentDesktopTest.emit({ event: 'PAUSE' }));
+  await p.evaluate((b) => window.openFrameTest.emit('openframe_awa_agent_presence', b), presence(true));
+  await until(p, () => window.agentDesktopTest.paths('AGENT.Ready').length === 1);
+  // The stand-in answers LOGGEDIN: the agent is Ready, the indicator follows.
+  await until(p, () => window.openFrameTest.names('setPresenceIndicator').some((c) => c.args[0] === 'Ready'));
+  await p.evaluate((b) => window.openFrameTest.emit('openframe_awa_agent_presence', b), presence(false));
+  await until(p, () => window.agentDesktopTest.paths('AGENT.Pause').length === 1);
+  await p.evaluate(() => {
+    const v = window.test.vendor;
+    v.answer();
+    v.hold();
+    v.hangup('c-0001');
+    v.makeCall('1;X=2');
+  });
+  const paths = (await adCalls(p)).map((c) => c.path).filter((x) => x.startsWith('CONTACT.'));
+  assert.deepEqual(paths, ['CONTACT.Answer', 'CONTACT.Hold', 'CONTACT.Hangup']);
+  // The malformed number is refused, and the agent is told through ALERT.
+  assert.equal((await adCalls(p, 'ALERT.Show')).length, 1);
+  assert.deepEqual(browser.problems, []);
+  await p.close();
+});
