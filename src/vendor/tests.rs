@@ -464,3 +464,30 @@ fn host_contact_actions_and_requests() {
     let mut of = hub(&[Source::Openframe]);
     assert!(of.contact(ContactAction::Hold).calls.is_empty());
 }
+
+mod limit_props {
+    use super::openframe::{self, Color, MAX_PAYLOAD, MAX_STRING};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    proptest! {
+        /// Whatever the input, the calls built stay within ServiceNow's limits
+        /// (or are refused), and nothing panics.
+        #[test]
+        fn calls_stay_within_limits(text in ".{0,400}", table in "[a-z_^ ]{0,300}", id in ".{0,300}") {
+            let call = openframe::presence_indicator(&text, Color::Grey).unwrap();
+            let shown = call.args[0].as_str().unwrap_or_default();
+            prop_assert!(shown.chars().count() <= MAX_STRING);
+            prop_assert!(text.starts_with(shown));
+            if let Ok(call) = openframe::open_form(&table, &id) {
+                let arg = &call.args[0];
+                prop_assert!(arg["entity"].as_str().unwrap_or_default().chars().count() <= MAX_STRING);
+                prop_assert!(arg["query"].as_str().unwrap_or_default().chars().count() <= MAX_STRING);
+                prop_assert!(!arg["query"].as_str().unwrap_or_default().contains('^'));
+                prop_assert!(arg.to_string().len() <= MAX_PAYLOAD);
+            }
+            let _ = openframe::click_to_dial(&json!({"type": "OUTGOING_CALL", "data": {"phoneNumber": id}}));
+            let _ = openframe::open_custom_url(&text);
+        }
+    }
+}
