@@ -387,7 +387,7 @@ pub fn start_vendor(config: JsValue, on_output: js_sys::Function) -> Result<Vend
 
     let of = shared.state.borrow().openframe.clone();
     if let Some(of) = of {
-        start_openframe(&shared, &of, &config)?;
+        start_openframe(&shared, &of, &config);
     }
 
     let w = weak.clone();
@@ -405,16 +405,26 @@ pub fn start_vendor(config: JsValue, on_output: js_sys::Function) -> Result<Vend
 
 /// `openFrameAPI.init(config, ok, fail)` with a time-out; on success the five
 /// AWA events and `COMMUNICATION_EVENT` are subscribed.
-fn start_openframe(
-    shared: &Rc<Shared>,
-    of: &JsValue,
-    config: &VendorConfig,
-) -> Result<(), JsError> {
+fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) {
     let weak = Rc::downgrade(shared);
-    let (api, init) =
-        method(of, &["init"]).ok_or_else(|| JsError::new("openFrameAPI.init missing"))?;
-    let init_config = to_js(config.openframe_init.as_ref().unwrap_or(&json!({})))
-        .map_err(|_| JsError::new("openframeInit: not serializable"))?;
+    let Some((api, init)) = method(of, &["init"]) else {
+        deliver(
+            shared,
+            notice(Source::Openframe, "failed", "openFrameAPI.init missing"),
+        );
+        return;
+    };
+    let Ok(init_config) = to_js(config.openframe_init.as_ref().unwrap_or(&json!({}))) else {
+        deliver(
+            shared,
+            notice(
+                Source::Openframe,
+                "failed",
+                "openframeInit: not serializable",
+            ),
+        );
+        return;
+    };
 
     let settle = |weak: &Weak<Shared>| -> Option<Rc<Shared>> {
         let shared = weak.upgrade()?;
@@ -471,7 +481,6 @@ fn start_openframe(
             );
         }
     }
-    Ok(())
 }
 
 /// Subscribes the five AWA events by name and `EVENTS.COMMUNICATION_EVENT`.
