@@ -18,6 +18,7 @@ pub mod client;
 pub mod command;
 pub mod crm_requests;
 pub mod sync;
+pub mod vendor;
 
 pub use bridge::{Bridge, CrmRequest, Output, Stats};
 pub use command::{Command, CommandStatus, Desired};

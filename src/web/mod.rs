@@ -16,6 +16,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod axp;
 mod live;
+pub mod vendor;
 pub mod widget;
 pub mod xuc;
 

@@ -1,0 +1,423 @@
+//! In-page vendor SDKs (ServiceNow OpenFrame, AgentDesktop): the decisions.
+//!
+//! [`VendorHub`] wraps a [`Bridge`] and turns its outputs into calls on the
+//! vendor objects ([`VendorCall`]); the browser edge (`web::vendor`) only
+//! carries those calls out and feeds SDK events back. See docs/vendors.md.
+
+pub mod agentdesktop;
+pub mod openframe;
+
+use crate::bridge::{Bridge, Output};
+use crate::codec;
+use crate::command::{Command, CommandStatus};
+use crate::config::Config;
+use crate::error::DecodeError;
+use crate::model::{EventBody, Side, Source};
+use crate::sync::Mode;
+use agentdesktop::{step_of, ContactTracker, Verdict};
+use openframe::{OpenFrameOptions, OpenFramePlanner};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// One call on a vendor object: `openFrameAPI[method](...args)` or
+/// `AGENTDESKTOP[namespace][method](...args)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", rename = "vendorCall")]
+pub struct VendorCall {
+    pub target: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub method: String,
+    pub args: Vec<Value>,
+}
+
+impl VendorCall {
+    /// `openFrameAPI[method](...args)`.
+    pub fn openframe(method: &str, args: Vec<Value>) -> Self {
+        VendorCall {
+            target: Source::Openframe,
+            namespace: None,
+            method: method.to_owned(),
+            args,
+        }
+    }
+
+    /// An AgentDesktop command description `{namespace, method, args}`
+    /// (as built by `codec::agentdesktop`), or `None` when malformed.
+    pub fn agentdesktop(wire: &Value) -> Option<Self> {
+        let namespace = wire.get("namespace")?.as_str()?;
+        let method = wire.get("method")?.as_str()?;
+        let args = wire.get("args")?.as_array()?.clone();
+        Some(VendorCall {
+            target: Source::Agentdesktop,
+            namespace: Some(namespace.to_owned()),
+            method: method.to_owned(),
+            args,
+        })
+    }
+}
+
+/// The methods the browser edge may call (anything else is refused there).
+pub const OPENFRAME_METHODS: [&str; 4] = [
+    "show",
+    "openServiceNowForm",
+    "setPresenceIndicator",
+    "openCustomURL",
+];
+
+/// The `(namespace, method)` pairs the browser edge may call on AGENTDESKTOP.
+pub const AGENTDESKTOP_METHODS: [(&str, &str); 7] = [
+    ("AGENT", "Ready"),
+    ("AGENT", "Pause"),
+    ("CONTACT", "MakeCall"),
+    ("CONTACT", "Hangup"),
+    ("CONTACT", "Hold"),
+    ("CONTACT", "Answer"),
+    ("ALERT", "Show"),
+];
+
+/// A contact action on the AgentDesktop side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactAction<'a> {
+    MakeCall(&'a str),
+    /// The given contact, or the current one.
+    Hangup(Option<&'a str>),
+    Hold,
+    Answer,
+}
+
+/// Something the host should know that is neither an event nor a command.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", rename = "vendorNotice")]
+pub struct Notice {
+    pub source: Source,
+    /// `dropped` (life-cycle filter), `refused` (a limit), `error`.
+    pub level: &'static str,
+    pub text: String,
+}
+
+/// What one input caused.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Step {
+    pub outputs: Vec<Output>,
+    pub calls: Vec<VendorCall>,
+    pub notices: Vec<Notice>,
+}
+
+/// The vendor set-up (`startVendor(config, ...)`); the fields the browser
+/// edge alone uses are here too so one object configures both.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct VendorConfig {
+    /// Force the vendors (`openframe`, `agentdesktop`) instead of detecting them.
+    pub vendors: Option<Vec<Source>>,
+    /// Sync mode (`synchronized` by default).
+    pub mode: Option<String>,
+    /// The core's configuration.
+    pub bridge: Option<Config>,
+    /// OpenFrame behaviour.
+    pub openframe: OpenFrameOptions,
+    /// The object passed to `openFrameAPI.init`.
+    pub openframe_init: Option<Value>,
+    /// How long `openFrameAPI.init` may take (ms, default 5000).
+    pub init_timeout_ms: Option<u32>,
+    /// Alert the agent in AgentDesktop (`AGENTDESKTOP.ALERT.Show`) when a command fails.
+    pub alerts: Option<bool>,
+}
+
+/// The core of the vendor integration: a bridge, the OpenFrame planner and
+/// the AgentDesktop life-cycle tracker.
+#[derive(Debug, Clone)]
+pub struct VendorHub {
+    bridge: Bridge,
+    vendors: Vec<Source>,
+    planner: OpenFramePlanner,
+    contacts: ContactTracker,
+    alerts: bool,
+}
+
+impl VendorHub {
+    /// A hub for the `vendors` present on the page. OpenFrame present makes
+    /// it the CRM side; AgentDesktop present makes it the contact-centre side.
+    pub fn new(config: &VendorConfig, vendors: Vec<Source>) -> Result<Self, String> {
+        let mode = match config.mode.as_deref() {
+            Some(m) => Mode::parse(m).ok_or_else(|| format!("unknown mode `{m}`"))?,
+            None => Mode::Synchronized,
+        };
+        let mut bridge_config = config.bridge.clone().unwrap_or_default();
+        if vendors.contains(&Source::Openframe) {
+            bridge_config.crm.source.get_or_insert(Source::Openframe);
+        }
+        if vendors.contains(&Source::Agentdesktop) {
+            bridge_config.cc.source.get_or_insert(Source::Agentdesktop);
+        }
+        Ok(VendorHub {
+            bridge: Bridge::new(mode, bridge_config),
+            planner: OpenFramePlanner::new(config.openframe.clone()),
+            contacts: ContactTracker::default(),
+            alerts: config.alerts.unwrap_or(true),
+            vendors,
+        })
+    }
+
+    /// The vendors this hub acts on.
+    pub fn vendors(&self) -> &[Source] {
+        &self.vendors
+    }
+
+    /// The bridge inside.
+    pub fn bridge(&self) -> &Bridge {
+        &self.bridge
+    }
+
+    /// The AgentDesktop contacts in progress.
+    pub fn contacts(&self) -> &ContactTracker {
+        &self.contacts
+    }
+
+    fn has(&self, vendor: Source) -> bool {
+        self.vendors.contains(&vendor)
+    }
+
+    /// Feeds one SDK event (`{event, data}` for OpenFrame, the event object
+    /// for AgentDesktop). AgentDesktop contact events that the life-cycle
+    /// tracker finds stale or repeated are dropped with a notice.
+    pub fn ingest(
+        &mut self,
+        source: Source,
+        raw: &Value,
+        now_ms: Option<u64>,
+    ) -> Result<Step, DecodeError> {
+        let mut step = Step::default();
+        if source == Source::Agentdesktop {
+            if let Ok(decoded) = codec::decode(source, raw, &Default::default()) {
+                for body in &decoded.bodies {
+                    if let EventBody::Interaction {
+                        id,
+                        phase,
+                        vendor_event,
+                        ..
+                    } = body
+                    {
+                        let verdict = self
+                            .contacts
+                            .apply(id, step_of(*phase, vendor_event.as_deref()));
+                        if !verdict.passes() {
+                            step.notices.push(Notice {
+                                source,
+                                level: "dropped",
+                                text: format!(
+                                    "{} for contact {id}: {}",
+                                    vendor_event.as_deref().unwrap_or("event"),
+                                    match verdict {
+                                        Verdict::Repeated => "repeated",
+                                        Verdict::Stale => "out of order",
+                                        _ => "contact already finished",
+                                    }
+                                ),
+                            });
+                            return Ok(step);
+                        }
+                    }
+                }
+            }
+        }
+        let outputs = self.bridge.ingest(source, raw, now_ms)?;
+        self.plan(&outputs, &mut step);
+        step.outputs = outputs;
+        Ok(step)
+    }
+
+    /// An OpenFrame `COMMUNICATION_EVENT`: a click-to-dial becomes
+    /// `AGENTDESKTOP.CONTACT.MakeCall(number)` when AgentDesktop is the
+    /// contact-centre side; otherwise a `clickToDial` notice for the host.
+    pub fn communication_event(&mut self, event: &Value) -> Step {
+        let mut step = Step::default();
+        match openframe::click_to_dial(event) {
+            Ok(None) => {}
+            Ok(Some(number)) if self.has(Source::Agentdesktop) => {
+                if let Some(call) =
+                    VendorCall::agentdesktop(&codec::agentdesktop::make_call(&number, &[]))
+                {
+                    step.calls.push(call);
+                }
+            }
+            Ok(Some(number)) => step.notices.push(Notice {
+                source: Source::Openframe,
+                level: "clickToDial",
+                text: number,
+            }),
+            Err(e) => self.refused(Source::Openframe, e.to_string(), &mut step),
+        }
+        step
+    }
+
+    /// A contact action the host asks for, carried out through
+    /// `AGENTDESKTOP.CONTACT` (refused when AgentDesktop is not in use).
+    pub fn contact(&mut self, action: ContactAction<'_>) -> Step {
+        let mut step = Step::default();
+        if !self.has(Source::Agentdesktop) {
+            step.notices.push(Notice {
+                source: Source::Agentdesktop,
+                level: "refused",
+                text: "AgentDesktop is not on this page".into(),
+            });
+            return step;
+        }
+        let wire = match action {
+            ContactAction::MakeCall(number) => {
+                let number = number.trim();
+                if let Err(e) = openframe::check_number(number) {
+                    self.refused(Source::Agentdesktop, e.to_string(), &mut step);
+                    return step;
+                }
+                codec::agentdesktop::make_call(number, &[])
+            }
+            ContactAction::Hangup(id) => codec::agentdesktop::hangup(id),
+            ContactAction::Hold => codec::agentdesktop::hold(),
+            ContactAction::Answer => codec::agentdesktop::answer(),
+        };
+        step.calls.extend(VendorCall::agentdesktop(&wire));
+        step
+    }
+
+    /// A state change the host asks of a side (`Bridge::request`), carried out
+    /// through the vendor SDK like the engine's own commands.
+    pub fn request(
+        &mut self,
+        target: Side,
+        state: crate::command::Desired,
+        now_ms: Option<u64>,
+    ) -> Step {
+        let mut step = Step::default();
+        let outputs = self.bridge.request(target, state, None, now_ms);
+        self.plan(&outputs, &mut step);
+        step.outputs = outputs;
+        step
+    }
+
+    /// Advances the clock (command time-outs).
+    pub fn tick(&mut self, now_ms: u64) -> Step {
+        let mut step = Step::default();
+        let outputs = self.bridge.tick(now_ms);
+        self.plan(&outputs, &mut step);
+        step.outputs = outputs;
+        step
+    }
+
+    fn refused(&self, source: Source, text: String, step: &mut Step) {
+        if self.alerts && self.has(Source::Agentdesktop) {
+            step.calls.push(alert(&text));
+        }
+        step.notices.push(Notice {
+            source,
+            level: "refused",
+            text,
+        });
+    }
+
+    /// The vendor calls the outputs call for.
+    fn plan(&mut self, outputs: &[Output], step: &mut Step) {
+        let openframe = self.has(Source::Openframe);
+        for output in outputs {
+            match output {
+                Output::Event(event) if openframe => {
+                    let planned = match &event.body {
+                        EventBody::WorkItem {
+                            id,
+                            phase,
+                            document,
+                            ..
+                        } => self.planner.work_item(id, *phase, document.as_ref()),
+                        EventBody::AgentState { state, reason, .. }
+                            if event.source.side() == Side::Cc =>
+                        {
+                            self.planner
+                                .agent_state(*state, reason.as_deref())
+                                .into_iter()
+                                .collect()
+                        }
+                        EventBody::Interaction { phase, .. } if event.source.side() == Side::Cc => {
+                            let busy = phase.is_working();
+                            let over = matches!(
+                                phase,
+                                crate::model::InteractionPhase::Done
+                                    | crate::model::InteractionPhase::Ended
+                            );
+                            if busy || over {
+                                self.planner.on_contact(busy).into_iter().collect()
+                            } else {
+                                Vec::new()
+                            }
+                        }
+                        _ => Vec::new(),
+                    };
+                    for p in planned {
+                        match p {
+                            Ok(call) => step.calls.push(call),
+                            Err(e) => self.refused(Source::Openframe, e.to_string(), step),
+                        }
+                    }
+                }
+                Output::Command(command) => self.command(command, step),
+                _ => {}
+            }
+        }
+    }
+
+    /// A sync-engine command: carried out through the SDK of its side.
+    fn command(&mut self, command: &Command, step: &mut Step) {
+        match (command.source, command.status) {
+            (Some(Source::Agentdesktop), CommandStatus::Pending)
+                if self.has(Source::Agentdesktop) =>
+            {
+                if let Some(call) = VendorCall::agentdesktop(&command.wire) {
+                    step.calls.push(call);
+                }
+            }
+            (Some(Source::Openframe), CommandStatus::NotSupported)
+                if self.has(Source::Openframe) =>
+            {
+                // The engine's display-only fallback: setPresenceIndicator(text, color).
+                let args = command.wire.get("args").and_then(Value::as_array);
+                let text = args.and_then(|a| a.first()).and_then(Value::as_str);
+                let color = args
+                    .and_then(|a| a.get(1))
+                    .and_then(Value::as_str)
+                    .and_then(openframe::parse_color);
+                if let (Some(text), Some(color)) = (text, color) {
+                    match self.planner.forced(text, color) {
+                        Some(Ok(call)) => step.calls.push(call),
+                        Some(Err(e)) => self.refused(Source::Openframe, e.to_string(), step),
+                        None => {}
+                    }
+                }
+            }
+            (_, CommandStatus::Rejected) if self.alerts && self.has(Source::Agentdesktop) => {
+                let detail = command.detail.as_deref().unwrap_or("no answer");
+                step.calls.push(alert(&format!(
+                    "cti-bridge could not set the {} state: {detail}",
+                    match command.target {
+                        Side::Crm => "CRM",
+                        Side::Cc => "agent",
+                    }
+                )));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `AGENTDESKTOP.ALERT.Show(text)`: the method name is an assumption (the
+/// seed documents the ALERT namespace, not its methods).
+pub fn alert(text: &str) -> VendorCall {
+    VendorCall {
+        target: Source::Agentdesktop,
+        namespace: Some("ALERT".into()),
+        method: "Show".into(),
+        args: vec![json!(openframe::truncate(text, 512))],
+    }
+}
+
+#[cfg(test)]
+mod tests;

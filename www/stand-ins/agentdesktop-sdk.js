@@ -1,0 +1,88 @@
+/*
+ * TEST DOUBLE of the AgentDesktop widget SDK (Enghouse Interactive Italy,
+ * formerly Reitek) — NOT the real vendor script.
+ *
+ * AgentDesktop loads a widget page into its desktop and the page loads the
+ * AgentDesktop SDK, which defines window.AGENTDESKTOP. This stand-in has the
+ * documented namespaces (TAB, ALERT, WIDGET, CONTACT, AGENT, CHAT, UI), the
+ * known method names (PROTOCOLS.md) and the seed's event object shape
+ * ({event, id, uuid, type, media_type, ani, dnis, isACD, CallData: [{name, value}] ...}).
+ * AGENT.Ready / AGENT.Pause and ALERT.Show are ASSUMED names: the seed
+ * documents those namespaces, not their methods.
+ *
+ * Test control: window.agentDesktopTest
+ *   .calls            every SDK call: {path: "AGENT.Pause", args}
+ *   .emit(event)      delivers an event object to the bound contact callbacks
+ *   .bound()          how many contact callbacks are bound
+ *   .echoAgentState   when true (default), AGENT.Ready / Pause answer with
+ *                     LOGGEDIN / PAUSE (or "PAUSESUBSTATE [code]") shortly after
+ */
+(function () {
+  "use strict";
+  var calls = [];
+  var callbacks = [];
+  var control;
+
+  function record(path, args) {
+    calls.push({ path: path, args: JSON.parse(JSON.stringify(Array.prototype.slice.call(args))) });
+  }
+  function emit(event) {
+    callbacks.slice().forEach(function (cb) { cb(event); });
+  }
+  function later(event) {
+    if (control.echoAgentState) setTimeout(function () { emit(event); }, 20);
+  }
+  function fn(path, body) {
+    return function () {
+      record(path, arguments);
+      return body ? body.apply(null, arguments) : undefined;
+    };
+  }
+
+  window.AGENTDESKTOP = {
+    TAB: {},
+    ALERT: { Show: fn("ALERT.Show") },
+    WIDGET: {
+      getToken: fn("WIDGET.getToken", function () { return "stand-in-token"; }),
+      getTokenOneShot: fn("WIDGET.getTokenOneShot", function () { return "stand-in-one-shot"; }),
+      getContainerID: fn("WIDGET.getContainerID", function () { return "stand-in-container"; }),
+      bindContactCallback: fn("WIDGET.bindContactCallback", function (cb) {
+        if (typeof cb !== "function") throw new Error("bindContactCallback: function expected");
+        callbacks.push(cb);
+      }),
+      unbindContactCallback: fn("WIDGET.unbindContactCallback", function (cb) {
+        callbacks = callbacks.filter(function (c) { return c !== cb; });
+      }),
+    },
+    CONTACT: {
+      MakeCall: fn("CONTACT.MakeCall"),
+      Hangup: fn("CONTACT.Hangup"),
+      HangupByContactID: fn("CONTACT.HangupByContactID"),
+      Hold: fn("CONTACT.Hold"),
+      Answer: fn("CONTACT.Answer"),
+      OfflineEnd: fn("CONTACT.OfflineEnd"),
+      OfflineEnable: fn("CONTACT.OfflineEnable"),
+      SetCallData: fn("CONTACT.SetCallData"),
+      StartRecording: fn("CONTACT.StartRecording"),
+      StopRecording: fn("CONTACT.StopRecording"),
+    },
+    AGENT: {
+      Ready: fn("AGENT.Ready", function () { later({ event: "LOGGEDIN" }); }),
+      Pause: fn("AGENT.Pause", function (code) {
+        later({ event: code ? "PAUSESUBSTATE [" + code + "]" : "PAUSE" });
+      }),
+    },
+    CHAT: {},
+    UI: {},
+  };
+
+  control = window.agentDesktopTest = {
+    calls: calls,
+    emit: emit,
+    bound: function () { return callbacks.length; },
+    echoAgentState: true,
+    paths: function (path) {
+      return calls.filter(function (c) { return !path || c.path === path; });
+    },
+  };
+})();
