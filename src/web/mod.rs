@@ -140,16 +140,7 @@ impl WasmBridge {
         state: &str,
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsError> {
-        let target = match target {
-            "crm" => Side::Crm,
-            "cc" => Side::Cc,
-            other => return Err(JsError::new(&format!("unknown side `{other}`"))),
-        };
-        let state = match state {
-            "ready" => Desired::Ready,
-            "notReady" => Desired::NotReady,
-            other => return Err(JsError::new(&format!("unknown state `{other}`"))),
-        };
+        let (target, state) = side_and_state(target, state)?;
         to_js(&self.inner.request(target, state, None, now_ms.map(ms)))
     }
 
@@ -198,6 +189,21 @@ impl WasmBridge {
             .map_err(decode_error)?;
         Ok(to_js(&out)?)
     }
+}
+
+/// Parses a side (`crm` / `cc`) and a state (`ready` / `notReady`) from JS.
+pub(crate) fn side_and_state(target: &str, state: &str) -> Result<(Side, Desired), JsError> {
+    let side = match target {
+        "crm" => Side::Crm,
+        "cc" => Side::Cc,
+        other => return Err(JsError::new(&format!("unknown side `{other}`"))),
+    };
+    let desired = match state {
+        "ready" => Desired::Ready,
+        "notReady" => Desired::NotReady,
+        other => return Err(JsError::new(&format!("unknown state `{other}`"))),
+    };
+    Ok((side, desired))
 }
 
 /// A JS millisecond time as the core's clock value (negative / NaN -> 0).

@@ -8,8 +8,7 @@
 //! (OpenFrame has no unsubscribe) calls nothing once the [`Vendor`] is gone.
 
 use super::from_js;
-use crate::command::Desired;
-use crate::model::{Side, Source};
+use crate::model::Source;
 use crate::vendor::{
     ContactAction, Notice, Step, VendorCall, VendorConfig, VendorHub, AGENTDESKTOP_METHODS,
     OPENFRAME_METHODS,
@@ -151,16 +150,7 @@ impl Vendor {
 
     /// Asks a side (`crm` or `cc`) for `ready` or `notReady`, through its SDK.
     pub fn request(&self, target: &str, state: &str) -> Result<(), JsError> {
-        let target = match target {
-            "crm" => Side::Crm,
-            "cc" => Side::Cc,
-            other => return Err(JsError::new(&format!("unknown side `{other}`"))),
-        };
-        let state = match state {
-            "ready" => Desired::Ready,
-            "notReady" => Desired::NotReady,
-            other => return Err(JsError::new(&format!("unknown state `{other}`"))),
-        };
+        let (target, state) = super::side_and_state(target, state)?;
         self.act(|hub| hub.request(target, state, Some(now_ms())));
         Ok(())
     }
