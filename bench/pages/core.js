@@ -1,0 +1,83 @@
+// Bench core page (widget origin): the wasm core in-page, next to a plain-JavaScript
+// decode + routing of xuc AgentStateEvent written the way the seed's Cti examples are.
+import init, { decode, Bridge } from "../pkg/cti_bridge.js";
+
+const texts = ["AgentReady", "AgentOnPause"].map((name) =>
+  JSON.stringify({ msgType: "AgentStateEvent", ctiMessage: { name, agentId: 19, phoneNb: "1000", since: 0, queues: [1, 4], cause: "" } }));
+const objects = texts.map((t) => JSON.parse(t));
+
+// ---- Plain JavaScript, in the style of the seed's examples (Cti.setHandler(Cti.MessageType.X, fn)).
+function makePlainCti() {
+  const Cti = {
+    MessageType: { AGENTSTATEEVENT: "AgentStateEvent" },
+    handlers: {},
+    setHandler(type, fn) { (Cti.handlers[type] = Cti.handlers[type] || []).push(fn); },
+    receive(text) {
+      const message = JSON.parse(text);
+      const list = Cti.handlers[message.msgType];
+      if (list) for (let i = 0; i < list.length; i++) list[i](message.ctiMessage);
+    },
+  };
+  const STATES = {
+    AgentLogin: "loggedIn", AgentReady: "ready", AgentOnPause: "notReady", AgentOnWrapup: "wrapUp",
+    AgentRinging: "busy", AgentDialing: "busy", AgentOnCall: "busy", AgentLoggedOut: "loggedOut",
+  };
+  return { Cti, STATES };
+}
+
+function plainPipeline(n, deliver) {
+  const { Cti, STATES } = makePlainCti();
+  let last = null;
+  let seq = 0;
+  Cti.setHandler(Cti.MessageType.AGENTSTATEEVENT, (event) => {
+    const state = STATES[event.name];
+    if (!state || state === last) return; // routing: only changes go to the host
+    last = state;
+    deliver({ seq: ++seq, kind: "agentState", source: "xuc", state, vendorState: event.name, agentId: String(event.agentId), phoneNumber: event.phoneNb, queues: (event.queues || []).map(String) });
+  });
+  for (let i = 0; i < n; i++) Cti.receive(texts[i & 1]);
+}
+
+let wasm;
+let events = 0;
+const count = (out) => {
+  // ingest returns the events and commands a message caused; count the agentState events.
+  const list = Array.isArray(out) ? out : out.events || out.outputs || [];
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i].event || list[i];
+    if (e.kind === "agentState") events++;
+  }
+};
+
+window.core = {
+  ready: init().then((w) => { wasm = w; return true; }),
+  wasmBytes: () => wasm.memory.buffer.byteLength,
+  sample: () => {
+    const b = new Bridge("synchronized");
+    return { decode: decode("xuc", objects[0]), ingest: b.ingestText("xuc", texts[0], 1) };
+  },
+  /** decode -> sync engine -> host delivery (a handler call per event), wasm core. */
+  wasmPipeline(n) {
+    const bridge = new Bridge("synchronized");
+    events = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) count(bridge.ingestText("xuc", texts[i & 1], i));
+    const ms = performance.now() - t0;
+    bridge.free();
+    return { n, delivered: events, ms };
+  },
+  /** The same decode and routing in plain JavaScript. */
+  plainPipeline(n) {
+    let delivered = 0;
+    const t0 = performance.now();
+    plainPipeline(n, (e) => { if (e.kind === "agentState") delivered++; });
+    return { n, delivered, ms: performance.now() - t0 };
+  },
+  /** The wasm decoder alone (stateless decode of a message object). */
+  wasmDecode(n) {
+    let decoded = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) decoded += decode("xuc", objects[i & 1]).length;
+    return { n, decoded, ms: performance.now() - t0 };
+  },
+};

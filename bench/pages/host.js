@@ -1,0 +1,131 @@
+// Bench host page (host origin): time to ready, event latency and the full
+// channel, each next to its floor, measured in the same page and run.
+"use strict";
+(function () {
+  var params = new URLSearchParams(location.search);
+  var widgetOrigin = params.get("widget");
+  var slot = function () { return document.getElementById("slot"); };
+  var xuc = function (i) {
+    return { msgType: "AgentStateEvent", ctiMessage: { name: i % 2 ? "AgentOnPause" : "AgentReady", agentId: 19, phoneNb: "1000", since: 0, queues: [1] } };
+  };
+
+  function loadFrame(url, parent) {
+    return new Promise(function (resolve) {
+      var f = document.createElement("iframe");
+      f.onload = function () { resolve(f); };
+      f.src = url;
+      (parent || slot()).appendChild(f);
+    });
+  }
+
+  var bench = {
+    /** n interleaved runs: a blank cross-origin iframe load, then CtiBridge.connect() to resolved. */
+    ready: async function (n) {
+      var blank = [];
+      var connect = [];
+      for (var i = 0; i < n; i++) {
+        var t0 = performance.now();
+        await loadFrame(widgetOrigin + "/bench/blank.html?run=" + i);
+        blank.push(performance.now() - t0);
+        slot().textContent = "";
+        t0 = performance.now();
+        var bridge = await CtiBridge.connect({ widgetUrl: widgetOrigin + "/widget.html", container: slot(), timeoutMs: 20000 });
+        connect.push(performance.now() - t0);
+        bridge.dispose();
+        slot().textContent = "";
+      }
+      return { blank: blank, connect: connect };
+    },
+
+    /** A long-lived bridge used by the latency, throughput and memory figures. */
+    open: async function () {
+      var bridge = await CtiBridge.connect({ widgetUrl: widgetOrigin + "/widget.html", container: document.getElementById("keep"), timeoutMs: 20000 });
+      bench.bridge = bridge;
+      bench.received = 0;
+      bench.waiter = null;
+      bridge.on("agentState", function () {
+        bench.received++;
+        if (bench.waiter && bench.received >= bench.waiter.count) {
+          var w = bench.waiter;
+          bench.waiter = null;
+          w.resolve();
+        }
+      });
+      bench.seq = 0;
+      return true;
+    },
+
+    _waitFor: function (count, timeoutMs) {
+      if (bench.received >= count) return Promise.resolve(true);
+      return new Promise(function (resolve) {
+        var timer = setTimeout(function () { bench.waiter = null; resolve(false); }, timeoutMs);
+        bench.waiter = { count: count, resolve: function () { clearTimeout(timer); resolve(true); } };
+      });
+    },
+
+    /** Round trip: bridge.inject() (host -> widget port, decode, sync engine) to the host's agentState handler. */
+    injectLatency: async function (n) {
+      var out = [];
+      for (var i = 0; i < n; i++) {
+        var target = bench.received + 1;
+        var t0 = performance.now();
+        bench.bridge.inject("xuc", xuc(bench.seq++));
+        await bench._waitFor(target, 5000);
+        out.push(performance.now() - t0);
+      }
+      return out;
+    },
+
+    /** Round trip on a bare cross-site window postMessage hop and on a MessageChannel port (echo frame). */
+    bareLatency: async function (n) {
+      var frame = await loadFrame(widgetOrigin + "/bench/echo.html", document.getElementById("keep"));
+      var win = [];
+      for (var i = 0; i < n; i++) {
+        var t0 = performance.now();
+        await new Promise(function (resolve) {
+          var on = function (e) {
+            if (e.source !== frame.contentWindow || !e.data || e.data.i === undefined) return;
+            window.removeEventListener("message", on);
+            resolve();
+          };
+          window.addEventListener("message", on);
+          frame.contentWindow.postMessage({ i: i, payload: xuc(i) }, widgetOrigin);
+        });
+        win.push(performance.now() - t0);
+      }
+      var channel = new MessageChannel();
+      var port = channel.port1;
+      var next = null;
+      port.onmessage = function (e) { if (next) { var r = next; next = null; r(e.data); } };
+      await new Promise(function (resolve) {
+        next = resolve;
+        frame.contentWindow.postMessage({ port: true }, widgetOrigin, [channel.port2]);
+      });
+      var ch = [];
+      for (var j = 0; j < n; j++) {
+        var t1 = performance.now();
+        await new Promise(function (resolve) {
+          next = resolve;
+          port.postMessage(JSON.stringify({ t: "request", id: j, method: "inject", params: { source: "xuc", msg: xuc(j) } }));
+        });
+        ch.push(performance.now() - t1);
+      }
+      port.close();
+      frame.remove();
+      return { window: win, port: ch };
+    },
+
+    /** Fires k injects without waiting; time until k agentState events reached the handler (loss = k - delivered). */
+    channelThroughput: async function (k, timeoutMs) {
+      var start = bench.received;
+      var t0 = performance.now();
+      var calls = [];
+      for (var i = 0; i < k; i++) calls.push(bench.bridge.inject("xuc", xuc(bench.seq++)).catch(function (e) { return e; }));
+      var complete = await bench._waitFor(start + k, timeoutMs);
+      var ms = performance.now() - t0;
+      await Promise.all(calls);
+      return { sent: k, delivered: bench.received - start, ms: ms, complete: complete, stats: bench.bridge.hostStats() };
+    },
+  };
+  window.bench = bench;
+})();

@@ -1,0 +1,228 @@
+// cti-bridge benchmark: `bash scripts/bench.sh` (needs `bash scripts/build.sh` first).
+// Every figure is measured next to its reference in the same run and given as a ratio.
+// Environment: BENCH_N (time-to-ready runs, default 30), BENCH_LAT (latency samples, 1000),
+// BENCH_CORE (in-page core events, 1000000), BENCH_CHANNEL (events through the full channel, 20000),
+// BENCH_OUT (results file, bench/results.json).
+import { readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { serve, startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
+
+const env = (name, dflt) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
+};
+const N = env('BENCH_N', 30);
+const LAT = env('BENCH_LAT', 1000);
+const CORE = env('BENCH_CORE', 1_000_000);
+const CHANNEL = env('BENCH_CHANNEL', 20_000);
+const OUT = process.env.BENCH_OUT || join(ROOT, 'bench', 'results.json');
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+const r2 = (x) => Math.round(x * 100) / 100;
+
+// ---------------------------------------------------------------- 1. size
+async function sizeOf(path) {
+  const body = await readFile(path);
+  return { raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+}
+async function sizes() {
+  const ours = {
+    'cti_bridge_bg.wasm': await sizeOf(join(ROOT, 'www/pkg/cti_bridge_bg.wasm')),
+    'cti_bridge.js (glue)': await sizeOf(join(ROOT, 'www/pkg/cti_bridge.js')),
+    'cti-bridge.js (drop-in)': await sizeOf(join(ROOT, 'www/cti-bridge.js')),
+  };
+  const total = Object.values(ours).reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), { raw: 0, gzip: 0 });
+  const refs = {};
+  for (const [pkg, file] of [
+    ['penpal', 'dist/penpal.min.js'],
+    ['post-robot', 'dist/post-robot.min.js'],
+    ['amazon-connect-streams', 'release/connect-streams-min.js'],
+  ]) {
+    const dir = join(ROOT, 'node_modules', pkg);
+    const { version } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+    refs[pkg] = { version, file, ...(await sizeOf(join(dir, file))) };
+  }
+  return { ours, total, refs };
+}
+
+// ---------------------------------------------------------------- origins
+const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
+async function startBenchOrigins() {
+  let hostOrigin = '';
+  const pages = join(ROOT, 'bench', 'pages');
+  const widget = await serve({
+    roots: { '/bench/': pages, '/': join(ROOT, 'www') },
+    routes: {
+      '/widget-config.json': () => ['application/json', JSON.stringify({ allowedHostOrigins: [hostOrigin], allowInject: true })],
+    },
+    csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
+  });
+  const host = await serve({
+    roots: { '/lib/': join(ROOT, 'www'), '/': pages },
+    csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port}`,
+  });
+  hostOrigin = `http://127.0.0.1:${host.port}`;
+  return {
+    hostOrigin,
+    widgetOrigin: `http://localhost:${widget.port}`,
+    close: () => Promise.all([widget.close(), host.close()]),
+  };
+}
+
+async function heap(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize;
+}
+const flat = (before, after, slack) => after - before <= slack;
+
+async function main() {
+  const t0 = Date.now();
+  const results = { date: new Date().toISOString(), params: { N, LAT, CORE, CHANNEL }, chromium: null };
+  results.size = await sizes();
+
+  const origins = await startBenchOrigins();
+  const browser = await startBrowser();
+  try {
+    results.chromium = browser.context.browser()?.version() ?? null;
+    // ------------------------------------------------------------ 2-3, 4 (channel), 5 (channel)
+    const page = await browser.context.newPage();
+    await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
+    await until(page, () => !!window.bench);
+    const ready = await page.evaluate((n) => window.bench.ready(n), N);
+    results.ready = {
+      runs: N,
+      connect: { median: pct(ready.connect, 50), p95: pct(ready.connect, 95) },
+      blankIframe: { median: pct(ready.blank, 50), p95: pct(ready.blank, 95) },
+    };
+
+    await page.evaluate(() => window.bench.open());
+    const inj = await page.evaluate((n) => window.bench.injectLatency(n), LAT);
+    const bare = await page.evaluate((n) => window.bench.bareLatency(n), LAT);
+    results.latency = {
+      samples: LAT,
+      note: 'round trips: inject (host -> widget port -> decode, sync engine -> event -> host handler) vs an echo frame on the widget origin',
+      inject: { p50: pct(inj, 50), p99: pct(inj, 99) },
+      window: { p50: pct(bare.window, 50), p99: pct(bare.window, 99) },
+      port: { p50: pct(bare.port, 50), p99: pct(bare.port, 99) },
+    };
+
+    // Full channel throughput and memory (host heap, widget heap, widget wasm memory).
+    const widgetFrame = page.frames().find((f) => f.url().startsWith(origins.widgetOrigin) && f.url().includes('/widget.html'));
+    const hostCdp = await browser.context.newCDPSession(page);
+    const widgetCdp = await browser.context.newCDPSession(widgetFrame);
+    const widgetWasm = () => widgetFrame.evaluate(async () => (await (await import('/pkg/cti_bridge.js')).default()).memory.buffer.byteLength);
+    // Warm up, then measure.
+    await page.evaluate((k) => window.bench.channelThroughput(k, 30000), Math.min(1000, CHANNEL));
+    const chBefore = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
+    const ch = await page.evaluate((k) => window.bench.channelThroughput(k, 120000), CHANNEL);
+    const chAfter = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
+
+    // ------------------------------------------------------------ 4, 5: in-page core
+    const core = await browser.context.newPage();
+    await core.goto(`${origins.widgetOrigin}/bench/core.html`);
+    await until(core, () => window.core && window.core.ready);
+    await core.evaluate(() => window.core.ready);
+    results.sample = await core.evaluate(() => window.core.sample());
+    const coreCdp = await browser.context.newCDPSession(core);
+    const chunk = Math.min(CORE, 100_000);
+    const runChunks = async (fn) => {
+      let total = { n: 0, delivered: 0, ms: 0 };
+      for (let done = 0; done < CORE; done += chunk) {
+        const r = await core.evaluate(([f, n]) => window.core[f](n), [fn, Math.min(chunk, CORE - done)]);
+        total = { n: total.n + r.n, delivered: total.delivered + (r.delivered ?? r.decoded), ms: total.ms + r.ms };
+      }
+      return total;
+    };
+    // Warm-up of both paths.
+    await core.evaluate((n) => { window.core.wasmPipeline(n); window.core.plainPipeline(n); window.core.wasmDecode(n); }, Math.min(CORE, 10_000));
+    const coreBefore = { heap: await heap(coreCdp), wasm: await core.evaluate(() => window.core.wasmBytes()) };
+    const wasmRun = await runChunks('wasmPipeline');
+    const coreAfter = { heap: await heap(coreCdp), wasm: await core.evaluate(() => window.core.wasmBytes()) };
+    const plainRun = await runChunks('plainPipeline');
+    const decodeRun = await runChunks('wasmDecode');
+    const perSec = (r) => Math.round((r.n / r.ms) * 1000);
+    results.throughput = {
+      wasmPipeline: { ...wasmRun, eventsPerSec: perSec(wasmRun), lost: wasmRun.n - wasmRun.delivered },
+      plainJs: { ...plainRun, eventsPerSec: perSec(plainRun), lost: plainRun.n - plainRun.delivered },
+      wasmDecoders: { ...decodeRun, eventsPerSec: perSec(decodeRun) },
+      channel: { sent: ch.sent, delivered: ch.delivered, lost: ch.sent - ch.delivered, ms: ch.ms, eventsPerSec: Math.round((ch.delivered / ch.ms) * 1000), complete: ch.complete, hostStats: ch.stats },
+    };
+    const MB = 1 << 20;
+    results.memory = {
+      core: {
+        events: CORE,
+        jsHeapBefore: coreBefore.heap, jsHeapAfter: coreAfter.heap,
+        wasmBefore: coreBefore.wasm, wasmAfter: coreAfter.wasm,
+        flat: flat(coreBefore.heap, coreAfter.heap, MB) && coreAfter.wasm === coreBefore.wasm,
+      },
+      channel: {
+        events: CHANNEL,
+        hostHeapBefore: chBefore.hostHeap, hostHeapAfter: chAfter.hostHeap,
+        widgetHeapBefore: chBefore.widgetHeap, widgetHeapAfter: chAfter.widgetHeap,
+        widgetWasmBefore: chBefore.widgetWasm, widgetWasmAfter: chAfter.widgetWasm,
+        flat: flat(chBefore.hostHeap, chAfter.hostHeap, MB) && flat(chBefore.widgetHeap, chAfter.widgetHeap, MB) && chAfter.widgetWasm === chBefore.widgetWasm,
+      },
+    };
+    results.problems = browser.problems.slice();
+  } finally {
+    await browser.close();
+    await origins.close();
+  }
+  results.seconds = Math.round((Date.now() - t0) / 100) / 10;
+  await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
+  console.log(table(results));
+  console.log(`\nresults: ${OUT} (${results.seconds} s)`);
+}
+
+// ---------------------------------------------------------------- table
+export function table(r) {
+  const rows = [];
+  const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
+  const ms = (x) => `${x.toFixed(2)} ms`;
+  const num = (x) => Math.round(x).toLocaleString('en-US');
+  const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}x` : 'n/a');
+  const add = (figure, ours, ref, refName, rat) => rows.push([figure, ours, `${ref} (${refName})`, rat]);
+  const s = r.size;
+  for (const [name, v] of Object.entries(s.ours)) rows.push([`size ${name}`, `${kb(v.raw)} / ${kb(v.gzip)} gz`, '', '']);
+  for (const [pkg, v] of Object.entries(s.refs)) {
+    add(`size total (raw)`, kb(s.total.raw), kb(v.raw), `${pkg}@${v.version}`, ratio(s.total.raw, v.raw));
+    add(`size total (gzip)`, kb(s.total.gzip), kb(v.gzip), `${pkg}@${v.version}`, ratio(s.total.gzip, v.gzip));
+  }
+  const rd = r.ready;
+  add(`ready median (${rd.runs} runs)`, ms(rd.connect.median), ms(rd.blankIframe.median), 'blank x-origin iframe', ratio(rd.connect.median, rd.blankIframe.median));
+  add(`ready p95 (${rd.runs} runs)`, ms(rd.connect.p95), ms(rd.blankIframe.p95), 'blank x-origin iframe', ratio(rd.connect.p95, rd.blankIframe.p95));
+  const l = r.latency;
+  for (const p of ['p50', 'p99']) {
+    add(`event latency ${p} (round trip)`, ms(l.inject[p]), ms(l.window[p]), 'bare window postMessage', ratio(l.inject[p], l.window[p]));
+    add(`event latency ${p} (round trip)`, ms(l.inject[p]), ms(l.port[p]), 'bare MessageChannel port', ratio(l.inject[p], l.port[p]));
+  }
+  const t = r.throughput;
+  add('throughput core ev/s (wasm pipeline)', `${num(t.wasmPipeline.eventsPerSec)} lost ${t.wasmPipeline.lost}`, `${num(t.plainJs.eventsPerSec)} lost ${t.plainJs.lost}`, 'plain JS xuc decode+routing', ratio(t.wasmPipeline.eventsPerSec, t.plainJs.eventsPerSec));
+  add('throughput wasm decoders alone ev/s', num(t.wasmDecoders.eventsPerSec), num(t.plainJs.eventsPerSec), 'plain JS xuc decode+routing', ratio(t.wasmDecoders.eventsPerSec, t.plainJs.eventsPerSec));
+  add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.wasmPipeline.eventsPerSec)}`, 'wasm core in-page', ratio(t.channel.eventsPerSec, t.wasmPipeline.eventsPerSec));
+  const m = r.memory;
+  const mb = (b) => `${(b / 1048576).toFixed(2)} MiB`;
+  add(`memory core JS heap (${num(m.core.events)} ev)`, mb(m.core.jsHeapAfter), mb(m.core.jsHeapBefore), 'before', ratio(m.core.jsHeapAfter, m.core.jsHeapBefore));
+  add(`memory core wasm (${num(m.core.events)} ev)`, mb(m.core.wasmAfter), mb(m.core.wasmBefore), 'before', ratio(m.core.wasmAfter, m.core.wasmBefore));
+  add(`memory channel host heap (${num(m.channel.events)} ev)`, mb(m.channel.hostHeapAfter), mb(m.channel.hostHeapBefore), 'before', ratio(m.channel.hostHeapAfter, m.channel.hostHeapBefore));
+  add(`memory channel widget heap (${num(m.channel.events)} ev)`, mb(m.channel.widgetHeapAfter), mb(m.channel.widgetHeapBefore), 'before', ratio(m.channel.widgetHeapAfter, m.channel.widgetHeapBefore));
+  add(`memory channel widget wasm (${num(m.channel.events)} ev)`, mb(m.channel.widgetWasmAfter), mb(m.channel.widgetWasmBefore), 'before', ratio(m.channel.widgetWasmAfter, m.channel.widgetWasmBefore));
+  rows.push(['memory flat (core / channel)', `${m.core.flat ? 'flat' : 'GREW'} / ${m.channel.flat ? 'flat' : 'GREW'}`, '', '']);
+  const head = ['figure', 'cti-bridge', 'reference (same run)', 'ratio'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+  return [line(head), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
