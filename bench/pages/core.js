@@ -33,7 +33,7 @@ function plainPipeline(n, deliver) {
     const state = STATES[event.name];
     if (!state || state === last) return; // routing: only changes go to the host
     last = state;
-    deliver({ seq: ++seq, kind: "agentState", source: "xuc", state, vendorState: event.name, agentId: String(event.agentId), phoneNumber: event.phoneNb, queues: (event.queues || []).map(String) });
+    deliver({ seq: ++seq, kind: "agentState", source: "xuc", state, vendorState: event.name, agentId: String(event.agentId), phoneNumber: event.phoneNb, queues: (event.queues || []).map(String), data: { since: event.since } });
   });
   for (let i = 0; i < n; i++) Cti.receive(texts[i & 1]);
 }
