@@ -107,7 +107,7 @@ async function main() {
     results.latency = {
       samples: LAT,
       note: 'round trips: inject (host -> widget port -> decode, sync engine -> event -> host handler) vs an echo frame on the widget origin',
-      inject: { p50: pct(inj, 50), p99: pct(inj, 99) },
+      inject: { p50: pct(inj, 50), p99: pct(inj, 99), first100p50: pct(inj.slice(0, 100), 50), last100p50: pct(inj.slice(-100), 50) },
       window: { p50: pct(bare.window, 50), p99: pct(bare.window, 99) },
       port: { p50: pct(bare.port, 50), p99: pct(bare.port, 99) },
     };
