@@ -55,14 +55,14 @@ async function startBenchOrigins() {
   let hostOrigin = '';
   const pages = join(ROOT, 'bench', 'pages');
   const widget = await serve({
-    roots: { '/bench/': pages, '/': join(ROOT, 'www') },
+    roots: { '/bench/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/bench/': pages, '/': join(ROOT, 'www') },
     routes: {
       '/widget-config.json': () => ['application/json', JSON.stringify({ allowedHostOrigins: [hostOrigin], allowInject: true })],
     },
     csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
   });
   const host = await serve({
-    roots: { '/lib/': join(ROOT, 'www'), '/': pages },
+    roots: { '/lib/': join(ROOT, 'www'), '/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/': pages },
     csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port}`,
   });
   hostOrigin = `http://127.0.0.1:${host.port}`;
@@ -122,6 +122,7 @@ async function main() {
     const chBefore = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
     const ch = await page.evaluate((k) => window.bench.channelThroughput(k, 120000), CHANNEL);
     const chAfter = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
+    const penpal = await page.evaluate((k) => window.bench.penpalThroughput(k), CHANNEL);
 
     // ------------------------------------------------------------ 4, 5: in-page core
     const core = await browser.context.newPage();
@@ -151,6 +152,7 @@ async function main() {
       wasmPipeline: { ...wasmRun, eventsPerSec: perSec(wasmRun), lost: wasmRun.n - wasmRun.delivered },
       plainJs: { ...plainRun, eventsPerSec: perSec(plainRun), lost: plainRun.n - plainRun.delivered },
       wasmDecoders: { ...decodeRun, eventsPerSec: perSec(decodeRun) },
+      penpal: { ...penpal, lost: penpal.sent - penpal.delivered, eventsPerSec: Math.round((penpal.delivered / penpal.ms) * 1000) },
       channel: { sent: ch.sent, delivered: ch.delivered, lost: ch.sent - ch.delivered, ms: ch.ms, eventsPerSec: Math.round((ch.delivered / ch.ms) * 1000), complete: ch.complete, hostStats: ch.stats },
     };
     const MB = 1 << 20;
@@ -206,6 +208,7 @@ export function table(r) {
   add('throughput core ev/s (wasm pipeline)', `${num(t.wasmPipeline.eventsPerSec)} lost ${t.wasmPipeline.lost}`, `${num(t.plainJs.eventsPerSec)} lost ${t.plainJs.lost}`, 'plain JS xuc decode+routing', ratio(t.wasmPipeline.eventsPerSec, t.plainJs.eventsPerSec));
   add('throughput wasm decoders alone ev/s', num(t.wasmDecoders.eventsPerSec), num(t.plainJs.eventsPerSec), 'plain JS xuc decode+routing', ratio(t.wasmDecoders.eventsPerSec, t.plainJs.eventsPerSec));
   add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.wasmPipeline.eventsPerSec)}`, 'wasm core in-page', ratio(t.channel.eventsPerSec, t.wasmPipeline.eventsPerSec));
+  add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.penpal.eventsPerSec)} lost ${t.penpal.lost}`, `penpal@${r.size.refs.penpal.version} carrying them`, ratio(t.channel.eventsPerSec, t.penpal.eventsPerSec));
   const m = r.memory;
   const mb = (b) => `${(b / 1048576).toFixed(2)} MiB`;
   add(`memory core JS heap (${num(m.core.events)} ev)`, mb(m.core.jsHeapAfter), mb(m.core.jsHeapBefore), 'before', ratio(m.core.jsHeapAfter, m.core.jsHeapBefore));

@@ -126,6 +126,28 @@
       await Promise.all(calls);
       return { sent: k, delivered: bench.received - start, ms: ms, complete: complete, stats: bench.bridge.hostStats() };
     },
+
+    /** Reference: penpal (window messenger) carrying k normalized events from the widget origin to a host handler. */
+    penpalThroughput: async function (k) {
+      var frame = document.createElement("iframe");
+      frame.src = widgetOrigin + "/bench/penpal-child.html?host=" + encodeURIComponent(location.origin);
+      document.getElementById("keep").appendChild(frame);
+      var delivered = 0;
+      var connection = Penpal.connect({
+        messenger: new Penpal.WindowMessenger({ remoteWindow: frame.contentWindow, allowedOrigins: [widgetOrigin] }),
+        methods: { event: function (e) { if (e.kind === "agentState") delivered++; } },
+        timeout: 20000,
+      });
+      var child = await connection.promise;
+      await child.send(Math.min(k, 100)); // warm-up
+      delivered = 0;
+      var t0 = performance.now();
+      await child.send(k);
+      var ms = performance.now() - t0;
+      connection.destroy();
+      frame.remove();
+      return { sent: k, delivered: delivered, ms: ms };
+    },
   };
   window.bench = bench;
 })();

@@ -25,7 +25,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
       'size total (raw)', 'size total (gzip)', 'penpal@', 'post-robot@', 'amazon-connect-streams@',
       'ready median', 'ready p95', 'blank x-origin iframe',
       'event latency p50', 'event latency p99', 'bare window postMessage', 'bare MessageChannel port',
-      'throughput core ev/s', 'plain JS xuc decode+routing', 'throughput wasm decoders alone', 'throughput full channel',
+      'throughput core ev/s', 'plain JS xuc decode+routing', 'throughput wasm decoders alone', 'throughput full channel', 'carrying them',
       'memory core JS heap', 'memory core wasm', 'memory channel host heap', 'memory channel widget heap',
       'memory channel widget wasm', 'memory flat',
     ]) assert.ok(stdout.includes(row), `table lacks "${row}"\n${stdout}`);
@@ -39,13 +39,14 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
     }
     for (const k of ['connect', 'blankIframe']) for (const q of ['median', 'p95']) num(r.ready[k][q], `ready ${k} ${q}`);
     for (const k of ['inject', 'window', 'port']) for (const q of ['p50', 'p99']) num(r.latency[k][q], `latency ${k} ${q}`);
-    for (const k of ['wasmPipeline', 'plainJs', 'wasmDecoders', 'channel']) {
+    for (const k of ['wasmPipeline', 'plainJs', 'wasmDecoders', 'channel', 'penpal']) {
       assert.ok(r.throughput[k].eventsPerSec > 0, `throughput ${k}`);
     }
     // No loss anywhere.
     assert.equal(r.throughput.wasmPipeline.lost, 0);
     assert.equal(r.throughput.plainJs.lost, 0);
     assert.equal(r.throughput.channel.lost, 0);
+    assert.equal(r.throughput.penpal.lost, 0);
     for (const k of ['jsHeapBefore', 'jsHeapAfter', 'wasmBefore', 'wasmAfter']) assert.ok(r.memory.core[k] > 0, `memory core ${k}`);
     for (const k of ['hostHeapBefore', 'hostHeapAfter', 'widgetHeapBefore', 'widgetHeapAfter', 'widgetWasmBefore', 'widgetWasmAfter']) {
       assert.ok(r.memory.channel[k] > 0, `memory channel ${k}`);
