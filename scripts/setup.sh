@@ -22,7 +22,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
     cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/tsc ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/tsc ] \
+    || [ ! -d node_modules/penpal ] || [ ! -d node_modules/post-robot ] || [ ! -d node_modules/amazon-connect-streams ]; then
     echo "setup: installing npm dev tools"
     npm ci --no-audit --no-fund --silent
 fi
