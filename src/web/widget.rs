@@ -37,6 +37,8 @@ use web_sys::{MessageEvent, MessagePort};
 const TICK_MS: u32 = 1_000;
 /// How many outbox events are persisted for a reload.
 const PERSISTED_EVENTS: usize = 512;
+/// Saves are batched: at most one every this many milliseconds (and one on pagehide).
+const SAVE_DELAY_MS: u32 = 250;
 /// How many answers are kept for requests re-sent after a reload.
 const ANSWERS_KEPT: usize = 128;
 
@@ -100,6 +102,8 @@ struct Inner {
     outbox: Outbox,
     epoch: String,
     storage_key: String,
+    /// Session storage, where the browser allows it to this iframe.
+    storage: Option<web_sys::Storage>,
     save_scheduled: Option<Timeout>,
     /// Command id -> host request id, answered when the command settles.
     waiting: HashMap<u64, u64>,
@@ -170,7 +174,9 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         .storage_key
         .clone()
         .unwrap_or_else(|| "cti-bridge/outbox".to_owned());
-    let saved: Option<Saved> = session_storage()
+    let storage = session_storage();
+    let saved: Option<Saved> = storage
+        .as_ref()
         .and_then(|s| s.get_item(&storage_key).ok().flatten())
         .and_then(|text| js_sys::JSON::parse(&text).ok())
         .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
@@ -196,6 +202,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         outbox,
         epoch,
         storage_key,
+        storage,
         save_scheduled: None,
         waiting: HashMap::new(),
         host_id,
@@ -748,11 +755,16 @@ fn on_tick(cell: &Rc<RefCell<Inner>>) {
 
 /// Persists the outbox soon (once per burst of events).
 fn schedule_save(cell: &Rc<RefCell<Inner>>) {
-    if cell.borrow().save_scheduled.is_some() {
-        return;
+    {
+        let inner = cell.borrow();
+        // Nothing to do where the browser gives this iframe no storage (a
+        // cross-site iframe in Chromium), or when a save is already due.
+        if inner.storage.is_none() || inner.save_scheduled.is_some() {
+            return;
+        }
     }
     let weak = Rc::downgrade(cell);
-    let timeout = Timeout::new(0, move || {
+    let timeout = Timeout::new(SAVE_DELAY_MS, move || {
         if let Some(cell) = weak.upgrade() {
             let mut inner = cell.borrow_mut();
             inner.save_scheduled = None;
@@ -763,6 +775,9 @@ fn schedule_save(cell: &Rc<RefCell<Inner>>) {
 }
 
 fn save(inner: &Inner) {
+    let Some(storage) = inner.storage.as_ref() else {
+        return;
+    };
     let skip = inner
         .outbox
         .events()
@@ -779,7 +794,7 @@ fn save(inner: &Inner) {
         .ok()
         .and_then(|v| js_sys::JSON::stringify(&v).ok())
         .and_then(|s| s.as_string());
-    if let (Some(storage), Some(text)) = (session_storage(), text) {
+    if let Some(text) = text {
         let _ = storage.set_item(&inner.storage_key, &text);
     }
 }
