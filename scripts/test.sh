@@ -31,3 +31,6 @@ echo "tsc: declarations check passed"
 echo "== end-to-end tests (Playwright, headless Chromium)"
 bash scripts/build.sh
 node --test --test-concurrency=1 tests/e2e/
+
+echo "== fuzzing smoke run (cargo fuzz, 5 s per target; bash scripts/fuzz.sh for a real run)"
+FUZZ_SECONDS=5 bash scripts/fuzz.sh
