@@ -16,7 +16,9 @@ mkdir -p "$out/widget/pkg"
 cp www/cti-bridge.js www/cti-bridge.mjs www/cti-bridge.d.ts www/cti-bridge-types.d.ts \
    www/cti-bridge-element.js www/cti-bridge-element.d.ts "$out/"
 cp www/widget.html www/widget.js www/widget.css "$out/widget/"
-cp www/pkg/cti_bridge.js www/pkg/cti_bridge_bg.wasm "$out/widget/pkg/"
+# The wasm-bindgen output: glue, wasm and its JS snippets.
+cp -R www/pkg/. "$out/widget/pkg/"
+rm -f "$out/widget/pkg/.gitignore" "$out/widget/pkg/package.json"
 
 cat >"$out/package.json" <<EOF
 {
@@ -55,7 +57,7 @@ Keeps a CRM page and a contact centre in step (agent state, presence, work items
 parts, served from two origins:
 
 - **The widget** (`widget/`: `widget.html`, `widget.js`, `widget.css`, `pkg/cti_bridge.js`,
-  `pkg/cti_bridge_bg.wasm`): host these files on the widget origin, next to a
+  `pkg/cti_bridge_bg.wasm`, `pkg/snippets/`): host the whole folder on the widget origin, next to a
   `widget-config.json` of your own: `{"allowedHostOrigins": ["https://crm.example.com"]}`.
   Serve the wasm as `application/wasm`; the widget page needs
   `script-src 'self' 'wasm-unsafe-eval'` and `frame-ancestors <your CRM origins>`.
@@ -96,7 +98,7 @@ Logging: `CtiBridge.setLogLevel("debug" | "info" | "warn" | "error" | "silent")`
 `warn`); the `logger` option sends records elsewhere. Phone numbers (digit runs of 6+ keep their
 last two digits), names and tokens are redacted by default (`redact: false` turns it off).
 
-Copying three files instead of installing: `cti-bridge.js` to the CRM, and `widget/` (the page,
+Copying files instead of installing: `cti-bridge.js` (and `cti-bridge-element.js` for the element) to the CRM, and `widget/` (the page,
 its script and the wasm) to the widget origin.
 EOF
 
