@@ -29,16 +29,17 @@
   // JWTs, and long opaque strings mixing letters and digits (API keys, session ids).
   var TOKEN_LIKE = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?|\b(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}\b/g;
   // Six or more digits, optionally with the separators phone numbers use: keep the last two digits.
-  var DIGITS = /(?<![\w+(])\+?\(?\d(?:[\d \-.()]*\d){5,}(?!\w)/g;
+  // (No look-behind: the script must parse in older browsers; the prefix is captured instead.)
+  var DIGITS = /(^|[^\d+(])(\+?\(?\d(?:[\d \-.()]*\d){5,})(?!\w)/g;
 
   function redactString(text) {
     return String(text)
       .replace(BEARER, "[redacted]")
       .replace(TOKEN_LIKE, "[redacted]")
-      .replace(DIGITS, function (m) {
-        var digits = m.replace(/\D/g, "");
+      .replace(DIGITS, function (m, before, number) {
+        var digits = number.replace(/\D/g, "");
         if (digits.length < 6) return m;
-        return "*".repeat(digits.length - 2) + digits.slice(-2);
+        return before + "*".repeat(digits.length - 2) + digits.slice(-2);
       });
   }
 

@@ -23,6 +23,9 @@ test('phone numbers keep their last two digits', () => {
   assert.equal(redact('call from 0612345678'), 'call from ********78');
   assert.equal(redact('+33 6 12 34 56 78'), '*********78');
   assert.equal(redact('(555) 123-4567 rang'), '********67 rang');
+  assert.equal(redact('tel:0612345678;caller=x+33612345678'), 'tel:********78;caller=x*********78');
+  // Digits inside a longer word or hex id are not a phone number.
+  assert.equal(redact('epoch 0123456789abcdef'), 'epoch 0123456789abcdef');
   // Short numbers (extensions, agent ids, counts) stay.
   assert.equal(redact('extension 1000, agent 19, 12345'), 'extension 1000, agent 19, 12345');
   assert.deepEqual(plain(redact({ phoneNumber: '1000', ani: ['0033612345678'] })), { phoneNumber: '1000', ani: ['***********78'] });
