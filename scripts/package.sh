@@ -9,6 +9,7 @@ if [ "${SKIP_BUILD:-}" != 1 ] || [ ! -f www/pkg/cti_bridge_bg.wasm ]; then
     bash scripts/build.sh
 fi
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+license=$(sed -n 's/^license = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 
 out=dist/package
 rm -rf "$out"
@@ -25,7 +26,8 @@ cat >"$out/package.json" <<EOF
   "name": "cti-bridge",
   "version": "$version",
   "description": "Contact-centre bridge for CRM pages: a Rust/wasm widget in an iframe and a drop-in host script.",
-  "license": "SEE LICENSE IN README.md",
+  "license": "$license",
+  "private": true,
   "type": "module",
   "main": "./cti-bridge.js",
   "module": "./cti-bridge.mjs",
