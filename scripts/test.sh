@@ -28,7 +28,10 @@ echo "== TypeScript declarations (generated types current: see tests/typescript.
 node_modules/.bin/tsc --noEmit --strict --lib es2020,dom --module es2020 --moduleResolution node tests/types-usage.ts
 echo "tsc: declarations check passed"
 
-echo "== end-to-end tests (Playwright, headless Chromium)"
+echo "== host script unit tests (logger, redaction)"
+node --test tests/js/
+
+echo "== end-to-end tests (Playwright, headless Chromium; package.test.mjs packs and installs the npm package, ~5 s)"
 bash scripts/build.sh
 node --test --test-concurrency=1 tests/e2e/
 

@@ -29,3 +29,25 @@ async function example(): Promise<void> {
   bridge.dispose();
 }
 void example;
+
+// The logger and the <cti-bridge> element (issue 8).
+import CtiBridgeElementClass from "../www/cti-bridge-element";
+
+function elementExample(): void {
+  CtiBridge.setLogLevel("debug");
+  const level: "debug" | "info" | "warn" | "error" | "silent" = CtiBridge.getLogLevel();
+  void level;
+  void CtiBridge.redact({ phone: "0612345678" });
+  void connect({ widgetUrl: "https://w.example", container: "#x", logger: (lvl, message, detail) => void [lvl, message, detail], redact: true });
+  void connect({ widgetUrl: "https://w.example", container: "#x", logger: console });
+  const el = document.querySelector("cti-bridge");
+  if (!el) return;
+  el.addEventListener("cti-bridge:event", (e) => void e);
+  void el.bridge?.hostStats().connected;
+  void el.setAgentState("notReady", "lunch").then((c) => c.status);
+  void el.setPresence("ready");
+  void el.ready;
+  const made = new CtiBridgeElementClass();
+  void made.snapshot;
+}
+void elementExample;

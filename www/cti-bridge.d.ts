@@ -59,6 +59,10 @@ export interface ConnectOptions {
   title?: string;
   /** The CRM presence API: the script then plays the CRM Connector Client Application. */
   crm?: CrmPresenceApi;
+  /** Where this bridge's log records go (default: the console). */
+  logger?: Logger;
+  /** false: log details as they are (phone numbers, names and tokens are redacted by default). */
+  redact?: boolean;
 }
 
 /** Events the host script adds to the widget's. */
@@ -106,11 +110,46 @@ declare const CtiBridge: {
   connect: typeof connect;
   version: number;
   CtiBridgeError: (code: CtiBridgeErrorCode, message: string, detail?: unknown) => CtiBridgeError;
+  /** Sets the threshold of every bridge's logger. */
+  setLogLevel(level: LogLevel): void;
+  /** The current threshold. */
+  getLogLevel(): LogLevel;
+  /** A copy of a value safe to log: long digit runs keep their last two digits; tokens, secrets and name fields become "[redacted]". */
+  redact<T>(value: T): unknown;
 };
 export default CtiBridge;
+
+/** `<cti-bridge widget-url allowed-origins mode timeout-ms title>` (cti-bridge-element.js). */
+export interface CtiBridgeElement extends HTMLElement {
+  /** The connected bridge, or null (before the handshake, after removal). */
+  readonly bridge: Bridge | null;
+  /** Resolves to the bridge once connected. */
+  readonly ready: Promise<Bridge> | null;
+  setAgentState(state: "ready" | "notReady", reason?: string): Promise<Command>;
+  setPresence(state: "ready" | "notReady"): Promise<Command>;
+  setMode(mode: Mode): Promise<{ mode: Mode }>;
+  snapshot(): Promise<{ snapshot: Snapshot; diagnostics: Diagnostics }>;
+}
+
+/** The DOM events a `<cti-bridge>` element raises (they bubble). */
+export type CtiBridgeElementEventMap = {
+  "cti-bridge:event": CustomEvent<BridgeEvent>;
+  "cti-bridge:error": CustomEvent<CtiBridgeError>;
+} & { [K in BridgeEvent["kind"] as `cti-bridge:${K}`]: CustomEvent<Extract<BridgeEvent, { kind: K }>> };
 
 declare global {
   interface Window {
     CtiBridge: typeof CtiBridge;
   }
+  interface HTMLElementTagNameMap {
+    "cti-bridge": CtiBridgeElement;
+  }
 }
+
+/** Log levels of CtiBridge.setLogLevel (default "warn"). */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** Where log records go: a function, or an object with one method per level. The console otherwise. */
+export type Logger =
+  | ((level: Exclude<LogLevel, "silent">, message: string, detail?: unknown) => void)
+  | { debug?(message: string, detail?: unknown): void; info?(message: string, detail?: unknown): void; warn?(message: string, detail?: unknown): void; error?(message: string, detail?: unknown): void };

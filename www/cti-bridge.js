@@ -19,6 +19,84 @@
     return e;
   }
 
+  // ---- Logging: one logger with levels; phone numbers, names and tokens are redacted by default.
+
+  var LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+  var logLevel = "warn";
+  var NAME_FIELDS = /^(name|firstname|lastname|fullname|displayname|username|agentname|callername|customername|contactname|email)$/i;
+  var SECRET_FIELDS = /^(token|accesstoken|refreshtoken|idtoken|password|secret|authorization|apikey|clientsecret|sessionid)$/i;
+  var BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+\/=]+/gi;
+  // JWTs, and long opaque strings mixing letters and digits (API keys, session ids).
+  var TOKEN_LIKE = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?|\b(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}\b/g;
+  // Six or more digits, optionally with the separators phone numbers use: keep the last two digits.
+  // (No look-behind: the script must parse in older browsers; the prefix is captured instead.)
+  var DIGITS = /(^|[^\d+(])(\+?\(?\d(?:[\d \-.()]*\d){5,})(?!\w)/g;
+
+  function redactString(text) {
+    return String(text)
+      .replace(BEARER, "[redacted]")
+      .replace(TOKEN_LIKE, "[redacted]")
+      .replace(DIGITS, function (m, before, number) {
+        var digits = number.replace(/\D/g, "");
+        if (digits.length < 6) return m;
+        return before + "*".repeat(digits.length - 2) + digits.slice(-2);
+      });
+  }
+
+  /**
+   * Returns a copy of `value` safe to log: digit runs of 6+ (phone numbers) keep their last two
+   * digits, bearer / token-like strings and secret fields become "[redacted]", name fields too.
+   */
+  function redact(value, depth) {
+    depth = depth || 0;
+    if (value == null || typeof value === "number" || typeof value === "boolean") return value;
+    if (typeof value === "string") return redactString(value);
+    if (depth > 8) return "[deep]";
+    // Errors (from any realm) log as name, code and a redacted message.
+    if (value instanceof Error || (typeof value.message === "string" && typeof value.stack === "string")) {
+      var copy = { name: value.name, message: redactString(value.message) };
+      if (value.code) copy.code = value.code;
+      return copy;
+    }
+    if (Array.isArray(value)) return value.map(function (v) { return redact(v, depth + 1); });
+    if (typeof value === "object") {
+      var out = {};
+      for (var key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        var v = value[key];
+        if (SECRET_FIELDS.test(key) && v != null) out[key] = "[redacted]";
+        else if (NAME_FIELDS.test(key) && typeof v === "string") out[key] = "[redacted]";
+        else out[key] = redact(v, depth + 1);
+      }
+      return out;
+    }
+    return "[" + typeof value + "]";
+  }
+
+  function setLogLevel(level) {
+    if (!Object.prototype.hasOwnProperty.call(LEVELS, level)) throw CtiBridgeError("invalid", "unknown log level: " + level);
+    logLevel = level;
+  }
+
+  /**
+   * Writes one log record when `level` passes the threshold. `sink` is the `logger` option: a
+   * function (level, message, detail) or an object with debug/info/warn/error methods; the
+   * console otherwise. Details are redacted unless the bridge was given `redact: false`.
+   */
+  function log(sink, level, message, detail, raw) {
+    if (LEVELS[level] < LEVELS[logLevel]) return;
+    var safe = raw ? detail : redact(detail);
+    var text = raw ? message : redactString(message);
+    try {
+      if (typeof sink === "function") return sink(level, text, safe);
+      if (sink && typeof sink[level] === "function") return sink[level](text, safe);
+      var c = global.console;
+      if (c && typeof c[level] === "function") c[level]("cti-bridge: " + text, safe === undefined ? "" : safe);
+    } catch (e) {
+      // a broken logger must not break the bridge
+    }
+  }
+
   function exactOrigin(url) {
     var u = new URL(url, global.location.href);
     if (u.protocol !== "https:" && u.protocol !== "http:") {
@@ -29,7 +107,7 @@
 
   /**
    * Creates the widget iframe and resolves to a bridge once the handshake is done.
-   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm? }
+   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm?, logger?, redact? }
    */
   function connect(options) {
     options = options || {};
@@ -82,22 +160,26 @@
     });
     var timeoutMs = options.timeoutMs || 10000;
     this._connectTimer = setTimeout(function () {
+      self._log("error", "no handshake with " + widgetOrigin + " within " + timeoutMs + " ms");
       self._rejectFirst(CtiBridgeError("timeout", "no handshake with " + widgetOrigin + " within " + timeoutMs + " ms"));
     }, timeoutMs);
     this._onWindowMessage = function (event) {
       // Exact origin AND the widget's own window: anything else is dropped and counted.
       if (event.origin !== self._widgetOrigin) {
         self._stats.droppedOrigin++;
+        self._log("debug", "dropped a message from origin " + event.origin);
         return;
       }
       if (event.source !== self._iframe.contentWindow) {
         self._stats.droppedSource++;
+        self._log("debug", "dropped a message from a frame that is not the widget");
         return;
       }
       var data = event.data;
       if (!data || typeof data !== "object") return;
       if (data.cti === "hello") self._handshake();
       else if (data.cti === "refused") {
+        self._log("error", "the widget refused the connection", data);
         self._rejectFirst(CtiBridgeError("refused", "the widget refused the connection: " + data.reason, data));
       } else if (typeof data.type === "string" && typeof data.action === "string") {
         self._onCrm(data); // CRM Connector envelope before a port exists
@@ -108,6 +190,10 @@
     global.addEventListener("message", this._onWindowMessage);
     if (options.crm) this._crm = new CrmClient(this, options.crm, options.mode);
   }
+
+  Bridge.prototype._log = function (level, message, detail) {
+    log(this._options.logger, level, message, detail, this._options.redact === false);
+  };
 
   Bridge.prototype._handshake = function () {
     if (this._disposed || !this._iframe.contentWindow) return;
@@ -140,6 +226,7 @@
           this._epoch = message.epoch;
         }
         this._snapshot = message.snapshot;
+        this._log("info", "connected to the widget", { epoch: message.epoch, lastSeq: message.lastSeq });
         clearTimeout(this._connectTimer);
         var queued = this._queue.splice(0);
         for (var i = 0; i < queued.length; i++) port.postMessage(queued[i]);
@@ -154,6 +241,7 @@
           return;
         }
         this._lastSeq = message.seq;
+        this._log("debug", "event " + (message.event && message.event.kind), message.event);
         this._emit(message.event);
         break;
       case "response":
@@ -161,6 +249,7 @@
         if (!call) return;
         delete this._pending[message.id];
         clearTimeout(call.timer);
+        if (message.error) this._log("warn", "request " + message.id + " failed: " + message.error.code, message.error);
         if (message.error) call.reject(CtiBridgeError(message.error.code, message.error.message, message.result));
         else call.resolve(message.result);
         break;
@@ -169,6 +258,7 @@
         break;
       case "bye":
         if (this._port === port) this._port = null;
+        this._log("warn", "the widget went away; reconnecting");
         this._emit({ kind: "connection", status: "reconnecting" });
         break;
     }
@@ -216,7 +306,7 @@
       try {
         all[i](event);
       } catch (e) {
-        if (global.console) console.error("cti-bridge handler failed", e);
+        this._log("error", "handler for " + event.kind + " failed", e);
       }
     }
   };
@@ -363,5 +453,12 @@
     if (typeof this._unsubscribe === "function") this._unsubscribe();
   };
 
-  global.CtiBridge = { connect: connect, version: PROTOCOL_VERSION, CtiBridgeError: CtiBridgeError };
+  global.CtiBridge = {
+    connect: connect,
+    version: PROTOCOL_VERSION,
+    CtiBridgeError: CtiBridgeError,
+    setLogLevel: setLogLevel,
+    getLogLevel: function () { return logLevel; },
+    redact: function (value) { return redact(value); },
+  };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,6 @@
+// Declarations for cti-bridge-element.js (the <cti-bridge> custom element); see cti-bridge.d.ts.
+import type { CtiBridgeElement as Element } from "./cti-bridge";
+export type { CtiBridgeElementEventMap } from "./cti-bridge";
+export declare const CtiBridgeElement: { new (): Element; prototype: Element };
+export type CtiBridgeElement = Element;
+export default CtiBridgeElement;
