@@ -35,7 +35,13 @@ trap stop EXIT
 
 python3 scripts/serve.py "$widget_port" --allow-host "$host_origin" --inject &
 pids+=($!)
-python3 scripts/serve.py "$port" --frame-src "$widget_origin" &
+sim_port=${SIM_PORT:-8090}
+sim_origin="http://127.0.0.1:$sim_port"
+python3 scripts/serve.py "$port" --frame-src "$widget_origin" \
+    --connect-src "$sim_origin" --connect-src "ws://127.0.0.1:$sim_port" &
+pids+=($!)
+# The contact-centre simulators (AXP + xuc) for the live-clients page.
+cargo run -q --release -- sim --port "$sim_port" --scenario sim/axp-day.jsonl --quiet &
 pids+=($!)
 
 crm_url="$host_origin/crm.html"
@@ -46,8 +52,9 @@ sleep 0.5
 echo
 echo "demo: the CRM page with the embedded widget:  $crm_url"
 echo "demo: the decoders, all in one page:          $host_origin/"
+echo "demo: live AXP and xuc clients (simulators):  $host_origin/live.html"
 echo "demo: the widget is served from:              $widget_origin/widget.html"
-echo "demo: Ctrl+C stops both servers"
+echo "demo: Ctrl+C stops the servers and the simulator"
 echo
 
 # If either server stops (port taken, ...), stop the other one too.

@@ -58,9 +58,11 @@ TYPES = {
 }
 
 
-def build_csp(allow_hosts, frame_srcs):
-    """The CSP of every response: who may frame these pages, and what they may frame."""
+def build_csp(allow_hosts, frame_srcs, connect_srcs=()):
+    """The CSP of every response: who may frame these pages, what they may frame and connect to."""
     csp = BASE_CSP
+    if connect_srcs:
+        csp += " " + " ".join(connect_srcs)
     if frame_srcs:
         csp += "; frame-src 'self' " + " ".join(frame_srcs)
     csp += "; frame-ancestors 'self'"
@@ -164,6 +166,8 @@ def parse_args(argv):
                         help="let the host inject vendor messages (allowInject; demo and tests only)")
     parser.add_argument("--frame-src", action="append", default=[], metavar="SOURCE",
                         help="origin the pages may frame: the widget's, for a CRM page (repeatable)")
+    parser.add_argument("--connect-src", action="append", default=[], metavar="SOURCE",
+                        help="origin the pages may fetch / open WebSockets to: the simulator (repeatable)")
     args = parser.parse_args(argv[1:])
     try:
         args.port = int(args.port)
@@ -177,6 +181,9 @@ def parse_args(argv):
     for source in args.frame_src:
         if not SOURCE_RE.match(source):
             parser.error("--frame-src wants an origin like http://localhost:8081, not %r" % source)
+    for source in args.connect_src:
+        if not SOURCE_RE.match(source.replace("ws://", "http://", 1)):
+            parser.error("--connect-src wants an origin like http://127.0.0.1:8090, not %r" % source)
     if args.inject and not args.allow_host:
         parser.error("--inject needs --allow-host (it configures the widget served here)")
     return args
@@ -192,7 +199,7 @@ def main(argv):
     widget_config = None
     if args.allow_host:
         widget_config = {"allowedHostOrigins": args.allow_host, "allowInject": args.inject}
-    csp = build_csp(args.allow_host, args.frame_src)
+    csp = build_csp(args.allow_host, args.frame_src, args.connect_src)
     httpd = http.server.ThreadingHTTPServer((HOST, args.port), make_handler(csp, widget_config))
     httpd.daemon_threads = True
     print("serving %s on http://%s:%d/" % (ROOT, HOST, httpd.server_address[1]), flush=True)
