@@ -41,7 +41,7 @@ python3 scripts/serve.py "$port" --frame-src "$widget_origin" \
     --connect-src "$sim_origin" --connect-src "ws://127.0.0.1:$sim_port" &
 pids+=($!)
 # The contact-centre simulators (AXP + xuc) for the live-clients page.
-cargo run -q --release -- sim --port "$sim_port" --scenario sim/axp-day.jsonl --quiet &
+cargo run -q -- sim --port "$sim_port" --scenario sim/axp-day.jsonl --quiet &
 pids+=($!)
 
 crm_url="$host_origin/crm.html"
@@ -52,7 +52,11 @@ sleep 0.5
 echo
 echo "demo: the CRM page with the embedded widget:  $crm_url"
 echo "demo: the decoders, all in one page:          $host_origin/"
-echo "demo: live AXP and xuc clients (simulators):  $host_origin/live.html"
+live_url="$host_origin/live.html"
+if [ "$sim_port" != 8090 ]; then
+    live_url="$live_url?sim=$sim_origin"
+fi
+echo "demo: live AXP and xuc clients (simulators):  $live_url"
 echo "demo: the widget is served from:              $widget_origin/widget.html"
 echo "demo: Ctrl+C stops the servers and the simulator"
 echo
