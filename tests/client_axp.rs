@@ -3,6 +3,8 @@
 //! the exact actions it asks for. No test may see the token in any action's
 //! `Debug` output or in a health reason (checked when each harness drops).
 
+mod client_support;
+use client_support::{closed, healths, http, sent, states, timer};
 use cti_bridge::client::axp::{subscription_request, AxpClient, AxpConfig};
 use cti_bridge::client::{
     Action, Backoff, Effect, HealthState, HttpRequest, Input, Method, Secret, Session, Timing,
@@ -115,16 +117,6 @@ impl H {
     }
 }
 
-fn http(actions: &[Action]) -> Vec<HttpRequest> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Http(r) => Some(r.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn opened(actions: &[Action]) -> Vec<(u32, String)> {
     actions
         .iter()
@@ -133,47 +125,6 @@ fn opened(actions: &[Action]) -> Vec<(u32, String)> {
             _ => None,
         })
         .collect()
-}
-
-fn sent(actions: &[Action]) -> Vec<Value> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Send { frame, .. } => Some(frame.expose().clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn closed(actions: &[Action]) -> Vec<u32> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Close { id, .. } => Some(*id),
-            _ => None,
-        })
-        .collect()
-}
-
-fn healths(actions: &[Action]) -> Vec<(HealthState, String, Option<u64>)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Health(h) => Some((h.state, h.reason.clone(), h.retry_in_ms)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn states(actions: &[Action]) -> Vec<HealthState> {
-    healths(actions).into_iter().map(|h| h.0).collect()
-}
-
-fn timer(actions: &[Action]) -> Option<u64> {
-    actions.iter().rev().find_map(|a| match a {
-        Action::Timer { after_ms } => Some(*after_ms),
-        _ => None,
-    })
 }
 
 fn header(r: &HttpRequest, name: &str) -> String {

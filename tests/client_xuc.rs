@@ -4,11 +4,11 @@
 //! filtering, every command's wire shape and argument checks, and the sync
 //! engine's pause / unpause carried out on the link.
 
+mod client_support;
+use client_support::{closed, healths, http, sent, states, timer};
 use cti_bridge::client::xuc::{XucClient, XucConfig};
 use cti_bridge::client::xuc_command::{CommandError, XucCommand, METHODS};
-use cti_bridge::client::{
-    Action, Backoff, Effect, HealthState, HttpRequest, Input, Method, Secret, Session,
-};
+use cti_bridge::client::{Action, Backoff, Effect, HealthState, Input, Method, Secret, Session};
 use cti_bridge::command::Desired;
 use cti_bridge::model::Side;
 use cti_bridge::{Bridge, Config, EventBody, Mode, Output};
@@ -99,16 +99,6 @@ impl H {
     }
 }
 
-fn http(actions: &[Action]) -> Vec<HttpRequest> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Http(r) => Some(r.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn opened(actions: &[Action]) -> Vec<(u32, String, String)> {
     actions
         .iter()
@@ -119,47 +109,6 @@ fn opened(actions: &[Action]) -> Vec<(u32, String, String)> {
             _ => None,
         })
         .collect()
-}
-
-fn sent(actions: &[Action]) -> Vec<Value> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Send { frame, .. } => Some(frame.expose().clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn closed(actions: &[Action]) -> Vec<u32> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Close { id, .. } => Some(*id),
-            _ => None,
-        })
-        .collect()
-}
-
-fn healths(actions: &[Action]) -> Vec<(HealthState, String, Option<u64>)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Health(h) => Some((h.state, h.reason.clone(), h.retry_in_ms)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn states(actions: &[Action]) -> Vec<HealthState> {
-    healths(actions).into_iter().map(|h| h.0).collect()
-}
-
-fn timer(actions: &[Action]) -> Option<u64> {
-    actions.iter().rev().find_map(|a| match a {
-        Action::Timer { after_ms } => Some(*after_ms),
-        _ => None,
-    })
 }
 
 fn ping() -> Value {
