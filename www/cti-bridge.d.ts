@@ -127,7 +127,7 @@ export interface Bridge {
   on(kind: "trace", handler: (entry: TraceEntry) => void): Bridge;
   off(kind: "trace", handler: (entry: TraceEntry) => void): Bridge;
   snapshot(): Promise<{ snapshot: Snapshot; diagnostics: Diagnostics }>;
-  /** Resolves with the confirmed command; rejects (code "rejected") when refused, superseded or not supported. */
+  /** Resolves with the confirmed command; rejects with code "rejected" (refused, superseded, timed out) or "notSupported" (the side's protocol cannot set it); `detail` is the command as it ended. */
   setAgentState(state: "ready" | "notReady", reason?: string): Promise<Command>;
   setPresence(state: "ready" | "notReady"): Promise<Command>;
   setMode(mode: Mode): Promise<{ mode: Mode }>;

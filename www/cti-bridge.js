@@ -11,7 +11,7 @@
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
 
-  /** A typed error: `code` is one of timeout | refused | origin | disposed | rejected | invalid. */
+  /** A typed error: `code` is one of timeout | refused | origin | disposed | rejected | notSupported | invalid | invalidParams | unknownMethod | forbidden. */
   function CtiBridgeError(code, message, detail) {
     var e = new Error(message);
     e.name = "CtiBridgeError";

@@ -871,7 +871,11 @@ fn deliver(cell: &Rc<RefCell<Inner>>, outputs: Vec<Output>) {
                                 id: request,
                                 result: Some(command),
                                 error: Some(RequestError {
-                                    code: ErrorCode::Rejected,
+                                    code: if c.status == CommandStatus::NotSupported {
+                                        ErrorCode::NotSupported
+                                    } else {
+                                        ErrorCode::Rejected
+                                    },
                                     message: c
                                         .detail
                                         .clone()

@@ -140,6 +140,9 @@ test('AXP in the widget: the token from the host, events flow, commands are refu
   assert.ok(second.seq > first.seq);
   const refused = await page.evaluate(() => window.test.bridge.ccCommand('pauseAgent', 19).then(() => null, (e) => e.code));
   assert.equal(refused, 'notSupported');
+  // A state change asked of a read-only contact centre: the command settles notSupported.
+  const state = await page.evaluate(() => window.test.bridge.setAgentState('notReady').then(() => null, (e) => ({ code: e.code, status: e.detail && e.detail.status })));
+  assert.deepEqual(state, { code: 'notSupported', status: 'notSupported' });
   const trace = await page.evaluate(() => window.test.trace);
   assert.ok(trace.some((t) => t.peer === 'cc' && t.type.startsWith('POST /api/notification/v1/accounts/DEMOAC/subscriptions')));
   assert.ok(!/sim-token/.test(JSON.stringify(trace)) && !/sim-token/.test(JSON.stringify(await page.evaluate(() => window.test.events))),
