@@ -195,6 +195,40 @@ async function stream(sim, proto, row, from, to, sent) {
   }
 }
 
+/** Waits (bounded) until every mark of `want` arrived, then a moment for late duplicates; what came since `s0`. */
+async function collect(page, want, s0, timeoutMs = 15_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const got = await page.evaluate((m) => window.rel.state.marks.slice(m).map(([x]) => x), s0.marks);
+    const have = new Set(got);
+    if ([...want].every((m) => have.has(m))) break;
+    await sleep(50);
+  }
+  await sleep(300);
+  const got = await page.evaluate((m) => window.rel.state.marks.slice(m).map(([x]) => x), s0.marks);
+  const health = await page.evaluate((m) => window.rel.state.health.slice(m), s0.health);
+  return { got, health, s1: await pageState(page) };
+}
+
+/** How many times health went back to `live` after leaving it. */
+const livesIn = (health) => health.filter((h, i) => h.state === 'live' && (i === 0 || health[i - 1].state !== 'live')).length;
+
+/** The time of every outage in `health`: leaving `live` to `live` again (ms). */
+function outages(health) {
+  const out = [];
+  let left = null;
+  for (const h of health) {
+    if (h.state !== 'live' && left === null) left = h.at;
+    if (h.state === 'live' && left !== null) {
+      out.push(Math.round(h.at - left));
+      left = null;
+    }
+  }
+  return out;
+}
+
+const errorsOf = (s) => Object.values(s?.errors ?? {}).reduce((a, b) => a + b, 0);
+
 /** Runs one row: `recipe` injected `INJECTIONS` times (none for the baseline) during `EVENTS` events. */
 async function faultRow(page, sim, proto, fault, recipe) {
   const row = fault ?? 'none';
@@ -243,22 +277,11 @@ async function faultRow(page, sim, proto, fault, recipe) {
     }
     if (recovered !== null) recoveries.push(Math.round(recovered));
   }
-  // Everything streamed must arrive: wait for it (bounded), then a moment for late duplicates.
   const want = new Set(sent);
-  const end = Date.now() + 15_000;
-  while (Date.now() < end) {
-    const got = await page.evaluate((m) => window.rel.state.marks.slice(m).map(([x]) => x), s0.marks);
-    if ([...want].every((m) => got.includes(m))) break;
-    await sleep(50);
-  }
-  await sleep(300);
-  const got = await page.evaluate((m) => window.rel.state.marks.slice(m).map(([x]) => x), s0.marks);
-  const health = await page.evaluate((m) => window.rel.state.health.slice(m), s0.health);
-  const s1 = await pageState(page);
+  const { got, health, s1 } = await collect(page, want, s0);
   const sim1 = await sim.stats();
   const unique = new Set(got.filter((m) => want.has(m)));
-  const reconnects = health.filter((h, i) => h.state === 'live' && (i === 0 ? true : health[i - 1].state !== 'live')).length;
-  const errorsOf = (s) => Object.values(s?.errors ?? {}).reduce((a, b) => a + b, 0);
+  const reconnects = livesIn(health);
   const p = sim1[proto];
   const q = sim0[proto];
   if (!recipe && reconnects) problems.push(`${reconnects} reconnection(s) with no fault injected`);
@@ -289,6 +312,77 @@ async function faultRow(page, sim, proto, fault, recipe) {
   };
 }
 
+/**
+ * The storm row: every fault of `proto` armed once, spread over the stream without
+ * waiting for the client to recover in between. An authentication fault is armed only while none
+ * of its kind is pending (two token refusals in a row are a configuration failure by design).
+ * Recovery times are the outages seen: leaving `live` to `live` again.
+ */
+async function stormRow(page, sim, proto, names) {
+  const s0 = await pageState(page);
+  const sim0 = await sim.stats();
+  const sent = [];
+  const problems = [];
+  const plan = [...names];
+  const every = Math.max(1, Math.floor(EVENTS / (plan.length + 1)));
+  const pending = (st, name) => st.faults.armed.some((a) => a === `${proto}:${name}` || a.startsWith(`${proto}:${name}=`));
+  let armed = 0;
+  const armNext = async () => {
+    const name = plan[armed++];
+    if (['refuse-auth', 'reject-token'].includes(name) && pending(await sim.stats(), name)) return;
+    await page.evaluate(([base, spec]) => window.rel.arm(base, spec), [sim.base, `${proto}:${name}`]);
+  };
+  for (let i = 0; i < EVENTS; i++) {
+    await stream(sim, proto, 'storm', i, i + 1, sent);
+    if ((i + 1) % every === 0 && armed < plan.length) await armNext();
+  }
+  while (armed < plan.length) await armNext();
+  // Authentication faults fire at the next authentication: drops bring it about.
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const st = await sim.stats();
+    const left = st.faults.armed.filter((a) => a.startsWith(`${proto}:`));
+    const live = await page.evaluate(() => window.rel.health()?.state === 'live');
+    if (!left.length && live) break;
+    if (Date.now() > end) {
+      problems.push(`after the storm: ${live ? 'live' : 'not live'}, still armed ${left.join(', ') || 'nothing'}`);
+      break;
+    }
+    if (live && left.every((a) => /refuse-auth|reject-token/.test(a))) {
+      await page.evaluate(([base, spec]) => window.rel.arm(base, spec), [sim.base, `${proto}:drop`]);
+    }
+    await sleep(400);
+  }
+  const want = new Set(sent);
+  const { got, health, s1 } = await collect(page, want, s0, 30_000);
+  const sim1 = await sim.stats();
+  const fired = (st) => names.reduce((n, name) => n + (st.faults.fired[name] ?? 0), 0);
+  const unique = new Set(got.filter((m) => want.has(m)));
+  const recoveries = outages(health);
+  return {
+    proto,
+    fault: 'storm',
+    arm: [],
+    kinds: names,
+    injected: fired(sim1) - fired(sim0),
+    expected: fired(sim1) - fired(sim0),
+    sent: sent.length,
+    delivered: got.length,
+    unique: unique.size,
+    lost: sent.length - unique.size,
+    duplicated: got.length - unique.size,
+    knownDuplicates: names.some((n) => RECIPES[n]?.[proto]?.knownDuplicates)
+      ? { upTo: (sim1.faults.fired.replay ?? 0) - (sim0.faults.fired.replay ?? 0), why: RECIPES.replay[proto].knownDuplicates }
+      : null,
+    reconnects: livesIn(health),
+    recoverMs: { samples: recoveries, median: median(recoveries), max: recoveries.length ? Math.max(...recoveries) : null },
+    client: { duplicatesDropped: (s1.stats?.duplicates ?? 0) - (s0.stats?.duplicates ?? 0), badFrames: errorsOf(s1.stats) - errorsOf(s0.stats) },
+    sim: { eventsSent: sim1[proto].events_sent - sim0[proto].events_sent, undelivered: sim1[proto].undelivered_events },
+    health: health.map((h) => h.state).filter((x, i, all) => i === 0 || all[i - 1] !== x),
+    problems,
+  };
+}
+
 async function faults(context, sim, site, rows, wanted) {
   for (const proto of ['axp', 'xuc']) {
     const list = wanted.filter((w) => w.proto === proto);
@@ -306,10 +400,12 @@ async function faults(context, sim, site, rows, wanted) {
       const started = await page.evaluate(([p, o, s]) => window.rel.start(p, o, s), [proto, options, secret]);
       if (!started) throw new Error(`${proto}: ${await page.evaluate(() => window.rel.state.startError)}`);
       await until(page, () => window.rel.health()?.state === 'live', undefined, 15_000);
-      for (const { fault, recipe } of list) {
-        const row = await faultRow(page, sim, proto, fault, recipe);
+      for (const { fault, recipe, storm } of list) {
+        const started = Date.now();
+        const row = storm ? await stormRow(page, sim, proto, storm) : await faultRow(page, sim, proto, fault, recipe);
+        row.seconds = Math.round((Date.now() - started) / 100) / 10;
         rows.push(row);
-        process.stderr.write(`${proto} ${row.fault}: sent ${row.sent}, delivered ${row.delivered}, lost ${row.lost}, duplicated ${row.duplicated}, reconnects ${row.reconnects}${row.problems.length ? `; ${row.problems.join('; ')}` : ''}\n`);
+        process.stderr.write(`${proto} ${row.fault} (${row.seconds} s): sent ${row.sent}, delivered ${row.delivered}, lost ${row.lost}, duplicated ${row.duplicated}, reconnects ${row.reconnects}${row.problems.length ? `; ${row.problems.join('; ')}` : ''}\n`);
       }
     } finally {
       await page.evaluate(() => window.rel?.free()).catch(() => {});
@@ -403,6 +499,7 @@ export function table(r) {
     const notes = [];
     if (f.client.duplicatesDropped) notes.push(`${f.client.duplicatesDropped} duplicate(s) dropped by the client`);
     if (f.client.badFrames) notes.push(`${f.client.badFrames} bad frame(s) refused`);
+    if (f.kinds) notes.push(`each of the ${f.kinds.length} faults above once, back to back`);
     if (f.arm.length > 1) notes.push(`armed with ${f.arm.slice(1).join(' + ')}`);
     if (f.duplicated && f.knownDuplicates) notes.push(`known: ${f.knownDuplicates.why}`);
     notes.push(...f.problems);
@@ -448,7 +545,12 @@ async function main() {
     for (const n of uncovered) problems.push(`the simulator's fault \`${n}\` has no recipe in bench/reliability.mjs`);
     const wanted = [];
     for (const proto of ['axp', 'xuc']) {
-      const all = [{ proto, fault: null, recipe: null }, ...names.filter((n) => RECIPES[n]?.[proto]).map((n) => ({ proto, fault: n, recipe: RECIPES[n][proto] }))];
+      const applicable = names.filter((n) => RECIPES[n]?.[proto]);
+      const all = [
+        { proto, fault: null, recipe: null },
+        ...applicable.map((n) => ({ proto, fault: n, recipe: RECIPES[n][proto] })),
+        { proto, fault: 'storm', storm: applicable },
+      ];
       wanted.push(...all.filter((w) => !ONLY.length || ONLY.includes(`${proto}:${w.fault ?? 'none'}`)));
     }
     results.simFaults = names;

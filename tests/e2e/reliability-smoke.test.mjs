@@ -1,6 +1,6 @@
 // Smoke run of the reliability table (bash scripts/reliability.sh) with tiny sizes, so it cannot
-// rot: every simulator fault that applies to AXP or xuc gets a row (one injection each), the
-// widget reload row and the hostile-input rows are there, nothing is lost or duplicated, every
+// rot: every simulator fault that applies to AXP or xuc gets a row (one injection each), so do
+// the baseline and the storm of each protocol, the widget reload row and the hostile-input rows are there, nothing is lost or duplicated, every
 // fault fired and the client came back, and the JSON has the table's shape.
 //   node --test tests/e2e/reliability-smoke.test.mjs   (needs bash scripts/build.sh and cargo build first)
 
@@ -50,7 +50,7 @@ test('reliability smoke run: every fault row, zero loss, JSON in the table\'s sh
     for (const col of ['injected', 'sent', 'delivered', 'lost', 'duplicated', 'reconnects', 'recover median / max']) {
       assert.ok(header.includes(col), `column ${col}: ${header}`);
     }
-    const expected = ['axp none', 'xuc none', 'widget reload'];
+    const expected = ['axp none', 'xuc none', 'axp storm', 'xuc storm', 'widget reload'];
     for (const f of faults) for (const p of ['axp', 'xuc']) if (f[p]) expected.push(`${p} ${f.name}`);
     for (const row of expected) assert.ok(new RegExp(`^\\| ${row} +\\|`, 'm').test(stdout), `table row "${row}"\n${stdout}`);
     for (const line of ['port messages (must be 0)', 'untrusted-frame flood (must be 0)', 'replayed sequence numbers (must be 0)', 'widget kept serving: yes']) {
@@ -95,6 +95,12 @@ test('reliability smoke run: every fault row, zero loss, JSON in the table\'s sh
       assert.equal(row(p, n).reconnects, 0, `${p} ${n}`);
     }
     assert.equal(row('axp', 'replay').client.duplicatesDropped, 1, 'the AXP replay was dropped by the client');
+    for (const p of ['axp', 'xuc']) {
+      const storm = row(p, 'storm');
+      assert.deepEqual([...storm.kinds].sort(), faults.filter((f) => f[p]).map((f) => f.name).sort(), `${p} storm: every fault`);
+      assert.ok(storm.injected >= storm.kinds.length, `${p} storm: every fault fired (${storm.injected})`);
+      assert.ok(storm.reconnects >= 1, `${p} storm`);
+    }
     assert.equal(row('axp', 'malformed').client.badFrames, 1);
     const reload = row('channel', 'widget reload');
     assert.equal(reload.injected, 1);
