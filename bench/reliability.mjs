@@ -15,7 +15,7 @@
 //
 // Environment: REL_EVENTS (events per fault, default 200), REL_INJECTIONS (injections per fault, 5),
 // REL_RELOADS (widget reloads, 5), REL_RELOAD_EVENTS (events during the reloads, 300),
-// REL_PACE_MS (pause between streamed events, 5), REL_FAULTS (only these rows, e.g.
+// REL_PACE_MS (pause between streamed events, 5), REL_IDLE_MS (silence in the `idle` row, 5000), REL_FAULTS (only these rows, e.g.
 // `axp:drop,xuc:replay`; the other parts still run), REL_OUT (bench/reliability.json).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ const INJECTIONS = env('REL_INJECTIONS', 5);
 const RELOADS = env('REL_RELOADS', 5);
 const RELOAD_EVENTS = env('REL_RELOAD_EVENTS', 300);
 const PACE_MS = env('REL_PACE_MS', 5);
+const IDLE_MS = env('REL_IDLE_MS', 5000);
 const ONLY = (process.env.REL_FAULTS || '').split(',').map((s) => s.trim()).filter(Boolean);
 const OUT = process.env.REL_OUT || join(ROOT, 'bench', 'reliability.json');
 const SIM_BIN = join(ROOT, 'target', 'debug', 'cti-bridge');
@@ -110,6 +111,10 @@ async function startSim() {
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // Never outlive this process, whatever happens to it.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  exited.then(() => process.off('exit', kill));
   const addr = await Promise.race([
     new Promise((resolve) => child.stdout.on('data', (d) => {
       stdout += d;
@@ -167,16 +172,16 @@ function eventLine(proto, mark, i) {
   return { xuc: { msgType: 'AgentStateEvent', ctiMessage: { name, agentId: 19, phoneNb: '1000', queues: [8, 14], mark } } };
 }
 
-async function openLivePage(context, sim) {
+/** Serves bench/pages/live.html and www/pkg on the page origin, allowed to reach the simulator. */
+async function openLivePage(sim) {
   const csp = [
     "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
     `connect-src 'self' http://127.0.0.1:${sim.port} ws://127.0.0.1:${sim.port}`,
     "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
   ].join('; ');
-  const site = await serve({ roots: { '/pkg/': join(ROOT, 'www', 'pkg'), '/': join(ROOT, 'bench', 'pages') }, csp });
+  const server = await serve({ roots: { '/pkg/': join(ROOT, 'www', 'pkg'), '/': join(ROOT, 'bench', 'pages') }, csp });
   // The page on http://localhost:P, the simulator on http://127.0.0.1:S: two origins (CORS).
-  const origin = `http://localhost:${site.port}`;
-  return { site, origin };
+  return { origin: `http://localhost:${server.port}`, close: server.close };
 }
 
 /** Page state: health reports and delivered marks since the given indexes. */
@@ -229,21 +234,29 @@ function outages(health) {
 
 const errorsOf = (s) => Object.values(s?.errors ?? {}).reduce((a, b) => a + b, 0);
 
-/** Runs one row: `recipe` injected `INJECTIONS` times (none for the baseline) during `EVENTS` events. */
+/**
+ * Runs one row: `recipe` injected `INJECTIONS` times during `EVENTS` events. Without a recipe, the
+ * baseline: the events alone (`none`), or (`idle`) half of them, `IDLE_MS` of silence, the rest.
+ */
 async function faultRow(page, sim, proto, fault, recipe) {
   const row = fault ?? 'none';
+  const idle = !recipe && fault === 'idle';
   const s0 = await pageState(page);
   const sim0 = await sim.stats();
   const sent = [];
   const injections = recipe ? INJECTIONS : 1;
   const recoveries = [];
   const problems = [];
-  const fired = (st) => (fault ? st.faults.fired[fault] ?? 0 : 0);
+  const fired = (st) => (recipe ? st.faults.fired[fault] ?? 0 : 0);
   for (let k = 0; k < injections; k++) {
     const from = Math.floor((EVENTS * k) / injections);
     const to = Math.floor((EVENTS * (k + 1)) / injections);
     const mid = Math.floor((from + to) / 2);
-    await stream(sim, proto, row, from, recipe ? mid : to, sent);
+    await stream(sim, proto, row, from, recipe || idle ? mid : to, sent);
+    if (idle) {
+      await sleep(IDLE_MS);
+      await stream(sim, proto, row, mid, to, sent);
+    }
     if (!recipe) continue;
     const before = await sim.stats();
     const healthMark = await page.evaluate(() => window.rel.state.health.length);
@@ -284,8 +297,13 @@ async function faultRow(page, sim, proto, fault, recipe) {
   const reconnects = livesIn(health);
   const p = sim1[proto];
   const q = sim0[proto];
-  if (!recipe && reconnects) problems.push(`${reconnects} reconnection(s) with no fault injected`);
-  if (recipe && !recipe.reconnects && reconnects) problems.push(`${reconnects} reconnection(s) for a fault that needs none`);
+  const notes = [];
+  if (!recipe && reconnects) {
+    recoveries.push(...outages(health));
+    const causes = health.filter((h, i) => h.state !== 'live' && (i === 0 || health[i - 1].state === 'live')).map((h) => h.reason);
+    notes.push(`reconnected with no fault injected: ${[...new Set(causes)].join(' / ')}`);
+  }
+  if (recipe && !recipe.reconnects && reconnects) notes.push(`${reconnects} reconnection(s) for a fault that needs none`);
   return {
     proto,
     fault: fault ?? 'none',
@@ -308,6 +326,7 @@ async function faultRow(page, sim, proto, fault, recipe) {
       undelivered: p.undelivered_events,
     },
     health: health.map((h) => h.state).filter((s, i, all) => i === 0 || all[i - 1] !== s),
+    notes,
     problems,
   };
 }
@@ -502,7 +521,7 @@ export function table(r) {
     if (f.kinds) notes.push(`each of the ${f.kinds.length} faults above once, back to back`);
     if (f.arm.length > 1) notes.push(`armed with ${f.arm.slice(1).join(' + ')}`);
     if (f.duplicated && f.knownDuplicates) notes.push(`known: ${f.knownDuplicates.why}`);
-    notes.push(...f.problems);
+    notes.push(...(f.notes ?? []), ...f.problems);
     return [
       `${f.proto === 'channel' ? '' : `${f.proto} `}${f.fault}`,
       `${f.injected}`, `${f.sent}`, `${f.delivered}`, `${f.lost}`, `${f.duplicated}`, `${f.reconnects}`,
@@ -527,7 +546,7 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     command: `${Object.entries(process.env).filter(([k, v]) => k.startsWith('REL_') && k !== 'REL_OUT' && v !== '').map(([k, v]) => `${k}=${v} `).join('')}bash scripts/reliability.sh`,
-    params: { EVENTS, INJECTIONS, RELOADS, RELOAD_EVENTS, PACE_MS, only: ONLY },
+    params: { EVENTS, INJECTIONS, RELOADS, RELOAD_EVENTS, PACE_MS, IDLE_MS, only: ONLY },
     chromium: null,
     faults: [],
     hostile: null,
@@ -548,13 +567,14 @@ async function main() {
       const applicable = names.filter((n) => RECIPES[n]?.[proto]);
       const all = [
         { proto, fault: null, recipe: null },
+        { proto, fault: 'idle', recipe: null },
         ...applicable.map((n) => ({ proto, fault: n, recipe: RECIPES[n][proto] })),
         { proto, fault: 'storm', storm: applicable },
       ];
       wanted.push(...all.filter((w) => !ONLY.length || ONLY.includes(`${proto}:${w.fault ?? 'none'}`)));
     }
     results.simFaults = names;
-    ({ site } = { site: await openLivePage(browser.context, sim) });
+    site = await openLivePage(sim);
     await faults(browser.context, sim, site, results.faults, wanted);
     results.faults.push(await reloads(browser.context, origins));
     const hostilePage = await openHostPage(browser.context, origins);
@@ -565,7 +585,7 @@ async function main() {
   } finally {
     await browser.close();
     await origins.close();
-    await site?.site.close();
+    await site?.close();
     await sim.stop();
   }
   const failures = [...results.problems];
@@ -583,6 +603,7 @@ async function main() {
   results.ok = failures.length === 0;
   results.seconds = Math.round((Date.now() - t0) / 100) / 10;
   await writeFile(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`cti-bridge reliability, ${results.date}, Chromium ${results.chromium}, ${results.command}`);
   console.log(table(results));
   console.log(`\nresults: ${OUT} (${results.seconds} s)`);
   if (!results.ok) {
