@@ -6,7 +6,8 @@
 //     while a known number of events streams through the real browser client (AxpClient /
 //     XucClient from www/pkg, on the page origin http://localhost:P, talking to the simulator on
 //     http://127.0.0.1:S); per fault: sent, delivered, lost, duplicated, reconnects and the time
-//     from the fault to health `live` again;
+//     from the fault to health `live` again; plus, per protocol, two baselines (the events alone,
+//     and with a silence in the middle) and a storm (every fault once, back to back);
 //  2. the widget iframe (http://localhost:B) is reloaded N times during an M-event stream through
 //     the host channel (host page http://127.0.0.1:A);
 //  3. the hostile-input scenarios (tests/e2e/hostile-runner.mjs) run against the widget.
@@ -15,8 +16,9 @@
 //
 // Environment: REL_EVENTS (events per fault, default 200), REL_INJECTIONS (injections per fault, 5),
 // REL_RELOADS (widget reloads, 5), REL_RELOAD_EVENTS (events during the reloads, 300),
-// REL_PACE_MS (pause between streamed events, 5), REL_IDLE_MS (silence in the `idle` row, 5000), REL_FAULTS (only these rows, e.g.
-// `axp:drop,xuc:replay`; the other parts still run), REL_OUT (bench/reliability.json).
+// REL_PACE_MS (pause between streamed events, 5), REL_IDLE_MS (silence in the `idle` rows, 5000),
+// REL_FAULTS (only these rows, e.g. `axp:drop,xuc:storm`; the widget reload and hostile parts
+// still run), REL_OUT (bench/reliability.json). bench/RELIABILITY.md explains every column.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -173,7 +175,7 @@ function eventLine(proto, mark, i) {
 }
 
 /** Serves bench/pages/live.html and www/pkg on the page origin, allowed to reach the simulator. */
-async function openLivePage(sim) {
+async function serveLivePage(sim) {
   const csp = [
     "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
     `connect-src 'self' http://127.0.0.1:${sim.port} ws://127.0.0.1:${sim.port}`,
@@ -184,7 +186,7 @@ async function openLivePage(sim) {
   return { origin: `http://localhost:${server.port}`, close: server.close };
 }
 
-/** Page state: health reports and delivered marks since the given indexes. */
+/** The page's counters so far: health reports, delivered marks, error outputs; the client's stats. */
 const pageState = (page) => page.evaluate(() => {
   const s = window.rel.state;
   return { health: s.health.length, marks: s.marks.length, errors: s.errors, stats: window.rel.stats() };
@@ -402,6 +404,7 @@ async function stormRow(page, sim, proto, names) {
   };
 }
 
+/** Part 1: one page and client per protocol, then the `wanted` rows in turn, appended to `rows`. */
 async function faults(context, sim, site, rows, wanted) {
   for (const proto of ['axp', 'xuc']) {
     const list = wanted.filter((w) => w.proto === proto);
@@ -420,9 +423,9 @@ async function faults(context, sim, site, rows, wanted) {
       if (!started) throw new Error(`${proto}: ${await page.evaluate(() => window.rel.state.startError)}`);
       await until(page, () => window.rel.health()?.state === 'live', undefined, 15_000);
       for (const { fault, recipe, storm } of list) {
-        const started = Date.now();
+        const rowStart = Date.now();
         const row = storm ? await stormRow(page, sim, proto, storm) : await faultRow(page, sim, proto, fault, recipe);
-        row.seconds = Math.round((Date.now() - started) / 100) / 10;
+        row.seconds = Math.round((Date.now() - rowStart) / 100) / 10;
         rows.push(row);
         process.stderr.write(`${proto} ${row.fault} (${row.seconds} s): sent ${row.sent}, delivered ${row.delivered}, lost ${row.lost}, duplicated ${row.duplicated}, reconnects ${row.reconnects}${row.problems.length ? `; ${row.problems.join('; ')}` : ''}\n`);
       }
@@ -434,6 +437,7 @@ async function faults(context, sim, site, rows, wanted) {
 }
 
 // ---------------------------------------------------------------- part 2: widget reloads
+/** Part 2: `RELOADS` reloads of the widget iframe during a `RELOAD_EVENTS`-event stream through the host channel. */
 async function reloads(context, origins) {
   const page = await openHostPage(context, origins, 'off');
   try {
@@ -574,7 +578,7 @@ async function main() {
       wanted.push(...all.filter((w) => !ONLY.length || ONLY.includes(`${proto}:${w.fault ?? 'none'}`)));
     }
     results.simFaults = names;
-    site = await openLivePage(sim);
+    site = await serveLivePage(sim);
     await faults(browser.context, sim, site, results.faults, wanted);
     results.faults.push(await reloads(browser.context, origins));
     const hostilePage = await openHostPage(browser.context, origins);
