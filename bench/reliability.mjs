@@ -11,8 +11,8 @@
 //  2. the widget iframe (http://localhost:B) is reloaded N times during an M-event stream through
 //     the host channel (host page http://127.0.0.1:A);
 //  3. the hostile-input scenarios (tests/e2e/hostile-runner.mjs) run against the widget.
-// Prints the table, writes bench/reliability.json, exits 1 when anything was lost or duplicated,
-// a fault did not fire or the client did not recover, or an untrusted input was accepted.
+// Prints the table, writes bench/reliability.json, exits 1 when anything was lost, duplicated or
+// reordered, a fault did not fire or the client did not recover, or an untrusted input was accepted.
 //
 // Environment: REL_EVENTS (events per fault, default 200), REL_INJECTIONS (injections per fault, 5),
 // REL_RELOADS (widget reloads, 5), REL_RELOAD_EVENTS (events during the reloads, 300),
@@ -236,6 +236,21 @@ function outages(health) {
 
 const errorsOf = (s) => Object.values(s?.errors ?? {}).reduce((a, b) => a + b, 0);
 
+/** First deliveries that came after a later-sent event (`sent` order is the feed order). */
+function outOfOrder(sent, got) {
+  const index = new Map(sent.map((m, i) => [m, i]));
+  const seen = new Set();
+  let last = -1;
+  let late = 0;
+  for (const m of got) {
+    if (seen.has(m) || !index.has(m)) continue;
+    seen.add(m);
+    if (index.get(m) < last) late += 1;
+    last = Math.max(last, index.get(m));
+  }
+  return late;
+}
+
 /**
  * Runs one row: `recipe` injected `INJECTIONS` times during `EVENTS` events. Without a recipe, the
  * baseline: the events alone (`none`), or (`idle`) half of them, `IDLE_MS` of silence, the rest.
@@ -296,6 +311,8 @@ async function faultRow(page, sim, proto, fault, recipe) {
   const { got, health, s1 } = await collect(page, want, s0);
   const sim1 = await sim.stats();
   const unique = new Set(got.filter((m) => want.has(m)));
+  const late = outOfOrder(sent, got);
+  if (late) problems.push(`${late} event(s) delivered out of order`);
   const reconnects = livesIn(health);
   const p = sim1[proto];
   const q = sim0[proto];
@@ -379,6 +396,8 @@ async function stormRow(page, sim, proto, names) {
   const sim1 = await sim.stats();
   const fired = (st) => names.reduce((n, name) => n + (st.faults.fired[name] ?? 0), 0);
   const unique = new Set(got.filter((m) => want.has(m)));
+  const late = outOfOrder(sent, got);
+  if (late) problems.push(`${late} event(s) delivered out of order`);
   const recoveries = outages(health);
   return {
     proto,
