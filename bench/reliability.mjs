@@ -1,0 +1,643 @@
+// cti-bridge reliability table: `bash scripts/reliability.sh` (needs `bash scripts/build.sh`
+// and `cargo build` first; the script does both when missing).
+//
+// In headless Chromium, on real loopback origins, with `cti-bridge sim` started here on a free port:
+//  1. every fault of the simulator that applies to AXP and to xuc is injected (several times)
+//     while a known number of events streams through the real browser client (AxpClient /
+//     XucClient from www/pkg, on the page origin http://localhost:P, talking to the simulator on
+//     http://127.0.0.1:S); per fault: sent, delivered, lost, duplicated, reconnects and the time
+//     from the fault to health `live` again; plus, per protocol, two baselines (the events alone,
+//     and with a silence in the middle) and a storm (every fault once, back to back);
+//  2. the widget iframe (http://localhost:B) is reloaded N times during an M-event stream through
+//     the host channel (host page http://127.0.0.1:A);
+//  3. the hostile-input scenarios (tests/e2e/hostile-runner.mjs) run against the widget.
+// Prints the table, writes bench/reliability.json, exits 1 when anything was lost, duplicated or
+// reordered, a fault did not fire or the client did not recover, or an untrusted input was accepted.
+//
+// Environment: REL_EVENTS (events per fault, default 200), REL_INJECTIONS (injections per fault, 5),
+// REL_RELOADS (widget reloads, 5), REL_RELOAD_EVENTS (events during the reloads, 300),
+// REL_PACE_MS (pause between streamed events, 5), REL_IDLE_MS (silence in the `idle` rows, 5000),
+// REL_FAULTS (only these rows, e.g. `axp:drop,xuc:storm`; the widget reload and hostile parts
+// still run), REL_OUT (bench/reliability.json). bench/RELIABILITY.md explains every column.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serve, startOrigins, startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
+import { openHostPage, runHostile, hostileTable } from '../tests/e2e/hostile-runner.mjs';
+
+const env = (name, dflt) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
+};
+const EVENTS = env('REL_EVENTS', 200);
+const INJECTIONS = env('REL_INJECTIONS', 5);
+const RELOADS = env('REL_RELOADS', 5);
+const RELOAD_EVENTS = env('REL_RELOAD_EVENTS', 300);
+const PACE_MS = env('REL_PACE_MS', 5);
+const IDLE_MS = env('REL_IDLE_MS', 5000);
+const ONLY = (process.env.REL_FAULTS || '').split(',').map((s) => s.trim()).filter(Boolean);
+const OUT = process.env.REL_OUT || join(ROOT, 'bench', 'reliability.json');
+const SIM_BIN = join(ROOT, 'target', 'debug', 'cti-bridge');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// ---------------------------------------------------------------- fault recipes
+// How each simulator fault is brought about (src/sim/fault.rs, docs/simulators.md), per protocol.
+// `arm`: the specs armed together, in order (an authentication fault fires at the next
+// authentication, so a drop or a rejected token forces one). `reconnects`: whether the client
+// must go through a new connection; when false, health must stay `live`. `knownDuplicates`:
+// the row may deliver up to one duplicate per injection, and why (shown in the table; more fails).
+const RECIPES = {
+  drop: {
+    axp: { arm: ['drop'], reconnects: true },
+    xuc: { arm: ['drop'], reconnects: true },
+  },
+  'refuse-auth': {
+    axp: { arm: ['refuse-auth', 'drop'], reconnects: true },
+    // xuc refuses the next REST login; the client logs in again after a rejected token.
+    xuc: { arm: ['refuse-auth', 'reject-token', 'drop'], reconnects: true },
+  },
+  'reject-token': {
+    axp: { arm: ['reject-token', 'drop'], reconnects: true },
+    xuc: { arm: ['reject-token', 'drop'], reconnects: true },
+  },
+  'expire-subscription': { axp: { arm: ['expire-subscription'], reconnects: true } },
+  'stall-pongs': { axp: { arm: ['stall-pongs'], reconnects: true } },
+  'stall-heartbeats': { xuc: { arm: ['stall-heartbeats'], reconnects: true } },
+  malformed: {
+    axp: { arm: ['malformed'], reconnects: false },
+    xuc: { arm: ['malformed'], reconnects: false },
+  },
+  oversized: {
+    axp: { arm: ['oversized'], reconnects: false },
+    xuc: { arm: ['oversized'], reconnects: false },
+  },
+  replay: {
+    axp: { arm: ['replay'], reconnects: false },
+    xuc: {
+      arm: ['replay'],
+      reconnects: false,
+      knownDuplicates: 'xuc frames carry no event id: a replayed frame cannot be told from a restatement',
+    },
+  },
+  restart: {
+    axp: { arm: ['restart'], reconnects: true },
+    xuc: { arm: ['restart'], reconnects: true },
+  },
+};
+
+// ---------------------------------------------------------------- the simulator
+const TOKEN = 'rel-token';
+const APP_KEY = 'rel-app-key';
+const SIM_ARGS = [
+  '--token', TOKEN, '--appkey', APP_KEY, '--ping-interval', '4s', '--expires-in', '60s',
+  '--heartbeat', '1s', '--restart-downtime', '300ms', '--quiet',
+];
+
+async function startSim() {
+  if (!existsSync(SIM_BIN)) {
+    const built = spawnSync('cargo', ['build', '-q', '--bin', 'cti-bridge'], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('cargo build --bin cti-bridge failed');
+  }
+  const child = spawn(SIM_BIN, ['sim', '--port', '0', ...SIM_ARGS], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // Never outlive this process, whatever happens to it.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  exited.then(() => process.off('exit', kill));
+  const addr = await Promise.race([
+    new Promise((resolve) => child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('\n')) resolve(JSON.parse(stdout.split('\n')[0]).listening);
+    })),
+    exited.then((e) => { throw new Error(`the simulator exited (${JSON.stringify(e)}): ${stderr}`); }),
+    sleep(10_000).then(() => { throw new Error('the simulator did not start in 10 s'); }),
+  ]);
+  const base = `http://${addr}`;
+  const call = async (method, path, body) => {
+    const res = await fetch(`${base}${path}`, { method, body, signal: AbortSignal.timeout(5000) });
+    const json = await res.json();
+    if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    base,
+    port: Number(addr.split(':')[1]),
+    stats: () => call('GET', '/sim/stats'),
+    send: (lines) => call('POST', '/sim/send', lines.map((l) => JSON.stringify(l)).join('\n')),
+    /** The fault names the simulator knows (from its own error message for an unknown one). */
+    async faultNames() {
+      const res = await fetch(`${base}/sim/fault/no-such-fault`, { method: 'POST' });
+      const { error } = await res.json();
+      const known = /known: ([^)]*)\)/.exec(error ?? '');
+      if (!known) throw new Error(`cannot list the simulator's faults: ${error}`);
+      return known[1].split(',').map((s) => s.trim());
+    },
+    log: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------- part 1: faults
+const AXP_TIMING = {
+  connectTimeoutMs: 3000, authTimeoutMs: 3000, requestTimeoutMs: 3000, backoffBaseMs: 200,
+  backoffMaxMs: 800, stableMs: 400, heartbeatMs: 1000, pongTimeoutMs: 500,
+};
+const XUC_TIMING = { connectTimeoutMs: 3000, requestTimeoutMs: 3000, backoffBaseMs: 200, backoffMaxMs: 800, stableMs: 400, heartbeatMs: 1000 };
+const AXP_AGENT = '4a785201-73b8-4842-abf7-36f5e572d310';
+
+/** The feed line of one marked event (the mark comes back on the delivered event). */
+function eventLine(proto, mark, i) {
+  if (proto === 'axp') {
+    return { axp: { event: 'AgentState', agentId: AXP_AGENT, state: 'NOT_READY', reasonCode: mark, id: mark } };
+  }
+  const name = i % 2 ? 'AgentReady' : 'AgentOnPause';
+  return { xuc: { msgType: 'AgentStateEvent', ctiMessage: { name, agentId: 19, phoneNb: '1000', queues: [8, 14], mark } } };
+}
+
+/** Serves bench/pages/live.html and www/pkg on the page origin, allowed to reach the simulator. */
+async function serveLivePage(sim) {
+  const csp = [
+    "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
+    `connect-src 'self' http://127.0.0.1:${sim.port} ws://127.0.0.1:${sim.port}`,
+    "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+  ].join('; ');
+  const server = await serve({ roots: { '/pkg/': join(ROOT, 'www', 'pkg'), '/': join(ROOT, 'bench', 'pages') }, csp });
+  // The page on http://localhost:P, the simulator on http://127.0.0.1:S: two origins (CORS).
+  return { origin: `http://localhost:${server.port}`, close: server.close };
+}
+
+/** The page's counters so far: health reports, delivered marks, error outputs; the client's stats. */
+const pageState = (page) => page.evaluate(() => {
+  const s = window.rel.state;
+  return { health: s.health.length, marks: s.marks.length, errors: s.errors, stats: window.rel.stats() };
+});
+
+/** Streams marks `from`..`to` (exclusive) of `row`, one feed request each, `PACE_MS` apart. */
+async function stream(sim, proto, row, from, to, sent) {
+  for (let i = from; i < to; i++) {
+    const mark = `rel:${proto}:${row}:${i}`;
+    await sim.send([eventLine(proto, mark, i)]);
+    sent.push(mark);
+    if (PACE_MS) await sleep(PACE_MS);
+  }
+}
+
+/** Waits (bounded) until every mark of `want` arrived, then a moment for late duplicates; what came since `s0`. */
+async function collect(page, want, s0, timeoutMs = 15_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const got = await page.evaluate((m) => window.rel.state.marks.slice(m).map(([x]) => x), s0.marks);
+    const have = new Set(got);
+    if ([...want].every((m) => have.has(m))) break;
+    await sleep(50);
+  }
+  await sleep(300);
+  const got = await page.evaluate((m) => window.rel.state.marks.slice(m).map(([x]) => x), s0.marks);
+  const health = await page.evaluate((m) => window.rel.state.health.slice(m), s0.health);
+  return { got, health, s1: await pageState(page) };
+}
+
+/** How many times health went back to `live` after leaving it. */
+const livesIn = (health) => health.filter((h, i) => h.state === 'live' && (i === 0 || health[i - 1].state !== 'live')).length;
+
+/** The time of every outage in `health`: leaving `live` to `live` again (ms). */
+function outages(health) {
+  const out = [];
+  let left = null;
+  for (const h of health) {
+    if (h.state !== 'live' && left === null) left = h.at;
+    if (h.state === 'live' && left !== null) {
+      out.push(Math.round(h.at - left));
+      left = null;
+    }
+  }
+  return out;
+}
+
+const errorsOf = (s) => Object.values(s?.errors ?? {}).reduce((a, b) => a + b, 0);
+
+/** First deliveries that came after a later-sent event (`sent` order is the feed order). */
+function outOfOrder(sent, got) {
+  const index = new Map(sent.map((m, i) => [m, i]));
+  const seen = new Set();
+  let last = -1;
+  let late = 0;
+  for (const m of got) {
+    if (seen.has(m) || !index.has(m)) continue;
+    seen.add(m);
+    if (index.get(m) < last) late += 1;
+    last = Math.max(last, index.get(m));
+  }
+  return late;
+}
+
+/**
+ * Runs one row: `recipe` injected `INJECTIONS` times during `EVENTS` events. Without a recipe, the
+ * baseline: the events alone (`none`), or (`idle`) half of them, `IDLE_MS` of silence, the rest.
+ */
+async function faultRow(page, sim, proto, fault, recipe) {
+  const row = fault ?? 'none';
+  const idle = !recipe && fault === 'idle';
+  const s0 = await pageState(page);
+  const sim0 = await sim.stats();
+  const sent = [];
+  const injections = recipe ? INJECTIONS : 1;
+  const recoveries = [];
+  const problems = [];
+  const fired = (st) => (recipe ? st.faults.fired[fault] ?? 0 : 0);
+  for (let k = 0; k < injections; k++) {
+    const from = Math.floor((EVENTS * k) / injections);
+    const to = Math.floor((EVENTS * (k + 1)) / injections);
+    const mid = Math.floor((from + to) / 2);
+    await stream(sim, proto, row, from, recipe || idle ? mid : to, sent);
+    if (idle) {
+      await sleep(IDLE_MS);
+      await stream(sim, proto, row, mid, to, sent);
+    }
+    if (!recipe) continue;
+    const before = await sim.stats();
+    const healthMark = await page.evaluate(() => window.rel.state.health.length);
+    const t0 = await page.evaluate(async ([base, specs]) => {
+      let first = null;
+      for (const spec of specs) {
+        const at = await window.rel.arm(base, spec);
+        first ??= at;
+      }
+      return first;
+    }, [sim.base, recipe.arm.map((name) => `${proto}:${name}`)]);
+    await stream(sim, proto, row, mid, to, sent);
+    // Fired, and (for a reconnecting fault) back to live after having left it.
+    const end = Date.now() + 20_000;
+    let recovered = null;
+    for (;;) {
+      const st = await sim.stats();
+      const health = await page.evaluate((m) => window.rel.state.health.slice(m), healthMark);
+      const left = health.findIndex((h) => h.state !== 'live');
+      const back = left >= 0 ? health.slice(left).find((h) => h.state === 'live') : undefined;
+      const firedNow = fired(st) > fired(before);
+      if (firedNow && (!recipe.reconnects || back)) {
+        if (back) recovered = back.at - t0;
+        break;
+      }
+      if (Date.now() > end) {
+        problems.push(`injection ${k + 1}: ${firedNow ? 'never back to live' : 'the fault never fired'} (health since: ${health.map((h) => `${h.state}: ${h.reason}`).join(' / ') || 'no change'})`);
+        break;
+      }
+      await sleep(25);
+    }
+    if (recovered !== null) recoveries.push(Math.round(recovered));
+  }
+  const want = new Set(sent);
+  const { got, health, s1 } = await collect(page, want, s0);
+  const sim1 = await sim.stats();
+  const unique = new Set(got.filter((m) => want.has(m)));
+  const late = outOfOrder(sent, got);
+  if (late) problems.push(`${late} event(s) delivered out of order`);
+  const reconnects = livesIn(health);
+  const p = sim1[proto];
+  const q = sim0[proto];
+  const notes = [];
+  if (!recipe && reconnects) {
+    recoveries.push(...outages(health));
+    const causes = health.filter((h, i) => h.state !== 'live' && (i === 0 || health[i - 1].state === 'live')).map((h) => h.reason);
+    notes.push(`reconnected with no fault injected: ${[...new Set(causes)].join(' / ')}`);
+  }
+  if (recipe && !recipe.reconnects && reconnects) notes.push(`${reconnects} reconnection(s) for a fault that needs none`);
+  return {
+    proto,
+    fault: fault ?? 'none',
+    arm: recipe?.arm ?? [],
+    injected: fired(sim1) - fired(sim0),
+    expected: recipe ? injections : 0,
+    sent: sent.length,
+    delivered: got.length,
+    unique: unique.size,
+    lost: sent.length - unique.size,
+    duplicated: got.length - unique.size,
+    knownDuplicates: recipe?.knownDuplicates ? { upTo: fired(sim1) - fired(sim0), why: recipe.knownDuplicates } : null,
+    reconnects,
+    recoverMs: { samples: recoveries, median: median(recoveries), max: recoveries.length ? Math.max(...recoveries) : null },
+    client: { duplicatesDropped: (s1.stats?.duplicates ?? 0) - (s0.stats?.duplicates ?? 0), badFrames: errorsOf(s1.stats) - errorsOf(s0.stats) },
+    sim: {
+      eventsSent: p.events_sent - q.events_sent,
+      replaysSent: p.replays_sent - q.replays_sent,
+      connections: (p.connections ?? 0) - (q.connections ?? 0),
+      undelivered: p.undelivered_events,
+    },
+    health: health.map((h) => h.state).filter((s, i, all) => i === 0 || all[i - 1] !== s),
+    notes,
+    problems,
+  };
+}
+
+/**
+ * The storm row: every fault of `proto` armed once, spread over the stream without
+ * waiting for the client to recover in between. An authentication fault is armed only while none
+ * of its kind is pending (two token refusals in a row are a configuration failure by design).
+ * Recovery times are the outages seen: leaving `live` to `live` again.
+ */
+async function stormRow(page, sim, proto, names) {
+  const s0 = await pageState(page);
+  const sim0 = await sim.stats();
+  const sent = [];
+  const problems = [];
+  const plan = [...names];
+  const every = Math.max(1, Math.floor(EVENTS / (plan.length + 1)));
+  const pending = (st, name) => st.faults.armed.some((a) => a === `${proto}:${name}` || a.startsWith(`${proto}:${name}=`));
+  let armed = 0;
+  const armNext = async () => {
+    const name = plan[armed++];
+    if (['refuse-auth', 'reject-token'].includes(name) && pending(await sim.stats(), name)) return;
+    await page.evaluate(([base, spec]) => window.rel.arm(base, spec), [sim.base, `${proto}:${name}`]);
+  };
+  for (let i = 0; i < EVENTS; i++) {
+    await stream(sim, proto, 'storm', i, i + 1, sent);
+    if ((i + 1) % every === 0 && armed < plan.length) await armNext();
+  }
+  while (armed < plan.length) await armNext();
+  // Authentication faults fire at the next authentication: drops bring it about.
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const st = await sim.stats();
+    const left = st.faults.armed.filter((a) => a.startsWith(`${proto}:`));
+    const live = await page.evaluate(() => window.rel.health()?.state === 'live');
+    if (!left.length && live) break;
+    if (Date.now() > end) {
+      problems.push(`after the storm: ${live ? 'live' : 'not live'}, still armed ${left.join(', ') || 'nothing'}`);
+      break;
+    }
+    if (live && left.every((a) => /refuse-auth|reject-token/.test(a))) {
+      await page.evaluate(([base, spec]) => window.rel.arm(base, spec), [sim.base, `${proto}:drop`]);
+    }
+    await sleep(400);
+  }
+  const want = new Set(sent);
+  const { got, health, s1 } = await collect(page, want, s0, 30_000);
+  const sim1 = await sim.stats();
+  const fired = (st) => names.reduce((n, name) => n + (st.faults.fired[name] ?? 0), 0);
+  const unique = new Set(got.filter((m) => want.has(m)));
+  const late = outOfOrder(sent, got);
+  if (late) problems.push(`${late} event(s) delivered out of order`);
+  const recoveries = outages(health);
+  return {
+    proto,
+    fault: 'storm',
+    arm: [],
+    kinds: names,
+    injected: fired(sim1) - fired(sim0),
+    expected: fired(sim1) - fired(sim0),
+    sent: sent.length,
+    delivered: got.length,
+    unique: unique.size,
+    lost: sent.length - unique.size,
+    duplicated: got.length - unique.size,
+    knownDuplicates: names.some((n) => RECIPES[n]?.[proto]?.knownDuplicates)
+      ? { upTo: (sim1.faults.fired.replay ?? 0) - (sim0.faults.fired.replay ?? 0), why: RECIPES.replay[proto].knownDuplicates }
+      : null,
+    reconnects: livesIn(health),
+    recoverMs: { samples: recoveries, median: median(recoveries), max: recoveries.length ? Math.max(...recoveries) : null },
+    client: { duplicatesDropped: (s1.stats?.duplicates ?? 0) - (s0.stats?.duplicates ?? 0), badFrames: errorsOf(s1.stats) - errorsOf(s0.stats) },
+    sim: { eventsSent: sim1[proto].events_sent - sim0[proto].events_sent, undelivered: sim1[proto].undelivered_events },
+    health: health.map((h) => h.state).filter((x, i, all) => i === 0 || all[i - 1] !== x),
+    problems,
+  };
+}
+
+/** Part 1: one page and client per protocol, then the `wanted` rows in turn, appended to `rows`. */
+async function faults(context, sim, site, rows, wanted) {
+  for (const proto of ['axp', 'xuc']) {
+    const list = wanted.filter((w) => w.proto === proto);
+    if (!list.length) continue;
+    const page = await context.newPage();
+    try {
+      await page.goto(`${site.origin}/live.html`);
+      await until(page, () => window.rel?.state.ready || window.rel?.state.loadError, undefined, 10_000);
+      const loadError = await page.evaluate(() => window.rel.state.loadError);
+      if (loadError) throw new Error(`the live page did not load: ${loadError}`);
+      const options = proto === 'axp'
+        ? { restBase: `${sim.base}/api/notification/v1`, accountId: 'RELACC', appKey: APP_KEY, seed: 7, timing: AXP_TIMING, mode: 'off' }
+        : { baseUrl: sim.base, agentId: '19', seed: 7, timing: XUC_TIMING, mode: 'off' };
+      const secret = proto === 'axp' ? TOKEN : { login: 'alice', password: 'alice' };
+      const started = await page.evaluate(([p, o, s]) => window.rel.start(p, o, s), [proto, options, secret]);
+      if (!started) throw new Error(`${proto}: ${await page.evaluate(() => window.rel.state.startError)}`);
+      await until(page, () => window.rel.health()?.state === 'live', undefined, 15_000);
+      for (const { fault, recipe, storm } of list) {
+        const rowStart = Date.now();
+        const row = storm ? await stormRow(page, sim, proto, storm) : await faultRow(page, sim, proto, fault, recipe);
+        row.seconds = Math.round((Date.now() - rowStart) / 100) / 10;
+        rows.push(row);
+        process.stderr.write(`${proto} ${row.fault} (${row.seconds} s): sent ${row.sent}, delivered ${row.delivered}, lost ${row.lost}, duplicated ${row.duplicated}, reconnects ${row.reconnects}${row.problems.length ? `; ${row.problems.join('; ')}` : ''}\n`);
+      }
+    } finally {
+      await page.evaluate(() => window.rel?.free()).catch(() => {});
+      await page.close();
+    }
+  }
+}
+
+// ---------------------------------------------------------------- part 2: widget reloads
+/** Part 2: `RELOADS` reloads of the widget iframe during a `RELOAD_EVENTS`-event stream through the host channel. */
+async function reloads(context, origins) {
+  const page = await openHostPage(context, origins, 'off');
+  try {
+    await page.evaluate(([n, pace]) => {
+      const b = window.test.bridge;
+      const rel = { sent: 0, ready: [], delivered: [] };
+      window.relReload = rel;
+      b.on('*', (e) => {
+        if (e.kind === 'connection' && e.status === 'ready' && e.epoch) rel.ready.push(performance.now());
+        if (e.kind === 'agentState' && /^9\d{6}$/.test(e.phoneNumber ?? '')) rel.delivered.push(Number(e.phoneNumber) - 9_000_000);
+      });
+      rel.done = (async () => {
+        const results = [];
+        for (let i = 0; i < n; i++) {
+          const msg = { msgType: 'AgentStateEvent', ctiMessage: { name: i % 2 ? 'AgentReady' : 'AgentOnPause', agentId: 19, phoneNb: String(9_000_000 + i) } };
+          results.push(b.inject('xuc', msg));
+          rel.sent += 1;
+          await new Promise((r) => setTimeout(r, pace));
+        }
+        const settled = await Promise.allSettled(results);
+        return settled.filter((s) => s.status === 'rejected').length;
+      })();
+    }, [RELOAD_EVENTS, Math.max(PACE_MS, 10)]);
+    const recoveries = [];
+    const problems = [];
+    let reloaded = 0;
+    for (let k = 1; k <= RELOADS; k++) {
+      await until(page, (at) => window.relReload.sent >= at, Math.floor((RELOAD_EVENTS * k) / (RELOADS + 1)), 60_000);
+      const { t0, readyBefore } = await page.evaluate(() => {
+        const frame = window.test.bridge.iframe();
+        const readyBefore = window.relReload.ready.length;
+        const t = performance.now();
+        frame.src = frame.src; // reload the cross-origin widget
+        return { t0: t, readyBefore };
+      });
+      reloaded += 1;
+      try {
+        const at = await until(page, (n) => window.relReload.ready[n] ?? null, readyBefore, 15_000);
+        recoveries.push(Math.round(at - t0));
+      } catch {
+        problems.push(`reload ${k}: no re-handshake in 15 s`);
+      }
+    }
+    const refused = await page.evaluate(() => window.relReload.done);
+    await until(page, (n) => new Set(window.relReload.delivered).size >= n, RELOAD_EVENTS, 15_000).catch(() => {});
+    await sleep(300);
+    const delivered = await page.evaluate(() => window.relReload.delivered);
+    const unique = new Set(delivered);
+    const inOrder = delivered.every((x, i) => i === 0 || x > delivered[i - 1]);
+    if (!inOrder) problems.push('events out of order');
+    if (refused) problems.push(`${refused} inject() call(s) rejected`);
+    const hostStats = await page.evaluate(() => window.test.bridge.hostStats());
+    return {
+      proto: 'channel',
+      fault: 'widget reload',
+      arm: [],
+      injected: reloaded,
+      expected: RELOADS,
+      sent: RELOAD_EVENTS,
+      delivered: delivered.length,
+      unique: unique.size,
+      lost: RELOAD_EVENTS - unique.size,
+      duplicated: delivered.length - unique.size,
+      reconnects: recoveries.length,
+      recoverMs: { samples: recoveries, median: median(recoveries), max: recoveries.length ? Math.max(...recoveries) : null },
+      client: { duplicatesDropped: hostStats.duplicates ?? 0, badFrames: 0, refused },
+      inOrder,
+      problems,
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+// ---------------------------------------------------------------- table
+const ms = (x) => (x === null || x === undefined ? '-' : `${Math.round(x)}`);
+
+/** The reliability table (markdown) and the hostile-input summary. */
+export function table(r) {
+  const head = ['fault', 'injected', 'sent', 'delivered', 'lost', 'duplicated', 'reconnects', 'recover median / max (ms)', 'notes'];
+  const rows = r.faults.map((f) => {
+    const notes = [];
+    if (f.client.duplicatesDropped) notes.push(`${f.client.duplicatesDropped} duplicate(s) dropped by the client`);
+    if (f.client.badFrames) notes.push(`${f.client.badFrames} bad frame(s) refused`);
+    if (f.kinds) notes.push(`each of the ${f.kinds.length} faults above once, back to back`);
+    if (f.arm.length > 1) notes.push(`armed with ${f.arm.slice(1).join(' + ')}`);
+    if (f.duplicated && f.knownDuplicates) notes.push(`known: ${f.knownDuplicates.why}`);
+    notes.push(...(f.notes ?? []), ...f.problems);
+    return [
+      `${f.proto === 'channel' ? '' : `${f.proto} `}${f.fault}`,
+      `${f.injected}`, `${f.sent}`, `${f.delivered}`, `${f.lost}`, `${f.duplicated}`, `${f.reconnects}`,
+      f.recoverMs.samples.length ? `${ms(f.recoverMs.median)} / ${ms(f.recoverMs.max)}` : '-',
+      notes.join('; '),
+    ];
+  });
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((c, i) => (i === 0 || i === row.length - 1 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ')} |`;
+  const out = [line(head), `|${w.map((x, i) => (i === 0 || i === w.length - 1 ? `:${'-'.repeat(x + 1)}` : `${'-'.repeat(x + 1)}:`)).join('|')}|`, ...rows.map(line)];
+  if (r.hostile) out.push('', hostileTable(r.hostile));
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const t0 = Date.now();
+  const pkg = join(ROOT, 'www', 'pkg', 'cti_bridge.js');
+  if (!existsSync(pkg) || !/class XucClient/.test(readFileSync(pkg, 'utf8'))) {
+    throw new Error('www/pkg has no live clients: run bash scripts/build.sh');
+  }
+  const results = {
+    date: new Date().toISOString(),
+    command: `${Object.entries(process.env).filter(([k, v]) => k.startsWith('REL_') && k !== 'REL_OUT' && v !== '').map(([k, v]) => `${k}=${v} `).join('')}bash scripts/reliability.sh`,
+    params: { EVENTS, INJECTIONS, RELOADS, RELOAD_EVENTS, PACE_MS, IDLE_MS, only: ONLY },
+    chromium: null,
+    faults: [],
+    hostile: null,
+  };
+  const sim = await startSim();
+  const origins = await startOrigins((hostOrigin) => ({ allowedHostOrigins: [hostOrigin], allowInject: true }));
+  const browser = await startBrowser();
+  let site = null;
+  const problems = [];
+  try {
+    results.chromium = browser.context.browser()?.version() ?? null;
+    // Which faults the simulator has, and how each applies.
+    const names = await sim.faultNames();
+    const uncovered = names.filter((n) => !RECIPES[n]);
+    for (const n of uncovered) problems.push(`the simulator's fault \`${n}\` has no recipe in bench/reliability.mjs`);
+    const wanted = [];
+    for (const proto of ['axp', 'xuc']) {
+      const applicable = names.filter((n) => RECIPES[n]?.[proto]);
+      const all = [
+        { proto, fault: null, recipe: null },
+        { proto, fault: 'idle', recipe: null },
+        ...applicable.map((n) => ({ proto, fault: n, recipe: RECIPES[n][proto] })),
+        { proto, fault: 'storm', storm: applicable },
+      ];
+      wanted.push(...all.filter((w) => !ONLY.length || ONLY.includes(`${proto}:${w.fault ?? 'none'}`)));
+    }
+    results.simFaults = names;
+    site = await serveLivePage(sim);
+    await faults(browser.context, sim, site, results.faults, wanted);
+    results.faults.push(await reloads(browser.context, origins));
+    const hostilePage = await openHostPage(browser.context, origins);
+    results.hostile = await runHostile(hostilePage, origins);
+    await hostilePage.close();
+    const noise = /Failed to load resource|WebSocket connection to/;
+    results.problems = [...problems, ...browser.problems.filter((p) => !noise.test(p))];
+  } finally {
+    await browser.close();
+    await origins.close();
+    await site?.close();
+    await sim.stop();
+  }
+  const failures = [...results.problems];
+  for (const f of results.faults) {
+    const name = `${f.proto} ${f.fault}`;
+    if (f.lost) failures.push(`${name}: ${f.lost} lost`);
+    if (f.duplicated > (f.knownDuplicates?.upTo ?? 0)) failures.push(`${name}: ${f.duplicated} duplicated`);
+    if (f.injected < f.expected) failures.push(`${name}: injected ${f.injected} of ${f.expected}`);
+    for (const p of f.problems) failures.push(`${name}: ${p}`);
+  }
+  for (const h of results.hostile?.rows ?? []) if (h.untrusted && h.accepted) failures.push(`hostile ${h.name}: ${h.accepted} accepted`);
+  if (results.hostile && !results.hostile.stillServing) failures.push('the widget stopped serving after the hostile inputs');
+  if (results.hostile && !results.hostile.noPollution) failures.push('the host page prototype was polluted');
+  results.failures = failures;
+  results.ok = failures.length === 0;
+  results.seconds = Math.round((Date.now() - t0) / 100) / 10;
+  await writeFile(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`cti-bridge reliability, ${results.date}, Chromium ${results.chromium}, ${results.command}`);
+  console.log(table(results));
+  console.log(`\nresults: ${OUT} (${results.seconds} s)`);
+  if (!results.ok) {
+    console.log(`\nFAILED:\n- ${failures.join('\n- ')}`);
+    process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(2);
+  });
+}
