@@ -218,21 +218,29 @@ async function collect(page, want, s0, timeoutMs = 15_000) {
 }
 
 /** How many times health went back to `live` after leaving it. */
-const livesIn = (health) => health.filter((h, i) => h.state === 'live' && (i === 0 || health[i - 1].state !== 'live')).length;
-
-/** The time of every outage in `health`: leaving `live` to `live` again (ms). */
+/**
+ * The outages in `health`: from leaving `live` to `live` again, counting only those that went
+ * through a reconnection (a `degraded` spell, e.g. an idle xuc link, is shown, not counted).
+ * Returns their durations (ms).
+ */
 function outages(health) {
   const out = [];
   let left = null;
+  let reconnected = false;
   for (const h of health) {
     if (h.state !== 'live' && left === null) left = h.at;
+    if (h.state === 'reconnecting' || h.state === 'authenticating') reconnected = true;
     if (h.state === 'live' && left !== null) {
-      out.push(Math.round(h.at - left));
+      if (reconnected) out.push(Math.round(h.at - left));
       left = null;
+      reconnected = false;
     }
   }
   return out;
 }
+
+/** How many times the client reconnected (outages that went through a reconnection). */
+const livesIn = (health) => outages(health).length;
 
 const errorsOf = (s) => Object.values(s?.errors ?? {}).reduce((a, b) => a + b, 0);
 
