@@ -554,7 +554,7 @@ class StageSession extends BaseSession {
       crm: "AWA presence \u00b7 OpenFrame",
       cc: "agent \u00b7 AgentDesktop",
       linkHost: "console \u2194 stage",
-      linkCc: "vendor SDKs (in the stage)",
+      linkCc: "SDKs (in the stage)",
     };
   }
 

@@ -228,10 +228,10 @@ export class Timeline {
   /** The visible time range [from, to] in clock ms. */
   range(now) {
     const span = now - this.t0;
-    const minSpan = 2000;
+    const minSpan = 1000;
     if (this.window === "fit") return [this.t0, this.t0 + Math.max(span, minSpan)];
     const win = this.window === "auto" ? 60000 : Number(this.window);
-    if (span <= win) return [this.t0, this.t0 + Math.max(span * 1.05, this.window === "auto" ? minSpan : win)];
+    if (span <= win) return [this.t0, this.t0 + Math.max(span * 1.02, this.window === "auto" ? minSpan : win)];
     return [now - win, now];
   }
 
