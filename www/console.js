@@ -522,7 +522,7 @@ class WidgetSession extends BaseSession {
     const snap = result.snapshot || {};
     renderHealth([
       ["mode", snap.mode || "?"],
-      ["sources", `CRM ${snap.crmSource || "?"} \u00b7 cc ${snap.ccSource || "?"}`],
+      ["sources", `CRM ${snap.crmSource || "not seen yet"} \u00b7 cc ${snap.ccSource || "not seen yet"}`],
       ["widget", d.connected ? `connected to ${d.hostOrigin}` : "not connected", d.connected ? "ok" : "bad", "connected"],
       ["dropped", `origin ${dropped.origin ?? 0} \u00b7 source ${dropped.source ?? 0} \u00b7 malformed ${dropped.malformed ?? 0} \u00b7 version ${dropped.version ?? 0}`, (dropped.origin || dropped.source || dropped.malformed || dropped.version) ? "warn" : "ok", "dropped"],
       ["pending", String((snap.pending || []).length)],
