@@ -59,20 +59,26 @@ const OPS = {
   dropped: () => ({ ...state.dropped }),
 };
 
+/** Counts a dropped message; the counters are on the body for tests (data-dropped). */
+function drop(reason) {
+  state.dropped[reason]++;
+  document.body.dataset.dropped = JSON.stringify(state.dropped);
+}
+
 async function onMessage(event) {
-  if (event.source !== window.parent) {
-    state.dropped.source++;
+  if (window.parent === window || event.source !== window.parent) {
+    drop("source");
     return;
   }
   const origins = await allowed;
   if (!origins.includes(event.origin)) {
-    state.dropped.origin++;
+    drop("origin");
     status.textContent = `refused a message from ${event.origin} (not an allowed host origin)`;
     return;
   }
   const data = event.data;
   if (!data || typeof data !== "object" || typeof data.stage !== "string") {
-    state.dropped.malformed++;
+    drop("malformed");
     return;
   }
   if (data.stage === "connect") {
@@ -83,7 +89,7 @@ async function onMessage(event) {
     return;
   }
   if (event.origin !== state.parentOrigin) {
-    state.dropped.origin++;
+    drop("origin");
     return;
   }
   if (data.stage === "call" && Object.prototype.hasOwnProperty.call(OPS, data.op)) {
@@ -97,7 +103,7 @@ async function onMessage(event) {
     }
     return;
   }
-  state.dropped.malformed++;
+  drop("malformed");
 }
 
 window.addEventListener("message", (event) => {

@@ -291,6 +291,7 @@ class BaseSession {
     }
     if (act === "accept" && !(view.call && ["offered", "alerting", "created", "queued"].includes(view.call.phase))) return "no contact is ringing (press Ring first)";
     if (act === "hangup" && !(view.call && ["connected", "held", "resumed"].includes(view.call.phase))) return "no contact in progress";
+    if (act === "wrapDone" && !(view.call && view.call.hungUp && !view.call.wrapped)) return "no contact in after-call work";
     return null;
   }
   /** The contact-centre side as scenarios and buttons drive it. */
@@ -763,12 +764,12 @@ function renderChoices() {
   }
 }
 
-let building = Promise.resolve();
-
-/** Tears the current session down and builds one for the chosen sides (serialized). */
+/**
+ * Tears the current session down and builds one for the chosen sides. Teardown is synchronous;
+ * a session still connecting when it is replaced notices it was disposed and stops there.
+ */
 function rebuild() {
-  building = building.then(buildSession, buildSession);
-  return building;
+  return buildSession();
 }
 
 async function buildSession() {
@@ -894,6 +895,11 @@ async function act(name, value) {
         break;
       case "hangup":
         await s.cc.hangup(view.call);
+        view.call.hungUp = true;
+        break;
+      case "wrapDone":
+        await s.cc.wrapDone(view.call);
+        view.call.wrapped = true;
         break;
     }
     out.textContent = `${name}${value ? ` ${value}` : ""}: done`;

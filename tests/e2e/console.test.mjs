@@ -368,3 +368,30 @@ test('a dropped connection: a dropped message with its reason, the widget reconn
   assert.deepEqual(browser.problems, []);
   await page.close();
 });
+
+test('the stage talks only to the window that framed it, on an allowed origin', async () => {
+  const page = await openConsole('crm=crm-connector&cc=xuc');
+  // The console opens the stage as a popup (not framed) and talks to it: the stage must drop it all.
+  const popupOpened = browser.context.waitForEvent('page');
+  await page.evaluate((url) => {
+    window.stageAnswers = [];
+    window.addEventListener('message', (e) => {
+      if (e.data && typeof e.data === 'object' && 'stage' in e.data) window.stageAnswers.push(e.data);
+    });
+    window.stagePopup = window.open(url, 'stage');
+  }, `${widgetOrigin}/console-stage.html?mode=synchronized&load=9`);
+  const popup = await popupOpened;
+  await popup.waitForFunction(() => /vendors: openframe, agentdesktop/.test(document.getElementById('status').textContent));
+  await page.evaluate((origin) => {
+    window.stagePopup.postMessage({ stage: 'connect', v: 1 }, origin);
+    window.stagePopup.postMessage({ stage: 'call', id: 1, op: 'emitOpenFrame', args: ['openframe_awa_agent_presence', {}] }, origin);
+  }, widgetOrigin);
+  await popup.waitForFunction(() => JSON.parse(document.body.dataset.dropped || '{}').source === 2);
+  // What it would have answered had it accepted them (give it the time to).
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(await page.evaluate(() => window.stageAnswers), [], 'no answer, no output to a window that did not frame the stage');
+  assert.deepEqual(JSON.parse(await popup.evaluate(() => document.body.dataset.dropped)), { origin: 0, source: 2, malformed: 0 });
+  await popup.close();
+  assert.deepEqual(browser.problems, []);
+  await page.close();
+});
