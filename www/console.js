@@ -937,6 +937,9 @@ function start() {
     try {
       await s.setMode($("mode").value);
       document.body.dataset.mode = $("mode").value;
+      const url = new URL(location.href);
+      url.searchParams.set("mode", $("mode").value);
+      history.replaceState(null, "", url);
       setStatus(`${SIDE_NAMES[s.crmSide]} + ${SIDE_NAMES[s.ccSide]} \u00b7 ${$("mode").value}`, "ok");
     } catch (e) {
       $("act-result").textContent = `setMode: ${e.code || "failed"} \u2014 ${e.message}`;

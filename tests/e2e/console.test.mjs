@@ -338,6 +338,23 @@ test('switching to ServiceNow OpenFrame + AgentDesktop (the stage): the case acc
   // The inbound call on this pair too: the AgentDesktop POPUP is the screen pop.
   await play(page, 'inbound');
   assert.ok((await rows(page)).some((r) => r.kind === 'event' && r.type === 'screenPop'));
+
+  // By hand: a call rings, the agent accepts it (CONTACT.Answer), hangs up (CONTACT.Hangup), ends the wrap-up.
+  const byHand = async (act, expectPhase) => {
+    await page.waitForSelector(`[data-act="${act}"]:not([disabled])`);
+    await page.click(`[data-act="${act}"]`);
+    await waitTimeline(page, `${act} -> ${expectPhase}`, (t) => t.bars.filter((b) => b.kind === 'interaction').at(-1)?.phase === expectPhase);
+  };
+  assert.match(await page.getAttribute('[data-act="hangup"]', 'title'), /no contact in progress/);
+  await byHand('offer', 'alerting');
+  await byHand('accept', 'connected');
+  await byHand('hangup', 'wrapUp');
+  await byHand('wrapDone', 'done');
+  const manual = (await rows(page)).filter((r) => r.kind === 'vendor').map((r) => r.type);
+  assert.ok(manual.includes('CONTACT.Answer') && manual.includes('CONTACT.Hangup'), JSON.stringify(manual));
+  const last = (await readTimeline(page)).bars.filter((b) => b.kind === 'interaction').at(-1);
+  assert.deepEqual(last.phases, ['offered', 'created', 'alerting', 'connected', 'ended', 'wrapUp', 'done']);
+  assert.equal(last.open, 'false');
   assert.deepEqual(browser.problems, []);
   await page.close();
 });
@@ -365,6 +382,18 @@ test('a dropped connection: a dropped message with its reason, the widget reconn
   assert.deepEqual(tl.linkHost, ['connecting', 'live', 'down', 'reconnecting', 'live']);
   assert.ok(list.filter((r) => r.peer === 'window' && r.type === 'hello').length >= 2, 'a second hello after the reload');
   await shootTimeline(page, 'console-dropped-connection.png');
+
+  // The sync mode changes without a rebuild: the widget takes it, nothing more follows in off mode.
+  await page.selectOption('#mode', 'off');
+  await page.waitForFunction(() => document.body.dataset.mode === 'off');
+  assert.equal(await page.evaluate(async () => (await window.ctiConsole.view.session.bridge.snapshot()).snapshot.mode), 'off');
+  assert.match(page.url(), /mode=off/, 'a reload keeps the mode');
+  assert.equal(await page.$$eval('#frame-slot iframe', (fs) => fs.length), 1, 'the same widget, not rebuilt');
+  const before = (await readTimeline(page)).commands.length;
+  await page.click('[data-act="presence"][data-value="Available"]');
+  await page.waitForFunction(() => document.getElementById('crm-name').textContent === 'Available');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await readTimeline(page)).commands.length, before, 'off: no command');
   assert.deepEqual(browser.problems, []);
   await page.close();
 });
