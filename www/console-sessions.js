@@ -235,6 +235,12 @@ export class WidgetSession extends BaseSession {
   onCcHealth(health) {
     this.ccLive = health.state;
     if (this.ccWaiters) for (const w of this.ccWaiters.splice(0)) w(health);
+    // The simulator's xuc agent starts logged out: log it in on its line once the link is live.
+    if (health.state === "live" && this.ccSide === "xuc" && !this.loggedIn && typeof this.bridge.ccCommand === "function"
+      && (!view.agent || view.agent.state === "loggedOut")) {
+      this.loggedIn = true;
+      this.call("ccCommand", "loginAgent", "1000", "19").catch(() => {});
+    }
   }
 
   setAgent(desired) {
