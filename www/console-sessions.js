@@ -166,11 +166,17 @@ export class WidgetSession extends BaseSession {
         inspector.add({ dir: "drop", peer: "window", origin: event.origin, kind: "window", type: typeof data, dropped: event.origin !== WIDGET_ORIGIN ? "not the widget's origin" : "not the widget's frame", data });
       }
     });
-    const options = { widgetUrl, container: slot, mode: this.mode, timeoutMs: 15000, crm: crmApi, title: "cti-bridge widget" };
+    const options = {
+      widgetUrl, container: slot, mode: this.mode, timeoutMs: 15000, crm: crmApi, title: "cti-bridge widget",
+      // The drop-in's log records (redacted) go to the inspector; a replaced session's are dropped.
+      logger: (level, message, detail) => {
+        if (!this.disposed) inspector.add({ dir: "note", peer: "drop-in", kind: "log", type: level, summary: message, data: detail });
+      },
+    };
     if (this.delivery === "live") {
       options.contactCentre = { credentials: async (what) => (what === "token" ? "sim-token" : { login: "alice", password: "alice" }) };
     }
-    const row = inspector.add({ dir: "out", peer: "widget", origin: WIDGET_ORIGIN, kind: "call", type: "connect", summary: `CtiBridge.connect(${widgetUrl}, mode ${this.mode})`, data: { ...options, container: "#frame-slot", crm: "{getPresence, setPresence, onPresenceChange}", contactCentre: options.contactCentre ? "{credentials}" : undefined } });
+    const row = inspector.add({ dir: "out", peer: "widget", origin: WIDGET_ORIGIN, kind: "call", type: "connect", summary: `CtiBridge.connect(${widgetUrl}, mode ${this.mode})`, data: { ...options, container: "#frame-slot", crm: "{getPresence, setPresence, onPresenceChange}", logger: "to the inspector", contactCentre: options.contactCentre ? "{credentials}" : undefined } });
     const bridge = await CtiBridge.connect(options);
     if (this.disposed) {
       bridge.dispose();

@@ -118,6 +118,7 @@ function readTimeline(page) {
       crm: lane('crm'),
       cc: lane('cc'),
       linkHost: lane('linkHost'),
+      linkCc: lane('linkCc'),
       bars: [...root.querySelectorAll('[data-bar]')].map((b) => ({
         kind: b.dataset.bar, id: b.dataset.id, phase: b.dataset.phase, open: b.dataset.open,
         phases: [...b.querySelectorAll('.bar-rect')].map((r) => r.dataset.phase),
