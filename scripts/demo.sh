@@ -33,10 +33,12 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-python3 scripts/serve.py "$widget_port" --allow-host "$host_origin" --inject &
-pids+=($!)
 sim_port=${SIM_PORT:-8090}
 sim_origin="http://127.0.0.1:$sim_port"
+# The widget's server also offers widget.html?config=xuc|axp: the widget runs its own
+# live client against the simulators.
+python3 scripts/serve.py "$widget_port" --allow-host "$host_origin" --inject --cc-sim "$sim_origin" &
+pids+=($!)
 python3 scripts/serve.py "$port" --frame-src "$widget_origin" \
     --connect-src "$sim_origin" --connect-src "ws://127.0.0.1:$sim_port" &
 pids+=($!)

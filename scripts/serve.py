@@ -10,6 +10,10 @@ Usage: python3 scripts/serve.py [PORT] [--allow-host ORIGIN]... [--inject] [--fr
                        (frame-ancestors)
   --inject             allowInject: true in that config (demo and tests only: the
                        host page may feed vendor messages to the widget)
+  --cc-sim ORIGIN      with --allow-host: also offer widget-config.json?config=xuc
+                       and ?config=axp, whose contactCentre is the simulator at
+                       ORIGIN (`cti-bridge sim`), with the message trace on; the
+                       widget page may then connect to ORIGIN (connect-src)
   --frame-src SOURCE   pages of this server may frame SOURCE (repeatable): the
                        widget's origin, for a host (CRM) page. A CSP source such
                        as http://localhost:8081 (a port may be *)
@@ -71,9 +75,20 @@ def build_csp(allow_hosts, frame_srcs, connect_srcs=()):
     return csp
 
 
-def make_handler(csp, widget_config):
+def cc_sim_configs(base, sim):
+    """The named widget configurations for the simulator at `sim` (an http origin)."""
+    xuc = dict(base, trace=True, contactCentre={
+        "kind": "xuc", "baseUrl": sim, "agentId": "19"})
+    axp = dict(base, trace=True, contactCentre={
+        "kind": "axp", "restBase": sim + "/api/notification/v1", "accountId": "DEMOAC",
+        "appKey": "demo-app-key"})
+    return {"xuc": xuc, "axp": axp}
+
+
+def make_handler(csp, widget_config, named_configs=None):
     """A request handler class bound to this server's CSP and widget configuration."""
     config_body = json.dumps(widget_config).encode("utf-8") if widget_config is not None else None
+    named_bodies = {k: json.dumps(v).encode("utf-8") for k, v in (named_configs or {}).items()}
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         server_version = "cti-bridge-demo"
@@ -109,12 +124,17 @@ def make_handler(csp, widget_config):
                 return None
             if path == "/widget-config.json" and config_body is not None:
                 # Generated from the command line: the widget's own origin decides
-                # which host pages may talk to it, not the host.
+                # which host pages may talk to it, not the host. `?config=NAME`
+                # picks one of the configurations offered here, nothing more.
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                name = (query.get("config") or [""])[0]
+                # Any other name gets the default configuration.
+                body = named_bodies.get(name, config_body)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(config_body)))
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                return _Body(config_body)
+                return _Body(body)
             if not self._inside_root():
                 self.send_error(403, "Forbidden: outside www/")
                 return None
@@ -166,6 +186,8 @@ def parse_args(argv):
                         help="let the host inject vendor messages (allowInject; demo and tests only)")
     parser.add_argument("--frame-src", action="append", default=[], metavar="SOURCE",
                         help="origin the pages may frame: the widget's, for a CRM page (repeatable)")
+    parser.add_argument("--cc-sim", default=None, metavar="ORIGIN",
+                        help="offer widget-config.json?config=xuc|axp with the simulator at ORIGIN as contactCentre")
     parser.add_argument("--connect-src", action="append", default=[], metavar="SOURCE",
                         help="origin the pages may fetch / open WebSockets to: the simulator (repeatable)")
     args = parser.parse_args(argv[1:])
@@ -184,6 +206,10 @@ def parse_args(argv):
     for source in args.connect_src:
         if not SOURCE_RE.match(source.replace("ws://", "http://", 1)):
             parser.error("--connect-src wants an origin like http://127.0.0.1:8090, not %r" % source)
+    if args.cc_sim and not args.allow_host:
+        parser.error("--cc-sim needs --allow-host (it configures the widget served here)")
+    if args.cc_sim and not ORIGIN_RE.match(args.cc_sim):
+        parser.error("--cc-sim wants an exact origin like http://127.0.0.1:8090, not %r" % args.cc_sim)
     if args.inject and not args.allow_host:
         parser.error("--inject needs --allow-host (it configures the widget served here)")
     return args
@@ -197,10 +223,15 @@ def main(argv):
     if not os.path.isfile(os.path.join(ROOT, "pkg", "cti_bridge_bg.wasm")):
         sys.stderr.write("serve.py: warning: www/pkg/ is not built yet (run bash scripts/build.sh)\n")
     widget_config = None
+    named = {}
+    connect_src = list(args.connect_src)
     if args.allow_host:
         widget_config = {"allowedHostOrigins": args.allow_host, "allowInject": args.inject}
-    csp = build_csp(args.allow_host, args.frame_src, args.connect_src)
-    httpd = http.server.ThreadingHTTPServer((HOST, args.port), make_handler(csp, widget_config))
+        if args.cc_sim:
+            named = cc_sim_configs(widget_config, args.cc_sim)
+            connect_src += [args.cc_sim, args.cc_sim.replace("http://", "ws://", 1)]
+    csp = build_csp(args.allow_host, args.frame_src, connect_src)
+    httpd = http.server.ThreadingHTTPServer((HOST, args.port), make_handler(csp, widget_config, named))
     httpd.daemon_threads = True
     print("serving %s on http://%s:%d/" % (ROOT, HOST, httpd.server_address[1]), flush=True)
     if widget_config is not None:

@@ -107,6 +107,15 @@ pub enum HostMessage {
     },
     /// A CRM Connector "Client Application" envelope from the host page.
     Crm { msg: Value },
+    /// The answer to [`WidgetMessage::Ask`]: the token or credentials the
+    /// widget's contact-centre client needs (kept inside the widget).
+    Answer {
+        id: u64,
+        #[serde(default)]
+        value: Value,
+        #[serde(default)]
+        error: Option<String>,
+    },
 }
 
 /// Why a request failed, as a stable code for the host.
@@ -121,6 +130,8 @@ pub enum ErrorCode {
     Rejected,
     /// Not allowed by the widget's configuration.
     Forbidden,
+    /// The protocol cannot do it (e.g. a command on a read-only contact centre).
+    NotSupported,
 }
 
 /// A request's error.
@@ -157,6 +168,10 @@ pub enum WidgetMessage<'a> {
     Crm { msg: &'a Value },
     /// The widget page is going away (reload, navigation): queue until the next `ready`.
     Bye,
+    /// The contact-centre client needs the host's `token` or `login` credentials.
+    Ask { id: u64, what: &'a str },
+    /// One entry of the message trace (widget config `trace: true`).
+    Trace { entry: &'a Value },
 }
 
 /// Parses one port message (JSON text) within the limits.

@@ -191,7 +191,7 @@ fn login_then_socket_with_the_token_then_state_reread() {
 }
 
 #[test]
-fn heartbeat_every_5_s_and_three_silent_beats_close_the_link() {
+fn heartbeat_every_5_s_and_three_silent_beats_show_degraded_without_closing() {
     let mut h = H::new();
     let sock = h.live();
     let t0 = h.now;
@@ -205,18 +205,37 @@ fn heartbeat_every_5_s_and_three_silent_beats_close_the_link() {
     });
     assert_eq!(sent(&h.at(t0 + 10_000).go(Input::Tick)), vec![ping()]);
     assert_eq!(sent(&h.at(t0 + 15_000).go(Input::Tick)), vec![ping()]);
+    // The third silent beat: still sent, the link stays open, health says so once.
     let a = h.at(t0 + 20_000).go(Input::Tick);
-    assert!(sent(&a).is_empty());
-    assert_eq!(closed(&a), vec![sock]);
-    let d = delays(1)[0];
+    assert_eq!(sent(&a), vec![ping()]);
+    assert!(closed(&a).is_empty());
     assert_eq!(
         healths(&a),
         vec![(
-            HealthState::Reconnecting,
-            "3 heartbeats without an answer: the CTI link is dead".into(),
-            Some(d)
+            HealthState::Degraded,
+            "no frame from the server for 3 heartbeats (idle, or the link is half-open)".into(),
+            None
         )]
     );
+    let a = h.at(t0 + 25_000).go(Input::Tick);
+    assert_eq!(sent(&a), vec![ping()]);
+    assert!(healths(&a).is_empty(), "reported once, not every beat");
+    // Heard again: live.
+    let a = h.go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "AgentStatistics", "ctiMessage": {"id": 19, "statistics": []}}),
+    });
+    assert_eq!(
+        healths(&a),
+        vec![(HealthState::Live, "the server is heard again".into(), None)]
+    );
+    // The server's own rule (three of our beats missed) closes the socket: that reconnects.
+    let a = h.go(Input::SocketClosed {
+        id: sock,
+        code: 1006,
+        reason: String::new(),
+    });
+    assert_eq!(healths(&a)[0].0, HealthState::Reconnecting);
 }
 
 #[test]

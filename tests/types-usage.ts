@@ -1,5 +1,5 @@
 // Compile-only check (tsc --noEmit) that the declarations describe the API as used.
-import CtiBridge, { connect, type Bridge, type BridgeEvent } from "../www/cti-bridge";
+import CtiBridge, { connect, type Bridge, type BridgeEvent, type CcHealthState, type TraceEntry } from "../www/cti-bridge";
 
 async function example(): Promise<void> {
   const bridge: Bridge = await connect({
@@ -51,3 +51,20 @@ function elementExample(): void {
   void made.snapshot;
 }
 void elementExample;
+
+// The widget's own contact centre: credentials asked of the host, typed commands, health, trace.
+export async function contactCentreUsage(): Promise<void> {
+  const bridge = await connect({
+    widgetUrl: "https://widget.example.com/widget.html?config=xuc",
+    container: "#cti",
+    contactCentre: { credentials: async (what) => (what === "token" ? "t" : { login: "a", password: "p" }) },
+  });
+  const sent: { sent: string } = await bridge.ccCommand("loginAgent", "1000", 19);
+  bridge.on("ccHealth", (h) => {
+    const state: CcHealthState = h.state;
+    console.log(state, h.reason, h.source, sent.sent);
+  });
+  bridge.on("trace", (t: TraceEntry) => console.log(t.dir, t.peer, t.type, t.dropped ?? ""));
+  const { diagnostics } = await bridge.snapshot();
+  console.log(diagnostics.contactCentre?.health?.state);
+}

@@ -16,7 +16,8 @@ export type CtiBridgeErrorCode =
   | "rejected" // the side refused the change, or it was superseded / not supported
   | "invalidParams"
   | "unknownMethod"
-  | "forbidden";
+  | "forbidden"
+  | "notSupported"; // the contact centre cannot do it (AXP is read-only; no contact centre in the widget)
 
 export interface CtiBridgeError extends Error {
   name: "CtiBridgeError";
@@ -59,10 +60,36 @@ export interface ConnectOptions {
   title?: string;
   /** The CRM presence API: the script then plays the CRM Connector Client Application. */
   crm?: CrmPresenceApi;
+  /** For a widget that runs its own contact-centre client (its widget-config.json `contactCentre`). */
+  contactCentre?: ContactCentreOptions;
   /** Where this bridge's log records go (default: the console). */
   logger?: Logger;
   /** false: log details as they are (phone numbers, names and tokens are redacted by default). */
   redact?: boolean;
+}
+
+/** What the host gives the widget's live contact-centre client. It goes into the widget and no further. */
+export interface ContactCentreOptions {
+  /** "token": the AXP bearer token (a string); "login": xuc credentials. A value or a promise of one. */
+  credentials(what: "token" | "login"): string | { login: string; password: string } | Promise<string | { login: string; password: string }>;
+}
+
+/** The live client's health states. */
+export type CcHealthState = "connecting" | "authenticating" | "live" | "degraded" | "reconnecting" | "failed" | "stopped";
+
+/** One message the widget received or sent (widget config `trace: true`): names and sizes, never contents. */
+export interface TraceEntry {
+  /** Date.now() in the widget. */
+  at: number;
+  dir: "in" | "out";
+  /** host: the private port; window: postMessage on the window; cc: the contact centre (WebSocket, REST). */
+  peer: "host" | "window" | "cc";
+  origin?: string;
+  /** The message type (event kind, request method, frame type, `POST /path` ...). */
+  type: string;
+  bytes?: number;
+  /** Why it was dropped, for one that was. */
+  dropped?: string;
 }
 
 /** Events the host script adds to the widget's. */
@@ -71,7 +98,9 @@ export type HostEvent =
   | { kind: "connection"; status: "reconnecting" }
   | { kind: "crmMessage"; direction: "in"; message: JsonValue }
   | { kind: "health"; status: "live" | "connecting"; dropped: { origin: number; source: number; malformed: number; version: number }; seq: number }
-  | { kind: "error"; source: string; code: string; reason: string; seq: number };
+  | { kind: "error"; source: string; code: string; reason: string; seq: number }
+  | { kind: "ccHealth"; source: "axp" | "xuc"; state: CcHealthState; reason: string; retryInMs?: number; seq: number }
+  | { kind: "observed"; source: "axp" | "xuc"; events: JsonValue[]; seq: number };
 
 /** Everything a handler can receive; `seq` is the channel sequence number. */
 export type BridgeEvent = ((Event | Command | CrmRequest) & { seq: number }) | HostEvent;
@@ -86,17 +115,24 @@ export interface Diagnostics {
   dropped: { origin: number; source: number; malformed: number; version: number };
   stats: JsonValue;
   uptimeMs: number;
+  /** The widget's own contact-centre client, if it runs one. */
+  contactCentre?: { source: "axp" | "xuc"; health: { state: CcHealthState; reason: string; retryInMs?: number } | null } | null;
 }
 
 export interface Bridge {
   /** Subscribes to a kind ("*" for all); events raised before the first subscriber are delivered first, in order. */
   on<K extends EventKind>(kind: K, handler: (event: K extends "*" ? BridgeEvent : Extract<BridgeEvent, { kind: K }>) => void): Bridge;
   off(kind: EventKind, handler: (event: BridgeEvent) => void): Bridge;
+  /** The widget's message trace (widget config `trace: true`); entries before the first handler are kept (up to 500). */
+  on(kind: "trace", handler: (entry: TraceEntry) => void): Bridge;
+  off(kind: "trace", handler: (entry: TraceEntry) => void): Bridge;
   snapshot(): Promise<{ snapshot: Snapshot; diagnostics: Diagnostics }>;
   /** Resolves with the confirmed command; rejects (code "rejected") when refused, superseded or not supported. */
   setAgentState(state: "ready" | "notReady", reason?: string): Promise<Command>;
   setPresence(state: "ready" | "notReady"): Promise<Command>;
   setMode(mode: Mode): Promise<{ mode: Mode }>;
+  /** One typed command on the widget's xuc link (`ccCommand("loginAgent", "1000", 19)`); resolves when sent. */
+  ccCommand(name: string, ...args: JsonValue[]): Promise<{ sent: string }>;
   /** Feeds a raw vendor message (only when the widget allows injection: demo and tests). */
   inject(source: string, msg: JsonValue): Promise<{ ok: true }>;
   hostStats(): { droppedOrigin: number; droppedSource: number; duplicates: number; epoch: string | null; lastSeq: number; connected: boolean };

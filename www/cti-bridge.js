@@ -8,6 +8,7 @@
 
   var PROTOCOL_VERSION = 1;
   var MAX_BUFFERED = 1000; // events kept for kinds nobody listens to yet
+  var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
 
   /** A typed error: `code` is one of timeout | refused | origin | disposed | rejected | invalid. */
@@ -107,7 +108,9 @@
 
   /**
    * Creates the widget iframe and resolves to a bridge once the handshake is done.
-   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm?, logger?, redact? }
+   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm?, contactCentre?, logger?, redact? }
+   * contactCentre: { credentials(what) } answers the widget's live client: what is "token" (AXP: a bearer
+   * token string) or "login" (xuc: {login, password}); a value or a promise of one. It goes to the widget only.
    */
   function connect(options) {
     options = options || {};
@@ -143,6 +146,7 @@
     this._options = options;
     this._handlers = {};
     this._buffer = [];
+    this._traceBuffer = [];
     this._queue = [];
     this._pending = {};
     this._nextId = 1;
@@ -256,11 +260,50 @@
       case "crm":
         this._onCrm(message.msg);
         break;
+      case "ask":
+        this._answer(port, message.id, message.what);
+        break;
+      case "trace":
+        this._emitTrace(message.entry);
+        break;
       case "bye":
         if (this._port === port) this._port = null;
         this._log("warn", "the widget went away; reconnecting");
         this._emit({ kind: "connection", status: "reconnecting" });
         break;
+    }
+  };
+
+  /** The widget's contact-centre client needs credentials: asks the host's provider, answers on the port. */
+  Bridge.prototype._answer = function (port, id, what) {
+    var self = this;
+    var provider = this._options.contactCentre && this._options.contactCentre.credentials;
+    var reply = function (value, error) {
+      var answer = error ? { t: "answer", id: id, error: String(error) } : { t: "answer", id: id, value: value };
+      if (!self._disposed) port.postMessage(JSON.stringify(answer));
+    };
+    if (typeof provider !== "function") {
+      this._log("warn", "the widget asked for " + what + " but contactCentre.credentials is not set");
+      return reply(null, "the host page gives no credentials (contactCentre.credentials)");
+    }
+    this._log("info", "the widget asked for " + what);
+    Promise.resolve()
+      .then(function () { return provider(what); })
+      .then(function (value) { reply(value === undefined ? null : value); },
+        function (e) { reply(null, (e && e.message) || "the credentials provider failed"); });
+  };
+
+  /** Trace entries go to "trace" handlers only (a small buffer of their own: never crowding out events). */
+  Bridge.prototype._emitTrace = function (entry) {
+    if (!entry || typeof entry !== "object") return;
+    var list = this._handlers.trace;
+    if (!list || !list.length) {
+      if (this._traceBuffer.length >= MAX_TRACE_BUFFERED) this._traceBuffer.shift();
+      this._traceBuffer.push(entry);
+      return;
+    }
+    for (var i = 0; i < list.length; i++) {
+      try { list[i](entry); } catch (e) { this._log("error", "a trace handler threw", { message: e && e.message }); }
     }
   };
 
@@ -314,6 +357,11 @@
   /** Subscribes to a normalized event kind ("*" for all); earlier undelivered events of that kind come first, in order. */
   Bridge.prototype.on = function (kind, handler) {
     (this._handlers[kind] = this._handlers[kind] || []).push(handler);
+    if (kind === "trace") {
+      var traced = this._traceBuffer.splice(0);
+      for (var t = 0; t < traced.length; t++) this._emitTrace(traced[t]);
+      return this;
+    }
     var keep = [];
     var deliver = [];
     for (var i = 0; i < this._buffer.length; i++) {
@@ -350,6 +398,14 @@
   /** Changes the sync mode: "synchronized" | "complementary" | "off". */
   Bridge.prototype.setMode = function (mode) {
     return this._call("setMode", { mode: mode });
+  };
+
+  /**
+   * One command on the widget's own contact-centre link (xuc: "loginAgent", "pauseAgent", ...,
+   * positional arguments); resolves when sent, rejects with "notSupported" (AXP, or no contact centre) or "invalidParams".
+   */
+  Bridge.prototype.ccCommand = function (name) {
+    return this._call("ccCommand", { name: name, args: Array.prototype.slice.call(arguments, 1) });
   };
 
   /** Feeds a raw vendor message to the widget (only when the widget allows injection: demo and tests). */

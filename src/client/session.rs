@@ -108,7 +108,24 @@ impl<C: Client> Session<C> {
 
     /// A state change asked for by the host.
     pub fn request(&mut self, now: u64, target: Side, state: Desired) -> Vec<Effect> {
-        let outputs = self.bridge.request(target, state, None, Some(now));
+        self.request_with_reason(now, target, state, None)
+    }
+
+    /// A state change asked for by the host, with a reason (e.g. a pause reason).
+    pub fn request_with_reason(
+        &mut self,
+        now: u64,
+        target: Side,
+        state: Desired,
+        reason: Option<&str>,
+    ) -> Vec<Effect> {
+        let outputs = self.bridge.request(target, state, reason, Some(now));
+        self.outputs(now, outputs)
+    }
+
+    /// Advances the Bridge's command time-outs without touching the link.
+    pub fn tick(&mut self, now: u64) -> Vec<Effect> {
+        let outputs = self.bridge.tick(now);
         self.outputs(now, outputs)
     }
 

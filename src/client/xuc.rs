@@ -31,7 +31,9 @@ pub use super::axp::ConfigError;
 pub const LOGIN_PATH: &str = "/xuc/api/2.0/auth/login";
 /// The CTI WebSocket path.
 pub const SOCKET_PATH: &str = "/xuc/api/2.0/cti";
-/// Heartbeats missed in a row that make a link dead (as in xuc's `cti.js`).
+/// Heartbeats in a row with nothing received that make a live link `degraded`
+/// (and an authenticating one dead): the server closes a socket after three
+/// of the client's heartbeats are missed (PROTOCOLS.md), it does not answer them.
 pub const MISSED_HEARTBEATS: u32 = 3;
 
 /// Configuration of the xuc client, as given by the host (camelCase keys).
@@ -542,7 +544,11 @@ impl XucClient {
 
     /// Something arrived: the link is alive.
     fn heard(&mut self, now: u64) {
+        let was_silent = self.missed >= MISSED_HEARTBEATS;
         self.missed = 0;
+        if was_silent && matches!(self.phase, Phase::Live { .. }) {
+            self.report_live("the server is heard again");
+        }
         if let Phase::Authenticating { sock } = self.phase {
             self.phase = Phase::Live { sock };
             self.live_since = Some(now);
@@ -665,11 +671,24 @@ impl XucClient {
             {
                 self.missed += 1;
                 if self.missed >= MISSED_HEARTBEATS {
-                    return self.retry(
-                        now,
-                        Step::Connect,
-                        "3 heartbeats without an answer: the CTI link is dead",
-                    );
+                    if matches!(self.phase, Phase::Authenticating { .. }) {
+                        return self.retry(
+                            now,
+                            Step::Connect,
+                            "3 heartbeats without an answer: the CTI link is dead",
+                        );
+                    }
+                    // A live xuc link may be idle: the server does not answer
+                    // heartbeats, it closes a socket that misses three of ours
+                    // (and the close is what reconnects). Silence is shown, not
+                    // acted on.
+                    if self.missed == MISSED_HEARTBEATS {
+                        self.link.health(
+                            HealthState::Degraded,
+                            "no frame from the server for 3 heartbeats (idle, or the link is half-open)",
+                            None,
+                        );
+                    }
                 }
                 self.link.push(Action::Send {
                     id: sock,

@@ -12,7 +12,7 @@
 //! The token goes from the provider into the client and onto the wire only:
 //! it is never posted to the host, put in a URL, or printed.
 
-use super::live::{driver, to_js, Driver, Provides};
+use super::live::{driver, js_provider, js_sink, to_js, Driver, Provides};
 use crate::client::axp::{AxpClient, AxpConfig};
 use crate::client::Input;
 use js_sys::Function;
@@ -40,8 +40,8 @@ impl WasmAxpClient {
         let driver = driver(
             options_js,
             |config: AxpConfig| AxpClient::new(config),
-            on_output,
-            token_provider,
+            js_sink(on_output),
+            js_provider(token_provider),
             Provides::Token,
         )?;
         Ok(WasmAxpClient { driver })

@@ -47,12 +47,38 @@ impl Drop for Socket {
     }
 }
 
+/// Where a driver's effects go: the host's callback (`AxpClient` /
+/// `XucClient`) or the widget's outbox.
+pub(crate) type Sink = Box<dyn Fn(Effect)>;
+/// Asks for the token or credentials: a value or a promise of one.
+pub(crate) type Provider = Box<dyn Fn() -> Result<JsValue, JsValue>>;
+/// Sees every frame and request in and out (type names and sizes only,
+/// never contents): the widget's message trace.
+pub(crate) type Tap = Box<dyn Fn(Traced<'_>)>;
+
+/// One message seen by the [`Tap`].
+pub(crate) struct Traced<'a> {
+    /// `"in"` or `"out"`.
+    pub dir: &'static str,
+    /// The frame (for its type name), when there is one.
+    pub frame: Option<&'a Value>,
+    /// What it is when there is no frame (`POST /path`, `socket open`).
+    pub label: Option<String>,
+    /// Size in bytes (JSON text), when known.
+    pub bytes: usize,
+    /// The peer's origin (`ws://host:port`, `https://host`).
+    pub origin: Option<String>,
+    /// Why it was refused, for a frame that did not decode.
+    pub dropped: Option<String>,
+}
+
 /// The driver of one client.
 pub(crate) struct Driver<C: Client + 'static> {
     session: RefCell<Session<C>>,
-    on_output: Function,
-    provider: Function,
+    sink: Sink,
+    provider: Provider,
     provides: Provides,
+    tap: RefCell<Option<Tap>>,
     socket: RefCell<Option<Socket>>,
     timer: RefCell<Option<Timeout>>,
     requests: RefCell<Vec<(u32, AbortController)>>,
@@ -85,6 +111,11 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// The origin of a URL (`ws://127.0.0.1:8090`), for the trace.
+fn origin_of(url: &str) -> Option<String> {
+    web_sys::Url::new(url).ok().map(|u| u.origin())
+}
+
 /// JSON text of a value, through the browser's `JSON.stringify`.
 fn stringify(value: &Value) -> Option<String> {
     let js = to_js(value).ok()?;
@@ -95,15 +126,16 @@ impl<C: Client + 'static> Driver<C> {
     /// A driver for `session`; page listeners are attached at once.
     pub fn new(
         session: Session<C>,
-        on_output: Function,
-        provider: Function,
+        sink: Sink,
+        provider: Provider,
         provides: Provides,
     ) -> Rc<Self> {
         let driver = Rc::new_cyclic(|me| Driver {
             session: RefCell::new(session),
-            on_output,
+            sink,
             provider,
             provides,
+            tap: RefCell::new(None),
             socket: RefCell::new(None),
             timer: RefCell::new(None),
             requests: RefCell::new(Vec::new()),
@@ -171,40 +203,19 @@ impl<C: Client + 'static> Driver<C> {
             }
         }
         for effect in tell {
-            match effect {
-                Effect::Io(Action::Health(health)) => self.emit("health", &health),
-                Effect::Io(_) => {}
-                Effect::Output(output) => self.emit("output", &output),
-                Effect::Observed(events) => self.emit("observed", &events),
-                Effect::Rejected(error) => self.emit_error(&error),
-            }
+            (self.sink)(effect);
         }
     }
 
-    fn emit<T: Serialize + ?Sized>(&self, kind: &str, payload: &T) {
-        let Ok(value) = to_js(payload) else {
-            return;
-        };
-        let message = js_sys::Object::new();
-        let _ = Reflect::set(&message, &"type".into(), &kind.into());
-        let _ = Reflect::set(&message, &"data".into(), &value);
-        let _ = self.on_output.call1(&JsValue::NULL, &message);
+    /// Sets the message trace.
+    pub fn set_tap(&self, tap: Tap) {
+        *self.tap.borrow_mut() = Some(tap);
     }
 
-    fn emit_error(&self, error: &DecodeError) {
-        #[derive(Serialize)]
-        struct ErrorOut<'a> {
-            code: &'static str,
-            reason: &'a str,
+    fn trace(&self, traced: Traced<'_>) {
+        if let Some(tap) = self.tap.borrow().as_ref() {
+            tap(traced);
         }
-        let reason = error.to_string();
-        self.emit(
-            "error",
-            &ErrorOut {
-                code: error.code(),
-                reason: &reason,
-            },
-        );
     }
 
     fn act(&self, action: Action) {
@@ -219,6 +230,14 @@ impl<C: Client + 'static> Driver<C> {
                 ) {
                     // A failed send shows up as the socket's close event.
                     let _ = s.ws.send_with_str(&text);
+                    self.trace(Traced {
+                        dir: "out",
+                        frame: Some(frame.expose()),
+                        label: None,
+                        bytes: text.len(),
+                        origin: origin_of(&s.ws.url()),
+                        dropped: None,
+                    });
                 }
             }
             Action::Close { id, code, reason } => {
@@ -241,7 +260,7 @@ impl<C: Client + 'static> Driver<C> {
             Action::ClearTimer => {
                 self.timer.borrow_mut().take();
             }
-            Action::Health(health) => self.emit("health", &health),
+            Action::Health(health) => (self.sink)(Effect::Io(Action::Health(health))),
             Action::NeedToken => self.ask_provider(),
             // The session turns these into outputs; never seen here.
             Action::Deliver(_) | Action::Observe(_) => {}
@@ -313,12 +332,41 @@ impl<C: Client + 'static> Driver<C> {
 
     fn frame(&self, id: u32, text: &str) {
         match crate::codec::parse_text(text) {
-            Ok(value) => self.input(Input::Frame { id, value }),
+            Ok(value) => {
+                if self.tap.borrow().is_some() {
+                    self.trace(Traced {
+                        dir: "in",
+                        frame: Some(&value),
+                        label: None,
+                        bytes: text.len(),
+                        origin: self.socket_origin(),
+                        dropped: None,
+                    });
+                }
+                self.input(Input::Frame { id, value })
+            }
             Err(error) => self.refused(id, error),
         }
     }
 
+    fn socket_origin(&self) -> Option<String> {
+        self.socket
+            .borrow()
+            .as_ref()
+            .and_then(|s| origin_of(&s.ws.url()))
+    }
+
     fn refused(&self, id: u32, error: DecodeError) {
+        if self.tap.borrow().is_some() {
+            self.trace(Traced {
+                dir: "in",
+                frame: None,
+                label: Some("frame".into()),
+                bytes: 0,
+                origin: self.socket_origin(),
+                dropped: Some(error.to_string()),
+            });
+        }
         let effects = self.session.borrow_mut().refused(now(), id, error);
         self.run(effects);
     }
@@ -346,6 +394,20 @@ impl<C: Client + 'static> Driver<C> {
             init.set_signal(Some(&c.signal()));
             self.requests.borrow_mut().push((request.id, c.clone()));
         }
+        if self.tap.borrow().is_some() {
+            // The path only: no query, no body (a login body holds a password).
+            let path = web_sys::Url::new(&request.url)
+                .map(|u| u.pathname())
+                .unwrap_or_default();
+            self.trace(Traced {
+                dir: "out",
+                frame: None,
+                label: Some(format!("{} {path}", request.method.as_str())),
+                bytes: 0,
+                origin: origin_of(&request.url),
+                dropped: None,
+            });
+        }
         let promise = window.fetch_with_str_and_init(&request.url, &init);
         let me = self.me.clone();
         let id = request.id;
@@ -353,6 +415,20 @@ impl<C: Client + 'static> Driver<C> {
             let input = answer(id, promise).await;
             if let Some(d) = me.upgrade() {
                 d.requests.borrow_mut().retain(|(r, _)| *r != id);
+                if d.tap.borrow().is_some() {
+                    let label = match &input {
+                        Input::HttpDone { status, .. } => format!("HTTP {status}"),
+                        _ => "HTTP failed".to_owned(),
+                    };
+                    d.trace(Traced {
+                        dir: "in",
+                        frame: None,
+                        label: Some(label),
+                        bytes: 0,
+                        origin: None,
+                        dropped: None,
+                    });
+                }
                 d.input(input);
             }
         });
@@ -369,14 +445,17 @@ impl<C: Client + 'static> Driver<C> {
     }
 
     fn ask_provider(&self) {
-        let result = self.provider.call0(&JsValue::NULL);
+        let result = (self.provider)();
         let provides = self.provides;
         let me = self.me.clone();
         spawn_local(async move {
             let input = match result {
                 Ok(value) => match JsFuture::from(Promise::resolve(&value)).await {
                     Ok(value) => secret_input(provides, &value),
-                    Err(_) => Input::NoToken("the provider's promise was rejected".into()),
+                    Err(e) => Input::NoToken(format!(
+                        "the provider's promise was rejected{}",
+                        why(&e).map(|w| format!(": {w}")).unwrap_or_default()
+                    )),
                 },
                 Err(_) => Input::NoToken("the provider threw".into()),
             };
@@ -385,6 +464,59 @@ impl<C: Client + 'static> Driver<C> {
             }
         });
     }
+}
+
+/// A sink that calls the host's `onOutput({type, data})`:
+/// `health`, `output`, `observed` or `error`.
+pub(crate) fn js_sink(on_output: Function) -> Sink {
+    Box::new(move |effect| match effect {
+        Effect::Io(Action::Health(health)) => emit(&on_output, "health", &health),
+        Effect::Io(_) => {}
+        Effect::Output(output) => emit(&on_output, "output", &output),
+        Effect::Observed(events) => emit(&on_output, "observed", &events),
+        Effect::Rejected(error) => emit(&on_output, "error", &ErrorOut::of(&error)),
+    })
+}
+
+/// A provider that calls the host's function.
+pub(crate) fn js_provider(provider: Function) -> Provider {
+    Box::new(move || provider.call0(&JsValue::NULL))
+}
+
+fn emit<T: Serialize + ?Sized>(on_output: &Function, kind: &str, payload: &T) {
+    let Ok(value) = to_js(payload) else {
+        return;
+    };
+    let message = js_sys::Object::new();
+    let _ = Reflect::set(&message, &"type".into(), &kind.into());
+    let _ = Reflect::set(&message, &"data".into(), &value);
+    let _ = on_output.call1(&JsValue::NULL, &message);
+}
+
+/// A decode error as the host sees it: a stable code and the reason.
+#[derive(Serialize)]
+pub(crate) struct ErrorOut {
+    pub code: &'static str,
+    pub reason: String,
+}
+
+impl ErrorOut {
+    pub fn of(error: &DecodeError) -> Self {
+        ErrorOut {
+            code: error.code(),
+            reason: error.to_string(),
+        }
+    }
+}
+
+/// A rejection's message (an `Error`'s `message` or a string), cut short.
+fn why(error: &JsValue) -> Option<String> {
+    let text = error.as_string().or_else(|| {
+        Reflect::get(error, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+    })?;
+    Some(text.chars().take(200).collect())
 }
 
 /// The provider's answer as an input (never echoing it back).
@@ -448,8 +580,8 @@ async fn answer(id: u32, promise: Promise) -> Input {
 pub(crate) fn driver<C, Cfg, E>(
     options_js: JsValue,
     make: impl FnOnce(Cfg) -> Result<C, E>,
-    on_output: Function,
-    provider: Function,
+    sink: Sink,
+    provider: Provider,
     provides: Provides,
 ) -> Result<Rc<Driver<C>>, JsError>
 where
@@ -463,7 +595,7 @@ where
     let client = make(config).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Driver::new(
         Session::new(client, bridge),
-        on_output,
+        sink,
         provider,
         provides,
     ))

@@ -15,7 +15,9 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 pub mod axp;
+mod contact;
 mod live;
+mod trace;
 pub mod vendor;
 pub mod widget;
 pub mod xuc;

@@ -10,11 +10,14 @@
 //!   `requestCrmData`, `requestSyncOmnichannel`, and consumes the Client
 //!   Application's answers.
 
+use super::contact::{CommandRefused, Core, Options};
+use super::trace::{frame_type, Entry, Peer, Tracer};
 use crate::bridge::Output;
 use crate::channel::{
     host_message_from_value, AllowList, ErrorCode, HostMessage, Outbox, RequestError,
     WidgetMessage, MAX_CHANNEL_MESSAGE, PROTOCOL_VERSION,
 };
+use crate::client::{Action, Effect};
 use crate::codec::check_text_depth;
 use crate::command::{CommandStatus, Desired};
 use crate::config::Config;
@@ -23,11 +26,12 @@ use crate::sync::Mode;
 use crate::Bridge;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
+use js_sys::Function;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
-use std::rc::Rc;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, MessagePort};
@@ -60,7 +64,17 @@ pub struct WidgetConfig {
     /// Session-storage key for the outbox (one per widget instance on a page).
     #[serde(default)]
     pub storage_key: Option<String>,
+    /// The contact centre the widget connects to itself:
+    /// `{kind: "axp" | "xuc", ...}` with the `AxpClient` / `XucClient` options.
+    #[serde(default)]
+    pub contact_centre: Option<Value>,
+    /// Send the host a trace of every message in and out (names and sizes only).
+    #[serde(default)]
+    pub trace: bool,
 }
+
+/// How many asks for credentials may wait for the host at once.
+const ASKS_KEPT: usize = 8;
 
 /// What is persisted across a reload of the widget iframe.
 #[derive(Debug, Serialize, Deserialize)]
@@ -90,7 +104,13 @@ struct Dropped {
 }
 
 struct Inner {
-    bridge: Bridge,
+    core: Rc<Core>,
+    tracer: Rc<Tracer>,
+    /// The contact-centre client's asks for a token or credentials, by id.
+    asks: BTreeMap<u64, (&'static str, Function, Function)>,
+    next_ask: u64,
+    /// Whether the contact-centre client was started (on the first host).
+    cc_started: bool,
     allowed: AllowList,
     allow_inject: bool,
     mode_forced: bool,
@@ -190,8 +210,26 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         None => (random_epoch(), Outbox::new(), None, VecDeque::new()),
     };
     let parent = window.parent().ok().flatten();
+    let mut bridge_config = config.bridge.clone().unwrap_or_default();
+    bridge_config.crm.source.get_or_insert(Source::CrmConnector);
+    let live = match &config.contact_centre {
+        Some(value) => {
+            let options = Options::parse(value).map_err(|e| JsError::new(&e))?;
+            bridge_config.cc.source.get_or_insert(options.source);
+            Some(options)
+        }
+        None => None,
+    };
+    let tracer = Rc::new(Tracer::new(config.trace));
     let inner = Rc::new(RefCell::new(Inner {
-        bridge: Bridge::new(mode, config.bridge.clone().unwrap_or_default()),
+        core: Rc::new(Core::Own(RefCell::new(Bridge::new(
+            mode,
+            bridge_config.clone(),
+        )))),
+        tracer: tracer.clone(),
+        asks: BTreeMap::new(),
+        next_ask: 1,
+        cc_started: false,
         allowed,
         allow_inject: config.allow_inject,
         mode_forced: config.mode.is_some(),
@@ -214,6 +252,42 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         last_health_ms: 0.0,
         last_refusal_ms: 0.0,
     }));
+
+    if let Some(options) = live {
+        let weak = Rc::downgrade(&inner);
+        let source = options.source;
+        let what = if source == Source::Axp {
+            "token"
+        } else {
+            "login"
+        };
+        let core = Core::live(
+            options,
+            Bridge::new(mode, bridge_config),
+            live_sink(weak.clone(), source),
+            live_provider(weak, what),
+        )
+        .map_err(|e| JsError::new(&e))?;
+        if tracer.is_on() {
+            let tracer = tracer.clone();
+            core.set_tap(Box::new(move |t| {
+                let kind = match (t.frame, t.label.as_deref()) {
+                    (Some(frame), _) => frame_type(frame),
+                    (None, Some(label)) => label.to_owned(),
+                    (None, None) => "frame".to_owned(),
+                };
+                tracer.record(Entry {
+                    dir: t.dir,
+                    peer: Peer::Cc,
+                    origin: t.origin.as_deref(),
+                    kind: &kind,
+                    bytes: t.bytes,
+                    dropped: t.dropped.as_deref(),
+                });
+            }));
+        }
+        inner.borrow_mut().core = Rc::new(core);
+    }
 
     let weak = Rc::downgrade(&inner);
     let window_listener = EventListener::new(&window, "message", move |event| {
@@ -259,7 +333,11 @@ fn diagnostics(inner: &Inner) -> Value {
         "epoch": inner.epoch,
         "lastSeq": inner.outbox.last_seq(),
         "dropped": serde_json::to_value(&inner.dropped).unwrap_or(Value::Null),
-        "stats": serde_json::to_value(inner.bridge.stats()).unwrap_or(Value::Null),
+        "stats": inner.core.with(|b| serde_json::to_value(b.stats()).unwrap_or(Value::Null)),
+        "contactCentre": inner.core.live_source().map(|source| json!({
+            "source": source,
+            "health": inner.core.health(),
+        })),
         "uptimeMs": (now_ms() - inner.started_ms).max(0.0) as u64,
     })
 }
@@ -304,6 +382,7 @@ fn on_window_message(cell: &Rc<RefCell<Inner>>, event: &MessageEvent) {
         };
         if !inner.allowed.allows(&origin) {
             inner.dropped.origin += 1;
+            trace_window(&inner, event, &origin, Some("origin not on the allow-list"));
             report_health(&mut inner);
             if from_parent && is_connect(&event.data()) {
                 refuse(&mut inner, &origin, "origin");
@@ -312,10 +391,12 @@ fn on_window_message(cell: &Rc<RefCell<Inner>>, event: &MessageEvent) {
         }
         if !from_parent {
             inner.dropped.source += 1;
+            trace_window(&inner, event, &origin, Some("not from the embedding page"));
             report_health(&mut inner);
             return;
         }
     }
+    trace_window(&cell.borrow(), event, &origin, None);
     let data = event.data();
     let cti = js_sys::Reflect::get(&data, &JsValue::from_str("cti"))
         .ok()
@@ -397,6 +478,7 @@ fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
         if let Some(old) = inner.port.take() {
             old.close();
         }
+        inner.tracer.attach(Some(port.clone()));
         inner.port = Some(port);
         inner._port_listener = Some(listener);
         inner.host_origin = Some(origin.to_owned());
@@ -411,7 +493,9 @@ fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
             inner.host_id = connect.host_id.clone();
             inner.answered.clear();
         }
-        let snapshot = serde_json::to_value(inner.bridge.snapshot()).unwrap_or(Value::Null);
+        let snapshot = inner
+            .core
+            .with(|b| serde_json::to_value(b.snapshot()).unwrap_or(Value::Null));
         let epoch = inner.epoch.clone();
         let ready = WidgetMessage::Ready {
             v: PROTOCOL_VERSION,
@@ -431,22 +515,138 @@ fn on_connect(cell: &Rc<RefCell<Inner>>, event: &MessageEvent, origin: &str) {
         }
     }
     // CRM Connector start-up: the connector says it is ready until answered.
-    let inner = cell.borrow();
-    if !inner.crm_ready {
-        send_crm(
-            &inner,
-            &crate::codec::crm_connector::envelope("ready", json!({})),
-        );
+    let start = {
+        let mut inner = cell.borrow_mut();
+        if !inner.crm_ready {
+            send_crm(
+                &inner,
+                &crate::codec::crm_connector::envelope("ready", json!({})),
+            );
+        }
+        // Asks the previous host (or no host) left unanswered go to this one.
+        for (id, (what, _, _)) in &inner.asks {
+            send(&inner, &WidgetMessage::Ask { id: *id, what });
+        }
+        !std::mem::replace(&mut inner.cc_started, true)
+    };
+    if start {
+        let core = cell.borrow().core.clone();
+        core.start();
+    }
+}
+
+/// Where the live client's effects go: outputs through [`deliver`], health
+/// as `ccHealth` events, frames that did not decode as `error` events.
+fn live_sink(weak: Weak<RefCell<Inner>>, source: Source) -> super::live::Sink {
+    Box::new(move |effect| {
+        let Some(cell) = weak.upgrade() else {
+            return;
+        };
+        if cell.try_borrow_mut().is_err() {
+            // Never expected (no borrow is held while a client runs), but a
+            // re-entrant call must not abort the widget: finish it next turn.
+            let weak = Rc::downgrade(&cell);
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(cell) = weak.upgrade() {
+                    on_live_effect(&cell, source, effect);
+                }
+            });
+            return;
+        }
+        on_live_effect(&cell, source, effect);
+    })
+}
+
+fn on_live_effect(cell: &Rc<RefCell<Inner>>, source: Source, effect: Effect) {
+    match effect {
+        Effect::Output(output) => deliver(cell, vec![output]),
+        Effect::Io(Action::Health(health)) => {
+            let mut value = serde_json::to_value(&health).unwrap_or(Value::Null);
+            if let Some(map) = value.as_object_mut() {
+                map.insert("kind".into(), json!("ccHealth"));
+                map.insert("source".into(), json!(source));
+            }
+            push_event(&mut cell.borrow_mut(), value);
+        }
+        Effect::Io(_) => {}
+        Effect::Observed(events) => {
+            let value = json!({"kind": "observed", "source": source, "events": events});
+            push_event(&mut cell.borrow_mut(), value);
+        }
+        Effect::Rejected(e) => {
+            let value = json!({"kind": "error", "source": source, "code": e.code(), "reason": e.to_string()});
+            push_event(&mut cell.borrow_mut(), value);
+        }
+    }
+}
+
+/// Asks the host for the live client's `token` or `login`; the answer
+/// comes back on the port ([`HostMessage::Answer`]) and stays in the widget.
+fn live_provider(weak: Weak<RefCell<Inner>>, what: &'static str) -> super::live::Provider {
+    Box::new(move || {
+        let cell = weak
+            .upgrade()
+            .ok_or_else(|| JsValue::from_str("the widget is gone"))?;
+        let mut inner = cell
+            .try_borrow_mut()
+            .map_err(|_| JsValue::from_str("the widget is busy"))?;
+        let mut slot = None;
+        let promise = js_sys::Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
+        let (resolve, reject) = slot.ok_or_else(|| JsValue::from_str("no promise"))?;
+        if inner.asks.len() >= ASKS_KEPT {
+            if let Some((_, (_, _, reject))) = inner.asks.pop_first() {
+                let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("superseded"));
+            }
+        }
+        let id = inner.next_ask;
+        inner.next_ask += 1;
+        inner.asks.insert(id, (what, resolve, reject));
+        send(&inner, &WidgetMessage::Ask { id, what });
+        Ok(promise.into())
+    })
+}
+
+/// The host's answer to an ask: settles the client's promise.
+fn on_answer(cell: &Rc<RefCell<Inner>>, id: u64, value: &Value, error: Option<&str>) {
+    let Some((_, resolve, reject)) = cell.borrow_mut().asks.remove(&id) else {
+        return;
+    };
+    match (error, super::live::to_js(value)) {
+        (None, Ok(value)) if !value.is_null() && !value.is_undefined() => {
+            let _ = resolve.call1(&JsValue::NULL, &value);
+        }
+        (Some(error), _) => {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(error));
+        }
+        _ => {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("the host gave nothing"));
+        }
     }
 }
 
 fn on_port_message(cell: &Rc<RefCell<Inner>>, event: &MessageEvent) {
     let Some(text) = event.data().as_string() else {
-        cell.borrow_mut().dropped.malformed += 1;
+        let mut inner = cell.borrow_mut();
+        inner.dropped.malformed += 1;
+        trace_in(
+            &inner,
+            Peer::Host,
+            None,
+            "message",
+            0,
+            Some("not JSON text"),
+        );
         return;
     };
     if text.len() > MAX_CHANNEL_MESSAGE || check_text_depth(&text).is_err() {
-        cell.borrow_mut().dropped.malformed += 1;
+        let mut inner = cell.borrow_mut();
+        inner.dropped.malformed += 1;
+        let why = if text.len() > MAX_CHANNEL_MESSAGE {
+            "over the size limit"
+        } else {
+            "nested too deep"
+        };
+        trace_in(&inner, Peer::Host, None, "message", text.len(), Some(why));
         return;
     }
     let message = js_sys::JSON::parse(&text)
@@ -454,11 +654,25 @@ fn on_port_message(cell: &Rc<RefCell<Inner>>, event: &MessageEvent) {
         .and_then(|v| serde_wasm_bindgen::from_value::<Value>(v).ok())
         .ok_or_else(|| "not JSON".to_owned())
         .and_then(|v| host_message_from_value(&v));
+    if cell.borrow().tracer.is_on() {
+        let inner = cell.borrow();
+        let kind = match &message {
+            Ok(HostMessage::Crm { msg }) => format!("crm {}", frame_type(msg)),
+            Ok(HostMessage::Request { method, .. }) => format!("request {method}"),
+            Ok(HostMessage::Answer { .. }) => "answer".to_owned(),
+            Err(_) => "message".to_owned(),
+        };
+        let dropped = message.as_ref().err().map(String::as_str);
+        trace_in(&inner, Peer::Host, None, &kind, text.len(), dropped);
+    }
     match message {
         Ok(HostMessage::Crm { msg }) => {
             let _ = ingest(cell, Source::CrmConnector, &msg);
         }
         Ok(HostMessage::Request { id, method, params }) => on_request(cell, id, &method, &params),
+        Ok(HostMessage::Answer { id, value, error }) => {
+            on_answer(cell, id, &value, error.as_deref())
+        }
         Err(_) => cell.borrow_mut().dropped.malformed += 1,
     }
 }
@@ -469,6 +683,14 @@ struct SetState {
     state: String,
     #[serde(default)]
     reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CcCommand {
+    name: String,
+    #[serde(default)]
+    args: Vec<Value>,
 }
 
 #[derive(Deserialize)]
@@ -497,7 +719,9 @@ fn on_request(cell: &Rc<RefCell<Inner>>, id: u64, method: &str, params: &Value) 
     let (result, error) = match method {
         "snapshot" => {
             let inner = cell.borrow();
-            let snapshot = serde_json::to_value(inner.bridge.snapshot()).unwrap_or(Value::Null);
+            let snapshot = inner
+                .core
+                .with(|b| serde_json::to_value(b.snapshot()).unwrap_or(Value::Null));
             (
                 Some(json!({"snapshot": snapshot, "diagnostics": diagnostics(&inner)})),
                 None,
@@ -518,19 +742,12 @@ fn on_request(cell: &Rc<RefCell<Inner>>, id: u64, method: &str, params: &Value) 
                             Desired::NotReady
                         };
                         // Answered when the command settles (see `deliver`).
-                        let outputs = cell.borrow_mut().bridge.request(
-                            target,
-                            desired,
-                            p.reason.as_deref(),
-                            Some(now_ms() as u64),
-                        );
-                        let issued = outputs.iter().rev().find_map(|o| match o {
-                            Output::Command(c) if c.target == target => Some(c.id),
-                            _ => None,
-                        });
-                        if let Some(command_id) = issued {
+                        let core = cell.borrow().core.clone();
+                        let done = core.request(target, desired, p.reason.as_deref());
+                        if let Some(command_id) = done.command_for(target) {
                             cell.borrow_mut().waiting.insert(command_id, id);
                         }
+                        let outputs = core.run(done);
                         deliver(cell, outputs);
                         return;
                     }
@@ -545,13 +762,24 @@ fn on_request(cell: &Rc<RefCell<Inner>>, id: u64, method: &str, params: &Value) 
             .and_then(Mode::parse)
         {
             Some(mode) => {
-                cell.borrow_mut().bridge.set_mode(mode);
+                cell.borrow().core.with(|b| b.set_mode(mode));
                 (Some(json!({"mode": mode})), None)
             }
             None => fail(
                 ErrorCode::InvalidParams,
                 "expected {mode: synchronized|complementary|off}".into(),
             ),
+        },
+        "ccCommand" => match CcCommand::deserialize(params) {
+            Ok(CcCommand { name, args }) => {
+                let core = cell.borrow().core.clone();
+                match core.command(&name, &args) {
+                    Ok(()) => (Some(json!({"sent": name})), None),
+                    Err(CommandRefused::NotSupported(why)) => fail(ErrorCode::NotSupported, why),
+                    Err(CommandRefused::Invalid(why)) => fail(ErrorCode::InvalidParams, why),
+                }
+            }
+            Err(e) => fail(ErrorCode::InvalidParams, e.to_string()),
         },
         "inject" if cell.borrow().allow_inject => match Inject::deserialize(params) {
             Ok(Inject { source, msg }) => match Source::parse(&source) {
@@ -599,12 +827,10 @@ fn respond(inner: &mut Inner, reply: WidgetMessage<'_>) {
 
 /// Runs one vendor message through the core and delivers what it caused.
 fn ingest(cell: &Rc<RefCell<Inner>>, source: Source, raw: &Value) -> Result<(), String> {
-    let result = cell
-        .borrow_mut()
-        .bridge
-        .ingest(source, raw, Some(now_ms() as u64));
-    match result {
-        Ok(outputs) => {
+    let core = cell.borrow().core.clone();
+    match core.ingest(source, raw) {
+        Ok(done) => {
+            let outputs = core.run(done);
             deliver(cell, outputs);
             Ok(())
         }
@@ -673,7 +899,7 @@ fn deliver(cell: &Rc<RefCell<Inner>>, outputs: Vec<Output>) {
                     ..
                 } if !inner.mode_forced => {
                     if let Some(mode) = Mode::parse(m) {
-                        inner.bridge.set_mode(mode);
+                        inner.core.with(|b| b.set_mode(mode));
                     }
                 }
                 _ => {}
@@ -720,7 +946,77 @@ fn push_event(inner: &mut Inner, mut value: Value) {
 fn send(inner: &Inner, message: &WidgetMessage<'_>) {
     if let (Some(port), Ok(value)) = (inner.port.as_ref(), to_js(message)) {
         let _ = port.post_message(&value);
+        if inner.tracer.is_on() {
+            let kind = match message {
+                WidgetMessage::Ready { .. } => "ready".to_owned(),
+                WidgetMessage::Event { event, .. } => format!(
+                    "event {}",
+                    event.get("kind").and_then(Value::as_str).unwrap_or("?")
+                ),
+                WidgetMessage::Response { id, error, .. } => match error {
+                    Some(e) => format!("response {id} error {:?}", e.code),
+                    None => format!("response {id}"),
+                },
+                WidgetMessage::Crm { msg } => format!("crm {}", frame_type(msg)),
+                WidgetMessage::Bye => "bye".to_owned(),
+                WidgetMessage::Ask { what, .. } => format!("ask {what}"),
+                WidgetMessage::Trace { .. } => return,
+            };
+            inner.tracer.record(Entry {
+                dir: "out",
+                peer: Peer::Host,
+                origin: inner.host_origin.as_deref(),
+                kind: &kind,
+                bytes: 0,
+                dropped: None,
+            });
+        }
     }
+}
+
+/// Traces one message from the host.
+fn trace_in(
+    inner: &Inner,
+    peer: Peer,
+    origin: Option<&str>,
+    kind: &str,
+    bytes: usize,
+    dropped: Option<&str>,
+) {
+    inner.tracer.record(Entry {
+        dir: "in",
+        peer,
+        origin: origin.or(inner.host_origin.as_deref()),
+        kind,
+        bytes,
+        dropped,
+    });
+}
+
+/// Traces one window message (with why it was dropped, if it was).
+fn trace_window(inner: &Inner, event: &MessageEvent, origin: &str, dropped: Option<&str>) {
+    if !inner.tracer.is_on() {
+        return;
+    }
+    let data = event.data();
+    let field = |name: &str| {
+        js_sys::Reflect::get(&data, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let kind = field("cti")
+        .or_else(|| field("action"))
+        .or_else(|| field("type"))
+        .map(|k| k.chars().take(64).collect::<String>())
+        .unwrap_or_else(|| "message".to_owned());
+    inner.tracer.record(Entry {
+        dir: "in",
+        peer: Peer::Window,
+        origin: Some(origin),
+        kind: &kind,
+        bytes: 0,
+        dropped,
+    });
 }
 
 /// A CRM Connector envelope for the Client Application: on the port when a
@@ -738,7 +1034,9 @@ fn send_crm(inner: &Inner, envelope: &Value) {
 }
 
 fn on_tick(cell: &Rc<RefCell<Inner>>) {
-    let outputs = cell.borrow_mut().bridge.tick(now_ms() as u64);
+    let core = cell.borrow().core.clone();
+    let done = core.tick();
+    let outputs = core.run(done);
     if !outputs.is_empty() {
         deliver(cell, outputs);
     }

@@ -12,7 +12,7 @@
 //! The password and token stay inside the client: the CTI URL carrying the
 //! token is never shown, and neither is posted to the host.
 
-use super::live::{driver, to_js, Driver, Provides};
+use super::live::{driver, js_provider, js_sink, to_js, Driver, Provides};
 use crate::client::xuc::{XucClient, XucConfig};
 use crate::client::xuc_command::XucCommand;
 use crate::client::{Effect, Input};
@@ -48,8 +48,8 @@ impl WasmXucClient {
         let driver = driver(
             options_js,
             |config: XucConfig| XucClient::new(config),
-            on_output,
-            credentials_provider,
+            js_sink(on_output),
+            js_provider(credentials_provider),
             Provides::Credentials,
         )?;
         Ok(WasmXucClient { driver })

@@ -70,9 +70,10 @@ const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; styl
 
 /**
  * Starts the three origins. `widgetConfig(hostOrigin, variant)` returns the widget's config
- * object (`variant` is the widget page's `?config=` parameter).
+ * object (`variant` is the widget page's `?config=` parameter). `connectSrc` adds CSP
+ * `connect-src` sources to the widget origin (a simulator the widget's live client reaches).
  */
-export async function startOrigins(widgetConfig) {
+export async function startOrigins(widgetConfig, { connectSrc = [] } = {}) {
   // The widget origin needs the host origin for its allow-list, and the host's
   // CSP needs the widget origin for frame-src: start both, then fill in.
   let hostOrigin = '';
@@ -83,7 +84,8 @@ export async function startOrigins(widgetConfig) {
     routes: {
       '/widget-config.json': (query) => ['application/json', JSON.stringify(widgetConfig(hostOrigin, query.get('config')))],
     },
-    csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
+    // `connectSrc`: where the widget's own contact-centre client may connect (a simulator).
+    csp: `${PAGE_CSP}${connectSrc.map((s) => ` ${s}`).join('')}; frame-ancestors 'self' http://127.0.0.1:*`,
   });
   const host = await serve({
     roots: { '/lib/': join(ROOT, 'www'), '/': join(ROOT, 'tests', 'e2e', 'host') },

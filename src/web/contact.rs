@@ -1,0 +1,251 @@
+//! The widget's own contact centre (widget config `contactCentre`): a live
+//! AXP or xuc client whose session holds the widget's one [`Bridge`], so the
+//! CRM side (the host's CRM Connector messages) and the contact centre meet
+//! in the same sync engine, and commands for the contact centre go out on
+//! the client's link.
+
+use super::live::{now, Driver, Provider, Provides, Sink, Tap};
+use crate::bridge::{Bridge, Output};
+use crate::client::axp::{AxpClient, AxpConfig};
+use crate::client::xuc::{XucClient, XucConfig};
+use crate::client::xuc_command::XucCommand;
+use crate::client::{Effect, Input, Session};
+use crate::command::Desired;
+use crate::error::DecodeError;
+use crate::model::{Side, Source};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The bridge core of a widget: its own, or the one in a live client's session.
+pub(crate) enum Core {
+    /// No contact-centre client in the widget (the host or an SDK feeds it).
+    Own(RefCell<Bridge>),
+    /// The AXP live client.
+    Axp(Rc<Driver<AxpClient>>),
+    /// The xuc live client.
+    Xuc(Rc<Driver<XucClient>>),
+}
+
+/// What an operation on the core produced, to be carried out with no
+/// borrow of the widget held (a live client reports through the widget).
+pub(crate) enum Done {
+    /// Outputs for the widget to deliver.
+    Outputs(Vec<Output>),
+    /// Effects for the live client's driver to run.
+    Effects(Vec<Effect>),
+}
+
+impl Done {
+    /// The id of the command issued for `target`, if any.
+    pub fn command_for(&self, target: Side) -> Option<u64> {
+        let pick = |o: &Output| match o {
+            Output::Command(c) if c.target == target => Some(c.id),
+            _ => None,
+        };
+        match self {
+            Done::Outputs(outputs) => outputs.iter().rev().find_map(pick),
+            Done::Effects(effects) => effects.iter().rev().find_map(|e| match e {
+                Effect::Output(o) => pick(o),
+                _ => None,
+            }),
+        }
+    }
+}
+
+/// Options of the widget's contact centre (`contactCentre` in its config).
+pub(crate) struct Options {
+    pub source: Source,
+    client: Value,
+}
+
+impl Options {
+    /// Reads `{kind: "axp" | "xuc", ...client options}`.
+    pub fn parse(value: &Value) -> Result<Options, String> {
+        let mut client = value.clone();
+        let map = client
+            .as_object_mut()
+            .ok_or("contactCentre: expected an object")?;
+        let source = match map.remove("kind").as_ref().and_then(Value::as_str) {
+            Some("axp") => Source::Axp,
+            Some("xuc") => Source::Xuc,
+            Some(other) => return Err(format!("contactCentre.kind: `{other}` is not axp or xuc")),
+            None => return Err("contactCentre.kind: expected \"axp\" or \"xuc\"".into()),
+        };
+        if !map.contains_key("seed") {
+            let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+            map.insert("seed".into(), Value::from(seed));
+        }
+        Ok(Options { source, client })
+    }
+}
+
+impl Core {
+    /// A live client for `options`, around `bridge`.
+    pub fn live(
+        options: Options,
+        bridge: Bridge,
+        sink: Sink,
+        provider: Provider,
+    ) -> Result<Core, String> {
+        let invalid = |e: &dyn std::fmt::Display| format!("contactCentre: {e}");
+        Ok(match options.source {
+            Source::Axp => {
+                let config: AxpConfig =
+                    serde_json::from_value(options.client).map_err(|e| invalid(&e))?;
+                let client = AxpClient::new(config).map_err(|e| invalid(&e))?;
+                Core::Axp(Driver::new(
+                    Session::new(client, bridge),
+                    sink,
+                    provider,
+                    Provides::Token,
+                ))
+            }
+            _ => {
+                let config: XucConfig =
+                    serde_json::from_value(options.client).map_err(|e| invalid(&e))?;
+                let client = XucClient::new(config).map_err(|e| invalid(&e))?;
+                Core::Xuc(Driver::new(
+                    Session::new(client, bridge),
+                    sink,
+                    provider,
+                    Provides::Credentials,
+                ))
+            }
+        })
+    }
+
+    /// The live client's protocol, if there is one.
+    pub fn live_source(&self) -> Option<Source> {
+        match self {
+            Core::Own(_) => None,
+            Core::Axp(_) => Some(Source::Axp),
+            Core::Xuc(_) => Some(Source::Xuc),
+        }
+    }
+
+    /// Runs `f` on the bridge (no output is produced through here).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Bridge) -> R) -> R {
+        match self {
+            Core::Own(bridge) => f(&mut bridge.borrow_mut()),
+            Core::Axp(d) => d.with(|s| f(&mut s.bridge)),
+            Core::Xuc(d) => d.with(|s| f(&mut s.bridge)),
+        }
+    }
+
+    /// One message from `source` (the CRM side, or an injected one).
+    pub fn ingest(&self, source: Source, raw: &Value) -> Result<Done, DecodeError> {
+        let at = now();
+        Ok(match self {
+            Core::Own(bridge) => {
+                Done::Outputs(bridge.borrow_mut().ingest(source, raw, Some(at))?)
+            }
+            Core::Axp(d) => Done::Effects(d.with(|s| s.ingest(at, source, raw))?),
+            Core::Xuc(d) => Done::Effects(d.with(|s| s.ingest(at, source, raw))?),
+        })
+    }
+
+    /// A state change asked for by the host.
+    pub fn request(&self, target: Side, state: Desired, reason: Option<&str>) -> Done {
+        let at = now();
+        match self {
+            Core::Own(bridge) => {
+                Done::Outputs(bridge.borrow_mut().request(target, state, reason, Some(at)))
+            }
+            Core::Axp(d) => {
+                Done::Effects(d.with(|s| s.request_with_reason(at, target, state, reason)))
+            }
+            Core::Xuc(d) => {
+                Done::Effects(d.with(|s| s.request_with_reason(at, target, state, reason)))
+            }
+        }
+    }
+
+    /// Advances command time-outs.
+    pub fn tick(&self) -> Done {
+        let at = now();
+        match self {
+            Core::Own(bridge) => Done::Outputs(bridge.borrow_mut().tick(at)),
+            Core::Axp(d) => Done::Effects(d.with(|s| s.tick(at))),
+            Core::Xuc(d) => Done::Effects(d.with(|s| s.tick(at))),
+        }
+    }
+
+    /// Runs a live client's effects (outputs come back through its sink).
+    /// `Outputs` are returned for the caller to deliver.
+    pub fn run(&self, done: Done) -> Vec<Output> {
+        match (self, done) {
+            (_, Done::Outputs(outputs)) => outputs,
+            (Core::Axp(d), Done::Effects(effects)) => {
+                d.run(effects);
+                Vec::new()
+            }
+            (Core::Xuc(d), Done::Effects(effects)) => {
+                d.run(effects);
+                Vec::new()
+            }
+            (Core::Own(_), Done::Effects(_)) => Vec::new(),
+        }
+    }
+
+    /// Starts the live client (after the first host attached: it is who
+    /// answers the client's ask for a token or credentials).
+    pub fn start(&self) {
+        match self {
+            Core::Own(_) => {}
+            Core::Axp(d) => d.input(Input::Start),
+            Core::Xuc(d) => d.input(Input::Start),
+        }
+    }
+
+    /// Sets the message trace on the live client.
+    pub fn set_tap(&self, tap: Tap) {
+        match self {
+            Core::Own(_) => {}
+            Core::Axp(d) => d.set_tap(tap),
+            Core::Xuc(d) => d.set_tap(tap),
+        }
+    }
+
+    /// The live client's last health report (`{state, reason, retryInMs?}`).
+    pub fn health(&self) -> Option<Value> {
+        match self {
+            Core::Own(_) => None,
+            Core::Axp(d) => {
+                d.with(|s| s.client.health().and_then(|h| serde_json::to_value(h).ok()))
+            }
+            Core::Xuc(d) => {
+                d.with(|s| s.client.health().and_then(|h| serde_json::to_value(h).ok()))
+            }
+        }
+    }
+
+    /// One typed command on the contact centre's link (xuc only).
+    pub fn command(&self, name: &str, args: &[Value]) -> Result<(), CommandRefused> {
+        match self {
+            Core::Xuc(d) => {
+                let command = XucCommand::from_call(name, args)
+                    .map_err(|e| CommandRefused::Invalid(e.to_string()))?;
+                let actions = d
+                    .with(|s| s.client.command(now(), &command))
+                    .map_err(|e| CommandRefused::Invalid(e.to_string()))?;
+                d.run(actions.into_iter().map(Effect::Io).collect());
+                Ok(())
+            }
+            Core::Axp(_) => Err(CommandRefused::NotSupported(
+                "the AXP Agent & Engagement events are read-only: no commands".into(),
+            )),
+            Core::Own(_) => Err(CommandRefused::NotSupported(
+                "this widget runs no contact-centre client (widget config contactCentre)".into(),
+            )),
+        }
+    }
+}
+
+/// Why a contact-centre command was not sent.
+pub(crate) enum CommandRefused {
+    /// The protocol or the widget cannot send commands.
+    NotSupported(String),
+    /// Unknown command or bad arguments.
+    Invalid(String),
+}
