@@ -140,6 +140,7 @@ export class WidgetSession extends BaseSession {
     this.lastDropped = null;
     this.reconnected = null;
     this.ccLive = null;
+    this.ccWaiters = []; // called with each ccHealth until they stop asking
   }
 
   labels() {
@@ -185,6 +186,8 @@ export class WidgetSession extends BaseSession {
     this.bridge = bridge;
     inspector.settle(row, "connected", { hostStats: bridge.hostStats() });
     bridge.on("*", (e) => onOutput(e, WIDGET_ORIGIN));
+    // The widget's message trace (when its configuration turns it on): names and sizes, never contents.
+    bridge.on("trace", (entry) => onOutput({ ...entry, kind: "trace" }, WIDGET_ORIGIN));
     this.ready = true;
     this.every(HEALTH_MS, () => this.refreshHealth());
     this.refreshHealth();
@@ -238,9 +241,18 @@ export class WidgetSession extends BaseSession {
     this.timers.push(() => clearTimeout(timer));
   }
 
+  /** Resolves once the contact-centre link is live (at once when it is). */
+  ccLiveAgain() {
+    if (this.ccLive === "live") return Promise.resolve();
+    return new Promise((resolve) => {
+      const wait = (h) => (h.state === "live" ? resolve() : this.ccWaiters.push(wait));
+      this.ccWaiters.push(wait);
+    });
+  }
+
   onCcHealth(health) {
     this.ccLive = health.state;
-    if (this.ccWaiters) for (const w of this.ccWaiters.splice(0)) w(health);
+    for (const w of this.ccWaiters.splice(0)) w(health);
     // The simulator's xuc agent starts logged out: log it in on its line once the link is live.
     if (health.state === "live" && this.ccSide === "xuc" && !this.loggedIn && typeof this.bridge.ccCommand === "function"
       && (!view.agent || view.agent.state === "loggedOut")) {
@@ -283,6 +295,7 @@ export class WidgetSession extends BaseSession {
       this.bridge.on("connection", on);
     });
     timeline.link("host", "down", "page \u2194 widget: the widget frame reloads");
+    this.ccLive = null; // the reloaded widget's client reports afresh
     inspector.add({ dir: "out", peer: "window", origin: WIDGET_ORIGIN, kind: "window", type: "reload", summary: "the widget frame reloads (its connection drops)", data: { src: frame.src } });
     frame.src = frame.src;
   }
@@ -290,6 +303,10 @@ export class WidgetSession extends BaseSession {
   async waitReconnected() {
     if (!this.reconnected) return;
     await within(20000, this.reconnected, "the widget did not reconnect within 20 s");
+    if (this.delivery === "live") {
+      // The reloaded widget starts its contact-centre client afresh (ccLive was reset by drop()).
+      await within(20000, this.ccLiveAgain(), "the reloaded widget's contact-centre link did not come up within 20 s");
+    }
   }
 
   /** Live only: the simulator drops the widget's contact-centre socket; waits until the client is live again. */
@@ -298,7 +315,8 @@ export class WidgetSession extends BaseSession {
       inspector.add({ dir: "note", peer: "console", kind: "scenario", type: "skipped", summary: "no live contact-centre link in this set-up (pick the live simulator)" });
       return;
     }
-    this.ccWaiters = this.ccWaiters || [];
+    // A link still coming up (after the widget reloaded) first gets there.
+    await within(20000, this.ccLiveAgain(), "the contact-centre link did not come up within 20 s");
     const back = new Promise((resolve) => {
       let seenDown = false;
       const wait = (h) => {

@@ -6,7 +6,7 @@
 //
 // Query: widget=ORIGIN (default http://localhost:8081), sim=URL (default
 // http://127.0.0.1:8090), crm=crm-connector|openframe, cc=xuc|axp|agentdesktop,
-// delivery=inject|live, mode=synchronized|complementary|off, pace=MS (default 1200).
+// delivery=live|inject (default live: the widget's own client against `cti-bridge sim`), mode=synchronized|complementary|off, pace=MS (default 1200).
 //
 // Strict CSP: no inline script or style; element.style is never needed.
 
@@ -426,7 +426,7 @@ function start() {
   $("pace").textContent = String(PACE_MS);
   $("crm-side").value = pick(params.get("crm"), CRM_SIDES, "crm-connector");
   $("cc-side").value = pick(params.get("cc"), CC_SIDES, "xuc");
-  $("delivery").value = pick(params.get("delivery"), DELIVERIES, "inject");
+  $("delivery").value = pick(params.get("delivery"), DELIVERIES, "live");
   $("mode").value = pick(params.get("mode"), MODES, "synchronized");
   for (const sc of SCENARIOS) {
     const b = document.createElement("button");
@@ -438,7 +438,12 @@ function start() {
     $("scenario-buttons").append(b);
   }
   for (const b of document.querySelectorAll("[data-act]")) b.addEventListener("click", () => act(b.dataset.act, b.dataset.value));
-  for (const id of ["crm-side", "cc-side", "delivery"]) $(id).addEventListener("change", () => rebuild());
+  for (const id of ["crm-side", "delivery"]) $(id).addEventListener("change", () => rebuild());
+  $("cc-side").addEventListener("change", () => {
+    // xuc and AXP default to the widget's own live client against the simulators.
+    if ($("cc-side").value !== "agentdesktop") $("delivery").value = "live";
+    rebuild();
+  });
   $("rebuild").addEventListener("click", () => rebuild());
   $("mode").addEventListener("change", async () => {
     const s = view.session;

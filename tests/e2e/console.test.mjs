@@ -24,6 +24,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { ROOT, startBrowser } from './harness.mjs';
+import { startSim } from './simproc.mjs';
 
 const SERVE = join(ROOT, 'scripts', 'serve.py');
 const SHOTS = join(ROOT, 'target', 'screenshots');
@@ -34,6 +35,7 @@ let widgetServer;
 let hostOrigin;
 let widgetOrigin;
 let browser;
+let sim;
 
 /** Starts serve.py on a free port (0) with `args`; resolves once it prints its URL. */
 function startServe(args) {
@@ -70,9 +72,11 @@ before(async () => {
     assert.ok(existsSync(join(ROOT, f)), `${f} is missing: run bash scripts/build.sh first`);
   }
   mkdirSync(SHOTS, { recursive: true });
-  hostServer = await startServe(['--frame-src', 'http://localhost:*']);
+  // The simulators (the live contact centre), then the two origins as demo.sh starts them.
+  sim = await startSim(['--quiet']);
+  hostServer = await startServe(['--frame-src', 'http://localhost:*', '--connect-src', sim.origin, '--connect-src', sim.wsOrigin]);
   hostOrigin = `http://127.0.0.1:${hostServer.port}`;
-  widgetServer = await startServe(['--allow-host', hostOrigin, '--inject']);
+  widgetServer = await startServe(['--allow-host', hostOrigin, '--inject', '--cc-sim', sim.origin]);
   widgetOrigin = `http://localhost:${widgetServer.port}`;
   browser = await startBrowser();
   await browser.context.addInitScript(() => {
@@ -86,13 +90,14 @@ after(async () => {
   await browser?.close();
   await stopServe(widgetServer);
   await stopServe(hostServer);
+  await sim?.stop();
 });
 
 /** Opens the console with `query` and waits until its bridge is connected. */
 async function openConsole(query) {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${hostOrigin}/console.html?widget=${encodeURIComponent(widgetOrigin)}&pace=${PACE}&${query}`);
+  await page.goto(`${hostOrigin}/console.html?widget=${encodeURIComponent(widgetOrigin)}&sim=${encodeURIComponent(sim.origin)}&pace=${PACE}&${query}`);
   await page.waitForSelector('body[data-session="ready"]', { timeout: 20000 });
   return page;
 }
@@ -302,7 +307,7 @@ test('CRM Connector + xuc: the inbound call and the missed offer on the timeline
 });
 
 test('switching to ServiceNow OpenFrame + AgentDesktop (the stage): the case accepted while Ready on the phone', async () => {
-  const page = await openConsole('crm=crm-connector&cc=xuc');
+  const page = await openConsole('crm=crm-connector&cc=xuc&delivery=inject');
   const oldFrame = await page.$eval('#frame-slot iframe', (f) => f.src);
   assert.match(oldFrame, /\/widget\.html$/);
   // Switching rebuilds: the widget goes away, the stage comes in.
@@ -361,7 +366,7 @@ test('switching to ServiceNow OpenFrame + AgentDesktop (the stage): the case acc
 });
 
 test('a dropped connection: a dropped message with its reason, the widget reconnects, events flow again (keyboard only)', async () => {
-  const page = await openConsole('crm=crm-connector&cc=xuc');
+  const page = await openConsole('crm=crm-connector&cc=xuc&delivery=inject');
   // Keyboard: focus the scenario button and press Enter.
   await page.focus('[data-scenario="drop"]');
   await page.keyboard.press('Enter');
@@ -401,7 +406,7 @@ test('a dropped connection: a dropped message with its reason, the widget reconn
 });
 
 test('the stage talks only to the window that framed it, on an allowed origin', async () => {
-  const page = await openConsole('crm=crm-connector&cc=xuc');
+  const page = await openConsole('crm=crm-connector&cc=xuc&delivery=inject');
   // The console opens the stage as a popup (not framed) and talks to it: the stage must drop it all.
   const popupOpened = browser.context.waitForEvent('page');
   await page.evaluate((url) => {
@@ -423,6 +428,60 @@ test('the stage talks only to the window that framed it, on an allowed origin', 
   assert.deepEqual(await page.evaluate(() => window.stageAnswers), [], 'no answer, no output to a window that did not frame the stage');
   assert.deepEqual(JSON.parse(await popup.evaluate(() => document.body.dataset.dropped)), { origin: 0, source: 2, malformed: 0 });
   await popup.close();
+  assert.deepEqual(browser.problems, []);
+  await page.close();
+});
+
+test('live simulators: xuc and AXP through the widget\'s own contact-centre client', { timeout: 120_000 }, async () => {
+  const page = await openConsole('crm=crm-connector&cc=xuc');
+  assert.equal(await page.inputValue('#delivery'), 'live', 'the live simulators are the default for xuc and AXP');
+  assert.equal(await page.$eval('#frame-slot iframe', (f) => f.src), `${widgetOrigin}/widget.html?config=xuc`);
+  // The widget's client goes live; the console logs the simulator's agent in on its line.
+  let tl = await waitTimeline(page, 'the xuc link live and the agent logged in', (t) => t.linkCc.includes('live') && t.cc.at(-1) === 'ready');
+  assert.deepEqual(tl.linkCc.slice(0, 1), ['connecting']);
+  let list = await rows(page);
+  assert.ok(list.some((r) => r.kind === 'call' && r.type === 'ccCommand' && /loginAgent/.test(r.summary) && / → ok$/.test(r.summary)), 'loginAgent sent');
+
+  await play(page, 'inbound');
+  tl = await waitTimeline(page, 'the live inbound call', (t) => t.cc.includes('wrapUp') && t.cc.at(-1) === 'ready' && t.crm.at(-1) === 'available');
+  const call = tl.bars.filter((b) => b.kind === 'interaction').at(-1);
+  assert.deepEqual(call.phases, ['alerting', 'connected', 'done']);
+  assert.ok(tl.requests.includes('requestPerformInteractionScreenPop'));
+  assert.ok(tl.commands.some((c) => c.target === 'crm' && c.cause === 'work' && c.status === 'confirmed'));
+
+  // By hand: Not ready is the xuc pauseAgent on the simulator; it settles when the simulator answers.
+  await page.click('[data-act="notReady"]');
+  tl = await waitTimeline(page, 'the live pause', (t) => t.commands.some((c) => c.target === 'cc' && c.cause === 'host' && c.status === 'confirmed'));
+  assert.equal(tl.cc.at(-1), 'notReady');
+  const stats = await sim.stats();
+  assert.ok((stats.xuc.commands.pauseAgent ?? 0) >= 1, `the simulator got pauseAgent: ${JSON.stringify(stats.xuc.commands)}`);
+
+  // The dropped connection, live: the widget frame reloads, then the simulator drops the xuc socket.
+  await play(page, 'drop');
+  tl = await readTimeline(page);
+  assert.ok(tl.linkCc.includes('reconnecting'), JSON.stringify(tl.linkCc));
+  assert.equal(tl.linkCc.at(-1), 'live');
+  assert.equal(tl.cc.at(-1), 'notReady', 'events flow again after both drops');
+  list = await rows(page);
+  assert.ok(list.some((r) => r.kind === 'sim' && r.type === 'POST /sim/send' && / → 200 /.test(r.summary)), 'feed lines accepted');
+  assert.ok(list.some((r) => r.kind === 'sim' && r.type === 'POST /sim/fault/drop' && / → 200 /.test(r.summary)), 'the fault armed');
+  for (const dir of ['in', 'out']) {
+    assert.ok(list.some((r) => r.kind === 'trace' && r.dir === dir && r.peer === 'widget↔cc'), `contact-centre trace entries ${dir}`);
+  }
+  assert.ok(list.some((r) => r.kind === 'health' && r.type === 'ccHealth' && /reconnecting/.test(r.summary)));
+  await shootTimeline(page, 'console-live-xuc.png');
+
+  // AXP, live and read-only: the host cannot set the agent state; the CRM still follows the agent.
+  await page.selectOption('#cc-side', 'axp');
+  await page.waitForFunction(() => document.body.dataset.cc === 'axp' && document.body.dataset.session === 'ready', null, { timeout: 20000 });
+  assert.equal(await page.$eval('#frame-slot iframe', (f) => f.src), `${widgetOrigin}/widget.html?config=axp`);
+  assert.match(await page.getAttribute('[data-act="ready"]', 'title'), /read-only/);
+  await waitTimeline(page, 'the AXP link live', (t) => t.linkCc.includes('live'));
+  await play(page, 'missed');
+  tl = await waitTimeline(page, 'the AXP forced pause', (t) => t.cc.includes('notReady') && t.cc.at(-1) === 'ready');
+  await page.click('[data-act="presence"][data-value="Busy"]');
+  tl = await waitTimeline(page, 'notSupported towards AXP', (t) => t.commands.some((c) => c.target === 'cc' && c.status === 'notSupported' && c.state === 'notReady'));
+  await shootTimeline(page, 'console-live-axp.png');
   assert.deepEqual(browser.problems, []);
   await page.close();
 });
