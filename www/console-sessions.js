@@ -451,6 +451,12 @@ export class StageSession extends BaseSession {
         }
         inspector.add({ dir: "in", peer: "stage", origin: event.origin, kind: "window", type: "ready", summary: `vendors ${data.vendors.join(", ")} \u00b7 mode ${data.mode}`, data });
         if (!this.connected) {
+          renderHealth([
+            ["stage", `${event.origin} (load ${data.load})`, "ok", "connected"],
+            ["vendors", data.vendors.join(", ")],
+            ["mode", data.mode],
+            ["stage dropped", `origin ${data.dropped.origin} \u00b7 source ${data.dropped.source} \u00b7 malformed ${data.dropped.malformed}`, "ok", "dropped"],
+          ]);
           this.connected = true;
           view.epoch = `stage-${this.loadToken}`; // a reloaded stage numbers its commands afresh
           this.ready = true;

@@ -296,6 +296,7 @@ async function buildSession() {
   view.call = null;
   crm.current = STATUSES[0];
   $("frame-slot").replaceChildren();
+  renderHealth([]);
   $("session-note").textContent = "";
   $("scenario-steps").replaceChildren();
   document.body.dataset.play = "idle";
