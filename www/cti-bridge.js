@@ -217,6 +217,15 @@
   };
 
   Bridge.prototype._onPortMessage = function (port, message) {
+    // The widget posts JSON text (cheaper than a structured clone of an object built from wasm).
+    if (typeof message === "string") {
+      try {
+        message = JSON.parse(message);
+      } catch (e) {
+        this._log("warn", "dropped a port message that is not JSON");
+        return;
+      }
+    }
     if (!message || typeof message !== "object") return;
     switch (message.t) {
       case "ready":

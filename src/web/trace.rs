@@ -10,7 +10,6 @@
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use wasm_bindgen::JsValue;
 use web_sys::MessagePort;
 
 /// Entries kept while no host is attached (the oldest are forgotten first).
@@ -116,10 +115,10 @@ impl Tracer {
             buffer.push_back(entry);
             return;
         };
-        let message = crate::channel::WidgetMessage::Trace { entry: &entry };
-        if let Ok(value) = super::live::to_js(&message) {
-            let _ = port.post_message(&JsValue::from(value));
-        }
+        super::widget::post_text(
+            port,
+            &crate::channel::WidgetMessage::Trace { entry: &entry },
+        );
     }
 }
 

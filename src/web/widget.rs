@@ -710,8 +710,8 @@ fn on_request(cell: &Rc<RefCell<Inner>>, id: u64, method: &str, params: &Value) 
         .map(|(_, reply)| reply.clone());
     if let Some(reply) = cached {
         let inner = cell.borrow();
-        if let (Some(port), Ok(value)) = (inner.port.as_ref(), to_js(&reply)) {
-            let _ = port.post_message(&value);
+        if let Some(port) = inner.port.as_ref() {
+            post_text(port, &reply);
         }
         return;
     }
@@ -943,9 +943,18 @@ fn push_event(inner: &mut Inner, mut value: Value) {
     }
 }
 
+/// Posts a message on the port as JSON text: one string crosses from wasm
+/// to JS and is cloned, where an object would be built field by field
+/// (see bench/README.md: structured clone vs string).
+pub(crate) fn post_text<T: Serialize + ?Sized>(port: &MessagePort, message: &T) {
+    if let Ok(text) = serde_json::to_string(message) {
+        let _ = port.post_message(&JsValue::from_str(&text));
+    }
+}
+
 fn send(inner: &Inner, message: &WidgetMessage<'_>) {
-    if let (Some(port), Ok(value)) = (inner.port.as_ref(), to_js(message)) {
-        let _ = port.post_message(&value);
+    if let Some(port) = inner.port.as_ref() {
+        post_text(port, message);
         if inner.tracer.is_on() {
             let kind = match message {
                 WidgetMessage::Ready { .. } => "ready".to_owned(),
@@ -1088,11 +1097,7 @@ fn save(inner: &Inner) {
         host_id: inner.host_id.clone(),
         answered: inner.answered.iter().cloned().collect(),
     };
-    let text = to_js(&saved)
-        .ok()
-        .and_then(|v| js_sys::JSON::stringify(&v).ok())
-        .and_then(|s| s.as_string());
-    if let Some(text) = text {
+    if let Ok(text) = serde_json::to_string(&saved) {
         let _ = storage.set_item(&inner.storage_key, &text);
     }
 }
