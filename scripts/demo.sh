@@ -42,23 +42,33 @@ pids+=($!)
 python3 scripts/serve.py "$port" --frame-src "$widget_origin" \
     --connect-src "$sim_origin" --connect-src "ws://127.0.0.1:$sim_port" &
 pids+=($!)
-# The contact-centre simulators (AXP + xuc) for the live-clients page.
+# The contact-centre simulators (AXP + xuc) for the console and the live-clients page.
 cargo run -q -- sim --port "$sim_port" --scenario sim/axp-day.jsonl --quiet &
 pids+=($!)
 
+# Pages that talk to another widget origin or simulator than the defaults are told so.
+query=""
+if [ "$widget_port" != 8081 ]; then
+    query="widget=$widget_origin"
+fi
+if [ "$sim_port" != 8090 ]; then
+    query="${query:+$query&}sim=$sim_origin"
+fi
 crm_url="$host_origin/crm.html"
 if [ "$widget_port" != 8081 ]; then
     crm_url="$crm_url?widget=$widget_origin"
 fi
-sleep 0.5
-echo
-echo "demo: the CRM page with the embedded widget:  $crm_url"
-echo "demo: the decoders, all in one page:          $host_origin/"
 live_url="$host_origin/live.html"
 if [ "$sim_port" != 8090 ]; then
     live_url="$live_url?sim=$sim_origin"
 fi
+sleep 0.5
+echo
+echo "demo: START HERE, the demo console:           $host_origin/console.html${query:+?$query}"
+echo "demo:   (pick the CRM and contact-centre sides, play scenarios, watch the timeline and the inspector)"
+echo "demo: the CRM page with the embedded widget:  $crm_url"
 echo "demo: live AXP and xuc clients (simulators):  $live_url"
+echo "demo: the decoders, all in one page:          $host_origin/"
 echo "demo: the widget is served from:              $widget_origin/widget.html"
 echo "demo: Ctrl+C stops the servers and the simulator"
 echo
