@@ -419,7 +419,10 @@ impl SyncEngine {
                 if self.held_for_work[t] && self.config.restore_after_work {
                     self.held_for_work[t] = false;
                     let allowed = match self.mode {
-                        Mode::Synchronized => true,
+                        // Follow the side that worked: not back to Ready if it
+                        // came out of the work Not Ready (a pause after a missed
+                        // offer, the agent's own pause).
+                        Mode::Synchronized => self.known(working) != Some(Desired::NotReady),
                         // Never both Ready: only restore if this side is not Ready.
                         Mode::Complementary => self.known(working) != Some(Desired::Ready),
                         Mode::Off => false,

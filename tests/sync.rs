@@ -244,6 +244,38 @@ fn connected_contact_makes_crm_not_ready_until_after_contact_work_completes() {
 }
 
 #[test]
+fn a_contact_that_ends_in_a_pause_keeps_the_crm_not_ready() {
+    // A missed offer on xuc: ringing, released unanswered, then the server pauses the agent.
+    let mut b = Bridge::new(Mode::Synchronized, Config::default());
+    feed(&mut b, Source::CrmConnector, crm_status("Available", true));
+    feed(&mut b, Source::Xuc, xuc_state("AgentReady"));
+    let phone = |event: &str| {
+        json!({"msgType": "PhoneEvent", "ctiMessage": {"eventType": event, "DN": "1000",
+               "otherDN": "0612345678", "linkedId": "c1", "uniqueId": "c1", "userData": {}}})
+    };
+    feed(&mut b, Source::Xuc, phone("EventRinging"));
+    let cmd = one(feed(&mut b, Source::Xuc, xuc_state("AgentRinging")));
+    assert_eq!(json_of(&cmd)["cause"], "work");
+    feed(&mut b, Source::CrmConnector, crm_status("Busy", true));
+    feed(&mut b, Source::Xuc, phone("EventReleased"));
+    // The agent comes out of the contact Not Ready: the CRM follows it, no restore to Ready.
+    let after = feed(&mut b, Source::Xuc, xuc_state("AgentOnPause"));
+    assert!(
+        after.iter().all(|c| json_of(c)["state"] != "ready"),
+        "{after:#?}"
+    );
+    // When the agent is Ready again, the CRM follows.
+    let cmd = one(feed(&mut b, Source::Xuc, xuc_state("AgentReady")));
+    assert_eq!(
+        (
+            json_of(&cmd)["target"].clone(),
+            json_of(&cmd)["state"].clone()
+        ),
+        (json!("crm"), json!("ready"))
+    );
+}
+
+#[test]
 fn ready_while_the_other_side_has_work_is_undone() {
     let mut b = Bridge::new(Mode::Synchronized, Config::default());
     feed(&mut b, Source::Xuc, xuc_state("AgentOnPause"));

@@ -224,8 +224,12 @@ impl<C: Client + 'static> Driver<C> {
             Action::Open { id, url } => self.open(id, url.expose()),
             Action::Send { id, frame } => {
                 let socket = self.socket.borrow();
+                // Only on an OPEN socket: a send on a closing one is lost anyway
+                // (its close event follows) and the browser logs it as an error.
                 if let (Some(s), Some(text)) = (
-                    socket.as_ref().filter(|s| s.id == id),
+                    socket
+                        .as_ref()
+                        .filter(|s| s.id == id && s.ws.ready_state() == WebSocket::OPEN),
                     stringify(frame.expose()),
                 ) {
                     // A failed send shows up as the socket's close event.
