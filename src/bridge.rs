@@ -20,8 +20,11 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum Output {
+    /// A normalized event.
     Event(Event),
+    /// A command the sync engine issued, or a change of its status.
     Command(Command),
+    /// A request to the CRM Connector made on the contact centre's behalf.
     CrmRequest(CrmRequest),
 }
 

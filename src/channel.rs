@@ -100,19 +100,28 @@ pub enum HostMessage {
     /// A call with an id; answered by a [`WidgetMessage::Response`].
     #[serde(rename_all = "camelCase")]
     Request {
+        /// Chosen by the host; the response carries it back.
         id: u64,
+        /// Method name (`snapshot`, `setAgentState`, `setPresence`, `setMode`, `ccCommand` ...).
         method: String,
+        /// The method's parameters (`null` when absent).
         #[serde(default)]
         params: Value,
     },
     /// A CRM Connector "Client Application" envelope from the host page.
-    Crm { msg: Value },
+    Crm {
+        /// The envelope `{type, action, data}`, as posted.
+        msg: Value,
+    },
     /// The answer to [`WidgetMessage::Ask`]: the token or credentials the
     /// widget's contact-centre client needs (kept inside the widget).
     Answer {
+        /// The `id` of the [`WidgetMessage::Ask`] answered.
         id: u64,
+        /// The token (AXP) or `{login, password}` (xuc).
         #[serde(default)]
         value: Value,
+        /// Why the host's provider gave nothing.
         #[serde(default)]
         error: Option<String>,
     },
@@ -138,7 +147,9 @@ pub enum ErrorCode {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestError {
+    /// Stable code for programs.
     pub code: ErrorCode,
+    /// Human-readable explanation.
     pub message: String,
 }
 
@@ -149,29 +160,52 @@ pub enum WidgetMessage<'a> {
     /// Handshake done: who the widget is and what it knows.
     #[serde(rename_all = "camelCase")]
     Ready {
+        /// Channel protocol version ([`PROTOCOL_VERSION`]).
         v: u32,
+        /// Random id of the widget's event numbering: a new epoch starts a new `seq` series.
         epoch: &'a str,
+        /// The last `seq` the widget issued (0 before any).
         last_seq: u64,
+        /// The sync engine's state ([`crate::Snapshot`]).
         snapshot: Value,
     },
     /// One normalized event or command (already serialized), with its `seq`.
-    Event { seq: u64, event: &'a Value },
+    Event {
+        /// Position in the widget's numbering; the host drops what it has seen.
+        seq: u64,
+        /// The event or command, as JSON.
+        event: &'a Value,
+    },
     /// The answer to a request.
     Response {
+        /// The request's `id`.
         id: u64,
+        /// What the method returned, on success.
         #[serde(skip_serializing_if = "Option::is_none")]
         result: Option<Value>,
+        /// Why it failed.
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<RequestError>,
     },
     /// A CRM Connector envelope for the host page's Client Application.
-    Crm { msg: &'a Value },
+    Crm {
+        /// The envelope `{type, action, data}`.
+        msg: &'a Value,
+    },
     /// The widget page is going away (reload, navigation): queue until the next `ready`.
     Bye,
     /// The contact-centre client needs the host's `token` or `login` credentials.
-    Ask { id: u64, what: &'a str },
+    Ask {
+        /// The host answers with a [`HostMessage::Answer`] carrying this id.
+        id: u64,
+        /// `token` (AXP access token) or `login` (xuc login and password).
+        what: &'a str,
+    },
     /// One entry of the message trace (widget config `trace: true`).
-    Trace { entry: &'a Value },
+    Trace {
+        /// Direction, peer, origin, message kind and size (never the content).
+        entry: &'a Value,
+    },
 }
 
 /// Parses one port message (JSON text) within the limits.

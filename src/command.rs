@@ -9,7 +9,9 @@ use serde_json::{json, Value};
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Desired {
+    /// Ready for work: CRM presence available, agent Ready.
     Ready,
+    /// Not Ready: CRM presence not available, agent paused.
     NotReady,
 }
 
@@ -73,6 +75,7 @@ pub struct Command {
     pub cause: Cause,
     /// The exact vendor message (`null` when there is none).
     pub wire: Value,
+    /// Where the command stands; updates are output again under the same `id`.
     pub status: CommandStatus,
     /// Why it was rejected, superseded or not supported.
     #[serde(skip_serializing_if = "Option::is_none")]

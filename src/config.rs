@@ -70,8 +70,11 @@ pub struct CcConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Config {
+    /// What the decoders need to know (`decode`).
     pub decode: DecodeConfig,
+    /// How the CRM side is driven (`crm`).
     pub crm: CrmConfig,
+    /// How the contact-centre side is driven (`cc`).
     pub cc: CcConfig,
     /// After the bridge made a side Not Ready because of work on the other
     /// side, put it back to Ready when that work is done (if nobody changed it meanwhile).

@@ -10,22 +10,43 @@ pub enum DecodeError {
     Syntax(String),
     /// The message is larger than the bridge accepts.
     #[error("message is {size} bytes, over the {limit}-byte limit")]
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        /// Size of the message, in bytes.
+        size: usize,
+        /// The limit it went over ([`crate::codec::MAX_MESSAGE_BYTES`]).
+        limit: usize,
+    },
     /// The message nests objects/arrays deeper than the bridge accepts.
     #[error("message nests deeper than {limit} levels")]
-    TooDeep { limit: usize },
+    TooDeep {
+        /// The nesting limit ([`crate::codec::MAX_DEPTH`]).
+        limit: usize,
+    },
     /// A JSON object was expected.
     #[error("expected a JSON object, got {found}")]
-    NotAnObject { found: &'static str },
+    NotAnObject {
+        /// The JSON type received instead (`an array`, `a string` ...).
+        found: &'static str,
+    },
     /// The discriminator field (`event`, `msgType`, `action` ...) is missing.
     #[error("missing field `{0}`")]
     MissingField(&'static str),
     /// The message names an event/action/type this protocol does not define.
     #[error("unknown {what} `{name}`")]
-    Unknown { what: &'static str, name: String },
+    Unknown {
+        /// What kind of name it is (`xuc message type`, `AXP frame` ...).
+        what: &'static str,
+        /// The name as received.
+        name: String,
+    },
     /// A field has the wrong type or an impossible value (with its path).
     #[error("{context}: {reason}")]
-    Invalid { context: String, reason: String },
+    Invalid {
+        /// Where: message type and field path (`xuc AgentStateEvent at agentId`).
+        context: String,
+        /// What was wrong with it.
+        reason: String,
+    },
 }
 
 impl DecodeError {

@@ -99,11 +99,19 @@ pub struct Event {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum AgentStateKind {
+    /// Not logged in (xuc `AgentLoggedOut`, AXP `LOGGED_OUT`, AgentDesktop `LOGGEDOUT`).
     LoggedOut,
+    /// Logged in but neither Ready nor Not Ready yet (xuc `AgentLogin`, AXP `LOGGED_IN`).
     LoggedIn,
+    /// Ready for contacts (xuc `AgentReady`, AXP `READY`, AgentDesktop `LOGGEDIN`).
     Ready,
+    /// Not Ready / paused, `reason` holding the pause code (xuc `AgentOnPause`, AXP `NOT_READY`,
+    /// AgentDesktop `PAUSE`, `PAUSESUBSTATE`, `FORCED`).
     NotReady,
+    /// On a contact: ringing, dialing or talking (xuc `AgentRinging`, `AgentDialing`,
+    /// `AgentOnCall` ...).
     Busy,
+    /// After-contact work (xuc `AgentOnWrapup`).
     WrapUp,
 }
 
@@ -126,8 +134,11 @@ impl AgentStateKind {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceChannel {
+    /// Service channel name (AWA `channels[].name`).
     pub name: String,
+    /// Whether the agent is available on this channel.
     pub available: bool,
+    /// The channel's `sys_id`, when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -137,8 +148,11 @@ pub struct PresenceChannel {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum WorkItemPhase {
+    /// Offered to the agent (`openframe_awa_workitem_offered`).
     Offered,
+    /// Accepted by the agent (`openframe_awa_workitem_accepted`): CRM work begins.
     Accepted,
+    /// Rejected (`openframe_awa_workitem_rejected`); `reason` says why.
     Rejected,
 }
 
@@ -147,7 +161,9 @@ pub enum WorkItemPhase {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentRef {
+    /// ServiceNow table name (e.g. `incident`).
     pub table: String,
+    /// The record's `sys_id`.
     pub id: String,
 }
 
@@ -168,7 +184,9 @@ pub enum InteractionPhase {
     Dialing,
     /// Agent and customer are connected.
     Connected,
+    /// On hold (AgentDesktop `HELD`, AXP `HELD`, xuc `EventOnHold`).
     Held,
+    /// Taken off hold (AgentDesktop `RETRIEVED`, AXP `UNHELD`).
     Resumed,
     /// The conversation is over (after-contact work may follow).
     Ended,
@@ -203,8 +221,11 @@ impl InteractionPhase {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
+    /// The customer called in.
     Inbound,
+    /// The agent (or a campaign) called out.
     Outbound,
+    /// Between two parties inside the contact centre.
     Internal,
 }
 
@@ -240,15 +261,21 @@ pub enum ConnectionStatus {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryEntry {
+    /// Agent, group or CRM record id.
     pub id: String,
+    /// Display name (xuc agents: `first last`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Agent number or phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
+    /// E-mail address (CRM contacts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Agent group id (xuc agents).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// Current agent state (xuc AgentDirectory).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AgentStateKind>,
 }
@@ -273,8 +300,11 @@ pub enum DirectoryKind {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueMembership {
+    /// xuc agent id.
     pub agent_id: String,
+    /// xuc queue id.
     pub queue_id: String,
+    /// Queue name, when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// Penalty; `-1` means removed from the queue.
@@ -286,11 +316,14 @@ pub struct QueueMembership {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PopField {
+    /// Field label.
     pub name: String,
+    /// Field value, or the URL to open.
     pub value: String,
     /// `url` for a page to open, `text` for a value.
     #[serde(rename = "type")]
     pub field_type: String,
+    /// Display position (xuc Sheet `order`); fields come sorted by it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
@@ -300,11 +333,17 @@ pub struct PopField {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CallbackAction {
+    /// The callback lists (`CallbackLists`).
     Lists,
+    /// An agent took a callback request (`CallbackTaken`).
     Taken,
+    /// The callback call started and a ticket was opened (`CallbackStarted`).
     Started,
+    /// The request was closed (`CallbackClotured`, xuc's spelling).
     Clotured,
+    /// The request was released back to its list (`CallbackReleased`).
     Released,
+    /// A request changed (`CallbackRequestUpdated`).
     Updated,
 }
 
@@ -329,18 +368,26 @@ pub enum EventBody {
     /// The contact-centre agent state changed.
     #[serde(rename_all = "camelCase")]
     AgentState {
+        /// The normalized state.
         state: AgentStateKind,
+        /// Pause reason / Not Ready code (xuc pause `cause`, AXP `reasonCode`,
+        /// AgentDesktop sub-state).
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// Why the state changed, in the vendor's words (AXP `cause` such as `RONA`,
+        /// xuc `cause`, `forced`).
         #[serde(skip_serializing_if = "Option::is_none")]
         cause: Option<String>,
+        /// The vendor's agent id.
         #[serde(skip_serializing_if = "Option::is_none")]
         agent_id: Option<String>,
         /// The vendor's own name for the state (e.g. `AgentOnPause`, `PAUSESUBSTATE`).
         #[serde(skip_serializing_if = "Option::is_none")]
         vendor_state: Option<String>,
+        /// Phone number the agent is logged in on (xuc `phoneNb`).
         #[serde(skip_serializing_if = "Option::is_none")]
         phone_number: Option<String>,
+        /// Queues the agent is in (xuc `queues`).
         #[serde(skip_serializing_if = "Vec::is_empty", default)]
         queues: Vec<String>,
         /// Vendor fields with no normalized slot (xuc `acd`, `callType`; AXP `profileId` ...).
@@ -350,10 +397,14 @@ pub enum EventBody {
     /// The CRM user presence changed (or was reported).
     #[serde(rename_all = "camelCase")]
     Presence {
+        /// Presence name (OpenFrame `name`; CRM Connector status label, else the status id).
         name: String,
+        /// Status id (OpenFrame `sys_id`, CRM Connector `statusId`).
         #[serde(skip_serializing_if = "Option::is_none")]
         status_id: Option<String>,
+        /// Whether this presence counts as Ready (see `decode.availableStatuses`).
         available: bool,
+        /// AWA service channels and their availability.
         #[serde(skip_serializing_if = "Vec::is_empty", default)]
         channels: Vec<PresenceChannel>,
         /// `false` when the CRM reported that a requested change failed.
@@ -363,34 +414,51 @@ pub enum EventBody {
     /// A CRM work item was offered, accepted or rejected.
     #[serde(rename_all = "camelCase")]
     WorkItem {
+        /// The work item's `sys_id`.
         id: String,
+        /// Offered, accepted or rejected.
         phase: WorkItemPhase,
+        /// Service channel name (AWA `serviceChannel.name`).
         #[serde(skip_serializing_if = "Option::is_none")]
         channel: Option<String>,
+        /// The record the work item is about.
         #[serde(skip_serializing_if = "Option::is_none")]
         document: Option<DocumentRef>,
+        /// Rejection reason (`rejection.reason`).
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// Capacity the work item takes (AWA `size`).
         #[serde(skip_serializing_if = "Option::is_none")]
         size: Option<i64>,
     },
     /// A contact (or CRM interaction) moved to a new phase.
     #[serde(rename_all = "camelCase")]
     Interaction {
+        /// Contact id (AXP `engagementId`, xuc `linkedId`, AgentDesktop `uuid`,
+        /// OpenFrame `sys_id`).
         id: String,
+        /// The phase reached.
         phase: InteractionPhase,
+        /// Media as the vendor names it (`voice`, `telephony`, `chat`, `email`,
+        /// AXP `channelId` ...).
         #[serde(skip_serializing_if = "Option::is_none")]
         media: Option<String>,
+        /// Inbound, outbound or internal, when the vendor says.
         #[serde(skip_serializing_if = "Option::is_none")]
         direction: Option<Direction>,
+        /// Calling party (caller number, xuc `otherDN` on inbound calls, AXP `callingNumber`).
         #[serde(skip_serializing_if = "Option::is_none")]
         from: Option<String>,
+        /// Called party (dialled number, AXP `dialledNumber` / `destinationAddress`).
         #[serde(skip_serializing_if = "Option::is_none")]
         to: Option<String>,
+        /// Queue the contact came through (AXP queue id, xuc `queueName`).
         #[serde(skip_serializing_if = "Option::is_none")]
         queue: Option<String>,
+        /// The agent the contact is for, when the vendor names one.
         #[serde(skip_serializing_if = "Option::is_none")]
         agent_id: Option<String>,
+        /// Outcome or reason (AgentDesktop call outcome, OpenFrame `reason`, xuc `failure`).
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
         /// Vendor event name that produced this phase (e.g. `JOBSTARTED`, `MatchOffered`).
@@ -403,15 +471,19 @@ pub enum EventBody {
     /// The moment to contextualize the CRM: open the caller's record.
     #[serde(rename_all = "camelCase")]
     ScreenPop {
+        /// The contact the pop is for (AgentDesktop `uuid`, xuc Asterisk `channel`).
         #[serde(skip_serializing_if = "Option::is_none")]
         interaction_id: Option<String>,
         /// Caller numbers / identifiers to search for.
         #[serde(skip_serializing_if = "Vec::is_empty", default)]
         ani: Vec<String>,
+        /// Number the customer called.
         #[serde(skip_serializing_if = "Option::is_none")]
         dnis: Option<String>,
+        /// Media of the contact (xuc Sheets are `voice`).
         #[serde(skip_serializing_if = "Option::is_none")]
         media: Option<String>,
+        /// Queue the contact came through.
         #[serde(skip_serializing_if = "Option::is_none")]
         queue: Option<String>,
         /// Pages and values to show (xuc Sheet fields, CallData).
@@ -424,9 +496,12 @@ pub enum EventBody {
     /// A control-connection outcome (authentication, heartbeat, link).
     #[serde(rename_all = "camelCase")]
     Connection {
+        /// The outcome.
         status: ConnectionStatus,
+        /// The vendor's status or message as sent (AXP status, xuc `Error` text).
         #[serde(skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
+        /// AXP subscription id.
         #[serde(skip_serializing_if = "Option::is_none")]
         subscription_id: Option<String>,
         /// Seconds (AXP pingInterval).
@@ -441,30 +516,40 @@ pub enum EventBody {
     AgentError {
         /// The vendor's error code, e.g. `PhoneNumberUnknown`, `LoggedInOnAnotherPhone`.
         code: String,
+        /// Number the agent is already logged in on (xuc `phoneNb`).
         #[serde(skip_serializing_if = "Option::is_none")]
         phone_number: Option<String>,
+        /// Number the login asked for (xuc `RequestedNb`).
         #[serde(skip_serializing_if = "Option::is_none")]
         requested_number: Option<String>,
+        /// The agent concerned, when sent.
         #[serde(skip_serializing_if = "Option::is_none")]
         agent_id: Option<String>,
     },
     /// Agent configuration (xuc AgentConfig).
     #[serde(rename_all = "camelCase")]
     AgentConfig {
+        /// xuc agent id.
         agent_id: String,
+        /// First and last name.
         #[serde(skip_serializing_if = "Option::is_none")]
         name: Option<String>,
+        /// Agent number.
         #[serde(skip_serializing_if = "Option::is_none")]
         number: Option<String>,
+        /// Asterisk context of the agent.
         #[serde(skip_serializing_if = "Option::is_none")]
         context: Option<String>,
+        /// Queue memberships with their penalties.
         #[serde(skip_serializing_if = "Vec::is_empty", default)]
         queues: Vec<QueueMembership>,
     },
     /// A list of agents, groups or CRM contacts.
     #[serde(rename_all = "camelCase")]
     Directory {
+        /// What the list holds.
         list: DirectoryKind,
+        /// The entries, in the order sent.
         entries: Vec<DirectoryEntry>,
     },
     /// Queue membership added, changed or removed (penalty -1).
@@ -472,33 +557,45 @@ pub enum EventBody {
     /// Agent statistics (xuc AgentStatistics).
     #[serde(rename_all = "camelCase")]
     Statistics {
+        /// xuc agent id.
         agent_id: String,
+        /// Statistic name -> value, as sent.
         values: Map<String, Value>,
     },
     /// Supervisor listening started or stopped (xuc AgentListen).
     #[serde(rename_all = "camelCase")]
     Listen {
+        /// The agent being listened to.
         agent_id: String,
+        /// `true` when listening starts, `false` when it stops.
         started: bool,
+        /// Phone number sent with the event (xuc `phoneNumber`).
         #[serde(skip_serializing_if = "Option::is_none")]
         phone_number: Option<String>,
     },
     /// The user's rights profile (xuc RightProfile).
     #[serde(rename_all = "camelCase")]
     Rights {
+        /// Profile name.
         profile: String,
+        /// Names of the rights the profile grants.
         rights: Vec<String>,
     },
     /// Callback requests (xuc Callback events).
     #[serde(rename_all = "camelCase")]
     Callback {
+        /// What happened.
         action: CallbackAction,
+        /// Callback request uuid (`requestUuid` for `CallbackStarted`).
         #[serde(skip_serializing_if = "Option::is_none")]
         uuid: Option<String>,
+        /// Callback list uuid.
         #[serde(skip_serializing_if = "Option::is_none")]
         list_uuid: Option<String>,
+        /// The agent who took the request.
         #[serde(skip_serializing_if = "Option::is_none")]
         agent_id: Option<String>,
+        /// Ticket opened for the call (`CallbackStarted`).
         #[serde(skip_serializing_if = "Option::is_none")]
         ticket_uuid: Option<String>,
         /// The callback lists or request, as sent (Lists / Updated).
@@ -508,10 +605,14 @@ pub enum EventBody {
     /// Another participant joined or left an engagement (AXP).
     #[serde(rename_all = "camelCase")]
     Participant {
+        /// The engagement (AXP `engagementId`).
         interaction_id: String,
+        /// Who joined or left.
         role: ParticipantRole,
         /// The vendor action (ADDED, REMOVED, INVITED, OBSERVING ...).
         action: String,
+        /// The participant (`automationParticipantId`, `externalParticipantId`,
+        /// the supervisor's agent id).
         #[serde(skip_serializing_if = "Option::is_none")]
         participant_id: Option<String>,
         /// Vendor fields with no normalized slot (`dialogId`, who disconnected ...).
@@ -521,15 +622,18 @@ pub enum EventBody {
     /// A single-step transfer happened or failed (AXP).
     #[serde(rename_all = "camelCase")]
     Transfer {
+        /// The engagement (AXP `engagementId`).
         interaction_id: String,
         /// QUEUE, USER, AUTOMATION or EXTERNAL.
         #[serde(skip_serializing_if = "Option::is_none")]
         to: Option<String>,
+        /// Where to (AXP `destination`: queue, user or address).
         #[serde(skip_serializing_if = "Option::is_none")]
         destination: Option<String>,
         /// CANCELLED or FAILED when the transfer did not happen.
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
+        /// Why it failed (AXP `detail`, else `title`).
         #[serde(skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
         /// Vendor fields with no normalized slot (`queueName`, `initiatingAgentId` ...).
@@ -539,30 +643,38 @@ pub enum EventBody {
     /// One media channel of the agent became ready (AXP ChannelReady).
     #[serde(rename_all = "camelCase")]
     ChannelReady {
+        /// The agent (AXP `agentId`).
         #[serde(skip_serializing_if = "Option::is_none")]
         agent_id: Option<String>,
+        /// The channel that became ready (AXP `channelId`).
         #[serde(skip_serializing_if = "Option::is_none")]
         channel: Option<String>,
     },
     /// CRM start-up data (CRM Connector crmData): user, capabilities, omnichannel mode.
     #[serde(rename_all = "camelCase")]
     CrmData {
+        /// CRM user id (`currentUser.Id`).
         #[serde(skip_serializing_if = "Option::is_none")]
         user_id: Option<String>,
+        /// CRM user display name.
         #[serde(skip_serializing_if = "Option::is_none")]
         user_name: Option<String>,
         /// `S` (synchronized) or `C` (complementary) from the CCDef.
         #[serde(skip_serializing_if = "Option::is_none")]
         omnichannel_mode: Option<String>,
+        /// The connector's capabilities, as sent.
         #[serde(skip_serializing_if = "Option::is_none")]
         capabilities: Option<Value>,
     },
     /// The agent clicked a number in the CRM (click-to-dial).
     #[serde(rename_all = "camelCase")]
     ClickToDial {
+        /// The number clicked.
         number: String,
+        /// The CRM record the number belongs to (`recordId`, `objectId`, `entityId`).
         #[serde(skip_serializing_if = "Option::is_none")]
         record_id: Option<String>,
+        /// The whole `clickToDialResponse` payload.
         #[serde(skip_serializing_if = "Option::is_none")]
         data: Option<Value>,
     },
@@ -570,7 +682,9 @@ pub enum EventBody {
     /// normalized meaning of its own (kept whole, with its action).
     #[serde(rename_all = "camelCase")]
     CrmMessage {
+        /// The action, in its documented spelling (e.g. `requestSaveInteractionLog`).
         action: String,
+        /// The message's `data`, as sent (embedded JSON text parsed).
         #[serde(skip_serializing_if = "Option::is_none")]
         data: Option<Value>,
     },
@@ -612,7 +726,9 @@ pub type Envelope = Map<String, Value>;
 /// envelope fields shared by all of them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Decoded {
+    /// The events, in order.
     pub bodies: Vec<EventBody>,
+    /// Vendor envelope fields shared by all of them.
     pub envelope: Envelope,
     /// A vendor-unique event id used to drop duplicates across reconnects (AXP `body.id`).
     pub event_id: Option<String>,

@@ -50,9 +50,12 @@ impl Mode {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceSnapshot {
+    /// Presence name.
     pub name: String,
+    /// CRM status id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
+    /// Whether the presence counts as Ready.
     pub available: bool,
 }
 
@@ -61,9 +64,12 @@ pub struct PresenceSnapshot {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct AgentSnapshot {
+    /// The agent state.
     pub state: AgentStateKind,
+    /// Pause reason / Not Ready code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The vendor's agent id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
 }
@@ -73,10 +79,14 @@ pub struct AgentSnapshot {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItemSnapshot {
+    /// The work item's `sys_id`.
     pub id: String,
+    /// The phase it reached (offered or accepted).
     pub phase: WorkItemPhase,
+    /// Service channel name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// The record the work item is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<DocumentRef>,
 }
@@ -86,13 +96,19 @@ pub struct WorkItemSnapshot {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct InteractionSnapshot {
+    /// Contact or CRM interaction id.
     pub id: String,
+    /// The side it belongs to.
     pub side: Side,
+    /// The phase it reached.
     pub phase: InteractionPhase,
+    /// Media as the vendor names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<String>,
+    /// Calling party.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Called party.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
@@ -102,13 +118,21 @@ pub struct InteractionSnapshot {
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind", rename = "snapshot")]
 pub struct Snapshot {
+    /// The sync mode in force.
     pub mode: Mode,
+    /// The last agent state reported, if any.
     pub agent_state: Option<AgentSnapshot>,
+    /// The last CRM presence reported, if any.
     pub presence: Option<PresenceSnapshot>,
+    /// Open CRM work items.
     pub work_items: Vec<WorkItemSnapshot>,
+    /// Open interactions on either side.
     pub interactions: Vec<InteractionSnapshot>,
+    /// Commands still waiting for confirmation.
     pub pending: Vec<Command>,
+    /// The CRM protocol (configured, or detected from the first CRM event).
     pub crm_source: Option<Source>,
+    /// The contact-centre protocol (configured, or detected from the first contact-centre event).
     pub cc_source: Option<Source>,
 }
 

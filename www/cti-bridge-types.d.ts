@@ -18,19 +18,123 @@ source: Source,
 /**
  * Envelope fields of the vendor frame (AXP `correlationId`, `loginId`, `sentAt` ...).
  */
-envelope: { [key in string]: JsonValue }, } & ({ "kind": "agentState", state: AgentStateKind, reason?: string, cause?: string, agentId?: string, 
+envelope: { [key in string]: JsonValue }, } & ({ "kind": "agentState", 
+/**
+ * The normalized state.
+ */
+state: AgentStateKind, 
+/**
+ * Pause reason / Not Ready code (xuc pause `cause`, AXP `reasonCode`,
+ * AgentDesktop sub-state).
+ */
+reason?: string, 
+/**
+ * Why the state changed, in the vendor's words (AXP `cause` such as `RONA`,
+ * xuc `cause`, `forced`).
+ */
+cause?: string, 
+/**
+ * The vendor's agent id.
+ */
+agentId?: string, 
 /**
  * The vendor's own name for the state (e.g. `AgentOnPause`, `PAUSESUBSTATE`).
  */
-vendorState?: string, phoneNumber?: string, queues: Array<string>, 
+vendorState?: string, 
+/**
+ * Phone number the agent is logged in on (xuc `phoneNb`).
+ */
+phoneNumber?: string, 
+/**
+ * Queues the agent is in (xuc `queues`).
+ */
+queues: Array<string>, 
 /**
  * Vendor fields with no normalized slot (xuc `acd`, `callType`; AXP `profileId` ...).
  */
-data: { [key in string]: JsonValue }, } | { "kind": "presence", name: string, statusId?: string, available: boolean, channels: Array<PresenceChannel>, 
+data: { [key in string]: JsonValue }, } | { "kind": "presence", 
+/**
+ * Presence name (OpenFrame `name`; CRM Connector status label, else the status id).
+ */
+name: string, 
+/**
+ * Status id (OpenFrame `sys_id`, CRM Connector `statusId`).
+ */
+statusId?: string, 
+/**
+ * Whether this presence counts as Ready (see `decode.availableStatuses`).
+ */
+available: boolean, 
+/**
+ * AWA service channels and their availability.
+ */
+channels: Array<PresenceChannel>, 
 /**
  * `false` when the CRM reported that a requested change failed.
  */
-success?: boolean, } | { "kind": "workItem", id: string, phase: WorkItemPhase, channel?: string, document?: DocumentRef, reason?: string, size?: number, } | { "kind": "interaction", id: string, phase: InteractionPhase, media?: string, direction?: Direction, from?: string, to?: string, queue?: string, agentId?: string, reason?: string, 
+success?: boolean, } | { "kind": "workItem", 
+/**
+ * The work item's `sys_id`.
+ */
+id: string, 
+/**
+ * Offered, accepted or rejected.
+ */
+phase: WorkItemPhase, 
+/**
+ * Service channel name (AWA `serviceChannel.name`).
+ */
+channel?: string, 
+/**
+ * The record the work item is about.
+ */
+document?: DocumentRef, 
+/**
+ * Rejection reason (`rejection.reason`).
+ */
+reason?: string, 
+/**
+ * Capacity the work item takes (AWA `size`).
+ */
+size?: number, } | { "kind": "interaction", 
+/**
+ * Contact id (AXP `engagementId`, xuc `linkedId`, AgentDesktop `uuid`,
+ * OpenFrame `sys_id`).
+ */
+id: string, 
+/**
+ * The phase reached.
+ */
+phase: InteractionPhase, 
+/**
+ * Media as the vendor names it (`voice`, `telephony`, `chat`, `email`,
+ * AXP `channelId` ...).
+ */
+media?: string, 
+/**
+ * Inbound, outbound or internal, when the vendor says.
+ */
+direction?: Direction, 
+/**
+ * Calling party (caller number, xuc `otherDN` on inbound calls, AXP `callingNumber`).
+ */
+from?: string, 
+/**
+ * Called party (dialled number, AXP `dialledNumber` / `destinationAddress`).
+ */
+to?: string, 
+/**
+ * Queue the contact came through (AXP queue id, xuc `queueName`).
+ */
+queue?: string, 
+/**
+ * The agent the contact is for, when the vendor names one.
+ */
+agentId?: string, 
+/**
+ * Outcome or reason (AgentDesktop call outcome, OpenFrame `reason`, xuc `failure`).
+ */
+reason?: string, 
 /**
  * Vendor event name that produced this phase (e.g. `JOBSTARTED`, `MatchOffered`).
  */
@@ -38,11 +142,27 @@ vendorEvent?: string,
 /**
  * Attached data (AgentDesktop CallData, xuc USR_ variables, ...).
  */
-data: { [key in string]: JsonValue }, } | { "kind": "screenPop", interactionId?: string, 
+data: { [key in string]: JsonValue }, } | { "kind": "screenPop", 
+/**
+ * The contact the pop is for (AgentDesktop `uuid`, xuc Asterisk `channel`).
+ */
+interactionId?: string, 
 /**
  * Caller numbers / identifiers to search for.
  */
-ani: Array<string>, dnis?: string, media?: string, queue?: string, 
+ani: Array<string>, 
+/**
+ * Number the customer called.
+ */
+dnis?: string, 
+/**
+ * Media of the contact (xuc Sheets are `voice`).
+ */
+media?: string, 
+/**
+ * Queue the contact came through.
+ */
+queue?: string, 
 /**
  * Pages and values to show (xuc Sheet fields, CallData).
  */
@@ -50,7 +170,19 @@ fields: Array<PopField>,
 /**
  * Vendor fields with no normalized slot.
  */
-data: { [key in string]: JsonValue }, } | { "kind": "connection", status: ConnectionStatus, detail?: string, subscriptionId?: string, 
+data: { [key in string]: JsonValue }, } | { "kind": "connection", 
+/**
+ * The outcome.
+ */
+status: ConnectionStatus, 
+/**
+ * The vendor's status or message as sent (AXP status, xuc `Error` text).
+ */
+detail?: string, 
+/**
+ * AXP subscription id.
+ */
+subscriptionId?: string, 
 /**
  * Seconds (AXP pingInterval).
  */
@@ -62,49 +194,306 @@ expiresInterval?: number, } | { "kind": "agentError",
 /**
  * The vendor's error code, e.g. `PhoneNumberUnknown`, `LoggedInOnAnotherPhone`.
  */
-code: string, phoneNumber?: string, requestedNumber?: string, agentId?: string, } | { "kind": "agentConfig", agentId: string, name?: string, number?: string, context?: string, queues: Array<QueueMembership>, } | { "kind": "directory", list: DirectoryKind, entries: Array<DirectoryEntry>, } | { "kind": "queueMember" } & QueueMembership | { "kind": "statistics", agentId: string, values: { [key in string]: JsonValue }, } | { "kind": "listen", agentId: string, started: boolean, phoneNumber?: string, } | { "kind": "rights", profile: string, rights: Array<string>, } | { "kind": "callback", action: CallbackAction, uuid?: string, listUuid?: string, agentId?: string, ticketUuid?: string, 
+code: string, 
+/**
+ * Number the agent is already logged in on (xuc `phoneNb`).
+ */
+phoneNumber?: string, 
+/**
+ * Number the login asked for (xuc `RequestedNb`).
+ */
+requestedNumber?: string, 
+/**
+ * The agent concerned, when sent.
+ */
+agentId?: string, } | { "kind": "agentConfig", 
+/**
+ * xuc agent id.
+ */
+agentId: string, 
+/**
+ * First and last name.
+ */
+name?: string, 
+/**
+ * Agent number.
+ */
+number?: string, 
+/**
+ * Asterisk context of the agent.
+ */
+context?: string, 
+/**
+ * Queue memberships with their penalties.
+ */
+queues: Array<QueueMembership>, } | { "kind": "directory", 
+/**
+ * What the list holds.
+ */
+list: DirectoryKind, 
+/**
+ * The entries, in the order sent.
+ */
+entries: Array<DirectoryEntry>, } | { "kind": "queueMember" } & QueueMembership | { "kind": "statistics", 
+/**
+ * xuc agent id.
+ */
+agentId: string, 
+/**
+ * Statistic name -> value, as sent.
+ */
+values: { [key in string]: JsonValue }, } | { "kind": "listen", 
+/**
+ * The agent being listened to.
+ */
+agentId: string, 
+/**
+ * `true` when listening starts, `false` when it stops.
+ */
+started: boolean, 
+/**
+ * Phone number sent with the event (xuc `phoneNumber`).
+ */
+phoneNumber?: string, } | { "kind": "rights", 
+/**
+ * Profile name.
+ */
+profile: string, 
+/**
+ * Names of the rights the profile grants.
+ */
+rights: Array<string>, } | { "kind": "callback", 
+/**
+ * What happened.
+ */
+action: CallbackAction, 
+/**
+ * Callback request uuid (`requestUuid` for `CallbackStarted`).
+ */
+uuid?: string, 
+/**
+ * Callback list uuid.
+ */
+listUuid?: string, 
+/**
+ * The agent who took the request.
+ */
+agentId?: string, 
+/**
+ * Ticket opened for the call (`CallbackStarted`).
+ */
+ticketUuid?: string, 
 /**
  * The callback lists or request, as sent (Lists / Updated).
  */
-data?: JsonValue, } | { "kind": "participant", interactionId: string, role: ParticipantRole, 
+data?: JsonValue, } | { "kind": "participant", 
+/**
+ * The engagement (AXP `engagementId`).
+ */
+interactionId: string, 
+/**
+ * Who joined or left.
+ */
+role: ParticipantRole, 
 /**
  * The vendor action (ADDED, REMOVED, INVITED, OBSERVING ...).
  */
-action: string, participantId?: string, 
+action: string, 
+/**
+ * The participant (`automationParticipantId`, `externalParticipantId`,
+ * the supervisor's agent id).
+ */
+participantId?: string, 
 /**
  * Vendor fields with no normalized slot (`dialogId`, who disconnected ...).
  */
-data: { [key in string]: JsonValue }, } | { "kind": "transfer", interactionId: string, 
+data: { [key in string]: JsonValue }, } | { "kind": "transfer", 
+/**
+ * The engagement (AXP `engagementId`).
+ */
+interactionId: string, 
 /**
  * QUEUE, USER, AUTOMATION or EXTERNAL.
  */
-to?: string, destination?: string, 
+to?: string, 
+/**
+ * Where to (AXP `destination`: queue, user or address).
+ */
+destination?: string, 
 /**
  * CANCELLED or FAILED when the transfer did not happen.
  */
-error?: string, detail?: string, 
+error?: string, 
+/**
+ * Why it failed (AXP `detail`, else `title`).
+ */
+detail?: string, 
 /**
  * Vendor fields with no normalized slot (`queueName`, `initiatingAgentId` ...).
  */
-data: { [key in string]: JsonValue }, } | { "kind": "channelReady", agentId?: string, channel?: string, } | { "kind": "crmData", userId?: string, userName?: string, 
+data: { [key in string]: JsonValue }, } | { "kind": "channelReady", 
+/**
+ * The agent (AXP `agentId`).
+ */
+agentId?: string, 
+/**
+ * The channel that became ready (AXP `channelId`).
+ */
+channel?: string, } | { "kind": "crmData", 
+/**
+ * CRM user id (`currentUser.Id`).
+ */
+userId?: string, 
+/**
+ * CRM user display name.
+ */
+userName?: string, 
 /**
  * `S` (synchronized) or `C` (complementary) from the CCDef.
  */
-omnichannelMode?: string, capabilities?: JsonValue, } | { "kind": "clickToDial", number: string, recordId?: string, data?: JsonValue, } | { "kind": "crmMessage", action: string, data?: JsonValue, });
+omnichannelMode?: string, 
+/**
+ * The connector's capabilities, as sent.
+ */
+capabilities?: JsonValue, } | { "kind": "clickToDial", 
+/**
+ * The number clicked.
+ */
+number: string, 
+/**
+ * The CRM record the number belongs to (`recordId`, `objectId`, `entityId`).
+ */
+recordId?: string, 
+/**
+ * The whole `clickToDialResponse` payload.
+ */
+data?: JsonValue, } | { "kind": "crmMessage", 
+/**
+ * The action, in its documented spelling (e.g. `requestSaveInteractionLog`).
+ */
+action: string, 
+/**
+ * The message's `data`, as sent (embedded JSON text parsed).
+ */
+data?: JsonValue, });
 
-export type EventBody = { "kind": "agentState", state: AgentStateKind, reason?: string, cause?: string, agentId?: string, 
+export type EventBody = { "kind": "agentState", 
+/**
+ * The normalized state.
+ */
+state: AgentStateKind, 
+/**
+ * Pause reason / Not Ready code (xuc pause `cause`, AXP `reasonCode`,
+ * AgentDesktop sub-state).
+ */
+reason?: string, 
+/**
+ * Why the state changed, in the vendor's words (AXP `cause` such as `RONA`,
+ * xuc `cause`, `forced`).
+ */
+cause?: string, 
+/**
+ * The vendor's agent id.
+ */
+agentId?: string, 
 /**
  * The vendor's own name for the state (e.g. `AgentOnPause`, `PAUSESUBSTATE`).
  */
-vendorState?: string, phoneNumber?: string, queues: Array<string>, 
+vendorState?: string, 
+/**
+ * Phone number the agent is logged in on (xuc `phoneNb`).
+ */
+phoneNumber?: string, 
+/**
+ * Queues the agent is in (xuc `queues`).
+ */
+queues: Array<string>, 
 /**
  * Vendor fields with no normalized slot (xuc `acd`, `callType`; AXP `profileId` ...).
  */
-data: { [key in string]: JsonValue }, } | { "kind": "presence", name: string, statusId?: string, available: boolean, channels: Array<PresenceChannel>, 
+data: { [key in string]: JsonValue }, } | { "kind": "presence", 
+/**
+ * Presence name (OpenFrame `name`; CRM Connector status label, else the status id).
+ */
+name: string, 
+/**
+ * Status id (OpenFrame `sys_id`, CRM Connector `statusId`).
+ */
+statusId?: string, 
+/**
+ * Whether this presence counts as Ready (see `decode.availableStatuses`).
+ */
+available: boolean, 
+/**
+ * AWA service channels and their availability.
+ */
+channels: Array<PresenceChannel>, 
 /**
  * `false` when the CRM reported that a requested change failed.
  */
-success?: boolean, } | { "kind": "workItem", id: string, phase: WorkItemPhase, channel?: string, document?: DocumentRef, reason?: string, size?: number, } | { "kind": "interaction", id: string, phase: InteractionPhase, media?: string, direction?: Direction, from?: string, to?: string, queue?: string, agentId?: string, reason?: string, 
+success?: boolean, } | { "kind": "workItem", 
+/**
+ * The work item's `sys_id`.
+ */
+id: string, 
+/**
+ * Offered, accepted or rejected.
+ */
+phase: WorkItemPhase, 
+/**
+ * Service channel name (AWA `serviceChannel.name`).
+ */
+channel?: string, 
+/**
+ * The record the work item is about.
+ */
+document?: DocumentRef, 
+/**
+ * Rejection reason (`rejection.reason`).
+ */
+reason?: string, 
+/**
+ * Capacity the work item takes (AWA `size`).
+ */
+size?: number, } | { "kind": "interaction", 
+/**
+ * Contact id (AXP `engagementId`, xuc `linkedId`, AgentDesktop `uuid`,
+ * OpenFrame `sys_id`).
+ */
+id: string, 
+/**
+ * The phase reached.
+ */
+phase: InteractionPhase, 
+/**
+ * Media as the vendor names it (`voice`, `telephony`, `chat`, `email`,
+ * AXP `channelId` ...).
+ */
+media?: string, 
+/**
+ * Inbound, outbound or internal, when the vendor says.
+ */
+direction?: Direction, 
+/**
+ * Calling party (caller number, xuc `otherDN` on inbound calls, AXP `callingNumber`).
+ */
+from?: string, 
+/**
+ * Called party (dialled number, AXP `dialledNumber` / `destinationAddress`).
+ */
+to?: string, 
+/**
+ * Queue the contact came through (AXP queue id, xuc `queueName`).
+ */
+queue?: string, 
+/**
+ * The agent the contact is for, when the vendor names one.
+ */
+agentId?: string, 
+/**
+ * Outcome or reason (AgentDesktop call outcome, OpenFrame `reason`, xuc `failure`).
+ */
+reason?: string, 
 /**
  * Vendor event name that produced this phase (e.g. `JOBSTARTED`, `MatchOffered`).
  */
@@ -112,11 +501,27 @@ vendorEvent?: string,
 /**
  * Attached data (AgentDesktop CallData, xuc USR_ variables, ...).
  */
-data: { [key in string]: JsonValue }, } | { "kind": "screenPop", interactionId?: string, 
+data: { [key in string]: JsonValue }, } | { "kind": "screenPop", 
+/**
+ * The contact the pop is for (AgentDesktop `uuid`, xuc Asterisk `channel`).
+ */
+interactionId?: string, 
 /**
  * Caller numbers / identifiers to search for.
  */
-ani: Array<string>, dnis?: string, media?: string, queue?: string, 
+ani: Array<string>, 
+/**
+ * Number the customer called.
+ */
+dnis?: string, 
+/**
+ * Media of the contact (xuc Sheets are `voice`).
+ */
+media?: string, 
+/**
+ * Queue the contact came through.
+ */
+queue?: string, 
 /**
  * Pages and values to show (xuc Sheet fields, CallData).
  */
@@ -124,7 +529,19 @@ fields: Array<PopField>,
 /**
  * Vendor fields with no normalized slot.
  */
-data: { [key in string]: JsonValue }, } | { "kind": "connection", status: ConnectionStatus, detail?: string, subscriptionId?: string, 
+data: { [key in string]: JsonValue }, } | { "kind": "connection", 
+/**
+ * The outcome.
+ */
+status: ConnectionStatus, 
+/**
+ * The vendor's status or message as sent (AXP status, xuc `Error` text).
+ */
+detail?: string, 
+/**
+ * AXP subscription id.
+ */
+subscriptionId?: string, 
 /**
  * Seconds (AXP pingInterval).
  */
@@ -136,43 +553,216 @@ expiresInterval?: number, } | { "kind": "agentError",
 /**
  * The vendor's error code, e.g. `PhoneNumberUnknown`, `LoggedInOnAnotherPhone`.
  */
-code: string, phoneNumber?: string, requestedNumber?: string, agentId?: string, } | { "kind": "agentConfig", agentId: string, name?: string, number?: string, context?: string, queues: Array<QueueMembership>, } | { "kind": "directory", list: DirectoryKind, entries: Array<DirectoryEntry>, } | { "kind": "queueMember" } & QueueMembership | { "kind": "statistics", agentId: string, values: { [key in string]: JsonValue }, } | { "kind": "listen", agentId: string, started: boolean, phoneNumber?: string, } | { "kind": "rights", profile: string, rights: Array<string>, } | { "kind": "callback", action: CallbackAction, uuid?: string, listUuid?: string, agentId?: string, ticketUuid?: string, 
+code: string, 
+/**
+ * Number the agent is already logged in on (xuc `phoneNb`).
+ */
+phoneNumber?: string, 
+/**
+ * Number the login asked for (xuc `RequestedNb`).
+ */
+requestedNumber?: string, 
+/**
+ * The agent concerned, when sent.
+ */
+agentId?: string, } | { "kind": "agentConfig", 
+/**
+ * xuc agent id.
+ */
+agentId: string, 
+/**
+ * First and last name.
+ */
+name?: string, 
+/**
+ * Agent number.
+ */
+number?: string, 
+/**
+ * Asterisk context of the agent.
+ */
+context?: string, 
+/**
+ * Queue memberships with their penalties.
+ */
+queues: Array<QueueMembership>, } | { "kind": "directory", 
+/**
+ * What the list holds.
+ */
+list: DirectoryKind, 
+/**
+ * The entries, in the order sent.
+ */
+entries: Array<DirectoryEntry>, } | { "kind": "queueMember" } & QueueMembership | { "kind": "statistics", 
+/**
+ * xuc agent id.
+ */
+agentId: string, 
+/**
+ * Statistic name -> value, as sent.
+ */
+values: { [key in string]: JsonValue }, } | { "kind": "listen", 
+/**
+ * The agent being listened to.
+ */
+agentId: string, 
+/**
+ * `true` when listening starts, `false` when it stops.
+ */
+started: boolean, 
+/**
+ * Phone number sent with the event (xuc `phoneNumber`).
+ */
+phoneNumber?: string, } | { "kind": "rights", 
+/**
+ * Profile name.
+ */
+profile: string, 
+/**
+ * Names of the rights the profile grants.
+ */
+rights: Array<string>, } | { "kind": "callback", 
+/**
+ * What happened.
+ */
+action: CallbackAction, 
+/**
+ * Callback request uuid (`requestUuid` for `CallbackStarted`).
+ */
+uuid?: string, 
+/**
+ * Callback list uuid.
+ */
+listUuid?: string, 
+/**
+ * The agent who took the request.
+ */
+agentId?: string, 
+/**
+ * Ticket opened for the call (`CallbackStarted`).
+ */
+ticketUuid?: string, 
 /**
  * The callback lists or request, as sent (Lists / Updated).
  */
-data?: JsonValue, } | { "kind": "participant", interactionId: string, role: ParticipantRole, 
+data?: JsonValue, } | { "kind": "participant", 
+/**
+ * The engagement (AXP `engagementId`).
+ */
+interactionId: string, 
+/**
+ * Who joined or left.
+ */
+role: ParticipantRole, 
 /**
  * The vendor action (ADDED, REMOVED, INVITED, OBSERVING ...).
  */
-action: string, participantId?: string, 
+action: string, 
+/**
+ * The participant (`automationParticipantId`, `externalParticipantId`,
+ * the supervisor's agent id).
+ */
+participantId?: string, 
 /**
  * Vendor fields with no normalized slot (`dialogId`, who disconnected ...).
  */
-data: { [key in string]: JsonValue }, } | { "kind": "transfer", interactionId: string, 
+data: { [key in string]: JsonValue }, } | { "kind": "transfer", 
+/**
+ * The engagement (AXP `engagementId`).
+ */
+interactionId: string, 
 /**
  * QUEUE, USER, AUTOMATION or EXTERNAL.
  */
-to?: string, destination?: string, 
+to?: string, 
+/**
+ * Where to (AXP `destination`: queue, user or address).
+ */
+destination?: string, 
 /**
  * CANCELLED or FAILED when the transfer did not happen.
  */
-error?: string, detail?: string, 
+error?: string, 
+/**
+ * Why it failed (AXP `detail`, else `title`).
+ */
+detail?: string, 
 /**
  * Vendor fields with no normalized slot (`queueName`, `initiatingAgentId` ...).
  */
-data: { [key in string]: JsonValue }, } | { "kind": "channelReady", agentId?: string, channel?: string, } | { "kind": "crmData", userId?: string, userName?: string, 
+data: { [key in string]: JsonValue }, } | { "kind": "channelReady", 
+/**
+ * The agent (AXP `agentId`).
+ */
+agentId?: string, 
+/**
+ * The channel that became ready (AXP `channelId`).
+ */
+channel?: string, } | { "kind": "crmData", 
+/**
+ * CRM user id (`currentUser.Id`).
+ */
+userId?: string, 
+/**
+ * CRM user display name.
+ */
+userName?: string, 
 /**
  * `S` (synchronized) or `C` (complementary) from the CCDef.
  */
-omnichannelMode?: string, capabilities?: JsonValue, } | { "kind": "clickToDial", number: string, recordId?: string, data?: JsonValue, } | { "kind": "crmMessage", action: string, data?: JsonValue, };
+omnichannelMode?: string, 
+/**
+ * The connector's capabilities, as sent.
+ */
+capabilities?: JsonValue, } | { "kind": "clickToDial", 
+/**
+ * The number clicked.
+ */
+number: string, 
+/**
+ * The CRM record the number belongs to (`recordId`, `objectId`, `entityId`).
+ */
+recordId?: string, 
+/**
+ * The whole `clickToDialResponse` payload.
+ */
+data?: JsonValue, } | { "kind": "crmMessage", 
+/**
+ * The action, in its documented spelling (e.g. `requestSaveInteractionLog`).
+ */
+action: string, 
+/**
+ * The message's `data`, as sent (embedded JSON text parsed).
+ */
+data?: JsonValue, };
 
 export type AgentStateKind = "loggedOut" | "loggedIn" | "ready" | "notReady" | "busy" | "wrapUp";
 
-export type PresenceChannel = { name: string, available: boolean, id?: string, };
+export type PresenceChannel = { 
+/**
+ * Service channel name (AWA `channels[].name`).
+ */
+name: string, 
+/**
+ * Whether the agent is available on this channel.
+ */
+available: boolean, 
+/**
+ * The channel's `sys_id`, when sent.
+ */
+id?: string, };
 
 export type WorkItemPhase = "offered" | "accepted" | "rejected";
 
-export type DocumentRef = { table: string, id: string, };
+export type DocumentRef = { 
+/**
+ * ServiceNow table name (e.g. `incident`).
+ */
+table: string, 
+/**
+ * The record's `sys_id`.
+ */
+id: string, };
 
 export type InteractionPhase = "created" | "queued" | "offered" | "alerting" | "dialing" | "connected" | "held" | "resumed" | "ended" | "wrapUp" | "done" | "updated";
 
@@ -180,21 +770,69 @@ export type Direction = "inbound" | "outbound" | "internal";
 
 export type ConnectionStatus = "confirmed" | "invalidToken" | "unknownSubscription" | "serverError" | "constraintViolation" | "pong" | "ready" | "up" | "down" | "error";
 
-export type DirectoryEntry = { id: string, name?: string, number?: string, email?: string, group?: string, state?: AgentStateKind, };
+export type DirectoryEntry = { 
+/**
+ * Agent, group or CRM record id.
+ */
+id: string, 
+/**
+ * Display name (xuc agents: `first last`).
+ */
+name?: string, 
+/**
+ * Agent number or phone number.
+ */
+number?: string, 
+/**
+ * E-mail address (CRM contacts).
+ */
+email?: string, 
+/**
+ * Agent group id (xuc agents).
+ */
+group?: string, 
+/**
+ * Current agent state (xuc AgentDirectory).
+ */
+state?: AgentStateKind, };
 
 export type DirectoryKind = "agents" | "agentConfigs" | "agentGroups" | "crm";
 
-export type QueueMembership = { agentId: string, queueId: string, queueName?: string, 
+export type QueueMembership = { 
+/**
+ * xuc agent id.
+ */
+agentId: string, 
+/**
+ * xuc queue id.
+ */
+queueId: string, 
+/**
+ * Queue name, when sent.
+ */
+queueName?: string, 
 /**
  * Penalty; `-1` means removed from the queue.
  */
 penalty: number, };
 
-export type PopField = { name: string, value: string, 
+export type PopField = { 
+/**
+ * Field label.
+ */
+name: string, 
+/**
+ * Field value, or the URL to open.
+ */
+value: string, 
 /**
  * `url` for a page to open, `text` for a value.
  */
-type: string, order?: number, };
+type: string, 
+/**
+ * Display position (xuc Sheet `order`); fields come sorted by it.
+ */
+order?: number, };
 
 export type CallbackAction = "lists" | "taken" | "started" | "clotured" | "released" | "updated";
 
@@ -230,7 +868,11 @@ cause: Cause,
 /**
  * The exact vendor message (`null` when there is none).
  */
-wire: JsonValue, status: CommandStatus, 
+wire: JsonValue, 
+/**
+ * Where the command stands; updates are output again under the same `id`.
+ */
+status: CommandStatus, 
 /**
  * Why it was rejected, superseded or not supported.
  */
@@ -276,13 +918,109 @@ commands: number, };
 
 export type Mode = "synchronized" | "complementary" | "off";
 
-export type AgentSnapshot = { state: AgentStateKind, reason?: string, agentId?: string, };
+export type AgentSnapshot = { 
+/**
+ * The agent state.
+ */
+state: AgentStateKind, 
+/**
+ * Pause reason / Not Ready code.
+ */
+reason?: string, 
+/**
+ * The vendor's agent id.
+ */
+agentId?: string, };
 
-export type PresenceSnapshot = { name: string, statusId?: string, available: boolean, };
+export type PresenceSnapshot = { 
+/**
+ * Presence name.
+ */
+name: string, 
+/**
+ * CRM status id.
+ */
+statusId?: string, 
+/**
+ * Whether the presence counts as Ready.
+ */
+available: boolean, };
 
-export type WorkItemSnapshot = { id: string, phase: WorkItemPhase, channel?: string, document?: DocumentRef, };
+export type WorkItemSnapshot = { 
+/**
+ * The work item's `sys_id`.
+ */
+id: string, 
+/**
+ * The phase it reached (offered or accepted).
+ */
+phase: WorkItemPhase, 
+/**
+ * Service channel name.
+ */
+channel?: string, 
+/**
+ * The record the work item is about.
+ */
+document?: DocumentRef, };
 
-export type InteractionSnapshot = { id: string, side: Side, phase: InteractionPhase, media?: string, from?: string, to?: string, };
+export type InteractionSnapshot = { 
+/**
+ * Contact or CRM interaction id.
+ */
+id: string, 
+/**
+ * The side it belongs to.
+ */
+side: Side, 
+/**
+ * The phase it reached.
+ */
+phase: InteractionPhase, 
+/**
+ * Media as the vendor names it.
+ */
+media?: string, 
+/**
+ * Calling party.
+ */
+from?: string, 
+/**
+ * Called party.
+ */
+to?: string, };
 
-export type Snapshot = { "kind": "snapshot", mode: Mode, agentState: AgentSnapshot | null, presence: PresenceSnapshot | null, workItems: Array<WorkItemSnapshot>, interactions: Array<InteractionSnapshot>, pending: Array<Command>, crmSource: Source | null, ccSource: Source | null, };
+export type Snapshot = { "kind": "snapshot", 
+/**
+ * The sync mode in force.
+ */
+mode: Mode, 
+/**
+ * The last agent state reported, if any.
+ */
+agentState: AgentSnapshot | null, 
+/**
+ * The last CRM presence reported, if any.
+ */
+presence: PresenceSnapshot | null, 
+/**
+ * Open CRM work items.
+ */
+workItems: Array<WorkItemSnapshot>, 
+/**
+ * Open interactions on either side.
+ */
+interactions: Array<InteractionSnapshot>, 
+/**
+ * Commands still waiting for confirmation.
+ */
+pending: Array<Command>, 
+/**
+ * The CRM protocol (configured, or detected from the first CRM event).
+ */
+crmSource: Source | null, 
+/**
+ * The contact-centre protocol (configured, or detected from the first contact-centre event).
+ */
+ccSource: Source | null, };
 

@@ -14,13 +14,16 @@ export type CtiBridgeErrorCode =
   | "invalid" // bad options
   | "disposed" // the bridge was disposed
   | "rejected" // the side refused the change, or it was superseded / not supported
-  | "invalidParams"
-  | "unknownMethod"
-  | "forbidden"
+  | "invalidParams" // the widget refused the call's parameters
+  | "unknownMethod" // the widget has no such method
+  | "forbidden" // not allowed by the widget's configuration
   | "notSupported"; // the contact centre cannot do it (AXP is read-only; no contact centre in the widget)
 
+/** The error every rejected promise of the host API carries. */
 export interface CtiBridgeError extends Error {
+  /** Always "CtiBridgeError". */
   name: "CtiBridgeError";
+  /** What went wrong, as a stable code. */
   code: CtiBridgeErrorCode;
   /** For a rejected change: the command as it ended. */
   detail?: unknown;
@@ -34,8 +37,11 @@ export interface CrmPresenceApi {
   setPresence(statusId: string): boolean | void | Promise<boolean | void>;
   /** Calls back with the new status id whenever the user's presence changes; returns an unsubscribe function. */
   onPresenceChange?(callback: (statusId: string) => void): (() => void) | void;
+  /** The CRM user, sent in the connector's `crmData` answer. */
   currentUser?: { Id?: string; Name?: string; Username?: string; LanguageLocaleKey?: string; [key: string]: unknown };
+  /** Call-centre settings for `crmData` (the omnichannel mode is filled in from `mode`). */
   callCenterSettings?: Record<string, unknown>;
+  /** Capabilities for `crmData` (default: `{directoryAvailable}` from `directory`). */
   capabilities?: Record<string, unknown>;
   /** CRM contacts for requestGetCrmDirectory. */
   directory?(): Array<{ id: string; name?: string; phone?: string; email?: string }> | Promise<Array<{ id: string; name?: string; phone?: string; email?: string }>>;
@@ -43,6 +49,7 @@ export interface CrmPresenceApi {
   onRequest?(action: string, data: JsonValue): void;
 }
 
+/** Options of `CtiBridge.connect`. */
 export interface ConnectOptions {
   /** The widget page URL (its exact origin is the only one the host talks to). */
   widgetUrl: string;
@@ -81,12 +88,15 @@ export type CcHealthState = "connecting" | "authenticating" | "live" | "degraded
 export interface TraceEntry {
   /** Date.now() in the widget. */
   at: number;
+  /** Received ("in") or sent ("out") by the widget. */
   dir: "in" | "out";
   /** host: the private port; window: postMessage on the window; cc: the contact centre (WebSocket, REST). */
   peer: "host" | "window" | "cc";
+  /** The sender's origin, for a message from a window. */
   origin?: string;
   /** The message type (event kind, request method, frame type, `POST /path` ...). */
   type: string;
+  /** Size of the message, when known. */
   bytes?: number;
   /** Why it was dropped, for one that was. */
   dropped?: string;
@@ -105,46 +115,69 @@ export type HostEvent =
 /** Everything a handler can receive; `seq` is the channel sequence number. */
 export type BridgeEvent = ((Event | Command | CrmRequest) & { seq: number }) | HostEvent;
 
+/** A kind to subscribe to with `Bridge.on`; "*" for every kind. */
 export type EventKind = BridgeEvent["kind"] | "*";
 
+/** The widget's own view of the channel, returned with each snapshot. */
 export interface Diagnostics {
+  /** Whether a host port is attached. */
   connected: boolean;
+  /** The attached host page's origin. */
   hostOrigin: string | null;
+  /** Id of the widget's event numbering (a new one starts a new `seq` series). */
   epoch: string;
+  /** The last `seq` the widget sent. */
   lastSeq: number;
+  /** Messages the widget dropped: wrong origin, wrong sender window, malformed, other protocol version. */
   dropped: { origin: number; source: number; malformed: number; version: number };
+  /** The core's counters (`Stats`: received per source, events, errors per code, duplicates, commands). */
   stats: JsonValue;
+  /** Milliseconds since the widget started. */
   uptimeMs: number;
   /** The widget's own contact-centre client, if it runs one. */
   contactCentre?: { source: "axp" | "xuc"; health: { state: CcHealthState; reason: string; retryInMs?: number } | null } | null;
 }
 
+/** A connected widget, as returned by `CtiBridge.connect`. */
 export interface Bridge {
   /** Subscribes to a kind ("*" for all); events raised before the first subscriber are delivered first, in order. */
   on<K extends EventKind>(kind: K, handler: (event: K extends "*" ? BridgeEvent : Extract<BridgeEvent, { kind: K }>) => void): Bridge;
+  /** Removes a handler added with `on`. */
   off(kind: EventKind, handler: (event: BridgeEvent) => void): Bridge;
   /** The widget's message trace (widget config `trace: true`); entries before the first handler are kept (up to 500). */
   on(kind: "trace", handler: (entry: TraceEntry) => void): Bridge;
+  /** Removes a trace handler. */
   off(kind: "trace", handler: (entry: TraceEntry) => void): Bridge;
+  /** The widget's sync state (agent state, presence, work items, interactions, pending commands) and diagnostics. */
   snapshot(): Promise<{ snapshot: Snapshot; diagnostics: Diagnostics }>;
   /** Resolves with the confirmed command; rejects with code "rejected" (refused, superseded, timed out) or "notSupported" (the side's protocol cannot set it); `detail` is the command as it ended. */
   setAgentState(state: "ready" | "notReady", reason?: string): Promise<Command>;
+  /** Asks the CRM for a Ready / Not Ready presence; settles like setAgentState. */
   setPresence(state: "ready" | "notReady"): Promise<Command>;
+  /** Changes the sync mode. */
   setMode(mode: Mode): Promise<{ mode: Mode }>;
   /** One typed command on the widget's xuc link (`ccCommand("loginAgent", "1000", 19)`); resolves when sent. */
   ccCommand(name: string, ...args: JsonValue[]): Promise<{ sent: string }>;
   /** Feeds a raw vendor message (only when the widget allows injection: demo and tests). */
   inject(source: string, msg: JsonValue): Promise<{ ok: true }>;
+  /** Host-side counters: messages dropped for a wrong origin or source, duplicates skipped; the channel position. */
   hostStats(): { droppedOrigin: number; droppedSource: number; duplicates: number; epoch: string | null; lastSeq: number; connected: boolean };
+  /** The widget iframe element. */
   iframe(): HTMLIFrameElement;
+  /** Removes the iframe, the listeners and the port; pending calls reject with "disposed". */
   dispose(): void;
 }
 
+/** Creates the widget iframe in `container` and resolves to a bridge once the handshake is done. */
 export declare function connect(options: ConnectOptions): Promise<Bridge>;
 
+/** The drop-in script's global (`window.CtiBridge`). */
 declare const CtiBridge: {
+  /** See `connect`. */
   connect: typeof connect;
+  /** The channel protocol version this script speaks. */
   version: number;
+  /** Builds a CtiBridgeError (for host code that wants the same shape). */
   CtiBridgeError: (code: CtiBridgeErrorCode, message: string, detail?: unknown) => CtiBridgeError;
   /** Sets the threshold of every bridge's logger. */
   setLogLevel(level: LogLevel): void;
@@ -161,9 +194,13 @@ export interface CtiBridgeElement extends HTMLElement {
   readonly bridge: Bridge | null;
   /** Resolves to the bridge once connected. */
   readonly ready: Promise<Bridge> | null;
+  /** `Bridge.setAgentState`; rejects with "disposed" while not connected. */
   setAgentState(state: "ready" | "notReady", reason?: string): Promise<Command>;
+  /** `Bridge.setPresence`; rejects with "disposed" while not connected. */
   setPresence(state: "ready" | "notReady"): Promise<Command>;
+  /** `Bridge.setMode`; rejects with "disposed" while not connected. */
   setMode(mode: Mode): Promise<{ mode: Mode }>;
+  /** `Bridge.snapshot`; rejects with "disposed" while not connected. */
   snapshot(): Promise<{ snapshot: Snapshot; diagnostics: Diagnostics }>;
 }
 

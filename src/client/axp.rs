@@ -65,7 +65,12 @@ pub enum ConfigError {
     Url(#[from] policy::UrlError),
     /// Another setting.
     #[error("{field}: {reason}")]
-    Invalid { field: &'static str, reason: String },
+    Invalid {
+        /// The setting's name.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// The AXP subscription request body.

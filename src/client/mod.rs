@@ -52,6 +52,7 @@ pub enum HealthState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
+    /// The new state.
     pub state: HealthState,
     /// Human-readable cause; never contains a secret.
     pub reason: String,
@@ -63,7 +64,9 @@ pub struct Health {
 /// HTTP method of a REST call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// `POST` (AXP: create and renew a subscription).
     Post,
+    /// `DELETE` (AXP: drop a subscription no longer used).
     Delete,
 }
 
@@ -80,7 +83,9 @@ impl Method {
 /// One header of a REST call; secret values are redacted when printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    /// Header name.
     pub name: &'static str,
+    /// Header value (redacted when printed).
     pub value: Secret,
 }
 
@@ -88,8 +93,11 @@ pub struct Header {
 /// [`Input::HttpDone`] or [`Input::HttpFailed`] with the same `id`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpRequest {
+    /// Matches the [`Input::HttpDone`] / [`Input::HttpFailed`] that answers it.
     pub id: u32,
+    /// HTTP method.
     pub method: Method,
+    /// Absolute URL, already checked by [`policy`].
     pub url: String,
     /// Every header value is treated as secret (`Authorization`, `appkey`).
     pub headers: Vec<Header>,
@@ -107,26 +115,57 @@ pub enum Input {
     /// The host's token provider answered (AXP: access token).
     Token(Secret),
     /// The host's credentials provider answered (xuc: login and password).
-    Credentials { login: String, password: Secret },
+    Credentials {
+        /// xuc user name.
+        login: String,
+        /// xuc password.
+        password: Secret,
+    },
     /// The provider could not give a token or credentials.
     NoToken(String),
     /// A REST call finished with an HTTP status (any status) and a JSON body if it had one.
     HttpDone {
+        /// The request's id.
         id: u32,
+        /// HTTP status code.
         status: u16,
+        /// The JSON body, if it parsed.
         body: Option<Value>,
     },
     /// A REST call failed without an HTTP answer (network, CORS, abort).
-    HttpFailed { id: u32, reason: String },
+    HttpFailed {
+        /// The request's id.
+        id: u32,
+        /// What the browser reported.
+        reason: String,
+    },
     /// The socket `id` is open.
-    SocketOpened { id: u32 },
+    SocketOpened {
+        /// The socket's id from [`Action::Open`].
+        id: u32,
+    },
     /// The socket `id` closed (or could not open).
-    SocketClosed { id: u32, code: u16, reason: String },
+    SocketClosed {
+        /// The socket's id from [`Action::Open`].
+        id: u32,
+        /// WebSocket close code (1006 when the connection dropped).
+        code: u16,
+        /// Close reason sent by the server, if any.
+        reason: String,
+    },
     /// A text frame on socket `id`, parsed as JSON.
-    Frame { id: u32, value: Value },
+    Frame {
+        /// The socket's id from [`Action::Open`].
+        id: u32,
+        /// The frame, parsed.
+        value: Value,
+    },
     /// A frame on socket `id` that was refused before decoding (not JSON,
     /// too large, too deep): the link is alive, the frame is lost.
-    FrameRefused { id: u32 },
+    FrameRefused {
+        /// The socket's id from [`Action::Open`].
+        id: u32,
+    },
     /// The timer armed by [`Action::Timer`] fired.
     Tick,
     /// The browser came back online.
@@ -143,13 +182,33 @@ pub enum Action {
     /// Make a REST call.
     Http(HttpRequest),
     /// Open a WebSocket to `url`; later inputs about it carry `id`.
-    Open { id: u32, url: Target },
+    Open {
+        /// New socket id, unique per client.
+        id: u32,
+        /// The URL (`wss:`, `ws:` on loopback); a token in its query is redacted when printed.
+        url: Target,
+    },
     /// Send one JSON text frame on socket `id`.
-    Send { id: u32, frame: Frame },
+    Send {
+        /// The socket to send on.
+        id: u32,
+        /// The JSON text (redacted when printed).
+        frame: Frame,
+    },
     /// Close socket `id` (its later events are ignored).
-    Close { id: u32, code: u16, reason: String },
+    Close {
+        /// The socket to close.
+        id: u32,
+        /// WebSocket close code.
+        code: u16,
+        /// Close reason, for the server's logs.
+        reason: String,
+    },
     /// (Re)arm the single timer: deliver [`Input::Tick`] after `after_ms`.
-    Timer { after_ms: u64 },
+    Timer {
+        /// Delay in milliseconds.
+        after_ms: u64,
+    },
     /// Disarm the timer.
     ClearTimer,
     /// Report a health change to the host.

@@ -24,27 +24,44 @@ pub enum UrlKind {
 pub enum UrlError {
     /// Not a URL at all.
     #[error("{what}: not a valid URL ({reason})")]
-    Invalid { what: &'static str, reason: String },
+    Invalid {
+        /// Which URL (the setting's name).
+        what: &'static str,
+        /// The parser's complaint.
+        reason: String,
+    },
     /// A scheme the client never uses for this purpose.
     #[error("{what}: scheme `{scheme}` is not allowed (use {expected})")]
     Scheme {
+        /// Which URL (the setting's name).
         what: &'static str,
+        /// The scheme given.
         scheme: String,
+        /// The schemes allowed (`wss:` / `https:`).
         expected: &'static str,
     },
     /// A clear-text scheme off loopback.
     #[error("{what}: `{scheme}:` is only allowed on loopback (127.0.0.0/8, localhost, [::1]); host `{host}` is not")]
     NotLoopback {
+        /// Which URL (the setting's name).
         what: &'static str,
+        /// The clear-text scheme given (`http` / `ws`).
         scheme: String,
+        /// The host that is not loopback.
         host: String,
     },
     /// User name or password inside the URL.
     #[error("{what}: credentials inside the URL are not allowed")]
-    Credentials { what: &'static str },
+    Credentials {
+        /// Which URL (the setting's name).
+        what: &'static str,
+    },
     /// A `#fragment`.
     #[error("{what}: a URL fragment is not allowed")]
-    Fragment { what: &'static str },
+    Fragment {
+        /// Which URL (the setting's name).
+        what: &'static str,
+    },
 }
 
 /// Whether `host` is a loopback host: an IPv4 address in 127.0.0.0/8,

@@ -15,8 +15,11 @@ pub enum CommandError {
     /// An argument is missing or wrong.
     #[error("{command}: `{field}` {reason}")]
     Invalid {
+        /// The method name.
         command: &'static str,
+        /// The argument (`agentId`, `phoneNumber` ...).
         field: &'static str,
+        /// What is wrong with it.
         reason: String,
     },
     /// No such method.
@@ -24,7 +27,10 @@ pub enum CommandError {
     Unknown(String),
     /// The link is not up; the command was not sent.
     #[error("{command}: not sent, the xuc link is not connected")]
-    NotConnected { command: &'static str },
+    NotConnected {
+        /// The method name.
+        command: &'static str,
+    },
 }
 
 /// A positive integer id (agent, queue), as xuc numbers them.
@@ -38,9 +44,13 @@ pub struct Penalty(u32);
 /// Callback ticket statuses allowed by `updateCallbackTicket`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallbackStatus {
+    /// The customer did not answer.
     NoAnswer,
+    /// The customer was reached.
     Answered,
+    /// A fax machine answered.
     Fax,
+    /// Call again later (at `dueDate` / `periodUuid`): the request is rescheduled.
     Callback,
 }
 
@@ -59,71 +69,119 @@ impl CallbackStatus {
 /// One xuc agent or callback method with checked arguments.
 #[derive(Debug, Clone, PartialEq)]
 pub enum XucCommand {
+    /// Log an agent in on a phone (`agentLogin`).
     LoginAgent {
+        /// The phone number to log in on (`agentphonenumber`).
         phone_number: String,
+        /// The agent (`agentid`); the connected user's own agent when absent.
         agent_id: Option<Id>,
     },
+    /// Log an agent out (`agentLogout`).
     LogoutAgent {
+        /// The agent; the connected user's own agent when absent.
         agent_id: Option<Id>,
     },
+    /// Make an agent Not Ready (`pauseAgent`).
     PauseAgent {
+        /// The agent; the connected user's own agent when absent.
         agent_id: Option<Id>,
+        /// Pause reason, as configured in xuc.
         reason: Option<String>,
     },
+    /// Make an agent Ready again (`unpauseAgent`).
     UnpauseAgent {
+        /// The agent; the connected user's own agent when absent.
         agent_id: Option<Id>,
     },
+    /// Listen to an agent's call (supervisor, `listenAgent`).
     ListenAgent {
+        /// The agent to listen to.
         agent_id: Id,
     },
+    /// Add an agent to a queue, or change its penalty there (`setAgentQueue`).
     SetAgentQueue {
+        /// The agent.
         agent_id: Id,
+        /// The queue.
         queue_id: Id,
+        /// Priority in the queue (0 is the highest).
         penalty: Penalty,
     },
+    /// Take an agent out of a queue (`removeAgentFromQueue`).
     RemoveAgentFromQueue {
+        /// The agent.
         agent_id: Id,
+        /// The queue.
         queue_id: Id,
     },
     /// `variables` are sent without the `USR_` prefix, which xuc adds when
     /// it attaches them to the call (`var1` -> `USR_var1`).
     DialFromQueue {
+        /// The number to call.
         destination: String,
+        /// The queue the call is placed from.
         queue_id: Id,
+        /// Caller id name shown to the callee (may be empty).
         caller_id_name: String,
+        /// Caller id number shown to the callee (may be empty).
         caller_id_number: String,
+        /// Call variables, names without the `USR_` prefix.
         variables: Map<String, Value>,
     },
+    /// Pause the recording of an agent's calls (`monitorPause`).
     MonitorPause {
+        /// The agent.
         agent_id: Id,
     },
+    /// Resume the recording of an agent's calls (`monitorUnpause`).
     MonitorUnpause {
+        /// The agent.
         agent_id: Id,
     },
+    /// Receive `AgentStatistics` for the agents the user may see, then their updates.
     SubscribeToAgentStats,
+    /// Ask for the `AgentDirectory`: every agent with its state.
     GetAgentDirectory,
+    /// Ask for a configuration list (`getList`).
     GetList {
+        /// One of [`LIST_TYPES`].
         object_type: &'static str,
     },
+    /// Ask for the callback lists (answered by `CallbackLists`).
     GetCallbackLists,
+    /// Take a callback request for the agent (`takeCallback`).
     TakeCallback {
+        /// The callback request's UUID.
         uuid: String,
     },
+    /// Give a taken callback request back to its list (`releaseCallback`).
     ReleaseCallback {
+        /// The callback request's UUID.
         uuid: String,
     },
+    /// Call the customer of a callback request (`startCallback`).
     StartCallback {
+        /// The callback request's UUID.
         uuid: String,
+        /// The number to call (`number`).
         phone_number: String,
     },
+    /// Record the outcome of a callback (`updateCallbackTicket`).
     UpdateCallbackTicket {
+        /// The ticket's UUID (from `CallbackStarted`).
         uuid: String,
+        /// The outcome.
         status: CallbackStatus,
+        /// Free-text comment (`comment`).
         description: Option<String>,
+        /// When to call again, `YYYY-MM-DD` (status `Callback`).
         due_date: Option<String>,
+        /// Preferred period of the day to call again (status `Callback`).
         period_uuid: Option<String>,
     },
+    /// Play the voice message left with a callback request (`listenCallbackMessage`).
     ListenCallbackMessage {
+        /// The message reference (`voiceMessageRef`).
         voice_message_ref: String,
     },
 }

@@ -33,10 +33,15 @@ const MAX_CONTACTS: usize = 256;
 pub enum Stage {
     /// Seen only through media events so far (manual contact, or ACD events missed).
     None,
+    /// `JOBSCHEDULED`: queued / offered.
     Scheduled,
+    /// `JOBCHANGED - Setup`: being set up for the agent.
     Setup,
+    /// `JOBSTARTED - Online`: the agent is on the contact.
     Online,
+    /// `JOBCHANGED - Offline`: after-contact work.
     Offline,
+    /// `JOBFINISHED`: done for good.
     Finished,
 }
 
@@ -44,11 +49,17 @@ pub enum Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Media {
+    /// No media event seen yet.
     Idle,
+    /// `CONNECTIONSTARTED`.
     Started,
+    /// `RINGING`.
     Ringing,
+    /// `DIALING`.
     Dialing,
+    /// `ESTABLISHED`: agent and customer connected.
     Established,
+    /// `CONNECTIONCLEARED`: the media is over.
     Cleared,
 }
 
@@ -56,9 +67,13 @@ pub enum Media {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactState {
+    /// Contact id (`uuid`).
     pub id: String,
+    /// ACD stage reached.
     pub stage: Stage,
+    /// Media state reached.
     pub media: Media,
+    /// Whether the contact is on hold.
     pub held: bool,
 }
 
@@ -86,9 +101,13 @@ impl Verdict {
 /// The life-cycle event, reduced from a normalized interaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// An ACD stage event.
     Stage(Stage),
+    /// A media event.
     Media(Media),
+    /// `HELD` (`true`) or `RETRIEVED` (`false`).
     Hold(bool),
+    /// `DATACHANGED`: data only, no state change.
     Data,
 }
 

@@ -24,10 +24,14 @@ use serde_json::{json, Value};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind", rename = "vendorCall")]
 pub struct VendorCall {
+    /// The SDK called: `openframe` or `agentdesktop`.
     pub target: Source,
+    /// AgentDesktop namespace (`AGENT`, `CONTACT`, `ALERT`); none for OpenFrame.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Method name.
     pub method: String,
+    /// Positional arguments.
     pub args: Vec<Value>,
 }
 
@@ -79,10 +83,13 @@ pub const AGENTDESKTOP_METHODS: [(&str, &str); 7] = [
 /// A contact action on the AgentDesktop side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactAction<'a> {
+    /// Dial this number (`CONTACT.MakeCall`).
     MakeCall(&'a str),
     /// The given contact, or the current one.
     Hangup(Option<&'a str>),
+    /// Put the current contact on hold (`CONTACT.Hold`).
     Hold,
+    /// Answer the ringing contact (`CONTACT.Answer`).
     Answer,
 }
 
@@ -90,17 +97,22 @@ pub enum ContactAction<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind", rename = "vendorNotice")]
 pub struct Notice {
+    /// The vendor concerned.
     pub source: Source,
     /// `dropped` (life-cycle filter), `refused` (a limit), `error`.
     pub level: &'static str,
+    /// What happened, for a person.
     pub text: String,
 }
 
 /// What one input caused.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Step {
+    /// Bridge outputs (events, commands, CRM requests).
     pub outputs: Vec<Output>,
+    /// Calls to make on the vendor SDKs, in order.
     pub calls: Vec<VendorCall>,
+    /// Things dropped or refused, for the host to know.
     pub notices: Vec<Notice>,
 }
 

@@ -32,14 +32,26 @@ const OPENED_KEPT: usize = 256;
 /// A value ServiceNow would refuse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
+    /// A string, URL or payload over ServiceNow's length limit.
     #[error("OpenFrame {what} is {len} characters, over ServiceNow's limit of {limit}")]
     TooLong {
+        /// Which value (`table`, `query`, `URL`, `payload` ...).
         what: &'static str,
+        /// Its length in characters.
         len: usize,
+        /// The limit ([`MAX_STRING`], [`MAX_URL`] or [`MAX_PAYLOAD`]).
         limit: usize,
     },
+    /// A value ServiceNow would misread: a number without a digit or with `;` / `=`,
+    /// a table or sys_id with characters other than letters, digits, `_`, `-`, `.`.
     #[error("OpenFrame {what} `{value}` has characters ServiceNow would misread")]
-    BadCharacters { what: &'static str, value: String },
+    BadCharacters {
+        /// Which value.
+        what: &'static str,
+        /// The value, truncated.
+        value: String,
+    },
+    /// `openCustomURL` was given an absolute or protocol-relative URL (the URL, truncated).
     #[error("openCustomURL takes a relative URL, got `{0}`")]
     NotRelative(String),
 }
@@ -147,13 +159,18 @@ pub fn open_custom_url(url: &str) -> Result<VendorCall, LimitError> {
 /// The four colours `setPresenceIndicator` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Color {
+    /// Ready.
     Green,
+    /// Not Ready.
     Red,
+    /// Busy on a contact or in wrap-up.
     Orange,
+    /// Logged in or out, not routable.
     Grey,
 }
 
 impl Color {
+    /// The colour name `setPresenceIndicator` takes.
     pub fn as_str(self) -> &'static str {
         match self {
             Color::Green => "green",
@@ -227,6 +244,7 @@ pub struct OpenFramePlanner {
 }
 
 impl OpenFramePlanner {
+    /// A planner with these options and nothing done yet.
     pub fn new(options: OpenFrameOptions) -> Self {
         OpenFramePlanner {
             options,
