@@ -133,6 +133,9 @@ pub struct VendorConfig {
     pub openframe_init: Option<Value>,
     /// How long `openFrameAPI.init` may take (ms, default 5000).
     pub init_timeout_ms: Option<u32>,
+    /// A live contact centre instead of AgentDesktop: `{kind: "axp" | "xuc", ...}`
+    /// with the `AxpClient` / `XucClient` options (browser edge only).
+    pub contact_centre: Option<Value>,
     /// Alert the agent in AgentDesktop (`AGENTDESKTOP.ALERT.Show`) when a command fails.
     pub alerts: Option<bool>,
 }
@@ -152,6 +155,23 @@ impl VendorHub {
     /// A hub for the `vendors` present on the page. OpenFrame present makes
     /// it the CRM side; AgentDesktop present makes it the contact-centre side.
     pub fn new(config: &VendorConfig, vendors: Vec<Source>) -> Result<Self, String> {
+        let (mode, bridge_config) = Self::bridge_config(config, &vendors)?;
+        Ok(VendorHub {
+            bridge: Bridge::new(mode, bridge_config),
+            planner: OpenFramePlanner::new(config.openframe.clone()),
+            contacts: ContactTracker::default(),
+            alerts: config.alerts.unwrap_or(true),
+            vendors,
+        })
+    }
+
+    /// The sync mode and bridge configuration for `vendors`: OpenFrame present
+    /// makes it the CRM side, AgentDesktop the contact-centre side (unless
+    /// the configuration says otherwise). For a bridge kept outside the hub.
+    pub fn bridge_config(
+        config: &VendorConfig,
+        vendors: &[Source],
+    ) -> Result<(Mode, Config), String> {
         let mode = match config.mode.as_deref() {
             Some(m) => Mode::parse(m).ok_or_else(|| format!("unknown mode `{m}`"))?,
             None => Mode::Synchronized,
@@ -163,13 +183,7 @@ impl VendorHub {
         if vendors.contains(&Source::Agentdesktop) {
             bridge_config.cc.source.get_or_insert(Source::Agentdesktop);
         }
-        Ok(VendorHub {
-            bridge: Bridge::new(mode, bridge_config),
-            planner: OpenFramePlanner::new(config.openframe.clone()),
-            contacts: ContactTracker::default(),
-            alerts: config.alerts.unwrap_or(true),
-            vendors,
-        })
+        Ok((mode, bridge_config))
     }
 
     /// The vendors this hub acts on.
@@ -200,6 +214,17 @@ impl VendorHub {
         raw: &Value,
         now_ms: Option<u64>,
     ) -> Result<Step, DecodeError> {
+        if let Some(dropped) = self.gate(source, raw) {
+            return Ok(dropped);
+        }
+        let outputs = self.bridge.ingest(source, raw, now_ms)?;
+        Ok(self.plan_outputs(outputs))
+    }
+
+    /// The AgentDesktop life-cycle filter alone: `Some` (a `dropped` notice)
+    /// when the event is stale or repeated and must not reach the bridge.
+    /// For a bridge kept outside the hub; [`VendorHub::ingest`] applies it.
+    pub fn gate(&mut self, source: Source, raw: &Value) -> Option<Step> {
         let mut step = Step::default();
         if source == Source::Agentdesktop {
             if let Ok(decoded) = codec::decode(source, raw, &Default::default()) {
@@ -228,16 +253,22 @@ impl VendorHub {
                                     }
                                 ),
                             });
-                            return Ok(step);
+                            return Some(step);
                         }
                     }
                 }
             }
         }
-        let outputs = self.bridge.ingest(source, raw, now_ms)?;
+        None
+    }
+
+    /// The vendor calls for bridge outputs, with the outputs: for a bridge
+    /// kept outside the hub (a live contact centre's session).
+    pub fn plan_outputs(&mut self, outputs: Vec<Output>) -> Step {
+        let mut step = Step::default();
         self.plan(&outputs, &mut step);
         step.outputs = outputs;
-        Ok(step)
+        step
     }
 
     /// An OpenFrame `COMMUNICATION_EVENT`: a click-to-dial becomes

@@ -7,12 +7,15 @@
 //! that this side detaches on drop, so a vendor that keeps the function
 //! (OpenFrame has no unsubscribe) calls nothing once the [`Vendor`] is gone.
 
+use super::contact::{Core, Options};
 use super::from_js;
+use crate::client::{Action, Effect};
 use crate::model::Source;
 use crate::vendor::{
     ContactAction, Notice, Step, VendorCall, VendorConfig, VendorHub, AGENTDESKTOP_METHODS,
     OPENFRAME_METHODS,
 };
+use crate::Bridge;
 use gloo::timers::callback::{Interval, Timeout};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -67,6 +70,9 @@ impl Drop for Relay {
 
 struct State {
     hub: VendorHub,
+    /// A live AXP / xuc client holding the bridge, when the configuration
+    /// names a `contactCentre` (the hub's own bridge is then unused).
+    live: Option<Rc<Core>>,
     on_output: js_sys::Function,
     openframe: Option<JsValue>,
     agentdesktop: Option<JsValue>,
@@ -119,12 +125,27 @@ impl Vendor {
 
     /// The sync engine's snapshot.
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.shared.state.borrow().hub.bridge().snapshot())
+        let state = self.shared.state.borrow();
+        match &state.live {
+            Some(core) => core.with(|b| to_js(&b.snapshot())),
+            None => to_js(&state.hub.bridge().snapshot()),
+        }
     }
 
     /// The bridge's counters.
     pub fn stats(&self) -> Result<JsValue, JsValue> {
-        to_js(self.shared.state.borrow().hub.bridge().stats())
+        let state = self.shared.state.borrow();
+        match &state.live {
+            Some(core) => core.with(|b| to_js(b.stats())),
+            None => to_js(state.hub.bridge().stats()),
+        }
+    }
+
+    /// The live contact-centre client's last health report, or `null`.
+    #[wasm_bindgen(js_name = contactCentreHealth)]
+    pub fn contact_centre_health(&self) -> Result<JsValue, JsValue> {
+        let live = self.shared.state.borrow().live.clone();
+        to_js(&live.and_then(|core| core.health()))
     }
 
     /// `AGENTDESKTOP.CONTACT.MakeCall(number)`.
@@ -151,8 +172,34 @@ impl Vendor {
     /// Asks a side (`crm` or `cc`) for `ready` or `notReady`, through its SDK.
     pub fn request(&self, target: &str, state: &str) -> Result<(), JsError> {
         let (target, state) = super::side_and_state(target, state)?;
-        self.act(|hub| hub.request(target, state, Some(now_ms())));
+        let live = self.shared.state.borrow().live.clone();
+        match live {
+            Some(core) => {
+                let done = core.request(target, state, None);
+                run_live(&self.shared, &core, done);
+            }
+            None => self.act(|hub| hub.request(target, state, Some(now_ms()))),
+        }
         Ok(())
+    }
+
+    /// One typed command on the live xuc link (`ccCommand("loginAgent", ["1000", 19])`);
+    /// throws when there is no live contact centre, it is AXP (read-only),
+    /// or the command or its arguments are invalid.
+    #[wasm_bindgen(js_name = ccCommand)]
+    pub fn cc_command(&self, name: &str, args: js_sys::Array) -> Result<(), JsError> {
+        let args = args
+            .iter()
+            .map(|a| from_js(a).map_err(|e| JsError::new(&e.to_string())))
+            .collect::<Result<Vec<Value>, JsError>>()?;
+        let live = self.shared.state.borrow().live.clone();
+        let core = live.ok_or_else(|| JsError::new("no contactCentre in this integration"))?;
+        core.command(name, &args).map_err(|refused| {
+            JsError::new(match &refused {
+                super::contact::CommandRefused::NotSupported(why)
+                | super::contact::CommandRefused::Invalid(why) => why,
+            })
+        })
     }
 
     /// Stops the integration (same as dropping it).
@@ -273,9 +320,76 @@ fn carry_out(
         .map_err(|e| format!("{} {} threw: {e:?}", call.target, path.join(".")))
 }
 
+/// Runs what a live core produced: its effects go out through the sink
+/// (see [`live_sink`]); plain outputs are planned and delivered here.
+fn run_live(shared: &Shared, core: &Core, done: super::contact::Done) {
+    let outputs = core.run(done);
+    if !outputs.is_empty() {
+        let step = shared.state.borrow_mut().hub.plan_outputs(outputs);
+        deliver(shared, step);
+    }
+}
+
+/// Where a live contact centre's effects go: outputs are planned into
+/// vendor calls (e.g. OpenFrame's presence indicator) and delivered; health
+/// and refused frames reach the host as `ccHealth` and notices.
+fn live_sink(weak: Weak<Shared>, source: Source) -> super::live::Sink {
+    Box::new(move |effect| {
+        let Some(shared) = weak.upgrade() else { return };
+        match effect {
+            Effect::Output(output) => {
+                let step = match shared.state.try_borrow_mut() {
+                    Ok(mut state) => state.hub.plan_outputs(vec![output]),
+                    // Never expected (no borrow is held while the client runs).
+                    Err(_) => Step {
+                        outputs: vec![output],
+                        ..Step::default()
+                    },
+                };
+                deliver(&shared, step);
+            }
+            Effect::Io(Action::Health(health)) => {
+                let mut value = serde_json::to_value(&health).unwrap_or(Value::Null);
+                if let Some(map) = value.as_object_mut() {
+                    map.insert("kind".into(), json!("ccHealth"));
+                    map.insert("source".into(), json!(source));
+                }
+                emit_value(&shared, &value);
+            }
+            Effect::Io(_) => {}
+            Effect::Observed(events) => {
+                emit_value(
+                    &shared,
+                    &json!({"kind": "observed", "source": source, "events": events}),
+                );
+            }
+            Effect::Rejected(error) => deliver(&shared, notice(source, "error", error.to_string())),
+        }
+    })
+}
+
+fn emit_value(shared: &Shared, value: &Value) {
+    let on_output = shared.state.borrow().on_output.clone();
+    if let Ok(v) = to_js(value) {
+        let _ = on_output.call1(&JsValue::NULL, &v);
+    }
+}
+
 /// Feeds one SDK event to the hub and delivers what it caused.
 fn feed(weak: &Weak<Shared>, source: Source, raw: Result<Value, String>) {
     let Some(shared) = weak.upgrade() else { return };
+    let live = shared.state.borrow().live.clone();
+    if let (Some(core), Ok(raw)) = (live, raw.as_ref()) {
+        let gated = shared.state.borrow_mut().hub.gate(source, raw);
+        match gated {
+            Some(step) => deliver(&shared, step),
+            None => match core.ingest(source, raw) {
+                Ok(done) => run_live(&shared, &core, done),
+                Err(e) => deliver(&shared, notice(source, "error", e.to_string())),
+            },
+        }
+        return;
+    }
     let step = match raw {
         Ok(raw) => {
             let result = shared
@@ -301,16 +415,45 @@ fn now_ms() -> u64 {
 
 /// Starts the vendor integration: detects (or is told) which SDK objects
 /// are on the page, binds their events and calls `onOutput(item)` with
-/// every event, command, `vendorCall` and `vendorNotice`.
+/// every event, command, `vendorCall` and `vendorNotice`. With a
+/// `contactCentre` in the config, a live AXP / xuc client is the contact
+/// centre (OpenFrame + xuc, say): `credentials(what)` answers its ask for a
+/// `"token"` (AXP) or a `"login"` (`{login, password}`, xuc).
 #[wasm_bindgen(js_name = startVendor)]
-pub fn start_vendor(config: JsValue, on_output: js_sys::Function) -> Result<Vendor, JsError> {
+pub fn start_vendor(
+    config: JsValue,
+    on_output: js_sys::Function,
+    credentials: Option<js_sys::Function>,
+) -> Result<Vendor, JsError> {
     let config: VendorConfig = if config.is_undefined() || config.is_null() {
         VendorConfig::default()
     } else {
         serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("config: {e}")))?
     };
+    let live_options = match &config.contact_centre {
+        Some(value) => Some(Options::parse(value).map_err(|e| JsError::new(&e))?),
+        None => None,
+    };
     let openframe = global("openFrameAPI");
-    let agentdesktop = global("AGENTDESKTOP");
+    // A configured contact centre is the contact-centre side: AgentDesktop
+    // on the page is then left alone (forcing both is refused below).
+    let agentdesktop = global("AGENTDESKTOP").filter(|_| {
+        live_options.is_none()
+            || config
+                .vendors
+                .as_ref()
+                .is_some_and(|v| v.contains(&Source::Agentdesktop))
+    });
+    if live_options.is_some()
+        && config
+            .vendors
+            .as_ref()
+            .is_some_and(|v| v.contains(&Source::Agentdesktop))
+    {
+        return Err(JsError::new(
+            "contactCentre and AgentDesktop are both contact centres: use one",
+        ));
+    }
     let vendors = match &config.vendors {
         Some(forced) => {
             for v in forced {
@@ -344,6 +487,7 @@ pub fn start_vendor(config: JsValue, on_output: js_sys::Function) -> Result<Vend
     let shared = Rc::new(Shared {
         state: RefCell::new(State {
             hub,
+            live: None,
             on_output,
             openframe: openframe.filter(|_| vendors.contains(&Source::Openframe)),
             agentdesktop: agentdesktop.filter(|_| vendors.contains(&Source::Agentdesktop)),
@@ -353,6 +497,32 @@ pub fn start_vendor(config: JsValue, on_output: js_sys::Function) -> Result<Vend
         init_timeout: RefCell::new(None),
     });
     let weak = Rc::downgrade(&shared);
+
+    if let Some(options) = live_options {
+        let source = options.source;
+        let (mode, mut bridge_config) =
+            VendorHub::bridge_config(&config, &vendors).map_err(|e| JsError::new(&e))?;
+        bridge_config.cc.source.get_or_insert(source);
+        let what = if source == Source::Axp {
+            "token"
+        } else {
+            "login"
+        };
+        let provider: super::live::Provider = Box::new(move || match &credentials {
+            Some(f) => f.call1(&JsValue::NULL, &JsValue::from_str(what)),
+            None => Err(JsValue::from_str(
+                "startVendor was given no credentials function",
+            )),
+        });
+        let core = Core::live(
+            options,
+            Bridge::new(mode, bridge_config),
+            live_sink(weak.clone(), source),
+            provider,
+        )
+        .map_err(|e| JsError::new(&e))?;
+        shared.state.borrow_mut().live = Some(Rc::new(core));
+    }
 
     let ad = shared.state.borrow().agentdesktop.clone();
     if let Some(ad) = ad {
@@ -383,10 +553,23 @@ pub fn start_vendor(config: JsValue, on_output: js_sys::Function) -> Result<Vend
     let w = weak.clone();
     let ticker = Interval::new(TICK_MS, move || {
         if let Some(shared) = w.upgrade() {
-            let step = shared.state.borrow_mut().hub.tick(now_ms());
-            deliver(&shared, step);
+            let live = shared.state.borrow().live.clone();
+            match live {
+                Some(core) => {
+                    let done = core.tick();
+                    run_live(&shared, &core, done);
+                }
+                None => {
+                    let step = shared.state.borrow_mut().hub.tick(now_ms());
+                    deliver(&shared, step);
+                }
+            }
         }
     });
+    let live = shared.state.borrow().live.clone();
+    if let Some(core) = live {
+        core.start();
+    }
     Ok(Vendor {
         shared,
         _ticker: ticker,
