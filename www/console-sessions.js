@@ -59,8 +59,8 @@ const DROP_REASONS = {
 
 /** Which combinations this build can run, or why not. */
 export function unsupported(crmSide, ccSide, delivery) {
-  if (crmSide === "openframe" && ccSide !== "agentdesktop") {
-    return "The in-page OpenFrame integration takes its contact centre from the AgentDesktop page; pick AgentDesktop (or the CRM Connector client for xuc / AXP).";
+  if (crmSide === "openframe" && ccSide !== "agentdesktop" && delivery !== "live") {
+    return "With OpenFrame, xuc / AXP run as the stage's own live client against the simulator: pick the live link.";
   }
   if (delivery === "live" && ccSide === "agentdesktop") return "AgentDesktop runs in the page: there is no simulator link to make live.";
   return null;
@@ -129,6 +129,43 @@ class BaseSession {
   }
   onCommand() {}
   onCcHealth() {}
+
+  /** Feeds one frame to the simulator (docs/simulators.md feed lines), which sends it to the live client. */
+  async feedSim(message, why) {
+    const line = JSON.stringify({ [this.ccSide]: message });
+    const row = inspector.add({ dir: "out", peer: `${this.ccSide}-sim`, origin: SIM, kind: "sim", type: "POST /sim/send", summary: `${why}: ${line.slice(0, 120)}`, data: { line } });
+    const res = await fetch(`${SIM}/sim/send`, { method: "POST", body: line });
+    const answer = await res.json();
+    inspector.settle(row, `${row.summary} \u2192 ${res.status} ${JSON.stringify(answer)}`, answer, !res.ok);
+    if (!res.ok) throw new Error(`the simulator refused the feed line: ${JSON.stringify(answer)}`);
+  }
+
+  /** Resolves once the contact-centre link is live (at once when it is). */
+  ccLiveAgain() {
+    if (this.ccLive === "live") return Promise.resolve();
+    return new Promise((resolve) => {
+      const wait = (h) => (h.state === "live" ? resolve() : this.ccWaiters.push(wait));
+      this.ccWaiters.push(wait);
+    });
+  }
+
+  /** Live only: the simulator drops the contact-centre socket; waits until the client is live again. */
+  async dropLiveCcLink() {
+    await within(20000, this.ccLiveAgain(), "the contact-centre link did not come up within 20 s");
+    const back = new Promise((resolve) => {
+      let seenDown = false;
+      const wait = (h) => {
+        if (h.state !== "live") seenDown = true;
+        if (seenDown && h.state === "live") resolve();
+        else this.ccWaiters.push(wait);
+      };
+      this.ccWaiters.push(wait);
+    });
+    const row = inspector.add({ dir: "out", peer: `${this.ccSide}-sim`, origin: SIM, kind: "sim", type: "POST /sim/fault/drop", summary: `drop the ${this.ccSide} socket` });
+    const res = await fetch(`${SIM}/sim/fault/drop?proto=${this.ccSide}`, { method: "POST" });
+    inspector.settle(row, `${row.summary} \u2192 ${res.status} ${JSON.stringify(await res.json())}`);
+    await within(20000, back, "the contact-centre link did not recover within 20 s");
+  }
 }
 
 /** The widget through the drop-in script (CRM Connector client), with the contact centre injected or live. */
@@ -220,16 +257,6 @@ export class WidgetSession extends BaseSession {
     return this.call("inject", this.ccSide, message);
   }
 
-  /** Feeds one frame to the simulator (docs/simulators.md feed lines), which sends it to the widget's live client. */
-  async feedSim(message, why) {
-    const line = JSON.stringify({ [this.ccSide]: message });
-    const row = inspector.add({ dir: "out", peer: `${this.ccSide}-sim`, origin: SIM, kind: "sim", type: "POST /sim/send", summary: `${why}: ${line.slice(0, 120)}`, data: { line } });
-    const res = await fetch(`${SIM}/sim/send`, { method: "POST", body: line });
-    const answer = await res.json();
-    inspector.settle(row, `${row.summary} \u2192 ${res.status} ${JSON.stringify(answer)}`, answer, !res.ok);
-    if (!res.ok) throw new Error(`the simulator refused the feed line: ${JSON.stringify(answer)}`);
-  }
-
   /** The in-page contact centre carries out what the bridge asks of it (inject delivery only). */
   onCommand(command) {
     if (this.delivery !== "inject" || command.target !== "cc" || command.status !== "pending") return;
@@ -239,15 +266,6 @@ export class WidgetSession extends BaseSession {
       if (!this.disposed) this.deliverAll(replies, "obey").catch(() => {});
     }, 150);
     this.timers.push(() => clearTimeout(timer));
-  }
-
-  /** Resolves once the contact-centre link is live (at once when it is). */
-  ccLiveAgain() {
-    if (this.ccLive === "live") return Promise.resolve();
-    return new Promise((resolve) => {
-      const wait = (h) => (h.state === "live" ? resolve() : this.ccWaiters.push(wait));
-      this.ccWaiters.push(wait);
-    });
   }
 
   onCcHealth(health) {
@@ -315,21 +333,7 @@ export class WidgetSession extends BaseSession {
       inspector.add({ dir: "note", peer: "console", kind: "scenario", type: "skipped", summary: "no live contact-centre link in this set-up (pick the live simulator)" });
       return;
     }
-    // A link still coming up (after the widget reloaded) first gets there.
-    await within(20000, this.ccLiveAgain(), "the contact-centre link did not come up within 20 s");
-    const back = new Promise((resolve) => {
-      let seenDown = false;
-      const wait = (h) => {
-        if (h.state !== "live") seenDown = true;
-        if (seenDown && h.state === "live") resolve();
-        else this.ccWaiters.push(wait);
-      };
-      this.ccWaiters.push(wait);
-    });
-    const row = inspector.add({ dir: "out", peer: `${this.ccSide}-sim`, origin: SIM, kind: "sim", type: "POST /sim/fault/drop", summary: `drop the ${this.ccSide} socket` });
-    const res = await fetch(`${SIM}/sim/fault/drop?proto=${this.ccSide}`, { method: "POST" });
-    inspector.settle(row, `${row.summary} \u2192 ${res.status} ${JSON.stringify(await res.json())}`);
-    await within(20000, back, "the contact-centre link did not recover within 20 s");
+    await this.dropLiveCcLink();
   }
 
   async setMode(mode) {
@@ -384,20 +388,25 @@ export class StageSession extends BaseSession {
     this.nextId = 1;
     this.connected = false;
     this.onReady = null;
+    // xuc / AXP: the stage runs a live client against the simulator (startVendor's contactCentre).
+    this.live = this.ccSide !== "agentdesktop";
+    this.ccLive = null;
+    this.ccWaiters = [];
   }
 
   labels() {
     return {
       crm: "AWA presence \u00b7 OpenFrame",
-      cc: "agent \u00b7 AgentDesktop",
+      cc: `agent \u00b7 ${SIDE_NAMES[this.ccSide]}`,
       linkHost: "console \u2194 stage",
-      linkCc: "SDKs (in the stage)",
+      linkCc: this.live ? `stage \u2194 ${this.ccSide} sim` : "SDKs (in the stage)",
     };
   }
 
   build(slot) {
     this.listen(window, "message", (event) => this.onMessage(event));
-    timeline.link("cc", "in page", "the SDK stand-ins live in the stage page");
+    if (this.live) timeline.link("cc", "connecting", "waiting for the stage's live client");
+    else timeline.link("cc", "in page", "the SDK stand-ins live in the stage page");
     return this.load(slot);
   }
 
@@ -412,7 +421,8 @@ export class StageSession extends BaseSession {
       slot.append(this.frame);
     }
     this.loadToken = String(Number(this.loadToken || 0) + 1);
-    this.frame.src = `${WIDGET_ORIGIN}/console-stage.html?mode=${encodeURIComponent(this.mode)}&load=${this.loadToken}`;
+    const live = this.live ? `&cc=${this.ccSide}&sim=${encodeURIComponent(SIM)}` : "";
+    this.frame.src = `${WIDGET_ORIGIN}/console-stage.html?mode=${encodeURIComponent(this.mode)}&load=${this.loadToken}${live}`;
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const tick = () => {
@@ -499,18 +509,29 @@ export class StageSession extends BaseSession {
     });
   }
 
-  deliver(message) {
+  deliver(message, why) {
+    if (this.live) return this.feedSim(message, why);
     return this.call("emitAgentDesktop", message);
   }
 
   async answer(call) {
-    await this.call("answer"); // CONTACT.Answer on the SDK; the desktop then reports the contact
+    if (!this.live) await this.call("answer"); // CONTACT.Answer on the SDK; the desktop then reports the contact
     await this.deliverAll(this.vendor.answer(call), "answer");
   }
 
   async hangup(call) {
-    await this.call("hangup", call.id);
+    if (!this.live) await this.call("hangup", call.id);
     await this.deliverAll(this.vendor.hangup(call), "hangup");
+  }
+
+  onCcHealth(health) {
+    this.ccLive = health.state;
+    for (const w of this.ccWaiters.splice(0)) w(health);
+    // The simulator's xuc agent starts logged out: log it in on its line once the link is live.
+    if (health.state === "live" && this.ccSide === "xuc" && !this.loggedIn && (!view.agent || view.agent.state === "loggedOut")) {
+      this.loggedIn = true;
+      this.call("ccCommand", "loginAgent", ["1000", 19]).catch(() => {});
+    }
   }
 
   setAgent(desired) {
@@ -537,6 +558,8 @@ export class StageSession extends BaseSession {
   }
 
   async drop() {
+    this.ccLive = null; // the reloaded stage's client reports afresh
+    this.loggedIn = false;
     timeline.link("host", "down", "console \u2194 stage: the stage reloads");
     inspector.add({ dir: "out", peer: "window", origin: WIDGET_ORIGIN, kind: "window", type: "reload", summary: "the stage frame reloads (its connection drops; the stand-ins start afresh)" });
     this.ready = false;
@@ -545,12 +568,18 @@ export class StageSession extends BaseSession {
 
   async waitReconnected() {
     await this.reconnected;
-    // The stand-ins start afresh: the agent logs in again, the presence is reported again.
-    await this.cc.send("login");
+    if (this.live) {
+      // A fresh live client in the reloaded stage: wait for its link (it logs in again).
+      await within(20000, this.ccLiveAgain(), "the reloaded stage's contact-centre link did not come up within 20 s");
+    } else {
+      // The stand-ins start afresh: the agent logs in again.
+      await this.cc.send("login");
+    }
     await this.crm.presence("Available");
   }
 
   async dropCcLink() {
+    if (this.live) return this.dropLiveCcLink();
     inspector.add({ dir: "note", peer: "console", kind: "scenario", type: "skipped", summary: "AgentDesktop lives in the page: no network link to drop" });
   }
 

@@ -5,7 +5,9 @@
 // Trust: the console's origin must be one of this origin's own
 // widget-config.json allowedHostOrigins, and the message must come from the
 // window that framed this page. Replies and outputs go to that exact origin,
-// never "*". Query: mode=synchronized|complementary|off, load=TOKEN (echoed in "ready").
+// never "*". Query: mode=synchronized|complementary|off, load=TOKEN (echoed in "ready"),
+// cc=xuc|axp with sim=ORIGIN: the contact centre is a live client against the simulator
+// (startVendor's contactCentre) instead of the AgentDesktop stand-in.
 import init, { startVendor } from "./pkg/cti_bridge.js";
 
 const MAX_BUFFERED = 500;
@@ -14,6 +16,12 @@ const params = new URLSearchParams(location.search);
 const mode = MODES.includes(params.get("mode")) ? params.get("mode") : "synchronized";
 // Which load of this frame this is: the console ignores answers from a page it has reloaded.
 const load = params.get("load") || "";
+const cc = ["xuc", "axp"].includes(params.get("cc")) ? params.get("cc") : null;
+const sim = params.get("sim");
+// The simulator's public demo credentials (never real ones).
+const contactCentre = !cc || !sim ? null
+  : cc === "axp" ? { kind: "axp", restBase: `${sim}/api/notification/v1`, accountId: "DEMOAC", appKey: "demo-app-key" }
+    : { kind: "xuc", baseUrl: sim, agentId: "19" };
 const status = document.getElementById("status");
 const log = document.getElementById("log");
 
@@ -56,6 +64,7 @@ const OPS = {
   makeCall: (number) => state.vendor.makeCall(String(number)),
   snapshot: () => state.vendor.snapshot(),
   stats: () => state.vendor.stats(),
+  ccCommand: (name, args) => state.vendor.ccCommand(String(name), Array.isArray(args) ? args : []),
   dropped: () => ({ ...state.dropped }),
 };
 
@@ -112,12 +121,15 @@ window.addEventListener("message", (event) => {
 
 async function main() {
   await init();
-  state.vendor = startVendor({ mode, openframe: { openOn: ["accepted"] } }, (item) => {
+  const config = { mode, openframe: { openOn: ["accepted"] } };
+  if (contactCentre) config.contactCentre = contactCentre;
+  const credentials = async (what) => (what === "token" ? "sim-token" : { login: "alice", password: "alice" });
+  state.vendor = startVendor(config, (item) => {
     post({ stage: "output", item });
     if (item.kind === "vendorCall") show(`${item.target} ${item.namespace ? `${item.namespace}.` : ""}${item.method}`, "vendorCall");
     else if (item.kind === "vendorNotice") show(`${item.source} ${item.level}: ${item.text}`, "vendorNotice");
     else show(`${item.kind} ${item.state || item.phase || item.status || item.name || ""}`);
-  });
+  }, credentials);
   status.textContent = `vendors: ${state.vendor.vendors().join(", ")} \u00b7 mode ${mode}`;
   post({ stage: "started", vendors: state.vendor.vendors(), mode });
 }

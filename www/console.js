@@ -258,7 +258,8 @@ function choice() {
 function renderChoices() {
   const c = choice();
   for (const opt of $("cc-side").options) {
-    const why = unsupported(c.crmSide, opt.value, "inject");
+    // A contact centre is offered when some link runs it (xuc / AXP with OpenFrame: live only).
+    const why = unsupported(c.crmSide, opt.value, "inject") && unsupported(c.crmSide, opt.value, "live");
     opt.disabled = Boolean(why);
     opt.title = why || "";
   }
@@ -283,8 +284,9 @@ async function buildSession() {
     view.session = null;
   }
   // Choices that cannot run together: move to the nearest one that can.
-  if (unsupported($("crm-side").value, $("cc-side").value, "inject")) $("cc-side").value = "agentdesktop";
-  if (unsupported($("crm-side").value, $("cc-side").value, $("delivery").value)) $("delivery").value = "inject";
+  if (unsupported($("crm-side").value, $("cc-side").value, $("delivery").value)) {
+    $("delivery").value = unsupported($("crm-side").value, $("cc-side").value, "live") ? "inject" : "live";
+  }
   renderChoices();
   const c = choice();
   const url = new URL(location.href);

@@ -307,14 +307,15 @@ test('CRM Connector + xuc: the inbound call and the missed offer on the timeline
 });
 
 test('switching to ServiceNow OpenFrame + AgentDesktop (the stage): the case accepted while Ready on the phone', async () => {
-  const page = await openConsole('crm=crm-connector&cc=xuc&delivery=inject');
+  const page = await openConsole('crm=crm-connector&cc=agentdesktop&delivery=inject');
   const oldFrame = await page.$eval('#frame-slot iframe', (f) => f.src);
   assert.match(oldFrame, /\/widget\.html$/);
   // Switching rebuilds: the widget goes away, the stage comes in.
   await page.selectOption('#crm-side', 'openframe');
   await page.waitForFunction(() => document.body.dataset.crm === 'openframe' && document.body.dataset.session === 'ready', null, { timeout: 20000 });
-  assert.equal(await page.inputValue('#cc-side'), 'agentdesktop', 'OpenFrame pairs with the AgentDesktop page');
-  assert.equal(await page.$eval('#cc-side option[value="xuc"]', (o) => o.disabled), true);
+  assert.equal(await page.inputValue('#cc-side'), 'agentdesktop', 'the contact-centre side is kept');
+  assert.equal(await page.$eval('#cc-side option[value="xuc"]', (o) => o.disabled), false, 'xuc is offered with OpenFrame (live)');
+  assert.equal(await page.$eval('#delivery option[value="inject"]', (o) => o.disabled), false);
   const frames = await page.$$eval('#frame-slot iframe', (fs) => fs.map((f) => f.src));
   assert.equal(frames.length, 1, 'the widget frame was removed');
   assert.match(frames[0], new RegExp(`^${widgetOrigin}/console-stage\\.html\\?mode=synchronized&load=1$`));
@@ -429,6 +430,29 @@ test('the stage talks only to the window that framed it, on an allowed origin', 
   assert.deepEqual(JSON.parse(await popup.evaluate(() => document.body.dataset.dropped)), { origin: 0, source: 2, malformed: 0 });
   await popup.close();
   assert.deepEqual(browser.problems, []);
+  await page.close();
+});
+
+test('ServiceNow OpenFrame + live xuc (the stage runs the xuc client): the case accepted pauses the agent on the simulator', { timeout: 90_000 }, async () => {
+  const page = await openConsole('crm=openframe&cc=xuc');
+  assert.equal(await page.inputValue('#delivery'), 'live', 'OpenFrame with xuc runs the live client');
+  const src = await page.$eval('#frame-slot iframe', (f) => f.src);
+  assert.match(src, new RegExp(`^${widgetOrigin}/console-stage\\.html\\?mode=synchronized&load=1&cc=xuc&sim=`));
+  await waitTimeline(page, 'the stage\'s xuc link live and the agent logged in', (t) => t.linkCc.includes('live') && t.cc.at(-1) === 'ready');
+  const before = (await sim.stats()).xuc.commands;
+  await play(page, 'case');
+  const tl = await waitTimeline(page, 'the case on xuc', (t) => t.bars.some((b) => b.kind === 'workItem' && b.open === 'false')
+    && t.commands.some((c) => c.target === 'cc' && c.cause === 'restore' && c.status === 'confirmed'));
+  const toCc = tl.commands.filter((c) => c.target === 'cc' && c.status === 'confirmed').map((c) => `${c.state} ${c.cause}`);
+  assert.ok(toCc.includes('notReady work') && toCc.includes('ready restore'), JSON.stringify(toCc));
+  const after = (await sim.stats()).xuc.commands;
+  assert.equal((after.pauseAgent ?? 0) - (before.pauseAgent ?? 0), 1, 'the pause went over the xuc socket');
+  assert.ok((after.unpauseAgent ?? 0) - (before.unpauseAgent ?? 0) >= 1, 'and the restore');
+  assert.ok(tl.requests.includes('openServiceNowForm'), 'the record opened');
+  const list = await rows(page);
+  assert.ok(list.some((r) => r.kind === 'vendor' && r.dir === 'out' && r.type === 'setPresenceIndicator'), 'the indicator follows the agent');
+  assert.deepEqual(browser.problems, []);
+  await shootTimeline(page, 'console-servicenow-xuc.png');
   await page.close();
 });
 
