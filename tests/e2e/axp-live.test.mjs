@@ -30,14 +30,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, extname, normalize, sep } from 'node:path';
 import { ROOT, startBrowser } from './harness.mjs';
+import { startSim as startSimProcess } from './simproc.mjs';
 
-const SIM_BIN = join(ROOT, 'target', 'debug', 'cti-bridge');
 const DAY = join(ROOT, 'sim', 'axp-day.jsonl');
 const ACCOUNT = 'EETEST';
 const AGENT = '4a785201-73b8-4842-abf7-36f5e572d310';
@@ -77,61 +76,10 @@ async function waitFor(what, fn, timeoutMs = 8000, detail = async () => '') {
 
 // ---- the simulator --------------------------------------------------------
 
+/** The simulator, with faults armed on AXP (`arm('drop')` is `axp:drop`). */
 async function startSim(args) {
-  if (!existsSync(SIM_BIN)) {
-    const built = spawnSync('cargo', ['build', '-q', '--bin', 'cti-bridge'], { cwd: ROOT, stdio: 'inherit', timeout: 900_000 });
-    assert.equal(built.status, 0, 'cargo build --bin cti-bridge');
-  }
-  const child = spawn(SIM_BIN, ['sim', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let exited = null;
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exit = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
-  const first = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the simulator did not start in 10 s\n${stderr}`)), 10_000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const nl = stdout.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(stdout.slice(0, nl));
-      }
-    });
-    exit.then(({ code }) => { clearTimeout(timer); reject(new Error(`the simulator exited (${code})\n${stderr}`)); });
-  });
-  const addr = JSON.parse(first).listening;
-  assert.match(addr, /^127\.0\.0\.1:\d+$/);
-  const base = `http://${addr}`;
-  const call = async (method, path, body) => {
-    const res = await fetch(`${base}${path}`, { method, body, signal: AbortSignal.timeout(3000) });
-    const json = await res.json();
-    assert.equal(res.status, 200, `${method} ${path}: ${JSON.stringify(json)}`);
-    return json;
-  };
-  return {
-    addr,
-    port: Number(addr.split(':')[1]),
-    stats: () => call('GET', '/sim/stats'),
-    arm: (fault) => call('POST', `/sim/fault/${encodeURIComponent(`axp:${fault}`)}`),
-    send: (lines) => call('POST', '/sim/send', lines.map((l) => JSON.stringify(l)).join('\n')),
-    stderr: () => stderr,
-    /** SIGTERM; resolves with the exit status and the final `{"stats"}` line. */
-    stop: async () => {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exit;
-        clearTimeout(timer);
-      }
-      const last = stdout.trim().split('\n').pop();
-      let stats = null;
-      try { stats = JSON.parse(last).stats ?? null; } catch { /* not the stats line */ }
-      return { ...exited, stats };
-    },
-  };
+  const sim = await startSimProcess(args);
+  return { ...sim, arm: (fault) => sim.arm(`axp:${fault}`) };
 }
 
 // ---- the page's server: tests/e2e/live + www/pkg + REST pass-through -------

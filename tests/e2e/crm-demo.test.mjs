@@ -15,10 +15,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startBrowser } from './harness.mjs';
+import { startServe, stopServe } from './servepy.mjs';
 
 const SCREENSHOT = process.env.E2E_CRM_SCREENSHOT || '/tmp/crm-demo.png';
 const SERVE = join(ROOT, 'scripts', 'serve.py');
@@ -29,36 +30,6 @@ let widgetServer;
 let hostOrigin;
 let widgetOrigin;
 let browser;
-
-/** Starts serve.py on a free port (0) with `args`; resolves once it prints its URL. */
-function startServe(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [SERVE, '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`serve.py did not start: ${out}${err}`)), 15000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/^serving .* on http:\/\/127\.0\.0\.1:(\d+)\//m);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(m[1]), output: () => out });
-      }
-    });
-    child.stderr.on('data', (chunk) => { err += chunk; });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve.py exited (${code}): ${out}${err}`));
-    });
-  });
-}
-
-async function stopServe(server) {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
-}
 
 before(async () => {
   for (const f of ['www/pkg/cti_bridge.js', 'www/pkg/cti_bridge_bg.wasm']) {

@@ -17,10 +17,11 @@ export async function startSim(args = []) {
   const child = spawn(SIM_BIN, ['sim', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  let exited = null;
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d) => { stderr += d; });
-  const exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const exit = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
   const first = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the simulator did not start in 10 s\n${stderr}`)), 10_000);
     child.stdout.on('data', (d) => {
@@ -31,9 +32,10 @@ export async function startSim(args = []) {
         resolve(stdout.slice(0, nl));
       }
     });
-    exit.then((code) => { clearTimeout(timer); reject(new Error(`the simulator exited (${code})\n${stderr}`)); });
+    exit.then(({ code }) => { clearTimeout(timer); reject(new Error(`the simulator exited (${code})\n${stderr}`)); });
   });
   const addr = JSON.parse(first).listening;
+  assert.match(addr, /^127\.0\.0\.1:\d+$/);
   const origin = `http://${addr}`;
   const call = async (method, path, body) => {
     const res = await fetch(`${origin}${path}`, { method, body, signal: AbortSignal.timeout(3000) });
@@ -42,6 +44,8 @@ export async function startSim(args = []) {
     return json;
   };
   return {
+    addr,
+    port: Number(addr.split(':')[1]),
     origin,
     wsOrigin: `ws://${addr}`,
     stats: () => call('GET', '/sim/stats'),
@@ -50,11 +54,18 @@ export async function startSim(args = []) {
     /** Feeds scenario lines (objects). */
     send: (lines) => call('POST', '/sim/send', lines.map((l) => JSON.stringify(l)).join('\n')),
     stderr: () => stderr,
+    /** SIGTERM (SIGKILL after 5 s); resolves with the exit status and the final `{"stats"}` line. */
     stop: async () => {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exit;
-      clearTimeout(timer);
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exit;
+        clearTimeout(timer);
+      }
+      const last = stdout.trim().split('\n').pop();
+      let stats = null;
+      try { stats = JSON.parse(last).stats ?? null; } catch { /* not the stats line */ }
+      return { ...exited, stats };
     },
   };
 }
