@@ -204,8 +204,10 @@ export class WidgetSession extends BaseSession {
         inspector.add({ dir: "drop", peer: "window", origin: event.origin, kind: "window", type: typeof data, dropped: event.origin !== WIDGET_ORIGIN ? "not the widget's origin" : "not the widget's frame", data });
       }
     });
+    // Replaced before the handshake: abort the connect (its iframe and listeners go at once).
+    this.connecting = new AbortController();
     const options = {
-      widgetUrl, container: slot, mode: this.mode, timeoutMs: 15000, crm: crmApi, title: "cti-bridge widget",
+      widgetUrl, container: slot, mode: this.mode, timeoutMs: 15000, crm: crmApi, title: "cti-bridge widget", signal: this.connecting.signal,
       // The drop-in's log records (redacted) go to the inspector; a replaced session's are dropped.
       logger: (level, message, detail) => {
         if (!this.disposed) inspector.add({ dir: "note", peer: "drop-in", kind: "log", type: level, summary: message, data: detail });
@@ -214,7 +216,7 @@ export class WidgetSession extends BaseSession {
     if (this.delivery === "live") {
       options.contactCentre = { credentials: async (what) => (what === "token" ? "sim-token" : { login: "alice", password: "alice" }) };
     }
-    const row = inspector.add({ dir: "out", peer: "widget", origin: WIDGET_ORIGIN, kind: "call", type: "connect", summary: `CtiBridge.connect(${widgetUrl}, mode ${this.mode})`, data: { ...options, container: "#frame-slot", crm: "{getPresence, setPresence, onPresenceChange}", logger: "to the inspector", contactCentre: options.contactCentre ? "{credentials}" : undefined } });
+    const row = inspector.add({ dir: "out", peer: "widget", origin: WIDGET_ORIGIN, kind: "call", type: "connect", summary: `CtiBridge.connect(${widgetUrl}, mode ${this.mode})`, data: { ...options, container: "#frame-slot", crm: "{getPresence, setPresence, onPresenceChange}", logger: "to the inspector", signal: "AbortSignal (aborted when the session is replaced)", contactCentre: options.contactCentre ? "{credentials}" : undefined } });
     const bridge = await CtiBridge.connect(options);
     if (this.disposed) {
       bridge.dispose();
@@ -373,6 +375,7 @@ export class WidgetSession extends BaseSession {
 
   dispose() {
     super.dispose();
+    if (this.connecting) this.connecting.abort();
     if (this.bridge) this.bridge.dispose();
     this.bridge = null;
   }

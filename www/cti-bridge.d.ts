@@ -13,6 +13,7 @@ export type CtiBridgeErrorCode =
   | "origin" // the widget origin is not in allowedOrigins
   | "invalid" // bad options
   | "disposed" // the bridge was disposed
+  | "aborted" // connect()'s signal was aborted before the handshake
   | "rejected" // the side refused the change, or it was superseded / not supported
   | "invalidParams" // the widget refused the call's parameters
   | "unknownMethod" // the widget has no such method
@@ -69,6 +70,8 @@ export interface ConnectOptions {
   crm?: CrmPresenceApi;
   /** For a widget that runs its own contact-centre client (its widget-config.json `contactCentre`). */
   contactCentre?: ContactCentreOptions;
+  /** Aborting it before the handshake rejects `connect()` with "aborted" and removes the iframe. */
+  signal?: AbortSignal;
   /** Where this bridge's log records go (default: the console). */
   logger?: Logger;
   /** false: log details as they are (phone numbers, names and tokens are redacted by default). */

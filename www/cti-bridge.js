@@ -11,7 +11,7 @@
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
 
-  /** A typed error: `code` is one of timeout | refused | origin | disposed | rejected | notSupported | invalid | invalidParams | unknownMethod | forbidden. */
+  /** A typed error: `code` is one of timeout | refused | origin | disposed | aborted | rejected | notSupported | invalid | invalidParams | unknownMethod | forbidden. */
   function CtiBridgeError(code, message, detail) {
     var e = new Error(message);
     e.name = "CtiBridgeError";
@@ -108,7 +108,8 @@
 
   /**
    * Creates the widget iframe and resolves to a bridge once the handshake is done.
-   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm?, contactCentre?, logger?, redact? }
+   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm?, contactCentre?, logger?, redact?, signal? }
+   * signal: an AbortSignal; aborting before the handshake rejects with "aborted" and removes the iframe.
    * contactCentre: { credentials(what) } answers the widget's live client: what is "token" (AXP: a bearer
    * token string) or "login" (xuc: {login, password}); a value or a promise of one. It goes to the widget only.
    */
@@ -134,7 +135,17 @@
     iframe.title = options.title || "Contact centre";
     iframe.setAttribute("allow", "microphone; autoplay");
     iframe.className = "cti-bridge-widget";
+    var signal = options.signal;
+    if (signal && signal.aborted) return Promise.reject(CtiBridgeError("aborted", "connect() was aborted"));
     var bridge = new Bridge(iframe, widgetOrigin, options);
+    if (signal && typeof signal.addEventListener === "function") {
+      // Aborting a connect still in progress removes the iframe and the listeners at once.
+      signal.addEventListener("abort", function () {
+        if (bridge._connected) return;
+        bridge._rejectFirst(CtiBridgeError("aborted", "connect() was aborted"));
+        bridge.dispose();
+      }, { once: true });
+    }
     container.appendChild(iframe);
     return bridge._firstConnection;
   }
@@ -246,6 +257,7 @@
         // Calls still unanswered (sent to a widget that went away) are sent again.
         for (var id in this._pending) port.postMessage(this._pending[id].text);
         this._emit({ kind: "connection", status: "ready", epoch: message.epoch, lastSeq: message.lastSeq, snapshot: message.snapshot });
+        this._connected = true;
         this._resolveFirst(this);
         break;
       case "event":

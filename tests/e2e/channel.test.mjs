@@ -232,5 +232,17 @@ test('connect() rejects with a typed error when the widget refuses the origin or
   await page.goto(`${base}&widgetPath=/no-such-widget.html&timeoutMs=1500`);
   const timedOut = await until(page, () => window.test.error);
   assert.equal(timedOut.code, 'timeout');
+  // A connect aborted before its handshake: rejected as "aborted", its iframe gone at once.
+  const aborted = await page.evaluate(async (widgetOrigin) => {
+    const before = document.querySelectorAll('iframe').length;
+    const controller = new AbortController();
+    const pending = CtiBridge.connect({ widgetUrl: `${widgetOrigin}/widget.html`, container: 'body', signal: controller.signal });
+    const added = document.querySelectorAll('iframe').length - before;
+    controller.abort();
+    const code = await pending.then(() => 'connected', (e) => e.code);
+    const early = await CtiBridge.connect({ widgetUrl: `${widgetOrigin}/widget.html`, container: 'body', signal: controller.signal }).then(() => 'connected', (e) => e.code);
+    return { added, code, left: document.querySelectorAll('iframe').length - before, early };
+  }, origins.widgetOrigin);
+  assert.deepEqual(aborted, { added: 1, code: 'aborted', left: 0, early: 'aborted' });
   await page.close();
 });
