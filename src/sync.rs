@@ -295,7 +295,7 @@ impl SyncEngine {
                 }
                 if let Some(now) = reported(*state) {
                     if previous != Some(now) || self.pending[1].is_some() {
-                        change = self.observe(Side::Cc, now, &mut out);
+                        change = self.observe(Side::Cc, previous, now, &mut out);
                     }
                 } else if *state == AgentStateKind::LoggedOut {
                     self.close_pending(
@@ -337,7 +337,7 @@ impl SyncEngine {
                         Desired::NotReady
                     };
                     if previous != Some(now) || self.pending[0].is_some() {
-                        change = self.observe(Side::Crm, now, &mut out);
+                        change = self.observe(Side::Crm, previous, now, &mut out);
                     }
                 }
             }
@@ -462,7 +462,13 @@ impl SyncEngine {
 
     /// Records a reported state of `side`; returns it when it is a change the
     /// bridge did not ask for (one to propagate), `None` when it confirms a command.
-    fn observe(&mut self, side: Side, now: Desired, out: &mut Vec<Command>) -> Option<Desired> {
+    fn observe(
+        &mut self,
+        side: Side,
+        previous: Option<Desired>,
+        now: Desired,
+        out: &mut Vec<Command>,
+    ) -> Option<Desired> {
         let i = side_index(side);
         if let Some(cmd) = self.pending[i].as_ref() {
             if cmd.state == now {
@@ -471,6 +477,12 @@ impl SyncEngine {
                 let by_host = cmd.cause == Cause::Host;
                 self.close_pending(side, CommandStatus::Confirmed, "", out);
                 return by_host.then_some(now);
+            }
+            if previous == Some(now) {
+                // The side restated the state it already had (the greeting
+                // after a reconnection, a periodic report): no answer to the
+                // command yet, which stays pending (its time-out still runs).
+                return None;
             }
             let detail = format!(
                 "{} became {} instead",

@@ -346,6 +346,37 @@ fn crm_refusal_and_agent_errors_reject_the_pending_command() {
 }
 
 #[test]
+fn a_restated_state_leaves_the_pending_command_pending() {
+    // After a reconnection the contact centre restates the agent's state; a command
+    // sent just before is not answered by that, only by a change.
+    let mut b = Bridge::new(Mode::Off, Config::default());
+    feed(&mut b, Source::Xuc, xuc_state("AgentReady"));
+    let cmd = b
+        .request(
+            cti_bridge::model::Side::Cc,
+            cti_bridge::Desired::NotReady,
+            Some("lunch"),
+            None,
+        )
+        .into_iter()
+        .find_map(|o| match o {
+            Output::Command(c) => Some(c),
+            _ => None,
+        })
+        .expect("a command");
+    assert_eq!(cmd.status, CommandStatus::Pending);
+    assert!(
+        feed(&mut b, Source::Xuc, xuc_state("AgentReady")).is_empty(),
+        "a restatement neither confirms nor supersedes"
+    );
+    let out = feed(&mut b, Source::Xuc, xuc_state("AgentOnPause"));
+    assert_eq!(
+        (out[0].id, out[0].status),
+        (cmd.id, CommandStatus::Confirmed)
+    );
+}
+
+#[test]
 fn a_newer_change_supersedes_the_pending_command() {
     let mut b = Bridge::new(Mode::Synchronized, Config::default());
     feed(&mut b, Source::Xuc, xuc_state("AgentOnPause"));
