@@ -8,7 +8,9 @@
 pub mod agentdesktop;
 pub mod axp;
 pub mod crm_connector;
+pub mod json_text;
 pub mod openframe;
+pub mod path_de;
 pub mod xuc;
 
 use crate::config::DecodeConfig;
@@ -156,15 +158,19 @@ pub fn as_object(value: &Value) -> Result<&serde_json::Map<String, Value>, Decod
 /// Deserializes `value` into a typed wire struct; the error names `context`
 /// and the path of the offending field (e.g. `result.workItem.sys_id`).
 pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let reason = e.into_inner().to_string();
-        if path == "." || path.is_empty() {
-            DecodeError::invalid(context, reason)
-        } else {
-            DecodeError::invalid(format!("{context} at {path}"), reason)
-        }
-    })
+    path_de::from_value(value).map_err(|e| typed_error(e, context))
+}
+
+/// The error of [`typed`], built once for every wire type.
+#[cold]
+#[inline(never)]
+fn typed_error(e: path_de::Error, context: &str) -> DecodeError {
+    let path = e.path();
+    if path == "." {
+        DecodeError::invalid(context, e.message())
+    } else {
+        DecodeError::invalid(format!("{context} at {path}"), e.message())
+    }
 }
 
 /// A string discriminator field (`event`, `msgType`, `action` ...), with a
