@@ -8,7 +8,6 @@
 pub mod agentdesktop;
 pub mod axp;
 pub mod crm_connector;
-pub mod json_text;
 pub mod openframe;
 pub mod path_de;
 pub mod xuc;

@@ -573,10 +573,11 @@ mod tests {
         Named { label: String },
     }
 
+    /// A failure as (path, message).
+    type Failure = Option<(String, String)>;
+
     /// Message and path from this module and from serde_json + serde_path_to_error.
-    fn both<T: DeserializeOwned>(
-        value: &Value,
-    ) -> (Option<(String, String)>, Option<(String, String)>) {
+    fn both<T: DeserializeOwned>(value: &Value) -> (Failure, Failure) {
         let ours = from_value::<T>(value)
             .err()
             .map(|e| (e.path(), e.to_string()));
