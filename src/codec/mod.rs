@@ -98,19 +98,24 @@ pub fn check_text_depth(text: &str) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// Rejects values nested deeper than [`MAX_DEPTH`], without recursion.
+/// Rejects values nested deeper than [`MAX_DEPTH`], without recursion (one
+/// stack, no allocation per container).
 pub fn check_depth(value: &Value) -> Result<(), DecodeError> {
     let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
     while let Some((v, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match v {
-            Value::Array(items) => Box::new(items.iter()),
-            Value::Object(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        if depth > MAX_DEPTH {
-            return Err(DecodeError::TooDeep { limit: MAX_DEPTH });
+        let at = depth + 1;
+        match v {
+            Value::Array(items) if depth <= MAX_DEPTH => {
+                stack.extend(items.iter().map(|c| (c, at)));
+            }
+            Value::Object(map) if depth <= MAX_DEPTH => {
+                stack.extend(map.values().map(|c| (c, at)));
+            }
+            Value::Array(_) | Value::Object(_) => {
+                return Err(DecodeError::TooDeep { limit: MAX_DEPTH })
+            }
+            _ => {}
         }
-        stack.extend(children.map(|c| (c, depth + 1)));
     }
     Ok(())
 }

@@ -375,7 +375,12 @@ impl<'de> de::Deserializer<'de> for At<'de> {
         visitor.visit_unit()
     }
 
-    forward_to_deserialize_any! { i128 u128 }
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.number(visitor)
+    }
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.number(visitor)
+    }
 }
 
 /// The elements of an array, numbered for the path.
