@@ -123,6 +123,14 @@ async function main() {
     const ch = await page.evaluate((k) => window.bench.channelThroughput(k, 120000), CHANNEL);
     const chAfter = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
     const penpal = await page.evaluate((k) => window.bench.penpalThroughput(k), CHANNEL);
+    // Widget -> host message format on the port: structured clone vs JSON text (5 rounds, median).
+    const formats = await page.evaluate(([k, r]) => window.bench.portFormats(k, r), [CHANNEL, 5]);
+    results.portFormat = {
+      messages: CHANNEL,
+      note: 'widget event messages pipelined over a MessageChannel port through an echo frame and back',
+      clone: { ms: pct(formats.clone, 50), eventsPerSec: CHANNEL / pct(formats.clone, 50) * 1000 },
+      text: { ms: pct(formats.text, 50), eventsPerSec: CHANNEL / pct(formats.text, 50) * 1000 },
+    };
 
     // ------------------------------------------------------------ 4, 5: in-page core
     const core = await browser.context.newPage();
@@ -209,6 +217,8 @@ export function table(r) {
   add('throughput wasm decoders alone ev/s', num(t.wasmDecoders.eventsPerSec), num(t.plainJs.eventsPerSec), 'plain JS xuc decode+routing', ratio(t.wasmDecoders.eventsPerSec, t.plainJs.eventsPerSec));
   add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.wasmPipeline.eventsPerSec)}`, 'wasm core in-page', ratio(t.channel.eventsPerSec, t.wasmPipeline.eventsPerSec));
   add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.penpal.eventsPerSec)} lost ${t.penpal.lost}`, `penpal@${r.size.refs.penpal.version} carrying them`, ratio(t.channel.eventsPerSec, t.penpal.eventsPerSec));
+  const pf = r.portFormat;
+  add('port format ev/s (JSON text)', num(pf.text.eventsPerSec), num(pf.clone.eventsPerSec), 'structured clone, same port', ratio(pf.text.eventsPerSec, pf.clone.eventsPerSec));
   const m = r.memory;
   const mb = (b) => `${(b / 1048576).toFixed(2)} MiB`;
   add(`memory core JS heap (${num(m.core.events)} ev)`, mb(m.core.jsHeapAfter), mb(m.core.jsHeapBefore), 'before', ratio(m.core.jsHeapAfter, m.core.jsHeapBefore));

@@ -250,17 +250,42 @@ pub fn event_key(name: &str) -> String {
 /// keys, see [`event_key`]), tolerating case, separators and a vendor prefix
 /// (`"AD_JOBSTARTED"`, `"onJobStarted"`). Returns the index of the match.
 pub fn match_event(name: &str, known: &[&str]) -> Option<usize> {
-    let key = event_key(name);
-    if let Some(i) = known.iter().position(|k| *k == key) {
+    match_event_by(name, known, |k| k)
+}
+
+/// [`match_event`] over a table whose entries hold their canonical key.
+/// Names up to 64 letters and digits are canonicalized without allocating.
+pub fn match_event_by<T>(name: &str, known: &[T], key_of: impl Fn(&T) -> &str) -> Option<usize> {
+    let mut buf = [0u8; 64];
+    let owned;
+    let key = match canonical_in(name, &mut buf) {
+        Some(key) => key,
+        None => {
+            owned = event_key(name);
+            owned.as_str()
+        }
+    };
+    if let Some(i) = known.iter().position(|k| key_of(k) == key) {
         return Some(i);
     }
     // A prefix: the longest known name the key ends with.
     known
         .iter()
+        .map(&key_of)
         .enumerate()
-        .filter(|(_, k)| key.len() > k.len() && key.ends_with(**k))
+        .filter(|(_, k)| key.len() > k.len() && key.ends_with(*k))
         .max_by_key(|(_, k)| k.len())
         .map(|(i, _)| i)
+}
+
+/// [`event_key`] written into `buf`; `None` when it does not fit.
+fn canonical_in<'a>(name: &str, buf: &'a mut [u8; 64]) -> Option<&'a str> {
+    let mut len = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        *buf.get_mut(len)? = b.to_ascii_uppercase();
+        len += 1;
+    }
+    std::str::from_utf8(buf.get(..len)?).ok()
 }
 
 #[cfg(test)]
@@ -302,5 +327,9 @@ mod tests {
         assert_eq!(match_event("ringing", &known), Some(2));
         assert_eq!(match_event("ring", &known), None);
         assert_eq!(match_event("", &known), None);
+        // Past the 64-character buffer: the same rules.
+        let long = format!("{}_JobStarted", "x".repeat(70));
+        assert_eq!(match_event(&long, &known), Some(0));
+        assert_eq!(match_event(&"Ringing".repeat(10), &known), Some(2));
     }
 }

@@ -115,6 +115,55 @@
       return { window: win, port: ch };
     },
 
+    /**
+     * Widget -> host message format on a MessageChannel port (bench only): k widget event
+     * messages pipelined through the echo frame, as objects (structured clone both ways) and as
+     * JSON text (JSON.stringify before posting, JSON.parse on arrival; the echo returns the
+     * string). Interleaved rounds; returns the ms of each format per round.
+     */
+    portFormats: async function (k, rounds) {
+      var frame = await loadFrame(widgetOrigin + "/bench/echo.html", document.getElementById("keep"));
+      var channel = new MessageChannel();
+      var port = channel.port1;
+      var onData = null;
+      port.onmessage = function (e) { if (onData) onData(e.data); };
+      await new Promise(function (resolve) {
+        onData = function () { resolve(); };
+        frame.contentWindow.postMessage({ port: true }, widgetOrigin, [channel.port2]);
+      });
+      var message = function (seq) {
+        return {
+          t: "event", seq: seq,
+          event: { seq: seq, kind: "agentState", source: "xuc", state: seq % 2 ? "notReady" : "ready", agentId: "19",
+            vendorState: seq % 2 ? "AgentOnPause" : "AgentReady", phoneNumber: "1000", queues: ["1", "4"], data: { since: 0 } },
+        };
+      };
+      var run = function (asText) {
+        return new Promise(function (resolve) {
+          var got = 0;
+          var sum = 0;
+          var t0 = performance.now();
+          onData = function (data) {
+            var m = asText ? JSON.parse(data) : data;
+            sum += m.event.seq;
+            if (++got === k) resolve({ ms: performance.now() - t0, sum: sum });
+          };
+          for (var i = 0; i < k; i++) port.postMessage(asText ? JSON.stringify(message(i)) : message(i));
+        });
+      };
+      await run(false);
+      await run(true);
+      var out = { clone: [], text: [] };
+      for (var r = 0; r < rounds; r++) {
+        out.clone.push((await run(false)).ms);
+        out.text.push((await run(true)).ms);
+      }
+      onData = null;
+      port.close();
+      frame.remove();
+      return out;
+    },
+
     /** Fires k injects without waiting; time until k agentState events reached the handler (loss = k - delivered). */
     channelThroughput: async function (k, timeoutMs) {
       var start = bench.received;

@@ -319,7 +319,7 @@ fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, 
             .into_iter()
             .enumerate()
             .map(|(i, item)| {
-                CallDatum::deserialize(&item)
+                super::path_de::from_value::<CallDatum>(&item)
                     .map(|d| (d.name, d.value.unwrap_or(Value::Null)))
                     .map_err(|e| {
                         DecodeError::invalid(format!("{context} at CallData[{i}]"), e.to_string())

@@ -442,8 +442,8 @@ fn find_action(direction: Direction, name: &str) -> Result<Action, DecodeError> 
     let key = lenient::event_key(name);
     let exact = |d: Direction| d.actions().iter().find(|(k, _)| *k == key).map(|a| a.1);
     let loose = |d: Direction| {
-        let keys: Vec<&str> = d.actions().iter().map(|a| a.0).collect();
-        lenient::match_event(name, &keys).and_then(|i| d.actions().get(i).map(|a| a.1))
+        lenient::match_event_by(name, d.actions(), |a| a.0)
+            .and_then(|i| d.actions().get(i).map(|a| a.1))
     };
     let other = direction.other();
     if let Some(action) = exact(direction) {

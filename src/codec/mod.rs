@@ -9,6 +9,7 @@ pub mod agentdesktop;
 pub mod axp;
 pub mod crm_connector;
 pub mod openframe;
+pub mod path_de;
 pub mod xuc;
 
 use crate::config::DecodeConfig;
@@ -97,19 +98,24 @@ pub fn check_text_depth(text: &str) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// Rejects values nested deeper than [`MAX_DEPTH`], without recursion.
+/// Rejects values nested deeper than [`MAX_DEPTH`], without recursion (one
+/// stack, no allocation per container).
 pub fn check_depth(value: &Value) -> Result<(), DecodeError> {
     let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
     while let Some((v, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match v {
-            Value::Array(items) => Box::new(items.iter()),
-            Value::Object(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        if depth > MAX_DEPTH {
-            return Err(DecodeError::TooDeep { limit: MAX_DEPTH });
+        let at = depth + 1;
+        match v {
+            Value::Array(items) if depth <= MAX_DEPTH => {
+                stack.extend(items.iter().map(|c| (c, at)));
+            }
+            Value::Object(map) if depth <= MAX_DEPTH => {
+                stack.extend(map.values().map(|c| (c, at)));
+            }
+            Value::Array(_) | Value::Object(_) => {
+                return Err(DecodeError::TooDeep { limit: MAX_DEPTH })
+            }
+            _ => {}
         }
-        stack.extend(children.map(|c| (c, depth + 1)));
     }
     Ok(())
 }
@@ -156,15 +162,19 @@ pub fn as_object(value: &Value) -> Result<&serde_json::Map<String, Value>, Decod
 /// Deserializes `value` into a typed wire struct; the error names `context`
 /// and the path of the offending field (e.g. `result.workItem.sys_id`).
 pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let reason = e.into_inner().to_string();
-        if path == "." || path.is_empty() {
-            DecodeError::invalid(context, reason)
-        } else {
-            DecodeError::invalid(format!("{context} at {path}"), reason)
-        }
-    })
+    path_de::from_value(value).map_err(|e| typed_error(e, context))
+}
+
+/// The error of [`typed`], built once for every wire type.
+#[cold]
+#[inline(never)]
+fn typed_error(e: path_de::Error, context: &str) -> DecodeError {
+    let path = e.path();
+    if path == "." {
+        DecodeError::invalid(context, e.message())
+    } else {
+        DecodeError::invalid(format!("{context} at {path}"), e.message())
+    }
 }
 
 /// A string discriminator field (`event`, `msgType`, `action` ...), with a

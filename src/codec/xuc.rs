@@ -139,8 +139,7 @@ const PHONE_EVENTS: [(&str, &str, InteractionPhase); 6] = [
 /// Looks a vendor name up in a `(key, name, value)` table, tolerating case,
 /// separators and a prefix; returns the vendor's spelling and the value.
 fn lookup<T: Copy>(name: &str, table: &[(&str, &'static str, T)]) -> Option<(&'static str, T)> {
-    let keys: Vec<&str> = table.iter().map(|(key, _, _)| *key).collect();
-    let index = lenient::match_event(name, &keys)?;
+    let index = lenient::match_event_by(name, table, |(key, _, _)| key)?;
     table
         .get(index)
         .map(|(_, canonical, value)| (*canonical, *value))

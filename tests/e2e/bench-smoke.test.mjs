@@ -26,6 +26,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
       'ready median', 'ready p95', 'blank x-origin iframe',
       'event latency p50', 'event latency p99', 'bare window postMessage', 'bare MessageChannel port',
       'throughput core ev/s', 'plain JS xuc decode+routing', 'throughput wasm decoders alone', 'throughput full channel', 'carrying them',
+      'port format ev/s (JSON text)', 'structured clone, same port',
       'memory core JS heap', 'memory core wasm', 'memory channel host heap', 'memory channel widget heap',
       'memory channel widget wasm', 'memory flat',
     ]) assert.ok(stdout.includes(row), `table lacks "${row}"\n${stdout}`);
@@ -42,6 +43,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
     for (const k of ['wasmPipeline', 'plainJs', 'wasmDecoders', 'channel', 'penpal']) {
       assert.ok(r.throughput[k].eventsPerSec > 0, `throughput ${k}`);
     }
+    for (const k of ['clone', 'text']) num(r.portFormat[k].eventsPerSec, `port format ${k}`);
     // No loss anywhere.
     assert.equal(r.throughput.wasmPipeline.lost, 0);
     assert.equal(r.throughput.plainJs.lost, 0);
