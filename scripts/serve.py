@@ -13,7 +13,9 @@ Usage: python3 scripts/serve.py [PORT] [--allow-host ORIGIN]... [--inject] [--fr
   --cc-sim ORIGIN      with --allow-host: also offer widget-config.json?config=xuc
                        and ?config=axp, whose contactCentre is the simulator at
                        ORIGIN (`cti-bridge sim`), with the message trace on; the
-                       widget page may then connect to ORIGIN (connect-src)
+                       widget page may then connect to ORIGIN (connect-src); and
+                       ?config=agentdesktop: the widget page as an AgentDesktop
+                       widget (the SDK's stand-in loaded by the page)
   --frame-src SOURCE   pages of this server may frame SOURCE (repeatable): the
                        widget's origin, for a host (CRM) page. A CSP source such
                        as http://localhost:8081 (a port may be *)
@@ -82,7 +84,10 @@ def cc_sim_configs(base, sim):
     axp = dict(base, trace=True, contactCentre={
         "kind": "axp", "restBase": sim + "/api/notification/v1", "accountId": "DEMOAC",
         "appKey": "demo-app-key"})
-    return {"xuc": xuc, "axp": axp}
+    # The same widget page inside an AgentDesktop desktop (the SDK's stand-in loaded by the page).
+    agentdesktop = {"vendor": {"scripts": ["stand-ins/agentdesktop-sdk.js"],
+                               "config": {"vendors": ["agentdesktop"]}}}
+    return {"xuc": xuc, "axp": axp, "agentdesktop": agentdesktop}
 
 
 def make_handler(csp, widget_config, named_configs=None):

@@ -1,8 +1,52 @@
 // The widget page: loads the wasm core and hands it its configuration
 // (widget-config.json, served by the widget's own origin: the host cannot choose it).
-import init, { startWidget } from "./pkg/cti_bridge.js";
+//
+// Two ways the same page runs:
+// - embedded by a CRM page (the drop-in script): `startWidget(config)`, the host channel;
+// - inside a vendor's desktop (an AgentDesktop widget, a ServiceNow OpenFrame panel): the
+//   configuration has `vendor: {scripts, config}`; the page loads the vendor's SDK scripts
+//   (same origin, or allowed by its CSP) and runs `startVendor(vendor.config)` on them.
+import init, { startWidget, startVendor } from "./pkg/cti_bridge.js";
 
 const status = document.getElementById("status");
+const log = document.getElementById("log");
+
+/** Loads one classic script (the vendor's SDK) and resolves when it has run. */
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+}
+
+function show(item) {
+  if (!log) return;
+  const li = document.createElement("li");
+  li.textContent = item.kind === "vendorCall"
+    ? `${item.target} ${item.namespace ? `${item.namespace}.` : ""}${item.method}`
+    : item.kind === "vendorNotice"
+      ? `${item.source} ${item.level}: ${item.text}`
+      : `${item.kind} ${item.state || item.phase || item.status || ""}`;
+  log.prepend(li);
+  while (log.children.length > 50) log.lastChild.remove();
+}
+
+async function startInVendor(vendor) {
+  for (const src of vendor.scripts || []) await loadScript(src);
+  const outputs = [];
+  const integration = startVendor(vendor.config || {}, (item) => {
+    if (outputs.length >= 1000) outputs.shift();
+    outputs.push(item);
+    show(item);
+    if (item.kind === "agentState") status.textContent = `agent ${item.state}${item.reason ? ` (${item.reason})` : ""}`;
+  });
+  window.ctiVendor = integration;
+  window.ctiVendorOutputs = outputs;
+  status.textContent = `running in ${integration.vendors().join(" + ")}`;
+}
 
 async function main() {
   // `?config=NAME` picks one of the configurations the widget's server offers.
@@ -10,6 +54,10 @@ async function main() {
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
   await init();
+  if (config.vendor) {
+    await startInVendor(config.vendor);
+    return;
+  }
   const widget = startWidget(config);
   window.ctiWidget = widget;
   status.textContent = "waiting for the host page";

@@ -26,6 +26,9 @@ before(async () => {
         contactCentre: { kind: 'axp', restBase: `${sim.origin}/api/notification/v1`, accountId: 'DEMOAC', appKey: 'demo-app-key' },
       };
     }
+    if (variant === 'agentdesktop') {
+      return { vendor: { scripts: ['stand-ins/agentdesktop-sdk.js'], config: { vendors: ['agentdesktop'] } } };
+    }
     return base;
   }, { connectSrc: [sim.origin, sim.wsOrigin] });
   browser = await startBrowser();
@@ -170,6 +173,22 @@ test('a widget without a contact centre refuses ccCommand', { timeout: 20_000 },
   const page = await open('config=none');
   const code = await page.evaluate(() => window.test.bridge.ccCommand('loginAgent', '1000').then(() => null, (e) => e.code));
   assert.equal(code, 'notSupported');
+  assert.deepEqual(problems(), []);
+  await page.close();
+});
+
+test('the same widget page as an AgentDesktop widget: the SDK loaded by the page, its events decoded, the agent paused through AGENT', { timeout: 20_000 }, async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${origins.widgetOrigin}/widget.html?config=agentdesktop`);
+  await page.waitForFunction(() => window.ctiVendor, null, { timeout: 15_000 });
+  assert.match(await page.textContent('#status'), /running in agentdesktop/);
+  assert.equal(await page.evaluate(() => window.agentDesktopTest.bound()), 1, 'the contact callback is bound');
+  await page.evaluate(() => window.agentDesktopTest.emit({ event: 'LOGGEDIN' }));
+  await page.waitForFunction(() => window.ctiVendorOutputs.some((o) => o.kind === 'agentState' && o.source === 'agentdesktop' && o.state === 'ready'));
+  await page.evaluate(() => window.ctiVendor.request('cc', 'notReady'));
+  await page.waitForFunction(() => window.ctiVendorOutputs.some((o) => o.kind === 'command' && o.target === 'cc' && o.status === 'confirmed'));
+  assert.equal((await page.evaluate(() => window.agentDesktopTest.paths('AGENT.Pause'))).length, 1, 'AGENT.Pause called once');
+  assert.match(await page.textContent('#status'), /agent notReady/);
   assert.deepEqual(problems(), []);
   await page.close();
 });
