@@ -218,7 +218,11 @@
     this._port = null;
     this._candidate = channel.port1;
     channel.port1.onmessage = function (event) {
-      if (self._candidate === channel.port1 || self._port === channel.port1) self._onPortMessage(channel.port1, event.data);
+      // The widget going away (after its "bye") may still post the events it was handling:
+      // they carry their seq, so they are taken once and never twice.
+      if (self._candidate === channel.port1 || self._port === channel.port1 || self._leaving === channel.port1) {
+        self._onPortMessage(channel.port1, event.data);
+      }
     };
     this._iframe.contentWindow.postMessage(
       { cti: "connect", v: PROTOCOL_VERSION, epoch: this._epoch, lastSeq: this._lastSeq, hostId: this._hostId },
@@ -243,6 +247,7 @@
         if (message.v !== PROTOCOL_VERSION) return;
         this._port = port;
         this._candidate = null;
+        this._leaving = null; // a new widget numbers on from here: nothing more from the old one
         if (message.epoch !== this._epoch) {
           // A restarted widget continues our numbering; one that numbers
           // behind us (it served another host) starts a new sequence.
@@ -288,7 +293,10 @@
         this._emitTrace(message.entry);
         break;
       case "bye":
-        if (this._port === port) this._port = null;
+        if (this._port === port) {
+          this._port = null;
+          this._leaving = port;
+        }
         this._log("warn", "the widget went away; reconnecting");
         this._emit({ kind: "connection", status: "reconnecting" });
         break;

@@ -198,6 +198,17 @@ impl Core {
         }
     }
 
+    /// Stops the live client (the page is going away): its socket is closed
+    /// at once, so the server stops writing into a page that can no longer
+    /// read (what it has not written stays queued for the next session).
+    pub fn stop(&self) {
+        match self {
+            Core::Own(_) => {}
+            Core::Axp(d) => d.input(Input::Stop),
+            Core::Xuc(d) => d.input(Input::Stop),
+        }
+    }
+
     /// Sets the message trace on the live client.
     pub fn set_tap(&self, tap: Tap) {
         match self {

@@ -303,8 +303,11 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
     });
     let weak = Rc::downgrade(&inner);
     let pagehide_listener = EventListener::new(&window, "pagehide", move |_| {
-        if let Some(inner) = weak.upgrade() {
-            let inner = inner.borrow();
+        if let Some(cell) = weak.upgrade() {
+            // The contact-centre socket first (its `stopped` health goes out before `bye`).
+            let core = cell.borrow().core.clone();
+            core.stop();
+            let inner = cell.borrow();
             save(&inner);
             send(&inner, &WidgetMessage::Bye);
         }
