@@ -387,7 +387,8 @@ test('the stage talks only to the window that framed it, on an allowed origin', 
     window.stagePopup = window.open(url, 'stage');
   }, `${widgetOrigin}/console-stage.html?mode=synchronized&load=9`);
   const popup = await popupOpened;
-  await popup.waitForFunction(() => /vendors: openframe, agentdesktop/.test(document.getElementById('status').textContent));
+  await popup.waitForLoadState('domcontentloaded');
+  await popup.waitForFunction(() => /vendors: openframe, agentdesktop/.test(document.getElementById('status')?.textContent ?? ''));
   await page.evaluate((origin) => {
     window.stagePopup.postMessage({ stage: 'connect', v: 1 }, origin);
     window.stagePopup.postMessage({ stage: 'call', id: 1, op: 'emitOpenFrame', args: ['openframe_awa_agent_presence', {}] }, origin);
