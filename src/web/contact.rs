@@ -9,13 +9,26 @@ use crate::bridge::{Bridge, Output};
 use crate::client::axp::{AxpClient, AxpConfig};
 use crate::client::xuc::{XucClient, XucConfig};
 use crate::client::xuc_command::XucCommand;
-use crate::client::{Effect, Input, Session};
+use crate::client::{Effect, Health, Input, Session};
 use crate::command::Desired;
 use crate::error::DecodeError;
 use crate::model::{Side, Source};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
+
+/// `match` on a [`Core`]: `$own` for a widget without a live client, else
+/// `$body` with `$d` bound to the client's driver (the same code for AXP and
+/// xuc, compiled for each).
+macro_rules! by_client {
+    ($core:expr, $own:pat => $own_body:expr, $d:ident => $body:expr) => {
+        match $core {
+            $own => $own_body,
+            Core::Axp($d) => $body,
+            Core::Xuc($d) => $body,
+        }
+    };
+}
 
 /// The bridge core of a widget: its own, or the one in a live client's session.
 pub(crate) enum Core {
@@ -126,109 +139,71 @@ impl Core {
 
     /// Runs `f` on the bridge (no output is produced through here).
     pub fn with<R>(&self, f: impl FnOnce(&mut Bridge) -> R) -> R {
-        match self {
+        by_client!(self,
             Core::Own(bridge) => f(&mut bridge.borrow_mut()),
-            Core::Axp(d) => d.with(|s| f(&mut s.bridge)),
-            Core::Xuc(d) => d.with(|s| f(&mut s.bridge)),
-        }
+            d => d.with(|s| f(&mut s.bridge)))
     }
 
     /// One message from `source` (the CRM side, or an injected one).
     pub fn ingest(&self, source: Source, raw: &Value) -> Result<Done, DecodeError> {
         let at = now();
-        Ok(match self {
-            Core::Own(bridge) => {
-                Done::Outputs(bridge.borrow_mut().ingest(source, raw, Some(at))?)
-            }
-            Core::Axp(d) => Done::Effects(d.with(|s| s.ingest(at, source, raw))?),
-            Core::Xuc(d) => Done::Effects(d.with(|s| s.ingest(at, source, raw))?),
-        })
+        Ok(by_client!(self,
+            Core::Own(bridge) => Done::Outputs(bridge.borrow_mut().ingest(source, raw, Some(at))?),
+            d => Done::Effects(d.with(|s| s.ingest(at, source, raw))?)))
     }
 
     /// A state change asked for by the host.
     pub fn request(&self, target: Side, state: Desired, reason: Option<&str>) -> Done {
         let at = now();
-        match self {
+        by_client!(self,
             Core::Own(bridge) => {
                 Done::Outputs(bridge.borrow_mut().request(target, state, reason, Some(at)))
-            }
-            Core::Axp(d) => {
-                Done::Effects(d.with(|s| s.request_with_reason(at, target, state, reason)))
-            }
-            Core::Xuc(d) => {
-                Done::Effects(d.with(|s| s.request_with_reason(at, target, state, reason)))
-            }
-        }
+            },
+            d => Done::Effects(d.with(|s| s.request_with_reason(at, target, state, reason))))
     }
 
     /// Advances command time-outs.
     pub fn tick(&self) -> Done {
         let at = now();
-        match self {
+        by_client!(self,
             Core::Own(bridge) => Done::Outputs(bridge.borrow_mut().tick(at)),
-            Core::Axp(d) => Done::Effects(d.with(|s| s.tick(at))),
-            Core::Xuc(d) => Done::Effects(d.with(|s| s.tick(at))),
-        }
+            d => Done::Effects(d.with(|s| s.tick(at))))
     }
 
     /// Runs a live client's effects (outputs come back through its sink).
     /// `Outputs` are returned for the caller to deliver.
     pub fn run(&self, done: Done) -> Vec<Output> {
-        match (self, done) {
-            (_, Done::Outputs(outputs)) => outputs,
-            (Core::Axp(d), Done::Effects(effects)) => {
-                d.run(effects);
+        match done {
+            Done::Outputs(outputs) => outputs,
+            Done::Effects(effects) => {
+                by_client!(self, Core::Own(_) => {}, d => d.run(effects));
                 Vec::new()
             }
-            (Core::Xuc(d), Done::Effects(effects)) => {
-                d.run(effects);
-                Vec::new()
-            }
-            (Core::Own(_), Done::Effects(_)) => Vec::new(),
         }
     }
 
     /// Starts the live client (after the first host attached: it is who
     /// answers the client's ask for a token or credentials).
     pub fn start(&self) {
-        match self {
-            Core::Own(_) => {}
-            Core::Axp(d) => d.input(Input::Start),
-            Core::Xuc(d) => d.input(Input::Start),
-        }
+        by_client!(self, Core::Own(_) => {}, d => d.input(Input::Start))
     }
 
     /// Stops the live client (the page is going away): its socket is closed
     /// at once, so the server stops writing into a page that can no longer
     /// read (what it has not written stays queued for the next session).
     pub fn stop(&self) {
-        match self {
-            Core::Own(_) => {}
-            Core::Axp(d) => d.input(Input::Stop),
-            Core::Xuc(d) => d.input(Input::Stop),
-        }
+        by_client!(self, Core::Own(_) => {}, d => d.input(Input::Stop))
     }
 
     /// Sets the message trace on the live client.
     pub fn set_tap(&self, tap: Tap) {
-        match self {
-            Core::Own(_) => {}
-            Core::Axp(d) => d.set_tap(tap),
-            Core::Xuc(d) => d.set_tap(tap),
-        }
+        by_client!(self, Core::Own(_) => {}, d => d.set_tap(tap))
     }
 
     /// The live client's last health report (`{state, reason, retryInMs?}`).
     pub fn health(&self) -> Option<Value> {
-        match self {
-            Core::Own(_) => None,
-            Core::Axp(d) => {
-                d.with(|s| s.client.health().and_then(|h| serde_json::to_value(h).ok()))
-            }
-            Core::Xuc(d) => {
-                d.with(|s| s.client.health().and_then(|h| serde_json::to_value(h).ok()))
-            }
-        }
+        by_client!(self, Core::Own(_) => None,
+            d => d.with(|s| s.client.health().and_then(|h| serde_json::to_value(h).ok())))
     }
 
     /// One typed command on the contact centre's link (xuc only).
@@ -251,6 +226,26 @@ impl Core {
             )),
         }
     }
+}
+
+/// The host's `ccHealth` event for a live client's health report.
+pub(crate) fn health_event(source: Source, health: &Health) -> Value {
+    let mut value = serde_json::to_value(health).unwrap_or(Value::Null);
+    if let Some(map) = value.as_object_mut() {
+        map.insert("kind".into(), json!("ccHealth"));
+        map.insert("source".into(), json!(source));
+    }
+    value
+}
+
+/// The host's `observed` event: other agents' events (supervisor view).
+pub(crate) fn observed_event(source: Source, events: &[crate::EventBody]) -> Value {
+    json!({"kind": "observed", "source": source, "events": events})
+}
+
+/// The host's `error` event for a message that did not decode.
+pub(crate) fn error_event(source: Source, error: &DecodeError) -> Value {
+    json!({"kind": "error", "source": source, "code": error.code(), "reason": error.to_string()})
 }
 
 /// Why a contact-centre command was not sent.

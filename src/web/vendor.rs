@@ -7,7 +7,7 @@
 //! that this side detaches on drop, so a vendor that keeps the function
 //! (OpenFrame has no unsubscribe) calls nothing once the [`Vendor`] is gone.
 
-use super::contact::{Core, Options};
+use super::contact::{health_event, observed_event, Core, Options};
 use super::from_js;
 use crate::client::{Action, Effect};
 use crate::model::Source;
@@ -349,20 +349,10 @@ fn live_sink(weak: Weak<Shared>, source: Source) -> super::live::Sink {
                 deliver(&shared, step);
             }
             Effect::Io(Action::Health(health)) => {
-                let mut value = serde_json::to_value(&health).unwrap_or(Value::Null);
-                if let Some(map) = value.as_object_mut() {
-                    map.insert("kind".into(), json!("ccHealth"));
-                    map.insert("source".into(), json!(source));
-                }
-                emit_value(&shared, &value);
+                emit_value(&shared, &health_event(source, &health))
             }
             Effect::Io(_) => {}
-            Effect::Observed(events) => {
-                emit_value(
-                    &shared,
-                    &json!({"kind": "observed", "source": source, "events": events}),
-                );
-            }
+            Effect::Observed(events) => emit_value(&shared, &observed_event(source, &events)),
             Effect::Rejected(error) => deliver(&shared, notice(source, "error", error.to_string())),
         }
     })

@@ -10,7 +10,7 @@
 //!   `requestCrmData`, `requestSyncOmnichannel`, and consumes the Client
 //!   Application's answers.
 
-use super::contact::{CommandRefused, Core, Options};
+use super::contact::{error_event, health_event, observed_event, CommandRefused, Core, Options};
 use super::trace::{frame_type, Entry, Peer, Tracer};
 use crate::bridge::Output;
 use crate::channel::{
@@ -564,22 +564,13 @@ fn on_live_effect(cell: &Rc<RefCell<Inner>>, source: Source, effect: Effect) {
     match effect {
         Effect::Output(output) => deliver(cell, vec![output]),
         Effect::Io(Action::Health(health)) => {
-            let mut value = serde_json::to_value(&health).unwrap_or(Value::Null);
-            if let Some(map) = value.as_object_mut() {
-                map.insert("kind".into(), json!("ccHealth"));
-                map.insert("source".into(), json!(source));
-            }
-            push_event(&mut cell.borrow_mut(), value);
+            push_event(&mut cell.borrow_mut(), health_event(source, &health))
         }
         Effect::Io(_) => {}
         Effect::Observed(events) => {
-            let value = json!({"kind": "observed", "source": source, "events": events});
-            push_event(&mut cell.borrow_mut(), value);
+            push_event(&mut cell.borrow_mut(), observed_event(source, &events))
         }
-        Effect::Rejected(e) => {
-            let value = json!({"kind": "error", "source": source, "code": e.code(), "reason": e.to_string()});
-            push_event(&mut cell.borrow_mut(), value);
-        }
+        Effect::Rejected(e) => push_event(&mut cell.borrow_mut(), error_event(source, &e)),
     }
 }
 
@@ -838,11 +829,8 @@ fn ingest(cell: &Rc<RefCell<Inner>>, source: Source, raw: &Value) -> Result<(), 
             Ok(())
         }
         Err(e) => {
-            let reason = e.to_string();
-            let error =
-                json!({"kind": "error", "source": source, "code": e.code(), "reason": reason});
-            push_event(&mut cell.borrow_mut(), error);
-            Err(reason)
+            push_event(&mut cell.borrow_mut(), error_event(source, &e));
+            Err(e.to_string())
         }
     }
 }
