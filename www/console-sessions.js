@@ -75,6 +75,8 @@ class BaseSession {
     this.timers = [];
     this.offs = [];
     this.vendor = VENDORS[this.ccSide];
+    this.ccLive = null; // the live client's last health state
+    this.ccWaiters = []; // called with each ccHealth until they stop asking
   }
   listen(target, type, fn) {
     target.addEventListener(type, fn);
@@ -128,7 +130,23 @@ class BaseSession {
     return this.why("ready") ? this.cc.send("ready") : this.setAgent("ready");
   }
   onCommand() {}
-  onCcHealth() {}
+  /** Logs the simulator's xuc agent in (a promise), or null where this session cannot. */
+  ccLogin() {
+    return null;
+  }
+
+  /** The live client's health: wakes the waiters; the simulator's xuc agent, logged out at first, is logged in once live. */
+  onCcHealth(health) {
+    this.ccLive = health.state;
+    for (const w of this.ccWaiters.splice(0)) w(health);
+    if (health.state === "live" && this.ccSide === "xuc" && !this.loggedIn && (!view.agent || view.agent.state === "loggedOut")) {
+      const login = this.ccLogin();
+      if (login) {
+        this.loggedIn = true;
+        login.catch(() => {});
+      }
+    }
+  }
 
   /** Feeds one frame to the simulator (docs/simulators.md feed lines), which sends it to the live client. */
   async feedSim(message, why) {
@@ -176,8 +194,6 @@ export class WidgetSession extends BaseSession {
     this.bridge = null;
     this.lastDropped = null;
     this.reconnected = null;
-    this.ccLive = null;
-    this.ccWaiters = []; // called with each ccHealth until they stop asking
   }
 
   labels() {
@@ -270,15 +286,9 @@ export class WidgetSession extends BaseSession {
     this.timers.push(() => clearTimeout(timer));
   }
 
-  onCcHealth(health) {
-    this.ccLive = health.state;
-    for (const w of this.ccWaiters.splice(0)) w(health);
-    // The simulator's xuc agent starts logged out: log it in on its line once the link is live.
-    if (health.state === "live" && this.ccSide === "xuc" && !this.loggedIn && typeof this.bridge.ccCommand === "function"
-      && (!view.agent || view.agent.state === "loggedOut")) {
-      this.loggedIn = true;
-      this.call("ccCommand", "loginAgent", "1000", "19").catch(() => {});
-    }
+  /** Logs the simulator's xuc agent in on its line, through the drop-in (null: it cannot). */
+  ccLogin() {
+    return typeof this.bridge.ccCommand === "function" ? this.call("ccCommand", "loginAgent", "1000", "19") : null;
   }
 
   setAgent(desired) {
@@ -393,8 +403,6 @@ export class StageSession extends BaseSession {
     this.onReady = null;
     // xuc / AXP: the stage runs a live client against the simulator (startVendor's contactCentre).
     this.live = this.ccSide !== "agentdesktop";
-    this.ccLive = null;
-    this.ccWaiters = [];
   }
 
   labels() {
@@ -527,14 +535,9 @@ export class StageSession extends BaseSession {
     await this.deliverAll(this.vendor.hangup(call), "hangup");
   }
 
-  onCcHealth(health) {
-    this.ccLive = health.state;
-    for (const w of this.ccWaiters.splice(0)) w(health);
-    // The simulator's xuc agent starts logged out: log it in on its line once the link is live.
-    if (health.state === "live" && this.ccSide === "xuc" && !this.loggedIn && (!view.agent || view.agent.state === "loggedOut")) {
-      this.loggedIn = true;
-      this.call("ccCommand", "loginAgent", ["1000", 19]).catch(() => {});
-    }
+  /** Logs the simulator's xuc agent in on its line, through the stage's Vendor. */
+  ccLogin() {
+    return this.call("ccCommand", "loginAgent", ["1000", 19]);
   }
 
   setAgent(desired) {
