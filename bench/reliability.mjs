@@ -19,12 +19,12 @@
 // REL_PACE_MS (pause between streamed events, 5), REL_IDLE_MS (silence in the `idle` rows, 5000),
 // REL_FAULTS (only these rows, e.g. `axp:drop,xuc:storm`; the widget reload and hostile parts
 // still run), REL_OUT (bench/reliability.json). bench/RELIABILITY.md explains every column.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, startOrigins, startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
 import { openHostPage, runHostile, hostileTable } from '../tests/e2e/hostile-runner.mjs';
+import { startSim as startSimProcess } from '../tests/e2e/simproc.mjs';
 
 const env = (name, dflt) => {
   const v = Number(process.env[name]);
@@ -38,7 +38,6 @@ const PACE_MS = env('REL_PACE_MS', 5);
 const IDLE_MS = env('REL_IDLE_MS', 5000);
 const ONLY = (process.env.REL_FAULTS || '').split(',').map((s) => s.trim()).filter(Boolean);
 const OUT = process.env.REL_OUT || join(ROOT, 'bench', 'reliability.json');
-const SIM_BIN = join(ROOT, 'target', 'debug', 'cti-bridge');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => {
@@ -101,58 +100,19 @@ const SIM_ARGS = [
   '--heartbeat', '1s', '--restart-downtime', '300ms', '--quiet',
 ];
 
+/** The simulator (tests/e2e/simproc.mjs) with this run's flags, and the fault names it knows. */
 async function startSim() {
-  if (!existsSync(SIM_BIN)) {
-    const built = spawnSync('cargo', ['build', '-q', '--bin', 'cti-bridge'], { cwd: ROOT, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('cargo build --bin cti-bridge failed');
-  }
-  const child = spawn(SIM_BIN, ['sim', '--port', '0', ...SIM_ARGS], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  // Never outlive this process, whatever happens to it.
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  exited.then(() => process.off('exit', kill));
-  const addr = await Promise.race([
-    new Promise((resolve) => child.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.includes('\n')) resolve(JSON.parse(stdout.split('\n')[0]).listening);
-    })),
-    exited.then((e) => { throw new Error(`the simulator exited (${JSON.stringify(e)}): ${stderr}`); }),
-    sleep(10_000).then(() => { throw new Error('the simulator did not start in 10 s'); }),
-  ]);
-  const base = `http://${addr}`;
-  const call = async (method, path, body) => {
-    const res = await fetch(`${base}${path}`, { method, body, signal: AbortSignal.timeout(5000) });
-    const json = await res.json();
-    if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const sim = await startSimProcess(SIM_ARGS);
   return {
-    base,
-    port: Number(addr.split(':')[1]),
-    stats: () => call('GET', '/sim/stats'),
-    send: (lines) => call('POST', '/sim/send', lines.map((l) => JSON.stringify(l)).join('\n')),
+    ...sim,
+    base: sim.origin,
     /** The fault names the simulator knows (from its own error message for an unknown one). */
     async faultNames() {
-      const res = await fetch(`${base}/sim/fault/no-such-fault`, { method: 'POST' });
+      const res = await fetch(`${sim.origin}/sim/fault/no-such-fault`, { method: 'POST' });
       const { error } = await res.json();
       const known = /known: ([^)]*)\)/.exec(error ?? '');
       if (!known) throw new Error(`cannot list the simulator's faults: ${error}`);
       return known[1].split(',').map((s) => s.trim());
-    },
-    log: () => stderr,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
     },
   };
 }

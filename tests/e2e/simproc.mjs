@@ -22,6 +22,10 @@ export async function startSim(args = []) {
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d) => { stderr += d; });
   const exit = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
+  // Never outlive this process, whatever happens to it.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  exit.then(() => process.off('exit', kill));
   const first = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the simulator did not start in 10 s\n${stderr}`)), 10_000);
     child.stdout.on('data', (d) => {
@@ -38,7 +42,7 @@ export async function startSim(args = []) {
   assert.match(addr, /^127\.0\.0\.1:\d+$/);
   const origin = `http://${addr}`;
   const call = async (method, path, body) => {
-    const res = await fetch(`${origin}${path}`, { method, body, signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`${origin}${path}`, { method, body, signal: AbortSignal.timeout(5000) });
     const json = await res.json();
     assert.equal(res.status, 200, `${method} ${path}: ${JSON.stringify(json)}`);
     return json;
