@@ -4,7 +4,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-wasm_cargo build --release --lib --quiet
+wasm_cargo build --release -p cti-bridge --lib --quiet
 raw="$ROOT/target/wasm/wasm32-unknown-unknown/release/cti_bridge.wasm"
 out="$ROOT/www/pkg"
 mkdir -p "$out"

@@ -43,7 +43,7 @@ python3 scripts/serve.py "$port" --frame-src "$widget_origin" \
     --connect-src "$sim_origin" --connect-src "ws://127.0.0.1:$sim_port" &
 pids+=($!)
 # The contact-centre simulators (AXP + xuc) for the console and the live-clients page.
-cargo run -q -- sim --port "$sim_port" --scenario sim/axp-day.jsonl --quiet &
+cargo run -q -- sim --port "$sim_port" --scenario crates/sim/scenarios/axp-day.jsonl --quiet &
 pids+=($!)
 
 # Pages that talk to another widget origin or simulator than the defaults are told so.

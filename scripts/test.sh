@@ -16,7 +16,7 @@ trap 'rm -f "$log"' EXIT
 CHROMEDRIVER=/usr/bin/chromedriver \
 WASM_BINDGEN_TEST_TIMEOUT=120 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    wasm_cargo test --test web --test web_clients 2>&1 | tee "$log"
+    wasm_cargo test -p cti-bridge --test web --test web_clients 2>&1 | tee "$log"
 # A skipped or empty browser suite is a failure: the runner must report passed tests.
 if [ "$(grep -cE '^test result: ok\. [1-9][0-9]* passed; 0 failed' "$log")" -lt 2 ]; then
     echo "browser tests: expected both browser suites to pass in Chromium" >&2

@@ -96,6 +96,7 @@ fn omnichannel_response_success_false_is_kept() {
 fn availability_follows_the_configured_ids_and_labels() {
     let config = DecodeConfig {
         available_statuses: vec!["0n58d000000cab1cak".into(), "Online for Voice".into()],
+        ..DecodeConfig::default()
     };
     let cases = [
         ("0N58d000000CaB1CAK", true),

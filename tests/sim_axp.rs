@@ -7,8 +7,8 @@ mod sim_support;
 
 use cti_bridge::codec::axp;
 use cti_bridge::model::Source;
-use cti_bridge::sim::{scenario, Fault, FaultSpec, Options, Proto};
 use cti_bridge::DecodeError;
+use cti_bridge_sim::{scenario, Fault, FaultSpec, Options, Proto};
 use serde_json::{json, Value};
 use sim_support::*;
 use std::collections::HashSet;

@@ -8,8 +8,8 @@ mod sim_support;
 
 use cti_bridge::codec::xuc;
 use cti_bridge::model::Source;
-use cti_bridge::sim::{Fault, FaultSpec, Options, Proto};
 use cti_bridge::DecodeError;
+use cti_bridge_sim::{Fault, FaultSpec, Options, Proto};
 use serde_json::{json, Value};
 use sim_support::*;
 use std::net::SocketAddr;
@@ -851,7 +851,7 @@ async fn scenario_frames_reach_the_users_who_may_see_them() {
     ]
     .join("\n");
     let sim = start(Options {
-        scenario: cti_bridge::sim::scenario::parse_script(&script).unwrap(),
+        scenario: cti_bridge_sim::scenario::parse_script(&script).unwrap(),
         ..quick()
     })
     .await;

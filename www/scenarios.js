@@ -1,6 +1,6 @@
 // The demo console's scenarios and the vendor messages they are made of.
 //
-// Message shapes are the seed samples' (tests/fixtures/*.jsonl, sim/axp-day.jsonl):
+// Message shapes are the seed samples' (tests/fixtures/*.jsonl, crates/sim/scenarios/axp-day.jsonl):
 // xuc agent 19 on line 1000, one AXP agent, an AgentDesktop telephony job, an
 // OpenFrame AWA case. A scenario is a list of steps; each step calls the
 // session's contact-centre side (`cc`) or CRM side (`crm`) drivers, which

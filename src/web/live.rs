@@ -335,7 +335,7 @@ impl<C: Client + 'static> Driver<C> {
     }
 
     fn frame(&self, id: u32, text: &str) {
-        match crate::codec::parse_text(text) {
+        match crate::codec::parse_text(text, super::BROWSER_JSON) {
             Ok(value) => {
                 if self.tap.borrow().is_some() {
                     self.trace(Traced {
@@ -573,7 +573,7 @@ async fn answer(id: u32, promise: Promise) -> Input {
     };
     let body = text
         .filter(|t| !t.trim().is_empty())
-        .and_then(|t| crate::codec::parse_text(&t).ok());
+        .and_then(|t| crate::codec::parse_text(&t, super::BROWSER_JSON).ok());
     Input::HttpDone { id, status, body }
 }
 
@@ -627,7 +627,7 @@ pub(crate) fn options(options: JsValue) -> Result<(Value, crate::Bridge), JsErro
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
         map.insert("seed".into(), Value::from(seed));
     }
-    Ok((value, crate::Bridge::new(mode, config)))
+    Ok((value, super::new_bridge(mode, config)))
 }
 
 /// Feeds a message from another source into a live client's Bridge and

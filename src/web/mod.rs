@@ -4,7 +4,7 @@
 //! as text (WebSocket frames, parsed with the browser's `JSON.parse` after a
 //! size and nesting check); outputs go back as plain JS objects.
 
-use crate::codec;
+use crate::codec::{self, JsonParser};
 use crate::command::Desired;
 use crate::config::Config;
 use crate::error::DecodeError;
@@ -38,19 +38,24 @@ fn from_js(value: JsValue) -> Result<Value, DecodeError> {
         .map_err(|e| DecodeError::invalid("message", e.to_string()))
 }
 
-/// JSON text as a JSON value through the browser's `JSON.parse`, refused
-/// before parsing when too deeply nested (the size limit is checked by
-/// [`codec::parse_text`], the one entry point).
-pub(crate) fn json_parse(text: &str) -> Result<Value, DecodeError> {
-    codec::check_text_depth(text)?;
+/// The browser's `JSON.parse` as the core's JSON text parser: one JSON
+/// parser in the wasm, none of serde_json's. The core applies the size and
+/// nesting limits around it ([`codec::parse_text`]).
+pub(crate) const BROWSER_JSON: JsonParser = JsonParser(browser_parse);
+
+fn browser_parse(text: &str) -> Result<Value, String> {
     let parsed = js_sys::JSON::parse(text).map_err(|e| {
-        DecodeError::Syntax(
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_else(|| "JSON.parse failed".into()),
-        )
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "JSON.parse failed".into())
     })?;
-    from_js(parsed)
+    serde_wasm_bindgen::from_value(parsed).map_err(|e| e.to_string())
+}
+
+/// A bridge whose decoders parse embedded JSON text with [`BROWSER_JSON`].
+pub(crate) fn new_bridge(mode: Mode, mut config: Config) -> crate::Bridge {
+    config.decode.json = BROWSER_JSON;
+    crate::Bridge::new(mode, config)
 }
 
 fn decode_error(e: DecodeError) -> JsValue {
@@ -76,7 +81,13 @@ fn decode_error(e: DecodeError) -> JsValue {
 pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, JsValue> {
     let src = source(source_name)?;
     let decoded = from_js(message)
-        .and_then(|raw| codec::decode(src, &raw, &Default::default()))
+        .and_then(|raw| {
+            let config = crate::config::DecodeConfig {
+                json: BROWSER_JSON,
+                ..Default::default()
+            };
+            codec::decode(src, &raw, &config)
+        })
         .map_err(decode_error)?;
     Ok(to_js(&decoded.bodies)?)
 }
@@ -102,7 +113,7 @@ impl WasmBridge {
                 .map_err(|e| JsError::new(&format!("config: {e}")))?
         };
         Ok(WasmBridge {
-            inner: crate::Bridge::new(mode, config),
+            inner: new_bridge(mode, config),
         })
     }
 
@@ -127,7 +138,7 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        self.feed(src, codec::parse_text(text), now_ms)
+        self.feed(src, codec::parse_text(text, BROWSER_JSON), now_ms)
     }
 
     /// Advances the clock: returns commands rejected for time-out.

@@ -15,7 +15,6 @@ use crate::vendor::{
     ContactAction, Notice, Step, VendorCall, VendorConfig, VendorHub, AGENTDESKTOP_METHODS,
     OPENFRAME_METHODS,
 };
-use crate::Bridge;
 use gloo::timers::callback::{Interval, Timeout};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -506,7 +505,7 @@ pub fn start_vendor(
         });
         let core = Core::live(
             options,
-            Bridge::new(mode, bridge_config),
+            super::new_bridge(mode, bridge_config),
             live_sink(weak.clone(), source),
             provider,
         )

@@ -23,7 +23,6 @@ use crate::command::{CommandStatus, Desired};
 use crate::config::Config;
 use crate::model::{Side, Source};
 use crate::sync::Mode;
-use crate::Bridge;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use js_sys::Function;
@@ -222,7 +221,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
     };
     let tracer = Rc::new(Tracer::new(config.trace));
     let inner = Rc::new(RefCell::new(Inner {
-        core: Rc::new(Core::Own(RefCell::new(Bridge::new(
+        core: Rc::new(Core::Own(RefCell::new(super::new_bridge(
             mode,
             bridge_config.clone(),
         )))),
@@ -263,7 +262,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         };
         let core = Core::live(
             options,
-            Bridge::new(mode, bridge_config),
+            super::new_bridge(mode, bridge_config),
             live_sink(weak.clone(), source),
             live_provider(weak, what),
         )

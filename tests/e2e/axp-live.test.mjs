@@ -6,7 +6,7 @@
 // The test starts the simulator itself (port 0, short ping and expiry), serves
 // the host page (tests/e2e/live/axp.html, strict CSP) and www/pkg on
 // 127.0.0.1, and:
-//  1. plays sim/axp-day.jsonl (login, offers, calls, hold, transfer, after-
+//  1. plays crates/sim/scenarios/axp-day.jsonl (login, offers, calls, hold, transfer, after-
 //     contact work): every notification decoded once, in order, envelope kept,
 //     health connecting -> authenticating -> live;
 //  2. waits for a subscription renewal, then injects each fault at runtime,
@@ -378,7 +378,7 @@ test('a day in miniature: every notification decoded once, in order, envelope ke
   assert.equal(st.axp.events_sent, 22, 'the sim sent the day once');
   assert.equal(st.axp.subscriptions_created, 1);
   assert.equal(st.axp.auth.CONNECTION_CONFIRMED, 1);
-  const row = await record('day (sim/axp-day.jsonl)', path(s.health), dayIds);
+  const row = await record('day (crates/sim/scenarios/axp-day.jsonl)', path(s.health), dayIds);
   assert.equal(row.lost, 0);
 });
 

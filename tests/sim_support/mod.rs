@@ -2,11 +2,11 @@
 //! helpers with bounded waits, and decoding with the project's codecs.
 #![allow(dead_code)]
 
-use cti_bridge::codec;
-use cti_bridge::config::DecodeConfig;
-use cti_bridge::model::{Decoded, Source};
-use cti_bridge::sim::{self, Options, Running};
-use cti_bridge::DecodeError;
+use cti_bridge_core::codec;
+use cti_bridge_core::config::DecodeConfig;
+use cti_bridge_core::model::{Decoded, Source};
+use cti_bridge_core::DecodeError;
+use cti_bridge_sim::{self as sim, Options, Running};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use std::future::Future;

@@ -5,7 +5,7 @@
 use super::config::CallbackRequest;
 use super::profile::ProfileKind;
 use super::world::{frame, text_arg, Ctx, Flag, Out, Reply, To, World};
-use crate::sim::clock;
+use crate::clock;
 use serde_json::{json, Map, Value};
 
 /// The statuses `updateCallbackTicket` accepts.

@@ -178,7 +178,7 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Line>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::fault::{Fault, Proto};
+    use crate::fault::{Fault, Proto};
     use serde_json::json;
 
     #[test]

@@ -2,10 +2,11 @@
 //! scenario files played to real sockets, the stdin feed, start-up errors.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "../../../tests/sim_support/mod.rs"]
 mod sim_support;
 
-use cti_bridge::codec::axp;
-use cti_bridge::model::Source;
+use cti_bridge_core::codec::axp;
+use cti_bridge_core::model::Source;
 use serde_json::{json, Value};
 use sim_support::*;
 use std::io::{BufRead, BufReader, Write};
@@ -13,6 +14,9 @@ use std::net::SocketAddr;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+
+/// The repository root: the CLI runs there, where the fixtures are.
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 /// A simulator process, killed when dropped.
 struct SimProcess {
@@ -27,7 +31,7 @@ impl SimProcess {
             .arg("sim")
             .args(["--port", "0", "--quiet"])
             .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(ROOT)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -91,7 +95,7 @@ async fn axp_socket(addr: SocketAddr) -> Ws {
 }
 
 fn scenario_ids(path: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!("{}/{path}", ROOT)).unwrap();
     text.lines()
         .filter(|l| l.starts_with('{'))
         .filter_map(|l| json(l)["axp"]["id"].as_str().map(str::to_owned))
@@ -100,9 +104,14 @@ fn scenario_ids(path: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn the_binary_plays_the_shipped_day_in_order() {
-    let sim = SimProcess::spawn(&["--scenario", "sim/axp-day.jsonl", "--ping-interval", "30s"]);
+    let sim = SimProcess::spawn(&[
+        "--scenario",
+        "crates/sim/scenarios/axp-day.jsonl",
+        "--ping-interval",
+        "30s",
+    ]);
     assert!(sim.addr.ip().is_loopback());
-    let expected = scenario_ids("sim/axp-day.jsonl");
+    let expected = scenario_ids("crates/sim/scenarios/axp-day.jsonl");
     assert_eq!(expected.len(), 22);
     let mut ws = axp_socket(sim.addr).await;
     let mut got = Vec::new();
@@ -122,7 +131,11 @@ async fn the_binary_plays_the_shipped_day_in_order() {
 
 #[tokio::test]
 async fn the_binary_plays_the_shipped_shift_to_a_xuc_agent() {
-    let mut sim = SimProcess::spawn(&["--scenario", "sim/xuc-shift.jsonl", "--stdin"]);
+    let mut sim = SimProcess::spawn(&[
+        "--scenario",
+        "crates/sim/scenarios/xuc-shift.jsonl",
+        "--stdin",
+    ]);
     let addr = sim.addr;
     let login = http(
         addr,
@@ -144,14 +157,11 @@ async fn the_binary_plays_the_shipped_shift_to_a_xuc_agent() {
         types,
         ["LoggedOn", "RightProfile", "AgentConfig", "AgentStateEvent"]
     );
-    let lines = std::fs::read_to_string(format!(
-        "{}/sim/xuc-shift.jsonl",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-    .lines()
-    .filter(|l| l.starts_with('{'))
-    .count();
+    let lines = std::fs::read_to_string(format!("{}/crates/sim/scenarios/xuc-shift.jsonl", ROOT))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .count();
     let mut states = Vec::new();
     for _ in 0..lines {
         let t = text(&mut ws).await;
@@ -196,7 +206,7 @@ fn start_up_errors_exit_with_status_2() {
         Command::new(env!("CARGO_BIN_EXE_cti-bridge"))
             .arg("sim")
             .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(ROOT)
             .output()
             .expect("run")
     };
@@ -207,7 +217,10 @@ fn start_up_errors_exit_with_status_2() {
             "no/such/file.jsonl",
         ),
         (vec!["--scenario", "Cargo.toml"], "line 1"),
-        (vec!["--xuc-config", "sim/axp-day.jsonl"], "axp-day.jsonl"),
+        (
+            vec!["--xuc-config", "crates/sim/scenarios/axp-day.jsonl"],
+            "axp-day.jsonl",
+        ),
         (vec!["--ping-interval", "soon"], "not a duration"),
     ] {
         let out = run(&args);
@@ -233,7 +246,7 @@ fn start_up_errors_exit_with_status_2() {
 async fn the_shipped_fault_scenario_is_survived_without_loss() {
     let sim = SimProcess::spawn(&[
         "--scenario",
-        "sim/axp-faults.jsonl",
+        "crates/sim/scenarios/axp-faults.jsonl",
         "--ping-interval",
         "30s",
     ]);

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 /// The protocol a message came from (or a command is sent over).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// ServiceNow OpenFrame AWA events (CRM side).
@@ -68,7 +68,7 @@ impl std::fmt::Display for Source {
 
 /// The two sides the bridge keeps in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     /// The CRM (user presence, work items).
@@ -79,7 +79,7 @@ pub enum Side {
 
 /// One normalized event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// Monotonic sequence number, unique per bridge instance.
@@ -96,7 +96,7 @@ pub struct Event {
 
 /// Contact-centre agent state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum AgentStateKind {
     /// Not logged in (xuc `AgentLoggedOut`, AXP `LOGGED_OUT`, AgentDesktop `LOGGEDOUT`).
@@ -131,7 +131,7 @@ impl AgentStateKind {
 
 /// One channel of a CRM presence (OpenFrame AWA service channels).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceChannel {
     /// Service channel name (AWA `channels[].name`).
@@ -145,7 +145,7 @@ pub struct PresenceChannel {
 
 /// Life-cycle phase of a CRM work item (OpenFrame AWA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum WorkItemPhase {
     /// Offered to the agent (`openframe_awa_workitem_offered`).
@@ -158,7 +158,7 @@ pub enum WorkItemPhase {
 
 /// The CRM record a work item points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentRef {
     /// ServiceNow table name (e.g. `incident`).
@@ -169,7 +169,7 @@ pub struct DocumentRef {
 
 /// Life-cycle phase of an interaction (a contact or a CRM interaction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum InteractionPhase {
     /// Created in the contact centre, not yet routed to this agent.
@@ -218,7 +218,7 @@ impl InteractionPhase {
 
 /// Direction of a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
     /// The customer called in.
@@ -231,7 +231,7 @@ pub enum Direction {
 
 /// State of a control connection (AXP, xuc, CRM Connector handshake).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ConnectionStatus {
     /// Authenticated / logged on: events will flow.
@@ -258,7 +258,7 @@ pub enum ConnectionStatus {
 
 /// One entry of a directory or list (agents, CRM contacts, groups).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryEntry {
     /// Agent, group or CRM record id.
@@ -282,7 +282,7 @@ pub struct DirectoryEntry {
 
 /// What a directory lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum DirectoryKind {
     /// xuc AgentDirectory (agents with their states).
@@ -297,7 +297,7 @@ pub enum DirectoryKind {
 
 /// A queue membership of an agent (xuc AgentConfig member / QueueMember).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueMembership {
     /// xuc agent id.
@@ -313,7 +313,7 @@ pub struct QueueMembership {
 
 /// One URL or field of a screen pop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PopField {
     /// Field label.
@@ -330,7 +330,7 @@ pub struct PopField {
 
 /// An xuc Callback event (callback requests handled by agents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CallbackAction {
     /// The callback lists (`CallbackLists`).
@@ -349,7 +349,7 @@ pub enum CallbackAction {
 
 /// A participant other than the agent joining or leaving an engagement (AXP).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ParticipantRole {
     /// An automation (IVR, bot).
@@ -362,7 +362,7 @@ pub enum ParticipantRole {
 
 /// What happened; serialized with a `kind` tag.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum EventBody {
     /// The contact-centre agent state changed.

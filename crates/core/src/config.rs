@@ -1,23 +1,38 @@
 //! Bridge configuration: how each side's own status ids and reason codes map
 //! to the normalized states, and how the sync engine behaves.
 
+use crate::codec::JsonParser;
 use crate::model::Source;
 use serde::Deserialize;
 
 /// What decoders need to know about the deployment.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct DecodeConfig {
     /// CRM status ids or labels (compared case-insensitively) that mean the
     /// user is available for work. A CRM Connector `omnichannelResponse`
     /// whose id or label is in this list decodes as an available presence.
     pub available_statuses: Vec<String>,
+    /// The parser for JSON text inside messages (a CCDef posted as text) and
+    /// for text frames: set by the edge, not by configuration files.
+    #[serde(skip)]
+    pub json: JsonParser,
 }
+
+/// Two configurations are equal when their settings are (the parser is not a setting).
+impl PartialEq for DecodeConfig {
+    fn eq(&self, other: &Self) -> bool {
+        self.available_statuses == other.available_statuses
+    }
+}
+
+impl Eq for DecodeConfig {}
 
 impl Default for DecodeConfig {
     fn default() -> Self {
         DecodeConfig {
             available_statuses: vec!["Available".into(), "Online".into(), "Ready".into()],
+            json: JsonParser::default(),
         }
     }
 }

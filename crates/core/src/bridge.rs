@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 /// One line of bridge output: a normalized event, a command (status), or a
 /// request to the CRM made on the contact centre's behalf.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum Output {
     /// A normalized event.
@@ -30,7 +30,7 @@ pub enum Output {
 
 /// A CRM Connector request (screen pop, click-to-dial, interaction log).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename = "crmRequest")]
 pub struct CrmRequest {
     /// Always the CRM side.
@@ -43,7 +43,7 @@ pub struct CrmRequest {
 
 /// Counters for the health / diagnostic output.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     /// Messages received, per source.

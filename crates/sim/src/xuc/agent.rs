@@ -2,7 +2,7 @@
 //! time accounting behind `AgentStatistics`.
 
 use super::config::AgentConfig;
-use crate::sim::clock;
+use crate::clock;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime};

@@ -1,8 +1,8 @@
 //! Protocol codecs: vendor message -> normalized [`Decoded`] events.
 //!
-//! Every decoder takes one raw message as a [`serde_json::Value`] (built by
-//! `serde_json` in the CLI or by `JSON.parse` + serde-wasm-bindgen in the
-//! widget), checks it against the limits below, and returns typed events or
+//! Every decoder takes one raw message as a [`serde_json::Value`] (parsed
+//! from text by the [`JsonParser`] the edge passes in, or converted from a JS
+//! value by the widget), checks it against the limits below, and returns typed events or
 //! a [`DecodeError`] that says what was wrong. No input can make them panic.
 
 pub mod agentdesktop;
@@ -35,36 +35,62 @@ pub fn decode(source: Source, raw: &Value, config: &DecodeConfig) -> Result<Deco
     }
 }
 
-/// Parses JSON text within the size and depth limits. Natively with
-/// `serde_json`; in the widget with the browser's `JSON.parse` (one JSON
-/// parser linked into the wasm, none of serde_json's).
-pub fn parse_text(text: &str) -> Result<Value, DecodeError> {
+/// A JSON text parser, chosen by the edge that owns the bytes: `serde_json`
+/// natively (feature `json-text`), the browser's `JSON.parse` in the widget.
+/// The core itself never picks one by target, so it decodes the same way
+/// wherever it runs: [`parse_text`] applies the same limits around any parser.
+#[derive(Clone, Copy)]
+pub struct JsonParser(pub fn(&str) -> Result<Value, String>);
+
+impl JsonParser {
+    /// `serde_json`'s parser (feature `json-text`).
+    #[cfg(feature = "json-text")]
+    pub const SERDE_JSON: JsonParser =
+        JsonParser(|text| serde_json::from_str(text).map_err(|e| e.to_string()));
+
+    /// No parser: JSON text is refused (a build whose edge passes none in).
+    pub const NONE: JsonParser = JsonParser(|_| Err("no JSON text parser in this build".into()));
+}
+
+impl Default for JsonParser {
+    /// `serde_json` with feature `json-text`, else [`JsonParser::NONE`].
+    fn default() -> Self {
+        #[cfg(feature = "json-text")]
+        return JsonParser::SERDE_JSON;
+        #[cfg(not(feature = "json-text"))]
+        return JsonParser::NONE;
+    }
+}
+
+impl std::fmt::Debug for JsonParser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsonParser")
+    }
+}
+
+/// Parses JSON text with `parser` within the size and depth limits: the size
+/// and the nesting are checked before parsing, the result after.
+pub fn parse_text(text: &str, parser: JsonParser) -> Result<Value, DecodeError> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(DecodeError::TooLarge {
             size: text.len(),
             limit: MAX_MESSAGE_BYTES,
         });
     }
-    #[cfg(target_arch = "wasm32")]
-    {
-        crate::web::json_parse(text)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| DecodeError::Syntax(e.to_string()))?;
-        check_depth(&value)?;
-        Ok(value)
-    }
+    check_text_depth(text)?;
+    let value = (parser.0)(text).map_err(DecodeError::Syntax)?;
+    check_depth(&value)?;
+    Ok(value)
 }
 
-/// Decodes one raw message given as JSON text (a WebSocket text frame).
+/// Decodes one raw message given as JSON text (a WebSocket text frame),
+/// parsed with the configuration's parser.
 pub fn decode_text(
     source: Source,
     text: &str,
     config: &DecodeConfig,
 ) -> Result<Decoded, DecodeError> {
-    decode(source, &parse_text(text)?, config)
+    decode(source, &parse_text(text, config.json)?, config)
 }
 
 /// Rejects JSON text nested deeper than [`MAX_DEPTH`] before it is parsed
@@ -216,14 +242,14 @@ mod tests {
     fn text_depth_check_agrees_with_value_depth_check() {
         let ok = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(check_text_depth(&ok).is_ok());
-        assert!(parse_text(&ok).is_ok());
+        assert!(parse_text(&ok, JsonParser::SERDE_JSON).is_ok());
         let deep = format!(
             "{}1{}",
             "[".repeat(MAX_DEPTH + 1),
             "]".repeat(MAX_DEPTH + 1)
         );
         assert!(check_text_depth(&deep).is_err());
-        assert!(parse_text(&deep).is_err());
+        assert!(parse_text(&deep, JsonParser::SERDE_JSON).is_err());
         // Brackets inside strings (and escaped quotes) do not count.
         let quoted = format!("[\"\\\"{}\"]", "[".repeat(100));
         assert!(check_text_depth(&quoted).is_ok());
@@ -233,9 +259,12 @@ mod tests {
     fn oversized_text_is_refused_before_parsing() {
         let text = format!("\"{}\"", "x".repeat(MAX_MESSAGE_BYTES));
         assert!(matches!(
-            parse_text(&text),
+            parse_text(&text, JsonParser::SERDE_JSON),
             Err(DecodeError::TooLarge { .. })
         ));
-        assert!(matches!(parse_text("{"), Err(DecodeError::Syntax(_))));
+        assert!(matches!(
+            parse_text("{", JsonParser::SERDE_JSON),
+            Err(DecodeError::Syntax(_))
+        ));
     }
 }

@@ -1,12 +1,12 @@
 //! AXP subscriptions (create, renew, expire) and the notification log they
 //! deliver from.
 
-use crate::sim::clock;
-use crate::sim::feed::Log;
-use crate::sim::options::Options;
-use crate::sim::scenario::AxpEvent;
-use crate::sim::session::{SessionMsg, Sessions};
-use crate::sim::ws::CLOSE_NORMAL;
+use crate::clock;
+use crate::feed::Log;
+use crate::options::Options;
+use crate::scenario::AxpEvent;
+use crate::session::{SessionMsg, Sessions};
+use crate::ws::CLOSE_NORMAL;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;

@@ -3,7 +3,7 @@
 //! simulator accepts and an `appkey` header.
 
 use super::subscription::FAMILY;
-use crate::sim::state::Shared;
+use crate::state::Shared;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 /// The state a command asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Desired {
     /// Ready for work: CRM presence available, agent Ready.
@@ -17,7 +17,7 @@ pub enum Desired {
 
 /// Life cycle of a requested change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CommandStatus {
     /// Sent; the side has not reported the new state yet.
@@ -42,7 +42,7 @@ impl CommandStatus {
 
 /// Why the engine asked for a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Cause {
     /// Synchronized mode: follow the other side's state.
@@ -59,7 +59,7 @@ pub enum Cause {
 
 /// One requested change of a side's state.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", tag = "kind", rename = "command")]
 pub struct Command {
     /// Unique per bridge instance; status updates repeat the same id.
@@ -67,7 +67,7 @@ pub struct Command {
     /// The side the change is asked of.
     pub target: Side,
     /// The protocol the command is sent over (`null` when none is known).
-    #[cfg_attr(not(target_arch = "wasm32"), ts(optional = false))]
+    #[cfg_attr(feature = "ts", ts(optional = false))]
     pub source: Option<Source>,
     /// The state asked for.
     pub state: Desired,

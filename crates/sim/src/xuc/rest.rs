@@ -1,7 +1,7 @@
 //! `POST /xuc/api/2.0/auth/login {login, password}` -> `{login, token}`.
 
-use crate::sim::fault::{Fault, Proto};
-use crate::sim::state::Shared;
+use crate::fault::{Fault, Proto};
+use crate::state::Shared;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,12 +1,12 @@
 //! The xuc simulator's configuration: users, agents, lines, queues, groups
-//! and callback lists. JSON (see `sim/xuc-config.json`, which is also the
+//! and callback lists. JSON (see `crates/sim/scenarios/xuc-config.json`, which is also the
 //! built-in default).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// The built-in configuration (the file `sim/xuc-config.json`).
-const DEFAULT_CONFIG: &str = include_str!("../../../sim/xuc-config.json");
+/// The built-in configuration (the file `crates/sim/scenarios/xuc-config.json`).
+const DEFAULT_CONFIG: &str = include_str!("../../scenarios/xuc-config.json");
 
 /// Everything the xuc simulator knows at start (and after a restart).
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -61,7 +61,7 @@ fn user_data(args: &Map<String, Value>) -> Map<String, Value> {
 impl World {
     fn next_call_ids(&mut self) -> (String, String) {
         self.call_seq += 1;
-        let base = crate::sim::clock::epoch_ms() / 1000;
+        let base = crate::clock::epoch_ms() / 1000;
         (
             format!("{base}.{}", self.call_seq),
             format!("{base}.{}", self.call_seq),

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 /// How the two sides are kept in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Agent state and CRM presence follow each other.
@@ -47,7 +47,7 @@ impl Mode {
 
 /// The CRM presence as the engine knows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceSnapshot {
     /// Presence name.
@@ -61,7 +61,7 @@ pub struct PresenceSnapshot {
 
 /// The contact-centre agent state as the engine knows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct AgentSnapshot {
     /// The agent state.
@@ -76,7 +76,7 @@ pub struct AgentSnapshot {
 
 /// An open CRM work item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItemSnapshot {
     /// The work item's `sys_id`.
@@ -93,7 +93,7 @@ pub struct WorkItemSnapshot {
 
 /// An open interaction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(optional_fields))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct InteractionSnapshot {
     /// Contact or CRM interaction id.
@@ -115,7 +115,7 @@ pub struct InteractionSnapshot {
 
 /// Everything the engine knows, for a host that (re)attaches.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind", rename = "snapshot")]
 pub struct Snapshot {
     /// The sync mode in force.

@@ -2,10 +2,10 @@
 //! `{claz: "web"}` commands, `{claz: "ping"}` heartbeats with the
 //! three-miss close, scenario frames and session faults.
 
-use crate::sim::fault::{Fault, Proto};
-use crate::sim::session::{SessionMsg, XucPeer};
-use crate::sim::state::{Shared, State};
-use crate::sim::ws;
+use crate::fault::{Fault, Proto};
+use crate::session::{SessionMsg, XucPeer};
+use crate::state::{Shared, State};
+use crate::ws;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State as AxumState};
 use axum::response::Response;

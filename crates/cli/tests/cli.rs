@@ -5,13 +5,16 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+/// The repository root: the CLI runs there, where the fixtures are.
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
 const SOURCES: [&str; 5] = ["openframe", "crm-connector", "agentdesktop", "axp", "xuc"];
 
 /// Runs the binary with `args` and `stdin`; returns (exit code, stdout lines as JSON, stderr).
 fn run(args: &[&str], stdin: &str) -> (i32, Vec<Value>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cti-bridge"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(ROOT)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -40,7 +43,7 @@ fn run(args: &[&str], stdin: &str) -> (i32, Vec<Value>, String) {
 fn every_seed_sample_decodes_from_the_command_line() {
     for source in SOURCES {
         let file = format!("tests/fixtures/{source}.jsonl");
-        let inputs = std::fs::read_to_string(&file)
+        let inputs = std::fs::read_to_string(format!("{ROOT}/{file}"))
             .expect("fixture")
             .lines()
             .count();

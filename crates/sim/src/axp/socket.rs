@@ -1,10 +1,10 @@
 //! The AXP notification WebSocket: `authentication` first, then `ping` /
 //! `pong` with the server-side timeout, and notifications from the log.
 
-use crate::sim::fault::{Fault, Proto};
-use crate::sim::session::SessionMsg;
-use crate::sim::state::{Shared, State};
-use crate::sim::{clock, ws};
+use crate::fault::{Fault, Proto};
+use crate::session::SessionMsg;
+use crate::state::{Shared, State};
+use crate::{clock, ws};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State as AxumState};
 use axum::response::Response;

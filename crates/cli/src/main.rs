@@ -8,19 +8,14 @@
 //!
 //! Exit status: 0 when every input decoded, 1 when any failed, 2 for a usage error.
 
-#[cfg(target_arch = "wasm32")]
-fn main() {}
-
-#[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     cli::run()
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
-    use cti_bridge::codec::MAX_MESSAGE_BYTES;
-    use cti_bridge::{Bridge, Config, Mode, Source};
+    use cti_bridge_core::codec::MAX_MESSAGE_BYTES;
+    use cti_bridge_core::{Bridge, Config, Mode, Source};
     use serde_json::{json, Value};
     use std::io::{self, BufWriter, Read, Write};
     use std::path::PathBuf;
@@ -64,7 +59,7 @@ mod cli {
             file: Option<PathBuf>,
         },
         /// Serve the AXP and xuc simulators on a loopback port (see docs/simulators.md).
-        Sim(cti_bridge::sim::cli::SimArgs),
+        Sim(cti_bridge_sim::cli::SimArgs),
     }
 
     fn parse_source(s: &str) -> Result<Source, String> {
@@ -89,7 +84,7 @@ mod cli {
             }
         };
         let result = match cli.command {
-            Command::Sim(args) => return cti_bridge::sim::cli::run(args),
+            Command::Sim(args) => return cti_bridge_sim::cli::run(args),
             Command::Decode { from, file } => read_input(file.as_ref()).map(|t| decode(from, &t)),
             Command::Replay { mode, config, file } => load_config(config.as_ref())
                 .and_then(|cfg| read_input(file.as_ref()).map(|t| replay(mode, cfg, &t))),
@@ -189,7 +184,7 @@ mod cli {
                 Ok(outputs) => {
                     // Mode off: only events (no commands or CRM requests) come out.
                     for o in outputs {
-                        if let cti_bridge::Output::Event(e) = o {
+                        if let cti_bridge_core::Output::Event(e) = o {
                             emit(&mut out, &e)?;
                         }
                     }

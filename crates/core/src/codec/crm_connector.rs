@@ -399,7 +399,7 @@ pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError
         Action::OmnichannelResponse => omnichannel_response(required(data)?, config)?,
         Action::CrmDirectory => crm_directory(required(data)?)?,
         Action::ClickToDialResponse => click_to_dial(required(data)?)?,
-        Action::CrmData => crm_data(required(data)?)?,
+        Action::CrmData => crm_data(required(data)?, config)?,
         Action::CreateHistoryItem => {
             let data = object(required(data)?, action)?;
             typed::<CreateHistoryItem>(data, action.name())?;
@@ -407,7 +407,7 @@ pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError
         }
         Action::CustomFieldsDataResponse => EventBody::CrmMessage {
             action: action.name().to_owned(),
-            data: Some(embedded_json(required(data)?, action)?),
+            data: Some(embedded_json(required(data)?, action, config)?),
         },
         Action::RequestPerformInteractionScreenPop => {
             let data = object(required(data)?, action)?;
@@ -578,14 +578,14 @@ fn click_to_dial(data: &Value) -> Result<EventBody, DecodeError> {
 }
 
 /// `crmData`: the user, the capabilities and the CCDef's omnichannel mode.
-fn crm_data(data: &Value) -> Result<EventBody, DecodeError> {
+fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, DecodeError> {
     let action = Action::CrmData;
     let data = object(data, action)?;
     let wire: CrmData = typed(data, action.name())?;
     // Some clients post the CCDef as JSON text.
     let settings =
         match wire.call_center_settings {
-            Some(Value::String(text)) => Some(parse_text(&text).map_err(|e| {
+            Some(Value::String(text)) => Some(parse_text(&text, config.json).map_err(|e| {
                 DecodeError::invalid("crmData at callCenterSettings", e.to_string())
             })?),
             other => other,
@@ -679,9 +679,13 @@ fn normalize_mode(value: &str) -> Option<&'static str> {
 
 /// `customFieldsDataResponse` carries JSON *text*: parsed within the size and
 /// depth limits. An already-parsed object or array is accepted as is.
-fn embedded_json(data: &Value, action: Action) -> Result<Value, DecodeError> {
+fn embedded_json(
+    data: &Value,
+    action: Action,
+    config: &DecodeConfig,
+) -> Result<Value, DecodeError> {
     match data {
-        Value::String(text) => parse_text(text)
+        Value::String(text) => parse_text(text, config.json)
             .map_err(|e| DecodeError::invalid(format!("{} data", action.name()), e.to_string())),
         Value::Object(_) | Value::Array(_) => Ok(data.clone()),
         other => Err(DecodeError::invalid(
