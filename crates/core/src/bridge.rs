@@ -28,6 +28,16 @@ pub enum Output {
     CrmRequest(CrmRequest),
 }
 
+impl Output {
+    /// The id of the last command in `outputs` issued for `target`.
+    pub fn command_for(outputs: &[Output], target: Side) -> Option<u64> {
+        outputs.iter().rev().find_map(|o| match o {
+            Output::Command(c) if c.target == target => Some(c.id),
+            _ => None,
+        })
+    }
+}
+
 /// A CRM Connector request (screen pop, click-to-dial, interaction log).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -30,6 +30,7 @@ use serde_json::Value;
 
 /// The connection health reported to the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum HealthState {
     /// Getting a token / logging in / opening the socket for the first time.
@@ -50,6 +51,7 @@ pub enum HealthState {
 
 /// One health report: the state and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
     /// The new state.

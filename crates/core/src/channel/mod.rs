@@ -7,18 +7,27 @@
 //! it sent, so a host that re-attaches (or a reloaded widget that restored its
 //! outbox) resumes from the last `seq` it saw: none lost, none twice.
 
+use crate::codec::JsonParser;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::VecDeque;
+
+mod host_event;
+mod outbox;
+mod trace;
+mod widget;
+
+pub use host_event::{Dropped, HostEvent, LinkStatus};
+pub use outbox::{Outbox, OUTBOX_CAPACITY};
+pub use trace::{frame_type, Peer, TraceEntry};
+pub use widget::{
+    Ask, Call, ChannelCore, Effect, RestoreError, Saved, WidgetChannel, WidgetOptions, WindowInput,
+};
 
 /// Version of the channel protocol; both sides must agree.
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Largest accepted channel message, in bytes of JSON text.
 pub const MAX_CHANNEL_MESSAGE: usize = 64 * 1024;
-
-/// How many sent events the widget keeps for a host that re-attaches.
-pub const OUTBOX_CAPACITY: usize = 2048;
 
 /// An exact web origin (`scheme://host[:port]`), compared as a whole string.
 ///
@@ -125,6 +134,11 @@ pub enum HostMessage {
         #[serde(default)]
         error: Option<String>,
     },
+    /// A liveness check: the widget answers [`WidgetMessage::Pong`] with `n`.
+    Ping {
+        /// Chosen by the host.
+        n: u64,
+    },
 }
 
 /// Why a request failed, as a stable code for the host.
@@ -204,121 +218,42 @@ pub enum WidgetMessage<'a> {
     /// One entry of the message trace (widget config `trace: true`).
     Trace {
         /// Direction, peer, origin, message kind and size (never the content).
-        entry: &'a Value,
+        entry: &'a TraceEntry,
+    },
+    /// An event for this host only, outside the numbered stream (a `gap`).
+    Notice {
+        /// The event.
+        event: &'a HostEvent,
+    },
+    /// The answer to [`HostMessage::Ping`]: the widget is alive.
+    Pong {
+        /// The ping's `n`.
+        n: u64,
     },
 }
 
-/// Parses one port message (JSON text) within the limits.
-pub fn parse_host_message(text: &str) -> Result<HostMessage, String> {
+/// Parses one port message (JSON text) within the limits, with `parser`:
+/// the size and nesting are checked before parsing, the shape after.
+pub fn parse_host_message_with(text: &str, parser: JsonParser) -> Result<HostMessage, String> {
     if text.len() > MAX_CHANNEL_MESSAGE {
         return Err(format!(
             "message is {} bytes, over the {MAX_CHANNEL_MESSAGE}-byte limit",
             text.len()
         ));
     }
-    crate::codec::check_text_depth(text).map_err(|e| e.to_string())?;
-    serde_json::from_str(text).map_err(|e| format!("invalid channel message: {e}"))
+    let value = crate::codec::parse_text(text, parser).map_err(|e| e.to_string())?;
+    HostMessage::deserialize(&value).map_err(|e| format!("invalid channel message: {e}"))
 }
 
-/// Validates a host message already parsed (by the browser's `JSON.parse`).
-pub fn host_message_from_value(value: &Value) -> Result<HostMessage, String> {
-    crate::codec::check_depth(value).map_err(|e| e.to_string())?;
-    HostMessage::deserialize(value).map_err(|e| format!("invalid channel message: {e}"))
-}
-
-/// The events the widget sent, kept for replay after a re-attach (bounded:
-/// the oldest are forgotten first).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Outbox {
-    events: VecDeque<(u64, Value)>,
-    next_seq: u64,
-}
-
-impl Outbox {
-    /// An empty outbox whose first event gets `seq` 1.
-    pub fn new() -> Self {
-        Outbox {
-            events: VecDeque::new(),
-            next_seq: 1,
-        }
-    }
-
-    /// Restores an outbox (e.g. from session storage after a reload).
-    pub fn restore(next_seq: u64, events: Vec<(u64, Value)>) -> Self {
-        let mut outbox = Outbox {
-            events: events.into_iter().collect(),
-            next_seq: next_seq.max(1),
-        };
-        while outbox.events.len() > OUTBOX_CAPACITY {
-            outbox.events.pop_front();
-        }
-        outbox
-    }
-
-    /// Records an event; returns its `seq`.
-    pub fn push(&mut self, event: Value) -> u64 {
-        let seq = self.next_seq;
-        self.next_seq = self.next_seq.saturating_add(1);
-        if self.events.len() >= OUTBOX_CAPACITY {
-            self.events.pop_front();
-        }
-        self.events.push_back((seq, event));
-        seq
-    }
-
-    /// The last `seq` issued (0 before any).
-    pub fn last_seq(&self) -> u64 {
-        self.next_seq.saturating_sub(1)
-    }
-
-    /// The `seq` the next event gets.
-    pub fn next_seq(&self) -> u64 {
-        self.next_seq
-    }
-
-    /// Renumbers the kept events to follow `last_seq` (a fresh widget whose
-    /// events nobody has seen yet continues the numbering of the host it joins).
-    pub fn rebase(&mut self, last_seq: u64) {
-        let mut seq = last_seq;
-        for (s, event) in self.events.iter_mut() {
-            seq = seq.saturating_add(1);
-            *s = seq;
-            if let Some(map) = event.as_object_mut() {
-                if map.contains_key("seq") {
-                    map.insert("seq".into(), Value::from(seq));
-                }
-            }
-        }
-        self.next_seq = seq.saturating_add(1);
-    }
-
-    /// The newest event.
-    pub fn last(&self) -> Option<&(u64, Value)> {
-        self.events.back()
-    }
-
-    /// Events after `seq`, in order (what a re-attaching host has not seen).
-    pub fn since(&self, seq: u64) -> impl Iterator<Item = &(u64, Value)> {
-        self.events.iter().filter(move |(s, _)| *s > seq)
-    }
-
-    /// Whether events after `seq` were already forgotten (the host missed some).
-    pub fn has_gap_after(&self, seq: u64) -> bool {
-        self.events
-            .front()
-            .is_some_and(|(first, _)| *first > seq.saturating_add(1))
-    }
-
-    /// All kept events, for persisting.
-    pub fn events(&self) -> impl Iterator<Item = &(u64, Value)> {
-        self.events.iter()
-    }
+/// [`parse_host_message_with`] serde_json (feature `json-text`).
+#[cfg(feature = "json-text")]
+pub fn parse_host_message(text: &str) -> Result<HostMessage, String> {
+    parse_host_message_with(text, JsonParser::SERDE_JSON)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn origins_match_exactly_never_by_prefix() {
@@ -385,36 +320,5 @@ mod tests {
         assert!(parse_host_message(&big).unwrap_err().contains("limit"));
         let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(parse_host_message(&deep).unwrap_err().contains("deeper"));
-    }
-
-    #[test]
-    fn outbox_replays_what_the_host_missed_and_stays_bounded() {
-        let mut outbox = Outbox::new();
-        for i in 0..5 {
-            assert_eq!(outbox.push(json!(i)), i + 1);
-        }
-        let missed: Vec<u64> = outbox.since(3).map(|(s, _)| *s).collect();
-        assert_eq!(missed, [4, 5]);
-        assert!(!outbox.has_gap_after(0));
-        for i in 0..OUTBOX_CAPACITY as u64 {
-            outbox.push(json!(i));
-        }
-        assert_eq!(outbox.events().count(), OUTBOX_CAPACITY);
-        assert!(outbox.has_gap_after(0));
-        assert_eq!(outbox.last_seq(), 5 + OUTBOX_CAPACITY as u64);
-        let restored = Outbox::restore(outbox.next_seq(), outbox.events().cloned().collect());
-        assert_eq!(restored, outbox);
-    }
-
-    #[test]
-    fn a_fresh_outbox_continues_the_hosts_numbering() {
-        let mut outbox = Outbox::new();
-        outbox.push(json!({"kind": "presence", "seq": 1}));
-        outbox.push(json!({"kind": "agentState", "seq": 2}));
-        outbox.rebase(40);
-        let seqs: Vec<(u64, Value)> = outbox.since(0).cloned().collect();
-        assert_eq!(seqs[0], (41, json!({"kind": "presence", "seq": 41})));
-        assert_eq!(seqs[1].0, 42);
-        assert_eq!(outbox.push(json!({})), 43);
     }
 }

@@ -1,0 +1,93 @@
+//! The events the widget itself adds to the host's stream, beside the core's
+//! events, commands and CRM requests: typed here, generated into
+//! `cti-bridge-types.d.ts` with the rest.
+
+use crate::client::Health;
+use crate::error::DecodeError;
+use crate::model::{EventBody, Source};
+use serde::Serialize;
+
+/// The host channel's link as the widget sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum LinkStatus {
+    /// A host is attached on the private port.
+    Live,
+    /// No host attached yet (or it went away).
+    Connecting,
+}
+
+/// Messages dropped before anything acted on them, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Dropped {
+    /// From an origin not on the allow-list.
+    pub origin: u64,
+    /// From an allowed origin but not from the parent window.
+    pub source: u64,
+    /// From the right sender, but not a valid message (or refused by the guard).
+    pub malformed: u64,
+    /// A handshake with another protocol version.
+    pub version: u64,
+}
+
+/// An event of the widget's own, delivered to the host like the core's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum HostEvent {
+    /// The host channel's state and the drop counters (at most every 500 ms).
+    Health {
+        /// The link.
+        status: LinkStatus,
+        /// Messages dropped so far, by reason.
+        dropped: Dropped,
+    },
+    /// The widget's live contact-centre client changed health.
+    #[serde(rename_all = "camelCase")]
+    CcHealth {
+        /// `axp` or `xuc`.
+        source: Source,
+        /// The state, why, and when the next attempt is.
+        #[serde(flatten)]
+        health: Health,
+    },
+    /// Other agents' events (a supervisor's view), not applied to this agent.
+    Observed {
+        /// The protocol they came from.
+        source: Source,
+        /// The normalized events.
+        events: Vec<EventBody>,
+    },
+    /// A message that did not decode (the widget keeps running).
+    Error {
+        /// The side it came from.
+        source: Source,
+        /// Stable code ([`DecodeError::code`]).
+        code: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// Events `from..=to` were issued but the widget no longer holds them:
+    /// a host resuming from before `from` cannot get them back. A fresh
+    /// snapshot follows in the `ready` the host already has.
+    Gap {
+        /// The first missed channel sequence number.
+        from: u64,
+        /// The last missed channel sequence number.
+        to: u64,
+    },
+}
+
+impl HostEvent {
+    /// The `error` event for a message from `source` that did not decode.
+    pub fn decode_error(source: Source, error: &DecodeError) -> Self {
+        HostEvent::Error {
+            source,
+            code: error.code().to_owned(),
+            reason: error.to_string(),
+        }
+    }
+}

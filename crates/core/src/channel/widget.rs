@@ -1,0 +1,1055 @@
+//! The widget's side of the host channel as a sans-IO state machine.
+//!
+//! Inputs: window messages (origin, whether the sender is the embedding
+//! window, the data through the edge's guard), port text, ticks, the core's
+//! outputs and the live client's reports. Outputs: [`Effect`]s for the edge
+//! to carry out (posts on the port or to the parent window with an exact
+//! target origin, keeping a transferred port, calls on the core, settled
+//! credential asks, saves). Every decision of the channel is made here and
+//! tested natively; the browser edge (`src/web/widget.rs`) only moves bytes.
+
+use super::{
+    frame_type, parse_host_message_with, AllowList, Dropped, ErrorCode, HostEvent, HostMessage,
+    LinkStatus, Outbox, Peer, RequestError, TraceEntry, WidgetMessage, PROTOCOL_VERSION,
+};
+use crate::bridge::Output;
+use crate::codec::crm_connector::envelope;
+use crate::codec::JsonParser;
+use crate::command::{CommandStatus, Desired};
+use crate::error::DecodeError;
+use crate::model::{ConnectionStatus, EventBody, Side, Source};
+use crate::sync::Mode;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+/// How many outbox events are persisted for a reload.
+pub const PERSISTED_EVENTS: usize = 512;
+/// How many answers are kept for requests re-sent after a reload.
+pub const ANSWERS_KEPT: usize = 128;
+/// How many asks for credentials may wait for the host at once.
+pub const ASKS_KEPT: usize = 8;
+/// Trace entries kept while no host is attached.
+pub const TRACE_BUFFERED: usize = 256;
+/// Drop counters go to the host at most this often.
+const HEALTH_EVERY_MS: u64 = 500;
+/// A refusal goes to a page at most this often.
+const REFUSAL_EVERY_MS: u64 = 1_000;
+
+/// How the channel is set up (from the widget config).
+#[derive(Debug, Clone)]
+pub struct WidgetOptions {
+    /// Exact origins of the host pages allowed to connect.
+    pub allowed: AllowList,
+    /// Whether the host may inject vendor messages (demo and tests).
+    pub allow_inject: bool,
+    /// The sync mode was set by the config: the CRM's CCDef does not change it.
+    pub mode_forced: bool,
+    /// Send the host a trace of every message in and out.
+    pub trace: bool,
+    /// How many sent events are kept for replay.
+    pub outbox_capacity: usize,
+    /// The JSON parser for port text.
+    pub json: JsonParser,
+}
+
+/// What the channel reads from, or sets on, the bridge core: nothing here
+/// produces outputs, so the edge may call it while the channel is borrowed.
+pub trait ChannelCore {
+    /// The sync engine's state (`{kind: "snapshot", ...}`).
+    fn snapshot(&self) -> Value;
+    /// Changes the sync mode (the CRM's CCDef said so).
+    fn set_mode(&self, mode: Mode);
+    /// The bridge's counters.
+    fn stats(&self) -> Value;
+    /// The live client's `{source, health}`, or `null` without one.
+    fn contact_centre(&self) -> Value;
+}
+
+/// Work for the core, carried out by the edge with no borrow of the channel
+/// held; its results come back through the `on_*` methods.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    /// Decode and apply one vendor message; then [`WidgetChannel::on_outputs`]
+    /// (and [`WidgetChannel::on_ingested`]) or [`WidgetChannel::on_ingest_error`].
+    Ingest {
+        /// Its protocol.
+        source: Source,
+        /// The message.
+        raw: Value,
+        /// The host request to answer (an `inject`), if any.
+        request: Option<u64>,
+    },
+    /// A state change the host asked for; then [`WidgetChannel::on_command_issued`]
+    /// with the command id, before running the core's outputs.
+    SetState {
+        /// The host request, answered when the command settles.
+        request: u64,
+        /// The side to change.
+        target: Side,
+        /// The state wanted.
+        desired: Desired,
+        /// A reason / pause code overriding the configured one.
+        reason: Option<String>,
+    },
+    /// One typed contact-centre command; then [`WidgetChannel::on_cc_command`].
+    CcCommand {
+        /// The host request.
+        request: u64,
+        /// The command name (`pauseAgent`, `dial` ...).
+        name: String,
+        /// Its arguments.
+        args: Vec<Value>,
+    },
+}
+
+/// What the contact-centre client asks the host for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// An access token (AXP).
+    Token,
+    /// `{login, password}` (xuc).
+    Login,
+}
+
+impl Ask {
+    fn as_str(self) -> &'static str {
+        match self {
+            Ask::Token => "token",
+            Ask::Login => "login",
+        }
+    }
+}
+
+/// Something for the edge to carry out, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Post this JSON text on the host's port.
+    Port(String),
+    /// Post `message` to the parent window with exactly this target origin.
+    Window {
+        /// The message.
+        message: Value,
+        /// The target origin (never `"*"`).
+        origin: String,
+    },
+    /// Keep the port transferred with the `connect` just accepted, closing
+    /// the previous one; post [`Effect::Port`]s on it from now on.
+    Attach,
+    /// Run this on the core.
+    Call(Call),
+    /// Settle the live client's ask for credentials.
+    Settle {
+        /// The ask's id.
+        ask: u64,
+        /// The value, or why there is none.
+        result: Result<Value, String>,
+    },
+    /// Start the live contact-centre client (the first host attached: it
+    /// is who answers the client's asks).
+    StartClient,
+    /// Persist [`WidgetChannel::saved`] soon (once per burst).
+    SaveSoon,
+    /// Persist [`WidgetChannel::saved`] now (the page is going away).
+    SaveNow,
+}
+
+/// What is persisted across a reload of the widget iframe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Saved {
+    /// The event numbering's id.
+    pub epoch: String,
+    /// The `seq` the next event gets.
+    pub next_seq: u64,
+    /// The newest events, at most [`PERSISTED_EVENTS`].
+    pub events: Vec<(u64, Value)>,
+    /// The host instance the answers belong to.
+    #[serde(default)]
+    pub host_id: Option<String>,
+    /// Recent answers (JSON text) by request id.
+    #[serde(default)]
+    pub answered: Vec<(u64, String)>,
+}
+
+/// Why a saved session was not restored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("saved widget session not restored: {0}")]
+pub struct RestoreError(pub String);
+
+/// A window message, as the edge saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct WindowInput<'a> {
+    /// `event.origin`.
+    pub origin: &'a str,
+    /// Whether `event.source` is the embedding (parent) window.
+    pub from_parent: bool,
+    /// Whether a `MessagePort` came with it.
+    pub has_port: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Connect {
+    v: u32,
+    #[serde(default)]
+    epoch: Option<String>,
+    #[serde(default)]
+    last_seq: u64,
+    #[serde(default)]
+    host_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SetState {
+    state: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CcCommand {
+    name: String,
+    #[serde(default)]
+    args: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Inject {
+    source: String,
+    msg: Value,
+}
+
+/// The widget's side of the host channel.
+#[derive(Debug)]
+pub struct WidgetChannel {
+    options: WidgetOptions,
+    epoch: String,
+    outbox: Outbox,
+    /// The origin of the host whose port is attached.
+    host: Option<String>,
+    /// The attached host instance (request ids are per instance).
+    host_id: Option<String>,
+    /// Recent answers by request id: a request re-sent after a reload is
+    /// answered again, not carried out twice.
+    answered: VecDeque<(u64, String)>,
+    /// Command id -> host request, answered when the command settles.
+    waiting: HashMap<u64, u64>,
+    asks: BTreeMap<u64, Ask>,
+    next_ask: u64,
+    client_started: bool,
+    crm_ready: bool,
+    /// Whether any host has seen this outbox (until then it may be renumbered).
+    delivered: bool,
+    dropped: Dropped,
+    started_ms: u64,
+    last_health_ms: Option<u64>,
+    last_refusal_ms: Option<u64>,
+    trace_buffer: VecDeque<TraceEntry>,
+    effects: Vec<Effect>,
+}
+
+impl WidgetChannel {
+    /// A channel starting at `now`, restored from `saved` (a previous
+    /// session of this iframe) when given and valid, else with `epoch`.
+    pub fn new(
+        options: WidgetOptions,
+        epoch: String,
+        saved: Option<&Value>,
+        now: u64,
+    ) -> (WidgetChannel, Option<RestoreError>) {
+        let capacity = options.outbox_capacity;
+        let mut channel = WidgetChannel {
+            options,
+            epoch,
+            outbox: Outbox::with_capacity(capacity),
+            host: None,
+            host_id: None,
+            answered: VecDeque::new(),
+            waiting: HashMap::new(),
+            asks: BTreeMap::new(),
+            next_ask: 1,
+            client_started: false,
+            crm_ready: false,
+            delivered: false,
+            dropped: Dropped::default(),
+            started_ms: now,
+            last_health_ms: None,
+            last_refusal_ms: None,
+            trace_buffer: VecDeque::new(),
+            effects: Vec::new(),
+        };
+        let error = match saved.map(Saved::deserialize) {
+            Some(Ok(saved)) => {
+                channel.epoch = saved.epoch;
+                channel.outbox = Outbox::restore(capacity, saved.next_seq, saved.events);
+                channel.host_id = saved.host_id;
+                channel.answered = saved
+                    .answered
+                    .into_iter()
+                    .rev()
+                    .take(ANSWERS_KEPT)
+                    .rev()
+                    .collect();
+                None
+            }
+            Some(Err(e)) => Some(RestoreError(e.to_string())),
+            None => None,
+        };
+        (channel, error)
+    }
+
+    /// The effects produced so far, in order.
+    pub fn poll(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// The event numbering's id.
+    pub fn epoch(&self) -> &str {
+        &self.epoch
+    }
+
+    /// Whether a host is attached.
+    pub fn attached(&self) -> bool {
+        self.host.is_some()
+    }
+
+    /// The drop counters.
+    pub fn dropped(&self) -> Dropped {
+        self.dropped
+    }
+
+    /// What to persist for a reload of this iframe.
+    pub fn saved(&self) -> Saved {
+        let skip = self
+            .outbox
+            .events()
+            .count()
+            .saturating_sub(PERSISTED_EVENTS);
+        Saved {
+            epoch: self.epoch.clone(),
+            next_seq: self.outbox.next_seq(),
+            events: self.outbox.events().skip(skip).cloned().collect(),
+            host_id: self.host_id.clone(),
+            answered: self.answered.iter().cloned().collect(),
+        }
+    }
+
+    /// Counters and handshake state, for diagnostics.
+    pub fn diagnostics(&self, now: u64, core: &dyn ChannelCore) -> Value {
+        json!({
+            "connected": self.attached(),
+            "hostOrigin": self.host,
+            "epoch": self.epoch,
+            "lastSeq": self.outbox.last_seq(),
+            "dropped": self.dropped,
+            "stats": core.stats(),
+            "contactCentre": core.contact_centre(),
+            "uptimeMs": now.saturating_sub(self.started_ms),
+        })
+    }
+
+    // -- Inputs ------------------------------------------------------------
+
+    /// Announces the widget: `hello` to every allowed origin (only the real
+    /// parent with a matching origin receives it). An embedding page known
+    /// (`parent_origin`, from `location.ancestorOrigins`) to be outside the
+    /// allow-list gets a refusal instead.
+    pub fn announce(&mut self, now: u64, parent_origin: Option<&str>) {
+        if let Some(origin) = parent_origin.filter(|o| !self.options.allowed.allows(o)) {
+            self.refuse(now, origin, "origin");
+            return;
+        }
+        let hello = json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": self.epoch});
+        for origin in self.options.allowed.origins() {
+            self.effects.push(Effect::Window {
+                message: hello.clone(),
+                origin: origin.as_str().to_owned(),
+            });
+        }
+    }
+
+    /// One window message. `data` converts its payload through the edge's
+    /// guard; it is called only when the message passed the origin and
+    /// source checks (or to recognize a refused handshake).
+    pub fn on_window(
+        &mut self,
+        now: u64,
+        input: WindowInput<'_>,
+        data: &mut dyn FnMut() -> Result<Value, String>,
+        core: &dyn ChannelCore,
+    ) {
+        let origin = input.origin;
+        if !self.options.allowed.allows(origin) {
+            self.dropped.origin += 1;
+            self.trace_window(now, origin, "message", Some("origin not on the allow-list"));
+            self.report_health(now);
+            if input.from_parent && data().is_ok_and(|d| cti_of(&d) == Some("connect")) {
+                self.refuse(now, origin, "origin");
+            }
+            return;
+        }
+        if !input.from_parent {
+            self.dropped.source += 1;
+            self.trace_window(now, origin, "message", Some("not from the embedding page"));
+            self.report_health(now);
+            return;
+        }
+        let data = match data() {
+            Ok(data) => data,
+            Err(why) => {
+                self.dropped.malformed += 1;
+                self.trace_window(now, origin, "message", Some(&why));
+                return;
+            }
+        };
+        if self.options.trace {
+            let kind = ["cti", "action", "type"]
+                .iter()
+                .find_map(|f| data.get(*f).and_then(Value::as_str))
+                .map_or_else(|| "message".to_owned(), |k| k.chars().take(64).collect());
+            self.trace_window(now, origin, &kind, None);
+        }
+        match data.get("cti") {
+            Some(Value::String(cti)) if cti == "connect" => {
+                self.on_connect(now, origin, &data, input.has_port, core)
+            }
+            // A Client Application speaking the CRM Connector protocol on the window.
+            None if data.is_object() => self.effects.push(Effect::Call(Call::Ingest {
+                source: Source::CrmConnector,
+                raw: data,
+                request: None,
+            })),
+            _ => self.dropped.malformed += 1,
+        }
+    }
+
+    /// One message on the host's port: `text` is its data when it is a string.
+    pub fn on_port(&mut self, now: u64, text: Option<&str>, core: &dyn ChannelCore) {
+        let Some(text) = text else {
+            self.dropped.malformed += 1;
+            self.trace_port_in(now, "message", 0, Some("not JSON text"));
+            return;
+        };
+        let message = parse_host_message_with(text, self.options.json);
+        if self.options.trace {
+            let kind = match &message {
+                Ok(HostMessage::Crm { msg }) => format!("crm {}", frame_type(msg)),
+                Ok(HostMessage::Request { method, .. }) => format!("request {method}"),
+                Ok(HostMessage::Answer { .. }) => "answer".to_owned(),
+                Ok(HostMessage::Ping { .. }) => "ping".to_owned(),
+                Err(_) => "message".to_owned(),
+            };
+            let dropped = message.as_ref().err().map(String::as_str);
+            self.trace_port_in(now, &kind, text.len(), dropped);
+        }
+        match message {
+            Ok(HostMessage::Crm { msg }) => self.effects.push(Effect::Call(Call::Ingest {
+                source: Source::CrmConnector,
+                raw: msg,
+                request: None,
+            })),
+            Ok(HostMessage::Request { id, method, params }) => {
+                self.on_request(now, id, &method, params, core)
+            }
+            Ok(HostMessage::Answer { id, value, error }) => self.on_answer(id, value, error),
+            Ok(HostMessage::Ping { n }) => self.send(now, &WidgetMessage::Pong { n }),
+            Err(_) => self.dropped.malformed += 1,
+        }
+    }
+
+    /// The once-a-second tick: announces until a host attaches, then repeats
+    /// the CRM Connector `ready` until the Client Application answers.
+    pub fn on_tick(&mut self, now: u64, parent_origin: Option<&str>) {
+        if !self.attached() {
+            self.announce(now, parent_origin);
+        } else if !self.crm_ready {
+            self.send_crm(now, &envelope("ready", json!({})));
+        }
+    }
+
+    /// The page is going away: save now, tell the host (it queues until the
+    /// next `ready`).
+    pub fn on_pagehide(&mut self, now: u64) {
+        self.effects.push(Effect::SaveNow);
+        self.send(now, &WidgetMessage::Bye);
+    }
+
+    /// The core's outputs: each goes to the host with its `seq`; CRM
+    /// commands and requests go to the Client Application; the CRM
+    /// Connector start-up is driven; requests whose command settled are answered.
+    pub fn on_outputs(&mut self, now: u64, outputs: Vec<Output>, core: &dyn ChannelCore) {
+        for output in outputs {
+            match &output {
+                Output::Command(c) => {
+                    if c.status == CommandStatus::Pending
+                        && c.target == Side::Crm
+                        && c.source == Some(Source::CrmConnector)
+                    {
+                        self.send_crm(now, &c.wire);
+                    }
+                    if c.status != CommandStatus::Pending {
+                        if let Some(request) = self.waiting.remove(&c.id) {
+                            let command = serde_json::to_value(c).unwrap_or(Value::Null);
+                            let error = match c.status {
+                                CommandStatus::Confirmed => None,
+                                status => Some(RequestError {
+                                    code: if status == CommandStatus::NotSupported {
+                                        ErrorCode::NotSupported
+                                    } else {
+                                        ErrorCode::Rejected
+                                    },
+                                    message: c
+                                        .detail
+                                        .clone()
+                                        .unwrap_or_else(|| format!("{status:?}")),
+                                }),
+                            };
+                            self.respond(now, request, Some(command), error);
+                        }
+                    }
+                }
+                Output::Event(e) if e.source == Source::CrmConnector => match &e.body {
+                    EventBody::Connection {
+                        status: ConnectionStatus::Ready,
+                        ..
+                    } => {
+                        self.crm_ready = true;
+                        self.send_crm(now, &envelope("requestCrmData", json!({})));
+                    }
+                    EventBody::CrmData {
+                        omnichannel_mode: Some(m),
+                        ..
+                    } if !self.options.mode_forced => {
+                        if let Some(mode) = Mode::parse(m) {
+                            core.set_mode(mode);
+                        }
+                    }
+                    _ => {}
+                },
+                Output::CrmRequest(r) => self.send_crm(now, &r.wire),
+                Output::Event(_) => {}
+            }
+            if let Ok(value) = serde_json::to_value(&output) {
+                self.push_event(now, value);
+            }
+        }
+        self.effects.push(Effect::SaveSoon);
+    }
+
+    /// The core issued `command` for a [`Call::SetState`] (none: nothing to
+    /// change, answered at once); the request is answered when it settles.
+    pub fn on_command_issued(&mut self, now: u64, request: u64, command: Option<u64>) {
+        match command {
+            Some(command) => {
+                self.waiting.insert(command, request);
+            }
+            None => self.respond(
+                now,
+                request,
+                None,
+                Some(RequestError {
+                    code: ErrorCode::Rejected,
+                    message: "the bridge issued no command".into(),
+                }),
+            ),
+        }
+    }
+
+    /// A [`Call::Ingest`] decoded; its outputs went to [`Self::on_outputs`].
+    pub fn on_ingested(&mut self, now: u64, request: Option<u64>) {
+        if let Some(request) = request {
+            self.respond(now, request, Some(json!({"ok": true})), None);
+        }
+    }
+
+    /// A [`Call::Ingest`] did not decode: an `error` event (and the request's answer).
+    pub fn on_ingest_error(
+        &mut self,
+        now: u64,
+        source: Source,
+        error: &DecodeError,
+        request: Option<u64>,
+    ) {
+        self.push_host_event(now, &HostEvent::decode_error(source, error));
+        if let Some(request) = request {
+            let error = RequestError {
+                code: ErrorCode::InvalidParams,
+                message: error.to_string(),
+            };
+            self.respond(now, request, None, Some(error));
+        }
+    }
+
+    /// The outcome of a [`Call::CcCommand`].
+    pub fn on_cc_command(
+        &mut self,
+        now: u64,
+        request: u64,
+        name: &str,
+        outcome: Result<(), RequestError>,
+    ) {
+        match outcome {
+            Ok(()) => self.respond(now, request, Some(json!({"sent": name})), None),
+            Err(error) => self.respond(now, request, None, Some(error)),
+        }
+    }
+
+    /// An event of the widget's own for the host (`ccHealth`, `observed`, `error`).
+    pub fn push_host_event(&mut self, now: u64, event: &HostEvent) {
+        if let Ok(value) = serde_json::to_value(event) {
+            self.push_event(now, value);
+        }
+    }
+
+    /// The live client asks for a token or credentials: the host is asked on
+    /// the port (now, or when it attaches); the answer settles ask `id`.
+    /// The oldest ask is given up when [`ASKS_KEPT`] wait.
+    pub fn ask(&mut self, now: u64, what: Ask) -> u64 {
+        if self.asks.len() >= ASKS_KEPT {
+            if let Some((old, _)) = self.asks.pop_first() {
+                self.effects.push(Effect::Settle {
+                    ask: old,
+                    result: Err("superseded".into()),
+                });
+            }
+        }
+        let id = self.next_ask;
+        self.next_ask += 1;
+        self.asks.insert(id, what);
+        self.send(
+            now,
+            &WidgetMessage::Ask {
+                id,
+                what: what.as_str(),
+            },
+        );
+        id
+    }
+
+    /// One entry of the contact-centre trace (frames and REST calls).
+    pub fn trace_cc(
+        &mut self,
+        now: u64,
+        dir: &'static str,
+        origin: Option<String>,
+        kind: String,
+        bytes: usize,
+        dropped: Option<String>,
+    ) {
+        if self.options.trace {
+            self.record(TraceEntry {
+                at: now,
+                dir,
+                peer: Peer::Cc,
+                kind,
+                origin,
+                bytes,
+                dropped,
+            });
+        }
+    }
+
+    // -- Decisions ---------------------------------------------------------
+
+    fn on_connect(
+        &mut self,
+        now: u64,
+        origin: &str,
+        data: &Value,
+        has_port: bool,
+        core: &dyn ChannelCore,
+    ) {
+        let connect = match Connect::deserialize(data) {
+            Ok(c) if has_port => c,
+            _ => {
+                self.dropped.malformed += 1;
+                return;
+            }
+        };
+        if connect.v != PROTOCOL_VERSION {
+            self.dropped.version += 1;
+            self.refuse(now, origin, "version");
+            return;
+        }
+        self.effects.push(Effect::Attach);
+        self.host = Some(origin.to_owned());
+        let same_epoch = connect.epoch.as_deref() == Some(self.epoch.as_str());
+        if !same_epoch && !self.delivered {
+            // A fresh widget (this iframe reloaded and could not restore its
+            // session): continue the host's numbering.
+            self.outbox.rebase(connect.last_seq);
+        }
+        self.delivered = true;
+        if self.host_id != connect.host_id {
+            self.host_id = connect.host_id;
+            self.answered.clear();
+        }
+        // Trace entries kept while no host listened.
+        for entry in std::mem::take(&mut self.trace_buffer) {
+            self.post(&WidgetMessage::Trace { entry: &entry });
+        }
+        let epoch = self.epoch.clone();
+        self.send(
+            now,
+            &WidgetMessage::Ready {
+                v: PROTOCOL_VERSION,
+                epoch: &epoch,
+                last_seq: self.outbox.last_seq(),
+                snapshot: core.snapshot(),
+            },
+        );
+        // Replay what this host has not seen (all of it for a new host),
+        // after telling it what can no longer be replayed.
+        let from = if same_epoch || connect.epoch.is_some() {
+            connect.last_seq
+        } else {
+            0
+        };
+        if same_epoch {
+            if let Some((from, to)) = self.outbox.gap_after(from) {
+                let gap = HostEvent::Gap { from, to };
+                self.send(now, &WidgetMessage::Notice { event: &gap });
+            }
+        }
+        let replay: Vec<String> = self
+            .outbox
+            .since(from)
+            .filter_map(|(seq, event)| to_text(&WidgetMessage::Event { seq: *seq, event }))
+            .collect();
+        self.effects.extend(replay.into_iter().map(Effect::Port));
+        // CRM Connector start-up: the connector says it is ready until answered.
+        if !self.crm_ready {
+            self.send_crm(now, &envelope("ready", json!({})));
+        }
+        // Asks the previous host (or no host) left unanswered go to this one.
+        let asks: Vec<(u64, Ask)> = self.asks.iter().map(|(id, what)| (*id, *what)).collect();
+        for (id, what) in asks {
+            self.send(
+                now,
+                &WidgetMessage::Ask {
+                    id,
+                    what: what.as_str(),
+                },
+            );
+        }
+        if !std::mem::replace(&mut self.client_started, true) {
+            self.effects.push(Effect::StartClient);
+        }
+    }
+
+    fn on_request(
+        &mut self,
+        now: u64,
+        id: u64,
+        method: &str,
+        params: Value,
+        core: &dyn ChannelCore,
+    ) {
+        // Re-sent after a reload: answer again, do not act twice.
+        if let Some(reply) = self
+            .answered
+            .iter()
+            .find(|(r, _)| *r == id)
+            .map(|(_, t)| t.clone())
+        {
+            self.effects.push(Effect::Port(reply));
+            return;
+        }
+        let invalid = |message: String| {
+            Some(RequestError {
+                code: ErrorCode::InvalidParams,
+                message,
+            })
+        };
+        let error = match method {
+            "snapshot" => {
+                let result = json!({"snapshot": core.snapshot(), "diagnostics": self.diagnostics(now, core)});
+                self.respond(now, id, Some(result), None);
+                return;
+            }
+            "setAgentState" | "setPresence" => match SetState::deserialize(&params) {
+                Ok(p) => match desired(&p.state) {
+                    Some(desired) => {
+                        let target = if method == "setAgentState" {
+                            Side::Cc
+                        } else {
+                            Side::Crm
+                        };
+                        self.effects.push(Effect::Call(Call::SetState {
+                            request: id,
+                            target,
+                            desired,
+                            reason: p.reason,
+                        }));
+                        return;
+                    }
+                    None => invalid(format!("unknown state `{}`", p.state)),
+                },
+                Err(e) => invalid(e.to_string()),
+            },
+            "setMode" => match params
+                .get("mode")
+                .and_then(Value::as_str)
+                .and_then(Mode::parse)
+            {
+                Some(mode) => {
+                    core.set_mode(mode);
+                    self.respond(now, id, Some(json!({"mode": mode})), None);
+                    return;
+                }
+                None => invalid("expected {mode: synchronized|complementary|off}".into()),
+            },
+            "ccCommand" => match CcCommand::deserialize(&params) {
+                Ok(CcCommand { name, args }) => {
+                    self.effects.push(Effect::Call(Call::CcCommand {
+                        request: id,
+                        name,
+                        args,
+                    }));
+                    return;
+                }
+                Err(e) => invalid(e.to_string()),
+            },
+            "inject" if self.options.allow_inject => match Inject::deserialize(&params) {
+                Ok(Inject { source, msg }) => match Source::parse(&source) {
+                    Some(source) => {
+                        self.effects.push(Effect::Call(Call::Ingest {
+                            source,
+                            raw: msg,
+                            request: Some(id),
+                        }));
+                        return;
+                    }
+                    None => invalid(format!("unknown source `{source}`")),
+                },
+                Err(e) => invalid(e.to_string()),
+            },
+            "inject" => Some(RequestError {
+                code: ErrorCode::Forbidden,
+                message: "injection is off in this widget".into(),
+            }),
+            other => Some(RequestError {
+                code: ErrorCode::UnknownMethod,
+                message: format!("unknown method `{other}`"),
+            }),
+        };
+        self.respond(now, id, None, error);
+    }
+
+    fn on_answer(&mut self, id: u64, value: Value, error: Option<String>) {
+        if self.asks.remove(&id).is_none() {
+            return;
+        }
+        let result = match (error, value) {
+            (Some(error), _) => Err(error),
+            (None, Value::Null) => Err("the host gave nothing".into()),
+            (None, value) => Ok(value),
+        };
+        self.effects.push(Effect::Settle { ask: id, result });
+    }
+
+    /// Sends a response and remembers it for a request re-sent after a reload.
+    fn respond(&mut self, now: u64, id: u64, result: Option<Value>, error: Option<RequestError>) {
+        let reply = WidgetMessage::Response { id, result, error };
+        self.trace_port_out(now, &reply);
+        if let Some(text) = to_text(&reply) {
+            if self.host.is_some() {
+                self.effects.push(Effect::Port(text.clone()));
+            }
+            if self.answered.len() >= ANSWERS_KEPT {
+                self.answered.pop_front();
+            }
+            self.answered.push_back((id, text));
+        }
+    }
+
+    /// Tells the embedding page (and only it: its exact origin) why its
+    /// handshake is refused (`origin` not allowed, protocol `version`), so its
+    /// `connect()` fails at once instead of timing out. At most once per
+    /// second: a page cannot make the widget echo a flood.
+    fn refuse(&mut self, now: u64, origin: &str, reason: &str) {
+        if self
+            .last_refusal_ms
+            .is_some_and(|t| now.saturating_sub(t) < REFUSAL_EVERY_MS)
+        {
+            return;
+        }
+        self.last_refusal_ms = Some(now);
+        self.effects.push(Effect::Window {
+            message: json!({"cti": "refused", "reason": reason, "v": PROTOCOL_VERSION}),
+            origin: origin.to_owned(),
+        });
+    }
+
+    /// A `health` event with the drop counters, at most every 500 ms (a
+    /// flood from an untrusted frame cannot flood the host).
+    fn report_health(&mut self, now: u64) {
+        if self
+            .last_health_ms
+            .is_some_and(|t| now.saturating_sub(t) < HEALTH_EVERY_MS)
+        {
+            return;
+        }
+        self.last_health_ms = Some(now);
+        let status = if self.attached() {
+            LinkStatus::Live
+        } else {
+            LinkStatus::Connecting
+        };
+        self.push_host_event(
+            now,
+            &HostEvent::Health {
+                status,
+                dropped: self.dropped,
+            },
+        );
+    }
+
+    /// Gives an event its channel `seq`, keeps it in the outbox and sends it.
+    fn push_event(&mut self, now: u64, event: Value) {
+        let seq = self.outbox.push(event);
+        if self.host.is_none() {
+            return;
+        }
+        let text = self
+            .outbox
+            .last()
+            .and_then(|(_, event)| to_text(&WidgetMessage::Event { seq, event }));
+        if let Some(text) = text {
+            self.effects.push(Effect::Port(text));
+        }
+        if self.options.trace {
+            let kind = self
+                .outbox
+                .last()
+                .and_then(|(_, e)| e.get("kind").and_then(Value::as_str))
+                .unwrap_or("?")
+                .to_owned();
+            self.trace_out(now, format!("event {kind}"));
+        }
+    }
+
+    /// A CRM Connector envelope for the Client Application: on the port when
+    /// a host is attached, else nowhere (no host origin to post to).
+    fn send_crm(&mut self, now: u64, envelope: &Value) {
+        self.send(now, &WidgetMessage::Crm { msg: envelope });
+    }
+
+    /// Sends on the port when a host is attached (and traces it).
+    fn send(&mut self, now: u64, message: &WidgetMessage<'_>) {
+        if self.host.is_none() {
+            return;
+        }
+        self.trace_port_out(now, message);
+        self.post(message);
+    }
+
+    fn post(&mut self, message: &WidgetMessage<'_>) {
+        if let Some(text) = to_text(message) {
+            self.effects.push(Effect::Port(text));
+        }
+    }
+
+    // -- Trace -------------------------------------------------------------
+
+    fn trace_port_out(&mut self, now: u64, message: &WidgetMessage<'_>) {
+        if !self.options.trace {
+            return;
+        }
+        let kind = match message {
+            WidgetMessage::Ready { .. } => "ready".to_owned(),
+            WidgetMessage::Event { event, .. } => format!(
+                "event {}",
+                event.get("kind").and_then(Value::as_str).unwrap_or("?")
+            ),
+            WidgetMessage::Response { id, error, .. } => match error {
+                Some(e) => format!("response {id} error {:?}", e.code),
+                None => format!("response {id}"),
+            },
+            WidgetMessage::Crm { msg } => format!("crm {}", frame_type(msg)),
+            WidgetMessage::Bye => "bye".to_owned(),
+            WidgetMessage::Ask { what, .. } => format!("ask {what}"),
+            WidgetMessage::Notice { .. } => "notice".to_owned(),
+            WidgetMessage::Pong { .. } => "pong".to_owned(),
+            WidgetMessage::Trace { .. } => return,
+        };
+        self.trace_out(now, kind);
+    }
+
+    fn trace_out(&mut self, now: u64, kind: String) {
+        self.record(TraceEntry {
+            at: now,
+            dir: "out",
+            peer: Peer::Host,
+            kind,
+            origin: self.host.clone(),
+            bytes: 0,
+            dropped: None,
+        });
+    }
+
+    fn trace_port_in(&mut self, now: u64, kind: &str, bytes: usize, dropped: Option<&str>) {
+        if self.options.trace {
+            self.record(TraceEntry {
+                at: now,
+                dir: "in",
+                peer: Peer::Host,
+                kind: kind.to_owned(),
+                origin: self.host.clone(),
+                bytes,
+                dropped: dropped.map(str::to_owned),
+            });
+        }
+    }
+
+    fn trace_window(&mut self, now: u64, origin: &str, kind: &str, dropped: Option<&str>) {
+        if self.options.trace {
+            self.record(TraceEntry {
+                at: now,
+                dir: "in",
+                peer: Peer::Window,
+                kind: kind.to_owned(),
+                origin: Some(origin.chars().take(256).collect()),
+                bytes: 0,
+                dropped: dropped.map(str::to_owned),
+            });
+        }
+    }
+
+    /// Posts a trace entry, or keeps it (bounded) until a host attaches.
+    fn record(&mut self, entry: TraceEntry) {
+        if self.host.is_some() {
+            self.post(&WidgetMessage::Trace { entry: &entry });
+        } else {
+            if self.trace_buffer.len() >= TRACE_BUFFERED {
+                self.trace_buffer.pop_front();
+            }
+            self.trace_buffer.push_back(entry);
+        }
+    }
+}
+
+/// The `cti` field of a window message, when it is a string.
+fn cti_of(data: &Value) -> Option<&str> {
+    data.get("cti").and_then(Value::as_str)
+}
+
+fn desired(state: &str) -> Option<Desired> {
+    match state {
+        "ready" => Some(Desired::Ready),
+        "notReady" => Some(Desired::NotReady),
+        _ => None,
+    }
+}
+
+fn to_text(message: &WidgetMessage<'_>) -> Option<String> {
+    serde_json::to_string(message).ok()
+}
+
+#[cfg(test)]
+#[path = "widget_tests.rs"]
+mod tests;

@@ -1,0 +1,758 @@
+//! The widget channel's decisions, driven natively with a real [`Bridge`]
+//! the way the browser edge drives it.
+
+use super::*;
+use crate::bridge::Bridge;
+use crate::channel::{AllowList, ErrorCode, MAX_CHANNEL_MESSAGE, OUTBOX_CAPACITY};
+use crate::config::Config;
+use std::cell::RefCell;
+
+const HOST: &str = "https://crm.example.com";
+
+impl ChannelCore for RefCell<Bridge> {
+    fn snapshot(&self) -> Value {
+        serde_json::to_value(self.borrow().snapshot()).unwrap_or(Value::Null)
+    }
+    fn set_mode(&self, mode: Mode) {
+        self.borrow_mut().set_mode(mode)
+    }
+    fn stats(&self) -> Value {
+        serde_json::to_value(self.borrow().stats()).unwrap_or(Value::Null)
+    }
+    fn contact_centre(&self) -> Value {
+        Value::Null
+    }
+}
+
+/// The edge, natively: carries out effects, records what was posted.
+struct Edge {
+    channel: WidgetChannel,
+    core: RefCell<Bridge>,
+    now: u64,
+    attached: bool,
+    /// Messages posted on the port (parsed back), since the last `take`.
+    port: Vec<Value>,
+    window: Vec<(Value, String)>,
+    settled: Vec<(u64, Result<Value, String>)>,
+    started: usize,
+    saves: usize,
+}
+
+fn options() -> WidgetOptions {
+    WidgetOptions {
+        allowed: AllowList::new([HOST]).unwrap(),
+        allow_inject: true,
+        mode_forced: false,
+        trace: false,
+        outbox_capacity: OUTBOX_CAPACITY,
+        json: JsonParser::SERDE_JSON,
+    }
+}
+
+impl Edge {
+    fn new() -> Edge {
+        Edge::with(options(), None)
+    }
+
+    fn with(options: WidgetOptions, saved: Option<&Value>) -> Edge {
+        let (channel, error) = WidgetChannel::new(options, "e1".into(), saved, 1_000);
+        assert_eq!(error, None);
+        Edge {
+            channel,
+            core: RefCell::new(Bridge::new(Mode::Synchronized, Config::default())),
+            now: 1_000,
+            attached: false,
+            port: Vec::new(),
+            window: Vec::new(),
+            settled: Vec::new(),
+            started: 0,
+            saves: 0,
+        }
+    }
+
+    fn run(&mut self) {
+        loop {
+            let effects = self.channel.poll();
+            if effects.is_empty() {
+                return;
+            }
+            for effect in effects {
+                match effect {
+                    Effect::Port(text) => {
+                        assert!(self.attached, "posted on a port never attached: {text}");
+                        self.port.push(serde_json::from_str(&text).unwrap());
+                    }
+                    Effect::Window { message, origin } => {
+                        assert_ne!(origin, "*");
+                        self.window.push((message, origin));
+                    }
+                    Effect::Attach => self.attached = true,
+                    Effect::Call(call) => self.call(call),
+                    Effect::Settle { ask, result } => self.settled.push((ask, result)),
+                    Effect::StartClient => self.started += 1,
+                    Effect::SaveSoon | Effect::SaveNow => self.saves += 1,
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, call: Call) {
+        let now = self.now;
+        match call {
+            Call::Ingest {
+                source,
+                raw,
+                request,
+            } => {
+                let result = self.core.borrow_mut().ingest(source, &raw, Some(now));
+                match result {
+                    Ok(outputs) => {
+                        self.channel.on_outputs(now, outputs, &self.core);
+                        self.channel.on_ingested(now, request);
+                    }
+                    Err(e) => self.channel.on_ingest_error(now, source, &e, request),
+                }
+            }
+            Call::SetState {
+                request,
+                target,
+                desired,
+                reason,
+            } => {
+                let outputs =
+                    self.core
+                        .borrow_mut()
+                        .request(target, desired, reason.as_deref(), Some(now));
+                let command = Output::command_for(&outputs, target);
+                self.channel.on_command_issued(now, request, command);
+                self.channel.on_outputs(now, outputs, &self.core);
+            }
+            Call::CcCommand { request, name, .. } => {
+                let refusal = RequestError {
+                    code: ErrorCode::NotSupported,
+                    message: "no contact-centre client".into(),
+                };
+                self.channel
+                    .on_cc_command(now, request, &name, Err(refusal));
+            }
+        }
+    }
+
+    fn window(&mut self, origin: &str, from_parent: bool, data: Value) {
+        let input = WindowInput {
+            origin,
+            from_parent,
+            has_port: true,
+        };
+        let mut data = Some(data);
+        let mut convert = || data.take().ok_or_else(|| "converted twice".to_owned());
+        self.channel
+            .on_window(self.now, input, &mut convert, &self.core);
+        self.run();
+    }
+
+    fn connect(&mut self, epoch: Option<&str>, last_seq: u64, host_id: &str) {
+        self.window(
+            HOST,
+            true,
+            json!({"cti": "connect", "v": PROTOCOL_VERSION, "epoch": epoch, "lastSeq": last_seq, "hostId": host_id}),
+        );
+    }
+
+    fn port_text(&mut self, message: Value) {
+        let text = message.to_string();
+        self.channel.on_port(self.now, Some(&text), &self.core);
+        self.run();
+    }
+
+    fn request(&mut self, id: u64, method: &str, params: Value) {
+        self.port_text(json!({"t": "request", "id": id, "method": method, "params": params}));
+    }
+
+    fn crm(&mut self, action: &str, data: Value) {
+        self.port_text(json!({"t": "crm", "msg": {"type": "ClientAppMessage", "action": action, "data": data}}));
+    }
+
+    fn inject_xuc(&mut self, name: &str) {
+        let msg = json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}});
+        let output = self
+            .core
+            .borrow_mut()
+            .ingest(Source::Xuc, &msg, Some(self.now))
+            .unwrap();
+        self.channel.on_outputs(self.now, output, &self.core);
+        self.run();
+    }
+
+    fn take(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.port)
+    }
+
+    fn of_type<'a>(messages: &'a [Value], t: &str) -> Vec<&'a Value> {
+        messages.iter().filter(|m| m["t"] == t).collect()
+    }
+
+    fn event_seqs(messages: &[Value]) -> Vec<u64> {
+        Edge::of_type(messages, "event")
+            .iter()
+            .map(|m| m["seq"].as_u64().unwrap())
+            .collect()
+    }
+
+    fn response(messages: &[Value], id: u64) -> Value {
+        messages
+            .iter()
+            .find(|m| m["t"] == "response" && m["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no response {id} in {messages:?}"))
+    }
+}
+
+#[test]
+fn only_the_allowed_parent_may_connect_and_strangers_are_counted() {
+    let mut edge = Edge::new();
+    edge.window(
+        "https://crm.example.com.evil.test",
+        true,
+        json!({"cti": "connect", "v": 1}),
+    );
+    edge.window(HOST, false, json!({"cti": "connect", "v": 1}));
+    assert!(!edge.attached);
+    let dropped = edge.channel.dropped();
+    assert_eq!((dropped.origin, dropped.source), (1, 1));
+    // The refused page learns why, at its exact origin, once a second at most.
+    assert_eq!(
+        edge.window,
+        [(
+            json!({"cti": "refused", "reason": "origin", "v": 1}),
+            "https://crm.example.com.evil.test".to_owned()
+        )]
+    );
+    edge.window("https://evil.test", true, json!({"cti": "connect", "v": 1}));
+    assert_eq!(edge.window.len(), 1, "a second refusal within a second");
+    edge.now += 1_000;
+    edge.window("https://evil.test", true, json!({"cti": "connect", "v": 1}));
+    assert_eq!(edge.window.len(), 2);
+}
+
+#[test]
+fn a_stranger_s_data_is_not_converted() {
+    let mut edge = Edge::new();
+    let input = WindowInput {
+        origin: "https://evil.test",
+        from_parent: false,
+        has_port: false,
+    };
+    let mut converted = 0;
+    let mut convert = || {
+        converted += 1;
+        Ok(json!({}))
+    };
+    edge.channel
+        .on_window(edge.now, input, &mut convert, &edge.core);
+    assert_eq!(converted, 0);
+}
+
+#[test]
+fn a_guard_refusal_is_counted_as_malformed() {
+    let mut edge = Edge::new();
+    let input = WindowInput {
+        origin: HOST,
+        from_parent: true,
+        has_port: false,
+    };
+    let mut convert = || Err("nested deeper than 32 levels".to_owned());
+    edge.channel
+        .on_window(edge.now, input, &mut convert, &edge.core);
+    assert_eq!(edge.channel.dropped().malformed, 1);
+}
+
+#[test]
+fn another_protocol_version_is_refused() {
+    let mut edge = Edge::new();
+    edge.window(HOST, true, json!({"cti": "connect", "v": 99}));
+    assert!(!edge.attached);
+    assert_eq!(edge.channel.dropped().version, 1);
+    assert_eq!(edge.window[0].0["reason"], "version");
+}
+
+#[test]
+fn a_connect_without_a_port_is_malformed() {
+    let mut edge = Edge::new();
+    let input = WindowInput {
+        origin: HOST,
+        from_parent: true,
+        has_port: false,
+    };
+    let mut convert = || Ok(json!({"cti": "connect", "v": 1}));
+    edge.channel
+        .on_window(edge.now, input, &mut convert, &edge.core);
+    edge.run();
+    assert!(!edge.attached);
+    assert_eq!(edge.channel.dropped().malformed, 1);
+}
+
+#[test]
+fn announce_says_hello_to_each_allowed_origin_or_refuses_a_known_stranger() {
+    let mut edge = Edge::new();
+    edge.channel.announce(edge.now, None);
+    edge.run();
+    assert_eq!(
+        edge.window,
+        [(
+            json!({"cti": "hello", "v": 1, "epoch": "e1"}),
+            HOST.to_owned()
+        )]
+    );
+    edge.window.clear();
+    edge.channel.on_tick(edge.now, Some("https://evil.test"));
+    edge.run();
+    assert_eq!(edge.window[0].0["cti"], "refused");
+    assert_eq!(edge.window[0].1, "https://evil.test");
+}
+
+#[test]
+fn a_new_host_gets_everything_from_zero_and_the_client_starts_once() {
+    let mut edge = Edge::new();
+    edge.inject_xuc("AgentReady");
+    edge.inject_xuc("AgentOnPause");
+    assert!(
+        edge.port.is_empty(),
+        "nothing is posted before a host attaches"
+    );
+    edge.connect(None, 0, "h1");
+    let messages = edge.take();
+    assert_eq!(messages[0]["t"], "ready");
+    assert_eq!(messages[0]["epoch"], "e1");
+    let seqs = Edge::event_seqs(&messages);
+    assert!(seqs.len() >= 2);
+    assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
+    assert_eq!(edge.started, 1);
+    // The same host re-attaching (its page kept the port) resumes.
+    let last = *seqs.last().unwrap();
+    edge.connect(Some("e1"), last, "h1");
+    assert!(Edge::event_seqs(&edge.take()).is_empty());
+    assert_eq!(
+        edge.started, 1,
+        "the client is started by the first host only"
+    );
+}
+
+#[test]
+fn a_fresh_widget_continues_the_numbering_of_the_host_it_joins() {
+    let mut edge = Edge::new();
+    edge.inject_xuc("AgentReady");
+    // The host saw 40 events of a previous widget (another epoch).
+    edge.connect(Some("old"), 40, "h1");
+    let seqs = Edge::event_seqs(&edge.take());
+    assert_eq!(seqs.first(), Some(&41));
+    // Once seen, it is never renumbered again.
+    edge.inject_xuc("AgentOnPause");
+    let next = Edge::event_seqs(&edge.take());
+    edge.connect(Some("other"), 7, "h2");
+    let replayed = Edge::event_seqs(&edge.take());
+    assert!(replayed.iter().all(|s| *s > 7));
+    assert!(next.iter().all(|s| replayed.contains(s)));
+}
+
+#[test]
+fn a_host_resuming_past_the_outbox_is_told_the_gap() {
+    let options = WidgetOptions {
+        outbox_capacity: 3,
+        ..options()
+    };
+    let mut edge = Edge::with(options, None);
+    edge.connect(None, 0, "h1");
+    edge.take();
+    for _ in 0..4 {
+        edge.inject_xuc("AgentReady");
+        edge.inject_xuc("AgentOnPause");
+    }
+    let all = Edge::event_seqs(&edge.take());
+    let last = *all.last().unwrap();
+    assert!(last > 5);
+    // The host only saw up to 1: 2..=last-3 are gone.
+    edge.connect(Some("e1"), 1, "h1");
+    let messages = edge.take();
+    let notices = Edge::of_type(&messages, "notice");
+    assert_eq!(notices.len(), 1);
+    assert_eq!(
+        notices[0]["event"],
+        json!({"kind": "gap", "from": 2, "to": last - 3})
+    );
+    // The gap comes after `ready` (its fresh snapshot) and before the replay.
+    let position = |t: &str| messages.iter().position(|m| m["t"] == t).unwrap();
+    assert!(position("ready") < position("notice"));
+    assert!(position("notice") < position("event"));
+    assert_eq!(Edge::event_seqs(&messages), [last - 2, last - 1, last]);
+    // A host that saw everything hears of no gap.
+    edge.connect(Some("e1"), last, "h1");
+    assert!(Edge::of_type(&edge.take(), "notice").is_empty());
+}
+
+#[test]
+fn a_reloaded_widget_restores_its_outbox_and_reports_what_it_did_not_persist() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    for _ in 0..(PERSISTED_EVENTS / 2 + 1) {
+        edge.inject_xuc("AgentReady");
+        edge.inject_xuc("AgentOnPause");
+    }
+    let seqs = Edge::event_seqs(&edge.take());
+    let last = *seqs.last().unwrap();
+    assert!(last as usize > PERSISTED_EVENTS);
+    let saved = serde_json::to_value(edge.channel.saved()).unwrap();
+    let mut reloaded = Edge::with(options(), Some(&saved));
+    assert_eq!(reloaded.channel.epoch(), "e1");
+    reloaded.connect(Some("e1"), 0, "h1");
+    let messages = reloaded.take();
+    let persisted_from = last - PERSISTED_EVENTS as u64 + 1;
+    assert_eq!(
+        Edge::of_type(&messages, "notice")[0]["event"],
+        json!({"kind": "gap", "from": 1, "to": persisted_from - 1})
+    );
+    assert_eq!(Edge::event_seqs(&messages).first(), Some(&persisted_from));
+}
+
+#[test]
+fn a_corrupt_saved_session_is_reported_and_a_fresh_one_starts() {
+    let (channel, error) =
+        WidgetChannel::new(options(), "fresh".into(), Some(&json!({"epoch": 5})), 0);
+    assert!(error.is_some());
+    assert_eq!(channel.epoch(), "fresh");
+}
+
+#[test]
+fn a_request_resent_after_a_reload_is_answered_again_not_run_twice() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    edge.request(7, "setMode", json!({"mode": "complementary"}));
+    let first = Edge::response(&edge.take(), 7);
+    assert_eq!(first["result"], json!({"mode": "complementary"}));
+    edge.request(8, "inject", json!({"source": "xuc", "msg": {"msgType": "AgentStateEvent", "ctiMessage": {"name": "AgentReady", "agentId": 19}}}));
+    edge.take();
+    let saved = serde_json::to_value(edge.channel.saved()).unwrap();
+    let mut reloaded = Edge::with(options(), Some(&saved));
+    reloaded.connect(Some("e1"), 0, "h1");
+    reloaded.take();
+    let received = reloaded.core.borrow().stats().clone();
+    reloaded.request(8, "inject", json!({"source": "xuc", "msg": {}}));
+    assert_eq!(
+        Edge::response(&reloaded.take(), 8)["result"],
+        json!({"ok": true})
+    );
+    assert_eq!(
+        reloaded.core.borrow().stats(),
+        &received,
+        "the resent inject was not carried out"
+    );
+    // Another host instance: ids start again, nothing is answered from the cache.
+    reloaded.connect(Some("e1"), 0, "h2");
+    reloaded.take();
+    reloaded.request(8, "inject", json!({"source": "xuc", "msg": 5}));
+    assert_eq!(
+        Edge::response(&reloaded.take(), 8)["error"]["code"],
+        "invalidParams"
+    );
+}
+
+#[test]
+fn requests_are_typed_and_refusals_have_codes() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    edge.request(1, "teleport", json!({}));
+    edge.request(2, "setAgentState", json!({"state": "dancing"}));
+    edge.request(3, "setAgentState", json!({"state": "ready", "extra": 1}));
+    edge.request(4, "setMode", json!({"mode": "sometimes"}));
+    edge.request(5, "ccCommand", json!({"name": "dial", "args": ["100"]}));
+    edge.request(6, "snapshot", Value::Null);
+    let messages = edge.take();
+    let code = |id| Edge::response(&messages, id)["error"]["code"].clone();
+    assert_eq!(code(1), "unknownMethod");
+    assert_eq!(code(2), "invalidParams");
+    assert_eq!(code(3), "invalidParams");
+    assert_eq!(code(4), "invalidParams");
+    assert_eq!(code(5), "notSupported");
+    let snapshot = Edge::response(&messages, 6);
+    assert_eq!(snapshot["result"]["snapshot"]["kind"], "snapshot");
+    assert_eq!(snapshot["result"]["diagnostics"]["hostOrigin"], HOST);
+
+    let mut closed = Edge::with(
+        WidgetOptions {
+            allow_inject: false,
+            ..options()
+        },
+        None,
+    );
+    closed.connect(None, 0, "h1");
+    closed.request(1, "inject", json!({"source": "xuc", "msg": {}}));
+    assert_eq!(
+        Edge::response(&closed.take(), 1)["error"]["code"],
+        "forbidden"
+    );
+}
+
+#[test]
+fn a_state_request_is_answered_when_its_command_settles() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.crm("ready", Value::Null);
+    edge.take();
+    edge.request(3, "setPresence", json!({"state": "notReady"}));
+    let messages = edge.take();
+    assert!(
+        messages.iter().all(|m| m["t"] != "response"),
+        "answered before it settled"
+    );
+    let crm: Vec<&Value> = Edge::of_type(&messages, "crm");
+    assert!(
+        crm.iter()
+            .any(|m| m["msg"]["action"] == "requestSyncOmnichannel"),
+        "{crm:?}"
+    );
+    edge.crm(
+        "omnichannelResponse",
+        json!({"statusId": "Busy", "success": true}),
+    );
+    let answer = Edge::response(&edge.take(), 3);
+    assert_eq!(answer["result"]["status"], "confirmed");
+    assert!(answer.get("error").is_none());
+}
+
+#[test]
+fn the_crm_connector_ready_is_repeated_until_answered_then_crm_data_is_asked() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    let readies = |messages: &[Value]| {
+        Edge::of_type(messages, "crm")
+            .iter()
+            .filter(|m| m["msg"]["action"] == "ready")
+            .count()
+    };
+    assert_eq!(readies(&edge.take()), 1);
+    edge.channel.on_tick(edge.now, None);
+    edge.run();
+    assert_eq!(readies(&edge.take()), 1, "repeated on the tick");
+    edge.crm("ready", Value::Null);
+    let messages = edge.take();
+    assert!(Edge::of_type(&messages, "crm")
+        .iter()
+        .any(|m| m["msg"]["action"] == "requestCrmData"));
+    edge.channel.on_tick(edge.now, None);
+    edge.run();
+    assert_eq!(readies(&edge.take()), 0, "not repeated once answered");
+}
+
+#[test]
+fn the_mode_follows_the_crm_data_unless_the_config_set_it() {
+    let ccdef = json!({"callCenterSettings": {"/reqOmnichannel/reqOmnichannelMode": "C"}});
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.crm("crmData", ccdef.clone());
+    assert_eq!(edge.core.borrow().snapshot().mode, Mode::Complementary);
+
+    let mut forced = Edge::with(
+        WidgetOptions {
+            mode_forced: true,
+            ..options()
+        },
+        None,
+    );
+    forced.connect(None, 0, "h1");
+    forced.crm("crmData", ccdef);
+    assert_eq!(forced.core.borrow().snapshot().mode, Mode::Synchronized);
+}
+
+#[test]
+fn asks_wait_for_a_host_are_resent_to_the_next_and_settle_once() {
+    let mut edge = Edge::new();
+    let first = edge.channel.ask(edge.now, Ask::Login);
+    edge.run();
+    assert!(edge.port.is_empty());
+    edge.connect(None, 0, "h1");
+    let asks = Edge::of_type(&edge.take(), "ask")
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(asks, [json!({"t": "ask", "id": first, "what": "login"})]);
+    // The host reloads before answering: the new one is asked again.
+    edge.connect(None, 0, "h2");
+    assert_eq!(Edge::of_type(&edge.take(), "ask").len(), 1);
+    edge.port_text(json!({"t": "answer", "id": first, "value": {"login": "a", "password": "p"}}));
+    edge.port_text(json!({"t": "answer", "id": first, "value": "again"}));
+    assert_eq!(
+        edge.settled,
+        [(first, Ok(json!({"login": "a", "password": "p"})))]
+    );
+    // A provider that gave nothing, or failed.
+    let second = edge.channel.ask(edge.now, Ask::Token);
+    let third = edge.channel.ask(edge.now, Ask::Token);
+    edge.port_text(json!({"t": "answer", "id": second}));
+    edge.port_text(json!({"t": "answer", "id": third, "error": "no session"}));
+    assert_eq!(
+        edge.settled[1],
+        (second, Err("the host gave nothing".into()))
+    );
+    assert_eq!(edge.settled[2], (third, Err("no session".into())));
+}
+
+#[test]
+fn too_many_waiting_asks_give_up_the_oldest() {
+    let mut edge = Edge::new();
+    let ids: Vec<u64> = (0..=ASKS_KEPT)
+        .map(|_| edge.channel.ask(edge.now, Ask::Token))
+        .collect();
+    edge.run();
+    assert_eq!(edge.settled, [(ids[0], Err("superseded".into()))]);
+    let unique: std::collections::BTreeSet<u64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "ask ids are never reused");
+}
+
+#[test]
+fn bad_port_messages_are_counted_and_answered_by_nothing() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    edge.channel.on_port(edge.now, None, &edge.core);
+    for text in [
+        "not json".to_owned(),
+        r#"{"t":"teleport"}"#.to_owned(),
+        format!("{}{}", "[".repeat(100), "]".repeat(100)),
+        format!(
+            r#"{{"t":"crm","msg":"{}"}}"#,
+            "x".repeat(MAX_CHANNEL_MESSAGE)
+        ),
+    ] {
+        edge.channel.on_port(edge.now, Some(&text), &edge.core);
+    }
+    edge.run();
+    assert_eq!(edge.channel.dropped().malformed, 5);
+    assert!(edge.take().is_empty());
+}
+
+#[test]
+fn a_ping_is_answered_with_its_number() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    edge.port_text(json!({"t": "ping", "n": 41}));
+    assert_eq!(edge.take(), [json!({"t": "pong", "n": 41})]);
+}
+
+#[test]
+fn a_message_that_does_not_decode_becomes_an_error_event() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    edge.crm("noSuchAction", json!({}));
+    let events = Edge::of_type(&edge.take(), "event")
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(events[0]["event"]["kind"], "error");
+    assert_eq!(events[0]["event"]["source"], "crm-connector");
+    assert!(
+        events[0]["event"].get("seq").is_none(),
+        "the channel's seq is on the envelope only"
+    );
+}
+
+#[test]
+fn events_keep_the_bridge_seq_and_the_envelope_has_the_channel_seq() {
+    let mut edge = Edge::new();
+    edge.inject_xuc("AgentReady");
+    edge.connect(Some("old"), 100, "h1");
+    let messages = edge.take();
+    let event = Edge::of_type(&messages, "event")[0];
+    assert_eq!(event["seq"], 101);
+    assert_eq!(event["event"]["seq"], 1, "the bridge's own numbering");
+}
+
+#[test]
+fn drops_are_reported_to_the_host_at_most_every_500_ms() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    for _ in 0..50 {
+        edge.window("https://evil.test", false, json!({}));
+    }
+    let health = |messages: &[Value]| {
+        Edge::of_type(messages, "event")
+            .iter()
+            .filter(|m| m["event"]["kind"] == "health")
+            .count()
+    };
+    assert_eq!(health(&edge.take()), 1);
+    edge.now += 500;
+    edge.window("https://evil.test", false, json!({}));
+    let messages = edge.take();
+    assert_eq!(health(&messages), 1);
+    let event = &Edge::of_type(&messages, "event")[0]["event"];
+    assert_eq!(event["dropped"]["origin"], 51);
+    assert_eq!(event["status"], "live");
+}
+
+#[test]
+fn a_client_application_on_the_window_is_decoded() {
+    let mut edge = Edge::new();
+    edge.window(
+        HOST,
+        true,
+        json!({"type": "ClientAppMessage", "action": "ready"}),
+    );
+    assert_eq!(edge.core.borrow().stats().events, 1);
+    edge.window(HOST, true, json!(["not", "an", "object"]));
+    assert_eq!(edge.channel.dropped().malformed, 1);
+}
+
+#[test]
+fn pagehide_saves_then_says_bye() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    let saves = edge.saves;
+    edge.channel.on_pagehide(edge.now);
+    edge.run();
+    assert_eq!(edge.saves, saves + 1);
+    assert_eq!(edge.take(), [json!({"t": "bye"})]);
+}
+
+#[test]
+fn the_trace_names_messages_never_their_content_and_waits_for_a_host() {
+    let mut edge = Edge::with(
+        WidgetOptions {
+            trace: true,
+            ..options()
+        },
+        None,
+    );
+    edge.window(
+        "https://evil.test",
+        true,
+        json!({"cti": "x", "secret": "hunter2"}),
+    );
+    edge.channel.trace_cc(
+        edge.now,
+        "in",
+        Some("ws://127.0.0.1:1".into()),
+        "AgentStateEvent".into(),
+        120,
+        None,
+    );
+    edge.connect(None, 0, "h1");
+    edge.request(1, "setMode", json!({"mode": "off", "password": "hunter2"}));
+    let messages = edge.take();
+    let traces: Vec<&Value> = Edge::of_type(&messages, "trace");
+    assert!(traces.len() >= 4, "{traces:?}");
+    assert_eq!(
+        traces[0]["entry"]["dropped"],
+        "origin not on the allow-list"
+    );
+    assert_eq!(traces[1]["entry"]["peer"], "cc");
+    assert!(traces
+        .iter()
+        .any(|t| t["entry"]["type"] == "request setMode"));
+    assert!(!serde_json::to_string(&traces).unwrap().contains("hunter2"));
+}
