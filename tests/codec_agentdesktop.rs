@@ -1,4 +1,4 @@
-//! AgentDesktop codec: every fixture (one per seed event name, full contact
+//! AgentDesktop codec: every fixture (one per documented event name, full contact
 //! life cycles), lenient spellings, hostile input and the outbound commands.
 
 mod common;

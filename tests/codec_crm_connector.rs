@@ -1,4 +1,4 @@
-//! CRM Connector codec: every seed and PROTOCOLS.md message, both directions,
+//! CRM Connector codec: every documented message (docs/protocols.md#crm-connector-actions), both directions,
 //! lenient spellings, the outbound encoder, and hostile input.
 
 mod common;

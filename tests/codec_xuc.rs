@@ -47,7 +47,7 @@ fn every_fixture_decodes() {
     }
 }
 
-// ---- Login errors (seed samples 0, 1) ----
+// ---- Login errors (fixtures 0, 1; docs/protocols.md#xuc-agent-login) ----
 
 #[test]
 fn phone_number_unknown_is_an_agent_error() {
@@ -91,7 +91,7 @@ fn login_errors_are_accepted_as_bare_frames() {
     );
 }
 
-// ---- Queue membership (seed samples 2, 3) ----
+// ---- Queue membership (fixtures 2, 3; docs/protocols.md#xuc-queues) ----
 
 #[test]
 fn queue_member_event_sets_penalty() {
@@ -122,7 +122,7 @@ fn queue_member_accepts_strings_and_snake_case() {
     );
 }
 
-// ---- Sheet, RightProfile (seed samples 4, 5) ----
+// ---- Sheet, RightProfile (fixtures 4, 5; docs/protocols.md#xuc-sheet) ----
 
 #[test]
 fn sheet_is_a_screen_pop_with_fields_in_display_order() {
@@ -163,7 +163,7 @@ fn right_profile_lists_rights() {
     );
 }
 
-// ---- Agent states (seed samples 6..=13, field names 36..=38) ----
+// ---- Agent states (fixtures 6..=13, field names 36..=38; docs/protocols.md#xuc-agent-states) ----
 
 fn state(state: &str, vendor: &str, extra: Value) -> Value {
     let mut v = json!({"kind": "agentState", "state": state, "agentId": "19",
@@ -297,7 +297,7 @@ fn agent_state_names_and_types_are_lenient() {
     );
 }
 
-// ---- Directories and configuration (seed samples 14..=19) ----
+// ---- Directories and configuration (fixtures 14..=19; docs/protocols.md#xuc-agent-states) ----
 
 #[test]
 fn agent_directory_lists_agents_with_state() {
@@ -394,7 +394,7 @@ fn agent_statistics_map_names_to_values() {
     );
 }
 
-// ---- Callbacks (seed samples 20..=25) ----
+// ---- Callbacks (fixtures 20..=25; docs/protocols.md#xuc-callbacks) ----
 
 #[test]
 fn callback_lists_keep_the_list() {
@@ -467,7 +467,7 @@ fn callback_request_updated_keeps_the_request() {
     assert_eq!(decode_one(SRC, &raw), expected);
 }
 
-// ---- Connection frames (PROTOCOLS.md, fixtures 26..=29) ----
+// ---- Connection frames (docs/protocols.md#xuc-frames, fixtures 26..=29) ----
 
 #[test]
 fn logged_on_confirms_the_connection() {
@@ -534,7 +534,7 @@ fn error_frame_is_a_connection_error_with_detail() {
     );
 }
 
-// ---- Phone events (PROTOCOLS.md / xuc Phone API, fixtures 30..=35) ----
+// ---- Phone events (docs/protocols.md#xuc-phone-events, fixtures 30..=35) ----
 
 #[test]
 fn phone_ringing_is_an_inbound_alerting_call_with_user_data() {

@@ -1,4 +1,4 @@
-//! The AXP simulator against seed 002: REST subscriptions, authentication
+//! The AXP simulator against docs/protocols.md#axp: REST subscriptions, authentication
 //! outcomes, ping / pong and its timeout, notifications, and every fault.
 //! Every frame the simulator sends is decoded with the project's AXP codec.
 #![cfg(not(target_arch = "wasm32"))]
@@ -408,7 +408,7 @@ async fn an_unauthenticated_socket_is_closed_after_the_ping_interval() {
     sim.stop().await;
 }
 
-/// The seed's notification examples (every body event), as a scenario.
+/// The vendor's notification examples (every body event, docs/protocols.md#axp-notifications), as a scenario.
 fn fixture_scenario(after_ms: u64) -> String {
     let path = format!("{}/tests/fixtures/axp.jsonl", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(path)

@@ -1,4 +1,4 @@
-//! The xuc simulator against seed 004: REST login, the CTI socket greeting,
+//! The xuc simulator against docs/protocols.md#xuc: REST login, the CTI socket greeting,
 //! the agent login cases, pause / unpause, queue membership, statistics,
 //! lists, profiles, the callback life cycle, heartbeats and every fault.
 //! Every frame the simulator sends is decoded with the project's xuc codec.

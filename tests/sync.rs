@@ -1,4 +1,4 @@
-//! Sync engine: the omnichannel rules of seed 001 in each mode, command
+//! Sync engine: the omnichannel rules (docs/protocols.md#crm-connector-omnichannel) in each mode, command
 //! tracking (pending -> confirmed | rejected | superseded), and loop freedom.
 
 mod common;

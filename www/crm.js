@@ -1,6 +1,6 @@
 // cti-bridge demo: a CRM page. It plays the CRM (a presence API with a
-// getter, a setter and a change listener, like the CRM Connector seed's
-// CRMFramework), embeds the contact-centre widget from another origin with
+// getter, a setter and a change listener, like the CRM Connector's
+// CRMFramework example, docs/protocols.md#crm-connector-omnichannel), embeds the contact-centre widget from another origin with
 // the drop-in script (window.CtiBridge, loaded by a classic script tag), and
 // shows the CRM presence and the agent state side by side as they change.
 //

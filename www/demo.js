@@ -29,7 +29,7 @@ const MAX_GROUPS = 1500;
 
 // ---------------------------------------------------------------------------
 // The scenario: exact message shapes from the seed samples (tests/fixtures),
-// AXP notifications given their own event ids (the seed examples all share
+// AXP notifications given their own event ids (the vendor's examples all share
 // one, which the bridge's duplicate filter would drop).
 
 const AXP_ENVELOPE = {

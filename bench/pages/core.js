@@ -1,12 +1,12 @@
 // Bench core page (widget origin): the wasm core in-page, next to a plain-JavaScript
-// decode + routing of xuc AgentStateEvent written the way the seed's Cti examples are.
+// decode + routing of xuc AgentStateEvent written the way xuc's documented Cti examples are.
 import init, { decode, Bridge } from "../pkg/cti_bridge.js";
 
 const texts = ["AgentReady", "AgentOnPause"].map((name) =>
   JSON.stringify({ msgType: "AgentStateEvent", ctiMessage: { name, agentId: 19, phoneNb: "1000", since: 0, queues: [1, 4], cause: "" } }));
 const objects = texts.map((t) => JSON.parse(t));
 
-// ---- Plain JavaScript, in the style of the seed's examples (Cti.setHandler(Cti.MessageType.X, fn)).
+// ---- Plain JavaScript, in the style of xuc's documented examples (Cti.setHandler(Cti.MessageType.X, fn)).
 function makePlainCti() {
   const Cti = {
     MessageType: { AGENTSTATEEVENT: "AgentStateEvent" },

@@ -106,7 +106,7 @@ function checkSamples(source, groups) {
     assert.deepEqual(g.errors, [], `${source} sample ${i + 1} (${g.title}): no error line`);
     const msg = JSON.parse(lines[i]);
     // AXP notifications carry an event id; the bridge drops one it has seen
-    // (reconnect replay). The seed examples share one id, so later ones are
+    // (reconnect replay). The vendor's examples share one id, so later ones are
     // shown as duplicates together with what they decode to.
     const id = source === 'axp' && msg.body && typeof msg.body.id === 'string' ? msg.body.id : null;
     const repeat = id !== null && seenIds.has(id);

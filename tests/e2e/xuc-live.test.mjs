@@ -10,7 +10,7 @@
 // the page server forwards /xuc/ to it (same origin, as a reverse proxy would
 // in production); the CTI socket goes straight to the simulator.
 //
-// Proves (issue 6, "Proof"): the login cases of seed 004, a shift of state
+// Proves (issue 6, "Proof"): the login cases of docs/protocols.md#xuc-agent-login, a shift of state
 // changes, queue changes, a callback life cycle, argument checks before
 // sending, heartbeat loss / drop / server restart with back-off and state
 // re-read, no lost and no duplicated agent-state event; prints the counts.

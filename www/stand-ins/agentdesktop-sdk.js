@@ -5,10 +5,10 @@
  * AgentDesktop loads a widget page into its desktop and the page loads the
  * AgentDesktop SDK, which defines window.AGENTDESKTOP. This stand-in has the
  * documented namespaces (TAB, ALERT, WIDGET, CONTACT, AGENT, CHAT, UI), the
- * known method names (PROTOCOLS.md) and the seed's event object shape
+ * known method names and the documented event object shape (docs/protocols.md#agentdesktop)
  * ({event, id, uuid, type, media_type, ani, dnis, isACD, CallData: [{name, value}] ...}).
- * AGENT.Ready / AGENT.Pause and ALERT.Show are ASSUMED names: the seed
- * documents those namespaces, not their methods.
+ * AGENT.Ready / AGENT.Pause and ALERT.Show are ASSUMED names: the vendor
+ * documents those namespaces, not their methods (docs/protocols.md#unconfirmed).
  *
  * Test control: window.agentDesktopTest
  *   .calls            every SDK call: {path: "AGENT.Pause", args}

@@ -4,7 +4,7 @@
  * In a real ServiceNow OpenFrame panel the page loads ServiceNow's library from
  * the instance (https://<instance>/scripts/openframe/latest/openFrameAPI.min.js).
  * This stand-in has exactly the documented method names and AWA event shapes
- * (seed 000, PROTOCOLS.md) so the demo and the browser tests run without an
+ * (docs/protocols.md#openframe) so the demo and the browser tests run without an
  * instance. The values of openFrameAPI.EVENTS / FRAME_MODE are placeholders:
  * code must use the constants, never the strings.
  *

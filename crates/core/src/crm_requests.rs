@@ -1,5 +1,5 @@
 //! CRM Connector requests the bridge makes on the contact centre's behalf
-//! (seed 001, PROTOCOLS.md): a screen pop when a contact arrives,
+//! (docs/protocols.md#crm-connector-actions): a screen pop when a contact arrives,
 //! click-to-dial enabled while the agent is logged in, and the interaction
 //! log saved when a contact is done.
 

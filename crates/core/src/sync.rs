@@ -1,4 +1,4 @@
-//! The omnichannel sync engine (seed 001): a deterministic state machine fed
+//! The omnichannel sync engine (docs/protocols.md#crm-connector-omnichannel): a deterministic state machine fed
 //! with normalized events that emits [`Command`]s for the other side.
 //!
 //! - **Synchronized**: the contact-centre agent state follows the CRM presence and the reverse.

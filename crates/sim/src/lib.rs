@@ -1,10 +1,10 @@
 //! Native simulators of the contact-centre servers the widget talks to
 //! (`cti-bridge sim`, see `docs/simulators.md`):
 //!
-//! - [`axp`]: Avaya Experience Platform notifications (seed 002): REST
+//! - [`axp`]: Avaya Experience Platform notifications (docs/protocols.md#axp): REST
 //!   subscriptions with expiry and renewal, the WebSocket with
 //!   authentication, ping / pong and notifications;
-//! - [`xuc`]: XiVO xuc CTI (seed 004): REST login, the CTI WebSocket with
+//! - [`xuc`]: XiVO xuc CTI (docs/protocols.md#xuc): REST login, the CTI WebSocket with
 //!   heartbeats, agent and callback rules over a configured contact centre.
 //!
 //! Both share the [`scenario`] format, the event [`feed`], the [`fault`]

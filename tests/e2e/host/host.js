@@ -1,5 +1,5 @@
 // Test host page: a fake CRM with a presence API (getter, setter, change
-// listener, like seed 001's CRMFramework) wired to the widget through the
+// listener, like the CRMFramework of docs/protocols.md#crm-connector-omnichannel) wired to the widget through the
 // drop-in script's ready-made Client Application. Driven by the e2e tests
 // through window.test.
 const params = new URLSearchParams(location.search);

@@ -1,4 +1,4 @@
-//! The Avaya Experience Platform "Agent and Engagement" live client (seed 002).
+//! The Avaya Experience Platform "Agent and Engagement" live client (docs/protocols.md#axp).
 //!
 //! Life cycle: token from the host's provider -> `POST
 //! {restBase}/accounts/{accountId}/subscriptions` -> open the returned

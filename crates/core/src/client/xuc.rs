@@ -1,4 +1,4 @@
-//! The XiVO xuc CTI live client (seed 004).
+//! The XiVO xuc CTI live client (docs/protocols.md#xuc).
 //!
 //! Life cycle: credentials from the host's provider -> `POST
 //! {baseUrl}/xuc/api/2.0/auth/login {login, password}` -> `{token}` -> open
@@ -33,7 +33,7 @@ pub const LOGIN_PATH: &str = "/xuc/api/2.0/auth/login";
 pub const SOCKET_PATH: &str = "/xuc/api/2.0/cti";
 /// Heartbeats in a row with nothing received that make a live link `degraded`
 /// (and an authenticating one dead): the server closes a socket after three
-/// of the client's heartbeats are missed (PROTOCOLS.md), it does not answer them.
+/// of the client's heartbeats are missed (docs/protocols.md#xuc-heartbeat), it does not answer them.
 pub const MISSED_HEARTBEATS: u32 = 3;
 
 /// Configuration of the xuc client, as given by the host (camelCase keys).

@@ -1,4 +1,4 @@
-//! Every agent and callback method of xuc (seed 004) as a typed command.
+//! Every agent and callback method of xuc (docs/protocols.md#xuc-commands) as a typed command.
 //!
 //! Arguments are checked when the command is built ([`XucCommand::from_call`]
 //! takes them as the JavaScript API would, positionally); a command that
@@ -464,7 +464,7 @@ pub fn is_date(text: &str) -> bool {
 
 impl XucCommand {
     /// Builds a command from a JavaScript-style call: the method name of the
-    /// seed (`setAgentQueue`) and its positional arguments.
+    /// xuc documentation (`setAgentQueue`) and its positional arguments.
     ///
     /// `dialFromQueue(destination, queueId, callerId, variables)` takes the
     /// caller id as one string (name and number alike) or `{name, number}`;

@@ -1,4 +1,4 @@
-//! AgentDesktop widget SDK events (seed 003, Enghouse Interactive Italy, formerly Reitek).
+//! AgentDesktop widget SDK events (docs/protocols.md#agentdesktop; Enghouse Interactive Italy, formerly Reitek).
 //!
 //! Raw message: the SDK's event object `{"event": "<NAME>", id, uuid, chat_id, type,
 //! media_type, content_type, content_description, job_type, job_state, service, ani,
@@ -10,7 +10,7 @@
 //! (the sub-state code), `JOBCHANGED - Setup` / `JOBCHANGED - Offline` (the
 //! phase) and `JOBSTARTED - Online`.
 //!
-//! Judgement calls (the seed gives no samples):
+//! Judgement calls (the vendor documentation gives no samples):
 //! - `CONNECTIONSTARTED` (the media is seized for a contact, before `RINGING`
 //!   or `DIALING`) is phase `created`: it happens in both directions, so it
 //!   is not `alerting`.
@@ -18,11 +18,11 @@
 //!   `offered`, like `JOBCHANGED - Setup` (the Accept / Reject popup);
 //!   `vendorEvent` tells them apart.
 //! - `JOBCHANGED` is `wrapUp` when its name or `job_state` / `phase` says
-//!   `offline`, and `offered` for `setup`, `online` or nothing (the seed's
+//!   `offline`, and `offered` for `setup`, `online` or nothing (the documented
 //!   `job_state` has only `online | offline`; the Online phase itself is
 //!   announced by `JOBSTARTED`). The name's qualifier wins over the field.
 //! - `ani` / `dnis` are the caller / called party in both directions (the
-//!   seed's definition), so they map to `from` / `to` without swapping.
+//!   documented definition, docs/protocols.md#agentdesktop-event-fields), so they map to `from` / `to` without swapping.
 //! - `CallData` goes to `data.callData` rather than flat into `data`, so a
 //!   call-data name can never overwrite a contact field.
 //!
@@ -37,7 +37,7 @@ use crate::model::{AgentStateKind, Decoded, Direction, EventBody, InteractionPha
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-/// The event names of the seed, as AgentDesktop spells them.
+/// The documented event names (docs/protocols.md#agentdesktop-events), as AgentDesktop spells them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     ConnectionStarted,
@@ -107,7 +107,7 @@ const KEYS: [&str; 18] = [
 const QUALIFIABLE: [Kind; 3] = [Kind::PauseSubstate, Kind::JobChanged, Kind::JobStarted];
 
 impl Kind {
-    /// The event name as the seed writes it.
+    /// The event name as the vendor documentation writes it.
     fn name(self) -> &'static str {
         match self {
             Kind::ConnectionStarted => "CONNECTIONSTARTED",
@@ -657,9 +657,9 @@ fn command(namespace: &str, method: &str, args: Vec<Value>) -> Value {
 
 /// Makes the agent Ready: `AGENTDESKTOP.AGENT.Ready()`.
 ///
-/// The AGENT namespace's method names are not documented publicly (the seed
+/// The AGENT namespace's method names are not documented publicly (the vendor
 /// only says it manages the operator's state and schedulability); `Ready`
-/// is our assumption and must be checked against the SDK in use.
+/// is our assumption (docs/protocols.md#unconfirmed) and must be checked against the SDK in use.
 pub fn agent_ready() -> Value {
     command("AGENT", "Ready", Vec::new())
 }

@@ -1,4 +1,4 @@
-//! Avaya Experience Platform "Agent and Engagement" WebSocket frames (seed 002).
+//! Avaya Experience Platform "Agent and Engagement" WebSocket frames (docs/protocols.md#axp-websocket).
 //!
 //! Raw message: one WebSocket text frame parsed to JSON. The server sends
 //! three kinds of frame:

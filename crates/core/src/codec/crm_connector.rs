@@ -1,4 +1,4 @@
-//! Avaya Workspaces for CRM "CRM Connector" postMessage envelopes (seed 001).
+//! Avaya Workspaces for CRM "CRM Connector" postMessage envelopes (docs/protocols.md#crm-connector-envelope).
 //!
 //! Raw message: the posted plain object `{"type", "action", "data"}`. `type`
 //! is `CRMConnectMessage` (connector -> client application) or
@@ -706,7 +706,7 @@ pub fn envelope(action: &str, data: Value) -> Value {
 
 /// Asks the CRM to set the user presence to `status_id` (`"id"` or
 /// `"id;label"`; the client application applies the part before `;`). The
-/// data follows the seed's documented format `{statusId, success}`.
+/// data follows the documented format `{statusId, success}` (docs/protocols.md#crm-connector-omnichannel).
 pub fn request_sync_omnichannel(status_id: &str) -> Value {
     envelope(
         "requestSyncOmnichannel",

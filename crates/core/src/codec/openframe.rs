@@ -1,4 +1,4 @@
-//! ServiceNow OpenFrame AWA events (seed 000).
+//! ServiceNow OpenFrame AWA events (docs/protocols.md#openframe-awa-events).
 //!
 //! Raw message: `{"event": "<subscribed name>", "data": <handler argument>}`.
 //! The handler argument wraps its body in `result`, except the rejected

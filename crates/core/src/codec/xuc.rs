@@ -1,4 +1,4 @@
-//! XiVO xuc CTI WebSocket frames (seed 004).
+//! XiVO xuc CTI WebSocket frames (docs/protocols.md#xuc-frames).
 //!
 //! Raw message: one WebSocket text frame parsed to JSON,
 //! `{"msgType": "<type>", "ctiMessage": <payload>}`. Message types are

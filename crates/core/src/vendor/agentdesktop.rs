@@ -1,4 +1,4 @@
-//! The AgentDesktop contact life cycle (seed 003), tracked per contact.
+//! The AgentDesktop contact life cycle (docs/protocols.md#agentdesktop-events), tracked per contact.
 //!
 //! ACD stages, in order: `JOBSCHEDULED` -> `JOBCHANGED - Setup` ->
 //! `JOBSTARTED - Online` -> `JOBCHANGED - Offline` -> `JOBFINISHED`; media

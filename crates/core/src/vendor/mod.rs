@@ -452,7 +452,7 @@ impl VendorHub {
 }
 
 /// `AGENTDESKTOP.ALERT.Show(text)`: the method name is an assumption (the
-/// seed documents the ALERT namespace, not its methods).
+/// vendor documents the ALERT namespace, not its methods; docs/protocols.md#unconfirmed).
 pub fn alert(text: &str) -> VendorCall {
     VendorCall {
         target: Source::Agentdesktop,

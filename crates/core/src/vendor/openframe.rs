@@ -1,4 +1,4 @@
-//! What the bridge asks of ServiceNow OpenFrame (seed 000, PROTOCOLS.md).
+//! What the bridge asks of ServiceNow OpenFrame (docs/protocols.md#openframe).
 //!
 //! - A work item offered: `show()` (configurable), and `openServiceNowForm`
 //!   when `openOn` lists `offered`.
@@ -10,7 +10,7 @@
 //! - `COMMUNICATION_EVENT` `{type: "OUTGOING_CALL", data: {phoneNumber}}`: the
 //!   number to dial on the contact-centre side ([`click_to_dial`]).
 //!
-//! ServiceNow's library refuses strings over 256 characters, URLs over 2,083
+//! ServiceNow's library (docs/protocols.md#openframe-limits) refuses strings over 256 characters, URLs over 2,083
 //! and message payloads over 4,400: display text is truncated, anything that
 //! would change meaning if cut (table, sys_id, number, URL) is refused.
 

@@ -1,5 +1,5 @@
 //! The Avaya Experience Platform simulator: the Notification REST API and
-//! the Agent & Engagement WebSocket of seed 002.
+//! the Agent & Engagement WebSocket (docs/protocols.md#axp).
 
 pub mod rest;
 pub mod socket;

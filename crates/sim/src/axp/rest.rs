@@ -1,4 +1,4 @@
-//! The AXP Notification REST API (seed 002, PROTOCOLS.md): create, read,
+//! The AXP Notification REST API (docs/protocols.md#axp-subscription): create, read,
 //! delete and renew subscriptions. Every call needs a bearer token the
 //! simulator accepts and an `appkey` header.
 

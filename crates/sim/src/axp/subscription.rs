@@ -58,7 +58,7 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    /// The REST representation (seed 002's response shape).
+    /// The REST representation (the vendor's response shape, docs/protocols.md#axp-subscription).
     pub fn json(&self, opts: &Options, addr: SocketAddr) -> Value {
         json!({
             "subscriptionId": self.id,

@@ -31,7 +31,7 @@ pub struct Agent {
     pub cause: Option<String>,
     /// The line the agent is logged on.
     pub phone: Option<String>,
-    /// The last line the agent used (kept after logout, as the seed's samples show).
+    /// The last line the agent used (kept after logout, as xuc's samples show: docs/protocols.md#xuc-agent-states).
     pub last_phone: Option<String>,
     /// When the state began.
     pub since: Instant,

@@ -1,5 +1,5 @@
 //! Reading command arguments leniently (a number or a string of digits
-//! where the seed's clients send either).
+//! where xuc's clients send either, docs/protocols.md#lenient-decoding).
 
 use serde_json::{Map, Value};
 

@@ -1,4 +1,4 @@
-//! The Callback methods of seed 004: lists, take, release, start, and the
+//! The xuc Callback methods (docs/protocols.md#xuc-callbacks): lists, take, release, start, and the
 //! ticket update that closes a request (`CallbackClotured`) or reschedules
 //! it (`CallbackRequestUpdated`). A failed call sends nothing.
 

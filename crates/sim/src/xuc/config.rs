@@ -43,7 +43,7 @@ pub struct UserConfig {
     /// The user's own agent, if the user is an agent.
     #[serde(default)]
     pub agent_id: Option<i64>,
-    /// `Admin`, `Supervisor` or `NoRight`; none behaves as `Admin` (seed 004).
+    /// `Admin`, `Supervisor` or `NoRight`; none behaves as `Admin` (docs/protocols.md#xuc-profiles).
     #[serde(default)]
     pub profile: Option<String>,
     /// Extra rights (`recording`, `dissuasion`).
@@ -126,7 +126,7 @@ pub struct GroupConfig {
     pub name: String,
 }
 
-/// A preferred callback period, as the seed's `preferredPeriod`.
+/// A preferred callback period, as xuc's `preferredPeriod` (docs/protocols.md#xuc-callbacks).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Period {
@@ -143,7 +143,7 @@ pub struct Period {
     pub uuid: String,
 }
 
-/// A callback list (the seed's `CallbackLists` item).
+/// A callback list (an xuc `CallbackLists` item, docs/protocols.md#xuc-callbacks).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CallbackList {
@@ -158,7 +158,7 @@ pub struct CallbackList {
     pub callbacks: Vec<CallbackRequest>,
 }
 
-/// A callback request, serialized in the seed's shape (nulls included).
+/// A callback request, serialized in xuc's shape (nulls included, docs/protocols.md#xuc-callbacks).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CallbackRequest {

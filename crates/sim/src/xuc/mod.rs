@@ -1,5 +1,5 @@
 //! The XiVO xuc simulator: REST login, the CTI WebSocket, and the agent and
-//! callback rules of seed 004 over a configured contact centre.
+//! callback rules of xuc (docs/protocols.md#xuc) over a configured contact centre.
 
 pub mod agent;
 pub mod args;

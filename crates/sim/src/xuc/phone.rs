@@ -1,7 +1,7 @@
 //! A minimal phone: one call per line, driven by `dial`, `dialFromQueue`,
 //! `answer`, `hold` and `hangup` (and by scenario `PhoneEvent` frames), with
 //! the `PhoneEvent` and agent state frames a client sees. `variables`
-//! become `USR_` attached data (seed 004, `dialFromQueue`).
+//! become `USR_` attached data (docs/protocols.md#xuc-dial-from-queue).
 
 use super::world::{frame, text_arg, Agent, Ctx, Out, Reply, To, World, READY, READY_CAUSE};
 use serde_json::{json, Map, Value};

@@ -1,4 +1,4 @@
-//! Right profiles (seed 004, "Security considerations"): which events a user receives.
+//! Right profiles (docs/protocols.md#xuc-profiles): which events a user receives.
 
 use super::config::UserConfig;
 use std::collections::BTreeSet;

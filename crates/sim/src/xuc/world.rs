@@ -1,5 +1,5 @@
 //! The xuc contact centre: agents, lines, queues and the agent commands of
-//! seed 004, as plain state transitions that return the frames to send.
+//! xuc (docs/protocols.md#xuc-commands), as plain state transitions that return the frames to send.
 //! Callback commands are in [`super::callbacks`], phone commands in [`super::phone`].
 
 pub use super::agent::{Agent, LOGGED_OUT, ON_CALL, ON_PAUSE, ON_WRAPUP, READY, READY_CAUSE};
@@ -331,7 +331,7 @@ impl World {
         }
     }
 
-    /// `agentLogin`: the five cases of seed 004.
+    /// `agentLogin`: the five cases of docs/protocols.md#xuc-agent-login.
     fn login(
         &mut self,
         args: &Map<String, Value>,
