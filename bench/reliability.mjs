@@ -560,7 +560,7 @@ async function widgetLive(context, origins, sim) {
     const finalState = now === want ? null : `the agent state is ${now} at the end, the last fed was ${want}`;
     if (process.env.REL_DEBUG) {
       console.log('lost:', sent.filter((m) => !unique.has(m)).join(' '), 'reload at', reloadedAt.join(' '));
-      console.log(JSON.stringify(await page.evaluate(() => window.test.events.filter((e) => e.kind === 'agentState' || e.kind === 'ccHealth').slice(-12).map((e) => [e.seq, e.kind, e.state, e.vendorState, e.data?.mark]))));
+      console.log(JSON.stringify(await page.evaluate(() => window.test.events.filter((e) => e.kind === 'agentState' || e.kind === 'ccHealth').slice(-12).map((e) => [e.channelSeq, e.kind, e.state, e.vendorState, e.data?.mark]))));
     }
     const firsts = [...new Map(got.map((m, i) => [m, i])).entries()].sort((a, b) => a[1] - b[1]).map(([m]) => m);
     if (firsts.join() !== order.join()) problems.push('events out of order');

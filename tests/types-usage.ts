@@ -68,3 +68,12 @@ export async function contactCentreUsage(): Promise<void> {
   const { diagnostics } = await bridge.snapshot();
   console.log(diagnostics.contactCentre?.health?.state);
 }
+
+// Gaps, the channel's numbering and liveness.
+export async function resumptionUsage(): Promise<void> {
+  const bridge = await connect({ widgetUrl: "https://widget.example.com/widget.html", container: "#cti", liveness: { intervalMs: 1000, misses: 3 } });
+  bridge.on("gap", (g) => console.log(`missed ${g.from}..${g.to}`));
+  bridge.on("agentState", (e) => console.log(e.channelSeq, e.seq));
+  bridge.on("health", (h) => console.log(h.status, h.dropped.malformed));
+  console.log(bridge.hostStats().reloads);
+}

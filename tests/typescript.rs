@@ -4,6 +4,8 @@
 //! typescript` rewrites it.
 
 use cti_bridge::bridge::{CrmRequest, Output, Stats};
+use cti_bridge::channel::{Dropped, LinkStatus, WidgetEvent};
+use cti_bridge::client::{Health, HealthState};
 use cti_bridge::command::{Cause, Command, CommandStatus, Desired};
 use cti_bridge::model::*;
 use cti_bridge::sync::{
@@ -45,6 +47,11 @@ fn declarations() -> String {
         WorkItemSnapshot::decl(&cfg),
         InteractionSnapshot::decl(&cfg),
         Snapshot::decl(&cfg),
+        HealthState::decl(&cfg),
+        Health::decl(&cfg),
+        LinkStatus::decl(&cfg),
+        Dropped::decl(&cfg),
+        WidgetEvent::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/typescript.rs (ts-rs). Do not edit.\n\

@@ -1024,3 +1024,93 @@ crmSource: Source | null,
  */
 ccSource: Source | null, };
 
+export type HealthState = "connecting" | "authenticating" | "live" | "degraded" | "reconnecting" | "failed" | "stopped";
+
+export type Health = { 
+/**
+ * The new state.
+ */
+state: HealthState, 
+/**
+ * Human-readable cause; never contains a secret.
+ */
+reason: string, 
+/**
+ * When reconnecting: the delay before the next attempt.
+ */
+retryInMs?: number, };
+
+export type LinkStatus = "live" | "connecting" | "unresponsive";
+
+export type Dropped = { 
+/**
+ * From an origin not on the allow-list.
+ */
+origin: number, 
+/**
+ * From an allowed origin but not from the parent window.
+ */
+source: number, 
+/**
+ * From the right sender, but not a valid message (or refused by the guard).
+ */
+malformed: number, 
+/**
+ * A handshake with another protocol version.
+ */
+version: number, };
+
+export type WidgetEvent = { "kind": "health", 
+/**
+ * The link.
+ */
+status: LinkStatus, 
+/**
+ * Messages dropped so far, by reason.
+ */
+dropped: Dropped, } | { "kind": "ccHealth", 
+/**
+ * `axp` or `xuc`.
+ */
+source: Source, 
+/**
+ * The new state.
+ */
+state: HealthState, 
+/**
+ * Human-readable cause; never contains a secret.
+ */
+reason: string, 
+/**
+ * When reconnecting: the delay before the next attempt.
+ */
+retryInMs?: number, } | { "kind": "observed", 
+/**
+ * The protocol they came from.
+ */
+source: Source, 
+/**
+ * The normalized events.
+ */
+events: Array<EventBody>, } | { "kind": "error", 
+/**
+ * The side it came from.
+ */
+source: Source, 
+/**
+ * Stable code ([`DecodeError::code`]).
+ */
+code: string, 
+/**
+ * What was wrong.
+ */
+reason: string, } | { "kind": "gap", 
+/**
+ * The first missed channel sequence number.
+ */
+from: number, 
+/**
+ * The last missed channel sequence number.
+ */
+to: number, };
+

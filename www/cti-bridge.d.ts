@@ -2,7 +2,7 @@
 // The event, command and snapshot types are generated from the Rust types
 // (cti-bridge-types.d.ts); this file declares the host API around them.
 
-import type { Command, CrmRequest, Event, JsonValue, Mode, Snapshot } from "./cti-bridge-types";
+import type { Command, CrmRequest, Dropped, Event, HealthState, JsonValue, Mode, Snapshot, WidgetEvent } from "./cti-bridge-types";
 
 export * from "./cti-bridge-types";
 
@@ -72,6 +72,13 @@ export interface ConnectOptions {
   contactCentre?: ContactCentreOptions;
   /** Aborting it before the handshake rejects `connect()` with "aborted" and removes the iframe. */
   signal?: AbortSignal;
+  /**
+   * Liveness: the host pings the widget on its port every `intervalMs` (default 2000); after
+   * `misses` unanswered pings in a row (default 3) the widget is taken for dead (a trap, out of
+   * memory), a `health` event with status "unresponsive" is raised, and its iframe is reloaded;
+   * the new widget resumes from the last `channelSeq` seen.
+   */
+  liveness?: { intervalMs?: number; misses?: number };
   /** Where this bridge's log records go (default: the console). */
   logger?: Logger;
   /** false: log details as they are (phone numbers, names and tokens are redacted by default). */
@@ -84,8 +91,8 @@ export interface ContactCentreOptions {
   credentials(what: "token" | "login"): string | { login: string; password: string } | Promise<string | { login: string; password: string }>;
 }
 
-/** The live client's health states. */
-export type CcHealthState = "connecting" | "authenticating" | "live" | "degraded" | "reconnecting" | "failed" | "stopped";
+/** The live client's health states (generated: `HealthState`). */
+export type CcHealthState = HealthState;
 
 /** One message the widget received or sent (widget config `trace: true`): names and sizes, never contents. */
 export interface TraceEntry {
@@ -105,18 +112,22 @@ export interface TraceEntry {
   dropped?: string;
 }
 
-/** Events the host script adds to the widget's. */
+/** Events the host script adds to the widget's (not numbered by the channel). */
 export type HostEvent =
   | { kind: "connection"; status: "ready"; epoch: string; lastSeq: number; snapshot: Snapshot }
   | { kind: "connection"; status: "reconnecting" }
   | { kind: "crmMessage"; direction: "in"; message: JsonValue }
-  | { kind: "health"; status: "live" | "connecting"; dropped: { origin: number; source: number; malformed: number; version: number }; seq: number }
-  | { kind: "error"; source: string; code: string; reason: string; seq: number }
-  | { kind: "ccHealth"; source: "axp" | "xuc"; state: CcHealthState; reason: string; retryInMs?: number; seq: number }
-  | { kind: "observed"; source: "axp" | "xuc"; events: JsonValue[]; seq: number };
+  /** The widget stopped answering pings and is being reloaded; "live" again once it answers. */
+  | { kind: "health"; status: "unresponsive" | "live"; dropped: Dropped };
 
-/** Everything a handler can receive; `seq` is the channel sequence number. */
-export type BridgeEvent = ((Event | Command | CrmRequest) & { seq: number }) | HostEvent;
+/** A `gap` notice: events `from..=to` can no longer be replayed (the widget's outbox lost them); the `connection` ready event before it carries a fresh snapshot. */
+export type GapEvent = Extract<WidgetEvent, { kind: "gap" }>;
+
+/**
+ * Everything a handler can receive. `channelSeq` is the channel's sequence number (what
+ * resumption counts); an `Event`'s own `seq` stays the bridge's numbering.
+ */
+export type BridgeEvent = ((Event | Command | CrmRequest | Exclude<WidgetEvent, { kind: "gap" }>) & { channelSeq: number }) | GapEvent | HostEvent;
 
 /** A kind to subscribe to with `Bridge.on`; "*" for every kind. */
 export type EventKind = BridgeEvent["kind"] | "*";
@@ -132,7 +143,7 @@ export interface Diagnostics {
   /** The last `seq` the widget sent. */
   lastSeq: number;
   /** Messages the widget dropped: wrong origin, wrong sender window, malformed, other protocol version. */
-  dropped: { origin: number; source: number; malformed: number; version: number };
+  dropped: Dropped;
   /** The core's counters (`Stats`: received per source, events, errors per code, duplicates, commands). */
   stats: JsonValue;
   /** Milliseconds since the widget started. */
@@ -164,7 +175,7 @@ export interface Bridge {
   /** Feeds a raw vendor message (only when the widget allows injection: demo and tests). */
   inject(source: string, msg: JsonValue): Promise<{ ok: true }>;
   /** Host-side counters: messages dropped for a wrong origin or source, duplicates skipped; the channel position. */
-  hostStats(): { droppedOrigin: number; droppedSource: number; duplicates: number; epoch: string | null; lastSeq: number; connected: boolean };
+  hostStats(): { droppedOrigin: number; droppedSource: number; duplicates: number; reloads: number; epoch: string | null; lastSeq: number; connected: boolean };
   /** The widget iframe element. */
   iframe(): HTMLIFrameElement;
   /** Removes the iframe, the listeners and the port; pending calls reject with "disposed". */

@@ -168,7 +168,16 @@
     this._port = null;
     this._disposed = false;
     this._snapshot = null;
-    this._stats = { droppedOrigin: 0, droppedSource: 0, duplicates: 0 };
+    this._stats = { droppedOrigin: 0, droppedSource: 0, duplicates: 0, reloads: 0 };
+    // Liveness: a ping on the port every intervalMs; after `misses` unanswered
+    // pings in a row the widget is taken for dead (a trap, out of memory): its
+    // iframe is reloaded and the new widget resumes from our lastSeq.
+    var liveness = options.liveness || {};
+    this._pingEveryMs = liveness.intervalMs || 2000;
+    this._pingMisses = liveness.misses || 3;
+    this._pingTimer = null;
+    this._pingOut = 0;
+    this._missed = 0;
     this._firstConnection = new Promise(function (resolve, reject) {
       self._resolveFirst = resolve;
       self._rejectFirst = reject;
@@ -262,6 +271,11 @@
         // Calls still unanswered (sent to a widget that went away) are sent again.
         for (var id in this._pending) port.postMessage(this._pending[id].text);
         this._emit({ kind: "connection", status: "ready", epoch: message.epoch, lastSeq: message.lastSeq, snapshot: message.snapshot });
+        if (this._unresponsive) {
+          this._unresponsive = false;
+          this._emit({ kind: "health", status: "live", dropped: this._lastDropped || { origin: 0, source: 0, malformed: 0, version: 0 } });
+        }
+        this._startPings();
         this._connected = true;
         this._resolveFirst(this);
         break;
@@ -271,8 +285,24 @@
           return;
         }
         this._lastSeq = message.seq;
-        this._log("debug", "event " + (message.event && message.event.kind), message.event);
+        if (!message.event || typeof message.event !== "object") return;
+        this._log("debug", "event " + message.event.kind, message.event);
+        // The channel's number in its own field: an event's `seq` stays the bridge's.
+        message.event.channelSeq = message.seq;
+        if (message.event.kind === "health" && message.event.dropped) this._lastDropped = message.event.dropped;
         this._emit(message.event);
+        break;
+      case "notice":
+        // For this host only, outside the numbered stream: a gap in what could be replayed.
+        if (!message.event || typeof message.event !== "object") return;
+        if (message.event.kind === "gap") this._log("warn", "events " + message.event.from + ".." + message.event.to + " can no longer be replayed", message.event);
+        this._emit(message.event);
+        break;
+      case "pong":
+        if (message.n === this._pingOut) {
+          this._pingOut = 0;
+          this._missed = 0;
+        }
         break;
       case "response":
         var call = this._pending[message.id];
@@ -297,10 +327,47 @@
           this._port = null;
           this._leaving = port;
         }
+        this._stopPings();
         this._log("warn", "the widget went away; reconnecting");
         this._emit({ kind: "connection", status: "reconnecting" });
         break;
     }
+  };
+
+  Bridge.prototype._startPings = function () {
+    var self = this;
+    this._stopPings();
+    this._pingTimer = setInterval(function () { self._ping(); }, this._pingEveryMs);
+  };
+
+  Bridge.prototype._stopPings = function () {
+    if (this._pingTimer) clearInterval(this._pingTimer);
+    this._pingTimer = null;
+    this._pingOut = 0;
+    this._missed = 0;
+  };
+
+  /** One liveness ping; a widget that left `misses` pings in a row unanswered is reloaded. */
+  Bridge.prototype._ping = function () {
+    if (!this._port || this._disposed) return;
+    if (this._pingOut) this._missed++;
+    if (this._missed >= this._pingMisses) return this._reloadWidget();
+    this._pingN = (this._pingN || 0) + 1;
+    this._pingOut = this._pingN;
+    this._port.postMessage(JSON.stringify({ t: "ping", n: this._pingN }));
+  };
+
+  /** The widget stopped answering: reload its iframe; the new one resumes by sequence number. */
+  Bridge.prototype._reloadWidget = function () {
+    this._stopPings();
+    this._stats.reloads++;
+    this._unresponsive = true;
+    this._log("error", "the widget stopped answering; reloading it");
+    if (this._port) this._port.close();
+    this._port = null;
+    this._emit({ kind: "health", status: "unresponsive", dropped: this._lastDropped || { origin: 0, source: 0, malformed: 0, version: 0 } });
+    // Setting src navigates again, even to the same address.
+    this._iframe.src = this._iframe.src;
   };
 
   /** The widget's contact-centre client needs credentials: asks the host's provider, answers on the port. */
@@ -444,7 +511,7 @@
 
   /** Host-side counters: messages dropped for a wrong origin or source, duplicates skipped. */
   Bridge.prototype.hostStats = function () {
-    return { droppedOrigin: this._stats.droppedOrigin, droppedSource: this._stats.droppedSource, duplicates: this._stats.duplicates, epoch: this._epoch, lastSeq: this._lastSeq, connected: !!this._port };
+    return { droppedOrigin: this._stats.droppedOrigin, droppedSource: this._stats.droppedSource, duplicates: this._stats.duplicates, reloads: this._stats.reloads, epoch: this._epoch, lastSeq: this._lastSeq, connected: !!this._port };
   };
 
   /** The widget iframe element. */
@@ -457,6 +524,7 @@
     if (this._disposed) return;
     this._disposed = true;
     clearTimeout(this._connectTimer);
+    this._stopPings();
     global.removeEventListener("message", this._onWindowMessage);
     if (this._port) this._port.close();
     if (this._crm) this._crm.dispose();

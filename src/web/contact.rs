@@ -6,6 +6,7 @@
 
 use super::live::{now, Driver, Provider, Provides, Sink, Tap};
 use crate::bridge::{Bridge, Output};
+use crate::channel::WidgetEvent;
 use crate::client::axp::{AxpClient, AxpConfig};
 use crate::client::xuc::{XucClient, XucConfig};
 use crate::client::xuc_command::XucCommand;
@@ -13,7 +14,7 @@ use crate::client::{Effect, Health, Input, Session};
 use crate::command::Desired;
 use crate::error::DecodeError;
 use crate::model::{Side, Source};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -229,23 +230,19 @@ impl Core {
 }
 
 /// The host's `ccHealth` event for a live client's health report.
-pub(crate) fn health_event(source: Source, health: &Health) -> Value {
-    let mut value = serde_json::to_value(health).unwrap_or(Value::Null);
-    if let Some(map) = value.as_object_mut() {
-        map.insert("kind".into(), json!("ccHealth"));
-        map.insert("source".into(), json!(source));
+pub(crate) fn health_event(source: Source, health: &Health) -> WidgetEvent {
+    WidgetEvent::CcHealth {
+        source,
+        health: health.clone(),
     }
-    value
 }
 
 /// The host's `observed` event: other agents' events (supervisor view).
-pub(crate) fn observed_event(source: Source, events: &[crate::EventBody]) -> Value {
-    json!({"kind": "observed", "source": source, "events": events})
-}
-
-/// The host's `error` event for a message that did not decode.
-pub(crate) fn error_event(source: Source, error: &DecodeError) -> Value {
-    json!({"kind": "error", "source": source, "code": error.code(), "reason": error.to_string()})
+pub(crate) fn observed_event(source: Source, events: &[crate::EventBody]) -> WidgetEvent {
+    WidgetEvent::Observed {
+        source,
+        events: events.to_vec(),
+    }
 }
 
 /// Why a contact-centre command was not sent.

@@ -16,8 +16,8 @@ use wasm_bindgen::prelude::*;
 
 pub mod axp;
 mod contact;
+pub mod guard;
 mod live;
-mod trace;
 pub mod vendor;
 pub mod widget;
 pub mod xuc;
@@ -32,10 +32,10 @@ fn source(name: &str) -> Result<Source, JsError> {
     Source::parse(name).ok_or_else(|| JsError::new(&format!("unknown source `{name}`")))
 }
 
-/// A JS value as a JSON value (what the decoders take).
+/// An inbound JS value as a JSON value (what the decoders take), through
+/// the one [`guard`].
 fn from_js(value: JsValue) -> Result<Value, DecodeError> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| DecodeError::invalid("message", e.to_string()))
+    guard::to_json(&value)
 }
 
 /// The browser's `JSON.parse` as the core's JSON text parser: one JSON

@@ -9,6 +9,7 @@
 
 use super::contact::{health_event, observed_event, Core, Options};
 use super::from_js;
+use crate::channel::WidgetEvent;
 use crate::client::{Action, Effect};
 use crate::model::Source;
 use crate::vendor::{
@@ -357,7 +358,7 @@ fn live_sink(weak: Weak<Shared>, source: Source) -> super::live::Sink {
     })
 }
 
-fn emit_value(shared: &Shared, value: &Value) {
+fn emit_value(shared: &Shared, value: &WidgetEvent) {
     let on_output = shared.state.borrow().on_output.clone();
     if let Ok(v) = to_js(value) {
         let _ = on_output.call1(&JsValue::NULL, &v);

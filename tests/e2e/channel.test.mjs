@@ -64,8 +64,8 @@ test('handshake, CRM Connector start-up and snapshot across two origins', async 
   const presence = all.find((e) => e.kind === 'presence');
   assert.equal(presence.name, 'Available');
   assert.equal(presence.available, true);
-  // Every event carries a channel seq, strictly increasing from 1.
-  const seqs = all.filter((e) => typeof e.seq === 'number').map((e) => e.seq);
+  // Every event carries a channel seq (channelSeq), strictly increasing from 1.
+  const seqs = all.filter((e) => typeof e.channelSeq === 'number').map((e) => e.channelSeq);
   assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
   const { snapshot, diagnostics } = await page.evaluate(() => window.test.bridge.snapshot());
   assert.equal(snapshot.mode, 'synchronized');
@@ -206,7 +206,7 @@ test('a widget reload mid-session loses nothing and duplicates nothing', async (
   const agentStates = await events(page, 'agentState');
   const phones = agentStates.map((e) => Number(e.phoneNumber) - 1000);
   assert.deepEqual(phones, [...Array(total).keys()], 'every injected event exactly once, in order');
-  const seqs = (await page.evaluate(() => window.test.events)).filter((e) => typeof e.seq === 'number').map((e) => e.seq);
+  const seqs = (await page.evaluate(() => window.test.events)).filter((e) => typeof e.channelSeq === 'number').map((e) => e.channelSeq);
   for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], `seq ${seqs[i]} after ${seqs[i - 1]}`);
   // A cross-site iframe may not use session storage (Chromium denies it by
   // default): the reloaded widget is then a new instance (new epoch) that

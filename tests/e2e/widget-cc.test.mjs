@@ -111,7 +111,7 @@ test('xuc in the widget: credentials from the host, login, CRM Busy pauses the a
   assert.equal((await sim.stats()).xuc.commands.pauseAgent - (before.pauseAgent || 0), 2);
 
   // Channel sequence numbers: strictly increasing, none twice.
-  const seqs = await page.evaluate(() => window.test.events.filter((e) => typeof e.seq === 'number').map((e) => e.seq));
+  const seqs = await page.evaluate(() => window.test.events.filter((e) => typeof e.channelSeq === 'number').map((e) => e.channelSeq));
   for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], `seq ${seqs[i]} after ${seqs[i - 1]}`);
 
   // The trace: contact-centre frames both ways with the simulator's origin, the REST login by path
@@ -140,7 +140,7 @@ test('AXP in the widget: the token from the host, events flow, commands are refu
   await sim.send([{ axp: { event: 'AgentState', state: 'READY' } }, { axp: { event: 'AgentState', state: 'NOT_READY', reasonCode: 'Lunch' } }]);
   const first = await waitEvent(page, { kind: 'agentState', source: 'axp', state: 'ready' }, from);
   const second = await waitEvent(page, { kind: 'agentState', source: 'axp', state: 'notReady' }, from);
-  assert.ok(second.seq > first.seq);
+  assert.ok(second.channelSeq > first.channelSeq);
   const refused = await page.evaluate(() => window.test.bridge.ccCommand('pauseAgent', 19).then(() => null, (e) => e.code));
   assert.equal(refused, 'notSupported');
   // A state change asked of a read-only contact centre: the command settles notSupported.

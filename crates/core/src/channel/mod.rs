@@ -11,17 +11,17 @@ use crate::codec::JsonParser;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-mod host_event;
 mod outbox;
 mod trace;
 mod widget;
+mod widget_event;
 
-pub use host_event::{Dropped, HostEvent, LinkStatus};
 pub use outbox::{Outbox, OUTBOX_CAPACITY};
 pub use trace::{frame_type, Peer, TraceEntry};
 pub use widget::{
     Ask, Call, ChannelCore, Effect, RestoreError, Saved, WidgetChannel, WidgetOptions, WindowInput,
 };
+pub use widget_event::{Dropped, LinkStatus, WidgetEvent};
 
 /// Version of the channel protocol; both sides must agree.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -222,8 +222,8 @@ pub enum WidgetMessage<'a> {
     },
     /// An event for this host only, outside the numbered stream (a `gap`).
     Notice {
-        /// The event.
-        event: &'a HostEvent,
+        /// The event ([`WidgetEvent`], already serialized).
+        event: &'a Value,
     },
     /// The answer to [`HostMessage::Ping`]: the widget is alive.
     Pong {

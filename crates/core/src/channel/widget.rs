@@ -9,8 +9,8 @@
 //! tested natively; the browser edge (`src/web/widget.rs`) only moves bytes.
 
 use super::{
-    frame_type, parse_host_message_with, AllowList, Dropped, ErrorCode, HostEvent, HostMessage,
-    LinkStatus, Outbox, Peer, RequestError, TraceEntry, WidgetMessage, PROTOCOL_VERSION,
+    frame_type, parse_host_message_with, AllowList, Dropped, ErrorCode, HostMessage, LinkStatus,
+    Outbox, Peer, RequestError, TraceEntry, WidgetEvent, WidgetMessage, PROTOCOL_VERSION,
 };
 use crate::bridge::Output;
 use crate::codec::crm_connector::envelope;
@@ -21,7 +21,7 @@ use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::sync::Mode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 /// How many outbox events are persisted for a reload.
 pub const PERSISTED_EVENTS: usize = 512;
@@ -238,7 +238,8 @@ pub struct WidgetChannel {
     answered: VecDeque<(u64, String)>,
     /// Command id -> host request, answered when the command settles.
     waiting: HashMap<u64, u64>,
-    asks: BTreeMap<u64, Ask>,
+    /// Waiting asks, oldest first (at most [`ASKS_KEPT`]).
+    asks: Vec<(u64, Ask)>,
     next_ask: u64,
     client_started: bool,
     crm_ready: bool,
@@ -270,7 +271,7 @@ impl WidgetChannel {
             host_id: None,
             answered: VecDeque::new(),
             waiting: HashMap::new(),
-            asks: BTreeMap::new(),
+            asks: Vec::new(),
             next_ask: 1,
             client_started: false,
             crm_ready: false,
@@ -574,7 +575,7 @@ impl WidgetChannel {
         error: &DecodeError,
         request: Option<u64>,
     ) {
-        self.push_host_event(now, &HostEvent::decode_error(source, error));
+        self.push_host_event(now, &WidgetEvent::decode_error(source, error));
         if let Some(request) = request {
             let error = RequestError {
                 code: ErrorCode::InvalidParams,
@@ -599,7 +600,7 @@ impl WidgetChannel {
     }
 
     /// An event of the widget's own for the host (`ccHealth`, `observed`, `error`).
-    pub fn push_host_event(&mut self, now: u64, event: &HostEvent) {
+    pub fn push_host_event(&mut self, now: u64, event: &WidgetEvent) {
         if let Ok(value) = serde_json::to_value(event) {
             self.push_event(now, value);
         }
@@ -610,16 +611,15 @@ impl WidgetChannel {
     /// The oldest ask is given up when [`ASKS_KEPT`] wait.
     pub fn ask(&mut self, now: u64, what: Ask) -> u64 {
         if self.asks.len() >= ASKS_KEPT {
-            if let Some((old, _)) = self.asks.pop_first() {
-                self.effects.push(Effect::Settle {
-                    ask: old,
-                    result: Err("superseded".into()),
-                });
-            }
+            let (old, _) = self.asks.remove(0);
+            self.effects.push(Effect::Settle {
+                ask: old,
+                result: Err("superseded".into()),
+            });
         }
         let id = self.next_ask;
         self.next_ask += 1;
-        self.asks.insert(id, what);
+        self.asks.push((id, what));
         self.send(
             now,
             &WidgetMessage::Ask {
@@ -711,8 +711,10 @@ impl WidgetChannel {
         };
         if same_epoch {
             if let Some((from, to)) = self.outbox.gap_after(from) {
-                let gap = HostEvent::Gap { from, to };
-                self.send(now, &WidgetMessage::Notice { event: &gap });
+                let gap = serde_json::to_value(WidgetEvent::Gap { from, to });
+                if let Ok(gap) = gap {
+                    self.send(now, &WidgetMessage::Notice { event: &gap });
+                }
             }
         }
         let replay: Vec<String> = self
@@ -726,8 +728,7 @@ impl WidgetChannel {
             self.send_crm(now, &envelope("ready", json!({})));
         }
         // Asks the previous host (or no host) left unanswered go to this one.
-        let asks: Vec<(u64, Ask)> = self.asks.iter().map(|(id, what)| (*id, *what)).collect();
-        for (id, what) in asks {
+        for (id, what) in self.asks.clone() {
             self.send(
                 now,
                 &WidgetMessage::Ask {
@@ -841,9 +842,10 @@ impl WidgetChannel {
     }
 
     fn on_answer(&mut self, id: u64, value: Value, error: Option<String>) {
-        if self.asks.remove(&id).is_none() {
+        let Some(at) = self.asks.iter().position(|(ask, _)| *ask == id) else {
             return;
-        }
+        };
+        self.asks.remove(at);
         let result = match (error, value) {
             (Some(error), _) => Err(error),
             (None, Value::Null) => Err("the host gave nothing".into()),
@@ -902,7 +904,7 @@ impl WidgetChannel {
         };
         self.push_host_event(
             now,
-            &HostEvent::Health {
+            &WidgetEvent::Health {
                 status,
                 dropped: self.dropped,
             },

@@ -16,6 +16,9 @@ pub enum LinkStatus {
     Live,
     /// No host attached yet (or it went away).
     Connecting,
+    /// Set by the host script: the widget stopped answering its liveness
+    /// pings and its iframe is being reloaded.
+    Unresponsive,
 }
 
 /// Messages dropped before anything acted on them, by reason.
@@ -37,7 +40,7 @@ pub struct Dropped {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "camelCase")]
-pub enum HostEvent {
+pub enum WidgetEvent {
     /// The host channel's state and the drop counters (at most every 500 ms).
     Health {
         /// The link.
@@ -81,10 +84,10 @@ pub enum HostEvent {
     },
 }
 
-impl HostEvent {
+impl WidgetEvent {
     /// The `error` event for a message from `source` that did not decode.
     pub fn decode_error(source: Source, error: &DecodeError) -> Self {
-        HostEvent::Error {
+        WidgetEvent::Error {
             source,
             code: error.code().to_owned(),
             reason: error.to_string(),
