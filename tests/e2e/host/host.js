@@ -39,6 +39,7 @@ CtiBridge.connect({
   container: "#widget",
   mode,
   timeoutMs: Number(params.get("timeoutMs") || 15000),
+  ...(params.get("livenessMs") ? { liveness: { intervalMs: Number(params.get("livenessMs")), misses: 3 } } : {}),
   crm: {
     getPresence: () => fakeCrm.status,
     setPresence: async (statusId) => {
