@@ -457,6 +457,7 @@ async function reloads(context, origins) {
         const frame = window.test.bridge.iframe();
         const readyBefore = window.relReload.ready.length;
         const t = performance.now();
+        // eslint-disable-next-line no-self-assign -- assigning src reloads the (cross-origin) iframe
         frame.src = frame.src; // reload the cross-origin widget
         return { t0: t, readyBefore };
       });
@@ -533,6 +534,7 @@ async function widgetLive(context, origins, sim) {
       const t0 = await page.evaluate(() => {
         const frame = window.test.bridge.iframe();
         const t = performance.now();
+        // eslint-disable-next-line no-self-assign -- assigning src reloads the (cross-origin) iframe
         frame.src = frame.src; // reload the cross-origin widget: its client and socket go with it
         return t;
       });

@@ -22,7 +22,6 @@ const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 };
-const r2 = (x) => Math.round(x * 100) / 100;
 
 // ---------------------------------------------------------------- 1. size
 async function sizeOf(path) {

@@ -15,9 +15,10 @@ node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enab
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out/cti_bridge_bg.wasm" -o "$out/cti_bridge_bg.wasm"
 
-# The demo plays the seed samples.
-mkdir -p www/samples
-cp tests/fixtures/*.jsonl www/samples/
+# The demo (demo/, not shipped) plays the seed samples. www/samples/ was their old place.
+rm -rf www/samples
+mkdir -p demo/samples
+cp tests/fixtures/*.jsonl demo/samples/
 
 echo "build: widget sizes"
 size_of "$out/cti_bridge_bg.wasm"

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Serves www/ (the demo pages and the built widget) on loopback only.
+"""Serves www/ (what a deployment serves: the drop-in script, the widget page, the
+built widget in pkg/) and demo/ (the demo console and pages, the vendor SDK
+stand-ins, the seed samples) as one tree, on loopback only.
 
 Usage: python3 scripts/serve.py [PORT] [--allow-host ORIGIN]... [--inject] [--frame-src SOURCE]...
 
@@ -27,7 +29,9 @@ The demo (scripts/demo.sh) runs two: the CRM page on http://127.0.0.1:8080 with
 Standard library only. Sends a strict Content-Security-Policy (no inline script
 or style; wasm compilation allowed), the right MIME types for .wasm, .js/.mjs and
 .jsonl, and no caching, so a rebuild is picked up on reload. Binds 127.0.0.1
-only. Nothing outside www/ is served.
+only. Nothing outside www/ and demo/ is served. Both folders answer at the same
+URLs (a path is looked up in www/, then in demo/), so the demo pages load
+cti-bridge.js, pkg/ and widget.html by the same relative URLs as before.
 """
 
 import argparse
@@ -38,7 +42,10 @@ import re
 import sys
 import urllib.parse
 
-ROOT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "www"))
+_REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+# Looked up in this order: the deployment's files first, then the demo's.
+ROOTS = [os.path.realpath(os.path.join(_REPO, name)) for name in ("www", "demo")]
+ROOT = ROOTS[0]
 HOST = "127.0.0.1"
 
 BASE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'"
@@ -104,12 +111,22 @@ def make_handler(csp, widget_config, named_configs=None):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=ROOT, **kwargs)
 
+        def translate_path(self, path):
+            """The file in the first root that has it (www/, then demo/); else www/'s path (a 404)."""
+            for root in ROOTS:
+                self.directory = root
+                candidate = super().translate_path(path)
+                if os.path.isfile(candidate) or os.path.isfile(os.path.join(candidate, "index.html")):
+                    return candidate
+            self.directory = ROOT
+            return super().translate_path(path)
+
         def guess_type(self, path):
             ext = os.path.splitext(path)[1].lower()
             return TYPES.get(ext) or super().guess_type(path)
 
         def _inside_root(self):
-            """Whether the request path resolves to a file or folder inside www/."""
+            """Whether the request path resolves to a file or folder inside www/ or demo/."""
             raw = urllib.parse.urlsplit(self.path).path
             decoded = urllib.parse.unquote(raw)
             if "\x00" in decoded or "\\" in decoded:
@@ -117,8 +134,11 @@ def make_handler(csp, widget_config, named_configs=None):
             parts = decoded.split("/")
             if any(p == ".." for p in parts):
                 return False
-            target = os.path.realpath(os.path.join(ROOT, decoded.lstrip("/")))
-            return target == ROOT or target.startswith(ROOT + os.sep)
+            for root in ROOTS:
+                target = os.path.realpath(os.path.join(root, decoded.lstrip("/")))
+                if not (target == root or target.startswith(root + os.sep)):
+                    return False
+            return True
 
         def send_head(self):
             path = urllib.parse.urlsplit(self.path).path
@@ -141,7 +161,7 @@ def make_handler(csp, widget_config, named_configs=None):
                 self.end_headers()
                 return _Body(body)
             if not self._inside_root():
-                self.send_error(403, "Forbidden: outside www/")
+                self.send_error(403, "Forbidden: outside www/ and demo/")
                 return None
             return super().send_head()
 
@@ -179,10 +199,21 @@ class _Body:
         pass
 
 
+def shadowed():
+    """Relative paths of the files that both roots have (www/'s hides demo/'s)."""
+    found = []
+    for dirpath, _dirs, files in os.walk(ROOTS[1]):
+        for name in files:
+            rel = os.path.relpath(os.path.join(dirpath, name), ROOTS[1])
+            if os.path.exists(os.path.join(ROOTS[0], rel)):
+                found.append(rel)
+    return found
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="serve.py",
-        description="Serve www/ on 127.0.0.1 with a strict CSP.",
+        description="Serve www/ and demo/ on 127.0.0.1 with a strict CSP.",
     )
     parser.add_argument("port", nargs="?", default="8080", help="port (default 8080; 0 picks a free one)")
     parser.add_argument("--allow-host", action="append", default=[], metavar="ORIGIN",
@@ -222,9 +253,12 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    if not os.path.isdir(ROOT):
-        sys.stderr.write("serve.py: %s is missing\n" % ROOT)
-        return 1
+    for root in ROOTS:
+        if not os.path.isdir(root):
+            sys.stderr.write("serve.py: %s is missing\n" % root)
+            return 1
+    for rel in sorted(shadowed()):
+        sys.stderr.write("serve.py: warning: %s is in both www/ and demo/; www/'s is served\n" % rel)
     if not os.path.isfile(os.path.join(ROOT, "pkg", "cti_bridge_bg.wasm")):
         sys.stderr.write("serve.py: warning: www/pkg/ is not built yet (run bash scripts/build.sh)\n")
     widget_config = None
@@ -238,7 +272,7 @@ def main(argv):
     csp = build_csp(args.allow_host, args.frame_src, connect_src)
     httpd = http.server.ThreadingHTTPServer((HOST, args.port), make_handler(csp, widget_config, named))
     httpd.daemon_threads = True
-    print("serving %s on http://%s:%d/" % (ROOT, HOST, httpd.server_address[1]), flush=True)
+    print("serving %s on http://%s:%d/" % (" + ".join(ROOTS), HOST, httpd.server_address[1]), flush=True)
     if widget_config is not None:
         print("widget-config.json: %s" % json.dumps(widget_config), flush=True)
     try:

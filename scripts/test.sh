@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$ROOT"
 bash scripts/setup.sh
 
+echo "== JavaScript lint (eslint)"
+# eslint.config.js: www/ (shipped), demo/, bench/ and tests/ JavaScript.
+node_modules/.bin/eslint .
+echo "eslint: no problems"
+
 echo "== native tests"
 cargo test --all-targets
 

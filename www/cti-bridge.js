@@ -26,7 +26,7 @@
   var logLevel = "warn";
   var NAME_FIELDS = /^(name|firstname|lastname|fullname|displayname|username|agentname|callername|customername|contactname|email)$/i;
   var SECRET_FIELDS = /^(token|accesstoken|refreshtoken|idtoken|password|secret|authorization|apikey|clientsecret|sessionid)$/i;
-  var BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+\/=]+/gi;
+  var BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/=]+/gi;
   // JWTs, and long opaque strings mixing letters and digits (API keys, session ids).
   var TOKEN_LIKE = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?|\b(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}\b/g;
   // Six or more digits, optionally with the separators phone numbers use: keep the last two digits.
@@ -93,7 +93,7 @@
       if (sink && typeof sink[level] === "function") return sink[level](text, safe);
       var c = global.console;
       if (c && typeof c[level] === "function") c[level]("cti-bridge: " + text, safe === undefined ? "" : safe);
-    } catch (e) {
+    } catch {
       // a broken logger must not break the bridge
     }
   }
@@ -245,7 +245,7 @@
     if (typeof message === "string") {
       try {
         message = JSON.parse(message);
-      } catch (e) {
+      } catch {
         this._log("warn", "dropped a port message that is not JSON");
         return;
       }

@@ -1,5 +1,6 @@
 // Bench host page (host origin): time to ready, event latency and the full
 // channel, each next to its floor, measured in the same page and run.
+/* global CtiBridge, Penpal -- defined by cti-bridge.js and penpal.min.js, classic scripts the page loads first */
 "use strict";
 (function () {
   var params = new URLSearchParams(location.search);

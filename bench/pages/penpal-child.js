@@ -1,5 +1,6 @@
 // Bench reference (widget origin): penpal carrying already-normalized agentState events to the
 // host, one remote call per event, the way a penpal-based bridge would deliver them.
+/* global Penpal -- defined by penpal.min.js, a classic script the page loads first */
 "use strict";
 (function () {
   var host = new URLSearchParams(location.search).get("host");

@@ -7,6 +7,7 @@
 // settled setAgentState promises, forged messages from other origins and
 // frames ignored and counted, and a widget reload mid-session with no lost
 // and no duplicated event.
+/* global CtiBridge -- in page.evaluate() callbacks: the host page's window.CtiBridge (cti-bridge.js) */
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -198,6 +199,7 @@ test('a widget reload mid-session loses nothing and duplicates nothing', async (
   const epochBefore = await page.evaluate(() => window.test.bridge.hostStats().epoch);
   await page.evaluate(() => {
     const frame = window.test.bridge.iframe();
+    // eslint-disable-next-line no-self-assign -- assigning src reloads the (cross-origin) iframe
     frame.src = frame.src; // reload the cross-origin widget
   });
   const results = await run;

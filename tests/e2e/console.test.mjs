@@ -1,4 +1,4 @@
-// End-to-end check of the demo console (www/console.html), the demo's front page,
+// End-to-end check of the demo console (demo/console.html), the demo's front page,
 // as `bash scripts/demo.sh` serves it: two scripts/serve.py processes, the
 // console on http://127.0.0.1:A and the widget (and the vendor stage) on
 // http://localhost:B, in headless Chromium at 1280x800 under the servers'

@@ -1,4 +1,4 @@
-// End-to-end check of the CRM demo page (www/crm.html) as `bash scripts/demo.sh`
+// End-to-end check of the CRM demo page (demo/crm.html) as `bash scripts/demo.sh`
 // serves it: two scripts/serve.py processes, the CRM page on http://127.0.0.1:A
 // and the widget on http://localhost:B (two origins, two sites), in headless
 // Chromium under the servers' strict CSP.

@@ -2,7 +2,7 @@
 //
 //   node --test tests/e2e/
 //
-// Needs the widget built (bash scripts/build.sh: www/pkg/ and www/samples/),
+// Needs the widget built (bash scripts/build.sh: www/pkg/ and demo/samples/),
 // Debian's /usr/bin/chromium and node_modules/playwright-core (scripts/setup.sh).
 // Starts scripts/serve.py on a free loopback port and stops it at the end.
 // The page screenshot is written to /tmp/demo.png (E2E_SCREENSHOT overrides).
@@ -34,7 +34,7 @@ const badResponses = [];
 
 /** The seed sample lines the page plays for a source (what build.sh copied). */
 function sampleLines(source) {
-  return readFileSync(join(ROOT, 'www', 'samples', `${source}.jsonl`), 'utf8')
+  return readFileSync(join(ROOT, 'demo', 'samples', `${source}.jsonl`), 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
@@ -133,7 +133,7 @@ async function playSource(source) {
 }
 
 before(async () => {
-  for (const f of ['www/pkg/cti_bridge.js', 'www/pkg/cti_bridge_bg.wasm', ...SOURCES.map((s) => `www/samples/${s}.jsonl`)]) {
+  for (const f of ['www/pkg/cti_bridge.js', 'www/pkg/cti_bridge_bg.wasm', ...SOURCES.map((s) => `demo/samples/${s}.jsonl`)]) {
     assert.ok(existsSync(join(ROOT, f)), `${f} is missing: run bash scripts/build.sh first`);
   }
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run bash scripts/setup.sh first`);
@@ -177,7 +177,7 @@ after(async () => {
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
-test('serve.py: loopback only, headers, MIME types, nothing outside www/', async () => {
+test('serve.py: loopback only, headers, MIME types, nothing outside www/ and demo/', async () => {
   assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   const index = await fetch(baseUrl);
   assert.equal(index.status, 200);

@@ -3,6 +3,7 @@
 //
 // - host origin   http://127.0.0.1:A   test host pages (tests/e2e/host/) + the drop-in script
 // - widget origin http://localhost:B   www/ (widget.html, pkg/) + a generated widget-config.json
+//                                      + demo/stand-ins/ (the vendor SDK stand-ins a config may load)
 // - third origin  http://127.0.0.1:C   pages that forge messages
 // Every page is served with a strict CSP: no inline script, no eval.
 
@@ -25,7 +26,7 @@ const TYPES = {
   '.jsonl': 'application/x-ndjson',
 };
 
-/** Serves files from `roots` ({urlPrefix: dir}) plus `routes` ({path: () => [type, body]}) on 127.0.0.1. */
+/** Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes` ({path: () => [type, body]}) on 127.0.0.1. */
 export async function serve({ roots, routes = {}, csp }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -46,17 +47,19 @@ export async function serve({ roots, routes = {}, csp }) {
       res.end(body);
       return;
     }
-    for (const [prefix, dir] of Object.entries(roots)) {
+    for (const [prefix, dirs] of Object.entries(roots)) {
       if (!path.startsWith(prefix)) continue;
       const rel = normalize(path.slice(prefix.length) || 'index.html');
       if (rel.startsWith('..') || rel.includes(`${sep}..`)) break;
-      try {
-        const body = await readFile(join(dir, rel));
-        res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(rel)] || 'application/octet-stream' });
-        res.end(body);
-        return;
-      } catch {
-        // try the next root
+      for (const dir of [dirs].flat()) {
+        try {
+          const body = await readFile(join(dir, rel));
+          res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(rel)] || 'application/octet-stream' });
+          res.end(body);
+          return;
+        } catch {
+          // try the next folder or root
+        }
       }
     }
     res.writeHead(404, headers);
@@ -80,7 +83,7 @@ export async function startOrigins(widgetConfig, { connectSrc = [] } = {}) {
   let widgetOrigin = '';
   let thirdOrigin = '';
   const widget = await serve({
-    roots: { '/': join(ROOT, 'www') },
+    roots: { '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'www') },
     routes: {
       '/widget-config.json': (query) => ['application/json', JSON.stringify(widgetConfig(hostOrigin, query.get('config')))],
     },

@@ -16,7 +16,7 @@ let browser;
 before(async () => {
   sim = await startSim(['--heartbeat', '3s']);
   site = await serve({
-    roots: { '/case/': join(ROOT, 'tests', 'e2e', 'vendor-live'), '/': join(ROOT, 'www') },
+    roots: { '/case/': join(ROOT, 'tests', 'e2e', 'vendor-live'), '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'www') },
     csp: `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ${sim.origin} ${sim.wsOrigin}`,
   });
   browser = await startBrowser();

@@ -16,7 +16,8 @@ let site;
 let browser;
 
 before(async () => {
-  site = await serve({ roots: { '/': join(ROOT, 'www') }, csp: CSP });
+  // The demo's vendor pages (demo/) on the widget build (www/pkg/).
+  site = await serve({ roots: { '/': [join(ROOT, 'www'), join(ROOT, 'demo')] }, csp: CSP });
   browser = await startBrowser();
 });
 

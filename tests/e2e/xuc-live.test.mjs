@@ -130,7 +130,7 @@ async function startSim(flags) {
         if (stdout.includes('\n')) {
           try {
             resolve(JSON.parse(line).listening);
-          } catch (e) {
+          } catch {
             reject(new Error(`unexpected first line: ${line}`));
           }
           return true;

@@ -3,6 +3,7 @@
 // the credentials provider; everything else happens in the widget.
 // Query: widget=ORIGIN, config=xuc|axp, credential=... (what the provider answers;
 // "throw" makes it reject), mode.
+/* global CtiBridge -- window.CtiBridge, defined by cti-bridge.js (a classic script the page loads first) */
 const params = new URLSearchParams(location.search);
 const config = params.get("config") || "xuc";
 const credential = params.get("credential");

@@ -2,6 +2,7 @@
 // listener, like the CRMFramework of docs/protocols.md#crm-connector-omnichannel) wired to the widget through the
 // drop-in script's ready-made Client Application. Driven by the e2e tests
 // through window.test.
+/* global CtiBridge -- window.CtiBridge, defined by cti-bridge.js (a classic script the page loads first) */
 const params = new URLSearchParams(location.search);
 const widgetOrigin = params.get("widget");
 const mode = params.get("mode") || "synchronized";

@@ -9,6 +9,7 @@
 // cc=xuc|axp with sim=ORIGIN: the contact centre is a live client against the simulator
 // (startVendor's contactCentre) instead of the AgentDesktop stand-in.
 import init, { startVendor } from "./pkg/cti_bridge.js";
+import { prependLine } from "./dom.js";
 
 const MAX_BUFFERED = 500;
 const MODES = ["synchronized", "complementary", "off"];
@@ -47,11 +48,7 @@ function post(message) {
 }
 
 function show(text, cls) {
-  const li = document.createElement("li");
-  li.textContent = text;
-  if (cls) li.className = cls;
-  log.prepend(li);
-  while (log.children.length > 100) log.lastChild.remove();
+  prependLine(log, text, cls, 100);
 }
 
 /** What the console may ask of the stage (the stand-ins' test controls and the Vendor's actions). */

@@ -5,18 +5,9 @@
 // says why. Click (or Enter on) a row for the full JSON. Filters by peer,
 // kind and text.
 
-const MAX_ROWS = 3000;
+import { el } from "./dom.js";
 
-function el(tag, attrs, text) {
-  const n = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null) continue;
-    if (k === "class") n.className = v;
-    else n.setAttribute(k, String(v));
-  }
-  if (text !== undefined) n.textContent = text;
-  return n;
-}
+const MAX_ROWS = 3000;
 
 /** JSON that never throws (cycles, functions) and stays readable. */
 export function toJson(value) {
@@ -30,7 +21,7 @@ export function toJson(value) {
       if (typeof v === "function") return "[function]";
       return v;
     }, 2);
-  } catch (e) {
+  } catch {
     return String(value);
   }
 }

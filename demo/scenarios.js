@@ -6,8 +6,8 @@
 // session's contact-centre side (`cc`) or CRM side (`crm`) drivers, which
 // deliver the messages the chosen way (widget inject, simulator feed, stage).
 
-const XUC_AGENT = 19;
-const XUC_LINE = "1000";
+import { xucAgentState, xucPhoneEvent } from "./xuc-frames.js";
+
 const AXP_AGENT = "4a785201-73b8-4842-abf7-36f5e572d310";
 const CALLER = "0427466347";
 
@@ -21,29 +21,21 @@ export function newCall() {
 
 // ---- xuc (XiVO CTI) ----------------------------------------------------------
 
-const xucState = (name, extra) => ({
-  msgType: "AgentStateEvent",
-  ctiMessage: { name, agentId: XUC_AGENT, phoneNb: XUC_LINE, since: 0, queues: [8, 14], ...extra },
-});
-const xucPhone = (eventType, call, extra) => ({
-  msgType: "PhoneEvent",
-  ctiMessage: { eventType, DN: XUC_LINE, otherDN: call.caller, linkedId: call.id, uniqueId: call.id, queueName: "bluesky", userData: { XIVO_SRCNUM: call.caller, ...extra } },
-});
 
 export const xuc = {
   source: "xuc",
-  login: () => [xucState("AgentLogin", { since: Math.floor(Date.now() / 1000) })],
-  ready: () => [xucState("AgentReady", { cause: "available" })],
-  pause: (reason) => [xucState("AgentOnPause", { cause: reason || "" })],
-  offer: (call) => [xucPhone("EventRinging", call), xucState("AgentRinging")],
-  answer: (call) => [xucPhone("EventEstablished", call), xucState("AgentOnCall", { acd: true, direction: "Incoming", callType: "External", monitorState: "ACTIVE" })],
-  hangup: (call) => [xucPhone("EventReleased", call), xucState("AgentOnWrapup", { since: 1 })],
-  wrapDone: () => [xucState("AgentReady", { cause: "available" })],
-  missed: (call) => [xucPhone("EventReleased", call, { XIVO_HANGUP_CAUSE: "no-answer" })],
-  forcedPause: () => [xucState("AgentOnPause", { cause: "missed-call" })],
+  login: () => [xucAgentState("AgentLogin", { since: Math.floor(Date.now() / 1000) })],
+  ready: () => [xucAgentState("AgentReady", { cause: "available" })],
+  pause: (reason) => [xucAgentState("AgentOnPause", { cause: reason || "" })],
+  offer: (call) => [xucPhoneEvent("EventRinging", call), xucAgentState("AgentRinging")],
+  answer: (call) => [xucPhoneEvent("EventEstablished", call), xucAgentState("AgentOnCall", { acd: true, direction: "Incoming", callType: "External", monitorState: "ACTIVE" })],
+  hangup: (call) => [xucPhoneEvent("EventReleased", call), xucAgentState("AgentOnWrapup", { since: 1 })],
+  wrapDone: () => [xucAgentState("AgentReady", { cause: "available" })],
+  missed: (call) => [xucPhoneEvent("EventReleased", call, { XIVO_HANGUP_CAUSE: "no-answer" })],
+  forcedPause: () => [xucAgentState("AgentOnPause", { cause: "missed-call" })],
   /** What the simulated xuc does with a command's wire (pauseAgent / unpauseAgent). */
-  obey: (wire) => (wire && wire.command === "pauseAgent" ? [xucState("AgentOnPause", { cause: wire.reason || "" })]
-    : wire && wire.command === "unpauseAgent" ? [xucState("AgentReady", { cause: "available" })] : []),
+  obey: (wire) => (wire && wire.command === "pauseAgent" ? [xucAgentState("AgentOnPause", { cause: wire.reason || "" })]
+    : wire && wire.command === "unpauseAgent" ? [xucAgentState("AgentReady", { cause: "available" })] : []),
 };
 
 // ---- AXP (Avaya Experience Platform, read-only events) -------------------------
@@ -116,6 +108,12 @@ export const openframe = {
 
 // ---- the scenarios ------------------------------------------------------------
 
+/** The set-up most scenarios start with: Available in the CRM, Ready on the phone. */
+const bothReady = (s) => [
+  { text: "The CRM user is Available", run: () => s.crm.presence("Available") },
+  { text: "The agent is Ready on the phone", run: () => s.cc.send("ready") },
+];
+
 /**
  * Each scenario: id, title, needs(session) -> null when it can run, else why not;
  * steps(session) -> [{text, run}] where run is async and uses session.cc / session.crm.
@@ -128,8 +126,7 @@ export const SCENARIOS = [
     steps: (s) => {
       const call = newCall();
       return [
-        { text: "The CRM user is Available", run: () => s.crm.presence("Available") },
-        { text: "The agent is Ready on the phone", run: () => s.cc.send("ready") },
+        ...bothReady(s),
         { text: `A call from ${call.caller} rings`, run: () => s.cc.offer(call) },
         { text: "The agent answers: the caller's record pops; the CRM is Not Ready while the contact lasts (work)", run: () => s.cc.answer(call) },
         { text: "The call ends: after-call work", run: () => s.cc.hangup(call) },
@@ -159,8 +156,7 @@ export const SCENARIOS = [
     steps: (s) => {
       const call = newCall();
       return [
-        { text: "The CRM user is Available", run: () => s.crm.presence("Available") },
-        { text: "The agent is Ready on the phone", run: () => s.cc.send("ready") },
+        ...bothReady(s),
         { text: `A call from ${call.caller} is offered to the agent`, run: () => s.cc.offer(call) },
         { text: "Nobody answers: the offer is withdrawn", run: () => s.cc.missed(call) },
         { text: "The contact centre forces a pause for the missed offer: the CRM follows to Not Ready", run: () => s.cc.send("forcedPause") },

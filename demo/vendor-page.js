@@ -5,6 +5,7 @@
 // Query parameters (demo and tests): mode, openOn (e.g. "offered,accepted"),
 // table, initTimeoutMs, commandTimeoutMs, notReadyReason.
 import init, { startVendor } from "./pkg/cti_bridge.js";
+import { prependLine } from "./dom.js";
 
 const params = new URLSearchParams(location.search);
 const status = document.getElementById("status");
@@ -26,16 +27,12 @@ function configFromQuery() {
 }
 
 function show(item) {
-  const line = document.createElement("li");
   const what = item.kind === "vendorCall"
     ? `${item.target} ${item.namespace ? item.namespace + "." : ""}${item.method}(${item.args.map((a) => JSON.stringify(a)).join(", ")})`
     : item.kind === "vendorNotice"
       ? `${item.source} ${item.level}: ${item.text}`
       : `${item.kind} ${JSON.stringify(item)}`;
-  line.textContent = what;
-  line.className = item.kind;
-  log.prepend(line);
-  while (log.children.length > 200) log.lastChild.remove();
+  prependLine(log, what, item.kind, 200);
 }
 
 async function main() {

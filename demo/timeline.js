@@ -4,7 +4,8 @@
 // Plain SVG built with createElementNS: no library, no style attributes (the
 // colours are classes in console.css), data-* attributes for tests.
 
-const SVG = "http://www.w3.org/2000/svg";
+import { svgEl } from "./dom.js";
+
 const LABEL_W = 168;
 const AXIS_H = 26;
 const LANE_H = 30;
@@ -17,15 +18,6 @@ const MAX_ITEMS = 2000;
 const SETTLED = new Set(["confirmed", "rejected", "superseded", "notSupported"]);
 /** Interaction phases that close a bar. */
 const CLOSING = new Set(["done"]);
-
-function node(tag, attrs, text) {
-  const n = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v !== undefined && v !== null) n.setAttribute(k, String(v));
-  }
-  if (text !== undefined) n.textContent = text;
-  return n;
-}
 
 /** A "nice" tick step (1, 2, 5 x 10^n ms) for about `count` ticks over `span` ms. */
 function tickStep(span, count) {
@@ -261,7 +253,7 @@ export class Timeline {
     place("linkCc", LINK_H);
     const height = y + 8;
 
-    const svg = node("svg", {
+    const svg = svgEl("svg", {
       class: "tl",
       viewBox: `0 0 ${width} ${height}`,
       width,
@@ -285,50 +277,50 @@ export class Timeline {
     ];
     for (const [name, label, kind] of laneDefs) {
       const l = lanes[name];
-      const g = node("g", { class: `lane lane-${kind}`, "data-lane": name });
-      g.append(node("rect", { class: "lane-bg", x: 0, y: l.y, width, height: l.h }));
-      g.append(node("text", { class: "lane-label", x: 8, y: l.y + l.h / 2 + 4 }, label));
+      const g = svgEl("g", { class: `lane lane-${kind}`, "data-lane": name });
+      g.append(svgEl("rect", { class: "lane-bg", x: 0, y: l.y, width, height: l.h }));
+      g.append(svgEl("text", { class: "lane-label", x: 8, y: l.y + l.h / 2 + 4 }, label));
       svg.append(g);
     }
 
     // Time axis with ticks and grid lines.
-    const axis = node("g", { class: "axis", "data-lane": "axis" });
+    const axis = svgEl("g", { class: "axis", "data-lane": "axis" });
     const step = tickStep(to - from, Math.max(3, Math.floor(plotW / 110)));
     const firstTick = Math.ceil((from - this.t0) / step) * step;
     for (let t = firstTick; this.t0 + t <= to; t += step) {
       const tx = x(this.t0 + t);
-      axis.append(node("line", { class: "grid", x1: tx, x2: tx, y1: AXIS_H - 4, y2: height - 8 }));
-      axis.append(node("text", { class: "tick", x: tx + 3, y: 12 }, formatOffset(t, step)));
+      axis.append(svgEl("line", { class: "grid", x1: tx, x2: tx, y1: AXIS_H - 4, y2: height - 8 }));
+      axis.append(svgEl("text", { class: "tick", x: tx + 3, y: 12 }, formatOffset(t, step)));
     }
-    axis.append(node("line", { class: "axis-line", x1: LABEL_W, x2: width - PAD_R, y1: AXIS_H - 4, y2: AXIS_H - 4 }));
-    axis.append(node("line", { class: "now", x1: x(now), x2: x(now), y1: AXIS_H - 8, y2: height - 8, "data-now": Math.round(now - this.t0) }));
+    axis.append(svgEl("line", { class: "axis-line", x1: LABEL_W, x2: width - PAD_R, y1: AXIS_H - 4, y2: AXIS_H - 4 }));
+    axis.append(svgEl("line", { class: "now", x1: x(now), x2: x(now), y1: AXIS_H - 8, y2: height - 8, "data-now": Math.round(now - this.t0) }));
     svg.append(axis);
 
     // Scenario steps.
-    const steps = node("g", { class: "steps" });
+    const steps = svgEl("g", { class: "steps" });
     for (const s of this.steps) {
       if (s.at < from) continue;
       const sx = x(s.at);
-      const g = node("g", { class: "step", "data-step": s.n });
-      g.append(node("line", { x1: sx, x2: sx, y1: 14, y2: height - 8 }));
-      g.append(node("circle", { cx: sx, cy: 19, r: 7 }));
-      g.append(node("text", { x: sx, y: 22, "text-anchor": "middle" }, String(s.n)));
-      g.append(node("title", {}, `step ${s.n}: ${s.text}`));
+      const g = svgEl("g", { class: "step", "data-step": s.n });
+      g.append(svgEl("line", { x1: sx, x2: sx, y1: 14, y2: height - 8 }));
+      g.append(svgEl("circle", { cx: sx, cy: 19, r: 7 }));
+      g.append(svgEl("text", { x: sx, y: 22, "text-anchor": "middle" }, String(s.n)));
+      g.append(svgEl("title", {}, `step ${s.n}: ${s.text}`));
       steps.append(g);
     }
     svg.append(steps);
 
     // State lanes.
     const drawLane = (lane, name, cls, l, pad) => {
-      const g = node("g", { class: `segments ${cls}`, "data-lane-segments": name });
+      const g = svgEl("g", { class: `segments ${cls}`, "data-lane-segments": name });
       for (const s of lane.segments(now)) {
         if (s.to < from) continue;
         const x1 = x(s.from);
         const w = Math.max(1, x(s.to) - x1);
-        const seg = node("g", { class: "seg", "data-state": s.state });
-        seg.append(node("rect", { class: `seg-rect st-${s.state}`, x: x1, y: l.y + pad, width: w, height: l.h - 2 * pad, rx: 3 }));
-        if (w > 34 && l.h > 20) seg.append(node("text", { class: "seg-label", x: x1 + 5, y: l.y + l.h / 2 + 4 }, clip(s.label, w)));
-        seg.append(node("title", {}, s.title));
+        const seg = svgEl("g", { class: "seg", "data-state": s.state });
+        seg.append(svgEl("rect", { class: `seg-rect st-${s.state}`, x: x1, y: l.y + pad, width: w, height: l.h - 2 * pad, rx: 3 }));
+        if (w > 34 && l.h > 20) seg.append(svgEl("text", { class: "seg-label", x: x1 + 5, y: l.y + l.h / 2 + 4 }, clip(s.label, w)));
+        seg.append(svgEl("title", {}, s.title));
         g.append(seg);
       }
       svg.append(g);
@@ -340,23 +332,23 @@ export class Timeline {
 
     // Bars.
     const drawBars = (layout, l) => {
-      const g = node("g", { class: "bars" });
+      const g = svgEl("g", { class: "bars" });
       for (const bar of layout.bars) {
         const end = bar.end === null ? now : bar.end;
         if (end < from) continue;
         const top = l.y + 3 + bar.row * ROW_H;
         const last = bar.phases.at(-1).phase;
-        const bg = node("g", { class: "bar", "data-bar": bar.kind, "data-id": bar.id, "data-phase": last, "data-open": String(bar.end === null) });
+        const bg = svgEl("g", { class: "bar", "data-bar": bar.kind, "data-id": bar.id, "data-phase": last, "data-open": String(bar.end === null) });
         bar.phases.forEach((p, i) => {
           const pEnd = i + 1 < bar.phases.length ? bar.phases[i + 1].at : end;
           const x1 = x(p.at);
           const w = Math.max(2, x(pEnd) - x1);
-          bg.append(node("rect", { class: `bar-rect ph-${p.phase}`, x: x1, y: top, width: w, height: ROW_H - 4, "data-phase": p.phase }));
+          bg.append(svgEl("rect", { class: `bar-rect ph-${p.phase}`, x: x1, y: top, width: w, height: ROW_H - 4, "data-phase": p.phase }));
         });
         const x1 = x(bar.phases[0].at);
         const wAll = x(end) - x1;
-        if (wAll > 40) bg.append(node("text", { class: "bar-label", x: x1 + 4, y: top + ROW_H - 8 }, clip(bar.label, wAll)));
-        bg.append(node("title", {}, `${bar.kind} ${bar.id}: ${bar.phases.map((p) => p.phase).join(" \u2192 ")}`));
+        if (wAll > 40) bg.append(svgEl("text", { class: "bar-label", x: x1 + 4, y: top + ROW_H - 8 }, clip(bar.label, wAll)));
+        bg.append(svgEl("title", {}, `${bar.kind} ${bar.id}: ${bar.phases.map((p) => p.phase).join(" \u2192 ")}`));
         g.append(bg);
       }
       svg.append(g);
@@ -367,23 +359,23 @@ export class Timeline {
     // Arrows: commands (from the side that caused them to the target side) and CRM requests.
     const crmY = lanes.crm.y + lanes.crm.h - 3;
     const ccY = lanes.cc.y + 3;
-    const arrows = node("g", { class: "arrows" });
+    const arrows = svgEl("g", { class: "arrows" });
     for (const c of this.commands.values()) {
       const end = c.settledAt === null ? now : c.settledAt;
       if (end < from) continue;
       const [y1, y2] = c.target === "crm" ? [ccY, crmY] : [crmY, ccY];
-      const g = node("g", { class: "arrow", "data-arrow": "command", "data-command-id": c.id, "data-key": c.key, "data-target": c.target, "data-status": c.status, "data-state": c.state, "data-cause": c.cause });
-      g.append(node("line", { class: `arrow-line as-${c.status}`, x1: x(c.at), y1, x2: Math.max(x(end), x(c.at) + 2), y2, "marker-end": `url(#tl-head-${c.status})` }));
-      g.append(node("circle", { class: `arrow-dot as-${c.status}`, cx: x(c.at), cy: y1, r: 3 }));
-      g.append(node("title", {}, `command #${c.id} \u2192 ${c.target} ${c.state} (${c.cause}): ${c.history.join(", ")}`));
+      const g = svgEl("g", { class: "arrow", "data-arrow": "command", "data-command-id": c.id, "data-key": c.key, "data-target": c.target, "data-status": c.status, "data-state": c.state, "data-cause": c.cause });
+      g.append(svgEl("line", { class: `arrow-line as-${c.status}`, x1: x(c.at), y1, x2: Math.max(x(end), x(c.at) + 2), y2, "marker-end": `url(#tl-head-${c.status})` }));
+      g.append(svgEl("circle", { class: `arrow-dot as-${c.status}`, cx: x(c.at), cy: y1, r: 3 }));
+      g.append(svgEl("title", {}, `command #${c.id} \u2192 ${c.target} ${c.state} (${c.cause}): ${c.history.join(", ")}`));
       arrows.append(g);
     }
     for (const r of this.requests) {
       if (r.at < from) continue;
-      const g = node("g", { class: "arrow", "data-arrow": "request", "data-action": r.action, "data-status": "request" });
+      const g = svgEl("g", { class: "arrow", "data-arrow": "request", "data-action": r.action, "data-status": "request" });
       const rx = x(r.at);
-      g.append(node("line", { class: "arrow-line as-request", x1: rx, y1: ccY, x2: rx + 4, y2: crmY, "marker-end": "url(#tl-head-request)" }));
-      g.append(node("title", {}, `CRM request: ${r.action}`));
+      g.append(svgEl("line", { class: "arrow-line as-request", x1: rx, y1: ccY, x2: rx + 4, y2: crmY, "marker-end": "url(#tl-head-request)" }));
+      g.append(svgEl("title", {}, `CRM request: ${r.action}`));
       arrows.append(g);
     }
     svg.append(arrows);
@@ -393,10 +385,10 @@ export class Timeline {
   }
 
   defs() {
-    const defs = node("defs");
+    const defs = svgEl("defs");
     for (const status of ["pending", "confirmed", "rejected", "superseded", "notSupported", "request"]) {
-      const m = node("marker", { id: `tl-head-${status}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
-      m.append(node("path", { class: `head as-${status}`, d: "M 0 0 L 10 5 L 0 10 z" }));
+      const m = svgEl("marker", { id: `tl-head-${status}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
+      m.append(svgEl("path", { class: `head as-${status}`, d: "M 0 0 L 10 5 L 0 10 z" }));
       defs.append(m);
     }
     return defs;

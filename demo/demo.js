@@ -6,6 +6,8 @@
 // piece of message data reaches the DOM through textContent only.
 
 import init, { Bridge, decode } from './pkg/cti_bridge.js';
+import { $, el } from './dom.js';
+import { xucAgentState, xucLoggedOn } from './xuc-frames.js';
 
 /** The five sources: id, vendor surface, side, and how the vendor delivers a message. */
 const SOURCES = [
@@ -56,17 +58,14 @@ const afterContactWork = (event, id) => axpFrame({
   channelProviderId: '4dc53692-e25c-4e8c-a780-0b2f05008478', channelId: 'Voice',
   id, timestamp: 1718093415123,
 });
-const xucAgent = (name, extra = {}) => JSON.stringify({
-  msgType: 'AgentStateEvent',
-  ctiMessage: { name, agentId: 19, phoneNb: '1000', since: 0, queues: [8, 14, 170, 4, 1], ...extra },
-});
+const xucAgent = (name, extra = {}) => JSON.stringify(xucAgentState(name, extra));
 const omnichannel = (statusId) => ({
   type: 'ClientAppMessage', action: 'omnichannelResponse', data: { statusId, success: true },
 });
 
 /** Steps: [source, message (object: postMessage / SDK; string: WebSocket frame), narration]. */
 const SCENARIO = [
-  ['xuc', JSON.stringify({ msgType: 'LoggedOn', ctiMessage: {} }), 'xuc: the CTI session is logged on'],
+  ['xuc', JSON.stringify(xucLoggedOn()), 'xuc: the CTI session is logged on'],
   ['xuc', xucAgent('AgentLogin', { since: 1423839787 }), 'xuc: agent 19 logs in (not Ready yet)'],
   ['crm-connector', omnichannel('Available'), 'CRM: the agent sets Omni-Channel to Available'],
   ['xuc', xucAgent('AgentReady', { cause: 'available' }), 'xuc: agent 19 reports Ready'],
@@ -87,19 +86,6 @@ const SCENARIO = [
   ['crm-connector', omnichannel('Available'), 'CRM: reports Available again'],
   ['axp', afterContactWork('AfterContactWorkCompleted', '6f1d7c2a-0005-4c3e-9b7a-5d2e8f1a0005'), 'AXP: the same event replayed after a reconnect'],
 ];
-
-// ---------------------------------------------------------------------------
-// DOM helpers
-
-const $ = (id) => document.getElementById(id);
-
-/** Creates an element with classes and text (never HTML). */
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));

@@ -9,6 +9,11 @@
 // pace=MS (scenario step pause, default 1500).
 //
 // No inline script or style anywhere: the page runs under a strict CSP.
+/* global CtiBridge -- window.CtiBridge, defined by cti-bridge.js (a classic script the page loads first) */
+
+import { $, el } from "./dom.js";
+import { STATUSES, fakeCrm, statusById } from "./fake-crm.js";
+import { xucAgentState } from "./xuc-frames.js";
 
 const params = new URLSearchParams(location.search);
 const WIDGET_ORIGIN = (params.get("widget") || "http://localhost:8081").replace(/\/+$/, "");
@@ -16,69 +21,20 @@ const MODES = ["synchronized", "complementary", "off"];
 const PACE_MS = Math.max(0, Number(params.get("pace")) || 1500);
 const LOG_MAX = 500;
 
-const $ = (id) => document.getElementById(id);
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k.startsWith("data-")) node.setAttribute(k, String(v));
-    else node[k] = v;
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const clock = () => new Date().toTimeString().slice(0, 8);
 const compact = (v) => (v === undefined ? "" : JSON.stringify(v));
 
 // ---- the fake CRM ----------------------------------------------------------
 
-/** The CRM's presence statuses. The CRM Connector status id is "id" or "id;label". */
-const STATUSES = [
-  { id: "Available", label: "Available", ready: true },
-  { id: "Busy", label: "Busy", ready: false },
-  { id: "Away", label: "Away on break", ready: false },
-];
-const statusById = (id) => STATUSES.find((s) => s.id === id);
-const wireId = (s) => (s.label === s.id ? s.id : `${s.id};${s.label}`);
-
-const crm = {
-  current: statusById(params.get("presence")) || STATUSES[0],
-  changedBy: "",
-  listeners: new Set(),
-  refuse: false,
-  /** Sets the presence (by the user or by the bridge) and tells the listeners, as a CRM would. */
-  set(status, by) {
-    crm.current = status;
-    crm.changedBy = by;
-    render();
-    for (const listener of crm.listeners) listener(wireId(status));
-  },
-};
-
-/** The three functions a CRM developer writes; the drop-in does the CRM Connector side. */
-const crmApi = {
-  getPresence: () => wireId(crm.current),
-  setPresence: async (id) => {
-    await sleep(250); // a CRM takes a moment
-    const status = statusById(id);
-    if (!status || crm.refuse) {
-      addLog({ kind: "crm", what: `the CRM refused to set ${id}`, status: "refused", cls: "error" });
-      return false;
-    }
-    crm.set(status, "the bridge");
-    return true;
-  },
-  onPresenceChange: (callback) => {
-    crm.listeners.add(callback);
-    return () => crm.listeners.delete(callback);
-  },
-  currentUser: { Id: "0051x000001", Name: "Ada Agent", Username: "ada@example.test" },
-};
+// The presence API (demo/fake-crm.js); the drop-in does the CRM Connector side.
+const crm = fakeCrm({
+  initial: statusById(params.get("presence")) || STATUSES[0],
+  delayMs: 250,
+  onSet: () => render(),
+  onRefused: (id) => addLog({ kind: "crm", what: `the CRM refused to set ${id}`, status: "refused", cls: "error" }),
+});
+const crmApi = crm.api;
 
 // ---- what the page knows ---------------------------------------------------
 
@@ -104,20 +60,15 @@ const AGENT_LABELS = {
 // ---- the simulated xuc contact centre -------------------------------------
 // Message shapes from tests/fixtures/xuc.jsonl (agent 19 on phone 1000).
 
-const QUEUES = [8, 14, 170, 4, 1];
-const xucState = (name, extra) => ({
-  msgType: "AgentStateEvent",
-  ctiMessage: { name, agentId: 19, phoneNb: "1000", since: 0, queues: QUEUES, ...extra },
-});
 const XUC = {
-  AgentLogin: () => xucState("AgentLogin", { since: Math.floor(Date.now() / 1000) }),
-  AgentReady: () => xucState("AgentReady", { cause: "available" }),
-  AgentOnPause: (reason) => xucState("AgentOnPause", reason ? { cause: reason } : {}),
-  AgentRinging: () => xucState("AgentRinging"),
+  AgentLogin: () => xucAgentState("AgentLogin", { since: Math.floor(Date.now() / 1000) }),
+  AgentReady: () => xucAgentState("AgentReady", { cause: "available" }),
+  AgentOnPause: (reason) => xucAgentState("AgentOnPause", reason ? { cause: reason } : {}),
+  AgentRinging: () => xucAgentState("AgentRinging"),
   AgentOnCall: () =>
-    xucState("AgentOnCall", { acd: false, direction: "Incoming", callType: "External", monitorState: "ACTIVE" }),
-  AgentOnWrapup: () => xucState("AgentOnWrapup", { since: 2 }),
-  AgentLoggedOut: () => xucState("AgentLoggedOut"),
+    xucAgentState("AgentOnCall", { acd: false, direction: "Incoming", callType: "External", monitorState: "ACTIVE" }),
+  AgentOnWrapup: () => xucAgentState("AgentOnWrapup", { since: 2 }),
+  AgentLoggedOut: () => xucAgentState("AgentLoggedOut"),
 };
 const XUC_BUTTONS = [
   ["AgentLogin", "Log in"],
@@ -353,7 +304,7 @@ async function refreshHealth() {
     const result = await view.bridge.snapshot();
     view.snapshot = result;
     renderHealth(result);
-  } catch (e) {
+  } catch {
     renderHealth({ diagnostics: { connected: false } });
   } finally {
     healthBusy = false;

@@ -14,6 +14,8 @@ import { Timeline } from "./timeline.js";
 import { Inspector } from "./inspector.js";
 import { SCENARIOS, newCall } from "./scenarios.js";
 import { SIDE_NAMES, StageSession, WidgetSession, bind, unsupported } from "./console-sessions.js";
+import { $, el } from "./dom.js";
+import { STATUSES, fakeCrm, statusById, wireId } from "./fake-crm.js";
 
 const params = new URLSearchParams(location.search);
 const WIDGET_ORIGIN = (params.get("widget") || "http://localhost:8081").replace(/\/+$/, "");
@@ -24,7 +26,6 @@ const CRM_SIDES = ["crm-connector", "openframe"];
 const CC_SIDES = ["xuc", "axp", "agentdesktop"];
 const DELIVERIES = ["inject", "live"];
 
-const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const pick = (value, allowed, fallback) => (allowed.includes(value) ? value : fallback);
 
@@ -43,45 +44,14 @@ const inspector = new Inspector({
 
 // ---- the fake CRM (the CRM Connector side) -----------------------------------
 
-/** The CRM's presence statuses; the CRM Connector status id is "id" or "id;label". */
-const STATUSES = [
-  { id: "Available", label: "Available", ready: true },
-  { id: "Busy", label: "Busy", ready: false },
-  { id: "Away", label: "Away on break", ready: false },
-];
-const statusById = (id) => STATUSES.find((s) => s.id === id);
-const wireId = (s) => (s.label === s.id ? s.id : `${s.id};${s.label}`);
-
-const crm = {
-  current: STATUSES[0],
-  listeners: new Set(),
-  set(status, by) {
-    crm.current = status;
-    inspector.add({ dir: "note", peer: "crm", kind: "crm", type: "presence", summary: `the CRM user is ${status.label} (set by ${by})`, data: { statusId: wireId(status), by } });
-    for (const listener of crm.listeners) {
-      // The drop-in answers with a CRM Connector omnichannelResponse on the widget port.
-      inspector.add({ dir: "out", peer: "crm-connector", origin: WIDGET_ORIGIN, kind: "wire", type: "omnichannelResponse", summary: `statusId ${wireId(status)} (sent by the drop-in)`, data: { type: "ClientAppMessage", action: "omnichannelResponse", data: { statusId: wireId(status), success: true } } });
-      listener(wireId(status));
-    }
-  },
-};
-
-/** The three functions a CRM developer writes; the drop-in plays the CRM Connector client. */
-const crmApi = {
-  getPresence: () => wireId(crm.current),
-  setPresence: async (id) => {
-    await sleep(120); // a CRM takes a moment
-    const status = statusById(id);
-    if (!status) return false;
-    crm.set(status, "the bridge");
-    return true;
-  },
-  onPresenceChange: (callback) => {
-    crm.listeners.add(callback);
-    return () => crm.listeners.delete(callback);
-  },
-  currentUser: { Id: "0051x000001", Name: "Ada Agent", Username: "ada@example.test" },
-};
+// The presence API (demo/fake-crm.js); the drop-in plays the CRM Connector client.
+const crm = fakeCrm({
+  delayMs: 120,
+  onSet: (status, by) => inspector.add({ dir: "note", peer: "crm", kind: "crm", type: "presence", summary: `the CRM user is ${status.label} (set by ${by})`, data: { statusId: wireId(status), by } }),
+  // The drop-in answers with a CRM Connector omnichannelResponse on the widget port.
+  onNotify: (status) => inspector.add({ dir: "out", peer: "crm-connector", origin: WIDGET_ORIGIN, kind: "wire", type: "omnichannelResponse", summary: `statusId ${wireId(status)} (sent by the drop-in)`, data: { type: "ClientAppMessage", action: "omnichannelResponse", data: { statusId: wireId(status), success: true } } }),
+});
+const crmApi = crm.api;
 
 // ---- what the page shows -----------------------------------------------------
 
@@ -233,13 +203,7 @@ function onOutput(item, origin) {
 
 function renderHealth(rows) {
   $("health").replaceChildren(...rows.flatMap(([k, v, tone, name]) => {
-    const dt = document.createElement("dt");
-    dt.textContent = k;
-    const dd = document.createElement("dd");
-    dd.textContent = v;
-    if (tone) dd.className = `tone-${tone}`;
-    if (name) dd.dataset.name = name;
-    return [dt, dd];
+    return [el("dt", { text: k }), el("dd", { class: tone && `tone-${tone}`, "data-name": name, text: v })];
   }));
 }
 
@@ -343,11 +307,7 @@ async function play(scenario) {
   const steps = scenario.steps(s);
   const list = $("scenario-steps");
   list.replaceChildren(...steps.map((st, i) => {
-    const li = document.createElement("li");
-    li.textContent = st.text;
-    li.dataset.step = String(i + 1);
-    li.dataset.state = "pending";
-    return li;
+    return el("li", { "data-step": i + 1, "data-state": "pending", text: st.text });
   }));
   inspector.add({ dir: "note", peer: "console", kind: "scenario", type: scenario.id, summary: `scenario: ${scenario.title}` });
   let outcome = "done";
@@ -432,11 +392,7 @@ function start() {
   $("delivery").value = pick(params.get("delivery"), DELIVERIES, "live");
   $("mode").value = pick(params.get("mode"), MODES, "synchronized");
   for (const sc of SCENARIOS) {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = "btn scenario";
-    b.dataset.scenario = sc.id;
-    b.textContent = sc.title;
+    const b = el("button", { type: "button", class: "btn scenario", "data-scenario": sc.id, text: sc.title });
     b.addEventListener("click", () => play(sc));
     $("scenario-buttons").append(b);
   }

@@ -2,21 +2,15 @@
 // (started by scripts/demo.sh on http://127.0.0.1:8090; `?sim=` overrides).
 // The simulator's demo credentials are public test values, never real ones.
 import init, { AxpClient, XucClient } from "./pkg/cti_bridge.js";
+import { $, prependLine } from "./dom.js";
 
 const sim = new URLSearchParams(location.search).get("sim") || "http://127.0.0.1:8090";
-const $ = (id) => document.getElementById(id);
 $("sim").textContent = sim;
 
 function panel(name) {
   const counts = { events: 0, errors: 0 };
   const log = $(`${name}-log`);
-  const add = (text, cls) => {
-    const li = document.createElement("li");
-    li.textContent = text;
-    if (cls) li.className = cls;
-    log.prepend(li);
-    while (log.children.length > 200) log.lastChild.remove();
-  };
+  const add = (text, cls) => prependLine(log, text, cls, 200);
   return {
     counts,
     onOutput(out) {

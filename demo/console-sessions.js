@@ -4,6 +4,7 @@
 // the simulator); StageSession frames the vendor stage (the in-page OpenFrame
 // and AgentDesktop integration) and talks to it by postMessage on its exact
 // origin, checking origin and source both ways.
+/* global CtiBridge -- window.CtiBridge, defined by cti-bridge.js (a classic script the page loads first) */
 
 import { xuc, axp, agentdesktop, openframe } from "./scenarios.js";
 
@@ -327,6 +328,7 @@ export class WidgetSession extends BaseSession {
     timeline.link("host", "down", "page \u2194 widget: the widget frame reloads");
     this.ccLive = null; // the reloaded widget's client reports afresh
     inspector.add({ dir: "out", peer: "window", origin: WIDGET_ORIGIN, kind: "window", type: "reload", summary: "the widget frame reloads (its connection drops)", data: { src: frame.src } });
+    // eslint-disable-next-line no-self-assign -- assigning src reloads the (cross-origin) iframe
     frame.src = frame.src;
   }
 
