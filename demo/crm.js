@@ -250,7 +250,7 @@ function describe(event) {
 function logEvent(event) {
   if (event.kind === "command") {
     addLog({
-      seq: event.seq,
+      seq: event.channelSeq,
       kind: `command #${event.id}`,
       what: `${event.target === "crm" ? "CRM" : "agent"} \u2192 ${event.state} (${event.cause}) via ${event.source || "none"}`,
       status: event.status,
@@ -262,7 +262,7 @@ function logEvent(event) {
     const m = event.message || {};
     addLog({ kind: "crm wire", what: `widget \u2192 CRM: ${m.action}`, wire: m.data, cls: "wire" });
   } else {
-    addLog({ seq: event.seq, kind: event.kind, what: describe(event), cls: event.kind === "error" ? "error" : "event" });
+    addLog({ seq: event.channelSeq, kind: event.kind, what: describe(event), cls: event.kind === "error" ? "error" : "event" });
   }
 }
 

@@ -11,8 +11,12 @@ echo "== JavaScript lint (eslint)"
 node_modules/.bin/eslint .
 echo "eslint: no problems"
 
+echo "== formatting and lints (cargo fmt, clippy on the native targets)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -q -- -D warnings
+
 echo "== native tests"
-cargo test --all-targets
+cargo test --workspace --all-targets
 
 echo "== browser tests (headless Chromium)"
 log=$(mktemp)

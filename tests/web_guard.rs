@@ -33,7 +33,9 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
 }
 
 fn eval(code: &str) -> JsValue {
-    Function::new_no_args(code).call0(&JsValue::NULL).unwrap_or(JsValue::NULL)
+    Function::new_no_args(code)
+        .call0(&JsValue::NULL)
+        .unwrap_or(JsValue::NULL)
 }
 
 /// One arbitrary value, `depth` levels at most.
@@ -74,7 +76,9 @@ fn cyclic() -> JsValue {
 }
 
 fn deep(levels: usize) -> JsValue {
-    eval(&format!("let v = {{}}; for (let i = 0; i < {levels}; i++) v = {{v}}; return v"))
+    eval(&format!(
+        "let v = {{}}; for (let i = 0; i < {levels}; i++) v = {{v}}; return v"
+    ))
 }
 
 fn huge() -> JsValue {
@@ -120,9 +124,15 @@ fn arbitrary_values_never_trap_any_entry_point() {
         let _ = bridge.ingest(source, value.clone(), Some(i as f64));
     }
     // Still alive, still decoding, and the refusals were counted.
-    let good = js_sys::JSON::parse(r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19}}"#).unwrap();
+    let good = js_sys::JSON::parse(
+        r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19}}"#,
+    )
+    .unwrap();
     assert!(bridge.ingest("xuc", good, Some(1e6)).is_ok());
     let stats = bridge.stats().unwrap();
     let errors = Reflect::get(&stats, &JsValue::from_str("errors")).unwrap();
-    assert!(Object::keys(&errors.into()).length() > 0, "refusals are counted");
+    assert!(
+        Object::keys(&errors.into()).length() > 0,
+        "refusals are counted"
+    );
 }

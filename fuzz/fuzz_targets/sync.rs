@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
         };
         now = now.saturating_add(u64::from(*pick) * 100);
         let source = Source::ALL[usize::from(*pick) % Source::ALL.len()];
-        if let Ok(value) = cti_bridge::codec::parse_text(&String::from_utf8_lossy(frame)) {
+        if let Ok(value) = cti_bridge::codec::parse_text(
+            &String::from_utf8_lossy(frame),
+            cti_bridge::codec::JsonParser::SERDE_JSON,
+        ) {
             let _ = bridge.ingest(source, &value, Some(now));
         }
         let _ = bridge.tick(now);

@@ -37,7 +37,7 @@ import { join, extname, normalize, sep } from 'node:path';
 import { ROOT, startBrowser } from './harness.mjs';
 import { startSim as startSimProcess } from './simproc.mjs';
 
-const DAY = join(ROOT, 'sim', 'axp-day.jsonl');
+const DAY = join(ROOT, 'crates', 'sim', 'scenarios', 'axp-day.jsonl');
 const ACCOUNT = 'EETEST';
 const AGENT = '4a785201-73b8-4842-abf7-36f5e572d310';
 // Fresh secrets per run, long and distinctive enough that a hit is a leak.

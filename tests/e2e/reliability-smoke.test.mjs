@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 
-/** The simulator's fault names and the protocols each applies to, read from src/sim/fault.rs. */
+/** The simulator's fault names and the protocols each applies to, read from crates/sim/src/fault.rs. */
 function simFaults() {
-  const src = readFileSync(join(ROOT, 'src', 'sim', 'fault.rs'), 'utf8');
+  const src = readFileSync(join(ROOT, 'crates', 'sim', 'src', 'fault.rs'), 'utf8');
   const names = [...src.matchAll(/Fault::(\w+) => "([a-z-]+)"/g)].map(([, variant, name]) => ({ variant, name }));
   const only = (proto) => [...src.matchAll(new RegExp(`([\\w:| ]+) => proto == Proto::${proto}`, 'g'))]
     .flatMap(([, lhs]) => [...lhs.matchAll(/Fault::(\w+)/g)].map(([, v]) => v));
@@ -31,7 +31,7 @@ function simFaults() {
 
 test('reliability smoke run: every fault row, no loss but the known in-flight frames at a widget reload, JSON in the table\'s shape', { timeout: 240_000 }, async () => {
   const faults = simFaults();
-  assert.ok(faults.length >= 10, `faults read from src/sim/fault.rs: ${JSON.stringify(faults)}`);
+  assert.ok(faults.length >= 10, `faults read from crates/sim/src/fault.rs: ${JSON.stringify(faults)}`);
   assert.ok(faults.some((f) => f.axp && !f.xuc) && faults.some((f) => f.xuc && !f.axp), 'protocol-specific faults found');
   const dir = await mkdtemp(join(tmpdir(), 'cti-bridge-rel-'));
   const out = join(dir, 'reliability.json');

@@ -63,7 +63,7 @@ before(async () => {
   }
   // The shipped configuration with a random password per user.
   tmp = await mkdtemp(join(tmpdir(), 'cti-bridge-xuc-live-'));
-  const config = JSON.parse(readFileSync(join(ROOT, 'sim', 'xuc-config.json'), 'utf8'));
+  const config = JSON.parse(readFileSync(join(ROOT, 'crates', 'sim', 'scenarios', 'xuc-config.json'), 'utf8'));
   for (const user of config.users) {
     user.password = `pw-${user.login}-${randomBytes(12).toString('hex')}`;
     PASSWORDS[user.login] = user.password;
