@@ -367,6 +367,7 @@
     this._port = null;
     this._emit({ kind: "health", status: "unresponsive", dropped: this._lastDropped || { origin: 0, source: 0, malformed: 0, version: 0 } });
     // Setting src navigates again, even to the same address.
+    // eslint-disable-next-line no-self-assign -- the assignment is the reload
     this._iframe.src = this._iframe.src;
   };
 
