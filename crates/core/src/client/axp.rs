@@ -462,7 +462,8 @@ impl Axp {
         sub.expires_in_ms = interval_ms;
         let at = |ms: u64| now.saturating_add(ms);
         link.timers.put(Timer::Expiry, interval_ms.map(at));
-        link.timers.put(Timer::Renew, interval_ms.map(|ms| at(ms / 4 * 3)));
+        link.timers
+            .put(Timer::Renew, interval_ms.map(|ms| at(ms / 4 * 3)));
     }
 
     /// A token was rejected: ask for a fresh one once, then give up.

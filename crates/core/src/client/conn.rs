@@ -166,9 +166,7 @@ impl<P: Protocol> Conn<P> {
     /// Feeds one input at time `now` (ms); returns what to do.
     pub fn handle(&mut self, now: u64, input: Input) -> Vec<Action> {
         let link = &mut self.link;
-        if link.phase().active()
-            && link.jumped(now)
-            && !matches!(input, Input::Start | Input::Stop)
+        if link.phase().active() && link.jumped(now) && !matches!(input, Input::Start | Input::Stop)
         {
             self.wake(now, "the machine woke from sleep");
         }
@@ -232,7 +230,8 @@ impl<P: Protocol> Conn<P> {
 
     /// The earliest deadline of the timers that run now.
     pub fn next_deadline(&self) -> Option<u64> {
-        self.link.next_deadline(|t| self.proto.counts(&self.link, t))
+        self.link
+            .next_deadline(|t| self.proto.counts(&self.link, t))
     }
 
     /// Makes the transition a handler asked for.
@@ -298,10 +297,9 @@ impl<P: Protocol> Conn<P> {
     /// The provider did not answer (or could not).
     fn no_answer(&mut self, now: u64, reason: &str) -> Next {
         match self.link.phase() {
-            Phase::Provider { then } => Next::Retry(
-                then,
-                format!("no {} from the host: {reason}", P::ASKS),
-            ),
+            Phase::Provider { then } => {
+                Next::Retry(then, format!("no {} from the host: {reason}", P::ASKS))
+            }
             _ => self.proto.handle_no_token(&mut self.link, now, reason),
         }
     }
@@ -321,9 +319,7 @@ impl<P: Protocol> Conn<P> {
                 self.proto.handle_timeout(link, now)
             }
             Phase::Waiting { then } if due => Next::Begin(then),
-            Phase::Authenticating { .. } | Phase::Live { .. } => {
-                self.proto.handle_tick(link, now)
-            }
+            Phase::Authenticating { .. } | Phase::Live { .. } => self.proto.handle_tick(link, now),
             _ => Next::Stay,
         }
     }
@@ -331,9 +327,7 @@ impl<P: Protocol> Conn<P> {
     /// A sign of the machine waking: whatever was in progress is stale.
     fn wake(&mut self, now: u64, reason: &str) {
         match self.link.phase() {
-            Phase::Waiting { then } | Phase::Provider { then } => {
-                self.restart(now, then, reason)
-            }
+            Phase::Waiting { then } | Phase::Provider { then } => self.restart(now, then, reason),
             Phase::Requesting { .. } => self.restart(now, Step::Request, reason),
             Phase::Opening { .. } | Phase::Authenticating { .. } | Phase::Live { .. } => {
                 self.restart(now, Step::Connect, reason)

@@ -153,7 +153,11 @@ mod tests {
         }
         table.stop_connection();
         for t in Timer::ALL {
-            assert_eq!(table.get(t).is_some(), !Timer::CONNECTION.contains(&t), "{t:?}");
+            assert_eq!(
+                table.get(t).is_some(),
+                !Timer::CONNECTION.contains(&t),
+                "{t:?}"
+            );
         }
     }
 }

@@ -356,7 +356,8 @@ impl Protocol for Xuc {
     fn handle_open(&mut self, link: &mut Link, now: u64, sock: u32) -> Next {
         link.authenticating(sock, None, "socket open, waiting for the server");
         self.missed = 0;
-        link.timers.set(Timer::Heartbeat, now + heartbeat(&link.timing));
+        link.timers
+            .set(Timer::Heartbeat, now + heartbeat(&link.timing));
         // Read the agent's state again, and replay what the host subscribed to.
         self.reread = true;
         let mut frames = vec![XucCommand::GetAgentDirectory.wire()];
@@ -498,7 +499,8 @@ impl Protocol for Xuc {
             }
         }
         link.send(sock, ping());
-        link.timers.set(Timer::Heartbeat, now + heartbeat(&link.timing));
+        link.timers
+            .set(Timer::Heartbeat, now + heartbeat(&link.timing));
         Next::Stay
     }
 
@@ -546,7 +548,6 @@ impl Xuc {
             .filter(|s| s.is_object())
             .cloned()
     }
-
 }
 
 /// Whether an xuc `Error` message is about the session token.

@@ -109,7 +109,6 @@ macro_rules! xuc_commands {
     };
 }
 
-
 /// Why a command was refused (nothing was sent).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CommandError {
