@@ -353,3 +353,258 @@ impl<P: Protocol> Conn<P> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A protocol that asks once, opens at once and goes live on any frame.
+    #[derive(Debug, Default)]
+    struct Mock {
+        token: bool,
+    }
+
+    impl Protocol for Mock {
+        const ASKS: &'static str = "token";
+        const REQUEST: &'static str = "mock";
+
+        fn handle_start(&mut self) {}
+
+        fn poll_attempt(&mut self, _link: &mut Link, _now: u64, _step: Step) -> Attempt {
+            match self.token {
+                false => Attempt::Ask { reason: "asking" },
+                true => Attempt::Open {
+                    url: Target::plain("wss://mock.test/".into()),
+                    reason: "opening",
+                },
+            }
+        }
+
+        fn handle_token(&mut self, link: &mut Link, _now: u64, _token: Secret) -> Next {
+            self.token = true;
+            match link.phase() {
+                Phase::Provider { then } => Next::Begin(then),
+                _ => Next::Stay,
+            }
+        }
+
+        fn handle_http(
+            &mut self,
+            _: &mut Link,
+            _: u64,
+            _: u32,
+            _: Option<u16>,
+            _: Option<Value>,
+        ) -> Next {
+            Next::Stay
+        }
+
+        fn handle_open(&mut self, link: &mut Link, now: u64, sock: u32) -> Next {
+            link.authenticating(sock, Some(now + 50), "authenticating");
+            Next::Stay
+        }
+
+        fn handle_close(&mut self, _link: &mut Link, _now: u64, code: u16) -> Next {
+            Next::Retry(Step::Connect, format!("closed {code}"))
+        }
+
+        fn handle_frame(&mut self, link: &mut Link, now: u64, _value: Value) -> Next {
+            if link.go_live(now) {
+                link.timers.set(Timer::Heartbeat, now + 30);
+                link.report_live("live", None);
+            }
+            Next::Stay
+        }
+
+        fn handle_timeout(&mut self, _link: &mut Link, _now: u64) -> Next {
+            Next::Fail("too slow".into())
+        }
+
+        fn handle_tick(&mut self, link: &mut Link, now: u64) -> Next {
+            if link.timers.due(Timer::Heartbeat, now) {
+                link.timers.set(Timer::Heartbeat, now + 30);
+            }
+            Next::Stay
+        }
+
+        fn poll_probe(&mut self, _link: &mut Link, _now: u64) {}
+    }
+
+    fn conn() -> Conn<Mock> {
+        let timing = Timing {
+            request_timeout_ms: 100,
+            connect_timeout_ms: 200,
+            backoff_base_ms: 10,
+            backoff_max_ms: 10,
+            ..Timing::default()
+        };
+        Conn::new(timing, 1, Mock::default())
+    }
+
+    fn states(actions: &[Action]) -> Vec<HealthState> {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Health(h) => Some(h.state),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn timer(actions: &[Action]) -> Option<u64> {
+        actions.iter().rev().find_map(|a| match a {
+            Action::Timer { after_ms } => Some(*after_ms),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn start_asks_the_provider_and_arms_its_deadline() {
+        let mut c = conn();
+        let out = c.handle(0, Input::Start);
+        assert!(out.contains(&Action::NeedToken));
+        assert_eq!(
+            c.link.phase(),
+            Phase::Provider {
+                then: Step::Request
+            }
+        );
+        assert_eq!(timer(&out), Some(100));
+        assert_eq!(states(&out), [HealthState::Connecting]);
+        // Started twice: nothing new.
+        assert!(c.handle(1, Input::Start).is_empty());
+    }
+
+    #[test]
+    fn a_silent_provider_means_back_off_then_a_new_attempt() {
+        let mut c = conn();
+        c.handle(0, Input::Start);
+        let out = c.handle(100, Input::Tick);
+        assert_eq!(
+            c.link.phase(),
+            Phase::Waiting {
+                then: Step::Request
+            }
+        );
+        let retry = out.iter().find_map(|a| match a {
+            Action::Health(h) => Some((h.reason.clone(), h.retry_in_ms)),
+            _ => None,
+        });
+        let (reason, delay) = retry.expect("a health report");
+        assert_eq!(
+            reason,
+            "no token from the host: the provider did not answer in time"
+        );
+        let delay = delay.expect("a delay");
+        assert_eq!(timer(&out), Some(delay));
+        let out = c.handle(100 + delay, Input::Tick);
+        assert!(out.contains(&Action::NeedToken));
+    }
+
+    #[test]
+    fn open_authenticate_live_lost_and_stopped() {
+        let mut c = conn();
+        c.handle(0, Input::Start);
+        let out = c.handle(1, Input::Token(Secret::new("t")));
+        let sock = out
+            .iter()
+            .find_map(|a| match a {
+                Action::Open { id, .. } => Some(*id),
+                _ => None,
+            })
+            .expect("a socket");
+        assert_eq!(c.link.phase(), Phase::Opening { sock });
+        assert_eq!(c.next_deadline(), Some(201));
+        c.handle(2, Input::SocketOpened { id: sock + 1 });
+        assert_eq!(
+            c.link.phase(),
+            Phase::Opening { sock },
+            "another socket's event"
+        );
+        c.handle(2, Input::SocketOpened { id: sock });
+        assert_eq!(c.link.phase(), Phase::Authenticating { sock });
+        assert_eq!(c.next_deadline(), Some(52));
+        let out = c.handle(
+            3,
+            Input::Frame {
+                id: sock,
+                value: Value::Null,
+            },
+        );
+        assert_eq!(c.link.phase(), Phase::Live { sock });
+        assert_eq!(states(&out), [HealthState::Live]);
+        assert_eq!(c.next_deadline(), Some(33), "only the heartbeat runs");
+        let out = c.handle(
+            4,
+            Input::SocketClosed {
+                id: sock,
+                code: 1006,
+                reason: String::new(),
+            },
+        );
+        assert_eq!(
+            c.link.phase(),
+            Phase::Waiting {
+                then: Step::Connect
+            }
+        );
+        assert_eq!(states(&out), [HealthState::Reconnecting]);
+        assert_eq!(
+            c.link.timers.get(Timer::Heartbeat),
+            None,
+            "connection timers stop"
+        );
+        let out = c.handle(5, Input::Stop);
+        assert_eq!(c.link.phase(), Phase::Stopped);
+        assert!(out.contains(&Action::ClearTimer));
+        assert_eq!(c.next_deadline(), None);
+    }
+
+    #[test]
+    fn a_late_timer_means_the_machine_slept_and_the_attempt_restarts() {
+        let mut c = conn();
+        c.handle(0, Input::Start);
+        c.handle(1, Input::Token(Secret::new("t")));
+        let late = 201 + c.link.timing.wake_threshold_ms + 1;
+        let out = c.handle(late, Input::Tick);
+        let opened = out
+            .iter()
+            .filter(|a| matches!(a, Action::Open { .. }))
+            .count();
+        assert_eq!(opened, 1, "a new socket at once, no back-off");
+        assert!(matches!(c.link.phase(), Phase::Opening { .. }));
+    }
+
+    #[test]
+    fn an_opening_deadline_goes_to_the_protocol_and_failed_stays_until_start() {
+        let mut c = conn();
+        c.handle(0, Input::Start);
+        c.handle(1, Input::Token(Secret::new("t")));
+        let out = c.handle(201, Input::Tick);
+        assert_eq!(c.link.phase(), Phase::Failed);
+        assert_eq!(states(&out), [HealthState::Failed]);
+        assert!(c.handle(300, Input::Tick).is_empty());
+        c.handle(301, Input::Start);
+        assert!(matches!(c.link.phase(), Phase::Opening { .. }));
+    }
+
+    #[test]
+    fn offline_while_live_is_degraded_until_back_online() {
+        let mut c = conn();
+        c.handle(0, Input::Start);
+        c.handle(1, Input::Token(Secret::new("t")));
+        c.handle(2, Input::SocketOpened { id: 1 });
+        c.handle(
+            3,
+            Input::Frame {
+                id: 1,
+                value: Value::Null,
+            },
+        );
+        assert_eq!(
+            states(&c.handle(4, Input::Offline)),
+            [HealthState::Degraded]
+        );
+        assert_eq!(states(&c.handle(5, Input::Online)), [HealthState::Live]);
+    }
+}
