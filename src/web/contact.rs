@@ -4,13 +4,12 @@
 //! in the same sync engine, and commands for the contact centre go out on
 //! the client's link.
 
-use super::live::{now, Driver, Provider, Provides, Sink, Tap};
+use super::live::{build, now, seeded, Driver, LiveClient, Provider, Sink, Tap};
 use crate::bridge::{Bridge, Output};
 use crate::channel::WidgetEvent;
-use crate::client::axp::{AxpClient, AxpConfig};
-use crate::client::xuc::{XucClient, XucConfig};
-use crate::client::xuc_command::XucCommand;
-use crate::client::{Effect, Health, Input, Session};
+use crate::client::axp::AxpClient;
+use crate::client::xuc::XucClient;
+use crate::client::{Effect, Health, Input};
 use crate::command::Desired;
 use crate::error::DecodeError;
 use crate::model::{Side, Source};
@@ -86,10 +85,7 @@ impl Options {
             Some(other) => return Err(format!("contactCentre.kind: `{other}` is not axp or xuc")),
             None => return Err("contactCentre.kind: expected \"axp\" or \"xuc\"".into()),
         };
-        if !map.contains_key("seed") {
-            let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-            map.insert("seed".into(), Value::from(seed));
-        }
+        seeded(map);
         Ok(Options { source, client })
     }
 }
@@ -102,30 +98,12 @@ impl Core {
         sink: Sink,
         provider: Provider,
     ) -> Result<Core, String> {
-        let invalid = |e: &dyn std::fmt::Display| format!("contactCentre: {e}");
+        let invalid = |e: super::live::BuildError| format!("contactCentre: {e}");
         Ok(match options.source {
             Source::Axp => {
-                let config: AxpConfig =
-                    serde_json::from_value(options.client).map_err(|e| invalid(&e))?;
-                let client = AxpClient::new(config).map_err(|e| invalid(&e))?;
-                Core::Axp(Driver::new(
-                    Session::new(client, bridge),
-                    sink,
-                    provider,
-                    Provides::Token,
-                ))
+                Core::Axp(build(options.client, bridge, sink, provider).map_err(invalid)?)
             }
-            _ => {
-                let config: XucConfig =
-                    serde_json::from_value(options.client).map_err(|e| invalid(&e))?;
-                let client = XucClient::new(config).map_err(|e| invalid(&e))?;
-                Core::Xuc(Driver::new(
-                    Session::new(client, bridge),
-                    sink,
-                    provider,
-                    Provides::Credentials,
-                ))
-            }
+            _ => Core::Xuc(build(options.client, bridge, sink, provider).map_err(invalid)?),
         })
     }
 
@@ -204,21 +182,15 @@ impl Core {
     /// The live client's last health report (`{state, reason, retryInMs?}`).
     pub fn health(&self) -> Option<Value> {
         by_client!(self, Core::Own(_) => None,
-            d => d.with(|s| s.client.health().and_then(|h| serde_json::to_value(h).ok())))
+            d => d.with(|s| LiveClient::health(&s.client).and_then(|h| serde_json::to_value(h).ok())))
     }
 
     /// One typed command on the contact centre's link (xuc only).
     pub fn command(&self, name: &str, args: &[Value]) -> Result<(), CommandRefused> {
         match self {
-            Core::Xuc(d) => {
-                let command = XucCommand::from_call(name, args)
-                    .map_err(|e| CommandRefused::Invalid(e.to_string()))?;
-                let actions = d
-                    .with(|s| s.client.command(now(), &command))
-                    .map_err(|e| CommandRefused::Invalid(e.to_string()))?;
-                d.run(actions.into_iter().map(Effect::Io).collect());
-                Ok(())
-            }
+            Core::Xuc(d) => d
+                .call(name, args)
+                .map_err(|e| CommandRefused::Invalid(e.to_string())),
             Core::Axp(_) => Err(CommandRefused::NotSupported(
                 "the AXP Agent & Engagement events are read-only: no commands".into(),
             )),

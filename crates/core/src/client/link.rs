@@ -1,7 +1,91 @@
-//! Plumbing shared by both clients: ids, the output buffer, health reports
-//! without repeats, the single timer and sleep detection, back-off.
+//! The state both clients share: ids, the output buffer, health reports
+//! without repeats, the phase of the connection and its timer table, sleep
+//! detection and back-off. The transitions that need no protocol knowledge
+//! (retry, fail, go live) live here; [`super::conn`] drives them.
 
+use super::timer::{Timer, TimerTable};
 use super::{Action, Backoff, Health, HealthState, Timing};
+use serde_json::Value;
+
+/// Where an attempt goes on from: the REST request that precedes the socket
+/// (AXP: create the subscription; xuc: log in), or the socket itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Make the REST request first.
+    Request,
+    /// Open the socket.
+    Connect,
+}
+
+/// Where a connection stands. Deadlines are in the [`TimerTable`]
+/// ([`Timer::Phase`]), not here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Never started.
+    Idle,
+    /// Waiting for the host's provider (token / credentials), then `then`.
+    Provider {
+        /// The step to take once it answers.
+        then: Step,
+    },
+    /// The REST request `req` is in flight.
+    Requesting {
+        /// Its id.
+        req: u32,
+    },
+    /// The socket `sock` is opening.
+    Opening {
+        /// Its id.
+        sock: u32,
+    },
+    /// The socket is open; the server has not accepted us yet.
+    Authenticating {
+        /// Its id.
+        sock: u32,
+    },
+    /// Events flow.
+    Live {
+        /// Its id.
+        sock: u32,
+    },
+    /// Backing off before `then`.
+    Waiting {
+        /// The step to take then.
+        then: Step,
+    },
+    /// Given up (`start` tries again).
+    Failed,
+    /// Stopped by the host.
+    Stopped,
+}
+
+impl Phase {
+    /// Whether an attempt is under way (not idle, failed or stopped).
+    pub fn active(self) -> bool {
+        !matches!(self, Phase::Idle | Phase::Failed | Phase::Stopped)
+    }
+
+    /// The socket, opening or open.
+    pub fn socket(self) -> Option<u32> {
+        match self {
+            Phase::Opening { sock } => Some(sock),
+            _ => self.open_socket(),
+        }
+    }
+
+    /// The socket, once open.
+    pub fn open_socket(self) -> Option<u32> {
+        match self {
+            Phase::Authenticating { sock } | Phase::Live { sock } => Some(sock),
+            _ => None,
+        }
+    }
+
+    /// Whether events flow.
+    pub fn live(self) -> bool {
+        matches!(self, Phase::Live { .. })
+    }
+}
 
 /// Shared state of one connection machine.
 #[derive(Debug, Clone)]
@@ -10,9 +94,16 @@ pub(crate) struct Link {
     next_id: u32,
     pub backoff: Backoff,
     health: Option<Health>,
-    /// When the timer is due (absolute ms), if armed.
+    /// When the driver's timer is due (absolute ms), if armed.
     armed: Option<u64>,
     pub timing: Timing,
+    phase: Phase,
+    /// Every deadline of the connection.
+    pub timers: TimerTable,
+    live_since: Option<u64>,
+    ever_live: bool,
+    /// The browser said it is offline (and has not said online since).
+    pub offline: bool,
 }
 
 impl Link {
@@ -24,6 +115,11 @@ impl Link {
             health: None,
             armed: None,
             timing,
+            phase: Phase::Idle,
+            timers: TimerTable::default(),
+            live_since: None,
+            ever_live: false,
+            offline: false,
         }
     }
 
@@ -35,6 +131,11 @@ impl Link {
 
     pub fn push(&mut self, action: Action) {
         self.out.push(action);
+    }
+
+    /// Sends `frame` on socket `id`.
+    pub fn send(&mut self, id: u32, frame: super::Frame) {
+        self.push(Action::Send { id, frame });
     }
 
     /// Reports health, unless it is the same as the last report.
@@ -60,7 +161,58 @@ impl Link {
         self.health.as_ref()
     }
 
-    /// Arms the timer for the earliest of `deadlines` (or disarms it).
+    /// The phase.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Enters `phase`, with its deadline (or none).
+    pub fn enter(&mut self, phase: Phase, deadline: Option<u64>) {
+        self.phase = phase;
+        self.timers.put(Timer::Phase, deadline);
+    }
+
+    /// The socket was opened: waiting for the server, until `deadline` if any.
+    pub fn authenticating(&mut self, sock: u32, deadline: Option<u64>, reason: &str) {
+        self.enter(Phase::Authenticating { sock }, deadline);
+        self.health(HealthState::Authenticating, reason, None);
+    }
+
+    /// The server accepted us: live from `now` (reported by the caller,
+    /// with [`Link::report_live`]). False when not authenticating.
+    pub fn go_live(&mut self, now: u64) -> bool {
+        let Phase::Authenticating { sock } = self.phase else {
+            return false;
+        };
+        self.enter(Phase::Live { sock }, None);
+        self.live_since = Some(now);
+        self.ever_live = true;
+        true
+    }
+
+    /// `live`, or `degraded` while the browser is offline or something else
+    /// (`trouble`) is wrong.
+    pub fn report_live(&mut self, reason: &str, trouble: Option<&str>) {
+        if self.offline {
+            self.health(HealthState::Degraded, "the browser is offline", None);
+        } else if let Some(trouble) = trouble {
+            self.health(HealthState::Degraded, trouble, None);
+        } else {
+            self.health(HealthState::Live, reason, None);
+        }
+    }
+
+    /// `connecting` before the first live connection, `reconnecting` after.
+    pub fn progress(&mut self, reason: &str) {
+        let state = if self.ever_live {
+            HealthState::Reconnecting
+        } else {
+            HealthState::Connecting
+        };
+        self.health(state, reason, None);
+    }
+
+    /// Arms the driver's timer for `deadline` (or disarms it).
     pub fn arm(&mut self, now: u64, deadline: Option<u64>) {
         match deadline {
             Some(at) if self.armed != Some(at) => {
@@ -77,6 +229,13 @@ impl Link {
         }
     }
 
+    /// The earliest deadline of the timers that run in this phase.
+    pub fn next_deadline(&self, also: impl Fn(Timer) -> bool) -> Option<u64> {
+        let open = self.phase.open_socket().is_some();
+        let live = self.phase.live();
+        self.timers.next(|t| t.runs(open, live) && also(t))
+    }
+
     /// The timer fired: it is no longer armed.
     pub fn fired(&mut self) {
         self.armed = None;
@@ -89,9 +248,9 @@ impl Link {
             .is_some_and(|at| now > at.saturating_add(self.timing.wake_threshold_ms))
     }
 
-    /// Closes socket `id`, if there is one.
-    pub fn close(&mut self, id: Option<u32>, reason: &str) {
-        if let Some(id) = id {
+    /// Closes the current socket, if there is one.
+    pub fn close_socket(&mut self, reason: &str) {
+        if let Some(id) = self.phase.socket() {
             self.push(Action::Close {
                 id,
                 code: 1000,
@@ -100,27 +259,46 @@ impl Link {
         }
     }
 
-    /// Schedules the next attempt after a back-off delay (reset first when
-    /// the link had been live for long enough), reports `reconnecting` (or
-    /// `connecting` before it was ever live), and returns when to retry.
-    pub fn wait(
-        &mut self,
-        now: u64,
-        live_since: Option<u64>,
-        ever_live: bool,
-        reason: &str,
-    ) -> u64 {
+    /// Drops the current attempt and schedules `then` after a back-off delay
+    /// (reset first when the link had been live for long enough); reports
+    /// `reconnecting` (or `connecting` before it was ever live).
+    pub fn retry(&mut self, now: u64, then: Step, reason: &str) {
+        self.close_socket(reason);
+        let live_since = self.live_since.take();
         if live_since.is_some_and(|t| now.saturating_sub(t) >= self.timing.stable_ms) {
             self.backoff.reset();
         }
         let delay = self.backoff.next_delay();
-        let state = if ever_live {
+        let state = if self.ever_live {
             HealthState::Reconnecting
         } else {
             HealthState::Connecting
         };
         self.health(state, reason, Some(delay));
-        now.saturating_add(delay)
+        self.timers.stop_connection();
+        self.enter(Phase::Waiting { then }, Some(now.saturating_add(delay)));
+    }
+
+    /// Drops the current attempt before another starts at once.
+    pub fn drop_attempt(&mut self, reason: &str) {
+        self.close_socket(reason);
+        self.live_since = None;
+    }
+
+    /// Gives up: `failed` until started again.
+    pub fn fail(&mut self, reason: &str) {
+        self.close_socket(reason);
+        self.enter(Phase::Failed, None);
+        self.timers.stop_connection();
+        self.live_since = None;
+        self.health(HealthState::Failed, reason, None);
+    }
+
+    /// Stopped by the host (the socket is closed by the caller first).
+    pub fn stopped(&mut self) {
+        self.enter(Phase::Stopped, None);
+        self.timers.stop_connection();
+        self.health(HealthState::Stopped, "stopped by the host", None);
     }
 
     /// Everything asked for since the last call.
@@ -129,7 +307,11 @@ impl Link {
     }
 }
 
-/// The earliest of some optional deadlines.
-pub(crate) fn earliest(deadlines: &[Option<u64>]) -> Option<u64> {
-    deadlines.iter().flatten().copied().min()
+/// A string or number field as text (strings trimmed; blank is none).
+pub(crate) fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }

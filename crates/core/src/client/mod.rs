@@ -13,10 +13,12 @@
 
 pub mod axp;
 mod backoff;
+mod conn;
 mod link;
 pub mod policy;
 mod secret;
 mod session;
+mod timer;
 pub mod xuc;
 pub mod xuc_command;
 
@@ -27,6 +29,23 @@ pub use session::{Client, Effect, Session};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use thiserror::Error;
+
+/// A client configuration that cannot be worked with.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    /// A URL that is malformed or not allowed.
+    #[error(transparent)]
+    Url(#[from] policy::UrlError),
+    /// Another setting.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// The setting's name.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
 
 /// The connection health reported to the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

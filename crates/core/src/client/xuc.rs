@@ -14,18 +14,19 @@
 //! `AgentConfig`) naming another agent than the configured `agentId` is
 //! observed, not taken as the agent's own.
 
-use super::link::{earliest, Link};
+use super::conn::{Attempt, Conn, Next, Protocol};
+use super::link::{text, Link, Phase, Step};
 use super::policy::{self, UrlKind};
+use super::timer::Timer;
 use super::xuc_command::{CommandError, XucCommand};
-use super::{
-    Action, Frame, Header, HealthState, HttpRequest, Input, Method, Secret, Target, Timing,
-};
+use super::{Action, Frame, Header, HealthState, HttpRequest, Input, Method, Secret, Target};
 use crate::lenient;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
-pub use super::axp::ConfigError;
+pub use super::ConfigError;
+use super::Timing;
 
 /// The REST login path.
 pub const LOGIN_PATH: &str = "/xuc/api/2.0/auth/login";
@@ -56,41 +57,6 @@ pub struct XucConfig {
     pub timing: Timing,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Login,
-    Connect,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Phase {
-    Idle,
-    Credentials {
-        deadline: u64,
-    },
-    LoggingIn {
-        req: u32,
-        deadline: u64,
-    },
-    Opening {
-        sock: u32,
-        deadline: u64,
-    },
-    /// Open, nothing received yet.
-    Authenticating {
-        sock: u32,
-    },
-    Live {
-        sock: u32,
-    },
-    Waiting {
-        then: Step,
-        at: u64,
-    },
-    Failed,
-    Stopped,
-}
-
 /// The rights profile the server announced (`RightProfile`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -102,17 +68,16 @@ pub enum Profile {
     Admin,
 }
 
-/// The xuc connection state machine. Feed it with [`XucClient::handle`].
+/// The xuc side of the connection: login, the CTI socket, heartbeats, the
+/// agent's own events, and the subscriptions replayed on every connection.
 #[derive(Debug, Clone)]
-pub struct XucClient {
-    link: Link,
+struct Xuc {
     login_url: String,
     socket_url: Url,
-    phase: Phase,
     credentials: Option<(String, Secret)>,
     credentials_retry_used: bool,
     token: Option<Secret>,
-    next_ping: Option<u64>,
+    /// Heartbeats in a row with nothing received.
     missed: u32,
     agent_id: Option<String>,
     profile: Option<Profile>,
@@ -120,9 +85,12 @@ pub struct XucClient {
     stats_subscribed: bool,
     callbacks_subscribed: bool,
     pending_sync: Option<Value>,
-    live_since: Option<u64>,
-    ever_live: bool,
-    offline: bool,
+}
+
+/// The xuc connection state machine. Feed it with [`XucClient::handle`].
+#[derive(Debug, Clone)]
+pub struct XucClient {
+    conn: Conn<Xuc>,
 }
 
 impl XucClient {
@@ -154,103 +122,48 @@ impl XucClient {
                 policy::check(&text, UrlKind::Socket, "socketUrl")?
             }
         };
-        let agent_id = config.agent_id.filter(|a| !a.trim().is_empty());
-        Ok(XucClient {
-            link: Link::new(config.timing, config.seed),
+        let xuc = Xuc {
             login_url: policy::join(&base, LOGIN_PATH),
             socket_url,
-            phase: Phase::Idle,
             credentials: None,
             credentials_retry_used: false,
             token: None,
-            next_ping: None,
             missed: 0,
-            agent_id,
+            agent_id: config.agent_id.filter(|a| !a.trim().is_empty()),
             profile: None,
             reread: false,
             stats_subscribed: false,
             callbacks_subscribed: false,
             pending_sync: None,
-            live_since: None,
-            ever_live: false,
-            offline: false,
+        };
+        Ok(XucClient {
+            conn: Conn::new(config.timing, config.seed, xuc),
         })
     }
 
     /// The last health reported.
     pub fn health(&self) -> Option<&super::Health> {
-        self.link.current()
+        self.conn.link.current()
     }
 
     /// The heartbeat period: 5 s unless configured.
     pub fn heartbeat(&self) -> u64 {
-        self.link.timing.heartbeat_ms.unwrap_or(5_000).max(100)
+        heartbeat(&self.conn.link.timing)
     }
 
     /// The agent id events are filtered by, if known.
     pub fn agent_id(&self) -> Option<&str> {
-        self.agent_id.as_deref()
+        self.conn.proto.agent_id.as_deref()
     }
 
     /// The rights profile announced by the server, if any yet.
     pub fn profile(&self) -> Option<Profile> {
-        self.profile
-    }
-
-    /// The socket URL for `token`, shown without its query.
-    fn target(&self, token: &Secret) -> Target {
-        let mut url = self.socket_url.clone();
-        url.query_pairs_mut().append_pair("token", token.expose());
-        Target::with_secret_query(url.to_string())
+        self.conn.proto.profile
     }
 
     /// Feeds one input at time `now` (ms); returns what to do.
     pub fn handle(&mut self, now: u64, input: Input) -> Vec<Action> {
-        let active = !matches!(self.phase, Phase::Idle | Phase::Failed | Phase::Stopped);
-        if active && self.link.jumped(now) && !matches!(input, Input::Start | Input::Stop) {
-            self.wake(now, "the machine woke from sleep");
-        }
-        match input {
-            Input::Start => self.start(now),
-            Input::Stop => self.stop(),
-            Input::Credentials { login, password } => self.on_credentials(now, login, password),
-            Input::Token(_) => {}
-            Input::NoToken(reason) => {
-                if matches!(self.phase, Phase::Credentials { .. }) {
-                    self.retry(
-                        now,
-                        Step::Login,
-                        &format!("no credentials from the host: {reason}"),
-                    );
-                }
-            }
-            Input::HttpDone { id, status, body } => self.on_login(now, id, Some(status), body),
-            Input::HttpFailed { id, .. } => self.on_login(now, id, None, None),
-            Input::SocketOpened { id } => self.on_open(now, id),
-            Input::SocketClosed { id, code, .. } => self.on_closed(now, id, code),
-            Input::Frame { id, value } => self.on_frame(now, id, value),
-            Input::FrameRefused { id } => {
-                if self.socket() == Some(id) {
-                    self.heard(now);
-                }
-            }
-            Input::Tick => {
-                self.link.fired();
-                self.on_tick(now);
-            }
-            Input::Online => self.on_back(now, "the browser is back online"),
-            Input::Visible => self.on_back(now, "the page is visible again"),
-            Input::Offline => {
-                self.offline = true;
-                if matches!(self.phase, Phase::Live { .. }) {
-                    self.link
-                        .health(HealthState::Degraded, "the browser is offline", None);
-                }
-            }
-        }
-        let deadline = self.next_deadline();
-        self.link.arm(now, deadline);
-        self.link.take()
+        self.conn.handle(now, input)
     }
 
     /// Sends a typed command; refused (and not sent) when the link is down.
@@ -259,195 +172,151 @@ impl XucClient {
         _now: u64,
         command: &XucCommand,
     ) -> Result<Vec<Action>, CommandError> {
-        let Some(sock) = self.open_socket() else {
+        let link = &mut self.conn.link;
+        let Some(sock) = link.phase().open_socket() else {
             return Err(CommandError::NotConnected {
                 command: command.name(),
             });
         };
+        let xuc = &mut self.conn.proto;
         match command {
-            XucCommand::SubscribeToAgentStats => self.stats_subscribed = true,
-            XucCommand::GetCallbackLists => self.callbacks_subscribed = true,
+            XucCommand::SubscribeToAgentStats => xuc.stats_subscribed = true,
+            XucCommand::GetCallbackLists => xuc.callbacks_subscribed = true,
             _ => {}
         }
-        self.link.push(Action::Send {
-            id: sock,
-            frame: Frame::plain(command.wire()),
-        });
-        Ok(self.link.take())
+        link.send(sock, Frame::plain(command.wire()));
+        Ok(link.take())
+    }
+
+    /// A command by its JavaScript method name and positional arguments
+    /// ([`XucCommand::from_call`]), sent as [`XucClient::command`] sends it.
+    pub fn call(
+        &mut self,
+        now: u64,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Vec<Action>, CommandError> {
+        let command = XucCommand::from_call(name, args)?;
+        self.command(now, &command)
     }
 
     /// Sends a sync-engine command (`pauseAgent` / `unpauseAgent`); while the
     /// link is down the latest one waits and goes out once it is up.
     pub fn carry_out(&mut self, _now: u64, wire: &Value) -> Vec<Action> {
-        match self.open_socket() {
-            Some(id) => self.link.push(Action::Send {
-                id,
-                frame: Frame::plain(wire.clone()),
-            }),
-            None => self.pending_sync = Some(wire.clone()),
+        let link = &mut self.conn.link;
+        match link.phase().open_socket() {
+            Some(id) => link.send(id, Frame::plain(wire.clone())),
+            None => self.conn.proto.pending_sync = Some(wire.clone()),
         }
-        self.link.take()
+        link.take()
     }
 
     /// Forgets a sync command still waiting for the link if it is `wire`
     /// (the Bridge rejected it on time-out, or a newer one replaced it).
     pub fn cancel(&mut self, wire: &Value) {
-        if self.pending_sync.as_ref() == Some(wire) {
-            self.pending_sync = None;
+        let xuc = &mut self.conn.proto;
+        if xuc.pending_sync.as_ref() == Some(wire) {
+            xuc.pending_sync = None;
         }
     }
+}
 
-    fn start(&mut self, now: u64) {
-        if !matches!(self.phase, Phase::Idle | Phase::Failed | Phase::Stopped) {
-            return;
-        }
+/// The heartbeat period: 5 s unless configured, at least 100 ms.
+fn heartbeat(timing: &Timing) -> u64 {
+    timing.heartbeat_ms.unwrap_or(5_000).max(100)
+}
+
+/// xuc's own heartbeat frame.
+fn ping() -> Frame {
+    Frame::plain(json!({"claz": "ping"}))
+}
+
+impl Protocol for Xuc {
+    const ASKS: &'static str = "credentials";
+    const REQUEST: &'static str = "login";
+
+    fn handle_start(&mut self) {
         self.credentials_retry_used = false;
-        self.link.backoff.reset();
-        self.begin(now, Step::Login, None);
     }
 
-    fn stop(&mut self) {
-        self.close_socket("stopped by the host");
-        self.phase = Phase::Stopped;
-        self.next_ping = None;
-        self.link
-            .health(HealthState::Stopped, "stopped by the host", None);
-    }
-
-    /// `why` replaces the default health reason of the step.
-    fn begin(&mut self, now: u64, step: Step, why: Option<&str>) {
-        self.next_ping = None;
-        let step = if self.token.is_none() {
-            Step::Login
+    fn poll_step(&self, _link: &Link, _now: u64, step: Step) -> Step {
+        if self.token.is_none() {
+            Step::Request
         } else {
             step
+        }
+    }
+
+    fn poll_attempt(&mut self, link: &mut Link, _now: u64, step: Step) -> Attempt {
+        if let (Step::Connect, Some(token)) = (step, &self.token) {
+            return Attempt::Open {
+                url: self.target(token),
+                reason: "opening the CTI socket",
+            };
+        }
+        let Some((login, password)) = &self.credentials else {
+            return Attempt::Ask {
+                reason: "asking the host for credentials",
+            };
         };
-        match step {
-            Step::Login => {
-                let Some((login, password)) = self.credentials.clone() else {
-                    self.phase = Phase::Credentials {
-                        deadline: now + self.link.timing.request_timeout_ms,
-                    };
-                    self.link.push(Action::NeedToken);
-                    self.progress(why.unwrap_or("asking the host for credentials"));
-                    return;
-                };
-                let req = self.link.id();
-                self.link.push(Action::Http(HttpRequest {
-                    id: req,
-                    method: Method::Post,
-                    url: self.login_url.clone(),
-                    headers: vec![
-                        Header {
-                            name: "Content-Type",
-                            value: Secret::new("application/json"),
-                        },
-                        Header {
-                            name: "Accept",
-                            value: Secret::new("application/json"),
-                        },
-                    ],
-                    body: Some(Frame::sensitive(
-                        json!({"login": login, "password": password.expose()}),
-                    )),
-                }));
-                self.phase = Phase::LoggingIn {
-                    req,
-                    deadline: now + self.link.timing.request_timeout_ms,
-                };
-                self.progress(why.unwrap_or("logging in"));
-            }
-            Step::Connect => {
-                let Some(token) = self.token.clone() else {
-                    return;
-                };
-                let sock = self.link.id();
-                self.link.push(Action::Open {
-                    id: sock,
-                    url: self.target(&token),
-                });
-                self.phase = Phase::Opening {
-                    sock,
-                    deadline: now + self.link.timing.connect_timeout_ms,
-                };
-                self.progress(why.unwrap_or("opening the CTI socket"));
-            }
-        }
-    }
-
-    fn progress(&mut self, reason: &str) {
-        let state = if self.ever_live {
-            HealthState::Reconnecting
-        } else {
-            HealthState::Connecting
+        let request = HttpRequest {
+            id: link.id(),
+            method: Method::Post,
+            url: self.login_url.clone(),
+            headers: vec![
+                Header {
+                    name: "Content-Type",
+                    value: Secret::new("application/json"),
+                },
+                Header {
+                    name: "Accept",
+                    value: Secret::new("application/json"),
+                },
+            ],
+            body: Some(Frame::sensitive(
+                json!({"login": login, "password": password.expose()}),
+            )),
         };
-        self.link.health(state, reason, None);
-    }
-
-    fn socket(&self) -> Option<u32> {
-        match self.phase {
-            Phase::Opening { sock, .. } | Phase::Authenticating { sock } | Phase::Live { sock } => {
-                Some(sock)
-            }
-            _ => None,
+        Attempt::Request {
+            request,
+            reason: "logging in",
         }
     }
 
-    fn open_socket(&self) -> Option<u32> {
-        match self.phase {
-            Phase::Authenticating { sock } | Phase::Live { sock } => Some(sock),
-            _ => None,
-        }
-    }
-
-    fn close_socket(&mut self, reason: &str) {
-        let id = self.socket();
-        self.link.close(id, reason);
-    }
-
-    /// Drops the current attempt and schedules `then` after a back-off delay.
-    fn retry(&mut self, now: u64, then: Step, reason: &str) {
-        self.close_socket(reason);
-        let at = self
-            .link
-            .wait(now, self.live_since.take(), self.ever_live, reason);
-        self.next_ping = None;
-        self.phase = Phase::Waiting { then, at };
-    }
-
-    fn restart(&mut self, now: u64, then: Step, reason: &str) {
-        self.close_socket(reason);
-        self.live_since = None;
-        self.begin(now, then, Some(reason));
-    }
-
-    fn fail(&mut self, reason: &str) {
-        self.close_socket(reason);
-        self.phase = Phase::Failed;
-        self.next_ping = None;
-        self.live_since = None;
-        self.link.health(HealthState::Failed, reason, None);
-    }
-
-    fn on_credentials(&mut self, now: u64, login: String, password: Secret) {
+    fn handle_credentials(
+        &mut self,
+        link: &mut Link,
+        _now: u64,
+        login: String,
+        password: Secret,
+    ) -> Next {
+        let asked = matches!(link.phase(), Phase::Provider { .. });
         if login.trim().is_empty() || password.is_empty() {
-            if matches!(self.phase, Phase::Credentials { .. }) {
-                self.retry(now, Step::Login, "the host gave empty credentials");
-            }
-            return;
+            return match asked {
+                true => Next::Retry(Step::Request, "the host gave empty credentials".into()),
+                false => Next::Stay,
+            };
         }
         self.credentials = Some((login, password));
-        if matches!(self.phase, Phase::Credentials { .. }) {
-            self.begin(now, Step::Login, None);
+        match asked {
+            true => Next::Begin(Step::Request),
+            false => Next::Stay,
         }
     }
 
-    fn on_login(&mut self, now: u64, id: u32, status: Option<u16>, body: Option<Value>) {
-        let Phase::LoggingIn { req, .. } = self.phase else {
-            return;
+    fn handle_http(
+        &mut self,
+        link: &mut Link,
+        _now: u64,
+        id: u32,
+        status: Option<u16>,
+        body: Option<Value>,
+    ) -> Next {
+        let Phase::Requesting { req } = link.phase() else {
+            return Next::Stay;
         };
         if req != id {
-            return;
+            return Next::Stay;
         }
         match status {
             Some(200..=299) => {
@@ -460,49 +329,35 @@ impl XucClient {
                     Some(token) => {
                         self.token = Some(Secret::new(token));
                         self.credentials_retry_used = false;
-                        self.begin(now, Step::Connect, None);
+                        Next::Begin(Step::Connect)
                     }
-                    None => self.retry(now, Step::Login, "the login answer has no token"),
+                    None => Next::Retry(Step::Request, "the login answer has no token".into()),
                 }
             }
+            Some(s @ (401 | 403)) if self.credentials_retry_used => Next::Fail(format!(
+                "the login was refused again (HTTP {s}) with fresh credentials; giving up"
+            )),
             Some(s @ (401 | 403)) => {
-                if self.credentials_retry_used {
-                    self.fail(&format!(
-                        "the login was refused again (HTTP {s}) with fresh credentials; giving up"
-                    ));
-                } else {
-                    self.credentials_retry_used = true;
-                    self.credentials = None;
-                    self.restart(
-                        now,
-                        Step::Login,
-                        &format!("the login was refused (HTTP {s}); asking the host again"),
-                    );
-                }
+                self.credentials_retry_used = true;
+                self.credentials = None;
+                Next::Restart(
+                    Step::Request,
+                    format!("the login was refused (HTTP {s}); asking the host again"),
+                )
             }
-            Some(s @ (400 | 404 | 405 | 422)) => self.fail(&format!(
+            Some(s @ (400 | 404 | 405 | 422)) => Next::Fail(format!(
                 "the login request was refused (HTTP {s}); check baseUrl"
             )),
-            Some(s) => self.retry(now, Step::Login, &format!("the login failed (HTTP {s})")),
-            None => self.retry(now, Step::Login, "the login failed (network error)"),
+            Some(s) => Next::Retry(Step::Request, format!("the login failed (HTTP {s})")),
+            None => Next::Retry(Step::Request, "the login failed (network error)".into()),
         }
     }
 
-    fn on_open(&mut self, now: u64, id: u32) {
-        let Phase::Opening { sock, .. } = self.phase else {
-            return;
-        };
-        if sock != id {
-            return;
-        }
-        self.phase = Phase::Authenticating { sock };
+    fn handle_open(&mut self, link: &mut Link, now: u64, sock: u32) -> Next {
+        link.authenticating(sock, None, "socket open, waiting for the server");
         self.missed = 0;
-        self.next_ping = Some(now + self.heartbeat());
-        self.link.health(
-            HealthState::Authenticating,
-            "socket open, waiting for the server",
-            None,
-        );
+        link.timers
+            .set(Timer::Heartbeat, now + heartbeat(&link.timing));
         // Read the agent's state again, and replay what the host subscribed to.
         self.reread = true;
         let mut frames = vec![XucCommand::GetAgentDirectory.wire()];
@@ -514,62 +369,28 @@ impl XucClient {
         }
         frames.extend(self.pending_sync.take());
         for frame in frames {
-            self.link.push(Action::Send {
-                id,
-                frame: Frame::plain(frame),
-            });
+            link.send(sock, Frame::plain(frame));
         }
+        Next::Stay
     }
 
-    fn on_closed(&mut self, now: u64, id: u32, code: u16) {
-        if self.socket() != Some(id) {
-            return;
-        }
-        if matches!(self.phase, Phase::Opening { .. }) {
+    fn handle_close(&mut self, link: &mut Link, _now: u64, code: u16) -> Next {
+        if matches!(link.phase(), Phase::Opening { .. }) {
             // Refused before opening: most likely the token; log in again.
             self.token = None;
-            self.retry(
-                now,
-                Step::Login,
-                &format!("the CTI socket could not be opened (code {code})"),
-            );
+            Next::Retry(
+                Step::Request,
+                format!("the CTI socket could not be opened (code {code})"),
+            )
         } else {
-            self.retry(
-                now,
+            Next::Retry(
                 Step::Connect,
-                &format!("the CTI link was lost (code {code})"),
-            );
+                format!("the CTI link was lost (code {code})"),
+            )
         }
     }
 
-    /// Something arrived: the link is alive.
-    fn heard(&mut self, now: u64) {
-        let was_silent = self.missed >= MISSED_HEARTBEATS;
-        self.missed = 0;
-        if was_silent && matches!(self.phase, Phase::Live { .. }) {
-            self.report_live("the server is heard again");
-        }
-        if let Phase::Authenticating { sock } = self.phase {
-            self.phase = Phase::Live { sock };
-            self.live_since = Some(now);
-            self.ever_live = true;
-            self.report_live("logged on");
-        }
-    }
-
-    fn report_live(&mut self, reason: &str) {
-        if self.offline {
-            self.link
-                .health(HealthState::Degraded, "the browser is offline", None);
-        } else {
-            self.link.health(HealthState::Live, reason, None);
-        }
-    }
-
-    fn on_frame(&mut self, now: u64, id: u32, value: Value) {
-        if self.open_socket() != Some(id) {
-            return;
-        }
+    fn handle_frame(&mut self, link: &mut Link, now: u64, value: Value) -> Next {
         let kind = value
             .get("msgType")
             .and_then(Value::as_str)
@@ -580,9 +401,9 @@ impl XucClient {
             // The server refused our token on an open socket (it expired, or
             // the server restarted): log in again rather than retry it.
             self.token = None;
-            return self.retry(now, Step::Login, "the server refused the session token");
+            return Next::Retry(Step::Request, "the server refused the session token".into());
         }
-        self.heard(now);
+        self.heard(link, now);
         match kind.as_str() {
             "RIGHTPROFILE" => {
                 let profile = cti
@@ -599,7 +420,7 @@ impl XucClient {
             "AGENTDIRECTORY" if self.reread => {
                 self.reread = false;
                 if let Some(state) = self.own_directory_state(cti) {
-                    self.link.push(Action::Deliver(
+                    link.push(Action::Deliver(
                         json!({"msgType": "AgentStateEvent", "ctiMessage": state}),
                     ));
                 }
@@ -628,11 +449,87 @@ impl XucClient {
                 None => true,
             },
         };
-        self.link.push(if own {
+        link.push(if own {
             Action::Deliver(value)
         } else {
             Action::Observe(value)
         });
+        Next::Stay
+    }
+
+    fn handle_refused(&mut self, link: &mut Link, now: u64) -> Next {
+        self.heard(link, now);
+        Next::Stay
+    }
+
+    fn handle_timeout(&mut self, link: &mut Link, _now: u64) -> Next {
+        match link.phase() {
+            Phase::Opening { .. } => {
+                Next::Retry(Step::Connect, "the CTI socket did not open in time".into())
+            }
+            _ => Next::Stay,
+        }
+    }
+
+    fn handle_tick(&mut self, link: &mut Link, now: u64) -> Next {
+        let Some(sock) = link.phase().open_socket() else {
+            return Next::Stay;
+        };
+        if !link.timers.due(Timer::Heartbeat, now) {
+            return Next::Stay;
+        }
+        self.missed = self.missed.saturating_add(1);
+        if self.missed >= MISSED_HEARTBEATS {
+            if matches!(link.phase(), Phase::Authenticating { .. }) {
+                return Next::Retry(
+                    Step::Connect,
+                    "3 heartbeats without an answer: the CTI link is dead".into(),
+                );
+            }
+            // A live xuc link may be idle: the server does not answer
+            // heartbeats, it closes a socket that misses three of ours
+            // (and the close is what reconnects). Silence is shown, not
+            // acted on.
+            if self.missed == MISSED_HEARTBEATS {
+                link.health(
+                    HealthState::Degraded,
+                    "no frame from the server for 3 heartbeats (idle, or the link is half-open)",
+                    None,
+                );
+            }
+        }
+        link.send(sock, ping());
+        link.timers
+            .set(Timer::Heartbeat, now + heartbeat(&link.timing));
+        Next::Stay
+    }
+
+    fn poll_probe(&mut self, link: &mut Link, _now: u64) {
+        // Probe at once: the next heartbeats tell whether the link survived.
+        if let Some(sock) = link.phase().open_socket() {
+            link.send(sock, ping());
+        }
+    }
+}
+
+impl Xuc {
+    /// The socket URL for `token`, shown without its query.
+    fn target(&self, token: &Secret) -> Target {
+        let mut url = self.socket_url.clone();
+        url.query_pairs_mut().append_pair("token", token.expose());
+        Target::with_secret_query(url.to_string())
+    }
+
+    /// Something arrived: the link is alive.
+    fn heard(&mut self, link: &mut Link, now: u64) {
+        let was_silent = self.missed >= MISSED_HEARTBEATS;
+        self.missed = 0;
+        if was_silent && link.phase().live() {
+            link.report_live("the server is heard again", None);
+        }
+        if link.go_live(now) {
+            link.report_live("logged on", None);
+        }
     }
 
     /// The `agentState` of this agent's entry in an `AgentDirectory`.
@@ -650,105 +547,6 @@ impl XucClient {
             .and_then(|entry| entry.get("agentState"))
             .filter(|s| s.is_object())
             .cloned()
-    }
-
-    fn on_tick(&mut self, now: u64) {
-        match self.phase {
-            Phase::Credentials { deadline } if now >= deadline => self.retry(
-                now,
-                Step::Login,
-                "no credentials from the host: the provider did not answer in time",
-            ),
-            Phase::LoggingIn { deadline, .. } if now >= deadline => {
-                self.retry(now, Step::Login, "the login request timed out")
-            }
-            Phase::Opening { deadline, .. } if now >= deadline => {
-                self.retry(now, Step::Connect, "the CTI socket did not open in time")
-            }
-            Phase::Waiting { then, at } if now >= at => self.begin(now, then, None),
-            Phase::Authenticating { sock } | Phase::Live { sock }
-                if self.next_ping.is_some_and(|t| now >= t) =>
-            {
-                self.missed += 1;
-                if self.missed >= MISSED_HEARTBEATS {
-                    if matches!(self.phase, Phase::Authenticating { .. }) {
-                        return self.retry(
-                            now,
-                            Step::Connect,
-                            "3 heartbeats without an answer: the CTI link is dead",
-                        );
-                    }
-                    // A live xuc link may be idle: the server does not answer
-                    // heartbeats, it closes a socket that misses three of ours
-                    // (and the close is what reconnects). Silence is shown, not
-                    // acted on.
-                    if self.missed == MISSED_HEARTBEATS {
-                        self.link.health(
-                            HealthState::Degraded,
-                            "no frame from the server for 3 heartbeats (idle, or the link is half-open)",
-                            None,
-                        );
-                    }
-                }
-                self.link.push(Action::Send {
-                    id: sock,
-                    frame: Frame::plain(json!({"claz": "ping"})),
-                });
-                self.next_ping = Some(now + self.heartbeat());
-            }
-            _ => {}
-        }
-    }
-
-    fn wake(&mut self, now: u64, reason: &str) {
-        match self.phase {
-            Phase::Waiting { then, .. } => self.restart(now, then, reason),
-            Phase::Credentials { .. } | Phase::LoggingIn { .. } => {
-                self.restart(now, Step::Login, reason)
-            }
-            Phase::Opening { .. } | Phase::Authenticating { .. } | Phase::Live { .. } => {
-                self.restart(now, Step::Connect, reason)
-            }
-            Phase::Idle | Phase::Failed | Phase::Stopped => {}
-        }
-    }
-
-    fn on_back(&mut self, now: u64, reason: &str) {
-        let was_offline = std::mem::replace(&mut self.offline, false);
-        match self.phase {
-            Phase::Waiting { then, .. } => self.restart(now, then, reason),
-            Phase::Live { sock } => {
-                // Probe at once: the next heartbeats tell whether the link survived.
-                self.link.push(Action::Send {
-                    id: sock,
-                    frame: Frame::plain(json!({"claz": "ping"})),
-                });
-                if was_offline {
-                    self.report_live(reason);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn next_deadline(&self) -> Option<u64> {
-        match self.phase {
-            Phase::Credentials { deadline }
-            | Phase::LoggingIn { deadline, .. }
-            | Phase::Opening { deadline, .. } => Some(deadline),
-            Phase::Waiting { at, .. } => Some(at),
-            Phase::Authenticating { .. } | Phase::Live { .. } => earliest(&[self.next_ping]),
-            _ => None,
-        }
-    }
-}
-
-/// A string or number field as text.
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 

@@ -9,6 +9,106 @@
 use serde_json::{json, Map, Value};
 use thiserror::Error;
 
+/// The xuc method table, written once: for each method its JavaScript
+/// name, the Rust name of its wrapper, the wrapper's arguments, the
+/// wrapper's doc, the [`XucCommand`] variant and how its arguments are
+/// checked (`|a| ...` over the positional [`Args`]). Calls `$then!` with the
+/// table; [`METHODS`], [`XucCommand::from_call`], [`XucCommand::name`] and
+/// the browser's `XucClient` methods are derived from it.
+#[macro_export]
+macro_rules! xuc_commands {
+    ($then:ident) => {
+        $then! {
+            loginAgent login_agent(phone_number, agent_id)
+                "`loginAgent(phoneNumber, agentId?)`." LoginAgent
+                |a| XucCommand::LoginAgent {
+                    phone_number: a.dialable(0, "phoneNumber")?,
+                    agent_id: a.opt_id(1, "agentId")?,
+                };
+            logoutAgent logout_agent(agent_id)
+                "`logoutAgent(agentId?)`." LogoutAgent
+                |a| XucCommand::LogoutAgent { agent_id: a.opt_id(0, "agentId")? };
+            pauseAgent pause_agent(agent_id, reason)
+                "`pauseAgent(agentId?, reason?)`." PauseAgent
+                |a| XucCommand::PauseAgent {
+                    agent_id: a.opt_id(0, "agentId")?,
+                    reason: a.opt_text(1, "reason", 128)?,
+                };
+            unpauseAgent unpause_agent(agent_id)
+                "`unpauseAgent(agentId?)`." UnpauseAgent
+                |a| XucCommand::UnpauseAgent { agent_id: a.opt_id(0, "agentId")? };
+            listenAgent listen_agent(agent_id)
+                "`listenAgent(agentId)`." ListenAgent
+                |a| XucCommand::ListenAgent { agent_id: a.id(0, "agentId")? };
+            setAgentQueue set_agent_queue(agent_id, queue_id, penalty)
+                "`setAgentQueue(agentId, queueId, penalty)`." SetAgentQueue
+                |a| XucCommand::SetAgentQueue {
+                    agent_id: a.id(0, "agentId")?,
+                    queue_id: a.id(1, "queueId")?,
+                    penalty: a.penalty(2)?,
+                };
+            removeAgentFromQueue remove_agent_from_queue(agent_id, queue_id)
+                "`removeAgentFromQueue(agentId, queueId)`." RemoveAgentFromQueue
+                |a| XucCommand::RemoveAgentFromQueue {
+                    agent_id: a.id(0, "agentId")?,
+                    queue_id: a.id(1, "queueId")?,
+                };
+            dialFromQueue dial_from_queue(destination, queue_id, caller_id, variables)
+                "`dialFromQueue(destination, queueId, callerId, variables)`; `callerId` \
+                 is a string or `{name, number}`; variables become `USR_` call data."
+                DialFromQueue
+                |a| dial_from_queue(&a)?;
+            monitorPause monitor_pause(agent_id)
+                "`monitorPause(agentId)`: pause the call recording." MonitorPause
+                |a| XucCommand::MonitorPause { agent_id: a.id(0, "agentId")? };
+            monitorUnpause monitor_unpause(agent_id)
+                "`monitorUnpause(agentId)`: resume the call recording." MonitorUnpause
+                |a| XucCommand::MonitorUnpause { agent_id: a.id(0, "agentId")? };
+            subscribeToAgentStats subscribe_to_agent_stats()
+                "`subscribeToAgentStats()` (replayed after every reconnection)."
+                SubscribeToAgentStats
+                |_a| XucCommand::SubscribeToAgentStats;
+            getAgentDirectory get_agent_directory()
+                "`getAgentDirectory()`." GetAgentDirectory
+                |_a| XucCommand::GetAgentDirectory;
+            getList get_list(object_type)
+                "`getList(objectType)`: `agent`, `agentgroup`, `queue`, `queuemember`, `meetme`."
+                GetList
+                |a| get_list(&a)?;
+            getCallbackLists get_callback_lists()
+                "`getCallbackLists()` (replayed after every reconnection)." GetCallbackLists
+                |_a| XucCommand::GetCallbackLists;
+            takeCallback take_callback(uuid)
+                "`takeCallback(uuid)`." TakeCallback
+                |a| XucCommand::TakeCallback { uuid: a.uuid(0, "uuid")? };
+            releaseCallback release_callback(uuid)
+                "`releaseCallback(uuid)`." ReleaseCallback
+                |a| XucCommand::ReleaseCallback { uuid: a.uuid(0, "uuid")? };
+            startCallback start_callback(uuid, phone_number)
+                "`startCallback(uuid, phoneNumber)`." StartCallback
+                |a| XucCommand::StartCallback {
+                    uuid: a.uuid(0, "uuid")?,
+                    phone_number: a.dialable(1, "phoneNumber")?,
+                };
+            updateCallbackTicket update_callback_ticket(uuid, status, description, due_date, period_uuid)
+                "`updateCallbackTicket(uuid, status, description?, dueDate?, periodUuid?)`."
+                UpdateCallbackTicket
+                |a| XucCommand::UpdateCallbackTicket {
+                    uuid: a.uuid(0, "uuid")?,
+                    status: a.status(1)?,
+                    description: a.opt_text(2, "description", 1000)?,
+                    due_date: a.due_date(3)?,
+                    period_uuid: a.opt_uuid(4, "periodUuid")?,
+                };
+            listenCallbackMessage listen_callback_message(uuid)
+                "`listenCallbackMessage(uuid)`." ListenCallbackMessage
+                |a| XucCommand::ListenCallbackMessage {
+                    voice_message_ref: a.text(0, "uuid", 256)?,
+                };
+        }
+    };
+}
+
 /// Why a command was refused (nothing was sent).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CommandError {
@@ -186,28 +286,14 @@ pub enum XucCommand {
     },
 }
 
-/// Method names accepted by [`XucCommand::from_call`] (the JavaScript API's).
-pub const METHODS: [&str; 19] = [
-    "loginAgent",
-    "logoutAgent",
-    "pauseAgent",
-    "unpauseAgent",
-    "listenAgent",
-    "setAgentQueue",
-    "removeAgentFromQueue",
-    "dialFromQueue",
-    "monitorPause",
-    "monitorUnpause",
-    "subscribeToAgentStats",
-    "getAgentDirectory",
-    "getList",
-    "getCallbackLists",
-    "takeCallback",
-    "releaseCallback",
-    "startCallback",
-    "updateCallbackTicket",
-    "listenCallbackMessage",
-];
+/// Declares [`METHODS`] from the table.
+macro_rules! methods {
+    ($($js:ident $method:ident ($($arg:ident),*) $doc:literal $variant:ident |$a:ident| $parse:expr;)*) => {
+        /// Method names accepted by [`XucCommand::from_call`] (the JavaScript API's).
+        pub const METHODS: [&str; [$(stringify!($js)),*].len()] = [$(stringify!($js)),*];
+    };
+}
+xuc_commands!(methods);
 
 /// `getList` object types.
 pub const LIST_TYPES: [&str; 5] = ["agent", "agentgroup", "queue", "queuemember", "meetme"];
@@ -471,110 +557,28 @@ impl XucCommand {
     /// the five-argument form of xuc's `cti.js` (`..., callerIdName,
     /// callerIdNumber, variables`) is accepted too.
     pub fn from_call(name: &str, args: &[Value]) -> Result<XucCommand, CommandError> {
-        let command = METHODS
-            .iter()
-            .find(|m| **m == name)
-            .copied()
-            .ok_or_else(|| CommandError::Unknown(name.to_owned()))?;
-        let a = Args { command, args };
-        let cmd = match command {
-            "loginAgent" => XucCommand::LoginAgent {
-                phone_number: a.dialable(0, "phoneNumber")?,
-                agent_id: a.opt_id(1, "agentId")?,
-            },
-            "logoutAgent" => XucCommand::LogoutAgent {
-                agent_id: a.opt_id(0, "agentId")?,
-            },
-            "pauseAgent" => XucCommand::PauseAgent {
-                agent_id: a.opt_id(0, "agentId")?,
-                reason: a.opt_text(1, "reason", 128)?,
-            },
-            "unpauseAgent" => XucCommand::UnpauseAgent {
-                agent_id: a.opt_id(0, "agentId")?,
-            },
-            "listenAgent" => XucCommand::ListenAgent {
-                agent_id: a.id(0, "agentId")?,
-            },
-            "setAgentQueue" => XucCommand::SetAgentQueue {
-                agent_id: a.id(0, "agentId")?,
-                queue_id: a.id(1, "queueId")?,
-                penalty: a.penalty(2)?,
-            },
-            "removeAgentFromQueue" => XucCommand::RemoveAgentFromQueue {
-                agent_id: a.id(0, "agentId")?,
-                queue_id: a.id(1, "queueId")?,
-            },
-            "dialFromQueue" => dial_from_queue(&a)?,
-            "monitorPause" => XucCommand::MonitorPause {
-                agent_id: a.id(0, "agentId")?,
-            },
-            "monitorUnpause" => XucCommand::MonitorUnpause {
-                agent_id: a.id(0, "agentId")?,
-            },
-            "subscribeToAgentStats" => XucCommand::SubscribeToAgentStats,
-            "getAgentDirectory" => XucCommand::GetAgentDirectory,
-            "getList" => {
-                let kind = a.text(0, "objectType", 32)?;
-                let object_type = LIST_TYPES
-                    .iter()
-                    .find(|t| t.eq_ignore_ascii_case(&kind))
-                    .copied()
-                    .ok_or_else(|| {
-                        a.invalid(
-                            "objectType",
-                            format!("must be one of {}, got `{kind}`", LIST_TYPES.join(", ")),
-                        )
-                    })?;
-                XucCommand::GetList { object_type }
-            }
-            "getCallbackLists" => XucCommand::GetCallbackLists,
-            "takeCallback" => XucCommand::TakeCallback {
-                uuid: a.uuid(0, "uuid")?,
-            },
-            "releaseCallback" => XucCommand::ReleaseCallback {
-                uuid: a.uuid(0, "uuid")?,
-            },
-            "startCallback" => XucCommand::StartCallback {
-                uuid: a.uuid(0, "uuid")?,
-                phone_number: a.dialable(1, "phoneNumber")?,
-            },
-            "updateCallbackTicket" => XucCommand::UpdateCallbackTicket {
-                uuid: a.uuid(0, "uuid")?,
-                status: a.status(1)?,
-                description: a.opt_text(2, "description", 1000)?,
-                due_date: a.due_date(3)?,
-                period_uuid: a.opt_uuid(4, "periodUuid")?,
-            },
-            _ => XucCommand::ListenCallbackMessage {
-                voice_message_ref: a.text(0, "uuid", 256)?,
-            },
-        };
-        Ok(cmd)
+        macro_rules! parse {
+            ($($js:ident $method:ident ($($arg:ident),*) $doc:literal $variant:ident |$a:ident| $parse:expr;)*) => {
+                $(if name == stringify!($js) {
+                    let $a = Args { command: stringify!($js), args };
+                    return Ok($parse);
+                })*
+            };
+        }
+        xuc_commands!(parse);
+        Err(CommandError::Unknown(name.to_owned()))
     }
 
     /// The method name (as in the seed).
     pub fn name(&self) -> &'static str {
-        match self {
-            XucCommand::LoginAgent { .. } => "loginAgent",
-            XucCommand::LogoutAgent { .. } => "logoutAgent",
-            XucCommand::PauseAgent { .. } => "pauseAgent",
-            XucCommand::UnpauseAgent { .. } => "unpauseAgent",
-            XucCommand::ListenAgent { .. } => "listenAgent",
-            XucCommand::SetAgentQueue { .. } => "setAgentQueue",
-            XucCommand::RemoveAgentFromQueue { .. } => "removeAgentFromQueue",
-            XucCommand::DialFromQueue { .. } => "dialFromQueue",
-            XucCommand::MonitorPause { .. } => "monitorPause",
-            XucCommand::MonitorUnpause { .. } => "monitorUnpause",
-            XucCommand::SubscribeToAgentStats => "subscribeToAgentStats",
-            XucCommand::GetAgentDirectory => "getAgentDirectory",
-            XucCommand::GetList { .. } => "getList",
-            XucCommand::GetCallbackLists => "getCallbackLists",
-            XucCommand::TakeCallback { .. } => "takeCallback",
-            XucCommand::ReleaseCallback { .. } => "releaseCallback",
-            XucCommand::StartCallback { .. } => "startCallback",
-            XucCommand::UpdateCallbackTicket { .. } => "updateCallbackTicket",
-            XucCommand::ListenCallbackMessage { .. } => "listenCallbackMessage",
+        macro_rules! name {
+            ($($js:ident $method:ident ($($arg:ident),*) $doc:literal $variant:ident |$a:ident| $parse:expr;)*) => {
+                match self {
+                    $(XucCommand::$variant { .. } => stringify!($js),)*
+                }
+            };
         }
+        xuc_commands!(name)
     }
 
     /// The frame to send.
@@ -705,6 +709,21 @@ impl XucCommand {
             _ => Vec::new(),
         }
     }
+}
+
+fn get_list(a: &Args<'_>) -> Result<XucCommand, CommandError> {
+    let kind = a.text(0, "objectType", 32)?;
+    let object_type = LIST_TYPES
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(&kind))
+        .copied()
+        .ok_or_else(|| {
+            a.invalid(
+                "objectType",
+                format!("must be one of {}, got `{kind}`", LIST_TYPES.join(", ")),
+            )
+        })?;
+    Ok(XucCommand::GetList { object_type })
 }
 
 fn dial_from_queue(a: &Args<'_>) -> Result<XucCommand, CommandError> {
