@@ -95,7 +95,7 @@ test('a throwing handler is logged through the logger option, redacted', async (
   };
   const iframe = { setAttribute() {}, contentWindow: widgetWindow, parentNode: null };
   const ctx = {
-    URL, setTimeout, clearTimeout, MessageChannel,
+    URL, setTimeout, clearTimeout, setInterval, clearInterval, MessageChannel,
     console: { error() { throw new Error('the console must not be used when a logger is given'); } },
     document: { createElement: () => iframe, querySelector: () => ({ appendChild() {} }) },
     location: { href: 'https://crm.example.com/' },
