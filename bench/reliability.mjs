@@ -424,9 +424,15 @@ async function faults(context, sim, site, rows, wanted) {
 }
 
 // ---------------------------------------------------------------- part 2: widget reloads
-/** Part 2: `RELOADS` reloads of the widget iframe during a `RELOAD_EVENTS`-event stream through the host channel. */
-async function reloads(context, origins) {
-  const page = await openHostPage(context, origins, 'off');
+/**
+ * Part 2: `RELOADS` reloads of the widget iframe during a `RELOAD_EVENTS`-event stream through the
+ * host channel. `how`: "reload" reloads the iframe from the host page; "dead" kills the widget in
+ * its frame (its Widget freed: every listener gone, as after a trap) and the host script's liveness
+ * ping must notice, reload the iframe and resume.
+ */
+async function reloads(context, origins, how = 'reload') {
+  const dead = how === 'dead';
+  const page = await openHostPage(context, origins, 'off', dead ? 'livenessMs=200' : '');
   try {
     await page.evaluate(([n, pace]) => {
       const b = window.test.bridge;
@@ -453,20 +459,24 @@ async function reloads(context, origins) {
     let reloaded = 0;
     for (let k = 1; k <= RELOADS; k++) {
       await until(page, (at) => window.relReload.sent >= at, Math.floor((RELOAD_EVENTS * k) / (RELOADS + 1)), 60_000);
-      const { t0, readyBefore } = await page.evaluate(() => {
+      const { t0, readyBefore } = await page.evaluate((kill) => {
         const frame = window.test.bridge.iframe();
         const readyBefore = window.relReload.ready.length;
         const t = performance.now();
         // eslint-disable-next-line no-self-assign -- assigning src reloads the (cross-origin) iframe
-        frame.src = frame.src; // reload the cross-origin widget
+        if (!kill) frame.src = frame.src; // reload the cross-origin widget
         return { t0: t, readyBefore };
-      });
+      }, dead);
+      if (dead) {
+        const widget = page.frames().find((f) => f.url().startsWith(origins.widgetOrigin));
+        await widget?.evaluate(() => window.ctiWidget?.free());
+      }
       reloaded += 1;
       try {
         const at = await until(page, (n) => window.relReload.ready[n] ?? null, readyBefore, 15_000);
         recoveries.push(Math.round(at - t0));
       } catch {
-        problems.push(`reload ${k}: no re-handshake in 15 s`);
+        problems.push(`${dead ? 'dead widget' : 'reload'} ${k}: no re-handshake in 15 s`);
       }
     }
     const refused = await page.evaluate(() => window.relReload.done);
@@ -478,9 +488,10 @@ async function reloads(context, origins) {
     if (!inOrder) problems.push('events out of order');
     if (refused) problems.push(`${refused} inject() call(s) rejected`);
     const hostStats = await page.evaluate(() => window.test.bridge.hostStats());
+    if (dead && hostStats.reloads < reloaded) problems.push(`the host reloaded ${hostStats.reloads} of ${reloaded} dead widgets`);
     return {
       proto: 'channel',
-      fault: 'widget reload',
+      fault: dead ? 'widget unresponsive, liveness reload' : 'widget reload',
       arm: [],
       injected: reloaded,
       expected: RELOADS,
@@ -666,6 +677,7 @@ async function main() {
     site = await serveLivePage(sim);
     await faults(browser.context, sim, site, results.faults, wanted);
     results.faults.push(await reloads(browser.context, origins));
+    if (!ONLY.length || ONLY.includes('widget:dead')) results.faults.push(await reloads(browser.context, origins, 'dead'));
     if (!ONLY.length || ONLY.includes('widget:reload')) results.faults.push(await widgetLive(browser.context, origins, sim));
     const hostilePage = await openHostPage(browser.context, origins);
     results.hostile = await runHostile(hostilePage, origins);

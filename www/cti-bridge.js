@@ -362,7 +362,7 @@
     this._stopPings();
     this._stats.reloads++;
     this._unresponsive = true;
-    this._log("error", "the widget stopped answering; reloading it");
+    this._log("warn", "the widget stopped answering; reloading it");
     if (this._port) this._port.close();
     this._port = null;
     this._emit({ kind: "health", status: "unresponsive", dropped: this._lastDropped || { origin: 0, source: 0, malformed: 0, version: 0 } });

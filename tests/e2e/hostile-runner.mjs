@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { ROOT, until } from './harness.mjs';
 
 /** Opens the test CRM page (tests/e2e/host) on the host origin and waits for the bridge. */
-export async function openHostPage(context, origins, mode = 'synchronized') {
+export async function openHostPage(context, origins, mode = 'synchronized', query = '') {
   const page = await context.newPage();
-  await page.goto(`${origins.hostOrigin}/index.html?widget=${encodeURIComponent(origins.widgetOrigin)}&mode=${mode}`);
+  await page.goto(`${origins.hostOrigin}/index.html?widget=${encodeURIComponent(origins.widgetOrigin)}&mode=${mode}${query ? `&${query}` : ''}`);
   await until(page, () => window.test.bridge || window.test.error);
   const error = await page.evaluate(() => window.test.error);
   if (error) throw new Error(`connect failed: ${JSON.stringify(error)}`);

@@ -51,7 +51,7 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
     for (const col of ['injected', 'sent', 'delivered', 'lost', 'duplicated', 'reconnects', 'recover median / max']) {
       assert.ok(header.includes(col), `column ${col}: ${header}`);
     }
-    const expected = ['axp none', 'xuc none', 'axp idle', 'xuc idle', 'axp storm', 'xuc storm', 'widget reload', 'widget xuc client, widget reload'];
+    const expected = ['axp none', 'xuc none', 'axp idle', 'xuc idle', 'axp storm', 'xuc storm', 'widget reload', 'widget unresponsive, liveness reload', 'widget xuc client, widget reload'];
     for (const f of faults) for (const p of ['axp', 'xuc']) if (f[p]) expected.push(`${p} ${f.name}`);
     for (const row of expected) assert.ok(new RegExp(`^\\| ${row} +\\|`, 'm').test(stdout), `table row "${row}"\n${stdout}`);
     for (const line of ['port messages (must be 0)', 'untrusted-frame flood (must be 0)', 'replayed sequence numbers (must be 0)', 'widget kept serving: yes']) {
@@ -110,6 +110,10 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
     const reload = row('channel', 'widget reload');
     assert.equal(reload.injected, 1);
     assert.equal(reload.inOrder, true);
+    const dead = row('channel', 'widget unresponsive, liveness reload');
+    assert.equal(dead.injected, 1);
+    assert.equal(dead.reconnects, 1, 'the host noticed the dead widget and reloaded it');
+    assert.equal(dead.inOrder, true);
     assert.equal(r.hostile.stillServing, true);
     assert.equal(r.hostile.noPollution, true);
     assert.ok(r.hostile.rows.length >= 4);
