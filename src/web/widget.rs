@@ -11,8 +11,8 @@ use super::contact::{CommandRefused, Core, Options};
 use super::guard;
 use super::live::{now, Provider, Sink};
 use crate::channel::{
-    frame_type, AllowList, Ask, Call, ChannelCore, Effect, ErrorCode, RequestError, WidgetChannel,
-    WidgetEvent, WidgetOptions, WindowInput, OUTBOX_CAPACITY,
+    frame_type, AllowList, Ask, Call, ChannelCore, CredentialsUrl, Effect, ErrorCode, RequestError,
+    WidgetChannel, WidgetEvent, WidgetOptions, WindowInput, OUTBOX_CAPACITY,
 };
 use crate::client::{Action, Effect as ClientEffect};
 use crate::config::Config;
@@ -63,6 +63,14 @@ pub struct WidgetConfig {
     /// Send the host a trace of every message in and out (names and sizes only).
     #[serde(default)]
     pub trace: bool,
+    /// Play Avaya's CRM Connector frame for an existing Client Application on
+    /// the embedding page: speak first on the window, no drop-in needed.
+    #[serde(default)]
+    pub crm_connector_frame: bool,
+    /// A path on the widget's origin that gives the live client its token or
+    /// login (`{token}` / `{login, password}`) instead of the host page.
+    #[serde(default)]
+    pub credentials_url: Option<String>,
 }
 
 /// The browser resources of one widget.
@@ -143,6 +151,10 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         .as_ref()
         .and_then(|s| s.get_item(&storage_key).ok().flatten())
         .and_then(|text| crate::codec::parse_text(&text, super::BROWSER_JSON).ok());
+    let credentials_url = match config.credentials_url.as_deref() {
+        Some(url) => Some(CredentialsUrl::parse(url).map_err(|e| JsError::new(&e))?),
+        None => None,
+    };
     let options = WidgetOptions {
         allowed,
         allow_inject: config.allow_inject,
@@ -150,6 +162,8 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         trace: config.trace,
         outbox_capacity: config.outbox_capacity.unwrap_or(OUTBOX_CAPACITY),
         json: super::BROWSER_JSON,
+        crm_frame: config.crm_connector_frame,
+        credentials_url,
     };
     // A saved session that does not restore is replaced by a fresh one.
     let (channel, _) = WidgetChannel::new(options, random_epoch(), saved.as_ref(), now());
@@ -368,6 +382,16 @@ fn carry_out(inner: &Rc<Inner>, effect: Effect) {
             }
         }
         Effect::StartClient => inner.core.start(),
+        Effect::FetchCredentials { ask, url } => {
+            let weak = Rc::downgrade(inner);
+            wasm_bindgen_futures::spawn_local(async move {
+                let body = fetch_json(&url).await;
+                if let Some(inner) = weak.upgrade() {
+                    inner.channel.borrow_mut().on_credentials_fetched(ask, body);
+                    drive(&inner);
+                }
+            });
+        }
         Effect::SaveSoon => schedule_save(inner),
         Effect::SaveNow => save(inner),
     }
@@ -515,6 +539,36 @@ fn live_provider(weak: Weak<Inner>, what: Ask) -> Provider {
         drive(&inner);
         Ok(promise.into())
     })
+}
+
+/// GETs JSON from a path on the widget's own origin (its cookies go along:
+/// the widget origin's session decides). Errors say what failed, never a body.
+async fn fetch_json(url: &str) -> Result<Value, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    let headers = web_sys::Headers::new().map_err(|_| "no headers")?;
+    let _ = headers.set("Accept", "application/json");
+    init.set_headers(&headers);
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| format!("the credentials endpoint {url} could not be reached"))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
+    if !response.ok() {
+        return Err(format!(
+            "the credentials endpoint {url} answered HTTP {}",
+            response.status()
+        ));
+    }
+    let text = response.text().map_err(|_| "no body")?;
+    let text = JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or("the credentials endpoint's body could not be read")?;
+    crate::codec::parse_text(&text, super::BROWSER_JSON)
+        .map_err(|e| format!("the credentials endpoint {url} gave no JSON: {}", e.code()))
 }
 
 /// Persists the channel soon (once per burst of events).

@@ -51,6 +51,67 @@ pub struct WidgetOptions {
     pub outbox_capacity: usize,
     /// The JSON parser for port text.
     pub json: JsonParser,
+    /// Play Avaya's CRM Connector frame on the window: speak first (`ready`
+    /// to the embedding page's allowed origin, repeated until answered) and
+    /// exchange every CRM Connector envelope with the page's existing Client
+    /// Application there, with no drop-in and no port.
+    pub crm_frame: bool,
+    /// A path on the widget's own origin that answers the live client's
+    /// asks (`{token}` or `{login, password}`), instead of the host page.
+    pub credentials_url: Option<CredentialsUrl>,
+}
+
+/// A credentials endpoint: a path on the widget's own origin (`/...`), so
+/// the browser sends the widget origin's cookies and no other origin is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialsUrl(String);
+
+impl CredentialsUrl {
+    /// Accepts an absolute path on the widget origin: `/`, no scheme, no
+    /// `//` (another host), no backslash.
+    pub fn parse(text: &str) -> Result<CredentialsUrl, String> {
+        let ok = text.starts_with('/')
+            && !text.starts_with("//")
+            && !text.contains('\\')
+            && !text.chars().any(|c| c.is_control() || c == ' ');
+        if ok {
+            Ok(CredentialsUrl(text.to_owned()))
+        } else {
+            Err(format!(
+                "credentialsUrl `{text}` must be a path on the widget's own origin (starting with one /)"
+            ))
+        }
+    }
+
+    /// The path.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a credentials endpoint answered, as the live client wants it: a
+/// token string (AXP) or `{login, password}` (xuc). Anything else is refused
+/// with a reason that names the fields expected (never the values).
+pub fn credentials_from(what: Ask, body: &Value) -> Result<Value, String> {
+    let text = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    match what {
+        Ask::Token => match body {
+            Value::String(token) if !token.is_empty() => Ok(Value::String(token.clone())),
+            _ => ["token", "accessToken", "access_token"]
+                .iter()
+                .find_map(|k| text(k))
+                .map(|t| Value::String(t.to_owned()))
+                .ok_or_else(|| "the credentials endpoint gave no token (expected {token})".into()),
+        },
+        Ask::Login => match (text("login"), text("password")) {
+            (Some(login), Some(password)) => Ok(json!({"login": login, "password": password})),
+            _ => Err("the credentials endpoint gave no login (expected {login, password})".into()),
+        },
+    }
 }
 
 /// What the channel reads from, or sets on, the bridge core: nothing here
@@ -113,7 +174,8 @@ pub enum Ask {
 }
 
 impl Ask {
-    fn as_str(self) -> &'static str {
+    /// `token` or `login`, as the host is asked.
+    pub fn as_str(self) -> &'static str {
         match self {
             Ask::Token => "token",
             Ask::Login => "login",
@@ -138,6 +200,15 @@ pub enum Effect {
     Attach,
     /// Run this on the core.
     Call(Call),
+    /// Fetch the live client's credentials from the widget origin's endpoint
+    /// (same origin, with its cookies); the answer goes to
+    /// [`WidgetChannel::on_credentials_fetched`].
+    FetchCredentials {
+        /// The ask it answers.
+        ask: u64,
+        /// The endpoint.
+        url: String,
+    },
     /// Settle the live client's ask for credentials.
     Settle {
         /// The ask's id.
@@ -243,6 +314,9 @@ pub struct WidgetChannel {
     next_ask: u64,
     client_started: bool,
     crm_ready: bool,
+    /// In CRM Connector frame mode: the origin of the Client Application
+    /// that answered (the embedding page), where every envelope goes.
+    crm_peer: Option<String>,
     /// Whether any host has seen this outbox (until then it may be renumbered).
     delivered: bool,
     dropped: Dropped,
@@ -275,6 +349,7 @@ impl WidgetChannel {
             next_ask: 1,
             client_started: false,
             crm_ready: false,
+            crm_peer: None,
             delivered: false,
             dropped: Dropped::default(),
             started_ms: now,
@@ -364,11 +439,35 @@ impl WidgetChannel {
             self.refuse(now, origin, "origin");
             return;
         }
-        let hello = json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": self.epoch});
-        for origin in self.options.allowed.origins() {
+        let message = if self.options.crm_frame {
+            // Avaya's connector frame speaks first: `ready`, until answered.
+            if self.crm_ready {
+                return;
+            }
+            if self.options.credentials_url.is_some()
+                && !std::mem::replace(&mut self.client_started, true)
+            {
+                // No host will attach: the client starts with the widget.
+                self.effects.push(Effect::StartClient);
+            }
+            envelope("ready", json!({}))
+        } else {
+            json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": self.epoch})
+        };
+        let targets: Vec<String> = match (parent_origin, self.crm_peer.as_ref()) {
+            (_, Some(peer)) => vec![peer.clone()],
+            (Some(parent), None) => vec![parent.to_owned()],
+            (None, None) => self
+                .options
+                .allowed
+                .origins()
+                .map(|o| o.as_str().to_owned())
+                .collect(),
+        };
+        for origin in targets {
             self.effects.push(Effect::Window {
-                message: hello.clone(),
-                origin: origin.as_str().to_owned(),
+                message: message.clone(),
+                origin,
             });
         }
     }
@@ -419,11 +518,16 @@ impl WidgetChannel {
                 self.on_connect(now, origin, &data, input.has_port, core)
             }
             // A Client Application speaking the CRM Connector protocol on the window.
-            None if data.is_object() => self.effects.push(Effect::Call(Call::Ingest {
-                source: Source::CrmConnector,
-                raw: data,
-                request: None,
-            })),
+            None if data.is_object() => {
+                if self.options.crm_frame && self.crm_peer.is_none() {
+                    self.crm_peer = Some(origin.to_owned());
+                }
+                self.effects.push(Effect::Call(Call::Ingest {
+                    source: Source::CrmConnector,
+                    raw: data,
+                    request: None,
+                }))
+            }
             _ => self.dropped.malformed += 1,
         }
     }
@@ -466,6 +570,7 @@ impl WidgetChannel {
     /// the CRM Connector `ready` until the Client Application answers.
     pub fn on_tick(&mut self, now: u64, parent_origin: Option<&str>) {
         if !self.attached() {
+            // Also repeats the frame mode's `ready` until the Client Application answers.
             self.announce(now, parent_origin);
         } else if !self.crm_ready {
             self.send_crm(now, &envelope("ready", json!({})));
@@ -620,6 +725,13 @@ impl WidgetChannel {
         let id = self.next_ask;
         self.next_ask += 1;
         self.asks.push((id, what));
+        if let Some(url) = &self.options.credentials_url {
+            self.effects.push(Effect::FetchCredentials {
+                ask: id,
+                url: url.as_str().to_owned(),
+            });
+            return id;
+        }
         self.send(
             now,
             &WidgetMessage::Ask {
@@ -628,6 +740,17 @@ impl WidgetChannel {
             },
         );
         id
+    }
+
+    /// The credentials endpoint answered ask `ask` (its JSON body, or why
+    /// there is none): settles the ask.
+    pub fn on_credentials_fetched(&mut self, ask: u64, body: Result<Value, String>) {
+        let Some(at) = self.asks.iter().position(|(id, _)| *id == ask) else {
+            return;
+        };
+        let (_, what) = self.asks.remove(at);
+        let result = body.and_then(|body| credentials_from(what, &body));
+        self.effects.push(Effect::Settle { ask, result });
     }
 
     /// One entry of the contact-centre trace (frames and REST calls).
@@ -727,8 +850,14 @@ impl WidgetChannel {
         if !self.crm_ready {
             self.send_crm(now, &envelope("ready", json!({})));
         }
-        // Asks the previous host (or no host) left unanswered go to this one.
-        for (id, what) in self.asks.clone() {
+        // Asks the previous host (or no host) left unanswered go to this one
+        // (with an endpoint configured, the endpoint answers them instead).
+        let asks = if self.options.credentials_url.is_some() {
+            Vec::new()
+        } else {
+            self.asks.clone()
+        };
+        for (id, what) in asks {
             self.send(
                 now,
                 &WidgetMessage::Ask {
@@ -936,8 +1065,29 @@ impl WidgetChannel {
     }
 
     /// A CRM Connector envelope for the Client Application: on the port when
-    /// a host is attached, else nowhere (no host origin to post to).
+    /// a host is attached; in frame mode, on the window to the Client
+    /// Application's exact origin; else nowhere (no host to post to).
     fn send_crm(&mut self, now: u64, envelope: &Value) {
+        if self.host.is_none() && self.options.crm_frame {
+            if let Some(origin) = self.crm_peer.clone() {
+                if self.options.trace {
+                    self.record(TraceEntry {
+                        at: now,
+                        dir: "out",
+                        peer: Peer::Window,
+                        kind: format!("crm {}", frame_type(envelope)),
+                        origin: Some(origin.clone()),
+                        bytes: 0,
+                        dropped: None,
+                    });
+                }
+                self.effects.push(Effect::Window {
+                    message: envelope.clone(),
+                    origin,
+                });
+            }
+            return;
+        }
         self.send(now, &WidgetMessage::Crm { msg: envelope });
     }
 

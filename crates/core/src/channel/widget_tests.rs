@@ -36,6 +36,7 @@ struct Edge {
     settled: Vec<(u64, Result<Value, String>)>,
     started: usize,
     saves: usize,
+    fetched: Vec<(u64, String)>,
 }
 
 fn options() -> WidgetOptions {
@@ -46,6 +47,8 @@ fn options() -> WidgetOptions {
         trace: false,
         outbox_capacity: OUTBOX_CAPACITY,
         json: JsonParser::SERDE_JSON,
+        crm_frame: false,
+        credentials_url: None,
     }
 }
 
@@ -67,6 +70,7 @@ impl Edge {
             settled: Vec::new(),
             started: 0,
             saves: 0,
+            fetched: Vec::new(),
         }
     }
 
@@ -90,6 +94,7 @@ impl Edge {
                     Effect::Call(call) => self.call(call),
                     Effect::Settle { ask, result } => self.settled.push((ask, result)),
                     Effect::StartClient => self.started += 1,
+                    Effect::FetchCredentials { ask, url } => self.fetched.push((ask, url)),
                     Effect::SaveSoon | Effect::SaveNow => self.saves += 1,
                 }
             }
@@ -755,4 +760,159 @@ fn the_trace_names_messages_never_their_content_and_waits_for_a_host() {
         .iter()
         .any(|t| t["entry"]["type"] == "request setMode"));
     assert!(!serde_json::to_string(&traces).unwrap().contains("hunter2"));
+}
+
+fn frame_options() -> WidgetOptions {
+    WidgetOptions {
+        crm_frame: true,
+        credentials_url: Some(CredentialsUrl::parse("/cti/credentials").unwrap()),
+        ..options()
+    }
+}
+
+fn client_app(edge: &mut Edge, action: &str, data: Value) {
+    edge.window(
+        HOST,
+        true,
+        json!({"type": "ClientAppMessage", "action": action, "data": data}),
+    );
+}
+
+#[test]
+fn as_the_crm_connector_frame_the_widget_speaks_first_until_answered() {
+    let mut edge = Edge::with(frame_options(), None);
+    edge.channel.announce(edge.now, Some(HOST));
+    edge.run();
+    let ready = json!({"type": "CRMConnectMessage", "action": "ready", "data": {}});
+    assert_eq!(
+        edge.window,
+        [(ready.clone(), HOST.to_owned())],
+        "ready, to the embedding page only"
+    );
+    assert_eq!(
+        edge.started, 1,
+        "no host will come: the client starts with the widget"
+    );
+    edge.channel.on_tick(edge.now, Some(HOST));
+    edge.run();
+    assert_eq!(edge.window.len(), 2, "repeated until answered");
+    edge.window.clear();
+    // The Client Application answers on the window: requestCrmData goes back to its exact origin.
+    client_app(&mut edge, "ready", Value::Null);
+    assert!(
+        edge.window
+            .iter()
+            .any(|(m, o)| m["action"] == "requestCrmData" && o == HOST),
+        "{:?}",
+        edge.window
+    );
+    edge.window.clear();
+    edge.channel.on_tick(edge.now, Some(HOST));
+    edge.run();
+    assert!(edge.window.is_empty(), "no more ready once answered");
+    assert!(
+        edge.port.is_empty() && !edge.attached,
+        "no port in frame mode"
+    );
+    // The CRM presence request of the sync engine goes to the Client Application on the window.
+    client_app(
+        &mut edge,
+        "crmData",
+        json!({"callCenterSettings": {"/reqOmnichannel/reqOmnichannelMode": "S"}}),
+    );
+    edge.inject_xuc("AgentOnPause");
+    edge.inject_xuc("AgentReady");
+    assert!(edge.window.iter().all(|(_, o)| o == HOST));
+    assert!(!edge.window.is_empty());
+}
+
+#[test]
+fn in_frame_mode_a_stranger_or_another_window_is_still_refused() {
+    let mut edge = Edge::with(frame_options(), None);
+    edge.window(
+        "https://evil.test",
+        true,
+        json!({"type": "ClientAppMessage", "action": "ready"}),
+    );
+    edge.window(
+        HOST,
+        false,
+        json!({"type": "ClientAppMessage", "action": "ready"}),
+    );
+    assert_eq!(edge.core.borrow().stats().events, 0);
+    let dropped = edge.channel.dropped();
+    assert_eq!((dropped.origin, dropped.source), (1, 1));
+}
+
+#[test]
+fn the_credentials_endpoint_answers_asks_instead_of_the_host() {
+    let mut edge = Edge::with(frame_options(), None);
+    let login = edge.channel.ask(edge.now, Ask::Login);
+    edge.run();
+    assert_eq!(edge.fetched, [(login, "/cti/credentials".to_owned())]);
+    edge.channel.on_credentials_fetched(
+        login,
+        Ok(json!({"login": "alice", "password": "s3cret", "extra": 1})),
+    );
+    edge.run();
+    assert_eq!(
+        edge.settled,
+        [(login, Ok(json!({"login": "alice", "password": "s3cret"})))]
+    );
+    let token = edge.channel.ask(edge.now, Ask::Token);
+    edge.channel
+        .on_credentials_fetched(token, Ok(json!({"user": "x"})));
+    let failed = edge.channel.ask(edge.now, Ask::Token);
+    edge.channel
+        .on_credentials_fetched(failed, Err("HTTP 401".into()));
+    edge.channel
+        .on_credentials_fetched(failed, Ok(json!("late")));
+    edge.run();
+    assert_eq!(
+        edge.settled[1],
+        (
+            token,
+            Err("the credentials endpoint gave no token (expected {token})".into())
+        )
+    );
+    assert_eq!(edge.settled[2], (failed, Err("HTTP 401".into())));
+    assert_eq!(edge.settled.len(), 3, "an ask settles once");
+    // A host attaching later is not asked what the endpoint answers.
+    edge.channel.ask(edge.now, Ask::Token);
+    edge.connect(None, 0, "h1");
+    assert!(Edge::of_type(&edge.take(), "ask").is_empty());
+}
+
+#[test]
+fn credentials_come_in_the_shape_the_client_wants() {
+    assert_eq!(
+        credentials_from(Ask::Token, &json!("abc")),
+        Ok(json!("abc"))
+    );
+    assert_eq!(
+        credentials_from(Ask::Token, &json!({"access_token": "abc"})),
+        Ok(json!("abc"))
+    );
+    assert!(credentials_from(Ask::Token, &json!({"token": ""})).is_err());
+    assert!(credentials_from(Ask::Login, &json!({"login": "a"}))
+        .unwrap_err()
+        .contains("{login, password}"));
+    let refused = credentials_from(Ask::Login, &json!({"login": "a", "password": 5})).unwrap_err();
+    assert!(!refused.contains('5'));
+}
+
+#[test]
+fn a_credentials_url_is_a_path_on_the_widget_origin() {
+    assert!(CredentialsUrl::parse("/cti/credentials?x=1").is_ok());
+    for bad in [
+        "https://evil.test/c",
+        "//evil.test/c",
+        "cti/credentials",
+        "/\\evil.test",
+        "",
+        "/a b",
+        "javascript:alert(1)",
+    ] {
+        assert!(CredentialsUrl::parse(bad).is_err(), "{bad}");
+    }
 }
