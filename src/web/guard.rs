@@ -21,8 +21,28 @@ pub const MAX_NODES: usize = 20_000;
 struct Walk {
     nodes: usize,
     bytes: usize,
-    /// The objects on the current path, to refuse a cycle.
-    ancestors: js_sys::Set,
+    /// `Object.prototype`, read once per walk.
+    plain: JsValue,
+}
+
+/// The objects from the root to the one being read: looked at only when
+/// the depth limit is hit, to say whether it was a cycle (free otherwise).
+struct Path<'a> {
+    value: &'a JsValue,
+    parent: Option<&'a Path<'a>>,
+}
+
+impl Path<'_> {
+    fn contains(&self, value: &JsValue) -> bool {
+        let mut at = Some(self);
+        while let Some(path) = at {
+            if Object::is(path.value, value) {
+                return true;
+            }
+            at = path.parent;
+        }
+        false
+    }
 }
 
 /// Converts one inbound JS value into JSON, within the limits.
@@ -30,9 +50,9 @@ pub fn to_json(value: &JsValue) -> Result<Value, DecodeError> {
     let mut walk = Walk {
         nodes: 0,
         bytes: 0,
-        ancestors: js_sys::Set::new(&JsValue::UNDEFINED),
+        plain: Object::get_prototype_of(&Object::new()).into(),
     };
-    walk.value(value, 1)
+    walk.value(value, None, 1)
 }
 
 fn invalid(why: impl Into<String>) -> DecodeError {
@@ -55,7 +75,12 @@ impl Walk {
         Ok(())
     }
 
-    fn value(&mut self, value: &JsValue, depth: usize) -> Result<Value, DecodeError> {
+    fn value(
+        &mut self,
+        value: &JsValue,
+        parent: Option<&Path<'_>>,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
         if let Some(text) = value.as_string() {
             self.count(text.len())?;
             return Ok(Value::String(text));
@@ -78,41 +103,50 @@ impl Walk {
             )));
         }
         if depth > MAX_DEPTH {
+            // A cycle always ends here; say which it was.
+            if parent.is_some_and(|p| p.contains(value)) {
+                return Err(invalid("a cycle (an object containing itself)"));
+            }
             return Err(DecodeError::TooDeep { limit: MAX_DEPTH });
-        }
-        if self.ancestors.has(value) {
-            return Err(invalid("a cycle (an object containing itself)"));
         }
         if value.is_function() {
             return Err(invalid("a function is not JSON"));
         }
-        self.ancestors.add(value);
-        let result = if Array::is_array(value) {
-            self.array(value.unchecked_ref::<Array>(), depth)
+        let path = Path { value, parent };
+        if Array::is_array(value) {
+            self.array(value.unchecked_ref::<Array>(), &path, depth)
         } else {
-            self.object(value.unchecked_ref::<Object>(), depth)
-        };
-        self.ancestors.delete(value);
-        result
+            self.object(value.unchecked_ref::<Object>(), &path, depth)
+        }
     }
 
-    fn array(&mut self, array: &Array, depth: usize) -> Result<Value, DecodeError> {
+    fn array(
+        &mut self,
+        array: &Array,
+        path: &Path<'_>,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
         let length = array.length() as usize;
         if length > MAX_NODES {
             return Err(invalid(format!("an array of {length} items")));
         }
         let mut items = Vec::with_capacity(length.min(64));
         for i in 0..array.length() {
-            items.push(self.value(&array.get(i), depth + 1)?);
+            items.push(self.value(&array.get(i), Some(path), depth + 1)?);
         }
         Ok(Value::Array(items))
     }
 
-    fn object(&mut self, object: &Object, depth: usize) -> Result<Value, DecodeError> {
+    fn object(
+        &mut self,
+        object: &Object,
+        path: &Path<'_>,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
         // Plain objects only: what JSON.parse and a structured clone of
         // JSON-like data make. A Map, Date, typed array, Error ... is refused.
         let proto = Object::get_prototype_of(object);
-        if !proto.is_null() && !Object::is(&proto, &Object::get_prototype_of(&Object::new())) {
+        if !proto.is_null() && !Object::is(&proto, &self.plain) {
             let name = Reflect::get(&proto, &JsValue::from_str("constructor"))
                 .ok()
                 .and_then(|c| Reflect::get(&c, &JsValue::from_str("name")).ok())
@@ -138,7 +172,7 @@ impl Walk {
             if item.is_undefined() {
                 continue; // as JSON.stringify does
             }
-            let item = self.value(&item, depth + 1)?;
+            let item = self.value(&item, Some(path), depth + 1)?;
             map.insert(name, item);
         }
         Ok(Value::Object(map))
