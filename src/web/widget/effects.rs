@@ -1,0 +1,283 @@
+//! Carrying out the channel's effects: posts, the port, calls on the core
+//! (with no borrow of the channel held), the live client's reports and asks,
+//! the credentials endpoint and saves.
+
+use super::{Inner, SAVE_DELAY_MS};
+use crate::channel::{Ask, Call, Effect, ErrorCode, RequestError, WidgetEvent};
+use crate::client::{Action, Effect as ClientEffect};
+use crate::model::Source;
+use crate::web::contact::CommandRefused;
+use crate::web::live::{now, Provider, Sink};
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use serde_json::Value;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::MessageEvent;
+
+/// Carries out the channel's effects, in order, until there are none. A
+/// nested call (a live client reporting while an effect runs) returns at
+/// once: the loop already running picks up what it added.
+pub(super) fn drive(inner: &Rc<Inner>) {
+    if inner.driving.replace(true) {
+        return;
+    }
+    loop {
+        let effects = inner.channel.borrow_mut().poll();
+        if effects.is_empty() {
+            break;
+        }
+        for effect in effects {
+            carry_out(inner, effect);
+        }
+    }
+    inner.driving.set(false);
+}
+
+fn carry_out(inner: &Rc<Inner>, effect: Effect) {
+    match effect {
+        Effect::Port(text) => {
+            if let Some((port, _)) = inner.port.borrow().as_ref() {
+                let _ = port.post_message(&JsValue::from_str(&text));
+            }
+        }
+        Effect::Window { message, origin } => {
+            if let (Some(parent), Ok(message)) =
+                (inner.parent.as_ref(), crate::web::to_js(&message))
+            {
+                let _ = parent.post_message(&message, &origin);
+            }
+        }
+        Effect::Attach => attach(inner),
+        Effect::Call(call) => run_call(inner, call),
+        Effect::Settle { ask, result } => {
+            let waiting = {
+                let mut asks = inner.asks.borrow_mut();
+                let at = asks.iter().position(|(id, _, _)| *id == ask);
+                at.map(|at| asks.remove(at))
+            };
+            if let Some((_, resolve, reject)) = waiting {
+                let _ = match result.map(|v| crate::web::live::to_js(&v)) {
+                    Ok(Ok(value)) => resolve.call1(&JsValue::NULL, &value),
+                    Ok(Err(e)) => reject.call1(&JsValue::NULL, &e.into()),
+                    Err(why) => reject.call1(&JsValue::NULL, &JsValue::from_str(&why)),
+                };
+            }
+        }
+        Effect::StartClient => inner.core.start(),
+        Effect::FetchCredentials { ask, url } => {
+            let weak = Rc::downgrade(inner);
+            wasm_bindgen_futures::spawn_local(async move {
+                let body = fetch_json(&url).await;
+                if let Some(inner) = weak.upgrade() {
+                    inner.channel.borrow_mut().on_credentials_fetched(ask, body);
+                    drive(&inner);
+                }
+            });
+        }
+        Effect::SaveSoon => schedule_save(inner),
+        Effect::SaveNow => save(inner),
+    }
+}
+
+/// Keeps the port offered with the accepted `connect` (closing the old one).
+fn attach(inner: &Rc<Inner>) {
+    let Some(port) = inner.offered.borrow_mut().take() else {
+        return;
+    };
+    let weak = Rc::downgrade(inner);
+    let listener = EventListener::new(&port, "message", move |event| {
+        if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
+            super::on_port_message(&inner, event);
+        }
+    });
+    port.start();
+    if let Some((old, _)) = inner.port.borrow_mut().replace((port, listener)) {
+        old.close();
+    }
+}
+
+/// Runs one call on the core, with no borrow of the channel held while the
+/// core runs (a live client reports back through [`live_sink`]).
+fn run_call(inner: &Rc<Inner>, call: Call) {
+    let core = &inner.core;
+    match call {
+        Call::Ingest {
+            source,
+            raw,
+            request,
+        } => match core.ingest(source, &raw) {
+            Ok(done) => {
+                let outputs = core.run(done);
+                let mut channel = inner.channel.borrow_mut();
+                channel.on_outputs(now(), outputs, &**core);
+                channel.on_ingested(now(), request);
+            }
+            Err(e) => inner
+                .channel
+                .borrow_mut()
+                .on_ingest_error(now(), source, &e, request),
+        },
+        Call::SetState {
+            request,
+            target,
+            desired,
+            reason,
+        } => {
+            let done = core.request(target, desired, reason.as_deref());
+            inner
+                .channel
+                .borrow_mut()
+                .on_command_issued(now(), request, done.command_for(target));
+            let outputs = core.run(done);
+            inner
+                .channel
+                .borrow_mut()
+                .on_outputs(now(), outputs, &**core);
+        }
+        Call::CcCommand {
+            request,
+            name,
+            args,
+        } => {
+            let outcome = core.command(&name, &args).map_err(|refused| match refused {
+                CommandRefused::NotSupported(message) => RequestError {
+                    code: ErrorCode::NotSupported,
+                    message,
+                },
+                CommandRefused::Invalid(message) => RequestError {
+                    code: ErrorCode::InvalidParams,
+                    message,
+                },
+            });
+            inner
+                .channel
+                .borrow_mut()
+                .on_cc_command(now(), request, &name, outcome);
+        }
+    }
+}
+
+/// Where the live client's effects go: outputs and health through the
+/// channel; frames that did not decode as `error` events.
+pub(super) fn live_sink(weak: Weak<Inner>, source: Source) -> Sink {
+    Box::new(move |effect| {
+        let Some(inner) = weak.upgrade() else {
+            return;
+        };
+        if inner.channel.try_borrow_mut().is_err() {
+            // Never expected (no borrow is held while a client runs), but a
+            // re-entrant call must not abort the widget: finish it next turn.
+            let weak = Rc::downgrade(&inner);
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(inner) = weak.upgrade() {
+                    on_live_effect(&inner, source, effect);
+                }
+            });
+            return;
+        }
+        on_live_effect(&inner, source, effect);
+    })
+}
+
+fn on_live_effect(inner: &Rc<Inner>, source: Source, effect: ClientEffect) {
+    let at = now();
+    {
+        let mut channel = inner.channel.borrow_mut();
+        match effect {
+            ClientEffect::Output(output) => {
+                channel.on_outputs(at, vec![output], &*inner.core);
+            }
+            ClientEffect::Io(Action::Health(health)) => {
+                channel.push_host_event(at, &WidgetEvent::CcHealth { source, health })
+            }
+            ClientEffect::Io(_) => {}
+            ClientEffect::Observed(events) => {
+                channel.push_host_event(at, &WidgetEvent::Observed { source, events })
+            }
+            ClientEffect::Rejected(e) => {
+                channel.push_host_event(at, &WidgetEvent::decode_error(source, &e))
+            }
+        }
+    }
+    drive(inner);
+}
+
+/// Asks the host for the live client's `token` or `login`; the answer
+/// comes back on the port and settles the promise (it stays in the widget).
+pub(super) fn live_provider(weak: Weak<Inner>, what: Ask) -> Provider {
+    Box::new(move || {
+        let inner = weak
+            .upgrade()
+            .ok_or_else(|| JsValue::from_str("the widget is gone"))?;
+        let mut slot = None;
+        let promise = js_sys::Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
+        let (resolve, reject) = slot.ok_or_else(|| JsValue::from_str("no promise"))?;
+        let id = inner
+            .channel
+            .try_borrow_mut()
+            .map_err(|_| JsValue::from_str("the widget is busy"))?
+            .ask(now(), what);
+        inner.asks.borrow_mut().push((id, resolve, reject));
+        drive(&inner);
+        Ok(promise.into())
+    })
+}
+
+/// GETs JSON from a path on the widget's own origin (its cookies go along:
+/// the widget origin's session decides). Errors say what failed, never a body.
+async fn fetch_json(url: &str) -> Result<Value, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    let headers = web_sys::Headers::new().map_err(|_| "no headers")?;
+    let _ = headers.set("Accept", "application/json");
+    init.set_headers(&headers);
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| format!("the credentials endpoint {url} could not be reached"))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
+    if !response.ok() {
+        return Err(format!(
+            "the credentials endpoint {url} answered HTTP {}",
+            response.status()
+        ));
+    }
+    let text = response.text().map_err(|_| "no body")?;
+    let text = JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or("the credentials endpoint's body could not be read")?;
+    crate::codec::parse_text(&text, crate::web::BROWSER_JSON)
+        .map_err(|e| format!("the credentials endpoint {url} gave no JSON: {}", e.code()))
+}
+
+/// Persists the channel soon (once per burst of events).
+fn schedule_save(inner: &Rc<Inner>) {
+    // Nothing to do where the browser gives this iframe no storage, or when
+    // a save is already due.
+    if inner.storage.is_none() || inner.save_timer.borrow().is_some() {
+        return;
+    }
+    let weak = Rc::downgrade(inner);
+    let timeout = Timeout::new(SAVE_DELAY_MS, move || {
+        if let Some(inner) = weak.upgrade() {
+            inner.save_timer.borrow_mut().take();
+            save(&inner);
+        }
+    });
+    *inner.save_timer.borrow_mut() = Some(timeout);
+}
+
+fn save(inner: &Inner) {
+    let Some((storage, key)) = inner.storage.as_ref() else {
+        return;
+    };
+    let saved = inner.channel.borrow().saved();
+    if let Ok(text) = serde_json::to_string(&saved) {
+        let _ = storage.set_item(key, &text);
+    }
+}
