@@ -3,7 +3,7 @@
 // SDK objects the page has (the vendor scripts, or their stand-ins, load first).
 //
 // Query parameters (demo and tests): mode, openOn (e.g. "offered,accepted"),
-// table, initTimeoutMs, commandTimeoutMs, notReadyReason.
+// table, initTimeoutMs, commandTimeoutMs, notReadyReason, alerts=0, chat=1.
 import init, { startVendor } from "./pkg/cti_bridge.js";
 import { prependLine } from "./dom.js";
 
@@ -19,6 +19,8 @@ function configFromQuery() {
   if (params.get("table")) openframe.table = params.get("table");
   if (Object.keys(openframe).length) config.openframe = openframe;
   if (params.get("initTimeoutMs")) config.initTimeoutMs = Number(params.get("initTimeoutMs"));
+  if (params.get("alerts") === "0") config.alerts = false;
+  if (params.get("chat") === "1") config.chat = true;
   const bridge = {};
   if (params.get("commandTimeoutMs")) bridge.commandTimeoutMs = Number(params.get("commandTimeoutMs"));
   if (params.get("notReadyReason")) bridge.cc = { notReadyReason: params.get("notReadyReason") };

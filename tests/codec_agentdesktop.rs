@@ -81,7 +81,7 @@ fn check(indexes: std::ops::RangeInclusive<usize>, expected: Vec<Value>) {
 #[test]
 fn every_fixture_decodes() {
     let f = fixtures(SRC);
-    assert_eq!(f.len(), 33);
+    assert_eq!(f.len(), 36);
     for raw in &f {
         decode_one(SRC, raw);
     }
@@ -516,4 +516,23 @@ proptest! {
         let _ = agentdesktop::agent_pause(Some(&dest));
         let _ = agentdesktop::hangup(Some(&dest));
     }
+}
+
+#[test]
+fn field_spellings_of_the_ct_toolbar_decode() {
+    // Shapes read by a CT toolbar integration (docs/protocols.md#agentdesktop-callback):
+    // operator events prefixed `AGENT:`, lower-case names, a preview-queue call task.
+    let f = fixtures(SRC);
+    assert_eq!(
+        decode_one(SRC, &f[33]),
+        json!({"kind": "agentState", "state": "notReady", "vendorState": "PAUSE"})
+    );
+    assert_eq!(
+        decode_one(SRC, &f[34]),
+        json!({"kind": "agentState", "state": "ready", "vendorState": "LOGGEDIN"})
+    );
+    let pop = decode_one(SRC, &f[35]);
+    assert_eq!(pop["kind"], "screenPop", "{pop}");
+    assert_eq!(pop["interactionId"], "c-77", "{pop}");
+    assert_eq!(pop["media"], "telephony", "{pop}");
 }

@@ -118,3 +118,33 @@ proptest! {
     }
 
 }
+
+#[test]
+fn api_reference_samples_decode() {
+    // The three samples of ServiceNow's openFrameAPI reference (subscribe):
+    // presence with two channels; accepted with isAutoAccepted /
+    // isQueueTransferred / previousWorkItem; rejected with "size": "1" and
+    // serviceChannel.sysID (docs/protocols.md#lenient-decoding).
+    let f = fixtures(SRC);
+    assert_eq!(
+        decode_one(SRC, &f[5]),
+        json!({"kind": "presence", "name": "Available",
+               "statusId": "27f675e3739713004a905ee515f6a7c3", "available": true,
+               "channels": [
+                 {"name": "Chat", "available": true, "id": "36f675e4239713124a905fe515f6a832"},
+                 {"name": "Phone", "available": true, "id": "9378a530a1820610f809018efd9bc01e"}]})
+    );
+    assert_eq!(
+        decode_one(SRC, &f[6]),
+        json!({"kind": "workItem", "id": "14c86c40a1650610f87701807d9bc0be",
+               "phase": "accepted", "channel": "Chat", "size": 1,
+               "document": {"table": "interaction", "id": "aa582040a1650610f87701807d9bc076"}})
+    );
+    // "size": "1" becomes 1; serviceChannel.sysID is tolerated (the name is what is used).
+    assert_eq!(
+        decode_one(SRC, &f[7]),
+        json!({"kind": "workItem", "id": "2c3bdc4824250610f8775e73b116f8de",
+               "phase": "rejected", "channel": "Chat", "size": 1, "reason": "Busy",
+               "document": {"table": "interaction", "id": "cf0a180824250610f8775e73b116f80c"}})
+    );
+}

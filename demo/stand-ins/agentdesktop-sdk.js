@@ -7,8 +7,10 @@
  * documented namespaces (TAB, ALERT, WIDGET, CONTACT, AGENT, CHAT, UI), the
  * known method names and the documented event object shape (docs/protocols.md#agentdesktop)
  * ({event, id, uuid, type, media_type, ani, dnis, isACD, CallData: [{name, value}] ...}).
- * AGENT.Ready / AGENT.Pause and ALERT.Show are ASSUMED names: the vendor
- * documents those namespaces, not their methods (docs/protocols.md#unconfirmed).
+ * AGENT.Ready / AGENT.Pause, ALERT.Show and CHAT.SendMessage are ASSUMED
+ * names: the vendor documents those namespaces, not their methods
+ * (docs/protocols.md#unconfirmed); the bridge checks at start-up that the SDK
+ * on the page has them (?agentdesktop-omit=AGENT.Ready,... leaves them out here).
  *
  * Test control: window.agentDesktopTest
  *   .calls            every SDK call: {path: "AGENT.Pause", args}
@@ -16,6 +18,9 @@
  *   .bound()          how many contact callbacks are bound
  *   .echoAgentState   when true (default), AGENT.Ready / Pause answer with
  *                     LOGGEDIN / PAUSE (or "PAUSESUBSTATE [code]") shortly after
+ *   .callbackStyle    how callbacks are called: "object" (default, the documented
+ *                     event object), "jquery" ((eventType, object), as the vendor's
+ *                     CT toolbar SDK does) or "json" ((eventType, JSON text))
  */
 (function () {
   "use strict";
@@ -27,7 +32,11 @@
     calls.push({ path: path, args: JSON.parse(JSON.stringify(Array.prototype.slice.call(args))) });
   }
   function emit(event) {
-    callbacks.slice().forEach(function (cb) { cb(event); });
+    callbacks.slice().forEach(function (cb) {
+      if (control.callbackStyle === "jquery") cb("contactEvent", event);
+      else if (control.callbackStyle === "json") cb("contactEvent", JSON.stringify(event));
+      else cb(event);
+    });
   }
   function later(event) {
     if (control.echoAgentState) setTimeout(function () { emit(event); }, 20);
@@ -72,15 +81,21 @@
         later({ event: code ? "PAUSESUBSTATE [" + code + "]" : "PAUSE" });
       }),
     },
-    CHAT: {},
+    CHAT: { SendMessage: fn("CHAT.SendMessage") },
     UI: {},
   };
+  new URLSearchParams(location.search).get("agentdesktop-omit")?.split(",").forEach(function (path) {
+    var parts = path.split(".");
+    var ns = window.AGENTDESKTOP[parts[0]];
+    if (ns && parts[1]) delete ns[parts[1]];
+  });
 
   control = window.agentDesktopTest = {
     calls: calls,
     emit: emit,
     bound: function () { return callbacks.length; },
     echoAgentState: true,
+    callbackStyle: "object",
     paths: function (path) {
       return calls.filter(function (c) { return !path || c.path === path; });
     },

@@ -13,8 +13,8 @@ use crate::channel::WidgetEvent;
 use crate::client::{Action, Effect};
 use crate::model::Source;
 use crate::vendor::{
-    ContactAction, Notice, Step, VendorCall, VendorConfig, VendorHub, AGENTDESKTOP_METHODS,
-    OPENFRAME_METHODS,
+    check_functions, required_functions, ContactAction, Notice, Step, VendorCall, VendorConfig,
+    VendorHub, AGENTDESKTOP_METHODS, OPENFRAME_METHODS,
 };
 use gloo::timers::callback::{Interval, Timeout};
 use serde::Serialize;
@@ -41,6 +41,17 @@ extern "C" {
     fn relay(target: &JsValue) -> js_sys::Function;
 }
 
+#[wasm_bindgen(inline_js = "export function relay_args(target) {
+  const box = { f: target };
+  const h = function (...args) { const f = box.f; if (f) { return f(args); } };
+  h.detach = () => { box.f = null; };
+  return h;
+}")]
+extern "C" {
+    /// Like `relay`, but hands `target` all the arguments as one array.
+    fn relay_args(target: &JsValue) -> js_sys::Function;
+}
+
 /// A callback owned by the [`Vendor`]: detached (then freed) on drop.
 struct Relay {
     func: js_sys::Function,
@@ -56,6 +67,39 @@ impl Relay {
             _closure: closure,
         }
     }
+
+    /// A relay whose target receives all the call's arguments as an array.
+    fn with_args(f: impl FnMut(JsValue) + 'static) -> Relay {
+        let closure = Closure::<dyn FnMut(JsValue)>::new(f);
+        let func = relay_args(closure.as_ref());
+        Relay {
+            func,
+            _closure: closure,
+        }
+    }
+}
+
+/// The AgentDesktop event among a contact callback's arguments: JSON text
+/// is parsed, then `vendor::agentdesktop`'s rule picks the event object
+/// (the documented event object, or `(eventType, data)` as the vendor's
+/// CT toolbar SDK calls it; docs/protocols.md#agentdesktop-callback).
+fn contact_event(args: JsValue) -> Result<Value, String> {
+    let args = js_sys::Array::from(&args);
+    let values = args
+        .iter()
+        .map(|arg| {
+            let arg = match arg.as_string() {
+                Some(text) if text.trim_start().starts_with('{') => {
+                    js_sys::JSON::parse(&text).unwrap_or(arg)
+                }
+                _ => arg,
+            };
+            from_js(arg).map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<Value>, String>>()?;
+    crate::codec::agentdesktop::pick_event(&values)
+        .cloned()
+        .map_err(|e| e.to_string())
 }
 
 impl Drop for Relay {
@@ -167,6 +211,13 @@ impl Vendor {
     /// `AGENTDESKTOP.CONTACT.Answer()`.
     pub fn answer(&self) {
         self.act(|hub| hub.contact(ContactAction::Answer));
+    }
+
+    /// `AGENTDESKTOP.CHAT.SendMessage(contactId, text)` (needs `chat: true`;
+    /// an unconfirmed name, checked at start-up).
+    #[wasm_bindgen(js_name = sendChat)]
+    pub fn send_chat(&self, contact_id: &str, text: &str) {
+        self.act(|hub| hub.chat(contact_id, text));
     }
 
     /// Asks a side (`crm` or `cc`) for `ready` or `notReady`, through its SDK.
@@ -473,6 +524,17 @@ pub fn start_vendor(
             "no vendor SDK on the page (openFrameAPI, AGENTDESKTOP)",
         ));
     }
+    // Every SDK function the configuration will call must be there now: a
+    // missing one (an unconfirmed name, say) fails here, naming it, instead
+    // of failing silently at the first call (docs/protocols.md#unconfirmed).
+    check_functions(&required_functions(&config, &vendors), |f| {
+        let root = match f.vendor {
+            Source::Openframe => openframe.as_ref(),
+            _ => agentdesktop.as_ref(),
+        };
+        root.is_some_and(|root| method(root, f.path).is_some())
+    })
+    .map_err(|e| JsError::new(&e.to_string()))?;
     let hub = VendorHub::new(&config, vendors.clone()).map_err(|e| JsError::new(&e))?;
     let shared = Rc::new(Shared {
         state: RefCell::new(State {
@@ -519,13 +581,8 @@ pub fn start_vendor(
         let (widget, bind) = method(&ad, &["WIDGET", "bindContactCallback"])
             .ok_or_else(|| JsError::new("AGENTDESKTOP.WIDGET.bindContactCallback missing"))?;
         let w = weak.clone();
-        let relay = Relay::new(move |event| {
-            feed(
-                &w,
-                Source::Agentdesktop,
-                from_js(event).map_err(|e| e.to_string()),
-            )
-        });
+        let relay =
+            Relay::with_args(move |args| feed(&w, Source::Agentdesktop, contact_event(args)));
         bind.call1(&widget, &relay.func)
             .map_err(|e| JsError::new(&format!("bindContactCallback threw: {e:?}")))?;
         shared.relays.borrow_mut().push(relay);

@@ -69,7 +69,7 @@ test('OpenFrame: init, the five AWA subscriptions and COMMUNICATION_EVENT', asyn
     'openframe_awa_workitem_accepted',
     'openframe_awa_workitem_rejected',
     'openframe_agent_off_interaction',
-    'openframe_communication_event',
+    'openframe_communication',
   ]);
   assert.equal((await ofCalls(p, 'init')).length, 1);
   assert.deepEqual(await p.evaluate(() => window.test.vendor.vendors()), ['openframe']);
@@ -193,7 +193,8 @@ test('cross-side: AgentDesktop JOBSTARTED sets the CRM side Not Ready (setPresen
   const shown = (await ofCalls(p, 'setPresenceIndicator')).map((c) => c.args);
   assert.deepEqual(shown.at(-1), ['Not Ready', 'red'], JSON.stringify(shown));
   // Click-to-dial from ServiceNow goes to AgentDesktop.
-  await p.evaluate(() => window.openFrameTest.communication({ type: 'OUTGOING_CALL', data: { phoneNumber: '+390612345' } }));
+  // ServiceNow's click-to-dial puts the number at data.metaData.phoneNumber.
+  await p.evaluate(() => window.openFrameTest.communication({ type: 'OUTGOING_CALL', data: { metaData: { phoneNumber: '+390612345' } } }));
   await until(p, () => window.agentDesktopTest.paths('CONTACT.MakeCall').length === 1);
   assert.deepEqual((await adCalls(p, 'CONTACT.MakeCall'))[0].args, ['+390612345']);
   assert.deepEqual(browser.problems, []);
@@ -220,6 +221,51 @@ test('cross-side: OpenFrame presence changes drive the AgentDesktop agent; host 
   assert.deepEqual(paths, ['CONTACT.Answer', 'CONTACT.Hold', 'CONTACT.Hangup']);
   // The malformed number is refused, and the agent is told through ALERT.
   assert.equal((await adCalls(p, 'ALERT.Show')).length, 1);
+  assert.deepEqual(browser.problems, []);
+  await p.close();
+});
+
+/** Opens a page whose start-up is expected to fail; returns the error text. */
+async function openFailing(page, query) {
+  const p = await browser.context.newPage();
+  await p.goto(`${origin()}/${page}${query}`);
+  await until(p, () => window.test && (window.test.vendor || window.test.error));
+  const error = await p.evaluate(() => window.test.error);
+  await p.close();
+  return error;
+}
+
+test('start-up: a missing SDK function fails startVendor, naming it', async () => {
+  const ready = await openFailing('agentdesktop.html', '?agentdesktop-omit=AGENT.Ready');
+  assert.match(ready, /AGENTDESKTOP\.AGENT\.Ready is missing/);
+  assert.match(ready, /unconfirmed/);
+  const alert = await openFailing('agentdesktop.html', '?agentdesktop-omit=ALERT.Show');
+  assert.match(alert, /AGENTDESKTOP\.ALERT\.Show is missing/);
+  const chat = await openFailing('agentdesktop.html', '?chat=1&agentdesktop-omit=CHAT.SendMessage');
+  assert.match(chat, /AGENTDESKTOP\.CHAT\.SendMessage is missing/);
+  const indicator = await openFailing('servicenow.html', '?openframe-omit=setPresenceIndicator');
+  assert.match(indicator, /openFrameAPI\.setPresenceIndicator is missing/);
+  // Turning off what needs the assumed names starts without them.
+  const p = await open('agentdesktop.html', '?mode=off&alerts=0&agentdesktop-omit=AGENT.Ready,AGENT.Pause,ALERT.Show', ['agentdesktop']);
+  assert.equal(await p.evaluate(() => window.test.error), null);
+  await p.close();
+});
+
+test('AgentDesktop: (eventType, data) callbacks, data as object or JSON text; chat messages', async () => {
+  const p = await open('agentdesktop.html', '?chat=1', ['agentdesktop']);
+  await p.evaluate(() => { window.agentDesktopTest.callbackStyle = 'jquery'; });
+  await p.evaluate((ev) => window.agentDesktopTest.emit(ev), contact('JOBSCHEDULED'));
+  await p.evaluate(() => { window.agentDesktopTest.callbackStyle = 'json'; });
+  await p.evaluate((ev) => window.agentDesktopTest.emit(ev), contact('connectionstarted'));
+  await p.evaluate(() => window.agentDesktopTest.emit({ event: 'AGENT:LOGGEDIN' }));
+  await until(p, () => window.test.outputs.some((o) => o.kind === 'agentState'));
+  const phases = (await outputs(p, 'interaction')).map((i) => i.phase);
+  assert.deepEqual(phases, ['offered', 'created']);
+  const errors = (await outputs(p, 'vendorNotice')).filter((n) => n.level === 'error');
+  assert.deepEqual(errors, []);
+  await p.evaluate(() => window.test.vendor.sendChat('c-0001', 'Buongiorno'));
+  await until(p, () => window.agentDesktopTest.paths('CHAT.SendMessage').length === 1);
+  assert.deepEqual((await adCalls(p, 'CHAT.SendMessage'))[0].args, ['c-0001', 'Buongiorno']);
   assert.deepEqual(browser.problems, []);
   await p.close();
 });

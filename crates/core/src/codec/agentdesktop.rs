@@ -719,3 +719,50 @@ pub fn hold() -> Value {
 pub fn answer() -> Value {
     command("CONTACT", "Answer", Vec::new())
 }
+
+/// Sends a text message on a chat contact: `AGENTDESKTOP.CHAT.SendMessage(contactId, text)`.
+///
+/// The vendor documents the CHAT namespace ("handling a chat contact, sending
+/// a text message") but not its method: the name `SendMessage` and the
+/// argument order (contact id first, as in CONTACT) are assumptions
+/// (docs/protocols.md#unconfirmed). The bridge checks at start-up that the
+/// SDK on the page has the function when chat is enabled.
+pub fn chat_send(contact_id: &str, text: &str) -> Value {
+    command(
+        "CHAT",
+        "SendMessage",
+        vec![
+            Value::String(contact_id.to_owned()),
+            Value::String(text.to_owned()),
+        ],
+    )
+}
+
+/// The event among a contact callback's arguments.
+///
+/// AgentDesktop documents the event as a JSON object with an `event`
+/// property (docs/protocols.md#agentdesktop-events); the callback convention
+/// of the vendor's CT toolbar SDK, seen in integrations in the field, is
+/// `(eventType, data)` with `data` an object *or* JSON text. So: the last
+/// argument that is an object with `event` (JSON text must be parsed by the
+/// caller first). No such argument: a typed error, never a silent drop.
+pub fn pick_event(args: &[Value]) -> Result<&Value, DecodeError> {
+    if let Some(event) = args
+        .iter()
+        .rev()
+        .find(|a| a.as_object().is_some_and(|m| m.contains_key("event")))
+    {
+        return Ok(event);
+    }
+    match args.iter().find(|a| a.is_object()) {
+        Some(_) => Err(DecodeError::MissingField("event")),
+        None => Err(DecodeError::invalid(
+            "AgentDesktop contact callback",
+            format!(
+                "no event object among its {} argument(s) ({})",
+                args.len(),
+                args.iter().map(type_name).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}

@@ -70,7 +70,7 @@ pub const OPENFRAME_METHODS: [&str; 4] = [
 ];
 
 /// The `(namespace, method)` pairs the browser edge may call on AGENTDESKTOP.
-pub const AGENTDESKTOP_METHODS: [(&str, &str); 7] = [
+pub const AGENTDESKTOP_METHODS: [(&str, &str); 8] = [
     ("AGENT", "Ready"),
     ("AGENT", "Pause"),
     ("CONTACT", "MakeCall"),
@@ -78,7 +78,134 @@ pub const AGENTDESKTOP_METHODS: [(&str, &str); 7] = [
     ("CONTACT", "Hold"),
     ("CONTACT", "Answer"),
     ("ALERT", "Show"),
+    ("CHAT", "SendMessage"),
 ];
+
+/// One SDK function the bridge relies on, as a path from the SDK object
+/// (`["WIDGET", "bindContactCallback"]` on `AGENTDESKTOP`, `["init"]` on
+/// `openFrameAPI`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SdkFunction {
+    /// The SDK: `openframe` or `agentdesktop`.
+    pub vendor: Source,
+    /// Property path from the SDK object to the function.
+    pub path: &'static [&'static str],
+    /// Whether a public source confirms the name (docs/protocols.md);
+    /// `false`: an assumption, listed under docs/protocols.md#unconfirmed.
+    pub confirmed: bool,
+}
+
+impl SdkFunction {
+    /// `AGENTDESKTOP.AGENT.Ready` / `openFrameAPI.init`.
+    pub fn display_name(&self) -> String {
+        let root = match self.vendor {
+            Source::Openframe => "openFrameAPI",
+            _ => "AGENTDESKTOP",
+        };
+        format!("{root}.{}", self.path.join("."))
+    }
+}
+
+/// An SDK function the configuration needs is not on the page: the
+/// integration refuses to start rather than fail silently later.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name} is missing from the {vendor} SDK on this page{hint}")]
+pub struct MissingFunction {
+    /// The SDK.
+    pub vendor: Source,
+    /// The function's full name (`AGENTDESKTOP.AGENT.Ready`).
+    pub name: String,
+    /// What to do about it (empty for a confirmed name).
+    pub hint: String,
+}
+
+impl MissingFunction {
+    /// The error for `function`, with a hint for an unconfirmed name.
+    pub fn new(function: &SdkFunction) -> Self {
+        let hint = if function.confirmed {
+            String::new()
+        } else {
+            " (an unconfirmed name, see docs/protocols.md#unconfirmed: check the SDK in use, \
+             or turn off what needs it: `mode: \"off\"` for AGENT, `alerts: false` for ALERT, \
+             `chat: false` for CHAT)"
+                .to_owned()
+        };
+        MissingFunction {
+            vendor: function.vendor,
+            name: function.display_name(),
+            hint,
+        }
+    }
+}
+
+const fn ad(path: &'static [&'static str], confirmed: bool) -> SdkFunction {
+    SdkFunction {
+        vendor: Source::Agentdesktop,
+        path,
+        confirmed,
+    }
+}
+
+const fn of(path: &'static [&'static str], confirmed: bool) -> SdkFunction {
+    SdkFunction {
+        vendor: Source::Openframe,
+        path,
+        confirmed,
+    }
+}
+
+/// The SDK functions `config` makes the bridge call on `vendors`, checked at
+/// start-up (`startVendor` fails naming the first one missing).
+pub fn required_functions(config: &VendorConfig, vendors: &[Source]) -> Vec<SdkFunction> {
+    let mut needed = Vec::new();
+    if vendors.contains(&Source::Agentdesktop) {
+        needed.extend([
+            ad(&["WIDGET", "bindContactCallback"], true),
+            ad(&["WIDGET", "unbindContactCallback"], true),
+            ad(&["CONTACT", "MakeCall"], true),
+            ad(&["CONTACT", "Hangup"], true),
+            ad(&["CONTACT", "Hold"], true),
+            ad(&["CONTACT", "Answer"], true),
+        ]);
+        // The sync engine sets the agent Ready / Not Ready unless it is off.
+        if config.mode.as_deref().map(str::trim) != Some("off") {
+            needed.extend([
+                ad(&["AGENT", "Ready"], false),
+                ad(&["AGENT", "Pause"], false),
+            ]);
+        }
+        if config.alerts.unwrap_or(true) {
+            needed.push(ad(&["ALERT", "Show"], false));
+        }
+        if config.chat.unwrap_or(false) {
+            needed.push(ad(&["CHAT", "SendMessage"], false));
+        }
+    }
+    if vendors.contains(&Source::Openframe) {
+        needed.extend([
+            of(&["init"], true),
+            of(&["subscribe"], true),
+            of(&["show"], true),
+            of(&["openServiceNowForm"], true),
+        ]);
+        if config.openframe.presence_indicator {
+            needed.push(of(&["setPresenceIndicator"], true));
+        }
+    }
+    needed
+}
+
+/// The first of `needed` that `has` says is missing, as an error.
+pub fn check_functions(
+    needed: &[SdkFunction],
+    mut has: impl FnMut(&SdkFunction) -> bool,
+) -> Result<(), MissingFunction> {
+    match needed.iter().find(|f| !has(f)) {
+        Some(missing) => Err(MissingFunction::new(missing)),
+        None => Ok(()),
+    }
+}
 
 /// A contact action on the AgentDesktop side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +265,9 @@ pub struct VendorConfig {
     pub contact_centre: Option<Value>,
     /// Alert the agent in AgentDesktop (`AGENTDESKTOP.ALERT.Show`) when a command fails.
     pub alerts: Option<bool>,
+    /// Enable `sendChat` (`AGENTDESKTOP.CHAT.SendMessage`, an unconfirmed
+    /// name: checked at start-up when on). Off by default.
+    pub chat: Option<bool>,
 }
 
 /// The core of the vendor integration: a bridge, the OpenFrame planner and
@@ -149,6 +279,7 @@ pub struct VendorHub {
     planner: OpenFramePlanner,
     contacts: ContactTracker,
     alerts: bool,
+    chat: bool,
 }
 
 impl VendorHub {
@@ -161,6 +292,7 @@ impl VendorHub {
             planner: OpenFramePlanner::new(config.openframe.clone()),
             contacts: ContactTracker::default(),
             alerts: config.alerts.unwrap_or(true),
+            chat: config.chat.unwrap_or(false),
             vendors,
         })
     }
@@ -321,6 +453,36 @@ impl VendorHub {
             ContactAction::Answer => codec::agentdesktop::answer(),
         };
         step.calls.extend(VendorCall::agentdesktop(&wire));
+        step
+    }
+
+    /// A text message on a chat contact (`AGENTDESKTOP.CHAT.SendMessage`):
+    /// refused when AgentDesktop is not in use, chat is not enabled, or the
+    /// contact id or text is empty.
+    pub fn chat(&mut self, contact_id: &str, text: &str) -> Step {
+        let mut step = Step::default();
+        let why = if !self.has(Source::Agentdesktop) {
+            Some("AgentDesktop is not on this page")
+        } else if !self.chat {
+            Some("chat is not enabled (`chat: true` in the vendor config)")
+        } else if contact_id.trim().is_empty() || text.is_empty() {
+            Some("a chat message needs a contact id and a text")
+        } else {
+            None
+        };
+        match why {
+            Some(why) => step.notices.push(Notice {
+                source: Source::Agentdesktop,
+                level: "refused",
+                text: why.into(),
+            }),
+            None => step
+                .calls
+                .extend(VendorCall::agentdesktop(&codec::agentdesktop::chat_send(
+                    contact_id.trim(),
+                    text,
+                ))),
+        }
         step
     }
 

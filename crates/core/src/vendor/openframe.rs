@@ -7,7 +7,7 @@
 //!   is opened at most once.
 //! - A contact-centre agent state or contact change: `setPresenceIndicator(text,
 //!   color)` (display only: OpenFrame has no call to set AWA presence).
-//! - `COMMUNICATION_EVENT` `{type: "OUTGOING_CALL", data: {phoneNumber}}`: the
+//! - `COMMUNICATION_EVENT` `{type: "OUTGOING_CALL", data: {metaData: {phoneNumber}}}`: the
 //!   number to dial on the contact-centre side ([`click_to_dial`]).
 //!
 //! ServiceNow's library (docs/protocols.md#openframe-limits) refuses strings over 256 characters, URLs over 2,083
@@ -207,15 +207,24 @@ pub fn click_to_dial(event: &Value) -> Result<Option<String>, LimitError> {
     if !kind.eq_ignore_ascii_case("OUTGOING_CALL") {
         return Ok(None);
     }
-    let number = event
-        .get("data")
-        .and_then(|d| d.get("phoneNumber"))
-        .and_then(|n| match n {
-            Value::String(s) => Some(s.trim().to_owned()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    // ServiceNow's click-to-dial carries the number at `data.metaData.phoneNumber`
+    // (integrations in the field read it there); `data.phoneNumber` and a
+    // top-level `phone_number` are accepted too (docs/protocols.md#openframe-ui-events).
+    let data = event.get("data");
+    let number = [
+        data.and_then(|d| d.get("metaData"))
+            .and_then(|m| m.get("phoneNumber")),
+        data.and_then(|d| d.get("phoneNumber")),
+        event.get("phone_number"),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|n| match n {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+    .unwrap_or_default();
     check_number(&number)?;
     Ok(Some(number))
 }

@@ -491,3 +491,116 @@ mod limit_props {
         }
     }
 }
+
+#[test]
+fn click_to_dial_reads_the_number_where_servicenow_puts_it() {
+    // ServiceNow's OUTGOING_CALL carries the number at data.metaData.phoneNumber
+    // (docs/protocols.md#openframe-ui-events); the older shapes still work.
+    for event in [
+        json!({"type": "OUTGOING_CALL", "data": {"metaData": {"phoneNumber": " +39 06 1234 "}}}),
+        json!({"type": "OUTGOING_CALL", "data": {"phoneNumber": "+39 06 1234"}}),
+        json!({"type": "OUTGOING_CALL", "phone_number": "+39 06 1234"}),
+    ] {
+        assert_eq!(
+            openframe::click_to_dial(&event),
+            Ok(Some("+39 06 1234".to_owned())),
+            "{event}"
+        );
+    }
+    // Another communication type (ASSOCIATE_RECORD) is not a dial.
+    assert_eq!(
+        openframe::click_to_dial(&json!({"type": "ASSOCIATE_RECORD", "record": {}})),
+        Ok(None)
+    );
+    // OUTGOING_CALL without a number anywhere is refused, not dialled.
+    assert!(openframe::click_to_dial(&json!({"type": "OUTGOING_CALL", "data": {}})).is_err());
+}
+
+fn names(needed: &[SdkFunction]) -> Vec<String> {
+    needed.iter().map(SdkFunction::display_name).collect()
+}
+
+#[test]
+fn required_functions_follow_the_configuration() {
+    let both = [Source::Openframe, Source::Agentdesktop];
+    let all = names(&required_functions(&VendorConfig::default(), &both));
+    for name in [
+        "AGENTDESKTOP.WIDGET.bindContactCallback",
+        "AGENTDESKTOP.AGENT.Ready",
+        "AGENTDESKTOP.AGENT.Pause",
+        "AGENTDESKTOP.ALERT.Show",
+        "openFrameAPI.init",
+        "openFrameAPI.subscribe",
+        "openFrameAPI.setPresenceIndicator",
+    ] {
+        assert!(all.contains(&name.to_owned()), "{name} in {all:?}");
+    }
+    assert!(!all.contains(&"AGENTDESKTOP.CHAT.SendMessage".to_owned()));
+    // The unconfirmed names are marked so.
+    for f in required_functions(&VendorConfig::default(), &both) {
+        let assumed = matches!(f.path.first(), Some(&"AGENT" | &"ALERT" | &"CHAT"));
+        assert_eq!(f.confirmed, !assumed, "{}", f.display_name());
+    }
+    // Sync off, alerts off: no AGENT / ALERT needed; chat on: CHAT needed.
+    let config: VendorConfig = serde_json::from_value(json!({
+        "mode": "off", "alerts": false, "chat": true,
+        "openframe": {"presenceIndicator": false}
+    }))
+    .expect("config");
+    let some = names(&required_functions(&config, &both));
+    assert!(!some
+        .iter()
+        .any(|n| n.contains(".AGENT.") || n.contains(".ALERT.")));
+    assert!(some.contains(&"AGENTDESKTOP.CHAT.SendMessage".to_owned()));
+    assert!(!some.contains(&"openFrameAPI.setPresenceIndicator".to_owned()));
+    // Only the vendors in use.
+    let of_only = names(&required_functions(
+        &VendorConfig::default(),
+        &[Source::Openframe],
+    ));
+    assert!(of_only.iter().all(|n| n.starts_with("openFrameAPI.")));
+}
+
+#[test]
+fn a_missing_function_is_a_typed_error_naming_it() {
+    let needed = required_functions(&VendorConfig::default(), &[Source::Agentdesktop]);
+    assert_eq!(check_functions(&needed, |_| true), Ok(()));
+    let err = check_functions(&needed, |f| f.path != ["AGENT", "Ready"]).expect_err("missing");
+    assert_eq!(err.vendor, Source::Agentdesktop);
+    assert_eq!(err.name, "AGENTDESKTOP.AGENT.Ready");
+    let text = err.to_string();
+    assert!(
+        text.contains("AGENTDESKTOP.AGENT.Ready is missing"),
+        "{text}"
+    );
+    assert!(text.contains("unconfirmed"), "{text}");
+    // A confirmed name carries no hint.
+    let err = check_functions(&needed, |f| f.path != ["WIDGET", "bindContactCallback"])
+        .expect_err("missing");
+    assert_eq!(
+        err.to_string(),
+        "AGENTDESKTOP.WIDGET.bindContactCallback is missing from the agentdesktop SDK on this page"
+    );
+}
+
+#[test]
+fn chat_messages_go_to_agentdesktop_chat_when_enabled() {
+    let mut off = hub(&[Source::Agentdesktop]);
+    let step = off.chat("c1", "Hello");
+    assert!(step.calls.is_empty());
+    assert_eq!(step.notices.first().map(|n| n.level), Some("refused"));
+
+    let config: VendorConfig = serde_json::from_value(json!({"chat": true})).expect("config");
+    let mut on = VendorHub::new(&config, vec![Source::Agentdesktop]).expect("hub");
+    let step = on.chat(" c1 ", "Buongiorno");
+    assert_eq!(methods(&step), ["CHAT.SendMessage"]);
+    assert_eq!(
+        step.calls.first().map(|c| c.args.clone()),
+        Some(vec![json!("c1"), json!("Buongiorno")])
+    );
+    assert!(on.chat("", "x").calls.is_empty());
+    assert!(on.chat("c1", "").calls.is_empty());
+
+    let mut no_ad = VendorHub::new(&config, vec![Source::Openframe]).expect("hub");
+    assert!(no_ad.chat("c1", "x").calls.is_empty());
+}
