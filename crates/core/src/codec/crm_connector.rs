@@ -192,30 +192,6 @@ struct DirectoryRecord {
     email: Option<String>,
 }
 
-/// Click-to-dial payloads differ between CRMs (Salesforce `number` /
-/// `recordId`, Dynamics `value` / `entityId` ...): every spelling is read and
-/// the first present one wins.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ClickToDialResponse {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    number: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    phone_number: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    phone: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    value: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    record_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    object_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    entity_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    id: Option<String>,
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CrmData {
@@ -551,30 +527,75 @@ fn crm_directory(data: &Value) -> Result<EventBody, DecodeError> {
 }
 
 /// `clickToDialResponse`: the number the agent clicked, with its record.
+///
+/// Avaya's documented shape (docs/protocols.md#crm-connector-click-to-dial)
+/// nests the clicked record: `onClickToDialResponse {number, recordId,
+/// recordName, objectType, email, url}`, `clickToDialLogDetails {id, name,
+/// type}`, `crmPhones: [number]`, `relatedToObjects: [{pageInfo}]` and
+/// `pageInfo` (the same record again). Flat payloads (`number` / `phoneNumber`
+/// / `phone` / `value`, `recordId` / `objectId` / `entityId` / `id`) are
+/// accepted too. The first non-empty spelling wins, in that order.
 fn click_to_dial(data: &Value) -> Result<EventBody, DecodeError> {
     let action = Action::ClickToDialResponse;
     let data = object(data, action)?;
-    let wire: ClickToDialResponse = typed(data, action.name())?;
-    let number = wire
-        .number
-        .or(wire.phone_number)
-        .or(wire.phone)
-        .or(wire.value)
+    let nested = |outer: &str, key: &str| data.get(outer).and_then(|o| text_at(o, key));
+    let first_phone = || {
+        data.get("crmPhones")
+            .and_then(Value::as_array)
+            .and_then(|phones| phones.iter().find_map(text))
+    };
+    let related = || {
+        data.get("relatedToObjects")
+            .and_then(Value::as_array)
+            .and_then(|objects| {
+                objects
+                    .iter()
+                    .find_map(|o| o.get("pageInfo").and_then(|p| text_at(p, "recordId")))
+            })
+    };
+    let number = nested("onClickToDialResponse", "number")
+        .or_else(first_phone)
+        .or_else(|| nested("pageInfo", "number"))
+        .or_else(|| {
+            ["number", "phoneNumber", "phone", "value"]
+                .iter()
+                .find_map(|k| text_at(data, k))
+        })
         .ok_or_else(|| {
             DecodeError::invalid(
                 action.name(),
-                "no number (expected `number`, `phoneNumber`, `phone` or `value`)",
+                "no number (expected `onClickToDialResponse.number`, `crmPhones`, \
+                 `pageInfo.number`, `number`, `phoneNumber`, `phone` or `value`)",
             )
         })?;
+    let record_id = nested("onClickToDialResponse", "recordId")
+        .or_else(|| nested("clickToDialLogDetails", "id"))
+        .or_else(|| nested("pageInfo", "recordId"))
+        .or_else(related)
+        .or_else(|| {
+            ["recordId", "objectId", "entityId", "id"]
+                .iter()
+                .find_map(|k| text_at(data, k))
+        });
     Ok(EventBody::ClickToDial {
         number,
-        record_id: wire
-            .record_id
-            .or(wire.object_id)
-            .or(wire.entity_id)
-            .or(wire.id),
+        record_id,
         data: Some(data.clone()),
     })
+}
+
+/// A non-empty, trimmed string (numbers accepted) at `key` of an object.
+fn text_at(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(text)
+}
+
+/// A non-empty, trimmed string, or a number as text.
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// `crmData`: the user, the capabilities and the CCDef's omnichannel mode.
