@@ -725,6 +725,13 @@ pub fn envelope(action: &str, data: Value) -> Value {
     json!({ "type": CONNECTOR_TYPE, "action": action, "data": data })
 }
 
+/// A connector message without `data`, as Avaya documents `ready`,
+/// `requestCrmData`, `requestGetCrmDirectory` and `requestOpenReports`:
+/// `{"type": "CRMConnectMessage", "action"}` (docs/protocols.md#crm-connector-actions).
+pub fn bare(action: &str) -> Value {
+    json!({ "type": CONNECTOR_TYPE, "action": action })
+}
+
 /// Asks the CRM to set the user presence to `status_id` (`"id"` or
 /// `"id;label"`; the client application applies the part before `;`). The
 /// data follows the documented format `{statusId, success}` (docs/protocols.md#crm-connector-omnichannel).
@@ -732,5 +739,76 @@ pub fn request_sync_omnichannel(status_id: &str) -> Value {
     envelope(
         "requestSyncOmnichannel",
         json!({ "statusId": status_id, "success": true }),
+    )
+}
+
+/// Turns the CRM's click-to-dial on or off: `{isEnabled}`.
+pub fn request_enable_click_to_dial(enabled: bool) -> Value {
+    envelope("requestEnableClickToDial", json!({ "isEnabled": enabled }))
+}
+
+/// Opens the CRM record a click-to-dial came from: `{recordId}`.
+pub fn request_navigate_to_click_to_dial_result(record_id: &str) -> Value {
+    envelope(
+        "requestNavigateToClickToDialResult",
+        json!({ "recordId": record_id }),
+    )
+}
+
+/// Asks for the CRM contacts (answered with `crmDirectory`); no data.
+pub fn request_get_crm_directory() -> Value {
+    bare("requestGetCrmDirectory")
+}
+
+/// Asks the CRM to open its interaction reports; no data.
+pub fn request_open_reports() -> Value {
+    bare("requestOpenReports")
+}
+
+/// Asks for the CRM's definition of the custom log fields named in the CCDef
+/// (answered with `customFieldsDataResponse`, JSON text): `{object: {voice,
+/// digital}}`, each a list of field names (empty names are allowed; the
+/// client application filters them out).
+pub fn request_custom_fields_values(voice: &[String], digital: &[String]) -> Value {
+    envelope(
+        "requestCustomFieldsValues",
+        json!({ "object": { "voice": voice, "digital": digital } }),
+    )
+}
+
+/// Asks the CRM to open the record of a caller: `{aniValues: [..]}`, the
+/// originating addresses to search by, best first (the client application
+/// uses `aniValues[0] || aniValues[1]`). `interactionId` is added when known
+/// (our addition; client applications ignore it).
+pub fn request_perform_interaction_screen_pop(
+    ani_values: &[String],
+    interaction_id: Option<&str>,
+) -> Value {
+    let mut data = Map::new();
+    data.insert("aniValues".into(), json!(ani_values));
+    if let Some(id) = interaction_id {
+        data.insert("interactionId".into(), Value::String(id.to_owned()));
+    }
+    envelope("requestPerformInteractionScreenPop", Value::Object(data))
+}
+
+/// Asks the CRM to save an interaction log, in the connector's shape:
+/// `{message: {body: {interactionId, interactionData}}, header}`, with the
+/// header beside the message (docs/protocols.md#crm-connector-interaction-log).
+/// The client application echoes `message` and `header` back in
+/// `createHistoryItem`.
+pub fn request_save_interaction_log(
+    interaction_id: &str,
+    interaction_data: Value,
+    header: Value,
+) -> Value {
+    envelope(
+        "requestSaveInteractionLog",
+        json!({
+            "message": {
+                "body": { "interactionId": interaction_id, "interactionData": interaction_data }
+            },
+            "header": header
+        }),
     )
 }
