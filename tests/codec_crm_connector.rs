@@ -4,7 +4,11 @@
 mod common;
 
 use common::{arb_json, decode, decode_one, fixtures};
-use cti_bridge::codec::crm_connector::{envelope, request_sync_omnichannel};
+use cti_bridge::codec::crm_connector::{
+    bare, envelope, request_custom_fields_values, request_enable_click_to_dial,
+    request_get_crm_directory, request_navigate_to_click_to_dial_result, request_open_reports,
+    request_perform_interaction_screen_pop, request_save_interaction_log, request_sync_omnichannel,
+};
 use cti_bridge::codec::{self, MAX_DEPTH, MAX_MESSAGE_BYTES};
 use cti_bridge::config::DecodeConfig;
 use cti_bridge::model::Source;
@@ -587,6 +591,72 @@ fn envelope_builds_the_connector_message() {
         json!({"type": "CRMConnectMessage", "action": "requestSyncOmnichannel",
                "data": {"statusId": "0N58d000000CaZ7CAK;Busy", "success": true}})
     );
+}
+
+#[test]
+fn every_connector_request_is_encoded_in_the_documented_shape() {
+    let connector_bare = |action: &str| json!({"type": "CRMConnectMessage", "action": action});
+    assert_eq!(bare("ready"), connector_bare("ready"));
+    assert_eq!(
+        request_get_crm_directory(),
+        connector_bare("requestGetCrmDirectory")
+    );
+    assert_eq!(request_open_reports(), connector_bare("requestOpenReports"));
+    assert_eq!(
+        request_enable_click_to_dial(true),
+        connector("requestEnableClickToDial", json!({"isEnabled": true}))
+    );
+    assert_eq!(
+        request_navigate_to_click_to_dial_result("381226748"),
+        connector(
+            "requestNavigateToClickToDialResult",
+            json!({"recordId": "381226748"})
+        )
+    );
+    assert_eq!(
+        request_custom_fields_values(&["case_id".into(), "".into()], &[]),
+        connector(
+            "requestCustomFieldsValues",
+            json!({"object": {"voice": ["case_id", ""], "digital": []}})
+        )
+    );
+    assert_eq!(
+        request_perform_interaction_screen_pop(&["+14155550123".into()], None),
+        connector(
+            "requestPerformInteractionScreenPop",
+            json!({"aniValues": ["+14155550123"]})
+        )
+    );
+    let log = request_save_interaction_log(
+        "c-1",
+        json!({"interaction": {"intrinsics": {}}, "logDetails": {"customFields": []}}),
+        json!({"seq": 3}),
+    );
+    assert_eq!(
+        log,
+        connector(
+            "requestSaveInteractionLog",
+            json!({
+            "message": {"body": {"interactionId": "c-1",
+                "interactionData": {"interaction": {"intrinsics": {}}, "logDetails": {"customFields": []}}}},
+            "header": {"seq": 3}})
+        )
+    );
+    // Each decodes back as the message it is.
+    for (raw, kind) in [
+        (request_get_crm_directory(), "crmMessage"),
+        (request_open_reports(), "crmMessage"),
+        (request_enable_click_to_dial(false), "crmMessage"),
+        (request_navigate_to_click_to_dial_result("r"), "crmMessage"),
+        (request_custom_fields_values(&[], &[]), "crmMessage"),
+        (
+            request_perform_interaction_screen_pop(&["1".into()], Some("c-1")),
+            "screenPop",
+        ),
+        (log, "crmMessage"),
+    ] {
+        assert_eq!(decode_one(SRC, &raw)["kind"], kind, "{raw}");
+    }
 }
 
 #[test]
