@@ -4,7 +4,11 @@
 mod common;
 
 use common::{arb_json, decode, decode_one, fixtures};
-use cti_bridge::codec::crm_connector::{envelope, request_sync_omnichannel};
+use cti_bridge::codec::crm_connector::{
+    bare, envelope, request_custom_fields_values, request_enable_click_to_dial,
+    request_get_crm_directory, request_navigate_to_click_to_dial_result, request_open_reports,
+    request_perform_interaction_screen_pop, request_save_interaction_log, request_sync_omnichannel,
+};
 use cti_bridge::codec::{self, MAX_DEPTH, MAX_MESSAGE_BYTES};
 use cti_bridge::config::DecodeConfig;
 use cti_bridge::model::Source;
@@ -391,10 +395,134 @@ fn display_error_notification_is_a_crm_message() {
 #[test]
 fn every_fixture_decodes_to_one_event() {
     let f = fixtures(SRC);
-    assert_eq!(f.len(), 20);
+    assert_eq!(f.len(), 28);
     for raw in &f {
         decode_one(SRC, raw);
     }
+}
+
+// --- Real shapes (docs/protocols.md#crm-connector-actions) ----------------------
+//
+// Fixtures 20..27: the shapes Avaya's feature pages document and its published
+// sample Client Application (Zendesk) sends or reads; values are made up.
+
+#[test]
+fn avaya_click_to_dial_response_gives_the_number_and_the_record() {
+    let raw = &fixtures(SRC)[20];
+    let v = decode_one(SRC, raw);
+    assert_eq!(v["kind"], "clickToDial");
+    assert_eq!(v["number"], "+14155550123");
+    assert_eq!(v["recordId"], "381226748");
+    assert_eq!(v["data"], raw["data"]);
+}
+
+#[test]
+fn avaya_click_to_dial_response_number_from_every_documented_place() {
+    let cases = [
+        // Only crmPhones (the first non-empty one).
+        (
+            json!({"crmPhones": [null, " ", "+3312"], "clickToDialLogDetails": {"id": "u1"}}),
+            "+3312",
+            Some("u1"),
+        ),
+        // Only pageInfo, record from relatedToObjects.
+        (
+            json!({"pageInfo": {"number": 4155550123u64},
+                "relatedToObjects": [{"isName": false, "pageInfo": {"recordId": 7}}]}),
+            "4155550123",
+            Some("7"),
+        ),
+        // onClickToDialResponse wins over the flat spellings.
+        (
+            json!({"onClickToDialResponse": {"number": "1", "recordId": "r"}, "number": "2", "id": "i"}),
+            "1",
+            Some("r"),
+        ),
+        // A null record name and no record at all.
+        (
+            json!({"onClickToDialResponse": {"number": "5", "recordName": null}}),
+            "5",
+            None,
+        ),
+    ];
+    for (data, number, record) in cases {
+        let v = decode_one(SRC, &client("clickToDialResponse", data.clone()));
+        assert_eq!(v["number"], number, "{data}");
+        assert_eq!(v.get("recordId").and_then(Value::as_str), record, "{data}");
+    }
+}
+
+#[test]
+fn sample_crm_directory_with_number_ids_and_a_null_phone() {
+    assert_eq!(
+        decode_one(SRC, &fixtures(SRC)[21]),
+        json!({"kind": "directory", "list": "crm", "entries": [
+            {"id": "381226748", "name": "Jane Doe", "number": "+14155550123",
+             "email": "jane.doe@example.com"},
+            {"id": "381226749", "name": "John Roe", "email": "john.roe@example.com"}]})
+    );
+}
+
+#[test]
+fn sample_crm_data_with_a_number_user_id_and_no_omnichannel_mode() {
+    assert_eq!(
+        decode_one(SRC, &fixtures(SRC)[22]),
+        json!({"kind": "crmData", "userId": "422118", "userName": "Jane Agent",
+               "capabilities": {"directoryAvailable": true, "name": "Zendesk",
+                                "reloadsOnNavigation": true, "lightningComponentsAvailable": false}})
+    );
+}
+
+#[test]
+fn avaya_save_interaction_log_is_checked_and_kept() {
+    let raw = &fixtures(SRC)[23];
+    assert_eq!(
+        decode_one(SRC, raw),
+        json!({"kind": "crmMessage", "action": "requestSaveInteractionLog", "data": raw["data"]})
+    );
+}
+
+#[test]
+fn sample_custom_fields_request_keeps_its_empty_names() {
+    let raw = &fixtures(SRC)[24];
+    assert_eq!(
+        decode_one(SRC, raw),
+        json!({"kind": "crmMessage", "action": "requestCustomFieldsValues",
+               "data": {"object": {"voice": ["case_id", "ticket_id", ""], "digital": ["", ""]}}})
+    );
+}
+
+#[test]
+fn avaya_create_history_item_is_kept_whole() {
+    let raw = &fixtures(SRC)[25];
+    let v = decode_one(SRC, raw);
+    assert_eq!(v["action"], "createHistoryItem");
+    assert_eq!(v["data"]["taskId"], "b3f0c7a2-6a41-4b8e-9d7e-2f1c5e8a9d10");
+    assert_eq!(v["data"]["data"]["logParameters"]["case_id"], "00001026");
+    assert_eq!(
+        v["data"]["data"]["msgData"]["header"],
+        json!({"source": "crmConnector"})
+    );
+}
+
+#[test]
+fn sample_custom_fields_response_text_is_parsed() {
+    assert_eq!(
+        decode_one(SRC, &fixtures(SRC)[26]),
+        json!({"kind": "crmMessage", "action": "customFieldsDataResponse",
+               "data": {"digital": {}, "voice": {
+                   "case_id": {"customFieldInfo": {"customFieldType": "STRING", "customFieldLabel": "Case ID"}},
+                   "ticket_id": {"customFieldInfo": {"customFieldType": "PICKLIST", "customFieldLabel": "Ticket"}}}}})
+    );
+}
+
+#[test]
+fn avaya_error_notification_is_kept_whole() {
+    let raw = &fixtures(SRC)[27];
+    assert_eq!(
+        decode_one(SRC, raw),
+        json!({"kind": "crmMessage", "action": "displayErrorNotification", "data": raw["data"]})
+    );
 }
 
 // --- Lenient spellings --------------------------------------------------------
@@ -463,6 +591,72 @@ fn envelope_builds_the_connector_message() {
         json!({"type": "CRMConnectMessage", "action": "requestSyncOmnichannel",
                "data": {"statusId": "0N58d000000CaZ7CAK;Busy", "success": true}})
     );
+}
+
+#[test]
+fn every_connector_request_is_encoded_in_the_documented_shape() {
+    let connector_bare = |action: &str| json!({"type": "CRMConnectMessage", "action": action});
+    assert_eq!(bare("ready"), connector_bare("ready"));
+    assert_eq!(
+        request_get_crm_directory(),
+        connector_bare("requestGetCrmDirectory")
+    );
+    assert_eq!(request_open_reports(), connector_bare("requestOpenReports"));
+    assert_eq!(
+        request_enable_click_to_dial(true),
+        connector("requestEnableClickToDial", json!({"isEnabled": true}))
+    );
+    assert_eq!(
+        request_navigate_to_click_to_dial_result("381226748"),
+        connector(
+            "requestNavigateToClickToDialResult",
+            json!({"recordId": "381226748"})
+        )
+    );
+    assert_eq!(
+        request_custom_fields_values(&["case_id".into(), "".into()], &[]),
+        connector(
+            "requestCustomFieldsValues",
+            json!({"object": {"voice": ["case_id", ""], "digital": []}})
+        )
+    );
+    assert_eq!(
+        request_perform_interaction_screen_pop(&["+14155550123".into()], None),
+        connector(
+            "requestPerformInteractionScreenPop",
+            json!({"aniValues": ["+14155550123"]})
+        )
+    );
+    let log = request_save_interaction_log(
+        "c-1",
+        json!({"interaction": {"intrinsics": {}}, "logDetails": {"customFields": []}}),
+        json!({"seq": 3}),
+    );
+    assert_eq!(
+        log,
+        connector(
+            "requestSaveInteractionLog",
+            json!({
+            "message": {"body": {"interactionId": "c-1",
+                "interactionData": {"interaction": {"intrinsics": {}}, "logDetails": {"customFields": []}}}},
+            "header": {"seq": 3}})
+        )
+    );
+    // Each decodes back as the message it is.
+    for (raw, kind) in [
+        (request_get_crm_directory(), "crmMessage"),
+        (request_open_reports(), "crmMessage"),
+        (request_enable_click_to_dial(false), "crmMessage"),
+        (request_navigate_to_click_to_dial_result("r"), "crmMessage"),
+        (request_custom_fields_values(&[], &[]), "crmMessage"),
+        (
+            request_perform_interaction_screen_pop(&["1".into()], Some("c-1")),
+            "screenPop",
+        ),
+        (log, "crmMessage"),
+    ] {
+        assert_eq!(decode_one(SRC, &raw)["kind"], kind, "{raw}");
+    }
 }
 
 #[test]
@@ -535,9 +729,11 @@ fn malformed_client_data_says_what_was_wrong() {
         (client("crmDirectory", json!({"results": {"id": "1"}})),
          "crmDirectory at results: invalid type: map, expected a sequence"),
         (client("clickToDialResponse", json!({"recordId": "r1"})),
-         "clickToDialResponse: no number (expected `number`, `phoneNumber`, `phone` or `value`)"),
-        (client("clickToDialResponse", json!({"number": ["1"]})),
-         "clickToDialResponse at number: invalid type: sequence, expected a string, a number or null"),
+         "clickToDialResponse: no number (expected `onClickToDialResponse.number`, `crmPhones`, \
+          `pageInfo.number`, `number`, `phoneNumber`, `phone` or `value`)"),
+        (client("clickToDialResponse", json!({"number": ["1"], "crmPhones": [null, ""]})),
+         "clickToDialResponse: no number (expected `onClickToDialResponse.number`, `crmPhones`, \
+          `pageInfo.number`, `number`, `phoneNumber`, `phone` or `value`)"),
         (client("crmData", json!({"currentUser": "jane"})),
          "crmData at currentUser: invalid type: string \"jane\", expected struct CurrentUser"),
         (client("crmData", json!({"capabilities": []})),

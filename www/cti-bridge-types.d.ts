@@ -367,7 +367,20 @@ recordId?: string,
 /**
  * The whole `clickToDialResponse` payload.
  */
-data?: JsonValue, } | { "kind": "crmMessage", 
+data?: JsonValue, } | { "kind": "dial", 
+/**
+ * The number to call, as the CRM gave it.
+ */
+number: string, 
+/**
+ * The CRM record the number belongs to.
+ */
+recordId?: string, 
+/**
+ * The contact-centre protocol expected to place the call (`null`
+ * while no contact-centre traffic has been seen).
+ */
+via: Source | null, } | { "kind": "crmMessage", 
 /**
  * The action, in its documented spelling (e.g. `requestSaveInteractionLog`).
  */
@@ -726,7 +739,20 @@ recordId?: string,
 /**
  * The whole `clickToDialResponse` payload.
  */
-data?: JsonValue, } | { "kind": "crmMessage", 
+data?: JsonValue, } | { "kind": "dial", 
+/**
+ * The number to call, as the CRM gave it.
+ */
+number: string, 
+/**
+ * The CRM record the number belongs to.
+ */
+recordId?: string, 
+/**
+ * The contact-centre protocol expected to place the call (`null`
+ * while no contact-centre traffic has been seen).
+ */
+via: Source | null, } | { "kind": "crmMessage", 
 /**
  * The action, in its documented spelling (e.g. `requestSaveInteractionLog`).
  */

@@ -8,7 +8,7 @@ use crate::command::{Command, Desired};
 use crate::config::Config;
 use crate::crm_requests::CrmRequests;
 use crate::error::DecodeError;
-use crate::model::{Event, Side, Source};
+use crate::model::{Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
 use serde::Serialize;
 use serde_json::Value;
@@ -112,11 +112,11 @@ impl Bridge {
     pub fn new(mode: Mode, config: Config) -> Self {
         Bridge {
             engine: SyncEngine::new(mode, config.clone()),
+            requests: CrmRequests::new(config.crm.screen_pop_on),
             config,
             next_seq: 1,
             seen: Some(RecentIds::default()),
             stats: Stats::default(),
-            requests: CrmRequests::default(),
         }
     }
 
@@ -155,7 +155,8 @@ impl Bridge {
             self.next_seq = self.next_seq.saturating_add(1);
             self.stats.events += 1;
             let commands = self.engine.on_event(&event, now_ms);
-            let requests = self.requests.on_event(&event);
+            let requests = self.requests.on_event(&event, now_ms);
+            let dial = self.dial_for(&event);
             out.push(Output::Event(event));
             self.push_commands(commands, &mut out);
             // Only the CRM Connector takes these requests (OpenFrame has its own calls).
@@ -169,8 +170,37 @@ impl Bridge {
                     })
                 }));
             }
+            out.extend(dial.map(Output::Event));
         }
         Ok(out)
+    }
+
+    /// A click-to-dial from the CRM side becomes a dial request for the
+    /// contact-centre side: a `dial` event right after it, naming the
+    /// contact-centre protocol expected to place the call.
+    fn dial_for(&mut self, event: &Event) -> Option<Event> {
+        let EventBody::ClickToDial {
+            number, record_id, ..
+        } = &event.body
+        else {
+            return None;
+        };
+        if event.source.side() != Side::Crm {
+            return None;
+        }
+        let dial = Event {
+            seq: self.next_seq,
+            source: event.source,
+            body: EventBody::Dial {
+                number: number.clone(),
+                record_id: record_id.clone(),
+                via: self.engine.sources().1.or(self.config.cc.source),
+            },
+            envelope: Default::default(),
+        };
+        self.next_seq = self.next_seq.saturating_add(1);
+        self.stats.events += 1;
+        Some(dial)
     }
 
     fn push_commands(&mut self, commands: Vec<Command>, out: &mut Vec<Output>) {

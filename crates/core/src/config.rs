@@ -56,6 +56,21 @@ pub struct CrmConfig {
     pub not_ready_status: String,
     /// The CRM protocol commands go over; detected from traffic when absent.
     pub source: Option<Source>,
+    /// When the CRM Connector screen pop is requested for a contact that has
+    /// no vendor screen-pop event of its own (`crm.screenPopOn`).
+    pub screen_pop_on: ScreenPopOn,
+}
+
+/// When a contact's screen pop (`requestPerformInteractionScreenPop`) is requested.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ScreenPopOn {
+    /// When the contact is offered or rings at the agent (the default), so the
+    /// record is open before the agent answers.
+    #[default]
+    Offered,
+    /// When the agent answers (the contact connects).
+    Answered,
 }
 
 impl Default for CrmConfig {
@@ -64,6 +79,7 @@ impl Default for CrmConfig {
             ready_status: "Available".into(),
             not_ready_status: "Busy".into(),
             source: None,
+            screen_pop_on: ScreenPopOn::default(),
         }
     }
 }

@@ -1,19 +1,29 @@
 //! CRM Connector requests the bridge makes on the contact centre's behalf
-//! (docs/protocols.md#crm-connector-actions): a screen pop when a contact arrives,
-//! click-to-dial enabled while the agent is logged in, and the interaction
-//! log saved when a contact is done.
+//! (docs/protocols.md#crm-connector-actions): a screen pop when a contact is
+//! offered (or answered, `crm.screenPopOn`), click-to-dial enabled while the
+//! agent is logged in, and the interaction log saved when a contact is done,
+//! in the shapes Avaya's CRM Connector sends so that existing Client
+//! Applications read them unchanged.
 
-use crate::codec::crm_connector::envelope;
-use crate::model::{AgentStateKind, Event, EventBody, InteractionPhase, Side};
+use crate::codec::crm_connector::{
+    request_enable_click_to_dial, request_perform_interaction_screen_pop,
+    request_save_interaction_log,
+};
+use crate::config::ScreenPopOn;
+use crate::model::{AgentStateKind, Direction, Event, EventBody, InteractionPhase, Side};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// Most contacts remembered for their log entry.
 const MAX_TRACKED: usize = 256;
+/// Most attached-data entries kept per contact as log custom fields.
+const MAX_CUSTOM_FIELDS: usize = 64;
 
 /// What the request builder remembers between events.
 #[derive(Debug, Clone, Default)]
 pub struct CrmRequests {
+    /// When the bridge's own screen pop is requested.
+    screen_pop_on: ScreenPopOn,
     /// Whether click-to-dial was last enabled (None: never said).
     click_to_dial: Option<bool>,
     /// Per contact: what its log entry will say, and whether it was popped.
@@ -22,14 +32,32 @@ pub struct CrmRequests {
 
 #[derive(Debug, Clone, Default)]
 struct Contact {
-    data: Map<String, Value>,
+    media: Option<String>,
+    direction: Option<Direction>,
+    from: Option<String>,
+    to: Option<String>,
+    queue: Option<String>,
+    last_phase: Option<InteractionPhase>,
+    /// When the contact was first seen (input clock, milliseconds since the epoch).
+    started_ms: Option<u64>,
+    /// Attached data, logged as custom fields.
+    attached: Map<String, Value>,
     popped: bool,
 }
 
 impl CrmRequests {
+    /// A request builder that pops contacts at `screen_pop_on`.
+    pub fn new(screen_pop_on: ScreenPopOn) -> Self {
+        CrmRequests {
+            screen_pop_on,
+            ..CrmRequests::default()
+        }
+    }
+
     /// The CRM Connector envelopes (`CRMConnectMessage`) one contact-centre
-    /// event calls for.
-    pub fn on_event(&mut self, event: &Event) -> Vec<Value> {
+    /// event calls for. `now_ms` (milliseconds since the epoch, when the input
+    /// has a clock) dates the interaction log.
+    pub fn on_event(&mut self, event: &Event, now_ms: Option<u64>) -> Vec<Value> {
         if event.source.side() != Side::Cc {
             return Vec::new();
         }
@@ -39,10 +67,7 @@ impl CrmRequests {
                 let enabled = *state != AgentStateKind::LoggedOut;
                 if self.click_to_dial != Some(enabled) {
                     self.click_to_dial = Some(enabled);
-                    out.push(envelope(
-                        "requestEnableClickToDial",
-                        json!({ "isEnabled": enabled }),
-                    ));
+                    out.push(request_enable_click_to_dial(enabled));
                 }
             }
             EventBody::ScreenPop {
@@ -50,10 +75,18 @@ impl CrmRequests {
                 ani,
                 ..
             } if !ani.is_empty() => {
-                if let Some(id) = interaction_id {
-                    self.contact(id).popped = true;
+                // The vendor's own pop, unless this contact was popped already
+                // (when it was offered): one pop per contact, as the connector does.
+                let already = match interaction_id {
+                    Some(id) => std::mem::replace(&mut self.contact(id).popped, true),
+                    None => false,
+                };
+                if !already {
+                    out.push(request_perform_interaction_screen_pop(
+                        ani,
+                        interaction_id.as_deref(),
+                    ));
                 }
-                out.push(pop(ani, interaction_id.as_deref()));
             }
             EventBody::Interaction {
                 id,
@@ -63,47 +96,52 @@ impl CrmRequests {
                 from,
                 to,
                 queue,
+                data,
                 ..
             } => {
+                let screen_pop_on = self.screen_pop_on;
                 let contact = self.contact(id);
-                for (key, value) in [
-                    ("media", media.clone().map(Value::String)),
-                    (
-                        "direction",
-                        direction.and_then(|d| serde_json::to_value(d).ok()),
-                    ),
-                    ("from", from.clone().map(Value::String)),
-                    ("to", to.clone().map(Value::String)),
-                    ("queue", queue.clone().map(Value::String)),
-                ] {
-                    if let Some(value) = value {
-                        contact.data.entry(key).or_insert(value);
+                fill(&mut contact.media, media);
+                fill(&mut contact.from, from);
+                fill(&mut contact.to, to);
+                fill(&mut contact.queue, queue);
+                if contact.direction.is_none() {
+                    contact.direction = *direction;
+                }
+                if contact.started_ms.is_none() {
+                    contact.started_ms = now_ms;
+                }
+                for (key, value) in data {
+                    if contact.attached.len() < MAX_CUSTOM_FIELDS
+                        || contact.attached.contains_key(key)
+                    {
+                        contact.attached.insert(key.clone(), value.clone());
                     }
                 }
-                contact.data.insert("lastPhase".into(), json!(phase));
-                // A contact that connects without a vendor screen pop (AXP, xuc
-                // phone events) is popped with its caller, once.
-                let caller = contact
-                    .data
-                    .get("from")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                if *phase == InteractionPhase::Connected && !contact.popped {
-                    if let Some(caller) = caller {
+                contact.last_phase = Some(*phase);
+                let due = match phase {
+                    InteractionPhase::Offered | InteractionPhase::Alerting => {
+                        screen_pop_on == ScreenPopOn::Offered
+                    }
+                    // Answered, or offered without an offer event seen.
+                    InteractionPhase::Connected => true,
+                    _ => false,
+                };
+                if due && !contact.popped {
+                    if let Some(customer) = contact.customer_address() {
                         contact.popped = true;
-                        out.push(pop(&[caller], Some(id)));
+                        out.push(request_perform_interaction_screen_pop(
+                            &[customer],
+                            Some(id),
+                        ));
                     }
                 }
                 if *phase == InteractionPhase::Done {
                     if let Some(contact) = self.contacts.remove(id) {
-                        out.push(envelope(
-                            "requestSaveInteractionLog",
-                            json!({
-                                "message": {
-                                    "body": {"interactionId": id, "interactionData": contact.data},
-                                    "header": {"source": event.source, "seq": event.seq}
-                                }
-                            }),
+                        out.push(request_save_interaction_log(
+                            id,
+                            contact.interaction_data(id),
+                            json!({"source": event.source, "seq": event.seq}),
                         ));
                     }
                 }
@@ -121,10 +159,134 @@ impl CrmRequests {
     }
 }
 
-fn pop(ani: &[String], interaction_id: Option<&str>) -> Value {
-    let mut data = json!({ "aniValues": ani });
-    if let (Some(map), Some(id)) = (data.as_object_mut(), interaction_id) {
-        map.insert("interactionId".into(), Value::String(id.to_owned()));
+/// Keeps the first value a contact was seen with.
+fn fill(slot: &mut Option<String>, value: &Option<String>) {
+    if slot.is_none() {
+        slot.clone_from(value);
     }
-    envelope("requestPerformInteractionScreenPop", data)
+}
+
+impl Contact {
+    /// The customer's address: the caller, or the called party of an outbound contact.
+    fn customer_address(&self) -> Option<String> {
+        match self.direction {
+            Some(Direction::Outbound) => self.to.clone(),
+            _ => self.from.clone(),
+        }
+    }
+
+    /// `interactionData` in the connector's shape (docs/protocols.md#crm-connector-interaction-log):
+    /// `interaction {id, intrinsics, topic}`, `logDetails {subject, comments,
+    /// customFields: [{logFieldName, currentValue}]}`,
+    /// `updatedOriginatingAddress`, `updatedDestinationAddress`; plus the
+    /// bridge's own flat keys (`media`, `direction`, `from`, `to`, `queue`,
+    /// `lastPhase`).
+    fn interaction_data(self, id: &str) -> Value {
+        let mut intrinsics = Map::new();
+        if let Some((date, time)) = self.started_ms.map(civil_utc) {
+            intrinsics.insert("START_DATE".into(), Value::String(date));
+            intrinsics.insert("START_TIME".into(), Value::String(time));
+        }
+        let mut interaction = Map::new();
+        interaction.insert("id".into(), Value::String(id.to_owned()));
+        interaction.insert("intrinsics".into(), Value::Object(intrinsics));
+        if let Some(queue) = &self.queue {
+            interaction.insert("topic".into(), Value::String(queue.clone()));
+        }
+        let direction = self.direction.and_then(|d| serde_json::to_value(d).ok());
+        let subject = [
+            direction.as_ref().and_then(Value::as_str),
+            self.media.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let custom_fields: Vec<Value> = self
+            .attached
+            .iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                json!({"logFieldName": name, "currentValue": text})
+            })
+            .collect();
+        let mut data = Map::new();
+        data.insert("interaction".into(), Value::Object(interaction));
+        data.insert(
+            "logDetails".into(),
+            json!({
+                "subject": if subject.is_empty() { "contact".to_owned() } else { subject },
+                "comments": "",
+                "customFields": custom_fields,
+            }),
+        );
+        if let Some(from) = &self.from {
+            data.insert("updatedOriginatingAddress".into(), json!(from));
+        }
+        if let Some(to) = &self.to {
+            data.insert("updatedDestinationAddress".into(), json!(to));
+        }
+        for (key, value) in [
+            ("media", self.media.map(Value::String)),
+            ("direction", direction),
+            ("from", self.from.map(Value::String)),
+            ("to", self.to.map(Value::String)),
+            ("queue", self.queue.map(Value::String)),
+            (
+                "lastPhase",
+                self.last_phase.and_then(|p| serde_json::to_value(p).ok()),
+            ),
+        ] {
+            if let Some(value) = value {
+                data.insert(key.into(), value);
+            }
+        }
+        Value::Object(data)
+    }
+}
+
+/// `(YYYY-MM-DD, HH:MM:SS)` in UTC for milliseconds since the epoch.
+fn civil_utc(ms: u64) -> (String, String) {
+    let secs = ms / 1000;
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm, unsigned form).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (
+        format!("{year:04}-{month:02}-{day:02}"),
+        format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_utc;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_utc(0), ("1970-01-01".into(), "00:00:00".into()));
+        // 2024-02-29T23:59:59Z
+        assert_eq!(
+            civil_utc(1_709_251_199_000),
+            ("2024-02-29".into(), "23:59:59".into())
+        );
+        // 2026-12-05T02:22:00Z
+        assert_eq!(
+            civil_utc(1_796_437_320_000),
+            ("2026-12-05".into(), "02:22:00".into())
+        );
+        // No overflow at the end of the range.
+        let _ = civil_utc(u64::MAX);
+    }
 }

@@ -678,6 +678,23 @@ pub enum EventBody {
         #[serde(skip_serializing_if = "Option::is_none")]
         data: Option<Value>,
     },
+    /// The bridge asks the contact-centre side to place a call: emitted right
+    /// after a [`EventBody::ClickToDial`] from the CRM side (the agent clicked a
+    /// number in the CRM). The contact-centre side carries it out with its own
+    /// dial call (xuc `dial {destination}`, AgentDesktop `CONTACT.MakeCall(dest)`);
+    /// AXP notifications cannot place calls (docs/mapping-crm-connector.md#click-to-dial).
+    #[serde(rename_all = "camelCase")]
+    Dial {
+        /// The number to call, as the CRM gave it.
+        number: String,
+        /// The CRM record the number belongs to.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        record_id: Option<String>,
+        /// The contact-centre protocol expected to place the call (`null`
+        /// while no contact-centre traffic has been seen).
+        #[cfg_attr(feature = "ts", ts(optional = false))]
+        via: Option<Source>,
+    },
     /// A CRM Connector message that carries a request or data with no
     /// normalized meaning of its own (kept whole, with its action).
     #[serde(rename_all = "camelCase")]
@@ -713,6 +730,7 @@ impl EventBody {
             EventBody::ChannelReady { .. } => "channelReady",
             EventBody::CrmData { .. } => "crmData",
             EventBody::ClickToDial { .. } => "clickToDial",
+            EventBody::Dial { .. } => "dial",
             EventBody::CrmMessage { .. } => "crmMessage",
         }
     }

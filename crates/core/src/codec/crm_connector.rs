@@ -192,30 +192,6 @@ struct DirectoryRecord {
     email: Option<String>,
 }
 
-/// Click-to-dial payloads differ between CRMs (Salesforce `number` /
-/// `recordId`, Dynamics `value` / `entityId` ...): every spelling is read and
-/// the first present one wins.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ClickToDialResponse {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    number: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    phone_number: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    phone: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    value: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    record_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    object_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    entity_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    id: Option<String>,
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CrmData {
@@ -551,30 +527,75 @@ fn crm_directory(data: &Value) -> Result<EventBody, DecodeError> {
 }
 
 /// `clickToDialResponse`: the number the agent clicked, with its record.
+///
+/// Avaya's documented shape (docs/protocols.md#crm-connector-click-to-dial)
+/// nests the clicked record: `onClickToDialResponse {number, recordId,
+/// recordName, objectType, email, url}`, `clickToDialLogDetails {id, name,
+/// type}`, `crmPhones: [number]`, `relatedToObjects: [{pageInfo}]` and
+/// `pageInfo` (the same record again). Flat payloads (`number` / `phoneNumber`
+/// / `phone` / `value`, `recordId` / `objectId` / `entityId` / `id`) are
+/// accepted too. The first non-empty spelling wins, in that order.
 fn click_to_dial(data: &Value) -> Result<EventBody, DecodeError> {
     let action = Action::ClickToDialResponse;
     let data = object(data, action)?;
-    let wire: ClickToDialResponse = typed(data, action.name())?;
-    let number = wire
-        .number
-        .or(wire.phone_number)
-        .or(wire.phone)
-        .or(wire.value)
+    let nested = |outer: &str, key: &str| data.get(outer).and_then(|o| text_at(o, key));
+    let first_phone = || {
+        data.get("crmPhones")
+            .and_then(Value::as_array)
+            .and_then(|phones| phones.iter().find_map(text))
+    };
+    let related = || {
+        data.get("relatedToObjects")
+            .and_then(Value::as_array)
+            .and_then(|objects| {
+                objects
+                    .iter()
+                    .find_map(|o| o.get("pageInfo").and_then(|p| text_at(p, "recordId")))
+            })
+    };
+    let number = nested("onClickToDialResponse", "number")
+        .or_else(first_phone)
+        .or_else(|| nested("pageInfo", "number"))
+        .or_else(|| {
+            ["number", "phoneNumber", "phone", "value"]
+                .iter()
+                .find_map(|k| text_at(data, k))
+        })
         .ok_or_else(|| {
             DecodeError::invalid(
                 action.name(),
-                "no number (expected `number`, `phoneNumber`, `phone` or `value`)",
+                "no number (expected `onClickToDialResponse.number`, `crmPhones`, \
+                 `pageInfo.number`, `number`, `phoneNumber`, `phone` or `value`)",
             )
         })?;
+    let record_id = nested("onClickToDialResponse", "recordId")
+        .or_else(|| nested("clickToDialLogDetails", "id"))
+        .or_else(|| nested("pageInfo", "recordId"))
+        .or_else(related)
+        .or_else(|| {
+            ["recordId", "objectId", "entityId", "id"]
+                .iter()
+                .find_map(|k| text_at(data, k))
+        });
     Ok(EventBody::ClickToDial {
         number,
-        record_id: wire
-            .record_id
-            .or(wire.object_id)
-            .or(wire.entity_id)
-            .or(wire.id),
+        record_id,
         data: Some(data.clone()),
     })
+}
+
+/// A non-empty, trimmed string (numbers accepted) at `key` of an object.
+fn text_at(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(text)
+}
+
+/// A non-empty, trimmed string, or a number as text.
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// `crmData`: the user, the capabilities and the CCDef's omnichannel mode.
@@ -704,6 +725,13 @@ pub fn envelope(action: &str, data: Value) -> Value {
     json!({ "type": CONNECTOR_TYPE, "action": action, "data": data })
 }
 
+/// A connector message without `data`, as Avaya documents `ready`,
+/// `requestCrmData`, `requestGetCrmDirectory` and `requestOpenReports`:
+/// `{"type": "CRMConnectMessage", "action"}` (docs/protocols.md#crm-connector-actions).
+pub fn bare(action: &str) -> Value {
+    json!({ "type": CONNECTOR_TYPE, "action": action })
+}
+
 /// Asks the CRM to set the user presence to `status_id` (`"id"` or
 /// `"id;label"`; the client application applies the part before `;`). The
 /// data follows the documented format `{statusId, success}` (docs/protocols.md#crm-connector-omnichannel).
@@ -711,5 +739,76 @@ pub fn request_sync_omnichannel(status_id: &str) -> Value {
     envelope(
         "requestSyncOmnichannel",
         json!({ "statusId": status_id, "success": true }),
+    )
+}
+
+/// Turns the CRM's click-to-dial on or off: `{isEnabled}`.
+pub fn request_enable_click_to_dial(enabled: bool) -> Value {
+    envelope("requestEnableClickToDial", json!({ "isEnabled": enabled }))
+}
+
+/// Opens the CRM record a click-to-dial came from: `{recordId}`.
+pub fn request_navigate_to_click_to_dial_result(record_id: &str) -> Value {
+    envelope(
+        "requestNavigateToClickToDialResult",
+        json!({ "recordId": record_id }),
+    )
+}
+
+/// Asks for the CRM contacts (answered with `crmDirectory`); no data.
+pub fn request_get_crm_directory() -> Value {
+    bare("requestGetCrmDirectory")
+}
+
+/// Asks the CRM to open its interaction reports; no data.
+pub fn request_open_reports() -> Value {
+    bare("requestOpenReports")
+}
+
+/// Asks for the CRM's definition of the custom log fields named in the CCDef
+/// (answered with `customFieldsDataResponse`, JSON text): `{object: {voice,
+/// digital}}`, each a list of field names (empty names are allowed; the
+/// client application filters them out).
+pub fn request_custom_fields_values(voice: &[String], digital: &[String]) -> Value {
+    envelope(
+        "requestCustomFieldsValues",
+        json!({ "object": { "voice": voice, "digital": digital } }),
+    )
+}
+
+/// Asks the CRM to open the record of a caller: `{aniValues: [..]}`, the
+/// originating addresses to search by, best first (the client application
+/// uses `aniValues[0] || aniValues[1]`). `interactionId` is added when known
+/// (our addition; client applications ignore it).
+pub fn request_perform_interaction_screen_pop(
+    ani_values: &[String],
+    interaction_id: Option<&str>,
+) -> Value {
+    let mut data = Map::new();
+    data.insert("aniValues".into(), json!(ani_values));
+    if let Some(id) = interaction_id {
+        data.insert("interactionId".into(), Value::String(id.to_owned()));
+    }
+    envelope("requestPerformInteractionScreenPop", Value::Object(data))
+}
+
+/// Asks the CRM to save an interaction log, in the connector's shape:
+/// `{message: {body: {interactionId, interactionData}}, header}`, with the
+/// header beside the message (docs/protocols.md#crm-connector-interaction-log).
+/// The client application echoes `message` and `header` back in
+/// `createHistoryItem`.
+pub fn request_save_interaction_log(
+    interaction_id: &str,
+    interaction_data: Value,
+    header: Value,
+) -> Value {
+    envelope(
+        "requestSaveInteractionLog",
+        json!({
+            "message": {
+                "body": { "interactionId": interaction_id, "interactionData": interaction_data }
+            },
+            "header": header
+        }),
     )
 }
