@@ -13,7 +13,7 @@ use super::{
     Outbox, Peer, RequestError, TraceEntry, WidgetEvent, WidgetMessage, PROTOCOL_VERSION,
 };
 use crate::bridge::Output;
-use crate::codec::crm_connector::envelope;
+use crate::codec::crm_connector::bare;
 use crate::codec::JsonParser;
 use crate::command::{CommandStatus, Desired};
 use crate::error::DecodeError;
@@ -450,7 +450,7 @@ impl WidgetChannel {
                 // No host will attach: the client starts with the widget.
                 self.effects.push(Effect::StartClient);
             }
-            envelope("ready", json!({}))
+            bare("ready")
         } else {
             json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": self.epoch})
         };
@@ -573,7 +573,7 @@ impl WidgetChannel {
             // Also repeats the frame mode's `ready` until the Client Application answers.
             self.announce(now, parent_origin);
         } else if !self.crm_ready {
-            self.send_crm(now, &envelope("ready", json!({})));
+            self.send_crm(now, &bare("ready"));
         }
     }
 
@@ -624,7 +624,7 @@ impl WidgetChannel {
                         ..
                     } => {
                         self.crm_ready = true;
-                        self.send_crm(now, &envelope("requestCrmData", json!({})));
+                        self.send_crm(now, &bare("requestCrmData"));
                     }
                     EventBody::CrmData {
                         omnichannel_mode: Some(m),
@@ -848,7 +848,7 @@ impl WidgetChannel {
         self.effects.extend(replay.into_iter().map(Effect::Port));
         // CRM Connector start-up: the connector says it is ready until answered.
         if !self.crm_ready {
-            self.send_crm(now, &envelope("ready", json!({})));
+            self.send_crm(now, &bare("ready"));
         }
         // Asks the previous host (or no host) left unanswered go to this one
         // (with an endpoint configured, the endpoint answers them instead).

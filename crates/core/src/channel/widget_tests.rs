@@ -783,7 +783,7 @@ fn as_the_crm_connector_frame_the_widget_speaks_first_until_answered() {
     let mut edge = Edge::with(frame_options(), None);
     edge.channel.announce(edge.now, Some(HOST));
     edge.run();
-    let ready = json!({"type": "CRMConnectMessage", "action": "ready", "data": {}});
+    let ready = json!({"type": "CRMConnectMessage", "action": "ready"});
     assert_eq!(
         edge.window,
         [(ready.clone(), HOST.to_owned())],
