@@ -239,6 +239,64 @@ fn heartbeat_every_5_s_and_three_silent_beats_show_degraded_without_closing() {
 }
 
 #[test]
+fn pongs_keep_an_idle_link_live_and_are_not_delivered() {
+    let mut h = H::new();
+    let sock = h.live();
+    let t0 = h.now;
+    // A minute of silence but for the server's answers to our heartbeats.
+    for beat in 1..=12u64 {
+        let a = h.at(t0 + beat * 5_000).go(Input::Tick);
+        assert_eq!(sent(&a), vec![ping()]);
+        assert!(healths(&a).is_empty(), "beat {beat}: {a:?}");
+        let a = h.go(Input::Frame {
+            id: sock,
+            value: json!({"msgType": "Pong", "ctiMessage": {}}),
+        });
+        assert!(a.is_empty(), "a pong is not delivered: {a:?}");
+    }
+    assert_eq!(h.c.health().map(|x| x.state), Some(HealthState::Live));
+    // Without answers the third silent beat shows the link degraded, as before.
+    for beat in 13..=14u64 {
+        let a = h.at(t0 + beat * 5_000).go(Input::Tick);
+        assert!(healths(&a).is_empty());
+    }
+    let a = h.at(t0 + 15 * 5_000).go(Input::Tick);
+    assert_eq!(healths(&a)[0].0, HealthState::Degraded);
+    // A pong (in any spelling) is enough to be live again.
+    let a = h.go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "pong"}),
+    });
+    assert_eq!(
+        healths(&a),
+        vec![(HealthState::Live, "the server is heard again".into(), None)]
+    );
+}
+
+#[test]
+fn a_pong_while_authenticating_makes_the_link_live() {
+    let mut h = H::new();
+    h.go(Input::Start);
+    let a = h.credentials();
+    let a = h.go(Input::HttpDone {
+        id: http(&a)[0].id,
+        status: 200,
+        body: Some(json!({"login": "jbond", "token": TOKEN})),
+    });
+    let sock = opened(&a)[0].0;
+    h.go(Input::SocketOpened { id: sock });
+    let a = h.go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "Pong", "ctiMessage": {}}),
+    });
+    assert_eq!(
+        healths(&a),
+        vec![(HealthState::Live, "logged on".into(), None)]
+    );
+    assert!(!a.iter().any(|x| matches!(x, Action::Deliver(_))));
+}
+
+#[test]
 fn reconnect_rereads_the_agent_state_and_replays_subscriptions() {
     let mut h = H::new();
     let sock = h.live();
