@@ -239,6 +239,64 @@ fn heartbeat_every_5_s_and_three_silent_beats_show_degraded_without_closing() {
 }
 
 #[test]
+fn pongs_keep_an_idle_link_live_and_are_not_delivered() {
+    let mut h = H::new();
+    let sock = h.live();
+    let t0 = h.now;
+    // A minute of silence but for the server's answers to our heartbeats.
+    for beat in 1..=12u64 {
+        let a = h.at(t0 + beat * 5_000).go(Input::Tick);
+        assert_eq!(sent(&a), vec![ping()]);
+        assert!(healths(&a).is_empty(), "beat {beat}: {a:?}");
+        let a = h.go(Input::Frame {
+            id: sock,
+            value: json!({"msgType": "Pong", "ctiMessage": {}}),
+        });
+        assert!(a.is_empty(), "a pong is not delivered: {a:?}");
+    }
+    assert_eq!(h.c.health().map(|x| x.state), Some(HealthState::Live));
+    // Without answers the third silent beat shows the link degraded, as before.
+    for beat in 13..=14u64 {
+        let a = h.at(t0 + beat * 5_000).go(Input::Tick);
+        assert!(healths(&a).is_empty());
+    }
+    let a = h.at(t0 + 15 * 5_000).go(Input::Tick);
+    assert_eq!(healths(&a)[0].0, HealthState::Degraded);
+    // A pong (in any spelling) is enough to be live again.
+    let a = h.go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "pong"}),
+    });
+    assert_eq!(
+        healths(&a),
+        vec![(HealthState::Live, "the server is heard again".into(), None)]
+    );
+}
+
+#[test]
+fn a_pong_while_authenticating_makes_the_link_live() {
+    let mut h = H::new();
+    h.go(Input::Start);
+    let a = h.credentials();
+    let a = h.go(Input::HttpDone {
+        id: http(&a)[0].id,
+        status: 200,
+        body: Some(json!({"login": "jbond", "token": TOKEN})),
+    });
+    let sock = opened(&a)[0].0;
+    h.go(Input::SocketOpened { id: sock });
+    let a = h.go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "Pong", "ctiMessage": {}}),
+    });
+    assert_eq!(
+        healths(&a),
+        vec![(HealthState::Live, "logged on".into(), None)]
+    );
+    assert!(!a.iter().any(|x| matches!(x, Action::Deliver(_))));
+}
+
+#[test]
 fn reconnect_rereads_the_agent_state_and_replays_subscriptions() {
     let mut h = H::new();
     let sock = h.live();
@@ -630,6 +688,86 @@ fn every_agent_method_has_the_wire_shape_of_xuc() {
             json!({"claz": "web", "command": "dialFromQueue", "destination": "0230210082", "queueId": 1,
                    "callerIdName": "Sales", "callerIdNumber": "+33100", "variables": {"a": "true"}}),
         ),
+        // Phone methods, as xuc's cti.js builds them (docs/protocols.md#xuc-commands).
+        (
+            "dial",
+            json!(["0230210082"]),
+            json!({"claz": "web", "command": "dial", "destination": "0230210082"}),
+        ),
+        (
+            "dial",
+            json!(["0230210082", {"var1": "value 1", "USR_var2": 2}]),
+            json!({"claz": "web", "command": "dial", "destination": "0230210082",
+                   "variables": {"var1": "value 1", "var2": "2"}}),
+        ),
+        (
+            "dialFromMobile",
+            json!(["+33612345678", {"ticket": "T-1"}]),
+            json!({"claz": "web", "command": "dialFromMobile", "destination": "+33612345678",
+                   "variables": {"ticket": "T-1"}}),
+        ),
+        (
+            "originate",
+            json!(["1001"]),
+            json!({"claz": "web", "command": "originate", "destination": "1001"}),
+        ),
+        ("answer", json!([]), web("answer")),
+        (
+            "answer",
+            json!(["1469709960.78"]),
+            json!({"claz": "web", "command": "answer", "uniqueId": "1469709960.78"}),
+        ),
+        ("hangup", json!([]), web("hangup")),
+        (
+            "hangup",
+            json!(["1469709960.78"]),
+            json!({"claz": "web", "command": "hangup", "uniqueId": "1469709960.78"}),
+        ),
+        ("hold", json!([null]), web("hold")),
+        (
+            "hold",
+            json!(["1469709960.78"]),
+            json!({"claz": "web", "command": "hold", "uniqueId": "1469709960.78"}),
+        ),
+        (
+            "directTransfer",
+            json!(["1002"]),
+            json!({"claz": "web", "command": "directTransfer", "destination": "1002"}),
+        ),
+        (
+            "attendedTransfer",
+            json!(["1002"]),
+            json!({"claz": "web", "command": "attendedTransfer", "destination": "1002"}),
+        ),
+        (
+            "attendedTransfer",
+            json!(["1002", "webrtc"]),
+            json!({"claz": "web", "command": "attendedTransfer", "destination": "1002", "device": "webrtc"}),
+        ),
+        ("completeTransfer", json!([]), web("completeTransfer")),
+        ("cancelTransfer", json!([]), web("cancelTransfer")),
+        ("conference", json!([]), web("conference")),
+        (
+            "setData",
+            json!([{"USR_folder": 1234}]),
+            json!({"claz": "web", "command": "setData", "variables": {"folder": "1234"}}),
+        ),
+        (
+            "sendDtmf",
+            json!(["#"]),
+            json!({"claz": "web", "command": "sendDtmf", "key": "#"}),
+        ),
+        (
+            "sendDtmf",
+            json!([7]),
+            json!({"claz": "web", "command": "sendDtmf", "key": "7"}),
+        ),
+        (
+            "subscribeToAgentEvents",
+            json!([]),
+            web("subscribeToAgentEvents"),
+        ),
+        ("getAgentStates", json!([]), web("getAgentStates")),
         (
             "monitorPause",
             json!([19]),
@@ -740,6 +878,18 @@ fn invalid_calls_are_refused_with_a_clear_error() {
         (invalid("listenAgent", json!([])), "listenAgent: `agentId` is required (a positive integer)"),
         (invalid("loginAgent", json!(["10 00", 19])), "loginAgent: `phoneNumber` is not a dialable number: `10 00`"),
         (invalid("loginAgent", json!([])), "loginAgent: `phoneNumber` is required"),
+        (invalid("dial", json!([])), "dial: `destination` is required"),
+        (invalid("dial", json!(["10 00"])), "dial: `destination` is not a dialable number: `10 00`"),
+        (invalid("dial", json!(["1000", "x=1"])), "dial: `variables` must be an object, got \"x=1\""),
+        (invalid("hangup", json!(["a b"])), "hangup: `uniqueId` is not a call id: `a b`"),
+        (invalid("answer", json!([{"id": 1}])), "answer: `uniqueId` must be a string, got {\"id\":1}"),
+        (invalid("directTransfer", json!([])), "directTransfer: `destination` is required"),
+        (invalid("attendedTransfer", json!(["1002", "x".repeat(33)])), "attendedTransfer: `device` is longer than 32 characters"),
+        (invalid("setData", json!([{}])), "setData: `variables` is required (an object with at least one entry)"),
+        (invalid("setData", json!([])), "setData: `variables` is required (an object with at least one entry)"),
+        (invalid("sendDtmf", json!(["12"])), "sendDtmf: `key` is longer than 1 characters"),
+        (invalid("sendDtmf", json!(["x"])), "sendDtmf: `key` must be one of 0-9, *, #, A-D, got `x`"),
+
         (invalid("pauseAgent", json!([19, "bad\u{7}reason"])), "pauseAgent: `reason` contains control characters"),
         (invalid("dialFromQueue", json!(["0230210082", 1, "0800", {"bad name": "x"}])), "dialFromQueue: `variables` name `bad name` must be letters, digits or `_` (at most 64)"),
         (invalid("dialFromQueue", json!(["0230210082", 1, "0800", {"v": {"nested": 1}}])), "dialFromQueue: `variables` value of `v` must be a string, number or boolean, got {\"nested\":1}"),

@@ -41,7 +41,7 @@ fn callback_request() -> Value {
 #[test]
 fn every_fixture_decodes() {
     let f = fixtures(SRC);
-    assert_eq!(f.len(), 39);
+    assert_eq!(f.len(), 41);
     for raw in &f {
         assert!(!decode_all(raw).is_empty(), "{raw}");
     }
@@ -495,8 +495,40 @@ fn link_status_update_reports_up_and_down() {
 }
 
 #[test]
+fn link_status_update_opened_and_closed_as_cti_js_publishes_them() {
+    // xuc's cti.js publishes {status: "opened"} / {status: "closed"} to the
+    // page when its socket opens / closes (docs/protocols.md#xuc-link-status).
+    let f = fixtures(SRC);
+    assert_eq!(
+        decode_one(SRC, &f[39]),
+        json!({"kind": "connection", "status": "up"})
+    );
+    assert_eq!(
+        decode_one(SRC, &f[40]),
+        json!({"kind": "connection", "status": "down"})
+    );
+}
+
+#[test]
+fn heartbeat_answer_is_a_pong() {
+    for raw in [
+        json!({"msgType": "Pong", "ctiMessage": {}}),
+        json!({"msgType": "pong"}),
+        json!({"msgType": "PONG", "ctiMessage": null}),
+    ] {
+        assert_eq!(
+            decode_one(SRC, &raw),
+            json!({"kind": "connection", "status": "pong"}),
+            "{raw}"
+        );
+    }
+}
+
+#[test]
 fn link_status_update_is_lenient() {
     for (cti, status) in [
+        (json!({"status": "Opened"}), "up"),
+        (json!("closed"), "down"),
         (json!({"status": "UP"}), "up"),
         (json!({"status": "LinkDown"}), "down"),
         (json!("up"), "up"),
@@ -677,7 +709,7 @@ fn too_deep_input_is_refused() {
 
 // ---- Hostile input never panics ----
 
-const MSG_TYPES: [&str; 22] = [
+const MSG_TYPES: [&str; 23] = [
     "AgentStateEvent",
     "Sheet",
     "RightProfile",
@@ -691,6 +723,7 @@ const MSG_TYPES: [&str; 22] = [
     "AgentError",
     "LoggedOn",
     "LinkStatusUpdate",
+    "Pong",
     "Error",
     "PhoneEvent",
     "CallbackLists",

@@ -10,10 +10,12 @@ use cti_bridge::codec::xuc;
 use cti_bridge::model::Source;
 use cti_bridge::DecodeError;
 use cti_bridge_sim::{Fault, FaultSpec, Options, Proto};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 use sim_support::*;
 use std::net::SocketAddr;
 use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
 
 const LOGIN: &str = "/xuc/api/2.0/auth/login";
 const QUIET: Duration = Duration::from_millis(200);
@@ -709,6 +711,90 @@ async fn callback_life_cycle() {
     sim.stop().await;
 }
 
+/// Waits for the close, skipping the heartbeat answers still in flight.
+async fn closed_after_pongs(ws: &mut Ws) -> (Option<u16>, String) {
+    loop {
+        match next(ws).await {
+            Next::Text(t) => assert_eq!(json(&t)["msgType"], "Pong", "{t}"),
+            Next::Closed(code, reason) => return (code, reason),
+            Next::Dropped => panic!("dropped without a close frame"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_heartbeat_is_answered_with_a_pong() {
+    let sim = start(quick()).await;
+    let (mut ws, _) = cti(sim.addr(), "alice").await;
+    for _ in 0..3 {
+        send(&mut ws, &json!({"claz": "ping"})).await;
+        let pong = frame(&mut ws).await;
+        assert_eq!(pong, json!({"msgType": "Pong", "ctiMessage": {}}));
+        let decoded = decode(Source::Xuc, &pong.to_string());
+        assert_eq!(
+            serde_json::to_value(&decoded.bodies).unwrap()[0]["status"],
+            "pong"
+        );
+    }
+    // Other client frames are not answered with a pong.
+    send(&mut ws, &json!({"claz": "other"})).await;
+    silent(&mut ws, QUIET).await;
+    let s = sim.stats();
+    assert_eq!(s["xuc"]["heartbeats"], 3);
+    sim.stop().await;
+}
+
+/// xuc's own `cti.js` heartbeat, as docs/protocols.md#xuc-heartbeat states it:
+/// at every period, close if three heartbeats in a row were sent with no
+/// frame received since, else send one; any frame resets the count.
+/// Returns how many periods the link lasted (`periods`: it never dropped).
+async fn cti_js_link(ws: &mut Ws, period: Duration, periods: u32) -> u32 {
+    let mut missed = 0u32;
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    let mut elapsed = 0;
+    while elapsed < periods {
+        tokio::select! {
+            _ = tick.tick() => {
+                elapsed += 1;
+                if missed >= 3 {
+                    return elapsed;
+                }
+                send(ws, &json!({"claz": "ping"})).await;
+                missed += 1;
+            }
+            m = ws.next() => match m {
+                Some(Ok(Message::Text(_))) => missed = 0,
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => return elapsed,
+            },
+        }
+    }
+    periods
+}
+
+#[tokio::test]
+async fn a_cti_js_like_client_stays_connected_through_silence() {
+    // Sixty periods of nothing but heartbeats (a minute at xuc's 5 s); the
+    // server's own three-miss window (3 s) is not what ends the link here.
+    let sim = start(Options {
+        heartbeat: Duration::from_secs(1),
+        ..options()
+    })
+    .await;
+    let (mut ws, _) = cti(sim.addr(), "alice").await;
+    let period = Duration::from_millis(100);
+    assert_eq!(cti_js_link(&mut ws, period, 60).await, 60);
+    let s = sim.stats();
+    assert_eq!(s["xuc"]["heartbeat_timeouts"], 0);
+    assert!(s["xuc"]["heartbeats"].as_u64().unwrap() >= 55, "{s}");
+    // With stall-heartbeats the server answers nothing: the client gives up
+    // at the fourth period (three unanswered heartbeats).
+    sim.arm("xuc:stall-heartbeats".parse().unwrap());
+    let lasted = cti_js_link(&mut ws, period, 60).await;
+    assert!((4..=5).contains(&lasted), "dropped after {lasted} periods");
+    sim.stop().await;
+}
+
 #[tokio::test]
 async fn three_missed_heartbeats_close_the_socket() {
     let sim = start(Options {
@@ -724,7 +810,7 @@ async fn three_missed_heartbeats_close_the_socket() {
     // 800 ms of heartbeats every period kept the socket; now they stop.
     let started = std::time::Instant::now();
     assert_eq!(
-        closed(&mut ws).await,
+        closed_after_pongs(&mut ws).await,
         (Some(1008), "missed heartbeats".into())
     );
     assert!(started.elapsed() >= Duration::from_millis(150));
@@ -761,13 +847,14 @@ async fn fault_stall_heartbeats_loses_heartbeats_and_commands() {
     };
     let _ = tokio::time::timeout(Duration::from_millis(300), keep_pinging).await;
     assert_eq!(
-        closed(&mut ws).await,
+        closed_after_pongs(&mut ws).await,
         (Some(1008), "missed heartbeats".into())
     );
     // Nothing was carried out while stalled; a new socket works normally.
     let (mut ws, g) = cti(sim.addr(), "alice").await;
     assert_eq!(g[3]["ctiMessage"]["name"], "AgentLoggedOut");
     send(&mut ws, &json!({"claz": "ping"})).await;
+    assert_eq!(expect(&mut ws, "Pong").await, json!({}));
     login_agent(&mut ws, "1000", None).await;
     assert_eq!(
         expect(&mut ws, "AgentStateEvent").await["name"],

@@ -33,8 +33,10 @@ pub const LOGIN_PATH: &str = "/xuc/api/2.0/auth/login";
 /// The CTI WebSocket path.
 pub const SOCKET_PATH: &str = "/xuc/api/2.0/cti";
 /// Heartbeats in a row with nothing received that make a live link `degraded`
-/// (and an authenticating one dead): the server closes a socket after three
-/// of the client's heartbeats are missed (docs/protocols.md#xuc-heartbeat), it does not answer them.
+/// (and an authenticating one dead), as xuc's own `cti.js` counts them
+/// (docs/protocols.md#xuc-heartbeat). A server that answers heartbeats
+/// (`Pong`, as the simulator does) keeps an idle link live; one that stays
+/// silent shows the link degraded, and its own close is what reconnects.
 pub const MISSED_HEARTBEATS: u32 = 3;
 
 /// Configuration of the xuc client, as given by the host (camelCase keys).
@@ -404,6 +406,11 @@ impl Protocol for Xuc {
             return Next::Retry(Step::Request, "the server refused the session token".into());
         }
         self.heard(link, now);
+        if kind == "PONG" {
+            // The server's answer to our heartbeat: the link is alive, and
+            // there is nothing for the Bridge (docs/protocols.md#xuc-heartbeat).
+            return Next::Stay;
+        }
         match kind.as_str() {
             "RIGHTPROFILE" => {
                 let profile = cti
@@ -486,10 +493,10 @@ impl Protocol for Xuc {
                     "3 heartbeats without an answer: the CTI link is dead".into(),
                 );
             }
-            // A live xuc link may be idle: the server does not answer
-            // heartbeats, it closes a socket that misses three of ours
-            // (and the close is what reconnects). Silence is shown, not
-            // acted on.
+            // Whether a real server answers heartbeats is unconfirmed: a
+            // silent live link may be idle rather than dead, and the server
+            // closes a socket that misses three of ours (that close is what
+            // reconnects). Silence is shown, not acted on.
             if self.missed == MISSED_HEARTBEATS {
                 link.health(
                     HealthState::Degraded,

@@ -1,4 +1,5 @@
-//! Every agent and callback method of xuc (docs/protocols.md#xuc-commands) as a typed command.
+//! Every agent-facing, phone and callback method of xuc's `cti.js` /
+//! `callback.js` (docs/protocols.md#xuc-commands) as a typed command.
 //!
 //! Arguments are checked when the command is built ([`XucCommand::from_call`]
 //! takes them as the JavaScript API would, positionally); a command that
@@ -58,6 +59,66 @@ macro_rules! xuc_commands {
                  is a string or `{name, number}`; variables become `USR_` call data."
                 DialFromQueue
                 |a| dial_from_queue(&a)?;
+            dial dial(destination, variables)
+                "`dial(destination, variables?)`: call from the user's phone; variables \
+                 become `USR_` call data." Dial
+                |a| XucCommand::Dial {
+                    destination: a.dialable(0, "destination")?,
+                    variables: a.opt_variables(1)?,
+                };
+            dialFromMobile dial_from_mobile(destination, variables)
+                "`dialFromMobile(destination, variables?)`: call from the user's mobile." DialFromMobile
+                |a| XucCommand::DialFromMobile {
+                    destination: a.dialable(0, "destination")?,
+                    variables: a.opt_variables(1)?,
+                };
+            originate originate(destination)
+                "`originate(destination)`." Originate
+                |a| XucCommand::Originate { destination: a.dialable(0, "destination")? };
+            answer answer(unique_id)
+                "`answer(uniqueId?)`: answer the ringing call (that call when given)." Answer
+                |a| XucCommand::Answer { unique_id: a.opt_unique_id(0)? };
+            hangup hangup(unique_id)
+                "`hangup(uniqueId?)`: hang up the current call (that call when given)." Hangup
+                |a| XucCommand::Hangup { unique_id: a.opt_unique_id(0)? };
+            hold hold(unique_id)
+                "`hold(uniqueId?)`: put the current call on hold, or take it back." Hold
+                |a| XucCommand::Hold { unique_id: a.opt_unique_id(0)? };
+            directTransfer direct_transfer(destination)
+                "`directTransfer(destination)`: blind transfer of the current call." DirectTransfer
+                |a| XucCommand::DirectTransfer { destination: a.dialable(0, "destination")? };
+            attendedTransfer attended_transfer(destination, device)
+                "`attendedTransfer(destination, device?)`: call the destination first."
+                AttendedTransfer
+                |a| XucCommand::AttendedTransfer {
+                    destination: a.dialable(0, "destination")?,
+                    device: a.opt_text(1, "device", 32)?,
+                };
+            completeTransfer complete_transfer()
+                "`completeTransfer()`: join the two parties of an attended transfer."
+                CompleteTransfer
+                |_a| XucCommand::CompleteTransfer;
+            cancelTransfer cancel_transfer()
+                "`cancelTransfer()`: drop the consultation call, back to the first call."
+                CancelTransfer
+                |_a| XucCommand::CancelTransfer;
+            conference conference()
+                "`conference()`: join the current and the consultation call." Conference
+                |_a| XucCommand::Conference;
+            setData set_data(variables)
+                "`setData(variables)`: attach `USR_` data to the current call." SetData
+                |a| XucCommand::SetData { variables: a.required_variables(0)? };
+            sendDtmf send_dtmf(key)
+                "`sendDtmf(key)`: one of `0`-`9`, `*`, `#`, `A`-`D`." SendDtmf
+                |a| XucCommand::SendDtmf { key: a.dtmf(0)? };
+            subscribeToAgentEvents subscribe_to_agent_events()
+                "`subscribeToAgentEvents()`: the states of the agents the user may see."
+                SubscribeToAgentEvents
+                |_a| XucCommand::SubscribeToAgentEvents;
+            getAgentStates get_agent_states()
+                "`getAgentStates()`: the current state of every agent the user may see."
+                GetAgentStates
+                |_a| XucCommand::GetAgentStates;
             monitorPause monitor_pause(agent_id)
                 "`monitorPause(agentId)`: pause the call recording." MonitorPause
                 |a| XucCommand::MonitorPause { agent_id: a.id(0, "agentId")? };
@@ -228,6 +289,72 @@ pub enum XucCommand {
         /// Call variables, names without the `USR_` prefix.
         variables: Map<String, Value>,
     },
+    /// Call a number from the user's phone (`dial`).
+    Dial {
+        /// The number to call.
+        destination: String,
+        /// Call variables (names without `USR_`); absent: none sent.
+        variables: Option<Map<String, Value>>,
+    },
+    /// Call a number from the user's mobile (`dialFromMobile`).
+    DialFromMobile {
+        /// The number to call.
+        destination: String,
+        /// Call variables (names without `USR_`); absent: none sent.
+        variables: Option<Map<String, Value>>,
+    },
+    /// Originate a call to a number (`originate`).
+    Originate {
+        /// The number to call.
+        destination: String,
+    },
+    /// Answer a ringing call (`answer`).
+    Answer {
+        /// The call (Asterisk `uniqueId`); the ringing one when absent.
+        unique_id: Option<String>,
+    },
+    /// Hang up a call (`hangup`).
+    Hangup {
+        /// The call (Asterisk `uniqueId`); the current one when absent.
+        unique_id: Option<String>,
+    },
+    /// Put a call on hold or take it back (`hold`).
+    Hold {
+        /// The call (Asterisk `uniqueId`); the current one when absent.
+        unique_id: Option<String>,
+    },
+    /// Blind transfer of the current call (`directTransfer`).
+    DirectTransfer {
+        /// Where to transfer it.
+        destination: String,
+    },
+    /// Attended transfer: call the destination first (`attendedTransfer`).
+    AttendedTransfer {
+        /// Where to transfer the call.
+        destination: String,
+        /// The device to use (xuc's `device` argument), when given.
+        device: Option<String>,
+    },
+    /// Complete an attended transfer (`completeTransfer`).
+    CompleteTransfer,
+    /// Cancel an attended transfer (`cancelTransfer`).
+    CancelTransfer,
+    /// Make a conference of the current and the consultation call (`conference`).
+    Conference,
+    /// Attach data to the current call (`setData`).
+    SetData {
+        /// Variables (names without `USR_`).
+        variables: Map<String, Value>,
+    },
+    /// Send a DTMF digit on the current call (`sendDtmf`).
+    SendDtmf {
+        /// The digit.
+        key: char,
+    },
+    /// Receive the state events of the agents the user may see (`subscribeToAgentEvents`).
+    SubscribeToAgentEvents,
+    /// Ask for the current state of the agents the user may see (`getAgentStates`).
+    GetAgentStates,
     /// Pause the recording of an agent's calls (`monitorPause`).
     MonitorPause {
         /// The agent.
@@ -443,6 +570,56 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// Variables when given (`None` when the argument is absent).
+    fn opt_variables(&self, index: usize) -> Result<Option<Map<String, Value>>, CommandError> {
+        match self.get(index) {
+            None => Ok(None),
+            Some(_) => self.variables(index).map(Some),
+        }
+    }
+
+    /// Variables that must be given, at least one.
+    fn required_variables(&self, index: usize) -> Result<Map<String, Value>, CommandError> {
+        let map = self.variables(index)?;
+        if map.is_empty() {
+            return Err(self.invalid(
+                "variables",
+                "is required (an object with at least one entry)",
+            ));
+        }
+        Ok(map)
+    }
+
+    /// An Asterisk call id (`1469709960.78`): letters, digits, `.`, `-`, `_`, at most 64.
+    fn opt_unique_id(&self, index: usize) -> Result<Option<String>, CommandError> {
+        let Some(text) = self.opt_text(index, "uniqueId", 64)? else {
+            return Ok(None);
+        };
+        if text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+        {
+            Ok(Some(text))
+        } else {
+            Err(self.invalid("uniqueId", format!("is not a call id: `{text}`")))
+        }
+    }
+
+    /// One DTMF key: `0`-`9`, `*`, `#`, `A`-`D`.
+    fn dtmf(&self, index: usize) -> Result<char, CommandError> {
+        let text = self.text(index, "key", 1)?;
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_ascii_digit() || "*#ABCDabcd".contains(c) => {
+                Ok(c.to_ascii_uppercase())
+            }
+            _ => Err(self.invalid(
+                "key",
+                format!("must be one of 0-9, *, #, A-D, got `{text}`"),
+            )),
+        }
+    }
+
     fn variables(&self, index: usize) -> Result<Map<String, Value>, CommandError> {
         let map = match self.get(index) {
             None => return Ok(Map::new()),
@@ -646,6 +823,63 @@ impl XucCommand {
                 put("variables", Some(Value::Object(variables.clone())));
                 "dialFromQueue"
             }
+            XucCommand::Dial {
+                destination,
+                variables,
+            } => {
+                put("destination", Some(json!(destination)));
+                put("variables", variables.clone().map(Value::Object));
+                "dial"
+            }
+            XucCommand::DialFromMobile {
+                destination,
+                variables,
+            } => {
+                put("destination", Some(json!(destination)));
+                put("variables", variables.clone().map(Value::Object));
+                "dialFromMobile"
+            }
+            XucCommand::Originate { destination } => {
+                put("destination", Some(json!(destination)));
+                "originate"
+            }
+            XucCommand::Answer { unique_id } => {
+                put("uniqueId", unique_id.as_ref().map(|u| json!(u)));
+                "answer"
+            }
+            XucCommand::Hangup { unique_id } => {
+                put("uniqueId", unique_id.as_ref().map(|u| json!(u)));
+                "hangup"
+            }
+            XucCommand::Hold { unique_id } => {
+                put("uniqueId", unique_id.as_ref().map(|u| json!(u)));
+                "hold"
+            }
+            XucCommand::DirectTransfer { destination } => {
+                put("destination", Some(json!(destination)));
+                "directTransfer"
+            }
+            XucCommand::AttendedTransfer {
+                destination,
+                device,
+            } => {
+                put("destination", Some(json!(destination)));
+                put("device", device.as_ref().map(|d| json!(d)));
+                "attendedTransfer"
+            }
+            XucCommand::CompleteTransfer => "completeTransfer",
+            XucCommand::CancelTransfer => "cancelTransfer",
+            XucCommand::Conference => "conference",
+            XucCommand::SetData { variables } => {
+                put("variables", Some(Value::Object(variables.clone())));
+                "setData"
+            }
+            XucCommand::SendDtmf { key } => {
+                put("key", Some(json!(key.to_string())));
+                "sendDtmf"
+            }
+            XucCommand::SubscribeToAgentEvents => "subscribeToAgentEvents",
+            XucCommand::GetAgentStates => "getAgentStates",
             XucCommand::MonitorPause { agent_id } => {
                 put("agentid", Some(id(agent_id)));
                 "monitorPause"

@@ -33,6 +33,7 @@ enum Msg {
     AgentError,
     LoggedOn,
     LinkStatusUpdate,
+    Pong,
     Error,
     PhoneEvent,
     Callback(CallbackAction),
@@ -40,7 +41,7 @@ enum Msg {
 
 /// Known message types: canonical key (see [`lenient::event_key`]), the
 /// vendor's spelling, and what it decodes to.
-const MESSAGES: [(&str, &str, Msg); 21] = [
+const MESSAGES: [(&str, &str, Msg); 22] = [
     ("AGENTSTATEEVENT", "AgentStateEvent", Msg::AgentStateEvent),
     ("SHEET", "Sheet", Msg::Sheet),
     ("RIGHTPROFILE", "RightProfile", Msg::RightProfile),
@@ -58,6 +59,7 @@ const MESSAGES: [(&str, &str, Msg); 21] = [
         "LinkStatusUpdate",
         Msg::LinkStatusUpdate,
     ),
+    ("PONG", "Pong", Msg::Pong),
     ("ERROR", "Error", Msg::Error),
     ("PHONEEVENT", "PhoneEvent", Msg::PhoneEvent),
     (
@@ -454,6 +456,9 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
         Msg::LoggedOn => connection(ConnectionStatus::Confirmed, None),
         Msg::Error => connection(ConnectionStatus::Error, error_detail(cti)),
         Msg::LinkStatusUpdate => link_status(required()?, context)?,
+        // The answer to a `{"claz": "ping"}` heartbeat (the simulator's; a
+        // real server's answer is unconfirmed, docs/protocols.md#xuc-heartbeat).
+        Msg::Pong => connection(ConnectionStatus::Pong, None),
         Msg::AgentError => agent_error(required()?, context)?,
         Msg::AgentStateEvent => agent_state(required()?, context)?,
         Msg::PhoneEvent => phone_event(required()?, context)?,
@@ -554,7 +559,9 @@ fn error_detail(cti: Option<&Value>) -> Option<String> {
     }
 }
 
-/// `LinkStatusUpdate`: `{"status": "up" | "down"}` or the bare status string.
+/// `LinkStatusUpdate`: `{"status": "opened" | "closed"}` as xuc's `cti.js`
+/// publishes it (docs/protocols.md#xuc-link-status), `"up"` / `"down"`, or the
+/// bare status string.
 fn link_status(cti: &Value, context: &str) -> Result<EventBody, DecodeError> {
     let status = match cti {
         Value::String(s) => s.as_str(),
@@ -566,8 +573,8 @@ fn link_status(cti: &Value, context: &str) -> Result<EventBody, DecodeError> {
             ))
         }
     };
-    let up = match lenient::match_event(status, &["UP", "DOWN"]) {
-        Some(0) => true,
+    let up = match lenient::match_event(status, &["UP", "DOWN", "OPENED", "CLOSED"]) {
+        Some(0 | 2) => true,
         Some(_) => false,
         None => {
             return Err(DecodeError::Unknown {

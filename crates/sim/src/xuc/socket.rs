@@ -1,6 +1,8 @@
 //! The xuc CTI WebSocket `/xuc/api/2.0/cti?token=...`: greeting frames,
-//! `{claz: "web"}` commands, `{claz: "ping"}` heartbeats with the
-//! three-miss close, scenario frames and session faults.
+//! `{claz: "web"}` commands, `{claz: "ping"}` heartbeats (each answered with
+//! [`PONG`], so that xuc's own `cti.js`, which drops a link after three
+//! heartbeat periods without any frame, stays connected to an idle server)
+//! with the three-miss close, scenario frames and session faults.
 
 use crate::fault::{Fault, Proto};
 use crate::session::{SessionMsg, XucPeer};
@@ -16,6 +18,12 @@ use tokio::time::{sleep_until, Instant};
 
 /// Heartbeats missed before the server closes the socket.
 pub const MISSED_HEARTBEATS: u32 = 3;
+
+/// The answer to every `{"claz": "ping"}`. `cti.js` counts any frame from the
+/// server as the link being alive; which frame a real xuc server sends is
+/// unconfirmed (docs/protocols.md#xuc-heartbeat), this one decodes as a
+/// `connection` `pong`.
+pub const PONG: &str = r#"{"msgType":"Pong","ctiMessage":{}}"#;
 
 /// The socket's query string.
 #[derive(Debug, Deserialize)]
@@ -159,8 +167,11 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, token: Option<String>) 
             biased;
             m = socket.recv() => match m {
                 Some(Ok(Message::Text(t))) => {
-                    if !stalled {
-                        client_frame(&shared, reg.id, &t, &mut deadline, window);
+                    if !stalled && client_frame(&shared, reg.id, &t, &mut deadline, window) {
+                        if !ws::send_text(&mut socket, PONG).await {
+                            return;
+                        }
+                        shared.lock().stats.xuc.events_sent += 1;
                     }
                 }
                 Some(Ok(Message::Binary(_))) => shared.lock().stats.xuc.unexpected_frames += 1,
@@ -200,29 +211,33 @@ fn current_peer(shared: &Shared, id: u64) -> Option<XucPeer> {
         .and_then(|e| e.xuc.clone())
 }
 
-/// A heartbeat resets the deadline; a command is carried out; anything else is counted.
+/// A heartbeat resets the deadline (true: answer it with [`PONG`]); a command
+/// is carried out; anything else is counted.
 fn client_frame(
     shared: &Shared,
     id: u64,
     text: &str,
     deadline: &mut Instant,
     window: std::time::Duration,
-) {
+) -> bool {
     let parsed: Option<Value> = serde_json::from_str(text).ok();
     let map = parsed.as_ref().and_then(Value::as_object);
     match map.and_then(|m| m.get("claz")).and_then(Value::as_str) {
         Some("ping") => {
             *deadline = Instant::now() + window;
             shared.lock().stats.xuc.heartbeats += 1;
+            true
         }
         Some("web") => {
             if let Some(m) = map {
                 super::command(shared, id, m);
             }
+            false
         }
         _ => {
             shared.lock().stats.xuc.unexpected_frames += 1;
             shared.log("xuc: unexpected client frame ignored");
+            false
         }
     }
 }
