@@ -482,6 +482,14 @@ pub(crate) fn js_sink(on_output: Function) -> Sink {
         Effect::Output(output) => emit(&on_output, "output", &output),
         Effect::Observed(events) => emit(&on_output, "observed", &events),
         Effect::Rejected(error) => emit(&on_output, "error", &ErrorOut::of(&error)),
+        Effect::DialRefused(reason) => emit(
+            &on_output,
+            "error",
+            &ErrorOut {
+                code: "dialRefused",
+                reason,
+            },
+        ),
     })
 }
 

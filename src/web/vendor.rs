@@ -405,6 +405,7 @@ fn live_sink(weak: Weak<Shared>, source: Source) -> super::live::Sink {
             Effect::Io(_) => {}
             Effect::Observed(events) => emit_value(&shared, &observed_event(source, &events)),
             Effect::Rejected(error) => deliver(&shared, notice(source, "error", error.to_string())),
+            Effect::DialRefused(why) => deliver(&shared, notice(source, "error", why)),
         }
     })
 }

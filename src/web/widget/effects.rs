@@ -199,6 +199,14 @@ fn on_live_effect(inner: &Rc<Inner>, source: Source, effect: ClientEffect) {
             ClientEffect::Rejected(e) => {
                 channel.push_host_event(at, &WidgetEvent::decode_error(source, &e))
             }
+            ClientEffect::DialRefused(reason) => channel.push_host_event(
+                at,
+                &WidgetEvent::Error {
+                    source,
+                    code: "dialRefused".into(),
+                    reason,
+                },
+            ),
         }
     }
     drive(inner);

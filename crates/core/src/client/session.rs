@@ -24,6 +24,13 @@ pub trait Client {
     /// The Bridge gave up on a command (rejected, superseded): a copy still
     /// waiting to be sent must not go out later.
     fn cancel(&mut self, _wire: &Value) {}
+    /// Places a call to `number` (a click-to-dial from the CRM), or says why not.
+    fn dial(&mut self, _now_ms: u64, _number: &str) -> Result<Vec<Action>, String> {
+        Err(format!(
+            "{} cannot place calls: the click-to-dial is left to the host (the `dial` event)",
+            Self::SOURCE
+        ))
+    }
 }
 
 impl Client for super::axp::AxpClient {
@@ -44,6 +51,13 @@ impl Client for super::xuc::XucClient {
     fn cancel(&mut self, wire: &Value) {
         super::xuc::XucClient::cancel(self, wire)
     }
+    fn dial(&mut self, now_ms: u64, number: &str) -> Result<Vec<Action>, String> {
+        let command = super::xuc_command::XucCommand::Dial {
+            destination: number.to_owned(),
+            variables: None,
+        };
+        self.command(now_ms, &command).map_err(|e| e.to_string())
+    }
 }
 
 /// What the driver must do or show after an input.
@@ -57,6 +71,9 @@ pub enum Effect {
     Observed(Vec<EventBody>),
     /// A frame that did not decode (already counted in the Bridge's stats).
     Rejected(DecodeError),
+    /// The bridge's `dial` intent for this client could not be carried out
+    /// (not connected, not a dialable number, a protocol that cannot dial).
+    DialRefused(String),
 }
 
 /// One client and the Bridge it feeds.
@@ -134,6 +151,18 @@ impl<C: Client> Session<C> {
     fn outputs(&mut self, now: u64, outputs: Vec<Output>) -> Vec<Effect> {
         let mut effects = Vec::with_capacity(outputs.len());
         for output in outputs {
+            // A click-to-dial from the CRM: this client places the call when it is
+            // the contact centre the bridge expects to dial (or the only one seen).
+            if let Output::Event(event) = &output {
+                if let EventBody::Dial { number, via, .. } = &event.body {
+                    if via.is_none_or(|v| v == C::SOURCE) {
+                        match self.client.dial(now, number) {
+                            Ok(actions) => effects.extend(self.absorb(now, actions)),
+                            Err(why) => effects.push(Effect::DialRefused(why)),
+                        }
+                    }
+                }
+            }
             if let Output::Command(c) = &output {
                 if c.target == Side::Cc && c.source == Some(C::SOURCE) {
                     match c.status {
