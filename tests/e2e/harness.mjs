@@ -76,7 +76,7 @@ const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; styl
  * object (`variant` is the widget page's `?config=` parameter). `connectSrc` adds CSP
  * `connect-src` sources to the widget origin (a simulator the widget's live client reaches).
  */
-export async function startOrigins(widgetConfig, { connectSrc = [] } = {}) {
+export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes = {} } = {}) {
   // The widget origin needs the host origin for its allow-list, and the host's
   // CSP needs the widget origin for frame-src: start both, then fill in.
   let hostOrigin = '';
@@ -86,12 +86,13 @@ export async function startOrigins(widgetConfig, { connectSrc = [] } = {}) {
     roots: { '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'www') },
     routes: {
       '/widget-config.json': (query) => ['application/json', JSON.stringify(widgetConfig(hostOrigin, query.get('config')))],
+      ...widgetRoutes,
     },
     // `connectSrc`: where the widget's own contact-centre client may connect (a simulator).
     csp: `${PAGE_CSP}${connectSrc.map((s) => ` ${s}`).join('')}; frame-ancestors 'self' http://127.0.0.1:*`,
   });
   const host = await serve({
-    roots: { '/lib/': join(ROOT, 'www'), '/': join(ROOT, 'tests', 'e2e', 'host') },
+    roots: { '/lib/': join(ROOT, 'www'), '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'tests', 'e2e', 'host') },
     csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port} http://127.0.0.1:*`,
   });
   const third = await serve({
