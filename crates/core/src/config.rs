@@ -1,7 +1,7 @@
 //! Bridge configuration: how each side's own status ids and reason codes map
 //! to the normalized states, and how the sync engine behaves.
 
-use crate::codec::JsonParser;
+use crate::json::JsonParser;
 use crate::model::Source;
 use serde::Deserialize;
 

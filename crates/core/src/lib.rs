@@ -1,4 +1,4 @@
-//! cti-bridge: a contact-centre bridge for CRM pages.
+//! cti-bridge-core: the pure core of cti-bridge, a contact-centre bridge for CRM pages.
 //!
 //! It decodes what five vendor surfaces send (ServiceNow OpenFrame and the Avaya
 //! CRM Connector on the CRM side; AgentDesktop, Avaya Experience Platform and
@@ -26,14 +26,15 @@
 //!    (what to call on the in-page OpenFrame / AgentDesktop SDKs,
 //!    [`vendor::VendorHub`]) and [`channel`] (the host <-> widget port protocol:
 //!    origin allow-list, typed messages, the replay [`channel::Outbox`]).
-//! 5. **Browser** (`web`, wasm32 only; document it with
-//!    `wasm_cargo doc --no-deps --lib`): `startWidget`, `startVendor`,
-//!    `AxpClient`, `XucClient`, `decode` and `Bridge` exported to JavaScript,
-//!    carrying out what the pure layers decide with `fetch`, `WebSocket`,
-//!    `MessagePort` and timers.
+//! 5. **The widget's channel** ([`channel::WidgetChannel`]): the widget's side of
+//!    the host channel as a sans-IO state machine (window messages, port text,
+//!    ticks and core outputs in; posts, calls, asks and saves out).
 //!
-//! The native build also has `sim`, the AXP and xuc simulators behind
-//! `cti-bridge sim`.
+//! Nothing here touches a browser, a socket or a clock: the browser edge is the
+//! `cti-bridge` crate (`src/web`, wasm32), the simulators are `cti-bridge-sim`
+//! and the command line is `cti-bridge-cli`. JSON text is parsed by the
+//! [`json::JsonParser`] the edge passes in. Feature `ts` derives the TypeScript
+//! declarations; feature `json-text` (default) makes serde_json the parser.
 //!
 //! # Where to start reading
 //!
@@ -48,6 +49,7 @@
 pub mod codec;
 pub mod config;
 pub mod error;
+pub mod json;
 pub mod lenient;
 pub mod model;
 

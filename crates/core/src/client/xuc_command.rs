@@ -13,7 +13,7 @@ use thiserror::Error;
 /// The xuc method table, written once: for each method its JavaScript
 /// name, the Rust name of its wrapper, the wrapper's arguments, the
 /// wrapper's doc, the [`XucCommand`] variant and how its arguments are
-/// checked (`|a| ...` over the positional [`Args`]). Calls `$then!` with the
+/// checked (`|a| ...` over the positional `Args`). Calls `$then!` with the
 /// table; [`METHODS`], [`XucCommand::from_call`], [`XucCommand::name`] and
 /// the browser's `XucClient` methods are derived from it.
 #[macro_export]

@@ -14,6 +14,7 @@ pub mod xuc;
 
 use crate::config::DecodeConfig;
 use crate::error::DecodeError;
+pub use crate::json::JsonParser;
 use crate::model::{Decoded, Source};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -32,39 +33,6 @@ pub fn decode(source: Source, raw: &Value, config: &DecodeConfig) -> Result<Deco
         Source::Agentdesktop => agentdesktop::decode(raw),
         Source::Axp => axp::decode(raw),
         Source::Xuc => xuc::decode(raw),
-    }
-}
-
-/// A JSON text parser, chosen by the edge that owns the bytes: `serde_json`
-/// natively (feature `json-text`), the browser's `JSON.parse` in the widget.
-/// The core itself never picks one by target, so it decodes the same way
-/// wherever it runs: [`parse_text`] applies the same limits around any parser.
-#[derive(Clone, Copy)]
-pub struct JsonParser(pub fn(&str) -> Result<Value, String>);
-
-impl JsonParser {
-    /// `serde_json`'s parser (feature `json-text`).
-    #[cfg(feature = "json-text")]
-    pub const SERDE_JSON: JsonParser =
-        JsonParser(|text| serde_json::from_str(text).map_err(|e| e.to_string()));
-
-    /// No parser: JSON text is refused (a build whose edge passes none in).
-    pub const NONE: JsonParser = JsonParser(|_| Err("no JSON text parser in this build".into()));
-}
-
-impl Default for JsonParser {
-    /// `serde_json` with feature `json-text`, else [`JsonParser::NONE`].
-    fn default() -> Self {
-        #[cfg(feature = "json-text")]
-        return JsonParser::SERDE_JSON;
-        #[cfg(not(feature = "json-text"))]
-        return JsonParser::NONE;
-    }
-}
-
-impl std::fmt::Debug for JsonParser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JsonParser")
     }
 }
 
