@@ -14,6 +14,7 @@ echo "eslint: no problems"
 echo "== formatting and lints (cargo fmt, clippy on the native targets)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -q -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
 
 echo "== native tests"
 cargo test --workspace --all-targets
