@@ -1,0 +1,74 @@
+//! Browser answers as the client's inputs: the host provider's token or
+//! credentials (never echoed back) and a finished `fetch`.
+
+use super::Provides;
+use crate::client::{Input, Secret};
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
+
+/// A rejection's message (an `Error`'s `message` or a string), cut short.
+pub(super) fn why(error: &JsValue) -> Option<String> {
+    let text = error.as_string().or_else(|| {
+        Reflect::get(error, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+    })?;
+    Some(text.chars().take(200).collect())
+}
+
+/// The provider's answer as an input (never echoing it back).
+pub(super) fn secret_input(provides: Provides, value: &JsValue) -> Input {
+    match provides {
+        Provides::Token => match value.as_string() {
+            Some(token) => Input::Token(Secret::new(token)),
+            None => Input::NoToken("the token provider must give a string".into()),
+        },
+        Provides::Credentials => {
+            let get = |k: &str| {
+                Reflect::get(value, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+            };
+            match (get("login"), get("password")) {
+                (Some(login), Some(password)) => Input::Credentials {
+                    login,
+                    password: Secret::new(password),
+                },
+                _ => Input::NoToken(
+                    "the credentials provider must give {login, password} strings".into(),
+                ),
+            }
+        }
+    }
+}
+
+/// Awaits a `fetch`: the status and JSON body, or why there is none.
+pub(super) async fn answer(id: u32, promise: Promise) -> Input {
+    let response = match JsFuture::from(promise).await {
+        Ok(r) => r,
+        Err(_) => {
+            return Input::HttpFailed {
+                id,
+                reason: "network error".into(),
+            }
+        }
+    };
+    let Ok(response) = response.dyn_into::<Response>() else {
+        return Input::HttpFailed {
+            id,
+            reason: "not a response".into(),
+        };
+    };
+    let status = response.status();
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let body = text
+        .filter(|t| !t.trim().is_empty())
+        .and_then(|t| crate::codec::parse_text(&t, crate::web::BROWSER_JSON).ok());
+    Input::HttpDone { id, status, body }
+}
