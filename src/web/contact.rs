@@ -203,10 +203,7 @@ impl Core {
 
 /// The host's `ccHealth` event for a live client's health report.
 pub(crate) fn health_event(source: Source, health: &Health) -> WidgetEvent {
-    WidgetEvent::CcHealth {
-        source,
-        health: health.clone(),
-    }
+    WidgetEvent::cc_health(source, health.clone())
 }
 
 /// The host's `observed` event: other agents' events (supervisor view).

@@ -190,7 +190,7 @@ fn on_live_effect(inner: &Rc<Inner>, source: Source, effect: ClientEffect) {
                 channel.on_outputs(at, vec![output], &*inner.core);
             }
             ClientEffect::Io(Action::Health(health)) => {
-                channel.push_host_event(at, &WidgetEvent::CcHealth { source, health })
+                channel.push_host_event(at, &WidgetEvent::cc_health(source, health))
             }
             ClientEffect::Io(_) => {}
             ClientEffect::Observed(events) => {
