@@ -185,6 +185,12 @@ impl Core {
             d => d.with(|s| LiveClient::health(&s.client).and_then(|h| serde_json::to_value(h).ok())))
     }
 
+    /// The live client's last health report, typed (for diagnostics).
+    pub fn health_report(&self) -> Option<Health> {
+        by_client!(self, Core::Own(_) => None,
+            d => d.with(|s| LiveClient::health(&s.client).cloned()))
+    }
+
     /// One typed command on the contact centre's link (xuc only).
     pub fn command(&self, name: &str, args: &[Value]) -> Result<(), CommandRefused> {
         match self {

@@ -76,6 +76,21 @@ fn carry_out(inner: &Rc<Inner>, effect: Effect) {
                 }
             });
         }
+        Effect::Diagnose {
+            request,
+            export,
+            host,
+        } => {
+            let inner = Rc::clone(inner);
+            wasm_bindgen_futures::spawn_local(async move {
+                let obs = super::diagnose::observe(Rc::clone(&inner)).await;
+                inner
+                    .channel
+                    .borrow_mut()
+                    .on_observed(now(), request, export, host, obs);
+                drive(&inner);
+            });
+        }
         Effect::SaveSoon => schedule_save(inner),
         Effect::SaveNow => save(inner),
     }

@@ -313,6 +313,59 @@ pub struct Observations {
     pub cc: Option<CcObservations>,
 }
 
+/// The REST and WebSocket URLs to probe for a live client's options
+/// (`contactCentre` without `kind`): a path the server answers without
+/// credentials (any HTTP status means reachable), and the socket URL.
+pub fn probe_targets(
+    source: Source,
+    config: &serde_json::Value,
+) -> (Option<String>, Option<String>) {
+    let text = |key: &str| {
+        config
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(|s| s.trim().trim_end_matches('/').to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let socket_of = |base: &str, path: &str| {
+        let ws = if let Some(rest) = base.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else if let Some(rest) = base.strip_prefix("http://") {
+            format!("ws://{rest}")
+        } else {
+            return None;
+        };
+        origin_of(&ws).map(|o| format!("{o}{path}"))
+    };
+    match source {
+        Source::Xuc => {
+            let base = text("baseUrl");
+            let rest = base
+                .as_ref()
+                .map(|b| format!("{b}{}", crate::client::xuc::LOGIN_PATH));
+            let socket = text("socketUrl").or_else(|| {
+                base.as_deref()
+                    .and_then(|b| socket_of(b, crate::client::xuc::SOCKET_PATH))
+            });
+            (rest, socket)
+        }
+        Source::Axp => {
+            let base = text("restBase");
+            let rest = match (&base, text("accountId")) {
+                (Some(b), Some(a)) => Some(format!("{b}/accounts/{a}/subscriptions")),
+                (Some(b), None) => Some(b.clone()),
+                _ => None,
+            };
+            let socket = text("endpoint").or_else(|| {
+                base.as_deref()
+                    .and_then(|b| socket_of(b, "/ws/notification/v1/agent-engagement"))
+            });
+            (rest, socket)
+        }
+        _ => (None, None),
+    }
+}
+
 /// `scheme://host[:port]/path` of `url`: no query, fragment or credentials.
 pub fn safe_url(url: &str) -> String {
     let Ok(parsed) = url::Url::parse(url) else {

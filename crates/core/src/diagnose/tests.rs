@@ -325,3 +325,27 @@ fn check_ids_serialize_as_documented() {
         );
     }
 }
+
+#[test]
+fn probe_targets_follow_the_client_options() {
+    let axp = serde_json::json!({"restBase": "http://127.0.0.1:7000/api/notification/v1/", "accountId": "A", "appKey": "k"});
+    assert_eq!(
+        probe_targets(Source::Axp, &axp),
+        (
+            Some("http://127.0.0.1:7000/api/notification/v1/accounts/A/subscriptions".into()),
+            Some("ws://127.0.0.1:7000/ws/notification/v1/agent-engagement".into())
+        )
+    );
+    let xuc = serde_json::json!({"baseUrl": "https://xuc.example.com"});
+    assert_eq!(
+        probe_targets(Source::Xuc, &xuc),
+        (
+            Some("https://xuc.example.com/xuc/api/2.0/auth/login".into()),
+            Some("wss://xuc.example.com/xuc/api/2.0/cti".into())
+        )
+    );
+    assert_eq!(
+        probe_targets(Source::Xuc, &serde_json::json!({})),
+        (None, None)
+    );
+}
