@@ -19,7 +19,7 @@ const MAX_SOURCE: usize = 32;
 
 /// How severe an entry is; a query gives the minimum it wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "LogEntryLevel"))]
 #[serde(rename_all = "camelCase")]
 pub enum LogLevel {
     /// Detail for a developer.

@@ -168,7 +168,7 @@ pub enum CheckStatus {
 
 /// One check of a [`Report`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseCheck"))]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     /// Stable id (docs/troubleshooting.md has one row per id).
@@ -183,7 +183,7 @@ pub struct Check {
 
 /// Versions of the three parts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseVersions"))]
 #[serde(rename_all = "camelCase")]
 pub struct Versions {
     /// The drop-in script's version (`null` when the report was made in the widget page).
@@ -196,7 +196,7 @@ pub struct Versions {
 
 /// What `bridge.diagnose()` resolves to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseReport"))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// Every check, in a fixed order.
@@ -613,9 +613,13 @@ fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
                 "framed by {parent}, but no handshake yet (is the drop-in's connect() called?)"
             ),
         ),
-        (true, None, _) => fail(
+        (true, None, Some(parent)) => ok(
             id,
-            "framed, but no handshake: the host page was refused or never connected",
+            format!("framed by {parent}; its handshake is refused (see origin.host)"),
+        ),
+        (true, None, None) => fail(
+            id,
+            "framed, but no handshake: the host page never connected",
         ),
         (false, _, _) => warn(
             id,
@@ -762,7 +766,8 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
             warn(CheckId::CcSocket, "no socket URL to probe")
         }
     };
-    let auth = check_auth(cc);
+    let unreachable = !matches!(cc.rest, Probe::Answered { .. } | Probe::NotRun);
+    let auth = check_auth(cc, unreachable);
     let now = obs.now;
     let expiry = |id: CheckId, what: &str, at: Option<u64>| match at {
         Some(at) if at <= now => fail(
@@ -810,7 +815,7 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     vec![rest, socket, auth, token, subscription, heartbeat, clock]
 }
 
-fn check_auth(cc: &CcObservations) -> Check {
+fn check_auth(cc: &CcObservations, unreachable: bool) -> Check {
     let id = CheckId::CcAuth;
     let Some(h) = cc.health.as_ref() else {
         return ok(
@@ -826,6 +831,10 @@ fn check_auth(cc: &CcObservations) -> Check {
         _ if refused => fail(
             id,
             format!("the contact centre refused the credentials: {reason}"),
+        ),
+        _ if unreachable => ok(
+            id,
+            "not checked: the contact centre is unreachable (see cc.rest)",
         ),
         HealthState::Connecting | HealthState::Authenticating => {
             warn(id, format!("authenticating: {reason}"))
