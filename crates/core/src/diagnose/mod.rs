@@ -865,6 +865,8 @@ pub fn health_code(health: &Health) -> Option<CheckId> {
         HealthState::Live | HealthState::Stopped => None,
         _ if auth_refused(health) => Some(CheckId::CcAuth),
         HealthState::Reconnecting | HealthState::Failed => Some(CheckId::CcRest),
+        // An attempt failed and the next one is scheduled.
+        HealthState::Connecting if health.retry_in_ms.is_some() => Some(CheckId::CcRest),
         _ => None,
     }
 }

@@ -291,6 +291,18 @@ fn health_codes_name_the_fix() {
         retry_in_ms: Some(100),
     };
     assert_eq!(health_code(&down), Some(CheckId::CcRest));
+    let retrying = Health {
+        state: HealthState::Connecting,
+        reason: "the subscription request failed (network error)".into(),
+        retry_in_ms: Some(500),
+    };
+    assert_eq!(health_code(&retrying), Some(CheckId::CcRest));
+    let starting = Health {
+        state: HealthState::Connecting,
+        reason: "creating the subscription".into(),
+        retry_in_ms: None,
+    };
+    assert_eq!(health_code(&starting), None);
     assert_eq!(health_code(&live()), None);
 }
 
