@@ -32,7 +32,7 @@ pub fn redact_text(text: &str) -> String {
         let prev_word = i > 0 && chars.get(i - 1).is_some_and(|p| is_word(*p));
         if !prev_word {
             if let Some(end) = phone_end(&chars, i) {
-                mask_digits(&chars[i..end], &mut out);
+                mask_digits(chars.get(i..end).unwrap_or(&[]), &mut out);
                 i = end;
                 continue;
             }
@@ -42,7 +42,7 @@ pub fn redact_text(text: &str) -> String {
             while chars.get(end).is_some_and(|c| is_word(*c)) {
                 end += 1;
             }
-            let word: String = chars[i..end].iter().collect();
+            let word: String = chars.get(i..end).unwrap_or(&[]).iter().collect();
             // `Bearer <credential>`: the scheme stays, the credential goes.
             if ["bearer", "basic", "token"].contains(&word.to_ascii_lowercase().as_str()) {
                 let mut j = end;
@@ -54,7 +54,7 @@ pub fn redact_text(text: &str) -> String {
                     k += 1;
                 }
                 // A credential, not an English word ("the token was refused").
-                let credential: String = chars[j..k].iter().collect();
+                let credential: String = chars.get(j..k).unwrap_or(&[]).iter().collect();
                 let opaque = credential.len() >= 16
                     || (credential.len() >= 8
                         && credential.chars().any(|c| !c.is_ascii_alphabetic()));
