@@ -854,6 +854,7 @@ pub fn auth_refused(health: &Health) -> bool {
         || r.contains("token was refused")
         || r.contains("login was refused")
         || r.contains("gives no credentials")
+        || r.contains("no credentials from the host")
         || r.contains("gave no token")
         || r.contains("gave no login")
 }

@@ -285,6 +285,12 @@ fn health_codes_name_the_fix() {
         retry_in_ms: None,
     };
     assert_eq!(health_code(&refused), Some(CheckId::CcAuth));
+    let none = Health {
+        state: HealthState::Reconnecting,
+        reason: "no credentials from the host: no single sign-on session".into(),
+        retry_in_ms: Some(1000),
+    };
+    assert_eq!(health_code(&none), Some(CheckId::CcAuth));
     let down = Health {
         state: HealthState::Reconnecting,
         reason: "network error".into(),
