@@ -26,6 +26,20 @@ async function example(): Promise<void> {
   const { snapshot } = await bridge.snapshot();
   void snapshot.agentState?.state;
   void CtiBridge.version;
+  const version: string = CtiBridge.scriptVersion;
+  void version;
+  const report = await bridge.diagnose();
+  for (const check of report.checks) {
+    const status: "ok" | "warn" | "fail" = check.status;
+    const fix: string | null = check.fix;
+    void [check.id === "cc.rest", check.detail, status, fix];
+  }
+  void [report.versions.widget, report.versions.dropIn, report.versions.protocol, report.at];
+  const entries = await bridge.logs({ since: Date.now() - 60000, level: "warn" });
+  for (const entry of entries) void [entry.at, entry.level === "error", entry.source, entry.message];
+  await bridge.logs();
+  const bundle: string = await bridge.exportLogs();
+  void bundle.split("\n");
   bridge.dispose();
 }
 void example;

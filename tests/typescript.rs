@@ -7,6 +7,9 @@ use cti_bridge::bridge::{CrmRequest, Output, Stats};
 use cti_bridge::channel::{Dropped, LinkStatus, WidgetEvent};
 use cti_bridge::client::{Health, HealthState};
 use cti_bridge::command::{Cause, Command, CommandStatus, Desired};
+use cti_bridge::diagnose::{
+    Check, CheckId, CheckStatus, LogEntry, LogLevel, LogQuery, Report, Versions,
+};
 use cti_bridge::model::*;
 use cti_bridge::sync::{
     AgentSnapshot, InteractionSnapshot, Mode, PresenceSnapshot, Snapshot, WorkItemSnapshot,
@@ -52,6 +55,14 @@ fn declarations() -> String {
         LinkStatus::decl(&cfg),
         Dropped::decl(&cfg),
         WidgetEvent::decl(&cfg),
+        CheckId::decl(&cfg),
+        CheckStatus::decl(&cfg),
+        Check::decl(&cfg),
+        Versions::decl(&cfg),
+        Report::decl(&cfg),
+        LogLevel::decl(&cfg),
+        LogEntry::decl(&cfg),
+        LogQuery::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/typescript.rs (ts-rs). Do not edit.\n\

@@ -1100,6 +1100,10 @@ dropped: Dropped, } | { "kind": "ccHealth",
  */
 source: Source, 
 /**
+ * The start-up error code the state points to (docs/troubleshooting.md).
+ */
+code?: CheckId, 
+/**
  * The new state.
  */
 state: HealthState, 
@@ -1139,4 +1143,84 @@ from: number,
  * The last missed channel sequence number.
  */
 to: number, };
+
+export type CheckId = "origin.host" | "origin.widget" | "csp.wasm" | "csp.connect" | "framing" | "storage.partition" | "storage.session" | "storage.access" | "cc.rest" | "cc.socket" | "cc.auth" | "cc.token" | "cc.subscription" | "cc.heartbeat" | "clock" | "multiTab";
+
+export type CheckStatus = "ok" | "warn" | "fail";
+
+export type DiagnoseCheck = { 
+/**
+ * Stable id (docs/troubleshooting.md has one row per id).
+ */
+id: CheckId, 
+/**
+ * The outcome.
+ */
+status: CheckStatus, 
+/**
+ * What was found.
+ */
+detail: string, 
+/**
+ * What to do (`null` when the check is ok).
+ */
+fix: string | null, };
+
+export type DiagnoseVersions = { 
+/**
+ * The drop-in script's version (`null` when the report was made in the widget page).
+ */
+dropIn: string | null, 
+/**
+ * The widget's version.
+ */
+widget: string, 
+/**
+ * The channel protocol's version.
+ */
+protocol: number, };
+
+export type DiagnoseReport = { 
+/**
+ * Every check, in a fixed order.
+ */
+checks: Array<DiagnoseCheck>, 
+/**
+ * Versions of the drop-in, the widget and the protocol.
+ */
+versions: DiagnoseVersions, 
+/**
+ * When the report was made (milliseconds since the Unix epoch).
+ */
+at: number, };
+
+export type LogEntryLevel = "debug" | "info" | "warn" | "error";
+
+export type LogEntry = { 
+/**
+ * When, in milliseconds since the Unix epoch.
+ */
+at: number, 
+/**
+ * How severe.
+ */
+level: LogEntryLevel, 
+/**
+ * Which part of the widget (`channel`, `axp`, `xuc`, `diagnose` ...).
+ */
+source: string, 
+/**
+ * What happened (redacted).
+ */
+message: string, };
+
+export type LogQuery = { 
+/**
+ * Milliseconds since the Unix epoch (default: everything kept).
+ */
+since?: number, 
+/**
+ * The minimum level (default `debug`: all).
+ */
+level?: LogEntryLevel, };
 

@@ -2,7 +2,7 @@
 // The event, command and snapshot types are generated from the Rust types
 // (cti-bridge-types.d.ts); this file declares the host API around them.
 
-import type { Command, CrmRequest, Dropped, Event, HealthState, JsonValue, Mode, Snapshot, WidgetEvent } from "./cti-bridge-types";
+import type { Command, CrmRequest, DiagnoseReport, Dropped, Event, HealthState, JsonValue, LogEntry, LogQuery, Mode, Snapshot, WidgetEvent } from "./cti-bridge-types";
 
 export * from "./cti-bridge-types";
 
@@ -26,7 +26,7 @@ export interface CtiBridgeError extends Error {
   name: "CtiBridgeError";
   /** What went wrong, as a stable code. */
   code: CtiBridgeErrorCode;
-  /** For a rejected change: the command as it ended. */
+  /** For a rejected change: the command as it ended. For "refused": `{reason, code, fix}` (code: docs/troubleshooting.md). */
   detail?: unknown;
 }
 
@@ -174,6 +174,12 @@ export interface Bridge {
   ccCommand(name: string, ...args: JsonValue[]): Promise<{ sent: string }>;
   /** Feeds a raw vendor message (only when the widget allows injection: demo and tests). */
   inject(source: string, msg: JsonValue): Promise<{ ok: true }>;
+  /** Runs the widget's checks; every check has a stable id (docs/troubleshooting.md), a status, a detail and a fix. Never carries a secret. */
+  diagnose(): Promise<DiagnoseReport>;
+  /** The widget's redacted log ring (the last 2,000 entries): entries at or after `since` (ms since the epoch) at `level` or above. */
+  logs(query?: LogQuery): Promise<LogEntry[]>;
+  /** The support bundle: JSON Lines text, the diagnose report on the first line, then one log entry per line. */
+  exportLogs(): Promise<string>;
   /** Host-side counters: messages dropped for a wrong origin or source, duplicates skipped; the channel position. */
   hostStats(): { droppedOrigin: number; droppedSource: number; duplicates: number; reloads: number; epoch: string | null; lastSeq: number; connected: boolean };
   /** The widget iframe element. */
@@ -191,6 +197,8 @@ declare const CtiBridge: {
   connect: typeof connect;
   /** The channel protocol version this script speaks. */
   version: number;
+  /** This drop-in script's version. */
+  scriptVersion: string;
   /** Builds a CtiBridgeError (for host code that wants the same shape). */
   CtiBridgeError: (code: CtiBridgeErrorCode, message: string, detail?: unknown) => CtiBridgeError;
   /** Sets the threshold of every bridge's logger. */

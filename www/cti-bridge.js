@@ -7,6 +7,7 @@
   "use strict";
 
   var PROTOCOL_VERSION = 1;
+  var VERSION = "0.1.0"; // this drop-in script's version (bridge.diagnose() reports it)
   var MAX_BUFFERED = 1000; // events kept for kinds nobody listens to yet
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
@@ -204,7 +205,9 @@
       if (data.cti === "hello") self._handshake();
       else if (data.cti === "refused") {
         self._log("error", "the widget refused the connection", data);
-        self._rejectFirst(CtiBridgeError("refused", "the widget refused the connection: " + data.reason, data));
+        // data.code names the fix (docs/troubleshooting.md), e.g. "origin.host"; data.fix says it.
+        var why = "the widget refused the connection: " + data.reason + (data.code ? " [" + data.code + "]" : "") + (data.fix ? ". Fix: " + data.fix : "");
+        self._rejectFirst(CtiBridgeError("refused", why, data));
       } else if (typeof data.type === "string" && typeof data.action === "string") {
         self._onCrm(data); // CRM Connector envelope before a port exists
       }
@@ -510,6 +513,27 @@
     return this._call("inject", { source: source, msg: msg });
   };
 
+  /**
+   * Runs the widget's checks (origins, CSP, framing, storage, the contact centre, clock skew):
+   * resolves to {checks: [{id, status, detail, fix}], versions, at} within a few seconds.
+   */
+  Bridge.prototype.diagnose = function () {
+    return this._call("diagnose", { dropIn: VERSION, widgetOriginAllowed: true }, 10000);
+  };
+
+  /** The widget's redacted log: entries {at, level, source, message} since `since` (ms) at `level` or above. */
+  Bridge.prototype.logs = function (query) {
+    var params = {};
+    if (query && query.since !== undefined) params.since = query.since;
+    if (query && query.level !== undefined) params.level = query.level;
+    return this._call("logs", params).then(function (r) { return r.entries; });
+  };
+
+  /** The support bundle as JSON Lines text: the diagnose report, then one log entry per line. */
+  Bridge.prototype.exportLogs = function () {
+    return this._call("exportLogs", { dropIn: VERSION, widgetOriginAllowed: true }, 10000).then(function (r) { return r.text; });
+  };
+
   /** Host-side counters: messages dropped for a wrong origin or source, duplicates skipped. */
   Bridge.prototype.hostStats = function () {
     return { droppedOrigin: this._stats.droppedOrigin, droppedSource: this._stats.droppedSource, duplicates: this._stats.duplicates, reloads: this._stats.reloads, epoch: this._epoch, lastSeq: this._lastSeq, connected: !!this._port };
@@ -610,6 +634,7 @@
   global.CtiBridge = {
     connect: connect,
     version: PROTOCOL_VERSION,
+    scriptVersion: VERSION,
     CtiBridgeError: CtiBridgeError,
     setLogLevel: setLogLevel,
     getLogLevel: function () { return logLevel; },

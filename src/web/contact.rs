@@ -185,6 +185,12 @@ impl Core {
             d => d.with(|s| LiveClient::health(&s.client).and_then(|h| serde_json::to_value(h).ok())))
     }
 
+    /// The live client's last health report, typed (for diagnostics).
+    pub fn health_report(&self) -> Option<Health> {
+        by_client!(self, Core::Own(_) => None,
+            d => d.with(|s| LiveClient::health(&s.client).cloned()))
+    }
+
     /// One typed command on the contact centre's link (xuc only).
     pub fn command(&self, name: &str, args: &[Value]) -> Result<(), CommandRefused> {
         match self {
@@ -203,10 +209,7 @@ impl Core {
 
 /// The host's `ccHealth` event for a live client's health report.
 pub(crate) fn health_event(source: Source, health: &Health) -> WidgetEvent {
-    WidgetEvent::CcHealth {
-        source,
-        health: health.clone(),
-    }
+    WidgetEvent::cc_health(source, health.clone())
 }
 
 /// The host's `observed` event: other agents' events (supervisor view).

@@ -8,7 +8,7 @@
 // Every page is served with a strict CSP: no inline script, no eval.
 
 import http from 'node:http';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname, normalize, extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,9 +112,17 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
   };
 }
 
-/** A fresh headless Chromium; collects console errors, page errors and CSP violations per page. */
-export async function startBrowser() {
+/**
+ * A fresh headless Chromium; collects console errors, page errors and CSP violations per page.
+ * `preferences`: the profile's Chromium preferences, e.g. `{profile: {cookie_controls_mode: 0}}`
+ * allows third-party cookies and storage (this Chromium blocks them by default).
+ */
+export async function startBrowser({ preferences } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'cti-bridge-e2e-'));
+  if (preferences) {
+    await mkdir(join(profile, 'Default'), { recursive: true });
+    await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify(preferences));
+  }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,

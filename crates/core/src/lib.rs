@@ -61,6 +61,7 @@ pub mod channel;
 pub mod client;
 pub mod command;
 pub mod crm_requests;
+pub mod diagnose;
 pub mod sync;
 pub mod vendor;
 

@@ -56,6 +56,10 @@ pub struct SimArgs {
     /// Log nothing on standard error.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skew the HTTP `Date` header by this much (`3600s`, `-90s`, `500ms`):
+    /// a server clock ahead of (or, negative, behind) the browser's.
+    #[arg(long, default_value = "0", allow_hyphen_values = true, value_parser = super::clock::parse_skew)]
+    pub clock_skew: i64,
 }
 
 impl SimArgs {
@@ -92,6 +96,7 @@ impl SimArgs {
             scenario,
             xuc,
             verbose: !self.quiet,
+            clock_skew_ms: self.clock_skew,
         })
     }
 }

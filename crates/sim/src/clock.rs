@@ -18,6 +18,57 @@ pub fn iso8601(t: SystemTime) -> String {
     )
 }
 
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (the HTTP `Date` format, IMF-fixdate).
+pub fn http_date(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let (y, m, day) = civil_from_days(days);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let weekday = WEEKDAYS
+        .get(usize::try_from(days.rem_euclid(7)).unwrap_or(0))
+        .unwrap_or(&"Thu");
+    let month = MONTHS
+        .get(usize::try_from(m.saturating_sub(1)).unwrap_or(0))
+        .unwrap_or(&"Jan");
+    format!(
+        "{weekday}, {day:02} {month} {y:04} {:02}:{:02}:{:02} GMT",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Now plus `skew_ms` (negative: behind), as [`http_date`] text.
+pub fn http_date_skewed(skew_ms: i64) -> String {
+    let now = SystemTime::now();
+    let skew = Duration::from_millis(skew_ms.unsigned_abs());
+    let t = if skew_ms >= 0 {
+        now.checked_add(skew)
+    } else {
+        now.checked_sub(skew)
+    };
+    http_date(t.unwrap_or(now))
+}
+
+/// A signed command-line duration in milliseconds: `0`, `3600s`, `-90s`, `500ms`.
+pub fn parse_skew(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if t == "0" {
+        return Ok(0);
+    }
+    let (negative, rest) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let ms =
+        i64::try_from(parse_duration(rest)?.as_millis()).map_err(|_| "too large".to_owned())?;
+    Ok(if negative { -ms } else { ms })
+}
+
 /// Now, as [`iso8601`] text.
 pub fn now_iso() -> String {
     iso8601(SystemTime::now())
@@ -117,6 +168,17 @@ mod tests {
         assert_eq!(iso8601(t), "2020-08-01T14:25:23.162Z");
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
         assert_eq!(iso8601(leap), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn http_dates_and_skews() {
+        assert_eq!(http_date(UNIX_EPOCH), "Thu, 01 Jan 1970 00:00:00 GMT");
+        let t = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(parse_skew("0"), Ok(0));
+        assert_eq!(parse_skew("3600s"), Ok(3_600_000));
+        assert_eq!(parse_skew("-90s"), Ok(-90_000));
+        assert!(parse_skew("soon").is_err());
     }
 
     #[test]

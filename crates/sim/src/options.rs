@@ -37,6 +37,9 @@ pub struct Options {
     pub xuc: XucConfig,
     /// Log what happens on standard error.
     pub verbose: bool,
+    /// Added to the clock of the HTTP `Date` header (milliseconds; negative:
+    /// behind): a skewed server clock for the widget's diagnostics.
+    pub clock_skew_ms: i64,
 }
 
 impl Default for Options {
@@ -54,6 +57,7 @@ impl Default for Options {
             scenario: Vec::new(),
             xuc: XucConfig::default(),
             verbose: false,
+            clock_skew_ms: 0,
         }
     }
 }

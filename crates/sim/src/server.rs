@@ -42,6 +42,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(control::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(cors))
+        .layer(middleware::from_fn_with_state(Arc::clone(&shared), date))
         .with_state(shared)
 }
 
@@ -98,7 +99,25 @@ async fn cors(request: Request, next: Next) -> Response {
     };
     let h = response.headers_mut();
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    // The widget's diagnostics compare its clock with the server's.
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("Date"),
+    );
     h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    response
+}
+
+/// The `Date` header, skewed by `--clock-skew` (hyper's own is not).
+async fn date(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let skew = shared.opts.clock_skew_ms;
+    let mut response = next.run(request).await;
+    let date = super::clock::http_date_skewed(skew);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&date) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::DATE, value);
+    }
     response
 }
 

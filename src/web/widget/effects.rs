@@ -76,6 +76,21 @@ fn carry_out(inner: &Rc<Inner>, effect: Effect) {
                 }
             });
         }
+        Effect::Diagnose {
+            request,
+            export,
+            host,
+        } => {
+            let inner = Rc::clone(inner);
+            wasm_bindgen_futures::spawn_local(async move {
+                let obs = super::diagnose::observe(Rc::clone(&inner)).await;
+                inner
+                    .channel
+                    .borrow_mut()
+                    .on_observed(now(), request, export, host, obs);
+                drive(&inner);
+            });
+        }
         Effect::SaveSoon => schedule_save(inner),
         Effect::SaveNow => save(inner),
     }
@@ -190,7 +205,7 @@ fn on_live_effect(inner: &Rc<Inner>, source: Source, effect: ClientEffect) {
                 channel.on_outputs(at, vec![output], &*inner.core);
             }
             ClientEffect::Io(Action::Health(health)) => {
-                channel.push_host_event(at, &WidgetEvent::CcHealth { source, health })
+                channel.push_host_event(at, &WidgetEvent::cc_health(source, health))
             }
             ClientEffect::Io(_) => {}
             ClientEffect::Observed(events) => {

@@ -7,6 +7,7 @@
 //! and port listeners, the tick, the save timer, session storage, the
 //! live client's promises) and carries out the channel's [`Effect`]s.
 
+mod diagnose;
 mod effects;
 
 use super::contact::{Core, Options};
@@ -91,6 +92,10 @@ struct Inner {
     /// Set while effects are carried out: effects produced meanwhile are
     /// picked up by the same loop, in order.
     driving: Cell<bool>,
+    /// CSP violations seen on the widget page (bounded), for diagnostics.
+    violations: RefCell<Vec<crate::diagnose::Violation>>,
+    /// The live client's protocol and the URLs its diagnostics probe.
+    cc_targets: Option<(Source, Option<String>, Option<String>)>,
 }
 
 /// A running widget; dropping it removes its listeners and timers.
@@ -99,6 +104,7 @@ pub struct Widget {
     inner: Rc<Inner>,
     _window_listener: EventListener,
     _pagehide_listener: EventListener,
+    _violation_listener: Option<EventListener>,
     _ticker: Interval,
 }
 
@@ -181,6 +187,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         None => None,
     };
     let trace = config.trace;
+    let cc_targets = diagnose::targets(config.contact_centre.as_ref());
     let mut refused = None;
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
         let own = |config: Config| Core::Own(RefCell::new(super::new_bridge(mode, config)));
@@ -213,6 +220,8 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             save_timer: RefCell::new(None),
             asks: RefCell::new(Vec::new()),
             driving: Cell::new(false),
+            violations: RefCell::new(Vec::new()),
+            cc_targets,
         }
     });
     if let Some(e) = refused {
@@ -233,6 +242,17 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         }));
     }
 
+    let violation_listener = diagnose::violation_listener(&inner);
+    inner.channel.borrow_mut().log(
+        now(),
+        crate::diagnose::LogLevel::Info,
+        "widget",
+        &format!(
+            "widget {} started (protocol {})",
+            crate::diagnose::WIDGET_VERSION,
+            crate::channel::PROTOCOL_VERSION
+        ),
+    );
     let weak = Rc::downgrade(&inner);
     let window_listener = EventListener::new(&window, "message", move |event| {
         if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
@@ -263,6 +283,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         inner,
         _window_listener: window_listener,
         _pagehide_listener: pagehide_listener,
+        _violation_listener: violation_listener,
         _ticker: ticker,
     })
 }
@@ -277,6 +298,48 @@ impl Widget {
             .borrow()
             .diagnostics(now(), &*self.inner.core);
         Ok(super::to_js(&value)?)
+    }
+
+    /// Runs the checks in the widget page itself (the diagnostics page, or
+    /// a widget whose host cannot connect): a promise of the report.
+    pub fn diagnose(&self) -> js_sys::Promise {
+        let inner = Rc::clone(&self.inner);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let obs = diagnose::observe(Rc::clone(&inner)).await;
+            let report = inner.channel.borrow().report(obs);
+            Ok(super::to_js(&report)?)
+        })
+    }
+
+    /// The log entries at or after `since` (ms since the epoch) with at
+    /// least `level`: `{since?, level?}`.
+    pub fn logs(&self, query: JsValue) -> Result<JsValue, JsValue> {
+        let query: crate::diagnose::LogQuery = if query.is_undefined() || query.is_null() {
+            Default::default()
+        } else {
+            serde_wasm_bindgen::from_value(query)
+                .map_err(|e| JsValue::from_str(&format!("logs: {e}")))?
+        };
+        let entries: Vec<_> = self
+            .inner
+            .channel
+            .borrow()
+            .logs()
+            .query(query)
+            .cloned()
+            .collect();
+        Ok(super::to_js(&entries)?)
+    }
+
+    /// A promise of the support bundle: the report, then the log (JSON Lines).
+    #[wasm_bindgen(js_name = exportLogs)]
+    pub fn export_logs(&self) -> js_sys::Promise {
+        let inner = Rc::clone(&self.inner);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let obs = diagnose::observe(Rc::clone(&inner)).await;
+            let text = inner.channel.borrow().export(obs);
+            Ok(JsValue::from_str(&text))
+        })
     }
 }
 

@@ -19,8 +19,8 @@ mod widget_event;
 pub use outbox::{Outbox, OUTBOX_CAPACITY};
 pub use trace::{frame_type, Peer, TraceEntry};
 pub use widget::{
-    credentials_from, Ask, Call, ChannelCore, CredentialsUrl, Effect, RestoreError, Saved,
-    WidgetChannel, WidgetOptions, WindowInput, ANSWERS_KEPT, ASKS_KEPT, PERSISTED_EVENTS,
+    credentials_from, Ask, Call, ChannelCore, CredentialsUrl, Effect, HostView, RestoreError,
+    Saved, WidgetChannel, WidgetOptions, WindowInput, ANSWERS_KEPT, ASKS_KEPT, PERSISTED_EVENTS,
     TRACE_BUFFERED,
 };
 pub use widget_event::{Dropped, LinkStatus, WidgetEvent};

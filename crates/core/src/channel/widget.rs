@@ -16,6 +16,7 @@ use crate::bridge::Output;
 use crate::codec::crm_connector::bare;
 use crate::codec::JsonParser;
 use crate::command::{CommandStatus, Desired};
+use crate::diagnose::{self, CheckId, LogLevel, LogQuery, LogRing, Observations, Report};
 use crate::error::DecodeError;
 use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::sync::Mode;
@@ -223,6 +224,29 @@ pub enum Effect {
     SaveSoon,
     /// Persist [`WidgetChannel::saved`] now (the page is going away).
     SaveNow,
+    /// Gather [`Observations`] (probes with timings, CSP reports, storage)
+    /// within [`diagnose::DIAGNOSE_BUDGET_MS`]; they go to
+    /// [`WidgetChannel::on_observed`] with these fields.
+    Diagnose {
+        /// The host request to answer.
+        request: u64,
+        /// Answer with the support bundle (`{text}`) instead of the report.
+        export: bool,
+        /// The drop-in's version and its word on the widget origin.
+        host: HostView,
+    },
+}
+
+/// What the drop-in says in a `diagnose` / `exportLogs` request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HostView {
+    /// The drop-in's version.
+    #[serde(default)]
+    pub drop_in: Option<String>,
+    /// Whether the widget's origin is on the drop-in's `allowedOrigins`.
+    #[serde(default)]
+    pub widget_origin_allowed: Option<bool>,
 }
 
 /// What is persisted across a reload of the widget iframe.
@@ -324,6 +348,8 @@ pub struct WidgetChannel {
     last_health_ms: Option<u64>,
     last_refusal_ms: Option<u64>,
     trace_buffer: VecDeque<TraceEntry>,
+    /// The redacted log ring (`logs`, `exportLogs`).
+    logs: LogRing,
     effects: Vec<Effect>,
 }
 
@@ -356,6 +382,7 @@ impl WidgetChannel {
             last_health_ms: None,
             last_refusal_ms: None,
             trace_buffer: VecDeque::new(),
+            logs: LogRing::default(),
             effects: Vec::new(),
         };
         let error = match saved.map(Saved::deserialize) {
@@ -426,6 +453,74 @@ impl WidgetChannel {
             "contactCentre": core.contact_centre(),
             "uptimeMs": now.saturating_sub(self.started_ms),
         })
+    }
+
+    /// Records one log entry (redacted and bounded by the ring).
+    pub fn log(&mut self, now: u64, level: LogLevel, source: &str, message: &str) {
+        self.logs.push(now, level, source, message);
+    }
+
+    /// The log ring.
+    pub fn logs(&self) -> &LogRing {
+        &self.logs
+    }
+
+    /// The report for what the edge observed (the channel adds the attached
+    /// host and checks against its allow-list).
+    pub fn report(&self, mut obs: Observations) -> Report {
+        obs.host_origin = self.host.clone();
+        diagnose::report(&obs, &self.options.allowed)
+    }
+
+    /// The support bundle: the report, then the log (JSON Lines).
+    pub fn export(&self, obs: Observations) -> String {
+        let report = self.report(obs);
+        diagnose::export_jsonl(&report, self.logs.query(LogQuery::default()))
+    }
+
+    /// The observations for an [`Effect::Diagnose`]: answers its request
+    /// with the report, or the support bundle.
+    pub fn on_observed(
+        &mut self,
+        now: u64,
+        request: u64,
+        export: bool,
+        host: HostView,
+        mut obs: Observations,
+    ) {
+        obs.drop_in = host.drop_in;
+        obs.widget_origin_allowed = host.widget_origin_allowed;
+        let result = if export {
+            Some(json!({"text": self.export(obs)}))
+        } else {
+            let report = self.report(obs);
+            let failed: Vec<&str> = report
+                .checks
+                .iter()
+                .filter(|c| c.status == diagnose::CheckStatus::Fail)
+                .map(|c| c.id.as_str())
+                .collect();
+            let level = if failed.is_empty() {
+                LogLevel::Info
+            } else {
+                LogLevel::Warn
+            };
+            self.log(
+                now,
+                level,
+                "diagnose",
+                &format!(
+                    "checks run; failing: {}",
+                    if failed.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        failed.join(", ")
+                    }
+                ),
+            );
+            serde_json::to_value(&report).ok()
+        };
+        self.respond(now, request, result, None);
     }
 
     // -- Inputs ------------------------------------------------------------
@@ -706,6 +801,9 @@ impl WidgetChannel {
 
     /// An event of the widget's own for the host (`ccHealth`, `observed`, `error`).
     pub fn push_host_event(&mut self, now: u64, event: &WidgetEvent) {
+        if let Some((level, source, message)) = event.log_line() {
+            self.log(now, level, &source, &message);
+        }
         if let Ok(value) = serde_json::to_value(event) {
             self.push_event(now, value);
         }
@@ -799,6 +897,12 @@ impl WidgetChannel {
             return;
         }
         self.effects.push(Effect::Attach);
+        self.log(
+            now,
+            LogLevel::Info,
+            "channel",
+            &format!("host {origin} attached"),
+        );
         self.host = Some(origin.to_owned());
         let same_epoch = connect.epoch.as_deref() == Some(self.epoch.as_str());
         if !same_epoch && !self.delivered {
@@ -901,6 +1005,29 @@ impl WidgetChannel {
                 self.respond(now, id, Some(result), None);
                 return;
             }
+            "logs" => match Option::<LogQuery>::deserialize(&params) {
+                Ok(query) => {
+                    let entries: Vec<Value> = self
+                        .logs
+                        .query(query.unwrap_or_default())
+                        .filter_map(|e| serde_json::to_value(e).ok())
+                        .collect();
+                    self.respond(now, id, Some(json!({"entries": entries})), None);
+                    return;
+                }
+                Err(e) => invalid(format!("expected {{since?, level?}}: {e}")),
+            },
+            "diagnose" | "exportLogs" => match Option::<HostView>::deserialize(&params) {
+                Ok(host) => {
+                    self.effects.push(Effect::Diagnose {
+                        request: id,
+                        export: method == "exportLogs",
+                        host: host.unwrap_or_default(),
+                    });
+                    return;
+                }
+                Err(e) => invalid(format!("expected {{dropIn?, widgetOriginAllowed?}}: {e}")),
+            },
             "setAgentState" | "setPresence" => match SetState::deserialize(&params) {
                 Ok(p) => match desired(&p.state) {
                     Some(desired) => {
@@ -1010,8 +1137,21 @@ impl WidgetChannel {
             return;
         }
         self.last_refusal_ms = Some(now);
+        let code = (reason == "origin").then_some(CheckId::HostOrigin);
+        self.log(
+            now,
+            LogLevel::Warn,
+            "channel",
+            &format!("refused the handshake of {origin}: {reason}"),
+        );
         self.effects.push(Effect::Window {
-            message: json!({"cti": "refused", "reason": reason, "v": PROTOCOL_VERSION}),
+            message: json!({
+                "cti": "refused",
+                "reason": reason,
+                "v": PROTOCOL_VERSION,
+                "code": code.map_or("protocol", CheckId::as_str),
+                "fix": code.map_or("Use the drop-in script (cti-bridge.js) served with this widget: the channel protocol versions differ.", CheckId::fix),
+            }),
             origin: origin.to_owned(),
         });
     }

@@ -2,7 +2,8 @@
 //! events, commands and CRM requests: typed here, generated into
 //! `cti-bridge-types.d.ts` with the rest.
 
-use crate::client::Health;
+use crate::client::{Health, HealthState};
+use crate::diagnose::{health_code, CheckId, LogLevel};
 use crate::error::DecodeError;
 use crate::model::{EventBody, Source};
 use serde::Serialize;
@@ -56,6 +57,10 @@ pub enum WidgetEvent {
         /// The state, why, and when the next attempt is.
         #[serde(flatten)]
         health: Health,
+        /// The start-up error code the state points to (docs/troubleshooting.md).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        code: Option<CheckId>,
     },
     /// Other agents' events (a supervisor's view), not applied to this agent.
     Observed {
@@ -85,6 +90,55 @@ pub enum WidgetEvent {
 }
 
 impl WidgetEvent {
+    /// The `ccHealth` event for a live client's report, with its error code.
+    pub fn cc_health(source: Source, health: Health) -> Self {
+        let code = health_code(&health);
+        WidgetEvent::CcHealth {
+            source,
+            health,
+            code,
+        }
+    }
+
+    /// The line the widget's log keeps for this event, if any.
+    pub fn log_line(&self) -> Option<(LogLevel, String, String)> {
+        match self {
+            WidgetEvent::CcHealth {
+                source,
+                health,
+                code,
+            } => {
+                let level = match health.state {
+                    HealthState::Failed => LogLevel::Error,
+                    HealthState::Reconnecting | HealthState::Degraded => LogLevel::Warn,
+                    _ => LogLevel::Info,
+                };
+                let code = code.map_or(String::new(), |c| format!(" [{}]", c.as_str()));
+                let state = serde_json::to_value(health.state).unwrap_or_default();
+                Some((
+                    level,
+                    source.as_str().to_owned(),
+                    format!("{}: {}{code}", state.as_str().unwrap_or("?"), health.reason),
+                ))
+            }
+            WidgetEvent::Error {
+                source,
+                code,
+                reason,
+            } => Some((
+                LogLevel::Warn,
+                source.as_str().to_owned(),
+                format!("message not decoded ({code}): {reason}"),
+            )),
+            WidgetEvent::Gap { from, to } => Some((
+                LogLevel::Warn,
+                "channel".to_owned(),
+                format!("events {from}..{to} can no longer be replayed"),
+            )),
+            WidgetEvent::Health { .. } | WidgetEvent::Observed { .. } => None,
+        }
+    }
+
     /// The `error` event for a message from `source` that did not decode.
     pub fn decode_error(source: Source, error: &DecodeError) -> Self {
         WidgetEvent::Error {

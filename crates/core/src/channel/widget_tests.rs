@@ -37,6 +37,7 @@ struct Edge {
     started: usize,
     saves: usize,
     fetched: Vec<(u64, String)>,
+    diagnosing: Vec<(u64, bool, HostView)>,
 }
 
 fn options() -> WidgetOptions {
@@ -71,6 +72,7 @@ impl Edge {
             started: 0,
             saves: 0,
             fetched: Vec::new(),
+            diagnosing: Vec::new(),
         }
     }
 
@@ -96,6 +98,11 @@ impl Edge {
                     Effect::StartClient => self.started += 1,
                     Effect::FetchCredentials { ask, url } => self.fetched.push((ask, url)),
                     Effect::SaveSoon | Effect::SaveNow => self.saves += 1,
+                    Effect::Diagnose {
+                        request,
+                        export,
+                        host,
+                    } => self.diagnosing.push((request, export, host)),
                 }
             }
         }
@@ -229,7 +236,7 @@ fn only_the_allowed_parent_may_connect_and_strangers_are_counted() {
     assert_eq!(
         edge.window,
         [(
-            json!({"cti": "refused", "reason": "origin", "v": 1}),
+            json!({"cti": "refused", "reason": "origin", "v": 1, "code": "origin.host", "fix": crate::diagnose::CheckId::HostOrigin.fix()}),
             "https://crm.example.com.evil.test".to_owned()
         )]
     );
@@ -915,4 +922,151 @@ fn a_credentials_url_is_a_path_on_the_widget_origin() {
     ] {
         assert!(CredentialsUrl::parse(bad).is_err(), "{bad}");
     }
+}
+
+// -- Diagnostics: `diagnose`, `exportLogs`, `logs` ---------------------------
+
+fn observed(parent: &str) -> crate::diagnose::Observations {
+    crate::diagnose::Observations {
+        now: 5_000,
+        widget_origin: "https://widget.example.net".into(),
+        parent_origin: Some(parent.into()),
+        framed: true,
+        storage: crate::diagnose::StorageObservations {
+            session_usable: Some(true),
+            third_party: Some(true),
+            has_access: Some(true),
+        },
+        ..Default::default()
+    }
+}
+
+#[test]
+fn diagnose_gathers_observations_then_answers_with_the_report() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    edge.request(
+        7,
+        "diagnose",
+        json!({"dropIn": "0.1.0", "widgetOriginAllowed": true}),
+    );
+    // Nothing answered until the edge observed.
+    assert!(Edge::of_type(&edge.take(), "response").is_empty());
+    let (request, export, host) = edge.diagnosing.pop().unwrap();
+    assert_eq!((request, export), (7, false));
+    assert_eq!(host.drop_in.as_deref(), Some("0.1.0"));
+    edge.channel
+        .on_observed(edge.now, request, export, host, observed(HOST));
+    edge.run();
+    let reply = Edge::response(&edge.take(), 7);
+    let report = &reply["result"];
+    assert_eq!(report["versions"]["dropIn"], "0.1.0");
+    assert_eq!(report["versions"]["protocol"], PROTOCOL_VERSION);
+    let checks = report["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), crate::diagnose::CheckId::ALL.len());
+    for check in checks {
+        assert_eq!(check["status"], "ok", "{check}");
+    }
+    assert_eq!(checks[0]["id"], "origin.host");
+    assert!(checks[0]["detail"].as_str().unwrap().contains(HOST));
+    // Bad parameters are refused at once.
+    edge.request(8, "diagnose", json!({"secret": 1}));
+    assert_eq!(
+        Edge::response(&edge.take(), 8)["error"]["code"],
+        "invalidParams"
+    );
+    assert!(edge.diagnosing.is_empty());
+}
+
+#[test]
+fn logs_are_queried_by_time_and_level_and_exported_after_the_report() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.now = 2_000;
+    edge.channel.log(
+        2_000,
+        crate::diagnose::LogLevel::Debug,
+        "test",
+        "dial +33 6 12 34 56 78",
+    );
+    edge.now = 3_000;
+    edge.channel.push_host_event(
+        3_000,
+        &WidgetEvent::cc_health(
+            Source::Axp,
+            crate::client::Health {
+                state: crate::client::HealthState::Failed,
+                reason: "the token was refused (HTTP 401) again after a fresh token; giving up"
+                    .into(),
+                retry_in_ms: None,
+            },
+        ),
+    );
+    edge.run();
+    let messages = edge.take();
+    let health = Edge::of_type(&messages, "event")
+        .into_iter()
+        .find(|m| m["event"]["kind"] == "ccHealth")
+        .cloned()
+        .unwrap();
+    assert_eq!(health["event"]["code"], "cc.auth");
+    edge.request(9, "logs", json!({}));
+    let all = Edge::response(&edge.take(), 9)["result"]["entries"].clone();
+    let all = all.as_array().unwrap();
+    assert_eq!(all[0]["source"], "channel");
+    assert_eq!(all[1]["message"], "dial *********78");
+    edge.request(10, "logs", json!({"since": 2_500, "level": "warn"}));
+    let recent = Edge::response(&edge.take(), 10)["result"]["entries"].clone();
+    assert_eq!(recent.as_array().unwrap().len(), 1);
+    assert_eq!(recent[0]["level"], "error");
+    assert_eq!(recent[0]["source"], "axp");
+    assert!(recent[0]["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("[cc.auth]"));
+    edge.request(11, "logs", json!({"level": "loud"}));
+    assert_eq!(
+        Edge::response(&edge.take(), 11)["error"]["code"],
+        "invalidParams"
+    );
+    edge.request(12, "exportLogs", Value::Null);
+    let (request, export, host) = edge.diagnosing.pop().unwrap();
+    assert!(export);
+    edge.channel
+        .on_observed(edge.now, request, export, host, observed(HOST));
+    edge.run();
+    let text = Edge::response(&edge.take(), 12)["result"]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines[0]["checks"].is_array());
+    assert_eq!(lines.len(), 1 + edge.channel.logs().len());
+    assert!(!text.contains("12 34 56"));
+}
+
+#[test]
+fn a_refusal_names_its_code_and_fix() {
+    let mut edge = Edge::new();
+    edge.window(
+        "https://other.example.com",
+        true,
+        json!({"cti": "connect", "v": PROTOCOL_VERSION}),
+    );
+    let (refusal, origin) = edge.window[0].clone();
+    assert_eq!(origin, "https://other.example.com");
+    assert_eq!(refusal["code"], "origin.host");
+    assert!(refusal["fix"]
+        .as_str()
+        .unwrap()
+        .contains("allowedHostOrigins"));
+    // The diagnosis in the widget page fails the same check.
+    let report = edge.channel.report(observed("https://other.example.com"));
+    let host = report.check(crate::diagnose::CheckId::HostOrigin).unwrap();
+    assert_eq!(host.status, crate::diagnose::CheckStatus::Fail);
+    assert_eq!(edge.channel.logs().len(), 1);
 }

@@ -1,0 +1,213 @@
+//! The widget's log: a bounded ring of redacted entries for support
+//! (`bridge.logs()`, `bridge.exportLogs()`).
+//!
+//! Bounded twice: at most [`LOG_CAPACITY`] entries (the oldest go first) and
+//! each message at most [`MAX_MESSAGE`] characters, so memory stays flat
+//! however long the widget runs. Every message is scrubbed by
+//! [`redact_text`] when it is recorded: nothing unredacted is ever held.
+
+use super::redact::redact_text;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// Entries kept (the newest).
+pub const LOG_CAPACITY: usize = 2_000;
+/// Longest message kept, in characters (longer ones are cut, with `…`).
+pub const MAX_MESSAGE: usize = 512;
+/// Longest source name kept, in characters.
+const MAX_SOURCE: usize = 32;
+
+/// How severe an entry is; a query gives the minimum it wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "LogEntryLevel"))]
+#[serde(rename_all = "camelCase")]
+pub enum LogLevel {
+    /// Detail for a developer.
+    Debug,
+    /// Something happened as expected.
+    Info,
+    /// Something needs attention.
+    Warn,
+    /// Something failed.
+    Error,
+}
+
+/// One log entry, as `bridge.logs()` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    /// When, in milliseconds since the Unix epoch.
+    pub at: u64,
+    /// How severe.
+    pub level: LogLevel,
+    /// Which part of the widget (`channel`, `axp`, `xuc`, `diagnose` ...).
+    pub source: String,
+    /// What happened (redacted).
+    pub message: String,
+}
+
+/// A query of the log: entries at or after `since` with at least `level`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LogQuery {
+    /// Milliseconds since the Unix epoch (default: everything kept).
+    #[serde(default)]
+    pub since: Option<u64>,
+    /// The minimum level (default `debug`: all).
+    #[serde(default)]
+    pub level: Option<LogLevel>,
+}
+
+/// The bounded, redacted log.
+#[derive(Debug, Clone)]
+pub struct LogRing {
+    entries: VecDeque<LogEntry>,
+    capacity: usize,
+    /// Entries pushed out by newer ones so far.
+    evicted: u64,
+}
+
+impl Default for LogRing {
+    fn default() -> Self {
+        LogRing::with_capacity(LOG_CAPACITY)
+    }
+}
+
+impl LogRing {
+    /// A ring keeping the newest `capacity` entries (at least one).
+    pub fn with_capacity(capacity: usize) -> LogRing {
+        let capacity = capacity.max(1);
+        LogRing {
+            entries: VecDeque::with_capacity(capacity),
+            capacity,
+            evicted: 0,
+        }
+    }
+
+    /// Records one entry: the message is redacted and cut to [`MAX_MESSAGE`].
+    pub fn push(&mut self, at: u64, level: LogLevel, source: &str, message: &str) {
+        if self.entries.len() >= self.capacity {
+            self.entries.pop_front();
+            self.evicted += 1;
+        }
+        self.entries.push_back(LogEntry {
+            at,
+            level,
+            source: cut(source, MAX_SOURCE),
+            message: cut(&redact_text(&cut(message, MAX_MESSAGE * 2)), MAX_MESSAGE),
+        });
+    }
+
+    /// The entries matching `query`, oldest first.
+    pub fn query(&self, query: LogQuery) -> impl Iterator<Item = &LogEntry> {
+        let since = query.since.unwrap_or(0);
+        let level = query.level.unwrap_or(LogLevel::Debug);
+        self.entries
+            .iter()
+            .filter(move |e| e.at >= since && e.level >= level)
+    }
+
+    /// How many entries are kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The most entries kept.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// How many entries newer ones pushed out.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    /// The memory the ring's slots hold (entries, not their text), for tests.
+    pub fn slots(&self) -> usize {
+        self.entries.capacity()
+    }
+}
+
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => {
+            let mut s = text.get(..at).unwrap_or_default().to_owned();
+            s.push('…');
+            s
+        }
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_million_lines_keep_the_ring_bounded() {
+        let mut ring = LogRing::default();
+        let slots = ring.slots();
+        let long = "x".repeat(10_000);
+        for n in 0..1_000_000u64 {
+            let message = if n % 1000 == 0 { long.as_str() } else { "line" };
+            ring.push(n, LogLevel::Info, "test", message);
+        }
+        assert_eq!(ring.len(), LOG_CAPACITY);
+        assert_eq!(ring.slots(), slots, "the ring never grew");
+        assert_eq!(ring.evicted(), 1_000_000 - LOG_CAPACITY as u64);
+        let bytes: usize = ring
+            .query(LogQuery::default())
+            .map(|e| e.message.len())
+            .sum();
+        assert!(bytes <= LOG_CAPACITY * (MAX_MESSAGE + 3), "{bytes}");
+        // The newest are kept, in order.
+        let first = ring.query(LogQuery::default()).next().map(|e| e.at);
+        assert_eq!(first, Some(1_000_000 - LOG_CAPACITY as u64));
+    }
+
+    #[test]
+    fn queries_filter_by_time_and_minimum_level() {
+        let mut ring = LogRing::with_capacity(10);
+        ring.push(1, LogLevel::Debug, "a", "one");
+        ring.push(2, LogLevel::Info, "a", "two");
+        ring.push(3, LogLevel::Warn, "a", "three");
+        ring.push(4, LogLevel::Error, "a", "four");
+        let at = |q: LogQuery| ring.query(q).map(|e| e.at).collect::<Vec<_>>();
+        assert_eq!(at(LogQuery::default()), [1, 2, 3, 4]);
+        let warn = LogQuery {
+            since: None,
+            level: Some(LogLevel::Warn),
+        };
+        assert_eq!(at(warn), [3, 4]);
+        let since = LogQuery {
+            since: Some(2),
+            level: Some(LogLevel::Info),
+        };
+        assert_eq!(at(since), [2, 3, 4]);
+        assert!(serde_json::from_str::<LogQuery>(r#"{"level":"loud"}"#).is_err());
+        assert!(serde_json::from_str::<LogQuery>(r#"{"since":1,"x":1}"#).is_err());
+    }
+
+    #[test]
+    fn entries_are_redacted_when_recorded() {
+        let mut ring = LogRing::with_capacity(4);
+        ring.push(
+            1,
+            LogLevel::Info,
+            "axp",
+            "dial +33 6 12 34 56 78 with Bearer canary-0f9e8d7c6b5a",
+        );
+        let entry = ring.query(LogQuery::default()).next().cloned();
+        let text = entry.map(|e| e.message).unwrap_or_default();
+        assert!(!text.contains("canary"), "{text}");
+        assert!(!text.contains("12 34 56"), "{text}");
+        assert!(text.ends_with("with [redacted]"), "{text}");
+    }
+}

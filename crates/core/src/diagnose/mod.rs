@@ -1,0 +1,916 @@
+//! Support and diagnostics: what is wrong, and how to fix it.
+//!
+//! The browser edge gathers [`Observations`] (timed fetch and WebSocket
+//! probes, CSP violation reports, storage probes, the handshake's view); the
+//! decisions are made here: each [`Check`]'s status, detail and fix, the
+//! [`Report`], the start-up error codes ([`CheckId`], one row each in
+//! docs/troubleshooting.md) and the support bundle ([`export_jsonl`]).
+//!
+//! Nothing secret goes in a report: URLs keep their origin and path only
+//! (never a query, which may carry a token), health reasons are redacted.
+
+mod log;
+mod redact;
+
+pub use log::{LogEntry, LogLevel, LogQuery, LogRing, LOG_CAPACITY, MAX_MESSAGE};
+pub use redact::{redact_text, REDACTED};
+
+use crate::channel::{AllowList, PROTOCOL_VERSION};
+use crate::client::{Health, HealthState};
+use crate::model::Source;
+use serde::Serialize;
+
+/// The checks must finish within this long (probes time out before it).
+pub const DIAGNOSE_BUDGET_MS: u64 = 3_000;
+/// How long one probe may take.
+pub const PROBE_TIMEOUT_MS: u64 = 2_000;
+/// A contact-centre round trip slower than this is a warning.
+pub const SLOW_MS: u64 = 1_500;
+/// Clock skew that is a warning (the `Date` header has one-second resolution).
+pub const SKEW_WARN_MS: u64 = 10_000;
+/// Clock skew that fails: tokens' `exp` / `nbf` and subscription expiry go wrong.
+pub const SKEW_FAIL_MS: u64 = 60_000;
+/// The widget's version.
+pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A check's (and a start-up error's) stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum CheckId {
+    /// The host page's origin is on the widget's `allowedHostOrigins`.
+    #[serde(rename = "origin.host")]
+    HostOrigin,
+    /// The widget's origin is on the drop-in's `allowedOrigins`.
+    #[serde(rename = "origin.widget")]
+    WidgetOrigin,
+    /// The widget page's CSP lets WebAssembly run.
+    #[serde(rename = "csp.wasm")]
+    CspWasm,
+    /// The widget page's CSP `connect-src` covers the contact centre.
+    #[serde(rename = "csp.connect")]
+    CspConnect,
+    /// The widget is framed by the page it talks to.
+    #[serde(rename = "framing")]
+    Framing,
+    /// Whether the widget's storage is partitioned (third-party context).
+    #[serde(rename = "storage.partition")]
+    StoragePartition,
+    /// Session storage works (the outbox survives a reload).
+    #[serde(rename = "storage.session")]
+    StorageSession,
+    /// The Storage Access API's state.
+    #[serde(rename = "storage.access")]
+    StorageAccess,
+    /// The contact centre's REST API answers, and how fast.
+    #[serde(rename = "cc.rest")]
+    CcRest,
+    /// The contact centre's WebSocket opens, and how fast.
+    #[serde(rename = "cc.socket")]
+    CcSocket,
+    /// The contact centre accepted the widget's credentials.
+    #[serde(rename = "cc.auth")]
+    CcAuth,
+    /// The access token's expiry.
+    #[serde(rename = "cc.token")]
+    CcToken,
+    /// The AXP subscription's expiry.
+    #[serde(rename = "cc.subscription")]
+    CcSubscription,
+    /// The link's heartbeat round trip.
+    #[serde(rename = "cc.heartbeat")]
+    CcHeartbeat,
+    /// The browser's clock against the server's `Date` header.
+    #[serde(rename = "clock")]
+    Clock,
+    /// The widget's role among several tabs (not yet: not applicable).
+    #[serde(rename = "multiTab")]
+    MultiTab,
+}
+
+impl CheckId {
+    /// Every check, in report order.
+    pub const ALL: [CheckId; 16] = [
+        CheckId::HostOrigin,
+        CheckId::WidgetOrigin,
+        CheckId::CspWasm,
+        CheckId::CspConnect,
+        CheckId::Framing,
+        CheckId::StoragePartition,
+        CheckId::StorageSession,
+        CheckId::StorageAccess,
+        CheckId::CcRest,
+        CheckId::CcSocket,
+        CheckId::CcAuth,
+        CheckId::CcToken,
+        CheckId::CcSubscription,
+        CheckId::CcHeartbeat,
+        CheckId::Clock,
+        CheckId::MultiTab,
+    ];
+
+    /// The id's text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::HostOrigin => "origin.host",
+            CheckId::WidgetOrigin => "origin.widget",
+            CheckId::CspWasm => "csp.wasm",
+            CheckId::CspConnect => "csp.connect",
+            CheckId::Framing => "framing",
+            CheckId::StoragePartition => "storage.partition",
+            CheckId::StorageSession => "storage.session",
+            CheckId::StorageAccess => "storage.access",
+            CheckId::CcRest => "cc.rest",
+            CheckId::CcSocket => "cc.socket",
+            CheckId::CcAuth => "cc.auth",
+            CheckId::CcToken => "cc.token",
+            CheckId::CcSubscription => "cc.subscription",
+            CheckId::CcHeartbeat => "cc.heartbeat",
+            CheckId::Clock => "clock",
+            CheckId::MultiTab => "multiTab",
+        }
+    }
+
+    /// How to fix what this check finds (the docs/troubleshooting.md row).
+    pub fn fix(self) -> &'static str {
+        match self {
+            CheckId::HostOrigin => "Add the host page's exact origin (scheme://host:port) to allowedHostOrigins in the widget's configuration (widget-config.json).",
+            CheckId::WidgetOrigin => "Pass the widget's exact origin in allowedOrigins to CtiBridge.connect() (or leave allowedOrigins out).",
+            CheckId::CspWasm => "Allow WebAssembly on the widget page: script-src 'self' 'wasm-unsafe-eval'.",
+            CheckId::CspConnect => "Add the contact centre's origins (https: for REST, wss: for the socket) to connect-src of the widget page's Content-Security-Policy.",
+            CheckId::Framing => "Embed widget.html with CtiBridge.connect() from an allowed host page; let the widget origin's CSP frame-ancestors include that page.",
+            CheckId::StoragePartition => "Nothing to do: the widget keeps its state in partitioned storage. Serve the widget from the CRM's own site to share it with other tabs.",
+            CheckId::StorageSession => "Allow site data for the widget's origin (browser settings, or the third-party storage policy): without it a reload of the widget loses unsent events.",
+            CheckId::StorageAccess => "Allow third-party storage for the widget's origin, or serve the widget from the same site as the CRM page.",
+            CheckId::CcRest => "Check that the contact centre's REST URL (restBase / baseUrl) is right and reachable from the agent's network (proxy, firewall, VPN).",
+            CheckId::CcSocket => "Check that the contact centre's WebSocket URL is reachable (proxies must allow WebSocket upgrades) and allowed by connect-src.",
+            CheckId::CcAuth => "Give the widget a valid token or login: the host's contactCentre.credentials provider or the widget's credentialsUrl.",
+            CheckId::CcToken => "Renew the access token before it expires (the provider is asked again on a 401).",
+            CheckId::CcSubscription => "Check the AXP subscription renewal (timing.renew) and that the token still has the notification scope.",
+            CheckId::CcHeartbeat => "A slow or missing heartbeat means a congested or filtering network path: check proxies and idle timeouts.",
+            CheckId::Clock => "Set the computer's clock from the network time (NTP): tokens and subscriptions expire on the server's time.",
+            CheckId::MultiTab => "Nothing to do.",
+        }
+    }
+}
+
+/// A check's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum CheckStatus {
+    /// Fine (or not applicable: the detail says so).
+    Ok,
+    /// Works, but needs attention.
+    Warn,
+    /// Broken: the fix says what to do.
+    Fail,
+}
+
+/// One check of a [`Report`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseCheck"))]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    /// Stable id (docs/troubleshooting.md has one row per id).
+    pub id: CheckId,
+    /// The outcome.
+    pub status: CheckStatus,
+    /// What was found.
+    pub detail: String,
+    /// What to do (`null` when the check is ok).
+    pub fix: Option<String>,
+}
+
+/// Versions of the three parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseVersions"))]
+#[serde(rename_all = "camelCase")]
+pub struct Versions {
+    /// The drop-in script's version (`null` when the report was made in the widget page).
+    pub drop_in: Option<String>,
+    /// The widget's version.
+    pub widget: String,
+    /// The channel protocol's version.
+    pub protocol: u32,
+}
+
+/// What `bridge.diagnose()` resolves to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseReport"))]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Every check, in a fixed order.
+    pub checks: Vec<Check>,
+    /// Versions of the drop-in, the widget and the protocol.
+    pub versions: Versions,
+    /// When the report was made (milliseconds since the Unix epoch).
+    pub at: u64,
+}
+
+impl Report {
+    /// The check with this id.
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+/// The outcome of one timed probe.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Probe {
+    /// Not attempted (no URL to probe).
+    #[default]
+    NotRun,
+    /// An HTTP answer (any status: the server is reachable) after `ms`.
+    Answered {
+        /// The HTTP status.
+        status: u16,
+        /// Round trip in milliseconds.
+        ms: u64,
+    },
+    /// The socket opened after `ms`.
+    Opened {
+        /// Milliseconds to `open`.
+        ms: u64,
+    },
+    /// Failed (network error, refused, blocked) after `ms`.
+    Failed {
+        /// Milliseconds until it failed.
+        ms: u64,
+    },
+    /// No answer within [`PROBE_TIMEOUT_MS`].
+    TimedOut,
+}
+
+/// A `securitypolicyviolation` the widget page saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// `effectiveDirective` (`connect-src`, `script-src` ...).
+    pub directive: String,
+    /// `blockedURI` (a URL, or a keyword such as `wasm-eval`, `inline`).
+    pub blocked: String,
+}
+
+/// What the widget found out about its contact centre.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CcObservations {
+    /// `axp` or `xuc`.
+    pub source: Option<Source>,
+    /// The REST URL probed.
+    pub rest_url: Option<String>,
+    /// The REST probe.
+    pub rest: Probe,
+    /// The WebSocket URL probed.
+    pub socket_url: Option<String>,
+    /// The WebSocket probe.
+    pub socket: Probe,
+    /// The live client's last health.
+    pub health: Option<Health>,
+    /// The REST answer's `Date` header, as sent.
+    pub server_date: Option<String>,
+    /// The browser clock halfway through the REST probe (ms since the epoch).
+    pub probe_mid_ms: Option<u64>,
+    /// When the access token expires (ms since the epoch), when known.
+    pub token_expires_ms: Option<u64>,
+    /// When the AXP subscription expires (ms since the epoch), when known.
+    pub subscription_expires_ms: Option<u64>,
+    /// The last heartbeat round trip, when known.
+    pub heartbeat_rtt_ms: Option<u64>,
+}
+
+/// The widget's storage, as probed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StorageObservations {
+    /// Writing and reading back a session-storage key worked (`None`: no storage at all).
+    pub session_usable: Option<bool>,
+    /// The widget is in a third-party context (its site differs from the top page's).
+    pub third_party: Option<bool>,
+    /// `document.hasStorageAccess()` (`None`: the API is missing).
+    pub has_access: Option<bool>,
+}
+
+/// Everything the edge gathered for one report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Observations {
+    /// The browser clock when the report is made.
+    pub now: u64,
+    /// The widget page's origin.
+    pub widget_origin: String,
+    /// The attached host's origin (the channel fills it).
+    pub host_origin: Option<String>,
+    /// The embedding page's origin (`location.ancestorOrigins[0]`).
+    pub parent_origin: Option<String>,
+    /// Whether the widget page is in a frame.
+    pub framed: bool,
+    /// The drop-in's word on the widget's origin (it only connects to an allowed one).
+    pub widget_origin_allowed: Option<bool>,
+    /// The drop-in's version, from its request.
+    pub drop_in: Option<String>,
+    /// CSP violations seen since the widget started (bounded by the edge).
+    pub violations: Vec<Violation>,
+    /// Storage probes.
+    pub storage: StorageObservations,
+    /// The contact centre (`None`: the widget has no live client).
+    pub cc: Option<CcObservations>,
+}
+
+/// The REST and WebSocket URLs to probe for a live client's options
+/// (`contactCentre` without `kind`): a path the server answers without
+/// credentials (any HTTP status means reachable), and the socket URL.
+pub fn probe_targets(
+    source: Source,
+    config: &serde_json::Value,
+) -> (Option<String>, Option<String>) {
+    let text = |key: &str| {
+        config
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(|s| s.trim().trim_end_matches('/').to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let socket_of = |base: &str, path: &str| {
+        let ws = if let Some(rest) = base.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else if let Some(rest) = base.strip_prefix("http://") {
+            format!("ws://{rest}")
+        } else {
+            return None;
+        };
+        origin_of(&ws).map(|o| format!("{o}{path}"))
+    };
+    match source {
+        Source::Xuc => {
+            let base = text("baseUrl");
+            let rest = base
+                .as_ref()
+                .map(|b| format!("{b}{}", crate::client::xuc::LOGIN_PATH));
+            let socket = text("socketUrl").or_else(|| {
+                base.as_deref()
+                    .and_then(|b| socket_of(b, crate::client::xuc::SOCKET_PATH))
+            });
+            (rest, socket)
+        }
+        Source::Axp => {
+            let base = text("restBase");
+            let rest = match (&base, text("accountId")) {
+                (Some(b), Some(a)) => Some(format!("{b}/accounts/{a}/subscriptions")),
+                (Some(b), None) => Some(b.clone()),
+                _ => None,
+            };
+            let socket = text("endpoint").or_else(|| {
+                base.as_deref()
+                    .and_then(|b| socket_of(b, "/ws/notification/v1/agent-engagement"))
+            });
+            (rest, socket)
+        }
+        _ => (None, None),
+    }
+}
+
+/// `scheme://host[:port]/path` of `url`: no query, fragment or credentials.
+pub fn safe_url(url: &str) -> String {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return "(invalid URL)".into();
+    };
+    let origin = parsed.origin().ascii_serialization();
+    format!("{origin}{}", parsed.path())
+}
+
+/// `scheme://host[:port]` of `url` (`ws:` / `wss:` kept as they are).
+pub fn origin_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?;
+    Some(match parsed.port() {
+        Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
+        None => format!("{}://{host}", parsed.scheme()),
+    })
+}
+
+/// Parses an HTTP `Date` (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`)
+/// into milliseconds since the Unix epoch.
+pub fn parse_http_date(text: &str) -> Option<u64> {
+    let mut parts = text.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + m * 60 + s;
+    secs.checked_mul(1000)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn ok(id: CheckId, detail: impl Into<String>) -> Check {
+    Check {
+        id,
+        status: CheckStatus::Ok,
+        detail: detail.into(),
+        fix: None,
+    }
+}
+
+fn warn(id: CheckId, detail: impl Into<String>) -> Check {
+    Check {
+        id,
+        status: CheckStatus::Warn,
+        detail: detail.into(),
+        fix: Some(id.fix().to_owned()),
+    }
+}
+
+fn fail(id: CheckId, detail: impl Into<String>) -> Check {
+    Check {
+        id,
+        status: CheckStatus::Fail,
+        detail: detail.into(),
+        fix: Some(id.fix().to_owned()),
+    }
+}
+
+/// The report for `obs`, with the widget's allow-list.
+pub fn report(obs: &Observations, allowed: &AllowList) -> Report {
+    let csp_blocked = |url: Option<&String>| -> Option<String> {
+        let origin = url.and_then(|u| origin_of(u))?;
+        obs.violations
+            .iter()
+            .filter(|v| matches!(v.directive.as_str(), "connect-src" | "default-src"))
+            .find(|v| origin_of(&v.blocked).as_deref() == Some(origin.as_str()))
+            .map(|_| origin)
+    };
+    let cc = obs.cc.as_ref();
+    let blocked: Vec<String> = cc
+        .map(|cc| {
+            let mut b: Vec<String> = [cc.rest_url.as_ref(), cc.socket_url.as_ref()]
+                .into_iter()
+                .filter_map(csp_blocked)
+                .collect();
+            b.dedup();
+            b
+        })
+        .unwrap_or_default();
+    let mut checks = vec![
+        check_host_origin(obs, allowed),
+        check_widget_origin(obs),
+        check_wasm(obs),
+        check_connect(obs, &blocked),
+        check_framing(obs, allowed),
+    ];
+    checks.extend(check_storage(obs));
+    match cc {
+        Some(cc) => checks.extend(check_cc(obs, cc, &blocked)),
+        None => {
+            for id in [
+                CheckId::CcRest,
+                CheckId::CcSocket,
+                CheckId::CcAuth,
+                CheckId::CcToken,
+                CheckId::CcSubscription,
+                CheckId::CcHeartbeat,
+                CheckId::Clock,
+            ] {
+                checks.push(ok(
+                    id,
+                    "not applicable: the widget has no contact-centre client of its own",
+                ));
+            }
+        }
+    }
+    checks.push(ok(
+        CheckId::MultiTab,
+        "not applicable: each tab runs its own widget (no multi-tab role yet)",
+    ));
+    Report {
+        checks,
+        versions: Versions {
+            drop_in: obs.drop_in.clone(),
+            widget: WIDGET_VERSION.to_owned(),
+            protocol: PROTOCOL_VERSION,
+        },
+        at: obs.now,
+    }
+}
+
+fn check_host_origin(obs: &Observations, allowed: &AllowList) -> Check {
+    let id = CheckId::HostOrigin;
+    match (&obs.host_origin, &obs.parent_origin) {
+        (Some(host), _) => ok(id, format!("{host} is allowed and connected")),
+        (None, Some(parent)) if allowed.allows(parent) => ok(
+            id,
+            format!("{parent} is allowed (no host connected on the channel yet)"),
+        ),
+        (None, Some(parent)) => fail(
+            id,
+            format!("the embedding page {parent} is not on allowedHostOrigins: its connect() is refused"),
+        ),
+        (None, None) if obs.framed => warn(
+            id,
+            "the embedding page's origin is unknown (the browser does not tell) and no host connected",
+        ),
+        (None, None) => ok(id, "not framed: no host page to allow"),
+    }
+}
+
+fn check_widget_origin(obs: &Observations) -> Check {
+    let id = CheckId::WidgetOrigin;
+    match obs.widget_origin_allowed {
+        Some(true) => ok(id, format!("the drop-in connects to {}", obs.widget_origin)),
+        Some(false) => fail(
+            id,
+            format!(
+                "{} is not on the drop-in's allowedOrigins",
+                obs.widget_origin
+            ),
+        ),
+        None if obs.host_origin.is_some() => {
+            ok(id, format!("a host connected to {}", obs.widget_origin))
+        }
+        None => ok(
+            id,
+            "no drop-in connected yet: checked by connect() (error code origin.widget)",
+        ),
+    }
+}
+
+fn check_wasm(obs: &Observations) -> Check {
+    let id = CheckId::CspWasm;
+    let blocked = obs
+        .violations
+        .iter()
+        .any(|v| v.directive.starts_with("script-src") && v.blocked.contains("wasm"));
+    if blocked {
+        fail(id, "the widget page's CSP blocked WebAssembly compilation")
+    } else {
+        ok(id, "WebAssembly runs (the widget is running)")
+    }
+}
+
+fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
+    let id = CheckId::CspConnect;
+    if !blocked.is_empty() {
+        return fail(id, format!("connect-src blocks {}", blocked.join(" and ")));
+    }
+    let other = obs
+        .violations
+        .iter()
+        .filter(|v| v.directive == "connect-src")
+        .map(|v| origin_of(&v.blocked).unwrap_or_else(|| v.blocked.clone()))
+        .next();
+    match (&obs.cc, other) {
+        (_, Some(other)) => warn(
+            id,
+            format!("connect-src blocked {other} (not the contact centre)"),
+        ),
+        (Some(_), None) => ok(id, "the contact centre's REST and socket URLs are allowed"),
+        (None, None) => ok(
+            id,
+            "no contact centre to reach; no connect-src violation seen",
+        ),
+    }
+}
+
+fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
+    let id = CheckId::Framing;
+    match (obs.framed, &obs.host_origin, &obs.parent_origin) {
+        (true, Some(host), Some(parent)) if host == parent => {
+            ok(id, format!("framed by {parent}; the handshake is done"))
+        }
+        (true, Some(host), Some(parent)) => warn(
+            id,
+            format!("framed by {parent} but the connected host is {host}"),
+        ),
+        (true, Some(host), None) => ok(id, format!("framed; the handshake with {host} is done")),
+        (true, None, Some(parent)) if allowed.allows(parent) => warn(
+            id,
+            format!(
+                "framed by {parent}, but no handshake yet (is the drop-in's connect() called?)"
+            ),
+        ),
+        (true, None, Some(parent)) => ok(
+            id,
+            format!("framed by {parent}; its handshake is refused (see origin.host)"),
+        ),
+        (true, None, None) => fail(
+            id,
+            "framed, but no handshake: the host page never connected",
+        ),
+        (false, _, _) => warn(
+            id,
+            "not framed: the widget page is open on its own (no host page)",
+        ),
+    }
+}
+
+fn check_storage(obs: &Observations) -> [Check; 3] {
+    let s = obs.storage;
+    let partition = match s.third_party {
+        Some(true) => ok(
+            CheckId::StoragePartition,
+            "third-party context: storage is partitioned by the top-level site",
+        ),
+        Some(false) => ok(
+            CheckId::StoragePartition,
+            "first-party context: storage is not partitioned",
+        ),
+        None => ok(
+            CheckId::StoragePartition,
+            "unknown (the browser does not tell the top-level site)",
+        ),
+    };
+    let session = match s.session_usable {
+        Some(true) => ok(CheckId::StorageSession, "session storage works"),
+        Some(false) => fail(CheckId::StorageSession, "session storage refuses writes"),
+        None => fail(CheckId::StorageSession, "session storage is blocked"),
+    };
+    let access = match (s.has_access, s.third_party) {
+        (Some(true), _) => ok(CheckId::StorageAccess, "the widget has storage access"),
+        (Some(false), _) if s.session_usable != Some(true) => fail(
+            CheckId::StorageAccess,
+            "no storage access: third-party storage is blocked for the widget",
+        ),
+        (Some(false), _) => ok(
+            CheckId::StorageAccess,
+            "no unpartitioned storage access; the partitioned storage works",
+        ),
+        (None, _) => ok(
+            CheckId::StorageAccess,
+            "the Storage Access API is not available",
+        ),
+    };
+    [partition, session, access]
+}
+
+fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<Check> {
+    let kind = cc.source.map_or("contact centre", |s| match s {
+        Source::Axp => "AXP",
+        Source::Xuc => "xuc",
+        _ => "contact centre",
+    });
+    let url = |u: &Option<String>| u.as_deref().map_or_else(|| "(none)".to_owned(), safe_url);
+    let is_blocked = |u: &Option<String>| {
+        u.as_deref()
+            .and_then(origin_of)
+            .is_some_and(|o| blocked.contains(&o))
+    };
+    let rest = match (&cc.rest, is_blocked(&cc.rest_url)) {
+        (_, true) => fail(
+            CheckId::CcRest,
+            format!(
+                "{} is blocked by the widget page's connect-src",
+                url(&cc.rest_url)
+            ),
+        ),
+        (Probe::Answered { status, ms }, _) if *ms > SLOW_MS => warn(
+            CheckId::CcRest,
+            format!(
+                "{kind} REST {} answered HTTP {status} in {ms} ms (slow)",
+                url(&cc.rest_url)
+            ),
+        ),
+        (Probe::Answered { status, ms }, _) => ok(
+            CheckId::CcRest,
+            format!(
+                "{kind} REST {} answered HTTP {status} in {ms} ms",
+                url(&cc.rest_url)
+            ),
+        ),
+        (Probe::Failed { ms }, _) => fail(
+            CheckId::CcRest,
+            format!(
+                "{kind} REST {} is unreachable (failed after {ms} ms)",
+                url(&cc.rest_url)
+            ),
+        ),
+        (Probe::TimedOut, _) => fail(
+            CheckId::CcRest,
+            format!(
+                "{kind} REST {} gave no answer within {PROBE_TIMEOUT_MS} ms",
+                url(&cc.rest_url)
+            ),
+        ),
+        (Probe::Opened { ms }, _) => ok(CheckId::CcRest, format!("reachable in {ms} ms")),
+        (Probe::NotRun, _) => warn(CheckId::CcRest, "no REST URL configured to probe"),
+    };
+    let live = cc
+        .health
+        .as_ref()
+        .is_some_and(|h| h.state == HealthState::Live);
+    let socket = match (&cc.socket, is_blocked(&cc.socket_url)) {
+        (_, true) => fail(
+            CheckId::CcSocket,
+            format!(
+                "{} is blocked by the widget page's connect-src",
+                url(&cc.socket_url)
+            ),
+        ),
+        (Probe::Opened { ms }, _) if *ms > SLOW_MS => warn(
+            CheckId::CcSocket,
+            format!(
+                "{kind} socket {} opened in {ms} ms (slow)",
+                url(&cc.socket_url)
+            ),
+        ),
+        (Probe::Opened { ms }, _) => ok(
+            CheckId::CcSocket,
+            format!("{kind} socket {} opened in {ms} ms", url(&cc.socket_url)),
+        ),
+        (_, false) if live => ok(
+            CheckId::CcSocket,
+            format!(
+                "{kind} socket {} is live (the probe was refused without credentials)",
+                url(&cc.socket_url)
+            ),
+        ),
+        (Probe::Failed { ms }, _) => fail(
+            CheckId::CcSocket,
+            format!(
+                "{kind} socket {} did not open (failed after {ms} ms)",
+                url(&cc.socket_url)
+            ),
+        ),
+        (Probe::TimedOut, _) => fail(
+            CheckId::CcSocket,
+            format!(
+                "{kind} socket {} did not open within {PROBE_TIMEOUT_MS} ms",
+                url(&cc.socket_url)
+            ),
+        ),
+        (Probe::Answered { .. } | Probe::NotRun, _) => {
+            warn(CheckId::CcSocket, "no socket URL to probe")
+        }
+    };
+    let unreachable = !matches!(cc.rest, Probe::Answered { .. } | Probe::NotRun);
+    let auth = check_auth(cc, unreachable);
+    let now = obs.now;
+    let expiry = |id: CheckId, what: &str, at: Option<u64>| match at {
+        Some(at) if at <= now => fail(
+            id,
+            format!("the {what} expired {} s ago", (now - at) / 1000),
+        ),
+        Some(at) if at - now < 60_000 => {
+            warn(id, format!("the {what} expires in {} s", (at - now) / 1000))
+        }
+        Some(at) => ok(id, format!("the {what} expires in {} s", (at - now) / 1000)),
+        None => ok(id, format!("not reported by the {kind} client")),
+    };
+    let token = expiry(CheckId::CcToken, "access token", cc.token_expires_ms);
+    let subscription = if cc.source == Some(Source::Axp) {
+        expiry(
+            CheckId::CcSubscription,
+            "subscription",
+            cc.subscription_expires_ms,
+        )
+    } else {
+        ok(
+            CheckId::CcSubscription,
+            format!("not applicable: {kind} has no subscription"),
+        )
+    };
+    let heartbeat = match (cc.heartbeat_rtt_ms, &cc.health) {
+        (Some(ms), _) if ms > SLOW_MS => warn(
+            CheckId::CcHeartbeat,
+            format!("heartbeat round trip {ms} ms (slow)"),
+        ),
+        (Some(ms), _) => ok(
+            CheckId::CcHeartbeat,
+            format!("heartbeat round trip {ms} ms"),
+        ),
+        (None, Some(h)) if h.state == HealthState::Degraded => warn(
+            CheckId::CcHeartbeat,
+            format!("the link is degraded: {}", redact_text(&h.reason)),
+        ),
+        (None, _) => ok(
+            CheckId::CcHeartbeat,
+            format!("no round trip reported by the {kind} client"),
+        ),
+    };
+    let clock = check_clock(cc);
+    vec![rest, socket, auth, token, subscription, heartbeat, clock]
+}
+
+fn check_auth(cc: &CcObservations, unreachable: bool) -> Check {
+    let id = CheckId::CcAuth;
+    let Some(h) = cc.health.as_ref() else {
+        return ok(
+            id,
+            "not started yet: no host has connected to answer the credential ask",
+        );
+    };
+    let reason = redact_text(&h.reason);
+    let refused = auth_refused(h);
+    match h.state {
+        HealthState::Live => ok(id, "authenticated: events flow"),
+        HealthState::Degraded => ok(id, format!("authenticated (link degraded: {reason})")),
+        _ if refused => fail(
+            id,
+            format!("the contact centre refused the credentials: {reason}"),
+        ),
+        _ if unreachable => ok(
+            id,
+            "not checked: the contact centre is unreachable (see cc.rest)",
+        ),
+        HealthState::Connecting | HealthState::Authenticating => {
+            warn(id, format!("authenticating: {reason}"))
+        }
+        HealthState::Reconnecting | HealthState::Failed => {
+            warn(id, format!("not authenticated (link down: {reason})"))
+        }
+        HealthState::Stopped => ok(id, "stopped by the host"),
+    }
+}
+
+/// Whether a health report says the credentials were refused.
+pub fn auth_refused(health: &Health) -> bool {
+    let r = health.reason.to_ascii_lowercase();
+    r.contains("http 401")
+        || r.contains("http 403")
+        || r.contains("token was refused")
+        || r.contains("login was refused")
+        || r.contains("gives no credentials")
+        || r.contains("no credentials from the host")
+        || r.contains("gave no token")
+        || r.contains("gave no login")
+}
+
+/// The start-up error code a live client's health report names, if any:
+/// sent with `ccHealth` so the host sees the fix without running `diagnose()`.
+pub fn health_code(health: &Health) -> Option<CheckId> {
+    match health.state {
+        HealthState::Live | HealthState::Stopped => None,
+        _ if auth_refused(health) => Some(CheckId::CcAuth),
+        HealthState::Reconnecting | HealthState::Failed => Some(CheckId::CcRest),
+        // An attempt failed and the next one is scheduled.
+        HealthState::Connecting if health.retry_in_ms.is_some() => Some(CheckId::CcRest),
+        _ => None,
+    }
+}
+
+fn check_clock(cc: &CcObservations) -> Check {
+    let id = CheckId::Clock;
+    let (Some(date), Some(mid)) = (cc.server_date.as_deref(), cc.probe_mid_ms) else {
+        return ok(id, "not measured: the server's Date header is not readable (CORS Access-Control-Expose-Headers)");
+    };
+    let Some(server) = parse_http_date(date) else {
+        return warn(id, "the server's Date header does not parse");
+    };
+    let skew = mid.abs_diff(server);
+    let side = if mid > server { "ahead of" } else { "behind" };
+    let detail = format!("the browser clock is {} s {side} the server's", skew / 1000);
+    if skew >= SKEW_FAIL_MS {
+        fail(id, detail)
+    } else if skew >= SKEW_WARN_MS {
+        warn(id, detail)
+    } else {
+        ok(
+            id,
+            format!("within {} s of the server's clock", SKEW_WARN_MS / 1000),
+        )
+    }
+}
+
+/// The support bundle: the report on the first line, then one log entry per
+/// line (JSON Lines).
+pub fn export_jsonl<'a>(
+    report: &Report,
+    entries: impl IntoIterator<Item = &'a LogEntry>,
+) -> String {
+    let mut out = serde_json::to_string(report).unwrap_or_else(|_| "{}".into());
+    out.push('\n');
+    for entry in entries {
+        if let Ok(line) = serde_json::to_string(entry) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
