@@ -59,6 +59,7 @@ pub mod channel;
 pub mod client;
 pub mod command;
 pub mod crm_requests;
+pub mod panel;
 pub mod sync;
 pub mod vendor;
 
