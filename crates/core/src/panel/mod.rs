@@ -1088,3 +1088,158 @@ fn desired_name(state: Desired) -> &'static str {
 fn call_direction_inbound(call: Option<&Call>) -> bool {
     call.is_some_and(|c| c.direction != Some(Direction::Outbound))
 }
+
+/// What the agent did in the panel (the edge's `panelAction({action, ...})`).
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
+pub enum PanelAction {
+    /// Pick a state: an option id of [`AgentView::options`].
+    SetState {
+        /// `ready`, `notReady` or `notReady:<reason>`.
+        option: String,
+    },
+    /// Answer a ringing call.
+    Answer {
+        /// The card.
+        id: String,
+    },
+    /// Put a call on hold.
+    Hold {
+        /// The card.
+        id: String,
+    },
+    /// Take a call off hold.
+    Resume {
+        /// The card.
+        id: String,
+    },
+    /// Hang up (or refuse a ringing call).
+    Hangup {
+        /// The card.
+        id: String,
+    },
+    /// Blind transfer of a call.
+    Transfer {
+        /// The card.
+        id: String,
+        /// Where to.
+        destination: String,
+    },
+    /// End the wrap-up: the agent is Ready again.
+    FinishWrapUp,
+    /// Call a number.
+    Dial {
+        /// The number.
+        number: String,
+    },
+    /// The number field changed.
+    SetDial {
+        /// Its text.
+        number: String,
+    },
+    /// Log the agent in on a phone (xuc, a logged-out agent).
+    PhoneLogin {
+        /// The phone number.
+        phone: String,
+    },
+    /// The sign-in form (xuc): kept in the widget, given to the live client only.
+    SignIn {
+        /// The xuc user.
+        login: String,
+        /// Its password.
+        password: String,
+        /// The phone to log the agent in on once signed in.
+        #[serde(default)]
+        phone: Option<String>,
+    },
+    /// Sign in through the token endpoint (AXP, `credentialsUrl`).
+    SignInToken,
+    /// Remove a notice.
+    Dismiss {
+        /// The notice.
+        id: u64,
+    },
+}
+
+impl std::fmt::Debug for PanelAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password.
+        f.write_str(self.name())
+    }
+}
+
+/// Digits, `+`, `*`, `#`, spaces, dashes, dots and parentheses; 1-32 of them.
+fn dialable(number: &str) -> Option<String> {
+    let number = number.trim();
+    let ok = !number.is_empty()
+        && number.len() <= 32
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +*#-.()".contains(c))
+        && number.chars().any(|c| c.is_ascii_digit());
+    ok.then(|| number.chars().filter(|c| !" -.()".contains(*c)).collect())
+}
+
+impl PanelAction {
+    /// The action's name (`setState`, `answer` ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            PanelAction::SetState { .. } => "setState",
+            PanelAction::Answer { .. } => "answer",
+            PanelAction::Hold { .. } => "hold",
+            PanelAction::Resume { .. } => "resume",
+            PanelAction::Hangup { .. } => "hangup",
+            PanelAction::Transfer { .. } => "transfer",
+            PanelAction::FinishWrapUp => "finishWrapUp",
+            PanelAction::Dial { .. } => "dial",
+            PanelAction::SetDial { .. } => "setDial",
+            PanelAction::PhoneLogin { .. } => "phoneLogin",
+            PanelAction::SignIn { .. } => "signIn",
+            PanelAction::SignInToken => "signInToken",
+            PanelAction::Dismiss { .. } => "dismiss",
+        }
+    }
+
+    /// The state asked for by [`PanelAction::SetState`].
+    pub fn desired(&self) -> Option<(Desired, Option<String>)> {
+        let PanelAction::SetState { option } = self else {
+            return None;
+        };
+        match option.split_once(':') {
+            None if option == "ready" => Some((Desired::Ready, None)),
+            None if option == "notReady" => Some((Desired::NotReady, None)),
+            Some(("notReady", reason)) if !reason.is_empty() && reason.len() <= 64 => {
+                Some((Desired::NotReady, Some(reason.to_owned())))
+            }
+            _ => None,
+        }
+    }
+
+    /// The xuc command (name and arguments, as `XucCommand::from_call`
+    /// takes them) that carries the action out, or why there is none.
+    /// Calls are the agent's current one (xuc acts on the line's call).
+    pub fn xuc_call(&self) -> Result<Option<(&'static str, Vec<serde_json::Value>)>, String> {
+        use serde_json::Value;
+        let number = |n: &str, what: &str| {
+            dialable(n)
+                .map(Value::String)
+                .ok_or_else(|| format!("`{n}` is not a {what}"))
+        };
+        Ok(Some(match self {
+            PanelAction::Answer { .. } => ("answer", Vec::new()),
+            // xuc's `hold` toggles: the same command resumes.
+            PanelAction::Hold { .. } | PanelAction::Resume { .. } => ("hold", Vec::new()),
+            PanelAction::Hangup { .. } => ("hangup", Vec::new()),
+            PanelAction::Transfer { destination, .. } => (
+                "directTransfer",
+                vec![number(destination, "transfer destination")?],
+            ),
+            PanelAction::FinishWrapUp => ("unpauseAgent", Vec::new()),
+            PanelAction::Dial { number: n } => ("dial", vec![number(n, "phone number")?]),
+            PanelAction::PhoneLogin { phone } => {
+                ("loginAgent", vec![number(phone, "phone number")?])
+            }
+            _ => return Ok(None),
+        }))
+    }
+}

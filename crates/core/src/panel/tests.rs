@@ -610,3 +610,75 @@ fn locales_fall_back_to_english() {
     assert_eq!(locale(Some("de")), "en");
     assert_eq!(locale(None), "en");
 }
+
+fn action(value: Value) -> PanelAction {
+    serde_json::from_value(value).unwrap()
+}
+
+#[test]
+fn actions_become_xuc_commands() {
+    let call = |v| action(v).xuc_call().unwrap().unwrap();
+    assert_eq!(
+        call(json!({"action": "answer", "id": "c1"})),
+        ("answer", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "hold", "id": "c1"})),
+        ("hold", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "resume", "id": "c1"})),
+        ("hold", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "hangup", "id": "c1"})),
+        ("hangup", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "finishWrapUp"})),
+        ("unpauseAgent", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "dial", "number": " +33 6 12-34.56 78 "})),
+        ("dial", vec![json!("+33612345678")])
+    );
+    assert_eq!(
+        call(json!({"action": "transfer", "id": "c1", "destination": "2001"})),
+        ("directTransfer", vec![json!("2001")])
+    );
+    assert_eq!(
+        call(json!({"action": "phoneLogin", "phone": "1000"})),
+        ("loginAgent", vec![json!("1000")])
+    );
+    assert!(action(json!({"action": "dial", "number": "abc"}))
+        .xuc_call()
+        .is_err());
+    assert!(action(json!({"action": "dial", "number": ""}))
+        .xuc_call()
+        .is_err());
+    assert_eq!(
+        action(json!({"action": "dismiss", "id": 3})).xuc_call(),
+        Ok(None)
+    );
+}
+
+#[test]
+fn state_options_parse() {
+    let desired = |o: &str| action(json!({"action": "setState", "option": o})).desired();
+    assert_eq!(desired("ready"), Some((Desired::Ready, None)));
+    assert_eq!(desired("notReady"), Some((Desired::NotReady, None)));
+    assert_eq!(
+        desired("notReady:lunch"),
+        Some((Desired::NotReady, Some("lunch".into())))
+    );
+    assert_eq!(desired("notReady:"), None);
+    assert_eq!(desired("busy"), None);
+}
+
+#[test]
+fn a_sign_in_never_shows_its_password() {
+    let a = action(
+        json!({"action": "signIn", "login": "alice", "password": "s3cret", "phone": "1000"}),
+    );
+    assert!(!format!("{a:?}").contains("s3cret"));
+}
