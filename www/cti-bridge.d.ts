@@ -83,6 +83,18 @@ export interface ConnectOptions {
   logger?: Logger;
   /** false: log details as they are (phone numbers, names and tokens are redacted by default). */
   redact?: boolean;
+  /** false hides the agent's panel inside the widget (default: shown). */
+  panel?: boolean;
+  /** The panel's colours and sizes: each key sets the CSS custom property `--cti-<key>` (kebab-case). */
+  theme?: PanelTheme;
+  /** The panel's language (`en`, `fr`; others fall back to English). Default: the browser's. */
+  locale?: string;
+}
+
+/** `connect({theme})`: CSS values (colours, lengths, font lists; no `url()`). */
+export interface PanelTheme {
+  bg?: string; fg?: string; muted?: string; surface?: string; border?: string; accent?: string; accentFg?: string;
+  danger?: string; ok?: string; warn?: string; focus?: string; radius?: string; font?: string; fontSize?: string;
 }
 
 /** What the host gives the widget's live contact-centre client. It goes into the widget and no further. */

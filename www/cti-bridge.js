@@ -99,6 +99,40 @@
     }
   }
 
+  /** Every option connect() knows; any other is refused (a typo is an error, not a silent default). */
+  var CONNECT_OPTIONS = ["widgetUrl", "container", "allowedOrigins", "mode", "timeoutMs", "requestTimeoutMs", "title", "crm",
+    "contactCentre", "signal", "liveness", "logger", "redact", "panel", "theme", "locale"];
+  /** Theme keys: each sets the widget panel's CSS custom property --cti-<key> (kebab-case). */
+  var THEME_KEYS = ["bg", "fg", "muted", "surface", "border", "accent", "accentFg", "danger", "ok", "warn", "focus", "radius", "font", "fontSize"];
+
+  /** Why the panel options (panel, theme, locale) are wrong, or null. */
+  function panelOptionsError(options) {
+    if (options.panel !== undefined && typeof options.panel !== "boolean") return "panel must be true or false";
+    if (options.locale !== undefined && (typeof options.locale !== "string" || !/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(options.locale))) {
+      return "locale must be a language tag such as \"en\" or \"fr-FR\"";
+    }
+    var theme = options.theme;
+    if (theme === undefined) return null;
+    if (!theme || typeof theme !== "object") return "theme must be an object";
+    for (var key in theme) {
+      if (THEME_KEYS.indexOf(key) < 0) return "unknown theme key: " + key + " (known: " + THEME_KEYS.join(", ") + ")";
+      if (typeof theme[key] !== "string" || !/^[#(),.%\w\s'"-]{1,80}$/.test(theme[key]) || /url\s*\(/i.test(theme[key])) {
+        return "theme." + key + " must be a CSS colour, length or font list";
+      }
+    }
+    return null;
+  }
+
+  /** The widget URL with the panel options in its fragment (`#cti=<json>`): the widget reads them before it renders. */
+  function withPanelOptions(options) {
+    var panel = {};
+    if (options.panel !== undefined) panel.panel = options.panel;
+    if (options.locale !== undefined) panel.locale = options.locale;
+    if (options.theme !== undefined) panel.theme = options.theme;
+    if (!Object.keys(panel).length) return options.widgetUrl;
+    return options.widgetUrl.split("#")[0] + "#cti=" + encodeURIComponent(JSON.stringify(panel));
+  }
+
   function exactOrigin(url) {
     var u = new URL(url, global.location.href);
     if (u.protocol !== "https:" && u.protocol !== "http:") {
@@ -109,13 +143,18 @@
 
   /**
    * Creates the widget iframe and resolves to a bridge once the handshake is done.
-   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm?, contactCentre?, logger?, redact?, signal? }
+   * options: { widgetUrl, container, allowedOrigins?, mode?, timeoutMs?, requestTimeoutMs?, crm?, contactCentre?, logger?, redact?, signal?, panel?, theme?, locale? }
+   * Any other key rejects with `invalid`. panel: false hides the agent's panel; theme: CSS custom properties; locale: its language.
    * signal: an AbortSignal; aborting before the handshake rejects with "aborted" and removes the iframe.
    * contactCentre: { credentials(what) } answers the widget's live client: what is "token" (AXP: a bearer
    * token string) or "login" (xuc: {login, password}); a value or a promise of one. It goes to the widget only.
    */
   function connect(options) {
     options = options || {};
+    var unknown = Object.keys(options).filter(function (k) { return CONNECT_OPTIONS.indexOf(k) < 0; });
+    if (unknown.length) return Promise.reject(CtiBridgeError("invalid", "unknown connect() option: " + unknown.join(", ")));
+    var panelError = panelOptionsError(options);
+    if (panelError) return Promise.reject(CtiBridgeError("invalid", panelError));
     if (!options.widgetUrl) return Promise.reject(CtiBridgeError("invalid", "widgetUrl is required"));
     var widgetOrigin;
     try {
@@ -132,7 +171,7 @@
     if (!container) return Promise.reject(CtiBridgeError("invalid", "container not found"));
 
     var iframe = document.createElement("iframe");
-    iframe.src = options.widgetUrl;
+    iframe.src = withPanelOptions(options);
     iframe.title = options.title || "Contact centre";
     iframe.setAttribute("allow", "microphone; autoplay");
     iframe.className = "cti-bridge-widget";

@@ -7,6 +7,7 @@
 //   configuration has `vendor: {scripts, config}`; the page loads the vendor's SDK scripts
 //   (same origin, or allowed by its CSP) and runs `startVendor(vendor.config)` on them.
 import init, { startWidget, startVendor } from "./pkg/cti_bridge.js";
+import { mountPanel, applyTheme } from "./panel.js";
 
 const status = document.getElementById("status");
 const log = document.getElementById("log");
@@ -48,6 +49,18 @@ async function startInVendor(vendor) {
   status.textContent = `running in ${integration.vendors().join(" + ")}`;
 }
 
+/** The host page's panel options (`connect({panel, theme, locale})`), from `#cti=<json>`. */
+function hostOptions() {
+  const match = /[#&]cti=([^&]*)/.exec(location.hash);
+  if (!match) return {};
+  try {
+    const value = JSON.parse(decodeURIComponent(match[1]));
+    return value && typeof value === "object" ? value : {};
+  } catch {
+    return {};
+  }
+}
+
 async function main() {
   // `?config=NAME` picks one of the configurations the widget's server offers.
   const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
@@ -60,6 +73,13 @@ async function main() {
   }
   const widget = startWidget(config);
   window.ctiWidget = widget;
+  // The agent's panel, unless the host page said `connect({panel: false})` (its options ride in the fragment).
+  const host = hostOptions();
+  applyTheme(host.theme);
+  if (host.panel !== false) {
+    mountPanel(widget, document.getElementById("panel"), document.getElementById("announcer"), { locale: host.locale });
+    status.hidden = true;
+  }
   status.textContent = "waiting for the host page";
   // Show whether a host page is attached (the handshake runs in Rust).
   setInterval(() => {

@@ -26,7 +26,7 @@ const TYPES = {
   '.jsonl': 'application/x-ndjson',
 };
 
-/** Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes` ({path: () => [type, body]}) on 127.0.0.1. */
+/** Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes` ({path: () => [type, body, status?]}) on 127.0.0.1. */
 export async function serve({ roots, routes = {}, csp }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -42,8 +42,8 @@ export async function serve({ roots, routes = {}, csp }) {
       return;
     }
     if (routes[path]) {
-      const [type, body] = routes[path](url.searchParams);
-      res.writeHead(200, { ...headers, 'Content-Type': type });
+      const [type, body, status = 200] = routes[path](url.searchParams);
+      res.writeHead(status, { ...headers, 'Content-Type': type });
       res.end(body);
       return;
     }

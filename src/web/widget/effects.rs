@@ -33,6 +33,7 @@ pub(super) fn drive(inner: &Rc<Inner>) {
         }
     }
     inner.driving.set(false);
+    super::panel::render(inner);
 }
 
 fn carry_out(inner: &Rc<Inner>, effect: Effect) {
@@ -125,6 +126,7 @@ fn run_call(inner: &Rc<Inner>, call: Call) {
         } => match core.ingest(source, &raw) {
             Ok(done) => {
                 let outputs = core.run(done);
+                super::panel::observe(inner, &outputs);
                 let mut channel = inner.channel.borrow_mut();
                 channel.on_outputs(now(), outputs, &**core);
                 channel.on_ingested(now(), request);
@@ -146,6 +148,7 @@ fn run_call(inner: &Rc<Inner>, call: Call) {
                 .borrow_mut()
                 .on_command_issued(now(), request, done.command_for(target));
             let outputs = core.run(done);
+            super::panel::observe(inner, &outputs);
             inner
                 .channel
                 .borrow_mut()
@@ -198,6 +201,11 @@ pub(super) fn live_sink(weak: Weak<Inner>, source: Source) -> Sink {
 
 fn on_live_effect(inner: &Rc<Inner>, source: Source, effect: ClientEffect) {
     let at = now();
+    match &effect {
+        ClientEffect::Output(output) => super::panel::observe(inner, std::slice::from_ref(output)),
+        ClientEffect::Io(Action::Health(health)) => super::panel::on_health(inner, health),
+        _ => {}
+    }
     {
         let mut channel = inner.channel.borrow_mut();
         match effect {
@@ -234,6 +242,9 @@ pub(super) fn live_provider(weak: Weak<Inner>, what: Ask) -> Provider {
         let inner = weak
             .upgrade()
             .ok_or_else(|| JsValue::from_str("the widget is gone"))?;
+        if let Some(answer) = super::panel::provide(&inner) {
+            return answer.map(Into::into);
+        }
         let mut slot = None;
         let promise = js_sys::Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
         let (resolve, reject) = slot.ok_or_else(|| JsValue::from_str("no promise"))?;

@@ -9,6 +9,7 @@
 
 mod diagnose;
 mod effects;
+mod panel;
 
 use super::contact::{Core, Options};
 use super::guard;
@@ -74,6 +75,12 @@ pub struct WidgetConfig {
     /// login (`{token}` / `{login, password}`) instead of the host page.
     #[serde(default)]
     pub credentials_url: Option<String>,
+    /// Pause reasons the agent's panel offers (`[{id, label}]`, label a text or `{en, fr ...}`).
+    #[serde(default)]
+    pub pause_reasons: Vec<crate::panel::PauseReason>,
+    /// How the panel shows the other party of a call: `full`, `masked`, `hidden`.
+    #[serde(default)]
+    pub party_display: crate::panel::PartyDisplay,
 }
 
 /// The browser resources of one widget.
@@ -96,6 +103,11 @@ struct Inner {
     violations: RefCell<Vec<crate::diagnose::Violation>>,
     /// The live client's protocol and the URLs its diagnostics probe.
     cc_targets: Option<(Source, Option<String>, Option<String>)>,
+    /// The agent's panel (decisions) and its browser state.
+    panel: RefCell<crate::panel::Panel>,
+    panel_edge: RefCell<panel::PanelEdge>,
+    /// The widget has a credentials endpoint.
+    credentials_url: bool,
 }
 
 /// A running widget; dropping it removes its listeners and timers.
@@ -163,6 +175,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         Some(url) => Some(CredentialsUrl::parse(url).map_err(|e| JsError::new(&e))?),
         None => None,
     };
+    let credentials_url_set = credentials_url.is_some();
     let options = WidgetOptions {
         allowed,
         allow_inject: config.allow_inject,
@@ -188,6 +201,12 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
     };
     let trace = config.trace;
     let cc_targets = diagnose::targets(config.contact_centre.as_ref());
+    let panel_config = crate::panel::PanelConfig {
+        pause_reasons: config.pause_reasons.clone(),
+        party: config.party_display,
+        credentials_url: credentials_url_set,
+        live: live.as_ref().map(|o| o.source),
+    };
     let mut refused = None;
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
         let own = |config: Config| Core::Own(RefCell::new(super::new_bridge(mode, config)));
@@ -222,6 +241,9 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             driving: Cell::new(false),
             violations: RefCell::new(Vec::new()),
             cc_targets,
+            panel: RefCell::new(crate::panel::Panel::new(panel_config, now())),
+            panel_edge: RefCell::new(panel::PanelEdge::default()),
+            credentials_url: credentials_url_set,
         }
     });
     if let Some(e) = refused {
@@ -341,6 +363,32 @@ impl Widget {
             Ok(JsValue::from_str(&text))
         })
     }
+
+    /// Renders the agent's panel: `render(view)` is called with the panel's
+    /// view now and whenever it changes (`www/panel.js`).
+    pub fn panel(&self, render: Function) {
+        self.inner.panel_edge.borrow_mut().last.clear();
+        self.inner.panel_edge.borrow_mut().listener = Some(render);
+        panel::render(&self.inner);
+    }
+
+    /// The panel's language (`en`, `fr`; others fall back to English).
+    #[wasm_bindgen(js_name = panelLocale)]
+    pub fn panel_locale(&self, locale: Option<String>) -> String {
+        let locale = crate::panel::locale(locale.as_deref());
+        self.inner.panel_edge.borrow_mut().locale = Some(locale);
+        panel::render(&self.inner);
+        locale.to_owned()
+    }
+
+    /// One action of the agent in the panel (`{action: "setState", option}`,
+    /// `{action: "answer", id}` ...); throws for one that does not parse.
+    #[wasm_bindgen(js_name = panelAction)]
+    pub fn panel_action(&self, action: JsValue) -> Result<(), JsError> {
+        let action: crate::panel::PanelAction = serde_wasm_bindgen::from_value(action)
+            .map_err(|e| JsError::new(&format!("panelAction: {e}")))?;
+        panel::act(&self.inner, action).map_err(|e| JsError::new(&e))
+    }
 }
 
 /// The embedding page's origin, where the browser tells it
@@ -388,6 +436,7 @@ fn on_port_message(inner: &Rc<Inner>, event: &MessageEvent) {
 fn on_tick(inner: &Rc<Inner>) {
     let done = inner.core.tick();
     let outputs = inner.core.run(done);
+    panel::observe(inner, &outputs);
     let at = now();
     {
         let mut channel = inner.channel.borrow_mut();

@@ -1,0 +1,684 @@
+use super::*;
+use crate::command::{Cause, Command};
+use crate::model::Event;
+use serde_json::{json, Map, Value};
+
+fn xuc_panel() -> Panel {
+    Panel::new(
+        PanelConfig {
+            pause_reasons: serde_json::from_value(json!([
+                {"id": "lunch", "label": {"en": "Lunch", "fr": "Déjeuner"}},
+                {"id": "training", "label": "Training"}
+            ]))
+            .unwrap(),
+            party: PartyDisplay::Full,
+            credentials_url: false,
+            live: Some(Source::Xuc),
+        },
+        0,
+    )
+}
+
+fn snap() -> Snapshot {
+    Snapshot {
+        mode: Mode::Synchronized,
+        agent_state: None,
+        presence: None,
+        work_items: Vec::new(),
+        interactions: Vec::new(),
+        pending: Vec::new(),
+        crm_source: None,
+        cc_source: Some(Source::Xuc),
+    }
+}
+
+fn event(body: EventBody) -> Output {
+    Output::Event(Event {
+        seq: 1,
+        source: Source::Xuc,
+        body,
+        envelope: Map::new(),
+    })
+}
+
+fn agent(state: AgentStateKind, reason: Option<&str>) -> Output {
+    event(EventBody::AgentState {
+        state,
+        reason: reason.map(str::to_owned),
+        cause: None,
+        agent_id: Some("19".into()),
+        vendor_state: None,
+        phone_number: None,
+        queues: Vec::new(),
+        data: Map::new(),
+    })
+}
+
+fn call(id: &str, phase: InteractionPhase, direction: Option<Direction>) -> Output {
+    event(EventBody::Interaction {
+        id: id.into(),
+        phase,
+        media: Some("voice".into()),
+        direction,
+        from: Some("0612345678".into()),
+        to: Some("1000".into()),
+        queue: Some("bluesky".into()),
+        agent_id: None,
+        reason: None,
+        vendor_event: None,
+        data: Map::new(),
+    })
+}
+
+fn health(state: HealthState, reason: &str) -> Health {
+    Health {
+        state,
+        reason: reason.into(),
+        retry_in_ms: None,
+    }
+}
+
+fn command(id: u64, state: Desired, status: CommandStatus, detail: Option<&str>) -> Output {
+    Output::Command(Command {
+        id,
+        target: Side::Cc,
+        source: Some(Source::Xuc),
+        state,
+        cause: Cause::Host,
+        wire: Value::Null,
+        status,
+        detail: detail.map(str::to_owned),
+        sent_at: None,
+    })
+}
+
+fn live(p: &mut Panel) {
+    p.on_health(&health(HealthState::Live, "events flow"));
+}
+
+fn view(p: &Panel) -> PanelView {
+    p.view(&snap(), HostInfo { attached: true }, 10_000, "en")
+}
+
+#[test]
+fn the_selector_offers_ready_not_ready_and_the_configured_reasons_in_the_agents_language() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.observe(1, &agent(AgentStateKind::NotReady, Some("lunch")));
+    let v = view(&p);
+    let ids: Vec<_> = v.agent.options.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["ready", "notReady", "notReady:lunch", "notReady:training"]
+    );
+    assert_eq!(v.agent.selected.as_deref(), Some("notReady:lunch"));
+    assert_eq!(v.agent.reason_label.as_deref(), Some("Lunch"));
+    assert_eq!(v.agent.locked, None);
+    let fr = p.view(&snap(), HostInfo { attached: true }, 1, "fr");
+    assert_eq!(fr.agent.reason_label.as_deref(), Some("Déjeuner"));
+    assert_eq!(fr.agent.options[2].label.as_deref(), Some("Déjeuner"));
+    assert_eq!(fr.agent.options[3].label.as_deref(), Some("Training"));
+}
+
+#[test]
+fn reasons_the_contact_centre_reports_join_the_selector() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.observe(1, &agent(AgentStateKind::NotReady, Some("meeting")));
+    let v = view(&p);
+    assert!(v
+        .agent
+        .options
+        .iter()
+        .any(|o| o.id == "notReady:meeting" && o.label.as_deref() == Some("meeting")));
+}
+
+#[test]
+fn a_change_shows_pending_until_confirmed_and_a_refusal_when_rejected() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.observe(1, &agent(AgentStateKind::Ready, None));
+    p.requested(Desired::NotReady, Some("lunch"), Some(7));
+    p.observe(
+        2,
+        &command(7, Desired::NotReady, CommandStatus::Pending, None),
+    );
+    assert_eq!(view(&p).agent.pending.as_deref(), Some("notReady:lunch"));
+    p.observe(3, &agent(AgentStateKind::NotReady, Some("lunch")));
+    p.observe(
+        3,
+        &command(7, Desired::NotReady, CommandStatus::Confirmed, None),
+    );
+    let v = view(&p);
+    assert_eq!(v.agent.pending, None);
+    assert!(
+        v.notices.is_empty(),
+        "a pause asked for is no forced pause: {:?}",
+        v.notices
+    );
+
+    p.requested(Desired::Ready, None, Some(8));
+    p.observe(
+        4,
+        &command(
+            8,
+            Desired::Ready,
+            CommandStatus::Rejected,
+            Some("AgentNotLoggedIn"),
+        ),
+    );
+    let v = view(&p);
+    assert_eq!(v.agent.pending, None);
+    assert_eq!(v.agent.refusal.as_deref(), Some("AgentNotLoggedIn"));
+    assert!(
+        matches!(&v.notices[0].kind, NoticeKind::Refused { command, .. } if command == "ready")
+    );
+    // Asking again clears the refusal.
+    p.requested(Desired::Ready, None, Some(9));
+    assert_eq!(view(&p).agent.refusal, None);
+}
+
+#[test]
+fn the_state_is_locked_offline_read_only_logged_out_or_without_a_contact_centre() {
+    let mut p = xuc_panel();
+    assert_eq!(view(&p).agent.locked, Some("offline"));
+    live(&mut p);
+    assert_eq!(view(&p).agent.locked, Some("loggedOut"));
+    assert!(
+        view(&p).agent.phone_login,
+        "a logged-out xuc agent may log in on a phone"
+    );
+    p.observe(1, &agent(AgentStateKind::Ready, None));
+    assert_eq!(view(&p).agent.locked, None);
+    assert!(!view(&p).agent.phone_login);
+
+    let mut axp = Panel::new(
+        PanelConfig {
+            live: Some(Source::Axp),
+            ..PanelConfig::default()
+        },
+        0,
+    );
+    live(&mut axp);
+    assert_eq!(view(&axp).agent.locked, Some("readOnly"));
+    let none = Panel::new(PanelConfig::default(), 0);
+    assert_eq!(view(&none).agent.locked, Some("noContactCentre"));
+    assert_eq!(view(&none).context.health, "none");
+}
+
+#[test]
+fn a_card_per_call_with_the_actions_its_state_allows() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.observe(1, &agent(AgentStateKind::Ready, None));
+    p.observe(
+        100,
+        &call("c1", InteractionPhase::Alerting, Some(Direction::Inbound)),
+    );
+    let v = view(&p);
+    let card = &v.cards[0];
+    assert_eq!((card.state, card.direction), ("ringing", "inbound"));
+    assert_eq!(card.party.as_deref(), Some("0612345678"));
+    assert_eq!(card.queue.as_deref(), Some("bluesky"));
+    assert_eq!(card.media.as_deref(), Some("voice"));
+    assert_eq!(card.since, 100);
+    assert_eq!(card.actions, ["answer", "hangup"]);
+
+    p.observe(200, &call("c1", InteractionPhase::Connected, None));
+    let card = &view(&p).cards[0];
+    assert_eq!((card.state, card.since), ("talking", 200));
+    assert_eq!(card.actions, ["hold", "transfer", "hangup"]);
+    assert_eq!(card.direction, "inbound", "direction kept from the offer");
+
+    p.observe(300, &call("c1", InteractionPhase::Held, None));
+    assert_eq!(view(&p).cards[0].actions, ["resume", "hangup"]);
+
+    p.observe(400, &call("c1", InteractionPhase::Done, None));
+    assert!(view(&p).cards.is_empty());
+    // Wrap-up: the call's card again, with "finish wrap-up" only.
+    p.observe(401, &agent(AgentStateKind::WrapUp, None));
+    let v = view(&p);
+    assert_eq!(v.cards.len(), 1);
+    assert_eq!((v.cards[0].state, v.cards[0].id.as_str()), ("wrapUp", "c1"));
+    assert_eq!(v.cards[0].actions, ["finishWrapUp"]);
+    p.observe(500, &agent(AgentStateKind::Ready, None));
+    assert!(view(&p).cards.is_empty());
+}
+
+#[test]
+fn an_outbound_call_can_only_be_hung_up_while_dialing_and_locks_the_dial_field() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.observe(1, &agent(AgentStateKind::Ready, None));
+    assert_eq!(view(&p).dial.locked, None);
+    p.observe(
+        2,
+        &call("c2", InteractionPhase::Dialing, Some(Direction::Outbound)),
+    );
+    let v = view(&p);
+    assert_eq!(v.cards[0].actions, ["hangup"]);
+    assert_eq!(
+        v.cards[0].party.as_deref(),
+        Some("1000"),
+        "the callee of an outbound call"
+    );
+    assert_eq!(v.dial.locked, Some("busy"));
+}
+
+#[test]
+fn no_actions_without_commands_axp_is_read_only() {
+    let mut p = Panel::new(
+        PanelConfig {
+            live: Some(Source::Axp),
+            ..PanelConfig::default()
+        },
+        0,
+    );
+    live(&mut p);
+    p.observe(
+        1,
+        &call("e1", InteractionPhase::Alerting, Some(Direction::Inbound)),
+    );
+    let v = view(&p);
+    assert!(v.cards[0].actions.is_empty());
+    assert_eq!(v.dial.locked, Some("notSupported"));
+}
+
+#[test]
+fn the_other_party_is_shown_as_the_redaction_allows() {
+    assert_eq!(
+        PartyDisplay::Masked.apply("+33 612 345 678").as_deref(),
+        Some("+•• ••• ••5 678")
+    );
+    assert_eq!(PartyDisplay::Hidden.apply("0612345678"), None);
+    let mut p = Panel::new(
+        PanelConfig {
+            party: PartyDisplay::Masked,
+            live: Some(Source::Xuc),
+            ..PanelConfig::default()
+        },
+        0,
+    );
+    p.observe(
+        1,
+        &call("c1", InteractionPhase::Alerting, Some(Direction::Inbound)),
+    );
+    assert_eq!(view(&p).cards[0].party.as_deref(), Some("••••••5678"));
+    match &view(&p).notices[0].kind {
+        NoticeKind::Incoming { party, .. } => assert_eq!(party.as_deref(), Some("••••••5678")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_incoming_call_is_announced_as_an_alert_until_answered() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.observe(
+        1,
+        &call("c1", InteractionPhase::Alerting, Some(Direction::Inbound)),
+    );
+    let v = view(&p);
+    assert_eq!(v.notices.len(), 1);
+    assert!(v.notices[0].assertive);
+    p.observe(2, &call("c1", InteractionPhase::Connected, None));
+    assert!(view(&p).notices.is_empty());
+}
+
+#[test]
+fn an_offer_that_ends_unanswered_is_a_missed_offer_and_a_pause_nobody_asked_for_is_forced() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.observe(1, &agent(AgentStateKind::Ready, None));
+    p.observe(
+        2,
+        &call("c1", InteractionPhase::Alerting, Some(Direction::Inbound)),
+    );
+    p.observe(3, &agent(AgentStateKind::Busy, None));
+    p.observe(4, &call("c1", InteractionPhase::Done, None));
+    p.observe(5, &agent(AgentStateKind::NotReady, Some("NoAnswer")));
+    let kinds: Vec<_> = view(&p)
+        .notices
+        .into_iter()
+        .map(|n| (n.kind, n.assertive))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                NoticeKind::MissedOffer {
+                    party: Some("0612345678".into())
+                },
+                false
+            ),
+            (
+                NoticeKind::ForcedPause {
+                    reason: Some("NoAnswer".into())
+                },
+                false
+            ),
+        ]
+    );
+    assert!(
+        view(&p).cards.is_empty(),
+        "no wrap-up card for a call never answered"
+    );
+}
+
+#[test]
+fn a_pause_the_sync_engine_asked_for_is_not_forced() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.observe(1, &agent(AgentStateKind::Ready, None));
+    p.observe(
+        2,
+        &command(3, Desired::NotReady, CommandStatus::Pending, None),
+    );
+    p.observe(3, &agent(AgentStateKind::NotReady, Some("crm-work")));
+    p.observe(
+        3,
+        &command(3, Desired::NotReady, CommandStatus::Confirmed, None),
+    );
+    assert!(view(&p).notices.is_empty());
+}
+
+#[test]
+fn notices_are_dismissed_by_id_and_bounded() {
+    let mut p = xuc_panel();
+    for i in 0..20 {
+        p.command_refused("dial", format!("no {i}"));
+    }
+    let v = view(&p);
+    assert_eq!(v.notices.len(), MAX_NOTICES);
+    let first = v.notices[0].id;
+    p.dismiss(first);
+    assert!(view(&p).notices.iter().all(|n| n.id != first));
+}
+
+#[test]
+fn a_lost_connection_is_a_notice_until_live_again() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    p.on_health(&health(
+        HealthState::Reconnecting,
+        "the CTI link was lost (code 1006)",
+    ));
+    let v = view(&p);
+    assert_eq!(v.context.health, "reconnecting");
+    assert_eq!(
+        v.context.reason.as_deref(),
+        Some("the CTI link was lost (code 1006)")
+    );
+    assert!(
+        matches!(&v.notices[0].kind, NoticeKind::ConnectionLost { reason } if reason.contains("1006"))
+    );
+    assert_eq!(v.agent.locked, Some("offline"));
+    live(&mut p);
+    assert!(view(&p).notices.is_empty());
+}
+
+#[test]
+fn the_sign_in_form_appears_when_no_host_attaches_or_the_host_declines() {
+    let p = xuc_panel();
+    let alone = |p: &Panel, now| p.view(&snap(), HostInfo { attached: false }, now, "en");
+    assert!(alone(&p, 500).sign_in.is_none(), "a host may still attach");
+    let form = alone(&p, HOST_GRACE_MS)
+        .sign_in
+        .expect("no host: the widget signs in");
+    assert_eq!(
+        (form.kind, form.error, form.busy),
+        (Source::Xuc, None, false)
+    );
+    assert!(
+        view(&p).sign_in.is_none(),
+        "an attached host is asked first"
+    );
+
+    let mut declined = xuc_panel();
+    declined.on_health(&health(
+        HealthState::Reconnecting,
+        "no credentials from the host: the host page gives no credentials (contactCentre.credentials)",
+    ));
+    let form = view(&declined).sign_in.expect("the host declined");
+    assert_eq!(form.error, Some(LoginError::NoCredentials));
+}
+
+#[test]
+fn signing_in_is_busy_then_gone_once_live_and_logs_the_agent_in_on_its_phone() {
+    let mut p = xuc_panel();
+    p.signing_in(Some("1000".into()));
+    assert!(view(&p).sign_in.unwrap().busy);
+    p.on_health(&health(HealthState::Connecting, "logging in"));
+    let todo = p.on_health(&health(HealthState::Live, "events flow"));
+    assert_eq!(
+        todo,
+        [PanelCommand::LoginAgent {
+            phone: "1000".into()
+        }]
+    );
+    assert!(view(&p).sign_in.is_none());
+    // Once only.
+    assert!(p.on_health(&health(HealthState::Live, "again")).is_empty());
+}
+
+#[test]
+fn an_agent_already_logged_in_is_not_logged_in_again() {
+    let mut p = xuc_panel();
+    p.signing_in(Some("1000".into()));
+    p.observe(1, &agent(AgentStateKind::Ready, None));
+    assert!(p
+        .on_health(&health(HealthState::Live, "events flow"))
+        .is_empty());
+}
+
+#[test]
+fn each_login_error_has_its_code() {
+    let cases = [
+        ("no credentials from the host: the host page gives no credentials", LoginError::NoCredentials),
+        ("no token from the host: declined", LoginError::NoCredentials),
+        ("the login was refused (HTTP 401); asking the host again", LoginError::BadCredentials),
+        ("the login was refused again (HTTP 401) with fresh credentials; giving up", LoginError::RefusedAgain),
+        ("the login request was refused (HTTP 404); check baseUrl", LoginError::Misconfigured),
+        ("the login failed (HTTP 503)", LoginError::ServerUnavailable),
+        ("the login failed (network error)", LoginError::Unreachable),
+        ("the server refused the session token", LoginError::TokenRefused),
+        ("the token was refused (HTTP 401); asking the host for a fresh token", LoginError::TokenRefused),
+        ("the server refused the token (INVALID_TOKEN); asking the host for a fresh token", LoginError::TokenRefused),
+        ("the subscription was refused (HTTP 403); check restBase, accountId and appKey", LoginError::Misconfigured),
+        ("the server had an internal error (INTERNAL_SERVER_ERROR)", LoginError::ServerUnavailable),
+        ("the server refused the client's request as malformed (CONSTRAINT_VIOLATION)", LoginError::Misconfigured),
+        ("the subscription request failed (network error)", LoginError::Unreachable),
+        ("no token from the host: the credentials endpoint /cti/token answered HTTP 401", LoginError::EndpointRefused),
+        ("no token from the host: the credentials endpoint /cti/token could not be reached", LoginError::EndpointFailed),
+        ("no credentials from the host: the credentials endpoint gave no login (expected {login, password})", LoginError::EndpointFailed),
+    ];
+    for (reason, want) in cases {
+        assert_eq!(LoginError::from_reason(reason), Some(want), "{reason}");
+    }
+    assert_eq!(
+        LoginError::from_reason("the CTI link was lost (code 1006)"),
+        None
+    );
+    assert_eq!(
+        LoginError::from_agent_error("PhoneNumberUnknown"),
+        Some(LoginError::PhoneUnknown)
+    );
+    assert_eq!(
+        LoginError::from_agent_error("LoggedInOnAnotherPhone"),
+        Some(LoginError::OtherPhone)
+    );
+}
+
+#[test]
+fn a_wrong_password_shows_the_form_again_with_its_error() {
+    let mut p = xuc_panel();
+    p.signing_in(Some("1000".into()));
+    p.on_health(&health(
+        HealthState::Connecting,
+        "the login was refused (HTTP 401); asking the host again",
+    ));
+    let form = view(&p).sign_in.unwrap();
+    assert_eq!(form.error, Some(LoginError::BadCredentials));
+    assert!(!form.busy);
+}
+
+#[test]
+fn an_unknown_phone_is_a_sign_in_error() {
+    let mut p = xuc_panel();
+    p.signing_in(Some("9999".into()));
+    p.observe(
+        1,
+        &event(EventBody::AgentError {
+            code: "PhoneNumberUnknown".into(),
+            phone_number: None,
+            requested_number: None,
+            agent_id: None,
+        }),
+    );
+    assert_eq!(p.login_error, Some(LoginError::PhoneUnknown));
+}
+
+#[test]
+fn axp_without_a_token_endpoint_cannot_sign_in_by_itself() {
+    let p = Panel::new(
+        PanelConfig {
+            live: Some(Source::Axp),
+            ..PanelConfig::default()
+        },
+        0,
+    );
+    let v = p.view(&snap(), HostInfo { attached: false }, HOST_GRACE_MS, "en");
+    assert!(v.sign_in.unwrap().unavailable);
+    let p = Panel::new(
+        PanelConfig {
+            live: Some(Source::Axp),
+            credentials_url: true,
+            ..PanelConfig::default()
+        },
+        0,
+    );
+    let v = p.view(&snap(), HostInfo { attached: false }, HOST_GRACE_MS, "en");
+    assert!(!v.sign_in.unwrap().unavailable);
+}
+
+#[test]
+fn a_click_to_dial_fills_the_number_field() {
+    let mut p = xuc_panel();
+    p.observe(
+        1,
+        &event(EventBody::Dial {
+            number: "+33612345678".into(),
+            record_id: None,
+            via: Some(Source::Xuc),
+        }),
+    );
+    assert_eq!(view(&p).dial.number, "+33612345678");
+    p.set_dial("0102");
+    assert_eq!(view(&p).dial.number, "0102");
+}
+
+#[test]
+fn the_context_shows_presence_mode_and_health() {
+    let mut p = xuc_panel();
+    live(&mut p);
+    let mut s = snap();
+    s.presence = Some(crate::sync::PresenceSnapshot {
+        name: "Busy".into(),
+        status_id: None,
+        available: false,
+    });
+    s.mode = Mode::Complementary;
+    let v = p.view(&s, HostInfo { attached: true }, 1, "en");
+    assert_eq!(
+        v.context.presence,
+        Some(PresenceView {
+            name: "Busy".into(),
+            available: false
+        })
+    );
+    assert_eq!(v.context.mode, Mode::Complementary);
+    assert_eq!(
+        (v.context.health, v.context.source, v.context.host),
+        ("live", Some(Source::Xuc), true)
+    );
+}
+
+#[test]
+fn locales_fall_back_to_english() {
+    assert_eq!(locale(Some("fr-CA")), "fr");
+    assert_eq!(locale(Some("FR")), "fr");
+    assert_eq!(locale(Some("de")), "en");
+    assert_eq!(locale(None), "en");
+}
+
+fn action(value: Value) -> PanelAction {
+    serde_json::from_value(value).unwrap()
+}
+
+#[test]
+fn actions_become_xuc_commands() {
+    let call = |v| action(v).xuc_call().unwrap().unwrap();
+    assert_eq!(
+        call(json!({"action": "answer", "id": "c1"})),
+        ("answer", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "hold", "id": "c1"})),
+        ("hold", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "resume", "id": "c1"})),
+        ("hold", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "hangup", "id": "c1"})),
+        ("hangup", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "finishWrapUp"})),
+        ("unpauseAgent", vec![])
+    );
+    assert_eq!(
+        call(json!({"action": "dial", "number": " +33 6 12-34.56 78 "})),
+        ("dial", vec![json!("+33612345678")])
+    );
+    assert_eq!(
+        call(json!({"action": "transfer", "id": "c1", "destination": "2001"})),
+        ("directTransfer", vec![json!("2001")])
+    );
+    assert_eq!(
+        call(json!({"action": "phoneLogin", "phone": "1000"})),
+        ("loginAgent", vec![json!("1000")])
+    );
+    assert!(action(json!({"action": "dial", "number": "abc"}))
+        .xuc_call()
+        .is_err());
+    assert!(action(json!({"action": "dial", "number": ""}))
+        .xuc_call()
+        .is_err());
+    assert_eq!(
+        action(json!({"action": "dismiss", "id": 3})).xuc_call(),
+        Ok(None)
+    );
+}
+
+#[test]
+fn state_options_parse() {
+    let desired = |o: &str| action(json!({"action": "setState", "option": o})).desired();
+    assert_eq!(desired("ready"), Some((Desired::Ready, None)));
+    assert_eq!(desired("notReady"), Some((Desired::NotReady, None)));
+    assert_eq!(
+        desired("notReady:lunch"),
+        Some((Desired::NotReady, Some("lunch".into())))
+    );
+    assert_eq!(desired("notReady:"), None);
+    assert_eq!(desired("busy"), None);
+}
+
+#[test]
+fn a_sign_in_never_shows_its_password() {
+    let a = action(
+        json!({"action": "signIn", "login": "alice", "password": "s3cret", "phone": "1000"}),
+    );
+    assert!(!format!("{a:?}").contains("s3cret"));
+}
