@@ -1181,15 +1181,33 @@ fn a_click_to_dial_from_the_crm_is_dialled_on_the_xuc_link() {
     // Avaya's clickToDialResponse shape (docs/protocols.md, the CRM Connector's click-to-dial).
     let click = json!({"type": "ClientAppMessage", "action": "clickToDialResponse",
         "data": {"onClickToDialResponse": {"number": "+33 1 23 45 67 89", "recordId": "42"}}});
-    let e = s.ingest(1, cti_bridge::Source::CrmConnector, &click).expect("decodes");
-    let dials: Vec<Value> = sends(&e).into_iter().filter(|f| f["command"] == "dial").collect();
+    let e = s
+        .ingest(1, cti_bridge::Source::CrmConnector, &click)
+        .expect("decodes");
+    let dials: Vec<Value> = sends(&e)
+        .into_iter()
+        .filter(|f| f["command"] == "dial")
+        .collect();
     assert_eq!(dials.len(), 1, "{e:?}");
     assert_eq!(dials[0]["destination"], "+33 1 23 45 67 89");
     assert!(e.iter().any(|e| matches!(e, Effect::Output(Output::Event(ev)) if matches!(ev.body, EventBody::Dial { .. }))));
 
     // Link down: the dial is refused with a reason (a click-to-dial is not queued for later).
-    s.handle(2, Input::SocketClosed { id: sock, code: 1006, reason: String::new() });
-    let e = s.ingest(3, cti_bridge::Source::CrmConnector, &click).expect("decodes");
+    s.handle(
+        2,
+        Input::SocketClosed {
+            id: sock,
+            code: 1006,
+            reason: String::new(),
+        },
+    );
+    let e = s
+        .ingest(3, cti_bridge::Source::CrmConnector, &click)
+        .expect("decodes");
     assert!(sends(&e).is_empty());
-    assert!(e.iter().any(|e| matches!(e, Effect::DialRefused(why) if why.contains("dial"))), "{e:?}");
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::DialRefused(why) if why.contains("dial"))),
+        "{e:?}"
+    );
 }

@@ -14,12 +14,15 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "axp")]
 pub mod axp;
 mod contact;
 pub mod guard;
 mod live;
+#[cfg(any(feature = "openframe", feature = "agentdesktop"))]
 pub mod vendor;
 pub mod widget;
+#[cfg(feature = "xuc")]
 pub mod xuc;
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
