@@ -6,7 +6,45 @@
 // - inside a vendor's desktop (an AgentDesktop widget, a ServiceNow OpenFrame panel): the
 //   configuration has `vendor: {scripts, config}`; the page loads the vendor's SDK scripts
 //   (same origin, or allowed by its CSP) and runs `startVendor(vendor.config)` on them.
-import init, { startWidget, startVendor } from "./pkg/cti_bridge.js";
+//
+// Per-deployment builds: `bash scripts/build.sh` also builds www/pkg/<features>/ for the
+// deployments it is told (CTI_BUILDS, e.g. `crm-connector+xuc`); the page loads the smallest
+// build its configuration needs and falls back to the full one in www/pkg/.
+
+/** Feature order of the build names (scripts/build.sh): "crm-connector+xuc". */
+const FEATURES = ["crm-connector", "openframe", "agentdesktop", "axp", "xuc"];
+
+/**
+ * The build a configuration needs (features joined by "+"), or "" for the full one: the
+ * CRM side (`bridge.crm.source`, the CRM Connector by default) and the contact centre
+ * (`contactCentre.kind` or `bridge.cc.source`). An in-page vendor brings OpenFrame and
+ * AgentDesktop (one vendor hub). Injected messages may come from any protocol: full build.
+ */
+export function buildFor(config) {
+  const vendor = config.vendor;
+  const inner = vendor ? vendor.config || {} : config;
+  const bridge = inner.bridge || {};
+  const cc = (inner.contactCentre && inner.contactCentre.kind) || (bridge.cc && bridge.cc.source);
+  const crm = (bridge.crm && bridge.crm.source) || (vendor ? "openframe" : "crm-connector");
+  if (config.allowInject || (!vendor && !cc)) return "";
+  const needed = new Set(vendor ? ["openframe", "agentdesktop"] : [crm]);
+  if (cc) needed.add(cc);
+  if (![...needed].every((f) => FEATURES.includes(f))) return "";
+  return FEATURES.filter((f) => needed.has(f)).join("+");
+}
+
+/** The wasm module for `config`: its deployment's build if there is one, else the full build. */
+async function loadCore(config) {
+  const name = buildFor(config);
+  if (name) {
+    try {
+      return await import(`./pkg/${name}/cti_bridge.js`);
+    } catch {
+      // Not built for this deployment: the full build below.
+    }
+  }
+  return import("./pkg/cti_bridge.js");
+}
 
 const status = document.getElementById("status");
 const log = document.getElementById("log");
@@ -34,7 +72,7 @@ function show(item) {
   while (log.children.length > 50) log.lastChild.remove();
 }
 
-async function startInVendor(vendor) {
+async function startInVendor(startVendor, vendor) {
   for (const src of vendor.scripts || []) await loadScript(src);
   const outputs = [];
   const integration = startVendor(vendor.config || {}, (item) => {
@@ -53,9 +91,11 @@ async function main() {
   const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
-  await init();
+  const core = await loadCore(config);
+  await core.default();
+  const { startWidget, startVendor } = core;
   if (config.vendor) {
-    await startInVendor(config.vendor);
+    await startInVendor(startVendor, config.vendor);
     return;
   }
   const widget = startWidget(config);
