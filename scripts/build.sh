@@ -64,6 +64,8 @@ for name in $builds; do
 done
 # The full build last: target/.../cti_bridge.wasm is then the full module (twiggy).
 build_one "" "$out"
+# What widget.js may load besides the full build.
+printf '%s\n' $builds | node -e 'const l = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean); console.log(JSON.stringify(l))' >"$out/builds.json"
 
 # The demo (demo/, not shipped) plays the seed samples. www/samples/ was their old place.
 rm -rf www/samples

@@ -33,17 +33,20 @@ export function buildFor(config) {
   return FEATURES.filter((f) => needed.has(f)).join("+");
 }
 
-/** The wasm module for `config`: its deployment's build if there is one, else the full build. */
-async function loadCore(config) {
-  const name = buildFor(config);
-  if (name) {
-    try {
-      return await import(`./pkg/${name}/cti_bridge.js`);
-    } catch {
-      // Not built for this deployment: the full build below.
-    }
+/** The per-deployment builds there are (pkg/builds.json, written by scripts/build.sh). */
+async function builtDeployments() {
+  try {
+    const response = await fetch("pkg/builds.json");
+    return response.ok ? await response.json() : [];
+  } catch {
+    return [];
   }
-  return import("./pkg/cti_bridge.js");
+}
+
+/** The wasm module for `config`: its deployment's build if there is one, else the full build. */
+function loadCore(config, built) {
+  const name = buildFor(config);
+  return built.includes(name) ? import(`./pkg/${name}/cti_bridge.js`) : import("./pkg/cti_bridge.js");
 }
 
 const status = document.getElementById("status");
@@ -87,11 +90,13 @@ async function startInVendor(startVendor, vendor) {
 }
 
 async function main() {
-  // `?config=NAME` picks one of the configurations the widget's server offers.
+  // `?config=NAME` picks one of the configurations the widget's server offers. The list of
+  // builds is fetched alongside.
+  const built = builtDeployments();
   const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
-  const core = await loadCore(config);
+  const core = await loadCore(config, await built);
   await core.default();
   const { startWidget, startVendor } = core;
   if (config.vendor) {

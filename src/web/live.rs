@@ -117,11 +117,9 @@ pub(crate) fn now() -> u64 {
     }
 }
 
-/// A JSON-compatible JS value of `value`.
+/// A JSON-compatible JS value of `value` (the edge's one conversion path).
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+    super::to_js(value)
 }
 
 /// The origin of a URL (`ws://127.0.0.1:8090`), for the trace.
@@ -129,10 +127,9 @@ fn origin_of(url: &str) -> Option<String> {
     web_sys::Url::new(url).ok().map(|u| u.origin())
 }
 
-/// JSON text of a value, through the browser's `JSON.stringify`.
+/// JSON text of a value (serde_json's writer, as `JSON.stringify` writes it).
 fn stringify(value: &Value) -> Option<String> {
-    let js = to_js(value).ok()?;
-    js_sys::JSON::stringify(&js).ok().map(String::from)
+    Some(value.to_string())
 }
 
 impl<C: Client + 'static> Driver<C> {
@@ -706,8 +703,8 @@ pub(crate) fn seeded(options: &mut serde_json::Map<String, Value>) {
 /// The host's options split into the client's part and the Bridge's
 /// (`mode`, `bridge`), with a random jitter seed unless one is given.
 pub(crate) fn options(options: JsValue) -> Result<(Value, crate::Bridge), JsError> {
-    let mut value: Value = serde_wasm_bindgen::from_value(options)
-        .map_err(|e| JsError::new(&format!("options: {e}")))?;
+    let mut value: Value =
+        super::from_js_as(&options).map_err(|e| JsError::new(&format!("options: {e}")))?;
     let map = value
         .as_object_mut()
         .ok_or_else(|| JsError::new("options: expected an object"))?;

@@ -25,10 +25,30 @@ pub mod widget;
 #[cfg(feature = "xuc")]
 pub mod xuc;
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+/// The one conversion path out of the wasm: a value as a JSON-compatible JS
+/// value, through serde_json's `Value` (each type's one `Serialize`
+/// instantiation, shared with the port and storage paths), its JSON text
+/// (serde_json's writer) and the browser's `JSON.parse`.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let value = serde_json::to_value(value).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(value_to_js(&value))
+}
+
+/// A JSON value as a JS value (`JSON.parse` of its text).
+pub(crate) fn value_to_js(value: &Value) -> JsValue {
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::String(s) => JsValue::from_str(s),
+        _ => js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL),
+    }
+}
+
+/// The one conversion path into the wasm for settings (configurations,
+/// options, arguments): the [`guard`] walk to a JSON value, then serde_json.
+pub(crate) fn from_js_as<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+    let value = guard::to_json(value).map_err(|e| e.to_string())?;
+    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
 fn source(name: &str) -> Result<Source, JsError> {
@@ -52,7 +72,7 @@ fn browser_parse(text: &str) -> Result<Value, String> {
             .map(|e| String::from(e.message()))
             .unwrap_or_else(|| "JSON.parse failed".into())
     })?;
-    serde_wasm_bindgen::from_value(parsed).map_err(|e| e.to_string())
+    guard::to_json(&parsed).map_err(|e| e.to_string())
 }
 
 /// A bridge whose decoders parse embedded JSON text with [`BROWSER_JSON`].
@@ -112,8 +132,7 @@ impl WasmBridge {
         let config: Config = if config.is_undefined() || config.is_null() {
             Config::default()
         } else {
-            serde_wasm_bindgen::from_value(config)
-                .map_err(|e| JsError::new(&format!("config: {e}")))?
+            from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?
         };
         Ok(WasmBridge {
             inner: new_bridge(mode, config),

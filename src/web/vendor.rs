@@ -266,9 +266,7 @@ impl Vendor {
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&e.to_string()))
+    super::to_js(value).map_err(JsValue::from)
 }
 
 /// `root.a.b`: the object holding the function, and the function.
@@ -470,7 +468,7 @@ pub fn start_vendor(
     let config: VendorConfig = if config.is_undefined() || config.is_null() {
         VendorConfig::default()
     } else {
-        serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("config: {e}")))?
+        super::from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?
     };
     let live_options = match &config.contact_centre {
         Some(value) => Some(Options::parse(value).map_err(|e| JsError::new(&e))?),

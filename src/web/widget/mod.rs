@@ -130,8 +130,8 @@ fn random_epoch() -> String {
 /// this iframe, and announces itself to the allowed host origins.
 #[wasm_bindgen(js_name = startWidget)]
 pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
-    let config: WidgetConfig = serde_wasm_bindgen::from_value(config)
-        .map_err(|e| JsError::new(&format!("config: {e}")))?;
+    let config: WidgetConfig =
+        super::from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?;
     let allowed = AllowList::new(config.allowed_host_origins.iter().map(String::as_str))
         .map_err(|e| JsError::new(&format!("allowedHostOrigins: {e}")))?;
     if allowed.is_empty() {
