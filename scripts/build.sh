@@ -42,6 +42,8 @@ build_one() {
             --no-default-features --features "${features//+/,}"
     fi
     mkdir -p "$out"
+    # The unstripped module, for twiggy (bench/README.md).
+    cp "$raw" "$ROOT/target/wasm/cti_bridge-${features:-full}.wasm"
     wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name cti_bridge "$raw"
     # -Oz to a fixed point (--converge), without the name and producers sections:
     # 2.7 KiB less gzip than a single -Oz pass (bench/README.md).

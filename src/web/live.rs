@@ -650,6 +650,7 @@ pub(crate) fn build<C: LiveClient>(
     sink: Sink,
     provider: Provider,
 ) -> Result<Rc<Driver<C>>, BuildError> {
+    crate::client::policy::use_parser(super::BROWSER_URL);
     let config: C::Config = serde_json::from_value(options)?;
     let client = C::build(config)?;
     Ok(Driver::new(

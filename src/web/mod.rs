@@ -4,6 +4,7 @@
 //! as text (WebSocket frames, parsed with the browser's `JSON.parse` after a
 //! size and nesting check); outputs go back as plain JS objects.
 
+use crate::client::policy::{Url, UrlParser};
 use crate::codec::{self, JsonParser};
 use crate::command::Desired;
 use crate::config::Config;
@@ -73,6 +74,37 @@ fn browser_parse(text: &str) -> Result<Value, String> {
             .unwrap_or_else(|| "JSON.parse failed".into())
     })?;
     guard::to_json(&parsed).map_err(|e| e.to_string())
+}
+
+/// The browser's `URL` as the live clients' URL parser: no URL parser in
+/// the wasm. The policy ([`crate::client::policy::judge`]) reads its parts.
+pub(crate) const BROWSER_URL: UrlParser = UrlParser(browser_url);
+
+fn browser_url(text: &str) -> Result<Url, String> {
+    let url = web_sys::Url::new(text).map_err(|e| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "invalid URL".into())
+    })?;
+    let href = url.href();
+    // In a serialized URL, `#` only starts the fragment and a `?` before it
+    // only starts the query (the parser percent-encodes them elsewhere), so
+    // an empty query or fragment (`?` / `#` alone) is told from none.
+    let (before_hash, fragment) = match href.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment.to_owned())),
+        None => (href.as_str(), None),
+    };
+    let query = before_hash.split_once('?').map(|(_, q)| q.to_owned());
+    Ok(Url {
+        scheme: url.protocol().trim_end_matches(':').to_owned(),
+        username: url.username(),
+        password: url.password(),
+        hostname: url.hostname(),
+        port: url.port().parse().ok(),
+        query,
+        fragment,
+        href,
+    })
 }
 
 /// A bridge whose decoders parse embedded JSON text with [`BROWSER_JSON`].
