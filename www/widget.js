@@ -43,10 +43,18 @@ async function builtDeployments() {
   }
 }
 
-/** The wasm module for `config`: its deployment's build if there is one, else the full build. */
-function loadCore(config, built) {
+/**
+ * The wasm module for `config`, initialized: its deployment's build if there is one, else the
+ * full build. The module is fetched alongside its glue and compiled while it downloads
+ * (wasm-bindgen's init takes the Response to `WebAssembly.instantiateStreaming`).
+ */
+async function loadCore(config, built) {
   const name = buildFor(config);
-  return built.includes(name) ? import(`./pkg/${name}/cti_bridge.js`) : import("./pkg/cti_bridge.js");
+  const dir = built.includes(name) ? `./pkg/${name}/` : "./pkg/";
+  const wasm = fetch(new URL(`${dir}cti_bridge_bg.wasm`, import.meta.url));
+  const core = await import(`${dir}cti_bridge.js`);
+  await core.default({ module_or_path: wasm });
+  return core;
 }
 
 const status = document.getElementById("status");
@@ -97,7 +105,6 @@ async function main() {
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
   const core = await loadCore(config, await built);
-  await core.default();
   const { startWidget, startVendor } = core;
   if (config.vendor) {
     await startInVendor(startVendor, config.vendor);
