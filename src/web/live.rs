@@ -8,10 +8,11 @@
 //! Callbacks hold a `Weak` reference, so nothing outlives the client and no
 //! closure is leaked with `forget`.
 
-// A build without one of the live clients (features `axp`, `xuc`) keeps the
-// driver types the widget names, partly unused.
+// A build without one of the live clients (features `axp`, `xuc`) or without
+// their JavaScript classes (`host-api`) keeps the driver types the widget
+// names, partly unused.
 #![cfg_attr(
-    not(all(feature = "axp", feature = "xuc")),
+    not(all(feature = "axp", feature = "xuc", feature = "host-api")),
     allow(dead_code, unused_imports, unused_macros)
 )]
 

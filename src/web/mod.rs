@@ -5,17 +5,16 @@
 //! size and nesting check); outputs go back as plain JS objects.
 
 use crate::client::policy::{Url, UrlParser};
-use crate::codec::{self, JsonParser};
-use crate::command::Desired;
+use crate::codec::JsonParser;
 use crate::config::Config;
 use crate::error::DecodeError;
-use crate::model::{Side, Source};
+use crate::model::Source;
 use crate::sync::Mode;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "axp")]
+#[cfg(all(feature = "axp", feature = "host-api"))]
 pub mod axp;
 mod contact;
 pub mod guard;
@@ -23,7 +22,7 @@ mod live;
 #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
 pub mod vendor;
 pub mod widget;
-#[cfg(feature = "xuc")]
+#[cfg(all(feature = "xuc", feature = "host-api"))]
 pub mod xuc;
 
 /// The one conversion path out of the wasm: a value as a JSON-compatible JS
@@ -64,7 +63,7 @@ fn from_js(value: JsValue) -> Result<Value, DecodeError> {
 
 /// The browser's `JSON.parse` as the core's JSON text parser: one JSON
 /// parser in the wasm, none of serde_json's. The core applies the size and
-/// nesting limits around it ([`codec::parse_text`]).
+/// nesting limits around it ([`crate::codec::parse_text`]).
 pub(crate) const BROWSER_JSON: JsonParser = JsonParser(browser_parse);
 
 fn browser_parse(text: &str) -> Result<Value, String> {
@@ -113,6 +112,7 @@ pub(crate) fn new_bridge(mode: Mode, mut config: Config) -> crate::Bridge {
     crate::Bridge::new(mode, config)
 }
 
+#[cfg(feature = "host-api")]
 fn decode_error(e: DecodeError) -> JsValue {
     #[derive(Serialize)]
     struct ErrorOut<'a> {
@@ -132,6 +132,7 @@ fn decode_error(e: DecodeError) -> JsValue {
 
 /// Decodes one raw message without state: returns the normalized event bodies
 /// (`{kind, ...}`), or throws `{kind: "error", code, reason}`.
+#[cfg(feature = "host-api")]
 #[wasm_bindgen(js_name = decode)]
 pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, JsValue> {
     let src = source(source_name)?;
@@ -141,18 +142,20 @@ pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, Js
                 json: BROWSER_JSON,
                 ..Default::default()
             };
-            codec::decode(src, &raw, &config)
+            crate::codec::decode(src, &raw, &config)
         })
         .map_err(decode_error)?;
     Ok(to_js(&decoded.bodies)?)
 }
 
 /// One bridge core: decoders, sequence numbers, duplicate filter and sync engine.
+#[cfg(feature = "host-api")]
 #[wasm_bindgen(js_name = Bridge)]
 pub struct WasmBridge {
     inner: crate::Bridge,
 }
 
+#[cfg(feature = "host-api")]
 #[wasm_bindgen(js_class = Bridge)]
 impl WasmBridge {
     /// `new Bridge(mode, config?)`: mode is `synchronized`, `complementary` or
@@ -192,7 +195,7 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        self.feed(src, codec::parse_text(text, BROWSER_JSON), now_ms)
+        self.feed(src, crate::codec::parse_text(text, BROWSER_JSON), now_ms)
     }
 
     /// Advances the clock: returns commands rejected for time-out.
@@ -237,6 +240,7 @@ impl WasmBridge {
     }
 }
 
+#[cfg(feature = "host-api")]
 impl WasmBridge {
     /// Runs a converted message through the core; a message refused before
     /// decoding is counted like any other decode error.
@@ -259,7 +263,13 @@ impl WasmBridge {
 }
 
 /// Parses a side (`crm` / `cc`) and a state (`ready` / `notReady`) from JS.
-pub(crate) fn side_and_state(target: &str, state: &str) -> Result<(Side, Desired), JsError> {
+#[cfg(any(feature = "host-api", feature = "openframe", feature = "agentdesktop"))]
+pub(crate) fn side_and_state(
+    target: &str,
+    state: &str,
+) -> Result<(crate::model::Side, crate::command::Desired), JsError> {
+    use crate::command::Desired;
+    use crate::model::Side;
     let side = match target {
         "crm" => Side::Crm,
         "cc" => Side::Cc,
@@ -273,6 +283,7 @@ pub(crate) fn side_and_state(target: &str, state: &str) -> Result<(Side, Desired
     Ok((side, desired))
 }
 
+#[cfg(feature = "host-api")]
 /// A JS millisecond time as the core's clock value (negative / NaN -> 0).
 fn ms(value: f64) -> u64 {
     if value.is_finite() && value > 0.0 {
