@@ -1,19 +1,73 @@
 #!/usr/bin/env bash
 # Builds the widget: wasm32 release -> wasm-bindgen (pinned) -> wasm-opt; prints sizes.
+#
+# The full widget (every protocol) goes to www/pkg/ (the tests and the fallback
+# use it). Per-deployment builds go to www/pkg/<features>/, one per name in
+# CTI_BUILDS (space-separated; each name is Cargo features of the widget joined
+# by "+", e.g. `crm-connector+xuc`), or in the arguments:
+#
+#   bash scripts/build.sh                          # full + the default deployments
+#   CTI_BUILDS="crm-connector+xuc openframe+axp" bash scripts/build.sh
+#   bash scripts/build.sh crm-connector+axp        # full + this one
+#
+# widget.js loads the build that its widget-config.json needs when it exists
+# (README "Building a deployment's bundle").
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-wasm_cargo build --release -p cti-bridge --lib --quiet
+if [ $# -gt 0 ]; then
+    builds="$*"
+else
+    builds=${CTI_BUILDS-crm-connector+xuc}
+fi
+
+# Release-only size flags (bench/README.md, issue 14): no panic locations, and
+# panics abort at once without formatting a message. Only where the toolchain
+# takes -Z flags (Debian's rustc-web with RUSTC_BOOTSTRAP=1).
+release_rustflags=""
+if [ "$WASM_TOOLCHAIN" = debian ]; then
+    release_rustflags="-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort"
+fi
+
 raw="$ROOT/target/wasm/wasm32-unknown-unknown/release/cti_bridge.wasm"
+
+# build_one <features joined by "+", empty for the full widget> <output dir>
+build_one() {
+    local features=$1 out=$2
+    if [ -z "$features" ]; then
+        RUSTFLAGS="$release_rustflags" wasm_cargo build --release -p cti-bridge --lib --quiet
+    else
+        RUSTFLAGS="$release_rustflags" wasm_cargo build --release -p cti-bridge --lib --quiet \
+            --no-default-features --features "${features//+/,}"
+    fi
+    mkdir -p "$out"
+    # The unstripped module, for twiggy (bench/README.md).
+    cp "$raw" "$ROOT/target/wasm/cti_bridge-${features:-full}.wasm"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name cti_bridge "$raw"
+    # -Oz to a fixed point (--converge), without the name and producers sections:
+    # 2.7 KiB less gzip than a single -Oz pass (bench/README.md).
+    node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$out/cti_bridge_bg.wasm" -o "$out/cti_bridge_bg.wasm"
+}
+
 out="$ROOT/www/pkg"
-mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name cti_bridge "$raw"
-# -Oz to a fixed point (--converge), without the name and producers sections:
-# 2.7 KiB less gzip than a single -Oz pass (bench/README.md).
-node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$out/cti_bridge_bg.wasm" -o "$out/cti_bridge_bg.wasm"
+# Stale per-deployment builds would be served as if current.
+rm -rf "$out"
+for name in $builds; do
+    case $name in
+    *[!a-z+-]* | "" | +* | *+ | *++*)
+        echo "build: bad deployment name \`$name\` (features joined by +)" >&2
+        exit 1
+        ;;
+    esac
+    build_one "$name" "$out/$name"
+done
+# The full build last: target/.../cti_bridge.wasm is then the full module (twiggy).
+build_one "" "$out"
+# What widget.js may load besides the full build.
+printf '%s\n' $builds | node -e 'const l = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean); console.log(JSON.stringify(l))' >"$out/builds.json"
 
 # The demo (demo/, not shipped) plays the seed samples. www/samples/ was their old place.
 rm -rf www/samples
@@ -23,3 +77,8 @@ cp tests/fixtures/*.jsonl demo/samples/
 echo "build: widget sizes"
 size_of "$out/cti_bridge_bg.wasm"
 size_of "$out/cti_bridge.js"
+for name in $builds; do
+    echo "build: $name"
+    size_of "$out/$name/cti_bridge_bg.wasm"
+    size_of "$out/$name/cti_bridge.js"
+done

@@ -15,6 +15,13 @@ echo "== formatting and lints (cargo fmt, clippy on the native targets)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -q -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
+# Per-deployment builds: the core with no protocol and with the README's lead deployment
+# (library only: the tests need every protocol), the widget edge likewise for wasm32.
+cargo clippy -p cti-bridge-core --no-default-features --lib -q -- -D warnings
+cargo clippy -p cti-bridge-core --no-default-features --features crm-connector,xuc --lib -q -- -D warnings
+for features in "" "crm-connector,xuc" "openframe,axp"; do
+    RUSTFLAGS="-D warnings" wasm_cargo check -p cti-bridge --lib -q --no-default-features --features "$features"
+done
 
 echo "== native tests"
 cargo test --workspace --all-targets
@@ -41,7 +48,8 @@ echo "tsc: declarations check passed"
 echo "== host script unit tests (logger, redaction)"
 node --test tests/js/
 
-echo "== end-to-end tests (Playwright, headless Chromium; package.test.mjs packs and installs the npm package, ~5 s)"
+echo "== end-to-end tests (Playwright, headless Chromium; package.test.mjs packs and installs the npm package, ~5 s;"
+echo "   size-budget.test.mjs: every build within its gzip budget, bench/budgets.json)"
 bash scripts/build.sh
 node --test --test-concurrency=1 tests/e2e/
 

@@ -139,3 +139,68 @@ fn backoff_is_bounded_and_reproducible() {
     a.reset();
     assert!(a.next_delay() <= 1_000);
 }
+
+#[test]
+fn the_policy_judges_parsed_parts_as_the_browser_gives_them() {
+    use cti_bridge::client::policy::{is_loopback, judge, Url};
+    // The browser's `URL` serializes the host as the `url` crate does.
+    for (host, loopback) in [
+        ("127.0.0.1", true),
+        ("127.9.8.7", true),
+        ("[::1]", true),
+        ("LocalHost", true),
+        ("[::ffff:7f00:1]", false),
+        ("127.0.0.1.evil.test", false),
+        ("128.0.0.1", false),
+        ("", false),
+    ] {
+        assert_eq!(is_loopback(host), loopback, "{host}");
+    }
+    let parts = |href: &str, scheme: &str, host: &str| Url {
+        href: href.into(),
+        scheme: scheme.into(),
+        username: String::new(),
+        password: String::new(),
+        hostname: host.into(),
+        port: None,
+        query: None,
+        fragment: None,
+    };
+    assert!(judge(&parts("ws://[::1]/ws", "ws", "[::1]"), UrlKind::Socket, "u").is_ok());
+    assert!(judge(
+        &parts("ws://x.test/ws", "ws", "x.test"),
+        UrlKind::Socket,
+        "u"
+    )
+    .is_err());
+    let mut with_user = parts("wss://u@x.test/", "wss", "x.test");
+    with_user.username = "u".into();
+    assert!(judge(&with_user, UrlKind::Socket, "u").is_err());
+    let mut bare_hash = parts("wss://x.test/#", "wss", "x.test");
+    bare_hash.fragment = Some(String::new());
+    assert!(judge(&bare_hash, UrlKind::Socket, "u").is_err());
+    // A non-ASCII host is refused before any parser sees it.
+    assert_eq!(
+        check("wss://b\u{fc}cher.example/ws", UrlKind::Socket, "u").map_err(|e| e.to_string()),
+        Err("u: not a valid URL (invalid international domain name)".to_owned())
+    );
+    assert!(check("wss://x.test/p\u{e4}th", UrlKind::Socket, "u").is_ok());
+}
+
+#[test]
+fn a_query_pair_is_appended_as_the_url_crate_appends_it() {
+    for (base, value) in [
+        ("wss://x.test/ws", "a b&c=d/é+%"),
+        ("wss://x.test/ws?v=1", "tok~en*-._"),
+        ("wss://x.test/ws?", "t"),
+    ] {
+        let ours = check(base, UrlKind::Socket, "u").unwrap();
+        let mut theirs = url::Url::parse(base).unwrap();
+        theirs.query_pairs_mut().append_pair("token", value);
+        assert_eq!(
+            ours.with_query_pair("token", value),
+            theirs.as_str(),
+            "{base}"
+        );
+    }
+}

@@ -6,8 +6,57 @@
 // - inside a vendor's desktop (an AgentDesktop widget, a ServiceNow OpenFrame panel): the
 //   configuration has `vendor: {scripts, config}`; the page loads the vendor's SDK scripts
 //   (same origin, or allowed by its CSP) and runs `startVendor(vendor.config)` on them.
-import init, { startWidget, startVendor } from "./pkg/cti_bridge.js";
 import { mountPanel, applyTheme } from "./panel.js";
+//
+// Per-deployment builds: `bash scripts/build.sh` also builds www/pkg/<features>/ for the
+// deployments it is told (CTI_BUILDS, e.g. `crm-connector+xuc`); the page loads the smallest
+// build its configuration needs and falls back to the full one in www/pkg/.
+
+/** Feature order of the build names (scripts/build.sh): "crm-connector+xuc". */
+const FEATURES = ["crm-connector", "openframe", "agentdesktop", "axp", "xuc"];
+
+/**
+ * The build a configuration needs (features joined by "+"), or "" for the full one: the
+ * CRM side (`bridge.crm.source`, the CRM Connector by default) and the contact centre
+ * (`contactCentre.kind` or `bridge.cc.source`). An in-page vendor brings OpenFrame and
+ * AgentDesktop (one vendor hub). Injected messages may come from any protocol: full build.
+ */
+export function buildFor(config) {
+  const vendor = config.vendor;
+  const inner = vendor ? vendor.config || {} : config;
+  const bridge = inner.bridge || {};
+  const cc = (inner.contactCentre && inner.contactCentre.kind) || (bridge.cc && bridge.cc.source);
+  const crm = (bridge.crm && bridge.crm.source) || (vendor ? "openframe" : "crm-connector");
+  if (config.allowInject || (!vendor && !cc)) return "";
+  const needed = new Set(vendor ? ["openframe", "agentdesktop"] : [crm]);
+  if (cc) needed.add(cc);
+  if (![...needed].every((f) => FEATURES.includes(f))) return "";
+  return FEATURES.filter((f) => needed.has(f)).join("+");
+}
+
+/** The per-deployment builds there are (pkg/builds.json, written by scripts/build.sh). */
+async function builtDeployments() {
+  try {
+    const response = await fetch("pkg/builds.json");
+    return response.ok ? await response.json() : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The wasm module for `config`, initialized: its deployment's build if there is one, else the
+ * full build. The module is fetched alongside its glue and compiled while it downloads
+ * (wasm-bindgen's init takes the Response to `WebAssembly.instantiateStreaming`).
+ */
+async function loadCore(config, built) {
+  const name = buildFor(config);
+  const dir = built.includes(name) ? `./pkg/${name}/` : "./pkg/";
+  const wasm = fetch(new URL(`${dir}cti_bridge_bg.wasm`, import.meta.url));
+  const core = await import(`${dir}cti_bridge.js`);
+  await core.default({ module_or_path: wasm });
+  return core;
+}
 
 const status = document.getElementById("status");
 const log = document.getElementById("log");
@@ -35,7 +84,7 @@ function show(item) {
   while (log.children.length > 50) log.lastChild.remove();
 }
 
-async function startInVendor(vendor) {
+async function startInVendor(startVendor, vendor) {
   for (const src of vendor.scripts || []) await loadScript(src);
   const outputs = [];
   const integration = startVendor(vendor.config || {}, (item) => {
@@ -62,13 +111,16 @@ function hostOptions() {
 }
 
 async function main() {
-  // `?config=NAME` picks one of the configurations the widget's server offers.
+  // `?config=NAME` picks one of the configurations the widget's server offers. The list of
+  // builds is fetched alongside.
+  const built = builtDeployments();
   const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
-  await init();
+  const core = await loadCore(config, await built);
+  const { startWidget, startVendor } = core;
   if (config.vendor) {
-    await startInVendor(config.vendor);
+    await startInVendor(startVendor, config.vendor);
     return;
   }
   const widget = startWidget(config);

@@ -4,10 +4,19 @@
 //! in the same sync engine, and commands for the contact centre go out on
 //! the client's link.
 
+// A build without one of the live clients (features `axp`, `xuc`): the
+// arms of the missing client are compiled out.
+#![cfg_attr(
+    not(all(feature = "axp", feature = "xuc")),
+    allow(dead_code, unused_imports, unreachable_code, unused_variables)
+)]
+
 use super::live::{build, now, seeded, Driver, LiveClient, Provider, Sink, Tap};
 use crate::bridge::{Bridge, Output};
 use crate::channel::WidgetEvent;
+#[cfg(feature = "axp")]
 use crate::client::axp::AxpClient;
+#[cfg(feature = "xuc")]
 use crate::client::xuc::XucClient;
 use crate::client::{Effect, Health, Input};
 use crate::command::Desired;
@@ -24,7 +33,9 @@ macro_rules! by_client {
     ($core:expr, $own:pat => $own_body:expr, $d:ident => $body:expr) => {
         match $core {
             $own => $own_body,
+            #[cfg(feature = "axp")]
             Core::Axp($d) => $body,
+            #[cfg(feature = "xuc")]
             Core::Xuc($d) => $body,
         }
     };
@@ -35,8 +46,10 @@ pub(crate) enum Core {
     /// No contact-centre client in the widget (the host or an SDK feeds it).
     Own(RefCell<Bridge>),
     /// The AXP live client.
+    #[cfg(feature = "axp")]
     Axp(Rc<Driver<AxpClient>>),
     /// The xuc live client.
+    #[cfg(feature = "xuc")]
     Xuc(Rc<Driver<XucClient>>),
 }
 
@@ -80,8 +93,16 @@ impl Options {
             .as_object_mut()
             .ok_or("contactCentre: expected an object")?;
         let source = match map.remove("kind").as_ref().and_then(Value::as_str) {
+            #[cfg(feature = "axp")]
             Some("axp") => Source::Axp,
+            #[cfg(feature = "xuc")]
             Some("xuc") => Source::Xuc,
+            #[allow(unreachable_patterns)]
+            Some(kind @ ("axp" | "xuc")) => {
+                return Err(format!(
+                    "contactCentre.kind: `{kind}` is not in this build of the widget (feature `{kind}`)"
+                ))
+            }
             Some(other) => return Err(format!("contactCentre.kind: `{other}` is not axp or xuc")),
             None => return Err("contactCentre.kind: expected \"axp\" or \"xuc\"".into()),
         };
@@ -100,10 +121,18 @@ impl Core {
     ) -> Result<Core, String> {
         let invalid = |e: super::live::BuildError| format!("contactCentre: {e}");
         Ok(match options.source {
+            #[cfg(feature = "axp")]
             Source::Axp => {
                 Core::Axp(build(options.client, bridge, sink, provider).map_err(invalid)?)
             }
-            _ => Core::Xuc(build(options.client, bridge, sink, provider).map_err(invalid)?),
+            #[cfg(feature = "xuc")]
+            Source::Xuc => {
+                Core::Xuc(build(options.client, bridge, sink, provider).map_err(invalid)?)
+            }
+            other => {
+                let _ = (invalid, options.client, bridge, sink, provider);
+                return Err(format!("contactCentre: {other} is not in this build"));
+            }
         })
     }
 
@@ -111,7 +140,9 @@ impl Core {
     pub fn live_source(&self) -> Option<Source> {
         match self {
             Core::Own(_) => None,
+            #[cfg(feature = "axp")]
             Core::Axp(_) => Some(Source::Axp),
+            #[cfg(feature = "xuc")]
             Core::Xuc(_) => Some(Source::Xuc),
         }
     }
@@ -194,9 +225,11 @@ impl Core {
     /// One typed command on the contact centre's link (xuc only).
     pub fn command(&self, name: &str, args: &[Value]) -> Result<(), CommandRefused> {
         match self {
+            #[cfg(feature = "xuc")]
             Core::Xuc(d) => d
                 .call(name, args)
                 .map_err(|e| CommandRefused::Invalid(e.to_string())),
+            #[cfg(feature = "axp")]
             Core::Axp(_) => Err(CommandRefused::NotSupported(
                 "the AXP Agent & Engagement events are read-only: no commands".into(),
             )),

@@ -4,28 +4,51 @@
 //! as text (WebSocket frames, parsed with the browser's `JSON.parse` after a
 //! size and nesting check); outputs go back as plain JS objects.
 
-use crate::codec::{self, JsonParser};
-use crate::command::Desired;
+use crate::client::policy::{Url, UrlParser};
+use crate::codec::JsonParser;
 use crate::config::Config;
 use crate::error::DecodeError;
-use crate::model::{Side, Source};
+use crate::model::Source;
 use crate::sync::Mode;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+#[cfg(all(feature = "axp", feature = "host-api"))]
 pub mod axp;
 mod contact;
 pub mod guard;
 mod live;
+#[cfg(any(feature = "openframe", feature = "agentdesktop"))]
 pub mod vendor;
 pub mod widget;
+#[cfg(all(feature = "xuc", feature = "host-api"))]
 pub mod xuc;
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+/// The one conversion path out of the wasm: a value as a JSON-compatible JS
+/// value, through serde_json's `Value` (each type's one `Serialize`
+/// instantiation, shared with the port and storage paths), its JSON text
+/// (serde_json's writer) and the browser's `JSON.parse`.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let value = serde_json::to_value(value).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(value_to_js(&value))
+}
+
+/// A JSON value as a JS value (`JSON.parse` of its text).
+pub(crate) fn value_to_js(value: &Value) -> JsValue {
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::String(s) => JsValue::from_str(s),
+        _ => js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL),
+    }
+}
+
+/// The one conversion path into the wasm for settings (configurations,
+/// options, arguments): the [`guard`] walk to a JSON value, then serde_json.
+pub(crate) fn from_js_as<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+    let value = guard::to_json(value).map_err(|e| e.to_string())?;
+    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
 fn source(name: &str) -> Result<Source, JsError> {
@@ -40,7 +63,7 @@ fn from_js(value: JsValue) -> Result<Value, DecodeError> {
 
 /// The browser's `JSON.parse` as the core's JSON text parser: one JSON
 /// parser in the wasm, none of serde_json's. The core applies the size and
-/// nesting limits around it ([`codec::parse_text`]).
+/// nesting limits around it ([`crate::codec::parse_text`]).
 pub(crate) const BROWSER_JSON: JsonParser = JsonParser(browser_parse);
 
 fn browser_parse(text: &str) -> Result<Value, String> {
@@ -49,7 +72,38 @@ fn browser_parse(text: &str) -> Result<Value, String> {
             .map(|e| String::from(e.message()))
             .unwrap_or_else(|| "JSON.parse failed".into())
     })?;
-    serde_wasm_bindgen::from_value(parsed).map_err(|e| e.to_string())
+    guard::to_json(&parsed).map_err(|e| e.to_string())
+}
+
+/// The browser's `URL` as the live clients' URL parser: no URL parser in
+/// the wasm. The policy ([`crate::client::policy::judge`]) reads its parts.
+pub(crate) const BROWSER_URL: UrlParser = UrlParser(browser_url);
+
+fn browser_url(text: &str) -> Result<Url, String> {
+    let url = web_sys::Url::new(text).map_err(|e| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "invalid URL".into())
+    })?;
+    let href = url.href();
+    // In a serialized URL, `#` only starts the fragment and a `?` before it
+    // only starts the query (the parser percent-encodes them elsewhere), so
+    // an empty query or fragment (`?` / `#` alone) is told from none.
+    let (before_hash, fragment) = match href.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment.to_owned())),
+        None => (href.as_str(), None),
+    };
+    let query = before_hash.split_once('?').map(|(_, q)| q.to_owned());
+    Ok(Url {
+        scheme: url.protocol().trim_end_matches(':').to_owned(),
+        username: url.username(),
+        password: url.password(),
+        hostname: url.hostname(),
+        port: url.port().parse().ok(),
+        query,
+        fragment,
+        href,
+    })
 }
 
 /// A bridge whose decoders parse embedded JSON text with [`BROWSER_JSON`].
@@ -58,6 +112,7 @@ pub(crate) fn new_bridge(mode: Mode, mut config: Config) -> crate::Bridge {
     crate::Bridge::new(mode, config)
 }
 
+#[cfg(feature = "host-api")]
 fn decode_error(e: DecodeError) -> JsValue {
     #[derive(Serialize)]
     struct ErrorOut<'a> {
@@ -77,6 +132,7 @@ fn decode_error(e: DecodeError) -> JsValue {
 
 /// Decodes one raw message without state: returns the normalized event bodies
 /// (`{kind, ...}`), or throws `{kind: "error", code, reason}`.
+#[cfg(feature = "host-api")]
 #[wasm_bindgen(js_name = decode)]
 pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, JsValue> {
     let src = source(source_name)?;
@@ -86,18 +142,20 @@ pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, Js
                 json: BROWSER_JSON,
                 ..Default::default()
             };
-            codec::decode(src, &raw, &config)
+            crate::codec::decode(src, &raw, &config)
         })
         .map_err(decode_error)?;
     Ok(to_js(&decoded.bodies)?)
 }
 
 /// One bridge core: decoders, sequence numbers, duplicate filter and sync engine.
+#[cfg(feature = "host-api")]
 #[wasm_bindgen(js_name = Bridge)]
 pub struct WasmBridge {
     inner: crate::Bridge,
 }
 
+#[cfg(feature = "host-api")]
 #[wasm_bindgen(js_class = Bridge)]
 impl WasmBridge {
     /// `new Bridge(mode, config?)`: mode is `synchronized`, `complementary` or
@@ -109,8 +167,7 @@ impl WasmBridge {
         let config: Config = if config.is_undefined() || config.is_null() {
             Config::default()
         } else {
-            serde_wasm_bindgen::from_value(config)
-                .map_err(|e| JsError::new(&format!("config: {e}")))?
+            from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?
         };
         Ok(WasmBridge {
             inner: new_bridge(mode, config),
@@ -138,7 +195,7 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        self.feed(src, codec::parse_text(text, BROWSER_JSON), now_ms)
+        self.feed(src, crate::codec::parse_text(text, BROWSER_JSON), now_ms)
     }
 
     /// Advances the clock: returns commands rejected for time-out.
@@ -183,6 +240,7 @@ impl WasmBridge {
     }
 }
 
+#[cfg(feature = "host-api")]
 impl WasmBridge {
     /// Runs a converted message through the core; a message refused before
     /// decoding is counted like any other decode error.
@@ -205,7 +263,13 @@ impl WasmBridge {
 }
 
 /// Parses a side (`crm` / `cc`) and a state (`ready` / `notReady`) from JS.
-pub(crate) fn side_and_state(target: &str, state: &str) -> Result<(Side, Desired), JsError> {
+#[cfg(any(feature = "host-api", feature = "openframe", feature = "agentdesktop"))]
+pub(crate) fn side_and_state(
+    target: &str,
+    state: &str,
+) -> Result<(crate::model::Side, crate::command::Desired), JsError> {
+    use crate::command::Desired;
+    use crate::model::Side;
     let side = match target {
         "crm" => Side::Crm,
         "cc" => Side::Cc,
@@ -219,6 +283,7 @@ pub(crate) fn side_and_state(target: &str, state: &str) -> Result<(Side, Desired
     Ok((side, desired))
 }
 
+#[cfg(feature = "host-api")]
 /// A JS millisecond time as the core's clock value (negative / NaN -> 0).
 fn ms(value: f64) -> u64 {
     if value.is_finite() && value > 0.0 {

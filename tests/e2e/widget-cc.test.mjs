@@ -128,6 +128,11 @@ test('xuc in the widget: credentials from the host, login, CRM Busy pauses the a
   assert.ok(trace.some((t) => t.peer === 'window' && t.type === 'connect'), 'the handshake on the window');
   const text = JSON.stringify(trace);
   assert.ok(!/alice|token=/.test(text), 'no credential or token in the trace');
+  // The widget page loaded its deployment's build (CRM Connector + xuc), not the full one.
+  const widgetFrame = page.frames().find((f) => f.url().includes('/widget.html'));
+  const loaded = await widgetFrame.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  assert.ok(loaded.includes('/pkg/crm-connector+xuc/cti_bridge_bg.wasm'), `the crm-connector+xuc build: ${loaded.join(' ')}`);
+  assert.ok(!loaded.includes('/pkg/cti_bridge_bg.wasm'), 'not the full build');
   assert.deepEqual(problems(), []);
   await page.close();
 });

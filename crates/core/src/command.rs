@@ -112,12 +112,16 @@ pub fn encode(
         (Source::CrmConnector, Desired::NotReady) => Ok(
             crate::codec::crm_connector::request_sync_omnichannel(ctx.crm_not_ready_status),
         ),
+        #[cfg(feature = "xuc")]
         (Source::Xuc, Desired::Ready) => Ok(crate::codec::xuc::unpause_agent(ctx.agent_id)),
+        #[cfg(feature = "xuc")]
         (Source::Xuc, Desired::NotReady) => Ok(crate::codec::xuc::pause_agent(
             ctx.agent_id,
             ctx.not_ready_reason,
         )),
+        #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
         (Source::Agentdesktop, Desired::Ready) => Ok(crate::codec::agentdesktop::agent_ready()),
+        #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
         (Source::Agentdesktop, Desired::NotReady) => {
             Ok(crate::codec::agentdesktop::agent_pause(ctx.not_ready_reason))
         }
@@ -134,6 +138,11 @@ pub fn encode(
         (Source::Axp, _) => Err((
             "AXP Agent & Engagement events are read-only; the agent state is set in the agent client"
                 .into(),
+            Value::Null,
+        )),
+        #[allow(unreachable_patterns)]
+        (other, _) => Err((
+            format!("{} is not in this build", other.as_str()),
             Value::Null,
         )),
     }

@@ -64,6 +64,7 @@ pub mod crm_requests;
 pub mod diagnose;
 pub mod panel;
 pub mod sync;
+#[cfg(any(feature = "openframe", feature = "agentdesktop"))]
 pub mod vendor;
 
 pub use bridge::{Bridge, CrmRequest, Output, Stats};

@@ -2,9 +2,20 @@
 //! classes (one macro over the generic [`Driver`]), how a client is built
 //! from the host's options, and the host-callback sink and provider.
 
+// A build without one of the live clients (features `axp`, `xuc`) or without
+// their JavaScript classes (`host-api`) keeps the driver types the widget
+// names, partly unused.
+#![cfg_attr(
+    not(all(feature = "axp", feature = "xuc", feature = "host-api")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
+
 use super::{now, to_js, Driver, Provider, Provides, Sink};
+#[cfg(feature = "axp")]
 use crate::client::axp::{AxpClient, AxpConfig};
+#[cfg(feature = "xuc")]
 use crate::client::xuc::{XucClient, XucConfig};
+#[cfg(feature = "xuc")]
 use crate::client::xuc_command::CommandError;
 use crate::client::{Action, Client, ConfigError, Effect, Health, Session};
 use crate::error::DecodeError;
@@ -78,6 +89,7 @@ pub(crate) trait LiveClient: Client + Sized + 'static {
     fn health(&self) -> Option<&Health>;
 }
 
+#[cfg(feature = "axp")]
 impl LiveClient for AxpClient {
     type Config = AxpConfig;
     const PROVIDES: Provides = Provides::Token;
@@ -89,6 +101,7 @@ impl LiveClient for AxpClient {
     }
 }
 
+#[cfg(feature = "xuc")]
 impl LiveClient for XucClient {
     type Config = XucConfig;
     const PROVIDES: Provides = Provides::Credentials;
@@ -118,6 +131,7 @@ pub(crate) fn build<C: LiveClient>(
     sink: Sink,
     provider: Provider,
 ) -> Result<Rc<Driver<C>>, BuildError> {
+    crate::client::policy::use_parser(crate::web::BROWSER_URL);
     let config: C::Config = serde_json::from_value(options)?;
     let client = C::build(config)?;
     Ok(Driver::new(
@@ -149,6 +163,7 @@ pub(crate) fn driver<C: LiveClient>(
     })
 }
 
+#[cfg(feature = "xuc")]
 impl Driver<XucClient> {
     /// One xuc method by name with positional arguments: checked, then
     /// sent; refused (nothing sent) when invalid or not connected.
@@ -170,8 +185,8 @@ pub(crate) fn seeded(options: &mut serde_json::Map<String, Value>) {
 /// The host's options split into the client's part and the Bridge's
 /// (`mode`, `bridge`), with a random jitter seed unless one is given.
 pub(crate) fn options(options: JsValue) -> Result<(Value, crate::Bridge), JsError> {
-    let mut value: Value = serde_wasm_bindgen::from_value(options)
-        .map_err(|e| JsError::new(&format!("options: {e}")))?;
+    let mut value: Value =
+        crate::web::from_js_as(&options).map_err(|e| JsError::new(&format!("options: {e}")))?;
     let map = value
         .as_object_mut()
         .ok_or_else(|| JsError::new("options: expected an object"))?;

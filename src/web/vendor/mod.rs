@@ -267,9 +267,7 @@ impl Vendor {
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&e.to_string()))
+    super::to_js(value).map_err(JsValue::from)
 }
 
 /// `root.a.b`: the object holding the function, and the function.

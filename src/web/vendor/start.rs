@@ -18,7 +18,7 @@ pub fn start_vendor(
     let config: VendorConfig = if config.is_undefined() || config.is_null() {
         VendorConfig::default()
     } else {
-        serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("config: {e}")))?
+        crate::web::from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?
     };
     let live_options = match &config.contact_centre {
         Some(value) => Some(Options::parse(value).map_err(|e| JsError::new(&e))?),

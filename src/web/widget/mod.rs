@@ -148,8 +148,8 @@ fn random_epoch() -> String {
 /// this iframe, and announces itself to the allowed host origins.
 #[wasm_bindgen(js_name = startWidget)]
 pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
-    let config: WidgetConfig = serde_wasm_bindgen::from_value(config)
-        .map_err(|e| JsError::new(&format!("config: {e}")))?;
+    let config: WidgetConfig =
+        super::from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?;
     let allowed = AllowList::new(config.allowed_host_origins.iter().map(String::as_str))
         .map_err(|e| JsError::new(&format!("allowedHostOrigins: {e}")))?;
     if allowed.is_empty() {
@@ -339,8 +339,7 @@ impl Widget {
         let query: crate::diagnose::LogQuery = if query.is_undefined() || query.is_null() {
             Default::default()
         } else {
-            serde_wasm_bindgen::from_value(query)
-                .map_err(|e| JsValue::from_str(&format!("logs: {e}")))?
+            super::from_js_as(&query).map_err(|e| JsValue::from_str(&format!("logs: {e}")))?
         };
         let entries: Vec<_> = self
             .inner
@@ -385,8 +384,8 @@ impl Widget {
     /// `{action: "answer", id}` ...); throws for one that does not parse.
     #[wasm_bindgen(js_name = panelAction)]
     pub fn panel_action(&self, action: JsValue) -> Result<(), JsError> {
-        let action: crate::panel::PanelAction = serde_wasm_bindgen::from_value(action)
-            .map_err(|e| JsError::new(&format!("panelAction: {e}")))?;
+        let action: crate::panel::PanelAction =
+            super::from_js_as(&action).map_err(|e| JsError::new(&format!("panelAction: {e}")))?;
         panel::act(&self.inner, action).map_err(|e| JsError::new(&e))
     }
 }

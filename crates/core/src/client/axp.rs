@@ -19,6 +19,7 @@
 
 use super::conn::{Attempt, Conn, Next, Protocol};
 use super::link::{text, Link, Phase, Step};
+use super::policy::Url;
 use super::policy::{self, UrlKind};
 use super::timer::Timer;
 use super::{Action, Frame, Header, HealthState, HttpRequest, Method, Secret, Target, Timing};
@@ -27,7 +28,6 @@ use crate::model::{ConnectionStatus, EventBody};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use thiserror::Error;
-use url::Url;
 
 pub use super::ConfigError;
 

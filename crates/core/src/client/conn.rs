@@ -29,6 +29,7 @@ pub(crate) enum Next {
     /// Give up: `failed`.
     Fail(String),
     /// The provider's answer is unusable: as if it had not answered (the reason says why).
+    #[cfg_attr(not(feature = "axp"), allow(dead_code))]
     Unanswered(String),
 }
 

@@ -11,15 +11,21 @@
 //! Secrets (tokens, passwords, URLs and frames that carry them) travel in
 //! [`Secret`], [`Frame`] and [`Target`], whose `Debug` / `Display` redact them.
 
+#[cfg(feature = "axp")]
 pub mod axp;
 mod backoff;
+#[cfg(any(feature = "axp", feature = "xuc"))]
 mod conn;
+#[cfg(any(feature = "axp", feature = "xuc"))]
 mod link;
 pub mod policy;
 mod secret;
 mod session;
+#[cfg(any(feature = "axp", feature = "xuc"))]
 mod timer;
+#[cfg(feature = "xuc")]
 pub mod xuc;
+#[cfg(feature = "xuc")]
 pub mod xuc_command;
 
 pub use backoff::{Backoff, Rng};

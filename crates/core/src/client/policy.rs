@@ -1,14 +1,158 @@
 //! Which URLs the live clients may use: `https:` and `wss:` anywhere,
 //! `http:` and `ws:` only on loopback (127.0.0.0/8, `localhost`, `[::1]`).
 //!
-//! URLs are parsed with the WHATWG parser of the `url` crate, so the host
-//! that is checked is the host that will be contacted:
-//! `http://127.0.0.1.evil.test` is the domain `127.0.0.1.evil.test`, not a
-//! loopback address, and `http://127.0.0.1@evil.test` is refused for its
-//! user name. URLs with credentials or a fragment are always refused.
+//! URLs are parsed by a WHATWG parser, so the host that is checked is the
+//! host that will be contacted: `http://127.0.0.1.evil.test` is the domain
+//! `127.0.0.1.evil.test`, not a loopback address, and
+//! `http://127.0.0.1@evil.test` is refused for its user name. URLs with
+//! credentials or a fragment are always refused.
+//!
+//! The parser is the edge's: the browser's `URL` in the widget (no URL
+//! parser in the wasm), the `url` crate natively (feature `url-crate`). The
+//! policy itself ([`judge`]) is a pure function of the parsed parts.
 
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::OnceLock;
 use thiserror::Error;
-use url::{Host, Url};
+
+/// A URL as a WHATWG parser serialized it, with the parts the policy and
+/// the clients read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url {
+    /// The serialized URL.
+    pub href: String,
+    /// The scheme, without `:`.
+    pub scheme: String,
+    /// The user name (empty when none).
+    pub username: String,
+    /// The password (empty when none).
+    pub password: String,
+    /// The host as serialized: a domain, a dotted IPv4 address, or `[v6]`; empty when none.
+    pub hostname: String,
+    /// The port, when not the scheme's default.
+    pub port: Option<u16>,
+    /// The query, without `?` (`Some("")` for a bare `?`).
+    pub query: Option<String>,
+    /// The fragment, without `#` (`Some("")` for a bare `#`).
+    pub fragment: Option<String>,
+}
+
+impl Url {
+    /// The serialized URL.
+    pub fn as_str(&self) -> &str {
+        &self.href
+    }
+    /// The scheme, without `:`.
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+    /// The query, without `?`.
+    pub fn query(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+    /// The host as serialized (`[::1]` for IPv6), if any.
+    pub fn host_str(&self) -> Option<&str> {
+        (!self.hostname.is_empty()).then_some(self.hostname.as_str())
+    }
+    /// The port, when not the scheme's default.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+    /// The URL with `key=value` appended to its query, form-encoded (as
+    /// `url`'s `query_pairs_mut().append_pair` does). For URLs without a
+    /// fragment ([`check`] refuses those).
+    pub fn with_query_pair(&self, key: &str, value: &str) -> String {
+        let mut text = self.href.clone();
+        match self.query.as_deref() {
+            None => text.push('?'),
+            Some("") => {}
+            Some(_) => text.push('&'),
+        }
+        form_encode(key, &mut text);
+        text.push('=');
+        form_encode(value, &mut text);
+        text
+    }
+}
+
+impl std::fmt::Display for Url {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.href)
+    }
+}
+
+/// `application/x-www-form-urlencoded` byte serialization.
+fn form_encode(text: &str, out: &mut String) {
+    for b in text.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 15) as usize] as char);
+            }
+        }
+    }
+}
+
+/// A WHATWG URL parser, chosen by the edge that runs the clients; the error
+/// is the parser's complaint.
+#[derive(Clone, Copy)]
+pub struct UrlParser(pub fn(&str) -> Result<Url, String>);
+
+impl std::fmt::Debug for UrlParser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UrlParser")
+    }
+}
+
+impl UrlParser {
+    /// The `url` crate's parser (feature `url-crate`).
+    #[cfg(feature = "url-crate")]
+    pub const URL_CRATE: UrlParser = UrlParser(parse_with_url_crate);
+
+    /// No parser: every URL is refused (an edge that set none).
+    pub const NONE: UrlParser = UrlParser(|_| Err("no URL parser in this build".into()));
+}
+
+#[cfg(feature = "url-crate")]
+fn parse_with_url_crate(text: &str) -> Result<Url, String> {
+    let url = url::Url::parse(text).map_err(|e| e.to_string())?;
+    Ok(Url {
+        href: url.as_str().to_owned(),
+        scheme: url.scheme().to_owned(),
+        username: url.username().to_owned(),
+        password: url.password().unwrap_or_default().to_owned(),
+        hostname: url.host_str().unwrap_or_default().to_owned(),
+        port: url.port(),
+        query: url.query().map(str::to_owned),
+        fragment: url.fragment().map(str::to_owned),
+    })
+}
+
+static PARSER: OnceLock<UrlParser> = OnceLock::new();
+
+/// Sets the URL parser the clients use (once; later calls keep the first).
+/// The widget sets the browser's `URL` before it builds a client.
+pub fn use_parser(parser: UrlParser) {
+    let _ = PARSER.set(parser);
+}
+
+/// The parser in use: the one set with [`use_parser`], else the `url`
+/// crate's (feature `url-crate`), else [`UrlParser::NONE`].
+pub fn parser() -> UrlParser {
+    if let Some(parser) = PARSER.get() {
+        return *parser;
+    }
+    #[cfg(feature = "url-crate")]
+    return UrlParser::URL_CRATE;
+    #[cfg(not(feature = "url-crate"))]
+    return UrlParser::NONE;
+}
 
 /// What a URL is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,24 +208,43 @@ pub enum UrlError {
     },
 }
 
-/// Whether `host` is a loopback host: an IPv4 address in 127.0.0.0/8,
-/// the IPv6 address `::1`, or exactly the name `localhost`.
-pub fn is_loopback(host: Option<Host<&str>>) -> bool {
-    match host {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
+/// Whether `hostname` (as a WHATWG parser serializes it) is a loopback
+/// host: an IPv4 address in 127.0.0.0/8, the IPv6 address `::1`, or exactly
+/// the name `localhost`. The parser has already normalized the numeric forms
+/// (`0x7f.1`, `2130706433`) to dotted IPv4.
+pub fn is_loopback(hostname: &str) -> bool {
+    if let Some(v6) = hostname.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
     }
+    if let Ok(ip) = hostname.parse::<Ipv4Addr>() {
+        return ip.is_loopback();
+    }
+    hostname.eq_ignore_ascii_case("localhost")
 }
 
-/// Parses `text` and checks it is allowed for `kind`; `what` names the
-/// setting in the error.
+/// Parses `text` with the parser in use ([`parser`]) and checks it is
+/// allowed for `kind`; `what` names the setting in the error.
 pub fn check(text: &str, kind: UrlKind, what: &'static str) -> Result<Url, UrlError> {
-    let url = Url::parse(text.trim()).map_err(|e| UrlError::Invalid {
-        what,
-        reason: e.to_string(),
-    })?;
+    let text = text.trim();
+    // Host names are ASCII (IDNs in punycode), whichever parser is in use:
+    // no look-alike Unicode host names (the browser's parser would map them).
+    let authority = text.split_once("://").map_or("", |(_, rest)| {
+        rest.split(['/', '\\', '?', '#']).next().unwrap_or_default()
+    });
+    if !authority.is_ascii() {
+        return Err(UrlError::Invalid {
+            what,
+            reason: "invalid international domain name".into(),
+        });
+    }
+    let url = (parser().0)(text).map_err(|reason| UrlError::Invalid { what, reason })?;
+    judge(&url, kind, what)?;
+    Ok(url)
+}
+
+/// The policy on a parsed URL: the scheme for `kind`, no credentials, no
+/// fragment, a host, and clear text only on loopback.
+pub fn judge(url: &Url, kind: UrlKind, what: &'static str) -> Result<(), UrlError> {
     let (secure, clear, expected) = match kind {
         UrlKind::Http => ("https", "http", "https: (http: on loopback)"),
         UrlKind::Socket => ("wss", "ws", "wss: (ws: on loopback)"),
@@ -94,26 +257,26 @@ pub fn check(text: &str, kind: UrlKind, what: &'static str) -> Result<Url, UrlEr
             expected,
         });
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if !url.username.is_empty() || !url.password.is_empty() {
         return Err(UrlError::Credentials { what });
     }
-    if url.fragment().is_some() {
+    if url.fragment.is_some() {
         return Err(UrlError::Fragment { what });
     }
-    if url.host().is_none() {
+    if url.hostname.is_empty() {
         return Err(UrlError::Invalid {
             what,
             reason: "no host".into(),
         });
     }
-    if scheme == clear && !is_loopback(url.host()) {
+    if scheme == clear && !is_loopback(&url.hostname) {
         return Err(UrlError::NotLoopback {
             what,
             scheme: scheme.to_owned(),
-            host: url.host_str().unwrap_or_default().to_owned(),
+            host: url.hostname.clone(),
         });
     }
-    Ok(url)
+    Ok(())
 }
 
 /// `base` without trailing slashes, followed by `path` (which starts with `/`).

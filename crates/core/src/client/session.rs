@@ -33,6 +33,7 @@ pub trait Client {
     }
 }
 
+#[cfg(feature = "axp")]
 impl Client for super::axp::AxpClient {
     const SOURCE: Source = Source::Axp;
     fn handle(&mut self, now_ms: u64, input: Input) -> Vec<Action> {
@@ -40,6 +41,7 @@ impl Client for super::axp::AxpClient {
     }
 }
 
+#[cfg(feature = "xuc")]
 impl Client for super::xuc::XucClient {
     const SOURCE: Source = Source::Xuc;
     fn handle(&mut self, now_ms: u64, input: Input) -> Vec<Action> {

@@ -16,6 +16,7 @@
 
 use super::conn::{Attempt, Conn, Next, Protocol};
 use super::link::{text, Link, Phase, Step};
+use super::policy::Url;
 use super::policy::{self, UrlKind};
 use super::timer::Timer;
 use super::xuc_command::{CommandError, XucCommand};
@@ -23,7 +24,6 @@ use super::{Action, Frame, Header, HealthState, HttpRequest, Input, Method, Secr
 use crate::lenient;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use url::Url;
 
 pub use super::ConfigError;
 use super::Timing;
@@ -522,9 +522,7 @@ impl Protocol for Xuc {
 impl Xuc {
     /// The socket URL for `token`, shown without its query.
     fn target(&self, token: &Secret) -> Target {
-        let mut url = self.socket_url.clone();
-        url.query_pairs_mut().append_pair("token", token.expose());
-        Target::with_secret_query(url.to_string())
+        Target::with_secret_query(self.socket_url.with_query_pair("token", token.expose()))
     }
 
     /// Something arrived: the link is alive.

@@ -338,6 +338,7 @@ pub fn probe_targets(
         origin_of(&ws).map(|o| format!("{o}{path}"))
     };
     match source {
+        #[cfg(feature = "xuc")]
         Source::Xuc => {
             let base = text("baseUrl");
             let rest = base
@@ -366,23 +367,32 @@ pub fn probe_targets(
     }
 }
 
-/// `scheme://host[:port]/path` of `url`: no query, fragment or credentials.
+/// `scheme://host[:port]/path` of `url`: no query, fragment or credentials
+/// (parsed by the URL parser the edge set, [`crate::client::policy::parser`]).
 pub fn safe_url(url: &str) -> String {
-    let Ok(parsed) = url::Url::parse(url) else {
+    let Ok(parsed) = (crate::client::policy::parser().0)(url) else {
         return "(invalid URL)".into();
     };
-    let origin = parsed.origin().ascii_serialization();
-    format!("{origin}{}", parsed.path())
+    let rest = parsed.href.split(['?', '#']).next().unwrap_or_default();
+    let path = rest
+        .split_once("://")
+        .and_then(|(_, r)| r.find('/').map(|i| &r[i..]))
+        .unwrap_or("/");
+    format!("{}{path}", origin(&parsed))
 }
 
 /// `scheme://host[:port]` of `url` (`ws:` / `wss:` kept as they are).
 pub fn origin_of(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    let host = parsed.host_str()?;
-    Some(match parsed.port() {
-        Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
-        None => format!("{}://{host}", parsed.scheme()),
-    })
+    let parsed = (crate::client::policy::parser().0)(url).ok()?;
+    parsed.host_str()?;
+    Some(origin(&parsed))
+}
+
+fn origin(url: &crate::client::policy::Url) -> String {
+    match url.port() {
+        Some(port) => format!("{}://{}:{port}", url.scheme(), url.hostname),
+        None => format!("{}://{}", url.scheme(), url.hostname),
+    }
 }
 
 /// Parses an HTTP `Date` (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`)

@@ -1,0 +1,40 @@
+// Sizes of the widget builds in www/pkg (scripts/build.sh) and their budgets (bench/budgets.json).
+// A build's total is what a deployment ships: its wasm + its wasm-bindgen glue + the drop-in
+// (www/cti-bridge.js), raw and gzip -9. Used by bench/run.mjs and tests/e2e/size-budget.test.mjs.
+import { readFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+/** Every protocol feature, in the order build names use (scripts/build.sh, www/widget.js). */
+export const FEATURES = ['crm-connector', 'openframe', 'agentdesktop', 'axp', 'xuc'];
+/** The full build's name (www/pkg/ itself). */
+export const FULL = FEATURES.join('+');
+
+export async function sizeOf(path) {
+  const body = await readFile(path);
+  return { raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+}
+
+/** `{name: {raw, gzip}}` totals for the full build (named FULL) and each www/pkg/<features>/. */
+export async function buildSizes(root) {
+  const pkg = join(root, 'www/pkg');
+  const dropIn = await sizeOf(join(root, 'www/cti-bridge.js'));
+  const total = async (dir) => {
+    const wasm = await sizeOf(join(dir, 'cti_bridge_bg.wasm'));
+    const glue = await sizeOf(join(dir, 'cti_bridge.js'));
+    return { raw: wasm.raw + glue.raw + dropIn.raw, gzip: wasm.gzip + glue.gzip + dropIn.gzip };
+  };
+  const builds = { [FULL]: await total(pkg) };
+  for (const entry of (await readdir(pkg, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isDirectory() && existsSync(join(pkg, entry.name, 'cti_bridge_bg.wasm'))) {
+      builds[entry.name] = await total(join(pkg, entry.name));
+    }
+  }
+  return builds;
+}
+
+/** The gzip budgets in bytes: `{name: {gzip, goal, note}}` (bench/budgets.json). */
+export async function budgets(root) {
+  return JSON.parse(await readFile(join(root, 'bench/budgets.json'), 'utf8')).builds;
+}

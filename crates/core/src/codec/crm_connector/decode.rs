@@ -1,0 +1,703 @@
+//! Decoding the CRM Connector envelopes (feature `crm-connector`).
+
+use super::{CLIENT_TYPE, CONNECTOR_TYPE};
+use crate::codec::{as_object, discriminator, extras, parse_text, type_name, typed};
+use crate::config::DecodeConfig;
+use crate::error::DecodeError;
+use crate::lenient;
+use crate::model::{
+    ConnectionStatus, Decoded, DirectoryEntry, DirectoryKind, EventBody, PresenceChannel,
+};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Who posted a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// `CRMConnectMessage`: connector -> client application.
+    Connector,
+    /// `ClientAppMessage`: client application -> connector.
+    Client,
+}
+
+impl Direction {
+    fn type_name(self) -> &'static str {
+        match self {
+            Direction::Connector => CONNECTOR_TYPE,
+            Direction::Client => CLIENT_TYPE,
+        }
+    }
+
+    fn actions(self) -> &'static [(&'static str, Action)] {
+        match self {
+            Direction::Connector => &CONNECTOR_ACTIONS,
+            Direction::Client => &CLIENT_ACTIONS,
+        }
+    }
+
+    fn other(self) -> Direction {
+        match self {
+            Direction::Connector => Direction::Client,
+            Direction::Client => Direction::Connector,
+        }
+    }
+
+    fn unknown_what(self) -> &'static str {
+        match self {
+            Direction::Connector => "CRMConnectMessage action",
+            Direction::Client => "ClientAppMessage action",
+        }
+    }
+}
+
+/// Every documented action of both directions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    // Connector -> client.
+    ConnectorReady,
+    RequestCrmData,
+    RequestGetCrmDirectory,
+    RequestEnableClickToDial,
+    RequestNavigateToClickToDialResult,
+    RequestPerformInteractionScreenPop,
+    RequestOpenReports,
+    RequestSaveInteractionLog,
+    RequestCustomFieldsValues,
+    RequestSyncOmnichannel,
+    // Client -> connector.
+    ClientReady,
+    OmnichannelResponse,
+    CrmDirectory,
+    ClickToDialResponse,
+    CrmData,
+    CreateHistoryItem,
+    DisplayErrorNotification,
+    CustomFieldsDataResponse,
+}
+
+impl Action {
+    /// The action's name as documented (used in events and error messages).
+    fn name(self) -> &'static str {
+        match self {
+            Action::ConnectorReady | Action::ClientReady => "ready",
+            Action::RequestCrmData => "requestCrmData",
+            Action::RequestGetCrmDirectory => "requestGetCrmDirectory",
+            Action::RequestEnableClickToDial => "requestEnableClickToDial",
+            Action::RequestNavigateToClickToDialResult => "requestNavigateToClickToDialResult",
+            Action::RequestPerformInteractionScreenPop => "requestPerformInteractionScreenPop",
+            Action::RequestOpenReports => "requestOpenReports",
+            Action::RequestSaveInteractionLog => "requestSaveInteractionLog",
+            Action::RequestCustomFieldsValues => "requestCustomFieldsValues",
+            Action::RequestSyncOmnichannel => "requestSyncOmnichannel",
+            Action::OmnichannelResponse => "omnichannelResponse",
+            Action::CrmDirectory => "crmDirectory",
+            Action::ClickToDialResponse => "clickToDialResponse",
+            Action::CrmData => "crmData",
+            Action::CreateHistoryItem => "createHistoryItem",
+            Action::DisplayErrorNotification => "displayErrorNotification",
+            Action::CustomFieldsDataResponse => "customFieldsDataResponse",
+        }
+    }
+}
+
+/// Connector -> client actions, keyed by [`lenient::event_key`].
+const CONNECTOR_ACTIONS: [(&str, Action); 10] = [
+    ("READY", Action::ConnectorReady),
+    ("REQUESTCRMDATA", Action::RequestCrmData),
+    ("REQUESTGETCRMDIRECTORY", Action::RequestGetCrmDirectory),
+    ("REQUESTENABLECLICKTODIAL", Action::RequestEnableClickToDial),
+    (
+        "REQUESTNAVIGATETOCLICKTODIALRESULT",
+        Action::RequestNavigateToClickToDialResult,
+    ),
+    (
+        "REQUESTPERFORMINTERACTIONSCREENPOP",
+        Action::RequestPerformInteractionScreenPop,
+    ),
+    ("REQUESTOPENREPORTS", Action::RequestOpenReports),
+    (
+        "REQUESTSAVEINTERACTIONLOG",
+        Action::RequestSaveInteractionLog,
+    ),
+    (
+        "REQUESTCUSTOMFIELDSVALUES",
+        Action::RequestCustomFieldsValues,
+    ),
+    ("REQUESTSYNCOMNICHANNEL", Action::RequestSyncOmnichannel),
+];
+
+/// Client -> connector actions, keyed by [`lenient::event_key`].
+const CLIENT_ACTIONS: [(&str, Action); 8] = [
+    ("READY", Action::ClientReady),
+    ("OMNICHANNELRESPONSE", Action::OmnichannelResponse),
+    ("CRMDIRECTORY", Action::CrmDirectory),
+    ("CLICKTODIALRESPONSE", Action::ClickToDialResponse),
+    ("CRMDATA", Action::CrmData),
+    ("CREATEHISTORYITEM", Action::CreateHistoryItem),
+    ("DISPLAYERRORNOTIFICATION", Action::DisplayErrorNotification),
+    ("CUSTOMFIELDSDATARESPONSE", Action::CustomFieldsDataResponse),
+];
+
+const TYPE_KEYS: [&str; 2] = ["CRMCONNECTMESSAGE", "CLIENTAPPMESSAGE"];
+
+// ---------------------------------------------------------------------------
+// Wire structs: client -> connector.
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OmnichannelResponse {
+    #[serde(alias = "statusID", deserialize_with = "lenient::string")]
+    status_id: String,
+    #[serde(default, deserialize_with = "lenient::opt_boolean")]
+    success: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct CrmDirectory {
+    #[serde(default)]
+    results: Vec<DirectoryRecord>,
+}
+
+#[derive(Deserialize)]
+struct DirectoryRecord {
+    #[serde(alias = "Id", deserialize_with = "lenient::string")]
+    id: String,
+    #[serde(default, alias = "Name", deserialize_with = "lenient::opt_string")]
+    name: Option<String>,
+    #[serde(
+        default,
+        alias = "Phone",
+        alias = "phoneNumber",
+        alias = "number",
+        deserialize_with = "lenient::opt_string"
+    )]
+    phone: Option<String>,
+    #[serde(default, alias = "Email", deserialize_with = "lenient::opt_string")]
+    email: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CrmData {
+    #[serde(default)]
+    call_center_settings: Option<Value>,
+    #[serde(default)]
+    current_user: Option<CurrentUser>,
+    #[serde(default)]
+    capabilities: Option<Map<String, Value>>,
+}
+
+/// Salesforce spells the user's fields `Id`, `Name`, `Username`; other CRMs
+/// use camelCase. Each spelling is its own field so that both may be present.
+#[derive(Deserialize)]
+struct CurrentUser {
+    #[serde(default, rename = "Id", deserialize_with = "lenient::opt_string")]
+    id_upper: Option<String>,
+    #[serde(default, rename = "id", deserialize_with = "lenient::opt_string")]
+    id_lower: Option<String>,
+    #[serde(default, rename = "Name", deserialize_with = "lenient::opt_string")]
+    name_upper: Option<String>,
+    #[serde(default, rename = "name", deserialize_with = "lenient::opt_string")]
+    name_lower: Option<String>,
+    #[serde(default, rename = "Username", deserialize_with = "lenient::opt_string")]
+    username_upper: Option<String>,
+    #[serde(
+        default,
+        rename = "username",
+        alias = "userName",
+        deserialize_with = "lenient::opt_string"
+    )]
+    username_lower: Option<String>,
+}
+
+/// Shape check only: the message is kept whole.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct CreateHistoryItem {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    task_id: Option<String>,
+}
+
+// ---------------------------------------------------------------------------
+// Wire structs: connector -> client (our own outbound messages).
+
+/// Shape check only: the message is kept whole.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct EnableClickToDial {
+    #[serde(deserialize_with = "lenient::boolean")]
+    is_enabled: bool,
+}
+
+/// Shape check only: the message is kept whole.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct NavigateToRecord {
+    #[serde(deserialize_with = "lenient::string")]
+    record_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ScreenPop {
+    #[serde(deserialize_with = "string_list")]
+    ani_values: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    interaction_id: Option<String>,
+}
+
+/// Shape check only: the message is kept whole.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct SaveInteractionLog {
+    message: LogMessage,
+}
+
+/// Shape check only.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct LogMessage {
+    body: LogBody,
+}
+
+/// Shape check only.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct LogBody {
+    #[serde(deserialize_with = "lenient::string")]
+    interaction_id: String,
+}
+
+/// Shape check only: the message is kept whole.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct CustomFieldsValues {
+    object: CustomFieldsObject,
+}
+
+/// Shape check only.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct CustomFieldsObject {
+    #[serde(default)]
+    voice: Option<Vec<Value>>,
+    #[serde(default)]
+    digital: Option<Vec<Value>>,
+}
+
+/// Shape check only: the message is kept whole.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct SyncOmnichannel {
+    #[serde(alias = "statusID", deserialize_with = "lenient::string")]
+    status_id: String,
+    #[serde(default, deserialize_with = "lenient::opt_boolean")]
+    success: Option<bool>,
+}
+
+/// A list of strings (numbers accepted), or a single string taken as a
+/// one-element list.
+fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Item(#[serde(deserialize_with = "lenient::string")] String);
+
+    struct ListVisitor;
+    impl<'de> Visitor<'de> for ListVisitor {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array of strings")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![v.to_owned()])
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(Item(s)) = seq.next_element()? {
+                out.push(s);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(ListVisitor)
+}
+
+// ---------------------------------------------------------------------------
+// Decoding.
+
+/// Decodes one posted CRM Connector message `{"type", "action", "data"}`.
+///
+/// `config` says which CRM status ids or labels mean "available" for
+/// `omnichannelResponse`.
+pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError> {
+    let map = as_object(raw)?;
+    let type_name = discriminator(map, "type")?;
+    let direction = match lenient::match_event(type_name, &TYPE_KEYS) {
+        Some(0) => Direction::Connector,
+        Some(_) => Direction::Client,
+        None => {
+            return Err(DecodeError::Unknown {
+                what: "CRM Connector message type",
+                name: type_name.to_owned(),
+            })
+        }
+    };
+    let action = find_action(direction, discriminator(map, "action")?)?;
+    let data = map.get("data").filter(|d| !d.is_null());
+    let body = match action {
+        Action::ClientReady => EventBody::Connection {
+            status: ConnectionStatus::Ready,
+            detail: None,
+            subscription_id: None,
+            ping_interval: None,
+            expires_interval: None,
+        },
+        Action::OmnichannelResponse => omnichannel_response(required(data)?, config)?,
+        Action::CrmDirectory => crm_directory(required(data)?)?,
+        Action::ClickToDialResponse => click_to_dial(required(data)?)?,
+        Action::CrmData => crm_data(required(data)?, config)?,
+        Action::CreateHistoryItem => {
+            let data = object(required(data)?, action)?;
+            typed::<CreateHistoryItem>(data, action.name())?;
+            crm_message(action, Some(data))
+        }
+        Action::CustomFieldsDataResponse => EventBody::CrmMessage {
+            action: action.name().to_owned(),
+            data: Some(embedded_json(required(data)?, action, config)?),
+        },
+        Action::RequestPerformInteractionScreenPop => {
+            let data = object(required(data)?, action)?;
+            let pop: ScreenPop = typed(data, action.name())?;
+            EventBody::ScreenPop {
+                interaction_id: pop.interaction_id,
+                ani: pop.ani_values,
+                dnis: None,
+                media: None,
+                queue: None,
+                fields: Vec::new(),
+                data: extras(data, &["aniValues", "interactionId"]),
+            }
+        }
+        Action::RequestEnableClickToDial => checked::<EnableClickToDial>(data, action)?,
+        Action::RequestNavigateToClickToDialResult => checked::<NavigateToRecord>(data, action)?,
+        Action::RequestSaveInteractionLog => checked::<SaveInteractionLog>(data, action)?,
+        Action::RequestCustomFieldsValues => checked::<CustomFieldsValues>(data, action)?,
+        Action::RequestSyncOmnichannel => checked::<SyncOmnichannel>(data, action)?,
+        Action::ConnectorReady
+        | Action::RequestCrmData
+        | Action::RequestGetCrmDirectory
+        | Action::RequestOpenReports
+        | Action::DisplayErrorNotification => crm_message(action, data),
+    };
+    Ok(Decoded::one(body))
+}
+
+/// Finds `name` among the actions of `direction`; an action that belongs to
+/// the other direction is refused rather than guessed.
+fn find_action(direction: Direction, name: &str) -> Result<Action, DecodeError> {
+    let key = lenient::event_key(name);
+    let exact = |d: Direction| d.actions().iter().find(|(k, _)| *k == key).map(|a| a.1);
+    let loose = |d: Direction| {
+        lenient::match_event_by(name, d.actions(), |a| a.0)
+            .and_then(|i| d.actions().get(i).map(|a| a.1))
+    };
+    let other = direction.other();
+    if let Some(action) = exact(direction) {
+        return Ok(action);
+    }
+    let wrong = exact(other);
+    if wrong.is_none() {
+        if let Some(action) = loose(direction) {
+            return Ok(action);
+        }
+    }
+    match wrong.or_else(|| loose(other)) {
+        Some(action) => Err(DecodeError::invalid(
+            format!("action `{name}`"),
+            format!(
+                "`{}` is sent in a {}, not in a {}",
+                action.name(),
+                other.type_name(),
+                direction.type_name()
+            ),
+        )),
+        None => Err(DecodeError::Unknown {
+            what: direction.unknown_what(),
+            name: name.to_owned(),
+        }),
+    }
+}
+
+/// The `data` of an action that needs one.
+fn required(data: Option<&Value>) -> Result<&Value, DecodeError> {
+    data.ok_or(DecodeError::MissingField("data"))
+}
+
+/// `data` as an object, or an error naming the action.
+fn object(data: &Value, action: Action) -> Result<&Value, DecodeError> {
+    if data.is_object() {
+        Ok(data)
+    } else {
+        Err(DecodeError::invalid(
+            format!("{} data", action.name()),
+            format!("expected a JSON object, got {}", type_name(data)),
+        ))
+    }
+}
+
+fn crm_message(action: Action, data: Option<&Value>) -> EventBody {
+    EventBody::CrmMessage {
+        action: action.name().to_owned(),
+        data: data.cloned(),
+    }
+}
+
+/// Checks `data` against the documented shape `T`, then keeps it whole.
+fn checked<T: serde::de::DeserializeOwned>(
+    data: Option<&Value>,
+    action: Action,
+) -> Result<EventBody, DecodeError> {
+    let data = object(required(data)?, action)?;
+    typed::<T>(data, action.name())?;
+    Ok(crm_message(action, Some(data)))
+}
+
+/// `omnichannelResponse`: the CRM presence, `statusId` being `"id"` or `"id;label"`.
+fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody, DecodeError> {
+    let action = Action::OmnichannelResponse;
+    let wire: OmnichannelResponse = typed(object(data, action)?, action.name())?;
+    let (id, label) = match wire.status_id.split_once(';') {
+        Some((id, label)) => (id.trim(), Some(label.trim()).filter(|l| !l.is_empty())),
+        None => (wire.status_id.trim(), None),
+    };
+    if id.is_empty() {
+        return Err(DecodeError::invalid(
+            "omnichannelResponse at statusId",
+            format!("empty status id in {:?}", wire.status_id),
+        ));
+    }
+    Ok(EventBody::Presence {
+        name: label.unwrap_or(id).to_owned(),
+        status_id: Some(id.to_owned()),
+        available: config.is_available(id, label),
+        channels: Vec::<PresenceChannel>::new(),
+        success: wire.success,
+    })
+}
+
+/// `crmDirectory`: CRM contacts.
+fn crm_directory(data: &Value) -> Result<EventBody, DecodeError> {
+    let action = Action::CrmDirectory;
+    let wire: CrmDirectory = typed(object(data, action)?, action.name())?;
+    Ok(EventBody::Directory {
+        list: DirectoryKind::Crm,
+        entries: wire
+            .results
+            .into_iter()
+            .map(|r| DirectoryEntry {
+                id: r.id,
+                name: r.name,
+                number: r.phone,
+                email: r.email,
+                group: None,
+                state: None,
+            })
+            .collect(),
+    })
+}
+
+/// `clickToDialResponse`: the number the agent clicked, with its record.
+///
+/// Avaya's documented shape (docs/protocols.md#crm-connector-click-to-dial)
+/// nests the clicked record: `onClickToDialResponse {number, recordId,
+/// recordName, objectType, email, url}`, `clickToDialLogDetails {id, name,
+/// type}`, `crmPhones: [number]`, `relatedToObjects: [{pageInfo}]` and
+/// `pageInfo` (the same record again). Flat payloads (`number` / `phoneNumber`
+/// / `phone` / `value`, `recordId` / `objectId` / `entityId` / `id`) are
+/// accepted too. The first non-empty spelling wins, in that order.
+fn click_to_dial(data: &Value) -> Result<EventBody, DecodeError> {
+    let action = Action::ClickToDialResponse;
+    let data = object(data, action)?;
+    let nested = |outer: &str, key: &str| data.get(outer).and_then(|o| text_at(o, key));
+    let first_phone = || {
+        data.get("crmPhones")
+            .and_then(Value::as_array)
+            .and_then(|phones| phones.iter().find_map(text))
+    };
+    let related = || {
+        data.get("relatedToObjects")
+            .and_then(Value::as_array)
+            .and_then(|objects| {
+                objects
+                    .iter()
+                    .find_map(|o| o.get("pageInfo").and_then(|p| text_at(p, "recordId")))
+            })
+    };
+    let number = nested("onClickToDialResponse", "number")
+        .or_else(first_phone)
+        .or_else(|| nested("pageInfo", "number"))
+        .or_else(|| {
+            ["number", "phoneNumber", "phone", "value"]
+                .iter()
+                .find_map(|k| text_at(data, k))
+        })
+        .ok_or_else(|| {
+            DecodeError::invalid(
+                action.name(),
+                "no number (expected `onClickToDialResponse.number`, `crmPhones`, \
+                 `pageInfo.number`, `number`, `phoneNumber`, `phone` or `value`)",
+            )
+        })?;
+    let record_id = nested("onClickToDialResponse", "recordId")
+        .or_else(|| nested("clickToDialLogDetails", "id"))
+        .or_else(|| nested("pageInfo", "recordId"))
+        .or_else(related)
+        .or_else(|| {
+            ["recordId", "objectId", "entityId", "id"]
+                .iter()
+                .find_map(|k| text_at(data, k))
+        });
+    Ok(EventBody::ClickToDial {
+        number,
+        record_id,
+        data: Some(data.clone()),
+    })
+}
+
+/// A non-empty, trimmed string (numbers accepted) at `key` of an object.
+fn text_at(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(text)
+}
+
+/// A non-empty, trimmed string, or a number as text.
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// `crmData`: the user, the capabilities and the CCDef's omnichannel mode.
+fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, DecodeError> {
+    let action = Action::CrmData;
+    let data = object(data, action)?;
+    let wire: CrmData = typed(data, action.name())?;
+    // Some clients post the CCDef as JSON text.
+    let settings =
+        match wire.call_center_settings {
+            Some(Value::String(text)) => Some(parse_text(&text, config.json).map_err(|e| {
+                DecodeError::invalid("crmData at callCenterSettings", e.to_string())
+            })?),
+            other => other,
+        };
+    let mode = settings.as_ref().and_then(omnichannel_mode).or_else(|| {
+        // Lenient: a mode posted next to the CCDef rather than inside it.
+        let mut rest = data.as_object().cloned().unwrap_or_default();
+        rest.remove("callCenterSettings");
+        omnichannel_mode(&Value::Object(rest))
+    });
+    let user = wire.current_user;
+    Ok(EventBody::CrmData {
+        user_id: user
+            .as_ref()
+            .and_then(|u| u.id_upper.clone().or_else(|| u.id_lower.clone())),
+        user_name: user.and_then(|u| {
+            u.name_upper
+                .or(u.name_lower)
+                .or(u.username_upper)
+                .or(u.username_lower)
+        }),
+        omnichannel_mode: mode,
+        capabilities: wire.capabilities.map(Value::Object),
+    })
+}
+
+/// Keys (as [`lenient::event_key`]) naming the omnichannel mode; matched
+/// against the whole key path, so `/reqSettings/reqOmnichannelMode` and
+/// `{"omnichannel": {"mode": "S"}}` both qualify.
+const MODE_KEYS: [&str; 2] = ["OMNICHANNELMODE", "OMNICHANNEL"];
+/// The CCDef is shallow; deeper values are not searched.
+const MODE_SEARCH_DEPTH: usize = 8;
+
+/// The omnichannel mode found in a CCDef: `S` or `C` (also spelled
+/// `Synchronized` / `Complementary`, any case). Another non-empty value of
+/// a key ending in `omnichannelMode` is returned as sent, so that the sync
+/// engine can refuse it visibly instead of it being dropped.
+fn omnichannel_mode(settings: &Value) -> Option<String> {
+    let mut unrecognized: Option<String> = None;
+    let mut stack: Vec<(&Value, String, usize)> = vec![(settings, String::new(), 0)];
+    while let Some((value, path, depth)) = stack.pop() {
+        match value {
+            Value::String(s) => {
+                let Some(which) = lenient::match_event(&path, &MODE_KEYS) else {
+                    continue;
+                };
+                if let Some(mode) = normalize_mode(s) {
+                    return Some(mode.to_owned());
+                }
+                if which == 0 && unrecognized.is_none() && !s.trim().is_empty() {
+                    unrecognized = Some(s.trim().to_owned());
+                }
+            }
+            Value::Object(map) if depth < MODE_SEARCH_DEPTH => {
+                // A `{name, value}` setting item names its own key.
+                let item_name = ["name", "key"]
+                    .iter()
+                    .find_map(|k| map.get(*k).and_then(Value::as_str));
+                if let (Some(name), Some(v)) = (item_name, map.get("value")) {
+                    stack.push((v, format!("{path}{}", lenient::event_key(name)), depth + 1));
+                }
+                for (k, child) in map {
+                    stack.push((child, format!("{path}{}", lenient::event_key(k)), depth + 1));
+                }
+            }
+            Value::Array(items) if depth < MODE_SEARCH_DEPTH => {
+                stack.extend(items.iter().map(|c| (c, path.clone(), depth + 1)));
+            }
+            _ => {}
+        }
+    }
+    unrecognized
+}
+
+fn normalize_mode(value: &str) -> Option<&'static str> {
+    let v = value.trim();
+    if ["S", "Synchronized", "Synchronised", "Sync"]
+        .iter()
+        .any(|m| v.eq_ignore_ascii_case(m))
+    {
+        Some("S")
+    } else if ["C", "Complementary"]
+        .iter()
+        .any(|m| v.eq_ignore_ascii_case(m))
+    {
+        Some("C")
+    } else {
+        None
+    }
+}
+
+/// `customFieldsDataResponse` carries JSON *text*: parsed within the size and
+/// depth limits. An already-parsed object or array is accepted as is.
+fn embedded_json(
+    data: &Value,
+    action: Action,
+    config: &DecodeConfig,
+) -> Result<Value, DecodeError> {
+    match data {
+        Value::String(text) => parse_text(text, config.json)
+            .map_err(|e| DecodeError::invalid(format!("{} data", action.name()), e.to_string())),
+        Value::Object(_) | Value::Array(_) => Ok(data.clone()),
+        other => Err(DecodeError::invalid(
+            format!("{} data", action.name()),
+            format!("expected a JSON string, got {}", type_name(other)),
+        )),
+    }
+}
