@@ -200,6 +200,8 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         None => None,
     };
     let trace = config.trace;
+    // The URL policy and the diagnostics parse URLs with the browser's parser.
+    crate::client::policy::use_parser(super::BROWSER_URL);
     let cc_targets = diagnose::targets(config.contact_centre.as_ref());
     let panel_config = crate::panel::PanelConfig {
         pause_reasons: config.pause_reasons.clone(),
