@@ -8,7 +8,9 @@
 // Every page is served with a strict CSP: no inline script, no eval.
 
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname, normalize, extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,13 +114,58 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
   };
 }
 
+/**
+ * Playwright's default `--disable-features=...` switch, read from its own source: it turns off
+ * `ThirdPartyStoragePartitioning`, which leaves a cross-site widget frame with no storage and
+ * no Web Locks (a SecurityError) instead of the partitioned ones real browsers give it. The
+ * browser is started without that switch and with the same list minus that one feature.
+ * Anything unexpected in the list (not a plain string) fails here, never silently.
+ */
+export function playwrightFeatureSwitches() {
+  const require = createRequire(import.meta.url);
+  const bundle = readFileSync(join(dirname(require.resolve('playwright-core/package.json')), 'lib', 'coreBundle.js'), 'utf8');
+  const start = bundle.indexOf('disabledFeatures = [');
+  const end = bundle.indexOf('].filter(Boolean)', start);
+  if (start < 0 || end < 0) throw new Error("harness: Playwright's disabledFeatures list was not found");
+  const body = bundle.slice(start + 'disabledFeatures = ['.length, end).replace(/\/\/[^\n]*/g, '');
+  const items = body.split(',').map((s) => s.trim()).filter(Boolean);
+  const features = items.map((item) => {
+    const m = /^"([A-Za-z0-9_]+)"$/.exec(item);
+    if (!m) throw new Error(`harness: unexpected entry in Playwright's disabledFeatures: ${item}`);
+    return m[1];
+  });
+  return {
+    ignore: `--disable-features=${features.join(',')}`,
+    keep: `--disable-features=${features.filter((f) => f !== 'ThirdPartyStoragePartitioning').join(',')}`,
+  };
+}
+
+/**
+ * Fails unless a frame has what the widget needs from the browser (Web Locks, session and
+ * local storage): a Playwright or Chromium upgrade cannot turn storage partitioning off silently.
+ */
+export async function assertFrameStorage(frame) {
+  const missing = await frame.evaluate(() => {
+    const out = [];
+    try { if (!navigator.locks || typeof navigator.locks.request !== 'function') out.push('navigator.locks'); } catch (e) { out.push(`navigator.locks (${e.name})`); }
+    try { window.sessionStorage.getItem('x'); } catch (e) { out.push(`sessionStorage (${e.name})`); }
+    try { window.localStorage.getItem('x'); } catch (e) { out.push(`localStorage (${e.name})`); }
+    return out;
+  });
+  if (missing.length) throw new Error(`harness: the widget frame ${frame.url()} has no ${missing.join(', ')}: is storage partitioning off?`);
+}
+
 /** A fresh headless Chromium; collects console errors, page errors and CSP violations per page. */
 export async function startBrowser() {
   const profile = await mkdtemp(join(tmpdir(), 'cti-bridge-e2e-'));
+  const switches = playwrightFeatureSwitches();
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
+    // Storage partitioning on (as in real browsers): see playwrightFeatureSwitches.
+    ignoreDefaultArgs: [switches.ignore],
     args: [
+      switches.keep,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-dev-shm-usage',
@@ -128,6 +175,7 @@ export async function startBrowser() {
       '--no-first-run',
     ],
   });
+  await checkPartitioning(context);
   const problems = [];
   context.on('page', (page) => watch(page, problems));
   for (const page of context.pages()) watch(page, problems);
@@ -139,6 +187,27 @@ export async function startBrowser() {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A cross-site frame (127.0.0.1 embedding localhost) must have Web Locks and storage. */
+async function checkPartitioning(context) {
+  const csp = "default-src 'self'; frame-src http://localhost:*; frame-ancestors http://127.0.0.1:*";
+  const inner = await serve({ roots: {}, routes: { '/frame.html': () => ['text/html', '<!doctype html><title>f</title>'] }, csp });
+  const outer = await serve({
+    roots: {},
+    routes: { '/': () => ['text/html', `<!doctype html><title>h</title><iframe src="http://localhost:${inner.port}/frame.html"></iframe>`] },
+    csp,
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(`http://127.0.0.1:${outer.port}/`);
+    const frame = await page.waitForSelector('iframe').then((h) => h.contentFrame());
+    await frame.waitForLoadState();
+    await assertFrameStorage(frame);
+  } finally {
+    await page.close();
+    await Promise.all([inner.close(), outer.close()]);
+  }
 }
 
 function watch(page, problems) {
