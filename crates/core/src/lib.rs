@@ -60,6 +60,7 @@ pub mod client;
 pub mod command;
 pub mod crm_requests;
 pub mod sync;
+pub mod tabs;
 pub mod vendor;
 
 pub use bridge::{Bridge, CrmRequest, Output, Stats};
