@@ -18,6 +18,7 @@ pub mod axp;
 mod contact;
 pub mod guard;
 mod live;
+mod tabs;
 pub mod vendor;
 pub mod widget;
 pub mod xuc;

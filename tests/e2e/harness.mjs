@@ -29,7 +29,7 @@ const TYPES = {
 };
 
 /** Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes` ({path: () => [type, body]}) on 127.0.0.1. */
-export async function serve({ roots, routes = {}, csp }) {
+export async function serve({ roots, routes = {}, csp, host = '127.0.0.1' }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const path = decodeURIComponent(url.pathname);
@@ -67,7 +67,7 @@ export async function serve({ roots, routes = {}, csp }) {
     res.writeHead(404, headers);
     res.end('not found');
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, host, resolve));
   return { server, port: server.address().port, close: () => new Promise((r) => server.close(r)) };
 }
 
@@ -78,12 +78,13 @@ const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; styl
  * object (`variant` is the widget page's `?config=` parameter). `connectSrc` adds CSP
  * `connect-src` sources to the widget origin (a simulator the widget's live client reaches).
  */
-export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes = {} } = {}) {
+export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes = {}, frameAncestors = [] } = {}) {
   // The widget origin needs the host origin for its allow-list, and the host's
   // CSP needs the widget origin for frame-src: start both, then fill in.
   let hostOrigin = '';
   let widgetOrigin = '';
   let thirdOrigin = '';
+  let widgetPort = 0;
   const widget = await serve({
     roots: { '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'www') },
     routes: {
@@ -91,7 +92,7 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
       ...widgetRoutes,
     },
     // `connectSrc`: where the widget's own contact-centre client may connect (a simulator).
-    csp: `${PAGE_CSP}${connectSrc.map((s) => ` ${s}`).join('')}; frame-ancestors 'self' http://127.0.0.1:*`,
+    csp: `${PAGE_CSP}${connectSrc.map((s) => ` ${s}`).join('')}; frame-ancestors 'self' http://127.0.0.1:*${frameAncestors.map((s) => ` ${s}`).join('')}`,
   });
   const host = await serve({
     roots: { '/lib/': join(ROOT, 'www'), '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'tests', 'e2e', 'host') },
@@ -102,12 +103,25 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
     csp: `${PAGE_CSP}; frame-ancestors http://127.0.0.1:*`,
   });
   hostOrigin = `http://127.0.0.1:${host.port}`;
+  widgetPort = widget.port;
   widgetOrigin = `http://localhost:${widget.port}`;
   thirdOrigin = `http://127.0.0.1:${third.port}`;
   return {
     hostOrigin,
     widgetOrigin,
     thirdOrigin,
+    /**
+     * Another CRM site (another loopback address: another site, so another storage partition)
+     * serving the same host pages; the widget must allow it (`frameAncestors`, its allow-list).
+     */
+    secondSite: async (address = '127.0.0.2') => {
+      const site = await serve({
+        roots: { '/lib/': join(ROOT, 'www'), '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'tests', 'e2e', 'host') },
+        csp: `${PAGE_CSP}; frame-src http://localhost:${widgetPort}`,
+        host: address,
+      });
+      return { origin: `http://${address}:${site.port}`, close: site.close };
+    },
     close: async () => {
       await Promise.all([widget.close(), host.close(), third.close()]);
     },

@@ -8,6 +8,7 @@
 //! live client's promises) and carries out the channel's [`Effect`]s.
 
 mod effects;
+mod tabs_glue;
 
 use super::contact::{Core, Options};
 use super::guard;
@@ -73,6 +74,10 @@ pub struct WidgetConfig {
     /// login (`{token}` / `{login, password}`) instead of the host page.
     #[serde(default)]
     pub credentials_url: Option<String>,
+    /// `shared` (default): the tabs of one agent share one contact-centre
+    /// connection, led by one tab; `independent`: each tab its own.
+    #[serde(default)]
+    pub multi_tab: Option<crate::tabs::MultiTab>,
 }
 
 /// The browser resources of one widget.
@@ -91,6 +96,10 @@ struct Inner {
     /// Set while effects are carried out: effects produced meanwhile are
     /// picked up by the same loop, in order.
     driving: Cell<bool>,
+    /// Multi-tab (`multiTab: "shared"` with a contact centre): the tabs machine.
+    tabs: RefCell<Option<Rc<super::tabs::TabsEdge>>>,
+    /// The channel asked to start the live client while this tab follows.
+    start_wanted: Cell<bool>,
 }
 
 /// A running widget; dropping it removes its listeners and timers.
@@ -213,10 +222,23 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             save_timer: RefCell::new(None),
             asks: RefCell::new(Vec::new()),
             driving: Cell::new(false),
+            tabs: RefCell::new(None),
+            start_wanted: Cell::new(false),
         }
     });
     if let Some(e) = refused {
         return Err(JsError::new(&e));
+    }
+    let shared = config.multi_tab.unwrap_or_default() == crate::tabs::MultiTab::Shared;
+    if let Some(scope) = config
+        .contact_centre
+        .as_ref()
+        .and_then(crate::tabs::Scope::from_contact_centre)
+        .filter(|_| shared)
+    {
+        let epoch = inner.channel.borrow().epoch().to_owned();
+        let host: Weak<dyn super::tabs::TabsHost> = Rc::downgrade(&inner) as Weak<Inner>;
+        *inner.tabs.borrow_mut() = super::tabs::TabsEdge::start(scope, epoch, host);
     }
     if trace {
         let weak = Rc::downgrade(&inner);
@@ -250,6 +272,10 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         if let Some(inner) = weak.upgrade() {
             // The contact-centre socket first (its `stopped` health goes out before `bye`).
             inner.core.stop();
+            let tabs = inner.tabs.borrow().clone();
+            if let Some(tabs) = tabs {
+                tabs.pagehide();
+            }
             inner.channel.borrow_mut().on_pagehide(now());
             drive(&inner);
         }
@@ -323,6 +349,10 @@ fn on_port_message(inner: &Rc<Inner>, event: &MessageEvent) {
 }
 
 fn on_tick(inner: &Rc<Inner>) {
+    let tabs = inner.tabs.borrow().clone();
+    if let Some(tabs) = tabs {
+        tabs.tick();
+    }
     let done = inner.core.tick();
     let outputs = inner.core.run(done);
     let at = now();

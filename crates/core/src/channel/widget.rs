@@ -393,6 +393,32 @@ impl WidgetChannel {
         self.host.is_some()
     }
 
+    /// The outbox events after `seq` (a multi-tab leader relays them).
+    pub fn events_after(&self, seq: u64) -> Vec<(u64, Value)> {
+        self.outbox.since(seq).cloned().collect()
+    }
+
+    /// The last event `seq`.
+    pub fn last_seq(&self) -> u64 {
+        self.outbox.last_seq()
+    }
+
+    /// An event from elsewhere (the multi-tab leader's stream, a `tabs`
+    /// event) into this host's stream, numbered like the rest.
+    pub fn push_relayed(&mut self, now: u64, event: Value) {
+        self.push_event(now, event);
+        self.effects.push(Effect::SaveSoon);
+    }
+
+    /// Answers host request `id` with an outcome decided elsewhere (the
+    /// multi-tab leader's, for a request carried out there).
+    pub fn answer(&mut self, now: u64, id: u64, result: Result<Value, RequestError>) {
+        match result {
+            Ok(value) => self.respond(now, id, Some(value), None),
+            Err(error) => self.respond(now, id, None, Some(error)),
+        }
+    }
+
     /// The drop counters.
     pub fn dropped(&self) -> Dropped {
         self.dropped

@@ -365,6 +365,10 @@ pub struct Tabs {
     claimed: Option<(String, VecDeque<Held>)>,
     /// When the claimed leader says it took the lead.
     since_claimed: Option<u64>,
+    /// The tabs whose tab lock was held at the last look.
+    known: Vec<String>,
+    /// Leader: calls from a tab not (yet) seen holding its tab lock.
+    unknown_calls: Vec<(String, u64, Forward)>,
     /// The leader stream seen last: its epoch and `seq`.
     last: Option<(String, u64)>,
     count: usize,
@@ -392,6 +396,8 @@ impl Tabs {
             leader: None,
             claimed: None,
             since_claimed: None,
+            known: Vec::new(),
+            unknown_calls: Vec::new(),
             last: None,
             count: 1,
             forwarded: HashMap::new(),
@@ -436,6 +442,11 @@ impl Tabs {
         }
     }
 
+    /// Leader: the last `seq` of its stream handed to [`Self::on_leader_event`].
+    pub fn relayed(&self) -> u64 {
+        self.relayed
+    }
+
     /// The drop counters.
     pub fn dropped(&self) -> TabsDropped {
         self.dropped
@@ -465,6 +476,16 @@ impl Tabs {
         let count = view.tabs.iter().filter(|t| valid_tab_id(t)).count();
         let changed = count.max(1) != self.count;
         self.count = count.max(1);
+        self.known = view.tabs.clone();
+        // Calls from tabs that were not known: run if they hold a tab lock now.
+        for (tab, rid, call) in std::mem::take(&mut self.unknown_calls) {
+            if self.leads() && self.known.contains(&tab) {
+                let from = call.answered().then_some((tab, rid));
+                self.effects.push(TabEffect::Run { call, from });
+            } else {
+                self.dropped.foreign += 1;
+            }
+        }
         if !self.leads() {
             if let Some(leader) = self.leader.clone() {
                 if view.leader.as_deref() != Some(leader.as_str()) {
@@ -558,9 +579,13 @@ impl Tabs {
                 }
             }
             TabMessage::Call { tab, rid, call, .. } => {
-                if self.leads() {
+                if self.leads() && self.known.contains(&tab) {
                     let from = call.answered().then_some((tab, rid));
                     self.effects.push(TabEffect::Run { call, from });
+                } else if self.leads() && self.unknown_calls.len() < FORWARDS_KEPT {
+                    // Only from a tab that holds its tab lock (a widget instance).
+                    self.unknown_calls.push((tab, rid, call));
+                    self.effects.push(TabEffect::QueryLocks);
                 } else {
                     self.dropped.foreign += 1;
                 }
@@ -815,6 +840,21 @@ impl Tabs {
         }
         self.effects.push(TabEffect::HostEvent(event));
     }
+}
+
+/// Whether a follower's CRM message stays in its own tab: the CRM
+/// Connector start-up (`ready`, `crmData`) is between a tab's Client
+/// Application and its own widget; every other report goes to the leader.
+pub fn crm_stays_local(msg: &Value) -> bool {
+    let action: String = msg
+        .get("action")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    action.ends_with("ready") || action.ends_with("crmdata")
 }
 
 /// Which leader events followers get: all but the leader's own channel

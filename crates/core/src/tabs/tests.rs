@@ -248,6 +248,8 @@ fn a_followers_request_settles_with_the_leaders_outcome_in_the_tab_that_asked() 
     let mut a = Tabs::new("a".into(), "ea".into());
     a.on_lock_granted(1, 0);
     a.poll();
+    a.on_locks(locks(Some("a"), &["a", "b", "c"]));
+    a.poll();
     a.on_message(0, msg(broadcasts(&sent)[0]));
     let run = a.poll();
     assert_eq!(
@@ -355,6 +357,8 @@ fn crm_reports_are_forwarded_without_waiting_for_a_reply() {
     let sent = b.poll();
     let mut a = Tabs::new("a".into(), "ea".into());
     a.on_lock_granted(1, 0);
+    a.poll();
+    a.on_locks(locks(Some("a"), &["a", "b"]));
     a.poll();
     a.on_message(0, msg(broadcasts(&sent)[0]));
     assert!(matches!(&a.poll()[..], [TabEffect::Run { from: None, .. }]));
@@ -506,4 +510,46 @@ fn multi_tab_reads_from_the_config() {
     );
     assert_eq!(MultiTab::default(), MultiTab::Shared);
     assert!(serde_json::from_value::<MultiTab>(json!("both")).is_err());
+}
+
+#[test]
+fn the_crm_connector_start_up_stays_in_its_tab_other_reports_go_to_the_leader() {
+    assert!(crm_stays_local(&json!({"type": "ClientAppMessage", "action": "ready"})));
+    assert!(crm_stays_local(&json!({"type": "x", "action": "CRM_DATA"})));
+    assert!(!crm_stays_local(&json!({"type": "x", "action": "presenceChanged"})));
+    assert!(!crm_stays_local(&json!({"type": "x"})));
+}
+
+#[test]
+fn a_leader_runs_calls_only_from_tabs_that_hold_their_tab_lock() {
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.on_locks(locks(Some("a"), &["a"]));
+    a.poll();
+    let call = |tab: &str| TabMessage::Call {
+        v: 1,
+        tab: tab.into(),
+        rid: 1,
+        call: Forward::CcCommand {
+            name: "pauseAgent".into(),
+            args: vec![],
+        },
+    };
+    // Unknown yet: held until the locks are read again.
+    a.on_message(0, msg(&call("forger")));
+    a.on_message(0, msg(&call("b")));
+    let effects = a.poll();
+    assert!(!effects.iter().any(|e| matches!(e, TabEffect::Run { .. })));
+    assert!(effects.contains(&TabEffect::QueryLocks));
+    a.on_locks(locks(Some("a"), &["a", "b"]));
+    let effects = a.poll();
+    let runs: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::Run { from, .. } => from.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(runs, [("b".to_owned(), 1)]);
+    assert_eq!(a.dropped().foreign, 1, "the forger's call");
 }
