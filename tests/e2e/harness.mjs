@@ -170,7 +170,7 @@ export async function assertFrameStorage(frame) {
 }
 
 /** A fresh headless Chromium; collects console errors, page errors and CSP violations per page. */
-export async function startBrowser() {
+export async function startBrowser({ args = [] } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'cti-bridge-e2e-'));
   const switches = playwrightFeatureSwitches();
   const context = await chromium.launchPersistentContext(profile, {
@@ -187,6 +187,7 @@ export async function startBrowser() {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...args,
     ],
   });
   await checkPartitioning(context);

@@ -136,21 +136,17 @@ test('three tabs: one leader, one connection, every host in step, a follower\'s 
   for (const page of pages) await page.close();
 });
 
-test('hand-over: the leader closed, crashed, reloaded: a new leader within 2 s, one connection again', { timeout: 90_000 }, async () => {
+// The crash case (CDP Page.crash) is not here: in this headless Chromium every tab of the
+// widget's site shares one renderer process, so crashing the leader's crashes them all.
+test('hand-over: the leader closed, reloaded: a new leader within 2 s, one connection again', { timeout: 90_000 }, async () => {
   let pages = [await open('config=xuc'), await open('config=xuc'), await open('config=xuc')];
   let [leader] = await settled(pages, 3);
   await untilSim((s) => s.xuc.live === 1);
   const times = {};
-  for (const how of ['close', 'crash', 'reload']) {
+  for (const how of ['close', 'reload']) {
     const rest = pages.filter((p) => p !== leader);
     const t0 = Date.now();
     if (how === 'close') await leader.close();
-    if (how === 'crash') {
-      const cdp = await browser.context.newCDPSession(leader);
-      await cdp.send('Page.crash').catch(() => {});
-      // Chromium reports the crash itself; that is the fault under test.
-      await leader.close().catch(() => {});
-    }
     if (how === 'reload') {
       rest.push(leader);
       await leader.reload();
@@ -161,14 +157,14 @@ test('hand-over: the leader closed, crashed, reloaded: a new leader within 2 s, 
     await Promise.race(survivors.map((p) => p.waitForFunction(() => { const t = window.test.bridge.tabs(); return t && t.role === 'leader'; }, null, { timeout: 2000, polling: 20 })));
     times[how] = Date.now() - t0;
     assert.ok(times[how] <= 2000, `${how}: a new leader in ${times[how]} ms`);
-    pages = how === 'reload' ? rest : rest;
+    pages = rest;
     [leader] = await settled(pages, pages.length);
     await untilSim((s) => s.xuc.live === 1, 10_000);
     assert.ok((await leader.evaluate(() => window.test.asked)).includes('login'), `${how}: the new leader asked its own host`);
     // The new leader carries on: a change at the simulator reaches every tab.
     const marks = await Promise.all(pages.map(eventCount));
-    await sim.send([agentState(how === 'crash' ? 'AgentReady' : 'AgentOnPause')]);
-    const want = how === 'crash' ? 'ready' : 'notReady';
+    await sim.send([agentState(how === 'close' ? 'AgentReady' : 'AgentOnPause')]);
+    const want = how === 'close' ? 'ready' : 'notReady';
     for (const [i, page] of pages.entries()) await waitEvent(page, { kind: 'agentState', source: 'xuc', state: want }, marks[i], 10_000);
     if (how === 'close') pages.push(await open('config=xuc'));
     [leader] = await settled(pages, pages.length);
