@@ -63,7 +63,9 @@ impl TabsEdge {
         let navigator = get(&window, "navigator")?;
         let locks = get(&navigator, "locks")?;
         get(&locks, "request")?.dyn_into::<Function>().ok()?;
-        let ctor = get(&window, "BroadcastChannel")?.dyn_into::<Function>().ok()?;
+        let ctor = get(&window, "BroadcastChannel")?
+            .dyn_into::<Function>()
+            .ok()?;
         let args = Array::of1(&JsValue::from_str(&scope.channel()));
         let channel = Reflect::construct(&ctor, &args).ok()?;
         let edge = Rc::new(TabsEdge {
@@ -113,7 +115,9 @@ impl TabsEdge {
             }
             promise
         });
-        if let Some(request) = get(&self.locks, "request").and_then(|f| f.dyn_into::<Function>().ok()) {
+        if let Some(request) =
+            get(&self.locks, "request").and_then(|f| f.dyn_into::<Function>().ok())
+        {
             let _ = request.call2(&self.locks, &JsValue::from_str(name), callback.as_ref());
         }
         self._callbacks.borrow_mut().push(callback);
@@ -158,7 +162,9 @@ impl TabsEdge {
         let Ok(value) = super::to_js(message) else {
             return;
         };
-        if let Some(post) = get(&self.channel, "postMessage").and_then(|f| f.dyn_into::<Function>().ok()) {
+        if let Some(post) =
+            get(&self.channel, "postMessage").and_then(|f| f.dyn_into::<Function>().ok())
+        {
             let _ = post.call1(&self.channel, &value);
         }
     }
@@ -168,11 +174,15 @@ impl TabsEdge {
         if self.querying.replace(true) {
             return;
         }
-        let Some(query) = get(&self.locks, "query").and_then(|f| f.dyn_into::<Function>().ok()) else {
+        let Some(query) = get(&self.locks, "query").and_then(|f| f.dyn_into::<Function>().ok())
+        else {
             self.querying.set(false);
             return;
         };
-        let Ok(promise) = query.call0(&self.locks).and_then(|p| p.dyn_into::<Promise>()) else {
+        let Ok(promise) = query
+            .call0(&self.locks)
+            .and_then(|p| p.dyn_into::<Promise>())
+        else {
             self.querying.set(false);
             return;
         };
@@ -238,7 +248,8 @@ impl TabsEdge {
 impl Drop for TabsEdge {
     fn drop(&mut self) {
         self.release();
-        if let Some(close) = get(&self.channel, "close").and_then(|f| f.dyn_into::<Function>().ok()) {
+        if let Some(close) = get(&self.channel, "close").and_then(|f| f.dyn_into::<Function>().ok())
+        {
             let _ = close.call0(&self.channel);
         }
     }

@@ -57,7 +57,10 @@ pub(super) fn intercept(inner: &Rc<Inner>, effect: Effect) -> Option<Effect> {
     };
     let refused = edge.tabs.borrow_mut().forward(forward, request);
     if let (Err(error), Some(request)) = (refused, request) {
-        inner.channel.borrow_mut().answer(now(), request, Err(error));
+        inner
+            .channel
+            .borrow_mut()
+            .answer(now(), request, Err(error));
     }
     edge.drive();
     None

@@ -514,9 +514,13 @@ fn multi_tab_reads_from_the_config() {
 
 #[test]
 fn the_crm_connector_start_up_stays_in_its_tab_other_reports_go_to_the_leader() {
-    assert!(crm_stays_local(&json!({"type": "ClientAppMessage", "action": "ready"})));
+    assert!(crm_stays_local(
+        &json!({"type": "ClientAppMessage", "action": "ready"})
+    ));
     assert!(crm_stays_local(&json!({"type": "x", "action": "CRM_DATA"})));
-    assert!(!crm_stays_local(&json!({"type": "x", "action": "presenceChanged"})));
+    assert!(!crm_stays_local(
+        &json!({"type": "x", "action": "presenceChanged"})
+    ));
     assert!(!crm_stays_local(&json!({"type": "x"})));
 }
 
