@@ -133,11 +133,13 @@ export interface TabsInfo {
 /**
  * Multi-tab events, numbered like the rest: `tabs` on every change of this tab's part; a `gap`
  * with `scope: "tabs"` when the leader was lost with requests outstanding (`requests`: how many
- * were answered with an error) or the leader's stream had a hole (`from`..`to`, its numbering).
+ * were answered with an error), the leader's stream had a hole (`from`..`to`, its numbering), or a
+ * new leader took over (`handOver`, `after`: the old leader's last event seen): what the contact
+ * centre sent meanwhile cannot be replayed; the new leader re-reads the agent's state.
  */
 export type TabsEvent =
   | ({ kind: "tabs" } & TabsInfo)
-  | { kind: "gap"; scope: "tabs"; reason: "leaderLost" | "missed"; requests?: number; from?: number; to?: number };
+  | { kind: "gap"; scope: "tabs"; reason: "leaderLost" | "missed" | "handOver"; requests?: number; from?: number; to?: number; after?: number };
 
 /** A `gap` notice: events `from..=to` can no longer be replayed (the widget's outbox lost them); the `connection` ready event before it carries a fresh snapshot. */
 export type GapEvent = Extract<WidgetEvent, { kind: "gap" }>;

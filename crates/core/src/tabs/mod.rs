@@ -460,6 +460,7 @@ impl Tabs {
         }
         // Calls left at the previous leader: their outcome is unknown.
         self.fail_forwarded("the leader tab went away before the outcome was known");
+        self.report_hand_over();
         self.role = Role::Leader;
         self.since = Some(now);
         self.leader = None;
@@ -727,9 +728,8 @@ impl Tabs {
                 }
             }
         }
-        if !relayed_kind(event) {
-            return;
-        }
+        // Every event goes (the followers' dedupe sees an unbroken numbering);
+        // the followers keep those meant for them ([`relayed_kind`]).
         self.effects.push(TabEffect::Broadcast(TabMessage::Event {
             v: TABS_VERSION,
             tab: self.me.clone(),
@@ -769,6 +769,7 @@ impl Tabs {
         if self.leader.is_some() {
             self.fail_forwarded("the leader tab changed before the outcome was known");
         }
+        self.report_hand_over();
         self.leader = Some(tab);
         self.since = self.since_claimed.take();
     }
@@ -793,7 +794,20 @@ impl Tabs {
             _ => {}
         }
         self.last = Some((epoch, seq));
-        self.effects.push(TabEffect::Relay(event));
+        if relayed_kind(&event) {
+            self.effects.push(TabEffect::Relay(event));
+        }
+    }
+
+    /// A new leader after another one: what the contact centre sent the old
+    /// one and it could not relay (frames in flight on its socket, events
+    /// while no tab was connected) cannot be replayed: a `gap` says so; the
+    /// new leader re-reads the agent's state.
+    fn report_hand_over(&mut self) {
+        if let Some((_, seq)) = self.last.take() {
+            let gap = json!({"kind": "gap", "scope": "tabs", "reason": "handOver", "after": seq});
+            self.effects.push(TabEffect::HostEvent(gap));
+        }
     }
 
     fn announce(&mut self) {

@@ -430,7 +430,16 @@ fn a_new_leaders_stream_is_followed_from_its_start() {
     t.on_locks(locks(None, &["b", "c"]));
     t.on_message(0, msg(&lead("c", "ec")));
     t.on_locks(locks(Some("c"), &["b", "c"]));
-    t.poll();
+    let gap = t.poll();
+    let gap = host_events(&gap)
+        .into_iter()
+        .find(|e| e["kind"] == "gap")
+        .cloned()
+        .expect("a hand-over is reported as a gap");
+    assert_eq!(
+        (gap["reason"].as_str(), gap["after"].as_u64()),
+        (Some("handOver"), Some(5))
+    );
     t.on_message(0, msg(&event("c", "ec", 1)));
     t.on_message(0, msg(&event("a", "ea", 6)));
     let effects = t.poll();
@@ -445,7 +454,7 @@ fn a_new_leaders_stream_is_followed_from_its_start() {
 }
 
 #[test]
-fn a_leader_relays_its_stream_but_not_its_own_channel_health_or_tabs_events() {
+fn a_leader_relays_its_whole_stream_followers_keep_all_but_its_health_and_tabs_events() {
     let mut a = Tabs::new("a".into(), "ea".into());
     a.on_lock_granted(1, 3);
     a.poll();
@@ -462,8 +471,34 @@ fn a_leader_relays_its_stream_but_not_its_own_channel_health_or_tabs_events() {
         .collect();
     assert_eq!(
         seqs,
-        [6],
-        "from after the last seq at election; health and tabs stay"
+        [4, 5, 6],
+        "from after the last seq at election, unbroken"
+    );
+    let mut b = follower();
+    for (seq, kind) in [(1, "health"), (2, "tabs"), (3, "ccHealth")] {
+        b.on_message(
+            0,
+            msg(&TabMessage::Event {
+                v: 1,
+                tab: "a".into(),
+                epoch: "ea".into(),
+                seq,
+                event: json!({ "kind": kind }),
+            }),
+        );
+    }
+    let effects = b.poll();
+    let kept: Vec<&Value> = effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::Relay(v) => Some(&v["kind"]),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kept, [&json!("ccHealth")]);
+    assert!(
+        host_events(&effects).is_empty(),
+        "no gap for what is not kept"
     );
 }
 
