@@ -38,7 +38,7 @@ pub(super) fn drive(inner: &Rc<Inner>) {
     super::tabs_glue::after_drive(inner);
 }
 
-fn carry_out(inner: &Rc<Inner>, effect: Effect) {
+pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
     match effect {
         Effect::Port(text) => {
             if let Some((port, _)) = inner.port.borrow().as_ref() {

@@ -100,6 +100,8 @@ struct Inner {
     tabs: RefCell<Option<Rc<super::tabs::TabsEdge>>>,
     /// The channel asked to start the live client while this tab follows.
     start_wanted: Cell<bool>,
+    /// Effects held while this tab's role is not settled yet (multi-tab).
+    held: RefCell<Vec<crate::channel::Effect>>,
 }
 
 /// A running widget; dropping it removes its listeners and timers.
@@ -224,6 +226,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             driving: Cell::new(false),
             tabs: RefCell::new(None),
             start_wanted: Cell::new(false),
+            held: RefCell::new(Vec::new()),
         }
     });
     if let Some(e) = refused {

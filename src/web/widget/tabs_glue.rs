@@ -4,7 +4,7 @@
 //! leader's relay of its numbered stream. The decisions are in
 //! [`crate::tabs::Tabs`]; this only connects it to [`super::Inner`].
 
-use super::effects::{drive, run_call};
+use super::effects::{carry_out, drive, run_call};
 use super::Inner;
 use crate::channel::{Call, Effect, ErrorCode, RequestError};
 use crate::model::Source;
@@ -23,6 +23,13 @@ pub(super) fn intercept(inner: &Rc<Inner>, effect: Effect) -> Option<Effect> {
     };
     if edge.tabs.borrow().leads() {
         return Some(effect);
+    }
+    let holds = matches!(effect, Effect::StartClient | Effect::Call(_));
+    if holds && !edge.tabs.borrow().settled() {
+        // Leader or follower is not known yet (the lock is being asked for):
+        // carried out or handed over once it is, in order.
+        inner.held.borrow_mut().push(effect);
+        return None;
     }
     let (forward, request) = match effect {
         Effect::StartClient => {
@@ -66,11 +73,22 @@ pub(super) fn intercept(inner: &Rc<Inner>, effect: Effect) -> Option<Effect> {
     None
 }
 
-/// After the widget's effects ran: a leader relays its new events.
+/// After the widget's effects ran: what was held while the role was not
+/// settled goes on; a leader relays its new events.
 pub(super) fn after_drive(inner: &Rc<Inner>) {
     let Some(edge) = inner.tabs.borrow().clone() else {
         return;
     };
+    if edge.tabs.borrow().settled() && !inner.held.borrow().is_empty() {
+        let held = std::mem::take(&mut *inner.held.borrow_mut());
+        for effect in held {
+            if let Some(effect) = intercept(inner, effect) {
+                carry_out(inner, effect);
+            }
+        }
+        drive(inner);
+        return;
+    }
     if !edge.tabs.borrow().leads() {
         return;
     }

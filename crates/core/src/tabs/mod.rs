@@ -428,6 +428,12 @@ impl Tabs {
         &self.me
     }
 
+    /// Whether this tab's role is settled: it leads, or follows a verified
+    /// leader (until then, the widget holds what it would forward).
+    pub fn settled(&self) -> bool {
+        self.leads() || self.leader.is_some()
+    }
+
     /// Whether this tab leads.
     pub fn leads(&self) -> bool {
         self.role == Role::Leader

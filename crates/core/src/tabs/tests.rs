@@ -72,6 +72,13 @@ fn a_new_tab_says_hello_and_reads_the_locks_and_starts_as_a_follower() {
     assert!(effects.contains(&TabEffect::QueryLocks));
     assert!(!effects.contains(&TabEffect::StartClient));
     assert_eq!(t.info().role, Role::Follower);
+    assert!(
+        !t.settled(),
+        "neither leading nor following a verified leader yet"
+    );
+    assert!(follower().settled());
+    t.on_lock_granted(1, 0);
+    assert!(t.settled());
 }
 
 #[test]
