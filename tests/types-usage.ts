@@ -91,3 +91,12 @@ export async function resumptionUsage(): Promise<void> {
   bridge.on("health", (h) => console.log(h.status, h.dropped.malformed));
   console.log(bridge.hostStats().reloads);
 }
+
+// Multi-tab: this tab's part, and its changes.
+export async function tabsUsage(): Promise<void> {
+  const bridge = await connect({ widgetUrl: "https://widget.example.com/widget.html", container: "#cti" });
+  const info = bridge.tabs();
+  if (info) console.log(info.role === "leader" ? "leads" : "follows", info.count, info.leaderSince ?? "unknown");
+  bridge.on("tabs", (t) => console.log(t.role, t.count, t.leaderSince, t.channelSeq));
+  bridge.on("gap", (g) => console.log("scope" in g ? g.scope : "outbox", g.from, g.to));
+}

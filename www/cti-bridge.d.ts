@@ -132,6 +132,27 @@ export type HostEvent =
   /** The widget stopped answering pings and is being reloaded; "live" again once it answers. */
   | { kind: "health"; status: "unresponsive" | "live"; dropped: Dropped };
 
+/** Multi-tab (widget config `multiTab: "shared"`): this tab's part, as `Bridge.tabs()` returns it. */
+export interface TabsInfo {
+  /** The leader holds the contact-centre connection; followers relay through it. */
+  role: "leader" | "follower";
+  /** How many widget tabs of this agent are open in this browser (this storage partition). */
+  count: number;
+  /** When the current leader took the lead (ms since the Unix epoch); null until known. */
+  leaderSince: number | null;
+}
+
+/**
+ * Multi-tab events, numbered like the rest: `tabs` on every change of this tab's part; a `gap`
+ * with `scope: "tabs"` when the leader was lost with requests outstanding (`requests`: how many
+ * were answered with an error), the leader's stream had a hole (`from`..`to`, its numbering), or a
+ * new leader took over (`handOver`, `after`: the old leader's last event seen): what the contact
+ * centre sent meanwhile cannot be replayed; the new leader re-reads the agent's state.
+ */
+export type TabsEvent =
+  | ({ kind: "tabs" } & TabsInfo)
+  | { kind: "gap"; scope: "tabs"; reason: "leaderLost" | "missed" | "handOver"; requests?: number; from?: number; to?: number; after?: number };
+
 /** A `gap` notice: events `from..=to` can no longer be replayed (the widget's outbox lost them); the `connection` ready event before it carries a fresh snapshot. */
 export type GapEvent = Extract<WidgetEvent, { kind: "gap" }>;
 
@@ -139,7 +160,7 @@ export type GapEvent = Extract<WidgetEvent, { kind: "gap" }>;
  * Everything a handler can receive. `channelSeq` is the channel's sequence number (what
  * resumption counts); an `Event`'s own `seq` stays the bridge's numbering.
  */
-export type BridgeEvent = ((Event | Command | CrmRequest | Exclude<WidgetEvent, { kind: "gap" }>) & { channelSeq: number }) | GapEvent | HostEvent;
+export type BridgeEvent = ((Event | Command | CrmRequest | Exclude<WidgetEvent, { kind: "gap" }> | TabsEvent) & { channelSeq: number }) | GapEvent | HostEvent;
 
 /** A kind to subscribe to with `Bridge.on`; "*" for every kind. */
 export type EventKind = BridgeEvent["kind"] | "*";
@@ -192,6 +213,8 @@ export interface Bridge {
   logs(query?: LogQuery): Promise<LogEntry[]>;
   /** The support bundle: JSON Lines text, the diagnose report on the first line, then one log entry per line. */
   exportLogs(): Promise<string>;
+  /** This tab's part in multi-tab as of the last `tabs` event; null when the widget shares no connection (`multiTab: "independent"`, no `contactCentre`, no Web Locks). */
+  tabs(): TabsInfo | null;
   /** Host-side counters: messages dropped for a wrong origin or source, duplicates skipped; the channel position. */
   hostStats(): { droppedOrigin: number; droppedSource: number; duplicates: number; reloads: number; epoch: string | null; lastSeq: number; connected: boolean };
   /** The widget iframe element. */

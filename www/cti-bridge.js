@@ -332,6 +332,7 @@
         // The channel's number in its own field: an event's `seq` stays the bridge's.
         message.event.channelSeq = message.seq;
         if (message.event.kind === "health" && message.event.dropped) this._lastDropped = message.event.dropped;
+        if (message.event.kind === "tabs") this._tabs = { role: message.event.role, count: message.event.count, leaderSince: message.event.leaderSince };
         this._emit(message.event);
         break;
       case "notice":
@@ -532,6 +533,14 @@
   /** Asks the CRM for "ready" | "notReady" presence; settles like setAgentState. */
   Bridge.prototype.setPresence = function (state) {
     return this._call("setPresence", { state: state });
+  };
+
+  /**
+   * This tab's part in multi-tab (widget config `multiTab: "shared"`): `{role: "leader" | "follower",
+   * count, leaderSince}` as of the last `tabs` event; `null` when the widget runs no shared connection.
+   */
+  Bridge.prototype.tabs = function () {
+    return this._tabs ? { role: this._tabs.role, count: this._tabs.count, leaderSince: this._tabs.leaderSince } : null;
   };
 
   /** Changes the sync mode: "synchronized" | "complementary" | "off". */

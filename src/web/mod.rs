@@ -19,6 +19,7 @@ pub mod axp;
 mod contact;
 pub mod guard;
 mod live;
+mod tabs;
 #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
 pub mod vendor;
 pub mod widget;

@@ -44,7 +44,9 @@ before(async () => {
   // Third-party storage allowed (Chromium's "Block third-party cookies" off) for the healthy cases;
   // a second browser keeps this Chromium's default, which blocks it: the storage fault.
   browser = await startBrowser({ preferences: { profile: { cookie_controls_mode: 0 } } });
-  blocked = await startBrowser({ preferences: { profile: { cookie_controls_mode: 1 } } });
+  // Third-party storage denied to the cross-site widget frame: storage partitioning off and
+  // third-party cookies blocked (what a browser without partitioning does).
+  blocked = await startBrowser({ partitioning: false, preferences: { profile: { cookie_controls_mode: 1 } } });
 });
 
 after(async () => {

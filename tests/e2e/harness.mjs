@@ -8,7 +8,9 @@
 // Every page is served with a strict CSP: no inline script, no eval.
 
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname, normalize, extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +28,8 @@ const TYPES = {
   '.jsonl': 'application/x-ndjson',
 };
 
-/** Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes` ({path: () => [type, body, status?]}) on 127.0.0.1. */
-export async function serve({ roots, routes = {}, csp }) {
+/** Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes` ({path: () => [type, body, status?]}) on `host` (127.0.0.1). */
+export async function serve({ roots, routes = {}, csp, host = '127.0.0.1' }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const path = decodeURIComponent(url.pathname);
@@ -65,7 +67,7 @@ export async function serve({ roots, routes = {}, csp }) {
     res.writeHead(404, headers);
     res.end('not found');
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, host, resolve));
   return { server, port: server.address().port, close: () => new Promise((r) => server.close(r)) };
 }
 
@@ -76,12 +78,13 @@ const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; styl
  * object (`variant` is the widget page's `?config=` parameter). `connectSrc` adds CSP
  * `connect-src` sources to the widget origin (a simulator the widget's live client reaches).
  */
-export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes = {} } = {}) {
+export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes = {}, frameAncestors = [] } = {}) {
   // The widget origin needs the host origin for its allow-list, and the host's
   // CSP needs the widget origin for frame-src: start both, then fill in.
   let hostOrigin = '';
   let widgetOrigin = '';
   let thirdOrigin = '';
+  let widgetPort = 0;
   const widget = await serve({
     roots: { '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'www') },
     routes: {
@@ -89,7 +92,7 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
       ...widgetRoutes,
     },
     // `connectSrc`: where the widget's own contact-centre client may connect (a simulator).
-    csp: `${PAGE_CSP}${connectSrc.map((s) => ` ${s}`).join('')}; frame-ancestors 'self' http://127.0.0.1:*`,
+    csp: `${PAGE_CSP}${connectSrc.map((s) => ` ${s}`).join('')}; frame-ancestors 'self' http://127.0.0.1:*${frameAncestors.map((s) => ` ${s}`).join('')}`,
   });
   const host = await serve({
     roots: { '/lib/': join(ROOT, 'www'), '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'tests', 'e2e', 'host') },
@@ -100,12 +103,25 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
     csp: `${PAGE_CSP}; frame-ancestors http://127.0.0.1:*`,
   });
   hostOrigin = `http://127.0.0.1:${host.port}`;
+  widgetPort = widget.port;
   widgetOrigin = `http://localhost:${widget.port}`;
   thirdOrigin = `http://127.0.0.1:${third.port}`;
   return {
     hostOrigin,
     widgetOrigin,
     thirdOrigin,
+    /**
+     * Another CRM site (another loopback address: another site, so another storage partition)
+     * serving the same host pages; the widget must allow it (`frameAncestors`, its allow-list).
+     */
+    secondSite: async (address = '127.0.0.2') => {
+      const site = await serve({
+        roots: { '/lib/': join(ROOT, 'www'), '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'tests', 'e2e', 'host') },
+        csp: `${PAGE_CSP}; frame-src http://localhost:${widgetPort}`,
+        host: address,
+      });
+      return { origin: `http://${address}:${site.port}`, close: site.close };
+    },
     close: async () => {
       await Promise.all([widget.close(), host.close(), third.close()]);
     },
@@ -113,20 +129,66 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
 }
 
 /**
- * A fresh headless Chromium; collects console errors, page errors and CSP violations per page.
- * `preferences`: the profile's Chromium preferences, e.g. `{profile: {cookie_controls_mode: 0}}`
- * allows third-party cookies and storage (this Chromium blocks them by default).
+ * Playwright's default `--disable-features=...` switch, read from its own source: it turns off
+ * `ThirdPartyStoragePartitioning`, which leaves a cross-site widget frame with no storage and
+ * no Web Locks (a SecurityError) instead of the partitioned ones real browsers give it. The
+ * browser is started without that switch and with the same list minus that one feature.
+ * Anything unexpected in the list (not a plain string) fails here, never silently.
  */
-export async function startBrowser({ preferences } = {}) {
+export function playwrightFeatureSwitches() {
+  const require = createRequire(import.meta.url);
+  const bundle = readFileSync(join(dirname(require.resolve('playwright-core/package.json')), 'lib', 'coreBundle.js'), 'utf8');
+  const start = bundle.indexOf('disabledFeatures = [');
+  const end = bundle.indexOf('].filter(Boolean)', start);
+  if (start < 0 || end < 0) throw new Error("harness: Playwright's disabledFeatures list was not found");
+  const body = bundle.slice(start + 'disabledFeatures = ['.length, end).replace(/\/\/[^\n]*/g, '');
+  const items = body.split(',').map((s) => s.trim()).filter(Boolean);
+  const features = items.map((item) => {
+    const m = /^"([A-Za-z0-9_]+)"$/.exec(item);
+    if (!m) throw new Error(`harness: unexpected entry in Playwright's disabledFeatures: ${item}`);
+    return m[1];
+  });
+  return {
+    ignore: `--disable-features=${features.join(',')}`,
+    keep: `--disable-features=${features.filter((f) => f !== 'ThirdPartyStoragePartitioning').join(',')}`,
+  };
+}
+
+/**
+ * Fails unless a frame has what the widget needs from the browser (Web Locks, session and
+ * local storage): a Playwright or Chromium upgrade cannot turn storage partitioning off silently.
+ */
+export async function assertFrameStorage(frame) {
+  const missing = await frame.evaluate(() => {
+    const out = [];
+    try { if (!navigator.locks || typeof navigator.locks.request !== 'function') out.push('navigator.locks'); } catch (e) { out.push(`navigator.locks (${e.name})`); }
+    try { window.sessionStorage.getItem('x'); } catch (e) { out.push(`sessionStorage (${e.name})`); }
+    try { window.localStorage.getItem('x'); } catch (e) { out.push(`localStorage (${e.name})`); }
+    return out;
+  });
+  if (missing.length) throw new Error(`harness: the widget frame ${frame.url()} has no ${missing.join(', ')}: is storage partitioning off?`);
+}
+
+/**
+ * A fresh headless Chromium; collects console errors, page errors and CSP violations per page.
+ * `preferences`: the profile's Chromium preferences, e.g. `{profile: {cookie_controls_mode: 1}}`
+ * blocks third-party cookies and storage (a fault the diagnostics test makes on purpose).
+ */
+export async function startBrowser({ args = [], preferences, partitioning = true } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'cti-bridge-e2e-'));
   if (preferences) {
     await mkdir(join(profile, 'Default'), { recursive: true });
     await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify(preferences));
   }
+  const switches = playwrightFeatureSwitches();
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
+    // Storage partitioning on (as in real browsers): see playwrightFeatureSwitches.
+    // `partitioning: false` keeps Playwright's switch: third-party storage denied (a fault on purpose).
+    ignoreDefaultArgs: partitioning ? [switches.ignore] : [],
     args: [
+      ...(partitioning ? [switches.keep] : []),
       '--no-sandbox',
       '--disable-gpu',
       '--disable-dev-shm-usage',
@@ -134,8 +196,11 @@ export async function startBrowser({ preferences } = {}) {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...args,
     ],
   });
+  // The self-check needs third-party storage; a test that blocks it on purpose skips it.
+  if (partitioning && preferences?.profile?.cookie_controls_mode !== 1) await checkPartitioning(context);
   const problems = [];
   context.on('page', (page) => watch(page, problems));
   for (const page of context.pages()) watch(page, problems);
@@ -147,6 +212,27 @@ export async function startBrowser({ preferences } = {}) {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A cross-site frame (127.0.0.1 embedding localhost) must have Web Locks and storage. */
+async function checkPartitioning(context) {
+  const csp = "default-src 'self'; frame-src http://localhost:*; frame-ancestors http://127.0.0.1:*";
+  const inner = await serve({ roots: {}, routes: { '/frame.html': () => ['text/html', '<!doctype html><title>f</title>'] }, csp });
+  const outer = await serve({
+    roots: {},
+    routes: { '/': () => ['text/html', `<!doctype html><title>h</title><iframe src="http://localhost:${inner.port}/frame.html"></iframe>`] },
+    csp,
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(`http://127.0.0.1:${outer.port}/`);
+    const frame = await page.waitForSelector('iframe').then((h) => h.contentFrame());
+    await frame.waitForLoadState();
+    await assertFrameStorage(frame);
+  } finally {
+    await page.close();
+    await Promise.all([inner.close(), outer.close()]);
+  }
 }
 
 function watch(page, problems) {

@@ -64,6 +64,7 @@ pub mod crm_requests;
 pub mod diagnose;
 pub mod panel;
 pub mod sync;
+pub mod tabs;
 #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
 pub mod vendor;
 

@@ -29,14 +29,17 @@ pub(super) fn drive(inner: &Rc<Inner>) {
             break;
         }
         for effect in effects {
-            carry_out(inner, effect);
+            if let Some(effect) = super::tabs_glue::intercept(inner, effect) {
+                carry_out(inner, effect);
+            }
         }
     }
     inner.driving.set(false);
     super::panel::render(inner);
+    super::tabs_glue::after_drive(inner);
 }
 
-fn carry_out(inner: &Rc<Inner>, effect: Effect) {
+pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
     match effect {
         Effect::Port(text) => {
             if let Some((port, _)) = inner.port.borrow().as_ref() {
@@ -116,7 +119,7 @@ fn attach(inner: &Rc<Inner>) {
 
 /// Runs one call on the core, with no borrow of the channel held while the
 /// core runs (a live client reports back through [`live_sink`]).
-fn run_call(inner: &Rc<Inner>, call: Call) {
+pub(super) fn run_call(inner: &Rc<Inner>, call: Call) {
     let core = &inner.core;
     match call {
         Call::Ingest {

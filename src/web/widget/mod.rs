@@ -10,6 +10,7 @@
 mod diagnose;
 mod effects;
 mod panel;
+mod tabs_glue;
 
 use super::contact::{Core, Options};
 use super::guard;
@@ -81,6 +82,10 @@ pub struct WidgetConfig {
     /// How the panel shows the other party of a call: `full`, `masked`, `hidden`.
     #[serde(default)]
     pub party_display: crate::panel::PartyDisplay,
+    /// `shared` (default): the tabs of one agent share one contact-centre
+    /// connection, led by one tab; `independent`: each tab its own.
+    #[serde(default)]
+    pub multi_tab: Option<crate::tabs::MultiTab>,
 }
 
 /// The browser resources of one widget.
@@ -108,6 +113,12 @@ struct Inner {
     panel_edge: RefCell<panel::PanelEdge>,
     /// The widget has a credentials endpoint.
     credentials_url: bool,
+    /// Multi-tab (`multiTab: "shared"` with a contact centre): the tabs machine.
+    tabs: RefCell<Option<Rc<super::tabs::TabsEdge>>>,
+    /// The channel asked to start the live client while this tab follows.
+    start_wanted: Cell<bool>,
+    /// Effects held while this tab's role is not settled yet (multi-tab).
+    held: RefCell<Vec<crate::channel::Effect>>,
 }
 
 /// A running widget; dropping it removes its listeners and timers.
@@ -165,7 +176,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
     let storage_key = config
         .storage_key
         .clone()
-        .unwrap_or_else(|| "cti-bridge/outbox".to_owned());
+        .unwrap_or_else(|| crate::channel::default_storage_key(config.contact_centre.as_ref()));
     let storage = window.session_storage().ok().flatten();
     let saved = storage
         .as_ref()
@@ -246,10 +257,28 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             panel: RefCell::new(crate::panel::Panel::new(panel_config, now())),
             panel_edge: RefCell::new(panel::PanelEdge::default()),
             credentials_url: credentials_url_set,
+            tabs: RefCell::new(None),
+            start_wanted: Cell::new(false),
+            held: RefCell::new(Vec::new()),
         }
     });
     if let Some(e) = refused {
         return Err(JsError::new(&e));
+    }
+    // Web Locks live in the frame's storage bucket: where the browser denies
+    // this frame storage (third-party storage blocked, no partitioning) its
+    // lock requests are refused too, so the tab runs alone (the fallback).
+    let shared = config.multi_tab.unwrap_or_default() == crate::tabs::MultiTab::Shared
+        && inner.storage.is_some();
+    if let Some(scope) = config
+        .contact_centre
+        .as_ref()
+        .and_then(crate::tabs::Scope::from_contact_centre)
+        .filter(|_| shared)
+    {
+        let epoch = inner.channel.borrow().epoch().to_owned();
+        let host: Weak<dyn super::tabs::TabsHost> = Rc::downgrade(&inner) as Weak<Inner>;
+        *inner.tabs.borrow_mut() = super::tabs::TabsEdge::start(scope, epoch, host);
     }
     if trace {
         let weak = Rc::downgrade(&inner);
@@ -294,6 +323,10 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         if let Some(inner) = weak.upgrade() {
             // The contact-centre socket first (its `stopped` health goes out before `bye`).
             inner.core.stop();
+            let tabs = inner.tabs.borrow().clone();
+            if let Some(tabs) = tabs {
+                tabs.pagehide();
+            }
             inner.channel.borrow_mut().on_pagehide(now());
             drive(&inner);
         }
@@ -435,6 +468,10 @@ fn on_port_message(inner: &Rc<Inner>, event: &MessageEvent) {
 }
 
 fn on_tick(inner: &Rc<Inner>) {
+    let tabs = inner.tabs.borrow().clone();
+    if let Some(tabs) = tabs {
+        tabs.tick();
+    }
     let done = inner.core.tick();
     let outputs = inner.core.run(done);
     panel::observe(inner, &outputs);

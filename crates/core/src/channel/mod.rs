@@ -19,9 +19,9 @@ mod widget_event;
 pub use outbox::{Outbox, OUTBOX_CAPACITY};
 pub use trace::{frame_type, Peer, TraceEntry};
 pub use widget::{
-    credentials_from, Ask, Call, ChannelCore, CredentialsUrl, Effect, HostView, RestoreError,
-    Saved, WidgetChannel, WidgetOptions, WindowInput, ANSWERS_KEPT, ASKS_KEPT, PERSISTED_EVENTS,
-    TRACE_BUFFERED,
+    credentials_from, default_storage_key, Ask, Call, ChannelCore, CredentialsUrl, Effect,
+    HostView, RestoreError, Saved, WidgetChannel, WidgetOptions, WindowInput, ANSWERS_KEPT,
+    ASKS_KEPT, PERSISTED_EVENTS, TRACE_BUFFERED,
 };
 pub use widget_event::{Dropped, LinkStatus, WidgetEvent};
 

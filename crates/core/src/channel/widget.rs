@@ -249,6 +249,17 @@ pub struct HostView {
     pub widget_origin_allowed: Option<bool>,
 }
 
+/// The session-storage key of a widget's saved session when its config names
+/// none: one per configured contact centre (kind and identity, as the tabs'
+/// names), so two widget configurations on one origin (the demo console
+/// switching from xuc to AXP) never restore each other's session.
+pub fn default_storage_key(contact_centre: Option<&Value>) -> String {
+    match contact_centre.and_then(crate::tabs::Scope::from_contact_centre) {
+        Some(scope) => format!("{}/outbox", scope.channel()),
+        None => "cti-bridge/outbox".to_owned(),
+    }
+}
+
 /// What is persisted across a reload of the widget iframe.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -418,6 +429,32 @@ impl WidgetChannel {
     /// Whether a host is attached.
     pub fn attached(&self) -> bool {
         self.host.is_some()
+    }
+
+    /// The outbox events after `seq` (a multi-tab leader relays them).
+    pub fn events_after(&self, seq: u64) -> Vec<(u64, Value)> {
+        self.outbox.since(seq).cloned().collect()
+    }
+
+    /// The last event `seq`.
+    pub fn last_seq(&self) -> u64 {
+        self.outbox.last_seq()
+    }
+
+    /// An event from elsewhere (the multi-tab leader's stream, a `tabs`
+    /// event) into this host's stream, numbered like the rest.
+    pub fn push_relayed(&mut self, now: u64, event: Value) {
+        self.push_event(now, event);
+        self.effects.push(Effect::SaveSoon);
+    }
+
+    /// Answers host request `id` with an outcome decided elsewhere (the
+    /// multi-tab leader's, for a request carried out there).
+    pub fn answer(&mut self, now: u64, id: u64, result: Result<Value, RequestError>) {
+        match result {
+            Ok(value) => self.respond(now, id, Some(value), None),
+            Err(error) => self.respond(now, id, None, Some(error)),
+        }
     }
 
     /// The drop counters.

@@ -1070,3 +1070,24 @@ fn a_refusal_names_its_code_and_fix() {
     assert_eq!(host.status, crate::diagnose::CheckStatus::Fail);
     assert_eq!(edge.channel.logs().len(), 1);
 }
+
+#[test]
+fn each_contact_centre_configuration_saves_under_its_own_key() {
+    let xuc = json!({"kind": "xuc", "baseUrl": "https://xuc.example.com", "agentId": "19"});
+    let axp = json!({"kind": "axp", "restBase": "https://axp.example.com", "accountId": "DEMOAC"});
+    let other = json!({"kind": "xuc", "baseUrl": "https://xuc.example.com", "agentId": "20"});
+    let keys = [
+        default_storage_key(None),
+        default_storage_key(Some(&xuc)),
+        default_storage_key(Some(&axp)),
+        default_storage_key(Some(&other)),
+    ];
+    assert_eq!(keys[0], "cti-bridge/outbox");
+    let unique: std::collections::BTreeSet<&String> = keys.iter().collect();
+    assert_eq!(unique.len(), 4, "{keys:?}");
+    assert_eq!(
+        default_storage_key(Some(&xuc)),
+        keys[1],
+        "stable across reloads"
+    );
+}

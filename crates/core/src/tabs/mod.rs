@@ -1,0 +1,942 @@
+//! One agent, many tabs: the widget instances of one agent in one browser
+//! (same widget origin, same storage partition) share one contact-centre
+//! connection. A pure state machine, tested natively; the browser edge
+//! (`src/web/tabs.rs`) owns the Web Locks and the `BroadcastChannel`.
+//!
+//! - **Election**: every tab asks for the lock [`Scope::leader_lock`]; the
+//!   browser grants it to one tab and keeps it for the tab's life (released
+//!   when the tab closes or crashes), then to the next waiting tab. Every tab
+//!   also holds its own [`Scope::tab_lock`] for its life: a query of the
+//!   held locks counts the tabs (crash-proof) and ties the leader lock to a
+//!   tab id (the same client holds both), so a page that merely *says* it
+//!   leads on the channel is not believed ([`Tabs::on_locks`]).
+//! - **One connection**: only the leader starts the live client
+//!   ([`TabEffect::StartClient`]). Its numbered events are relayed on the
+//!   channel ([`Tabs::on_leader_event`]); followers push them into their own
+//!   host stream in the leader's order, once each (dedupe by the leader's
+//!   epoch and `seq`), a hole reported as a `gap`.
+//! - **Commands**: a follower's `setAgentState` / `setPresence` /
+//!   `ccCommand` and its CRM's reports go to the leader with a per-tab
+//!   request id ([`Tabs::forward`]); the leader carries them out
+//!   ([`TabEffect::Run`]) and replies when the outcome is known; the follower
+//!   answers its host ([`TabEffect::Answer`]). A leader lost with requests
+//!   outstanding: each is answered with an error and a `gap` event says how
+//!   many: never silent, never run twice (the new leader never re-runs them).
+//! - **Messages** are versioned ([`TABS_VERSION`]), bounded and validated
+//!   (they come through the edge's inbound guard first); a malformed or
+//!   foreign one is dropped and counted ([`TabsDropped`]).
+//!
+//! Secrets never travel here: a new leader's live client asks its own host
+//! page for credentials.
+
+use crate::channel::{ErrorCode, RequestError};
+use crate::command::Desired;
+use crate::model::Side;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::{HashMap, VecDeque};
+
+#[cfg(test)]
+mod tests;
+
+/// Version of the messages between tabs.
+pub const TABS_VERSION: u32 = 1;
+/// Events from a claimed leader kept until the claim is verified.
+pub const UNVERIFIED_KEPT: usize = 256;
+/// Requests a follower may have outstanding at the leader.
+pub const FORWARDS_KEPT: usize = 64;
+/// Longest tab id accepted.
+const MAX_TAB_ID: usize = 64;
+
+/// How the widget instances of one agent share the contact centre
+/// (widget config `multiTab`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MultiTab {
+    /// One connection, led by one tab (the default).
+    #[default]
+    Shared,
+    /// Every tab its own connection (the behaviour before multi-tab).
+    Independent,
+}
+
+/// The names of the locks and the channel of one agent's tabs. They derive
+/// from the widget's own configuration (the contact-centre kind and its
+/// identity), never from a value the host page chooses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope(String);
+
+impl Scope {
+    /// From the configured contact centre (`{kind, ...}` of widget config
+    /// `contactCentre`): its kind and the fields that say which agent on
+    /// which server (xuc `baseUrl` + `agentId` / `login`; AXP `restBase` +
+    /// `accountId` + `agentId`), hashed. `None` without a contact centre.
+    pub fn from_contact_centre(cc: &Value) -> Option<Scope> {
+        let kind = cc.get("kind").and_then(Value::as_str)?;
+        if !matches!(kind, "xuc" | "axp") {
+            return None;
+        }
+        let mut identity = String::new();
+        for key in ["baseUrl", "restBase", "accountId", "agentId", "login"] {
+            if let Some(v) = cc.get(key) {
+                identity.push_str(key);
+                identity.push('=');
+                identity.push_str(&v.to_string());
+                identity.push(';');
+            }
+        }
+        Some(Scope(format!(
+            "cti-bridge/tabs/v{TABS_VERSION}/{kind}/{:016x}",
+            fnv1a(&identity)
+        )))
+    }
+
+    /// The `BroadcastChannel` name.
+    pub fn channel(&self) -> String {
+        self.0.clone()
+    }
+
+    /// The election lock.
+    pub fn leader_lock(&self) -> String {
+        format!("{}/leader", self.0)
+    }
+
+    /// The lock one tab holds for its life.
+    pub fn tab_lock(&self, tab: &str) -> String {
+        format!("{}/tab/{tab}", self.0)
+    }
+
+    /// The tab id in a held lock's name, when it is one of this scope's tab locks.
+    pub fn tab_of<'a>(&self, lock: &'a str) -> Option<&'a str> {
+        lock.strip_prefix(self.0.as_str())?
+            .strip_prefix("/tab/")
+            .filter(|id| valid_tab_id(id))
+    }
+}
+
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn valid_tab_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_TAB_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// This tab's part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// Holds the contact-centre connection.
+    Leader,
+    /// Relays through the leader.
+    Follower,
+}
+
+/// What `bridge.tabs()` returns and the `tabs` event carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TabsInfo {
+    /// This tab's role.
+    pub role: Role,
+    /// How many widget tabs of this agent are open (at least 1).
+    pub count: usize,
+    /// When the current leader took the lead (ms since the epoch), if known.
+    pub leader_since: Option<u64>,
+}
+
+/// Messages between tabs refused, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TabsDropped {
+    /// Not a valid message (shape, size, ids), or refused by the guard.
+    pub malformed: u64,
+    /// Another version of these messages.
+    pub version: u64,
+    /// Valid, but from a tab that has no right to say it (an unverified
+    /// leader, a reply for another request, a call to a follower).
+    pub foreign: u64,
+    /// Events seen already (same leader, same `seq`).
+    pub duplicate: u64,
+}
+
+/// A call a follower has the leader carry out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Forward {
+    /// `setAgentState` (target `cc`) or `setPresence` (target `crm`).
+    SetState {
+        /// The side to change.
+        target: Side,
+        /// The state wanted.
+        desired: Desired,
+        /// A reason / pause code.
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// One typed contact-centre command.
+    CcCommand {
+        /// Its name.
+        name: String,
+        /// Its arguments.
+        #[serde(default)]
+        args: Vec<Value>,
+    },
+    /// A report of the follower's CRM (a CRM Connector envelope): the CRM
+    /// in every tab is a sensor for the one engine.
+    Crm {
+        /// The envelope.
+        msg: Value,
+    },
+}
+
+impl Forward {
+    /// Whether the follower waits for the leader's reply.
+    pub fn answered(&self) -> bool {
+        !matches!(self, Forward::Crm { .. })
+    }
+}
+
+/// One message on the tabs channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "camelCase", deny_unknown_fields)]
+pub enum TabMessage {
+    /// A tab started (or asks who leads).
+    Hello {
+        /// Version.
+        v: u32,
+        /// The sender.
+        tab: String,
+    },
+    /// The sender holds the election lock since `since`.
+    Lead {
+        /// Version.
+        v: u32,
+        /// The leader.
+        tab: String,
+        /// Id of the leader's event numbering.
+        epoch: String,
+        /// When it took the lead (ms since the epoch).
+        since: u64,
+        /// Its last event's `seq`.
+        seq: u64,
+        /// Open tabs, as the leader counts them.
+        count: usize,
+    },
+    /// One numbered event of the leader's stream.
+    Event {
+        /// Version.
+        v: u32,
+        /// The leader.
+        tab: String,
+        /// Its numbering.
+        epoch: String,
+        /// Position in it.
+        seq: u64,
+        /// The event.
+        event: Value,
+    },
+    /// A follower's call for the leader.
+    Call {
+        /// Version.
+        v: u32,
+        /// The follower.
+        tab: String,
+        /// The follower's id for it.
+        rid: u64,
+        /// What to do.
+        call: Forward,
+    },
+    /// The leader's outcome of a call.
+    Reply {
+        /// Version.
+        v: u32,
+        /// The leader.
+        tab: String,
+        /// The follower it answers.
+        to: String,
+        /// The call's id.
+        rid: u64,
+        /// The outcome on success.
+        #[serde(default)]
+        result: Option<Value>,
+        /// Why it failed.
+        #[serde(default)]
+        error: Option<ReplyError>,
+    },
+    /// The sender is closing.
+    Bye {
+        /// Version.
+        v: u32,
+        /// The sender.
+        tab: String,
+    },
+}
+
+/// A request error as it travels between tabs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyError {
+    /// [`ErrorCode`], as its JSON name.
+    pub code: String,
+    /// Why.
+    pub message: String,
+}
+
+impl TabMessage {
+    fn version(&self) -> u32 {
+        match self {
+            TabMessage::Hello { v, .. }
+            | TabMessage::Lead { v, .. }
+            | TabMessage::Event { v, .. }
+            | TabMessage::Call { v, .. }
+            | TabMessage::Reply { v, .. }
+            | TabMessage::Bye { v, .. } => *v,
+        }
+    }
+
+    fn tab(&self) -> &str {
+        match self {
+            TabMessage::Hello { tab, .. }
+            | TabMessage::Lead { tab, .. }
+            | TabMessage::Event { tab, .. }
+            | TabMessage::Call { tab, .. }
+            | TabMessage::Reply { tab, .. }
+            | TabMessage::Bye { tab, .. } => tab,
+        }
+    }
+}
+
+/// What the held locks say (from `navigator.locks.query()`, read by the edge).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocksView {
+    /// The tab whose tab lock is held by the same client as the leader lock.
+    pub leader: Option<String>,
+    /// Every tab whose tab lock is held.
+    pub tabs: Vec<String>,
+}
+
+/// Something for the edge to carry out, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TabEffect {
+    /// Post this message on the tabs channel.
+    Broadcast(TabMessage),
+    /// Follower: push this leader event into the own host stream.
+    Relay(Value),
+    /// Push this event of the tabs' own (`tabs`, `gap`) into the host stream.
+    HostEvent(Value),
+    /// Leader: carry out a call; a reply is owed to `from` when given.
+    Run {
+        /// The call.
+        call: Forward,
+        /// The follower and its request id.
+        from: Option<(String, u64)>,
+    },
+    /// Follower: answer the own host's request.
+    Answer {
+        /// The host's request id.
+        request: u64,
+        /// The outcome.
+        result: Result<Value, RequestError>,
+    },
+    /// Became leader: start the live contact-centre client.
+    StartClient,
+    /// Read the held locks and report them to [`Tabs::on_locks`].
+    QueryLocks,
+}
+
+/// An event of a claimed leader kept until the claim is verified: epoch, seq, event.
+type Held = (String, u64, Value);
+
+/// The tabs state machine of one widget instance.
+#[derive(Debug)]
+pub struct Tabs {
+    me: String,
+    role: Role,
+    since: Option<u64>,
+    /// The verified leader (another tab) and its epoch.
+    leader: Option<String>,
+    /// A leader claim not yet verified by the locks: its tab and its events.
+    claimed: Option<(String, VecDeque<Held>)>,
+    /// When the claimed leader says it took the lead.
+    since_claimed: Option<u64>,
+    /// The tabs whose tab lock was held at the last look.
+    known: Vec<String>,
+    /// Leader: calls from a tab not (yet) seen holding its tab lock.
+    unknown_calls: Vec<(String, u64, Forward)>,
+    /// The leader stream seen last: its epoch and `seq`.
+    last: Option<(String, u64)>,
+    count: usize,
+    /// Follower: calls outstanding at the leader: rid -> host request.
+    forwarded: HashMap<u64, u64>,
+    next_rid: u64,
+    /// Leader: command id -> the follower and rid owed a reply.
+    owed: HashMap<u64, (String, u64)>,
+    /// Leader: this tab's epoch and the last seq relayed.
+    epoch: String,
+    relayed: u64,
+    reported: Option<TabsInfo>,
+    dropped: TabsDropped,
+    effects: Vec<TabEffect>,
+}
+
+impl Tabs {
+    /// A tab `me` (a random id) of the widget whose event numbering is `epoch`.
+    /// It is a follower until the edge reports the election lock granted.
+    pub fn new(me: String, epoch: String) -> Tabs {
+        let mut tabs = Tabs {
+            me,
+            role: Role::Follower,
+            since: None,
+            leader: None,
+            claimed: None,
+            since_claimed: None,
+            known: Vec::new(),
+            unknown_calls: Vec::new(),
+            last: None,
+            count: 1,
+            forwarded: HashMap::new(),
+            next_rid: 1,
+            owed: HashMap::new(),
+            epoch,
+            relayed: 0,
+            reported: None,
+            dropped: TabsDropped::default(),
+            effects: Vec::new(),
+        };
+        let hello = TabMessage::Hello {
+            v: TABS_VERSION,
+            tab: tabs.me.clone(),
+        };
+        tabs.effects.push(TabEffect::Broadcast(hello));
+        tabs.effects.push(TabEffect::QueryLocks);
+        tabs
+    }
+
+    /// The effects produced so far, in order.
+    pub fn poll(&mut self) -> Vec<TabEffect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// This tab's id.
+    pub fn me(&self) -> &str {
+        &self.me
+    }
+
+    /// Whether this tab's role is settled: it leads, or follows a verified
+    /// leader (until then, the widget holds what it would forward).
+    pub fn settled(&self) -> bool {
+        self.leads() || self.leader.is_some()
+    }
+
+    /// Whether this tab leads.
+    pub fn leads(&self) -> bool {
+        self.role == Role::Leader
+    }
+
+    /// `bridge.tabs()`.
+    pub fn info(&self) -> TabsInfo {
+        TabsInfo {
+            role: self.role,
+            count: self.count.max(1),
+            leader_since: self.since,
+        }
+    }
+
+    /// Leader: the last `seq` of its stream handed to [`Self::on_leader_event`].
+    pub fn relayed(&self) -> u64 {
+        self.relayed
+    }
+
+    /// The drop counters.
+    pub fn dropped(&self) -> TabsDropped {
+        self.dropped
+    }
+
+    /// The browser granted this tab the election lock at `now` (ms since
+    /// the epoch). `last_seq` is this tab's last event `seq`.
+    pub fn on_lock_granted(&mut self, now: u64, last_seq: u64) {
+        if self.leads() {
+            return;
+        }
+        // Calls left at the previous leader: their outcome is unknown.
+        self.fail_forwarded("the leader tab went away before the outcome was known");
+        self.report_hand_over();
+        self.role = Role::Leader;
+        self.since = Some(now);
+        self.leader = None;
+        self.claimed = None;
+        self.relayed = last_seq;
+        self.effects.push(TabEffect::StartClient);
+        self.announce();
+        self.effects.push(TabEffect::QueryLocks);
+        self.report();
+    }
+
+    /// The held locks, as the edge read them.
+    pub fn on_locks(&mut self, view: LocksView) {
+        let count = view.tabs.iter().filter(|t| valid_tab_id(t)).count();
+        let changed = count.max(1) != self.count;
+        self.count = count.max(1);
+        self.known = view.tabs.clone();
+        // Calls from tabs that were not known: run if they hold a tab lock now.
+        for (tab, rid, call) in std::mem::take(&mut self.unknown_calls) {
+            if self.leads() && self.known.contains(&tab) {
+                let from = call.answered().then_some((tab, rid));
+                self.effects.push(TabEffect::Run { call, from });
+            } else {
+                self.dropped.foreign += 1;
+            }
+        }
+        if !self.leads() {
+            if let Some(leader) = self.leader.clone() {
+                if view.leader.as_deref() != Some(leader.as_str()) {
+                    // The leader crashed (no `bye`): its locks are gone.
+                    self.fail_forwarded("the leader tab went away before the outcome was known");
+                    self.leader = None;
+                    self.since = None;
+                }
+            }
+            match (&view.leader, self.claimed.take()) {
+                (Some(holder), Some((tab, events))) if *holder == tab => {
+                    self.follow(tab);
+                    for (epoch, seq, event) in events {
+                        self.accept_event(epoch, seq, event);
+                    }
+                }
+                (Some(holder), Some(claim)) => {
+                    // Another tab leads: the claim was not true (or is stale).
+                    self.dropped.foreign += claim.1.len() as u64 + 1;
+                    if self.leader.as_deref() != Some(holder.as_str()) {
+                        self.ask_leader();
+                    }
+                }
+                (Some(holder), None) if self.leader.as_deref() != Some(holder.as_str()) => {
+                    // A leader we have not heard from yet: ask it to announce itself.
+                    self.ask_leader();
+                }
+                (None, claim) => self.claimed = claim,
+                _ => {}
+            }
+        } else if changed {
+            self.announce();
+        }
+        self.report();
+    }
+
+    /// One message from the tabs channel, through the inbound guard
+    /// (`Err`: the guard refused it).
+    pub fn on_message(&mut self, now: u64, data: Result<Value, String>) {
+        let _ = now;
+        let Ok(data) = data else {
+            self.dropped.malformed += 1;
+            return;
+        };
+        if data.get("v").and_then(Value::as_u64) != Some(u64::from(TABS_VERSION)) {
+            if data.get("v").is_some_and(Value::is_u64) {
+                self.dropped.version += 1;
+            } else {
+                self.dropped.malformed += 1;
+            }
+            return;
+        }
+        let message = match TabMessage::deserialize(&data) {
+            Ok(m) if m.version() == TABS_VERSION && valid_tab_id(m.tab()) => m,
+            _ => {
+                self.dropped.malformed += 1;
+                return;
+            }
+        };
+        if message.tab() == self.me {
+            self.dropped.foreign += 1; // Our own id, from someone else.
+            return;
+        }
+        match message {
+            TabMessage::Hello { .. } => {
+                if self.leads() {
+                    self.announce();
+                    self.effects.push(TabEffect::QueryLocks);
+                }
+            }
+            TabMessage::Lead { tab, since, .. } => self.on_lead(tab, since),
+            TabMessage::Event {
+                tab,
+                epoch,
+                seq,
+                event,
+                ..
+            } => {
+                if self.leads() {
+                    self.dropped.foreign += 1;
+                } else if self.leader.as_deref() == Some(tab.as_str()) {
+                    self.accept_event(epoch, seq, event);
+                } else if let Some((claimed, events)) = self.claimed.as_mut() {
+                    if *claimed == tab && events.len() < UNVERIFIED_KEPT {
+                        events.push_back((epoch, seq, event));
+                    } else {
+                        self.dropped.foreign += 1;
+                    }
+                } else {
+                    self.dropped.foreign += 1;
+                }
+            }
+            TabMessage::Call { tab, rid, call, .. } => {
+                if self.leads() && self.known.contains(&tab) {
+                    let from = call.answered().then_some((tab, rid));
+                    self.effects.push(TabEffect::Run { call, from });
+                } else if self.leads() && self.unknown_calls.len() < FORWARDS_KEPT {
+                    // Only from a tab that holds its tab lock (a widget instance).
+                    self.unknown_calls.push((tab, rid, call));
+                    self.effects.push(TabEffect::QueryLocks);
+                } else {
+                    self.dropped.foreign += 1;
+                }
+            }
+            TabMessage::Reply {
+                tab,
+                to,
+                rid,
+                result,
+                error,
+                ..
+            } => {
+                let from_leader = self.leader.as_deref() == Some(tab.as_str());
+                match self.forwarded.get(&rid).copied() {
+                    Some(request) if from_leader && to == self.me => {
+                        self.forwarded.remove(&rid);
+                        let result = match (error, result) {
+                            (Some(e), _) => Err(RequestError {
+                                code: error_code(&e.code),
+                                message: e.message,
+                            }),
+                            (None, Some(v)) => Ok(v),
+                            (None, None) => Ok(Value::Null),
+                        };
+                        self.effects.push(TabEffect::Answer { request, result });
+                    }
+                    _ if to != self.me => {} // For another tab.
+                    _ => self.dropped.foreign += 1,
+                }
+            }
+            TabMessage::Bye { tab, .. } => {
+                if self.leader.as_deref() == Some(tab.as_str()) {
+                    // The leader is going: its lock passes to a waiting tab.
+                    self.fail_forwarded("the leader tab closed before the outcome was known");
+                    self.leader = None;
+                    self.since = None;
+                }
+                self.effects.push(TabEffect::QueryLocks);
+            }
+        }
+        self.report();
+    }
+
+    /// The once-a-second tick: re-read the locks (tab count, leader).
+    pub fn on_tick(&mut self) {
+        self.effects.push(TabEffect::QueryLocks);
+    }
+
+    /// Follower: have the leader carry out `call`, for the host's request
+    /// `request` (none for a CRM report). Refused (`Err`) when no leader is
+    /// known or too many wait: the caller answers its host at once.
+    pub fn forward(&mut self, call: Forward, request: Option<u64>) -> Result<(), RequestError> {
+        let refused = |message: &str| RequestError {
+            code: ErrorCode::Rejected,
+            message: message.into(),
+        };
+        if self.leads() {
+            return Err(refused("this tab leads: nothing to forward"));
+        }
+        if self.leader.is_none() {
+            return Err(refused("no leader tab yet: try again in a moment"));
+        }
+        let rid = self.next_rid;
+        self.next_rid += 1;
+        if let Some(request) = request.filter(|_| call.answered()) {
+            if self.forwarded.len() >= FORWARDS_KEPT {
+                return Err(refused("too many requests wait for the leader tab"));
+            }
+            self.forwarded.insert(rid, request);
+        }
+        self.effects.push(TabEffect::Broadcast(TabMessage::Call {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+            rid,
+            call,
+        }));
+        Ok(())
+    }
+
+    /// Leader: a forwarded [`TabEffect::Run`] settled at once (a
+    /// `ccCommand` sent, a refusal, no command issued): reply.
+    pub fn on_run_done(&mut self, from: (String, u64), result: Result<Value, RequestError>) {
+        let (to, rid) = from;
+        let (result, error) = match result {
+            Ok(v) => (Some(v), None),
+            Err(e) => (
+                None,
+                Some(ReplyError {
+                    code: code_name(e.code),
+                    message: e.message,
+                }),
+            ),
+        };
+        self.effects.push(TabEffect::Broadcast(TabMessage::Reply {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+            to,
+            rid,
+            result,
+            error,
+        }));
+    }
+
+    /// Leader: a forwarded state change became command `command`: the reply
+    /// goes when it settles (seen in [`Self::on_leader_event`]).
+    pub fn on_run_issued(&mut self, from: (String, u64), command: u64) {
+        self.owed.insert(command, from);
+    }
+
+    /// Leader: one numbered event of this tab's stream (its channel outbox):
+    /// relayed to the followers once, in order; a settled command a
+    /// follower asked for is replied to.
+    pub fn on_leader_event(&mut self, seq: u64, event: &Value) {
+        if !self.leads() || seq <= self.relayed {
+            return;
+        }
+        self.relayed = seq;
+        if event.get("kind").and_then(Value::as_str) == Some("command") {
+            let status = event.get("status").and_then(Value::as_str).unwrap_or("");
+            let id = event.get("id").and_then(Value::as_u64);
+            if let (Some(id), true) = (id, status != "pending") {
+                if let Some(from) = self.owed.remove(&id) {
+                    let result = match status {
+                        "confirmed" => Ok(event.clone()),
+                        other => Err(RequestError {
+                            code: if other == "notSupported" {
+                                ErrorCode::NotSupported
+                            } else {
+                                ErrorCode::Rejected
+                            },
+                            message: event
+                                .get("detail")
+                                .and_then(Value::as_str)
+                                .unwrap_or(other)
+                                .to_owned(),
+                        }),
+                    };
+                    self.on_run_done(from, result);
+                }
+            }
+        }
+        // Every event goes (the followers' dedupe sees an unbroken numbering);
+        // the followers keep those meant for them ([`relayed_kind`]).
+        self.effects.push(TabEffect::Broadcast(TabMessage::Event {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+            epoch: self.epoch.clone(),
+            seq,
+            event: event.clone(),
+        }));
+    }
+
+    /// The page is going away.
+    pub fn on_pagehide(&mut self) {
+        self.effects.push(TabEffect::Broadcast(TabMessage::Bye {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+        }));
+    }
+
+    // -- Internals ----------------------------------------------------------
+
+    fn on_lead(&mut self, tab: String, since: u64) {
+        if self.leads() {
+            // Two leaders cannot both hold the lock: this one is forged (or stale).
+            self.dropped.foreign += 1;
+            return;
+        }
+        if self.leader.as_deref() == Some(tab.as_str()) {
+            self.since = Some(since);
+            return;
+        }
+        // Believed once the locks say this tab holds the election lock.
+        self.since_claimed = Some(since);
+        self.claimed = Some((tab, VecDeque::new()));
+        self.effects.push(TabEffect::QueryLocks);
+    }
+
+    fn follow(&mut self, tab: String) {
+        if self.leader.is_some() {
+            self.fail_forwarded("the leader tab changed before the outcome was known");
+        }
+        self.report_hand_over();
+        self.leader = Some(tab);
+        self.since = self.since_claimed.take();
+    }
+
+    fn ask_leader(&mut self) {
+        self.effects.push(TabEffect::Broadcast(TabMessage::Hello {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+        }));
+    }
+
+    fn accept_event(&mut self, epoch: String, seq: u64, event: Value) {
+        match &self.last {
+            Some((e, last)) if *e == epoch && seq <= *last => {
+                self.dropped.duplicate += 1;
+                return;
+            }
+            Some((e, last)) if *e == epoch && seq > last + 1 => {
+                let gap = json!({"kind": "gap", "scope": "tabs", "reason": "missed", "from": last + 1, "to": seq - 1});
+                self.effects.push(TabEffect::HostEvent(gap));
+            }
+            _ => {}
+        }
+        self.last = Some((epoch, seq));
+        if relayed_kind(&event) {
+            self.effects.push(TabEffect::Relay(event));
+        }
+    }
+
+    /// A new leader after another one: what the contact centre sent the old
+    /// one and it could not relay (frames in flight on its socket, events
+    /// while no tab was connected) cannot be replayed: a `gap` says so; the
+    /// new leader re-reads the agent's state.
+    fn report_hand_over(&mut self) {
+        if let Some((_, seq)) = self.last.take() {
+            let gap = json!({"kind": "gap", "scope": "tabs", "reason": "handOver", "after": seq});
+            self.effects.push(TabEffect::HostEvent(gap));
+        }
+    }
+
+    fn announce(&mut self) {
+        let lead = TabMessage::Lead {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+            epoch: self.epoch.clone(),
+            since: self.since.unwrap_or(0),
+            seq: self.relayed,
+            count: self.count,
+        };
+        self.effects.push(TabEffect::Broadcast(lead));
+    }
+
+    fn fail_forwarded(&mut self, why: &str) {
+        if self.forwarded.is_empty() {
+            return;
+        }
+        let mut lost: Vec<(u64, u64)> = self.forwarded.drain().collect();
+        lost.sort_unstable();
+        let gap =
+            json!({"kind": "gap", "scope": "tabs", "reason": "leaderLost", "requests": lost.len()});
+        self.effects.push(TabEffect::HostEvent(gap));
+        for (_, request) in lost {
+            self.effects.push(TabEffect::Answer {
+                request,
+                result: Err(RequestError {
+                    code: ErrorCode::Rejected,
+                    message: why.into(),
+                }),
+            });
+        }
+    }
+
+    fn report(&mut self) {
+        let info = self.info();
+        if self.reported.as_ref() == Some(&info) {
+            return;
+        }
+        self.reported = Some(info.clone());
+        let mut event = serde_json::to_value(&info).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut event {
+            map.insert("kind".into(), Value::String("tabs".into()));
+        }
+        self.effects.push(TabEffect::HostEvent(event));
+    }
+}
+
+/// Whether a follower's CRM message stays in its own tab: the CRM
+/// Connector start-up (`ready`, `crmData`) is between a tab's Client
+/// Application and its own widget; every other report goes to the leader.
+pub fn crm_stays_local(msg: &Value) -> bool {
+    let action: String = msg
+        .get("action")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    action.ends_with("ready") || action.ends_with("crmdata")
+}
+
+/// Which leader events followers get: all but the leader's own channel
+/// `health` (its drop counters are about its host, not theirs) and its
+/// `tabs` events (each tab reports its own).
+pub fn relayed_kind(event: &Value) -> bool {
+    !matches!(
+        event.get("kind").and_then(Value::as_str),
+        Some("health" | "tabs")
+    )
+}
+
+fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "rejected".into())
+}
+
+fn error_code(name: &str) -> ErrorCode {
+    match name {
+        "unknownMethod" => ErrorCode::UnknownMethod,
+        "invalidParams" => ErrorCode::InvalidParams,
+        "forbidden" => ErrorCode::Forbidden,
+        "notSupported" => ErrorCode::NotSupported,
+        _ => ErrorCode::Rejected,
+    }
+}
+
+/// Where a screen pop opens (widget config `screenPop`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PopTarget {
+    /// The visible, focused tab; else the leader (the default).
+    #[default]
+    Focused,
+    /// Always the leader's tab.
+    Leader,
+}
+
+/// One tab as the screen-pop choice sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabView {
+    /// Its id.
+    pub tab: String,
+    /// `document.visibilityState == "visible"`.
+    pub visible: bool,
+    /// `document.hasFocus()`.
+    pub focused: bool,
+}
+
+/// The one tab that opens a screen pop: by `target`, the visible and
+/// focused tab (the first such, by id, when several claim it), else the leader.
+pub fn screen_pop_tab<'a>(target: PopTarget, tabs: &'a [TabView], leader: &'a str) -> &'a str {
+    if target == PopTarget::Focused {
+        if let Some(tab) = tabs
+            .iter()
+            .filter(|t| t.visible && t.focused)
+            .min_by(|a, b| a.tab.cmp(&b.tab))
+        {
+            return &tab.tab;
+        }
+    }
+    leader
+}

@@ -1,0 +1,601 @@
+use super::*;
+
+fn locks(leader: Option<&str>, tabs: &[&str]) -> LocksView {
+    LocksView {
+        leader: leader.map(str::to_owned),
+        tabs: tabs.iter().map(|t| (*t).to_owned()).collect(),
+    }
+}
+
+fn msg(m: &TabMessage) -> Result<Value, String> {
+    Ok(serde_json::to_value(m).unwrap())
+}
+
+fn broadcasts(effects: &[TabEffect]) -> Vec<&TabMessage> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::Broadcast(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+fn host_events(effects: &[TabEffect]) -> Vec<&Value> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::HostEvent(v) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
+fn lead(tab: &str, epoch: &str) -> TabMessage {
+    TabMessage::Lead {
+        v: TABS_VERSION,
+        tab: tab.into(),
+        epoch: epoch.into(),
+        since: 1000,
+        seq: 0,
+        count: 2,
+    }
+}
+
+fn event(tab: &str, epoch: &str, seq: u64) -> TabMessage {
+    TabMessage::Event {
+        v: TABS_VERSION,
+        tab: tab.into(),
+        epoch: epoch.into(),
+        seq,
+        event: json!({"kind": "agentState", "n": seq}),
+    }
+}
+
+/// A follower `b` that follows the verified leader `a`.
+fn follower() -> Tabs {
+    let mut t = Tabs::new("b".into(), "eb".into());
+    t.on_message(0, msg(&lead("a", "ea")));
+    t.on_locks(locks(Some("a"), &["a", "b"]));
+    t.poll();
+    t
+}
+
+#[test]
+fn a_new_tab_says_hello_and_reads_the_locks_and_starts_as_a_follower() {
+    let mut t = Tabs::new("a".into(), "ea".into());
+    let effects = t.poll();
+    assert!(matches!(
+        broadcasts(&effects)[..],
+        [TabMessage::Hello { .. }]
+    ));
+    assert!(effects.contains(&TabEffect::QueryLocks));
+    assert!(!effects.contains(&TabEffect::StartClient));
+    assert_eq!(t.info().role, Role::Follower);
+    assert!(
+        !t.settled(),
+        "neither leading nor following a verified leader yet"
+    );
+    assert!(follower().settled());
+    t.on_lock_granted(1, 0);
+    assert!(t.settled());
+}
+
+#[test]
+fn the_lock_holder_leads_starts_the_client_once_and_announces_itself() {
+    let mut t = Tabs::new("a".into(), "ea".into());
+    t.poll();
+    t.on_lock_granted(5000, 7);
+    let effects = t.poll();
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| **e == TabEffect::StartClient)
+            .count(),
+        1
+    );
+    assert!(matches!(
+        broadcasts(&effects)[..],
+        [TabMessage::Lead {
+            since: 5000,
+            seq: 7,
+            ..
+        }]
+    ));
+    let tabs = host_events(&effects);
+    assert_eq!(tabs.last().unwrap()["kind"], "tabs");
+    assert_eq!(tabs.last().unwrap()["role"], "leader");
+    assert_eq!(tabs.last().unwrap()["leaderSince"], 5000);
+    // Granted again (cannot happen, but): nothing new.
+    t.on_lock_granted(6000, 7);
+    assert!(t.poll().is_empty());
+    // A hello from a new tab: the leader announces itself again.
+    t.on_message(
+        0,
+        msg(&TabMessage::Hello {
+            v: 1,
+            tab: "c".into(),
+        }),
+    );
+    assert!(matches!(
+        broadcasts(&t.poll())[..],
+        [TabMessage::Lead { .. }]
+    ));
+}
+
+#[test]
+fn the_count_comes_from_the_held_tab_locks_and_every_change_is_reported_once() {
+    let mut t = Tabs::new("a".into(), "ea".into());
+    t.on_lock_granted(1, 0);
+    t.poll();
+    t.on_locks(locks(Some("a"), &["a", "b", "c"]));
+    let effects = t.poll();
+    assert_eq!(host_events(&effects)[0]["count"], 3);
+    assert!(matches!(
+        broadcasts(&effects)[..],
+        [TabMessage::Lead { count: 3, .. }]
+    ));
+    t.on_locks(locks(Some("a"), &["a", "b", "c"]));
+    assert!(t.poll().is_empty(), "no change, no event");
+    t.on_locks(locks(Some("a"), &["a", "c"]));
+    assert_eq!(host_events(&t.poll())[0]["count"], 2);
+}
+
+#[test]
+fn a_leader_claim_is_believed_only_when_the_locks_confirm_it() {
+    let mut t = Tabs::new("b".into(), "eb".into());
+    t.poll();
+    // A forged claim, with events, from a page that does not hold the lock.
+    t.on_message(0, msg(&lead("forger", "ef")));
+    t.on_message(0, msg(&event("forger", "ef", 1)));
+    let effects = t.poll();
+    assert!(effects.contains(&TabEffect::QueryLocks));
+    assert!(!effects.iter().any(|e| matches!(e, TabEffect::Relay(_))));
+    t.on_locks(locks(Some("a"), &["a", "b"]));
+    let effects = t.poll();
+    assert!(!effects.iter().any(|e| matches!(e, TabEffect::Relay(_))));
+    assert_eq!(t.dropped().foreign, 2, "the claim and its event");
+    // The real leader is asked to announce itself; its claim is confirmed.
+    assert!(matches!(
+        broadcasts(&effects)[..],
+        [TabMessage::Hello { .. }]
+    ));
+    t.on_message(0, msg(&lead("a", "ea")));
+    t.on_message(0, msg(&event("a", "ea", 1)));
+    t.poll();
+    t.on_locks(locks(Some("a"), &["a", "b"]));
+    let effects = t.poll();
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, TabEffect::Relay(_)))
+            .count(),
+        1,
+        "the event kept until the claim was confirmed"
+    );
+    assert_eq!(t.info().leader_since, Some(1000));
+    // Events from anyone else are refused.
+    t.on_message(0, msg(&event("forger", "ef", 2)));
+    assert!(t.poll().iter().all(|e| !matches!(e, TabEffect::Relay(_))));
+}
+
+#[test]
+fn malformed_foreign_and_other_version_messages_are_dropped_and_counted() {
+    let mut t = follower();
+    t.on_message(0, Err("a cycle".into()));
+    t.on_message(0, Ok(json!({"t": "hello", "tab": "x"})));
+    t.on_message(0, Ok(json!({"v": 2, "t": "hello", "tab": "x"})));
+    t.on_message(0, Ok(json!({"v": 1, "t": "teleport", "tab": "x"})));
+    t.on_message(0, Ok(json!({"v": 1, "t": "hello", "tab": "x", "extra": 1})));
+    t.on_message(0, Ok(json!({"v": 1, "t": "hello", "tab": "a b"})));
+    t.on_message(0, Ok(json!({"v": 1, "t": "hello", "tab": "x".repeat(65)})));
+    t.on_message(0, Ok(json!({"v": 1, "t": "hello", "tab": "b"})));
+    let d = t.dropped();
+    assert_eq!((d.malformed, d.version, d.foreign), (6, 1, 1));
+    // A call to a follower is not carried out.
+    t.on_message(
+        0,
+        msg(&TabMessage::Call {
+            v: 1,
+            tab: "x".into(),
+            rid: 1,
+            call: Forward::CcCommand {
+                name: "pauseAgent".into(),
+                args: vec![],
+            },
+        }),
+    );
+    assert!(!t.poll().iter().any(|e| matches!(e, TabEffect::Run { .. })));
+    assert_eq!(t.dropped().foreign, 2);
+}
+
+#[test]
+fn followers_relay_the_leaders_events_in_order_once_each_and_report_holes() {
+    let mut t = follower();
+    for seq in [1, 2, 2, 1, 3, 6, 6] {
+        t.on_message(0, msg(&event("a", "ea", seq)));
+    }
+    let effects = t.poll();
+    let relayed: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::Relay(v) => v["n"].as_u64(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(relayed, [1, 2, 3, 6]);
+    assert_eq!(t.dropped().duplicate, 3);
+    let gap = host_events(&effects)[0];
+    assert_eq!(
+        (
+            gap["kind"].as_str(),
+            gap["from"].as_u64(),
+            gap["to"].as_u64()
+        ),
+        (Some("gap"), Some(4), Some(5))
+    );
+}
+
+#[test]
+fn a_followers_request_settles_with_the_leaders_outcome_in_the_tab_that_asked() {
+    let mut b = follower();
+    let call = Forward::SetState {
+        target: Side::Cc,
+        desired: Desired::Ready,
+        reason: None,
+    };
+    b.forward(call.clone(), Some(42)).unwrap();
+    let sent = b.poll();
+    let [TabMessage::Call { rid, .. }] = broadcasts(&sent)[..] else {
+        panic!("{sent:?}")
+    };
+    let rid = *rid;
+
+    // The leader runs it and owes a reply when the command settles.
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.poll();
+    a.on_locks(locks(Some("a"), &["a", "b", "c"]));
+    a.poll();
+    a.on_message(0, msg(broadcasts(&sent)[0]));
+    let run = a.poll();
+    assert_eq!(
+        run,
+        vec![TabEffect::Run {
+            call,
+            from: Some(("b".into(), rid))
+        }]
+    );
+    a.on_run_issued(("b".into(), rid), 9);
+    a.on_leader_event(1, &json!({"kind": "command", "id": 9, "status": "pending"}));
+    a.on_leader_event(
+        2,
+        &json!({"kind": "command", "id": 9, "status": "confirmed"}),
+    );
+    a.on_leader_event(
+        2,
+        &json!({"kind": "command", "id": 9, "status": "confirmed"}),
+    );
+    let out = a.poll();
+    let out = broadcasts(&out);
+    let replies: Vec<_> = out
+        .iter()
+        .filter(|m| matches!(m, TabMessage::Reply { .. }))
+        .collect();
+    assert_eq!(replies.len(), 1, "replied once");
+    assert_eq!(
+        out.iter()
+            .filter(|m| matches!(m, TabMessage::Event { .. }))
+            .count(),
+        2,
+        "each event relayed once"
+    );
+
+    // Another follower ignores the reply; the one that asked answers its host.
+    let mut c = Tabs::new("c".into(), "ec".into());
+    c.on_message(0, msg(&lead("a", "ea")));
+    c.on_locks(locks(Some("a"), &["a", "b", "c"]));
+    c.poll();
+    c.on_message(0, msg(replies[0]));
+    assert!(c
+        .poll()
+        .iter()
+        .all(|e| !matches!(e, TabEffect::Answer { .. })));
+    b.on_message(0, msg(replies[0]));
+    let answered = b.poll();
+    assert!(matches!(
+        &answered[..],
+        [TabEffect::Answer { request: 42, result: Ok(v) }] if v["status"] == "confirmed"
+    ));
+    // The same reply again does nothing.
+    b.on_message(0, msg(replies[0]));
+    assert!(b
+        .poll()
+        .iter()
+        .all(|e| !matches!(e, TabEffect::Answer { .. })));
+}
+
+#[test]
+fn a_refused_command_is_refused_in_the_tab_that_asked() {
+    let mut b = follower();
+    b.forward(
+        Forward::CcCommand {
+            name: "nope".into(),
+            args: vec![],
+        },
+        Some(3),
+    )
+    .unwrap();
+    b.poll();
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.poll();
+    a.on_run_done(
+        ("b".into(), 1),
+        Err(RequestError {
+            code: ErrorCode::InvalidParams,
+            message: "unknown command".into(),
+        }),
+    );
+    let reply = a.poll();
+    b.on_message(0, msg(broadcasts(&reply)[0]));
+    assert!(matches!(
+        &b.poll()[..],
+        [TabEffect::Answer {
+            request: 3,
+            result: Err(RequestError {
+                code: ErrorCode::InvalidParams,
+                ..
+            })
+        }]
+    ));
+}
+
+#[test]
+fn crm_reports_are_forwarded_without_waiting_for_a_reply() {
+    let mut b = follower();
+    b.forward(
+        Forward::Crm {
+            msg: json!({"type": "x"}),
+        },
+        None,
+    )
+    .unwrap();
+    let sent = b.poll();
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.poll();
+    a.on_locks(locks(Some("a"), &["a", "b"]));
+    a.poll();
+    a.on_message(0, msg(broadcasts(&sent)[0]));
+    assert!(matches!(&a.poll()[..], [TabEffect::Run { from: None, .. }]));
+}
+
+#[test]
+fn without_a_leader_a_request_is_refused_at_once_not_left_waiting() {
+    let mut t = Tabs::new("b".into(), "eb".into());
+    let call = Forward::CcCommand {
+        name: "x".into(),
+        args: vec![],
+    };
+    assert!(t.forward(call.clone(), Some(1)).is_err());
+    t.on_lock_granted(1, 0);
+    assert!(t.forward(call, Some(1)).is_err(), "a leader runs it itself");
+}
+
+#[test]
+fn a_lost_leader_fails_what_was_outstanding_with_a_gap_never_silently() {
+    for how in ["bye", "crash", "granted"] {
+        let mut b = follower();
+        let call = Forward::SetState {
+            target: Side::Cc,
+            desired: Desired::NotReady,
+            reason: None,
+        };
+        b.forward(call.clone(), Some(10)).unwrap();
+        b.forward(call, Some(11)).unwrap();
+        b.poll();
+        match how {
+            "bye" => b.on_message(
+                0,
+                msg(&TabMessage::Bye {
+                    v: 1,
+                    tab: "a".into(),
+                }),
+            ),
+            "crash" => b.on_locks(locks(None, &["b"])),
+            _ => b.on_lock_granted(2000, 0),
+        }
+        let effects = b.poll();
+        let gap = host_events(&effects)
+            .into_iter()
+            .find(|e| e["kind"] == "gap")
+            .unwrap_or_else(|| panic!("{how}: no gap"));
+        assert_eq!(gap["requests"], 2, "{how}");
+        let answered: Vec<u64> = effects
+            .iter()
+            .filter_map(|e| match e {
+                TabEffect::Answer {
+                    request,
+                    result: Err(_),
+                } => Some(*request),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(answered, [10, 11], "{how}");
+        if how == "granted" {
+            assert!(effects.contains(&TabEffect::StartClient));
+            assert_eq!(b.info().leader_since, Some(2000));
+        }
+    }
+}
+
+#[test]
+fn a_new_leaders_stream_is_followed_from_its_start() {
+    let mut t = follower();
+    t.on_message(0, msg(&event("a", "ea", 5)));
+    t.on_locks(locks(None, &["b", "c"]));
+    t.on_message(0, msg(&lead("c", "ec")));
+    t.on_locks(locks(Some("c"), &["b", "c"]));
+    let gap = t.poll();
+    let gap = host_events(&gap)
+        .into_iter()
+        .find(|e| e["kind"] == "gap")
+        .cloned()
+        .expect("a hand-over is reported as a gap");
+    assert_eq!(
+        (gap["reason"].as_str(), gap["after"].as_u64()),
+        (Some("handOver"), Some(5))
+    );
+    t.on_message(0, msg(&event("c", "ec", 1)));
+    t.on_message(0, msg(&event("a", "ea", 6)));
+    let effects = t.poll();
+    let relayed: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::Relay(v) => v["n"].as_u64(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(relayed, [1], "the old leader's late event is refused");
+}
+
+#[test]
+fn a_leader_relays_its_whole_stream_followers_keep_all_but_its_health_and_tabs_events() {
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 3);
+    a.poll();
+    a.on_leader_event(2, &json!({"kind": "agentState"}));
+    a.on_leader_event(4, &json!({"kind": "health"}));
+    a.on_leader_event(5, &json!({"kind": "tabs"}));
+    a.on_leader_event(6, &json!({"kind": "ccHealth"}));
+    let seqs: Vec<u64> = broadcasts(&a.poll())
+        .iter()
+        .filter_map(|m| match m {
+            TabMessage::Event { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        seqs,
+        [4, 5, 6],
+        "from after the last seq at election, unbroken"
+    );
+    let mut b = follower();
+    for (seq, kind) in [(1, "health"), (2, "tabs"), (3, "ccHealth")] {
+        b.on_message(
+            0,
+            msg(&TabMessage::Event {
+                v: 1,
+                tab: "a".into(),
+                epoch: "ea".into(),
+                seq,
+                event: json!({ "kind": kind }),
+            }),
+        );
+    }
+    let effects = b.poll();
+    let kept: Vec<&Value> = effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::Relay(v) => Some(&v["kind"]),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kept, [&json!("ccHealth")]);
+    assert!(
+        host_events(&effects).is_empty(),
+        "no gap for what is not kept"
+    );
+}
+
+#[test]
+fn lock_and_channel_names_come_from_the_configured_contact_centre() {
+    let x = json!({"kind": "xuc", "baseUrl": "http://a", "agentId": "19"});
+    let scope = Scope::from_contact_centre(&x).unwrap();
+    assert!(scope.channel().starts_with("cti-bridge/tabs/v1/xuc/"));
+    assert_eq!(Scope::from_contact_centre(&x), Some(scope.clone()));
+    let other = json!({"kind": "xuc", "baseUrl": "http://a", "agentId": "20"});
+    assert_ne!(Scope::from_contact_centre(&other), Some(scope.clone()));
+    assert_eq!(Scope::from_contact_centre(&json!({"kind": "nope"})), None);
+    assert_eq!(Scope::from_contact_centre(&json!(null)), None);
+    let lock = scope.tab_lock("t1");
+    assert_eq!(scope.tab_of(&lock), Some("t1"));
+    assert_eq!(scope.tab_of(&scope.leader_lock()), None);
+    assert_eq!(scope.tab_of("other/tab/t1"), None);
+    assert_eq!(scope.tab_of(&format!("{}/tab/a b", scope.channel())), None);
+}
+
+#[test]
+fn a_screen_pop_opens_in_the_focused_visible_tab_else_the_leader() {
+    let view = |tab: &str, visible, focused| TabView {
+        tab: tab.into(),
+        visible,
+        focused,
+    };
+    let tabs = [
+        view("a", true, false),
+        view("c", true, true),
+        view("b", true, true),
+    ];
+    assert_eq!(screen_pop_tab(PopTarget::Focused, &tabs, "a"), "b");
+    assert_eq!(screen_pop_tab(PopTarget::Leader, &tabs, "a"), "a");
+    let hidden = [view("b", false, true), view("c", true, false)];
+    assert_eq!(screen_pop_tab(PopTarget::Focused, &hidden, "a"), "a");
+}
+
+#[test]
+fn multi_tab_reads_from_the_config() {
+    assert_eq!(
+        serde_json::from_value::<MultiTab>(json!("independent")).unwrap(),
+        MultiTab::Independent
+    );
+    assert_eq!(MultiTab::default(), MultiTab::Shared);
+    assert!(serde_json::from_value::<MultiTab>(json!("both")).is_err());
+}
+
+#[test]
+fn the_crm_connector_start_up_stays_in_its_tab_other_reports_go_to_the_leader() {
+    assert!(crm_stays_local(
+        &json!({"type": "ClientAppMessage", "action": "ready"})
+    ));
+    assert!(crm_stays_local(&json!({"type": "x", "action": "CRM_DATA"})));
+    assert!(!crm_stays_local(
+        &json!({"type": "x", "action": "presenceChanged"})
+    ));
+    assert!(!crm_stays_local(&json!({"type": "x"})));
+}
+
+#[test]
+fn a_leader_runs_calls_only_from_tabs_that_hold_their_tab_lock() {
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.on_locks(locks(Some("a"), &["a"]));
+    a.poll();
+    let call = |tab: &str| TabMessage::Call {
+        v: 1,
+        tab: tab.into(),
+        rid: 1,
+        call: Forward::CcCommand {
+            name: "pauseAgent".into(),
+            args: vec![],
+        },
+    };
+    // Unknown yet: held until the locks are read again.
+    a.on_message(0, msg(&call("forger")));
+    a.on_message(0, msg(&call("b")));
+    let effects = a.poll();
+    assert!(!effects.iter().any(|e| matches!(e, TabEffect::Run { .. })));
+    assert!(effects.contains(&TabEffect::QueryLocks));
+    a.on_locks(locks(Some("a"), &["a", "b"]));
+    let effects = a.poll();
+    let runs: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::Run { from, .. } => from.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(runs, [("b".to_owned(), 1)]);
+    assert_eq!(a.dropped().foreign, 1, "the forger's call");
+}
