@@ -934,7 +934,7 @@ fn observed(parent: &str) -> crate::diagnose::Observations {
         framed: true,
         storage: crate::diagnose::StorageObservations {
             session_usable: Some(true),
-            third_party: Some(true),
+            top_origin: None,
             has_access: Some(true),
         },
         ..Default::default()
@@ -1000,6 +1000,7 @@ fn logs_are_queried_by_time_and_level_and_exported_after_the_report() {
                 reason: "the token was refused (HTTP 401) again after a fresh token; giving up"
                     .into(),
                 retry_in_ms: None,
+                fault: Some(crate::client::Fault::TokenRefused),
             },
         ),
     );

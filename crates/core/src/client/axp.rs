@@ -22,7 +22,9 @@ use super::link::{text, Link, Phase, Step};
 use super::policy::Url;
 use super::policy::{self, UrlKind};
 use super::timer::Timer;
-use super::{Action, Frame, Header, HealthState, HttpRequest, Method, Secret, Target, Timing};
+use super::{
+    Action, Fault, Figures, Frame, Header, HealthState, HttpRequest, Method, Secret, Target, Timing,
+};
 use crate::codec;
 use crate::model::{ConnectionStatus, EventBody};
 use serde::Deserialize;
@@ -166,6 +168,20 @@ impl AxpClient {
         self.conn.link.current()
     }
 
+    /// What the client measured: token and subscription expiry, heartbeat
+    /// round trip.
+    pub fn figures(&self) -> Figures {
+        Figures {
+            subscription_expires_at: self
+                .conn
+                .proto
+                .sub
+                .as_ref()
+                .and(self.conn.link.timers.get(Timer::Expiry)),
+            ..self.conn.link.figures
+        }
+    }
+
     /// The current subscription id, if any.
     pub fn subscription_id(&self) -> Option<&str> {
         self.conn.proto.sub.as_ref().map(|s| s.id.as_str())
@@ -234,6 +250,7 @@ impl Protocol for Axp {
         if token.is_empty() {
             return Next::Unanswered("the provider gave an empty token".into());
         }
+        link.figures.token_expires_at = super::jwt::expiry_ms(token.expose());
         self.token = Some(token);
         if let Phase::Provider { then } = link.phase() {
             return Next::Begin(then);
@@ -277,6 +294,7 @@ impl Protocol for Axp {
         };
         let frame = Frame::sensitive(codec::axp::authentication(&sub.id, token.expose()));
         link.send(sock, frame);
+        link.heartbeat_reset();
         let deadline = now + link.timing.auth_timeout_ms;
         link.authenticating(sock, Some(deadline), "authenticating the socket");
         Next::Stay
@@ -284,10 +302,13 @@ impl Protocol for Axp {
 
     fn handle_close(&mut self, link: &mut Link, _now: u64, code: u16) -> Next {
         match link.phase() {
-            Phase::Opening { .. } => Next::Retry(
-                Step::Request,
-                format!("the socket could not be opened (code {code})"),
-            ),
+            Phase::Opening { .. } => {
+                link.blame(Fault::Unreachable);
+                Next::Retry(
+                    Step::Request,
+                    format!("the socket could not be opened (code {code})"),
+                )
+            }
             Phase::Authenticating { .. } => Next::Retry(
                 Step::Connect,
                 format!("the socket closed during authentication (code {code})"),
@@ -331,6 +352,7 @@ impl Protocol for Axp {
     fn handle_timeout(&mut self, link: &mut Link, _now: u64) -> Next {
         match link.phase() {
             Phase::Opening { .. } => {
+                link.blame(Fault::Unreachable);
                 Next::Retry(Step::Request, "the socket did not open in time".into())
             }
             _ => Next::Retry(Step::Connect, "no authentication response in time".into()),
@@ -467,7 +489,8 @@ impl Axp {
     }
 
     /// A token was rejected: ask for a fresh one once, then give up.
-    fn token_rejected(&mut self, then: Step, what: &str) -> Next {
+    fn token_rejected(&mut self, link: &mut Link, then: Step, what: &str) -> Next {
+        link.blame(Fault::TokenRefused);
         if self.token_retry_used {
             return Next::Fail(format!("{what} again after a fresh token; giving up"));
         }
@@ -497,18 +520,29 @@ impl Axp {
                     format!("unusable subscription answer: {reason}"),
                 ),
             },
-            Some(401) => self.token_rejected(Step::Request, "the token was refused (HTTP 401)"),
-            Some(s @ (400 | 403 | 404 | 405 | 409 | 422)) => Next::Fail(format!(
-                "the subscription was refused (HTTP {s}); check restBase, accountId and appKey"
-            )),
-            Some(s) => Next::Retry(
-                Step::Request,
-                format!("the subscription request failed (HTTP {s})"),
-            ),
-            None => Next::Retry(
-                Step::Request,
-                "the subscription request failed (network error)".into(),
-            ),
+            Some(401) => {
+                self.token_rejected(link, Step::Request, "the token was refused (HTTP 401)")
+            }
+            Some(s @ (400 | 403 | 404 | 405 | 409 | 422)) => {
+                link.blame(Fault::Misconfigured);
+                Next::Fail(format!(
+                    "the subscription was refused (HTTP {s}); check restBase, accountId and appKey"
+                ))
+            }
+            Some(s) => {
+                link.blame(Fault::ServerUnavailable);
+                Next::Retry(
+                    Step::Request,
+                    format!("the subscription request failed (HTTP {s})"),
+                )
+            }
+            None => {
+                link.blame(Fault::Unreachable);
+                Next::Retry(
+                    Step::Request,
+                    "the subscription request failed (network error)".into(),
+                )
+            }
         }
     }
 
@@ -549,7 +583,10 @@ impl Axp {
         expires_interval: Option<i64>,
     ) -> Next {
         match status {
-            ConnectionStatus::Pong => link.timers.stop(Timer::Pong),
+            ConnectionStatus::Pong => {
+                link.timers.stop(Timer::Pong);
+                link.ponged(now);
+            }
             ConnectionStatus::Confirmed => {
                 if let Some(sub) = self.sub.as_mut() {
                     if let Some(ms) = positive_ms(ping_interval) {
@@ -571,6 +608,7 @@ impl Axp {
             }
             ConnectionStatus::InvalidToken => {
                 return self.token_rejected(
+                    link,
                     Step::Connect,
                     "the server refused the token (INVALID_TOKEN)",
                 )
@@ -586,12 +624,14 @@ impl Axp {
                 };
             }
             ConnectionStatus::ServerError => {
+                link.blame(Fault::ServerUnavailable);
                 return Next::Retry(
                     Step::Connect,
                     "the server had an internal error (INTERNAL_SERVER_ERROR)".into(),
                 )
             }
             ConnectionStatus::ConstraintViolation => {
+                link.blame(Fault::Misconfigured);
                 return Next::Fail(
                     "the server refused the client's request as malformed (CONSTRAINT_VIOLATION)"
                         .into(),
@@ -623,6 +663,7 @@ impl Axp {
             return;
         }
         link.send(sock, Frame::plain(codec::axp::ping(None)));
+        link.pinged(now);
         link.timers
             .set(Timer::Pong, now + self.pong_timeout(&link.timing));
         link.timers

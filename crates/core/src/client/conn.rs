@@ -299,6 +299,7 @@ impl<P: Protocol> Conn<P> {
     fn no_answer(&mut self, now: u64, reason: &str) -> Next {
         match self.link.phase() {
             Phase::Provider { then } => {
+                self.link.blame(super::Fault::of_provider(reason));
                 Next::Retry(then, format!("no {} from the host: {reason}", P::ASKS))
             }
             _ => self.proto.handle_no_token(&mut self.link, now, reason),
@@ -312,10 +313,13 @@ impl<P: Protocol> Conn<P> {
             Phase::Provider { .. } if due => {
                 self.no_answer(now, "the provider did not answer in time")
             }
-            Phase::Requesting { .. } if due => Next::Retry(
-                Step::Request,
-                format!("the {} request timed out", P::REQUEST),
-            ),
+            Phase::Requesting { .. } if due => {
+                link.blame(super::Fault::Unreachable);
+                Next::Retry(
+                    Step::Request,
+                    format!("the {} request timed out", P::REQUEST),
+                )
+            }
             Phase::Opening { .. } | Phase::Authenticating { .. } if due => {
                 self.proto.handle_timeout(link, now)
             }

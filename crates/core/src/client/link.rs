@@ -4,7 +4,7 @@
 //! (retry, fail, go live) live here; [`super::conn`] drives them.
 
 use super::timer::{Timer, TimerTable};
-use super::{Action, Backoff, Health, HealthState, Timing};
+use super::{Action, Backoff, Fault, Figures, Health, HealthState, Timing};
 use serde_json::Value;
 
 /// Where an attempt goes on from: the REST request that precedes the socket
@@ -104,6 +104,10 @@ pub(crate) struct Link {
     ever_live: bool,
     /// The browser said it is offline (and has not said online since).
     pub offline: bool,
+    /// The fault of the attempt that is failing, for the next health report.
+    blamed: Option<Fault>,
+    /// What the client measured, for the diagnostics.
+    pub figures: Figures,
 }
 
 impl Link {
@@ -120,6 +124,8 @@ impl Link {
             live_since: None,
             ever_live: false,
             offline: false,
+            blamed: None,
+            figures: Figures::default(),
         }
     }
 
@@ -138,17 +144,32 @@ impl Link {
         self.push(Action::Send { id, frame });
     }
 
-    /// Reports health, unless it is the same as the last report.
+    /// Names the fault of the attempt that is failing: the next health
+    /// report (`reconnecting`, `failed`, or the new attempt's `connecting`)
+    /// carries it.
+    pub fn blame(&mut self, fault: Fault) {
+        self.blamed = Some(fault);
+    }
+
+    /// Reports health, unless it is the same as the last report. A report
+    /// other than `live` / `degraded` / `stopped` carries the fault blamed
+    /// since the last one.
     pub fn health(
         &mut self,
         state: HealthState,
         reason: impl Into<String>,
         retry_in_ms: Option<u64>,
     ) {
+        let blamed = self.blamed.take();
+        let fault = match state {
+            HealthState::Live | HealthState::Degraded | HealthState::Stopped => None,
+            _ => blamed,
+        };
         let health = Health {
             state,
             reason: reason.into(),
             retry_in_ms,
+            fault,
         };
         if self.health.as_ref() != Some(&health) {
             self.health = Some(health.clone());
@@ -299,6 +320,24 @@ impl Link {
         self.enter(Phase::Stopped, None);
         self.timers.stop_connection();
         self.health(HealthState::Stopped, "stopped by the host", None);
+    }
+
+    /// A heartbeat went out at `now` (the first unanswered one is kept).
+    pub fn pinged(&mut self, now: u64) {
+        self.figures.heartbeat_pending_since.get_or_insert(now);
+    }
+
+    /// The server answered the heartbeat at `now`: the round trip is measured.
+    pub fn ponged(&mut self, now: u64) {
+        if let Some(sent) = self.figures.heartbeat_pending_since.take() {
+            self.figures.heartbeat_rtt_ms = Some(now.saturating_sub(sent));
+            self.figures.heartbeat_at = Some(now);
+        }
+    }
+
+    /// A new socket: no heartbeat is outstanding on it.
+    pub fn heartbeat_reset(&mut self) {
+        self.figures.heartbeat_pending_since = None;
     }
 
     /// Everything asked for since the last call.

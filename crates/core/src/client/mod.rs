@@ -16,6 +16,7 @@ pub mod axp;
 mod backoff;
 #[cfg(any(feature = "axp", feature = "xuc"))]
 mod conn;
+pub mod jwt;
 #[cfg(any(feature = "axp", feature = "xuc"))]
 mod link;
 pub mod policy;
@@ -31,6 +32,7 @@ pub mod xuc_command;
 pub use backoff::{Backoff, Rng};
 pub use policy::{UrlError, UrlKind};
 pub use secret::{Frame, Secret, Target};
+
 pub use session::{Client, Effect, Session};
 
 use serde::{Deserialize, Serialize};
@@ -86,6 +88,87 @@ pub struct Health {
     /// When reconnecting: the delay before the next attempt.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_in_ms: Option<u64>,
+    /// Why signing in or connecting failed, as a code (set by the client
+    /// where it decides, never read back from `reason`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<Fault>,
+}
+
+/// Why a live client could not sign in or connect: the typed code on
+/// [`Health`] that the panel's sign-in messages and the diagnostics use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CcFault"))]
+#[serde(rename_all = "camelCase")]
+pub enum Fault {
+    /// The host's provider gave no token or credentials (declined, threw, bad shape).
+    NoCredentials,
+    /// The widget's credentials endpoint (`credentialsUrl`) refused (HTTP 401 / 403).
+    EndpointRefused,
+    /// The credentials endpoint could not be reached or gave nothing usable.
+    EndpointFailed,
+    /// xuc: the login was refused (HTTP 401 / 403): wrong user or password.
+    BadCredentials,
+    /// xuc: refused again with fresh credentials: the client gave up.
+    RefusedAgain,
+    /// The contact centre refused the token (AXP HTTP 401 or `INVALID_TOKEN`,
+    /// xuc session token refused).
+    TokenRefused,
+    /// The configuration is wrong (xuc `baseUrl`; AXP `restBase`, `accountId`,
+    /// `appKey`; `CONSTRAINT_VIOLATION`).
+    Misconfigured,
+    /// The server answered with an error (HTTP 5xx, `INTERNAL_SERVER_ERROR`).
+    ServerUnavailable,
+    /// No answer: network error, or the socket did not open.
+    Unreachable,
+}
+
+impl Fault {
+    /// Whether the fault is about the credentials (the `cc.auth` check),
+    /// rather than reaching the contact centre (`cc.rest`).
+    pub fn is_credentials(self) -> bool {
+        !matches!(
+            self,
+            Fault::Misconfigured | Fault::ServerUnavailable | Fault::Unreachable
+        )
+    }
+
+    /// The fault of a provider that could not answer, from its message.
+    ///
+    /// The one place text is read: the provider's refusal crosses the
+    /// JavaScript boundary as a rejected promise's message. The widget's
+    /// credentials endpoint says `the credentials endpoint ... answered HTTP
+    /// 401` (or could not be reached / gave no token); anything else is the
+    /// host declining.
+    pub fn of_provider(message: &str) -> Fault {
+        let m = message.to_ascii_lowercase();
+        if !m.contains("credentials endpoint") {
+            Fault::NoCredentials
+        } else if m.contains("http 401") || m.contains("http 403") {
+            Fault::EndpointRefused
+        } else {
+            Fault::EndpointFailed
+        }
+    }
+}
+
+/// What a live client measured of its link, for the diagnostics
+/// (`cc.token`, `cc.subscription`, `cc.heartbeat`). Times are the driver's
+/// clock (ms since the epoch).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// When the access token expires: the JWT's `exp` claim, or the xuc
+    /// login answer's `TTL` (docs/protocols.md); `None` when the token does not say.
+    pub token_expires_at: Option<u64>,
+    /// AXP: when the subscription expires unless renewed (`expiresIn` /
+    /// `expiresInterval`).
+    pub subscription_expires_at: Option<u64>,
+    /// The last heartbeat's round trip (AXP `ping` -> `pong`, xuc
+    /// `{claz:"ping"}` -> `Pong`), in ms.
+    pub heartbeat_rtt_ms: Option<u64>,
+    /// When that round trip was measured.
+    pub heartbeat_at: Option<u64>,
+    /// A heartbeat sent and not answered yet: when it was sent.
+    pub heartbeat_pending_since: Option<u64>,
 }
 
 /// HTTP method of a REST call.

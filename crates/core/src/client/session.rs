@@ -3,7 +3,7 @@
 //! Bridge outlives every socket) and run through the sync engine; commands
 //! the engine addresses to this client's protocol are carried out on its link.
 
-use super::{Action, Input};
+use super::{Action, Figures, Input};
 use crate::bridge::{Bridge, Output};
 use crate::codec;
 use crate::command::{CommandStatus, Desired};
@@ -17,6 +17,10 @@ pub trait Client {
     const SOURCE: Source;
     /// Feeds one input at `now_ms`.
     fn handle(&mut self, now_ms: u64, input: Input) -> Vec<Action>;
+    /// What the client measured of its link, for the diagnostics.
+    fn figures(&self) -> Figures {
+        Figures::default()
+    }
     /// Sends a sync-engine command's wire message (nothing for read-only protocols).
     fn carry_out(&mut self, _now_ms: u64, _wire: &Value) -> Vec<Action> {
         Vec::new()
@@ -39,6 +43,9 @@ impl Client for super::axp::AxpClient {
     fn handle(&mut self, now_ms: u64, input: Input) -> Vec<Action> {
         super::axp::AxpClient::handle(self, now_ms, input)
     }
+    fn figures(&self) -> Figures {
+        super::axp::AxpClient::figures(self)
+    }
 }
 
 #[cfg(feature = "xuc")]
@@ -46,6 +53,9 @@ impl Client for super::xuc::XucClient {
     const SOURCE: Source = Source::Xuc;
     fn handle(&mut self, now_ms: u64, input: Input) -> Vec<Action> {
         super::xuc::XucClient::handle(self, now_ms, input)
+    }
+    fn figures(&self) -> Figures {
+        super::xuc::XucClient::figures(self)
     }
     fn carry_out(&mut self, now_ms: u64, wire: &Value) -> Vec<Action> {
         super::xuc::XucClient::carry_out(self, now_ms, wire)

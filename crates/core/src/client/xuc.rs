@@ -20,7 +20,9 @@ use super::policy::Url;
 use super::policy::{self, UrlKind};
 use super::timer::Timer;
 use super::xuc_command::{CommandError, XucCommand};
-use super::{Action, Frame, Header, HealthState, HttpRequest, Input, Method, Secret, Target};
+use super::{
+    Action, Fault, Figures, Frame, Header, HealthState, HttpRequest, Input, Method, Secret, Target,
+};
 use crate::lenient;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -146,6 +148,11 @@ impl XucClient {
     /// The last health reported.
     pub fn health(&self) -> Option<&super::Health> {
         self.conn.link.current()
+    }
+
+    /// What the client measured: token expiry and heartbeat round trip.
+    pub fn figures(&self) -> Figures {
+        self.conn.link.figures
     }
 
     /// The heartbeat period: 5 s unless configured.
@@ -309,7 +316,7 @@ impl Protocol for Xuc {
     fn handle_http(
         &mut self,
         link: &mut Link,
-        _now: u64,
+        now: u64,
         id: u32,
         status: Option<u16>,
         body: Option<Value>,
@@ -329,6 +336,8 @@ impl Protocol for Xuc {
                     .filter(|t| !t.trim().is_empty());
                 match token {
                     Some(token) => {
+                        link.figures.token_expires_at =
+                            token_expiry(now, body.as_ref(), token);
                         self.token = Some(Secret::new(token));
                         self.credentials_retry_used = false;
                         Next::Begin(Step::Connect)
@@ -336,10 +345,14 @@ impl Protocol for Xuc {
                     None => Next::Retry(Step::Request, "the login answer has no token".into()),
                 }
             }
-            Some(s @ (401 | 403)) if self.credentials_retry_used => Next::Fail(format!(
-                "the login was refused again (HTTP {s}) with fresh credentials; giving up"
-            )),
+            Some(s @ (401 | 403)) if self.credentials_retry_used => {
+                link.blame(Fault::RefusedAgain);
+                Next::Fail(format!(
+                    "the login was refused again (HTTP {s}) with fresh credentials; giving up"
+                ))
+            }
             Some(s @ (401 | 403)) => {
+                link.blame(Fault::BadCredentials);
                 self.credentials_retry_used = true;
                 self.credentials = None;
                 Next::Restart(
@@ -347,16 +360,26 @@ impl Protocol for Xuc {
                     format!("the login was refused (HTTP {s}); asking the host again"),
                 )
             }
-            Some(s @ (400 | 404 | 405 | 422)) => Next::Fail(format!(
-                "the login request was refused (HTTP {s}); check baseUrl"
-            )),
-            Some(s) => Next::Retry(Step::Request, format!("the login failed (HTTP {s})")),
-            None => Next::Retry(Step::Request, "the login failed (network error)".into()),
+            Some(s @ (400 | 404 | 405 | 422)) => {
+                link.blame(Fault::Misconfigured);
+                Next::Fail(format!(
+                    "the login request was refused (HTTP {s}); check baseUrl"
+                ))
+            }
+            Some(s) => {
+                link.blame(Fault::ServerUnavailable);
+                Next::Retry(Step::Request, format!("the login failed (HTTP {s})"))
+            }
+            None => {
+                link.blame(Fault::Unreachable);
+                Next::Retry(Step::Request, "the login failed (network error)".into())
+            }
         }
     }
 
     fn handle_open(&mut self, link: &mut Link, now: u64, sock: u32) -> Next {
         link.authenticating(sock, None, "socket open, waiting for the server");
+        link.heartbeat_reset();
         self.missed = 0;
         link.timers
             .set(Timer::Heartbeat, now + heartbeat(&link.timing));
@@ -380,6 +403,7 @@ impl Protocol for Xuc {
         if matches!(link.phase(), Phase::Opening { .. }) {
             // Refused before opening: most likely the token; log in again.
             self.token = None;
+            link.blame(Fault::Unreachable);
             Next::Retry(
                 Step::Request,
                 format!("the CTI socket could not be opened (code {code})"),
@@ -403,12 +427,15 @@ impl Protocol for Xuc {
             // The server refused our token on an open socket (it expired, or
             // the server restarted): log in again rather than retry it.
             self.token = None;
+            link.blame(Fault::TokenRefused);
             return Next::Retry(Step::Request, "the server refused the session token".into());
         }
         self.heard(link, now);
         if kind == "PONG" {
-            // The server's answer to our heartbeat: the link is alive, and
-            // there is nothing for the Bridge (docs/protocols.md#xuc-heartbeat).
+            // The server's answer to our heartbeat: the link is alive, the
+            // round trip is measured, and there is nothing for the Bridge
+            // (docs/protocols.md#xuc-heartbeat).
+            link.ponged(now);
             return Next::Stay;
         }
         match kind.as_str() {
@@ -472,6 +499,7 @@ impl Protocol for Xuc {
     fn handle_timeout(&mut self, link: &mut Link, _now: u64) -> Next {
         match link.phase() {
             Phase::Opening { .. } => {
+                link.blame(Fault::Unreachable);
                 Next::Retry(Step::Connect, "the CTI socket did not open in time".into())
             }
             _ => Next::Stay,
@@ -506,15 +534,17 @@ impl Protocol for Xuc {
             }
         }
         link.send(sock, ping());
+        link.pinged(now);
         link.timers
             .set(Timer::Heartbeat, now + heartbeat(&link.timing));
         Next::Stay
     }
 
-    fn poll_probe(&mut self, link: &mut Link, _now: u64) {
+    fn poll_probe(&mut self, link: &mut Link, now: u64) {
         // Probe at once: the next heartbeats tell whether the link survived.
         if let Some(sock) = link.phase().open_socket() {
             link.send(sock, ping());
+            link.pinged(now);
         }
     }
 }
@@ -552,6 +582,20 @@ impl Xuc {
             .and_then(|entry| entry.get("agentState"))
             .filter(|s| s.is_object())
             .cloned()
+    }
+}
+
+/// When the session token of a login answer expires: its `TTL` (seconds;
+/// the simulator sends it, a real server's is unconfirmed,
+/// docs/protocols.md#xuc-login), else the token's own JWT `exp`.
+fn token_expiry(now: u64, answer: Option<&Value>, token: &str) -> Option<u64> {
+    let ttl = answer
+        .and_then(|b| b.get("TTL").or_else(|| b.get("ttl")))
+        .and_then(Value::as_u64)
+        .filter(|s| *s > 0);
+    match ttl {
+        Some(secs) => Some(now.saturating_add(secs.saturating_mul(1000))),
+        None => super::jwt::expiry_ms(token),
     }
 }
 

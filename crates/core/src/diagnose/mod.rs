@@ -16,8 +16,9 @@ pub use log::{LogEntry, LogLevel, LogQuery, LogRing, LOG_CAPACITY, MAX_MESSAGE};
 pub use redact::{redact_text, REDACTED};
 
 use crate::channel::{AllowList, PROTOCOL_VERSION};
-use crate::client::{Health, HealthState};
+use crate::client::{Fault, Figures, Health, HealthState};
 use crate::model::Source;
+use crate::tabs::{Role, TabsInfo};
 use serde::Serialize;
 
 /// The checks must finish within this long (probes time out before it).
@@ -30,6 +31,11 @@ pub const SLOW_MS: u64 = 1_500;
 pub const SKEW_WARN_MS: u64 = 10_000;
 /// Clock skew that fails: tokens' `exp` / `nbf` and subscription expiry go wrong.
 pub const SKEW_FAIL_MS: u64 = 60_000;
+/// A token or subscription expiring sooner than this is a warning.
+pub const EXPIRY_WARN_MS: u64 = 60_000;
+/// A heartbeat round trip this slow (or a heartbeat unanswered this long,
+/// from a server that answers them) fails.
+pub const HEARTBEAT_FAIL_MS: u64 = 5_000;
 /// The widget's version.
 pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -82,7 +88,7 @@ pub enum CheckId {
     /// The browser's clock against the server's `Date` header.
     #[serde(rename = "clock")]
     Clock,
-    /// The widget's role among several tabs (not yet: not applicable).
+    /// The widget's role among the agent's tabs (leader, follower, alone).
     #[serde(rename = "multiTab")]
     MultiTab,
 }
@@ -148,7 +154,7 @@ impl CheckId {
             CheckId::CcSubscription => "Check the AXP subscription renewal (timing.renew) and that the token still has the notification scope.",
             CheckId::CcHeartbeat => "A slow or missing heartbeat means a congested or filtering network path: check proxies and idle timeouts.",
             CheckId::Clock => "Set the computer's clock from the network time (NTP): tokens and subscriptions expire on the server's time.",
-            CheckId::MultiTab => "Nothing to do.",
+            CheckId::MultiTab => "This tab opens its own contact-centre connection: allow third-party storage for the widget's origin (Web Locks need the frame's storage), or use a browser with Web Locks and BroadcastChannel.",
         }
     }
 }
@@ -269,23 +275,43 @@ pub struct CcObservations {
     pub server_date: Option<String>,
     /// The browser clock halfway through the REST probe (ms since the epoch).
     pub probe_mid_ms: Option<u64>,
-    /// When the access token expires (ms since the epoch), when known.
-    pub token_expires_ms: Option<u64>,
-    /// When the AXP subscription expires (ms since the epoch), when known.
-    pub subscription_expires_ms: Option<u64>,
-    /// The last heartbeat round trip, when known.
-    pub heartbeat_rtt_ms: Option<u64>,
+    /// What the live client measured: token and subscription expiry,
+    /// heartbeat round trip.
+    pub figures: Figures,
 }
 
 /// The widget's storage, as probed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StorageObservations {
     /// Writing and reading back a session-storage key worked (`None`: no storage at all).
     pub session_usable: Option<bool>,
-    /// The widget is in a third-party context (its site differs from the top page's).
-    pub third_party: Option<bool>,
+    /// The top-level page's origin (`location.ancestorOrigins`, last entry;
+    /// `None` when the browser does not tell). Compared by site with the
+    /// widget's origin ([`site_of`]): another site means partitioned storage.
+    pub top_origin: Option<String>,
     /// `document.hasStorageAccess()` (`None`: the API is missing).
     pub has_access: Option<bool>,
+}
+
+/// The widget's part among the agent's tabs (widget config `multiTab`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TabsObservations {
+    /// No contact-centre client of its own: nothing to share.
+    #[default]
+    NotApplicable,
+    /// `multiTab: "independent"`: every tab its own connection, by choice.
+    Independent,
+    /// Shared, and the tabs machine runs: this tab's part.
+    Shared(TabsInfo),
+    /// Shared was configured, but this frame runs alone (its own connection).
+    Alone {
+        /// The frame has storage (Web Locks live in the storage bucket).
+        storage: bool,
+        /// `navigator.locks` exists.
+        web_locks: bool,
+        /// `BroadcastChannel` exists.
+        broadcast: bool,
+    },
 }
 
 /// Everything the edge gathered for one report.
@@ -311,6 +337,8 @@ pub struct Observations {
     pub storage: StorageObservations,
     /// The contact centre (`None`: the widget has no live client).
     pub cc: Option<CcObservations>,
+    /// The widget's part among the agent's tabs.
+    pub tabs: TabsObservations,
 }
 
 /// The REST and WebSocket URLs to probe for a live client's options
@@ -393,6 +421,52 @@ fn origin(url: &crate::client::policy::Url) -> String {
         Some(port) => format!("{}://{}:{port}", url.scheme(), url.hostname),
         None => format!("{}://{}", url.scheme(), url.hostname),
     }
+}
+
+/// The site of an origin (`scheme://host[:port]`): its scheme and
+/// registrable domain, as browsers partition storage by.
+///
+/// Without a public suffix list (the widget stays small and offline) the
+/// registrable domain is taken as the host's last two labels
+/// (`crm.example.com` -> `example.com`); an IP address, `localhost` and a
+/// one-label name are their whole host. A suffix of more than one label
+/// (`example.co.uk`) is therefore seen as `co.uk`: two sites under it look
+/// like one (the check then says "first-party", never the other way round).
+pub fn site_of(origin: &str) -> Option<String> {
+    let (scheme, rest) = origin.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    if let Some(v6) = authority.strip_prefix('[') {
+        let host = v6.split(']').next()?.to_ascii_lowercase();
+        return Some(format!("{scheme}://[{host}]"));
+    }
+    let host = authority
+        .split(':')
+        .next()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    if host.is_empty() {
+        return None;
+    }
+    let is_ip = host.split('.').count() == 4
+        && host
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let labels: Vec<&str> = host.split('.').collect();
+    let site = match labels.as_slice() {
+        _ if is_ip => host.clone(),
+        [.., "localhost"] => "localhost".to_owned(),
+        [.., a, b] => format!("{a}.{b}"),
+        _ => host.clone(),
+    };
+    Some(format!("{scheme}://{site}"))
+}
+
+/// Whether two origins are of one site ([`site_of`]); `None` when either
+/// does not parse.
+pub fn same_site(a: &str, b: &str) -> Option<bool> {
+    Some(site_of(a)? == site_of(b)?)
 }
 
 /// Parses an HTTP `Date` (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`)
@@ -513,10 +587,7 @@ pub fn report(obs: &Observations, allowed: &AllowList) -> Report {
             }
         }
     }
-    checks.push(ok(
-        CheckId::MultiTab,
-        "not applicable: each tab runs its own widget (no multi-tab role yet)",
-    ));
+    checks.push(check_tabs(obs));
     Report {
         checks,
         versions: Versions {
@@ -639,15 +710,22 @@ fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
 }
 
 fn check_storage(obs: &Observations) -> [Check; 3] {
-    let s = obs.storage;
-    let partition = match s.third_party {
-        Some(true) => ok(
+    let s = &obs.storage;
+    let sites = s.top_origin.as_deref().and_then(|top| {
+        Some((
+            site_of(top)?,
+            site_of(&obs.widget_origin)?,
+            same_site(top, &obs.widget_origin)?,
+        ))
+    });
+    let partition = match sites {
+        Some((top, own, false)) => ok(
             CheckId::StoragePartition,
-            "third-party context: storage is partitioned by the top-level site",
+            format!("third-party context: the widget's site {own} is not the top page's {top}; storage is partitioned by the top-level site"),
         ),
-        Some(false) => ok(
+        Some((top, _, true)) => ok(
             CheckId::StoragePartition,
-            "first-party context: storage is not partitioned",
+            format!("first-party context: the widget and the top page are both of {top}; storage is not partitioned"),
         ),
         None => ok(
             CheckId::StoragePartition,
@@ -659,17 +737,17 @@ fn check_storage(obs: &Observations) -> [Check; 3] {
         Some(false) => fail(CheckId::StorageSession, "session storage refuses writes"),
         None => fail(CheckId::StorageSession, "session storage is blocked"),
     };
-    let access = match (s.has_access, s.third_party) {
-        (Some(true), _) => ok(CheckId::StorageAccess, "the widget has storage access"),
-        (Some(false), _) if s.session_usable != Some(true) => fail(
+    let access = match s.has_access {
+        Some(true) => ok(CheckId::StorageAccess, "the widget has storage access"),
+        Some(false) if s.session_usable != Some(true) => fail(
             CheckId::StorageAccess,
             "no storage access: third-party storage is blocked for the widget",
         ),
-        (Some(false), _) => ok(
+        Some(false) => ok(
             CheckId::StorageAccess,
             "no unpartitioned storage access; the partitioned storage works",
         ),
-        (None, _) => ok(
+        None => ok(
             CheckId::StorageAccess,
             "the Storage Access API is not available",
         ),
@@ -779,23 +857,35 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     let unreachable = !matches!(cc.rest, Probe::Answered { .. } | Probe::NotRun);
     let auth = check_auth(cc, unreachable);
     let now = obs.now;
-    let expiry = |id: CheckId, what: &str, at: Option<u64>| match at {
+    let f = &cc.figures;
+    let expiry = |id: CheckId, what: &str, at: Option<u64>, unknown: &str| match at {
         Some(at) if at <= now => fail(
             id,
             format!("the {what} expired {} s ago", (now - at) / 1000),
         ),
-        Some(at) if at - now < 60_000 => {
+        Some(at) if at - now < EXPIRY_WARN_MS => {
             warn(id, format!("the {what} expires in {} s", (at - now) / 1000))
         }
         Some(at) => ok(id, format!("the {what} expires in {} s", (at - now) / 1000)),
-        None => ok(id, format!("not reported by the {kind} client")),
+        None => ok(id, unknown.to_owned()),
     };
-    let token = expiry(CheckId::CcToken, "access token", cc.token_expires_ms);
+    let token = expiry(
+        CheckId::CcToken,
+        "access token",
+        f.token_expires_at,
+        match cc.source {
+            Some(Source::Xuc) => {
+                "not known: the login answer gives no TTL and the token is not a JWT"
+            }
+            _ => "not known: the token is not a JWT with an exp claim (or none was given yet)",
+        },
+    );
     let subscription = if cc.source == Some(Source::Axp) {
         expiry(
             CheckId::CcSubscription,
             "subscription",
-            cc.subscription_expires_ms,
+            f.subscription_expires_at,
+            "no subscription yet",
         )
     } else {
         ok(
@@ -803,26 +893,123 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
             format!("not applicable: {kind} has no subscription"),
         )
     };
-    let heartbeat = match (cc.heartbeat_rtt_ms, &cc.health) {
-        (Some(ms), _) if ms > SLOW_MS => warn(
-            CheckId::CcHeartbeat,
-            format!("heartbeat round trip {ms} ms (slow)"),
-        ),
-        (Some(ms), _) => ok(
-            CheckId::CcHeartbeat,
-            format!("heartbeat round trip {ms} ms"),
-        ),
-        (None, Some(h)) if h.state == HealthState::Degraded => warn(
-            CheckId::CcHeartbeat,
-            format!("the link is degraded: {}", redact_text(&h.reason)),
-        ),
-        (None, _) => ok(
-            CheckId::CcHeartbeat,
-            format!("no round trip reported by the {kind} client"),
-        ),
-    };
+    let heartbeat = check_heartbeat(kind, f, cc.health.as_ref(), now);
     let clock = check_clock(cc);
     vec![rest, socket, auth, token, subscription, heartbeat, clock]
+}
+
+fn check_heartbeat(kind: &str, f: &Figures, health: Option<&Health>, now: u64) -> Check {
+    let id = CheckId::CcHeartbeat;
+    let ago = |at: Option<u64>| at.map_or(0, |t| now.saturating_sub(t) / 1000);
+    let unanswered = f
+        .heartbeat_pending_since
+        .map(|t| now.saturating_sub(t))
+        .filter(|ms| *ms >= HEARTBEAT_FAIL_MS);
+    match (f.heartbeat_rtt_ms, unanswered, health) {
+        (Some(last), Some(waiting), _) => fail(
+            id,
+            format!(
+                "the heartbeat sent {} s ago has no answer (the last round trip was {last} ms)",
+                waiting / 1000
+            ),
+        ),
+        (Some(ms), None, _) if ms >= HEARTBEAT_FAIL_MS => fail(
+            id,
+            format!(
+                "heartbeat round trip {ms} ms (measured {} s ago)",
+                ago(f.heartbeat_at)
+            ),
+        ),
+        (Some(ms), None, _) if ms >= SLOW_MS => warn(
+            id,
+            format!(
+                "heartbeat round trip {ms} ms, slow (measured {} s ago)",
+                ago(f.heartbeat_at)
+            ),
+        ),
+        (Some(ms), None, _) => ok(
+            id,
+            format!(
+                "heartbeat round trip {ms} ms (measured {} s ago)",
+                ago(f.heartbeat_at)
+            ),
+        ),
+        (None, _, Some(h)) if h.state == HealthState::Degraded => warn(
+            id,
+            format!("the link is degraded: {}", redact_text(&h.reason)),
+        ),
+        (None, _, _) => ok(
+            id,
+            format!("no round trip measured yet (the {kind} server has not answered a heartbeat)"),
+        ),
+    }
+}
+
+fn check_tabs(obs: &Observations) -> Check {
+    let id = CheckId::MultiTab;
+    let since = |at: Option<u64>| {
+        at.map_or_else(
+            || "since an unknown time".to_owned(),
+            |t| format!("for {} s", obs.now.saturating_sub(t) / 1000),
+        )
+    };
+    match &obs.tabs {
+        TabsObservations::NotApplicable => ok(
+            id,
+            "not applicable: the widget runs no contact-centre client of its own",
+        ),
+        TabsObservations::Independent => ok(
+            id,
+            "independent (widget config multiTab): every tab has its own connection",
+        ),
+        TabsObservations::Shared(TabsInfo {
+            role: Role::Leader,
+            count,
+            leader_since,
+        }) => ok(
+            id,
+            format!(
+                "leader of {count} tab(s) {}: this tab holds the contact-centre connection",
+                since(*leader_since)
+            ),
+        ),
+        TabsObservations::Shared(TabsInfo {
+            role: Role::Follower,
+            count,
+            leader_since,
+        }) => ok(
+            id,
+            format!(
+                "follower, one of {count} tab(s): another tab has led {}; events and commands go through it",
+                since(*leader_since)
+            ),
+        ),
+        TabsObservations::Alone {
+            storage,
+            web_locks,
+            broadcast,
+        } => {
+            let mut missing = Vec::new();
+            if !storage {
+                missing.push("no storage for this frame (third-party storage blocked)");
+            }
+            if !web_locks {
+                missing.push("no Web Locks");
+            }
+            if !broadcast {
+                missing.push("no BroadcastChannel");
+            }
+            let why = if missing.is_empty() {
+                "the tabs could not be set up".to_owned()
+            } else {
+                missing.join(", ")
+            };
+            warn(
+                id,
+                format!("runs alone: {why}; every tab opens its own contact-centre connection"),
+            )
+        }
+    }
 }
 
 fn check_auth(cc: &CcObservations, unreachable: bool) -> Check {
@@ -856,28 +1043,24 @@ fn check_auth(cc: &CcObservations, unreachable: bool) -> Check {
     }
 }
 
-/// Whether a health report says the credentials were refused.
+/// Whether a health report says the credentials were refused (its typed
+/// [`Fault`], never its text).
 pub fn auth_refused(health: &Health) -> bool {
-    let r = health.reason.to_ascii_lowercase();
-    r.contains("http 401")
-        || r.contains("http 403")
-        || r.contains("token was refused")
-        || r.contains("login was refused")
-        || r.contains("gives no credentials")
-        || r.contains("no credentials from the host")
-        || r.contains("gave no token")
-        || r.contains("gave no login")
+    health.fault.is_some_and(Fault::is_credentials)
 }
 
 /// The start-up error code a live client's health report names, if any:
 /// sent with `ccHealth` so the host sees the fix without running `diagnose()`.
 pub fn health_code(health: &Health) -> Option<CheckId> {
-    match health.state {
-        HealthState::Live | HealthState::Stopped => None,
-        _ if auth_refused(health) => Some(CheckId::CcAuth),
-        HealthState::Reconnecting | HealthState::Failed => Some(CheckId::CcRest),
+    match (health.state, health.fault) {
+        (HealthState::Live | HealthState::Stopped, _) => None,
+        (_, Some(fault)) if fault.is_credentials() => Some(CheckId::CcAuth),
+        (_, Some(_)) => Some(CheckId::CcRest),
+        (HealthState::Reconnecting | HealthState::Failed, None) => Some(CheckId::CcRest),
         // An attempt failed and the next one is scheduled.
-        HealthState::Connecting if health.retry_in_ms.is_some() => Some(CheckId::CcRest),
+        (HealthState::Connecting, None) if health.retry_in_ms.is_some() => {
+            Some(CheckId::CcRest)
+        }
         _ => None,
     }
 }

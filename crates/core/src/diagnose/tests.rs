@@ -9,6 +9,16 @@ fn live() -> Health {
         state: HealthState::Live,
         reason: "subscribed".into(),
         retry_in_ms: None,
+        fault: None,
+    }
+}
+
+fn health(state: HealthState, reason: &str, retry: Option<u64>, fault: Option<Fault>) -> Health {
+    Health {
+        state,
+        reason: reason.into(),
+        retry_in_ms: retry,
+        fault,
     }
 }
 
@@ -25,7 +35,7 @@ fn healthy() -> Observations {
         violations: Vec::new(),
         storage: StorageObservations {
             session_usable: Some(true),
-            third_party: Some(true),
+            top_origin: Some("http://127.0.0.1:8080".into()),
             has_access: Some(false),
         },
         cc: Some(CcObservations {
@@ -45,7 +55,18 @@ fn healthy() -> Observations {
             health: Some(live()),
             server_date: Some("Tue, 14 Nov 2023 22:13:20 GMT".into()),
             probe_mid_ms: Some(1_700_000_000_000),
-            ..CcObservations::default()
+            figures: Figures {
+                token_expires_at: Some(1_700_000_000_000 + 3_600_000),
+                subscription_expires_at: Some(1_700_000_000_000 + 900_000),
+                heartbeat_rtt_ms: Some(4),
+                heartbeat_at: Some(1_700_000_000_000 - 2_000),
+                heartbeat_pending_since: None,
+            },
+        }),
+        tabs: TabsObservations::Shared(TabsInfo {
+            role: Role::Leader,
+            count: 1,
+            leader_since: Some(1_700_000_000_000 - 60_000),
         }),
     }
 }
@@ -92,7 +113,20 @@ fn a_healthy_widget_has_every_check_ok_in_a_fixed_order() {
     assert_eq!(report.versions.protocol, PROTOCOL_VERSION);
     assert_eq!(report.at, 1_700_000_000_000);
     let multi = report.check(CheckId::MultiTab).unwrap();
-    assert!(multi.detail.starts_with("not applicable"));
+    assert_eq!(
+        multi.detail,
+        "leader of 1 tab(s) for 60 s: this tab holds the contact-centre connection"
+    );
+    let detail = |id| report.check(id).unwrap().detail.clone();
+    assert_eq!(detail(CheckId::CcToken), "the access token expires in 3600 s");
+    assert_eq!(
+        detail(CheckId::CcSubscription),
+        "the subscription expires in 900 s"
+    );
+    assert_eq!(
+        detail(CheckId::CcHeartbeat),
+        "heartbeat round trip 4 ms (measured 2 s ago)"
+    );
 }
 
 #[test]
@@ -147,11 +181,12 @@ fn an_unreachable_contact_centre_fails_not_warns() {
     cc.rest = Probe::Failed { ms: 4 };
     cc.socket = Probe::Failed { ms: 4 };
     cc.server_date = None;
-    cc.health = Some(Health {
-        state: HealthState::Reconnecting,
-        reason: "the subscription request failed: network error".into(),
-        retry_in_ms: Some(1000),
-    });
+    cc.health = Some(health(
+        HealthState::Reconnecting,
+        "the subscription request failed: network error",
+        Some(1000),
+        Some(Fault::Unreachable),
+    ));
     let report = report(&obs, &allowed());
     let failed: Vec<_> = report
         .checks
@@ -168,12 +203,22 @@ fn an_unreachable_contact_centre_fails_not_warns() {
 #[test]
 fn a_rejected_token_fails_cc_auth_only() {
     let mut obs = healthy();
-    obs.cc.as_mut().unwrap().health = Some(Health {
-        state: HealthState::Failed,
-        reason: "the token was refused (HTTP 401) again after a fresh token; giving up".into(),
-        retry_in_ms: None,
-    });
+    obs.cc.as_mut().unwrap().health = Some(health(
+        HealthState::Failed,
+        "the token was refused (HTTP 401) again after a fresh token; giving up",
+        None,
+        Some(Fault::TokenRefused),
+    ));
     only_fails(&obs, CheckId::CcAuth);
+    // The typed fault decides, not the text.
+    obs.cc.as_mut().unwrap().health = Some(health(
+        HealthState::Failed,
+        "the token was refused (HTTP 401)",
+        None,
+        Some(Fault::Misconfigured),
+    ));
+    let report = report(&obs, &allowed());
+    assert_eq!(report.check(CheckId::CcAuth).unwrap().status, CheckStatus::Warn);
 }
 
 #[test]
@@ -181,7 +226,7 @@ fn blocked_storage_fails_session_and_access() {
     let mut obs = healthy();
     obs.storage = StorageObservations {
         session_usable: None,
-        third_party: Some(true),
+        top_origin: Some("http://127.0.0.1:8080".into()),
         has_access: Some(false),
     };
     let report = report(&obs, &allowed());
@@ -251,11 +296,12 @@ fn http_dates_parse() {
 #[test]
 fn no_secret_reaches_a_report() {
     let mut obs = healthy();
-    obs.cc.as_mut().unwrap().health = Some(Health {
-        state: HealthState::Reconnecting,
-        reason: "refused Bearer canary-0f9e8d7c6b5a4 for +44 20 7946 0958".into(),
-        retry_in_ms: Some(10),
-    });
+    obs.cc.as_mut().unwrap().health = Some(health(
+        HealthState::Reconnecting,
+        "refused Bearer canary-0f9e8d7c6b5a4 for +44 20 7946 0958",
+        Some(10),
+        None,
+    ));
     obs.cc.as_mut().unwrap().socket = Probe::Opened { ms: 2000 };
     let text = serde_json::to_string(&report(&obs, &allowed())).unwrap();
     assert!(!text.contains("canary"), "{text}");
@@ -268,6 +314,7 @@ fn no_secret_reaches_a_report() {
 fn without_a_contact_centre_its_checks_are_not_applicable() {
     let mut obs = healthy();
     obs.cc = None;
+    obs.tabs = TabsObservations::NotApplicable;
     let report = report(&obs, &allowed());
     assert!(report.checks.iter().all(|c| c.status == CheckStatus::Ok));
     assert!(report
@@ -279,37 +326,182 @@ fn without_a_contact_centre_its_checks_are_not_applicable() {
 
 #[test]
 fn health_codes_name_the_fix() {
-    let refused = Health {
-        state: HealthState::Failed,
-        reason: "the login was refused again (HTTP 401) with fresh credentials; giving up".into(),
-        retry_in_ms: None,
-    };
-    assert_eq!(health_code(&refused), Some(CheckId::CcAuth));
-    let none = Health {
-        state: HealthState::Reconnecting,
-        reason: "no credentials from the host: no single sign-on session".into(),
-        retry_in_ms: Some(1000),
-    };
-    assert_eq!(health_code(&none), Some(CheckId::CcAuth));
-    let down = Health {
-        state: HealthState::Reconnecting,
-        reason: "network error".into(),
-        retry_in_ms: Some(100),
-    };
-    assert_eq!(health_code(&down), Some(CheckId::CcRest));
-    let retrying = Health {
-        state: HealthState::Connecting,
-        reason: "the subscription request failed (network error)".into(),
-        retry_in_ms: Some(500),
-    };
-    assert_eq!(health_code(&retrying), Some(CheckId::CcRest));
-    let starting = Health {
-        state: HealthState::Connecting,
-        reason: "creating the subscription".into(),
-        retry_in_ms: None,
-    };
-    assert_eq!(health_code(&starting), None);
+    use HealthState::*;
+    let code = |state, retry, fault| health_code(&health(state, "any text", retry, fault));
+    for fault in [
+        Fault::NoCredentials,
+        Fault::EndpointRefused,
+        Fault::EndpointFailed,
+        Fault::BadCredentials,
+        Fault::RefusedAgain,
+        Fault::TokenRefused,
+    ] {
+        assert_eq!(code(Failed, None, Some(fault)), Some(CheckId::CcAuth));
+        assert_eq!(code(Connecting, None, Some(fault)), Some(CheckId::CcAuth));
+    }
+    for fault in [
+        Fault::Misconfigured,
+        Fault::ServerUnavailable,
+        Fault::Unreachable,
+    ] {
+        assert_eq!(code(Reconnecting, Some(9), Some(fault)), Some(CheckId::CcRest));
+    }
+    assert_eq!(code(Reconnecting, Some(100), None), Some(CheckId::CcRest));
+    assert_eq!(code(Connecting, Some(500), None), Some(CheckId::CcRest));
+    assert_eq!(code(Connecting, None, None), None);
+    // Text alone names nothing.
+    let refused = health(Failed, "the login was refused (HTTP 401)", None, None);
+    assert!(!auth_refused(&refused));
     assert_eq!(health_code(&live()), None);
+}
+
+#[test]
+fn token_and_subscription_expiry_warn_within_a_minute_and_fail_once_past() {
+    let now = healthy().now;
+    for (at, status, detail) in [
+        (now + 61_000, CheckStatus::Ok, "expires in 61 s"),
+        (now + 30_000, CheckStatus::Warn, "expires in 30 s"),
+        (now, CheckStatus::Fail, "expired 0 s ago"),
+        (now - 90_000, CheckStatus::Fail, "expired 90 s ago"),
+    ] {
+        let mut obs = healthy();
+        let f = &mut obs.cc.as_mut().unwrap().figures;
+        f.token_expires_at = Some(at);
+        f.subscription_expires_at = Some(at);
+        let report = report(&obs, &allowed());
+        for id in [CheckId::CcToken, CheckId::CcSubscription] {
+            let check = report.check(id).unwrap();
+            assert_eq!(check.status, status, "{check:?}");
+            assert!(check.detail.ends_with(detail), "{check:?}");
+        }
+    }
+    // Unknown is not a fault; xuc has no subscription.
+    let mut obs = healthy();
+    let cc = obs.cc.as_mut().unwrap();
+    cc.source = Some(Source::Xuc);
+    cc.figures = Figures::default();
+    let report = report(&obs, &allowed());
+    assert_eq!(
+        report.check(CheckId::CcToken).unwrap().detail,
+        "not known: the login answer gives no TTL and the token is not a JWT"
+    );
+    assert!(report
+        .check(CheckId::CcSubscription)
+        .unwrap()
+        .detail
+        .starts_with("not applicable"));
+}
+
+#[test]
+fn heartbeat_round_trips_are_ok_slow_or_failing() {
+    let now = healthy().now;
+    let status = |rtt: Option<u64>, pending: Option<u64>, state: HealthState| {
+        let mut obs = healthy();
+        let cc = obs.cc.as_mut().unwrap();
+        cc.figures.heartbeat_rtt_ms = rtt;
+        cc.figures.heartbeat_pending_since = pending;
+        cc.health = Some(health(state, "why", None, None));
+        let report = report(&obs, &allowed());
+        let check = report.check(CheckId::CcHeartbeat).unwrap().clone();
+        (check.status, check.detail)
+    };
+    use HealthState::*;
+    assert_eq!(status(Some(1_499), None, Live).0, CheckStatus::Ok);
+    assert_eq!(status(Some(SLOW_MS), None, Live).0, CheckStatus::Warn);
+    assert_eq!(status(Some(HEARTBEAT_FAIL_MS), None, Live).0, CheckStatus::Fail);
+    // A server that answered before and now does not.
+    let (s, detail) = status(Some(5), Some(now - 6_000), Live);
+    assert_eq!(s, CheckStatus::Fail);
+    assert_eq!(
+        detail,
+        "the heartbeat sent 6 s ago has no answer (the last round trip was 5 ms)"
+    );
+    // Just sent: still the last round trip.
+    assert_eq!(status(Some(5), Some(now - 100), Live).0, CheckStatus::Ok);
+    // Never answered (a server that does not answer heartbeats): not a fault.
+    assert_eq!(status(None, Some(now - 60_000), Live).0, CheckStatus::Ok);
+    assert_eq!(status(None, None, Degraded).0, CheckStatus::Warn);
+}
+
+#[test]
+fn storage_partition_compares_sites_not_hosts() {
+    for (widget, top, third) in [
+        ("https://widget.example.com", "https://crm.example.com", false),
+        ("https://widget.example.com", "https://crm.example.net", true),
+        ("https://widget.example.com:8443", "https://example.com", false),
+        ("http://widget.example.com", "https://crm.example.com", true),
+        ("http://localhost:8081", "http://127.0.0.1:8080", true),
+        ("http://localhost:8081", "http://localhost:8080", false),
+        ("http://127.0.0.1:8081", "http://127.0.0.1:8080", false),
+        ("http://10.0.0.1", "http://10.0.0.2", true),
+        ("http://[::1]:8081", "http://[::1]:8080", false),
+        ("http://intranet", "http://crm.intranet", true),
+    ] {
+        assert_eq!(same_site(widget, top), Some(!third), "{widget} / {top}");
+        let mut obs = healthy();
+        obs.widget_origin = widget.into();
+        obs.storage.top_origin = Some(top.into());
+        let report = report(&obs, &allowed());
+        let check = report.check(CheckId::StoragePartition).unwrap();
+        assert_eq!(check.status, CheckStatus::Ok);
+        let want = if third { "third-party context" } else { "first-party context" };
+        assert!(check.detail.starts_with(want), "{widget} / {top}: {check:?}");
+    }
+    assert_eq!(
+        site_of("https://a.b.crm.example.com:443/path?q"),
+        Some("https://example.com".into())
+    );
+    assert_eq!(site_of("not an origin"), None);
+    let mut obs = healthy();
+    obs.storage.top_origin = None;
+    let report = report(&obs, &allowed());
+    assert!(report
+        .check(CheckId::StoragePartition)
+        .unwrap()
+        .detail
+        .starts_with("unknown"));
+}
+
+#[test]
+fn the_multi_tab_role_is_reported_and_running_alone_warns() {
+    let check = |tabs: TabsObservations| {
+        let mut obs = healthy();
+        obs.tabs = tabs;
+        report(&obs, &allowed())
+            .check(CheckId::MultiTab)
+            .unwrap()
+            .clone()
+    };
+    let now = healthy().now;
+    let follower = check(TabsObservations::Shared(TabsInfo {
+        role: Role::Follower,
+        count: 3,
+        leader_since: Some(now - 5_000),
+    }));
+    assert_eq!(follower.status, CheckStatus::Ok);
+    assert!(follower.detail.starts_with("follower, one of 3 tab(s): another tab has led for 5 s"));
+    let independent = check(TabsObservations::Independent);
+    assert_eq!(independent.status, CheckStatus::Ok);
+    let alone = check(TabsObservations::Alone {
+        storage: true,
+        web_locks: false,
+        broadcast: true,
+    });
+    assert_eq!(alone.status, CheckStatus::Warn);
+    assert_eq!(
+        alone.detail,
+        "runs alone: no Web Locks; every tab opens its own contact-centre connection"
+    );
+    assert_eq!(alone.fix.as_deref(), Some(CheckId::MultiTab.fix()));
+    let blocked = check(TabsObservations::Alone {
+        storage: false,
+        web_locks: true,
+        broadcast: true,
+    });
+    assert!(blocked.detail.contains("no storage for this frame"));
+    assert!(check(TabsObservations::NotApplicable)
+        .detail
+        .starts_with("not applicable"));
 }
 
 #[test]

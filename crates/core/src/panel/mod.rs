@@ -16,7 +16,7 @@
 mod tests;
 
 use crate::bridge::Output;
-use crate::client::{Health, HealthState};
+use crate::client::{Fault, Health, HealthState};
 use crate::command::{CommandStatus, Desired};
 use crate::model::{AgentStateKind, Direction, EventBody, InteractionPhase, Side, Source};
 use crate::sync::{Mode, Snapshot};
@@ -165,34 +165,19 @@ pub enum LoginError {
 }
 
 impl LoginError {
-    /// Classifies a live client's health reason (the clients' own texts).
-    pub fn from_reason(reason: &str) -> Option<LoginError> {
-        let r = reason.to_ascii_lowercase();
-        let has = |s: &str| r.contains(s);
-        Some(if has("credentials endpoint") {
-            if has("http 401") || has("http 403") {
-                LoginError::EndpointRefused
-            } else {
-                LoginError::EndpointFailed
-            }
-        } else if has("no credentials from the host") || has("no token from the host") {
-            LoginError::NoCredentials
-        } else if has("refused again") {
-            LoginError::RefusedAgain
-        } else if has("login was refused") {
-            LoginError::BadCredentials
-        } else if has("check baseurl") || has("check restbase") || has("constraint_violation") {
-            LoginError::Misconfigured
-        } else if has("session token") || has("invalid_token") || has("token was refused") {
-            LoginError::TokenRefused
-        } else if has("internal_server_error") || has("(http 5") {
-            LoginError::ServerUnavailable
-        } else if has("network error") || has("did not open in time") || has("could not be opened")
-        {
-            LoginError::Unreachable
-        } else {
-            return None;
-        })
+    /// The sign-in message for a live client's typed fault ([`Health::fault`]).
+    pub fn from_fault(fault: Fault) -> LoginError {
+        match fault {
+            Fault::NoCredentials => LoginError::NoCredentials,
+            Fault::EndpointRefused => LoginError::EndpointRefused,
+            Fault::EndpointFailed => LoginError::EndpointFailed,
+            Fault::BadCredentials => LoginError::BadCredentials,
+            Fault::RefusedAgain => LoginError::RefusedAgain,
+            Fault::TokenRefused => LoginError::TokenRefused,
+            Fault::Misconfigured => LoginError::Misconfigured,
+            Fault::ServerUnavailable => LoginError::ServerUnavailable,
+            Fault::Unreachable => LoginError::Unreachable,
+        }
     }
 
     /// An xuc `AgentError` code met while logging the agent in on a phone.
@@ -767,7 +752,7 @@ impl Panel {
                 }
             }
             HealthState::Reconnecting | HealthState::Failed => {
-                if let Some(error) = LoginError::from_reason(&health.reason) {
+                if let Some(error) = health.fault.map(LoginError::from_fault) {
                     self.login_error = Some(error);
                     self.signing_in = false;
                 }
@@ -786,7 +771,7 @@ impl Panel {
             }
             HealthState::Connecting | HealthState::Authenticating => {
                 // A retry that says why the last attempt failed.
-                if let Some(error) = LoginError::from_reason(&health.reason) {
+                if let Some(error) = health.fault.map(LoginError::from_fault) {
                     self.login_error = Some(error);
                     self.signing_in = false;
                 }

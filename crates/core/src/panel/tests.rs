@@ -75,6 +75,14 @@ fn health(state: HealthState, reason: &str) -> Health {
         state,
         reason: reason.into(),
         retry_in_ms: None,
+        fault: None,
+    }
+}
+
+fn faulty(state: HealthState, reason: &str, fault: Fault) -> Health {
+    Health {
+        fault: Some(fault),
+        ..health(state, reason)
     }
 }
 
@@ -435,9 +443,10 @@ fn the_sign_in_form_appears_when_no_host_attaches_or_the_host_declines() {
     );
 
     let mut declined = xuc_panel();
-    declined.on_health(&health(
+    declined.on_health(&faulty(
         HealthState::Reconnecting,
         "no credentials from the host: the host page gives no credentials (contactCentre.credentials)",
+        Fault::NoCredentials,
     ));
     let form = view(&declined).sign_in.expect("the host declined");
     assert_eq!(form.error, Some(LoginError::NoCredentials));
@@ -474,31 +483,31 @@ fn an_agent_already_logged_in_is_not_logged_in_again() {
 #[test]
 fn each_login_error_has_its_code() {
     let cases = [
-        ("no credentials from the host: the host page gives no credentials", LoginError::NoCredentials),
-        ("no token from the host: declined", LoginError::NoCredentials),
-        ("the login was refused (HTTP 401); asking the host again", LoginError::BadCredentials),
-        ("the login was refused again (HTTP 401) with fresh credentials; giving up", LoginError::RefusedAgain),
-        ("the login request was refused (HTTP 404); check baseUrl", LoginError::Misconfigured),
-        ("the login failed (HTTP 503)", LoginError::ServerUnavailable),
-        ("the login failed (network error)", LoginError::Unreachable),
-        ("the server refused the session token", LoginError::TokenRefused),
-        ("the token was refused (HTTP 401); asking the host for a fresh token", LoginError::TokenRefused),
-        ("the server refused the token (INVALID_TOKEN); asking the host for a fresh token", LoginError::TokenRefused),
-        ("the subscription was refused (HTTP 403); check restBase, accountId and appKey", LoginError::Misconfigured),
-        ("the server had an internal error (INTERNAL_SERVER_ERROR)", LoginError::ServerUnavailable),
-        ("the server refused the client's request as malformed (CONSTRAINT_VIOLATION)", LoginError::Misconfigured),
-        ("the subscription request failed (network error)", LoginError::Unreachable),
-        ("no token from the host: the credentials endpoint /cti/token answered HTTP 401", LoginError::EndpointRefused),
-        ("no token from the host: the credentials endpoint /cti/token could not be reached", LoginError::EndpointFailed),
-        ("no credentials from the host: the credentials endpoint gave no login (expected {login, password})", LoginError::EndpointFailed),
+        (Fault::NoCredentials, LoginError::NoCredentials),
+        (Fault::EndpointRefused, LoginError::EndpointRefused),
+        (Fault::EndpointFailed, LoginError::EndpointFailed),
+        (Fault::BadCredentials, LoginError::BadCredentials),
+        (Fault::RefusedAgain, LoginError::RefusedAgain),
+        (Fault::TokenRefused, LoginError::TokenRefused),
+        (Fault::Misconfigured, LoginError::Misconfigured),
+        (Fault::ServerUnavailable, LoginError::ServerUnavailable),
+        (Fault::Unreachable, LoginError::Unreachable),
     ];
-    for (reason, want) in cases {
-        assert_eq!(LoginError::from_reason(reason), Some(want), "{reason}");
+    for (fault, want) in cases {
+        assert_eq!(LoginError::from_fault(fault), want, "{fault:?}");
+        let mut p = xuc_panel();
+        p.signing_in(None);
+        p.on_health(&faulty(HealthState::Connecting, "whatever it says", fault));
+        assert_eq!(view(&p).sign_in.and_then(|f| f.error), Some(want));
     }
-    assert_eq!(
-        LoginError::from_reason("the CTI link was lost (code 1006)"),
-        None
-    );
+    // The code decides, never the reason's text.
+    let mut p = xuc_panel();
+    p.signing_in(None);
+    p.on_health(&health(
+        HealthState::Connecting,
+        "the login was refused (HTTP 401); asking the host again",
+    ));
+    assert_eq!(view(&p).sign_in.and_then(|f| f.error), None);
     assert_eq!(
         LoginError::from_agent_error("PhoneNumberUnknown"),
         Some(LoginError::PhoneUnknown)
@@ -513,9 +522,10 @@ fn each_login_error_has_its_code() {
 fn a_wrong_password_shows_the_form_again_with_its_error() {
     let mut p = xuc_panel();
     p.signing_in(Some("1000".into()));
-    p.on_health(&health(
+    p.on_health(&faulty(
         HealthState::Connecting,
         "the login was refused (HTTP 401); asking the host again",
+        Fault::BadCredentials,
     ));
     let form = view(&p).sign_in.unwrap();
     assert_eq!(form.error, Some(LoginError::BadCredentials));
