@@ -1129,3 +1129,97 @@ fn undecodable_frames_are_counted_and_the_link_stays_up() {
     assert_eq!(s.bridge.stats().errors.values().sum::<u64>(), 2);
     assert_eq!(s.client.health().map(|h| h.state), Some(HealthState::Live));
 }
+
+/// A JWT whose `exp` is 1,003,600 s after the epoch (signature not checked).
+const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudCIsImV4cCI6MTAwMzYwMH0.c2lnbmF0dXJl";
+
+#[test]
+fn figures_token_expiry_from_the_jwt_subscription_expiry_and_ping_round_trip() {
+    let mut h = H::new();
+    assert_eq!(h.c.figures(), Default::default());
+    let sock = h.live();
+    let f = h.c.figures();
+    assert_eq!(f.token_expires_at, None, "an opaque token says nothing");
+    // expiresInterval 900 s from CONNECTION_CONFIRMED.
+    assert_eq!(f.subscription_expires_at, Some(h.now + 900_000));
+    assert_eq!(f.heartbeat_rtt_ms, None);
+    // A ping at 30 s, its pong 42 ms later.
+    let t = h.now + 30_000;
+    let a = h.at(t).go(Input::Tick);
+    assert_eq!(sent(&a), vec![json!({"event": "ping"})]);
+    assert_eq!(h.c.figures().heartbeat_pending_since, Some(t));
+    h.at(t + 42).go(Input::Frame {
+        id: sock,
+        value: json!({"event": "pong"}),
+    });
+    let f = h.c.figures();
+    assert_eq!((f.heartbeat_rtt_ms, f.heartbeat_at), (Some(42), Some(t + 42)));
+    assert_eq!(f.heartbeat_pending_since, None);
+    // A JWT gives its expiry.
+    let mut h = H::new();
+    h.go(Input::Start);
+    h.go(Input::Token(Secret::new(JWT)));
+    assert_eq!(h.c.figures().token_expires_at, Some(1_003_600_000));
+}
+
+#[test]
+fn failures_carry_their_typed_fault() {
+    use cti_bridge::client::Fault;
+    let faults = |a: &[Action]| -> Vec<Option<Fault>> {
+        a.iter()
+            .filter_map(|x| match x {
+                Action::Health(h) => Some(h.fault),
+                _ => None,
+            })
+            .collect()
+    };
+    let subscribe = |status: u16| {
+        let mut h = H::new();
+        h.go(Input::Start);
+        let a = h.go(Input::Token(Secret::new(TOKEN)));
+        let a = h.go(Input::HttpDone {
+            id: http(&a)[0].id,
+            status,
+            body: None,
+        });
+        faults(&a)
+    };
+    assert_eq!(subscribe(401), vec![Some(Fault::TokenRefused)]);
+    assert_eq!(subscribe(403), vec![Some(Fault::Misconfigured)]);
+    assert_eq!(subscribe(503), vec![Some(Fault::ServerUnavailable)]);
+    let mut h = H::new();
+    h.go(Input::Start);
+    let a = h.go(Input::Token(Secret::new(TOKEN)));
+    let a = h.go(Input::HttpFailed {
+        id: http(&a)[0].id,
+        reason: "network error".into(),
+    });
+    assert_eq!(faults(&a), vec![Some(Fault::Unreachable)]);
+    // The provider declining, or the widget's credentials endpoint refusing.
+    for (why, fault) in [
+        ("the host page gives no token", Fault::NoCredentials),
+        (
+            "the credentials endpoint /cti/token answered HTTP 401",
+            Fault::EndpointRefused,
+        ),
+        (
+            "the credentials endpoint /cti/token could not be reached",
+            Fault::EndpointFailed,
+        ),
+    ] {
+        let mut h = H::new();
+        h.go(Input::Start);
+        let a = h.go(Input::NoToken(why.into()));
+        assert_eq!(faults(&a), vec![Some(fault)], "{why}");
+    }
+    // INVALID_TOKEN on the socket; live reports carry no fault.
+    let mut h = H::new();
+    let sock = h.live();
+    assert_eq!(h.c.health().and_then(|x| x.fault), None);
+    let a = h.go(Input::SocketClosed {
+        id: sock,
+        code: 1006,
+        reason: String::new(),
+    });
+    assert_eq!(faults(&a), vec![None], "a lost link names no fault");
+}

@@ -1211,3 +1211,95 @@ fn a_click_to_dial_from_the_crm_is_dialled_on_the_xuc_link() {
         "{e:?}"
     );
 }
+
+#[test]
+fn figures_token_ttl_and_heartbeat_round_trip() {
+    let mut h = H::new();
+    h.go(Input::Start);
+    let a = h.credentials();
+    let a = h.go(Input::HttpDone {
+        id: http(&a)[0].id,
+        status: 200,
+        body: Some(json!({"login": "jbond", "token": TOKEN, "TTL": 3600})),
+    });
+    let t = h.now;
+    assert_eq!(h.c.figures().token_expires_at, Some(t + 3_600_000));
+    let sock = opened(&a)[0].0;
+    h.go(Input::SocketOpened { id: sock });
+    h.go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "LoggedOn", "ctiMessage": {}}),
+    });
+    assert_eq!(h.c.figures().heartbeat_rtt_ms, None);
+    // The heartbeat at 5 s, the simulator's Pong 17 ms later.
+    h.at(t + 5_000).go(Input::Tick);
+    h.at(t + 5_017).go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "Pong", "ctiMessage": {}}),
+    });
+    let f = h.c.figures();
+    assert_eq!((f.heartbeat_rtt_ms, f.heartbeat_at), (Some(17), Some(t + 5_017)));
+    // Another frame is not an answer to a heartbeat.
+    h.at(t + 10_000).go(Input::Tick);
+    h.at(t + 10_500).go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "Sheet", "ctiMessage": {}}),
+    });
+    assert_eq!(h.c.figures().heartbeat_rtt_ms, Some(17));
+    assert_eq!(h.c.figures().heartbeat_pending_since, Some(t + 10_000));
+    // Without a TTL, an opaque token's expiry is not known.
+    let mut h = H::new();
+    h.live();
+    assert_eq!(h.c.figures().token_expires_at, None);
+}
+
+#[test]
+fn login_failures_carry_their_typed_fault() {
+    use cti_bridge::client::Fault;
+    let login = |h: &mut H, status: Option<u16>| {
+        let a = h.credentials();
+        let id = http(&a)[0].id;
+        let a = match status {
+            Some(status) => h.go(Input::HttpDone {
+                id,
+                status,
+                body: None,
+            }),
+            None => h.go(Input::HttpFailed {
+                id,
+                reason: "network error".into(),
+            }),
+        };
+        a.iter()
+            .find_map(|x| match x {
+                Action::Health(h) => Some(h.fault),
+                _ => None,
+            })
+            .flatten()
+    };
+    let mut h = H::new();
+    h.go(Input::Start);
+    assert_eq!(login(&mut h, Some(401)), Some(Fault::BadCredentials));
+    assert_eq!(login(&mut h, Some(403)), Some(Fault::RefusedAgain));
+    for (status, fault) in [
+        (Some(404), Fault::Misconfigured),
+        (Some(503), Fault::ServerUnavailable),
+        (None, Fault::Unreachable),
+    ] {
+        let mut h = H::new();
+        h.go(Input::Start);
+        assert_eq!(login(&mut h, status), Some(fault), "{status:?}");
+    }
+    // The server refusing the session token on an open socket.
+    let mut h = H::new();
+    let sock = h.live();
+    let a = h.go(Input::Frame {
+        id: sock,
+        value: json!({"msgType": "Error", "ctiMessage": {"Error": "InvalidToken"}}),
+    });
+    let fault = a.iter().find_map(|x| match x {
+        Action::Health(h) => Some(h.fault),
+        _ => None,
+    });
+    assert_eq!(fault, Some(Some(Fault::TokenRefused)));
+}
