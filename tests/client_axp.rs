@@ -1153,7 +1153,10 @@ fn figures_token_expiry_from_the_jwt_subscription_expiry_and_ping_round_trip() {
         value: json!({"event": "pong"}),
     });
     let f = h.c.figures();
-    assert_eq!((f.heartbeat_rtt_ms, f.heartbeat_at), (Some(42), Some(t + 42)));
+    assert_eq!(
+        (f.heartbeat_rtt_ms, f.heartbeat_at),
+        (Some(42), Some(t + 42))
+    );
     assert_eq!(f.heartbeat_pending_since, None);
     // A JWT gives its expiry.
     let mut h = H::new();

@@ -1238,7 +1238,10 @@ fn figures_token_ttl_and_heartbeat_round_trip() {
         value: json!({"msgType": "Pong", "ctiMessage": {}}),
     });
     let f = h.c.figures();
-    assert_eq!((f.heartbeat_rtt_ms, f.heartbeat_at), (Some(17), Some(t + 5_017)));
+    assert_eq!(
+        (f.heartbeat_rtt_ms, f.heartbeat_at),
+        (Some(17), Some(t + 5_017))
+    );
     // Another frame is not an answer to a heartbeat.
     h.at(t + 10_000).go(Input::Tick);
     h.at(t + 10_500).go(Input::Frame {

@@ -739,3 +739,43 @@ async fn a_newer_socket_replaces_the_older_one() {
     assert_eq!(notification(&mut new).await.1["state"], "ready");
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn a_jwt_past_its_exp_is_refused() {
+    // {"exp":1} (long past) and {"exp":4102444800} (2100-01-01).
+    const OLD: &str = "e30.eyJleHAiOjF9.c2ln";
+    const NEW: &str = "e30.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln";
+    let sim = start(Options {
+        tokens: vec![TOKEN.into(), OLD.into(), NEW.into()],
+        ..options()
+    })
+    .await;
+    let addr = sim.addr();
+    let bearer = |t: &str| format!("Bearer {t}");
+    let old = bearer(OLD);
+    let a = http(
+        addr,
+        "POST",
+        &subs_path(),
+        &[("Authorization", &old), ("appkey", "key")],
+        Some(CREATE),
+    )
+    .await;
+    assert_eq!(a.status, 401);
+    let new = bearer(NEW);
+    let a = http(
+        addr,
+        "POST",
+        &subs_path(),
+        &[("Authorization", &new), ("appkey", "key")],
+        Some(CREATE),
+    )
+    .await;
+    assert_eq!(a.status, 201);
+    let (sub, endpoint) = subscribe(addr).await;
+    let (_, b) = authenticate(&endpoint, &sub, OLD).await;
+    assert_eq!(b["status"], "invalidToken");
+    let (_, b) = authenticate(&endpoint, &sub, NEW).await;
+    assert_eq!(b["status"], "confirmed");
+    sim.stop().await;
+}

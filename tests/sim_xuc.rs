@@ -1203,3 +1203,30 @@ async fn phone_commands_drive_calls_with_attached_data() {
     assert_eq!(sim.stats()["xuc"]["rejected_commands"], 5);
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn tokens_expire_after_their_ttl() {
+    let sim = start(Options {
+        token_ttl: Some(Duration::from_millis(1_500)),
+        ..quick()
+    })
+    .await;
+    let addr = sim.addr();
+    let body = r#"{"login": "alice", "password": "alice"}"#;
+    let a = http(addr, "POST", LOGIN, &[], Some(body)).await;
+    assert_eq!(a.body["TTL"], 2, "whole seconds, rounded up");
+    let t = a.body["token"].as_str().unwrap().to_owned();
+    let url = format!("ws://{addr}/xuc/api/2.0/cti?token={t}");
+    let mut ws = connect(&url).await;
+    assert_eq!(expect(&mut ws, "LoggedOn").await, json!({}));
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    let mut ws = connect(&url).await;
+    assert_eq!(frame(&mut ws).await["msgType"], "Error");
+    assert_eq!(closed(&mut ws).await.0, Some(1008));
+    // Without a TTL the answer has none.
+    let sim2 = start(quick()).await;
+    let a = http(sim2.addr(), "POST", LOGIN, &[], Some(body)).await;
+    assert!(a.body.get("TTL").is_none());
+    sim.stop().await;
+    sim2.stop().await;
+}

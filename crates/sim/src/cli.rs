@@ -60,6 +60,10 @@ pub struct SimArgs {
     /// a server clock ahead of (or, negative, behind) the browser's.
     #[arg(long, default_value = "0", allow_hyphen_values = true, value_parser = super::clock::parse_skew)]
     pub clock_skew: i64,
+    /// xuc: session tokens expire this long after the login (`TTL` in the
+    /// login answer; a socket opened with an expired token is refused).
+    #[arg(long, value_parser = parse_duration)]
+    pub token_ttl: Option<Duration>,
 }
 
 impl SimArgs {
@@ -97,6 +101,7 @@ impl SimArgs {
             xuc,
             verbose: !self.quiet,
             clock_skew_ms: self.clock_skew,
+            token_ttl: self.token_ttl,
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod control;
 pub mod fault;
 pub mod feed;
+pub mod jwt;
 pub mod options;
 pub mod scenario;
 pub mod server;

@@ -40,6 +40,9 @@ pub struct Options {
     /// Added to the clock of the HTTP `Date` header (milliseconds; negative:
     /// behind): a skewed server clock for the widget's diagnostics.
     pub clock_skew_ms: i64,
+    /// xuc: session tokens expire this long after the login (the answer's
+    /// `TTL`); `None`: they last until a restart.
+    pub token_ttl: Option<Duration>,
 }
 
 impl Default for Options {
@@ -58,6 +61,7 @@ impl Default for Options {
             xuc: XucConfig::default(),
             verbose: false,
             clock_skew_ms: 0,
+            token_ttl: None,
         }
     }
 }

@@ -628,14 +628,14 @@ impl Axp {
                 return Next::Retry(
                     Step::Connect,
                     "the server had an internal error (INTERNAL_SERVER_ERROR)".into(),
-                )
+                );
             }
             ConnectionStatus::ConstraintViolation => {
                 link.blame(Fault::Misconfigured);
                 return Next::Fail(
                     "the server refused the client's request as malformed (CONSTRAINT_VIOLATION)"
                         .into(),
-                )
+                );
             }
             _ => {}
         }

@@ -336,8 +336,7 @@ impl Protocol for Xuc {
                     .filter(|t| !t.trim().is_empty());
                 match token {
                     Some(token) => {
-                        link.figures.token_expires_at =
-                            token_expiry(now, body.as_ref(), token);
+                        link.figures.token_expires_at = token_expiry(now, body.as_ref(), token);
                         self.token = Some(Secret::new(token));
                         self.credentials_retry_used = false;
                         Next::Begin(Step::Connect)

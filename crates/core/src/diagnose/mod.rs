@@ -1058,9 +1058,7 @@ pub fn health_code(health: &Health) -> Option<CheckId> {
         (_, Some(_)) => Some(CheckId::CcRest),
         (HealthState::Reconnecting | HealthState::Failed, None) => Some(CheckId::CcRest),
         // An attempt failed and the next one is scheduled.
-        (HealthState::Connecting, None) if health.retry_in_ms.is_some() => {
-            Some(CheckId::CcRest)
-        }
+        (HealthState::Connecting, None) if health.retry_in_ms.is_some() => Some(CheckId::CcRest),
         _ => None,
     }
 }

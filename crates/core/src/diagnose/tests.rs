@@ -118,7 +118,10 @@ fn a_healthy_widget_has_every_check_ok_in_a_fixed_order() {
         "leader of 1 tab(s) for 60 s: this tab holds the contact-centre connection"
     );
     let detail = |id| report.check(id).unwrap().detail.clone();
-    assert_eq!(detail(CheckId::CcToken), "the access token expires in 3600 s");
+    assert_eq!(
+        detail(CheckId::CcToken),
+        "the access token expires in 3600 s"
+    );
     assert_eq!(
         detail(CheckId::CcSubscription),
         "the subscription expires in 900 s"
@@ -218,7 +221,10 @@ fn a_rejected_token_fails_cc_auth_only() {
         Some(Fault::Misconfigured),
     ));
     let report = report(&obs, &allowed());
-    assert_eq!(report.check(CheckId::CcAuth).unwrap().status, CheckStatus::Warn);
+    assert_eq!(
+        report.check(CheckId::CcAuth).unwrap().status,
+        CheckStatus::Warn
+    );
 }
 
 #[test]
@@ -344,7 +350,10 @@ fn health_codes_name_the_fix() {
         Fault::ServerUnavailable,
         Fault::Unreachable,
     ] {
-        assert_eq!(code(Reconnecting, Some(9), Some(fault)), Some(CheckId::CcRest));
+        assert_eq!(
+            code(Reconnecting, Some(9), Some(fault)),
+            Some(CheckId::CcRest)
+        );
     }
     assert_eq!(code(Reconnecting, Some(100), None), Some(CheckId::CcRest));
     assert_eq!(code(Connecting, Some(500), None), Some(CheckId::CcRest));
@@ -408,7 +417,10 @@ fn heartbeat_round_trips_are_ok_slow_or_failing() {
     use HealthState::*;
     assert_eq!(status(Some(1_499), None, Live).0, CheckStatus::Ok);
     assert_eq!(status(Some(SLOW_MS), None, Live).0, CheckStatus::Warn);
-    assert_eq!(status(Some(HEARTBEAT_FAIL_MS), None, Live).0, CheckStatus::Fail);
+    assert_eq!(
+        status(Some(HEARTBEAT_FAIL_MS), None, Live).0,
+        CheckStatus::Fail
+    );
     // A server that answered before and now does not.
     let (s, detail) = status(Some(5), Some(now - 6_000), Live);
     assert_eq!(s, CheckStatus::Fail);
@@ -426,9 +438,21 @@ fn heartbeat_round_trips_are_ok_slow_or_failing() {
 #[test]
 fn storage_partition_compares_sites_not_hosts() {
     for (widget, top, third) in [
-        ("https://widget.example.com", "https://crm.example.com", false),
-        ("https://widget.example.com", "https://crm.example.net", true),
-        ("https://widget.example.com:8443", "https://example.com", false),
+        (
+            "https://widget.example.com",
+            "https://crm.example.com",
+            false,
+        ),
+        (
+            "https://widget.example.com",
+            "https://crm.example.net",
+            true,
+        ),
+        (
+            "https://widget.example.com:8443",
+            "https://example.com",
+            false,
+        ),
         ("http://widget.example.com", "https://crm.example.com", true),
         ("http://localhost:8081", "http://127.0.0.1:8080", true),
         ("http://localhost:8081", "http://localhost:8080", false),
@@ -444,8 +468,15 @@ fn storage_partition_compares_sites_not_hosts() {
         let report = report(&obs, &allowed());
         let check = report.check(CheckId::StoragePartition).unwrap();
         assert_eq!(check.status, CheckStatus::Ok);
-        let want = if third { "third-party context" } else { "first-party context" };
-        assert!(check.detail.starts_with(want), "{widget} / {top}: {check:?}");
+        let want = if third {
+            "third-party context"
+        } else {
+            "first-party context"
+        };
+        assert!(
+            check.detail.starts_with(want),
+            "{widget} / {top}: {check:?}"
+        );
     }
     assert_eq!(
         site_of("https://a.b.crm.example.com:443/path?q"),
@@ -479,7 +510,9 @@ fn the_multi_tab_role_is_reported_and_running_alone_warns() {
         leader_since: Some(now - 5_000),
     }));
     assert_eq!(follower.status, CheckStatus::Ok);
-    assert!(follower.detail.starts_with("follower, one of 3 tab(s): another tab has led for 5 s"));
+    assert!(follower
+        .detail
+        .starts_with("follower, one of 3 tab(s): another tab has led for 5 s"));
     let independent = check(TabsObservations::Independent);
     assert_eq!(independent.status, CheckStatus::Ok);
     let alone = check(TabsObservations::Alone {

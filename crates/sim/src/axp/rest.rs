@@ -45,6 +45,9 @@ fn check(shared: &Shared, headers: &HeaderMap, account: &str) -> Result<(), Refu
         Some(t) if !shared.opts.tokens.iter().any(|k| k == t) => {
             return Err((StatusCode::UNAUTHORIZED, "invalid token"))
         }
+        Some(t) if crate::jwt::expired(t, shared.opts.clock_skew_ms) => {
+            return Err((StatusCode::UNAUTHORIZED, "token expired"))
+        }
         Some(_) => {}
     }
     let appkey = headers

@@ -74,7 +74,8 @@ fn authenticate(
             .and_then(|v| v.get("subscriptionId")?.as_str().map(str::to_owned));
         return (CONSTRAINT_VIOLATION, sub);
     };
-    let token_ok = shared.opts.tokens.contains(&token);
+    let token_ok = shared.opts.tokens.contains(&token)
+        && !crate::jwt::expired(&token, shared.opts.clock_skew_ms);
     let status = if st.faults.take(Fault::RefuseAuth, Proto::Axp) {
         INTERNAL_SERVER_ERROR
     } else if !token_ok || st.faults.take(Fault::RejectToken, Proto::Axp) {

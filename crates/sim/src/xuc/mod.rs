@@ -40,6 +40,8 @@ pub struct XucItem {
 pub struct XucState {
     /// Token -> login.
     pub tokens: HashMap<String, String>,
+    /// Token -> when it expires (with `--token-ttl`).
+    pub token_expiry: HashMap<String, std::time::Instant>,
     /// Agents, lines, queues, callbacks.
     pub world: World,
     /// Scenario frames.
@@ -53,6 +55,7 @@ impl XucState {
     pub fn new(config: &XucConfig) -> XucState {
         XucState {
             tokens: HashMap::new(),
+            token_expiry: HashMap::new(),
             world: World::new(config),
             log: Log::default(),
             cursors: HashMap::new(),
@@ -62,6 +65,7 @@ impl XucState {
     /// Server restart: tokens and agent states are lost; the scenario log stays.
     pub fn restart(&mut self, config: &XucConfig) {
         self.tokens.clear();
+        self.token_expiry.clear();
         self.world = World::new(config);
     }
 

@@ -1,4 +1,6 @@
-//! `POST /xuc/api/2.0/auth/login {login, password}` -> `{login, token}`.
+//! `POST /xuc/api/2.0/auth/login {login, password}` -> `{login, token}`, and
+//! `TTL` (seconds) when tokens expire (`--token-ttl`; a real server's TTL
+//! field is unconfirmed, docs/protocols.md#xuc-login).
 
 use crate::fault::{Fault, Proto};
 use crate::state::Shared;
@@ -55,11 +57,21 @@ pub async fn login(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
         );
     }
     let token = uuid::Uuid::new_v4().simple().to_string();
+    let ttl = shared.opts.token_ttl;
     {
         let mut st = shared.lock();
         st.xuc.tokens.insert(token.clone(), login.clone());
+        if let Some(ttl) = ttl {
+            st.xuc
+                .token_expiry
+                .insert(token.clone(), std::time::Instant::now() + ttl);
+        }
         st.stats.xuc.logins += 1;
     }
     shared.log(format!("xuc: {login} logged in"));
-    Json(json!({"login": login, "token": token})).into_response()
+    let mut answer = json!({"login": login, "token": token});
+    if let Some(ttl) = ttl {
+        answer["TTL"] = json!(crate::clock::ceil_secs(ttl));
+    }
+    Json(answer).into_response()
 }

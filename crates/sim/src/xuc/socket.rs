@@ -80,7 +80,12 @@ fn session_fault(st: &mut State, stalled: bool, last: Option<&Arc<str>>) -> Step
 /// The login a token stands for (`None`: unknown, or refused by `reject-token`).
 fn check_token(shared: &Shared, token: Option<&str>) -> Option<String> {
     let mut st = shared.lock();
-    let login = token.and_then(|t| st.xuc.tokens.get(t).cloned());
+    let expired = token
+        .and_then(|t| st.xuc.token_expiry.get(t))
+        .is_some_and(|at| *at <= std::time::Instant::now());
+    let login = token
+        .filter(|_| !expired)
+        .and_then(|t| st.xuc.tokens.get(t).cloned());
     let refused = login.is_none() || st.faults.take(Fault::RejectToken, Proto::Xuc);
     if refused {
         st.stats.xuc.token_rejections += 1;
