@@ -5,7 +5,7 @@
 
 use cti_bridge::bridge::{CrmRequest, Output, Stats};
 use cti_bridge::channel::{Dropped, LinkStatus, WidgetEvent};
-use cti_bridge::client::{Health, HealthState};
+use cti_bridge::client::{Fault, Health, HealthState};
 use cti_bridge::command::{Cause, Command, CommandStatus, Desired};
 use cti_bridge::diagnose::{
     Check, CheckId, CheckStatus, LogEntry, LogLevel, LogQuery, Report, Versions,
@@ -51,6 +51,7 @@ fn declarations() -> String {
         InteractionSnapshot::decl(&cfg),
         Snapshot::decl(&cfg),
         HealthState::decl(&cfg),
+        Fault::decl(&cfg),
         Health::decl(&cfg),
         LinkStatus::decl(&cfg),
         Dropped::decl(&cfg),

@@ -1052,6 +1052,8 @@ ccSource: Source | null, };
 
 export type HealthState = "connecting" | "authenticating" | "live" | "degraded" | "reconnecting" | "failed" | "stopped";
 
+export type CcFault = "noCredentials" | "endpointRefused" | "endpointFailed" | "badCredentials" | "refusedAgain" | "tokenRefused" | "misconfigured" | "serverUnavailable" | "unreachable";
+
 export type Health = { 
 /**
  * The new state.
@@ -1064,7 +1066,12 @@ reason: string,
 /**
  * When reconnecting: the delay before the next attempt.
  */
-retryInMs?: number, };
+retryInMs?: number, 
+/**
+ * Why signing in or connecting failed, as a code (set by the client
+ * where it decides, never read back from `reason`).
+ */
+fault?: CcFault, };
 
 export type LinkStatus = "live" | "connecting" | "unresponsive";
 
@@ -1114,7 +1121,12 @@ reason: string,
 /**
  * When reconnecting: the delay before the next attempt.
  */
-retryInMs?: number, } | { "kind": "observed", 
+retryInMs?: number, 
+/**
+ * Why signing in or connecting failed, as a code (set by the client
+ * where it decides, never read back from `reason`).
+ */
+fault?: CcFault, } | { "kind": "observed", 
 /**
  * The protocol they came from.
  */

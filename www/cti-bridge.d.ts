@@ -2,7 +2,7 @@
 // The event, command and snapshot types are generated from the Rust types
 // (cti-bridge-types.d.ts); this file declares the host API around them.
 
-import type { Command, CrmRequest, DiagnoseReport, Dropped, Event, HealthState, JsonValue, LogEntry, LogQuery, Mode, Snapshot, WidgetEvent } from "./cti-bridge-types";
+import type { CcFault, Command, CrmRequest, DiagnoseReport, Dropped, Event, HealthState, JsonValue, LogEntry, LogQuery, Mode, Snapshot, WidgetEvent } from "./cti-bridge-types";
 
 export * from "./cti-bridge-types";
 
@@ -182,7 +182,7 @@ export interface Diagnostics {
   /** Milliseconds since the widget started. */
   uptimeMs: number;
   /** The widget's own contact-centre client, if it runs one. */
-  contactCentre?: { source: "axp" | "xuc"; health: { state: CcHealthState; reason: string; retryInMs?: number } | null } | null;
+  contactCentre?: { source: "axp" | "xuc"; health: { state: CcHealthState; reason: string; retryInMs?: number; fault?: CcFault } | null } | null;
 }
 
 /** A connected widget, as returned by `CtiBridge.connect`. */

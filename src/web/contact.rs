@@ -13,12 +13,11 @@
 
 use super::live::{build, now, seeded, Driver, LiveClient, Provider, Sink, Tap};
 use crate::bridge::{Bridge, Output};
-use crate::channel::WidgetEvent;
 #[cfg(feature = "axp")]
 use crate::client::axp::AxpClient;
 #[cfg(feature = "xuc")]
 use crate::client::xuc::XucClient;
-use crate::client::{Effect, Health, Input};
+use crate::client::{Effect, Figures, Health, Input};
 use crate::command::Desired;
 use crate::error::DecodeError;
 use crate::model::{Side, Source};
@@ -222,6 +221,13 @@ impl Core {
             d => d.with(|s| LiveClient::health(&s.client).cloned()))
     }
 
+    /// What the live client measured (token and subscription expiry,
+    /// heartbeat round trip), for diagnostics.
+    pub fn figures(&self) -> Figures {
+        by_client!(self, Core::Own(_) => Figures::default(),
+            d => d.with(|s| s.client.figures()))
+    }
+
     /// One typed command on the contact centre's link (xuc only).
     pub fn command(&self, name: &str, args: &[Value]) -> Result<(), CommandRefused> {
         match self {
@@ -237,19 +243,6 @@ impl Core {
                 "this widget runs no contact-centre client (widget config contactCentre)".into(),
             )),
         }
-    }
-}
-
-/// The host's `ccHealth` event for a live client's health report.
-pub(crate) fn health_event(source: Source, health: &Health) -> WidgetEvent {
-    WidgetEvent::cc_health(source, health.clone())
-}
-
-/// The host's `observed` event: other agents' events (supervisor view).
-pub(crate) fn observed_event(source: Source, events: &[crate::EventBody]) -> WidgetEvent {
-    WidgetEvent::Observed {
-        source,
-        events: events.to_vec(),
     }
 }
 

@@ -7,7 +7,7 @@
 //! that this side detaches on drop, so a vendor that keeps the function
 //! (OpenFrame has no unsubscribe) calls nothing once the [`Vendor`] is gone.
 
-use super::contact::{health_event, observed_event, Core, Options};
+use super::contact::{Core, Options};
 use super::from_js;
 use super::live::now;
 use crate::channel::WidgetEvent;
@@ -399,10 +399,12 @@ fn live_sink(weak: Weak<Shared>, source: Source) -> super::live::Sink {
                 deliver(&shared, step);
             }
             Effect::Io(Action::Health(health)) => {
-                emit_value(&shared, &health_event(source, &health))
+                emit_value(&shared, &WidgetEvent::cc_health(source, health))
             }
             Effect::Io(_) => {}
-            Effect::Observed(events) => emit_value(&shared, &observed_event(source, &events)),
+            Effect::Observed(events) => {
+                emit_value(&shared, &WidgetEvent::Observed { source, events })
+            }
             Effect::Rejected(error) => deliver(&shared, notice(source, "error", error.to_string())),
             Effect::DialRefused(why) => deliver(&shared, notice(source, "error", why)),
         }

@@ -5,9 +5,12 @@
 
 use super::{parent_origin, Inner};
 use crate::diagnose::{
-    CcObservations, Observations, Probe, StorageObservations, Violation, PROBE_TIMEOUT_MS,
+    CcObservations, Observations, Probe, StorageObservations, TabsObservations, Violation,
+    PROBE_TIMEOUT_MS,
 };
 use crate::model::Source;
+use crate::tabs::MultiTab;
+use crate::web::live::now;
 use gloo::events::EventListener;
 use js_sys::{Promise, Reflect};
 use std::cell::RefCell;
@@ -20,17 +23,8 @@ use web_sys::WebSocket;
 /// CSP violations kept (the newest).
 const VIOLATIONS_KEPT: usize = 32;
 
-fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
-fn elapsed(since: f64) -> u64 {
-    let d = now_ms() - since;
-    if d.is_finite() && d > 0.0 {
-        d as u64
-    } else {
-        0
-    }
+fn elapsed(since: u64) -> u64 {
+    now().saturating_sub(since)
 }
 
 fn text_of(value: &JsValue, key: &str) -> String {
@@ -62,7 +56,7 @@ pub(super) fn violation_listener(inner: &Rc<Inner>) -> Option<EventListener> {
             );
             if let Ok(mut channel) = inner.channel.try_borrow_mut() {
                 channel.log(
-                    crate::web::live::now(),
+                    now(),
                     crate::diagnose::LogLevel::Error,
                     "csp",
                     &message,
@@ -92,7 +86,7 @@ async fn probe_rest(url: &str) -> (Probe, Option<String>, Option<u64>) {
     let timeout = controller
         .clone()
         .map(|c| gloo::timers::callback::Timeout::new(PROBE_TIMEOUT_MS as u32, move || c.abort()));
-    let start = now_ms();
+    let start = now();
     let answer = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await;
     drop(timeout);
     let ms = elapsed(start);
@@ -102,7 +96,7 @@ async fn probe_rest(url: &str) -> (Probe, Option<String>, Option<u64>) {
     {
         Some(response) => {
             let date = response.headers().get("date").ok().flatten();
-            let mid = (start + (ms as f64) / 2.0) as u64;
+            let mid = start + ms / 2;
             (
                 Probe::Answered {
                     status: response.status(),
@@ -122,7 +116,7 @@ async fn probe_socket(url: &str) -> Probe {
     let Ok(ws) = WebSocket::new(url) else {
         return Probe::Failed { ms: 0 };
     };
-    let start = now_ms();
+    let start = now();
     let outcome: Rc<RefCell<Option<Probe>>> = Rc::new(RefCell::new(None));
     let mut resolve_slot = None;
     let promise = Promise::new(&mut |resolve, _| resolve_slot = Some(resolve));
@@ -172,11 +166,8 @@ async fn probe_storage() -> StorageObservations {
         }
         _ => None,
     };
-    let third_party = top_origin().and_then(|top| {
-        let own = location_text("hostname")?;
-        let top_host = web_sys::Url::new(&top).ok()?.hostname();
-        Some(top_host != own)
-    });
+    // Compared by site in the core (`diagnose::site_of`).
+    let top_origin = top_origin();
     let has_access = match window.document() {
         Some(document) => {
             let function = Reflect::get(&document, &JsValue::from_str("hasStorageAccess"))
@@ -194,7 +185,7 @@ async fn probe_storage() -> StorageObservations {
     };
     StorageObservations {
         session_usable,
-        third_party,
+        top_origin,
         has_access,
     }
 }
@@ -258,14 +249,15 @@ pub(super) async fn observe(inner: Rc<Inner>) -> Observations {
             health: inner.core.health_report(),
             server_date: date,
             probe_mid_ms: mid,
-            ..CcObservations::default()
+            figures: inner.core.figures(),
         })
     };
     let (cc, storage) = join(cc_task, probe_storage()).await;
     // A blocked request's violation report is queued as a task of its own.
     sleep(50).await;
+    let tabs = tabs(&inner);
     Observations {
-        now: crate::web::live::now(),
+        now: now(),
         widget_origin,
         host_origin: None,
         parent_origin: parent_origin(),
@@ -275,16 +267,47 @@ pub(super) async fn observe(inner: Rc<Inner>) -> Observations {
         violations: inner.violations.borrow().clone(),
         storage,
         cc,
+        tabs,
     }
 }
 
-/// Resolves after `ms` milliseconds.
+/// This tab's part among the agent's tabs: the tabs machine's view, or
+/// why it runs alone.
+fn tabs(inner: &Inner) -> TabsObservations {
+    match inner.multi_tab {
+        None => TabsObservations::NotApplicable,
+        Some(MultiTab::Independent) => TabsObservations::Independent,
+        Some(MultiTab::Shared) => match inner.tabs.borrow().as_ref() {
+            Some(edge) => TabsObservations::Shared(edge.tabs.borrow().info()),
+            None => {
+                let global: Option<JsValue> = web_sys::window().map(Into::into);
+                let has = |object: Option<&JsValue>, key: &str| {
+                    object.is_some_and(|o| {
+                        Reflect::get(o, &JsValue::from_str(key))
+                            .is_ok_and(|v| !v.is_undefined() && !v.is_null())
+                    })
+                };
+                let navigator = global
+                    .as_ref()
+                    .and_then(|w| Reflect::get(w, &JsValue::from_str("navigator")).ok());
+                TabsObservations::Alone {
+                    storage: inner.storage.is_some(),
+                    web_locks: has(navigator.as_ref(), "locks"),
+                    broadcast: has(global.as_ref(), "BroadcastChannel"),
+                }
+            }
+        },
+    }
+}
+
+/// Resolves after `ms` milliseconds (the timer is cancelled if the future
+/// is dropped first).
 async fn sleep(ms: u32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        let timeout = gloo::timers::callback::Timeout::new(ms, move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        timeout.forget();
+    let mut slot = None;
+    let promise = Promise::new(&mut |resolve, _| slot = Some(resolve));
+    let Some(resolve) = slot else { return };
+    let _timer = gloo::timers::callback::Timeout::new(ms, move || {
+        let _ = resolve.call0(&JsValue::NULL);
     });
     let _ = JsFuture::from(promise).await;
 }

@@ -108,6 +108,8 @@ struct Inner {
     violations: RefCell<Vec<crate::diagnose::Violation>>,
     /// The live client's protocol and the URLs its diagnostics probe.
     cc_targets: Option<(Source, Option<String>, Option<String>)>,
+    /// Widget config `multiTab`, when there is a contact centre to share.
+    multi_tab: Option<crate::tabs::MultiTab>,
     /// The agent's panel (decisions) and its browser state.
     panel: RefCell<crate::panel::Panel>,
     panel_edge: RefCell<panel::PanelEdge>,
@@ -254,6 +256,10 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             driving: Cell::new(false),
             violations: RefCell::new(Vec::new()),
             cc_targets,
+            multi_tab: config
+                .contact_centre
+                .as_ref()
+                .map(|_| config.multi_tab.unwrap_or_default()),
             panel: RefCell::new(crate::panel::Panel::new(panel_config, now())),
             panel_edge: RefCell::new(panel::PanelEdge::default()),
             credentials_url: credentials_url_set,
@@ -385,6 +391,20 @@ impl Widget {
             .cloned()
             .collect();
         Ok(super::to_js(&entries)?)
+    }
+
+    /// Records one entry in the widget's support log, redacted like every
+    /// entry: for the widget page's own scripts (a vendor integration).
+    /// `level` is `debug`, `info`, `warn` or `error`.
+    pub fn log(&self, level: &str, source: &str, message: &str) -> Result<(), JsError> {
+        let level: crate::diagnose::LogLevel =
+            serde_json::from_value(serde_json::Value::String(level.to_owned()))
+                .map_err(|_| JsError::new("log: level is debug, info, warn or error"))?;
+        self.inner
+            .channel
+            .borrow_mut()
+            .log(now(), level, source, message);
+        Ok(())
     }
 
     /// A promise of the support bundle: the report, then the log (JSON Lines).
