@@ -17,9 +17,7 @@ const CANARY_PHONE = '0698765432';
 let sim;
 let skewed;
 let stopped;
-let expiring;
 let xucSim;
-let jwtExp;
 let origins;
 let strict;
 let browser;
@@ -39,10 +37,7 @@ before(async () => {
   sim = await startSim(['--token', CANARY_TOKEN, '-q']);
   skewed = await startSim(['--token', 'sim-token', '--clock-skew', '3600s', '-q']);
   stopped = await startSim(['-q']);
-  // An AXP token that expires within the minute (the first test runs well inside it), and xuc
-  // session tokens that live 30 s (`TTL` in the login answer).
-  jwtExp = Math.floor(Date.now() / 1000) + 58;
-  expiring = await startSim(['--token', jwt(jwtExp), '-q']);
+  // xuc session tokens that live 30 s (`TTL` in the login answer).
   xucSim = await startSim(['--token-ttl', '30s', '-q']);
   const config = (hostOrigin, variant) => {
     const base = { allowedHostOrigins: [hostOrigin], allowInject: true };
@@ -50,12 +45,11 @@ before(async () => {
       case 'skew': return { ...base, contactCentre: axp(skewed) };
       case 'stopped': return { ...base, contactCentre: axp(stopped) };
       case 'nohost': return { ...base, allowedHostOrigins: ['http://127.0.0.1:1'], contactCentre: axp(sim) };
-      case 'expiring': return { ...base, contactCentre: axp(expiring) };
       case 'xucttl': return { ...base, contactCentre: xuc(xucSim) };
       default: return { ...base, contactCentre: axp(sim) };
     }
   };
-  const sims = [sim, skewed, stopped, expiring, xucSim].flatMap((s) => [s.origin, s.wsOrigin]);
+  const sims = [sim, skewed, stopped, xucSim].flatMap((s) => [s.origin, s.wsOrigin]);
   origins = await startOrigins(config, { connectSrc: sims });
   // The same widget, served with a CSP whose connect-src leaves the contact centre out.
   strict = await startOrigins(config);
@@ -72,7 +66,7 @@ after(async () => {
   await blocked?.close();
   await origins?.close();
   await strict?.close();
-  await Promise.all([sim, skewed, stopped, expiring, xucSim].map((s) => s?.stop()));
+  await Promise.all([sim, skewed, stopped, xucSim].map((s) => s?.stop()));
 });
 
 const problems = () => browser.problems.splice(0).filter((p) => !EXPECTED.test(p));
@@ -125,9 +119,14 @@ async function heartbeatMeasured(page) {
   assert.fail('no heartbeat round trip measured');
 }
 
-test('cc.token: an AXP token (a JWT) expiring within the minute warns with its id; the heartbeat round trip is a number', { timeout: 30_000 }, async () => {
-  const token = jwt(jwtExp);
-  const page = await open(`config=expiring&credential=${token}`);
+test('cc.token: an AXP token (a JWT) expiring within the minute warns with its id, an expired one fails it; the heartbeat round trip is a number', { timeout: 45_000 }, async () => {
+  // A simulator that knows a token expiring 50 s from now and one expired 2 minutes ago (refused,
+  // as a real server refuses it), and a widget origin allowed to reach it.
+  const token = jwt(Math.floor(Date.now() / 1000) + 50);
+  const expired = jwt(Math.floor(Date.now() / 1000) - 120);
+  const expiring = await startSim(['--token', token, '--token', expired, '-q']);
+  const own = await startOrigins((host) => ({ allowedHostOrigins: [host], contactCentre: axp(expiring) }), { connectSrc: [expiring.origin, expiring.wsOrigin] });
+  const page = await open(`config=axp&credential=${token}`, own);
   assert.equal(await page.evaluate(() => window.test.error), null);
   await waitHealth(page, 'live');
   const report = await heartbeatMeasured(page);
@@ -140,6 +139,20 @@ test('cc.token: an AXP token (a JWT) expiring within the minute warns with its i
   assert.ok(!JSON.stringify(report).includes(token), 'the token stays in the widget');
   problems();
   await page.close();
+
+  const late = await open(`config=axp&credential=${expired}`, own);
+  await waitHealth(late, 'failed');
+  const health = await late.evaluate(() => window.test.events.find((e) => e.kind === 'ccHealth' && e.state === 'failed'));
+  assert.equal(health.code, 'cc.auth');
+  assert.equal(health.fault, 'tokenRefused');
+  const refused = await diagnose(late);
+  onlyFails(refused, ['cc.auth', 'cc.token']);
+  assert.match(detail(refused, 'cc.token'), /^the access token expired 1[23]\d s ago$/);
+  assert.ok(!JSON.stringify(refused).includes(expired), 'the token stays in the widget');
+  problems();
+  await late.close();
+  await own.close();
+  await expiring.stop();
 });
 
 test('cc.token over xuc: the login answer\'s TTL (30 s) warns; the ping -> Pong round trip is a number; no subscription', { timeout: 30_000 }, async () => {
