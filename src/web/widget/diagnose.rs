@@ -55,12 +55,7 @@ pub(super) fn violation_listener(inner: &Rc<Inner>) -> Option<EventListener> {
                 crate::diagnose::safe_url(&violation.blocked)
             );
             if let Ok(mut channel) = inner.channel.try_borrow_mut() {
-                channel.log(
-                    now(),
-                    crate::diagnose::LogLevel::Error,
-                    "csp",
-                    &message,
-                );
+                channel.log(now(), crate::diagnose::LogLevel::Error, "csp", &message);
             }
             let mut kept = inner.violations.borrow_mut();
             if kept.len() >= VIOLATIONS_KEPT {
