@@ -124,6 +124,9 @@ test('xuc: the agent signs in in the panel, goes ready, takes a call, holds, res
   await frame.locator('#signin-login').waitFor({ timeout: 15_000 });
   await frame.locator('#signin-error', { hasText: 'The page gave no credentials: sign in here.' }).waitFor();
   assert.deepEqual(await axe(widgetFrame), [], 'the sign-in form passes axe');
+  // The message comes from the client's typed fault, which the host sees on ccHealth too.
+  const faults = () => page.evaluate(() => window.test.events.filter((e) => e.kind === 'ccHealth' && e.fault).map((e) => [e.fault, e.code]));
+  assert.deepEqual((await faults())[0], ['noCredentials', 'cc.auth']);
 
   // A wrong password: its own message.
   await frame.getByLabel('User').fill('alice');
@@ -131,6 +134,7 @@ test('xuc: the agent signs in in the panel, goes ready, takes a call, holds, res
   await frame.getByLabel('Phone number').fill('1000');
   await frame.getByRole('button', { name: 'Sign in' }).click();
   await frame.locator('#signin-error', { hasText: 'Wrong user or password.' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual((await faults()).at(-1), ['badCredentials', 'cc.auth']);
   assert.equal(await frame.getByLabel('User').inputValue(), 'alice', 'what the agent typed is kept');
 
   let before = await commands();
@@ -307,6 +311,8 @@ test('AXP: signed in through the widget\'s token endpoint, read-only state and c
   const denied = await open('config=axp-denied&credential=none&locale=en');
   const why = denied.frame.locator('#signin-error', { hasText: 'You are not signed in to the site that gives the contact-centre token.' });
   await why.waitFor({ timeout: 15_000 });
+  const fault = await denied.page.evaluate(() => window.test.events.find((e) => e.kind === 'ccHealth' && e.fault));
+  assert.deepEqual([fault.fault, fault.code], ['endpointRefused', 'cc.auth']);
   // Signing in again asks the endpoint again.
   await denied.frame.getByRole('button', { name: 'Sign in with your account' }).click();
   await why.waitFor({ timeout: 15_000 });
