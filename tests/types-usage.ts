@@ -1,5 +1,5 @@
 // Compile-only check (tsc --noEmit) that the declarations describe the API as used.
-import CtiBridge, { connect, type Bridge, type BridgeEvent, type CcHealthState, type TraceEntry } from "../www/cti-bridge";
+import CtiBridge, { connect, type Bridge, type BridgeEvent, type CcFault, type CcHealthState, type TraceEntry } from "../www/cti-bridge";
 
 async function example(): Promise<void> {
   const bridge: Bridge = await connect({
@@ -76,7 +76,8 @@ export async function contactCentreUsage(): Promise<void> {
   const sent: { sent: string } = await bridge.ccCommand("loginAgent", "1000", 19);
   bridge.on("ccHealth", (h) => {
     const state: CcHealthState = h.state;
-    console.log(state, h.reason, h.source, sent.sent);
+    const fault: CcFault | undefined = h.fault;
+    console.log(state, h.reason, h.source, sent.sent, fault === "badCredentials", h.code === "cc.auth");
   });
   bridge.on("trace", (t: TraceEntry) => console.log(t.dir, t.peer, t.type, t.dropped ?? ""));
   const { diagnostics } = await bridge.snapshot();
