@@ -221,6 +221,26 @@ test('a healthy widget: every check ok within 3 s; logs by time and level; the e
   await page.close();
 });
 
+test('multiTab: a second tab of the same agent follows the first; its report says so and points its link checks to the leader', { timeout: 40_000 }, async () => {
+  const first = await open(`config=axp&credential=${CANARY_TOKEN}`);
+  await waitHealth(first, 'live');
+  const second = await open(`config=axp&credential=${CANARY_TOKEN}`);
+  assert.equal(await second.evaluate(() => window.test.error), null);
+  await second.waitForFunction(() => window.test.bridge.tabs()?.count === 2, null, { timeout: 10_000 });
+  const report = await diagnose(second);
+  onlyFails(report, []);
+  assert.match(detail(report, 'multiTab'), /^follower, one of 2 tab\(s\): another tab has led for \d+ s/);
+  for (const id of ['cc.auth', 'cc.token', 'cc.subscription', 'cc.heartbeat']) {
+    assert.match(detail(report, id), /^not applicable: this tab follows/, id);
+  }
+  assert.match(detail(report, 'cc.rest'), /answered HTTP \d+ in \d+ ms/, 'the probes still run from this tab');
+  const lead = await diagnose(first);
+  assert.match(detail(lead, 'multiTab'), /^leader of 2 tab\(s\)/);
+  problems();
+  await second.close();
+  await first.close();
+});
+
 test('origin.host: the host origin missing from allowedHostOrigins refuses connect() with the fix; the widget page diagnoses it', { timeout: 30_000 }, async () => {
   const page = await open('config=nohost');
   const error = await page.evaluate(() => window.test.error);

@@ -895,6 +895,32 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     };
     let heartbeat = check_heartbeat(kind, f, cc.health.as_ref(), now);
     let clock = check_clock(cc);
+    let follower = matches!(
+        obs.tabs,
+        TabsObservations::Shared(TabsInfo {
+            role: Role::Follower,
+            ..
+        })
+    );
+    if follower {
+        // This tab's client is idle: the leader's tab holds the connection
+        // (its own diagnose() reports it).
+        let idle = |id| {
+            ok(
+                id,
+                "not applicable: this tab follows; the leader's tab holds the connection (see multiTab)",
+            )
+        };
+        return vec![
+            rest,
+            socket,
+            idle(CheckId::CcAuth),
+            idle(CheckId::CcToken),
+            idle(CheckId::CcSubscription),
+            idle(CheckId::CcHeartbeat),
+            clock,
+        ];
+    }
     vec![rest, socket, auth, token, subscription, heartbeat, clock]
 }
 

@@ -513,6 +513,36 @@ fn the_multi_tab_role_is_reported_and_running_alone_warns() {
     assert!(follower
         .detail
         .starts_with("follower, one of 3 tab(s): another tab has led for 5 s"));
+    // A follower's own client is idle: the link's checks point to the leader, even when
+    // its idle client says nothing good.
+    let mut obs = healthy();
+    obs.tabs = TabsObservations::Shared(TabsInfo {
+        role: Role::Follower,
+        count: 2,
+        leader_since: None,
+    });
+    let cc = obs.cc.as_mut().unwrap();
+    cc.health = None;
+    cc.figures = Figures {
+        token_expires_at: Some(now - 1),
+        ..Figures::default()
+    };
+    let report = report(&obs, &allowed());
+    for id in [
+        CheckId::CcAuth,
+        CheckId::CcToken,
+        CheckId::CcSubscription,
+        CheckId::CcHeartbeat,
+    ] {
+        let check = report.check(id).unwrap();
+        assert_eq!(check.status, CheckStatus::Ok);
+        assert!(
+            check
+                .detail
+                .contains("the leader's tab holds the connection"),
+            "{check:?}"
+        );
+    }
     let independent = check(TabsObservations::Independent);
     assert_eq!(independent.status, CheckStatus::Ok);
     let alone = check(TabsObservations::Alone {
