@@ -397,9 +397,14 @@ impl Widget {
     /// entry: for the widget page's own scripts (a vendor integration).
     /// `level` is `debug`, `info`, `warn` or `error`.
     pub fn log(&self, level: &str, source: &str, message: &str) -> Result<(), JsError> {
-        let level: crate::diagnose::LogLevel =
-            serde_json::from_value(serde_json::Value::String(level.to_owned()))
-                .map_err(|_| JsError::new("log: level is debug, info, warn or error"))?;
+        use crate::diagnose::LogLevel;
+        let level = match level {
+            "debug" => LogLevel::Debug,
+            "info" => LogLevel::Info,
+            "warn" => LogLevel::Warn,
+            "error" => LogLevel::Error,
+            _ => return Err(JsError::new("log: level is debug, info, warn or error")),
+        };
         self.inner
             .channel
             .borrow_mut()
