@@ -87,6 +87,11 @@ impl<'a> Fields<'a> {
         self.req(names, boolean)
     }
 
+    /// A lenient optional boolean ([`opt_boolean`]).
+    pub fn opt_boolean(self, names: &[&'static str]) -> Result<Option<bool>, Error> {
+        Ok(self.get(names, opt_boolean)?.flatten())
+    }
+
     /// An optional nested struct: absent or `null` is `None`.
     pub fn opt_wire<T: Wire>(self, names: &[&'static str]) -> Result<Option<T>, Error> {
         Ok(self.get(names, |v| opt(v, wire::<T>))?.flatten())
@@ -260,11 +265,12 @@ pub fn boolean(value: &Value) -> Result<bool, Error> {
     }
 }
 
-/// A plain string (no numbers), as a derived `String` field reads it.
-pub fn plain_string(value: &Value) -> Result<String, Error> {
+/// An optional boolean: `null` is `None`, as [`crate::lenient::opt_boolean`].
+pub fn opt_boolean(value: &Value) -> Result<Option<bool>, Error> {
     match value {
-        Value::String(s) => Ok(s.clone()),
-        other => Err(invalid_type(other, "a string")),
+        Value::Null => Ok(None),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => boolean(value).map(Some),
+        other => Err(invalid_type(other, "a boolean or null")),
     }
 }
 
@@ -319,6 +325,9 @@ mod tests {
             let ours = boolean(v).map_err(|e| e.to_string());
             let theirs = with(v, lenient::boolean).map_err(|e| e.to_string());
             assert_eq!(ours, theirs, "boolean {v}");
+            let ours = opt_boolean(v).map_err(|e| e.to_string());
+            let theirs = with(v, lenient::opt_boolean).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "opt_boolean {v}");
         }
     }
 }
