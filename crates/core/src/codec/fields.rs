@@ -13,6 +13,7 @@
 
 use super::path_de::{unexpected, Error};
 use serde::de::{Error as _, Unexpected};
+
 use serde_json::{Map, Value};
 
 /// A wire struct read from a JSON object.
@@ -272,6 +273,38 @@ pub fn opt_boolean(value: &Value) -> Result<Option<bool>, Error> {
         Value::Bool(_) | Value::Number(_) | Value::String(_) => boolean(value).map(Some),
         other => Err(invalid_type(other, "a boolean or null")),
     }
+}
+
+/// A plain string (a number is refused), as a derived `String` field.
+pub fn text(value: &Value) -> Result<String, Error> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(invalid_type(other, "a string")),
+    }
+}
+
+/// A non-negative integer, as a derived `u64` field.
+pub fn unsigned(value: &Value) -> Result<u64, Error> {
+    match value {
+        Value::Number(n) if n.is_u64() => Ok(n.as_u64().unwrap_or_default()),
+        Value::Number(n) if n.is_i64() => Err(invalid_value(unexpected(value), "u64")),
+        other => Err(invalid_type(other, "u64")),
+    }
+}
+
+/// A `Deserialize` implementation through a [`Wire`] reader: the value is
+/// taken as a JSON value (its deserializer is compiled once for every type),
+/// then read by hand. The error says where (`number: invalid type ...`).
+pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Wire,
+{
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    wire(&value).map_err(|e| match e.path().as_str() {
+        "." => D::Error::custom(e.message()),
+        path => D::Error::custom(format_args!("{path}: {}", e.message())),
+    })
 }
 
 #[cfg(test)]

@@ -17,9 +17,12 @@ mod tests;
 
 use crate::bridge::Output;
 use crate::client::{Health, HealthState};
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::command::{CommandStatus, Desired};
 use crate::model::{AgentStateKind, Direction, EventBody, InteractionPhase, Side, Source};
 use crate::sync::{Mode, Snapshot};
+use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -1090,8 +1093,9 @@ fn call_direction_inbound(call: Option<&Call>) -> bool {
 }
 
 /// What the agent did in the panel (the edge's `panelAction({action, ...})`).
-#[derive(Clone, PartialEq, Deserialize)]
-#[serde(tag = "action", rename_all = "camelCase")]
+/// Read by hand (`codec::fields`): a derived internally tagged enum cost
+/// about 40 KB of wasm (bench/README.md, issue 14).
+#[derive(Clone, PartialEq)]
 pub enum PanelAction {
     /// Pick a state: an option id of [`AgentView::options`].
     SetState {
@@ -1149,7 +1153,6 @@ pub enum PanelAction {
         /// Its password.
         password: String,
         /// The phone to log the agent in on once signed in.
-        #[serde(default)]
         phone: Option<String>,
     },
     /// Sign in through the token endpoint (AXP, `credentialsUrl`).
@@ -1159,6 +1162,74 @@ pub enum PanelAction {
         /// The notice.
         id: u64,
     },
+}
+
+impl<'de> Deserialize<'de> for PanelAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+impl Wire for PanelAction {
+    const EXPECTED: &'static str = "internally tagged enum PanelAction";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        let text = |name: &'static str| o.req(&[name], fields::text);
+        let action = text("action")?;
+        Ok(match action.as_str() {
+            "setState" => PanelAction::SetState {
+                option: text("option")?,
+            },
+            "answer" => PanelAction::Answer { id: text("id")? },
+            "hold" => PanelAction::Hold { id: text("id")? },
+            "resume" => PanelAction::Resume { id: text("id")? },
+            "hangup" => PanelAction::Hangup { id: text("id")? },
+            "transfer" => PanelAction::Transfer {
+                id: text("id")?,
+                destination: text("destination")?,
+            },
+            "finishWrapUp" => PanelAction::FinishWrapUp,
+            "dial" => PanelAction::Dial {
+                number: text("number")?,
+            },
+            "setDial" => PanelAction::SetDial {
+                number: text("number")?,
+            },
+            "phoneLogin" => PanelAction::PhoneLogin {
+                phone: text("phone")?,
+            },
+            "signIn" => PanelAction::SignIn {
+                login: text("login")?,
+                password: text("password")?,
+                phone: o
+                    .get(&["phone"], |v| fields::opt(v, fields::text))?
+                    .flatten(),
+            },
+            "signInToken" => PanelAction::SignInToken,
+            "dismiss" => PanelAction::Dismiss {
+                id: o.req(&["id"], fields::unsigned)?,
+            },
+            other => {
+                return Err(FieldError::unknown_variant(
+                    other,
+                    &[
+                        "setState",
+                        "answer",
+                        "hold",
+                        "resume",
+                        "hangup",
+                        "transfer",
+                        "finishWrapUp",
+                        "dial",
+                        "setDial",
+                        "phoneLogin",
+                        "signIn",
+                        "signInToken",
+                        "dismiss",
+                    ],
+                ))
+            }
+        })
+    }
 }
 
 impl std::fmt::Debug for PanelAction {
