@@ -63,6 +63,28 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Refuses a field not in `known` (`#[serde(deny_unknown_fields)]`).
+    pub fn only(self, known: &'static [&'static str]) -> Result<(), Error> {
+        match self.0.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(key) => Err(Error::unknown_field(key, known)),
+            None => Ok(()),
+        }
+    }
+
+    /// A required plain string ([`text`]).
+    pub fn text(self, names: &[&'static str]) -> Result<String, Error> {
+        self.req(names, text)
+    }
+
+    /// A required JSON value; `default` makes an absent one `null`.
+    pub fn value(self, name: &'static str, default: bool) -> Result<Value, Error> {
+        match self.get(&[name], any)? {
+            Some(v) => Ok(v),
+            None if default => Ok(Value::Null),
+            None => Err(missing(&[name])),
+        }
+    }
+
     /// A lenient string ([`string`]), required.
     pub fn string(self, names: &[&'static str]) -> Result<String, Error> {
         self.req(names, string)
@@ -290,6 +312,18 @@ pub fn unsigned(value: &Value) -> Result<u64, Error> {
         Value::Number(n) if n.is_i64() => Err(invalid_value(unexpected(value), "u64")),
         other => Err(invalid_type(other, "u64")),
     }
+}
+
+/// An unsigned integer that fits `T` (`u32`, `usize`), as a derived field.
+pub fn small<T: TryFrom<u64>>(value: &Value) -> Result<T, Error> {
+    let n = unsigned(value)?;
+    T::try_from(n).map_err(|_| invalid_value(Unexpected::Unsigned(n), "a smaller integer"))
+}
+
+/// A type with a derived `Deserialize` (a small enum such as `Side`), read
+/// through serde_json's `&Value` deserializer.
+pub fn serde<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, Error> {
+    T::deserialize(value).map_err(Error::custom)
 }
 
 /// A `Deserialize` implementation through a [`Wire`] reader: the value is
