@@ -8,6 +8,12 @@
 //! the error unwinds, no key is copied on success. One difference: a struct
 //! must be a JSON object (serde_json also reads an array positionally into a
 //! struct, which no vendor sends).
+//!
+//! The codecs no longer derive `Deserialize` for their wire structs: they
+//! read them by hand ([`super::fields`], far less wasm), with this module's
+//! [`Error`] and the same texts and paths. The deserializer stays for
+//! [`super::typed`] (serde types, native users) and as the reference those
+//! readers are tested against.
 
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, EnumAccess, Expected, MapAccess, SeqAccess,
