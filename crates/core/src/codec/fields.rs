@@ -277,8 +277,8 @@ pub fn boolean(value: &Value) -> Result<bool, Error> {
             Ok(0) => Ok(false),
             Ok(1) => Ok(true),
             Ok(_) => Err(invalid_value(unexpected(value), BOOL)),
-            Err(f) if f == 0.0 => Ok(false),
-            Err(f) if f == 1.0 => Ok(true),
+            Err(0.0) => Ok(false),
+            Err(1.0) => Ok(true),
             Err(f) => Err(invalid_value(Unexpected::Float(f), BOOL)),
         },
         Value::String(s) if s.eq_ignore_ascii_case("true") || s == "1" => Ok(true),
@@ -305,6 +305,14 @@ pub fn text(value: &Value) -> Result<String, Error> {
     }
 }
 
+/// A plain boolean, as a derived `bool` field.
+pub fn flag(value: &Value) -> Result<bool, Error> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        other => Err(invalid_type(other, "a boolean")),
+    }
+}
+
 /// A non-negative integer, as a derived `u64` field.
 pub fn unsigned(value: &Value) -> Result<u64, Error> {
     match value {
@@ -324,6 +332,36 @@ pub fn small<T: TryFrom<u64>>(value: &Value) -> Result<T, Error> {
 /// through serde_json's `&Value` deserializer.
 pub fn serde<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, Error> {
     T::deserialize(value).map_err(Error::custom)
+}
+
+/// A unit-variant enum by its JSON name: `names[i]` is `values[i]`.
+pub fn name<T: Copy>(
+    value: &Value,
+    names: &'static [&'static str],
+    values: &[T],
+) -> Result<T, Error> {
+    match value {
+        Value::String(s) => names
+            .iter()
+            .position(|n| n == s)
+            .and_then(|i| values.get(i).copied())
+            .ok_or_else(|| Error::unknown_variant(s, names)),
+        other => Err(invalid_type(other, "a variant name")),
+    }
+}
+
+/// A `Deserialize` implementation of a unit-variant enum through [`name`].
+pub fn deserialize_name<'de, D, T>(
+    deserializer: D,
+    names: &'static [&'static str],
+    values: &[T],
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Copy,
+{
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    name(&value, names, values).map_err(|e| D::Error::custom(e.message()))
 }
 
 /// A `Deserialize` implementation through a [`Wire`] reader: the value is

@@ -38,8 +38,7 @@ pub const HOST_GRACE_MS: u64 = 2_000;
 pub const LOCALES: [&str; 2] = ["en", "fr"];
 
 /// A pause reason the contact centre offers (widget config `pauseReasons`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PauseReason {
     /// The code sent to the contact centre (xuc pause reason, AXP reason
     /// code, AgentDesktop sub-state).
@@ -49,8 +48,7 @@ pub struct PauseReason {
 }
 
 /// A label, in one language or several.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Label {
     /// The same text in every language.
     Text(String),
@@ -72,8 +70,50 @@ impl Label {
     }
 }
 
+impl<'de> Deserialize<'de> for PauseReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+// Read by hand: the derived `untagged` label and the struct cost about 4 KB of wasm.
+impl Wire for PauseReason {
+    const EXPECTED: &'static str = "struct PauseReason";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["id", "label"])?;
+        Ok(PauseReason {
+            id: o.text(&["id"])?,
+            label: o.req(&["label"], |v| match v {
+                serde_json::Value::String(s) => Ok(Label::Text(s.clone())),
+                serde_json::Value::Object(map) => map
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?)))
+                    .collect::<Result<_, FieldError>>()
+                    .map(Label::ByLocale),
+                _ => Err(FieldError::custom(
+                    "data did not match any variant of untagged enum Label",
+                )),
+            })?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for PartyDisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize_name(
+            d,
+            &["full", "masked", "hidden"],
+            &[
+                PartyDisplay::Full,
+                PartyDisplay::Masked,
+                PartyDisplay::Hidden,
+            ],
+        )
+    }
+}
+
 /// How the other party of a call is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PartyDisplay {
     /// As the contact centre gives it.

@@ -53,7 +53,7 @@ const MAX_TAB_ID: usize = 64;
 
 /// How the widget instances of one agent share the contact centre
 /// (widget config `multiTab`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum MultiTab {
     /// One connection, led by one tab (the default).
@@ -61,6 +61,16 @@ pub enum MultiTab {
     Shared,
     /// Every tab its own connection (the behaviour before multi-tab).
     Independent,
+}
+
+impl<'de> Deserialize<'de> for MultiTab {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize_name(
+            d,
+            &["shared", "independent"],
+            &[MultiTab::Shared, MultiTab::Independent],
+        )
+    }
 }
 
 /// The names of the locks and the channel of one agent's tabs. They derive
