@@ -395,7 +395,7 @@ fn timestamp(context: &str, field: &str, raw: Option<Value>) -> Result<Option<Va
         Some(Value::String(s)) if s.trim().parse::<i64>().is_err() => {
             Ok((!s.trim().is_empty()).then_some(Value::String(s)))
         }
-        Some(other) => lenient::opt_int(&other)
+        Some(other) => fields::opt_int(&other)
             .map(|n| n.map(Value::from))
             .map_err(|e| DecodeError::invalid(format!("{context} at {field}"), e.to_string())),
     }
