@@ -230,3 +230,59 @@ impl Default for Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn config(value: Value) -> Result<Config, String> {
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn absent_settings_take_the_defaults_and_set_ones_are_kept() {
+        assert_eq!(config(json!({})).unwrap(), Config::default());
+        let c = config(json!({
+            "decode": {"availableStatuses": ["Free"]},
+            "crm": {"readyStatus": "Go", "source": "crm-connector", "screenPopOn": "answered"},
+            "cc": {"agentId": "7", "notReadyReason": null},
+            "restoreAfterWork": false,
+            "commandTimeoutMs": 5
+        }))
+        .unwrap();
+        assert_eq!(c.decode.available_statuses, ["Free"]);
+        assert_eq!(c.crm.ready_status, "Go");
+        assert_eq!(c.crm.not_ready_status, "Busy");
+        assert_eq!(c.crm.source, Some(Source::CrmConnector));
+        assert_eq!(c.crm.screen_pop_on, ScreenPopOn::Answered);
+        assert_eq!(c.cc.agent_id.as_deref(), Some("7"));
+        assert_eq!(c.cc.not_ready_reason, None);
+        assert!(!c.restore_after_work);
+        assert_eq!(c.command_timeout_ms, 5);
+    }
+
+    #[test]
+    fn wrong_settings_are_refused_with_the_field() {
+        assert_eq!(
+            config(json!({"colour": 1})).unwrap_err(),
+            "unknown field `colour`, expected one of `decode`, `crm`, `cc`, `restoreAfterWork`, `commandTimeoutMs`"
+        );
+        assert_eq!(
+            config(json!({"crm": {"source": "fax"}})).unwrap_err(),
+            "crm.source: unknown variant `fax`, expected one of `openframe`, `crm-connector`, `agentdesktop`, `axp`, `xuc`"
+        );
+        assert_eq!(
+            config(json!({"commandTimeoutMs": -1})).unwrap_err(),
+            "commandTimeoutMs: invalid value: integer `-1`, expected u64"
+        );
+        assert_eq!(
+            config(json!({"restoreAfterWork": "yes"})).unwrap_err(),
+            "restoreAfterWork: invalid type: string \"yes\", expected a boolean"
+        );
+        assert_eq!(
+            config(json!([])).unwrap_err(),
+            "invalid type: sequence, expected struct Config"
+        );
+    }
+}
