@@ -160,7 +160,7 @@ pub struct PresenceChannel {
 }
 
 /// Life-cycle phase of a CRM work item (OpenFrame AWA).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum WorkItemPhase {
@@ -170,6 +170,20 @@ pub enum WorkItemPhase {
     Accepted,
     /// Rejected (`openframe_awa_workitem_rejected`); `reason` says why.
     Rejected,
+}
+
+impl<'de> Deserialize<'de> for WorkItemPhase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::codec::fields::deserialize_name(
+            d,
+            &["offered", "accepted", "rejected"],
+            &[
+                WorkItemPhase::Offered,
+                WorkItemPhase::Accepted,
+                WorkItemPhase::Rejected,
+            ],
+        )
+    }
 }
 
 /// The CRM record a work item points at.
