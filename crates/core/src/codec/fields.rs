@@ -329,8 +329,15 @@ pub fn unsigned(value: &Value) -> Result<u64, Error> {
 
 /// An unsigned integer that fits `T` (`u32`, `usize`), as a derived field.
 pub fn small<T: TryFrom<u64>>(value: &Value) -> Result<T, Error> {
-    let n = unsigned(value)?;
-    T::try_from(n).map_err(|_| invalid_value(Unexpected::Unsigned(n), "a smaller integer"))
+    let name = std::any::type_name::<T>();
+    match value {
+        Value::Number(n) if n.is_u64() => {
+            let n = n.as_u64().unwrap_or_default();
+            T::try_from(n).map_err(|_| invalid_value(Unexpected::Unsigned(n), name))
+        }
+        Value::Number(n) if n.is_i64() => Err(invalid_value(unexpected(value), name)),
+        other => Err(invalid_type(other, name)),
+    }
 }
 
 /// A type with a derived `Deserialize` (a small enum such as `Side`), read
@@ -389,12 +396,14 @@ mod tests {
     use super::super::path_de::with;
     use super::*;
     use crate::lenient;
+    use serde::Deserialize;
     use serde_json::json;
 
-    /// Each reader against the lenient serde function it replaces: same
-    /// value or same error text.
+    /// Each reader against the serde function it replaces (a `lenient`
+    /// one, or a primitive's derive-side `Deserialize`): same value or same
+    /// error text.
     #[test]
-    fn readers_agree_with_the_lenient_serde_functions() {
+    fn readers_agree_with_the_serde_functions_they_replace() {
         let samples = [
             json!(null),
             json!(true),
@@ -438,6 +447,18 @@ mod tests {
             let ours = opt_boolean(v).map_err(|e| e.to_string());
             let theirs = with(v, lenient::opt_boolean).map_err(|e| e.to_string());
             assert_eq!(ours, theirs, "opt_boolean {v}");
+            let ours = small::<u32>(v).map_err(|e| e.to_string());
+            let theirs = with(v, u32::deserialize).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "u32 {v}");
+            let ours = unsigned(v).map_err(|e| e.to_string());
+            let theirs = with(v, u64::deserialize).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "u64 {v}");
+            let ours = text(v).map_err(|e| e.to_string());
+            let theirs = with(v, String::deserialize).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "String {v}");
+            let ours = flag(v).map_err(|e| e.to_string());
+            let theirs = with(v, bool::deserialize).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "bool {v}");
         }
     }
 }
