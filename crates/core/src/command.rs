@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// The state a command asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Desired {
@@ -13,6 +13,17 @@ pub enum Desired {
     Ready,
     /// Not Ready: CRM presence not available, agent paused.
     NotReady,
+}
+
+// By name (a derived implementation cost about 1 KB of wasm).
+impl<'de> Deserialize<'de> for Desired {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::codec::fields::deserialize_name(
+            d,
+            &["ready", "notReady"],
+            &[Desired::Ready, Desired::NotReady],
+        )
+    }
 }
 
 /// Life cycle of a requested change.

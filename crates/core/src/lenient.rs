@@ -3,7 +3,9 @@
 //! Vendors' own samples disagree with each other: a number sent as a string,
 //! a boolean as `"true"`, an event name in another case or with a prefix.
 //! These helpers accept every unambiguous spelling and reject the rest with
-//! a clear reason. Use them with `#[serde(deserialize_with = "...")]`.
+//! a clear reason. Use them with `#[serde(deserialize_with = "...")]`; the
+//! codecs use their equivalents over a parsed value in
+//! [`crate::codec::fields`], which are tested against these.
 
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use std::fmt;

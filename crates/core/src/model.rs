@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The protocol a message came from (or a command is sent over).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
@@ -60,6 +60,22 @@ impl Source {
     }
 }
 
+/// The wire names of [`Source::ALL`], in its order.
+const SOURCE_NAMES: [&str; 5] = ["openframe", "crm-connector", "agentdesktop", "axp", "xuc"];
+
+// By name (a derived implementation cost about 2 KB of wasm per enum).
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::codec::fields::deserialize_name(d, &SOURCE_NAMES, &Source::ALL)
+    }
+}
+
+impl<'de> Deserialize<'de> for Side {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::codec::fields::deserialize_name(d, &["crm", "cc"], &[Side::Crm, Side::Cc])
+    }
+}
+
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -67,7 +83,7 @@ impl std::fmt::Display for Source {
 }
 
 /// The two sides the bridge keeps in step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
@@ -144,7 +160,7 @@ pub struct PresenceChannel {
 }
 
 /// Life-cycle phase of a CRM work item (OpenFrame AWA).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum WorkItemPhase {
@@ -154,6 +170,20 @@ pub enum WorkItemPhase {
     Accepted,
     /// Rejected (`openframe_awa_workitem_rejected`); `reason` says why.
     Rejected,
+}
+
+impl<'de> Deserialize<'de> for WorkItemPhase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::codec::fields::deserialize_name(
+            d,
+            &["offered", "accepted", "rejected"],
+            &[
+                WorkItemPhase::Offered,
+                WorkItemPhase::Accepted,
+                WorkItemPhase::Rejected,
+            ],
+        )
+    }
 }
 
 /// The CRM record a work item points at.

@@ -7,7 +7,10 @@
 //! it sent, so a host that re-attaches (or a reloaded widget that restored its
 //! outbox) resumes from the last `seq` it saw: none lost, none twice.
 
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::codec::JsonParser;
+use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -104,19 +107,18 @@ impl AllowList {
     }
 }
 
-/// Host -> widget, on the private port.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "t", rename_all = "camelCase", deny_unknown_fields)]
+/// Host -> widget, on the private port. Read by hand ([`Wire`]): a derived
+/// internally tagged enum cost about 18 KB of wasm, and serde's buffering of
+/// tagged content about 34 KB more (bench/README.md).
+#[derive(Debug, Clone, PartialEq)]
 pub enum HostMessage {
     /// A call with an id; answered by a [`WidgetMessage::Response`].
-    #[serde(rename_all = "camelCase")]
     Request {
         /// Chosen by the host; the response carries it back.
         id: u64,
         /// Method name (`snapshot`, `setAgentState`, `setPresence`, `setMode`, `ccCommand` ...).
         method: String,
         /// The method's parameters (`null` when absent).
-        #[serde(default)]
         params: Value,
     },
     /// A CRM Connector "Client Application" envelope from the host page.
@@ -130,10 +132,8 @@ pub enum HostMessage {
         /// The `id` of the [`WidgetMessage::Ask`] answered.
         id: u64,
         /// The token (AXP) or `{login, password}` (xuc).
-        #[serde(default)]
         value: Value,
         /// Why the host's provider gave nothing.
-        #[serde(default)]
         error: Option<String>,
     },
     /// A liveness check: the widget answers [`WidgetMessage::Pong`] with `n`.
@@ -141,6 +141,58 @@ pub enum HostMessage {
         /// Chosen by the host.
         n: u64,
     },
+}
+
+impl<'de> Deserialize<'de> for HostMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+impl Wire for HostMessage {
+    const EXPECTED: &'static str = "internally tagged enum HostMessage";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        let t = o.text(&["t"])?;
+        let id = || o.req(&["id"], fields::unsigned);
+        Ok(match t.as_str() {
+            "request" => {
+                o.only(&["t", "id", "method", "params"])?;
+                HostMessage::Request {
+                    id: id()?,
+                    method: o.text(&["method"])?,
+                    params: o.value("params", true)?,
+                }
+            }
+            "crm" => {
+                o.only(&["t", "msg"])?;
+                HostMessage::Crm {
+                    msg: o.value("msg", false)?,
+                }
+            }
+            "answer" => {
+                o.only(&["t", "id", "value", "error"])?;
+                HostMessage::Answer {
+                    id: id()?,
+                    value: o.value("value", true)?,
+                    error: o
+                        .get(&["error"], |v| fields::opt(v, fields::text))?
+                        .flatten(),
+                }
+            }
+            "ping" => {
+                o.only(&["t", "n"])?;
+                HostMessage::Ping {
+                    n: o.req(&["n"], fields::unsigned)?,
+                }
+            }
+            other => {
+                return Err(FieldError::unknown_variant(
+                    other,
+                    &["request", "crm", "answer", "ping"],
+                ))
+            }
+        })
+    }
 }
 
 /// Why a request failed, as a stable code for the host.

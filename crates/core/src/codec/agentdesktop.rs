@@ -30,11 +30,12 @@
 //! sends back ([`agent_ready`], [`agent_pause`], [`make_call`], [`hangup`],
 //! [`hold`], [`answer`]).
 
-use super::{as_object, discriminator, extras, type_name, typed};
+use super::fields::{self, Fields};
+use super::path_de::Error;
+use super::{as_object, discriminator, extras, read, type_name};
 use crate::error::DecodeError;
 use crate::lenient;
 use crate::model::{AgentStateKind, Decoded, Direction, EventBody, InteractionPhase, PopField};
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// The documented event names (docs/protocols.md#agentdesktop-events), as AgentDesktop spells them.
@@ -208,106 +209,147 @@ fn job_phase(word: &str) -> Option<JobPhase> {
     }
 }
 
-/// The SDK event object. Unknown fields land in `extra`.
-#[derive(Deserialize)]
+/// The SDK event object. Unknown fields land in `extra`. Read by hand
+/// (`codec::fields`).
 struct Wire {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     uuid: Option<String>,
-    #[serde(default, alias = "chatId", deserialize_with = "lenient::opt_string")]
     chat_id: Option<String>,
-    #[serde(default, rename = "type", deserialize_with = "lenient::opt_string")]
     contact_type: Option<String>,
-    #[serde(default, alias = "mediaType", deserialize_with = "lenient::opt_string")]
     media_type: Option<String>,
-    #[serde(
-        default,
-        alias = "contentType",
-        deserialize_with = "lenient::opt_string"
-    )]
     content_type: Option<String>,
-    #[serde(
-        default,
-        alias = "contentDescription",
-        deserialize_with = "lenient::opt_string"
-    )]
     content_description: Option<String>,
-    #[serde(default, alias = "jobType", deserialize_with = "lenient::opt_string")]
     job_type: Option<String>,
-    #[serde(default, alias = "jobState", deserialize_with = "lenient::opt_string")]
     job_state: Option<String>,
-    #[serde(
-        default,
-        alias = "job_phase",
-        alias = "jobPhase",
-        deserialize_with = "lenient::opt_string"
-    )]
     phase: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     service: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     ani: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     dnis: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     queue: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     reason: Option<String>,
     /// Pause sub-state code (PAUSESUBSTATE), when sent as a field.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     code: Option<String>,
-    #[serde(
-        default,
-        alias = "subState",
-        alias = "sub_state",
-        alias = "substate_code",
-        deserialize_with = "lenient::opt_string"
-    )]
     substate: Option<String>,
-    #[serde(
-        default,
-        rename = "isACD",
-        alias = "isAcd",
-        alias = "is_acd",
-        alias = "isacd",
-        deserialize_with = "lenient::opt_boolean"
-    )]
     is_acd: Option<bool>,
-    #[serde(default, rename = "startTime", alias = "start_time")]
     start_time: Option<Value>,
-    #[serde(default, rename = "endTime", alias = "end_time")]
     end_time: Option<Value>,
-    #[serde(default, rename = "offlineStartTime", alias = "offline_start_time")]
     offline_start_time: Option<Value>,
-    #[serde(default, rename = "offlineEndTime", alias = "offline_end_time")]
     offline_end_time: Option<Value>,
-    #[serde(
-        default,
-        rename = "CallData",
-        alias = "callData",
-        alias = "call_data",
-        alias = "calldata"
-    )]
     call_data: Option<Value>,
-    #[serde(
-        default,
-        alias = "agentId",
-        alias = "agentid",
-        deserialize_with = "lenient::opt_string"
-    )]
     agent_id: Option<String>,
-    #[serde(flatten)]
     extra: Map<String, Value>,
 }
 
+/// Every name and alias [`Wire`] reads; the other fields are its `extra`.
+const WIRE_NAMES: [&str; 43] = [
+    "id",
+    "uuid",
+    "chat_id",
+    "chatId",
+    "type",
+    "media_type",
+    "mediaType",
+    "content_type",
+    "contentType",
+    "content_description",
+    "contentDescription",
+    "job_type",
+    "jobType",
+    "job_state",
+    "jobState",
+    "phase",
+    "job_phase",
+    "jobPhase",
+    "service",
+    "ani",
+    "dnis",
+    "queue",
+    "reason",
+    "code",
+    "substate",
+    "subState",
+    "sub_state",
+    "substate_code",
+    "isACD",
+    "isAcd",
+    "is_acd",
+    "isacd",
+    "startTime",
+    "start_time",
+    "endTime",
+    "end_time",
+    "offlineStartTime",
+    "offline_start_time",
+    "offlineEndTime",
+    "offline_end_time",
+    "agent_id",
+    "agentId",
+    "agentid",
+];
+
+/// `CallData` and its aliases (also read by [`Wire`]).
+const CALL_DATA_NAMES: [&str; 4] = ["CallData", "callData", "call_data", "calldata"];
+
+impl fields::Wire for Wire {
+    const EXPECTED: &'static str = "struct Wire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        let s = |names: &[&'static str]| o.opt_string(names);
+        let v = |names: &[&'static str]| -> Result<Option<Value>, Error> {
+            Ok(o.get(names, |v| fields::opt(v, fields::any))?.flatten())
+        };
+        Ok(Self {
+            id: s(&["id"])?,
+            uuid: s(&["uuid"])?,
+            chat_id: s(&["chat_id", "chatId"])?,
+            contact_type: s(&["type"])?,
+            media_type: s(&["media_type", "mediaType"])?,
+            content_type: s(&["content_type", "contentType"])?,
+            content_description: s(&["content_description", "contentDescription"])?,
+            job_type: s(&["job_type", "jobType"])?,
+            job_state: s(&["job_state", "jobState"])?,
+            phase: s(&["phase", "job_phase", "jobPhase"])?,
+            service: s(&["service"])?,
+            ani: s(&["ani"])?,
+            dnis: s(&["dnis"])?,
+            queue: s(&["queue"])?,
+            reason: s(&["reason"])?,
+            code: s(&["code"])?,
+            substate: s(&["substate", "subState", "sub_state", "substate_code"])?,
+            is_acd: o.opt_boolean(&["isACD", "isAcd", "is_acd", "isacd"])?,
+            start_time: v(&["startTime", "start_time"])?,
+            end_time: v(&["endTime", "end_time"])?,
+            offline_start_time: v(&["offlineStartTime", "offline_start_time"])?,
+            offline_end_time: v(&["offlineEndTime", "offline_end_time"])?,
+            call_data: v(&CALL_DATA_NAMES)?,
+            agent_id: s(&["agent_id", "agentId", "agentid"])?,
+            extra: o
+                .map()
+                .iter()
+                .filter(|(k, _)| {
+                    !WIRE_NAMES.contains(&k.as_str()) && !CALL_DATA_NAMES.contains(&k.as_str())
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
+    }
+}
+
 /// One `{name, value}` entry of `CallData`.
-#[derive(Deserialize)]
 struct CallDatum {
-    #[serde(alias = "Name", alias = "key", deserialize_with = "lenient::string")]
     name: String,
-    #[serde(default, alias = "Value")]
     value: Option<Value>,
+}
+
+impl fields::Wire for CallDatum {
+    const EXPECTED: &'static str = "struct CallDatum";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            name: o.string(&["name", "Name", "key"])?,
+            value: o
+                .get(&["value", "Value"], |v| fields::opt(v, fields::any))?
+                .flatten(),
+        })
+    }
 }
 
 /// `CallData` as `[{name, value}]` (documented), `{name: value}` or the
@@ -319,7 +361,7 @@ fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, 
             .into_iter()
             .enumerate()
             .map(|(i, item)| {
-                super::path_de::from_value::<CallDatum>(&item)
+                fields::wire::<CallDatum>(&item)
                     .map(|d| (d.name, d.value.unwrap_or(Value::Null)))
                     .map_err(|e| {
                         DecodeError::invalid(format!("{context} at CallData[{i}]"), e.to_string())
@@ -353,7 +395,7 @@ fn timestamp(context: &str, field: &str, raw: Option<Value>) -> Result<Option<Va
         Some(Value::String(s)) if s.trim().parse::<i64>().is_err() => {
             Ok((!s.trim().is_empty()).then_some(Value::String(s)))
         }
-        Some(other) => lenient::opt_int(&other)
+        Some(other) => fields::opt_int(&other)
             .map(|n| n.map(Value::from))
             .map_err(|e| DecodeError::invalid(format!("{context} at {field}"), e.to_string())),
     }
@@ -538,7 +580,7 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
     let map = as_object(raw)?;
     let name = parse_name(discriminator(map, "event")?)?;
     let context = name.kind.name();
-    let wire: Wire = typed(raw, context)?;
+    let wire: Wire = read(raw, context)?;
     let phase = |p: InteractionPhase| (p, context);
     let (phase, vendor_event) = match name.kind {
         Kind::ConnectionStarted => phase(InteractionPhase::Created),

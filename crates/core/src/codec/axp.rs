@@ -13,14 +13,15 @@
 //! socket, so each event carries the agent it is about where the vendor says.
 //! The client's own frames are built by [`authentication`] and [`ping`].
 
-use super::{as_object, discriminator, extras, extras_of, typed};
+use super::fields::{self, Fields, Wire};
+use super::path_de::Error;
+use super::{as_object, discriminator, extras, extras_of, read};
 use crate::error::DecodeError;
 use crate::lenient;
 use crate::model::{
     AgentStateKind, ConnectionStatus, Decoded, Direction, Envelope, EventBody, InteractionPhase,
     ParticipantRole,
 };
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// The 13 notification body events, in the order of the AsyncAPI document.
@@ -139,230 +140,279 @@ pub fn ping(subscription_id: Option<&str>) -> Value {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+// The wire structs, read by hand (`codec::fields`): camelCase field names as
+// the AXP schema spells them.
+
 struct AuthenticationResponse {
-    #[serde(deserialize_with = "lenient::string")]
     status: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     subscription_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_int")]
     ping_interval: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::opt_int")]
     expires_interval: Option<i64>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for AuthenticationResponse {
+    const EXPECTED: &'static str = "struct AuthenticationResponse";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            status: o.string(&["status"])?,
+            subscription_id: o.opt_string(&["subscriptionId"])?,
+            ping_interval: o.opt_int(&["pingInterval"])?,
+            expires_interval: o.opt_int(&["expiresInterval"])?,
+        })
+    }
+}
+
 struct Pong {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     subscription_id: Option<String>,
 }
 
-/// The notification envelope; every field is optional.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NotificationEnvelope {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    correlation_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    subscription_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    family: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    sent_at: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    account_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    login_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    initiating_login_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    destination_login_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    observed_login_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    observing_login_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    coached_login_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    coaching_login_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    barging_login_id: Option<String>,
+impl Wire for Pong {
+    const EXPECTED: &'static str = "struct Pong";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            subscription_id: o.opt_string(&["subscriptionId"])?,
+        })
+    }
+}
+
+/// The notification envelope; every field is optional, in
+/// [`ENVELOPE_FIELDS`] order.
+struct NotificationEnvelope([Option<String>; 13]);
+
+impl Wire for NotificationEnvelope {
+    const EXPECTED: &'static str = "struct NotificationEnvelope";
+    fn read(o: Fields) -> Result<Self, Error> {
+        let mut fields: [Option<String>; 13] = Default::default();
+        for (slot, name) in fields.iter_mut().zip(ENVELOPE_FIELDS) {
+            *slot = o.opt_string(&[name])?;
+        }
+        Ok(Self(fields))
+    }
 }
 
 impl NotificationEnvelope {
     /// The fields in [`ENVELOPE_FIELDS`] order.
     fn into_fields(self) -> [Option<String>; 13] {
-        [
-            self.correlation_id,
-            self.subscription_id,
-            self.family,
-            self.sent_at,
-            self.account_id,
-            self.login_id,
-            self.initiating_login_id,
-            self.destination_login_id,
-            self.observed_login_id,
-            self.observing_login_id,
-            self.coached_login_id,
-            self.coaching_login_id,
-            self.barging_login_id,
-        ]
+        self.0
     }
 }
 
 /// Fields every body may carry. `timestamp` is a string in the schema but a
 /// number (beyond `i64`) in the examples: both are kept as text.
-#[derive(Deserialize)]
 struct BodyMeta {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     timestamp: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for BodyMeta {
+    const EXPECTED: &'static str = "struct BodyMeta";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            id: o.opt_string(&["id"])?,
+            timestamp: o.opt_string(&["timestamp"])?,
+        })
+    }
+}
+
 struct AgentState {
-    #[serde(deserialize_with = "lenient::string")]
     state: String,
     /// A string in the schema, the number 514 in the example.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     reason_code: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     cause: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     agent_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for AgentState {
+    const EXPECTED: &'static str = "struct AgentState";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            state: o.string(&["state"])?,
+            reason_code: o.opt_string(&["reasonCode"])?,
+            cause: o.opt_string(&["cause"])?,
+            agent_id: o.opt_string(&["agentId"])?,
+        })
+    }
+}
+
 struct AgentParticipant {
-    #[serde(deserialize_with = "lenient::string")]
     engagement_id: String,
-    #[serde(deserialize_with = "lenient::string")]
     action: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     agent_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     channel_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     observing_agent_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     coaching_agent_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     barging_agent_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for AgentParticipant {
+    const EXPECTED: &'static str = "struct AgentParticipant";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            engagement_id: o.string(&["engagementId"])?,
+            action: o.string(&["action"])?,
+            agent_id: o.opt_string(&["agentId"])?,
+            channel_id: o.opt_string(&["channelId"])?,
+            observing_agent_id: o.opt_string(&["observingAgentId"])?,
+            coaching_agent_id: o.opt_string(&["coachingAgentId"])?,
+            barging_agent_id: o.opt_string(&["bargingAgentId"])?,
+        })
+    }
+}
+
 struct OtherParticipant {
-    #[serde(deserialize_with = "lenient::string")]
     engagement_id: String,
-    #[serde(deserialize_with = "lenient::string")]
     action: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     automation_participant_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     external_participant_id: Option<String>,
+}
+
+impl Wire for OtherParticipant {
+    const EXPECTED: &'static str = "struct OtherParticipant";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            engagement_id: o.string(&["engagementId"])?,
+            action: o.string(&["action"])?,
+            automation_participant_id: o.opt_string(&["automationParticipantId"])?,
+            external_participant_id: o.opt_string(&["externalParticipantId"])?,
+        })
+    }
 }
 
 /// The fields shared by engagement life-cycle bodies (created, prerouted,
 /// offered, after-contact work).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Engagement {
-    #[serde(deserialize_with = "lenient::string")]
     engagement_id: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     agent_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     channel_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     calling_number: Option<String>,
-    #[serde(
-        default,
-        alias = "dialedNumber",
-        deserialize_with = "lenient::opt_string"
-    )]
     dialled_number: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     source_address: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     destination_address: Option<String>,
-    #[serde(default)]
     queue: Option<QueueRef>,
     /// A list of strings per the schema; a single string is accepted too.
-    #[serde(default)]
     attribute_list: Option<Value>,
-    #[serde(default)]
     offered_queue: Option<Offered>,
-    #[serde(default)]
     offered_service: Option<Offered>,
-    #[serde(default)]
     offered_specified_agent: Option<SpecifiedAgent>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for Engagement {
+    const EXPECTED: &'static str = "struct Engagement";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            engagement_id: o.string(&["engagementId"])?,
+            agent_id: o.opt_string(&["agentId"])?,
+            channel_id: o.opt_string(&["channelId"])?,
+            calling_number: o.opt_string(&["callingNumber"])?,
+            dialled_number: o.opt_string(&["dialledNumber", "dialedNumber"])?,
+            source_address: o.opt_string(&["sourceAddress"])?,
+            destination_address: o.opt_string(&["destinationAddress"])?,
+            queue: o.opt_wire(&["queue"])?,
+            attribute_list: o
+                .get(&["attributeList"], |v| fields::opt(v, fields::any))?
+                .flatten(),
+            offered_queue: o.opt_wire(&["offeredQueue"])?,
+            offered_service: o.opt_wire(&["offeredService"])?,
+            offered_specified_agent: o.opt_wire(&["offeredSpecifiedAgent"])?,
+        })
+    }
+}
+
 struct QueueRef {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     queue_id: Option<String>,
+}
+
+impl Wire for QueueRef {
+    const EXPECTED: &'static str = "struct QueueRef";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            queue_id: o.opt_string(&["queueId"])?,
+        })
+    }
 }
 
 /// `offeredQueue` / `offeredService` of a MatchOffered.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Offered {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     queue_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     channel_id: Option<String>,
-    #[serde(default)]
     offered_agent_data: Option<OfferedAgent>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for Offered {
+    const EXPECTED: &'static str = "struct Offered";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            queue_id: o.opt_string(&["queueId"])?,
+            channel_id: o.opt_string(&["channelId"])?,
+            offered_agent_data: o.opt_wire(&["offeredAgentData"])?,
+        })
+    }
+}
+
 struct SpecifiedAgent {
-    #[serde(default)]
     offered_specified_agent_data: Option<OfferedAgent>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for SpecifiedAgent {
+    const EXPECTED: &'static str = "struct SpecifiedAgent";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            offered_specified_agent_data: o.opt_wire(&["offeredSpecifiedAgentData"])?,
+        })
+    }
+}
+
 struct OfferedAgent {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     agent_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     channel_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for OfferedAgent {
+    const EXPECTED: &'static str = "struct OfferedAgent";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            agent_id: o.opt_string(&["agentId"])?,
+            channel_id: o.opt_string(&["channelId"])?,
+        })
+    }
+}
+
 struct Transfer {
-    #[serde(deserialize_with = "lenient::string")]
     engagement_id: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     transfer_to: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     destination: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     error_type: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     title: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     detail: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for Transfer {
+    const EXPECTED: &'static str = "struct Transfer";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            engagement_id: o.string(&["engagementId"])?,
+            transfer_to: o.opt_string(&["transferTo"])?,
+            destination: o.opt_string(&["destination"])?,
+            error_type: o.opt_string(&["errorType"])?,
+            title: o.opt_string(&["title"])?,
+            detail: o.opt_string(&["detail"])?,
+        })
+    }
+}
+
 struct ChannelReady {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     agent_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     channel_id: Option<String>,
+}
+
+impl Wire for ChannelReady {
+    const EXPECTED: &'static str = "struct ChannelReady";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            agent_id: o.opt_string(&["agentId"])?,
+            channel_id: o.opt_string(&["channelId"])?,
+        })
+    }
 }
 
 /// Decodes one server frame.
@@ -391,7 +441,7 @@ fn control_frame(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Decod
     })?;
     let body = match frame {
         0 => {
-            let r: AuthenticationResponse = typed(raw, "authenticationResponse")?;
+            let r: AuthenticationResponse = read(raw, "authenticationResponse")?;
             let index = lenient::match_event(&r.status, &STATUS_KEYS).ok_or_else(|| {
                 DecodeError::Unknown {
                     what: "AXP authentication status",
@@ -411,7 +461,7 @@ fn control_frame(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Decod
             }
         }
         1 => {
-            let p: Pong = typed(raw, "pong")?;
+            let p: Pong = read(raw, "pong")?;
             EventBody::Connection {
                 status: ConnectionStatus::Pong,
                 detail: None,
@@ -444,8 +494,8 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Decode
     })?;
     let event = BODY_EVENTS.get(index).copied().unwrap_or("notification");
 
-    let envelope: NotificationEnvelope = typed(raw, "notification envelope")?;
-    let meta: BodyMeta = typed(body, &format!("{event} body"))?;
+    let envelope: NotificationEnvelope = read(raw, "notification envelope")?;
+    let meta: BodyMeta = read(body, &format!("{event} body"))?;
     let mut fields = Envelope::new();
     for (key, value) in ENVELOPE_FIELDS.iter().zip(envelope.into_fields()) {
         if let Some(value) = value {
@@ -480,7 +530,7 @@ fn decode_body(
     let context = format!("{event} body");
     match index {
         0 => {
-            let s: AgentState = typed(body, &context)?;
+            let s: AgentState = read(body, &context)?;
             let state = lenient::match_event(&s.state, &AGENT_STATE_KEYS)
                 .and_then(|i| AGENT_STATES.get(i).copied())
                 .ok_or_else(|| DecodeError::Unknown {
@@ -509,9 +559,9 @@ fn decode_body(
                 ),
             })
         }
-        1 => agent_participant(typed(body, &context)?, body_map),
+        1 => agent_participant(read(body, &context)?, body_map),
         2 | 3 => {
-            let p: OtherParticipant = typed(body, &context)?;
+            let p: OtherParticipant = read(body, &context)?;
             let (role, participant_id) = if index == 2 {
                 (ParticipantRole::Automation, p.automation_participant_id)
             } else {
@@ -537,7 +587,7 @@ fn decode_body(
             })
         }
         8 | 9 => {
-            let t: Transfer = typed(body, &context)?;
+            let t: Transfer = read(body, &context)?;
             let error = if index == 9 {
                 // An error event always means the transfer did not happen.
                 Some(
@@ -579,13 +629,13 @@ fn decode_body(
             })
         }
         10 => {
-            let c: ChannelReady = typed(body, &context)?;
+            let c: ChannelReady = read(body, &context)?;
             Ok(EventBody::ChannelReady {
                 agent_id: c.agent_id,
                 channel: c.channel_id,
             })
         }
-        _ => engagement(index, event, typed(body, &context)?, body_map),
+        _ => engagement(index, event, read(body, &context)?, body_map),
     }
 }
 

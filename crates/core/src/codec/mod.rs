@@ -12,6 +12,7 @@ pub mod agentdesktop;
 #[cfg(feature = "axp")]
 pub mod axp;
 pub mod crm_connector;
+pub mod fields;
 #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
 pub mod openframe;
 pub mod path_de;
@@ -174,6 +175,21 @@ pub fn as_object(value: &Value) -> Result<&serde_json::Map<String, Value>, Decod
 /// and the path of the offending field (e.g. `result.workItem.sys_id`).
 pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, DecodeError> {
     path_de::from_value(value).map_err(|e| typed_error(e, context))
+}
+
+/// Reads `value` into a wire struct with a hand-written reader
+/// ([`fields::Wire`]); errors as [`typed`] words them.
+pub fn read<T: fields::Wire>(value: &Value, context: &str) -> Result<T, DecodeError> {
+    fields::wire(value).map_err(|e| typed_error(e, context))
+}
+
+/// [`read`] with any reader of [`fields`] (a list, a plain value).
+pub fn read_with<'a, T>(
+    value: &'a Value,
+    context: &str,
+    reader: impl FnOnce(&'a Value) -> Result<T, path_de::Error>,
+) -> Result<T, DecodeError> {
+    reader(value).map_err(|e| typed_error(e, context))
 }
 
 /// The error of [`typed`], built once for every wire type.

@@ -5,13 +5,14 @@
 //! event's, which uses `payload`; both wrappers are accepted for every event,
 //! as is an unwrapped body.
 
-use super::{as_object, discriminator, typed};
+use super::fields::{self, Fields, Wire};
+use super::path_de::Error;
+use super::{as_object, discriminator, read};
 use crate::error::DecodeError;
 use crate::lenient;
 use crate::model::{
     Decoded, DocumentRef, EventBody, InteractionPhase, PresenceChannel, WorkItemPhase,
 };
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// The five AWA event names, as passed to `openFrameAPI.subscribe`.
@@ -31,89 +32,162 @@ const KEYS: [&str; 5] = [
     "OPENFRAMEAGENTOFFINTERACTION",
 ];
 
-#[derive(Deserialize)]
+// The wire structs, read by hand (`codec::fields`).
+
 struct PresenceBody {
     presence: Presence,
 }
 
-#[derive(Deserialize)]
+impl Wire for PresenceBody {
+    const EXPECTED: &'static str = "struct PresenceBody";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            presence: o.req(&["presence"], fields::wire)?,
+        })
+    }
+}
+
 struct Presence {
-    #[serde(deserialize_with = "lenient::string")]
     name: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     sys_id: Option<String>,
-    #[serde(deserialize_with = "lenient::boolean")]
     available: bool,
-    #[serde(default)]
     channels: Option<Vec<Channel>>,
 }
 
-#[derive(Deserialize)]
+impl Wire for Presence {
+    const EXPECTED: &'static str = "struct Presence";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            name: o.string(&["name"])?,
+            sys_id: o.opt_string(&["sys_id"])?,
+            available: o.boolean(&["available"])?,
+            channels: o.opt_list(&["channels"], fields::wire)?,
+        })
+    }
+}
+
 struct Channel {
-    #[serde(deserialize_with = "lenient::string")]
     name: String,
-    #[serde(deserialize_with = "lenient::boolean")]
     available: bool,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     sys_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for Channel {
+    const EXPECTED: &'static str = "struct Channel";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            name: o.string(&["name"])?,
+            available: o.boolean(&["available"])?,
+            sys_id: o.opt_string(&["sys_id"])?,
+        })
+    }
+}
+
 struct WorkItemBody {
-    #[serde(alias = "workitem", alias = "work_item")]
     work_item: WorkItem,
 }
 
-#[derive(Deserialize)]
+impl Wire for WorkItemBody {
+    const EXPECTED: &'static str = "struct WorkItemBody";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            work_item: o.req(&["workItem", "workitem", "work_item"], fields::wire)?,
+        })
+    }
+}
+
 struct WorkItem {
-    #[serde(deserialize_with = "lenient::string")]
     sys_id: String,
-    #[serde(default, deserialize_with = "lenient::opt_int")]
     size: Option<i64>,
-    #[serde(default, rename = "serviceChannel", alias = "service_channel")]
     service_channel: Option<NamedRef>,
-    #[serde(default)]
     document: Option<Document>,
-    #[serde(default)]
     rejection: Option<Rejection>,
 }
 
-#[derive(Deserialize)]
+impl Wire for WorkItem {
+    const EXPECTED: &'static str = "struct WorkItem";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            sys_id: o.string(&["sys_id"])?,
+            size: o.opt_int(&["size"])?,
+            service_channel: o.opt_wire(&["serviceChannel", "service_channel"])?,
+            document: o.opt_wire(&["document"])?,
+            rejection: o.opt_wire(&["rejection"])?,
+        })
+    }
+}
+
 struct NamedRef {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     name: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl Wire for NamedRef {
+    const EXPECTED: &'static str = "struct NamedRef";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            name: o.opt_string(&["name"])?,
+        })
+    }
+}
+
 struct Document {
-    #[serde(deserialize_with = "lenient::string")]
     sys_id: String,
-    #[serde(deserialize_with = "lenient::string")]
     table: String,
 }
 
-#[derive(Deserialize)]
+impl Wire for Document {
+    const EXPECTED: &'static str = "struct Document";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            sys_id: o.string(&["sys_id"])?,
+            table: o.string(&["table"])?,
+        })
+    }
+}
+
 struct Rejection {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     reason: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl Wire for Rejection {
+    const EXPECTED: &'static str = "struct Rejection";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            reason: o.opt_string(&["reason"])?,
+        })
+    }
+}
+
 struct InteractionBody {
     interaction: Interaction,
 }
 
-#[derive(Deserialize)]
+impl Wire for InteractionBody {
+    const EXPECTED: &'static str = "struct InteractionBody";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            interaction: o.req(&["interaction"], fields::wire)?,
+        })
+    }
+}
+
 struct Interaction {
-    #[serde(deserialize_with = "lenient::string")]
     sys_id: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     number: Option<String>,
-    #[serde(default, rename = "type", deserialize_with = "lenient::opt_string")]
     kind: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     reason: Option<String>,
+}
+
+impl Wire for Interaction {
+    const EXPECTED: &'static str = "struct Interaction";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            sys_id: o.string(&["sys_id"])?,
+            number: o.opt_string(&["number"])?,
+            kind: o.opt_string(&["type"])?,
+            reason: o.opt_string(&["reason"])?,
+        })
+    }
 }
 
 /// Finds the event body inside the handler argument: `result`, `payload`, or
@@ -146,7 +220,7 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
     let event = EVENTS[index % EVENTS.len()];
     let body = match index {
         0 => {
-            let p: PresenceBody = typed(unwrap_body(data, "presence")?, event)?;
+            let p: PresenceBody = read(unwrap_body(data, "presence")?, event)?;
             EventBody::Presence {
                 name: p.presence.name,
                 status_id: p.presence.sys_id,
@@ -166,7 +240,7 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
             }
         }
         1..=3 => {
-            let w: WorkItemBody = typed(unwrap_body(data, "workItem")?, event)?;
+            let w: WorkItemBody = read(unwrap_body(data, "workItem")?, event)?;
             let phase = match index {
                 1 => WorkItemPhase::Offered,
                 2 => WorkItemPhase::Accepted,
@@ -186,7 +260,7 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
             }
         }
         _ => {
-            let i: InteractionBody = typed(unwrap_body(data, "interaction")?, event)?;
+            let i: InteractionBody = read(unwrap_body(data, "interaction")?, event)?;
             let mut extra = Map::new();
             if let Some(number) = i.interaction.number {
                 extra.insert("number".into(), Value::String(number));

@@ -8,6 +8,12 @@
 //! the error unwinds, no key is copied on success. One difference: a struct
 //! must be a JSON object (serde_json also reads an array positionally into a
 //! struct, which no vendor sends).
+//!
+//! The codecs no longer derive `Deserialize` for their wire structs: they
+//! read them by hand ([`super::fields`], far less wasm), with this module's
+//! [`Error`] and the same texts and paths. The deserializer stays for
+//! [`super::typed`] (serde types, native users) and as the reference those
+//! readers are tested against.
 
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, EnumAccess, Expected, MapAccess, SeqAccess,
@@ -59,13 +65,13 @@ impl Error {
     }
 
     #[cold]
-    fn at_key(mut self, key: &str) -> Self {
+    pub(crate) fn at_key(mut self, key: &str) -> Self {
         self.path.push(Segment::Key(key.to_owned()));
         self
     }
 
     #[cold]
-    fn at_index(mut self, index: usize) -> Self {
+    pub(crate) fn at_index(mut self, index: usize) -> Self {
         self.path.push(Segment::Index(index));
         self
     }
@@ -105,11 +111,21 @@ pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, Error> {
     T::deserialize(At(value))
 }
 
+/// Runs a `deserialize_with` function on `value` (tests compare it with
+/// the hand-written readers of [`super::fields`]).
+#[cfg(test)]
+pub(crate) fn with<'de, T>(
+    value: &'de Value,
+    f: impl FnOnce(At<'de>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    f(At(value))
+}
+
 /// The deserializer: one value of the tree.
 #[derive(Clone, Copy)]
-struct At<'de>(&'de Value);
+pub(crate) struct At<'de>(&'de Value);
 
-fn unexpected(value: &Value) -> Unexpected<'_> {
+pub(crate) fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),

@@ -7,14 +7,15 @@
 //! accepted as a bare frame without the envelope
 //! (`{"Error": "PhoneNumberUnknown"}`).
 
-use super::{as_object, discriminator, extras, type_name, typed};
+use super::fields::{self, Fields, Wire};
+use super::path_de::Error;
+use super::{as_object, discriminator, extras, read, read_with, type_name};
 use crate::error::DecodeError;
 use crate::lenient;
 use crate::model::{
     AgentStateKind, CallbackAction, ConnectionStatus, Decoded, Direction, DirectoryEntry,
     DirectoryKind, EventBody, InteractionPhase, PopField, QueueMembership,
 };
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// What a `msgType` asks the decoder to do.
@@ -147,295 +148,381 @@ fn lookup<T: Copy>(name: &str, table: &[(&str, &'static str, T)]) -> Option<(&'s
         .map(|(_, canonical, value)| (*canonical, *value))
 }
 
-/// A string that may arrive as a number (ids, queue ids, rights).
-#[derive(Deserialize)]
-struct Text(#[serde(deserialize_with = "lenient::string")] String);
+// The wire structs, read by hand (`codec::fields`): field names and aliases
+// as the xuc server and its samples spell them.
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct AgentStateWire {
-    #[serde(deserialize_with = "lenient::string")]
     name: String,
-    #[serde(default, alias = "agentid", deserialize_with = "lenient::opt_string")]
     agent_id: Option<String>,
-    #[serde(
-        default,
-        alias = "phoneNumber",
-        deserialize_with = "lenient::opt_string"
-    )]
     phone_nb: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     cause: Option<String>,
-    #[serde(default)]
-    queues: Option<Vec<Text>>,
+    queues: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+impl Wire for AgentStateWire {
+    const EXPECTED: &'static str = "struct AgentStateWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            name: o.string(&["name"])?,
+            agent_id: o.opt_string(&["agentId", "agentid"])?,
+            phone_nb: o.opt_string(&["phoneNb", "phoneNumber"])?,
+            cause: o.opt_string(&["cause"])?,
+            queues: o.opt_list(&["queues"], fields::string)?,
+        })
+    }
+}
+
 struct AgentErrorWire {
-    #[serde(
-        rename = "Error",
-        alias = "error",
-        deserialize_with = "lenient::string"
-    )]
     error: String,
-    #[serde(
-        default,
-        rename = "phoneNb",
-        alias = "phoneNumber",
-        deserialize_with = "lenient::opt_string"
-    )]
     phone_nb: Option<String>,
-    #[serde(
-        default,
-        rename = "RequestedNb",
-        alias = "requestedNb",
-        alias = "requestedNumber",
-        deserialize_with = "lenient::opt_string"
-    )]
     requested_nb: Option<String>,
-    #[serde(
-        default,
-        rename = "agentId",
-        alias = "agentid",
-        deserialize_with = "lenient::opt_string"
-    )]
     agent_id: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl Wire for AgentErrorWire {
+    const EXPECTED: &'static str = "struct AgentErrorWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            error: o.string(&["Error", "error"])?,
+            phone_nb: o.opt_string(&["phoneNb", "phoneNumber"])?,
+            requested_nb: o.opt_string(&["RequestedNb", "requestedNb", "requestedNumber"])?,
+            agent_id: o.opt_string(&["agentId", "agentid"])?,
+        })
+    }
+}
+
 struct SheetWire {
-    #[serde(default)]
     payload: Option<SheetPayload>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     channel: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl Wire for SheetWire {
+    const EXPECTED: &'static str = "struct SheetWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            payload: o.opt_wire(&["payload"])?,
+            channel: o.opt_string(&["channel"])?,
+        })
+    }
+}
+
 struct SheetPayload {
-    #[serde(default)]
     profile: Option<SheetProfile>,
 }
 
-#[derive(Deserialize)]
+impl Wire for SheetPayload {
+    const EXPECTED: &'static str = "struct SheetPayload";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            profile: o.opt_wire(&["profile"])?,
+        })
+    }
+}
+
 struct SheetProfile {
-    #[serde(default)]
     user: Option<SheetUser>,
 }
 
-#[derive(Deserialize)]
+impl Wire for SheetProfile {
+    const EXPECTED: &'static str = "struct SheetProfile";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            user: o.opt_wire(&["user"])?,
+        })
+    }
+}
+
 struct SheetUser {
-    #[serde(default, rename = "sheetInfo", alias = "sheetinfo")]
     sheet_info: Option<Vec<SheetInfo>>,
 }
 
-#[derive(Deserialize)]
+impl Wire for SheetUser {
+    const EXPECTED: &'static str = "struct SheetUser";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            sheet_info: o.opt_list(&["sheetInfo", "sheetinfo"], fields::wire)?,
+        })
+    }
+}
+
 struct SheetInfo {
-    #[serde(deserialize_with = "lenient::string")]
     name: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     value: Option<String>,
-    #[serde(default, rename = "type", deserialize_with = "lenient::opt_string")]
     kind: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_int")]
     order: Option<i64>,
 }
 
-#[derive(Deserialize)]
+impl Wire for SheetInfo {
+    const EXPECTED: &'static str = "struct SheetInfo";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            name: o.string(&["name"])?,
+            value: o.opt_string(&["value"])?,
+            kind: o.opt_string(&["type"])?,
+            order: o.opt_int(&["order"])?,
+        })
+    }
+}
+
 struct RightProfileWire {
-    #[serde(deserialize_with = "lenient::string")]
     profile: String,
-    #[serde(default)]
-    rights: Option<Vec<Text>>,
+    rights: Option<Vec<String>>,
+}
+
+impl Wire for RightProfileWire {
+    const EXPECTED: &'static str = "struct RightProfileWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            profile: o.string(&["profile"])?,
+            rights: o.opt_list(&["rights"], fields::string)?,
+        })
+    }
 }
 
 /// An agent as listed by AgentDirectory, AgentList and AgentConfig (which
 /// spells the name keys in lower case).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct AgentWire {
-    #[serde(deserialize_with = "lenient::string")]
     id: String,
-    #[serde(default, alias = "firstname", deserialize_with = "lenient::opt_string")]
     first_name: Option<String>,
-    #[serde(default, alias = "lastname", deserialize_with = "lenient::opt_string")]
     last_name: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     number: Option<String>,
-    #[serde(default, alias = "groupid", deserialize_with = "lenient::opt_string")]
     group_id: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl Wire for AgentWire {
+    const EXPECTED: &'static str = "struct AgentWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            id: o.string(&["id"])?,
+            first_name: o.opt_string(&["firstName", "firstname"])?,
+            last_name: o.opt_string(&["lastName", "lastname"])?,
+            number: o.opt_string(&["number"])?,
+            group_id: o.opt_string(&["groupId", "groupid"])?,
+        })
+    }
+}
+
 struct DirectoryWire {
     directory: Vec<DirectoryItem>,
 }
 
-#[derive(Deserialize)]
+impl Wire for DirectoryWire {
+    const EXPECTED: &'static str = "struct DirectoryWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            directory: o.req(&["directory"], |v| fields::list(v, fields::wire))?,
+        })
+    }
+}
+
 struct DirectoryItem {
     agent: AgentWire,
-    #[serde(default, rename = "agentState", alias = "agentstate")]
     agent_state: Option<AgentStateWire>,
 }
 
-#[derive(Deserialize)]
+impl Wire for DirectoryItem {
+    const EXPECTED: &'static str = "struct DirectoryItem";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            agent: o.req(&["agent"], fields::wire)?,
+            agent_state: o.opt_wire(&["agentState", "agentstate"])?,
+        })
+    }
+}
+
 struct GroupWire {
-    #[serde(deserialize_with = "lenient::string")]
     id: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     name: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl Wire for GroupWire {
+    const EXPECTED: &'static str = "struct GroupWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            id: o.string(&["id"])?,
+            name: o.opt_string(&["name"])?,
+        })
+    }
+}
+
 struct AgentConfigWire {
-    #[serde(deserialize_with = "lenient::string")]
     id: String,
-    #[serde(default, alias = "firstName", deserialize_with = "lenient::opt_string")]
     firstname: Option<String>,
-    #[serde(default, alias = "lastName", deserialize_with = "lenient::opt_string")]
     lastname: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     number: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     context: Option<String>,
-    #[serde(default, alias = "members")]
     member: Option<Vec<MemberWire>>,
 }
 
-#[derive(Deserialize)]
+impl Wire for AgentConfigWire {
+    const EXPECTED: &'static str = "struct AgentConfigWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            id: o.string(&["id"])?,
+            firstname: o.opt_string(&["firstname", "firstName"])?,
+            lastname: o.opt_string(&["lastname", "lastName"])?,
+            number: o.opt_string(&["number"])?,
+            context: o.opt_string(&["context"])?,
+            member: o.opt_list(&["member", "members"], fields::wire)?,
+        })
+    }
+}
+
 struct MemberWire {
-    #[serde(alias = "queueId", deserialize_with = "lenient::string")]
     queue_id: String,
-    #[serde(default, alias = "queueName", deserialize_with = "lenient::opt_string")]
     queue_name: Option<String>,
-    #[serde(deserialize_with = "lenient::int")]
     penalty: i64,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for MemberWire {
+    const EXPECTED: &'static str = "struct MemberWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            queue_id: o.string(&["queue_id", "queueId"])?,
+            queue_name: o.opt_string(&["queue_name", "queueName"])?,
+            penalty: o.int(&["penalty"])?,
+        })
+    }
+}
+
 struct QueueMemberWire {
-    #[serde(
-        alias = "agent_id",
-        alias = "agentid",
-        deserialize_with = "lenient::string"
-    )]
     agent_id: String,
-    #[serde(
-        alias = "queue_id",
-        alias = "queueid",
-        deserialize_with = "lenient::string"
-    )]
     queue_id: String,
-    #[serde(
-        default,
-        alias = "queue_name",
-        deserialize_with = "lenient::opt_string"
-    )]
     queue_name: Option<String>,
-    #[serde(deserialize_with = "lenient::int")]
     penalty: i64,
 }
 
-#[derive(Deserialize)]
+impl Wire for QueueMemberWire {
+    const EXPECTED: &'static str = "struct QueueMemberWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            agent_id: o.string(&["agentId", "agent_id", "agentid"])?,
+            queue_id: o.string(&["queueId", "queue_id", "queueid"])?,
+            queue_name: o.opt_string(&["queueName", "queue_name"])?,
+            penalty: o.int(&["penalty"])?,
+        })
+    }
+}
+
 struct StatisticsWire {
-    #[serde(alias = "agentId", deserialize_with = "lenient::string")]
     id: String,
     statistics: Vec<StatWire>,
 }
 
-#[derive(Deserialize)]
+impl Wire for StatisticsWire {
+    const EXPECTED: &'static str = "struct StatisticsWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            id: o.string(&["id", "agentId"])?,
+            statistics: o.req(&["statistics"], |v| fields::list(v, fields::wire))?,
+        })
+    }
+}
+
 struct StatWire {
-    #[serde(deserialize_with = "lenient::string")]
     name: String,
-    #[serde(default)]
     value: Value,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for StatWire {
+    const EXPECTED: &'static str = "struct StatWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            name: o.string(&["name"])?,
+            value: o.get(&["value"], fields::any)?.unwrap_or_default(),
+        })
+    }
+}
+
 struct ListenWire {
-    #[serde(deserialize_with = "lenient::boolean")]
     started: bool,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     phone_number: Option<String>,
-    #[serde(alias = "agentid", deserialize_with = "lenient::string")]
     agent_id: String,
 }
 
-#[derive(Deserialize)]
+impl Wire for ListenWire {
+    const EXPECTED: &'static str = "struct ListenWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            started: o.boolean(&["started"])?,
+            phone_number: o.opt_string(&["phoneNumber"])?,
+            agent_id: o.string(&["agentId", "agentid"])?,
+        })
+    }
+}
+
 struct CallbackListWire {
-    #[serde(deserialize_with = "lenient::string")]
     uuid: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for CallbackListWire {
+    const EXPECTED: &'static str = "struct CallbackListWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            uuid: o.string(&["uuid"])?,
+        })
+    }
+}
+
 struct CallbackWire {
-    #[serde(deserialize_with = "lenient::string")]
     uuid: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     list_uuid: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     agent_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for CallbackWire {
+    const EXPECTED: &'static str = "struct CallbackWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            uuid: o.string(&["uuid"])?,
+            list_uuid: o.opt_string(&["listUuid"])?,
+            agent_id: o.opt_string(&["agentId"])?,
+        })
+    }
+}
+
 struct CallbackStartedWire {
-    #[serde(alias = "uuid", deserialize_with = "lenient::string")]
     request_uuid: String,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     ticket_uuid: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl Wire for CallbackStartedWire {
+    const EXPECTED: &'static str = "struct CallbackStartedWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            request_uuid: o.string(&["requestUuid", "uuid"])?,
+            ticket_uuid: o.opt_string(&["ticketUuid"])?,
+        })
+    }
+}
+
 struct PhoneEventWire {
-    #[serde(rename = "eventType", deserialize_with = "lenient::string")]
     event_type: String,
-    #[serde(
-        default,
-        rename = "DN",
-        alias = "dn",
-        deserialize_with = "lenient::opt_string"
-    )]
     dn: Option<String>,
-    #[serde(
-        default,
-        rename = "otherDN",
-        alias = "otherDn",
-        deserialize_with = "lenient::opt_string"
-    )]
     other_dn: Option<String>,
-    #[serde(
-        default,
-        rename = "linkedId",
-        alias = "linkedid",
-        deserialize_with = "lenient::opt_string"
-    )]
     linked_id: Option<String>,
-    #[serde(
-        default,
-        rename = "uniqueId",
-        alias = "uniqueid",
-        deserialize_with = "lenient::opt_string"
-    )]
     unique_id: Option<String>,
-    #[serde(
-        default,
-        rename = "queueName",
-        alias = "queue",
-        deserialize_with = "lenient::opt_string"
-    )]
     queue_name: Option<String>,
-    #[serde(
-        default,
-        rename = "callDirection",
-        alias = "direction",
-        deserialize_with = "lenient::opt_string"
-    )]
     call_direction: Option<String>,
-    #[serde(default, rename = "userData")]
     user_data: Option<Map<String, Value>>,
+}
+
+impl Wire for PhoneEventWire {
+    const EXPECTED: &'static str = "struct PhoneEventWire";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            event_type: o.string(&["eventType"])?,
+            dn: o.opt_string(&["DN", "dn"])?,
+            other_dn: o.opt_string(&["otherDN", "otherDn"])?,
+            linked_id: o.opt_string(&["linkedId", "linkedid"])?,
+            unique_id: o.opt_string(&["uniqueId", "uniqueid"])?,
+            queue_name: o.opt_string(&["queueName", "queue"])?,
+            call_direction: o.opt_string(&["callDirection", "direction"])?,
+            user_data: o
+                .get(&["userData"], |v| fields::opt(v, fields::object))?
+                .flatten(),
+        })
+    }
 }
 
 /// Decodes one xuc frame `{"msgType", "ctiMessage"}` (or a bare login error).
@@ -464,7 +551,7 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
         Msg::PhoneEvent => phone_event(required()?, context)?,
         Msg::Sheet => sheet(required()?, context)?,
         Msg::RightProfile => {
-            let r: RightProfileWire = typed(required()?, context)?;
+            let r: RightProfileWire = read(required()?, context)?;
             EventBody::Rights {
                 profile: r.profile,
                 rights: texts(r.rights),
@@ -472,14 +559,16 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
         }
         Msg::AgentDirectory => agent_directory(required()?, context)?,
         Msg::AgentList => {
-            let agents: Vec<AgentWire> = typed(required()?, context)?;
+            let agents: Vec<AgentWire> =
+                read_with(required()?, context, |v| fields::list(v, fields::wire))?;
             EventBody::Directory {
                 list: DirectoryKind::AgentConfigs,
                 entries: agents.into_iter().map(|a| agent_entry(a, None)).collect(),
             }
         }
         Msg::AgentGroupList => {
-            let groups: Vec<GroupWire> = typed(required()?, context)?;
+            let groups: Vec<GroupWire> =
+                read_with(required()?, context, |v| fields::list(v, fields::wire))?;
             EventBody::Directory {
                 list: DirectoryKind::AgentGroups,
                 entries: groups
@@ -497,7 +586,7 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
         }
         Msg::AgentConfig => agent_config(required()?, context)?,
         Msg::QueueMember => {
-            let q: QueueMemberWire = typed(required()?, context)?;
+            let q: QueueMemberWire = read(required()?, context)?;
             EventBody::QueueMember(QueueMembership {
                 agent_id: q.agent_id,
                 queue_id: q.queue_id,
@@ -506,7 +595,7 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
             })
         }
         Msg::AgentStatistics => {
-            let s: StatisticsWire = typed(required()?, context)?;
+            let s: StatisticsWire = read(required()?, context)?;
             EventBody::Statistics {
                 agent_id: s.id,
                 values: s
@@ -517,7 +606,7 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
             }
         }
         Msg::AgentListen => {
-            let l: ListenWire = typed(required()?, context)?;
+            let l: ListenWire = read(required()?, context)?;
             EventBody::Listen {
                 agent_id: l.agent_id,
                 started: l.started,
@@ -592,7 +681,7 @@ fn link_status(cti: &Value, context: &str) -> Result<EventBody, DecodeError> {
 }
 
 fn agent_error(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
-    let e: AgentErrorWire = typed(value, context)?;
+    let e: AgentErrorWire = read(value, context)?;
     Ok(EventBody::AgentError {
         code: e.error,
         phone_number: e.phone_nb,
@@ -610,7 +699,7 @@ fn state_of(name: &str) -> Result<(&'static str, AgentStateKind), DecodeError> {
 }
 
 fn agent_state(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
-    let s: AgentStateWire = typed(value, context)?;
+    let s: AgentStateWire = read(value, context)?;
     let (vendor, state) = state_of(&s.name)?;
     // On pause, xuc's `cause` is the pause reason given to `pauseAgent`.
     let (reason, cause) = if state == AgentStateKind::NotReady {
@@ -630,12 +719,8 @@ fn agent_state(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
     })
 }
 
-fn texts(items: Option<Vec<Text>>) -> Vec<String> {
-    items
-        .unwrap_or_default()
-        .into_iter()
-        .map(|Text(s)| s)
-        .collect()
+fn texts(items: Option<Vec<String>>) -> Vec<String> {
+    items.unwrap_or_default()
 }
 
 /// "First Last" from whichever parts are present.
@@ -645,7 +730,7 @@ fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
 }
 
 fn phone_event(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
-    let p: PhoneEventWire = typed(value, context)?;
+    let p: PhoneEventWire = read(value, context)?;
     let (vendor, phase) =
         lookup(&p.event_type, &PHONE_EVENTS).ok_or_else(|| DecodeError::Unknown {
             what: "xuc phone event",
@@ -719,7 +804,7 @@ fn direction_of(text: &str) -> Option<Direction> {
 }
 
 fn sheet(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
-    let s: SheetWire = typed(value, context)?;
+    let s: SheetWire = read(value, context)?;
     let mut fields: Vec<PopField> = s
         .payload
         .and_then(|p| p.profile)
@@ -759,7 +844,7 @@ fn agent_entry(agent: AgentWire, state: Option<AgentStateKind>) -> DirectoryEntr
 }
 
 fn agent_directory(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
-    let d: DirectoryWire = typed(value, context)?;
+    let d: DirectoryWire = read(value, context)?;
     let entries = d
         .directory
         .into_iter()
@@ -778,7 +863,7 @@ fn agent_directory(value: &Value, context: &str) -> Result<EventBody, DecodeErro
 }
 
 fn agent_config(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
-    let c: AgentConfigWire = typed(value, context)?;
+    let c: AgentConfigWire = read(value, context)?;
     let queues = c
         .member
         .unwrap_or_default()
@@ -841,7 +926,7 @@ fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Decode
             } else {
                 context.to_owned()
             };
-            let l: CallbackListWire = typed(list, &at)?;
+            let l: CallbackListWire = read(list, &at)?;
             Ok(callback_body(
                 CallbackAction::Lists,
                 None,
@@ -860,7 +945,7 @@ fn callback(
 ) -> Result<EventBody, DecodeError> {
     match action {
         CallbackAction::Started => {
-            let s: CallbackStartedWire = typed(value, context)?;
+            let s: CallbackStartedWire = read(value, context)?;
             Ok(EventBody::Callback {
                 action,
                 uuid: Some(s.request_uuid),
@@ -877,7 +962,7 @@ fn callback(
                 None => value,
             };
             let context = format!("{context} request");
-            let r: CallbackWire = typed(request, &context)?;
+            let r: CallbackWire = read(request, &context)?;
             Ok(callback_body(
                 action,
                 Some(r.uuid),
@@ -887,7 +972,7 @@ fn callback(
             ))
         }
         _ => {
-            let c: CallbackWire = typed(value, context)?;
+            let c: CallbackWire = read(value, context)?;
             Ok(callback_body(
                 action,
                 Some(c.uuid),

@@ -17,9 +17,12 @@ mod tests;
 
 use crate::bridge::Output;
 use crate::client::{Fault, Health, HealthState};
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::command::{CommandStatus, Desired};
 use crate::model::{AgentStateKind, Direction, EventBody, InteractionPhase, Side, Source};
 use crate::sync::{Mode, Snapshot};
+use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -35,8 +38,7 @@ pub const HOST_GRACE_MS: u64 = 2_000;
 pub const LOCALES: [&str; 2] = ["en", "fr"];
 
 /// A pause reason the contact centre offers (widget config `pauseReasons`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PauseReason {
     /// The code sent to the contact centre (xuc pause reason, AXP reason
     /// code, AgentDesktop sub-state).
@@ -46,8 +48,7 @@ pub struct PauseReason {
 }
 
 /// A label, in one language or several.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Label {
     /// The same text in every language.
     Text(String),
@@ -69,8 +70,50 @@ impl Label {
     }
 }
 
+impl<'de> Deserialize<'de> for PauseReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+// Read by hand: the derived `untagged` label and the struct cost about 4 KB of wasm.
+impl Wire for PauseReason {
+    const EXPECTED: &'static str = "struct PauseReason";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["id", "label"])?;
+        Ok(PauseReason {
+            id: o.text(&["id"])?,
+            label: o.req(&["label"], |v| match v {
+                serde_json::Value::String(s) => Ok(Label::Text(s.clone())),
+                serde_json::Value::Object(map) => map
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?)))
+                    .collect::<Result<_, FieldError>>()
+                    .map(Label::ByLocale),
+                _ => Err(FieldError::custom(
+                    "data did not match any variant of untagged enum Label",
+                )),
+            })?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for PartyDisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize_name(
+            d,
+            &["full", "masked", "hidden"],
+            &[
+                PartyDisplay::Full,
+                PartyDisplay::Masked,
+                PartyDisplay::Hidden,
+            ],
+        )
+    }
+}
+
 /// How the other party of a call is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PartyDisplay {
     /// As the contact centre gives it.
@@ -1075,8 +1118,9 @@ fn call_direction_inbound(call: Option<&Call>) -> bool {
 }
 
 /// What the agent did in the panel (the edge's `panelAction({action, ...})`).
-#[derive(Clone, PartialEq, Deserialize)]
-#[serde(tag = "action", rename_all = "camelCase")]
+/// Read by hand (`codec::fields`): a derived internally tagged enum cost
+/// about 40 KB of wasm (bench/README.md, issue 14).
+#[derive(Clone, PartialEq)]
 pub enum PanelAction {
     /// Pick a state: an option id of [`AgentView::options`].
     SetState {
@@ -1134,7 +1178,6 @@ pub enum PanelAction {
         /// Its password.
         password: String,
         /// The phone to log the agent in on once signed in.
-        #[serde(default)]
         phone: Option<String>,
     },
     /// Sign in through the token endpoint (AXP, `credentialsUrl`).
@@ -1144,6 +1187,74 @@ pub enum PanelAction {
         /// The notice.
         id: u64,
     },
+}
+
+impl<'de> Deserialize<'de> for PanelAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+impl Wire for PanelAction {
+    const EXPECTED: &'static str = "internally tagged enum PanelAction";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        let text = |name: &'static str| o.req(&[name], fields::text);
+        let action = text("action")?;
+        Ok(match action.as_str() {
+            "setState" => PanelAction::SetState {
+                option: text("option")?,
+            },
+            "answer" => PanelAction::Answer { id: text("id")? },
+            "hold" => PanelAction::Hold { id: text("id")? },
+            "resume" => PanelAction::Resume { id: text("id")? },
+            "hangup" => PanelAction::Hangup { id: text("id")? },
+            "transfer" => PanelAction::Transfer {
+                id: text("id")?,
+                destination: text("destination")?,
+            },
+            "finishWrapUp" => PanelAction::FinishWrapUp,
+            "dial" => PanelAction::Dial {
+                number: text("number")?,
+            },
+            "setDial" => PanelAction::SetDial {
+                number: text("number")?,
+            },
+            "phoneLogin" => PanelAction::PhoneLogin {
+                phone: text("phone")?,
+            },
+            "signIn" => PanelAction::SignIn {
+                login: text("login")?,
+                password: text("password")?,
+                phone: o
+                    .get(&["phone"], |v| fields::opt(v, fields::text))?
+                    .flatten(),
+            },
+            "signInToken" => PanelAction::SignInToken,
+            "dismiss" => PanelAction::Dismiss {
+                id: o.req(&["id"], fields::unsigned)?,
+            },
+            other => {
+                return Err(FieldError::unknown_variant(
+                    other,
+                    &[
+                        "setState",
+                        "answer",
+                        "hold",
+                        "resume",
+                        "hangup",
+                        "transfer",
+                        "finishWrapUp",
+                        "dial",
+                        "setDial",
+                        "phoneLogin",
+                        "signIn",
+                        "signInToken",
+                        "dismiss",
+                    ],
+                ))
+            }
+        })
+    }
 }
 
 impl std::fmt::Debug for PanelAction {

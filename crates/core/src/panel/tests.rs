@@ -692,3 +692,35 @@ fn a_sign_in_never_shows_its_password() {
     );
     assert!(!format!("{a:?}").contains("s3cret"));
 }
+
+#[test]
+fn malformed_actions_are_refused_with_a_reason() {
+    let error = |v: Value| {
+        serde_json::from_value::<PanelAction>(v)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(error(json!({"id": "c1"})), "missing field `action`");
+    assert!(error(json!({"action": "fly"})).starts_with("unknown variant `fly`, expected one of"));
+    assert_eq!(error(json!({"action": "answer"})), "missing field `id`");
+    assert_eq!(
+        error(json!({"action": "dial", "number": 5})),
+        "number: invalid type: integer `5`, expected a string"
+    );
+    assert_eq!(
+        error(json!({"action": "dismiss", "id": -1})),
+        "id: invalid value: integer `-1`, expected u64"
+    );
+    assert_eq!(
+        error(json!([1])),
+        "invalid type: sequence, expected internally tagged enum PanelAction"
+    );
+    assert_eq!(
+        action(json!({"action": "signIn", "login": "a", "password": "p", "phone": null})),
+        PanelAction::SignIn {
+            login: "a".into(),
+            password: "p".into(),
+            phone: None
+        }
+    );
+}

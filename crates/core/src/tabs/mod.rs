@@ -30,8 +30,11 @@
 //! page for credentials.
 
 use crate::channel::{ErrorCode, RequestError};
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::command::Desired;
 use crate::model::Side;
+use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
@@ -50,7 +53,7 @@ const MAX_TAB_ID: usize = 64;
 
 /// How the widget instances of one agent share the contact centre
 /// (widget config `multiTab`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum MultiTab {
     /// One connection, led by one tab (the default).
@@ -58,6 +61,16 @@ pub enum MultiTab {
     Shared,
     /// Every tab its own connection (the behaviour before multi-tab).
     Independent,
+}
+
+impl<'de> Deserialize<'de> for MultiTab {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize_name(
+            d,
+            &["shared", "independent"],
+            &[MultiTab::Shared, MultiTab::Independent],
+        )
+    }
 }
 
 /// The names of the locks and the channel of one agent's tabs. They derive
@@ -166,7 +179,7 @@ pub struct TabsDropped {
 }
 
 /// A call a follower has the leader carry out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Forward {
     /// `setAgentState` (target `cc`) or `setPresence` (target `crm`).
@@ -202,8 +215,9 @@ impl Forward {
     }
 }
 
-/// One message on the tabs channel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One message on the tabs channel. Read by hand ([`Wire`]): a derived
+/// internally tagged enum cost about 50 KB of wasm (bench/README.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "t", rename_all = "camelCase", deny_unknown_fields)]
 pub enum TabMessage {
     /// A tab started (or asks who leads).
@@ -279,13 +293,151 @@ pub enum TabMessage {
 }
 
 /// A request error as it travels between tabs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyError {
     /// [`ErrorCode`], as its JSON name.
     pub code: String,
     /// Why.
     pub message: String,
+}
+
+impl<'de> Deserialize<'de> for Forward {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+impl Wire for Forward {
+    const EXPECTED: &'static str = "internally tagged enum Forward";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        let op = o.text(&["op"])?;
+        Ok(match op.as_str() {
+            "setState" => {
+                o.only(&["op", "target", "desired", "reason"])?;
+                Forward::SetState {
+                    target: o.req(&["target"], fields::serde)?,
+                    desired: o.req(&["desired"], fields::serde)?,
+                    reason: o
+                        .get(&["reason"], |v| fields::opt(v, fields::text))?
+                        .flatten(),
+                }
+            }
+            "ccCommand" => {
+                o.only(&["op", "name", "args"])?;
+                Forward::CcCommand {
+                    name: o.text(&["name"])?,
+                    args: o
+                        .get(&["args"], |v| fields::list(v, fields::any))?
+                        .unwrap_or_default(),
+                }
+            }
+            "crm" => {
+                o.only(&["op", "msg"])?;
+                Forward::Crm {
+                    msg: o.value("msg", false)?,
+                }
+            }
+            other => {
+                return Err(FieldError::unknown_variant(
+                    other,
+                    &["setState", "ccCommand", "crm"],
+                ))
+            }
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for TabMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+impl Wire for TabMessage {
+    const EXPECTED: &'static str = "internally tagged enum TabMessage";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        let t = o.text(&["t"])?;
+        let v = || o.req(&["v"], fields::small::<u32>);
+        let tab = || o.text(&["tab"]);
+        let u64_at = |name: &'static str| o.req(&[name], fields::unsigned);
+        Ok(match t.as_str() {
+            "hello" => {
+                o.only(&["t", "v", "tab"])?;
+                TabMessage::Hello {
+                    v: v()?,
+                    tab: tab()?,
+                }
+            }
+            "lead" => {
+                o.only(&["t", "v", "tab", "epoch", "since", "seq", "count"])?;
+                TabMessage::Lead {
+                    v: v()?,
+                    tab: tab()?,
+                    epoch: o.text(&["epoch"])?,
+                    since: u64_at("since")?,
+                    seq: u64_at("seq")?,
+                    count: o.req(&["count"], fields::small::<usize>)?,
+                }
+            }
+            "event" => {
+                o.only(&["t", "v", "tab", "epoch", "seq", "event"])?;
+                TabMessage::Event {
+                    v: v()?,
+                    tab: tab()?,
+                    epoch: o.text(&["epoch"])?,
+                    seq: u64_at("seq")?,
+                    event: o.value("event", false)?,
+                }
+            }
+            "call" => {
+                o.only(&["t", "v", "tab", "rid", "call"])?;
+                TabMessage::Call {
+                    v: v()?,
+                    tab: tab()?,
+                    rid: u64_at("rid")?,
+                    call: o.req(&["call"], fields::wire)?,
+                }
+            }
+            "reply" => {
+                o.only(&["t", "v", "tab", "to", "rid", "result", "error"])?;
+                TabMessage::Reply {
+                    v: v()?,
+                    tab: tab()?,
+                    to: o.text(&["to"])?,
+                    rid: u64_at("rid")?,
+                    result: o
+                        .get(&["result"], |v| fields::opt(v, fields::any))?
+                        .flatten(),
+                    error: o.opt_wire(&["error"])?,
+                }
+            }
+            "bye" => {
+                o.only(&["t", "v", "tab"])?;
+                TabMessage::Bye {
+                    v: v()?,
+                    tab: tab()?,
+                }
+            }
+            other => {
+                return Err(FieldError::unknown_variant(
+                    other,
+                    &["hello", "lead", "event", "call", "reply", "bye"],
+                ))
+            }
+        })
+    }
+}
+
+impl Wire for ReplyError {
+    const EXPECTED: &'static str = "struct ReplyError";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["code", "message"])?;
+        Ok(ReplyError {
+            code: o.text(&["code"])?,
+            message: o.text(&["message"])?,
+        })
+    }
 }
 
 impl TabMessage {

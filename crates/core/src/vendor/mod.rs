@@ -9,6 +9,8 @@ pub mod openframe;
 
 use crate::bridge::{Bridge, Output};
 use crate::codec;
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::command::{Command, CommandStatus};
 use crate::config::Config;
 use crate::error::DecodeError;
@@ -245,8 +247,9 @@ pub struct Step {
 
 /// The vendor set-up (`startVendor(config, ...)`); the fields the browser
 /// edge alone uses are here too so one object configures both.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+/// Read by hand ([`Wire`], less wasm than a derive): absent fields take the
+/// defaults, unknown ones are refused.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorConfig {
     /// Force the vendors (`openframe`, `agentdesktop`) instead of detecting them.
     pub vendors: Option<Vec<Source>>,
@@ -268,6 +271,52 @@ pub struct VendorConfig {
     /// Enable `sendChat` (`AGENTDESKTOP.CHAT.SendMessage`, an unconfirmed
     /// name: checked at start-up when on). Off by default.
     pub chat: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for VendorConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+impl Wire for VendorConfig {
+    const EXPECTED: &'static str = "struct VendorConfig";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&[
+            "vendors",
+            "mode",
+            "bridge",
+            "openframe",
+            "openframeInit",
+            "initTimeoutMs",
+            "contactCentre",
+            "alerts",
+            "chat",
+        ])?;
+        let value = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::any))?.flatten());
+        let flag = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::flag))?.flatten());
+        Ok(VendorConfig {
+            vendors: o
+                .get(&["vendors"], |v| {
+                    fields::opt(v, |v| fields::list(v, fields::serde))
+                })?
+                .flatten(),
+            mode: o
+                .get(&["mode"], |v| fields::opt(v, fields::text))?
+                .flatten(),
+            bridge: o
+                .get(&["bridge"], |v| fields::opt(v, fields::wire))?
+                .flatten(),
+            openframe: o.get(&["openframe"], fields::wire)?.unwrap_or_default(),
+            openframe_init: value("openframeInit")?,
+            init_timeout_ms: o
+                .get(&["initTimeoutMs"], |v| fields::opt(v, fields::small))?
+                .flatten(),
+            contact_centre: value("contactCentre")?,
+            alerts: flag("alerts")?,
+            chat: flag("chat")?,
+        })
+    }
 }
 
 /// The core of the vendor integration: a bridge, the OpenFrame planner and

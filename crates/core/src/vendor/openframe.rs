@@ -15,6 +15,8 @@
 //! would change meaning if cut (table, sys_id, number, URL) is refused.
 
 use super::VendorCall;
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::model::{AgentStateKind, DocumentRef, WorkItemPhase};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -57,8 +59,9 @@ pub enum LimitError {
 }
 
 /// How the bridge acts through OpenFrame (`openframe` in the vendor config).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+/// Read by hand ([`Wire`], less wasm than a derive): absent fields take the
+/// defaults, unknown ones are refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenFrameOptions {
     /// Which work-item phases open the record (`offered`, `accepted`).
     pub open_on: Vec<WorkItemPhase>,
@@ -68,6 +71,33 @@ pub struct OpenFrameOptions {
     pub show_on_offer: bool,
     /// Mirror the contact-centre state with `setPresenceIndicator`.
     pub presence_indicator: bool,
+}
+
+impl<'de> Deserialize<'de> for OpenFrameOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
+impl Wire for OpenFrameOptions {
+    const EXPECTED: &'static str = "struct OpenFrameOptions";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["openOn", "table", "showOnOffer", "presenceIndicator"])?;
+        let mut options = OpenFrameOptions::default();
+        if let Some(v) = o.get(&["openOn"], |v| fields::list(v, fields::serde))? {
+            options.open_on = v;
+        }
+        options.table = o
+            .get(&["table"], |v| fields::opt(v, fields::text))?
+            .flatten();
+        if let Some(v) = o.get(&["showOnOffer"], fields::flag)? {
+            options.show_on_offer = v;
+        }
+        if let Some(v) = o.get(&["presenceIndicator"], fields::flag)? {
+            options.presence_indicator = v;
+        }
+        Ok(options)
+    }
 }
 
 impl Default for OpenFrameOptions {

@@ -1,17 +1,16 @@
 //! Decoding the CRM Connector envelopes (feature `crm-connector`).
 
 use super::{CLIENT_TYPE, CONNECTOR_TYPE};
-use crate::codec::{as_object, discriminator, extras, parse_text, type_name, typed};
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error;
+use crate::codec::{as_object, discriminator, extras, parse_text, read, type_name};
 use crate::config::DecodeConfig;
 use crate::error::DecodeError;
 use crate::lenient;
 use crate::model::{
     ConnectionStatus, Decoded, DirectoryEntry, DirectoryKind, EventBody, PresenceChannel,
 };
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::fmt;
 
 /// Who posted a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,189 +142,229 @@ const CLIENT_ACTIONS: [(&str, Action); 8] = [
 const TYPE_KEYS: [&str; 2] = ["CRMCONNECTMESSAGE", "CLIENTAPPMESSAGE"];
 
 // ---------------------------------------------------------------------------
-// Wire structs: client -> connector.
+// Wire structs, read by hand (`codec::fields`): client -> connector.
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct OmnichannelResponse {
-    #[serde(alias = "statusID", deserialize_with = "lenient::string")]
     status_id: String,
-    #[serde(default, deserialize_with = "lenient::opt_boolean")]
     success: Option<bool>,
 }
 
-#[derive(Deserialize)]
+impl Wire for OmnichannelResponse {
+    const EXPECTED: &'static str = "struct OmnichannelResponse";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            status_id: o.string(&["statusId", "statusID"])?,
+            success: o.opt_boolean(&["success"])?,
+        })
+    }
+}
+
 struct CrmDirectory {
-    #[serde(default)]
     results: Vec<DirectoryRecord>,
 }
 
-#[derive(Deserialize)]
+impl Wire for CrmDirectory {
+    const EXPECTED: &'static str = "struct CrmDirectory";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            results: o
+                .get(&["results"], |v| fields::list(v, fields::wire))?
+                .unwrap_or_default(),
+        })
+    }
+}
+
 struct DirectoryRecord {
-    #[serde(alias = "Id", deserialize_with = "lenient::string")]
     id: String,
-    #[serde(default, alias = "Name", deserialize_with = "lenient::opt_string")]
     name: Option<String>,
-    #[serde(
-        default,
-        alias = "Phone",
-        alias = "phoneNumber",
-        alias = "number",
-        deserialize_with = "lenient::opt_string"
-    )]
     phone: Option<String>,
-    #[serde(default, alias = "Email", deserialize_with = "lenient::opt_string")]
     email: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Wire for DirectoryRecord {
+    const EXPECTED: &'static str = "struct DirectoryRecord";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            id: o.string(&["id", "Id"])?,
+            name: o.opt_string(&["name", "Name"])?,
+            phone: o.opt_string(&["phone", "Phone", "phoneNumber", "number"])?,
+            email: o.opt_string(&["email", "Email"])?,
+        })
+    }
+}
+
 struct CrmData {
-    #[serde(default)]
     call_center_settings: Option<Value>,
-    #[serde(default)]
     current_user: Option<CurrentUser>,
-    #[serde(default)]
     capabilities: Option<Map<String, Value>>,
+}
+
+impl Wire for CrmData {
+    const EXPECTED: &'static str = "struct CrmData";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            call_center_settings: o
+                .get(&["callCenterSettings"], |v| fields::opt(v, fields::any))?
+                .flatten(),
+            current_user: o.opt_wire(&["currentUser"])?,
+            capabilities: o
+                .get(&["capabilities"], |v| fields::opt(v, fields::object))?
+                .flatten(),
+        })
+    }
 }
 
 /// Salesforce spells the user's fields `Id`, `Name`, `Username`; other CRMs
 /// use camelCase. Each spelling is its own field so that both may be present.
-#[derive(Deserialize)]
 struct CurrentUser {
-    #[serde(default, rename = "Id", deserialize_with = "lenient::opt_string")]
     id_upper: Option<String>,
-    #[serde(default, rename = "id", deserialize_with = "lenient::opt_string")]
     id_lower: Option<String>,
-    #[serde(default, rename = "Name", deserialize_with = "lenient::opt_string")]
     name_upper: Option<String>,
-    #[serde(default, rename = "name", deserialize_with = "lenient::opt_string")]
     name_lower: Option<String>,
-    #[serde(default, rename = "Username", deserialize_with = "lenient::opt_string")]
     username_upper: Option<String>,
-    #[serde(
-        default,
-        rename = "username",
-        alias = "userName",
-        deserialize_with = "lenient::opt_string"
-    )]
     username_lower: Option<String>,
 }
 
+impl Wire for CurrentUser {
+    const EXPECTED: &'static str = "struct CurrentUser";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            id_upper: o.opt_string(&["Id"])?,
+            id_lower: o.opt_string(&["id"])?,
+            name_upper: o.opt_string(&["Name"])?,
+            name_lower: o.opt_string(&["name"])?,
+            username_upper: o.opt_string(&["Username"])?,
+            username_lower: o.opt_string(&["username", "userName"])?,
+        })
+    }
+}
+
 /// Shape check only: the message is kept whole.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct CreateHistoryItem {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    task_id: Option<String>,
+struct CreateHistoryItem;
+
+impl Wire for CreateHistoryItem {
+    const EXPECTED: &'static str = "struct CreateHistoryItem";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.opt_string(&["taskId"])?;
+        Ok(Self)
+    }
 }
 
 // ---------------------------------------------------------------------------
 // Wire structs: connector -> client (our own outbound messages).
 
 /// Shape check only: the message is kept whole.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct EnableClickToDial {
-    #[serde(deserialize_with = "lenient::boolean")]
-    is_enabled: bool,
+struct EnableClickToDial;
+
+impl Wire for EnableClickToDial {
+    const EXPECTED: &'static str = "struct EnableClickToDial";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.boolean(&["isEnabled"])?;
+        Ok(Self)
+    }
 }
 
 /// Shape check only: the message is kept whole.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct NavigateToRecord {
-    #[serde(deserialize_with = "lenient::string")]
-    record_id: String,
+struct NavigateToRecord;
+
+impl Wire for NavigateToRecord {
+    const EXPECTED: &'static str = "struct NavigateToRecord";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.string(&["recordId"])?;
+        Ok(Self)
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct ScreenPop {
-    #[serde(deserialize_with = "string_list")]
     ani_values: Vec<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     interaction_id: Option<String>,
 }
 
-/// Shape check only: the message is kept whole.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct SaveInteractionLog {
-    message: LogMessage,
-}
-
-/// Shape check only.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct LogMessage {
-    body: LogBody,
-}
-
-/// Shape check only.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct LogBody {
-    #[serde(deserialize_with = "lenient::string")]
-    interaction_id: String,
+impl Wire for ScreenPop {
+    const EXPECTED: &'static str = "struct ScreenPop";
+    fn read(o: Fields) -> Result<Self, Error> {
+        Ok(Self {
+            ani_values: o.req(&["aniValues"], string_list)?,
+            interaction_id: o.opt_string(&["interactionId"])?,
+        })
+    }
 }
 
 /// Shape check only: the message is kept whole.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct CustomFieldsValues {
-    object: CustomFieldsObject,
+struct SaveInteractionLog;
+
+impl Wire for SaveInteractionLog {
+    const EXPECTED: &'static str = "struct SaveInteractionLog";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.req(&["message"], fields::wire::<LogMessage>)?;
+        Ok(Self)
+    }
 }
 
 /// Shape check only.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct CustomFieldsObject {
-    #[serde(default)]
-    voice: Option<Vec<Value>>,
-    #[serde(default)]
-    digital: Option<Vec<Value>>,
+struct LogMessage;
+
+impl Wire for LogMessage {
+    const EXPECTED: &'static str = "struct LogMessage";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.req(&["body"], fields::wire::<LogBody>)?;
+        Ok(Self)
+    }
+}
+
+/// Shape check only.
+struct LogBody;
+
+impl Wire for LogBody {
+    const EXPECTED: &'static str = "struct LogBody";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.string(&["interactionId"])?;
+        Ok(Self)
+    }
 }
 
 /// Shape check only: the message is kept whole.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct SyncOmnichannel {
-    #[serde(alias = "statusID", deserialize_with = "lenient::string")]
-    status_id: String,
-    #[serde(default, deserialize_with = "lenient::opt_boolean")]
-    success: Option<bool>,
+struct CustomFieldsValues;
+
+impl Wire for CustomFieldsValues {
+    const EXPECTED: &'static str = "struct CustomFieldsValues";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.req(&["object"], fields::wire::<CustomFieldsObject>)?;
+        Ok(Self)
+    }
+}
+
+/// Shape check only.
+struct CustomFieldsObject;
+
+impl Wire for CustomFieldsObject {
+    const EXPECTED: &'static str = "struct CustomFieldsObject";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.opt_list(&["voice"], fields::any)?;
+        o.opt_list(&["digital"], fields::any)?;
+        Ok(Self)
+    }
+}
+
+/// Shape check only: the message is kept whole.
+struct SyncOmnichannel;
+
+impl Wire for SyncOmnichannel {
+    const EXPECTED: &'static str = "struct SyncOmnichannel";
+    fn read(o: Fields) -> Result<Self, Error> {
+        OmnichannelResponse::read(o)?;
+        Ok(Self)
+    }
 }
 
 /// A list of strings (numbers accepted), or a single string taken as a
 /// one-element list.
-fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    struct Item(#[serde(deserialize_with = "lenient::string")] String);
-
-    struct ListVisitor;
-    impl<'de> Visitor<'de> for ListVisitor {
-        type Value = Vec<String>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an array of strings")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(vec![v.to_owned()])
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some(Item(s)) = seq.next_element()? {
-                out.push(s);
-            }
-            Ok(out)
-        }
+fn string_list(value: &Value) -> Result<Vec<String>, Error> {
+    match value {
+        Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(_) => fields::list(value, fields::string),
+        other => Err(fields::invalid_type(other, "an array of strings")),
     }
-    d.deserialize_any(ListVisitor)
 }
 
 // ---------------------------------------------------------------------------
@@ -364,7 +403,7 @@ pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError
         Action::CrmData => crm_data(required(data)?, config)?,
         Action::CreateHistoryItem => {
             let data = object(required(data)?, action)?;
-            typed::<CreateHistoryItem>(data, action.name())?;
+            read::<CreateHistoryItem>(data, action.name())?;
             crm_message(action, Some(data))
         }
         Action::CustomFieldsDataResponse => EventBody::CrmMessage {
@@ -373,7 +412,7 @@ pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError
         },
         Action::RequestPerformInteractionScreenPop => {
             let data = object(required(data)?, action)?;
-            let pop: ScreenPop = typed(data, action.name())?;
+            let pop: ScreenPop = read(data, action.name())?;
             EventBody::ScreenPop {
                 interaction_id: pop.interaction_id,
                 ani: pop.ani_values,
@@ -459,19 +498,16 @@ fn crm_message(action: Action, data: Option<&Value>) -> EventBody {
 }
 
 /// Checks `data` against the documented shape `T`, then keeps it whole.
-fn checked<T: serde::de::DeserializeOwned>(
-    data: Option<&Value>,
-    action: Action,
-) -> Result<EventBody, DecodeError> {
+fn checked<T: Wire>(data: Option<&Value>, action: Action) -> Result<EventBody, DecodeError> {
     let data = object(required(data)?, action)?;
-    typed::<T>(data, action.name())?;
+    read::<T>(data, action.name())?;
     Ok(crm_message(action, Some(data)))
 }
 
 /// `omnichannelResponse`: the CRM presence, `statusId` being `"id"` or `"id;label"`.
 fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody, DecodeError> {
     let action = Action::OmnichannelResponse;
-    let wire: OmnichannelResponse = typed(object(data, action)?, action.name())?;
+    let wire: OmnichannelResponse = read(object(data, action)?, action.name())?;
     let (id, label) = match wire.status_id.split_once(';') {
         Some((id, label)) => (id.trim(), Some(label.trim()).filter(|l| !l.is_empty())),
         None => (wire.status_id.trim(), None),
@@ -494,7 +530,7 @@ fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody
 /// `crmDirectory`: CRM contacts.
 fn crm_directory(data: &Value) -> Result<EventBody, DecodeError> {
     let action = Action::CrmDirectory;
-    let wire: CrmDirectory = typed(object(data, action)?, action.name())?;
+    let wire: CrmDirectory = read(object(data, action)?, action.name())?;
     Ok(EventBody::Directory {
         list: DirectoryKind::Crm,
         entries: wire
@@ -588,7 +624,7 @@ fn text(value: &Value) -> Option<String> {
 fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, DecodeError> {
     let action = Action::CrmData;
     let data = object(data, action)?;
-    let wire: CrmData = typed(data, action.name())?;
+    let wire: CrmData = read(data, action.name())?;
     // Some clients post the CCDef as JSON text.
     let settings =
         match wire.call_center_settings {

@@ -1,0 +1,464 @@
+//! Hand-written readers over a parsed [`Value`]: the wire structs of every
+//! codec, the messages between host, widget and tabs, and the settings.
+//!
+//! A serde-derived `Deserialize` costs a visitor, a field matcher and their
+//! error paths per struct (1.5-2.5 KB of wasm each; an internally tagged
+//! enum far more, bench/README.md); a reader here is a few calls into the
+//! shared functions below. Types that other code deserializes with serde keep
+//! a `Deserialize` implementation through [`deserialize`] or
+//! [`deserialize_name`]. The rules are
+//! those of the derives they replace: same field names and aliases, same
+//! lenient spellings ([`crate::lenient`]), same error texts (serde_json's
+//! wording) and the same field path ([`Error::path`]: `queues[2]`,
+//! `agent.id`). One difference: where a message carries a field under two of
+//! its aliases, the first name listed wins (a derive refused it as a
+//! duplicate).
+
+use super::path_de::{unexpected, Error};
+use serde::de::{Error as _, Unexpected};
+use serde_json::{Map, Value};
+
+/// A wire struct read from a JSON object.
+pub trait Wire: Sized {
+    /// What a type error says was expected (`struct AgentStateWire`).
+    const EXPECTED: &'static str;
+    /// Reads the struct's fields.
+    fn read(fields: Fields<'_>) -> Result<Self, Error>;
+}
+
+/// The fields of one JSON object.
+#[derive(Clone, Copy)]
+pub struct Fields<'a>(&'a Map<String, Value>);
+
+impl<'a> Fields<'a> {
+    /// The object itself.
+    pub fn map(self) -> &'a Map<String, Value> {
+        self.0
+    }
+
+    /// The first of `names` (a name and its aliases) the object has.
+    fn find(self, names: &[&'static str]) -> Option<(&'a String, &'a Value)> {
+        names.iter().find_map(|name| self.0.get_key_value(*name))
+    }
+
+    /// A required field read by `read`: absent is `missing field`.
+    pub fn req<T>(
+        self,
+        names: &[&'static str],
+        read: impl FnOnce(&'a Value) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        match self.find(names) {
+            Some((key, value)) => read(value).map_err(|e| e.at_key(key)),
+            None => Err(missing(names)),
+        }
+    }
+
+    /// A field read by `read` when present (`#[serde(default)]`).
+    pub fn get<T>(
+        self,
+        names: &[&'static str],
+        read: impl FnOnce(&'a Value) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        match self.find(names) {
+            Some((key, value)) => read(value).map(Some).map_err(|e| e.at_key(key)),
+            None => Ok(None),
+        }
+    }
+
+    /// Refuses a field not in `known` (`#[serde(deny_unknown_fields)]`).
+    pub fn only(self, known: &'static [&'static str]) -> Result<(), Error> {
+        match self.0.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(key) => Err(Error::unknown_field(key, known)),
+            None => Ok(()),
+        }
+    }
+
+    /// A required plain string ([`text`]).
+    pub fn text(self, names: &[&'static str]) -> Result<String, Error> {
+        self.req(names, text)
+    }
+
+    /// A required JSON value; `default` makes an absent one `null`.
+    pub fn value(self, name: &'static str, default: bool) -> Result<Value, Error> {
+        match self.get(&[name], any)? {
+            Some(v) => Ok(v),
+            None if default => Ok(Value::Null),
+            None => Err(missing(&[name])),
+        }
+    }
+
+    /// A lenient string ([`string`]), required.
+    pub fn string(self, names: &[&'static str]) -> Result<String, Error> {
+        self.req(names, string)
+    }
+
+    /// A lenient optional string ([`opt_string`]).
+    pub fn opt_string(self, names: &[&'static str]) -> Result<Option<String>, Error> {
+        Ok(self.get(names, opt_string)?.flatten())
+    }
+
+    /// A lenient integer ([`int`]), required.
+    pub fn int(self, names: &[&'static str]) -> Result<i64, Error> {
+        self.req(names, int)
+    }
+
+    /// A lenient optional integer ([`opt_int`]).
+    pub fn opt_int(self, names: &[&'static str]) -> Result<Option<i64>, Error> {
+        Ok(self.get(names, opt_int)?.flatten())
+    }
+
+    /// A lenient boolean ([`boolean`]), required.
+    pub fn boolean(self, names: &[&'static str]) -> Result<bool, Error> {
+        self.req(names, boolean)
+    }
+
+    /// A lenient optional boolean ([`opt_boolean`]).
+    pub fn opt_boolean(self, names: &[&'static str]) -> Result<Option<bool>, Error> {
+        Ok(self.get(names, opt_boolean)?.flatten())
+    }
+
+    /// An optional nested struct: absent or `null` is `None`.
+    pub fn opt_wire<T: Wire>(self, names: &[&'static str]) -> Result<Option<T>, Error> {
+        Ok(self.get(names, |v| opt(v, wire::<T>))?.flatten())
+    }
+
+    /// An optional list: absent or `null` is `None`.
+    pub fn opt_list<T>(
+        self,
+        names: &[&'static str],
+        item: fn(&'a Value) -> Result<T, Error>,
+    ) -> Result<Option<Vec<T>>, Error> {
+        Ok(self.get(names, |v| opt(v, |v| list(v, item)))?.flatten())
+    }
+}
+
+#[cold]
+fn missing(names: &[&'static str]) -> Error {
+    Error::missing_field(names.first().copied().unwrap_or_default())
+}
+
+/// serde_json's `invalid type: <found>, expected <expected>`.
+#[cold]
+pub fn invalid_type(found: &Value, expected: &'static str) -> Error {
+    Error::invalid_type(unexpected(found), &expected)
+}
+
+#[cold]
+fn invalid_value(found: Unexpected, expected: &'static str) -> Error {
+    Error::invalid_value(found, &expected)
+}
+
+/// A wire struct from an object.
+pub fn wire<T: Wire>(value: &Value) -> Result<T, Error> {
+    match value {
+        Value::Object(map) => T::read(Fields(map)),
+        other => Err(invalid_type(other, T::EXPECTED)),
+    }
+}
+
+/// `null` as `None`, anything else read by `read`.
+pub fn opt<'a, T>(
+    value: &'a Value,
+    read: impl FnOnce(&'a Value) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    match value {
+        Value::Null => Ok(None),
+        other => read(other).map(Some),
+    }
+}
+
+/// An array, each item read by `item`; a failing item's path is its index.
+pub fn list<'a, T>(
+    value: &'a Value,
+    item: impl Fn(&'a Value) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| item(v).map_err(|e| e.at_index(i)))
+            .collect(),
+        other => Err(invalid_type(other, "a sequence")),
+    }
+}
+
+/// Any JSON value, as it is.
+pub fn any(value: &Value) -> Result<Value, Error> {
+    Ok(value.clone())
+}
+
+/// An object, copied.
+pub fn object(value: &Value) -> Result<Map<String, Value>, Error> {
+    match value {
+        Value::Object(map) => Ok(map.clone()),
+        other => Err(invalid_type(other, "a map")),
+    }
+}
+
+/// The number as the lenient rules see it: `Ok(())` for an integer
+/// (`u64` or `i64`), `Err(float)` for the rest. (No `i128`: its formatting
+/// would add 1.9 KB to the wasm.)
+fn number(n: &serde_json::Number) -> Result<(), f64> {
+    if n.is_u64() || n.is_i64() {
+        Ok(())
+    } else {
+        Err(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+const STRING: &str = "a string or a number";
+
+/// A string, also accepting a number (written without a fraction when
+/// integral), as [`crate::lenient::string`].
+pub fn string(value: &Value) -> Result<String, Error> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => match number(n) {
+            Ok(()) => Ok(n.to_string()),
+            Err(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 => Ok(format!("{f:.0}")),
+            Err(f) if f.is_finite() => Ok(f.to_string()),
+            Err(f) => Err(invalid_value(Unexpected::Float(f), STRING)),
+        },
+        other => Err(invalid_type(other, STRING)),
+    }
+}
+
+/// An optional string: `null` and `""` are `None`, numbers accepted, as
+/// [`crate::lenient::opt_string`].
+pub fn opt_string(value: &Value) -> Result<Option<String>, Error> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok((!s.is_empty()).then(|| s.clone())),
+        Value::Number(_) => string(value).map(Some),
+        other => Err(invalid_type(other, "a string, a number or null")),
+    }
+}
+
+const INT: &str = "an integer or a string holding one";
+
+/// An integer, also accepting a numeric string or an integral float, as
+/// [`crate::lenient::int`].
+pub fn int(value: &Value) -> Result<i64, Error> {
+    match value {
+        Value::Number(n) => match number(n) {
+            Ok(()) => n
+                .as_i64()
+                .ok_or_else(|| invalid_value(Unexpected::Unsigned(n.as_u64().unwrap_or(0)), INT)),
+            Err(f) if f.is_finite() && f.fract() == 0.0 && f.abs() <= 9.007_199_254_740_992e15 => {
+                Ok(f as i64)
+            }
+            Err(f) => Err(invalid_value(Unexpected::Float(f), INT)),
+        },
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| invalid_value(Unexpected::Str(s), INT)),
+        other => Err(invalid_type(other, INT)),
+    }
+}
+
+/// An optional integer: `null` and `""` are `None`, as
+/// [`crate::lenient::opt_int`].
+pub fn opt_int(value: &Value) -> Result<Option<i64>, Error> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::Number(_) | Value::String(_) => int(value).map(Some),
+        other => Err(invalid_type(
+            other,
+            "an integer, a string holding one, or null",
+        )),
+    }
+}
+
+const BOOL: &str = "a boolean, \"true\"/\"false\" or 0/1";
+
+/// A boolean, also accepting `"true"` / `"false"` and `0` / `1`, as
+/// [`crate::lenient::boolean`].
+pub fn boolean(value: &Value) -> Result<bool, Error> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        Value::Number(n) => match number(n) {
+            Ok(()) if n.as_u64() == Some(0) => Ok(false),
+            Ok(()) if n.as_u64() == Some(1) => Ok(true),
+            Ok(()) => Err(invalid_value(unexpected(value), BOOL)),
+            Err(0.0) => Ok(false),
+            Err(1.0) => Ok(true),
+            Err(f) => Err(invalid_value(Unexpected::Float(f), BOOL)),
+        },
+        Value::String(s) if s.eq_ignore_ascii_case("true") || s == "1" => Ok(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") || s == "0" => Ok(false),
+        Value::String(s) => Err(invalid_value(Unexpected::Str(s), BOOL)),
+        other => Err(invalid_type(other, BOOL)),
+    }
+}
+
+/// An optional boolean: `null` is `None`, as [`crate::lenient::opt_boolean`].
+pub fn opt_boolean(value: &Value) -> Result<Option<bool>, Error> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => boolean(value).map(Some),
+        other => Err(invalid_type(other, "a boolean or null")),
+    }
+}
+
+/// A plain string (a number is refused), as a derived `String` field.
+pub fn text(value: &Value) -> Result<String, Error> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(invalid_type(other, "a string")),
+    }
+}
+
+/// A plain boolean, as a derived `bool` field.
+pub fn flag(value: &Value) -> Result<bool, Error> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        other => Err(invalid_type(other, "a boolean")),
+    }
+}
+
+/// A non-negative integer, as a derived `u64` field.
+pub fn unsigned(value: &Value) -> Result<u64, Error> {
+    match value {
+        Value::Number(n) if n.is_u64() => Ok(n.as_u64().unwrap_or_default()),
+        Value::Number(n) if n.is_i64() => Err(invalid_value(unexpected(value), "u64")),
+        other => Err(invalid_type(other, "u64")),
+    }
+}
+
+/// An unsigned integer that fits `T` (`u32`, `usize`), as a derived field.
+pub fn small<T: TryFrom<u64>>(value: &Value) -> Result<T, Error> {
+    let name = std::any::type_name::<T>();
+    match value {
+        Value::Number(n) if n.is_u64() => {
+            let n = n.as_u64().unwrap_or_default();
+            T::try_from(n).map_err(|_| invalid_value(Unexpected::Unsigned(n), name))
+        }
+        Value::Number(n) if n.is_i64() => Err(invalid_value(unexpected(value), name)),
+        other => Err(invalid_type(other, name)),
+    }
+}
+
+/// A type with a derived `Deserialize` (a small enum such as `Side`), read
+/// through serde_json's `&Value` deserializer.
+pub fn serde<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, Error> {
+    T::deserialize(value).map_err(Error::custom)
+}
+
+/// A unit-variant enum by its JSON name: `names[i]` is `values[i]`.
+pub fn name<T: Copy>(
+    value: &Value,
+    names: &'static [&'static str],
+    values: &[T],
+) -> Result<T, Error> {
+    match value {
+        Value::String(s) => names
+            .iter()
+            .position(|n| n == s)
+            .and_then(|i| values.get(i).copied())
+            .ok_or_else(|| Error::unknown_variant(s, names)),
+        other => Err(invalid_type(other, "a variant name")),
+    }
+}
+
+/// A `Deserialize` implementation of a unit-variant enum through [`name`].
+pub fn deserialize_name<'de, D, T>(
+    deserializer: D,
+    names: &'static [&'static str],
+    values: &[T],
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Copy,
+{
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    name(&value, names, values).map_err(|e| D::Error::custom(e.message()))
+}
+
+/// A `Deserialize` implementation through a [`Wire`] reader: the value is
+/// taken as a JSON value (its deserializer is compiled once for every type),
+/// then read by hand. The error says where (`number: invalid type ...`).
+pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Wire,
+{
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    wire(&value).map_err(|e| match e.path().as_str() {
+        "." => D::Error::custom(e.message()),
+        path => D::Error::custom(format_args!("{path}: {}", e.message())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::path_de::with;
+    use super::*;
+    use crate::lenient;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    /// Each reader against the serde function it replaces (a `lenient`
+    /// one, or a primitive's derive-side `Deserialize`): same value or same
+    /// error text.
+    #[test]
+    fn readers_agree_with_the_serde_functions_they_replace() {
+        let samples = [
+            json!(null),
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(1),
+            json!(2),
+            json!(-3),
+            json!(18446744073709551615u64),
+            json!(1.0),
+            json!(0.0),
+            json!(2.5),
+            json!(1e300),
+            json!(""),
+            json!(" "),
+            json!("42"),
+            json!(" 7 "),
+            json!("4x"),
+            json!("true"),
+            json!("FALSE"),
+            json!("1"),
+            json!([]),
+            json!({}),
+        ];
+        for v in &samples {
+            let ours = string(v).map_err(|e| e.to_string());
+            let theirs = with(v, lenient::string).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "string {v}");
+            let ours = opt_string(v).map_err(|e| e.to_string());
+            let theirs = with(v, lenient::opt_string).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "opt_string {v}");
+            let ours = int(v).map_err(|e| e.to_string());
+            let theirs = with(v, lenient::int).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "int {v}");
+            let ours = opt_int(v).map_err(|e| e.to_string());
+            let theirs = with(v, lenient::opt_int).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "opt_int {v}");
+            let ours = boolean(v).map_err(|e| e.to_string());
+            let theirs = with(v, lenient::boolean).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "boolean {v}");
+            let ours = opt_boolean(v).map_err(|e| e.to_string());
+            let theirs = with(v, lenient::opt_boolean).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "opt_boolean {v}");
+            let ours = small::<u32>(v).map_err(|e| e.to_string());
+            let theirs = with(v, u32::deserialize).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "u32 {v}");
+            let ours = unsigned(v).map_err(|e| e.to_string());
+            let theirs = with(v, u64::deserialize).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "u64 {v}");
+            let ours = text(v).map_err(|e| e.to_string());
+            let theirs = with(v, String::deserialize).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "String {v}");
+            let ours = flag(v).map_err(|e| e.to_string());
+            let theirs = with(v, bool::deserialize).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "bool {v}");
+        }
+    }
+}
