@@ -174,6 +174,51 @@ test('hand-over: the leader closed, reloaded: a new leader within 2 s, one conne
   for (const page of pages) await page.close();
 });
 
+const phone = (eventType, id) => ({ xuc: { msgType: 'PhoneEvent', ctiMessage: { eventType, DN: '1000', otherDN: '0427466347', linkedId: id, uniqueId: id, queueName: 'support', callDirection: 'Incoming', userData: {} } } });
+const requests = (page, action) => page.evaluate((a) => window.test.crmRequests.filter((r) => r.action === a).length, action);
+
+test('once, not N times: a ringing call pops in the one tab the agent looks at, the interaction log is written by the leader alone; followers see the leader\'s ccHealth and state', { timeout: 60_000 }, async () => {
+  const pages = [await open('config=xuc'), await open('config=xuc'), await open('config=xuc')];
+  const [leader, followers] = await settled(pages, 3);
+  await untilSim((s) => s.xuc.live === 1);
+  // The agent clicks into the widget of a follower's tab: that tab is the one in front of them.
+  const looked = followers[1];
+  await looked.bringToFront();
+  await looked.locator('iframe').click();
+  const frame = looked.frames().find((f) => f.url().startsWith(origins.widgetOrigin));
+  assert.equal(await frame.evaluate(() => document.hasFocus()), true, 'the widget frame has the focus');
+  await new Promise((r) => setTimeout(r, 300));
+
+  await sim.send([agentState('AgentReady')]);
+  for (const page of pages) await waitEvent(page, { kind: 'agentState', source: 'xuc', state: 'ready' });
+  const marks = await Promise.all(pages.map(eventCount));
+  await sim.send([phone('EventRinging', 'mt.1'), { xuc: { msgType: 'AgentStateEvent', ctiMessage: { name: 'AgentRinging', agentId: 19, phoneNb: '1000', since: 0, queues: [8] } } }]);
+  await looked.waitForFunction(() => window.test.crmRequests.some((r) => r.action === 'requestPerformInteractionScreenPop'), null, { timeout: 10_000 });
+  for (const [i, page] of pages.entries()) await waitEvent(page, { kind: 'interaction' }, marks[i], 10_000);
+  await new Promise((r) => setTimeout(r, 500));
+  const pops = await Promise.all(pages.map((p) => requests(p, 'requestPerformInteractionScreenPop')));
+  assert.deepEqual(pops, pages.map((p) => (p === looked ? 1 : 0)), 'one pop, in the tab the agent looks at');
+  const popEvents = await Promise.all(pages.map((p, i) => p.evaluate((f) => window.test.events.slice(f).filter((e) => e.kind === 'crmRequest' && e.wire?.action === 'requestPerformInteractionScreenPop').length, marks[i])));
+  assert.deepEqual(popEvents, pages.map((p) => (p === looked ? 1 : 0)), 'the pop event in that tab only');
+
+  // Answered, released: the interaction log is written once, by the leader's tab.
+  await sim.send([phone('EventEstablished', 'mt.1'), phone('EventReleased', 'mt.1')]);
+  await leader.waitForFunction(() => window.test.crmRequests.some((r) => r.action === 'requestSaveInteractionLog'), null, { timeout: 10_000 });
+  await new Promise((r) => setTimeout(r, 500));
+  const logs = await Promise.all(pages.map((p) => requests(p, 'requestSaveInteractionLog')));
+  assert.deepEqual(logs, pages.map((p) => (p === leader ? 1 : 0)), 'one interaction log, by the leader');
+
+  // Followers have the leader's contact-centre health and its state.
+  for (const f of followers) {
+    await waitEvent(f, { kind: 'ccHealth', state: 'live' });
+    const snap = await f.evaluate(() => window.test.bridge.snapshot());
+    const mine = await leader.evaluate(() => window.test.bridge.snapshot());
+    assert.deepEqual(snap.snapshot.agentState, mine.snapshot.agentState, 'a follower\'s snapshot is the leader\'s');
+  }
+  assert.deepEqual(problems(), []);
+  for (const page of pages) await page.close();
+});
+
 test('ten tabs opened at once elect exactly one leader', { timeout: 60_000 }, async () => {
   const pages = await Promise.all(Array.from({ length: 10 }, () => open('config=xuc')));
   await settled(pages, 10, 15_000);

@@ -86,6 +86,10 @@ pub struct WidgetConfig {
     /// connection, led by one tab; `independent`: each tab its own.
     #[serde(default)]
     pub multi_tab: Option<crate::tabs::MultiTab>,
+    /// Multi-tab: where a screen pop opens: `focused` (default: the tab the
+    /// agent looks at, else the leader's) or `leader`.
+    #[serde(default)]
+    pub screen_pop_tab: crate::tabs::PopTarget,
 }
 
 /// The browser resources of one widget.
@@ -278,7 +282,11 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
     {
         let epoch = inner.channel.borrow().epoch().to_owned();
         let host: Weak<dyn super::tabs::TabsHost> = Rc::downgrade(&inner) as Weak<Inner>;
-        *inner.tabs.borrow_mut() = super::tabs::TabsEdge::start(scope, epoch, host);
+        let edge = super::tabs::TabsEdge::start(scope, epoch, host);
+        if let Some(edge) = &edge {
+            edge.tabs.borrow_mut().set_pop_target(config.screen_pop_tab);
+        }
+        *inner.tabs.borrow_mut() = edge;
     }
     if trace {
         let weak = Rc::downgrade(&inner);
@@ -453,7 +461,7 @@ fn on_window_message(inner: &Rc<Inner>, event: &MessageEvent) {
     inner
         .channel
         .borrow_mut()
-        .on_window(now(), input, &mut data, &*inner.core);
+        .on_window(now(), input, &mut data, &tabs_glue::core_view(inner));
     drive(inner);
     inner.offered.borrow_mut().take();
 }
@@ -463,7 +471,7 @@ fn on_port_message(inner: &Rc<Inner>, event: &MessageEvent) {
     inner
         .channel
         .borrow_mut()
-        .on_port(now(), text.as_deref(), &*inner.core);
+        .on_port(now(), text.as_deref(), &tabs_glue::core_view(inner));
     drive(inner);
 }
 

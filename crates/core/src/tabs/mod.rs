@@ -287,6 +287,20 @@ pub enum TabMessage {
         /// When it was last shown or focused (ms since the epoch).
         active_at: u64,
     },
+    /// The leader's state, for the followers' `snapshot` requests.
+    State {
+        /// Version.
+        v: u32,
+        /// The leader.
+        tab: String,
+        /// Its sync engine's snapshot.
+        snapshot: Value,
+        /// Its live client's `{source, health}`.
+        cc: Value,
+        /// Its last `ccHealth` event (a tab that joins gets it once).
+        #[serde(default)]
+        health: Option<Value>,
+    },
     /// The leader hands a screen pop to the one tab that opens it.
     Pop {
         /// Version.
@@ -326,6 +340,7 @@ impl TabMessage {
             | TabMessage::Call { v, .. }
             | TabMessage::Reply { v, .. }
             | TabMessage::View { v, .. }
+            | TabMessage::State { v, .. }
             | TabMessage::Pop { v, .. }
             | TabMessage::Bye { v, .. } => *v,
         }
@@ -339,6 +354,7 @@ impl TabMessage {
             | TabMessage::Call { tab, .. }
             | TabMessage::Reply { tab, .. }
             | TabMessage::View { tab, .. }
+            | TabMessage::State { tab, .. }
             | TabMessage::Pop { tab, .. }
             | TabMessage::Bye { tab, .. } => tab,
         }
@@ -382,6 +398,8 @@ pub enum TabEffect {
     /// The leader chose this tab for a screen pop: deliver this output
     /// (JSON) to the own host (a `crmRequest` also to its CRM).
     Pop(Value),
+    /// Leader: send the followers its state ([`Tabs::on_leader_state`]).
+    SendState,
     /// Read the held locks and report them to [`Tabs::on_locks`].
     QueryLocks,
 }
@@ -424,6 +442,14 @@ pub struct Tabs {
     my_view: (bool, bool, u64),
     /// The other tabs' pages, as their `view` messages said.
     views: HashMap<String, (bool, bool, u64)>,
+    /// Follower: the leader's last state: snapshot and live client.
+    leader_state: Option<(Value, Value)>,
+    /// The claimed leader's state, until the claim is verified.
+    claimed_state: Option<(Value, Value, Option<Value>)>,
+    /// Follower: the leader whose `ccHealth` this host has.
+    health_from: Option<String>,
+    /// Leader: its last `ccHealth` event.
+    last_health: Option<Value>,
     effects: Vec<TabEffect>,
 }
 
@@ -450,8 +476,12 @@ impl Tabs {
             reported: None,
             dropped: TabsDropped::default(),
             pop_target: PopTarget::default(),
-            my_view: (true, false, 0),
+            my_view: (false, false, 0),
             views: HashMap::new(),
+            leader_state: None,
+            claimed_state: None,
+            health_from: None,
+            last_health: None,
             effects: Vec::new(),
         };
         let hello = TabMessage::Hello {
@@ -539,6 +569,27 @@ impl Tabs {
             }
         }
         screen_pop_tab(self.pop_target, &tabs, &self.me).to_owned()
+    }
+
+    /// Leader: its sync engine's snapshot and live client (`{source,
+    /// health}`) changed: the followers answer `snapshot` with them.
+    pub fn on_leader_state(&mut self, snapshot: Value, cc: Value) {
+        if !self.leads() {
+            return;
+        }
+        self.effects.push(TabEffect::Broadcast(TabMessage::State {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+            snapshot,
+            cc,
+            health: self.last_health.clone(),
+        }));
+    }
+
+    /// Follower: the leader's last snapshot and live client, when known
+    /// (a leader answers from its own).
+    pub fn leader_state(&self) -> Option<&(Value, Value)> {
+        self.leader_state.as_ref().filter(|_| !self.leads())
     }
 
     /// Leader: whether this output of its own (JSON) is delivered here.
@@ -664,6 +715,7 @@ impl Tabs {
             TabMessage::Hello { .. } => {
                 if self.leads() {
                     self.announce();
+                    self.effects.push(TabEffect::SendState);
                     self.effects.push(TabEffect::QueryLocks);
                 }
             }
@@ -736,6 +788,23 @@ impl Tabs {
             } => {
                 if self.views.len() < FORWARDS_KEPT || self.views.contains_key(&tab) {
                     self.views.insert(tab, (visible, focused, active_at));
+                } else {
+                    self.dropped.foreign += 1;
+                }
+            }
+            TabMessage::State {
+                tab,
+                snapshot,
+                cc,
+                health,
+                ..
+            } => {
+                if !self.leads() && self.leader.as_deref() == Some(tab.as_str()) {
+                    self.leader_state = Some((snapshot, cc));
+                    self.health_once(health);
+                } else if !self.leads() && self.claimed.as_ref().is_some_and(|(t, _)| *t == tab) {
+                    // A new leader's first state comes before the locks confirm it.
+                    self.claimed_state = Some((snapshot, cc, health));
                 } else {
                     self.dropped.foreign += 1;
                 }
@@ -836,6 +905,9 @@ impl Tabs {
             return;
         }
         self.relayed = seq;
+        if event.get("kind").and_then(Value::as_str) == Some("ccHealth") {
+            self.last_health = Some(event.clone());
+        }
         if event.get("kind").and_then(Value::as_str) == Some("command") {
             let status = event.get("status").and_then(Value::as_str).unwrap_or("");
             let id = event.get("id").and_then(Value::as_u64);
@@ -904,8 +976,23 @@ impl Tabs {
         self.report_hand_over();
         self.leader = Some(tab);
         self.since = self.since_claimed.take();
+        if let Some((snapshot, cc, health)) = self.claimed_state.take() {
+            self.leader_state = Some((snapshot, cc));
+            self.health_once(health);
+        }
         // The new leader picks screen-pop tabs: it needs this tab's view.
         self.send_view();
+    }
+
+    /// A follower's host gets its leader's contact-centre health once when
+    /// it starts following (later changes come in the relayed stream).
+    fn health_once(&mut self, health: Option<Value>) {
+        let Some(health) = health else { return };
+        if self.health_from.is_some() && self.health_from == self.leader {
+            return;
+        }
+        self.health_from = self.leader.clone();
+        self.effects.push(TabEffect::HostEvent(health));
     }
 
     fn send_view(&mut self) {

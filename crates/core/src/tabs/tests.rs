@@ -718,3 +718,56 @@ fn a_leader_runs_calls_only_from_tabs_that_hold_their_tab_lock() {
     assert_eq!(runs, [("b".to_owned(), 1)]);
     assert_eq!(a.dropped().foreign, 1, "the forger's call");
 }
+
+#[test]
+fn a_follower_answers_snapshot_with_the_leaders_state_from_the_leader_only() {
+    // The leader sends its state to a tab that says hello.
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.on_leader_event(
+        1,
+        &json!({"kind": "ccHealth", "source": "xuc", "state": "live"}),
+    );
+    a.poll();
+    a.on_message(
+        2,
+        msg(&TabMessage::Hello {
+            v: 1,
+            tab: "b".into(),
+        }),
+    );
+    assert!(a.poll().contains(&TabEffect::SendState));
+    a.on_leader_state(json!({"agentState": "ready"}), json!({"health": "live"}));
+    let effects = a.poll();
+    let state = broadcasts(&effects)[0].clone();
+    assert!(matches!(state, TabMessage::State { .. }));
+    assert_eq!(a.leader_state(), None, "a leader answers from its own");
+
+    // A new tab: the state comes with the leader's claim, kept once the locks confirm it.
+    let mut b = Tabs::new("b".into(), "eb".into());
+    b.on_message(3, msg(&lead("a", "ea")));
+    b.on_message(3, msg(&state));
+    assert_eq!(b.leader_state(), None, "not believed yet");
+    b.on_locks(locks(Some("a"), &["a", "b"]));
+    assert_eq!(
+        b.leader_state(),
+        Some(&(json!({"agentState": "ready"}), json!({"health": "live"})))
+    );
+    // Its host gets the leader's health once, when it starts following.
+    let health = json!({"kind": "ccHealth", "source": "xuc", "state": "live"});
+    assert!(host_events(&b.poll()).contains(&&health));
+    b.on_message(3, msg(&state));
+    assert!(!host_events(&b.poll()).contains(&&health), "once");
+    // A forged state is dropped.
+    let forged = TabMessage::State {
+        v: 1,
+        tab: "forger".into(),
+        snapshot: json!({"agentState": "forged"}),
+        cc: Value::Null,
+        health: None,
+    };
+    let before = b.dropped().foreign;
+    b.on_message(4, msg(&forged));
+    assert_eq!(b.dropped().foreign, before + 1);
+    assert_eq!(b.leader_state().unwrap().0, json!({"agentState": "ready"}));
+}
