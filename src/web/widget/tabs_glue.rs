@@ -203,8 +203,8 @@ pub(super) fn pop_here(inner: &Rc<Inner>, output: &Output) -> bool {
     let Ok(value) = serde_json::to_value(output) else {
         return true;
     };
-    let here = edge.tabs.borrow_mut().pop_here(&value);
-    here
+    let mut tabs = edge.tabs.borrow_mut();
+    tabs.pop_here(&value)
 }
 
 /// The leader chose this tab for a screen pop: to this host, and a CRM
