@@ -121,7 +121,7 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
       assert.ok(h.tried > 0, h.name);
       if (h.untrusted) assert.equal(h.accepted, 0, h.name);
     }
-    assert.deepEqual(r.params, { EVENTS: 8, INJECTIONS: 1, RELOADS: 1, RELOAD_EVENTS: 20, PACE_MS: 2, IDLE_MS: 200, only: [] });
+    assert.deepEqual(r.params, { EVENTS: 8, INJECTIONS: 1, RELOADS: 1, RELOAD_EVENTS: 20, PACE_MS: 2, IDLE_MS: 200, HANDOVERS: 1, HANDOVER_EVENTS: 9, only: [] });
     assert.match(r.command, /bash scripts\/reliability\.sh$/);
   } finally {
     await rm(dir, { recursive: true, force: true });
