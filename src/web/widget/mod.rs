@@ -89,7 +89,7 @@ pub struct WidgetConfig {
     /// Multi-tab: where a screen pop opens: `focused` (default: the tab the
     /// agent looks at, else the leader's) or `leader`.
     #[serde(default)]
-    pub screen_pop_tab: crate::tabs::PopTarget,
+    pub screen_pop_tab: Option<String>,
 }
 
 /// The browser resources of one widget.
@@ -214,6 +214,11 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         }
         None => None,
     };
+    let pop_target = match config.screen_pop_tab.as_deref() {
+        None => crate::tabs::PopTarget::default(),
+        Some(text) => crate::tabs::PopTarget::parse(text)
+            .ok_or_else(|| JsError::new(&format!("unknown screenPopTab `{text}`")))?,
+    };
     let trace = config.trace;
     // The URL policy and the diagnostics parse URLs with the browser's parser.
     crate::client::policy::use_parser(super::BROWSER_URL);
@@ -284,7 +289,7 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         let host: Weak<dyn super::tabs::TabsHost> = Rc::downgrade(&inner) as Weak<Inner>;
         let edge = super::tabs::TabsEdge::start(scope, epoch, host);
         if let Some(edge) = &edge {
-            edge.tabs.borrow_mut().set_pop_target(config.screen_pop_tab);
+            edge.tabs.borrow_mut().set_pop_target(pop_target);
         }
         *inner.tabs.borrow_mut() = edge;
     }

@@ -440,8 +440,9 @@ pub struct Tabs {
     pop_target: PopTarget,
     /// This tab's page, as [`Tabs::on_view`] last said.
     my_view: (bool, bool, u64),
-    /// The other tabs' pages, as their `view` messages said.
-    views: HashMap<String, (bool, bool, u64)>,
+    /// The other tabs' pages, as their `view` messages said (a `Vec`:
+    /// a handful of tabs, and no extra map code in the widget).
+    views: Vec<TabView>,
     /// Follower: the leader's last state: snapshot and live client.
     leader_state: Option<(Value, Value)>,
     /// The claimed leader's state, until the claim is verified.
@@ -477,7 +478,7 @@ impl Tabs {
             dropped: TabsDropped::default(),
             pop_target: PopTarget::default(),
             my_view: (false, false, 0),
-            views: HashMap::new(),
+            views: Vec::new(),
             leader_state: None,
             claimed_state: None,
             health_from: None,
@@ -558,16 +559,12 @@ impl Tabs {
             focused,
             active_at,
         }];
-        for (tab, (visible, focused, active_at)) in &self.views {
-            if self.known.contains(tab) {
-                tabs.push(TabView {
-                    tab: tab.clone(),
-                    visible: *visible,
-                    focused: *focused,
-                    active_at: *active_at,
-                });
-            }
-        }
+        tabs.extend(
+            self.views
+                .iter()
+                .filter(|v| self.known.contains(&v.tab))
+                .cloned(),
+        );
         screen_pop_tab(self.pop_target, &tabs, &self.me).to_owned()
     }
 
@@ -638,7 +635,7 @@ impl Tabs {
         self.count = count.max(1);
         self.known = view.tabs.clone();
         let known = &self.known;
-        self.views.retain(|tab, _| known.contains(tab));
+        self.views.retain(|v| known.contains(&v.tab));
         // Calls from tabs that were not known: run if they hold a tab lock now.
         for (tab, rid, call) in std::mem::take(&mut self.unknown_calls) {
             if self.leads() && self.known.contains(&tab) {
@@ -786,10 +783,17 @@ impl Tabs {
                 active_at,
                 ..
             } => {
-                if self.views.len() < FORWARDS_KEPT || self.views.contains_key(&tab) {
-                    self.views.insert(tab, (visible, focused, active_at));
-                } else {
-                    self.dropped.foreign += 1;
+                let view = TabView {
+                    tab,
+                    visible,
+                    focused,
+                    active_at,
+                };
+                let full = self.views.len() >= FORWARDS_KEPT;
+                match self.views.iter_mut().find(|v| v.tab == view.tab) {
+                    Some(known) => *known = view,
+                    None if !full => self.views.push(view),
+                    None => self.dropped.foreign += 1,
                 }
             }
             TabMessage::State {
@@ -1131,8 +1135,7 @@ fn error_code(name: &str) -> ErrorCode {
 }
 
 /// Where a screen pop opens (widget config `screenPopTab`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PopTarget {
     /// The visible, focused tab; else the visible tab shown or focused
     /// last; else the leader (the default).
@@ -1140,6 +1143,17 @@ pub enum PopTarget {
     Focused,
     /// Always the leader's tab.
     Leader,
+}
+
+impl PopTarget {
+    /// From the config's text: `focused` or `leader`.
+    pub fn parse(text: &str) -> Option<PopTarget> {
+        match text {
+            "focused" => Some(PopTarget::Focused),
+            "leader" => Some(PopTarget::Leader),
+            _ => None,
+        }
+    }
 }
 
 /// One tab as the screen-pop choice sees it.

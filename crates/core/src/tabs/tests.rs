@@ -567,10 +567,9 @@ fn a_screen_pop_opens_in_the_focused_visible_tab_else_the_last_shown_else_the_le
         "a",
         "else the leader"
     );
-    assert_eq!(
-        serde_json::from_value::<PopTarget>(json!("leader")).unwrap(),
-        PopTarget::Leader
-    );
+    assert_eq!(PopTarget::parse("leader"), Some(PopTarget::Leader));
+    assert_eq!(PopTarget::parse("focused"), Some(PopTarget::Focused));
+    assert_eq!(PopTarget::parse("Leader"), None);
 }
 
 fn pop() -> Value {
