@@ -517,6 +517,19 @@ fn lock_and_channel_names_come_from_the_configured_contact_centre() {
     assert_eq!(Scope::from_contact_centre(&x), Some(scope.clone()));
     let other = json!({"kind": "xuc", "baseUrl": "http://a", "agentId": "20"});
     assert_ne!(Scope::from_contact_centre(&other), Some(scope.clone()));
+    // Key order and settings that do not say which agent (timings, seeds) change nothing.
+    let reordered = json!({"agentId": "19", "timing": {"heartbeatMs": 1000}, "baseUrl": "http://a", "kind": "xuc"});
+    assert_eq!(Scope::from_contact_centre(&reordered), Some(scope.clone()));
+    // Another server, another account, another kind: another agent.
+    let server = json!({"kind": "xuc", "baseUrl": "http://b", "agentId": "19"});
+    assert_ne!(Scope::from_contact_centre(&server), Some(scope.clone()));
+    let axp = |account: &str| json!({"kind": "axp", "restBase": "http://a", "accountId": account, "agentId": "19"});
+    assert_ne!(
+        Scope::from_contact_centre(&axp("A")),
+        Scope::from_contact_centre(&axp("B"))
+    );
+    let as_axp = json!({"kind": "axp", "baseUrl": "http://a", "agentId": "19"});
+    assert_ne!(Scope::from_contact_centre(&as_axp), Some(scope.clone()));
     assert_eq!(Scope::from_contact_centre(&json!({"kind": "nope"})), None);
     assert_eq!(Scope::from_contact_centre(&json!(null)), None);
     let lock = scope.tab_lock("t1");
