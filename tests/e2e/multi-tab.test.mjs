@@ -257,27 +257,47 @@ test('forged BroadcastChannel traffic from a same-origin page that is not a widg
     const held = (await navigator.locks.query()).held.map((l) => l.name);
     return held.find((n) => n.endsWith('/leader')).replace(/\/leader$/, '');
   });
-  // A page on the widget origin that is not a widget.
-  const forger = await browser.context.newPage();
-  await forger.goto(`${origins.widgetOrigin}/widget.css`);
+  // A frame on the widget origin that is not a widget, in a page of the same CRM site: the same
+  // storage partition, so the same channel (a top-level page of the widget origin would be in
+  // another partition and could not reach the tabs at all).
+  const forgerPage = await browser.context.newPage();
+  await forgerPage.goto(`${origins.hostOrigin}/host.css`);
+  await forgerPage.evaluate((src) => new Promise((resolve) => {
+    const frame = document.createElement('iframe');
+    frame.onload = resolve;
+    frame.src = src;
+    document.body.append(frame);
+  }), `${origins.widgetOrigin}/widget.css`);
+  const forger = forgerPage.frames().find((f) => f.url().startsWith(origins.widgetOrigin));
+  await forger.evaluate((name) => {
+    window.heard = [];
+    window.bc = new BroadcastChannel(name);
+    window.bc.onmessage = (e) => window.heard.push(e.data && e.data.t);
+  }, channel);
+  // It hears the tabs (the leader relays an event): the forged messages below do reach them.
+  await sim.send([agentState('AgentReady')]);
+  await forger.waitForFunction(() => window.heard.includes('event'), null, { timeout: 8000 });
   const before = await sim.stats();
   const mark = await eventCount(follower);
-  await forger.evaluate((name) => {
-    const bc = new BroadcastChannel(name);
+  await forger.evaluate(() => {
+    const bc = window.bc;
     bc.postMessage({ v: 1, t: 'lead', tab: 'forger', epoch: 'x', since: 1, seq: 0, count: 9 });
     bc.postMessage({ v: 1, t: 'event', tab: 'forger', epoch: 'x', seq: 1, event: { kind: 'agentState', source: 'xuc', state: 'ready', forged: true } });
+    bc.postMessage({ v: 1, t: 'pop', tab: 'forger', to: 'x', event: { kind: 'screenPop', forged: true } });
+    bc.postMessage({ v: 1, t: 'state', tab: 'forger', snapshot: { forged: true }, cc: null });
     bc.postMessage({ v: 2, t: 'hello', tab: 'forger' });
     bc.postMessage({ v: 1, t: 'call', tab: 'forger', rid: 1, call: { op: 'ccCommand', name: 'pauseAgent', args: [19], extra: 1 } });
     bc.postMessage({ v: 1, t: 'call', tab: 'forger', rid: 2, call: { op: 'ccCommand', name: 'pauseAgent', args: [19] } });
     bc.postMessage('garbage');
-  }, channel);
+  });
   await new Promise((r) => setTimeout(r, 1500));
   const events = await follower.evaluate((f) => window.test.events.slice(f), mark);
   assert.ok(!events.some((e) => e.forged), 'the forged event was not delivered');
   assert.equal((await tabsOf(follower)).role, 'follower');
   assert.equal(JSON.stringify((await sim.stats()).xuc.commands), JSON.stringify(before.xuc.commands), 'nothing sent');
+  assert.ok(!JSON.stringify((await follower.evaluate(() => window.test.bridge.snapshot())).snapshot).includes('forged'), 'the forged state was not taken');
   browser.problems.splice(0);
-  await forger.close();
+  await forgerPage.close();
   for (const page of pages) await page.close();
 });
 
