@@ -86,6 +86,10 @@ pub struct WidgetConfig {
     /// connection, led by one tab; `independent`: each tab its own.
     #[serde(default)]
     pub multi_tab: Option<crate::tabs::MultiTab>,
+    /// Multi-tab: where a screen pop opens: `focused` (default: the tab the
+    /// agent looks at, else the leader's) or `leader`.
+    #[serde(default)]
+    pub screen_pop_tab: Option<String>,
 }
 
 /// The browser resources of one widget.
@@ -212,6 +216,11 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         }
         None => None,
     };
+    let pop_target = match config.screen_pop_tab.as_deref() {
+        None => crate::tabs::PopTarget::default(),
+        Some(text) => crate::tabs::PopTarget::parse(text)
+            .ok_or_else(|| JsError::new(&format!("unknown screenPopTab `{text}`")))?,
+    };
     let trace = config.trace;
     // The URL policy and the diagnostics parse URLs with the browser's parser.
     crate::client::policy::use_parser(super::BROWSER_URL);
@@ -284,7 +293,11 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
     {
         let epoch = inner.channel.borrow().epoch().to_owned();
         let host: Weak<dyn super::tabs::TabsHost> = Rc::downgrade(&inner) as Weak<Inner>;
-        *inner.tabs.borrow_mut() = super::tabs::TabsEdge::start(scope, epoch, host);
+        let edge = super::tabs::TabsEdge::start(scope, epoch, host);
+        if let Some(edge) = &edge {
+            edge.tabs.borrow_mut().set_pop_target(pop_target);
+        }
+        *inner.tabs.borrow_mut() = edge;
     }
     if trace {
         let weak = Rc::downgrade(&inner);
@@ -478,7 +491,7 @@ fn on_window_message(inner: &Rc<Inner>, event: &MessageEvent) {
     inner
         .channel
         .borrow_mut()
-        .on_window(now(), input, &mut data, &*inner.core);
+        .on_window(now(), input, &mut data, &tabs_glue::core_view(inner));
     drive(inner);
     inner.offered.borrow_mut().take();
 }
@@ -488,7 +501,7 @@ fn on_port_message(inner: &Rc<Inner>, event: &MessageEvent) {
     inner
         .channel
         .borrow_mut()
-        .on_port(now(), text.as_deref(), &*inner.core);
+        .on_port(now(), text.as_deref(), &tabs_glue::core_view(inner));
     drive(inner);
 }
 
