@@ -455,6 +455,37 @@ impl Wire for TabMessage {
                     error: o.opt_wire(&["error"])?,
                 }
             }
+            "view" => {
+                o.only(&["t", "v", "tab", "visible", "focused", "active_at"])?;
+                TabMessage::View {
+                    v: v()?,
+                    tab: tab()?,
+                    visible: o.req(&["visible"], fields::flag)?,
+                    focused: o.req(&["focused"], fields::flag)?,
+                    active_at: u64_at("active_at")?,
+                }
+            }
+            "state" => {
+                o.only(&["t", "v", "tab", "snapshot", "cc", "health"])?;
+                TabMessage::State {
+                    v: v()?,
+                    tab: tab()?,
+                    snapshot: o.value("snapshot", false)?,
+                    cc: o.value("cc", false)?,
+                    health: o
+                        .get(&["health"], |v| fields::opt(v, fields::any))?
+                        .flatten(),
+                }
+            }
+            "pop" => {
+                o.only(&["t", "v", "tab", "to", "event"])?;
+                TabMessage::Pop {
+                    v: v()?,
+                    tab: tab()?,
+                    to: o.text(&["to"])?,
+                    event: o.value("event", false)?,
+                }
+            }
             "bye" => {
                 o.only(&["t", "v", "tab"])?;
                 TabMessage::Bye {
@@ -465,7 +496,9 @@ impl Wire for TabMessage {
             other => {
                 return Err(FieldError::unknown_variant(
                     other,
-                    &["hello", "lead", "event", "call", "reply", "bye"],
+                    &[
+                        "hello", "lead", "event", "call", "reply", "view", "state", "pop", "bye",
+                    ],
                 ))
             }
         })

@@ -783,3 +783,29 @@ fn a_follower_answers_snapshot_with_the_leaders_state_from_the_leader_only() {
     assert_eq!(b.dropped().foreign, before + 1);
     assert_eq!(b.leader_state().unwrap().0, json!({"agentState": "ready"}));
 }
+
+#[test]
+fn every_tab_message_reads_back_what_it_wrote_and_strict_types_are_refused() {
+    let messages = [
+        json!({"t": "view", "v": 1, "tab": "a", "visible": true, "focused": false, "active_at": 5}),
+        json!({"t": "state", "v": 1, "tab": "a", "snapshot": {"agentState": "ready"}, "cc": {}, "health": null}),
+        json!({"t": "pop", "v": 1, "tab": "a", "to": "b", "event": {"kind": "screenPop"}}),
+    ];
+    for m in messages {
+        let read: TabMessage = serde_json::from_value(m.clone()).expect("reads");
+        let written = serde_json::to_value(&read).expect("writes");
+        let again: TabMessage = serde_json::from_value(written).expect("reads again");
+        assert_eq!(read, again, "{m}");
+    }
+    for bad in [
+        json!({"t": "view", "v": 1, "tab": "a", "visible": "true", "focused": false, "active_at": 5}),
+        json!({"t": "view", "v": 1, "tab": "a", "visible": true, "focused": false}),
+        json!({"t": "pop", "v": 1, "tab": "a", "to": "b", "event": {}, "extra": 1}),
+        json!({"t": "state", "v": 1, "tab": "a", "cc": {}}),
+    ] {
+        assert!(
+            serde_json::from_value::<TabMessage>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
+}
