@@ -52,7 +52,7 @@ async function sizes() {
 
 // ---------------------------------------------------------------- origins
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
-async function startBenchOrigins() {
+export async function startBenchOrigins() {
   let hostOrigin = '';
   const pages = join(ROOT, 'bench', 'pages');
   const widget = await serve({

@@ -108,7 +108,8 @@ test('a burst travels in batches: order kept, none lost, none twice, and a resum
       calls.push(b.inject('xuc', { msgType: 'AgentStateEvent', ctiMessage: { name, agentId: 19, phoneNb: String(100000 + i), since: 0, queues: [1] } }));
     }
     const answers = await Promise.all(calls);
-    const events = window.test.events.slice(from);
+    // The numbered stream (CRM messages echoed to the page carry no channel seq).
+    const events = window.test.events.slice(from).filter((e) => e.channelSeq !== undefined);
     return { answers: answers.filter((a) => a && a.ok).length, events, posts, firstSeq, stats: b.hostStats() };
   }, [n]);
   assert.equal(result.answers, n, 'every inject answered once');
@@ -136,9 +137,10 @@ test('a burst travels in batches: order kept, none lost, none twice, and a resum
     return { events: window.test.events.slice(from).filter((e) => e.channelSeq !== undefined), stats: b.hostStats() };
   }, [mid, last]);
   const replayed = resumed.events.map((e) => e.channelSeq);
-  assert.deepEqual(replayed, Array.from({ length: 37 }, (_, i) => mid + 1 + i), 'the rest of the batch, once, in order');
+  assert.deepEqual(replayed.slice(0, 37), Array.from({ length: 37 }, (_, i) => mid + 1 + i), 'the rest of the batch, in order');
+  assert.ok(replayed.every((seq, i) => i === 0 || seq === replayed[i - 1] + 1), 'then what came since, none twice');
   const again = new Map(result.events.map((e) => [e.channelSeq, e]));
-  for (const e of resumed.events) assert.deepEqual(e, again.get(e.channelSeq), 'replayed as first sent');
-  assert.equal(resumed.stats.lastSeq, last);
+  for (const e of resumed.events.slice(0, 37)) assert.deepEqual(e, again.get(e.channelSeq), 'replayed as first sent');
+  assert.ok(resumed.stats.lastSeq >= last);
   await page.close();
 });
