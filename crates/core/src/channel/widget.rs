@@ -1156,7 +1156,7 @@ impl WidgetChannel {
                 }
                 Err(e) => invalid(e.to_string()),
             },
-            "inject" if self.options.allow_inject => match Inject::deserialize(&params) {
+            "inject" if self.options.allow_inject => match Inject::deserialize(params) {
                 Ok(Inject { source, msg }) => match Source::parse(&source) {
                     Some(source) => {
                         self.effects.push(Effect::Call(Call::Ingest {

@@ -7,7 +7,11 @@ use super::*;
 const PER_CHANGE: u64 = 3;
 
 fn xuc(i: usize) -> Value {
-    let name = if i % 2 == 0 { "AgentOnPause" } else { "AgentReady" };
+    let name = if i % 2 == 0 {
+        "AgentOnPause"
+    } else {
+        "AgentReady"
+    };
     json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": [1]}})
 }
 
@@ -46,7 +50,11 @@ fn a_burst_in_one_batch_is_answered_in_one_post_in_order() {
     assert_eq!(edge.posts[0]["t"], "batch");
     let messages = edge.take();
     let seqs = Edge::event_seqs(&messages);
-    assert_eq!(seqs, (1..=40 * PER_CHANGE).collect::<Vec<u64>>(), "consecutive, none twice");
+    assert_eq!(
+        seqs,
+        (1..=40 * PER_CHANGE).collect::<Vec<u64>>(),
+        "consecutive, none twice"
+    );
     assert_eq!(response_ids(&messages), (1..=40).collect::<Vec<u64>>());
     // Each inject's answer comes after its own events, before the next one's.
     let at = |pred: &dyn Fn(&Value) -> bool| messages.iter().position(pred).unwrap();
@@ -97,7 +105,10 @@ fn a_big_burst_is_split_under_the_limit_with_the_order_kept() {
     // The test edge checks each post is under MAX_BATCH_BYTES and no batch holds one.
     assert!(edge.posts.len() > 3, "{} posts", edge.posts.len());
     let messages = edge.take();
-    assert_eq!(Edge::event_seqs(&messages), (1..=300 * PER_CHANGE).collect::<Vec<u64>>());
+    assert_eq!(
+        Edge::event_seqs(&messages),
+        (1..=300 * PER_CHANGE).collect::<Vec<u64>>()
+    );
     assert_eq!(response_ids(&messages), (1..=300).collect::<Vec<u64>>());
 }
 
@@ -118,7 +129,10 @@ fn a_host_resuming_mid_batch_gets_the_rest_once_and_the_gap_first() {
     edge.connect(Some("e1"), 17, "h2");
     let messages = edge.take();
     assert_eq!(messages[0]["t"], "ready", "ready first, in the same post");
-    assert_eq!(Edge::event_seqs(&messages), (18..=20 * PER_CHANGE).collect::<Vec<u64>>());
+    assert_eq!(
+        Edge::event_seqs(&messages),
+        (18..=20 * PER_CHANGE).collect::<Vec<u64>>()
+    );
     assert!(Edge::of_type(&messages, "notice").is_empty());
     // More than the outbox keeps: a resume from 17 now hears of a gap, then the rest.
     port(&mut edge, &inject_batch(100, 40));
@@ -170,7 +184,11 @@ fn a_version_1_host_never_gets_a_batch() {
     let mut edge = Edge::new();
     edge.inject_xuc("AgentReady");
     edge.inject_xuc("AgentOnPause");
-    edge.window(HOST, true, json!({"cti": "connect", "v": 1, "lastSeq": 0, "hostId": "old"}));
+    edge.window(
+        HOST,
+        true,
+        json!({"cti": "connect", "v": 1, "lastSeq": 0, "hostId": "old"}),
+    );
     assert!(edge.attached);
     assert!(edge.posts.iter().all(|p| p["t"] != "batch"));
     assert_eq!(edge.posts[0]["t"], "ready");
@@ -219,5 +237,8 @@ fn posts_never_cross_an_attach() {
             }),
         ]
     );
-    assert_eq!(batch_port_posts(vec![post("1"), Effect::Attach]), [post("1"), Effect::Attach]);
+    assert_eq!(
+        batch_port_posts(vec![post("1"), Effect::Attach]),
+        [post("1"), Effect::Attach]
+    );
 }
