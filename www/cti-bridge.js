@@ -511,7 +511,7 @@
     for (var i = 0; i < out.length; i++) {
       var text = out[i].text;
       // UTF-8 bytes: at most 3 per UTF-16 unit; exact for ASCII.
-      var bytes = /[^\x00-\x7f]/.test(text) ? text.length * 3 : text.length;
+      var bytes = /[\u0080-\uffff]/.test(text) ? text.length * 3 : text.length;
       if (group.length && size + bytes + 32 > BATCH_BYTES) post();
       group.push(text);
       size += bytes + 1;
