@@ -485,7 +485,7 @@
     if (!this._batch) return this._port.postMessage(text);
     var self = this;
     this._outgoing.push({ text: text, request: request });
-    if (this._outgoing.length === 1) queueMicrotask(function () { self._flush(); });
+    if (this._outgoing.length === 1) Promise.resolve().then(function () { self._flush(); });
   };
 
   /** Posts this task's messages in order, as few batches as fit under the widget's limit. */
