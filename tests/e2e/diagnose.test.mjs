@@ -175,7 +175,7 @@ test('a healthy widget: every check ok within 3 s; logs by time and level; the e
   const report = await diagnose(page);
   onlyFails(report, []);
   assert.equal(report.checks.length, 16);
-  assert.equal(report.versions.protocol, 1);
+  assert.equal(report.versions.protocol, 2, "the channel protocol (batches since 2)");
   assert.equal(report.versions.dropIn, await page.evaluate(() => window.CtiBridge.scriptVersion));
   assert.match(report.versions.widget, /^\d+\.\d+\.\d+/);
   assert.ok(Math.abs(report.at - Date.now()) < 10_000);
