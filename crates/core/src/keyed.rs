@@ -4,7 +4,10 @@
 //! interactions, contacts: a few at a time, at most a few hundred). A
 //! `BTreeMap` costs its node code once per value type (2-12 KB of wasm
 //! each, bench/README.md); a sorted `Vec` searched by halves costs a few
-//! hundred bytes and iterates in the same (key) order.
+//! hundred bytes and iterates in the same (key) order. [`Counts`] is the
+//! same for counters (`{"axp": 3}`), serialized as a map in key order.
+
+use serde::ser::{Serialize, Serializer};
 
 /// A map from `String` ids to `V`, in key order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,9 +97,67 @@ impl<V> Keyed<V> {
     }
 }
 
+/// Counters by key, in key order; serialized as a JSON object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts<K>(Vec<(K, u64)>);
+
+impl<K> Default for Counts<K> {
+    fn default() -> Self {
+        Counts(Vec::new())
+    }
+}
+
+impl<K: Ord + Copy> Counts<K> {
+    /// Adds one to `key`'s count.
+    pub fn bump(&mut self, key: K) {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => {
+                if let Some((_, n)) = self.0.get_mut(i) {
+                    *n += 1;
+                }
+            }
+            Err(i) => self.0.insert(i, (key, 1)),
+        }
+    }
+
+    /// `key`'s count (0 when never counted).
+    pub fn get(&self, key: K) -> u64 {
+        self.0
+            .binary_search_by(|(k, _)| k.cmp(&key))
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// The counts, in key order.
+    pub fn values(&self) -> impl Iterator<Item = u64> + '_ {
+        self.0.iter().map(|(_, n)| *n)
+    }
+}
+
+impl<K: Serialize> Serialize for Counts<K> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, n)| (k, n)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Keyed;
+    use super::{Counts, Keyed};
+
+    #[test]
+    fn counts_serialize_as_an_object_in_key_order() {
+        let mut c = Counts::default();
+        for key in ["parse", "axp.shape", "parse", "agent"] {
+            c.bump(key);
+        }
+        assert_eq!((c.get("parse"), c.get("none")), (2, 0));
+        assert_eq!(c.values().sum::<u64>(), 4);
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"agent":1,"axp.shape":1,"parse":2}"#
+        );
+    }
 
     #[test]
     fn keeps_keys_in_order_like_a_btree_map() {
