@@ -2,7 +2,7 @@
 // Every figure is measured next to its reference in the same run and given as a ratio.
 // Environment: BENCH_N (time-to-ready runs, default 30), BENCH_LAT (latency samples, 1000),
 // BENCH_CORE (in-page core events, 1000000), BENCH_CHANNEL (events through the full channel, 20000),
-// BENCH_OUT (results file, bench/results.json).
+// BENCH_SCALE (agents in the supervisor's stream, 5000), BENCH_OUT (results file, bench/results.json).
 import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const N = env('BENCH_N', 30);
 const LAT = env('BENCH_LAT', 1000);
 const CORE = env('BENCH_CORE', 1_000_000);
 const CHANNEL = env('BENCH_CHANNEL', 20_000);
+const SCALE = env('BENCH_SCALE', 5_000);
 const OUT = process.env.BENCH_OUT || join(ROOT, 'bench', 'results.json');
 
 const pct = (xs, p) => {
@@ -51,7 +52,7 @@ async function sizes() {
 
 // ---------------------------------------------------------------- origins
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
-async function startBenchOrigins() {
+export async function startBenchOrigins() {
   let hostOrigin = '';
   const pages = join(ROOT, 'bench', 'pages');
   const widget = await serve({
@@ -83,7 +84,7 @@ const flat = (before, after, slack) => after - before <= slack;
 
 async function main() {
   const t0 = Date.now();
-  const results = { date: new Date().toISOString(), params: { N, LAT, CORE, CHANNEL }, chromium: null };
+  const results = { date: new Date().toISOString(), params: { N, LAT, CORE, CHANNEL, SCALE }, chromium: null };
   results.size = await sizes();
 
   const origins = await startBenchOrigins();
@@ -123,6 +124,25 @@ async function main() {
     const chBefore = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
     const ch = await page.evaluate((k) => window.bench.channelThroughput(k, 120000), CHANNEL);
     const chAfter = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
+    // A supervisor's stream: SCALE agents each changing state once, through the full channel,
+    // with the memory of both pages and the widget's wasm before and after; penpal carrying
+    // the same number of events is the reference.
+    const scBefore = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
+    const sc = await page.evaluate((k) => window.bench.scale(k, 120000), SCALE);
+    const scAfter = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
+    const scPenpal = await page.evaluate((k) => window.bench.penpalThroughput(k), SCALE);
+    results.scale = {
+      agents: SCALE,
+      note: 'a supervisor\'s stream: each agent changes state once; injected at once through the full channel, sync engine off',
+      delivered: sc.delivered, lost: sc.sent - sc.delivered, ms: sc.ms, complete: sc.complete,
+      penpal: { delivered: scPenpal.delivered, lost: scPenpal.sent - scPenpal.delivered, ms: scPenpal.ms },
+      memory: {
+        hostHeapBefore: scBefore.hostHeap, hostHeapAfter: scAfter.hostHeap,
+        widgetHeapBefore: scBefore.widgetHeap, widgetHeapAfter: scAfter.widgetHeap,
+        widgetWasmBefore: scBefore.widgetWasm, widgetWasmAfter: scAfter.widgetWasm,
+      },
+    };
+    results.scale.memory.flat = flat(scBefore.hostHeap, scAfter.hostHeap, 1 << 20) && flat(scBefore.widgetHeap, scAfter.widgetHeap, 1 << 20) && scAfter.widgetWasm === scBefore.widgetWasm;
     const penpal = await page.evaluate((k) => window.bench.penpalThroughput(k), CHANNEL);
     // Widget -> host message format on the port: structured clone vs JSON text (5 rounds, median).
     const formats = await page.evaluate(([k, r]) => window.bench.portFormats(k, r), [CHANNEL, 5]);
@@ -227,6 +247,11 @@ export function table(r) {
   add('throughput wasm decoders alone ev/s', num(t.wasmDecoders.eventsPerSec), num(t.plainJs.eventsPerSec), 'plain JS xuc decode+routing', ratio(t.wasmDecoders.eventsPerSec, t.plainJs.eventsPerSec));
   add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.wasmPipeline.eventsPerSec)}`, 'wasm core in-page', ratio(t.channel.eventsPerSec, t.wasmPipeline.eventsPerSec));
   add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.penpal.eventsPerSec)} lost ${t.penpal.lost}`, `penpal@${r.size.refs.penpal.version} carrying them`, ratio(t.channel.eventsPerSec, t.penpal.eventsPerSec));
+  const sc = r.scale;
+  if (sc) {
+    add(`scale: ${num(sc.agents)} agents, time to deliver all`, `${ms(sc.ms)} lost ${sc.lost}`, `${ms(sc.penpal.ms)} lost ${sc.penpal.lost}`, `penpal@${r.size.refs.penpal.version} carrying them`, ratio(sc.ms, sc.penpal.ms));
+    add(`scale: ${num(sc.agents)} agents, memory (host / widget heap, wasm)`, `${sc.memory.flat ? 'flat' : 'GREW'}: ${(sc.memory.hostHeapAfter / 1048576).toFixed(2)} / ${(sc.memory.widgetHeapAfter / 1048576).toFixed(2)} MiB, ${(sc.memory.widgetWasmAfter / 1048576).toFixed(2)} MiB`, `${(sc.memory.hostHeapBefore / 1048576).toFixed(2)} / ${(sc.memory.widgetHeapBefore / 1048576).toFixed(2)} MiB, ${(sc.memory.widgetWasmBefore / 1048576).toFixed(2)} MiB`, 'before', '');
+  }
   const pf = r.portFormat;
   add('port format ev/s (JSON text)', num(pf.text.eventsPerSec), num(pf.clone.eventsPerSec), 'structured clone, same port', ratio(pf.text.eventsPerSec, pf.clone.eventsPerSec));
   const m = r.memory;

@@ -71,6 +71,20 @@ function setStatus(text, tone) {
   document.body.dataset.session = tone === "ok" ? "ready" : tone === "bad" ? "failed" : "connecting";
 }
 
+/** This tab's part in the shared contact-centre connection (`bridge.tabs()`, the `tabs` event). */
+function renderTabs(info) {
+  const pill = $("tabs-role");
+  document.body.dataset.tabRole = info ? info.role : "alone";
+  if (!info) {
+    pill.textContent = "this tab alone";
+    pill.className = "pill";
+    return;
+  }
+  const since = info.leaderSince ? ` \u00b7 leader since ${new Date(info.leaderSince).toLocaleTimeString()}` : "";
+  pill.textContent = `${info.role} \u00b7 ${info.count} tab${info.count === 1 ? "" : "s"}${since}`;
+  pill.className = `pill tone-${info.role === "leader" ? "ok" : "info"}`;
+}
+
 function banner(text) {
   const b = $("banner");
   b.hidden = !text;
@@ -157,6 +171,9 @@ function onOutput(item, origin) {
     case "presence":
       view.presence = { name: item.name, available: item.available };
       timeline.presence(item.name, item.available);
+      break;
+    case "tabs":
+      renderTabs(item);
       break;
     case "agentState":
       view.agent = { state: item.state, reason: item.reason };
@@ -260,6 +277,7 @@ async function buildSession() {
   view.agent = null;
   view.presence = null;
   view.call = null;
+  renderTabs(null);
   crm.current = STATUSES[0];
   $("frame-slot").replaceChildren();
   renderHealth([]);
@@ -404,6 +422,8 @@ function start() {
     rebuild();
   });
   $("rebuild").addEventListener("click", () => rebuild());
+  // The same page again: its widget follows this one's (or leads, if this one goes).
+  $("open-tab").addEventListener("click", () => window.open(location.href, "_blank", "noopener"));
   $("mode").addEventListener("change", async () => {
     const s = view.session;
     if (!s || !s.ready) return rebuild();

@@ -132,7 +132,12 @@ export type HostEvent =
   /** The widget stopped answering pings and is being reloaded; "live" again once it answers. */
   | { kind: "health"; status: "unresponsive" | "live"; dropped: Dropped };
 
-/** Multi-tab (widget config `multiTab: "shared"`): this tab's part, as `Bridge.tabs()` returns it. */
+/**
+ * Multi-tab (widget config `multiTab: "shared"`): this tab's part, as `Bridge.tabs()` returns it.
+ * In a follower, `snapshot()` is the leader's and `ccHealth` / `connection` events are the
+ * leader's; a screen pop reaches one tab only (widget config `screenPopTab`), interaction logs the
+ * leader's CRM only.
+ */
 export interface TabsInfo {
   /** The leader holds the contact-centre connection; followers relay through it. */
   role: "leader" | "follower";

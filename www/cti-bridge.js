@@ -6,7 +6,10 @@
 (function (global) {
   "use strict";
 
-  var PROTOCOL_VERSION = 1;
+  // Channel protocol: 2 carries bursts as one port message ({t: "batch", m: [...]}) both ways;
+  // a version-1 widget gets (and sends) one message per post.
+  var PROTOCOL_VERSION = 2;
+  var BATCH_BYTES = 63 * 1024; // a batch stays under the widget's 64 KiB inbound limit
   var VERSION = "0.1.0"; // this drop-in script's version (bridge.diagnose() reports it)
   var MAX_BUFFERED = 1000; // events kept for kinds nobody listens to yet
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
@@ -199,6 +202,8 @@
     this._buffer = [];
     this._traceBuffer = [];
     this._queue = [];
+    this._outgoing = []; // port messages of this task, posted together at its end
+    this._batch = false; // the widget speaks protocol 2: batches both ways
     this._pending = {};
     this._nextId = 1;
     // Request ids are unique per host instance; the widget answers a re-sent id once.
@@ -293,9 +298,22 @@
       }
     }
     if (!message || typeof message !== "object") return;
+    // A burst from one task of the widget: its messages in order (each event keeps its seq).
+    if (message.t === "batch" && Array.isArray(message.m)) {
+      for (var i = 0; i < message.m.length; i++) {
+        var item = message.m[i];
+        if (item && typeof item === "object" && item.t !== "batch") this._onPortItem(port, item);
+      }
+      return;
+    }
+    this._onPortItem(port, message);
+  };
+
+  Bridge.prototype._onPortItem = function (port, message) {
     switch (message.t) {
       case "ready":
-        if (message.v !== PROTOCOL_VERSION) return;
+        if (message.v !== PROTOCOL_VERSION && message.v !== 1) return;
+        this._batch = message.v >= 2;
         this._port = port;
         this._candidate = null;
         this._leaving = null; // a new widget numbers on from here: nothing more from the old one
@@ -309,9 +327,9 @@
         this._log("info", "connected to the widget", { epoch: message.epoch, lastSeq: message.lastSeq });
         clearTimeout(this._connectTimer);
         var queued = this._queue.splice(0);
-        for (var i = 0; i < queued.length; i++) port.postMessage(queued[i]);
+        for (var i = 0; i < queued.length; i++) this._post(queued[i], false);
         // Calls still unanswered (sent to a widget that went away) are sent again.
-        for (var id in this._pending) port.postMessage(this._pending[id].text);
+        for (var id in this._pending) this._post(this._pending[id].text, true);
         this._emit({ kind: "connection", status: "ready", epoch: message.epoch, lastSeq: message.lastSeq, snapshot: message.snapshot });
         if (this._unresponsive) {
           this._unresponsive = false;
@@ -454,9 +472,51 @@
 
   Bridge.prototype._send = function (message) {
     var text = JSON.stringify(message);
-    if (this._port) this._port.postMessage(text);
+    if (this._port) this._post(text, message.t === "request");
     else if (message.t !== "request" && this._queue.length < MAX_QUEUED) this._queue.push(text);
     return text;
+  };
+
+  /**
+   * Posts one message on the port: at once to a version-1 widget; else with the others of this
+   * task, in one batch at its end (a microtask: a lone message goes alone and waits for nothing).
+   */
+  Bridge.prototype._post = function (text, request) {
+    if (!this._batch) return this._port.postMessage(text);
+    var self = this;
+    this._outgoing.push({ text: text, request: request });
+    if (this._outgoing.length === 1) Promise.resolve().then(function () { self._flush(); });
+  };
+
+  /** Posts this task's messages in order, as few batches as fit under the widget's limit. */
+  Bridge.prototype._flush = function () {
+    var out = this._outgoing;
+    this._outgoing = [];
+    if (!this._port) {
+      // The widget went away meanwhile: calls are sent again on "ready"; the rest waits for it.
+      for (var q = 0; q < out.length; q++) {
+        if (!out[q].request && this._queue.length < MAX_QUEUED) this._queue.push(out[q].text);
+      }
+      return;
+    }
+    var group = [];
+    var size = 0;
+    var port = this._port;
+    var post = function () {
+      if (group.length === 1) port.postMessage(group[0]);
+      else if (group.length) port.postMessage('{"t":"batch","m":[' + group.join(",") + "]}");
+      group = [];
+      size = 0;
+    };
+    for (var i = 0; i < out.length; i++) {
+      var text = out[i].text;
+      // UTF-8 bytes: at most 3 per UTF-16 unit; exact for ASCII.
+      var bytes = /[\u0080-\uffff]/.test(text) ? text.length * 3 : text.length;
+      if (group.length && size + bytes + 32 > BATCH_BYTES) post();
+      group.push(text);
+      size += bytes + 1;
+    }
+    post();
   };
 
   Bridge.prototype._call = function (method, params, timeoutMs) {

@@ -6,8 +6,11 @@
 // - inside a vendor's desktop (an AgentDesktop widget, a ServiceNow OpenFrame panel): the
 //   configuration has `vendor: {scripts, config}`; the page loads the vendor's SDK scripts
 //   (same origin, or allowed by its CSP) and runs `startVendor(vendor.config)` on them.
-import { mountPanel, applyTheme } from "./panel.js";
 //
+// Start-up (issue 14): nothing waits for what can come later. The configuration and the list
+// of builds are fetched at once; the module is compiled while it downloads; the panel's script
+// (preloaded by widget.html) is imported alongside and mounted only after `startWidget` has said
+// hello to the host page.
 // Per-deployment builds: `bash scripts/build.sh` also builds www/pkg/<features>/ for the
 // deployments it is told (CTI_BUILDS, e.g. `crm-connector+xuc`); the page loads the smallest
 // build its configuration needs and falls back to the full one in www/pkg/.
@@ -114,6 +117,8 @@ async function main() {
   // `?config=NAME` picks one of the configurations the widget's server offers. The list of
   // builds is fetched alongside.
   const built = builtDeployments();
+  const panel = import("./panel.js");
+  panel.catch(() => {}); // a vendor desktop never mounts it; a failure is reported where it is used
   const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
@@ -127,6 +132,7 @@ async function main() {
   window.ctiWidget = widget;
   // The agent's panel, unless the host page said `connect({panel: false})` (its options ride in the fragment).
   const host = hostOptions();
+  const { mountPanel, applyTheme } = await panel;
   applyTheme(host.theme);
   if (host.panel !== false) {
     mountPanel(widget, document.getElementById("panel"), document.getElementById("announcer"), { locale: host.locale });

@@ -177,6 +177,27 @@
       return { sent: k, delivered: bench.received - start, ms: ms, complete: complete, stats: bench.bridge.hostStats() };
     },
 
+    /**
+     * A supervisor's stream: `agents` agents (ids from 1000) each changing state once, injected
+     * at once through the full channel with the sync engine off (a stream to watch, no CRM
+     * presence to follow); time until all reached the host's handler.
+     */
+    scale: async function (agents, timeoutMs) {
+      await bench.bridge.setMode("off");
+      var start = bench.received;
+      var t0 = performance.now();
+      var calls = [];
+      for (var i = 0; i < agents; i++) {
+        var msg = { msgType: "AgentStateEvent", ctiMessage: { name: i % 2 ? "AgentOnPause" : "AgentReady", agentId: 1000 + i, phoneNb: String(2000 + i), since: 0, queues: [1] } };
+        calls.push(bench.bridge.inject("xuc", msg).catch(function (e) { return e; }));
+      }
+      var complete = await bench._waitFor(start + agents, timeoutMs);
+      var ms = performance.now() - t0;
+      await Promise.all(calls);
+      await bench.bridge.setMode("synchronized");
+      return { sent: agents, delivered: bench.received - start, ms: ms, complete: complete };
+    },
+
     /** Reference: penpal (window messenger) carrying k normalized events from the widget origin to a host handler. */
     penpalThroughput: async function (k) {
       var frame = document.createElement("iframe");

@@ -4,6 +4,9 @@
 //! them when a tab closes or crashes), the `BroadcastChannel` and its
 //! listener (RAII), and carries out the [`TabEffect`]s on the widget.
 //!
+//! It also reports this page's view (shown, focused) to the machine on
+//! `visibilitychange`, `focus` and `blur` (the screen-pop choice).
+//!
 //! Web Locks and `BroadcastChannel` are reached through `js_sys::Reflect`
 //! (no extra web-sys features). Where `navigator.locks` is missing, the
 //! widget runs as if `multiTab` were `"independent"` (documented fallback).
@@ -36,6 +39,8 @@ pub(crate) struct TabsEdge {
     /// Resolving these releases the locks.
     releases: RefCell<Vec<Function>>,
     _listener: RefCell<Option<EventListener>>,
+    /// `visibilitychange`, `focus`, `blur`: this page's view.
+    _view_listeners: RefCell<Vec<EventListener>>,
     /// The closures the lock requests call (kept alive with the widget).
     _callbacks: RefCell<Vec<Closure<dyn FnMut(JsValue) -> Promise>>>,
     querying: Cell<bool>,
@@ -76,6 +81,7 @@ impl TabsEdge {
             host,
             releases: RefCell::new(Vec::new()),
             _listener: RefCell::new(None),
+            _view_listeners: RefCell::new(Vec::new()),
             _callbacks: RefCell::new(Vec::new()),
             querying: Cell::new(false),
             driving: Cell::new(false),
@@ -90,6 +96,7 @@ impl TabsEdge {
             }
         });
         *edge._listener.borrow_mut() = Some(listener);
+        edge.watch_view();
         let me = edge.tabs.borrow().me().to_owned();
         edge.hold(&edge.scope.tab_lock(&me), false);
         edge.hold(&edge.scope.leader_lock(), true);
@@ -121,6 +128,39 @@ impl TabsEdge {
             let _ = request.call2(&self.locks, &JsValue::from_str(name), callback.as_ref());
         }
         self._callbacks.borrow_mut().push(callback);
+    }
+
+    /// Reports this page's view now and on every change.
+    fn watch_view(self: &Rc<Self>) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let mut listeners = Vec::new();
+        let on_change = |target: &EventTarget, name: &'static str| {
+            let weak = Rc::downgrade(self);
+            EventListener::new(target, name, move |_| {
+                if let Some(edge) = weak.upgrade() {
+                    edge.report_view();
+                }
+            })
+        };
+        if let Some(document) = window.document() {
+            listeners.push(on_change(&document, "visibilitychange"));
+        }
+        listeners.push(on_change(&window, "focus"));
+        listeners.push(on_change(&window, "blur"));
+        *self._view_listeners.borrow_mut() = listeners;
+        self.report_view();
+    }
+
+    fn report_view(self: &Rc<Self>) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let visible = document.visibility_state() == web_sys::VisibilityState::Visible;
+        let focused = document.has_focus().unwrap_or(false);
+        self.tabs.borrow_mut().on_view(now_ms(), visible, focused);
+        self.drive();
     }
 
     fn last_seq(&self) -> u64 {

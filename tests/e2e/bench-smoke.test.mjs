@@ -17,7 +17,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
     const stdout = await new Promise((resolve, reject) => {
       execFile('node', [join(ROOT, 'bench', 'run.mjs')], {
         cwd: ROOT,
-        env: { ...process.env, BENCH_N: '2', BENCH_LAT: '20', BENCH_CORE: '5000', BENCH_CHANNEL: '200', BENCH_OUT: out },
+        env: { ...process.env, BENCH_N: '2', BENCH_LAT: '20', BENCH_CORE: '5000', BENCH_CHANNEL: '200', BENCH_SCALE: '300', BENCH_OUT: out },
         timeout: 170000,
       }, (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)));
     });
@@ -28,7 +28,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
       'throughput core ev/s', 'plain JS xuc decode+routing', 'throughput wasm decoders alone', 'throughput full channel', 'carrying them',
       'port format ev/s (JSON text)', 'structured clone, same port',
       'memory core JS heap', 'memory core wasm', 'memory channel host heap', 'memory channel widget heap',
-      'memory channel widget wasm', 'memory flat',
+      'memory channel widget wasm', 'memory flat', 'scale: 300 agents, time to deliver all', 'scale: 300 agents, memory',
     ]) assert.ok(stdout.includes(row), `table lacks "${row}"\n${stdout}`);
 
     const r = JSON.parse(await readFile(out, 'utf8'));
@@ -49,6 +49,14 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
     assert.equal(r.throughput.plainJs.lost, 0);
     assert.equal(r.throughput.channel.lost, 0);
     assert.equal(r.throughput.penpal.lost, 0);
+    // The supervisor's stream: every agent's change delivered, timed next to penpal.
+    assert.equal(r.scale.agents, 300);
+    assert.equal(r.scale.delivered, 300);
+    assert.equal(r.scale.lost, 0);
+    assert.equal(r.scale.penpal.lost, 0);
+    num(r.scale.ms, 'scale ms');
+    num(r.scale.penpal.ms, 'scale penpal ms');
+    assert.equal(typeof r.scale.memory.flat, 'boolean');
     for (const k of ['jsHeapBefore', 'jsHeapAfter', 'wasmBefore', 'wasmAfter']) assert.ok(r.memory.core[k] > 0, `memory core ${k}`);
     for (const k of ['hostHeapBefore', 'hostHeapAfter', 'widgetHeapBefore', 'widgetHeapAfter', 'widgetWasmBefore', 'widgetWasmAfter']) {
       assert.ok(r.memory.channel[k] > 0, `memory channel ${k}`);

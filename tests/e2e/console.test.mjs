@@ -479,3 +479,20 @@ test('live simulators: xuc and AXP through the widget\'s own contact-centre clie
   assert.deepEqual(browser.problems, []);
   await page.close();
 });
+
+test('one agent, two tabs: the console opens a second tab of itself, each shows its role', { timeout: 90_000 }, async () => {
+  const page = await openConsole('crm=crm-connector&cc=xuc&delivery=live');
+  await page.waitForFunction(() => document.body.dataset.tabRole === 'leader', null, { timeout: 15000 });
+  assert.match(await page.textContent('#tabs-role'), /^leader · 1 tab · leader since /);
+  const [second] = await Promise.all([browser.context.waitForEvent('page'), page.click('#open-tab')]);
+  await second.waitForSelector('body[data-session="ready"]', { timeout: 20000 });
+  await second.waitForFunction(() => document.body.dataset.tabRole === 'follower' && /2 tabs/.test(document.getElementById('tabs-role').textContent), null, { timeout: 15000 });
+  await page.waitForFunction(() => /^leader · 2 tabs/.test(document.getElementById('tabs-role').textContent), null, { timeout: 15000 });
+  // Both show the same leader's start.
+  const since = (p) => p.textContent('#tabs-role').then((t) => t.replace(/^.* leader since /, ''));
+  assert.equal(await since(second), await since(page));
+  // The leader's tab closes: the other one leads.
+  await page.close();
+  await second.waitForFunction(() => /^leader · 1 tab/.test(document.getElementById('tabs-role').textContent), null, { timeout: 5000 });
+  await second.close();
+});

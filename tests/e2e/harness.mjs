@@ -68,7 +68,8 @@ export async function serve({ roots, routes = {}, csp, host = '127.0.0.1' }) {
     res.end('not found');
   });
   await new Promise((resolve) => server.listen(0, host, resolve));
-  return { server, port: server.address().port, close: () => new Promise((r) => server.close(r)) };
+  // closeAllConnections: a socket Chromium opened ahead (no request on it yet) would hold close() for ~100 s.
+  return { server, port: server.address().port, close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }) };
 }
 
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";

@@ -39,7 +39,7 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
     const { code, stdout, stderr } = await new Promise((resolve) => {
       execFile('node', [join(ROOT, 'bench', 'reliability.mjs')], {
         cwd: ROOT,
-        env: { ...process.env, REL_EVENTS: '8', REL_INJECTIONS: '1', REL_RELOADS: '1', REL_RELOAD_EVENTS: '20', REL_PACE_MS: '2', REL_IDLE_MS: '200', REL_FAULTS: '', REL_OUT: out },
+        env: { ...process.env, REL_EVENTS: '8', REL_INJECTIONS: '1', REL_RELOADS: '1', REL_RELOAD_EVENTS: '20', REL_PACE_MS: '2', REL_IDLE_MS: '200', REL_HANDOVERS: '1', REL_HANDOVER_EVENTS: '9', REL_FAULTS: '', REL_OUT: out },
         timeout: 230_000,
       }, (err, so, se) => resolve({ code: err ? err.code ?? 1 : 0, stdout: so, stderr: se }));
     });
@@ -51,7 +51,7 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
     for (const col of ['injected', 'sent', 'delivered', 'lost', 'duplicated', 'reconnects', 'recover median / max']) {
       assert.ok(header.includes(col), `column ${col}: ${header}`);
     }
-    const expected = ['axp none', 'xuc none', 'axp idle', 'xuc idle', 'axp storm', 'xuc storm', 'widget reload', 'widget unresponsive, liveness reload', 'widget xuc client, widget reload'];
+    const expected = ['axp none', 'xuc none', 'axp idle', 'xuc idle', 'axp storm', 'xuc storm', 'widget reload', 'widget unresponsive, liveness reload', 'widget xuc client, widget reload', '3 tabs, leader closed', '3 tabs, leader crashed', '3 tabs, leader reloaded'];
     for (const f of faults) for (const p of ['axp', 'xuc']) if (f[p]) expected.push(`${p} ${f.name}`);
     for (const row of expected) assert.ok(new RegExp(`^\\| ${row} +\\|`, 'm').test(stdout), `table row "${row}"\n${stdout}`);
     for (const line of ['port messages (must be 0)', 'untrusted-frame flood (must be 0)', 'replayed sequence numbers (must be 0)', 'widget kept serving: yes']) {
@@ -121,7 +121,7 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
       assert.ok(h.tried > 0, h.name);
       if (h.untrusted) assert.equal(h.accepted, 0, h.name);
     }
-    assert.deepEqual(r.params, { EVENTS: 8, INJECTIONS: 1, RELOADS: 1, RELOAD_EVENTS: 20, PACE_MS: 2, IDLE_MS: 200, only: [] });
+    assert.deepEqual(r.params, { EVENTS: 8, INJECTIONS: 1, RELOADS: 1, RELOAD_EVENTS: 20, PACE_MS: 2, IDLE_MS: 200, HANDOVERS: 1, HANDOVER_EVENTS: 9, only: [] });
     assert.match(r.command, /bash scripts\/reliability\.sh$/);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -86,3 +86,61 @@ test('a widget that stops answering is reloaded and the stream resumes', async (
   assert.ok(after.channelSeq > before.lastSeq, `${after.channelSeq} after ${before.lastSeq}`);
   await page.close();
 });
+
+test('a burst travels in batches: order kept, none lost, none twice, and a resume mid-batch replays the rest once', async () => {
+  const page = await openHost('mode=synchronized');
+  const n = 600;
+  const result = await page.evaluate(async ([count]) => {
+    const b = window.test.bridge;
+    // What arrives on the port, post by post (a batch is one post).
+    const posts = [];
+    const onPort = b._onPortMessage;
+    b._onPortMessage = function (port, message) {
+      posts.push(typeof message === 'string' && message.startsWith('{"t":"batch"') ? JSON.parse(message).m.length : 1);
+      return onPort.call(this, port, message);
+    };
+    const from = window.test.events.length;
+    const firstSeq = b.hostStats().lastSeq;
+    const calls = [];
+    // One task: every inject leaves in the same few posts.
+    for (let i = 0; i < count; i++) {
+      const name = i % 2 ? 'AgentOnPause' : 'AgentReady';
+      calls.push(b.inject('xuc', { msgType: 'AgentStateEvent', ctiMessage: { name, agentId: 19, phoneNb: String(100000 + i), since: 0, queues: [1] } }));
+    }
+    const answers = await Promise.all(calls);
+    // The numbered stream (CRM messages echoed to the page carry no channel seq).
+    const events = window.test.events.slice(from).filter((e) => e.channelSeq !== undefined);
+    return { answers: answers.filter((a) => a && a.ok).length, events, posts, firstSeq, stats: b.hostStats() };
+  }, [n]);
+  assert.equal(result.answers, n, 'every inject answered once');
+  const seqs = result.events.map((e) => e.channelSeq);
+  assert.deepEqual(seqs, seqs.map((_, i) => result.firstSeq + 1 + i), 'consecutive channel seqs: none lost, none twice');
+  const phones = result.events.filter((e) => e.kind === 'agentState').map((e) => e.phoneNumber);
+  assert.equal(phones.length, n);
+  assert.deepEqual(phones, phones.map((_, i) => String(100000 + i)), 'in the order injected');
+  assert.equal(result.stats.duplicates, 0);
+  assert.ok(result.posts.some((k) => k > 1), `batches on the port: ${JSON.stringify(result.posts)}`);
+  const carried = result.posts.reduce((a, k) => a + k, 0);
+  assert.ok(result.posts.length * 10 < carried, `${result.posts.length} posts carried ${carried} messages`);
+
+  // The host resumes from inside a batch (as one that handled part of a post would).
+  const last = result.stats.lastSeq;
+  const mid = last - 37;
+  const resumed = await page.evaluate(async ([at, end]) => {
+    const b = window.test.bridge;
+    const from = window.test.events.length;
+    b._lastSeq = at;
+    b._handshake();
+    const t0 = Date.now();
+    while (b.hostStats().lastSeq < end && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    return { events: window.test.events.slice(from).filter((e) => e.channelSeq !== undefined), stats: b.hostStats() };
+  }, [mid, last]);
+  const replayed = resumed.events.map((e) => e.channelSeq);
+  assert.deepEqual(replayed.slice(0, 37), Array.from({ length: 37 }, (_, i) => mid + 1 + i), 'the rest of the batch, in order');
+  assert.ok(replayed.every((seq, i) => i === 0 || seq === replayed[i - 1] + 1), 'then what came since, none twice');
+  const again = new Map(result.events.map((e) => [e.channelSeq, e]));
+  for (const e of resumed.events.slice(0, 37)) assert.deepEqual(e, again.get(e.channelSeq), 'replayed as first sent');
+  assert.ok(resumed.stats.lastSeq >= last);
+  await page.close();
+});

@@ -212,9 +212,11 @@ fn on_live_effect(inner: &Rc<Inner>, source: Source, effect: ClientEffect) {
     {
         let mut channel = inner.channel.borrow_mut();
         match effect {
-            ClientEffect::Output(output) => {
+            // Multi-tab: a screen pop for another tab goes there instead.
+            ClientEffect::Output(output) if super::tabs_glue::pop_here(inner, &output) => {
                 channel.on_outputs(at, vec![output], &*inner.core);
             }
+            ClientEffect::Output(_) => {}
             ClientEffect::Io(Action::Health(health)) => {
                 channel.push_host_event(at, &WidgetEvent::cc_health(source, health))
             }

@@ -76,6 +76,9 @@ pub struct WidgetConfig {
     /// `shared` (default): the tabs of one agent share one contact-centre
     /// connection, led by one tab; `independent`: each tab its own.
     pub multi_tab: Option<crate::tabs::MultiTab>,
+    /// Multi-tab: where a screen pop opens: `focused` (default: the tab the
+    /// agent looks at, else the leader's) or `leader`.
+    pub screen_pop_tab: Option<String>,
 }
 
 impl Wire for WidgetConfig {
@@ -95,6 +98,7 @@ impl Wire for WidgetConfig {
             "pauseReasons",
             "partyDisplay",
             "multiTab",
+            "screenPopTab",
         ])?;
         let text = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::text))?.flatten());
         let flag = |name| Ok(o.get(&[name], fields::flag)?.unwrap_or_default());
@@ -123,6 +127,7 @@ impl Wire for WidgetConfig {
             multi_tab: o
                 .get(&["multiTab"], |v| fields::opt(v, fields::serde))?
                 .flatten(),
+            screen_pop_tab: text("screenPopTab")?,
         })
     }
 }
@@ -257,6 +262,11 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
         }
         None => None,
     };
+    let pop_target = match config.screen_pop_tab.as_deref() {
+        None => crate::tabs::PopTarget::default(),
+        Some(text) => crate::tabs::PopTarget::parse(text)
+            .ok_or_else(|| JsError::new(&format!("unknown screenPopTab `{text}`")))?,
+    };
     let trace = config.trace;
     // The URL policy and the diagnostics parse URLs with the browser's parser.
     crate::client::policy::use_parser(super::BROWSER_URL);
@@ -329,7 +339,11 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
     {
         let epoch = inner.channel.borrow().epoch().to_owned();
         let host: Weak<dyn super::tabs::TabsHost> = Rc::downgrade(&inner) as Weak<Inner>;
-        *inner.tabs.borrow_mut() = super::tabs::TabsEdge::start(scope, epoch, host);
+        let edge = super::tabs::TabsEdge::start(scope, epoch, host);
+        if let Some(edge) = &edge {
+            edge.tabs.borrow_mut().set_pop_target(pop_target);
+        }
+        *inner.tabs.borrow_mut() = edge;
     }
     if trace {
         let weak = Rc::downgrade(&inner);
@@ -523,7 +537,7 @@ fn on_window_message(inner: &Rc<Inner>, event: &MessageEvent) {
     inner
         .channel
         .borrow_mut()
-        .on_window(now(), input, &mut data, &*inner.core);
+        .on_window(now(), input, &mut data, &tabs_glue::core_view(inner));
     drive(inner);
     inner.offered.borrow_mut().take();
 }
@@ -533,7 +547,7 @@ fn on_port_message(inner: &Rc<Inner>, event: &MessageEvent) {
     inner
         .channel
         .borrow_mut()
-        .on_port(now(), text.as_deref(), &*inner.core);
+        .on_port(now(), text.as_deref(), &tabs_glue::core_view(inner));
     drive(inner);
 }
 

@@ -6,13 +6,16 @@
 
 use super::effects::{carry_out, drive, run_call};
 use super::Inner;
-use crate::channel::{Call, Effect, ErrorCode, RequestError};
-use crate::model::Source;
+use crate::bridge::{CrmRequest, Output};
+use crate::channel::{Call, ChannelCore, Effect, ErrorCode, RequestError};
+use crate::model::{Side, Source};
+use crate::sync::Mode;
 use crate::tabs::{crm_stays_local, Forward, TabEffect};
 use crate::web::contact::CommandRefused;
+use crate::web::contact::Core;
 use crate::web::live::now;
 use crate::web::tabs::TabsHost;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::rc::Rc;
 
 /// A follower's channel effect: handed to the leader (`None`), or carried
@@ -95,6 +98,8 @@ pub(super) fn after_drive(inner: &Rc<Inner>) {
     let from = edge.tabs.borrow().relayed();
     let events = inner.channel.borrow().events_after(from);
     if events.is_empty() {
+        // A screen pop routed to another tab may wait to be sent.
+        edge.drive();
         return;
     }
     {
@@ -103,6 +108,7 @@ pub(super) fn after_drive(inner: &Rc<Inner>) {
             tabs.on_leader_event(*seq, event);
         }
     }
+    send_state(inner);
     edge.drive();
 }
 
@@ -126,9 +132,98 @@ impl TabsHost for Inner {
                 }
             }
             TabEffect::Run { call, from } => run(inner, call, from),
+            TabEffect::Pop(output) => pop(inner, output),
+            TabEffect::SendState => send_state(inner),
             TabEffect::Broadcast(_) | TabEffect::QueryLocks => {}
         }
         drive(inner);
+    }
+}
+
+/// Leader: its state to the followers (they answer `snapshot` with it).
+fn send_state(inner: &Rc<Inner>) {
+    let Some(edge) = inner.tabs.borrow().clone() else {
+        return;
+    };
+    if !edge.tabs.borrow().leads() {
+        return;
+    }
+    let snapshot = ChannelCore::snapshot(&*inner.core);
+    let cc = inner.core.contact_centre();
+    edge.tabs.borrow_mut().on_leader_state(snapshot, cc);
+}
+
+/// What the channel answers from: this tab's core, except that a
+/// follower's snapshot and live client are its leader's.
+pub(super) struct TabsCore<'a> {
+    core: &'a Core,
+    leader: Option<(Value, Value)>,
+}
+
+/// The [`TabsCore`] of this tab now.
+pub(super) fn core_view(inner: &Inner) -> TabsCore<'_> {
+    let edge = inner.tabs.borrow().clone();
+    let leader = edge.and_then(|e| e.tabs.borrow().leader_state().cloned());
+    TabsCore {
+        core: &inner.core,
+        leader,
+    }
+}
+
+impl ChannelCore for TabsCore<'_> {
+    fn snapshot(&self) -> Value {
+        match &self.leader {
+            Some((snapshot, _)) => snapshot.clone(),
+            None => self.core.snapshot(),
+        }
+    }
+    fn set_mode(&self, mode: Mode) {
+        self.core.set_mode(mode)
+    }
+    fn stats(&self) -> Value {
+        self.core.stats()
+    }
+    fn contact_centre(&self) -> Value {
+        match &self.leader {
+            Some((_, cc)) => cc.clone(),
+            None => self.core.contact_centre(),
+        }
+    }
+}
+
+/// Leader: whether one of its live client's outputs is delivered in this
+/// tab; a screen pop the agent should see in another tab is sent there.
+pub(super) fn pop_here(inner: &Rc<Inner>, output: &Output) -> bool {
+    let Some(edge) = inner.tabs.borrow().clone() else {
+        return true;
+    };
+    if !edge.tabs.borrow().leads() {
+        return true;
+    }
+    let Ok(value) = serde_json::to_value(output) else {
+        return true;
+    };
+    let mut tabs = edge.tabs.borrow_mut();
+    tabs.pop_here(&value)
+}
+
+/// The leader chose this tab for a screen pop: to this host, and a CRM
+/// Connector request also to its CRM (as the leader would have sent it).
+fn pop(inner: &Rc<Inner>, output: Value) {
+    let is_request = output.get("kind").and_then(Value::as_str) == Some("crmRequest");
+    match output.get("wire").filter(|_| is_request) {
+        Some(wire) => {
+            let request = Output::CrmRequest(CrmRequest {
+                target: Side::Crm,
+                source: Source::CrmConnector,
+                wire: wire.clone(),
+            });
+            inner
+                .channel
+                .borrow_mut()
+                .on_outputs(now(), vec![request], &*inner.core);
+        }
+        None => inner.channel.borrow_mut().push_relayed(now(), output),
     }
 }
 

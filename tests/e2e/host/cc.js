@@ -20,7 +20,7 @@ const fakeCrm = {
 };
 document.getElementById("presence").textContent = fakeCrm.status;
 
-const test = { events: [], trace: [], asked: [], fakeCrm, error: null, bridge: null };
+const test = { events: [], trace: [], asked: [], crmRequests: [], fakeCrm, error: null, bridge: null };
 window.test = test;
 
 CtiBridge.connect({
@@ -39,6 +39,8 @@ CtiBridge.connect({
       listeners.add(callback);
       return () => listeners.delete(callback);
     },
+    // CRM Connector requests made on the contact centre's behalf (screen pop, interaction log).
+    onRequest: (action, data) => test.crmRequests.push({ action, data }),
   },
   contactCentre: {
     credentials: async (what) => {

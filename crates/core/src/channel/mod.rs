@@ -6,6 +6,12 @@
 //! a typed [`HostMessage`]. The widget keeps a bounded [`Outbox`] of the events
 //! it sent, so a host that re-attaches (or a reloaded widget that restored its
 //! outbox) resumes from the last `seq` it saw: none lost, none twice.
+//!
+//! Bursts travel as one port message (protocol 2): what one side produces
+//! within one task goes as `{"t":"batch","m":[message, ...]}` (at most
+//! [`MAX_BATCH_BYTES`] of text each), unpacked in order by the other side;
+//! a lone message travels as itself, never waiting for company. Every event
+//! in a batch keeps its own `seq`, so resume, replay and gaps work per event.
 
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error as FieldError;
@@ -28,8 +34,17 @@ pub use widget::{
 };
 pub use widget_event::{Dropped, LinkStatus, WidgetEvent};
 
-/// Version of the channel protocol; both sides must agree.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// Version of the channel protocol this widget speaks: 2 adds batches.
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The oldest host protocol still accepted: a version-1 host (an older
+/// drop-in) gets one message per post and never a batch.
+pub const MIN_PROTOCOL_VERSION: u32 = 1;
+
+/// Largest batch the widget posts, in bytes of JSON text (a message bigger
+/// than this travels alone). The host keeps its batches under
+/// [`MAX_CHANNEL_MESSAGE`], the widget's inbound limit.
+pub const MAX_BATCH_BYTES: usize = 64 * 1024;
 
 /// Largest accepted channel message, in bytes of JSON text.
 pub const MAX_CHANNEL_MESSAGE: usize = 64 * 1024;
@@ -141,6 +156,12 @@ pub enum HostMessage {
         /// Chosen by the host.
         n: u64,
     },
+    /// Several messages sent within one task of the host page, in order
+    /// (protocol 2). Each is decoded on its own; a batch in a batch is refused.
+    Batch {
+        /// The messages.
+        m: Vec<Value>,
+    },
 }
 
 impl<'de> Deserialize<'de> for HostMessage {
@@ -185,10 +206,16 @@ impl Wire for HostMessage {
                     n: o.req(&["n"], fields::unsigned)?,
                 }
             }
+            "batch" => {
+                o.only(&["t", "m"])?;
+                HostMessage::Batch {
+                    m: o.req(&["m"], |v| fields::list(v, fields::any))?,
+                }
+            }
             other => {
                 return Err(FieldError::unknown_variant(
                     other,
-                    &["request", "crm", "answer", "ping"],
+                    &["request", "crm", "answer", "ping", "batch"],
                 ))
             }
         })

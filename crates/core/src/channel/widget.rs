@@ -10,7 +10,8 @@
 
 use super::{
     frame_type, parse_host_message_with, AllowList, Dropped, ErrorCode, HostMessage, LinkStatus,
-    Outbox, Peer, RequestError, TraceEntry, WidgetEvent, WidgetMessage, PROTOCOL_VERSION,
+    Outbox, Peer, RequestError, TraceEntry, WidgetEvent, WidgetMessage, MAX_BATCH_BYTES,
+    MIN_PROTOCOL_VERSION, PROTOCOL_VERSION,
 };
 use crate::bridge::Output;
 use crate::codec::crm_connector::bare;
@@ -361,6 +362,8 @@ pub struct WidgetChannel {
     trace_buffer: VecDeque<TraceEntry>,
     /// The redacted log ring (`logs`, `exportLogs`).
     logs: LogRing,
+    /// The attached host speaks protocol 2 or later: port posts are batched.
+    batch: bool,
     effects: Vec<Effect>,
 }
 
@@ -394,6 +397,7 @@ impl WidgetChannel {
             last_refusal_ms: None,
             trace_buffer: VecDeque::new(),
             logs: LogRing::default(),
+            batch: false,
             effects: Vec::new(),
         };
         let error = match saved.map(Saved::deserialize) {
@@ -416,9 +420,18 @@ impl WidgetChannel {
         (channel, error)
     }
 
-    /// The effects produced so far, in order.
+    /// The effects produced so far, in order. For a host that speaks
+    /// protocol 2, the port posts among them go as batches (see
+    /// `batch_port_posts`): the edge calls this until it is empty at the end
+    /// of each task's work, so a burst leaves in one post and a lone message
+    /// as itself, at once.
     pub fn poll(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.effects)
+        let effects = std::mem::take(&mut self.effects);
+        if self.batch {
+            batch_port_posts(effects)
+        } else {
+            effects
+        }
     }
 
     /// The event numbering's id.
@@ -672,30 +685,63 @@ impl WidgetChannel {
             return;
         };
         let message = parse_host_message_with(text, self.options.json);
-        if self.options.trace {
-            let kind = match &message {
-                Ok(HostMessage::Crm { msg }) => format!("crm {}", frame_type(msg)),
-                Ok(HostMessage::Request { method, .. }) => format!("request {method}"),
-                Ok(HostMessage::Answer { .. }) => "answer".to_owned(),
-                Ok(HostMessage::Ping { .. }) => "ping".to_owned(),
-                Err(_) => "message".to_owned(),
-            };
-            let dropped = message.as_ref().err().map(String::as_str);
-            self.trace_port_in(now, &kind, text.len(), dropped);
-        }
+        self.trace_host_message(now, &message, text.len());
         match message {
-            Ok(HostMessage::Crm { msg }) => self.effects.push(Effect::Call(Call::Ingest {
+            // A burst from one task of the host page: each message in order,
+            // each decoded on its own (a bad one is counted, the rest go on).
+            Ok(HostMessage::Batch { m }) => {
+                for item in m {
+                    let message = match HostMessage::deserialize(item) {
+                        Ok(HostMessage::Batch { .. }) => Err("a batch in a batch".to_owned()),
+                        other => other.map_err(|e| format!("invalid channel message: {e}")),
+                    };
+                    self.trace_host_message(now, &message, 0);
+                    match message {
+                        Ok(message) => self.on_host_message(now, message, core),
+                        Err(_) => self.dropped.malformed += 1,
+                    }
+                }
+            }
+            Ok(message) => self.on_host_message(now, message, core),
+            Err(_) => self.dropped.malformed += 1,
+        }
+    }
+
+    fn on_host_message(&mut self, now: u64, message: HostMessage, core: &dyn ChannelCore) {
+        match message {
+            HostMessage::Crm { msg } => self.effects.push(Effect::Call(Call::Ingest {
                 source: Source::CrmConnector,
                 raw: msg,
                 request: None,
             })),
-            Ok(HostMessage::Request { id, method, params }) => {
+            HostMessage::Request { id, method, params } => {
                 self.on_request(now, id, &method, params, core)
             }
-            Ok(HostMessage::Answer { id, value, error }) => self.on_answer(id, value, error),
-            Ok(HostMessage::Ping { n }) => self.send(now, &WidgetMessage::Pong { n }),
-            Err(_) => self.dropped.malformed += 1,
+            HostMessage::Answer { id, value, error } => self.on_answer(id, value, error),
+            HostMessage::Ping { n } => self.send(now, &WidgetMessage::Pong { n }),
+            HostMessage::Batch { .. } => self.dropped.malformed += 1,
         }
+    }
+
+    fn trace_host_message(
+        &mut self,
+        now: u64,
+        message: &Result<HostMessage, String>,
+        bytes: usize,
+    ) {
+        if !self.options.trace {
+            return;
+        }
+        let kind = match message {
+            Ok(HostMessage::Crm { msg }) => format!("crm {}", frame_type(msg)),
+            Ok(HostMessage::Request { method, .. }) => format!("request {method}"),
+            Ok(HostMessage::Answer { .. }) => "answer".to_owned(),
+            Ok(HostMessage::Ping { .. }) => "ping".to_owned(),
+            Ok(HostMessage::Batch { m }) => format!("batch of {}", m.len()),
+            Err(_) => "message".to_owned(),
+        };
+        let dropped = message.as_ref().err().map(String::as_str);
+        self.trace_port_in(now, &kind, bytes, dropped);
     }
 
     /// The once-a-second tick: announces until a host attaches, then repeats
@@ -928,11 +974,13 @@ impl WidgetChannel {
                 return;
             }
         };
-        if connect.v != PROTOCOL_VERSION {
+        if !(MIN_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&connect.v) {
             self.dropped.version += 1;
             self.refuse(now, origin, "version");
             return;
         }
+        // The host's version is the channel's: batches for 2 and later.
+        self.batch = connect.v >= 2;
         self.effects.push(Effect::Attach);
         self.log(
             now,
@@ -960,7 +1008,7 @@ impl WidgetChannel {
         self.send(
             now,
             &WidgetMessage::Ready {
-                v: PROTOCOL_VERSION,
+                v: connect.v,
                 epoch: &epoch,
                 last_seq: self.outbox.last_seq(),
                 snapshot: core.snapshot(),
@@ -1108,7 +1156,7 @@ impl WidgetChannel {
                 }
                 Err(e) => invalid(e.to_string()),
             },
-            "inject" if self.options.allow_inject => match Inject::deserialize(&params) {
+            "inject" if self.options.allow_inject => match Inject::deserialize(params) {
                 Ok(Inject { source, msg }) => match Source::parse(&source) {
                     Some(source) => {
                         self.effects.push(Effect::Call(Call::Ingest {
@@ -1373,6 +1421,90 @@ fn desired(state: &str) -> Option<Desired> {
         "notReady" => Some(Desired::NotReady),
         _ => None,
     }
+}
+
+/// The port posts among `effects` as batches, the other effects unchanged
+/// and in order. Posts between two [`Effect::Attach`]es go together where
+/// the first of them was: moving a post ahead of a [`Effect::Call`] or a
+/// save keeps the port's order (what a call produces is added after it), but
+/// a post never crosses an `Attach` (it belongs to the port before or after).
+/// A lone post stays as it is; a batch holds at most [`MAX_BATCH_BYTES`] of
+/// text (a bigger message travels alone).
+pub(crate) fn batch_port_posts(effects: Vec<Effect>) -> Vec<Effect> {
+    if effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Port(_)))
+        .nth(1)
+        .is_none()
+    {
+        return effects;
+    }
+    let mut out = Vec::with_capacity(effects.len());
+    let mut posts = Vec::new();
+    let mut slot = None;
+    for effect in effects {
+        match effect {
+            Effect::Port(text) => {
+                if slot.is_none() {
+                    slot = Some(out.len());
+                }
+                posts.push(text);
+            }
+            Effect::Attach => {
+                place(&mut out, slot.take(), &mut posts);
+                out.push(Effect::Attach);
+            }
+            other => out.push(other),
+        }
+    }
+    place(&mut out, slot, &mut posts);
+    out
+}
+
+/// Puts `posts`, packed into batches, at `slot` of `out`.
+fn place(out: &mut Vec<Effect>, slot: Option<usize>, posts: &mut Vec<String>) {
+    if let Some(at) = slot {
+        let packed = pack(std::mem::take(posts)).into_iter().map(Effect::Port);
+        out.splice(at..at, packed);
+    }
+}
+
+/// Packs port messages (JSON text each) into as few posts as fit in
+/// [`MAX_BATCH_BYTES`]: `{"t":"batch","m":[...]}`, a lone message as itself.
+fn pack(texts: Vec<String>) -> Vec<String> {
+    const HEAD: &str = r#"{"t":"batch","m":["#;
+    const TAIL: &str = "]}";
+    let mut packed = Vec::new();
+    let mut group: Vec<String> = Vec::new();
+    let mut size = HEAD.len() + TAIL.len();
+    let close = |group: &mut Vec<String>, size: usize| -> Option<String> {
+        match group.len() {
+            0 => None,
+            1 => group.pop(),
+            _ => {
+                let mut text = String::with_capacity(size);
+                text.push_str(HEAD);
+                for (i, message) in group.drain(..).enumerate() {
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    text.push_str(&message);
+                }
+                text.push_str(TAIL);
+                Some(text)
+            }
+        }
+    };
+    for text in texts {
+        if !group.is_empty() && size + text.len() + 1 > MAX_BATCH_BYTES {
+            packed.extend(close(&mut group, size));
+            size = HEAD.len() + TAIL.len();
+        }
+        size += text.len() + 1;
+        group.push(text);
+    }
+    packed.extend(close(&mut group, size));
+    packed
 }
 
 fn to_text(message: &WidgetMessage<'_>) -> Option<String> {

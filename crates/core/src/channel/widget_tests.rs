@@ -30,8 +30,11 @@ struct Edge {
     core: RefCell<Bridge>,
     now: u64,
     attached: bool,
-    /// Messages posted on the port (parsed back), since the last `take`.
+    /// Messages posted on the port (parsed back, batches unpacked in
+    /// order as the drop-in does), since the last `take`.
     port: Vec<Value>,
+    /// The posts themselves (a batch is one), parsed back.
+    posts: Vec<Value>,
     window: Vec<(Value, String)>,
     settled: Vec<(u64, Result<Value, String>)>,
     started: usize,
@@ -67,6 +70,7 @@ impl Edge {
             now: 1_000,
             attached: false,
             port: Vec::new(),
+            posts: Vec::new(),
             window: Vec::new(),
             settled: Vec::new(),
             started: 0,
@@ -86,7 +90,16 @@ impl Edge {
                 match effect {
                     Effect::Port(text) => {
                         assert!(self.attached, "posted on a port never attached: {text}");
-                        self.port.push(serde_json::from_str(&text).unwrap());
+                        let post: Value = serde_json::from_str(&text).unwrap();
+                        if post["t"] == "batch" {
+                            let messages = post["m"].as_array().unwrap();
+                            assert!(messages.len() > 1, "a batch of one: {text}");
+                            assert!(text.len() <= MAX_BATCH_BYTES, "{} bytes", text.len());
+                            self.port.extend(messages.iter().cloned());
+                        } else {
+                            self.port.push(post.clone());
+                        }
+                        self.posts.push(post);
                     }
                     Effect::Window { message, origin } => {
                         assert_ne!(origin, "*");
@@ -197,6 +210,7 @@ impl Edge {
     }
 
     fn take(&mut self) -> Vec<Value> {
+        self.posts.clear();
         std::mem::take(&mut self.port)
     }
 
@@ -236,7 +250,7 @@ fn only_the_allowed_parent_may_connect_and_strangers_are_counted() {
     assert_eq!(
         edge.window,
         [(
-            json!({"cti": "refused", "reason": "origin", "v": 1, "code": "origin.host", "fix": crate::diagnose::CheckId::HostOrigin.fix()}),
+            json!({"cti": "refused", "reason": "origin", "v": PROTOCOL_VERSION, "code": "origin.host", "fix": crate::diagnose::CheckId::HostOrigin.fix()}),
             "https://crm.example.com.evil.test".to_owned()
         )]
     );
@@ -312,7 +326,7 @@ fn announce_says_hello_to_each_allowed_origin_or_refuses_a_known_stranger() {
     assert_eq!(
         edge.window,
         [(
-            json!({"cti": "hello", "v": 1, "epoch": "e1"}),
+            json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": "e1"}),
             HOST.to_owned()
         )]
     );
@@ -1092,3 +1106,6 @@ fn each_contact_centre_configuration_saves_under_its_own_key() {
         "stable across reloads"
     );
 }
+
+#[path = "widget_batch_tests.rs"]
+mod batch;

@@ -26,6 +26,11 @@
 //!   (they come through the edge's inbound guard first); a malformed or
 //!   foreign one is dropped and counted ([`TabsDropped`]).
 //!
+//! - **Once, not N times**: every tab reports whether it is visible and
+//!   focused ([`Tabs::on_view`]); the leader sends a screen pop to the one
+//!   tab [`screen_pop_tab`] picks ([`Tabs::pop_here`]) and writes the
+//!   interaction logs itself (its CRM only: followers see them as events).
+//!
 //! Secrets never travel here: a new leader's live client asks its own host
 //! page for credentials.
 
@@ -283,6 +288,44 @@ pub enum TabMessage {
         #[serde(default)]
         error: Option<ReplyError>,
     },
+    /// The sender's page: shown, focused, and when it last became either.
+    View {
+        /// Version.
+        v: u32,
+        /// The sender.
+        tab: String,
+        /// `document.visibilityState == "visible"`.
+        visible: bool,
+        /// The widget frame has the focus.
+        focused: bool,
+        /// When it was last shown or focused (ms since the epoch).
+        active_at: u64,
+    },
+    /// The leader's state, for the followers' `snapshot` requests.
+    State {
+        /// Version.
+        v: u32,
+        /// The leader.
+        tab: String,
+        /// Its sync engine's snapshot.
+        snapshot: Value,
+        /// Its live client's `{source, health}`.
+        cc: Value,
+        /// Its last `ccHealth` event (a tab that joins gets it once).
+        #[serde(default)]
+        health: Option<Value>,
+    },
+    /// The leader hands a screen pop to the one tab that opens it.
+    Pop {
+        /// Version.
+        v: u32,
+        /// The leader.
+        tab: String,
+        /// The tab that opens it.
+        to: String,
+        /// The leader's output (a `screenPop` event or a `crmRequest` pop), as JSON.
+        event: Value,
+    },
     /// The sender is closing.
     Bye {
         /// Version.
@@ -412,6 +455,37 @@ impl Wire for TabMessage {
                     error: o.opt_wire(&["error"])?,
                 }
             }
+            "view" => {
+                o.only(&["t", "v", "tab", "visible", "focused", "active_at"])?;
+                TabMessage::View {
+                    v: v()?,
+                    tab: tab()?,
+                    visible: o.req(&["visible"], fields::flag)?,
+                    focused: o.req(&["focused"], fields::flag)?,
+                    active_at: u64_at("active_at")?,
+                }
+            }
+            "state" => {
+                o.only(&["t", "v", "tab", "snapshot", "cc", "health"])?;
+                TabMessage::State {
+                    v: v()?,
+                    tab: tab()?,
+                    snapshot: o.value("snapshot", false)?,
+                    cc: o.value("cc", false)?,
+                    health: o
+                        .get(&["health"], |v| fields::opt(v, fields::any))?
+                        .flatten(),
+                }
+            }
+            "pop" => {
+                o.only(&["t", "v", "tab", "to", "event"])?;
+                TabMessage::Pop {
+                    v: v()?,
+                    tab: tab()?,
+                    to: o.text(&["to"])?,
+                    event: o.value("event", false)?,
+                }
+            }
             "bye" => {
                 o.only(&["t", "v", "tab"])?;
                 TabMessage::Bye {
@@ -422,7 +496,9 @@ impl Wire for TabMessage {
             other => {
                 return Err(FieldError::unknown_variant(
                     other,
-                    &["hello", "lead", "event", "call", "reply", "bye"],
+                    &[
+                        "hello", "lead", "event", "call", "reply", "view", "state", "pop", "bye",
+                    ],
                 ))
             }
         })
@@ -448,6 +524,9 @@ impl TabMessage {
             | TabMessage::Event { v, .. }
             | TabMessage::Call { v, .. }
             | TabMessage::Reply { v, .. }
+            | TabMessage::View { v, .. }
+            | TabMessage::State { v, .. }
+            | TabMessage::Pop { v, .. }
             | TabMessage::Bye { v, .. } => *v,
         }
     }
@@ -459,6 +538,9 @@ impl TabMessage {
             | TabMessage::Event { tab, .. }
             | TabMessage::Call { tab, .. }
             | TabMessage::Reply { tab, .. }
+            | TabMessage::View { tab, .. }
+            | TabMessage::State { tab, .. }
+            | TabMessage::Pop { tab, .. }
             | TabMessage::Bye { tab, .. } => tab,
         }
     }
@@ -498,6 +580,11 @@ pub enum TabEffect {
     },
     /// Became leader: start the live contact-centre client.
     StartClient,
+    /// The leader chose this tab for a screen pop: deliver this output
+    /// (JSON) to the own host (a `crmRequest` also to its CRM).
+    Pop(Value),
+    /// Leader: send the followers its state ([`Tabs::on_leader_state`]).
+    SendState,
     /// Read the held locks and report them to [`Tabs::on_locks`].
     QueryLocks,
 }
@@ -534,6 +621,21 @@ pub struct Tabs {
     relayed: u64,
     reported: Option<TabsInfo>,
     dropped: TabsDropped,
+    /// Where screen pops open.
+    pop_target: PopTarget,
+    /// This tab's page, as [`Tabs::on_view`] last said.
+    my_view: (bool, bool, u64),
+    /// The other tabs' pages, as their `view` messages said (a `Vec`:
+    /// a handful of tabs, and no extra map code in the widget).
+    views: Vec<TabView>,
+    /// Follower: the leader's last state: snapshot and live client.
+    leader_state: Option<(Value, Value)>,
+    /// The claimed leader's state, until the claim is verified.
+    claimed_state: Option<(Value, Value, Option<Value>)>,
+    /// Follower: the leader whose `ccHealth` this host has.
+    health_from: Option<String>,
+    /// Leader: its last `ccHealth` event.
+    last_health: Option<Value>,
     effects: Vec<TabEffect>,
 }
 
@@ -559,6 +661,13 @@ impl Tabs {
             relayed: 0,
             reported: None,
             dropped: TabsDropped::default(),
+            pop_target: PopTarget::default(),
+            my_view: (false, false, 0),
+            views: Vec::new(),
+            leader_state: None,
+            claimed_state: None,
+            health_from: None,
+            last_health: None,
             effects: Vec::new(),
         };
         let hello = TabMessage::Hello {
@@ -610,6 +719,80 @@ impl Tabs {
         self.dropped
     }
 
+    /// Where screen pops open (widget config `screenPopTab`).
+    pub fn set_pop_target(&mut self, target: PopTarget) {
+        self.pop_target = target;
+    }
+
+    /// This tab's page was shown or hidden, focused or not, at `now`: the
+    /// other tabs are told (the leader picks the screen-pop tab from it).
+    pub fn on_view(&mut self, now: u64, visible: bool, focused: bool) {
+        let (was_visible, was_focused, active_at) = self.my_view;
+        let became_active = (visible && !was_visible) || (focused && !was_focused);
+        let active_at = if became_active { now } else { active_at };
+        self.my_view = (visible, focused, active_at);
+        self.send_view();
+    }
+
+    /// The tab a screen pop opens in now (this tab's id when it leads and
+    /// no other tab is a better choice).
+    pub fn pop_tab(&self) -> String {
+        let (visible, focused, active_at) = self.my_view;
+        let mut tabs = vec![TabView {
+            tab: self.me.clone(),
+            visible,
+            focused,
+            active_at,
+        }];
+        tabs.extend(
+            self.views
+                .iter()
+                .filter(|v| self.known.contains(&v.tab))
+                .cloned(),
+        );
+        screen_pop_tab(self.pop_target, &tabs, &self.me).to_owned()
+    }
+
+    /// Leader: its sync engine's snapshot and live client (`{source,
+    /// health}`) changed: the followers answer `snapshot` with them.
+    pub fn on_leader_state(&mut self, snapshot: Value, cc: Value) {
+        if !self.leads() {
+            return;
+        }
+        self.effects.push(TabEffect::Broadcast(TabMessage::State {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+            snapshot,
+            cc,
+            health: self.last_health.clone(),
+        }));
+    }
+
+    /// Follower: the leader's last snapshot and live client, when known
+    /// (a leader answers from its own).
+    pub fn leader_state(&self) -> Option<&(Value, Value)> {
+        self.leader_state.as_ref().filter(|_| !self.leads())
+    }
+
+    /// Leader: whether this output of its own (JSON) is delivered here.
+    /// A screen pop for another tab is sent there instead (`false`).
+    pub fn pop_here(&mut self, output: &Value) -> bool {
+        if !self.leads() || !is_pop(output) {
+            return true;
+        }
+        let to = self.pop_tab();
+        if to == self.me {
+            return true;
+        }
+        self.effects.push(TabEffect::Broadcast(TabMessage::Pop {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+            to,
+            event: output.clone(),
+        }));
+        false
+    }
+
     /// The browser granted this tab the election lock at `now` (ms since
     /// the epoch). `last_seq` is this tab's last event `seq`.
     pub fn on_lock_granted(&mut self, now: u64, last_seq: u64) {
@@ -636,6 +819,8 @@ impl Tabs {
         let changed = count.max(1) != self.count;
         self.count = count.max(1);
         self.known = view.tabs.clone();
+        let known = &self.known;
+        self.views.retain(|v| known.contains(&v.tab));
         // Calls from tabs that were not known: run if they hold a tab lock now.
         for (tab, rid, call) in std::mem::take(&mut self.unknown_calls) {
             if self.leads() && self.known.contains(&tab) {
@@ -712,6 +897,7 @@ impl Tabs {
             TabMessage::Hello { .. } => {
                 if self.leads() {
                     self.announce();
+                    self.effects.push(TabEffect::SendState);
                     self.effects.push(TabEffect::QueryLocks);
                 }
             }
@@ -773,6 +959,52 @@ impl Tabs {
                     }
                     _ if to != self.me => {} // For another tab.
                     _ => self.dropped.foreign += 1,
+                }
+            }
+            TabMessage::View {
+                tab,
+                visible,
+                focused,
+                active_at,
+                ..
+            } => {
+                let view = TabView {
+                    tab,
+                    visible,
+                    focused,
+                    active_at,
+                };
+                let full = self.views.len() >= FORWARDS_KEPT;
+                match self.views.iter_mut().find(|v| v.tab == view.tab) {
+                    Some(known) => *known = view,
+                    None if !full => self.views.push(view),
+                    None => self.dropped.foreign += 1,
+                }
+            }
+            TabMessage::State {
+                tab,
+                snapshot,
+                cc,
+                health,
+                ..
+            } => {
+                if !self.leads() && self.leader.as_deref() == Some(tab.as_str()) {
+                    self.leader_state = Some((snapshot, cc));
+                    self.health_once(health);
+                } else if !self.leads() && self.claimed.as_ref().is_some_and(|(t, _)| *t == tab) {
+                    // A new leader's first state comes before the locks confirm it.
+                    self.claimed_state = Some((snapshot, cc, health));
+                } else {
+                    self.dropped.foreign += 1;
+                }
+            }
+            TabMessage::Pop { tab, to, event, .. } => {
+                if to != self.me {
+                    // For another tab.
+                } else if !self.leads() && self.leader.as_deref() == Some(tab.as_str()) {
+                    self.effects.push(TabEffect::Pop(event));
+                } else {
+                    self.dropped.foreign += 1;
                 }
             }
             TabMessage::Bye { tab, .. } => {
@@ -862,6 +1094,9 @@ impl Tabs {
             return;
         }
         self.relayed = seq;
+        if event.get("kind").and_then(Value::as_str) == Some("ccHealth") {
+            self.last_health = Some(event.clone());
+        }
         if event.get("kind").and_then(Value::as_str) == Some("command") {
             let status = event.get("status").and_then(Value::as_str).unwrap_or("");
             let id = event.get("id").and_then(Value::as_u64);
@@ -930,6 +1165,34 @@ impl Tabs {
         self.report_hand_over();
         self.leader = Some(tab);
         self.since = self.since_claimed.take();
+        if let Some((snapshot, cc, health)) = self.claimed_state.take() {
+            self.leader_state = Some((snapshot, cc));
+            self.health_once(health);
+        }
+        // The new leader picks screen-pop tabs: it needs this tab's view.
+        self.send_view();
+    }
+
+    /// A follower's host gets its leader's contact-centre health once when
+    /// it starts following (later changes come in the relayed stream).
+    fn health_once(&mut self, health: Option<Value>) {
+        let Some(health) = health else { return };
+        if self.health_from.is_some() && self.health_from == self.leader {
+            return;
+        }
+        self.health_from = self.leader.clone();
+        self.effects.push(TabEffect::HostEvent(health));
+    }
+
+    fn send_view(&mut self) {
+        let (visible, focused, active_at) = self.my_view;
+        self.effects.push(TabEffect::Broadcast(TabMessage::View {
+            v: TABS_VERSION,
+            tab: self.me.clone(),
+            visible,
+            focused,
+            active_at,
+        }));
     }
 
     fn ask_leader(&mut self) {
@@ -1056,15 +1319,26 @@ fn error_code(name: &str) -> ErrorCode {
     }
 }
 
-/// Where a screen pop opens (widget config `screenPop`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Where a screen pop opens (widget config `screenPopTab`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PopTarget {
-    /// The visible, focused tab; else the leader (the default).
+    /// The visible, focused tab; else the visible tab shown or focused
+    /// last; else the leader (the default).
     #[default]
     Focused,
     /// Always the leader's tab.
     Leader,
+}
+
+impl PopTarget {
+    /// From the config's text: `focused` or `leader`.
+    pub fn parse(text: &str) -> Option<PopTarget> {
+        match text {
+            "focused" => Some(PopTarget::Focused),
+            "leader" => Some(PopTarget::Leader),
+            _ => None,
+        }
+    }
 }
 
 /// One tab as the screen-pop choice sees it.
@@ -1074,21 +1348,43 @@ pub struct TabView {
     pub tab: String,
     /// `document.visibilityState == "visible"`.
     pub visible: bool,
-    /// `document.hasFocus()`.
+    /// The widget frame has the focus (`document.hasFocus()` in it).
     pub focused: bool,
+    /// When it was last shown or focused (ms since the epoch).
+    pub active_at: u64,
 }
 
 /// The one tab that opens a screen pop: by `target`, the visible and
-/// focused tab (the first such, by id, when several claim it), else the leader.
+/// focused tab; else the visible tab shown or focused last (the agent
+/// looks at it: the widget frame cannot see whether its page has the
+/// focus, only whether the frame has it); else the leader. Ties go to the
+/// latest `active_at`, then the smallest id.
 pub fn screen_pop_tab<'a>(target: PopTarget, tabs: &'a [TabView], leader: &'a str) -> &'a str {
     if target == PopTarget::Focused {
-        if let Some(tab) = tabs
-            .iter()
-            .filter(|t| t.visible && t.focused)
-            .min_by(|a, b| a.tab.cmp(&b.tab))
-        {
+        let best = |focused: bool| {
+            tabs.iter()
+                .filter(|t| t.visible && (t.focused || !focused))
+                .min_by(|a, b| b.active_at.cmp(&a.active_at).then(a.tab.cmp(&b.tab)))
+        };
+        if let Some(tab) = best(true).or_else(|| best(false)) {
             return &tab.tab;
         }
     }
     leader
+}
+
+/// Whether an output (JSON) is a screen pop: a `screenPop` event, or the
+/// CRM Connector's `requestPerformInteractionScreenPop` request.
+pub fn is_pop(output: &Value) -> bool {
+    match output.get("kind").and_then(Value::as_str) {
+        Some("screenPop") => true,
+        Some("crmRequest") => {
+            output
+                .get("wire")
+                .and_then(|w| w.get("action"))
+                .and_then(Value::as_str)
+                == Some("requestPerformInteractionScreenPop")
+        }
+        _ => false,
+    }
 }

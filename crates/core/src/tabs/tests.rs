@@ -517,6 +517,19 @@ fn lock_and_channel_names_come_from_the_configured_contact_centre() {
     assert_eq!(Scope::from_contact_centre(&x), Some(scope.clone()));
     let other = json!({"kind": "xuc", "baseUrl": "http://a", "agentId": "20"});
     assert_ne!(Scope::from_contact_centre(&other), Some(scope.clone()));
+    // Key order and settings that do not say which agent (timings, seeds) change nothing.
+    let reordered = json!({"agentId": "19", "timing": {"heartbeatMs": 1000}, "baseUrl": "http://a", "kind": "xuc"});
+    assert_eq!(Scope::from_contact_centre(&reordered), Some(scope.clone()));
+    // Another server, another account, another kind: another agent.
+    let server = json!({"kind": "xuc", "baseUrl": "http://b", "agentId": "19"});
+    assert_ne!(Scope::from_contact_centre(&server), Some(scope.clone()));
+    let axp = |account: &str| json!({"kind": "axp", "restBase": "http://a", "accountId": account, "agentId": "19"});
+    assert_ne!(
+        Scope::from_contact_centre(&axp("A")),
+        Scope::from_contact_centre(&axp("B"))
+    );
+    let as_axp = json!({"kind": "axp", "baseUrl": "http://a", "agentId": "19"});
+    assert_ne!(Scope::from_contact_centre(&as_axp), Some(scope.clone()));
     assert_eq!(Scope::from_contact_centre(&json!({"kind": "nope"})), None);
     assert_eq!(Scope::from_contact_centre(&json!(null)), None);
     let lock = scope.tab_lock("t1");
@@ -527,21 +540,139 @@ fn lock_and_channel_names_come_from_the_configured_contact_centre() {
 }
 
 #[test]
-fn a_screen_pop_opens_in_the_focused_visible_tab_else_the_leader() {
-    let view = |tab: &str, visible, focused| TabView {
+fn a_screen_pop_opens_in_the_focused_visible_tab_else_the_last_shown_else_the_leader() {
+    let view = |tab: &str, visible, focused, active_at| TabView {
         tab: tab.into(),
         visible,
         focused,
+        active_at,
     };
     let tabs = [
-        view("a", true, false),
-        view("c", true, true),
-        view("b", true, true),
+        view("a", true, false, 9),
+        view("c", true, true, 5),
+        view("b", true, true, 5),
     ];
-    assert_eq!(screen_pop_tab(PopTarget::Focused, &tabs, "a"), "b");
+    assert_eq!(
+        screen_pop_tab(PopTarget::Focused, &tabs, "a"),
+        "b",
+        "focused; tie: smallest id"
+    );
     assert_eq!(screen_pop_tab(PopTarget::Leader, &tabs, "a"), "a");
-    let hidden = [view("b", false, true), view("c", true, false)];
-    assert_eq!(screen_pop_tab(PopTarget::Focused, &hidden, "a"), "a");
+    let later = [view("b", true, true, 5), view("c", true, true, 7)];
+    assert_eq!(
+        screen_pop_tab(PopTarget::Focused, &later, "a"),
+        "c",
+        "focused last"
+    );
+    let unfocused = [
+        view("b", true, false, 3),
+        view("c", true, false, 8),
+        view("d", false, true, 9),
+    ];
+    assert_eq!(
+        screen_pop_tab(PopTarget::Focused, &unfocused, "a"),
+        "c",
+        "shown last"
+    );
+    let hidden = [view("b", false, true, 1), view("c", false, false, 2)];
+    assert_eq!(
+        screen_pop_tab(PopTarget::Focused, &hidden, "a"),
+        "a",
+        "else the leader"
+    );
+    assert_eq!(PopTarget::parse("leader"), Some(PopTarget::Leader));
+    assert_eq!(PopTarget::parse("focused"), Some(PopTarget::Focused));
+    assert_eq!(PopTarget::parse("Leader"), None);
+}
+
+fn pop() -> Value {
+    json!({"kind": "crmRequest", "target": "crm", "source": "crmConnector",
+        "wire": {"type": "CRMConnectMessage", "action": "requestPerformInteractionScreenPop", "data": {"aniValues": ["0427"]}}})
+}
+
+fn view_of(tab: &str, visible: bool, focused: bool, active_at: u64) -> TabMessage {
+    TabMessage::View {
+        v: TABS_VERSION,
+        tab: tab.into(),
+        visible,
+        focused,
+        active_at,
+    }
+}
+
+#[test]
+fn the_leader_sends_a_screen_pop_to_the_one_tab_the_agent_looks_at_and_keeps_the_rest() {
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.on_view(1, false, false); // The leader's tab is in the background.
+    a.on_locks(locks(Some("a"), &["a", "b", "c"]));
+    a.on_message(2, msg(&view_of("b", true, false, 2)));
+    a.on_message(3, msg(&view_of("c", true, true, 3)));
+    a.on_message(4, msg(&view_of("forger", true, true, 9))); // Holds no tab lock.
+    a.poll();
+    assert_eq!(a.pop_tab(), "c");
+    assert!(!a.pop_here(&pop()), "sent to c, not shown here");
+    let effects = a.poll();
+    let sent = broadcasts(&effects);
+    assert!(
+        matches!(sent.as_slice(), [TabMessage::Pop { to, event, .. }] if to == "c" && *event == pop())
+    );
+    // Not pops: delivered here (and relayed as usual); the interaction log
+    // is the leader's alone.
+    let log = json!({"kind": "crmRequest", "wire": {"action": "requestSaveInteractionLog"}});
+    assert!(a.pop_here(&log));
+    assert!(a.pop_here(&json!({"kind": "agentState"})));
+    assert!(a.poll().is_empty());
+    // c closes: b, visible, is the one now; then the leader's own tab comes to the front.
+    a.on_locks(locks(Some("a"), &["a", "b"]));
+    assert_eq!(a.pop_tab(), "b");
+    a.on_view(10, true, true);
+    assert_eq!(a.pop_tab(), "a");
+    assert!(a.pop_here(&json!({"kind": "screenPop", "ani": ["0427"]})));
+    a.set_pop_target(PopTarget::Leader);
+    a.on_message(11, msg(&view_of("b", true, true, 11)));
+    assert_eq!(a.pop_tab(), "a", "screenPopTab: leader");
+}
+
+#[test]
+fn a_follower_opens_the_pops_its_leader_sends_it_and_tells_the_leader_its_view() {
+    let mut b = follower();
+    b.on_view(5, true, true);
+    let effects = b.poll();
+    assert!(matches!(
+        broadcasts(&effects).as_slice(),
+        [TabMessage::View {
+            focused: true,
+            active_at: 5,
+            ..
+        }]
+    ));
+    let to = |to: &str, from: &str| TabMessage::Pop {
+        v: TABS_VERSION,
+        tab: from.into(),
+        to: to.into(),
+        event: pop(),
+    };
+    b.on_message(6, msg(&to("b", "a")));
+    assert_eq!(b.poll(), vec![TabEffect::Pop(pop())]);
+    b.on_message(7, msg(&to("c", "a")));
+    assert!(b.poll().is_empty(), "another tab's pop");
+    let before = b.dropped().foreign;
+    b.on_message(8, msg(&to("b", "forger")));
+    assert!(b.poll().is_empty());
+    assert_eq!(b.dropped().foreign, before + 1, "a pop not from the leader");
+}
+
+#[test]
+fn a_new_leader_learns_every_tab_view() {
+    // b follows a; b's view went out when it started following.
+    let mut b = Tabs::new("b".into(), "eb".into());
+    b.on_message(0, msg(&lead("a", "ea")));
+    b.on_locks(locks(Some("a"), &["a", "b"]));
+    let effects = b.poll();
+    assert!(broadcasts(&effects)
+        .iter()
+        .any(|m| matches!(m, TabMessage::View { tab, .. } if tab == "b")));
 }
 
 #[test]
@@ -598,4 +729,83 @@ fn a_leader_runs_calls_only_from_tabs_that_hold_their_tab_lock() {
         .collect();
     assert_eq!(runs, [("b".to_owned(), 1)]);
     assert_eq!(a.dropped().foreign, 1, "the forger's call");
+}
+
+#[test]
+fn a_follower_answers_snapshot_with_the_leaders_state_from_the_leader_only() {
+    // The leader sends its state to a tab that says hello.
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.on_leader_event(
+        1,
+        &json!({"kind": "ccHealth", "source": "xuc", "state": "live"}),
+    );
+    a.poll();
+    a.on_message(
+        2,
+        msg(&TabMessage::Hello {
+            v: 1,
+            tab: "b".into(),
+        }),
+    );
+    assert!(a.poll().contains(&TabEffect::SendState));
+    a.on_leader_state(json!({"agentState": "ready"}), json!({"health": "live"}));
+    let effects = a.poll();
+    let state = broadcasts(&effects)[0].clone();
+    assert!(matches!(state, TabMessage::State { .. }));
+    assert_eq!(a.leader_state(), None, "a leader answers from its own");
+
+    // A new tab: the state comes with the leader's claim, kept once the locks confirm it.
+    let mut b = Tabs::new("b".into(), "eb".into());
+    b.on_message(3, msg(&lead("a", "ea")));
+    b.on_message(3, msg(&state));
+    assert_eq!(b.leader_state(), None, "not believed yet");
+    b.on_locks(locks(Some("a"), &["a", "b"]));
+    assert_eq!(
+        b.leader_state(),
+        Some(&(json!({"agentState": "ready"}), json!({"health": "live"})))
+    );
+    // Its host gets the leader's health once, when it starts following.
+    let health = json!({"kind": "ccHealth", "source": "xuc", "state": "live"});
+    assert!(host_events(&b.poll()).contains(&&health));
+    b.on_message(3, msg(&state));
+    assert!(!host_events(&b.poll()).contains(&&health), "once");
+    // A forged state is dropped.
+    let forged = TabMessage::State {
+        v: 1,
+        tab: "forger".into(),
+        snapshot: json!({"agentState": "forged"}),
+        cc: Value::Null,
+        health: None,
+    };
+    let before = b.dropped().foreign;
+    b.on_message(4, msg(&forged));
+    assert_eq!(b.dropped().foreign, before + 1);
+    assert_eq!(b.leader_state().unwrap().0, json!({"agentState": "ready"}));
+}
+
+#[test]
+fn every_tab_message_reads_back_what_it_wrote_and_strict_types_are_refused() {
+    let messages = [
+        json!({"t": "view", "v": 1, "tab": "a", "visible": true, "focused": false, "active_at": 5}),
+        json!({"t": "state", "v": 1, "tab": "a", "snapshot": {"agentState": "ready"}, "cc": {}, "health": null}),
+        json!({"t": "pop", "v": 1, "tab": "a", "to": "b", "event": {"kind": "screenPop"}}),
+    ];
+    for m in messages {
+        let read: TabMessage = serde_json::from_value(m.clone()).expect("reads");
+        let written = serde_json::to_value(&read).expect("writes");
+        let again: TabMessage = serde_json::from_value(written).expect("reads again");
+        assert_eq!(read, again, "{m}");
+    }
+    for bad in [
+        json!({"t": "view", "v": 1, "tab": "a", "visible": "true", "focused": false, "active_at": 5}),
+        json!({"t": "view", "v": 1, "tab": "a", "visible": true, "focused": false}),
+        json!({"t": "pop", "v": 1, "tab": "a", "to": "b", "event": {}, "extra": 1}),
+        json!({"t": "state", "v": 1, "tab": "a", "cc": {}}),
+    ] {
+        assert!(
+            serde_json::from_value::<TabMessage>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
 }
