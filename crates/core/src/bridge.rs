@@ -8,11 +8,12 @@ use crate::command::{Command, Desired};
 use crate::config::Config;
 use crate::crm_requests::CrmRequests;
 use crate::error::DecodeError;
+use crate::keyed::Counts;
 use crate::model::{Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 /// One line of bridge output: a normalized event, a command (status), or a
 /// request to the CRM made on the contact centre's behalf.
@@ -57,11 +58,13 @@ pub struct CrmRequest {
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     /// Messages received, per source.
-    pub received: BTreeMap<Source, u64>,
+    #[cfg_attr(feature = "ts", ts(as = "std::collections::BTreeMap<Source, u64>"))]
+    pub received: Counts<Source>,
     /// Events produced.
     pub events: u64,
     /// Messages that failed to decode, per error code.
-    pub errors: BTreeMap<&'static str, u64>,
+    #[cfg_attr(feature = "ts", ts(as = "std::collections::BTreeMap<String, u64>"))]
+    pub errors: Counts<&'static str>,
     /// Messages dropped as repeats of an event id already seen.
     pub duplicates: u64,
     /// Commands issued.
@@ -130,11 +133,11 @@ impl Bridge {
         raw: &Value,
         now_ms: Option<u64>,
     ) -> Result<Vec<Output>, DecodeError> {
-        *self.stats.received.entry(source).or_default() += 1;
+        self.stats.received.bump(source);
         let decoded = match codec::decode(source, raw, &self.config.decode) {
             Ok(d) => d,
             Err(e) => {
-                *self.stats.errors.entry(e.code()).or_default() += 1;
+                self.stats.errors.bump(e.code());
                 return Err(e);
             }
         };
@@ -215,8 +218,8 @@ impl Bridge {
     /// Counts a message from `source` refused before decoding (unparseable
     /// text, over the size or depth limit) so it shows in the counters too.
     pub fn count_refused(&mut self, source: Source, error: &DecodeError) {
-        *self.stats.received.entry(source).or_default() += 1;
-        *self.stats.errors.entry(error.code()).or_default() += 1;
+        self.stats.received.bump(source);
+        self.stats.errors.bump(error.code());
     }
 
     /// Turns the duplicate filter off (the CLI's `decode` shows every message).

@@ -10,9 +10,9 @@ use crate::codec::crm_connector::{
     request_save_interaction_log,
 };
 use crate::config::ScreenPopOn;
+use crate::keyed::Keyed;
 use crate::model::{AgentStateKind, Direction, Event, EventBody, InteractionPhase, Side};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 /// Most contacts remembered for their log entry.
 const MAX_TRACKED: usize = 256;
@@ -27,7 +27,7 @@ pub struct CrmRequests {
     /// Whether click-to-dial was last enabled (None: never said).
     click_to_dial: Option<bool>,
     /// Per contact: what its log entry will say, and whether it was popped.
-    contacts: BTreeMap<String, Contact>,
+    contacts: Keyed<Contact>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -155,7 +155,7 @@ impl CrmRequests {
         if self.contacts.len() >= MAX_TRACKED && !self.contacts.contains_key(id) {
             self.contacts.pop_first();
         }
-        self.contacts.entry(id.to_owned()).or_default()
+        self.contacts.get_or_insert_with(id, Contact::default)
     }
 }
 

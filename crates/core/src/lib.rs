@@ -62,6 +62,7 @@ pub mod client;
 pub mod command;
 pub mod crm_requests;
 pub mod diagnose;
+pub mod keyed;
 pub mod panel;
 pub mod sync;
 pub mod tabs;

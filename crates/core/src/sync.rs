@@ -12,12 +12,12 @@
 
 use crate::command::{encode, Cause, Command, CommandStatus, Desired, WireContext};
 use crate::config::Config;
+use crate::keyed::Keyed;
 use crate::model::{
     AgentStateKind, ConnectionStatus, DocumentRef, Event, EventBody, InteractionPhase, Side,
     Source, WorkItemPhase,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// How the two sides are kept in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -146,8 +146,8 @@ pub struct SyncEngine {
     config: Config,
     agent: Option<AgentSnapshot>,
     presence: Option<PresenceSnapshot>,
-    work_items: BTreeMap<String, WorkItemSnapshot>,
-    interactions: BTreeMap<String, InteractionSnapshot>,
+    work_items: Keyed<WorkItemSnapshot>,
+    interactions: Keyed<InteractionSnapshot>,
     /// The open command per side (index: [`side_index`]).
     pending: [Option<Command>; 2],
     /// The bridge made this side Not Ready because of work on the other side.
@@ -190,8 +190,8 @@ impl SyncEngine {
             config,
             agent: None,
             presence: None,
-            work_items: BTreeMap::new(),
-            interactions: BTreeMap::new(),
+            work_items: Keyed::new(),
+            interactions: Keyed::new(),
             pending: [None, None],
             held_for_work: [false, false],
             next_id: 1,
@@ -730,7 +730,7 @@ fn phase_occupies(phase: InteractionPhase) -> bool {
 
 /// Inserts into a bounded map, dropping the smallest key when full (hostile
 /// input cannot grow the engine without bound).
-fn bounded_insert<V>(map: &mut BTreeMap<String, V>, key: String, value: V) {
+fn bounded_insert<V>(map: &mut Keyed<V>, key: String, value: V) {
     if map.len() >= MAX_OPEN && !map.contains_key(&key) {
         map.pop_first();
     }

@@ -26,6 +26,8 @@ use super::{
     Action, Fault, Figures, Frame, Header, HealthState, HttpRequest, Method, Secret, Target, Timing,
 };
 use crate::codec;
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::model::{ConnectionStatus, EventBody};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -33,9 +35,9 @@ use thiserror::Error;
 
 pub use super::ConfigError;
 
-/// Configuration of the AXP client, as given by the host (camelCase keys).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Configuration of the AXP client, as given by the host (camelCase keys;
+/// unknown keys are refused). Read by hand ([`fields`]).
+#[derive(Debug, Clone, Default)]
 pub struct AxpConfig {
     /// Notification API base, e.g. `https://uk.api.avayacloud.com/api/notification/v1`.
     pub rest_base: String,
@@ -44,21 +46,49 @@ pub struct AxpConfig {
     /// The `appkey` header value.
     pub app_key: String,
     /// WebSocket endpoint to use instead of the one the subscription returns.
-    #[serde(default)]
     pub endpoint: Option<String>,
     /// The agent this widget belongs to: notifications naming another agent
     /// (body `agentId`) are observed, not taken as the agent's own.
-    #[serde(default)]
     pub agent_id: Option<String>,
     /// Same, by login handle (envelope `loginId`).
-    #[serde(default)]
     pub login_id: Option<String>,
     /// Seed of the back-off jitter.
-    #[serde(default)]
     pub seed: u64,
     /// Timings (milliseconds).
-    #[serde(default)]
     pub timing: Timing,
+}
+
+impl Wire for AxpConfig {
+    const EXPECTED: &'static str = "struct AxpConfig";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&[
+            "restBase",
+            "accountId",
+            "appKey",
+            "endpoint",
+            "agentId",
+            "loginId",
+            "seed",
+            "timing",
+        ])?;
+        let text = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::text))?.flatten());
+        Ok(AxpConfig {
+            rest_base: o.text(&["restBase"])?,
+            account_id: o.text(&["accountId"])?,
+            app_key: o.text(&["appKey"])?,
+            endpoint: text("endpoint")?,
+            agent_id: text("agentId")?,
+            login_id: text("loginId")?,
+            seed: o.get(&["seed"], fields::unsigned)?.unwrap_or_default(),
+            timing: o.get(&["timing"], fields::wire)?.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AxpConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
 }
 
 /// The AXP subscription request body.

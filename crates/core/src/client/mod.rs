@@ -35,6 +35,8 @@ pub use secret::{Frame, Secret, Target};
 
 pub use session::{Client, Effect, Session};
 
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
@@ -333,8 +335,10 @@ pub enum Action {
 }
 
 /// Timings shared by both clients (milliseconds). Unknown keys are refused.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+///
+/// Read by hand ([`fields`]), as the derive read it: camelCase names, an
+/// absent field takes its default.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timing {
     /// Opening a socket longer than this counts as a failure.
     pub connect_timeout_ms: u64,
@@ -358,6 +362,50 @@ pub struct Timing {
     pub pong_timeout_ms: u64,
 }
 
+const TIMING_FIELDS: &[&str] = &[
+    "connectTimeoutMs",
+    "authTimeoutMs",
+    "requestTimeoutMs",
+    "backoffBaseMs",
+    "backoffMaxMs",
+    "wakeThresholdMs",
+    "stableMs",
+    "heartbeatMs",
+    "pongTimeoutMs",
+];
+
+impl Wire for Timing {
+    const EXPECTED: &'static str = "struct Timing";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.only(TIMING_FIELDS)?;
+        let mut t = Timing::default();
+        for (name, slot) in [
+            ("connectTimeoutMs", &mut t.connect_timeout_ms),
+            ("authTimeoutMs", &mut t.auth_timeout_ms),
+            ("requestTimeoutMs", &mut t.request_timeout_ms),
+            ("backoffBaseMs", &mut t.backoff_base_ms),
+            ("backoffMaxMs", &mut t.backoff_max_ms),
+            ("wakeThresholdMs", &mut t.wake_threshold_ms),
+            ("stableMs", &mut t.stable_ms),
+            ("pongTimeoutMs", &mut t.pong_timeout_ms),
+        ] {
+            if let Some(v) = o.get(&[name], fields::unsigned)? {
+                *slot = v;
+            }
+        }
+        t.heartbeat_ms = o
+            .get(&["heartbeatMs"], |v| fields::opt(v, fields::unsigned))?
+            .flatten();
+        Ok(t)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
+}
+
 impl Default for Timing {
     fn default() -> Self {
         Timing {
@@ -371,5 +419,117 @@ impl Default for Timing {
             heartbeat_ms: None,
             pong_timeout_ms: 10_000,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axp::AxpConfig;
+    use super::xuc::XucConfig;
+    use super::Timing;
+    use serde_json::{from_value, json};
+
+    fn err<T: serde::de::DeserializeOwned + std::fmt::Debug>(v: serde_json::Value) -> String {
+        from_value::<T>(v).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn timing_takes_defaults_for_absent_fields() {
+        assert_eq!(from_value::<Timing>(json!({})).unwrap(), Timing::default());
+        let t: Timing = from_value(json!({"stableMs": 5, "heartbeatMs": 2000})).unwrap();
+        assert_eq!(t.stable_ms, 5);
+        assert_eq!(t.heartbeat_ms, Some(2000));
+        assert_eq!(t.connect_timeout_ms, Timing::default().connect_timeout_ms);
+        let t: Timing = from_value(json!({"heartbeatMs": null})).unwrap();
+        assert_eq!(t.heartbeat_ms, None);
+    }
+
+    #[test]
+    fn timing_refuses_unknown_fields_and_wrong_types() {
+        assert_eq!(
+            err::<Timing>(json!({"stable": 5})),
+            "unknown field `stable`, expected one of `connectTimeoutMs`, `authTimeoutMs`, \
+             `requestTimeoutMs`, `backoffBaseMs`, `backoffMaxMs`, `wakeThresholdMs`, \
+             `stableMs`, `heartbeatMs`, `pongTimeoutMs`"
+        );
+        assert_eq!(
+            err::<Timing>(json!({"stableMs": "5"})),
+            "stableMs: invalid type: string \"5\", expected u64"
+        );
+        assert_eq!(
+            err::<Timing>(json!({"pongTimeoutMs": -1})),
+            "pongTimeoutMs: invalid value: integer `-1`, expected u64"
+        );
+        assert_eq!(
+            err::<Timing>(json!([])),
+            "invalid type: sequence, expected struct Timing"
+        );
+    }
+
+    #[test]
+    fn xuc_settings_are_read_with_their_defaults() {
+        let c: XucConfig = from_value(json!({"baseUrl": "https://xuc.example"})).unwrap();
+        assert_eq!(c.base_url, "https://xuc.example");
+        assert_eq!((c.socket_url, c.agent_id, c.seed), (None, None, 0));
+        assert_eq!(c.timing, Timing::default());
+        let c: XucConfig = from_value(json!({
+            "baseUrl": "https://xuc.example", "socketUrl": "wss://s.example/cti",
+            "agentId": null, "seed": 7, "timing": {"heartbeatMs": 1000}
+        }))
+        .unwrap();
+        assert_eq!(c.socket_url.as_deref(), Some("wss://s.example/cti"));
+        assert_eq!((c.agent_id, c.seed), (None, 7));
+        assert_eq!(c.timing.heartbeat_ms, Some(1000));
+    }
+
+    #[test]
+    fn xuc_settings_errors_name_the_field() {
+        assert_eq!(err::<XucConfig>(json!({})), "missing field `baseUrl`");
+        assert_eq!(
+            err::<XucConfig>(json!({"baseUrl": "https://x", "token": "t"})),
+            "unknown field `token`, expected one of `baseUrl`, `socketUrl`, `agentId`, `seed`, `timing`"
+        );
+        assert_eq!(
+            err::<XucConfig>(json!({"baseUrl": 5})),
+            "baseUrl: invalid type: integer `5`, expected a string"
+        );
+        assert_eq!(
+            err::<XucConfig>(json!({"baseUrl": "https://x", "timing": {"stableMs": true}})),
+            "timing.stableMs: invalid type: boolean `true`, expected u64"
+        );
+    }
+
+    #[test]
+    fn axp_settings_are_read_with_their_defaults_and_errors() {
+        let c: AxpConfig = from_value(json!({
+            "restBase": "https://r.example/api", "accountId": "A", "appKey": "K",
+            "loginId": "agent1", "seed": 3
+        }))
+        .unwrap();
+        assert_eq!(
+            (c.rest_base.as_str(), c.account_id.as_str()),
+            ("https://r.example/api", "A")
+        );
+        assert_eq!(
+            (c.app_key.as_str(), c.login_id.as_deref()),
+            ("K", Some("agent1"))
+        );
+        assert_eq!((c.endpoint, c.agent_id, c.seed), (None, None, 3));
+        assert_eq!(c.timing, Timing::default());
+        assert_eq!(
+            err::<AxpConfig>(json!({"restBase": "r", "accountId": "A"})),
+            "missing field `appKey`"
+        );
+        assert_eq!(
+            err::<AxpConfig>(json!({"restBase": "r", "accountId": "A", "appKey": "K", "x": 1})),
+            "unknown field `x`, expected one of `restBase`, `accountId`, `appKey`, `endpoint`, \
+             `agentId`, `loginId`, `seed`, `timing`"
+        );
+        assert_eq!(
+            err::<AxpConfig>(
+                json!({"restBase": "r", "accountId": "A", "appKey": "K", "endpoint": 1})
+            ),
+            "endpoint: invalid type: integer `1`, expected a string"
+        );
     }
 }

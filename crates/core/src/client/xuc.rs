@@ -23,6 +23,8 @@ use super::xuc_command::{CommandError, XucCommand};
 use super::{
     Action, Fault, Figures, Frame, Header, HealthState, HttpRequest, Input, Method, Secret, Target,
 };
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::lenient;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -41,24 +43,41 @@ pub const SOCKET_PATH: &str = "/xuc/api/2.0/cti";
 /// silent shows the link degraded, and its own close is what reconnects.
 pub const MISSED_HEARTBEATS: u32 = 3;
 
-/// Configuration of the xuc client, as given by the host (camelCase keys).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Configuration of the xuc client, as given by the host (camelCase keys;
+/// unknown keys are refused). Read by hand ([`fields`]).
+#[derive(Debug, Clone)]
 pub struct XucConfig {
     /// The xuc server, e.g. `https://xuc.example.com` (REST login there).
     pub base_url: String,
     /// The CTI socket URL when it is not `wss://<host>/xuc/api/2.0/cti`.
-    #[serde(default)]
     pub socket_url: Option<String>,
     /// The agent this widget belongs to (xuc agent id).
-    #[serde(default)]
     pub agent_id: Option<String>,
     /// Seed of the back-off jitter.
-    #[serde(default)]
     pub seed: u64,
     /// Timings (milliseconds); the heartbeat defaults to 5 s.
-    #[serde(default)]
     pub timing: Timing,
+}
+
+impl Wire for XucConfig {
+    const EXPECTED: &'static str = "struct XucConfig";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["baseUrl", "socketUrl", "agentId", "seed", "timing"])?;
+        let text = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::text))?.flatten());
+        Ok(XucConfig {
+            base_url: o.text(&["baseUrl"])?,
+            socket_url: text("socketUrl")?,
+            agent_id: text("agentId")?,
+            seed: o.get(&["seed"], fields::unsigned)?.unwrap_or_default(),
+            timing: o.get(&["timing"], fields::wire)?.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for XucConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
 }
 
 /// The rights profile the server announced (`RightProfile`).

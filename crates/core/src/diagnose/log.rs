@@ -7,7 +7,10 @@
 //! [`redact_text`] when it is recorded: nothing unredacted is ever held.
 
 use super::redact::redact_text;
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::VecDeque;
 
 /// Entries kept (the newest).
@@ -18,7 +21,7 @@ pub const MAX_MESSAGE: usize = 512;
 const MAX_SOURCE: usize = 32;
 
 /// How severe an entry is; a query gives the minimum it wants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "LogEntryLevel"))]
 #[serde(rename_all = "camelCase")]
 pub enum LogLevel {
@@ -47,17 +50,49 @@ pub struct LogEntry {
     pub message: String,
 }
 
+const LEVEL_NAMES: &[&str] = &["debug", "info", "warn", "error"];
+const LEVELS: [LogLevel; 4] = [
+    LogLevel::Debug,
+    LogLevel::Info,
+    LogLevel::Warn,
+    LogLevel::Error,
+];
+
+impl<'de> Deserialize<'de> for LogLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize_name(d, LEVEL_NAMES, &LEVELS)
+    }
+}
+
 /// A query of the log: entries at or after `since` with at least `level`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+/// Unknown keys are refused; read by hand ([`fields`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogQuery {
     /// Milliseconds since the Unix epoch (default: everything kept).
-    #[serde(default)]
     pub since: Option<u64>,
     /// The minimum level (default `debug`: all).
-    #[serde(default)]
     pub level: Option<LogLevel>,
+}
+
+impl Wire for LogQuery {
+    const EXPECTED: &'static str = "struct LogQuery";
+    fn read(o: Fields) -> Result<Self, Error> {
+        o.only(&["since", "level"])?;
+        let level = |v: &Value| fields::name(v, LEVEL_NAMES, &LEVELS);
+        Ok(LogQuery {
+            since: o
+                .get(&["since"], |v| fields::opt(v, fields::unsigned))?
+                .flatten(),
+            level: o.get(&["level"], |v| fields::opt(v, level))?.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for LogQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fields::deserialize(d)
+    }
 }
 
 /// The bounded, redacted log.
@@ -209,5 +244,56 @@ mod tests {
         assert!(!text.contains("canary"), "{text}");
         assert!(!text.contains("12 34 56"), "{text}");
         assert!(text.ends_with("with [redacted]"), "{text}");
+    }
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::{LogLevel, LogQuery};
+    use serde_json::{from_value, json};
+
+    fn err(v: serde_json::Value) -> String {
+        from_value::<LogQuery>(v).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_query_is_read_with_its_defaults() {
+        assert_eq!(
+            from_value::<LogQuery>(json!({})).unwrap(),
+            LogQuery::default()
+        );
+        let q: LogQuery = from_value(json!({"since": 5, "level": "warn"})).unwrap();
+        assert_eq!((q.since, q.level), (Some(5), Some(LogLevel::Warn)));
+        let q: LogQuery = from_value(json!({"since": null, "level": null})).unwrap();
+        assert_eq!(q, LogQuery::default());
+        assert_eq!(
+            from_value::<LogLevel>(json!("debug")).unwrap(),
+            LogLevel::Debug
+        );
+        assert_eq!(
+            from_value::<LogLevel>(json!("error")).unwrap(),
+            LogLevel::Error
+        );
+    }
+
+    #[test]
+    fn a_bad_query_is_refused_naming_the_field() {
+        assert_eq!(
+            err(json!({"from": 1})),
+            "unknown field `from`, expected `since` or `level`"
+        );
+        assert_eq!(
+            err(json!({"level": "loud"})),
+            "level: unknown variant `loud`, expected one of `debug`, `info`, `warn`, `error`"
+        );
+        assert_eq!(
+            err(json!({"since": "1"})),
+            "since: invalid type: string \"1\", expected u64"
+        );
+        assert_eq!(
+            err(json!(3)),
+            "invalid type: integer `3`, expected struct LogQuery"
+        );
+        assert!(from_value::<LogLevel>(json!(1)).is_err());
     }
 }

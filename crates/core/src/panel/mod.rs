@@ -24,7 +24,6 @@ use crate::model::{AgentStateKind, Direction, EventBody, InteractionPhase, Side,
 use crate::sync::{Mode, Snapshot};
 use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Most notices kept (the oldest go first).
 const MAX_NOTICES: usize = 8;
@@ -52,8 +51,9 @@ pub struct PauseReason {
 pub enum Label {
     /// The same text in every language.
     Text(String),
-    /// Texts by language code.
-    ByLocale(BTreeMap<String, String>),
+    /// Texts by language code (a `Vec`: a few entries, and
+    /// no `BTreeMap<String, String>` code in the wasm).
+    ByLocale(Vec<(String, String)>),
 }
 
 impl Label {
@@ -61,11 +61,13 @@ impl Label {
     pub fn pick(&self, locale: &str) -> &str {
         match self {
             Label::Text(text) => text,
-            Label::ByLocale(map) => map
-                .get(locale)
-                .or_else(|| map.get("en"))
-                .or_else(|| map.values().next())
-                .map_or("", String::as_str),
+            Label::ByLocale(texts) => {
+                let text = |code: &str| texts.iter().find(|(c, _)| c == code);
+                text(locale)
+                    .or_else(|| text("en"))
+                    .or_else(|| texts.first())
+                    .map_or("", |(_, t)| t.as_str())
+            }
         }
     }
 }

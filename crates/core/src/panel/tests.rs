@@ -724,3 +724,20 @@ fn malformed_actions_are_refused_with_a_reason() {
         }
     );
 }
+
+#[test]
+fn a_label_by_locale_falls_back_to_english_then_any() {
+    let label = |pairs: &[(&str, &str)]| {
+        super::Label::ByLocale(
+            pairs
+                .iter()
+                .map(|(c, t)| ((*c).to_owned(), (*t).to_owned()))
+                .collect(),
+        )
+    };
+    let both = label(&[("en", "Lunch"), ("fr", "Déjeuner")]);
+    assert_eq!(both.pick("fr"), "Déjeuner");
+    assert_eq!(both.pick("de"), "Lunch");
+    assert_eq!(label(&[("fr", "Déjeuner")]).pick("de"), "Déjeuner");
+    assert_eq!(label(&[]).pick("en"), "");
+}
