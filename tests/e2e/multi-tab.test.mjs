@@ -6,7 +6,7 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBrowser, startOrigins, assertFrameStorage } from './harness.mjs';
 import { startSim } from './simproc.mjs';
-import { CRASHABLE_ARGS, handOver } from './handover-runner.mjs';
+import { CRASHABLE_ARGS, handOver, settled, tabsOf } from './handover-runner.mjs';
 
 // Socket drops are logged by Chromium itself.
 const NETWORK_LINE = /^console: (WebSocket connection to '[^']*' failed: |Failed to load resource: the server responded with a status of 50[23])/;
@@ -59,24 +59,7 @@ async function waitEvent(page, pattern, from = 0, timeout = 8000) {
 }
 
 const eventCount = (page) => page.evaluate(() => window.test.events.length);
-const tabsOf = (page) => page.evaluate(() => window.test.bridge.tabs());
 const problems = () => browser.problems.splice(0).filter((p) => !NETWORK_LINE.test(p));
-
-/** Waits until exactly one of `pages` leads and every one counts `count` tabs; returns [leader, followers]. */
-async function settled(pages, count, timeout = 8000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await Promise.all(pages.map(tabsOf));
-    const leaders = last.filter((t) => t && t.role === 'leader');
-    if (leaders.length === 1 && last.every((t) => t && t.count === count)) {
-      const i = last.findIndex((t) => t.role === 'leader');
-      return [pages[i], pages.filter((_, j) => j !== i)];
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`tabs did not settle: ${JSON.stringify(last)}`);
-}
 
 async function untilSim(pred, timeout = 8000) {
   const deadline = Date.now() + timeout;
