@@ -77,7 +77,7 @@ export async function contactCentreUsage(): Promise<void> {
   bridge.on("ccHealth", (h) => {
     const state: CcHealthState = h.state;
     const fault: CcFault | undefined = h.fault;
-    console.log(state, h.reason, h.source, sent.sent, fault === "badCredentials", h.code === "cc.auth");
+    console.log(state, h.reason, h.source, sent.sent, fault === "badCredentials", h.code === "cc.auth", h.fix?.length);
   });
   bridge.on("trace", (t: TraceEntry) => console.log(t.dir, t.peer, t.type, t.dropped ?? ""));
   const { diagnostics } = await bridge.snapshot();

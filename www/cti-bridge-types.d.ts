@@ -1111,6 +1111,10 @@ source: Source,
  */
 code?: CheckId, 
 /**
+ * How to fix what `code` names (its docs/troubleshooting.md row).
+ */
+fix?: string, 
+/**
  * The new state.
  */
 state: HealthState, 

@@ -144,6 +144,7 @@ test('cc.token: an AXP token (a JWT) expiring within the minute warns with its i
   await waitHealth(late, 'failed');
   const health = await late.evaluate(() => window.test.events.find((e) => e.kind === 'ccHealth' && e.state === 'failed'));
   assert.equal(health.code, 'cc.auth');
+  assert.match(health.fix, /valid token or login/, 'the event names the fix');
   assert.equal(health.fault, 'tokenRefused');
   const refused = await diagnose(late);
   onlyFails(refused, ['cc.auth', 'cc.token']);
@@ -276,6 +277,7 @@ test('cc.rest: the simulator stopped fails cc.rest and cc.socket (fail, not warn
   await page.waitForFunction(() => window.test.events.some((e) => e.kind === 'ccHealth' && e.retryInMs !== undefined), null, { timeout: 15_000 });
   const health = await page.evaluate(() => window.test.events.find((e) => e.kind === 'ccHealth' && e.retryInMs !== undefined));
   assert.equal(health.code, 'cc.rest');
+  assert.match(health.fix, /REST URL/, 'the event names the fix');
   const report = await diagnose(page);
   onlyFails(report, ['cc.rest', 'cc.socket']);
   problems();
@@ -287,6 +289,7 @@ test('cc.auth: a rejected token fails cc.auth only', { timeout: 30_000 }, async 
   await waitHealth(page, 'failed');
   const health = await page.evaluate(() => window.test.events.find((e) => e.kind === 'ccHealth' && e.state === 'failed'));
   assert.equal(health.code, 'cc.auth');
+  assert.match(health.fix, /valid token or login/, 'the event names the fix');
   const report = await diagnose(page);
   onlyFails(report, ['cc.auth']);
   assert.ok(!JSON.stringify(report).includes('not-the-token'));

@@ -61,6 +61,10 @@ pub enum WidgetEvent {
         #[serde(skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "ts", ts(optional))]
         code: Option<CheckId>,
+        /// How to fix what `code` names (its docs/troubleshooting.md row).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        fix: Option<String>,
     },
     /// Other agents' events (a supervisor's view), not applied to this agent.
     Observed {
@@ -97,6 +101,7 @@ impl WidgetEvent {
             source,
             health,
             code,
+            fix: code.map(|c| c.fix().to_owned()),
         }
     }
 
@@ -107,6 +112,7 @@ impl WidgetEvent {
                 source,
                 health,
                 code,
+                ..
             } => {
                 let level = match health.state {
                     HealthState::Failed => LogLevel::Error,

@@ -1026,6 +1026,11 @@ fn logs_are_queried_by_time_and_level_and_exported_after_the_report() {
         .cloned()
         .unwrap();
     assert_eq!(health["event"]["code"], "cc.auth");
+    assert_eq!(
+        health["event"]["fix"],
+        crate::diagnose::CheckId::CcAuth.fix(),
+        "the event names the fix of its code"
+    );
     edge.request(9, "logs", json!({}));
     let all = Edge::response(&edge.take(), 9)["result"]["entries"].clone();
     let all = all.as_array().unwrap();
