@@ -49,7 +49,18 @@ test('a host resuming past what the outbox holds is told the gap', async () => {
   for (let i = 0; i < 12; i++) {
     await page.evaluate(([m]) => window.test.bridge.inject('xuc', m), [xuc(i % 2 ? 'AgentOnPause' : 'AgentReady', 2000 + i)]);
   }
-  const last = await page.evaluate(() => window.test.bridge.hostStats().lastSeq);
+  // The injects' trailing events (CRM commands, health) are in before the resume: the stream
+  // is quiet (no new channelSeq for 1 s), so `last` is where the widget's outbox ends.
+  const last = await page.evaluate(async () => {
+    const seq = () => window.test.bridge.hostStats().lastSeq;
+    let seen = seq();
+    for (let quiet = 0; quiet < 10;) {
+      await new Promise((r) => setTimeout(r, 100));
+      quiet = seq() === seen ? quiet + 1 : 0;
+      seen = seq();
+    }
+    return seen;
+  });
   assert.ok(last > 12, `lastSeq ${last}`);
   // The host resumes from 2 (as one restored from an old position would):
   // a fresh handshake on the same epoch.
