@@ -253,3 +253,15 @@ pub(crate) enum CommandRefused {
     /// Unknown command or bad arguments.
     Invalid(String),
 }
+
+impl From<CommandRefused> for crate::channel::RequestError {
+    /// The host's error for a refused command: `notSupported` or `invalidParams`.
+    fn from(refused: CommandRefused) -> Self {
+        use crate::channel::ErrorCode;
+        let (code, message) = match refused {
+            CommandRefused::NotSupported(message) => (ErrorCode::NotSupported, message),
+            CommandRefused::Invalid(message) => (ErrorCode::InvalidParams, message),
+        };
+        Self { code, message }
+    }
+}

@@ -3,10 +3,9 @@
 //! the credentials endpoint and saves.
 
 use super::{Inner, SAVE_DELAY_MS};
-use crate::channel::{Ask, Call, Effect, ErrorCode, RequestError, WidgetEvent};
+use crate::channel::{Ask, Call, Effect, RequestError, WidgetEvent};
 use crate::client::{Action, Effect as ClientEffect};
 use crate::model::Source;
-use crate::web::contact::CommandRefused;
 use crate::web::live::{now, Provider, Sink};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -162,16 +161,7 @@ pub(super) fn run_call(inner: &Rc<Inner>, call: Call) {
             name,
             args,
         } => {
-            let outcome = core.command(&name, &args).map_err(|refused| match refused {
-                CommandRefused::NotSupported(message) => RequestError {
-                    code: ErrorCode::NotSupported,
-                    message,
-                },
-                CommandRefused::Invalid(message) => RequestError {
-                    code: ErrorCode::InvalidParams,
-                    message,
-                },
-            });
+            let outcome = core.command(&name, &args).map_err(RequestError::from);
             inner
                 .channel
                 .borrow_mut()

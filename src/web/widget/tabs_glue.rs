@@ -11,7 +11,6 @@ use crate::channel::{Call, ChannelCore, Effect, ErrorCode, RequestError};
 use crate::model::{Side, Source};
 use crate::sync::Mode;
 use crate::tabs::{crm_stays_local, Forward, TabEffect};
-use crate::web::contact::CommandRefused;
 use crate::web::contact::Core;
 use crate::web::live::now;
 use crate::web::tabs::TabsHost;
@@ -272,16 +271,7 @@ fn run(inner: &Rc<Inner>, call: Forward, from: Option<(String, u64)>) {
             let outcome = core
                 .command(&name, &args)
                 .map(|()| json!({"sent": name}))
-                .map_err(|refused| match refused {
-                    CommandRefused::NotSupported(message) => RequestError {
-                        code: ErrorCode::NotSupported,
-                        message,
-                    },
-                    CommandRefused::Invalid(message) => RequestError {
-                        code: ErrorCode::InvalidParams,
-                        message,
-                    },
-                });
+                .map_err(RequestError::from);
             if let Some(from) = from {
                 edge.tabs.borrow_mut().on_run_done(from, outcome);
             }
