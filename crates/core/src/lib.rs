@@ -63,6 +63,7 @@ pub mod command;
 pub mod crm_requests;
 pub mod diagnose;
 pub mod keyed;
+pub mod pace;
 pub mod panel;
 pub mod sync;
 pub mod tabs;

@@ -2,7 +2,7 @@
 //! (with no borrow of the channel held), the live client's reports and asks,
 //! the credentials endpoint and saves.
 
-use super::{Inner, SAVE_DELAY_MS};
+use super::Inner;
 use crate::channel::{Ask, Call, Effect, RequestError, WidgetEvent};
 use crate::client::{Action, Effect as ClientEffect};
 use crate::model::Source;
@@ -34,7 +34,7 @@ pub(super) fn drive(inner: &Rc<Inner>) {
         }
     }
     inner.driving.set(false);
-    super::panel::render(inner);
+    super::panel::changed(inner);
     super::tabs_glue::after_drive(inner);
 }
 
@@ -284,15 +284,18 @@ async fn fetch_json(url: &str) -> Result<Value, String> {
         .map_err(|e| format!("the credentials endpoint {url} gave no JSON: {}", e.code()))
 }
 
-/// Persists the channel soon (once per burst of events).
+/// Persists the channel soon: when the channel's save pace says (once per
+/// burst, at most once a second while events stream in).
 fn schedule_save(inner: &Rc<Inner>) {
-    // Nothing to do where the browser gives this iframe no storage, or when
-    // a save is already due.
-    if inner.storage.is_none() || inner.save_timer.borrow().is_some() {
+    // Nothing to do where the browser gives this iframe no storage.
+    if inner.storage.is_none() {
         return;
     }
+    let Some(wait) = inner.channel.borrow_mut().save_soon(now()) else {
+        return;
+    };
     let weak = Rc::downgrade(inner);
-    let timeout = Timeout::new(SAVE_DELAY_MS, move || {
+    let timeout = Timeout::new(u32::try_from(wait).unwrap_or(u32::MAX), move || {
         if let Some(inner) = weak.upgrade() {
             inner.save_timer.borrow_mut().take();
             save(&inner);
@@ -305,7 +308,7 @@ fn save(inner: &Inner) {
     let Some((storage, key)) = inner.storage.as_ref() else {
         return;
     };
-    let saved = inner.channel.borrow().saved();
+    let saved = inner.channel.borrow_mut().save_now(now());
     if let Ok(text) = serde_json::to_string(&saved) {
         let _ = storage.set_item(key, &text);
     }

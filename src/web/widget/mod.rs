@@ -39,8 +39,6 @@ use web_sys::{MessageEvent, MessagePort};
 /// How often pending commands are checked for time-outs and the CRM
 /// Connector `ready` is repeated until answered.
 const TICK_MS: u32 = 1_000;
-/// Saves are batched: at most one every this many milliseconds (and one on pagehide).
-const SAVE_DELAY_MS: u32 = 250;
 
 /// The widget's configuration (the object passed to `startWidget`):
 /// camelCase keys, unknown keys refused, read by hand ([`fields`]).

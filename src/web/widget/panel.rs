@@ -8,16 +8,17 @@ use super::Inner;
 use crate::bridge::Output;
 use crate::client::Health;
 use crate::model::Side;
+use crate::pace::Pace;
 use crate::panel::{HostInfo, LoginError, PanelAction, PanelCommand, PanelView};
 use crate::web::contact::CommandRefused;
 use crate::web::live::now;
+use gloo::timers::callback::Timeout;
 use js_sys::Function;
 use serde_json::{json, Value};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// The panel's browser state, inside [`Inner`].
-#[derive(Default)]
 pub(super) struct PanelEdge {
     /// The renderer (`widget.panel(cb)`).
     pub listener: Option<Function>,
@@ -31,6 +32,26 @@ pub(super) struct PanelEdge {
     pub own_sign_in: bool,
     /// An ask of the live client waiting for the form: its resolve and reject.
     pub waiting: Option<(Function, Function)>,
+    /// When the view is drawn (decided in the core: after the widget's
+    /// work, coalesced, at most once per gap while changes stream in).
+    pub pace: Pace,
+    /// The scheduled drawing (cancelled on drop).
+    pub timer: Option<Timeout>,
+}
+
+impl Default for PanelEdge {
+    fn default() -> Self {
+        PanelEdge {
+            listener: None,
+            last: String::new(),
+            locale: None,
+            login: None,
+            own_sign_in: false,
+            waiting: None,
+            pace: crate::panel::render_pace(),
+            timer: None,
+        }
+    }
 }
 
 /// The bridge's outputs, seen by the panel before the channel delivers them.
@@ -78,11 +99,37 @@ fn view(inner: &Inner) -> Option<PanelView> {
     Some(panel.view(&snapshot, host, now(), locale))
 }
 
-/// Gives the renderer the view when it changed (called after every turn).
+/// The widget's state may have changed (called after every turn): the view
+/// is drawn when its [`Pace`] says ([`crate::panel::render_pace`]), never inside the turn (the host's reply
+/// does not wait for the panel), and a burst is drawn once, as it ends up.
+pub(super) fn changed(inner: &Rc<Inner>) {
+    let wait = {
+        let mut edge = inner.panel_edge.borrow_mut();
+        if edge.listener.is_none() {
+            return;
+        }
+        match edge.pace.changed(now()) {
+            Some(wait) => wait,
+            None => return,
+        }
+    };
+    let weak = Rc::downgrade(inner);
+    let timer = Timeout::new(u32::try_from(wait).unwrap_or(u32::MAX), move || {
+        if let Some(inner) = weak.upgrade() {
+            inner.panel_edge.borrow_mut().timer.take();
+            render(&inner);
+        }
+    });
+    inner.panel_edge.borrow_mut().timer = Some(timer);
+}
+
+/// Gives the renderer the latest view now, when it changed (the scheduled
+/// drawing, mounting the panel, a new locale).
 pub(super) fn render(inner: &Inner) {
     let Some(listener) = inner.panel_edge.borrow().listener.clone() else {
         return;
     };
+    inner.panel_edge.borrow_mut().pace.ran(now());
     let Some(view) = view(inner) else { return };
     let key = serde_json::to_string(&PanelView {
         now: 0,

@@ -94,20 +94,23 @@ pub(super) fn after_drive(inner: &Rc<Inner>) {
     if !edge.tabs.borrow().leads() {
         return;
     }
-    let from = edge.tabs.borrow().relayed();
-    let events = inner.channel.borrow().events_after(from);
-    if events.is_empty() {
-        // A screen pop routed to another tab may wait to be sent.
-        edge.drive();
-        return;
-    }
-    {
+    let relayed = {
+        // By reference (no copy of the events); the machine relays them
+        // only when another tab listens ([`crate::tabs::Tabs::followed`]).
+        let channel = inner.channel.borrow();
         let mut tabs = edge.tabs.borrow_mut();
-        for (seq, event) in &events {
+        let from = tabs.relayed();
+        let mut relayed = false;
+        for (seq, event) in channel.events_after(from) {
             tabs.on_leader_event(*seq, event);
+            relayed = true;
         }
+        relayed
+    };
+    if relayed {
+        send_state(inner);
     }
-    send_state(inner);
+    // A screen pop routed to another tab may wait to be sent.
     edge.drive();
 }
 
@@ -144,7 +147,8 @@ fn send_state(inner: &Rc<Inner>) {
     let Some(edge) = inner.tabs.borrow().clone() else {
         return;
     };
-    if !edge.tabs.borrow().leads() {
+    if !edge.tabs.borrow().leads() || !edge.tabs.borrow().followed() {
+        // Alone: no state to send (a tab that joins is sent it on its hello).
         return;
     }
     let snapshot = ChannelCore::snapshot(&*inner.core);

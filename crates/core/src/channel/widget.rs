@@ -20,6 +20,7 @@ use crate::command::{CommandStatus, Desired};
 use crate::diagnose::{self, CheckId, LogLevel, LogQuery, LogRing, Observations, Report};
 use crate::error::DecodeError;
 use crate::model::{ConnectionStatus, EventBody, Side, Source};
+use crate::pace::Pace;
 use crate::sync::Mode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -37,6 +38,12 @@ pub const TRACE_BUFFERED: usize = 256;
 const HEALTH_EVERY_MS: u64 = 500;
 /// A refusal goes to a page at most this often.
 const REFUSAL_EVERY_MS: u64 = 1_000;
+/// The session is saved this long after a change ([`Effect::SaveSoon`]) ...
+pub const SAVE_DELAY_MS: u64 = 250;
+/// ... and at most this often while events stream in (a save of the
+/// persisted events blocks the widget for a few ms: once a second, not
+/// four times; the page going away saves at once).
+pub const SAVE_EVERY_MS: u64 = 1_000;
 
 /// How the channel is set up (from the widget config).
 #[derive(Debug, Clone)]
@@ -364,6 +371,8 @@ pub struct WidgetChannel {
     logs: LogRing,
     /// The attached host speaks protocol 2 or later: port posts are batched.
     batch: bool,
+    /// When the session is saved.
+    save: Pace,
     effects: Vec<Effect>,
 }
 
@@ -398,6 +407,7 @@ impl WidgetChannel {
             trace_buffer: VecDeque::new(),
             logs: LogRing::default(),
             batch: false,
+            save: Pace::new(SAVE_DELAY_MS, SAVE_EVERY_MS),
             effects: Vec::new(),
         };
         let error = match saved.map(Saved::deserialize) {
@@ -445,8 +455,8 @@ impl WidgetChannel {
     }
 
     /// The outbox events after `seq` (a multi-tab leader relays them).
-    pub fn events_after(&self, seq: u64) -> Vec<(u64, Value)> {
-        self.outbox.since(seq).cloned().collect()
+    pub fn events_after(&self, seq: u64) -> impl Iterator<Item = &(u64, Value)> {
+        self.outbox.since(seq)
     }
 
     /// The last event `seq`.
@@ -489,6 +499,20 @@ impl WidgetChannel {
             host_id: self.host_id.clone(),
             answered: self.answered.iter().cloned().collect(),
         }
+    }
+
+    /// An [`Effect::SaveSoon`] at `now`: `Some(wait)`, save after `wait`
+    /// ms ([`SAVE_DELAY_MS`] after a quiet spell, at most once per
+    /// [`SAVE_EVERY_MS`] in a stream); `None`: a save is already scheduled.
+    pub fn save_soon(&mut self, now: u64) -> Option<u64> {
+        self.save.changed(now)
+    }
+
+    /// What to persist, saved at `now` (the scheduled save, or the page
+    /// going away).
+    pub fn save_now(&mut self, now: u64) -> Saved {
+        self.save.ran(now);
+        self.saved()
     }
 
     /// Counters and handshake state, for diagnostics.

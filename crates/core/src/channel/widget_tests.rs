@@ -1114,3 +1114,38 @@ fn each_contact_centre_configuration_saves_under_its_own_key() {
 
 #[path = "widget_batch_tests.rs"]
 mod batch;
+
+#[test]
+fn a_stream_is_saved_once_a_second_and_the_last_save_holds_every_event() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    // The edge's save timer, natively: `save_soon` schedules, `save_now` is the timer firing.
+    let mut due: Option<u64> = None;
+    let mut saves = Vec::new();
+    for i in 0..300u64 {
+        // An inject every 10 ms for 3 s.
+        edge.now = 2_000 + i * 10;
+        if due.is_some_and(|t| edge.now >= t) {
+            saves.push(edge.channel.save_now(edge.now).next_seq);
+            due = None;
+        }
+        let name = if i % 2 == 0 {
+            "AgentReady"
+        } else {
+            "AgentOnPause"
+        };
+        let msg = json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}});
+        edge.request(i + 1, "inject", json!({"source": "xuc", "msg": msg}));
+        assert!(edge.saves > 0, "the outputs ask for a save");
+        if let Some(wait) = edge.channel.save_soon(edge.now) {
+            due = Some(edge.now + wait);
+        }
+    }
+    // 250 ms after the first change, then once a second: 3 saves in 3 s, not 12.
+    assert_eq!(saves.len(), 3, "{saves:?}");
+    // The stream ended: the save still scheduled holds every event.
+    let at = due.expect("a save is scheduled after the last change");
+    let saved = edge.channel.save_now(at);
+    assert_eq!(saved.next_seq, edge.channel.last_seq() + 1);
+    assert_eq!(edge.channel.save_soon(at + 5_000), Some(SAVE_DELAY_MS));
+}

@@ -29,6 +29,13 @@ use serde::{Deserialize, Serialize};
 const MAX_NOTICES: usize = 8;
 /// Most calls tracked at once.
 const MAX_CALLS: usize = 16;
+/// When the edge draws the view: in a task of its own after the widget's
+/// turn (the host's reply never waits for the panel), and at most every
+/// 100 ms while changes stream in (a burst is drawn once, as it ends up).
+pub const fn render_pace() -> crate::pace::Pace {
+    crate::pace::Pace::new(0, 100)
+}
+
 /// How long the widget waits for a host before it offers its own sign-in.
 pub const HOST_GRACE_MS: u64 = 2_000;
 

@@ -636,6 +636,10 @@ pub struct Tabs {
     health_from: Option<String>,
     /// Leader: its last `ccHealth` event.
     last_health: Option<Value>,
+    /// The other tabs heard from on the channel (bounded), until they say
+    /// `bye` or their tab lock, once seen, is gone: with the count of tab
+    /// locks, whether anyone listens to the leader's stream.
+    heard: Vec<String>,
     effects: Vec<TabEffect>,
 }
 
@@ -668,6 +672,7 @@ impl Tabs {
             claimed_state: None,
             health_from: None,
             last_health: None,
+            heard: Vec::new(),
             effects: Vec::new(),
         };
         let hello = TabMessage::Hello {
@@ -707,6 +712,15 @@ impl Tabs {
             count: self.count.max(1),
             leader_since: self.since,
         }
+    }
+
+    /// Whether another tab may be listening: a tab lock besides this one's
+    /// is held, or a tab spoke on the channel and has not left. A leader
+    /// alone does not relay its stream or its state (issue 14: no channel
+    /// post per event for nobody); a new tab says hello before it can
+    /// follow, and the leader answers with its state and relays from there.
+    pub fn followed(&self) -> bool {
+        self.count > 1 || !self.heard.is_empty()
     }
 
     /// Leader: the last `seq` of its stream handed to [`Self::on_leader_event`].
@@ -756,7 +770,7 @@ impl Tabs {
     /// Leader: its sync engine's snapshot and live client (`{source,
     /// health}`) changed: the followers answer `snapshot` with them.
     pub fn on_leader_state(&mut self, snapshot: Value, cc: Value) {
-        if !self.leads() {
+        if !self.leads() || !self.followed() {
             return;
         }
         self.effects.push(TabEffect::Broadcast(TabMessage::State {
@@ -815,6 +829,10 @@ impl Tabs {
 
     /// The held locks, as the edge read them.
     pub fn on_locks(&mut self, view: LocksView) {
+        // A tab seen holding its lock before and gone now has closed or crashed.
+        let gone = |t: &String| self.known.contains(t) && !view.tabs.contains(t);
+        let heard: Vec<String> = self.heard.iter().filter(|t| !gone(t)).cloned().collect();
+        self.heard = heard;
         let count = view.tabs.iter().filter(|t| valid_tab_id(t)).count();
         let changed = count.max(1) != self.count;
         self.count = count.max(1);
@@ -892,6 +910,12 @@ impl Tabs {
         if message.tab() == self.me {
             self.dropped.foreign += 1; // Our own id, from someone else.
             return;
+        }
+        if let TabMessage::Bye { tab, .. } = &message {
+            self.heard.retain(|t| t != tab);
+        } else if !self.heard.iter().any(|t| t == message.tab()) && self.heard.len() < FORWARDS_KEPT
+        {
+            self.heard.push(message.tab().to_owned());
         }
         match message {
             TabMessage::Hello { .. } => {
@@ -1122,7 +1146,11 @@ impl Tabs {
             }
         }
         // Every event goes (the followers' dedupe sees an unbroken numbering);
-        // the followers keep those meant for them ([`relayed_kind`]).
+        // the followers keep those meant for them ([`relayed_kind`]). Alone,
+        // none goes: a tab that joins follows from its hello on.
+        if !self.followed() {
+            return;
+        }
         self.effects.push(TabEffect::Broadcast(TabMessage::Event {
             v: TABS_VERSION,
             tab: self.me.clone(),

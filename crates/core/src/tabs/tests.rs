@@ -52,6 +52,23 @@ fn event(tab: &str, epoch: &str, seq: u64) -> TabMessage {
     }
 }
 
+fn hello(tab: &str) -> TabMessage {
+    TabMessage::Hello {
+        v: TABS_VERSION,
+        tab: tab.into(),
+    }
+}
+
+fn event_seqs(effects: &[TabEffect]) -> Vec<u64> {
+    broadcasts(effects)
+        .iter()
+        .filter_map(|m| match m {
+            TabMessage::Event { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A follower `b` that follows the verified leader `a`.
 fn follower() -> Tabs {
     let mut t = Tabs::new("b".into(), "eb".into());
@@ -464,6 +481,7 @@ fn a_new_leaders_stream_is_followed_from_its_start() {
 fn a_leader_relays_its_whole_stream_followers_keep_all_but_its_health_and_tabs_events() {
     let mut a = Tabs::new("a".into(), "ea".into());
     a.on_lock_granted(1, 3);
+    a.on_message(1, msg(&hello("b")));
     a.poll();
     a.on_leader_event(2, &json!({"kind": "agentState"}));
     a.on_leader_event(4, &json!({"kind": "health"}));
@@ -808,4 +826,84 @@ fn every_tab_message_reads_back_what_it_wrote_and_strict_types_are_refused() {
             "{bad}"
         );
     }
+}
+
+#[test]
+fn a_leader_alone_relays_nothing_and_a_tab_that_joins_gets_every_event_from_its_hello_in_order() {
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.on_locks(locks(Some("a"), &["a"]));
+    a.poll();
+    assert!(!a.followed());
+    a.on_leader_event(1, &json!({"kind": "ccHealth", "state": "live"}));
+    for seq in 2..=3 {
+        a.on_leader_event(seq, &json!({"kind": "agentState", "n": seq}));
+    }
+    a.on_leader_state(json!({"agentState": "ready"}), Value::Null);
+    assert!(broadcasts(&a.poll()).is_empty(), "nobody listens: no post");
+    assert_eq!(a.relayed(), 3, "the numbering goes on while alone");
+
+    // A tab says hello: the leader announces itself, is asked for its state
+    // (with the health it kept while alone), and relays from there on.
+    a.on_message(5, msg(&hello("b")));
+    assert!(a.followed());
+    let effects = a.poll();
+    assert!(effects.contains(&TabEffect::SendState));
+    let claim = broadcasts(&effects)[0].clone();
+    assert!(matches!(claim, TabMessage::Lead { .. }));
+    a.on_leader_state(json!({"agentState": "ready"}), Value::Null);
+    let state = broadcasts(&a.poll())[0].clone();
+    assert!(matches!(&state, TabMessage::State { health: Some(h), .. } if h["state"] == "live"));
+    for seq in 4..=9 {
+        a.on_leader_event(seq, &json!({"kind": "agentState", "n": seq}));
+    }
+    let effects = a.poll();
+    assert_eq!(event_seqs(&effects), [4, 5, 6, 7, 8, 9]);
+
+    // The new tab follows: every event in order, no gap.
+    let mut b = Tabs::new("b".into(), "eb".into());
+    b.on_message(5, msg(&claim));
+    b.on_message(5, msg(&state));
+    b.on_locks(locks(Some("a"), &["a", "b"]));
+    b.poll();
+    for m in broadcasts(&effects) {
+        b.on_message(6, msg(m));
+    }
+    let effects = b.poll();
+    let relayed: Vec<&Value> = effects
+        .iter()
+        .filter_map(|e| match e {
+            TabEffect::Relay(v) => Some(&v["n"]),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(relayed, [4, 5, 6, 7, 8, 9]);
+    assert!(host_events(&effects).is_empty(), "no gap");
+
+    // It leaves: alone again.
+    a.on_message(
+        7,
+        msg(&TabMessage::Bye {
+            v: TABS_VERSION,
+            tab: "b".into(),
+        }),
+    );
+    a.on_leader_event(10, &json!({"kind": "agentState"}));
+    assert!(event_seqs(&a.poll()).is_empty());
+
+    // A tab seen holding its lock and gone from the locks (crashed, no bye): alone again.
+    a.on_message(8, msg(&hello("c")));
+    a.on_locks(locks(Some("a"), &["a", "c"]));
+    a.on_leader_event(11, &json!({"kind": "agentState"}));
+    assert_eq!(event_seqs(&a.poll()), [11]);
+    a.on_locks(locks(Some("a"), &["a"]));
+    assert!(!a.followed());
+
+    // A tab heard but not yet in the locks (a view read before it took its
+    // lock) is still listened to: a stale view never cuts its stream.
+    a.on_message(9, msg(&hello("d")));
+    a.on_locks(locks(Some("a"), &["a"]));
+    assert!(a.followed());
+    a.on_leader_event(12, &json!({"kind": "agentState"}));
+    assert_eq!(event_seqs(&a.poll()), [12]);
 }

@@ -1,0 +1,181 @@
+// Where the inject round trip's time goes (issue 14): the bench's latency loop
+// (`bench.injectLatency`, bench/pages/host.js) under the V8 CPU profiler in the host page and
+// in the widget frame (a cross-site OOPIF: its own CDP session), and optionally a Chromium
+// trace (PROFILE_TRACE=1) of both renderers: tasks, GC, style, layout, paint.
+//
+//   node bench/profile-latency.mjs            # needs www/pkg (bash scripts/build.sh)
+//
+// Environment: PROFILE_N samples (2000), PROFILE_TOP functions listed per page (25),
+// PROFILE_TRACE=1 (a trace too; target/latency-trace.json), PROFILE_OUT (a JSON summary).
+// Not part of the bench table: it prints self time per function, the share of GC, and for
+// the slowest samples what ran in the widget's renderer meanwhile.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
+import { startBenchOrigins } from './run.mjs';
+
+const env = (name, dflt) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
+};
+const N = env('PROFILE_N', 2000);
+const TOP = env('PROFILE_TOP', 25);
+const TRACE = process.env.PROFILE_TRACE === '1';
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+
+/** Self time per function (ms) of a V8 CPU profile, largest first, and the total sampled. */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const node = byId.get(profile.samples[i]);
+    if (!node) continue;
+    const f = node.callFrame;
+    const file = f.url ? f.url.split('/').pop() : '';
+    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}` : ''}`;
+    self.set(key, (self.get(key) || 0) + dt);
+    total += dt;
+  }
+  return { total, rows: [...self.entries()].sort((a, b) => b[1] - a[1]) };
+}
+
+function print(name, { total, rows }) {
+  console.log(`\n${name}: ${total.toFixed(1)} ms sampled`);
+  const busy = rows.filter(([k]) => k !== '(idle) ' && !k.startsWith('(idle)')).reduce((a, [, v]) => a + v, 0);
+  console.log(`  busy (not idle): ${busy.toFixed(1)} ms`);
+  for (const [k, v] of rows.slice(0, TOP)) console.log(`  ${v.toFixed(1).padStart(8)} ms ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+}
+
+async function main() {
+  const origins = await startBenchOrigins();
+  const browser = await startBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
+    await until(page, () => !!window.bench);
+    await page.evaluate(() => window.bench.open());
+    const widgetFrame = page.frames().find((f) => f.url().startsWith(origins.widgetOrigin) && f.url().includes('/widget.html'));
+    await page.evaluate((n) => window.bench.injectLatency(n), 300); // warm-up
+    if (process.env.PROFILE_PLAIN === '1') {
+      // No profiler: the bench's two loops (inject, bare port), alternated for a few rounds.
+      for (let r = 0; r < env('PROFILE_ROUNDS', 3); r++) {
+        const inj = await page.evaluate((n) => window.bench.injectLatency(n), N);
+        const bare = await page.evaluate((n) => window.bench.bareLatency(n), N);
+        const f = (xs) => `p50 ${pct(xs, 50).toFixed(2)} p99 ${pct(xs, 99).toFixed(2)}`;
+        console.log(`round ${r}: inject ${f(inj)} | bare port ${f(bare.port)} | window ${f(bare.window)} | p99 ratio to port ${(pct(inj, 99) / pct(bare.port, 99)).toFixed(2)}x`);
+      }
+      return;
+    }
+    const host = await browser.context.newCDPSession(page);
+    const widget = await browser.context.newCDPSession(widgetFrame);
+    for (const s of [host, widget]) {
+      await s.send('Profiler.enable');
+      await s.send('Profiler.setSamplingInterval', { interval: 100 });
+      await s.send('Profiler.start');
+    }
+    let trace = null;
+    if (TRACE) {
+      trace = [];
+      host.on('Tracing.dataCollected', (e) => trace.push(...e.value));
+      await host.send('Tracing.start', {
+        transferMode: 'ReportEvents',
+        traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink', 'toplevel', 'blink.user_timing'] },
+      });
+    }
+    const t0 = await page.evaluate(() => performance.timeOrigin + performance.now());
+    // The bench's loop (bench.injectLatency), with each slow sample (over 2 ms) marked in the trace (User Timing).
+    const samples = await page.evaluate(async (n) => {
+      const b = window.bench;
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        const target = b.received + 1;
+        const t0 = performance.now();
+        b.bridge.inject('xuc', { msgType: 'AgentStateEvent', ctiMessage: { name: b.seq++ % 2 ? 'AgentOnPause' : 'AgentReady', agentId: 19, phoneNb: '1000', since: 0, queues: [1] } });
+        if (b.received < target) await new Promise((resolve) => { b.waiter = { count: target, resolve }; });
+        const t1 = performance.now();
+        out.push(t1 - t0);
+        if (t1 - t0 > 2) performance.measure(`slow ${(t1 - t0).toFixed(1)}`, { start: t0, end: t1 });
+      }
+      return out;
+    }, N);
+    const [hp, wp] = await Promise.all([host.send('Profiler.stop'), widget.send('Profiler.stop')]);
+    if (TRACE) {
+      const done = new Promise((resolve) => host.once('Tracing.tracingComplete', resolve));
+      await host.send('Tracing.end');
+      await done;
+    }
+    console.log(`inject round trip, ${N} samples: p50 ${pct(samples, 50).toFixed(2)} ms, p90 ${pct(samples, 90).toFixed(2)}, p99 ${pct(samples, 99).toFixed(2)}, max ${Math.max(...samples).toFixed(2)}`);
+    const hs = selfTimes(hp.profile);
+    const ws = selfTimes(wp.profile);
+    print('host page', hs);
+    print('widget frame', ws);
+    const summary = { samples: N, p50: pct(samples, 50), p99: pct(samples, 99), host: hs.rows.slice(0, TOP), widget: ws.rows.slice(0, TOP) };
+    if (TRACE) {
+      await writeFile(join(ROOT, 'target', 'latency-trace.json'), JSON.stringify({ traceEvents: trace }));
+      // Renderer main threads' complete events (X) by name, total and count.
+      const threads = new Map();
+      for (const e of trace) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+      const totals = new Map();
+      for (const e of trace) {
+        if (e.ph !== 'X' || !e.dur) continue;
+        const th = threads.get(`${e.pid}:${e.tid}`) || '?';
+        if (th !== 'CrRendererMain') continue;
+        const key = `${e.pid} ${e.name}`;
+        const t = totals.get(key) || { ms: 0, n: 0, max: 0 };
+        t.ms += e.dur / 1000;
+        t.n++;
+        t.max = Math.max(t.max, e.dur / 1000);
+        totals.set(key, t);
+      }
+      const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40);
+      console.log('\ntrace: renderer main threads, complete events by total (pid name: ms, count, max)');
+      for (const [k, t] of rows) console.log(`  ${k}: ${t.ms.toFixed(1)} ms, ${t.n}, max ${t.max.toFixed(2)}`);
+      summary.trace = rows;
+      // For each slow sample: the longest renderer main-thread tasks (both pages) overlapping it.
+      const slow = trace.filter((e) => e.cat === 'blink.user_timing' && e.name.startsWith('slow ') && (e.ph === 'b' || e.ph === 'e'));
+      const begins = new Map();
+      const spans = [];
+      for (const e of slow) {
+        if (e.ph === 'b') begins.set(e.id ?? e.id2?.local ?? e.name, e);
+        else {
+          const b = begins.get(e.id ?? e.id2?.local ?? e.name);
+          if (b) spans.push({ name: e.name, ts: b.ts, end: e.ts });
+        }
+      }
+      const tasks = trace.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain' && e.dur > 500);
+      const named = (task) => {
+        const inner = trace.filter((e) => e.ph === 'X' && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur && e.dur > 200 && e !== task);
+        const pick = inner.find((e) => ['TimerFire', 'WebFrameWidgetImpl::UpdateLifecycle', 'MinorGC', 'MajorGC', 'MessagePort::Accept', 'RunMicrotasks'].includes(e.name));
+        const gc = inner.filter((e) => e.name === 'MinorGC' || e.name === 'MajorGC').reduce((a, e) => a + e.dur, 0);
+        return `${task.pid} ${pick ? pick.name : inner[0]?.name ?? '?'} ${(task.dur / 1000).toFixed(1)}${gc ? ` (gc ${(gc / 1000).toFixed(1)})` : ''}`;
+      };
+      console.log(`\nslow samples (> 2 ms): ${spans.length}; the long tasks (> 0.5 ms) overlapping each`);
+      const causes = new Map();
+      for (const s of spans.slice(0, 200)) {
+        const over = tasks.filter((t) => t.ts < s.end && t.ts + t.dur > s.ts).map(named);
+        if (spans.indexOf(s) < 30) console.log(`  ${s.name}: ${over.join(', ') || '-'}`);
+        for (const o of over) {
+          const k = o.split(' ').slice(0, 2).join(' ');
+          causes.set(k, (causes.get(k) || 0) + 1);
+        }
+      }
+      console.log('  by cause:', [...causes.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join('; '));
+    }
+    void t0;
+    if (process.env.PROFILE_OUT) await writeFile(process.env.PROFILE_OUT, JSON.stringify(summary, null, 2) + '\n');
+  } finally {
+    await browser.close();
+    await origins.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
