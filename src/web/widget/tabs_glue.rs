@@ -157,28 +157,34 @@ fn send_state(inner: &Rc<Inner>) {
 }
 
 /// What the channel answers from: this tab's core, except that a
-/// follower's snapshot and live client are its leader's.
+/// follower's snapshot and live client are its leader's (read, and copied,
+/// only when the channel asks: not per port message).
 pub(super) struct TabsCore<'a> {
     core: &'a Core,
-    leader: Option<(Value, Value)>,
+    tabs: Option<Rc<crate::web::tabs::TabsEdge>>,
 }
 
 /// The [`TabsCore`] of this tab now.
 pub(super) fn core_view(inner: &Inner) -> TabsCore<'_> {
-    let edge = inner.tabs.borrow().clone();
-    let leader = edge.and_then(|e| e.tabs.borrow().leader_state().cloned());
     TabsCore {
         core: &inner.core,
-        leader,
+        tabs: inner.tabs.borrow().clone(),
+    }
+}
+
+impl TabsCore<'_> {
+    /// A follower's leader state: its snapshot (`true`) or live client.
+    fn leader(&self, snapshot: bool) -> Option<Value> {
+        let edge = self.tabs.as_ref()?;
+        let tabs = edge.tabs.try_borrow().ok()?;
+        let (s, cc) = tabs.leader_state()?;
+        Some(if snapshot { s.clone() } else { cc.clone() })
     }
 }
 
 impl ChannelCore for TabsCore<'_> {
     fn snapshot(&self) -> Value {
-        match &self.leader {
-            Some((snapshot, _)) => snapshot.clone(),
-            None => self.core.snapshot(),
-        }
+        self.leader(true).unwrap_or_else(|| self.core.snapshot())
     }
     fn set_mode(&self, mode: Mode) {
         self.core.set_mode(mode)
@@ -187,10 +193,8 @@ impl ChannelCore for TabsCore<'_> {
         self.core.stats()
     }
     fn contact_centre(&self) -> Value {
-        match &self.leader {
-            Some((_, cc)) => cc.clone(),
-            None => self.core.contact_centre(),
-        }
+        self.leader(false)
+            .unwrap_or_else(|| self.core.contact_centre())
     }
 }
 

@@ -31,9 +31,10 @@ const MAX_NOTICES: usize = 8;
 const MAX_CALLS: usize = 16;
 /// When the edge draws the view: in a task of its own after the widget's
 /// turn (the host's reply never waits for the panel), and at most every
-/// 100 ms while changes stream in (a burst is drawn once, as it ends up).
+/// 250 ms while changes stream in (a burst is drawn once, as it ends up;
+/// a drawing and the layout it causes take a few ms of the widget's thread).
 pub const fn render_pace() -> crate::pace::Pace {
-    crate::pace::Pace::new(0, 100)
+    crate::pace::Pace::new(0, 250)
 }
 
 /// How long the widget waits for a host before it offers its own sign-in.
