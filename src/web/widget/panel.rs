@@ -100,8 +100,9 @@ fn view(inner: &Inner) -> Option<PanelView> {
 }
 
 /// The widget's state may have changed (called after every turn): the view
-/// is drawn when its [`Pace`] says ([`crate::panel::render_pace`]), never inside the turn (the host's reply
-/// does not wait for the panel), and a burst is drawn once, as it ends up.
+/// is drawn when its [`Pace`] says ([`crate::panel::render_pace`]), never
+/// inside the turn (the host's reply does not wait for the panel), and a
+/// burst is drawn once, as it ends up.
 pub(super) fn changed(inner: &Rc<Inner>) {
     let wait = {
         let mut edge = inner.panel_edge.borrow_mut();
