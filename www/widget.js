@@ -14,8 +14,9 @@
 //    `WebAssembly.compileStreaming`, the server must send `application/wasm`), its glue and the
 //    glue's snippet modules (named in builds.json by scripts/build.sh: modulepreloaded, not
 //    discovered after the glue), all at once.
-// Then `startWidget` says hello to the host page; the panel is mounted once the host's
-// `connect` has been answered (or after PANEL_WAIT_MS without one).
+// Then `startWidget` answers the host page's `connect` (sent when the iframe loaded, kept here
+// until the module runs) or says hello to it; the panel is mounted once the host's `connect`
+// has been answered (or after PANEL_WAIT_MS without one).
 // Per-deployment builds: `bash scripts/build.sh` also builds www/pkg/<features>/ for the
 // deployments it is told (CTI_BUILDS, e.g. `crm-connector+xuc`); the page loads the smallest
 // build its configuration needs and falls back to the full one in www/pkg/.
@@ -100,6 +101,22 @@ async function loadCore(config, built) {
   return core;
 }
 
+/**
+ * Window messages that arrive before the module is running (the host page sends `connect` when
+ * the iframe has loaded): kept, at most 16, and handed to `startWidget`, which checks them like
+ * any other (origin, source, shape).
+ */
+const early = [];
+const keepEarly = (event) => {
+  if (early.length < 16) early.push(event);
+};
+window.addEventListener("message", keepEarly);
+/** The messages kept so far; no more are kept. */
+function takeEarly() {
+  window.removeEventListener("message", keepEarly);
+  return early.splice(0);
+}
+
 const status = document.getElementById("status");
 const log = document.getElementById("log");
 
@@ -166,11 +183,14 @@ function hostOptions() {
 /** How long the panel waits for the host page's `connect` before it is mounted anyway (no host). */
 const PANEL_WAIT_MS = 500;
 
+/** The host page's `connect` (answered by the widget's own listener, which ran first). */
+const isConnect = (event) => event.source === window.parent && !!event.data && event.data.cti === "connect";
+
 /**
- * Resolves in the task after the one that handled the host page's first `connect` (the
- * handshake is answered by then: the widget's own listener ran first), or after `ms`.
+ * Resolves in the task after the one that handled the host page's first `connect` (one of
+ * `handled`, the messages `startWidget` was given, or one still to come), or after `ms`.
  */
-function afterHandshake(ms) {
+function afterHandshake(handled, ms) {
   return new Promise((resolve) => {
     let timer = 0;
     const done = () => {
@@ -179,8 +199,9 @@ function afterHandshake(ms) {
       setTimeout(resolve, 0);
     };
     const onMessage = (event) => {
-      if (event.source === window.parent && event.data && event.data.cti === "connect") done();
+      if (isConnect(event)) done();
     };
+    if (handled.some(isConnect)) return done();
     window.addEventListener("message", onMessage);
     timer = setTimeout(done, ms);
   });
@@ -196,14 +217,16 @@ async function main() {
   const core = await loadCore(config, await built);
   const { startWidget, startVendor } = core;
   if (config.vendor) {
+    takeEarly();
     await startInVendor(startVendor, config.vendor);
     return;
   }
-  const widget = startWidget(config);
+  const handled = takeEarly();
+  const widget = startWidget(config, handled);
   window.ctiWidget = widget;
   status.textContent = "waiting for the host page";
   // Nothing else before the handshake: the panel's script and style are loaded after it.
-  await afterHandshake(PANEL_WAIT_MS);
+  await afterHandshake(handled, PANEL_WAIT_MS);
   // The agent's panel, unless the host page said `connect({panel: false})` (its options ride in the fragment).
   const host = hostOptions();
   const [{ mountPanel, applyTheme }] = await Promise.all([import("./panel.js"), host.panel !== false && loadStyle("panel.css")]);
