@@ -211,7 +211,7 @@ async function main() {
   // Fetched with the page (widget.html preloads both). `?config=NAME` picks one of the
   // configurations the widget's server offers.
   const built = builtDeployments();
-  const response = await fetch("widget-config.json" + location.search);
+  const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
   const core = await loadCore(config, await built);
