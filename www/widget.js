@@ -226,7 +226,8 @@ async function main() {
   window.ctiWidget = widget;
   status.textContent = "waiting for the host page";
   // Nothing else before the handshake: the panel's script and style are loaded after it.
-  await afterHandshake(handled, PANEL_WAIT_MS);
+  // (As Avaya's CRM Connector frame, no drop-in sends `connect`: nothing to wait for.)
+  await afterHandshake(handled, config.crmConnectorFrame ? 0 : PANEL_WAIT_MS);
   // The agent's panel, unless the host page said `connect({panel: false})` (its options ride in the fragment).
   const host = hostOptions();
   const [{ mountPanel, applyTheme }] = await Promise.all([import("./panel.js"), host.panel !== false && loadStyle("panel.css")]);
