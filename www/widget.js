@@ -8,15 +8,15 @@
 //   (same origin, or allowed by its CSP) and runs `startVendor(vendor.config)` on them.
 //
 // Start-up (issue 14): two rounds of fetches, then the handshake; nothing else before it.
-// 1. widget.html preloads this script, the panel's script, the configuration and the list of
-//    builds (pkg/builds.json): all fetched with the page.
+// 1. widget.html preloads this script, the configuration and the list of builds
+//    (pkg/builds.json): all fetched with the page.
 // 2. Once the configuration names the build: its wasm (compiled while it downloads:
 //    `WebAssembly.compileStreaming`, the server must send `application/wasm`), its glue and the
 //    glue's snippet modules (named in builds.json by scripts/build.sh: modulepreloaded, not
 //    discovered after the glue), all at once.
 // Then `startWidget` answers the host page's `connect` (sent when the iframe loaded, kept here
-// until the module runs) or says hello to it; the panel is mounted once the host's `connect`
-// has been answered (or after PANEL_WAIT_MS without one).
+// until the module runs) or says hello to it; the panel (panel.js, panel.css) is loaded and
+// mounted once the host's `connect` has been answered (or after PANEL_WAIT_MS without one).
 // Per-deployment builds: `bash scripts/build.sh` also builds www/pkg/<features>/ for the
 // deployments it is told (CTI_BUILDS, e.g. `crm-connector+xuc`); the page loads the smallest
 // build its configuration needs and falls back to the full one in www/pkg/.
