@@ -92,11 +92,12 @@ async function loadCore(config, built) {
   const dir = new URL(chosen ? `./pkg/${chosen}/` : "./pkg/", import.meta.url);
   const compiled = compileWasm(new URL("cti_bridge_bg.wasm", dir));
   compiled.catch(() => {}); // reported below, by init
+  const glue = import(new URL("cti_bridge.js", dir).href);
   const snippets = Array.isArray(built[chosen]) ? built[chosen] : [];
   for (const path of snippets) {
     if (typeof path === "string" && /^snippets\/[\w./-]+\.js$/.test(path) && !path.includes("..")) preloadModule(new URL(path, dir));
   }
-  const core = await import(new URL("cti_bridge.js", dir).href);
+  const core = await glue;
   await core.default({ module_or_path: compiled });
   return core;
 }
