@@ -261,9 +261,11 @@
     global.addEventListener("message", this._onWindowMessage);
     // The handshake from this side too: `connect` as soon as the widget's page has loaded (each
     // time it loads), before its wasm runs; the page keeps it for the widget, which then answers
-    // at once instead of saying hello and waiting for this page's answer.
+    // at once instead of saying hello and waiting for this page's answer. Not while a handshake
+    // is under way or a port is live (a page whose load came late, after its hello): a widget
+    // that is not attached says hello anyway.
     this._onLoad = function () {
-      self._handshake();
+      if (!self._port && !self._candidate) self._handshake();
     };
     iframe.addEventListener("load", this._onLoad);
     if (options.crm) this._crm = new CrmClient(this, options.crm, options.mode);
