@@ -62,15 +62,25 @@ export async function startBenchOrigins() {
     },
     csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
   });
+  // The same widget files, configured as the README's lead deployment (CRM Connector + xuc, no
+  // injection): its page loads that build (www/pkg/crm-connector+xuc/), as its agents' do.
+  const lead = await serve({
+    roots: { '/bench/': pages, '/': join(ROOT, 'www') },
+    routes: {
+      '/widget-config.json': () => ['application/json', JSON.stringify({ allowedHostOrigins: [hostOrigin], bridge: { cc: { source: 'xuc' } } })],
+    },
+    csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
+  });
   const host = await serve({
     roots: { '/lib/': join(ROOT, 'www'), '/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/': pages },
-    csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port}`,
+    csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port} http://localhost:${lead.port}`,
   });
   hostOrigin = `http://127.0.0.1:${host.port}`;
   return {
     hostOrigin,
     widgetOrigin: `http://localhost:${widget.port}`,
-    close: () => Promise.all([widget.close(), host.close()]),
+    leadOrigin: `http://localhost:${lead.port}`,
+    close: () => Promise.all([widget.close(), lead.close(), host.close()]),
   };
 }
 
@@ -96,10 +106,17 @@ async function main() {
     await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
     await until(page, () => !!window.bench);
     const ready = await page.evaluate((n) => window.bench.ready(n), N);
+    // The lead deployment's build, from its own widget origin (the blank iframe from there too).
+    const leadReady = await page.evaluate(([n, origin]) => window.bench.ready(n, origin), [N, origins.leadOrigin]);
     results.ready = {
       runs: N,
       connect: { median: pct(ready.connect, 50), p95: pct(ready.connect, 95) },
       blankIframe: { median: pct(ready.blank, 50), p95: pct(ready.blank, 95) },
+      lead: {
+        build: 'crm-connector+xuc',
+        connect: { median: pct(leadReady.connect, 50), p95: pct(leadReady.connect, 95) },
+        blankIframe: { median: pct(leadReady.blank, 50), p95: pct(leadReady.blank, 95) },
+      },
     };
 
     await page.evaluate(() => window.bench.open());
@@ -237,6 +254,11 @@ export function table(r) {
   const rd = r.ready;
   add(`ready median (${rd.runs} runs)`, ms(rd.connect.median), ms(rd.blankIframe.median), 'blank x-origin iframe', ratio(rd.connect.median, rd.blankIframe.median));
   add(`ready p95 (${rd.runs} runs)`, ms(rd.connect.p95), ms(rd.blankIframe.p95), 'blank x-origin iframe', ratio(rd.connect.p95, rd.blankIframe.p95));
+  if (rd.lead) {
+    const ld = rd.lead;
+    add(`ready median, ${ld.build} build (${rd.runs} runs)`, ms(ld.connect.median), ms(ld.blankIframe.median), 'blank x-origin iframe', ratio(ld.connect.median, ld.blankIframe.median));
+    add(`ready p95, ${ld.build} build (${rd.runs} runs)`, ms(ld.connect.p95), ms(ld.blankIframe.p95), 'blank x-origin iframe', ratio(ld.connect.p95, ld.blankIframe.p95));
+  }
   const l = r.latency;
   for (const p of ['p50', 'p99']) {
     add(`event latency ${p} (round trip)`, ms(l.inject[p]), ms(l.window[p]), 'bare window postMessage', ratio(l.inject[p], l.window[p]));

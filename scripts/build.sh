@@ -73,8 +73,18 @@ for name in $builds; do
 done
 # The full build last: target/.../cti_bridge.wasm is then the full module (twiggy).
 build_one "" "$out"
-# What widget.js may load besides the full build.
-printf '%s\n' $builds | node -e 'const l = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean); console.log(JSON.stringify(l))' >"$out/builds.json"
+# What widget.js may load: each build ("" the full one) and the snippet modules its glue
+# imports, which widget.js preloads with the glue (start-up, issue 14).
+node -e '
+const fs = require("fs");
+const out = process.argv[1];
+const built = {};
+for (const name of ["", ...process.argv.slice(2)]) {
+  const glue = fs.readFileSync(`${out}/${name ? name + "/" : ""}cti_bridge.js`, "utf8");
+  built[name] = [...glue.matchAll(/^import \* as \w+ from "\.\/(snippets\/[^"]+)"/gm)].map((m) => m[1]);
+}
+console.log(JSON.stringify(built));
+' "$out" $builds >"$out/builds.json"
 
 # The demo (demo/, not shipped) plays the seed samples. www/samples/ was their old place.
 rm -rf www/samples

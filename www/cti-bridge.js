@@ -259,6 +259,15 @@
     // The widget says hello when it starts (and again every second until
     // connected); each hello gets one handshake on a fresh MessageChannel.
     global.addEventListener("message", this._onWindowMessage);
+    // The handshake from this side too: `connect` as soon as the widget's page has loaded (each
+    // time it loads), before its wasm runs; the page keeps it for the widget, which then answers
+    // at once instead of saying hello and waiting for this page's answer. Not while a handshake
+    // is under way or a port is live (a page whose load came late, after its hello): a widget
+    // that is not attached says hello anyway.
+    this._onLoad = function () {
+      if (!self._port && !self._candidate) self._handshake();
+    };
+    iframe.addEventListener("load", this._onLoad);
     if (options.crm) this._crm = new CrmClient(this, options.crm, options.mode);
   }
 
@@ -659,6 +668,7 @@
     clearTimeout(this._connectTimer);
     this._stopPings();
     global.removeEventListener("message", this._onWindowMessage);
+    this._iframe.removeEventListener("load", this._onLoad);
     if (this._port) this._port.close();
     if (this._crm) this._crm.dispose();
     for (var id in this._pending) {

@@ -7,10 +7,16 @@
 //   configuration has `vendor: {scripts, config}`; the page loads the vendor's SDK scripts
 //   (same origin, or allowed by its CSP) and runs `startVendor(vendor.config)` on them.
 //
-// Start-up (issue 14): nothing waits for what can come later. The configuration and the list
-// of builds are fetched at once; the module is compiled while it downloads; the panel's script
-// (preloaded by widget.html) is imported alongside and mounted only after `startWidget` has said
-// hello to the host page.
+// Start-up (issue 14): two rounds of fetches, then the handshake; nothing else before it.
+// 1. widget.html preloads this script, the configuration and the list of builds
+//    (pkg/builds.json): all fetched with the page.
+// 2. Once the configuration names the build: its wasm (compiled while it downloads:
+//    `WebAssembly.compileStreaming`, the server must send `application/wasm`), its glue and the
+//    glue's snippet modules (named in builds.json by scripts/build.sh: modulepreloaded, not
+//    discovered after the glue), all at once.
+// Then `startWidget` answers the host page's `connect` (sent when the iframe loaded, kept here
+// until the module runs) or says hello to it; the panel (panel.js, panel.css) is loaded and
+// mounted once the host's `connect` has been answered (or after PANEL_WAIT_MS without one).
 // Per-deployment builds: `bash scripts/build.sh` also builds www/pkg/<features>/ for the
 // deployments it is told (CTI_BUILDS, e.g. `crm-connector+xuc`); the page loads the smallest
 // build its configuration needs and falls back to the full one in www/pkg/.
@@ -37,32 +43,94 @@ export function buildFor(config) {
   return FEATURES.filter((f) => needed.has(f)).join("+");
 }
 
-/** The per-deployment builds there are (pkg/builds.json, written by scripts/build.sh). */
+/**
+ * The builds there are (pkg/builds.json, written by scripts/build.sh): build name (features
+ * joined by "+", "" for the full build) -> the snippet modules its glue imports (paths in its
+ * folder). Preloaded by widget.html.
+ */
 async function builtDeployments() {
   try {
     const response = await fetch("pkg/builds.json");
-    return response.ok ? await response.json() : [];
+    const built = response.ok ? await response.json() : {};
+    return built && typeof built === "object" && !Array.isArray(built) ? built : {};
   } catch {
-    return [];
+    return {};
   }
+}
+
+/** Starts fetching a module the page will import (`<link rel="modulepreload">`). */
+function preloadModule(url) {
+  const link = document.createElement("link");
+  link.rel = "modulepreload";
+  link.href = url;
+  document.head.append(link);
+}
+
+/**
+ * The wasm module at `url`, compiled while it downloads (`WebAssembly.compileStreaming` needs
+ * the server to send `Content-Type: application/wasm`; otherwise compiled from its bytes).
+ */
+async function compileWasm(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  const type = (response.headers.get("Content-Type") || "").trim().toLowerCase();
+  if (typeof WebAssembly.compileStreaming === "function" && type === "application/wasm") {
+    return WebAssembly.compileStreaming(response);
+  }
+  console.warn(`cti-bridge: ${url} is served as "${type}", not application/wasm: compiled after it downloaded (slower start)`);
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 /**
  * The wasm module for `config`, initialized: its deployment's build if there is one, else the
- * full build. The module is fetched alongside its glue and compiled while it downloads
- * (wasm-bindgen's init takes the Response to `WebAssembly.instantiateStreaming`).
+ * full build. The module, its glue and the glue's snippet modules are fetched at once, and the
+ * module compiles while it downloads and while the glue loads.
  */
 async function loadCore(config, built) {
   const name = buildFor(config);
-  const dir = built.includes(name) ? `./pkg/${name}/` : "./pkg/";
-  const wasm = fetch(new URL(`${dir}cti_bridge_bg.wasm`, import.meta.url));
-  const core = await import(`${dir}cti_bridge.js`);
-  await core.default({ module_or_path: wasm });
+  const chosen = Object.prototype.hasOwnProperty.call(built, name) ? name : "";
+  const dir = new URL(chosen ? `./pkg/${chosen}/` : "./pkg/", import.meta.url);
+  const compiled = compileWasm(new URL("cti_bridge_bg.wasm", dir));
+  compiled.catch(() => {}); // reported below, by init
+  const glue = import(new URL("cti_bridge.js", dir).href);
+  const snippets = Array.isArray(built[chosen]) ? built[chosen] : [];
+  for (const path of snippets) {
+    if (typeof path === "string" && /^snippets\/[\w./-]+\.js$/.test(path) && !path.includes("..")) preloadModule(new URL(path, dir));
+  }
+  const core = await glue;
+  await core.default({ module_or_path: compiled });
   return core;
+}
+
+/**
+ * Window messages that arrive before the module is running (the host page sends `connect` when
+ * the iframe has loaded): kept, at most 16, and handed to `startWidget`, which checks them like
+ * any other (origin, source, shape).
+ */
+const early = [];
+const keepEarly = (event) => {
+  if (early.length < 16) early.push(event);
+};
+window.addEventListener("message", keepEarly);
+/** The messages kept so far; no more are kept. */
+function takeEarly() {
+  window.removeEventListener("message", keepEarly);
+  return early.splice(0);
 }
 
 const status = document.getElementById("status");
 const log = document.getElementById("log");
+
+/** Adds a style sheet and resolves when it has loaded (or failed: the page goes on without it). */
+function loadStyle(href) {
+  return new Promise((resolve) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.onload = link.onerror = () => resolve();
+    document.head.append(link);
+  });
+}
 
 /** Loads one classic script (the vendor's SDK) and resolves when it has run. */
 function loadScript(src) {
@@ -113,37 +181,69 @@ function hostOptions() {
   }
 }
 
+/** How long the panel waits for the host page's `connect` before it is mounted anyway (no host). */
+const PANEL_WAIT_MS = 500;
+
+/** The host page's `connect` (answered by the widget's own listener, which ran first). */
+const isConnect = (event) => event.source === window.parent && !!event.data && event.data.cti === "connect";
+
+/**
+ * Resolves in the task after the one that handled the host page's first `connect` (one of
+ * `handled`, the messages `startWidget` was given, or one still to come), or after `ms`.
+ */
+function afterHandshake(handled, ms) {
+  return new Promise((resolve) => {
+    let timer = 0;
+    const done = () => {
+      window.removeEventListener("message", onMessage);
+      clearTimeout(timer);
+      setTimeout(resolve, 0);
+    };
+    const onMessage = (event) => {
+      if (isConnect(event)) done();
+    };
+    if (handled.some(isConnect)) return done();
+    window.addEventListener("message", onMessage);
+    timer = setTimeout(done, ms);
+  });
+}
+
 async function main() {
-  // `?config=NAME` picks one of the configurations the widget's server offers. The list of
-  // builds is fetched alongside.
+  // Fetched with the page (widget.html preloads both). `?config=NAME` picks one of the
+  // configurations the widget's server offers.
   const built = builtDeployments();
-  const panel = import("./panel.js");
-  panel.catch(() => {}); // a vendor desktop never mounts it; a failure is reported where it is used
   const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
   const core = await loadCore(config, await built);
   const { startWidget, startVendor } = core;
   if (config.vendor) {
+    takeEarly();
     await startInVendor(startVendor, config.vendor);
     return;
   }
-  const widget = startWidget(config);
+  const handled = takeEarly();
+  const widget = startWidget(config, handled);
   window.ctiWidget = widget;
+  status.textContent = "waiting for the host page";
+  // Nothing else before the handshake: the panel's script and style are loaded after it.
+  // (As Avaya's CRM Connector frame, no drop-in sends `connect`: nothing to wait for.)
+  await afterHandshake(handled, config.crmConnectorFrame ? 0 : PANEL_WAIT_MS);
   // The agent's panel, unless the host page said `connect({panel: false})` (its options ride in the fragment).
   const host = hostOptions();
-  const { mountPanel, applyTheme } = await panel;
+  const [{ mountPanel, applyTheme }] = await Promise.all([import("./panel.js"), host.panel !== false && loadStyle("panel.css")]);
   applyTheme(host.theme);
   if (host.panel !== false) {
     mountPanel(widget, document.getElementById("panel"), document.getElementById("announcer"), { locale: host.locale });
     status.hidden = true;
   }
-  status.textContent = "waiting for the host page";
   // Show whether a host page is attached (the handshake runs in Rust).
-  setInterval(() => {
+  const showConnection = () => {
     const d = widget.diagnostics();
     status.textContent = d.connected ? `connected to ${d.hostOrigin}` : "waiting for the host page";
-  }, 1000);
+  };
+  showConnection();
+  setInterval(showConnection, 1000);
 }
 
 main().catch((e) => {

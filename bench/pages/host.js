@@ -20,17 +20,21 @@
   }
 
   var bench = {
-    /** n interleaved runs: a blank cross-origin iframe load, then CtiBridge.connect() to resolved. */
-    ready: async function (n) {
+    /**
+     * n interleaved runs: a blank cross-origin iframe load, then CtiBridge.connect() to resolved,
+     * both from `origin` (the bench widget's by default).
+     */
+    ready: async function (n, origin) {
+      var from = origin || widgetOrigin;
       var blank = [];
       var connect = [];
       for (var i = 0; i < n; i++) {
         var t0 = performance.now();
-        await loadFrame(widgetOrigin + "/bench/blank.html?run=" + i);
+        await loadFrame(from + "/bench/blank.html?run=" + i);
         blank.push(performance.now() - t0);
         slot().textContent = "";
         t0 = performance.now();
-        var bridge = await CtiBridge.connect({ widgetUrl: widgetOrigin + "/widget.html", container: slot(), timeoutMs: 20000 });
+        var bridge = await CtiBridge.connect({ widgetUrl: from + "/widget.html", container: slot(), timeoutMs: 20000 });
         connect.push(performance.now() - t0);
         bridge.dispose();
         slot().textContent = "";

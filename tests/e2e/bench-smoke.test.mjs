@@ -23,7 +23,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
     });
     for (const row of [
       'size total (raw)', 'size total (gzip)', 'penpal@', 'post-robot@', 'amazon-connect-streams@',
-      'ready median', 'ready p95', 'blank x-origin iframe',
+      'ready median', 'ready p95', 'blank x-origin iframe', 'ready median, crm-connector+xuc build', 'ready p95, crm-connector+xuc build',
       'event latency p50', 'event latency p99', 'bare window postMessage', 'bare MessageChannel port',
       'throughput core ev/s', 'plain JS xuc decode+routing', 'throughput wasm decoders alone', 'throughput full channel', 'carrying them',
       'port format ev/s (JSON text)', 'structured clone, same port',
@@ -39,6 +39,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
       assert.ok(r.size.refs[p].raw > 0 && r.size.refs[p].gzip > 0, p);
     }
     for (const k of ['connect', 'blankIframe']) for (const q of ['median', 'p95']) num(r.ready[k][q], `ready ${k} ${q}`);
+    for (const k of ['connect', 'blankIframe']) for (const q of ['median', 'p95']) num(r.ready.lead[k][q], `ready lead ${k} ${q}`);
     for (const k of ['inject', 'window', 'port']) for (const q of ['p50', 'p99']) num(r.latency[k][q], `latency ${k} ${q}`);
     for (const k of ['wasmPipeline', 'plainJs', 'wasmDecoders', 'channel', 'penpal']) {
       assert.ok(r.throughput[k].eventsPerSec > 0, `throughput ${k}`);

@@ -231,7 +231,8 @@ test('CRM Connector + xuc: the inbound call and the missed offer on the timeline
   assert.ok(count((r) => r.dir === 'in' && r.kind === 'wire' && r.type === 'requestSyncOmnichannel') >= 2, 'CRM Connector requests in');
   assert.ok(count((r) => r.dir === 'in' && r.kind === 'event' && r.type === 'agentState') >= 4, 'agent events in');
   assert.ok(count((r) => r.dir === 'in' && r.kind === 'command') >= 4, 'commands in');
-  assert.ok(count((r) => r.dir === 'in' && r.peer === 'window' && r.type === 'hello') >= 1, 'the widget hello on the window');
+  // The handshake (the host's connect went when the iframe loaded: no hello on the window).
+  assert.ok(count((r) => r.dir === 'in' && r.type === 'connection' && r.data?.status === 'ready') >= 1, 'the handshake: connection ready');
   assert.ok(list.filter((r) => r.dir === 'in').every((r) => r.origin === widgetOrigin), 'every message in came from the widget origin');
   assert.ok(list.filter((r) => r.kind === 'call' && r.type === 'inject').every((r) => / → ok$/.test(r.summary)), 'every inject answered');
   // A row's full JSON.
@@ -356,7 +357,7 @@ test('a dropped connection: a dropped message with its reason, the widget reconn
 
   const tl = await waitTimeline(page, 'the reconnection', (t) => t.cc.at(-1) === 'notReady' && t.crm.at(-1) === 'unavailable');
   assert.deepEqual(tl.linkHost, ['connecting', 'live', 'down', 'reconnecting', 'live']);
-  assert.ok(list.filter((r) => r.peer === 'window' && r.type === 'hello').length >= 2, 'a second hello after the reload');
+  assert.ok((await rows(page)).filter((r) => r.type === 'connection' && r.data?.status === 'ready').length >= 2, 'a second handshake after the reload');
   await shootTimeline(page, 'console-dropped-connection.png');
 
   // The sync mode changes without a rebuild: the widget takes it, nothing more follows in off mode.

@@ -21,7 +21,8 @@ async function connected(v) {
       port.postMessage(JSON.stringify({ t: 'ready', v, epoch: '0123456789abcdef', lastSeq: 0, snapshot: {} }));
     },
   };
-  const iframe = { setAttribute() {}, contentWindow: widgetWindow, parentNode: null };
+  // The iframe's `load` listener (the drop-in's load-time connect) is not exercised here: the hello is.
+  const iframe = { setAttribute() {}, addEventListener() {}, removeEventListener() {}, contentWindow: widgetWindow, parentNode: null };
   const ctx = {
     URL, setTimeout, clearTimeout, setInterval, clearInterval, MessageChannel, Promise,
     console: { warn() {}, error() {}, info() {}, debug() {} },

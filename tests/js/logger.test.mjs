@@ -93,7 +93,7 @@ test('a throwing handler is logged through the logger option, redacted', async (
       port.postMessage({ t: 'ready', v: 1, epoch: '0123456789abcdef', lastSeq: 0, snapshot: {} });
     },
   };
-  const iframe = { setAttribute() {}, contentWindow: widgetWindow, parentNode: null };
+  const iframe = { setAttribute() {}, addEventListener() {}, removeEventListener() {}, contentWindow: widgetWindow, parentNode: null };
   const ctx = {
     URL, setTimeout, clearTimeout, setInterval, clearInterval, MessageChannel,
     console: { error() { throw new Error('the console must not be used when a logger is given'); } },

@@ -39,6 +39,8 @@ use web_sys::{MessageEvent, MessagePort};
 /// How often pending commands are checked for time-outs and the CRM
 /// Connector `ready` is repeated until answered.
 const TICK_MS: u32 = 1_000;
+/// At most this many window messages from before the start are handled.
+const EARLY_MAX: usize = 16;
 
 /// The widget's configuration (the object passed to `startWidget`):
 /// camelCase keys, unknown keys refused, read by hand ([`fields`]).
@@ -206,9 +208,12 @@ fn random_epoch() -> String {
 }
 
 /// Starts the widget: listens for the host, restores a previous session of
-/// this iframe, and announces itself to the allowed host origins.
+/// this iframe, handles `early` (the window messages the page received
+/// before the module ran, e.g. the host's `connect` sent when the iframe
+/// loaded: checked like any other), and unless that attached a host,
+/// announces itself to the allowed host origins.
 #[wasm_bindgen(js_name = startWidget)]
-pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
+pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Widget, JsError> {
     let config: WidgetConfig =
         super::from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?;
     let allowed = AllowList::new(config.allowed_host_origins.iter().map(String::as_str))
@@ -394,10 +399,22 @@ pub fn start_widget(config: JsValue) -> Result<Widget, JsError> {
             drive(&inner);
         }
     });
-    inner
-        .channel
-        .borrow_mut()
-        .announce(now(), parent_origin().as_deref());
+    for event in early
+        .iter()
+        .flat_map(|events| events.iter())
+        .take(EARLY_MAX)
+    {
+        if let Some(event) = event.dyn_ref::<MessageEvent>() {
+            on_window_message(&inner, event);
+        }
+    }
+    // As on every tick: `hello` only while no host is attached.
+    if !inner.channel.borrow().attached() {
+        inner
+            .channel
+            .borrow_mut()
+            .announce(now(), parent_origin().as_deref());
+    }
     drive(&inner);
     Ok(Widget {
         inner,

@@ -1,0 +1,93 @@
+// The start-up critical path: `node bench/startup.mjs` (needs `bash scripts/build.sh` first).
+// Runs CtiBridge.connect() to ready BENCH_N times (20) on the bench's origins (same servers and
+// headers as the `ready` rows of `bash scripts/bench.sh`) and prints, per milestone, the median
+// time from the connect() call (host clock; the widget frame's times are moved onto it through
+// `performance.timeOrigin`): the frame's navigation and Resource Timing (start, first byte, end
+// of each fetch), WebAssembly compile / instantiate calls, the window messages the frame
+// receives and the `ready` it posts, and when the host's promise resolved. Milestones seen in
+// only some runs say so. A measuring aid, not a figure with a reference: see bench/README.md.
+/* global CtiBridge -- in page.evaluate() callbacks: the bench host page's window.CtiBridge */
+import { startBrowser, until } from '../tests/e2e/harness.mjs';
+import { startBenchOrigins } from './run.mjs';
+
+const N = Number(process.env.BENCH_N) > 0 ? Math.floor(Number(process.env.BENCH_N)) : 20;
+
+/** Runs in every frame before its scripts: notes when the wasm calls and messages happen. */
+function instrument() {
+  const notes = (window.__startup = []);
+  const note = (what) => notes.push([what, performance.now()]);
+  const wrap = (name) => {
+    const original = WebAssembly[name];
+    if (typeof original !== 'function') return;
+    WebAssembly[name] = function (...args) {
+      note(`${name} called`);
+      const result = original.apply(this, args);
+      result.then(() => note(`${name} done`), () => note(`${name} failed`));
+      return result;
+    };
+  };
+  for (const name of ['compileStreaming', 'instantiateStreaming', 'compile', 'instantiate']) wrap(name);
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (message, ...rest) {
+    if (typeof message === 'string' && message.includes('"t":"ready"')) note('ready posted on the port');
+    return post.call(this, message, ...rest);
+  };
+  window.addEventListener('message', (e) => {
+    if (e.data && typeof e.data.cti === 'string') note(`window message ${e.data.cti} received`);
+  }, true);
+  window.addEventListener('load', () => note('load event'));
+}
+
+const origins = await startBenchOrigins();
+const browser = await startBrowser();
+try {
+  await browser.context.addInitScript(instrument);
+  const page = await browser.context.newPage();
+  await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
+  await until(page, () => !!window.bench);
+  const runs = [];
+  for (let i = 0; i < N; i++) {
+    const host = await page.evaluate(async (widgetOrigin) => {
+      const slot = document.getElementById('slot');
+      slot.textContent = '';
+      window.__startup.length = 0;
+      const t0 = performance.now();
+      const bridge = await CtiBridge.connect({ widgetUrl: `${widgetOrigin}/widget.html`, container: slot, timeoutMs: 20000 });
+      const t1 = performance.now();
+      window.__bridge = bridge;
+      return { origin: performance.timeOrigin + t0, resolved: t1 - t0, notes: window.__startup.filter(([, t]) => t >= t0).map(([w, t]) => [`host: ${w}`, t - t0]) };
+    }, origins.widgetOrigin);
+    const frame = page.frames().find((f) => f.url().startsWith(`${origins.widgetOrigin}/widget.html`));
+    const seen = await frame.evaluate(() => {
+      const path = (url) => url.replace(location.origin, '');
+      const out = [];
+      for (const e of performance.getEntriesByType('navigation')) out.push(['widget.html first byte', e.responseStart], ['widget.html end', e.responseEnd], ['DOMContentLoaded', e.domContentLoadedEventStart]);
+      for (const e of performance.getEntriesByType('resource')) {
+        out.push([`${path(e.name)} requested`, e.startTime], [`${path(e.name)} first byte`, e.responseStart], [`${path(e.name)} end`, e.responseEnd]);
+      }
+      return { origin: performance.timeOrigin, marks: out.concat(window.__startup) };
+    });
+    await page.evaluate(() => window.__bridge.dispose());
+    const shift = seen.origin - host.origin;
+    runs.push([['frame time origin', shift], ...seen.marks.map(([w, t]) => [w, t + shift]), ...host.notes, ['host: connect() resolved', host.resolved]]);
+  }
+  const times = new Map();
+  for (const run of runs) {
+    const count = new Map();
+    for (const [what, t] of run) {
+      const n = (count.get(what) || 0) + 1;
+      count.set(what, n);
+      const key = n > 1 ? `${what} (#${n})` : what;
+      if (!times.has(key)) times.set(key, []);
+      times.get(key).push(t);
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const rows = [...times].map(([what, xs]) => [median(xs), what, xs.length]).sort((a, b) => a[0] - b[0]);
+  console.log(`start-up critical path, median of ${N} runs, ms from connect() (Chromium ${browser.context.browser()?.version() ?? '?'})`);
+  for (const [t, what, n] of rows) console.log(`${t.toFixed(1).padStart(8)}  ${what}${n < N ? `  (${n} of ${N} runs)` : ''}`);
+  if (browser.problems.length) console.log('problems:', browser.problems);
+} finally {
+  await browser.close();
+  await origins.close();
+}
