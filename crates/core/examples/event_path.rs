@@ -54,7 +54,11 @@ fn main() {
     });
     let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
     time("Bridge::ingest (decode, sync engine)", |i| {
-        black_box(bridge.ingest(Source::Xuc, &values[i & 1], Some(i as u64)).ok());
+        black_box(
+            bridge
+                .ingest(Source::Xuc, &values[i & 1], Some(i as u64))
+                .ok(),
+        );
     });
     let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
     let outputs = bridge

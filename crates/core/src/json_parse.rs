@@ -398,30 +398,33 @@ impl Parser<'_> {
             self.required_digits()?;
             float = true;
         }
-        let text = self.slice(start)?;
+        let int_digits = self
+            .text
+            .get(start + usize::from(negative)..int_end)
+            .unwrap_or_default();
         if !float {
-            let digits = self.text.get(start + usize::from(negative)..int_end);
-            if let Some(digits) = digits {
-                if let Ok(n) = digits.parse::<u64>() {
-                    if !negative {
-                        return Ok(Value::Number(Number::from(n)));
-                    }
-                    // `-0` is a float in serde_json; `-n` an i64 when it fits.
-                    if n != 0 {
-                        if let Some(neg) = 0i64.checked_sub_unsigned(n) {
-                            return Ok(Value::Number(Number::from(neg)));
-                        }
+            if let Ok(n) = int_digits.parse::<u64>() {
+                if !negative {
+                    return Ok(Value::Number(Number::from(n)));
+                }
+                // `-0` is a float in serde_json; `-n` an i64 when it fits.
+                if n != 0 {
+                    if let Some(neg) = 0i64.checked_sub_unsigned(n) {
+                        return Ok(Value::Number(Number::from(neg)));
                     }
                 }
             }
         }
-        match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Number::from_f64(f).map_or(Value::Null, Value::Number)),
-            _ => Err(Error {
+        let rest = self.text.get(int_end..self.at).unwrap_or_default();
+        let f = to_f64(int_digits, rest);
+        if !f.is_finite() {
+            return Err(Error {
                 kind: ErrorKind::NumberOutOfRange,
                 offset: start,
-            }),
+            });
         }
+        let f = if negative { -f } else { f };
+        Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
     }
 
     fn digits(&mut self) {
@@ -440,4 +443,141 @@ impl Parser<'_> {
             Some(_) => Err(self.error(ErrorKind::InvalidNumber)),
         }
     }
+}
+
+/// Exact powers of ten as doubles (10^0 to 10^22 are representable).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A number's value from its integer digits and the rest of its text
+/// (`.fraction`, `e±exponent`, both already checked), without the standard
+/// library's float parser (its 10 KB power table would be most of this
+/// module's size in the wasm). Up to 19 significant digits and a power of
+/// ten within ±22 with a significand below 2^53 (every decimal vendors
+/// send) are exact, as Clinger's fast path; beyond, the significand is
+/// scaled in double-double arithmetic (about 106 bits), which is correctly
+/// rounded except within a hair of a halfway case (then one unit in the
+/// last place, as serde_json without `float_roundtrip`).
+fn to_f64(int_digits: &str, rest: &str) -> f64 {
+    let mut significand: u64 = 0;
+    let mut kept = 0u32;
+    let mut exponent: i64 = 0;
+    let mut push = |d: u8, fraction: bool, exponent: &mut i64| {
+        if significand == 0 && d == 0 {
+            // Leading zeros carry no digit.
+            if fraction {
+                *exponent -= 1;
+            }
+        } else if kept < 19 {
+            significand = significand * 10 + u64::from(d);
+            kept += 1;
+            if fraction {
+                *exponent -= 1;
+            }
+        } else if !fraction {
+            // Digits past the 19th: only their place counts.
+            *exponent += 1;
+        }
+    };
+    for d in int_digits.bytes() {
+        push(d.wrapping_sub(b'0'), false, &mut exponent);
+    }
+    let (fraction, written) = match rest.find(['e', 'E']) {
+        Some(at) => (
+            rest.get(..at).unwrap_or_default(),
+            rest.get(at + 1..).unwrap_or_default(),
+        ),
+        None => (rest, ""),
+    };
+    for d in fraction.bytes().skip(1) {
+        push(d.wrapping_sub(b'0'), true, &mut exponent);
+    }
+    let (sign, digits) = match written.as_bytes().first() {
+        Some(b'-') => (-1i64, written.get(1..).unwrap_or_default()),
+        Some(b'+') => (1, written.get(1..).unwrap_or_default()),
+        _ => (1, written),
+    };
+    let mut literal: i64 = 0;
+    for d in digits.bytes() {
+        // Beyond ±1,000,000 the value is 0 or infinite whatever the digits.
+        literal = (literal * 10 + i64::from(d.wrapping_sub(b'0'))).min(1_000_000);
+    }
+    // Within ±1,000 after the digits' own places, or the value is 0 / infinite.
+    let exponent = (exponent + sign * literal).clamp(-1_000, 1_000);
+    scale(significand, exponent)
+}
+
+/// `significand` × 10^`exponent` as the nearest double.
+fn scale(significand: u64, mut exponent: i64) -> f64 {
+    if significand == 0 {
+        return 0.0;
+    }
+    if significand < 1 << 53 {
+        if let Some(&p) = POW10.get(exponent.unsigned_abs() as usize) {
+            // Clinger's fast path: both exact, one rounding.
+            let m = significand as f64;
+            return if exponent >= 0 { m * p } else { m / p };
+        }
+    }
+    // Scaled by 2^∓128 on the way (exact), so that neither the products
+    // nor their error terms overflow or underflow before the last step.
+    let shift = if exponent > 0 { 1.0 / TWO_128 } else { TWO_128 };
+    let hi = significand as f64;
+    let lo = (i128::from(significand) - hi as i128) as f64;
+    let (mut hi, mut lo) = (hi * shift, lo * shift);
+    while exponent != 0 && hi.is_finite() && hi != 0.0 {
+        let step = exponent.clamp(-22, 22);
+        let p = POW10
+            .get(step.unsigned_abs() as usize)
+            .copied()
+            .unwrap_or(1.0);
+        (hi, lo) = if step > 0 {
+            mul(hi, lo, p)
+        } else {
+            div(hi, lo, p)
+        };
+        exponent -= step;
+    }
+    (hi + lo) / shift
+}
+
+/// 2^128, exactly.
+const TWO_128: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0;
+
+/// `a` split into two halves of 26 bits (Dekker); `None` near overflow.
+fn split(a: f64) -> Option<(f64, f64)> {
+    let c = 134_217_729.0 * a;
+    let high = c - (c - a);
+    high.is_finite().then_some((high, a - high))
+}
+
+/// `a × b` and its rounding error (Dekker's product, no fused multiply-add).
+fn two_prod(a: f64, b: f64) -> (f64, f64) {
+    let p = a * b;
+    let error = match (split(a), split(b)) {
+        (Some((ah, al)), Some((bh, bl))) => ((ah * bh - p) + ah * bl + al * bh) + al * bl,
+        _ => 0.0,
+    };
+    (p, error)
+}
+
+fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    (s, b - (s - a))
+}
+
+/// The double-double (`hi`, `lo`) times `p`.
+fn mul(hi: f64, lo: f64, p: f64) -> (f64, f64) {
+    let (product, error) = two_prod(hi, p);
+    fast_two_sum(product, error + lo * p)
+}
+
+/// The double-double (`hi`, `lo`) divided by `p`.
+fn div(hi: f64, lo: f64, p: f64) -> (f64, f64) {
+    let q = hi / p;
+    let (t, error) = two_prod(q, p);
+    let remainder = ((hi - t) - error) + lo;
+    fast_two_sum(q, remainder / p)
 }
