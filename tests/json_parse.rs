@@ -279,7 +279,7 @@ fn errors_are_typed_with_their_offset() {
     assert_eq!(kind(r#""\ud800x""#), Some((ErrorKind::LoneSurrogate, 7)));
     assert_eq!(kind("\"a\u{1}\""), Some((ErrorKind::ControlCharacter, 2)));
     assert_eq!(kind("tru"), Some((ErrorKind::UnexpectedEnd, 3)));
-    assert_eq!(kind("trie"), Some((ErrorKind::ExpectedLiteral, 2)));
+    assert_eq!(kind("[trie]"), Some((ErrorKind::ExpectedLiteral, 1)));
     assert_eq!(kind("1 2"), Some((ErrorKind::TrailingCharacters, 2)));
     let e = parse("[1 2]").err().map(|e| e.to_string());
     assert_eq!(

@@ -172,23 +172,11 @@ impl Parser<'_> {
                 self.at = end;
                 Ok(value)
             }
-            _ => {
-                // Point at the first byte that differs (or the end).
-                let same = self
-                    .bytes
-                    .iter()
-                    .skip(self.at)
-                    .zip(word.as_bytes())
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                self.at += same;
-                let kind = if self.at >= self.bytes.len() {
-                    ErrorKind::UnexpectedEnd
-                } else {
-                    ErrorKind::ExpectedLiteral
-                };
-                Err(self.error(kind))
-            }
+            Some(_) => Err(self.error(ErrorKind::ExpectedLiteral)),
+            None => Err(Error {
+                kind: ErrorKind::UnexpectedEnd,
+                offset: self.bytes.len(),
+            }),
         }
     }
 
@@ -364,59 +352,74 @@ impl Parser<'_> {
         Ok(code)
     }
 
-    /// A number, classified as serde_json does.
+    /// A number, classified as serde_json does, read in one pass: its
+    /// exact integer value while it fits a `u64`, and its first 19
+    /// significant digits and power of ten for a double.
     fn number(&mut self) -> Result<Value, Error> {
         let start = self.at;
         let negative = self.peek() == Some(b'-');
         if negative {
             self.at += 1;
         }
+        let mut digits = Digits {
+            integer: Some(0),
+            significand: 0,
+            kept: 0,
+            exponent: 0,
+        };
         // Integer part: `0` or a non-zero digit and more digits.
-        match self.peek() {
-            Some(b'0') => {
-                self.at += 1;
-                if let Some(b'0'..=b'9') = self.peek() {
-                    return Err(self.error(ErrorKind::InvalidNumber));
-                }
+        let leading_zero = self.peek() == Some(b'0');
+        self.required_digit()?;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            if leading_zero && self.at > start + usize::from(negative) {
+                return Err(self.error(ErrorKind::InvalidNumber));
             }
-            Some(b'1'..=b'9') => self.digits(),
-            None => return Err(self.error(ErrorKind::UnexpectedEnd)),
-            Some(_) => return Err(self.error(ErrorKind::InvalidNumber)),
+            digits.push(d - b'0', false);
+            self.at += 1;
         }
-        let int_end = self.at;
         let mut float = false;
         if self.peek() == Some(b'.') {
             self.at += 1;
-            self.required_digits()?;
+            self.required_digit()?;
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                digits.push(d - b'0', true);
+                self.at += 1;
+            }
             float = true;
         }
         if let Some(b'e' | b'E') = self.peek() {
             self.at += 1;
-            if let Some(b'+' | b'-') = self.peek() {
+            let sign = match self.peek() {
+                Some(b'-') => -1,
+                Some(b'+') => 1,
+                _ => 0,
+            };
+            if sign != 0 {
                 self.at += 1;
             }
-            self.required_digits()?;
+            self.required_digit()?;
+            let mut written: i64 = 0;
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                // Beyond a million the value is 0 or infinite whatever the digits.
+                written = (written * 10 + i64::from(d - b'0')).min(1_000_000);
+                self.at += 1;
+            }
+            digits.exponent += if sign < 0 { -written } else { written };
             float = true;
         }
-        let int_digits = self
-            .text
-            .get(start + usize::from(negative)..int_end)
-            .unwrap_or_default();
-        if !float {
-            if let Ok(n) = int_digits.parse::<u64>() {
-                if !negative {
-                    return Ok(Value::Number(Number::from(n)));
-                }
-                // `-0` is a float in serde_json; `-n` an i64 when it fits.
-                if n != 0 {
-                    if let Some(neg) = 0i64.checked_sub_unsigned(n) {
-                        return Ok(Value::Number(Number::from(neg)));
-                    }
+        if let (false, Some(n)) = (float, digits.integer) {
+            if !negative {
+                return Ok(Value::Number(Number::from(n)));
+            }
+            // `-0` is a float in serde_json; `-n` an i64 when it fits.
+            if n != 0 {
+                if let Some(neg) = 0i64.checked_sub_unsigned(n) {
+                    return Ok(Value::Number(Number::from(neg)));
                 }
             }
         }
-        let rest = self.text.get(int_end..self.at).unwrap_or_default();
-        let f = to_f64(int_digits, rest);
+        // Within ±1,000 the value is neither 0 nor infinite for some digits.
+        let f = scale(digits.significand, digits.exponent.clamp(-1_000, 1_000));
         if !f.is_finite() {
             return Err(Error {
                 kind: ErrorKind::NumberOutOfRange,
@@ -427,20 +430,44 @@ impl Parser<'_> {
         Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
     }
 
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.at += 1;
-        }
-    }
-
-    fn required_digits(&mut self) -> Result<(), Error> {
+    /// A digit must come next (it is read by the caller).
+    fn required_digit(&self) -> Result<(), Error> {
         match self.peek() {
-            Some(b'0'..=b'9') => {
-                self.digits();
-                Ok(())
-            }
+            Some(b'0'..=b'9') => Ok(()),
             None => Err(self.error(ErrorKind::UnexpectedEnd)),
             Some(_) => Err(self.error(ErrorKind::InvalidNumber)),
+        }
+    }
+}
+
+/// A number's digits as they are read.
+struct Digits {
+    /// The integer part's exact value, while it fits.
+    integer: Option<u64>,
+    /// The first 19 significant digits.
+    significand: u64,
+    kept: u32,
+    /// The power of ten of the significand's last digit.
+    exponent: i64,
+}
+
+impl Digits {
+    fn push(&mut self, d: u8, fraction: bool) {
+        if !fraction {
+            self.integer = self
+                .integer
+                .and_then(|n| n.checked_mul(10)?.checked_add(u64::from(d)));
+        }
+        if self.significand == 0 && d == 0 {
+            // Leading zeros carry no digit.
+            self.exponent -= i64::from(fraction);
+        } else if self.kept < 19 {
+            self.significand = self.significand * 10 + u64::from(d);
+            self.kept += 1;
+            self.exponent -= i64::from(fraction);
+        } else if !fraction {
+            // Digits past the 19th: only their place counts.
+            self.exponent += 1;
         }
     }
 }
@@ -451,65 +478,13 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// A number's value from its integer digits and the rest of its text
-/// (`.fraction`, `e±exponent`, both already checked), without the standard
-/// library's float parser (its 10 KB power table would be most of this
-/// module's size in the wasm). Up to 19 significant digits and a power of
-/// ten within ±22 with a significand below 2^53 (every decimal vendors
-/// send) are exact, as Clinger's fast path; beyond, the significand is
-/// scaled in double-double arithmetic (about 106 bits), which is correctly
-/// rounded except within a hair of a halfway case (then one unit in the
-/// last place, as serde_json without `float_roundtrip`).
-fn to_f64(int_digits: &str, rest: &str) -> f64 {
-    let mut significand: u64 = 0;
-    let mut kept = 0u32;
-    let mut exponent: i64 = 0;
-    let mut push = |d: u8, fraction: bool, exponent: &mut i64| {
-        if significand == 0 && d == 0 {
-            // Leading zeros carry no digit.
-            if fraction {
-                *exponent -= 1;
-            }
-        } else if kept < 19 {
-            significand = significand * 10 + u64::from(d);
-            kept += 1;
-            if fraction {
-                *exponent -= 1;
-            }
-        } else if !fraction {
-            // Digits past the 19th: only their place counts.
-            *exponent += 1;
-        }
-    };
-    for d in int_digits.bytes() {
-        push(d.wrapping_sub(b'0'), false, &mut exponent);
-    }
-    let (fraction, written) = match rest.find(['e', 'E']) {
-        Some(at) => (
-            rest.get(..at).unwrap_or_default(),
-            rest.get(at + 1..).unwrap_or_default(),
-        ),
-        None => (rest, ""),
-    };
-    for d in fraction.bytes().skip(1) {
-        push(d.wrapping_sub(b'0'), true, &mut exponent);
-    }
-    let (sign, digits) = match written.as_bytes().first() {
-        Some(b'-') => (-1i64, written.get(1..).unwrap_or_default()),
-        Some(b'+') => (1, written.get(1..).unwrap_or_default()),
-        _ => (1, written),
-    };
-    let mut literal: i64 = 0;
-    for d in digits.bytes() {
-        // Beyond ±1,000,000 the value is 0 or infinite whatever the digits.
-        literal = (literal * 10 + i64::from(d.wrapping_sub(b'0'))).min(1_000_000);
-    }
-    // Within ±1,000 after the digits' own places, or the value is 0 / infinite.
-    let exponent = (exponent + sign * literal).clamp(-1_000, 1_000);
-    scale(significand, exponent)
-}
-
-/// `significand` × 10^`exponent` as the nearest double.
+/// `significand` × 10^`exponent` as the nearest double, without the
+/// standard library's float parser (its 10 KB power table would be most of
+/// this module's size in the wasm). A significand below 2^53 with a power
+/// of ten within ±22 (every decimal vendors send) is exact, as Clinger's
+/// fast path; beyond, the significand is scaled in double-double arithmetic
+/// (about 106 bits), correctly rounded except within a hair of a halfway
+/// case (then one unit in the last place).
 fn scale(significand: u64, mut exponent: i64) -> f64 {
     if significand == 0 {
         return 0.0;
