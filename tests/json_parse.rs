@@ -341,6 +341,22 @@ fn through_parse_text_as_a_json_parser() {
         parse_text(&deep, own),
         Err(DecodeError::TooDeep { limit: MAX_DEPTH })
     );
+    let big = format!("\"{}\"", "x".repeat(MAX_MESSAGE_BYTES));
+    assert_eq!(
+        parse_text(&big, own),
+        Err(DecodeError::TooLarge {
+            size: big.len(),
+            limit: MAX_MESSAGE_BYTES
+        })
+    );
+    assert_eq!(
+        parse_text(&big, own),
+        parse_text(&big, JsonParser::SERDE_JSON)
+    );
+    assert_eq!(
+        parse_text(&deep, own),
+        parse_text(&deep, JsonParser::SERDE_JSON)
+    );
 }
 
 /// Values equal, floats within one unit in the last place.

@@ -31,7 +31,7 @@ pub struct Error {
 /// The reasons a JSON text is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// Larger than [`MAX_MESSAGE_BYTES`].
+    /// Larger than [`MAX_MESSAGE_BYTES`] (the offset is the text's size).
     TooLarge,
     /// Objects / arrays nested deeper than [`MAX_DEPTH`].
     TooDeep,
@@ -100,7 +100,7 @@ pub fn parse(text: &str) -> Result<Value, Error> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(Error {
             kind: ErrorKind::TooLarge,
-            offset: MAX_MESSAGE_BYTES,
+            offset: text.len(),
         });
     }
     let mut p = Parser {
