@@ -241,75 +241,69 @@ impl Parser<'_> {
         }
     }
 
-    /// After the opening `"`: the string up to its closing quote.
+    /// After the opening `"`: the string up to its closing quote. Runs
+    /// without escapes are copied as slices; a string without any escape
+    /// is one copy.
     fn string(&mut self) -> Result<String, Error> {
-        let start = self.at;
-        // Fast path: no escapes, copied as one slice.
+        let mut escaped: Option<String> = None;
+        let mut run = self.at;
         loop {
             match self.peek() {
                 None => return Err(self.error(ErrorKind::UnexpectedEnd)),
                 Some(b'"') => {
-                    let s = self.slice(start)?.to_owned();
+                    let tail = self.slice(run)?;
+                    let s = match escaped {
+                        Some(mut s) => {
+                            s.push_str(tail);
+                            s
+                        }
+                        None => tail.to_owned(),
+                    };
                     self.at += 1;
                     return Ok(s);
                 }
-                Some(b'\\') => break,
+                Some(b'\\') => {
+                    let out = escaped.get_or_insert_with(String::new);
+                    out.push_str(self.slice(run)?);
+                    self.at += 1;
+                    let c = match self.peek() {
+                        None => return Err(self.error(ErrorKind::UnexpectedEnd)),
+                        Some(b'u') => {
+                            self.at += 1;
+                            self.unicode_escape()?
+                        }
+                        Some(b) => {
+                            let c = match b {
+                                b'"' => '"',
+                                b'\\' => '\\',
+                                b'/' => '/',
+                                b'b' => '\u{8}',
+                                b'f' => '\u{c}',
+                                b'n' => '\n',
+                                b'r' => '\r',
+                                b't' => '\t',
+                                _ => return Err(self.error(ErrorKind::InvalidEscape)),
+                            };
+                            self.at += 1;
+                            c
+                        }
+                    };
+                    out.push(c);
+                    run = self.at;
+                }
                 Some(0..=0x1f) => return Err(self.error(ErrorKind::ControlCharacter)),
                 Some(_) => self.at += 1,
             }
         }
-        let mut out = String::from(self.slice(start)?);
-        self.escaped(&mut out)?;
-        Ok(out)
     }
 
     /// The text from `start` to the current byte. Both are at ASCII bytes
-    /// (after a `"`, at a `"` or `\`), so the slice is on char boundaries.
+    /// (after a `"`, at a `"` or a backslash, after an escape), so the slice is on
+    /// char boundaries.
     fn slice(&self, start: usize) -> Result<&str, Error> {
         self.text
             .get(start..self.at)
             .ok_or_else(|| self.error(ErrorKind::UnexpectedEnd))
-    }
-
-    /// The rest of a string that has escapes, appended to `out`.
-    fn escaped(&mut self, out: &mut String) -> Result<(), Error> {
-        loop {
-            let run = self.at;
-            loop {
-                match self.peek() {
-                    None => return Err(self.error(ErrorKind::UnexpectedEnd)),
-                    Some(b'"' | b'\\') => break,
-                    Some(0..=0x1f) => return Err(self.error(ErrorKind::ControlCharacter)),
-                    Some(_) => self.at += 1,
-                }
-            }
-            out.push_str(self.slice(run)?);
-            if self.peek() == Some(b'"') {
-                self.at += 1;
-                return Ok(());
-            }
-            // A backslash.
-            self.at += 1;
-            let c = match self.peek() {
-                None => return Err(self.error(ErrorKind::UnexpectedEnd)),
-                Some(b'"') => '"',
-                Some(b'\\') => '\\',
-                Some(b'/') => '/',
-                Some(b'b') => '\u{8}',
-                Some(b'f') => '\u{c}',
-                Some(b'n') => '\n',
-                Some(b'r') => '\r',
-                Some(b't') => '\t',
-                Some(b'u') => {
-                    self.at += 1;
-                    out.push(self.unicode_escape()?);
-                    continue;
-                }
-                Some(_) => return Err(self.error(ErrorKind::InvalidEscape)),
-            };
-            self.at += 1;
-            out.push(c);
-        }
     }
 
     /// After `\u`: one code point (a surrogate pair takes two escapes).
