@@ -163,19 +163,18 @@ impl Bridge {
         }
         out.reserve(decoded.bodies.len() + 1);
         let last = decoded.bodies.len().saturating_sub(1);
-        let mut envelope = Some(decoded.envelope);
+        let mut envelope = decoded.envelope;
         for (index, body) in decoded.bodies.into_iter().enumerate() {
-            // Every body shares the envelope: the last one takes it, the others a copy.
-            let envelope = if index == last {
-                envelope.take()
-            } else {
-                envelope.clone()
-            };
             let event = Event {
                 seq: self.next_seq,
                 source,
                 body,
-                envelope: envelope.unwrap_or_default(),
+                // Every body shares the envelope: the last one takes it, the others a copy.
+                envelope: if index == last {
+                    std::mem::take(&mut envelope)
+                } else {
+                    envelope.clone()
+                },
             };
             self.next_seq = self.next_seq.saturating_add(1);
             self.stats.events += 1;

@@ -494,7 +494,8 @@ fn scale(significand: u64, mut exponent: i64) -> f64 {
     // nor their error terms overflow or underflow before the last step.
     let shift = if exponent > 0 { 1.0 / TWO_128 } else { TWO_128 };
     let hi = significand as f64;
-    let lo = (i128::from(significand) - hi as i128) as f64;
+    // What the rounding to 53 bits left out (below 2^11, exact as a double).
+    let lo = significand.wrapping_sub(hi as u64) as i64 as f64;
     let (mut hi, mut lo) = (hi * shift, lo * shift);
     while exponent != 0 && hi.is_finite() && hi != 0.0 {
         let step = exponent.clamp(-22, 22);
