@@ -179,23 +179,26 @@ async function main() {
     const coreCdp = await browser.context.newCDPSession(core);
     const chunk = Math.min(CORE, 100_000);
     const runChunks = async (fn) => {
-      let total = { n: 0, delivered: 0, ms: 0 };
+      let total = { n: 0, delivered: 0, ms: 0, errors: 0 };
       for (let done = 0; done < CORE; done += chunk) {
         const r = await core.evaluate(([f, n]) => window.core[f](n), [fn, Math.min(chunk, CORE - done)]);
-        total = { n: total.n + r.n, delivered: total.delivered + (r.delivered ?? r.decoded), ms: total.ms + r.ms };
+        total = { n: total.n + r.n, delivered: total.delivered + (r.delivered ?? r.decoded), ms: total.ms + r.ms, errors: total.errors + (r.errors ?? 0) };
       }
       return total;
     };
     // Warm-up of both paths.
-    await core.evaluate((n) => { window.core.wasmPipeline(n); window.core.plainPipeline(n); window.core.wasmDecode(n); }, Math.min(CORE, 10_000));
+    await core.evaluate((n) => { window.core.wasmPipeline(n); window.core.wasmPipelinePerMessage(n); window.core.plainPipeline(n); window.core.wasmDecode(n); }, Math.min(CORE, 10_000));
+    const burst = await core.evaluate(() => window.core.burstSize());
     const coreBefore = { heap: await heap(coreCdp), wasm: await core.evaluate(() => window.core.wasmBytes()) };
     const wasmRun = await runChunks('wasmPipeline');
     const coreAfter = { heap: await heap(coreCdp), wasm: await core.evaluate(() => window.core.wasmBytes()) };
+    const perMessageRun = await runChunks('wasmPipelinePerMessage');
     const plainRun = await runChunks('plainPipeline');
     const decodeRun = await runChunks('wasmDecode');
     const perSec = (r) => Math.round((r.n / r.ms) * 1000);
     results.throughput = {
-      wasmPipeline: { ...wasmRun, eventsPerSec: perSec(wasmRun), lost: wasmRun.n - wasmRun.delivered },
+      wasmPipeline: { ...wasmRun, burst, eventsPerSec: perSec(wasmRun), lost: wasmRun.n - wasmRun.delivered },
+      wasmPerMessage: { ...perMessageRun, eventsPerSec: perSec(perMessageRun), lost: perMessageRun.n - perMessageRun.delivered },
       plainJs: { ...plainRun, eventsPerSec: perSec(plainRun), lost: plainRun.n - plainRun.delivered },
       wasmDecoders: { ...decodeRun, eventsPerSec: perSec(decodeRun) },
       penpal: { ...penpal, lost: penpal.sent - penpal.delivered, eventsPerSec: Math.round((penpal.delivered / penpal.ms) * 1000) },
@@ -265,7 +268,9 @@ export function table(r) {
     add(`event latency ${p} (round trip)`, ms(l.inject[p]), ms(l.port[p]), 'bare MessageChannel port', ratio(l.inject[p], l.port[p]));
   }
   const t = r.throughput;
-  add('throughput core ev/s (wasm pipeline)', `${num(t.wasmPipeline.eventsPerSec)} lost ${t.wasmPipeline.lost}`, `${num(t.plainJs.eventsPerSec)} lost ${t.plainJs.lost}`, 'plain JS xuc decode+routing', ratio(t.wasmPipeline.eventsPerSec, t.plainJs.eventsPerSec));
+  const bursts = t.wasmPipeline.burst ? `bursts of ${t.wasmPipeline.burst} texts` : 'one text per call';
+  add(`throughput core ev/s (wasm pipeline, ${bursts})`, `${num(t.wasmPipeline.eventsPerSec)} lost ${t.wasmPipeline.lost}`, `${num(t.plainJs.eventsPerSec)} lost ${t.plainJs.lost}`, 'plain JS xuc decode+routing', ratio(t.wasmPipeline.eventsPerSec, t.plainJs.eventsPerSec));
+  if (t.wasmPerMessage) add('throughput core ev/s (wasm pipeline, one text per call)', `${num(t.wasmPerMessage.eventsPerSec)} lost ${t.wasmPerMessage.lost}`, `${num(t.plainJs.eventsPerSec)} lost ${t.plainJs.lost}`, 'plain JS xuc decode+routing', ratio(t.wasmPerMessage.eventsPerSec, t.plainJs.eventsPerSec));
   add('throughput wasm decoders alone ev/s', num(t.wasmDecoders.eventsPerSec), num(t.plainJs.eventsPerSec), 'plain JS xuc decode+routing', ratio(t.wasmDecoders.eventsPerSec, t.plainJs.eventsPerSec));
   add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.wasmPipeline.eventsPerSec)}`, 'wasm core in-page', ratio(t.channel.eventsPerSec, t.wasmPipeline.eventsPerSec));
   add('throughput full channel ev/s', `${num(t.channel.eventsPerSec)} lost ${t.channel.lost}`, `${num(t.penpal.eventsPerSec)} lost ${t.penpal.lost}`, `penpal@${r.size.refs.penpal.version} carrying them`, ratio(t.channel.eventsPerSec, t.penpal.eventsPerSec));

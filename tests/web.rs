@@ -1,6 +1,7 @@
 //! Browser tests: the wasm build of the decoders and the sync engine, run in
 //! headless Chromium through wasm-bindgen-test-runner. Messages take the
-//! widget's path: JSON text -> `JSON.parse` -> serde-wasm-bindgen -> core.
+//! widget's path: JSON text -> the core's own parser (`json_parse`) -> core,
+//! or a JS value -> the guard -> core; outputs -> JS objects.
 #![cfg(target_arch = "wasm32")]
 
 use cti_bridge::web::{decode_message, WasmBridge};
@@ -145,4 +146,106 @@ fn sync_engine_runs_in_the_browser() {
         Some("ready")
     );
     assert_eq!(Array::from(&get(&snapshot, "pending")).length(), 0);
+}
+
+/// The outputs of `ingestText` for each text, concatenated, and its errors
+/// as `{code, reason, index}`; against `ingestTexts` on a second bridge.
+#[wasm_bindgen_test]
+fn a_burst_in_one_call_gives_what_one_call_per_text_gives() {
+    for (source, fixture) in FIXTURES {
+        let mut texts: Vec<&str> = fixture.lines().filter(|l| !l.trim().is_empty()).collect();
+        // Malformed texts among them: each refused, typed and counted, the others go on.
+        texts.insert(1, "{\"event\":");
+        texts.insert(3, "[1,2,3]");
+        texts.push("{\"a\":\"\\ud800\"}");
+        let stringify = |o: JsValue| String::from(JSON::stringify(&o).expect("stringify"));
+        let mut one = WasmBridge::new("synchronized", JsValue::UNDEFINED).expect("bridge");
+        let mut expected: Vec<String> = Vec::new();
+        let mut want: Vec<String> = Vec::new();
+        for (index, text) in texts.iter().enumerate() {
+            match one.ingest_text(source, text, Some(1000.0)) {
+                Ok(out) => expected.extend(Array::from(&out).iter().map(stringify)),
+                Err(e) => want.push(format!(
+                    "{index} {} {}",
+                    get_str(&e, "code").expect("code"),
+                    get_str(&e, "reason").expect("reason")
+                )),
+            }
+        }
+        let mut burst = WasmBridge::new("synchronized", JsValue::UNDEFINED).expect("bridge");
+        let array: Array = texts.iter().map(|t| JsValue::from_str(t)).collect();
+        let out = burst
+            .ingest_texts(source, array.into(), Some(1000.0))
+            .expect("a burst");
+        // The same outputs in the same order ...
+        let flat: Vec<String> = Array::from(&get(&out, "outputs"))
+            .iter()
+            .map(stringify)
+            .collect();
+        assert!(!expected.is_empty(), "{source}");
+        assert_eq!(flat, expected, "{source}");
+        // ... the same errors, each with the index of its text ...
+        let got: Vec<String> = Array::from(&get(&out, "errors"))
+            .iter()
+            .map(|e| {
+                assert_eq!(get_str(&e, "kind").as_deref(), Some("error"));
+                format!(
+                    "{} {} {}",
+                    get(&e, "index").as_f64().expect("index"),
+                    get_str(&e, "code").expect("code"),
+                    get_str(&e, "reason").expect("reason")
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{source}");
+        assert!(want.len() >= 3, "{source}: {want:?}");
+        // ... and the same counters.
+        assert_eq!(
+            JSON::stringify(&burst.stats().expect("stats"))
+                .ok()
+                .map(String::from),
+            JSON::stringify(&one.stats().expect("stats"))
+                .ok()
+                .map(String::from),
+            "{source}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_burst_refuses_what_is_not_text_and_keeps_the_rest() {
+    let mut bridge = WasmBridge::new("synchronized", JsValue::UNDEFINED).expect("bridge");
+    let ready = r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19,"phoneNb":"1000","since":0,"queues":[1],"cause":""}}"#;
+    let pause = ready.replace("AgentReady", "AgentOnPause");
+    let texts = Array::new();
+    texts.push(&JsValue::from_str(ready));
+    texts.push(&JsValue::from_f64(5.0));
+    texts.push(&js_sys::Object::new());
+    texts.push(&JsValue::from_str(&pause));
+    let out = bridge
+        .ingest_texts("xuc", texts.into(), Some(0.0))
+        .expect("a burst");
+    let states: Vec<String> = Array::from(&get(&out, "outputs"))
+        .iter()
+        .filter(|o| get_str(o, "kind").as_deref() == Some("agentState"))
+        .filter_map(|o| get_str(&o, "state"))
+        .collect();
+    assert_eq!(states, ["ready", "notReady"]);
+    let errors = Array::from(&get(&out, "errors"));
+    assert_eq!(errors.length(), 2);
+    for (error, index) in errors.iter().zip([1.0, 2.0]) {
+        assert_eq!(get_str(&error, "code").as_deref(), Some("invalid"));
+        assert_eq!(get(&error, "index").as_f64(), Some(index));
+    }
+    let stats = bridge.stats().expect("stats");
+    assert_eq!(get(&get(&stats, "errors"), "invalid").as_f64(), Some(2.0));
+    assert_eq!(get(&get(&stats, "received"), "xuc").as_f64(), Some(4.0));
+    // Not an array at all: thrown, nothing counted.
+    assert!(bridge
+        .ingest_texts("xuc", JsValue::from_str(ready), None)
+        .is_err());
+    assert!(bridge
+        .ingest_texts("nope", Array::new().into(), None)
+        .is_err());
+    assert_eq!(bridge.last_seq(), 2.0);
 }

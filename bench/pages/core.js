@@ -40,24 +40,50 @@ function plainPipeline(n, deliver) {
 
 let wasm;
 let events = 0;
-const count = (out) => {
-  // ingest returns the events and commands a message caused; count the agentState events.
-  const list = Array.isArray(out) ? out : out.events || out.outputs || [];
+// The host's handler, called once per delivered agentState event.
+const onAgentState = (event) => { if (event.kind === "agentState") events++; };
+const count = (list) => {
+  // ingestText returns the events and commands a message caused; hand the events to the host.
   for (let i = 0; i < list.length; i++) {
     const e = list[i].event || list[i];
-    if (e.kind === "agentState") events++;
+    if (e.kind === "agentState") onAgentState(e);
   }
 };
+
+/** Texts per `ingestTexts` call: a burst of socket frames delivered within one task. */
+const BURST = 64;
+const burst = Array.from({ length: BURST }, (_, i) => texts[i & 1]);
 
 window.core = {
   ready: init().then((w) => { wasm = w; return true; }),
   wasmBytes: () => wasm.memory.buffer.byteLength,
+  burstSize: () => (typeof Bridge.prototype.ingestTexts === "function" ? BURST : null),
   sample: () => {
     const b = new Bridge("synchronized");
     return { decode: decode("xuc", objects[0]), ingest: b.ingestText("xuc", texts[0], 1) };
   },
-  /** decode -> sync engine -> host delivery (a handler call per event), wasm core. */
+  /**
+   * decode -> sync engine -> host delivery (a handler call per event), wasm core, the texts
+   * fed in bursts of BURST per `ingestTexts` call (one crossing per burst); a build without
+   * `ingestTexts` is fed one text per call.
+   */
   wasmPipeline(n) {
+    if (typeof Bridge.prototype.ingestTexts !== "function") return window.core.wasmPipelinePerMessage(n);
+    const bridge = new Bridge("synchronized");
+    events = 0;
+    let errors = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i += BURST) {
+      const out = bridge.ingestTexts("xuc", n - i >= BURST ? burst : burst.slice(0, n - i), i);
+      count(out.outputs);
+      errors += out.errors.length;
+    }
+    const ms = performance.now() - t0;
+    bridge.free();
+    return { n, delivered: events, ms, errors };
+  },
+  /** The same, one text per `ingestText` call (a message handled as it arrives). */
+  wasmPipelinePerMessage(n) {
     const bridge = new Bridge("synchronized");
     events = 0;
     const t0 = performance.now();

@@ -1,8 +1,9 @@
 //! The browser edge (wasm32 only): the core exported to JavaScript.
 //!
 //! Messages come in as JS values (`postMessage` data, vendor SDK objects) or
-//! as text (WebSocket frames, parsed with the browser's `JSON.parse` after a
-//! size and nesting check); outputs go back as plain JS objects.
+//! as text (port messages, WebSocket frames: parsed inside the wasm by the
+//! core's own parser, [`crate::json_parse`], within its size and nesting
+//! limits); outputs go back as plain JS objects.
 
 use crate::client::policy::{Url, UrlParser};
 use crate::codec::JsonParser;
@@ -67,20 +68,6 @@ fn from_js(value: JsValue) -> Result<Value, DecodeError> {
     guard::to_json(&value)
 }
 
-/// The browser's `JSON.parse` as the core's JSON text parser: one JSON
-/// parser in the wasm, none of serde_json's. The core applies the size and
-/// nesting limits around it ([`crate::codec::parse_text`]).
-pub(crate) const BROWSER_JSON: JsonParser = JsonParser(browser_parse);
-
-fn browser_parse(text: &str) -> Result<Value, String> {
-    let parsed = js_sys::JSON::parse(text).map_err(|e| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| "JSON.parse failed".into())
-    })?;
-    guard::to_json(&parsed).map_err(|e| e.to_string())
-}
-
 /// The browser's `URL` as the live clients' URL parser: no URL parser in
 /// the wasm. The policy ([`crate::client::policy::judge`]) reads its parts.
 pub(crate) const BROWSER_URL: UrlParser = UrlParser(browser_url);
@@ -112,9 +99,10 @@ fn browser_url(text: &str) -> Result<Url, String> {
     })
 }
 
-/// A bridge whose decoders parse embedded JSON text with [`BROWSER_JSON`].
+/// A bridge whose decoders parse embedded JSON text with the core's own
+/// parser ([`JsonParser::BUILT_IN`]).
 pub(crate) fn new_bridge(mode: Mode, mut config: Config) -> crate::Bridge {
-    config.decode.json = BROWSER_JSON;
+    config.decode.json = JsonParser::BUILT_IN;
     crate::Bridge::new(mode, config)
 }
 
@@ -145,7 +133,7 @@ pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, Js
     let decoded = from_js(message)
         .and_then(|raw| {
             let config = crate::config::DecodeConfig {
-                json: BROWSER_JSON,
+                json: JsonParser::BUILT_IN,
                 ..Default::default()
             };
             crate::codec::decode(src, &raw, &config)
@@ -201,7 +189,58 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        self.feed(src, crate::codec::parse_text(text, BROWSER_JSON), now_ms)
+        self.feed(
+            src,
+            crate::codec::parse_text(text, JsonParser::BUILT_IN),
+            now_ms,
+        )
+    }
+
+    /// Feeds a burst of messages given as JSON texts (the frames a socket
+    /// delivered in one task), in order, in one call: returns
+    /// `{outputs, errors}`, the outputs of every text in order (what
+    /// `ingestText` returns for each, concatenated) and an
+    /// `{kind: "error", code, reason, index}` for each text that did not
+    /// decode (counted; the others go on). Throws only for an unknown
+    /// source or when `texts` is not an array.
+    #[wasm_bindgen(js_name = ingestTexts)]
+    pub fn ingest_texts(
+        &mut self,
+        source_name: &str,
+        texts: JsValue,
+        now_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let src = source(source_name)?;
+        if !js_sys::Array::is_array(&texts) {
+            return Err(JsError::new("ingestTexts takes an array of JSON texts").into());
+        }
+        let texts = js_sys::Array::from(&texts);
+        let now = now_ms.map(ms);
+        let mut outputs = Vec::new();
+        let errors = js_sys::Array::new();
+        for (index, text) in texts.iter().enumerate() {
+            let result = match text.as_string() {
+                Some(text) => crate::codec::parse_text(&text, JsonParser::BUILT_IN),
+                None => Err(DecodeError::invalid(
+                    "message",
+                    "not a JSON text (a string)",
+                )),
+            }
+            .map_err(|e| {
+                self.inner.count_refused(src, &e);
+                e
+            })
+            .and_then(|raw| self.inner.ingest_into(src, &raw, now, &mut outputs));
+            if let Err(e) = result {
+                let error = decode_error(e);
+                let _ = js_sys::Reflect::set(&error, &"index".into(), &(index as f64).into());
+                errors.push(&error);
+            }
+        }
+        let out = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&out, &"outputs".into(), &to_js(&outputs)?);
+        let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
+        Ok(out.into())
     }
 
     /// Advances the clock: returns commands rejected for time-out.

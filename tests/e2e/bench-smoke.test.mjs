@@ -25,7 +25,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
       'size total (raw)', 'size total (gzip)', 'penpal@', 'post-robot@', 'amazon-connect-streams@',
       'ready median', 'ready p95', 'blank x-origin iframe', 'ready median, crm-connector+xuc build', 'ready p95, crm-connector+xuc build',
       'event latency p50', 'event latency p99', 'bare window postMessage', 'bare MessageChannel port',
-      'throughput core ev/s', 'plain JS xuc decode+routing', 'throughput wasm decoders alone', 'throughput full channel', 'carrying them',
+      'throughput core ev/s (wasm pipeline, bursts of 64 texts)', 'throughput core ev/s (wasm pipeline, one text per call)', 'plain JS xuc decode+routing', 'throughput wasm decoders alone', 'throughput full channel', 'carrying them',
       'port format ev/s (JSON text)', 'structured clone, same port',
       'memory core JS heap', 'memory core wasm', 'memory channel host heap', 'memory channel widget heap',
       'memory channel widget wasm', 'memory flat', 'scale: 300 agents, time to deliver all', 'scale: 300 agents, memory',
@@ -41,12 +41,15 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
     for (const k of ['connect', 'blankIframe']) for (const q of ['median', 'p95']) num(r.ready[k][q], `ready ${k} ${q}`);
     for (const k of ['connect', 'blankIframe']) for (const q of ['median', 'p95']) num(r.ready.lead[k][q], `ready lead ${k} ${q}`);
     for (const k of ['inject', 'window', 'port']) for (const q of ['p50', 'p99']) num(r.latency[k][q], `latency ${k} ${q}`);
-    for (const k of ['wasmPipeline', 'plainJs', 'wasmDecoders', 'channel', 'penpal']) {
+    for (const k of ['wasmPipeline', 'wasmPerMessage', 'plainJs', 'wasmDecoders', 'channel', 'penpal']) {
       assert.ok(r.throughput[k].eventsPerSec > 0, `throughput ${k}`);
     }
     for (const k of ['clone', 'text']) num(r.portFormat[k].eventsPerSec, `port format ${k}`);
     // No loss anywhere.
     assert.equal(r.throughput.wasmPipeline.lost, 0);
+    assert.equal(r.throughput.wasmPipeline.errors, 0);
+    assert.equal(r.throughput.wasmPipeline.burst, 64);
+    assert.equal(r.throughput.wasmPerMessage.lost, 0);
     assert.equal(r.throughput.plainJs.lost, 0);
     assert.equal(r.throughput.channel.lost, 0);
     assert.equal(r.throughput.penpal.lost, 0);

@@ -133,6 +133,20 @@ impl Bridge {
         raw: &Value,
         now_ms: Option<u64>,
     ) -> Result<Vec<Output>, DecodeError> {
+        let mut out = Vec::new();
+        self.ingest_into(source, raw, now_ms, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Bridge::ingest`] appending the outputs to `out` (a burst of
+    /// messages into one list). On an error, `out` is as it was.
+    pub fn ingest_into(
+        &mut self,
+        source: Source,
+        raw: &Value,
+        now_ms: Option<u64>,
+        out: &mut Vec<Output>,
+    ) -> Result<(), DecodeError> {
         self.stats.received.bump(source);
         let decoded = match codec::decode(source, raw, &self.config.decode) {
             Ok(d) => d,
@@ -144,16 +158,23 @@ impl Bridge {
         if let (Some(id), Some(seen)) = (decoded.event_id.as_deref(), self.seen.as_mut()) {
             if !seen.insert(id) {
                 self.stats.duplicates += 1;
-                return Ok(Vec::new());
+                return Ok(());
             }
         }
-        let mut out = Vec::with_capacity(decoded.bodies.len() + 1);
-        for body in decoded.bodies {
+        out.reserve(decoded.bodies.len() + 1);
+        let last = decoded.bodies.len().saturating_sub(1);
+        let mut envelope = decoded.envelope;
+        for (index, body) in decoded.bodies.into_iter().enumerate() {
             let event = Event {
                 seq: self.next_seq,
                 source,
                 body,
-                envelope: decoded.envelope.clone(),
+                // Every body shares the envelope: the last one takes it, the others a copy.
+                envelope: if index == last {
+                    std::mem::take(&mut envelope)
+                } else {
+                    envelope.clone()
+                },
             };
             self.next_seq = self.next_seq.saturating_add(1);
             self.stats.events += 1;
@@ -161,7 +182,7 @@ impl Bridge {
             let requests = self.requests.on_event(&event, now_ms);
             let dial = self.dial_for(&event);
             out.push(Output::Event(event));
-            self.push_commands(commands, &mut out);
+            self.push_commands(commands, out);
             // Only the CRM Connector takes these requests (OpenFrame has its own calls).
             let crm = self.engine.sources().0;
             if matches!(crm, None | Some(Source::CrmConnector)) {
@@ -175,7 +196,7 @@ impl Bridge {
             }
             out.extend(dial.map(Output::Event));
         }
-        Ok(out)
+        Ok(())
     }
 
     /// A click-to-dial from the CRM side becomes a dial request for the

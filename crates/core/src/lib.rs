@@ -33,8 +33,9 @@
 //! Nothing here touches a browser, a socket or a clock: the browser edge is the
 //! `cti-bridge` crate (`src/web`, wasm32), the simulators are `cti-bridge-sim`
 //! and the command line is `cti-bridge-cli`. JSON text is parsed by the
-//! [`json::JsonParser`] the edge passes in. Feature `ts` derives the TypeScript
-//! declarations; feature `json-text` (default) makes serde_json the parser.
+//! [`json::JsonParser`] the edge passes in: the core's own [`json_parse`] in
+//! the widget. Feature `ts` derives the TypeScript declarations; feature
+//! `json-text` (default) makes serde_json the default parser.
 //!
 //! # Where to start reading
 //!
@@ -50,6 +51,7 @@ pub mod codec;
 pub mod config;
 pub mod error;
 pub mod json;
+pub mod json_parse;
 pub mod lenient;
 pub mod model;
 

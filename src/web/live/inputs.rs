@@ -69,6 +69,6 @@ pub(super) async fn answer(id: u32, promise: Promise) -> Input {
     };
     let body = text
         .filter(|t| !t.trim().is_empty())
-        .and_then(|t| crate::codec::parse_text(&t, crate::web::BROWSER_JSON).ok());
+        .and_then(|t| crate::codec::parse_text(&t, crate::json::JsonParser::BUILT_IN).ok());
     Input::HttpDone { id, status, body }
 }

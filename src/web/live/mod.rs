@@ -340,7 +340,7 @@ impl<C: Client + 'static> Driver<C> {
     }
 
     fn frame(&self, id: u32, text: &str) {
-        match crate::codec::parse_text(text, super::BROWSER_JSON) {
+        match crate::codec::parse_text(text, crate::json::JsonParser::BUILT_IN) {
             Ok(value) => {
                 if self.tap.borrow().is_some() {
                     self.trace(Traced {

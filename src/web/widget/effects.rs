@@ -280,7 +280,7 @@ async fn fetch_json(url: &str) -> Result<Value, String> {
         .ok()
         .and_then(|t| t.as_string())
         .ok_or("the credentials endpoint's body could not be read")?;
-    crate::codec::parse_text(&text, crate::web::BROWSER_JSON)
+    crate::codec::parse_text(&text, crate::json::JsonParser::BUILT_IN)
         .map_err(|e| format!("the credentials endpoint {url} gave no JSON: {}", e.code()))
 }
 

@@ -236,7 +236,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     let saved = storage
         .as_ref()
         .and_then(|s| s.get_item(&storage_key).ok().flatten())
-        .and_then(|text| crate::codec::parse_text(&text, super::BROWSER_JSON).ok());
+        .and_then(|text| crate::codec::parse_text(&text, crate::json::JsonParser::BUILT_IN).ok());
     let credentials_url = match config.credentials_url.as_deref() {
         Some(url) => Some(CredentialsUrl::parse(url).map_err(|e| JsError::new(&e))?),
         None => None,
@@ -248,7 +248,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         mode_forced: config.mode.is_some(),
         trace: config.trace,
         outbox_capacity: config.outbox_capacity.unwrap_or(OUTBOX_CAPACITY),
-        json: super::BROWSER_JSON,
+        json: crate::json::JsonParser::BUILT_IN,
         crm_frame: config.crm_connector_frame,
         credentials_url,
     };

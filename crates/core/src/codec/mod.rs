@@ -54,19 +54,11 @@ pub fn decode(source: Source, raw: &Value, config: &DecodeConfig) -> Result<Deco
     }
 }
 
-/// Parses JSON text with `parser` within the size and depth limits: the size
+/// Parses JSON text with `parser` within the size and depth limits: the
+/// built-in parser checks them while parsing; around any other, the size
 /// and the nesting are checked before parsing, the result after.
 pub fn parse_text(text: &str, parser: JsonParser) -> Result<Value, DecodeError> {
-    if text.len() > MAX_MESSAGE_BYTES {
-        return Err(DecodeError::TooLarge {
-            size: text.len(),
-            limit: MAX_MESSAGE_BYTES,
-        });
-    }
-    check_text_depth(text)?;
-    let value = (parser.0)(text).map_err(DecodeError::Syntax)?;
-    check_depth(&value)?;
-    Ok(value)
+    parser.parse(text)
 }
 
 /// Decodes one raw message given as JSON text (a WebSocket text frame),
