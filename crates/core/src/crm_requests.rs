@@ -141,7 +141,7 @@ impl CrmRequests {
                         out.push(request_save_interaction_log(
                             id,
                             contact.interaction_data(id),
-                            json!({"source": event.source, "seq": event.seq}),
+                            crate::json_write::object(&[("source", &event.source), ("seq", &event.seq)]),
                         ));
                     }
                 }
@@ -193,7 +193,7 @@ impl Contact {
         if let Some(queue) = &self.queue {
             interaction.insert("topic".into(), Value::String(queue.clone()));
         }
-        let direction = self.direction.and_then(|d| serde_json::to_value(d).ok());
+        let direction = self.direction.map(|d| crate::json_write::to_value(&d));
         let subject = [
             direction.as_ref().and_then(Value::as_str),
             self.media.as_deref(),
@@ -237,7 +237,7 @@ impl Contact {
             ("queue", self.queue.map(Value::String)),
             (
                 "lastPhase",
-                self.last_phase.and_then(|p| serde_json::to_value(p).ok()),
+                self.last_phase.map(|p| crate::json_write::to_value(&p)),
             ),
         ] {
             if let Some(value) = value {

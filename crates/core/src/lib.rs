@@ -50,6 +50,7 @@ pub mod codec;
 pub mod config;
 pub mod error;
 pub mod json;
+pub mod json_write;
 pub mod lenient;
 pub mod model;
 

@@ -21,7 +21,8 @@ use crate::diagnose::{self, CheckId, LogLevel, LogQuery, LogRing, Observations, 
 use crate::error::DecodeError;
 use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::sync::Mode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use crate::json_write::{self, JsonWriter, ToJson};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 
@@ -262,7 +263,8 @@ pub fn default_storage_key(contact_centre: Option<&Value>) -> String {
 }
 
 /// What is persisted across a reload of the widget iframe.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Saved {
     /// The event numbering's id.
@@ -493,16 +495,16 @@ impl WidgetChannel {
 
     /// Counters and handshake state, for diagnostics.
     pub fn diagnostics(&self, now: u64, core: &dyn ChannelCore) -> Value {
-        json!({
-            "connected": self.attached(),
-            "hostOrigin": self.host,
-            "epoch": self.epoch,
-            "lastSeq": self.outbox.last_seq(),
-            "dropped": self.dropped,
-            "stats": core.stats(),
-            "contactCentre": core.contact_centre(),
-            "uptimeMs": now.saturating_sub(self.started_ms),
-        })
+        json_write::object(&[
+            ("connected", &self.attached()),
+            ("hostOrigin", &self.host),
+            ("epoch", &self.epoch),
+            ("lastSeq", &self.outbox.last_seq()),
+            ("dropped", &self.dropped),
+            ("stats", &core.stats()),
+            ("contactCentre", &core.contact_centre()),
+            ("uptimeMs", &now.saturating_sub(self.started_ms)),
+        ])
     }
 
     /// Records one log entry (redacted and bounded by the ring).
@@ -568,7 +570,7 @@ impl WidgetChannel {
                     }
                 ),
             );
-            serde_json::to_value(&report).ok()
+            Some(json_write::to_value(&report))
         };
         self.respond(now, request, result, None);
     }
@@ -777,7 +779,7 @@ impl WidgetChannel {
                     }
                     if c.status != CommandStatus::Pending {
                         if let Some(request) = self.waiting.remove(&c.id) {
-                            let command = serde_json::to_value(c).unwrap_or(Value::Null);
+                            let command = json_write::to_value(c);
                             let error = match c.status {
                                 CommandStatus::Confirmed => None,
                                 status => Some(RequestError {
@@ -817,9 +819,7 @@ impl WidgetChannel {
                 Output::CrmRequest(r) => self.send_crm(now, &r.wire),
                 Output::Event(_) => {}
             }
-            if let Ok(value) = serde_json::to_value(&output) {
-                self.push_event(now, value);
-            }
+            self.push_event(now, json_write::to_value(&output));
         }
         self.effects.push(Effect::SaveSoon);
     }
@@ -887,9 +887,7 @@ impl WidgetChannel {
         if let Some((level, source, message)) = event.log_line() {
             self.log(now, level, &source, &message);
         }
-        if let Ok(value) = serde_json::to_value(event) {
-            self.push_event(now, value);
-        }
+        self.push_event(now, json_write::to_value(event));
     }
 
     /// The live client asks for a token or credentials: the host is asked on
@@ -1023,10 +1021,8 @@ impl WidgetChannel {
         };
         if same_epoch {
             if let Some((from, to)) = self.outbox.gap_after(from) {
-                let gap = serde_json::to_value(WidgetEvent::Gap { from, to });
-                if let Ok(gap) = gap {
-                    self.send(now, &WidgetMessage::Notice { event: &gap });
-                }
+                let gap = json_write::to_value(&WidgetEvent::Gap { from, to });
+                self.send(now, &WidgetMessage::Notice { event: &gap });
             }
         }
         let replay: Vec<String> = self
@@ -1095,7 +1091,7 @@ impl WidgetChannel {
                     let entries: Vec<Value> = self
                         .logs
                         .query(query.unwrap_or_default())
-                        .filter_map(|e| serde_json::to_value(e).ok())
+                        .map(json_write::to_value)
                         .collect();
                     self.respond(now, id, Some(json!({"entries": entries})), None);
                     return;
@@ -1140,7 +1136,7 @@ impl WidgetChannel {
             {
                 Some(mode) => {
                     core.set_mode(mode);
-                    self.respond(now, id, Some(json!({"mode": mode})), None);
+                    self.respond(now, id, Some(json_write::object(&[("mode", &mode)])), None);
                     return;
                 }
                 None => invalid("expected {mode: synchronized|complementary|off}".into()),
@@ -1508,7 +1504,19 @@ fn pack(texts: Vec<String>) -> Vec<String> {
 }
 
 fn to_text(message: &WidgetMessage<'_>) -> Option<String> {
-    serde_json::to_string(message).ok()
+    Some(json_write::to_string(message))
+}
+
+impl ToJson for Saved {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("epoch", &self.epoch)
+                .field("nextSeq", &self.next_seq)
+                .field("events", &self.events)
+                .field("hostId", &self.host_id)
+                .field("answered", &self.answered);
+        });
+    }
 }
 
 #[cfg(test)]
