@@ -503,3 +503,7 @@ mod tests {
         assert!(std::panic::catch_unwind(|| to_value(&Wrong)).is_err());
     }
 }
+
+#[cfg(test)]
+#[path = "json_write_tests.rs"]
+mod samples;

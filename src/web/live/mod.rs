@@ -21,7 +21,7 @@ use crate::error::DecodeError;
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use js_sys::Promise;
-use serde::Serialize;
+use crate::json_write::ToJson;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -113,7 +113,7 @@ pub(crate) fn now() -> u64 {
 }
 
 /// A JSON-compatible JS value of `value` (the edge's one conversion path).
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     super::to_js(value)
 }
 

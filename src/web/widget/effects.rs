@@ -306,7 +306,5 @@ fn save(inner: &Inner) {
         return;
     };
     let saved = inner.channel.borrow().saved();
-    if let Ok(text) = serde_json::to_string(&saved) {
-        let _ = storage.set_item(key, &text);
-    }
+    let _ = storage.set_item(key, &crate::json_write::to_string(&saved));
 }
