@@ -8,9 +8,9 @@ use crate::client::policy::{Url, UrlParser};
 use crate::codec::JsonParser;
 use crate::config::Config;
 use crate::error::DecodeError;
+use crate::json_write::{self, ToJson};
 use crate::model::Source;
 use crate::sync::Mode;
-use crate::json_write::{self, ToJson};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -33,7 +33,6 @@ pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&json_write::to_string(value))
         .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))
 }
-
 
 /// The one conversion path into the wasm for settings (configurations,
 /// options, arguments): the [`guard`] walk to a JSON value, then serde_json.

@@ -15,8 +15,8 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use clap::{Parser, Subcommand};
     use cti_bridge_core::codec::MAX_MESSAGE_BYTES;
-    use cti_bridge_core::{Bridge, Config, Mode, Source};
     use cti_bridge_core::json_write::{self, ToJson};
+    use cti_bridge_core::{Bridge, Config, Mode, Source};
     use serde_json::{json, Value};
     use std::io::{self, BufWriter, Read, Write};
     use std::path::PathBuf;
@@ -229,10 +229,7 @@ mod cli {
         let mut snapshot = json_write::to_value(&bridge.snapshot());
         if let Some(map) = snapshot.as_object_mut() {
             map.insert("lastSeq".into(), json!(bridge.last_seq()));
-            map.insert(
-                "stats".into(),
-                json_write::to_value(bridge.stats()),
-            );
+            map.insert("stats".into(), json_write::to_value(bridge.stats()));
         }
         emit(&mut out, &snapshot)?;
         out.flush()?;

@@ -75,7 +75,10 @@ pub enum Cause {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase", tag = "kind", rename = "command"))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind", rename = "command")
+)]
 pub struct Command {
     /// Unique per bridge instance; status updates repeat the same id.
     pub id: u64,
@@ -93,7 +96,10 @@ pub struct Command {
     /// Where the command stands; updates are output again under the same `id`.
     pub status: CommandStatus,
     /// Why it was rejected, superseded or not supported.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<String>,
     /// When it was sent (milliseconds, from the input clock), for time-outs.
     #[cfg_attr(any(test, feature = "ts"), serde(skip))]

@@ -141,7 +141,10 @@ impl CrmRequests {
                         out.push(request_save_interaction_log(
                             id,
                             contact.interaction_data(id),
-                            crate::json_write::object(&[("source", &event.source), ("seq", &event.seq)]),
+                            crate::json_write::object(&[
+                                ("source", &event.source),
+                                ("seq", &event.seq),
+                            ]),
                         ));
                     }
                 }
@@ -208,7 +211,7 @@ impl Contact {
             .map(|(name, value)| {
                 let text = match value {
                     Value::String(s) => s.clone(),
-                    other => other.to_string(),
+                    other => crate::json_write::to_string(other),
                 };
                 json!({"logFieldName": name, "currentValue": text})
             })

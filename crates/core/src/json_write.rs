@@ -36,7 +36,11 @@ pub fn to_string<T: Checked + ?Sized>(value: &T) -> String {
     value.write_json(&mut w);
     let text = w.into_text();
     #[cfg(test)]
-    assert_eq!(text, serde_json::to_string(value).unwrap(), "ToJson differs from serde_json");
+    assert_eq!(
+        text,
+        serde_json::to_string(value).unwrap(),
+        "ToJson differs from serde_json"
+    );
     text
 }
 
@@ -58,7 +62,11 @@ pub fn to_value<T: Checked + ?Sized>(value: &T) -> Value {
         Out::Text(_) => Value::Null,
     };
     #[cfg(test)]
-    assert_eq!(tree, serde_json::to_value(value).unwrap(), "ToJson differs from serde_json");
+    assert_eq!(
+        tree,
+        serde_json::to_value(value).unwrap(),
+        "ToJson differs from serde_json"
+    );
     tree
 }
 

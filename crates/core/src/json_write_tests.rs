@@ -179,7 +179,10 @@ fn every_widget_event_and_message_matches_serde_json() {
         },
         WidgetMessage::Crm { msg: &value },
         WidgetMessage::Bye,
-        WidgetMessage::Ask { id: 4, what: "login" },
+        WidgetMessage::Ask {
+            id: 4,
+            what: "login",
+        },
         WidgetMessage::Trace { entry: &entry },
         WidgetMessage::Trace { entry: &quiet },
         WidgetMessage::Notice { event: &value },
@@ -298,12 +301,17 @@ fn every_tab_message_matches_serde_json() {
         },
         TabMessage::Bye { v: 1, tab: tab() },
     ];
-    messages.extend(calls.into_iter().enumerate().map(|(i, call)| TabMessage::Call {
-        v: 1,
-        tab: tab(),
-        rid: i as u64,
-        call,
-    }));
+    messages.extend(
+        calls
+            .into_iter()
+            .enumerate()
+            .map(|(i, call)| TabMessage::Call {
+                v: 1,
+                tab: tab(),
+                rid: i as u64,
+                call,
+            }),
+    );
     for message in &messages {
         to_string(message);
         to_value(message);

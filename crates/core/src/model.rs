@@ -109,7 +109,10 @@ pub struct Event {
     #[cfg_attr(any(test, feature = "ts"), serde(flatten))]
     pub body: EventBody,
     /// Envelope fields of the vendor frame (AXP `correlationId`, `loginId`, `sentAt` ...).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Map::is_empty"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Map::is_empty")
+    )]
     pub envelope: Envelope,
 }
 
@@ -305,19 +308,34 @@ pub struct DirectoryEntry {
     /// Agent, group or CRM record id.
     pub id: String,
     /// Display name (xuc agents: `first last`).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Agent number or phone number.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub number: Option<String>,
     /// E-mail address (CRM contacts).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Agent group id (xuc agents).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub group: Option<String>,
     /// Current agent state (xuc AgentDirectory).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub state: Option<AgentStateKind>,
 }
 
@@ -348,7 +366,10 @@ pub struct QueueMembership {
     /// xuc queue id.
     pub queue_id: String,
     /// Queue name, when sent.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub queue_name: Option<String>,
     /// Penalty; `-1` means removed from the queue.
     pub penalty: i64,
@@ -368,7 +389,10 @@ pub struct PopField {
     #[cfg_attr(any(test, feature = "ts"), serde(rename = "type"))]
     pub field_type: String,
     /// Display position (xuc Sheet `order`); fields come sorted by it.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub order: Option<i64>,
 }
 
@@ -410,7 +434,10 @@ pub enum ParticipantRole {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[cfg_attr(any(test, feature = "ts"), serde(tag = "kind", rename_all = "camelCase"))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(tag = "kind", rename_all = "camelCase")
+)]
 pub enum EventBody {
     /// The contact-centre agent state changed.
     #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
@@ -419,26 +446,47 @@ pub enum EventBody {
         state: AgentStateKind,
         /// Pause reason / Not Ready code (xuc pause `cause`, AXP `reasonCode`,
         /// AgentDesktop sub-state).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         reason: Option<String>,
         /// Why the state changed, in the vendor's words (AXP `cause` such as `RONA`,
         /// xuc `cause`, `forced`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         cause: Option<String>,
         /// The vendor's agent id.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
         /// The vendor's own name for the state (e.g. `AgentOnPause`, `PAUSESUBSTATE`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         vendor_state: Option<String>,
         /// Phone number the agent is logged in on (xuc `phoneNb`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         phone_number: Option<String>,
         /// Queues the agent is in (xuc `queues`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Vec::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         queues: Vec<String>,
         /// Vendor fields with no normalized slot (xuc `acd`, `callType`; AXP `profileId` ...).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Map::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// The CRM user presence changed (or was reported).
@@ -447,15 +495,24 @@ pub enum EventBody {
         /// Presence name (OpenFrame `name`; CRM Connector status label, else the status id).
         name: String,
         /// Status id (OpenFrame `sys_id`, CRM Connector `statusId`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         status_id: Option<String>,
         /// Whether this presence counts as Ready (see `decode.availableStatuses`).
         available: bool,
         /// AWA service channels and their availability.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Vec::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         channels: Vec<PresenceChannel>,
         /// `false` when the CRM reported that a requested change failed.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         success: Option<bool>,
     },
     /// A CRM work item was offered, accepted or rejected.
@@ -466,16 +523,28 @@ pub enum EventBody {
         /// Offered, accepted or rejected.
         phase: WorkItemPhase,
         /// Service channel name (AWA `serviceChannel.name`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         channel: Option<String>,
         /// The record the work item is about.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         document: Option<DocumentRef>,
         /// Rejection reason (`rejection.reason`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         reason: Option<String>,
         /// Capacity the work item takes (AWA `size`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         size: Option<i64>,
     },
     /// A contact (or CRM interaction) moved to a new phase.
@@ -488,56 +557,104 @@ pub enum EventBody {
         phase: InteractionPhase,
         /// Media as the vendor names it (`voice`, `telephony`, `chat`, `email`,
         /// AXP `channelId` ...).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         media: Option<String>,
         /// Inbound, outbound or internal, when the vendor says.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         direction: Option<Direction>,
         /// Calling party (caller number, xuc `otherDN` on inbound calls, AXP `callingNumber`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         from: Option<String>,
         /// Called party (dialled number, AXP `dialledNumber` / `destinationAddress`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         to: Option<String>,
         /// Queue the contact came through (AXP queue id, xuc `queueName`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         queue: Option<String>,
         /// The agent the contact is for, when the vendor names one.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
         /// Outcome or reason (AgentDesktop call outcome, OpenFrame `reason`, xuc `failure`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         reason: Option<String>,
         /// Vendor event name that produced this phase (e.g. `JOBSTARTED`, `MatchOffered`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         vendor_event: Option<String>,
         /// Attached data (AgentDesktop CallData, xuc USR_ variables, ...).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Map::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// The moment to contextualize the CRM: open the caller's record.
     #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     ScreenPop {
         /// The contact the pop is for (AgentDesktop `uuid`, xuc Asterisk `channel`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         interaction_id: Option<String>,
         /// Caller numbers / identifiers to search for.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Vec::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         ani: Vec<String>,
         /// Number the customer called.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         dnis: Option<String>,
         /// Media of the contact (xuc Sheets are `voice`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         media: Option<String>,
         /// Queue the contact came through.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         queue: Option<String>,
         /// Pages and values to show (xuc Sheet fields, CallData).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Vec::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         fields: Vec<PopField>,
         /// Vendor fields with no normalized slot.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Map::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// A control-connection outcome (authentication, heartbeat, link).
@@ -546,16 +663,28 @@ pub enum EventBody {
         /// The outcome.
         status: ConnectionStatus,
         /// The vendor's status or message as sent (AXP status, xuc `Error` text).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         detail: Option<String>,
         /// AXP subscription id.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         subscription_id: Option<String>,
         /// Seconds (AXP pingInterval).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         ping_interval: Option<i64>,
         /// Seconds (AXP expiresInterval).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         expires_interval: Option<i64>,
     },
     /// An agent command was refused (xuc AgentError, login errors).
@@ -564,13 +693,22 @@ pub enum EventBody {
         /// The vendor's error code, e.g. `PhoneNumberUnknown`, `LoggedInOnAnotherPhone`.
         code: String,
         /// Number the agent is already logged in on (xuc `phoneNb`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         phone_number: Option<String>,
         /// Number the login asked for (xuc `RequestedNb`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         requested_number: Option<String>,
         /// The agent concerned, when sent.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
     },
     /// Agent configuration (xuc AgentConfig).
@@ -579,16 +717,28 @@ pub enum EventBody {
         /// xuc agent id.
         agent_id: String,
         /// First and last name.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         name: Option<String>,
         /// Agent number.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         number: Option<String>,
         /// Asterisk context of the agent.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         context: Option<String>,
         /// Queue memberships with their penalties.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Vec::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         queues: Vec<QueueMembership>,
     },
     /// A list of agents, groups or CRM contacts.
@@ -617,7 +767,10 @@ pub enum EventBody {
         /// `true` when listening starts, `false` when it stops.
         started: bool,
         /// Phone number sent with the event (xuc `phoneNumber`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         phone_number: Option<String>,
     },
     /// The user's rights profile (xuc RightProfile).
@@ -634,19 +787,34 @@ pub enum EventBody {
         /// What happened.
         action: CallbackAction,
         /// Callback request uuid (`requestUuid` for `CallbackStarted`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         uuid: Option<String>,
         /// Callback list uuid.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         list_uuid: Option<String>,
         /// The agent who took the request.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
         /// Ticket opened for the call (`CallbackStarted`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         ticket_uuid: Option<String>,
         /// The callback lists or request, as sent (Lists / Updated).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         data: Option<Value>,
     },
     /// Another participant joined or left an engagement (AXP).
@@ -660,10 +828,16 @@ pub enum EventBody {
         action: String,
         /// The participant (`automationParticipantId`, `externalParticipantId`,
         /// the supervisor's agent id).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         participant_id: Option<String>,
         /// Vendor fields with no normalized slot (`dialogId`, who disconnected ...).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Map::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// A single-step transfer happened or failed (AXP).
@@ -672,45 +846,78 @@ pub enum EventBody {
         /// The engagement (AXP `engagementId`).
         interaction_id: String,
         /// QUEUE, USER, AUTOMATION or EXTERNAL.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         to: Option<String>,
         /// Where to (AXP `destination`: queue, user or address).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         destination: Option<String>,
         /// CANCELLED or FAILED when the transfer did not happen.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         error: Option<String>,
         /// Why it failed (AXP `detail`, else `title`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         detail: Option<String>,
         /// Vendor fields with no normalized slot (`queueName`, `initiatingAgentId` ...).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Map::is_empty", default))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// One media channel of the agent became ready (AXP ChannelReady).
     #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     ChannelReady {
         /// The agent (AXP `agentId`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
         /// The channel that became ready (AXP `channelId`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         channel: Option<String>,
     },
     /// CRM start-up data (CRM Connector crmData): user, capabilities, omnichannel mode.
     #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     CrmData {
         /// CRM user id (`currentUser.Id`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         user_id: Option<String>,
         /// CRM user display name.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         user_name: Option<String>,
         /// `S` (synchronized) or `C` (complementary) from the CCDef.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         omnichannel_mode: Option<String>,
         /// The connector's capabilities, as sent.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         capabilities: Option<Value>,
     },
     /// The agent clicked a number in the CRM (click-to-dial).
@@ -719,10 +926,16 @@ pub enum EventBody {
         /// The number clicked.
         number: String,
         /// The CRM record the number belongs to (`recordId`, `objectId`, `entityId`).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         record_id: Option<String>,
         /// The whole `clickToDialResponse` payload.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         data: Option<Value>,
     },
     /// The bridge asks the contact-centre side to place a call: emitted right
@@ -735,7 +948,10 @@ pub enum EventBody {
         /// The number to call, as the CRM gave it.
         number: String,
         /// The CRM record the number belongs to.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         record_id: Option<String>,
         /// The contact-centre protocol expected to place the call (`null`
         /// while no contact-centre traffic has been seen).
@@ -749,7 +965,10 @@ pub enum EventBody {
         /// The action, in its documented spelling (e.g. `requestSaveInteractionLog`).
         action: String,
         /// The message's `data`, as sent (embedded JSON text parsed).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         data: Option<Value>,
     },
 }
@@ -1172,9 +1391,7 @@ impl JsonFields for EventBody {
                 .field("number", number)
                 .opt("recordId", record_id)
                 .field("via", via),
-            EventBody::CrmMessage { action, data } => {
-                o.field("action", action).opt("data", data)
-            }
+            EventBody::CrmMessage { action, data } => o.field("action", action).opt("data", data),
         };
     }
 }

@@ -55,7 +55,10 @@ pub struct PresenceSnapshot {
     /// Presence name.
     pub name: String,
     /// CRM status id.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub status_id: Option<String>,
     /// Whether the presence counts as Ready.
     pub available: bool,
@@ -70,10 +73,16 @@ pub struct AgentSnapshot {
     /// The agent state.
     pub state: AgentStateKind,
     /// Pause reason / Not Ready code.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// The vendor's agent id.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub agent_id: Option<String>,
 }
 
@@ -88,10 +97,16 @@ pub struct WorkItemSnapshot {
     /// The phase it reached (offered or accepted).
     pub phase: WorkItemPhase,
     /// Service channel name.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub channel: Option<String>,
     /// The record the work item is about.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub document: Option<DocumentRef>,
 }
 
@@ -108,13 +123,22 @@ pub struct InteractionSnapshot {
     /// The phase it reached.
     pub phase: InteractionPhase,
     /// Media as the vendor names it.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub media: Option<String>,
     /// Calling party.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub from: Option<String>,
     /// Called party.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub to: Option<String>,
 }
 
@@ -122,7 +146,10 @@ pub struct InteractionSnapshot {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase", tag = "kind", rename = "snapshot"))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind", rename = "snapshot")
+)]
 pub struct Snapshot {
     /// The sync mode in force.
     pub mode: Mode,

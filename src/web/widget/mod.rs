@@ -195,10 +195,9 @@ impl ChannelCore for Core {
         self.with(|b| json_write::to_value(b.stats()))
     }
     fn contact_centre(&self) -> Value {
-        self.live_source().map_or(
-            Value::Null,
-            |source| json_write::object(&[("source", &source), ("health", &self.health())]),
-        )
+        self.live_source().map_or(Value::Null, |source| {
+            json_write::object(&[("source", &source), ("health", &self.health())])
+        })
     }
 }
 

@@ -280,10 +280,16 @@ pub enum WidgetMessage<'a> {
         /// The request's `id`.
         id: u64,
         /// What the method returned, on success.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         result: Option<Value>,
         /// Why it failed.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         error: Option<RequestError>,
     },
     /// A CRM Connector envelope for the host page's Client Application.
@@ -378,7 +384,9 @@ impl ToJson for WidgetMessage<'_> {
                     .field("snapshot", snapshot);
             }
             WidgetMessage::Event { seq, event } => {
-                o.field("t", "event").field("seq", seq).field("event", event);
+                o.field("t", "event")
+                    .field("seq", seq)
+                    .field("event", event);
             }
             WidgetMessage::Response { id, result, error } => {
                 o.field("t", "response")

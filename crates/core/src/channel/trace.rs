@@ -30,13 +30,19 @@ pub struct TraceEntry {
     #[cfg_attr(any(test, feature = "ts"), serde(rename = "type"))]
     pub kind: String,
     /// The peer's origin, when known.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub origin: Option<String>,
     /// Size in bytes, when known.
     #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "is_zero"))]
     pub bytes: usize,
     /// Why the message was dropped, if it was.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub dropped: Option<String>,
 }
 

@@ -19,10 +19,10 @@ use crate::codec::JsonParser;
 use crate::command::{CommandStatus, Desired};
 use crate::diagnose::{self, CheckId, LogLevel, LogQuery, LogRing, Observations, Report};
 use crate::error::DecodeError;
+use crate::json_write::{self, JsonWriter, ToJson};
 use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::sync::Mode;
 use serde::Deserialize;
-use crate::json_write::{self, JsonWriter, ToJson};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 
@@ -543,7 +543,7 @@ impl WidgetChannel {
         obs.drop_in = host.drop_in;
         obs.widget_origin_allowed = host.widget_origin_allowed;
         let result = if export {
-            Some(json!({"text": self.export(obs)}))
+            Some(json_write::object(&[("text", &self.export(obs))]))
         } else {
             let report = self.report(obs);
             let failed: Vec<&str> = report
@@ -1082,7 +1082,10 @@ impl WidgetChannel {
         };
         let error = match method {
             "snapshot" => {
-                let result = json!({"snapshot": core.snapshot(), "diagnostics": self.diagnostics(now, core)});
+                let result = json_write::object(&[
+                    ("snapshot", &core.snapshot()),
+                    ("diagnostics", &self.diagnostics(now, core)),
+                ]);
                 self.respond(now, id, Some(result), None);
                 return;
             }
@@ -1093,7 +1096,12 @@ impl WidgetChannel {
                         .query(query.unwrap_or_default())
                         .map(json_write::to_value)
                         .collect();
-                    self.respond(now, id, Some(json!({"entries": entries})), None);
+                    self.respond(
+                        now,
+                        id,
+                        Some(json_write::object(&[("entries", &entries)])),
+                        None,
+                    );
                     return;
                 }
                 Err(e) => invalid(format!("expected {{since?, level?}}: {e}")),

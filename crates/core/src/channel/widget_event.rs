@@ -42,7 +42,10 @@ pub struct Dropped {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(any(test, feature = "ts"), serde(tag = "kind", rename_all = "camelCase"))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(tag = "kind", rename_all = "camelCase")
+)]
 pub enum WidgetEvent {
     /// The host channel's state and the drop counters (at most every 500 ms).
     Health {
@@ -60,11 +63,17 @@ pub enum WidgetEvent {
         #[cfg_attr(any(test, feature = "ts"), serde(flatten))]
         health: Health,
         /// The start-up error code the state points to (docs/troubleshooting.md).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         #[cfg_attr(feature = "ts", ts(optional))]
         code: Option<CheckId>,
         /// How to fix what `code` names (its docs/troubleshooting.md row).
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         #[cfg_attr(feature = "ts", ts(optional))]
         fix: Option<String>,
     },

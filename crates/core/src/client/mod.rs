@@ -90,11 +90,17 @@ pub struct Health {
     /// Human-readable cause; never contains a secret.
     pub reason: String,
     /// When reconnecting: the delay before the next attempt.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub retry_in_ms: Option<u64>,
     /// Why signing in or connecting failed, as a code (set by the client
     /// where it decides, never read back from `reason`).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub fault: Option<Fault>,
 }
 

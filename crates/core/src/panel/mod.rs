@@ -240,7 +240,10 @@ impl LoginError {
 /// What a notice is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
-#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase", tag = "kind"))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind")
+)]
 pub enum NoticeKind {
     /// A call is ringing (announced as an alert; gone once answered or ended).
     #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
@@ -248,19 +251,28 @@ pub enum NoticeKind {
         /// The call.
         call: String,
         /// The caller, as the redaction allows.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         party: Option<String>,
     },
     /// An offered call ended before it was answered.
     MissedOffer {
         /// The caller, as the redaction allows.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         party: Option<String>,
     },
     /// The contact centre paused the agent without being asked.
     ForcedPause {
         /// The pause reason or cause given.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         reason: Option<String>,
     },
     /// A command was refused.
@@ -268,7 +280,10 @@ pub enum NoticeKind {
         /// What was asked (`ready`, `notReady`, `answer`, `dial` ...).
         command: String,
         /// Why, in the contact centre's or the client's words.
-        #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         detail: Option<String>,
     },
     /// The link to the contact centre was lost.
@@ -385,7 +400,10 @@ pub struct PanelView {
     /// The number field.
     pub dial: DialView,
     /// The sign-in form, when the widget must sign the agent in itself.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub sign_in: Option<SignInView>,
     /// CRM presence, sync mode, connection health.
     pub context: ContextView,
@@ -403,25 +421,43 @@ pub struct AgentView {
     /// The current state (`unknown` before any report).
     pub state: &'static str,
     /// Its pause reason code.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// Its label, when the reason is a known one.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason_label: Option<String>,
     /// The choice the agent can make (the selector's options).
     pub options: Vec<StateOption>,
     /// The option of the current state, for the selector.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub selected: Option<String>,
     /// Whether the agent may change the state now; else why not (`readOnly`,
     /// `offline`, `loggedOut`, `noContactCentre`).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub locked: Option<&'static str>,
     /// The option asked for, not yet confirmed.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub pending: Option<String>,
     /// Why the last change asked for was refused.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refusal: Option<String>,
     /// The agent is logged out of its phone: offer to log it in on one (xuc).
     pub phone_login: bool,
@@ -437,10 +473,16 @@ pub struct StateOption {
     /// `ready` or `notReady`.
     pub state: &'static str,
     /// The pause reason.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// The reason's label (none for plain Ready / Not ready: the edge names them).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub label: Option<String>,
 }
 
@@ -454,13 +496,22 @@ pub struct CardView {
     /// `inbound`, `outbound`, `internal` or `unknown`.
     pub direction: &'static str,
     /// The other party, as the redaction allows.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub party: Option<String>,
     /// The queue it came through.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub queue: Option<String>,
     /// Its media.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub media: Option<String>,
     /// `ringing`, `dialing`, `talking`, `held`, `wrapUp`, `ended`, `queued`.
     pub state: &'static str,
@@ -479,7 +530,10 @@ pub struct DialView {
     /// The number in the field (a click-to-dial from the CRM fills it).
     pub number: String,
     /// Why dialling is not possible now (`notSupported`, `offline`, `loggedOut`, `busy`).
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub locked: Option<&'static str>,
 }
 
@@ -491,10 +545,16 @@ pub struct SignInView {
     /// `xuc` (user, password, phone) or `axp` (the token endpoint).
     pub kind: Source,
     /// Why the last attempt failed.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<LoginError>,
     /// The client's own words for it.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<String>,
     /// A sign-in is under way.
     pub busy: bool,
@@ -508,17 +568,26 @@ pub struct SignInView {
 #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct ContextView {
     /// The CRM presence as the bridge sees it.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub presence: Option<PresenceView>,
     /// The sync mode.
     pub mode: Mode,
     /// The contact centre's protocol.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub source: Option<Source>,
     /// The live client's health (`none` without a live client).
     pub health: &'static str,
     /// Its reason.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// A host page is attached.
     pub host: bool,
@@ -1509,7 +1578,8 @@ impl ToJson for ContextView {
 impl ToJson for PresenceView {
     fn write_json(&self, w: &mut JsonWriter) {
         w.object(|o| {
-            o.field("name", &self.name).field("available", &self.available);
+            o.field("name", &self.name)
+                .field("available", &self.available);
         });
     }
 }

@@ -190,7 +190,10 @@ pub struct TabsDropped {
 /// A call a follower has the leader carry out.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
-#[cfg_attr(any(test, feature = "ts"), serde(tag = "op", rename_all = "camelCase", deny_unknown_fields))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)
+)]
 pub enum Forward {
     /// `setAgentState` (target `cc`) or `setPresence` (target `crm`).
     SetState {
@@ -229,7 +232,10 @@ impl Forward {
 /// internally tagged enum cost about 50 KB of wasm (bench/README.md).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
-#[cfg_attr(any(test, feature = "ts"), serde(tag = "t", rename_all = "camelCase", deny_unknown_fields))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(tag = "t", rename_all = "camelCase", deny_unknown_fields)
+)]
 pub enum TabMessage {
     /// A tab started (or asks who leads).
     Hello {

@@ -25,12 +25,18 @@ use serde_json::{json, Value};
 /// `AGENTDESKTOP[namespace][method](...args)`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
-#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase", tag = "kind", rename = "vendorCall"))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind", rename = "vendorCall")
+)]
 pub struct VendorCall {
     /// The SDK called: `openframe` or `agentdesktop`.
     pub target: Source,
     /// AgentDesktop namespace (`AGENT`, `CONTACT`, `ALERT`); none for OpenFrame.
-    #[cfg_attr(any(test, feature = "ts"), serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub namespace: Option<String>,
     /// Method name.
     pub method: String,
@@ -227,7 +233,10 @@ pub enum ContactAction<'a> {
 /// Something the host should know that is neither an event nor a command.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
-#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase", tag = "kind", rename = "vendorNotice"))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind", rename = "vendorNotice")
+)]
 pub struct Notice {
     /// The vendor concerned.
     pub source: Source,
