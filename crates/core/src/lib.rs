@@ -33,8 +33,10 @@
 //! Nothing here touches a browser, a socket or a clock: the browser edge is the
 //! `cti-bridge` crate (`src/web`, wasm32), the simulators are `cti-bridge-sim`
 //! and the command line is `cti-bridge-cli`. JSON text is parsed by the
-//! [`json::JsonParser`] the edge passes in. Feature `ts` derives the TypeScript
-//! declarations; feature `json-text` (default) makes serde_json the parser.
+//! [`json::JsonParser`] the edge passes in and written by [`json_write`]
+//! (hand-written [`json_write::ToJson`], no serde `Serialize` outside tests).
+//! Feature `ts` derives the TypeScript declarations (and `Serialize`, whose
+//! attributes they read); feature `json-text` (default) makes serde_json the parser.
 //!
 //! # Where to start reading
 //!

@@ -15,6 +15,8 @@ use super::{
 };
 use crate::bridge::Output;
 use crate::codec::crm_connector::bare;
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::codec::JsonParser;
 use crate::command::{CommandStatus, Desired};
 use crate::diagnose::{self, CheckId, LogLevel, LogQuery, LogRing, Observations, Report};
@@ -22,6 +24,7 @@ use crate::error::DecodeError;
 use crate::json_write::{self, JsonWriter, ToJson};
 use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::sync::Mode;
+use serde::de::Error as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
@@ -240,15 +243,23 @@ pub enum Effect {
 }
 
 /// What the drop-in says in a `diagnose` / `exportLogs` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HostView {
     /// The drop-in's version.
-    #[serde(default)]
     pub drop_in: Option<String>,
     /// Whether the widget's origin is on the drop-in's `allowedOrigins`.
-    #[serde(default)]
     pub widget_origin_allowed: Option<bool>,
+}
+
+impl Wire for HostView {
+    const EXPECTED: &'static str = "struct HostView";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["dropIn", "widgetOriginAllowed"])?;
+        Ok(HostView {
+            drop_in: opt_field(o, "dropIn", fields::text)?,
+            widget_origin_allowed: opt_field(o, "widgetOriginAllowed", fields::flag)?,
+        })
+    }
 }
 
 /// The session-storage key of a widget's saved session when its config names
@@ -263,9 +274,9 @@ pub fn default_storage_key(contact_centre: Option<&Value>) -> String {
 }
 
 /// What is persisted across a reload of the widget iframe.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(test, serde(rename_all = "camelCase"))]
 pub struct Saved {
     /// The event numbering's id.
     pub epoch: String,
@@ -274,11 +285,27 @@ pub struct Saved {
     /// The newest events, at most [`PERSISTED_EVENTS`].
     pub events: Vec<(u64, Value)>,
     /// The host instance the answers belong to.
-    #[serde(default)]
     pub host_id: Option<String>,
     /// Recent answers (JSON text) by request id.
-    #[serde(default)]
     pub answered: Vec<(u64, String)>,
+}
+
+impl Wire for Saved {
+    const EXPECTED: &'static str = "struct Saved";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["epoch", "nextSeq", "events", "hostId", "answered"])?;
+        Ok(Saved {
+            epoch: o.text(&["epoch"])?,
+            next_seq: o.req(&["nextSeq"], fields::unsigned)?,
+            events: o.req(&["events"], |v| fields::list(v, |p| pair(p, fields::any)))?,
+            host_id: opt_field(o, "hostId", fields::text)?,
+            answered: o
+                .get(&["answered"], |v| {
+                    fields::list(v, |p| pair(p, fields::text))
+                })?
+                .unwrap_or_default(),
+        })
+    }
 }
 
 /// Why a saved session was not restored.
@@ -297,39 +324,121 @@ pub struct WindowInput<'a> {
     pub has_port: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+// The host's messages and request parameters, read by hand ([`Wire`]) with
+// the texts of the derives they replaced (no field path in the message).
+
 struct Connect {
     v: u32,
-    #[serde(default)]
     epoch: Option<String>,
-    #[serde(default)]
     last_seq: u64,
-    #[serde(default)]
     host_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Wire for Connect {
+    const EXPECTED: &'static str = "struct Connect";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        Ok(Connect {
+            v: o.req(&["v"], fields::small)?,
+            epoch: opt_field(o, "epoch", fields::text)?,
+            last_seq: o.get(&["lastSeq"], fields::unsigned)?.unwrap_or(0),
+            host_id: opt_field(o, "hostId", fields::text)?,
+        })
+    }
+}
+
 struct SetState {
     state: String,
-    #[serde(default)]
     reason: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl Wire for SetState {
+    const EXPECTED: &'static str = "struct SetState";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["state", "reason"])?;
+        Ok(SetState {
+            state: o.text(&["state"])?,
+            reason: opt_field(o, "reason", fields::text)?,
+        })
+    }
+}
+
 struct CcCommand {
     name: String,
-    #[serde(default)]
     args: Vec<Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Inject {
-    source: String,
-    msg: Value,
+impl Wire for CcCommand {
+    const EXPECTED: &'static str = "struct CcCommand";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["name", "args"])?;
+        Ok(CcCommand {
+            name: o.text(&["name"])?,
+            args: o
+                .get(&["args"], |v| fields::list(v, fields::any))?
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// `inject`'s `source`, checked with its `msg` (read apart: the message is
+/// moved out of the parameters, not copied).
+struct InjectSource(String);
+
+impl Wire for InjectSource {
+    const EXPECTED: &'static str = "struct Inject";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["source", "msg"])?;
+        let source = o.text(&["source"])?;
+        match o.map().contains_key("msg") {
+            true => Ok(InjectSource(source)),
+            false => Err(FieldError::missing_field("msg")),
+        }
+    }
+}
+
+/// `inject`'s parameters `{source, msg}`.
+fn inject_params(params: Value) -> Result<(String, Value), FieldError> {
+    let InjectSource(source) = fields::wire(&params)?;
+    match params {
+        Value::Object(mut map) => Ok((source, map.remove("msg").unwrap_or_default())),
+        _ => Err(FieldError::missing_field("msg")),
+    }
+}
+
+/// A `#[serde(default)]` optional field: absent or `null` is `None`.
+fn opt_field<'a, T>(
+    o: Fields<'a>,
+    name: &'static str,
+    read: impl FnOnce(&'a Value) -> Result<T, FieldError>,
+) -> Result<Option<T>, FieldError> {
+    Ok(o.get(&[name], |v| fields::opt(v, read))?.flatten())
+}
+
+/// A `(u64, T)` pair, as serde reads a tuple from a two-item array.
+fn pair<'a, T>(
+    value: &'a Value,
+    item: impl Fn(&'a Value) -> Result<T, FieldError>,
+) -> Result<(u64, T), FieldError> {
+    match value {
+        Value::Array(items) => match items.as_slice() {
+            [n, v] => Ok((fields::unsigned(n)?, item(v)?)),
+            [_, _, ..] => Err(FieldError::invalid_length(
+                items.len(),
+                &"fewer elements in array",
+            )),
+            _ => Err(FieldError::invalid_length(
+                items.len(),
+                &"a tuple of size 2",
+            )),
+        },
+        other => Err(fields::invalid_type(other, "a tuple of size 2")),
+    }
+}
+
+/// A [`Wire`] read of an optional value (`null` is `None`), as the
+/// derive's `Option<T>` read it.
+fn opt_wire<T: Wire>(value: &Value) -> Result<Option<T>, FieldError> {
+    fields::opt(value, fields::wire)
 }
 
 /// The widget's side of the host channel.
@@ -402,7 +511,7 @@ impl WidgetChannel {
             batch: false,
             effects: Vec::new(),
         };
-        let error = match saved.map(Saved::deserialize) {
+        let error = match saved.map(fields::wire::<Saved>) {
             Some(Ok(saved)) => {
                 channel.epoch = saved.epoch;
                 channel.outbox = Outbox::restore(capacity, saved.next_seq, saved.events);
@@ -965,7 +1074,7 @@ impl WidgetChannel {
         has_port: bool,
         core: &dyn ChannelCore,
     ) {
-        let connect = match Connect::deserialize(data) {
+        let connect = match fields::wire::<Connect>(data) {
             Ok(c) if has_port => c,
             _ => {
                 self.dropped.malformed += 1;
@@ -1106,7 +1215,7 @@ impl WidgetChannel {
                 }
                 Err(e) => invalid(format!("expected {{since?, level?}}: {e}")),
             },
-            "diagnose" | "exportLogs" => match Option::<HostView>::deserialize(&params) {
+            "diagnose" | "exportLogs" => match opt_wire::<HostView>(&params) {
                 Ok(host) => {
                     self.effects.push(Effect::Diagnose {
                         request: id,
@@ -1117,7 +1226,7 @@ impl WidgetChannel {
                 }
                 Err(e) => invalid(format!("expected {{dropIn?, widgetOriginAllowed?}}: {e}")),
             },
-            "setAgentState" | "setPresence" => match SetState::deserialize(&params) {
+            "setAgentState" | "setPresence" => match fields::wire::<SetState>(&params) {
                 Ok(p) => match desired(&p.state) {
                     Some(desired) => {
                         let target = if method == "setAgentState" {
@@ -1149,7 +1258,7 @@ impl WidgetChannel {
                 }
                 None => invalid("expected {mode: synchronized|complementary|off}".into()),
             },
-            "ccCommand" => match CcCommand::deserialize(&params) {
+            "ccCommand" => match fields::wire::<CcCommand>(&params) {
                 Ok(CcCommand { name, args }) => {
                     self.effects.push(Effect::Call(Call::CcCommand {
                         request: id,
@@ -1160,8 +1269,8 @@ impl WidgetChannel {
                 }
                 Err(e) => invalid(e.to_string()),
             },
-            "inject" if self.options.allow_inject => match Inject::deserialize(params) {
-                Ok(Inject { source, msg }) => match Source::parse(&source) {
+            "inject" if self.options.allow_inject => match inject_params(params) {
+                Ok((source, msg)) => match Source::parse(&source) {
                     Some(source) => {
                         self.effects.push(Effect::Call(Call::Ingest {
                             source,
