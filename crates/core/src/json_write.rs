@@ -32,7 +32,7 @@ impl<T: ToJson + serde::Serialize + ?Sized> Checked for T {}
 
 /// `value` as JSON text.
 pub fn to_string<T: Checked + ?Sized>(value: &T) -> String {
-    let mut w = JsonWriter::text(String::new());
+    let mut w = JsonWriter::text(String::with_capacity(128));
     value.write_json(&mut w);
     let text = w.into_text();
     #[cfg(test)]
@@ -271,6 +271,12 @@ impl JsonWriter {
 fn escape(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        // Most text: nothing to escape, copied at once.
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let short = match b {
