@@ -218,14 +218,16 @@ impl Contact {
             .collect();
         let mut data = Map::new();
         data.insert("interaction".into(), Value::Object(interaction));
-        data.insert(
-            "logDetails".into(),
-            json!({
-                "subject": if subject.is_empty() { "contact".to_owned() } else { subject },
-                "comments": "",
-                "customFields": custom_fields,
-            }),
-        );
+        let mut details = Map::new();
+        let subject = if subject.is_empty() {
+            "contact".to_owned()
+        } else {
+            subject
+        };
+        details.insert("subject".into(), Value::String(subject));
+        details.insert("comments".into(), Value::String(String::new()));
+        details.insert("customFields".into(), Value::Array(custom_fields));
+        data.insert("logDetails".into(), Value::Object(details));
         if let Some(from) = &self.from {
             data.insert("updatedOriginatingAddress".into(), json!(from));
         }

@@ -28,7 +28,11 @@ pub const CLIENT_TYPE: &str = "ClientAppMessage";
 /// A message the bridge posts to the client application, in the CRM
 /// Connector's envelope: `{"type": "CRMConnectMessage", "action", "data"}`.
 pub fn envelope(action: &str, data: Value) -> Value {
-    json!({ "type": CONNECTOR_TYPE, "action": action, "data": data })
+    let mut envelope = bare(action);
+    if let Value::Object(map) = &mut envelope {
+        map.insert("data".into(), data);
+    }
+    envelope
 }
 
 /// A connector message without `data`, as Avaya documents `ready`,

@@ -100,7 +100,7 @@ impl Scope {
             if let Some(v) = cc.get(key) {
                 identity.push_str(key);
                 identity.push('=');
-                identity.push_str(&v.to_string());
+                identity.push_str(&crate::json_write::to_string(v));
                 identity.push(';');
             }
         }
