@@ -112,13 +112,24 @@ pub fn request_save_interaction_log(
     interaction_data: Value,
     header: Value,
 ) -> Value {
+    // Built by hand: `json!` would copy both values through serde.
+    let object = |members: Vec<(&str, Value)>| {
+        Value::Object(
+            members
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        )
+    };
+    let body = object(vec![
+        ("interactionId", Value::String(interaction_id.to_owned())),
+        ("interactionData", interaction_data),
+    ]);
     envelope(
         "requestSaveInteractionLog",
-        json!({
-            "message": {
-                "body": { "interactionId": interaction_id, "interactionData": interaction_data }
-            },
-            "header": header
-        }),
+        object(vec![
+            ("message", object(vec![("body", body)])),
+            ("header", header),
+        ]),
     )
 }
