@@ -56,7 +56,7 @@ fn browser_and_native_decoders_agree_on_every_sample() {
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let native = cti_bridge::codec::decode_text(src, line, &Default::default())
                 .expect("native decode");
-            let native = serde_json::to_string(&native.bodies).expect("json");
+            let native = cti_bridge::json_write::to_string(&native.bodies);
             let js = decode_message(source, JSON::parse(line).expect("json")).expect("js decode");
             let js: String = JSON::stringify(&js).expect("stringify").into();
             let a: serde_json::Value = serde_json::from_str(&native).expect("json");

@@ -212,7 +212,7 @@ impl Core {
     /// The live client's last health report (`{state, reason, retryInMs?}`).
     pub fn health(&self) -> Option<Value> {
         by_client!(self, Core::Own(_) => None,
-            d => d.with(|s| LiveClient::health(&s.client).and_then(|h| serde_json::to_value(h).ok())))
+            d => d.with(|s| LiveClient::health(&s.client).map(|h| crate::json_write::to_value(&h))))
     }
 
     /// The live client's last health report, typed (for diagnostics).

@@ -9,9 +9,9 @@ use crate::client::policy::{Url, UrlParser};
 use crate::codec::JsonParser;
 use crate::config::Config;
 use crate::error::DecodeError;
+use crate::json_write::{self, ToJson};
 use crate::model::Source;
 use crate::sync::Mode;
-use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -28,27 +28,11 @@ pub mod widget;
 pub mod xuc;
 
 /// The one conversion path out of the wasm: a value as a JSON-compatible JS
-/// value, through serde_json's `Value` (each type's one `Serialize`
-/// instantiation, shared with the port and storage paths), its JSON text
-/// (serde_json's writer) and the browser's `JSON.parse`.
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    let value = serde_json::to_value(value).map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(value_to_js(&value))
-}
-
-/// A JSON value as a JS value (`JSON.parse` of its text). The text comes
-/// from serde_json's writer into a byte buffer (the port's own path), not
-/// `Display`, whose `fmt::Write` adapter cost 7 % of `ingestText`.
-pub(crate) fn value_to_js(value: &Value) -> JsValue {
-    match value {
-        Value::Null => JsValue::NULL,
-        Value::Bool(b) => JsValue::from_bool(*b),
-        Value::String(s) => JsValue::from_str(s),
-        _ => serde_json::to_string(value)
-            .ok()
-            .and_then(|text| js_sys::JSON::parse(&text).ok())
-            .unwrap_or(JsValue::NULL),
-    }
+/// value, written as JSON text by its [`ToJson`] (the port's and storage's
+/// writer, no intermediate `Value`) and `JSON.parse`d once.
+pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(&json_write::to_string(value))
+        .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))
 }
 
 /// The one conversion path into the wasm for settings (configurations,
@@ -108,18 +92,12 @@ pub(crate) fn new_bridge(mode: Mode, mut config: Config) -> crate::Bridge {
 
 #[cfg(feature = "host-api")]
 fn decode_error(e: DecodeError) -> JsValue {
-    #[derive(Serialize)]
-    struct ErrorOut<'a> {
-        kind: &'static str,
-        code: &'static str,
-        reason: &'a str,
-    }
     let reason = e.to_string();
-    to_js(&ErrorOut {
-        kind: "error",
-        code: e.code(),
-        reason: &reason,
-    })
+    to_js(&json_write::object(&[
+        ("kind", &"error"),
+        ("code", &e.code()),
+        ("reason", &reason),
+    ]))
     .map(JsValue::from)
     .unwrap_or_else(JsValue::from)
 }

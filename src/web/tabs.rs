@@ -198,7 +198,7 @@ impl TabsEdge {
         self.driving.set(false);
     }
 
-    fn post<T: serde::Serialize>(&self, message: &T) {
+    fn post<T: crate::json_write::ToJson>(&self, message: &T) {
         let Ok(value) = super::to_js(message) else {
             return;
         };

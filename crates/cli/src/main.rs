@@ -15,6 +15,7 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use clap::{Parser, Subcommand};
     use cti_bridge_core::codec::MAX_MESSAGE_BYTES;
+    use cti_bridge_core::json_write::{self, ToJson};
     use cti_bridge_core::{Bridge, Config, Mode, Source};
     use serde_json::{json, Value};
     use std::io::{self, BufWriter, Read, Write};
@@ -153,23 +154,12 @@ mod cli {
     }
 
     /// `{"kind":"error","input":N,"reason":"..."}` for input N that could not be decoded.
-    #[derive(serde::Serialize)]
-    struct ErrorLine<'a> {
-        kind: &'static str,
-        input: usize,
-        reason: &'a str,
+    fn error_line(input: usize, reason: &str) -> Value {
+        json_write::object(&[("kind", &"error"), ("input", &input), ("reason", &reason)])
     }
 
-    fn error_line(input: usize, reason: &str) -> ErrorLine<'_> {
-        ErrorLine {
-            kind: "error",
-            input,
-            reason,
-        }
-    }
-
-    fn emit(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
-        serde_json::to_writer(&mut *out, value)?;
+    fn emit(out: &mut impl Write, value: &impl ToJson) -> io::Result<()> {
+        out.write_all(json_write::to_string(value).as_bytes())?;
         out.write_all(b"\n")
     }
 
@@ -236,13 +226,10 @@ mod cli {
                 }
             }
         }
-        let mut snapshot = serde_json::to_value(bridge.snapshot()).unwrap_or(Value::Null);
+        let mut snapshot = json_write::to_value(&bridge.snapshot());
         if let Some(map) = snapshot.as_object_mut() {
             map.insert("lastSeq".into(), json!(bridge.last_seq()));
-            map.insert(
-                "stats".into(),
-                serde_json::to_value(bridge.stats()).unwrap_or(Value::Null),
-            );
+            map.insert("stats".into(), json_write::to_value(bridge.stats()));
         }
         emit(&mut out, &snapshot)?;
         out.flush()?;

@@ -11,15 +11,15 @@ use crate::error::DecodeError;
 use crate::keyed::Counts;
 use crate::model::{Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
-use serde::Serialize;
 use serde_json::Value;
 use std::collections::{HashSet, VecDeque};
 
 /// One line of bridge output: a normalized event, a command (status), or a
 /// request to the CRM made on the contact centre's behalf.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(untagged)]
+#[cfg_attr(any(test, feature = "ts"), serde(untagged))]
 pub enum Output {
     /// A normalized event.
     Event(Event),
@@ -40,9 +40,10 @@ impl Output {
 }
 
 /// A CRM Connector request (screen pop, click-to-dial, interaction log).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(tag = "kind", rename = "crmRequest")]
+#[cfg_attr(any(test, feature = "ts"), serde(tag = "kind", rename = "crmRequest"))]
 pub struct CrmRequest {
     /// Always the CRM side.
     pub target: Side,
@@ -53,9 +54,10 @@ pub struct CrmRequest {
 }
 
 /// Counters for the health / diagnostic output.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct Stats {
     /// Messages received, per source.
     #[cfg_attr(feature = "ts", ts(as = "std::collections::BTreeMap<Source, u64>"))]
@@ -290,5 +292,42 @@ impl Bridge {
     /// Counters for diagnostics.
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{JsonWriter, ToJson};
+
+impl ToJson for Output {
+    fn write_json(&self, w: &mut JsonWriter) {
+        match self {
+            Output::Event(e) => e.write_json(w),
+            Output::Command(c) => c.write_json(w),
+            Output::CrmRequest(r) => r.write_json(w),
+        }
+    }
+}
+
+impl ToJson for CrmRequest {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("kind", "crmRequest")
+                .field("target", &self.target)
+                .field("source", &self.source)
+                .field("wire", &self.wire);
+        });
+    }
+}
+
+impl ToJson for Stats {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("received", &self.received)
+                .field("events", &self.events)
+                .field("errors", &self.errors)
+                .field("duplicates", &self.duplicates)
+                .field("commands", &self.commands);
+        });
     }
 }

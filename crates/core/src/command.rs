@@ -1,13 +1,14 @@
 //! Commands the sync engine asks a side to carry out, and their wire form.
 
 use crate::model::{Side, Source};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The state a command asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum Desired {
     /// Ready for work: CRM presence available, agent Ready.
     Ready,
@@ -27,7 +28,8 @@ impl<'de> Deserialize<'de> for Desired {
 }
 
 /// Life cycle of a requested change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CommandStatus {
@@ -52,7 +54,8 @@ impl CommandStatus {
 }
 
 /// Why the engine asked for a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Cause {
@@ -69,9 +72,13 @@ pub enum Cause {
 }
 
 /// One requested change of a side's state.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase", tag = "kind", rename = "command")]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind", rename = "command")
+)]
 pub struct Command {
     /// Unique per bridge instance; status updates repeat the same id.
     pub id: u64,
@@ -89,10 +96,13 @@ pub struct Command {
     /// Where the command stands; updates are output again under the same `id`.
     pub status: CommandStatus,
     /// Why it was rejected, superseded or not supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<String>,
     /// When it was sent (milliseconds, from the input clock), for time-outs.
-    #[serde(skip)]
+    #[cfg_attr(any(test, feature = "ts"), serde(skip))]
     pub sent_at: Option<u64>,
 }
 
@@ -156,5 +166,41 @@ pub fn encode(
             format!("{} is not in this build", other.as_str()),
             Value::Null,
         )),
+    }
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonWriter, ToJson};
+
+json_names!(Desired { Ready => "ready", NotReady => "notReady" });
+json_names!(CommandStatus {
+    Pending => "pending",
+    Confirmed => "confirmed",
+    Rejected => "rejected",
+    Superseded => "superseded",
+    NotSupported => "notSupported",
+});
+json_names!(Cause {
+    Follow => "follow",
+    Complement => "complement",
+    Work => "work",
+    Restore => "restore",
+    Host => "host",
+});
+
+impl ToJson for Command {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("kind", "command")
+                .field("id", &self.id)
+                .field("target", &self.target)
+                .field("source", &self.source)
+                .field("state", &self.state)
+                .field("cause", &self.cause)
+                .field("wire", &self.wire)
+                .field("status", &self.status)
+                .opt("detail", &self.detail);
+        });
     }
 }

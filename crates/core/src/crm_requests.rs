@@ -141,7 +141,10 @@ impl CrmRequests {
                         out.push(request_save_interaction_log(
                             id,
                             contact.interaction_data(id),
-                            json!({"source": event.source, "seq": event.seq}),
+                            crate::json_write::object(&[
+                                ("source", &event.source),
+                                ("seq", &event.seq),
+                            ]),
                         ));
                     }
                 }
@@ -193,7 +196,7 @@ impl Contact {
         if let Some(queue) = &self.queue {
             interaction.insert("topic".into(), Value::String(queue.clone()));
         }
-        let direction = self.direction.and_then(|d| serde_json::to_value(d).ok());
+        let direction = self.direction.map(|d| crate::json_write::to_value(&d));
         let subject = [
             direction.as_ref().and_then(Value::as_str),
             self.media.as_deref(),
@@ -208,21 +211,23 @@ impl Contact {
             .map(|(name, value)| {
                 let text = match value {
                     Value::String(s) => s.clone(),
-                    other => other.to_string(),
+                    other => crate::json_write::to_string(other),
                 };
                 json!({"logFieldName": name, "currentValue": text})
             })
             .collect();
         let mut data = Map::new();
         data.insert("interaction".into(), Value::Object(interaction));
-        data.insert(
-            "logDetails".into(),
-            json!({
-                "subject": if subject.is_empty() { "contact".to_owned() } else { subject },
-                "comments": "",
-                "customFields": custom_fields,
-            }),
-        );
+        let mut details = Map::new();
+        let subject = if subject.is_empty() {
+            "contact".to_owned()
+        } else {
+            subject
+        };
+        details.insert("subject".into(), Value::String(subject));
+        details.insert("comments".into(), Value::String(String::new()));
+        details.insert("customFields".into(), Value::Array(custom_fields));
+        data.insert("logDetails".into(), Value::Object(details));
         if let Some(from) = &self.from {
             data.insert("updatedOriginatingAddress".into(), json!(from));
         }
@@ -237,7 +242,7 @@ impl Contact {
             ("queue", self.queue.map(Value::String)),
             (
                 "lastPhase",
-                self.last_phase.and_then(|p| serde_json::to_value(p).ok()),
+                self.last_phase.map(|p| crate::json_write::to_value(&p)),
             ),
         ] {
             if let Some(value) = value {

@@ -7,7 +7,7 @@
 //! hundred bytes and iterates in the same (key) order. [`Counts`] is the
 //! same for counters (`{"axp": 3}`), serialized as a map in key order.
 
-use serde::ser::{Serialize, Serializer};
+use crate::json_write::{JsonKey, JsonWriter, ToJson};
 
 /// A map from `String` ids to `V`, in key order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,8 +135,19 @@ impl<K: Ord + Copy> Counts<K> {
     }
 }
 
-impl<K: Serialize> Serialize for Counts<K> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl<K: JsonKey> ToJson for Counts<K> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            for (k, n) in &self.0 {
+                o.field(k.json_key(), n);
+            }
+        });
+    }
+}
+
+#[cfg(any(test, feature = "ts"))]
+impl<K: serde::Serialize> serde::Serialize for Counts<K> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.0.iter().map(|(k, n)| (k, n)))
     }
 }
@@ -154,7 +165,7 @@ mod tests {
         assert_eq!((c.get("parse"), c.get("none")), (2, 0));
         assert_eq!(c.values().sum::<u64>(), 4);
         assert_eq!(
-            serde_json::to_string(&c).unwrap(),
+            crate::json_write::to_string(&c),
             r#"{"agent":1,"axp.shape":1,"parse":2}"#
         );
     }

@@ -33,9 +33,11 @@
 //! Nothing here touches a browser, a socket or a clock: the browser edge is the
 //! `cti-bridge` crate (`src/web`, wasm32), the simulators are `cti-bridge-sim`
 //! and the command line is `cti-bridge-cli`. JSON text is parsed by the
-//! [`json::JsonParser`] the edge passes in: the core's own [`json_parse`] in
-//! the widget. Feature `ts` derives the TypeScript declarations; feature
-//! `json-text` (default) makes serde_json the default parser.
+//! [`json::JsonParser`] the edge passes in (the core's own [`json_parse`] in
+//! the widget) and written by [`json_write`] (hand-written
+//! [`json_write::ToJson`], no serde `Serialize` outside tests). Feature `ts`
+//! derives the TypeScript declarations (and `Serialize`, whose attributes they
+//! read); feature `json-text` (default) makes serde_json the default parser.
 //!
 //! # Where to start reading
 //!
@@ -52,6 +54,7 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod json_parse;
+pub mod json_write;
 pub mod lenient;
 pub mod model;
 

@@ -5,13 +5,14 @@
 //! Everything serializes to camelCase JSON with a `kind` tag, which is the
 //! shape the CLI prints and the widget hands to the host page.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// The protocol a message came from (or a command is sent over).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "kebab-case")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "kebab-case"))]
 pub enum Source {
     /// ServiceNow OpenFrame AWA events (CRM side).
     Openframe,
@@ -83,9 +84,10 @@ impl std::fmt::Display for Source {
 }
 
 /// The two sides the bridge keeps in step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "lowercase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "lowercase"))]
 pub enum Side {
     /// The CRM (user presence, work items).
     Crm,
@@ -94,24 +96,29 @@ pub enum Side {
 }
 
 /// One normalized event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct Event {
     /// Monotonic sequence number, unique per bridge instance.
     pub seq: u64,
     /// The protocol the event was decoded from.
     pub source: Source,
     /// What happened.
-    #[serde(flatten)]
+    #[cfg_attr(any(test, feature = "ts"), serde(flatten))]
     pub body: EventBody,
     /// Envelope fields of the vendor frame (AXP `correlationId`, `loginId`, `sentAt` ...).
-    #[serde(skip_serializing_if = "Map::is_empty")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Map::is_empty")
+    )]
     pub envelope: Envelope,
 }
 
 /// Contact-centre agent state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum AgentStateKind {
@@ -146,7 +153,8 @@ impl AgentStateKind {
 }
 
 /// One channel of a CRM presence (OpenFrame AWA service channels).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceChannel {
@@ -160,9 +168,10 @@ pub struct PresenceChannel {
 }
 
 /// Life-cycle phase of a CRM work item (OpenFrame AWA).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum WorkItemPhase {
     /// Offered to the agent (`openframe_awa_workitem_offered`).
     Offered,
@@ -187,7 +196,8 @@ impl<'de> Deserialize<'de> for WorkItemPhase {
 }
 
 /// The CRM record a work item points at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentRef {
@@ -198,7 +208,8 @@ pub struct DocumentRef {
 }
 
 /// Life-cycle phase of an interaction (a contact or a CRM interaction).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum InteractionPhase {
@@ -247,7 +258,8 @@ impl InteractionPhase {
 }
 
 /// Direction of a contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
@@ -260,7 +272,8 @@ pub enum Direction {
 }
 
 /// State of a control connection (AXP, xuc, CRM Connector handshake).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ConnectionStatus {
@@ -287,31 +300,48 @@ pub enum ConnectionStatus {
 }
 
 /// One entry of a directory or list (agents, CRM contacts, groups).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct DirectoryEntry {
     /// Agent, group or CRM record id.
     pub id: String,
     /// Display name (xuc agents: `first last`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Agent number or phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub number: Option<String>,
     /// E-mail address (CRM contacts).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Agent group id (xuc agents).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub group: Option<String>,
     /// Current agent state (xuc AgentDirectory).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub state: Option<AgentStateKind>,
 }
 
 /// What a directory lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum DirectoryKind {
@@ -326,40 +356,49 @@ pub enum DirectoryKind {
 }
 
 /// A queue membership of an agent (xuc AgentConfig member / QueueMember).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct QueueMembership {
     /// xuc agent id.
     pub agent_id: String,
     /// xuc queue id.
     pub queue_id: String,
     /// Queue name, when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub queue_name: Option<String>,
     /// Penalty; `-1` means removed from the queue.
     pub penalty: i64,
 }
 
 /// One URL or field of a screen pop.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct PopField {
     /// Field label.
     pub name: String,
     /// Field value, or the URL to open.
     pub value: String,
     /// `url` for a page to open, `text` for a value.
-    #[serde(rename = "type")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "type"))]
     pub field_type: String,
     /// Display position (xuc Sheet `order`); fields come sorted by it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub order: Option<i64>,
 }
 
 /// An xuc Callback event (callback requests handled by agents).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CallbackAction {
@@ -378,7 +417,8 @@ pub enum CallbackAction {
 }
 
 /// A participant other than the agent joining or leaving an engagement (AXP).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ParticipantRole {
@@ -391,78 +431,124 @@ pub enum ParticipantRole {
 }
 
 /// What happened; serialized with a `kind` tag.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(tag = "kind", rename_all = "camelCase")
+)]
 pub enum EventBody {
     /// The contact-centre agent state changed.
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     AgentState {
         /// The normalized state.
         state: AgentStateKind,
         /// Pause reason / Not Ready code (xuc pause `cause`, AXP `reasonCode`,
         /// AgentDesktop sub-state).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         reason: Option<String>,
         /// Why the state changed, in the vendor's words (AXP `cause` such as `RONA`,
         /// xuc `cause`, `forced`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         cause: Option<String>,
         /// The vendor's agent id.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
         /// The vendor's own name for the state (e.g. `AgentOnPause`, `PAUSESUBSTATE`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         vendor_state: Option<String>,
         /// Phone number the agent is logged in on (xuc `phoneNb`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         phone_number: Option<String>,
         /// Queues the agent is in (xuc `queues`).
-        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         queues: Vec<String>,
         /// Vendor fields with no normalized slot (xuc `acd`, `callType`; AXP `profileId` ...).
-        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// The CRM user presence changed (or was reported).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Presence {
         /// Presence name (OpenFrame `name`; CRM Connector status label, else the status id).
         name: String,
         /// Status id (OpenFrame `sys_id`, CRM Connector `statusId`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         status_id: Option<String>,
         /// Whether this presence counts as Ready (see `decode.availableStatuses`).
         available: bool,
         /// AWA service channels and their availability.
-        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         channels: Vec<PresenceChannel>,
         /// `false` when the CRM reported that a requested change failed.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         success: Option<bool>,
     },
     /// A CRM work item was offered, accepted or rejected.
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     WorkItem {
         /// The work item's `sys_id`.
         id: String,
         /// Offered, accepted or rejected.
         phase: WorkItemPhase,
         /// Service channel name (AWA `serviceChannel.name`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         channel: Option<String>,
         /// The record the work item is about.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         document: Option<DocumentRef>,
         /// Rejection reason (`rejection.reason`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         reason: Option<String>,
         /// Capacity the work item takes (AWA `size`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         size: Option<i64>,
     },
     /// A contact (or CRM interaction) moved to a new phase.
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Interaction {
         /// Contact id (AXP `engagementId`, xuc `linkedId`, AgentDesktop `uuid`,
         /// OpenFrame `sys_id`).
@@ -471,111 +557,192 @@ pub enum EventBody {
         phase: InteractionPhase,
         /// Media as the vendor names it (`voice`, `telephony`, `chat`, `email`,
         /// AXP `channelId` ...).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         media: Option<String>,
         /// Inbound, outbound or internal, when the vendor says.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         direction: Option<Direction>,
         /// Calling party (caller number, xuc `otherDN` on inbound calls, AXP `callingNumber`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         from: Option<String>,
         /// Called party (dialled number, AXP `dialledNumber` / `destinationAddress`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         to: Option<String>,
         /// Queue the contact came through (AXP queue id, xuc `queueName`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         queue: Option<String>,
         /// The agent the contact is for, when the vendor names one.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
         /// Outcome or reason (AgentDesktop call outcome, OpenFrame `reason`, xuc `failure`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         reason: Option<String>,
         /// Vendor event name that produced this phase (e.g. `JOBSTARTED`, `MatchOffered`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         vendor_event: Option<String>,
         /// Attached data (AgentDesktop CallData, xuc USR_ variables, ...).
-        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// The moment to contextualize the CRM: open the caller's record.
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     ScreenPop {
         /// The contact the pop is for (AgentDesktop `uuid`, xuc Asterisk `channel`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         interaction_id: Option<String>,
         /// Caller numbers / identifiers to search for.
-        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         ani: Vec<String>,
         /// Number the customer called.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         dnis: Option<String>,
         /// Media of the contact (xuc Sheets are `voice`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         media: Option<String>,
         /// Queue the contact came through.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         queue: Option<String>,
         /// Pages and values to show (xuc Sheet fields, CallData).
-        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         fields: Vec<PopField>,
         /// Vendor fields with no normalized slot.
-        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// A control-connection outcome (authentication, heartbeat, link).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Connection {
         /// The outcome.
         status: ConnectionStatus,
         /// The vendor's status or message as sent (AXP status, xuc `Error` text).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         detail: Option<String>,
         /// AXP subscription id.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         subscription_id: Option<String>,
         /// Seconds (AXP pingInterval).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         ping_interval: Option<i64>,
         /// Seconds (AXP expiresInterval).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         expires_interval: Option<i64>,
     },
     /// An agent command was refused (xuc AgentError, login errors).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     AgentError {
         /// The vendor's error code, e.g. `PhoneNumberUnknown`, `LoggedInOnAnotherPhone`.
         code: String,
         /// Number the agent is already logged in on (xuc `phoneNb`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         phone_number: Option<String>,
         /// Number the login asked for (xuc `RequestedNb`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         requested_number: Option<String>,
         /// The agent concerned, when sent.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
     },
     /// Agent configuration (xuc AgentConfig).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     AgentConfig {
         /// xuc agent id.
         agent_id: String,
         /// First and last name.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         name: Option<String>,
         /// Agent number.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         number: Option<String>,
         /// Asterisk context of the agent.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         context: Option<String>,
         /// Queue memberships with their penalties.
-        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Vec::is_empty", default)
+        )]
         queues: Vec<QueueMembership>,
     },
     /// A list of agents, groups or CRM contacts.
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Directory {
         /// What the list holds.
         list: DirectoryKind,
@@ -585,7 +752,7 @@ pub enum EventBody {
     /// Queue membership added, changed or removed (penalty -1).
     QueueMember(QueueMembership),
     /// Agent statistics (xuc AgentStatistics).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Statistics {
         /// xuc agent id.
         agent_id: String,
@@ -593,18 +760,21 @@ pub enum EventBody {
         values: Map<String, Value>,
     },
     /// Supervisor listening started or stopped (xuc AgentListen).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Listen {
         /// The agent being listened to.
         agent_id: String,
         /// `true` when listening starts, `false` when it stops.
         started: bool,
         /// Phone number sent with the event (xuc `phoneNumber`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         phone_number: Option<String>,
     },
     /// The user's rights profile (xuc RightProfile).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Rights {
         /// Profile name.
         profile: String,
@@ -612,28 +782,43 @@ pub enum EventBody {
         rights: Vec<String>,
     },
     /// Callback requests (xuc Callback events).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Callback {
         /// What happened.
         action: CallbackAction,
         /// Callback request uuid (`requestUuid` for `CallbackStarted`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         uuid: Option<String>,
         /// Callback list uuid.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         list_uuid: Option<String>,
         /// The agent who took the request.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
         /// Ticket opened for the call (`CallbackStarted`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         ticket_uuid: Option<String>,
         /// The callback lists or request, as sent (Lists / Updated).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         data: Option<Value>,
     },
     /// Another participant joined or left an engagement (AXP).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Participant {
         /// The engagement (AXP `engagementId`).
         interaction_id: String,
@@ -643,69 +828,114 @@ pub enum EventBody {
         action: String,
         /// The participant (`automationParticipantId`, `externalParticipantId`,
         /// the supervisor's agent id).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         participant_id: Option<String>,
         /// Vendor fields with no normalized slot (`dialogId`, who disconnected ...).
-        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// A single-step transfer happened or failed (AXP).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Transfer {
         /// The engagement (AXP `engagementId`).
         interaction_id: String,
         /// QUEUE, USER, AUTOMATION or EXTERNAL.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         to: Option<String>,
         /// Where to (AXP `destination`: queue, user or address).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         destination: Option<String>,
         /// CANCELLED or FAILED when the transfer did not happen.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         error: Option<String>,
         /// Why it failed (AXP `detail`, else `title`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         detail: Option<String>,
         /// Vendor fields with no normalized slot (`queueName`, `initiatingAgentId` ...).
-        #[serde(skip_serializing_if = "Map::is_empty", default)]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Map::is_empty", default)
+        )]
         data: Map<String, Value>,
     },
     /// One media channel of the agent became ready (AXP ChannelReady).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     ChannelReady {
         /// The agent (AXP `agentId`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         agent_id: Option<String>,
         /// The channel that became ready (AXP `channelId`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         channel: Option<String>,
     },
     /// CRM start-up data (CRM Connector crmData): user, capabilities, omnichannel mode.
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     CrmData {
         /// CRM user id (`currentUser.Id`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         user_id: Option<String>,
         /// CRM user display name.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         user_name: Option<String>,
         /// `S` (synchronized) or `C` (complementary) from the CCDef.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         omnichannel_mode: Option<String>,
         /// The connector's capabilities, as sent.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         capabilities: Option<Value>,
     },
     /// The agent clicked a number in the CRM (click-to-dial).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     ClickToDial {
         /// The number clicked.
         number: String,
         /// The CRM record the number belongs to (`recordId`, `objectId`, `entityId`).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         record_id: Option<String>,
         /// The whole `clickToDialResponse` payload.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         data: Option<Value>,
     },
     /// The bridge asks the contact-centre side to place a call: emitted right
@@ -713,12 +943,15 @@ pub enum EventBody {
     /// number in the CRM). The contact-centre side carries it out with its own
     /// dial call (xuc `dial {destination}`, AgentDesktop `CONTACT.MakeCall(dest)`);
     /// AXP notifications cannot place calls (docs/mapping-crm-connector.md#click-to-dial).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Dial {
         /// The number to call, as the CRM gave it.
         number: String,
         /// The CRM record the number belongs to.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         record_id: Option<String>,
         /// The contact-centre protocol expected to place the call (`null`
         /// while no contact-centre traffic has been seen).
@@ -727,12 +960,15 @@ pub enum EventBody {
     },
     /// A CRM Connector message that carries a request or data with no
     /// normalized meaning of its own (kept whole, with its action).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     CrmMessage {
         /// The action, in its documented spelling (e.g. `requestSaveInteractionLog`).
         action: String,
         /// The message's `data`, as sent (embedded JSON text parsed).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         data: Option<Value>,
     },
 }
@@ -797,5 +1033,365 @@ impl Decoded {
             bodies,
             ..Decoded::default()
         }
+    }
+}
+
+// -- JSON out (`json_write`): camelCase members, `kind` tags, `None`s and
+// empty lists / maps left out, as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonFields, JsonKey, JsonObject, JsonWriter, ToJson};
+
+impl ToJson for Source {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.str(self.as_str());
+    }
+}
+
+impl JsonKey for Source {
+    fn json_key(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl ToJson for AgentStateKind {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.str(self.as_str());
+    }
+}
+
+json_names!(Side { Crm => "crm", Cc => "cc" });
+json_names!(WorkItemPhase { Offered => "offered", Accepted => "accepted", Rejected => "rejected" });
+json_names!(InteractionPhase {
+    Created => "created",
+    Queued => "queued",
+    Offered => "offered",
+    Alerting => "alerting",
+    Dialing => "dialing",
+    Connected => "connected",
+    Held => "held",
+    Resumed => "resumed",
+    Ended => "ended",
+    WrapUp => "wrapUp",
+    Done => "done",
+    Updated => "updated",
+});
+json_names!(Direction { Inbound => "inbound", Outbound => "outbound", Internal => "internal" });
+json_names!(ConnectionStatus {
+    Confirmed => "confirmed",
+    InvalidToken => "invalidToken",
+    UnknownSubscription => "unknownSubscription",
+    ServerError => "serverError",
+    ConstraintViolation => "constraintViolation",
+    Pong => "pong",
+    Ready => "ready",
+    Up => "up",
+    Down => "down",
+    Error => "error",
+});
+json_names!(DirectoryKind {
+    Agents => "agents",
+    AgentConfigs => "agentConfigs",
+    AgentGroups => "agentGroups",
+    Crm => "crm",
+});
+json_names!(CallbackAction {
+    Lists => "lists",
+    Taken => "taken",
+    Started => "started",
+    Clotured => "clotured",
+    Released => "released",
+    Updated => "updated",
+});
+json_names!(ParticipantRole {
+    Automation => "automation",
+    External => "external",
+    Supervisor => "supervisor",
+});
+
+impl ToJson for Event {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("seq", &self.seq)
+                .field("source", &self.source)
+                .flatten(&self.body)
+                .map("envelope", &self.envelope);
+        });
+    }
+}
+
+impl ToJson for PresenceChannel {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("name", &self.name)
+                .field("available", &self.available)
+                .opt("id", &self.id);
+        });
+    }
+}
+
+impl ToJson for DocumentRef {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("table", &self.table).field("id", &self.id);
+        });
+    }
+}
+
+impl ToJson for DirectoryEntry {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("id", &self.id)
+                .opt("name", &self.name)
+                .opt("number", &self.number)
+                .opt("email", &self.email)
+                .opt("group", &self.group)
+                .opt("state", &self.state);
+        });
+    }
+}
+
+impl JsonFields for QueueMembership {
+    fn write_fields(&self, o: &mut JsonObject<'_>) {
+        o.field("agentId", &self.agent_id)
+            .field("queueId", &self.queue_id)
+            .opt("queueName", &self.queue_name)
+            .field("penalty", &self.penalty);
+    }
+}
+
+impl ToJson for QueueMembership {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| self.write_fields(o));
+    }
+}
+
+impl ToJson for PopField {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("name", &self.name)
+                .field("value", &self.value)
+                .field("type", &self.field_type)
+                .opt("order", &self.order);
+        });
+    }
+}
+
+impl ToJson for EventBody {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| self.write_fields(o));
+    }
+}
+
+impl JsonFields for EventBody {
+    fn write_fields(&self, o: &mut JsonObject<'_>) {
+        o.field("kind", self.kind());
+        match self {
+            EventBody::AgentState {
+                state,
+                reason,
+                cause,
+                agent_id,
+                vendor_state,
+                phone_number,
+                queues,
+                data,
+            } => o
+                .field("state", state)
+                .opt("reason", reason)
+                .opt("cause", cause)
+                .opt("agentId", agent_id)
+                .opt("vendorState", vendor_state)
+                .opt("phoneNumber", phone_number)
+                .list("queues", queues)
+                .map("data", data),
+            EventBody::Presence {
+                name,
+                status_id,
+                available,
+                channels,
+                success,
+            } => o
+                .field("name", name)
+                .opt("statusId", status_id)
+                .field("available", available)
+                .list("channels", channels)
+                .opt("success", success),
+            EventBody::WorkItem {
+                id,
+                phase,
+                channel,
+                document,
+                reason,
+                size,
+            } => o
+                .field("id", id)
+                .field("phase", phase)
+                .opt("channel", channel)
+                .opt("document", document)
+                .opt("reason", reason)
+                .opt("size", size),
+            EventBody::Interaction {
+                id,
+                phase,
+                media,
+                direction,
+                from,
+                to,
+                queue,
+                agent_id,
+                reason,
+                vendor_event,
+                data,
+            } => o
+                .field("id", id)
+                .field("phase", phase)
+                .opt("media", media)
+                .opt("direction", direction)
+                .opt("from", from)
+                .opt("to", to)
+                .opt("queue", queue)
+                .opt("agentId", agent_id)
+                .opt("reason", reason)
+                .opt("vendorEvent", vendor_event)
+                .map("data", data),
+            EventBody::ScreenPop {
+                interaction_id,
+                ani,
+                dnis,
+                media,
+                queue,
+                fields,
+                data,
+            } => o
+                .opt("interactionId", interaction_id)
+                .list("ani", ani)
+                .opt("dnis", dnis)
+                .opt("media", media)
+                .opt("queue", queue)
+                .list("fields", fields)
+                .map("data", data),
+            EventBody::Connection {
+                status,
+                detail,
+                subscription_id,
+                ping_interval,
+                expires_interval,
+            } => o
+                .field("status", status)
+                .opt("detail", detail)
+                .opt("subscriptionId", subscription_id)
+                .opt("pingInterval", ping_interval)
+                .opt("expiresInterval", expires_interval),
+            EventBody::AgentError {
+                code,
+                phone_number,
+                requested_number,
+                agent_id,
+            } => o
+                .field("code", code)
+                .opt("phoneNumber", phone_number)
+                .opt("requestedNumber", requested_number)
+                .opt("agentId", agent_id),
+            EventBody::AgentConfig {
+                agent_id,
+                name,
+                number,
+                context,
+                queues,
+            } => o
+                .field("agentId", agent_id)
+                .opt("name", name)
+                .opt("number", number)
+                .opt("context", context)
+                .list("queues", queues),
+            EventBody::Directory { list, entries } => {
+                o.field("list", list).field("entries", entries)
+            }
+            EventBody::QueueMember(member) => o.flatten(member),
+            EventBody::Statistics { agent_id, values } => {
+                o.field("agentId", agent_id).field("values", values)
+            }
+            EventBody::Listen {
+                agent_id,
+                started,
+                phone_number,
+            } => o
+                .field("agentId", agent_id)
+                .field("started", started)
+                .opt("phoneNumber", phone_number),
+            EventBody::Rights { profile, rights } => {
+                o.field("profile", profile).field("rights", rights)
+            }
+            EventBody::Callback {
+                action,
+                uuid,
+                list_uuid,
+                agent_id,
+                ticket_uuid,
+                data,
+            } => o
+                .field("action", action)
+                .opt("uuid", uuid)
+                .opt("listUuid", list_uuid)
+                .opt("agentId", agent_id)
+                .opt("ticketUuid", ticket_uuid)
+                .opt("data", data),
+            EventBody::Participant {
+                interaction_id,
+                role,
+                action,
+                participant_id,
+                data,
+            } => o
+                .field("interactionId", interaction_id)
+                .field("role", role)
+                .field("action", action)
+                .opt("participantId", participant_id)
+                .map("data", data),
+            EventBody::Transfer {
+                interaction_id,
+                to,
+                destination,
+                error,
+                detail,
+                data,
+            } => o
+                .field("interactionId", interaction_id)
+                .opt("to", to)
+                .opt("destination", destination)
+                .opt("error", error)
+                .opt("detail", detail)
+                .map("data", data),
+            EventBody::ChannelReady { agent_id, channel } => {
+                o.opt("agentId", agent_id).opt("channel", channel)
+            }
+            EventBody::CrmData {
+                user_id,
+                user_name,
+                omnichannel_mode,
+                capabilities,
+            } => o
+                .opt("userId", user_id)
+                .opt("userName", user_name)
+                .opt("omnichannelMode", omnichannel_mode)
+                .opt("capabilities", capabilities),
+            EventBody::ClickToDial {
+                number,
+                record_id,
+                data,
+            } => o
+                .field("number", number)
+                .opt("recordId", record_id)
+                .opt("data", data),
+            EventBody::Dial {
+                number,
+                record_id,
+                via,
+            } => o
+                .field("number", number)
+                .opt("recordId", record_id)
+                .field("via", via),
+            EventBody::CrmMessage { action, data } => o.field("action", action).opt("data", data),
+        };
     }
 }

@@ -17,10 +17,11 @@ use crate::model::{
     AgentStateKind, ConnectionStatus, DocumentRef, Event, EventBody, InteractionPhase, Side,
     Source, WorkItemPhase,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// How the two sides are kept in step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -46,55 +47,74 @@ impl Mode {
 }
 
 /// The CRM presence as the engine knows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct PresenceSnapshot {
     /// Presence name.
     pub name: String,
     /// CRM status id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub status_id: Option<String>,
     /// Whether the presence counts as Ready.
     pub available: bool,
 }
 
 /// The contact-centre agent state as the engine knows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct AgentSnapshot {
     /// The agent state.
     pub state: AgentStateKind,
     /// Pause reason / Not Ready code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// The vendor's agent id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub agent_id: Option<String>,
 }
 
 /// An open CRM work item.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct WorkItemSnapshot {
     /// The work item's `sys_id`.
     pub id: String,
     /// The phase it reached (offered or accepted).
     pub phase: WorkItemPhase,
     /// Service channel name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub channel: Option<String>,
     /// The record the work item is about.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub document: Option<DocumentRef>,
 }
 
 /// An open interaction.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct InteractionSnapshot {
     /// Contact or CRM interaction id.
     pub id: String,
@@ -103,20 +123,33 @@ pub struct InteractionSnapshot {
     /// The phase it reached.
     pub phase: InteractionPhase,
     /// Media as the vendor names it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub media: Option<String>,
     /// Calling party.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub from: Option<String>,
     /// Called party.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub to: Option<String>,
 }
 
 /// Everything the engine knows, for a host that (re)attaches.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase", tag = "kind", rename = "snapshot")]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind", rename = "snapshot")
+)]
 pub struct Snapshot {
     /// The sync mode in force.
     pub mode: Mode,
@@ -735,4 +768,74 @@ fn bounded_insert<V>(map: &mut Keyed<V>, key: String, value: V) {
         map.pop_first();
     }
     map.insert(key, value);
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonWriter, ToJson};
+
+json_names!(Mode {
+    Synchronized => "synchronized",
+    Complementary => "complementary",
+    Off => "off",
+});
+
+impl ToJson for PresenceSnapshot {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("name", &self.name)
+                .opt("statusId", &self.status_id)
+                .field("available", &self.available);
+        });
+    }
+}
+
+impl ToJson for AgentSnapshot {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("state", &self.state)
+                .opt("reason", &self.reason)
+                .opt("agentId", &self.agent_id);
+        });
+    }
+}
+
+impl ToJson for WorkItemSnapshot {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("id", &self.id)
+                .field("phase", &self.phase)
+                .opt("channel", &self.channel)
+                .opt("document", &self.document);
+        });
+    }
+}
+
+impl ToJson for InteractionSnapshot {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("id", &self.id)
+                .field("side", &self.side)
+                .field("phase", &self.phase)
+                .opt("media", &self.media)
+                .opt("from", &self.from)
+                .opt("to", &self.to);
+        });
+    }
+}
+
+impl ToJson for Snapshot {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("kind", "snapshot")
+                .field("mode", &self.mode)
+                .field("agentState", &self.agent_state)
+                .field("presence", &self.presence)
+                .field("workItems", &self.work_items)
+                .field("interactions", &self.interactions)
+                .field("pending", &self.pending)
+                .field("crmSource", &self.crm_source)
+                .field("ccSource", &self.cc_source);
+        });
+    }
 }

@@ -19,8 +19,8 @@ use crate::client::xuc::{XucClient, XucConfig};
 use crate::client::xuc_command::CommandError;
 use crate::client::{Action, Client, ConfigError, Effect, Health, Session};
 use crate::error::DecodeError;
+use crate::json_write::{JsonWriter, ToJson};
 use js_sys::{Function, Reflect};
-use serde::Serialize;
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -50,7 +50,7 @@ pub(crate) fn js_provider(provider: Function) -> Provider {
     Box::new(move || provider.call0(&JsValue::NULL))
 }
 
-fn emit<T: Serialize + ?Sized>(on_output: &Function, kind: &str, payload: &T) {
+fn emit<T: ToJson + ?Sized>(on_output: &Function, kind: &str, payload: &T) {
     let Ok(value) = to_js(payload) else {
         return;
     };
@@ -61,10 +61,17 @@ fn emit<T: Serialize + ?Sized>(on_output: &Function, kind: &str, payload: &T) {
 }
 
 /// A decode error as the host sees it: a stable code and the reason.
-#[derive(Serialize)]
 pub(crate) struct ErrorOut {
     pub code: &'static str,
     pub reason: String,
+}
+
+impl ToJson for ErrorOut {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("code", self.code).field("reason", &self.reason);
+        });
+    }
 }
 
 impl ErrorOut {

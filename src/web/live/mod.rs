@@ -18,10 +18,10 @@
 
 use crate::client::{Action, Client, Effect, Input, Session};
 use crate::error::DecodeError;
+use crate::json_write::ToJson;
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use js_sys::Promise;
-use serde::Serialize;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -113,7 +113,7 @@ pub(crate) fn now() -> u64 {
 }
 
 /// A JSON-compatible JS value of `value` (the edge's one conversion path).
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     super::to_js(value)
 }
 
@@ -122,9 +122,9 @@ fn origin_of(url: &str) -> Option<String> {
     web_sys::Url::new(url).ok().map(|u| u.origin())
 }
 
-/// JSON text of a value (serde_json's writer, as `JSON.stringify` writes it).
+/// JSON text of a value (`json_write`, as `JSON.stringify` writes it).
 fn stringify(value: &Value) -> Option<String> {
-    Some(value.to_string())
+    Some(crate::json_write::to_string(value))
 }
 
 impl<C: Client + 'static> Driver<C> {

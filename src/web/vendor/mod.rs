@@ -12,13 +12,13 @@ use super::from_js;
 use super::live::now;
 use crate::channel::WidgetEvent;
 use crate::client::{Action, Effect};
+use crate::json_write::ToJson;
 use crate::model::Source;
 use crate::vendor::{
     check_functions, required_functions, ContactAction, Notice, Step, VendorCall, VendorConfig,
     VendorHub, AGENTDESKTOP_METHODS, OPENFRAME_METHODS,
 };
 use gloo::timers::callback::{Interval, Timeout};
-use serde::Serialize;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -266,7 +266,7 @@ impl Vendor {
     }
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     super::to_js(value).map_err(JsValue::from)
 }
 

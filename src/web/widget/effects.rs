@@ -309,7 +309,5 @@ fn save(inner: &Inner) {
         return;
     };
     let saved = inner.channel.borrow_mut().save_now(now());
-    if let Ok(text) = serde_json::to_string(&saved) {
-        let _ = storage.set_item(key, &text);
-    }
+    let _ = storage.set_item(key, &crate::json_write::to_string(&saved));
 }

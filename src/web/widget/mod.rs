@@ -22,6 +22,7 @@ use crate::channel::{
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error as FieldError;
 use crate::config::Config;
+use crate::json_write;
 use crate::model::Source;
 use crate::sync::Mode;
 use effects::{drive, live_provider, live_sink};
@@ -29,7 +30,7 @@ use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use js_sys::Function;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
@@ -185,19 +186,18 @@ pub struct Widget {
 
 impl ChannelCore for Core {
     fn snapshot(&self) -> Value {
-        self.with(|b| serde_json::to_value(b.snapshot()).unwrap_or(Value::Null))
+        self.with(|b| json_write::to_value(&b.snapshot()))
     }
     fn set_mode(&self, mode: Mode) {
         self.with(|b| b.set_mode(mode))
     }
     fn stats(&self) -> Value {
-        self.with(|b| serde_json::to_value(b.stats()).unwrap_or(Value::Null))
+        self.with(|b| json_write::to_value(b.stats()))
     }
     fn contact_centre(&self) -> Value {
-        self.live_source().map_or(
-            Value::Null,
-            |source| json!({"source": source, "health": self.health()}),
-        )
+        self.live_source().map_or(Value::Null, |source| {
+            json_write::object(&[("source", &source), ("health", &self.health())])
+        })
     }
 }
 

@@ -132,11 +132,10 @@ pub(super) fn render(inner: &Inner) {
     };
     inner.panel_edge.borrow_mut().pace.ran(now());
     let Some(view) = view(inner) else { return };
-    let key = serde_json::to_string(&PanelView {
+    let key = crate::json_write::to_string(&PanelView {
         now: 0,
         ..view.clone()
-    })
-    .unwrap_or_default();
+    });
     {
         let mut edge = inner.panel_edge.borrow_mut();
         if edge.last == key {

@@ -207,9 +207,7 @@ pub(super) fn pop_here(inner: &Rc<Inner>, output: &Output) -> bool {
     if !edge.tabs.borrow().leads() {
         return true;
     }
-    let Ok(value) = serde_json::to_value(output) else {
-        return true;
-    };
+    let value = crate::json_write::to_value(output);
     let mut tabs = edge.tabs.borrow_mut();
     tabs.pop_here(&value)
 }

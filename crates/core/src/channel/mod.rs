@@ -17,7 +17,7 @@ use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error as FieldError;
 use crate::codec::JsonParser;
 use serde::de::Error as _;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 mod outbox;
@@ -54,7 +54,8 @@ pub const MAX_CHANNEL_MESSAGE: usize = 64 * 1024;
 /// Parsing is strict: no path, query, fragment, credentials or wildcard, and
 /// only `http` / `https`. Matching is exact, so `https://crm.example.com`
 /// never admits `https://crm.example.com.evil.test`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 pub struct Origin(String);
 
 impl Origin {
@@ -223,8 +224,9 @@ impl Wire for HostMessage {
 }
 
 /// Why a request failed, as a stable code for the host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum ErrorCode {
     /// The method does not exist.
     UnknownMethod,
@@ -239,8 +241,9 @@ pub enum ErrorCode {
 }
 
 /// A request's error.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct RequestError {
     /// Stable code for programs.
     pub code: ErrorCode,
@@ -249,11 +252,12 @@ pub struct RequestError {
 }
 
 /// Widget -> host, on the private port.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "t", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(tag = "t", rename_all = "camelCase"))]
 pub enum WidgetMessage<'a> {
     /// Handshake done: who the widget is and what it knows.
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Ready {
         /// Channel protocol version ([`PROTOCOL_VERSION`]).
         v: u32,
@@ -276,10 +280,16 @@ pub enum WidgetMessage<'a> {
         /// The request's `id`.
         id: u64,
         /// What the method returned, on success.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         result: Option<Value>,
         /// Why it failed.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         error: Option<RequestError>,
     },
     /// A CRM Connector envelope for the host page's Client Application.
@@ -330,6 +340,80 @@ pub fn parse_host_message_with(text: &str, parser: JsonParser) -> Result<HostMes
 #[cfg(feature = "json-text")]
 pub fn parse_host_message(text: &str) -> Result<HostMessage, String> {
     parse_host_message_with(text, JsonParser::SERDE_JSON)
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonWriter, ToJson};
+
+impl ToJson for Origin {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.str(&self.0);
+    }
+}
+
+json_names!(ErrorCode {
+    UnknownMethod => "unknownMethod",
+    InvalidParams => "invalidParams",
+    Rejected => "rejected",
+    Forbidden => "forbidden",
+    NotSupported => "notSupported",
+});
+
+impl ToJson for RequestError {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("code", &self.code).field("message", &self.message);
+        });
+    }
+}
+
+impl ToJson for WidgetMessage<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| match self {
+            WidgetMessage::Ready {
+                v,
+                epoch,
+                last_seq,
+                snapshot,
+            } => {
+                o.field("t", "ready")
+                    .field("v", v)
+                    .field("epoch", epoch)
+                    .field("lastSeq", last_seq)
+                    .field("snapshot", snapshot);
+            }
+            WidgetMessage::Event { seq, event } => {
+                o.field("t", "event")
+                    .field("seq", seq)
+                    .field("event", event);
+            }
+            WidgetMessage::Response { id, result, error } => {
+                o.field("t", "response")
+                    .field("id", id)
+                    .opt("result", result)
+                    .opt("error", error);
+            }
+            WidgetMessage::Crm { msg } => {
+                o.field("t", "crm").field("msg", msg);
+            }
+            WidgetMessage::Bye => {
+                o.field("t", "bye");
+            }
+            WidgetMessage::Ask { id, what } => {
+                o.field("t", "ask").field("id", id).field("what", what);
+            }
+            WidgetMessage::Trace { entry } => {
+                o.field("t", "trace").field("entry", entry);
+            }
+            WidgetMessage::Notice { event } => {
+                o.field("t", "notice").field("event", event);
+            }
+            WidgetMessage::Pong { n } => {
+                o.field("t", "pong").field("n", n);
+            }
+        });
+    }
 }
 
 #[cfg(test)]

@@ -15,14 +15,18 @@ use super::{
 };
 use crate::bridge::Output;
 use crate::codec::crm_connector::bare;
+use crate::codec::fields::{self, Fields, Wire};
+use crate::codec::path_de::Error as FieldError;
 use crate::codec::JsonParser;
 use crate::command::{CommandStatus, Desired};
 use crate::diagnose::{self, CheckId, LogLevel, LogQuery, LogRing, Observations, Report};
 use crate::error::DecodeError;
+use crate::json_write::{self, JsonWriter, ToJson};
 use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::pace::Pace;
 use crate::sync::Mode;
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 
@@ -246,15 +250,23 @@ pub enum Effect {
 }
 
 /// What the drop-in says in a `diagnose` / `exportLogs` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HostView {
     /// The drop-in's version.
-    #[serde(default)]
     pub drop_in: Option<String>,
     /// Whether the widget's origin is on the drop-in's `allowedOrigins`.
-    #[serde(default)]
     pub widget_origin_allowed: Option<bool>,
+}
+
+impl Wire for HostView {
+    const EXPECTED: &'static str = "struct HostView";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["dropIn", "widgetOriginAllowed"])?;
+        Ok(HostView {
+            drop_in: opt_field(o, "dropIn", fields::text)?,
+            widget_origin_allowed: opt_field(o, "widgetOriginAllowed", fields::flag)?,
+        })
+    }
 }
 
 /// The session-storage key of a widget's saved session when its config names
@@ -269,8 +281,9 @@ pub fn default_storage_key(contact_centre: Option<&Value>) -> String {
 }
 
 /// What is persisted across a reload of the widget iframe.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(test, serde(rename_all = "camelCase"))]
 pub struct Saved {
     /// The event numbering's id.
     pub epoch: String,
@@ -279,11 +292,27 @@ pub struct Saved {
     /// The newest events, at most [`PERSISTED_EVENTS`].
     pub events: Vec<(u64, Value)>,
     /// The host instance the answers belong to.
-    #[serde(default)]
     pub host_id: Option<String>,
     /// Recent answers (JSON text) by request id.
-    #[serde(default)]
     pub answered: Vec<(u64, String)>,
+}
+
+impl Wire for Saved {
+    const EXPECTED: &'static str = "struct Saved";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["epoch", "nextSeq", "events", "hostId", "answered"])?;
+        Ok(Saved {
+            epoch: o.text(&["epoch"])?,
+            next_seq: o.req(&["nextSeq"], fields::unsigned)?,
+            events: o.req(&["events"], |v| fields::list(v, |p| pair(p, fields::any)))?,
+            host_id: opt_field(o, "hostId", fields::text)?,
+            answered: o
+                .get(&["answered"], |v| {
+                    fields::list(v, |p| pair(p, fields::text))
+                })?
+                .unwrap_or_default(),
+        })
+    }
 }
 
 /// Why a saved session was not restored.
@@ -302,39 +331,121 @@ pub struct WindowInput<'a> {
     pub has_port: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+// The host's messages and request parameters, read by hand ([`Wire`]) with
+// the texts of the derives they replaced (no field path in the message).
+
 struct Connect {
     v: u32,
-    #[serde(default)]
     epoch: Option<String>,
-    #[serde(default)]
     last_seq: u64,
-    #[serde(default)]
     host_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Wire for Connect {
+    const EXPECTED: &'static str = "struct Connect";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        Ok(Connect {
+            v: o.req(&["v"], fields::small)?,
+            epoch: opt_field(o, "epoch", fields::text)?,
+            last_seq: o.get(&["lastSeq"], fields::unsigned)?.unwrap_or(0),
+            host_id: opt_field(o, "hostId", fields::text)?,
+        })
+    }
+}
+
 struct SetState {
     state: String,
-    #[serde(default)]
     reason: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl Wire for SetState {
+    const EXPECTED: &'static str = "struct SetState";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["state", "reason"])?;
+        Ok(SetState {
+            state: o.text(&["state"])?,
+            reason: opt_field(o, "reason", fields::text)?,
+        })
+    }
+}
+
 struct CcCommand {
     name: String,
-    #[serde(default)]
     args: Vec<Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Inject {
-    source: String,
-    msg: Value,
+impl Wire for CcCommand {
+    const EXPECTED: &'static str = "struct CcCommand";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["name", "args"])?;
+        Ok(CcCommand {
+            name: o.text(&["name"])?,
+            args: o
+                .get(&["args"], |v| fields::list(v, fields::any))?
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// `inject`'s `source`, checked with its `msg` (read apart: the message is
+/// moved out of the parameters, not copied).
+struct InjectSource(String);
+
+impl Wire for InjectSource {
+    const EXPECTED: &'static str = "struct Inject";
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        o.only(&["source", "msg"])?;
+        let source = o.text(&["source"])?;
+        match o.map().contains_key("msg") {
+            true => Ok(InjectSource(source)),
+            false => Err(FieldError::missing_field("msg")),
+        }
+    }
+}
+
+/// `inject`'s parameters `{source, msg}`.
+fn inject_params(params: Value) -> Result<(String, Value), FieldError> {
+    let InjectSource(source) = fields::wire(&params)?;
+    match params {
+        Value::Object(mut map) => Ok((source, map.remove("msg").unwrap_or_default())),
+        _ => Err(FieldError::missing_field("msg")),
+    }
+}
+
+/// A `#[serde(default)]` optional field: absent or `null` is `None`.
+fn opt_field<'a, T>(
+    o: Fields<'a>,
+    name: &'static str,
+    read: impl FnOnce(&'a Value) -> Result<T, FieldError>,
+) -> Result<Option<T>, FieldError> {
+    Ok(o.get(&[name], |v| fields::opt(v, read))?.flatten())
+}
+
+/// A `(u64, T)` pair, as serde reads a tuple from a two-item array.
+fn pair<'a, T>(
+    value: &'a Value,
+    item: impl Fn(&'a Value) -> Result<T, FieldError>,
+) -> Result<(u64, T), FieldError> {
+    match value {
+        Value::Array(items) => match items.as_slice() {
+            [n, v] => Ok((fields::unsigned(n)?, item(v)?)),
+            [_, _, ..] => Err(FieldError::invalid_length(
+                items.len(),
+                &"fewer elements in array",
+            )),
+            _ => Err(FieldError::invalid_length(
+                items.len(),
+                &"a tuple of size 2",
+            )),
+        },
+        other => Err(fields::invalid_type(other, "a tuple of size 2")),
+    }
+}
+
+/// A [`Wire`] read of an optional value (`null` is `None`), as the
+/// derive's `Option<T>` read it.
+fn opt_wire<T: Wire>(value: &Value) -> Result<Option<T>, FieldError> {
+    fields::opt(value, fields::wire)
 }
 
 /// The widget's side of the host channel.
@@ -410,7 +521,7 @@ impl WidgetChannel {
             save: Pace::new(SAVE_DELAY_MS, SAVE_EVERY_MS),
             effects: Vec::new(),
         };
-        let error = match saved.map(Saved::deserialize) {
+        let error = match saved.map(fields::wire::<Saved>) {
             Some(Ok(saved)) => {
                 channel.epoch = saved.epoch;
                 channel.outbox = Outbox::restore(capacity, saved.next_seq, saved.events);
@@ -517,16 +628,16 @@ impl WidgetChannel {
 
     /// Counters and handshake state, for diagnostics.
     pub fn diagnostics(&self, now: u64, core: &dyn ChannelCore) -> Value {
-        json!({
-            "connected": self.attached(),
-            "hostOrigin": self.host,
-            "epoch": self.epoch,
-            "lastSeq": self.outbox.last_seq(),
-            "dropped": self.dropped,
-            "stats": core.stats(),
-            "contactCentre": core.contact_centre(),
-            "uptimeMs": now.saturating_sub(self.started_ms),
-        })
+        json_write::object(&[
+            ("connected", &self.attached()),
+            ("hostOrigin", &self.host),
+            ("epoch", &self.epoch),
+            ("lastSeq", &self.outbox.last_seq()),
+            ("dropped", &self.dropped),
+            ("stats", &core.stats()),
+            ("contactCentre", &core.contact_centre()),
+            ("uptimeMs", &now.saturating_sub(self.started_ms)),
+        ])
     }
 
     /// Records one log entry (redacted and bounded by the ring).
@@ -565,7 +676,7 @@ impl WidgetChannel {
         obs.drop_in = host.drop_in;
         obs.widget_origin_allowed = host.widget_origin_allowed;
         let result = if export {
-            Some(json!({"text": self.export(obs)}))
+            Some(json_write::object(&[("text", &self.export(obs))]))
         } else {
             let report = self.report(obs);
             let failed: Vec<&str> = report
@@ -592,7 +703,7 @@ impl WidgetChannel {
                     }
                 ),
             );
-            serde_json::to_value(&report).ok()
+            Some(json_write::to_value(&report))
         };
         self.respond(now, request, result, None);
     }
@@ -801,7 +912,7 @@ impl WidgetChannel {
                     }
                     if c.status != CommandStatus::Pending {
                         if let Some(request) = self.waiting.remove(&c.id) {
-                            let command = serde_json::to_value(c).unwrap_or(Value::Null);
+                            let command = json_write::to_value(c);
                             let error = match c.status {
                                 CommandStatus::Confirmed => None,
                                 status => Some(RequestError {
@@ -841,9 +952,7 @@ impl WidgetChannel {
                 Output::CrmRequest(r) => self.send_crm(now, &r.wire),
                 Output::Event(_) => {}
             }
-            if let Ok(value) = serde_json::to_value(&output) {
-                self.push_event(now, value);
-            }
+            self.push_event(now, json_write::to_value(&output));
         }
         self.effects.push(Effect::SaveSoon);
     }
@@ -911,9 +1020,7 @@ impl WidgetChannel {
         if let Some((level, source, message)) = event.log_line() {
             self.log(now, level, &source, &message);
         }
-        if let Ok(value) = serde_json::to_value(event) {
-            self.push_event(now, value);
-        }
+        self.push_event(now, json_write::to_value(event));
     }
 
     /// The live client asks for a token or credentials: the host is asked on
@@ -991,7 +1098,7 @@ impl WidgetChannel {
         has_port: bool,
         core: &dyn ChannelCore,
     ) {
-        let connect = match Connect::deserialize(data) {
+        let connect = match fields::wire::<Connect>(data) {
             Ok(c) if has_port => c,
             _ => {
                 self.dropped.malformed += 1;
@@ -1047,10 +1154,8 @@ impl WidgetChannel {
         };
         if same_epoch {
             if let Some((from, to)) = self.outbox.gap_after(from) {
-                let gap = serde_json::to_value(WidgetEvent::Gap { from, to });
-                if let Ok(gap) = gap {
-                    self.send(now, &WidgetMessage::Notice { event: &gap });
-                }
+                let gap = json_write::to_value(&WidgetEvent::Gap { from, to });
+                self.send(now, &WidgetMessage::Notice { event: &gap });
             }
         }
         let replay: Vec<String> = self
@@ -1110,7 +1215,10 @@ impl WidgetChannel {
         };
         let error = match method {
             "snapshot" => {
-                let result = json!({"snapshot": core.snapshot(), "diagnostics": self.diagnostics(now, core)});
+                let result = json_write::object(&[
+                    ("snapshot", &core.snapshot()),
+                    ("diagnostics", &self.diagnostics(now, core)),
+                ]);
                 self.respond(now, id, Some(result), None);
                 return;
             }
@@ -1119,14 +1227,19 @@ impl WidgetChannel {
                     let entries: Vec<Value> = self
                         .logs
                         .query(query.unwrap_or_default())
-                        .filter_map(|e| serde_json::to_value(e).ok())
+                        .map(json_write::to_value)
                         .collect();
-                    self.respond(now, id, Some(json!({"entries": entries})), None);
+                    self.respond(
+                        now,
+                        id,
+                        Some(json_write::object(&[("entries", &entries)])),
+                        None,
+                    );
                     return;
                 }
                 Err(e) => invalid(format!("expected {{since?, level?}}: {e}")),
             },
-            "diagnose" | "exportLogs" => match Option::<HostView>::deserialize(&params) {
+            "diagnose" | "exportLogs" => match opt_wire::<HostView>(&params) {
                 Ok(host) => {
                     self.effects.push(Effect::Diagnose {
                         request: id,
@@ -1137,7 +1250,7 @@ impl WidgetChannel {
                 }
                 Err(e) => invalid(format!("expected {{dropIn?, widgetOriginAllowed?}}: {e}")),
             },
-            "setAgentState" | "setPresence" => match SetState::deserialize(&params) {
+            "setAgentState" | "setPresence" => match fields::wire::<SetState>(&params) {
                 Ok(p) => match desired(&p.state) {
                     Some(desired) => {
                         let target = if method == "setAgentState" {
@@ -1164,12 +1277,12 @@ impl WidgetChannel {
             {
                 Some(mode) => {
                     core.set_mode(mode);
-                    self.respond(now, id, Some(json!({"mode": mode})), None);
+                    self.respond(now, id, Some(json_write::object(&[("mode", &mode)])), None);
                     return;
                 }
                 None => invalid("expected {mode: synchronized|complementary|off}".into()),
             },
-            "ccCommand" => match CcCommand::deserialize(&params) {
+            "ccCommand" => match fields::wire::<CcCommand>(&params) {
                 Ok(CcCommand { name, args }) => {
                     self.effects.push(Effect::Call(Call::CcCommand {
                         request: id,
@@ -1180,8 +1293,8 @@ impl WidgetChannel {
                 }
                 Err(e) => invalid(e.to_string()),
             },
-            "inject" if self.options.allow_inject => match Inject::deserialize(params) {
-                Ok(Inject { source, msg }) => match Source::parse(&source) {
+            "inject" if self.options.allow_inject => match inject_params(params) {
+                Ok((source, msg)) => match Source::parse(&source) {
                     Some(source) => {
                         self.effects.push(Effect::Call(Call::Ingest {
                             source,
@@ -1532,7 +1645,19 @@ fn pack(texts: Vec<String>) -> Vec<String> {
 }
 
 fn to_text(message: &WidgetMessage<'_>) -> Option<String> {
-    serde_json::to_string(message).ok()
+    Some(json_write::to_string(message))
+}
+
+impl ToJson for Saved {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("epoch", &self.epoch)
+                .field("nextSeq", &self.next_seq)
+                .field("events", &self.events)
+                .field("hostId", &self.host_id)
+                .field("answered", &self.answered);
+        });
+    }
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@ use crate::client::{Health, HealthState};
 use crate::diagnose::{health_code, CheckId, LogLevel};
 use crate::error::DecodeError;
 use crate::model::{EventBody, Source};
-use serde::Serialize;
 
 /// The host channel's link as the widget sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum LinkStatus {
     /// A host is attached on the private port.
     Live,
@@ -23,9 +23,10 @@ pub enum LinkStatus {
 }
 
 /// Messages dropped before anything acted on them, by reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct Dropped {
     /// From an origin not on the allow-list.
     pub origin: u64,
@@ -38,9 +39,13 @@ pub struct Dropped {
 }
 
 /// An event of the widget's own, delivered to the host like the core's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(tag = "kind", rename_all = "camelCase")
+)]
 pub enum WidgetEvent {
     /// The host channel's state and the drop counters (at most every 500 ms).
     Health {
@@ -50,19 +55,25 @@ pub enum WidgetEvent {
         dropped: Dropped,
     },
     /// The widget's live contact-centre client changed health.
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     CcHealth {
         /// `axp` or `xuc`.
         source: Source,
         /// The state, why, and when the next attempt is.
-        #[serde(flatten)]
+        #[cfg_attr(any(test, feature = "ts"), serde(flatten))]
         health: Health,
         /// The start-up error code the state points to (docs/troubleshooting.md).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         #[cfg_attr(feature = "ts", ts(optional))]
         code: Option<CheckId>,
         /// How to fix what `code` names (its docs/troubleshooting.md row).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         #[cfg_attr(feature = "ts", ts(optional))]
         fix: Option<String>,
     },
@@ -120,11 +131,10 @@ impl WidgetEvent {
                     _ => LogLevel::Info,
                 };
                 let code = code.map_or(String::new(), |c| format!(" [{}]", c.as_str()));
-                let state = serde_json::to_value(health.state).unwrap_or_default();
                 Some((
                     level,
                     source.as_str().to_owned(),
-                    format!("{}: {}{code}", state.as_str().unwrap_or("?"), health.reason),
+                    format!("{}: {}{code}", health.state.as_str(), health.reason),
                 ))
             }
             WidgetEvent::Error {
@@ -152,5 +162,68 @@ impl WidgetEvent {
             code: error.code().to_owned(),
             reason: error.to_string(),
         }
+    }
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonWriter, ToJson};
+
+json_names!(LinkStatus {
+    Live => "live",
+    Connecting => "connecting",
+    Unresponsive => "unresponsive",
+});
+
+impl ToJson for Dropped {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("origin", &self.origin)
+                .field("source", &self.source)
+                .field("malformed", &self.malformed)
+                .field("version", &self.version);
+        });
+    }
+}
+
+impl ToJson for WidgetEvent {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| match self {
+            WidgetEvent::Health { status, dropped } => {
+                o.field("kind", "health")
+                    .field("status", status)
+                    .field("dropped", dropped);
+            }
+            WidgetEvent::CcHealth {
+                source,
+                health,
+                code,
+                fix,
+            } => {
+                o.field("kind", "ccHealth")
+                    .field("source", source)
+                    .flatten(health)
+                    .opt("code", code)
+                    .opt("fix", fix);
+            }
+            WidgetEvent::Observed { source, events } => {
+                o.field("kind", "observed")
+                    .field("source", source)
+                    .field("events", events);
+            }
+            WidgetEvent::Error {
+                source,
+                code,
+                reason,
+            } => {
+                o.field("kind", "error")
+                    .field("source", source)
+                    .field("code", code)
+                    .field("reason", reason);
+            }
+            WidgetEvent::Gap { from, to } => {
+                o.field("kind", "gap").field("from", from).field("to", to);
+            }
+        });
     }
 }

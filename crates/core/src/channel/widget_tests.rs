@@ -1149,3 +1149,201 @@ fn a_stream_is_saved_once_a_second_and_the_last_save_holds_every_event() {
     assert_eq!(saved.next_seq, edge.channel.last_seq() + 1);
     assert_eq!(edge.channel.save_soon(at + 5_000), Some(SAVE_DELAY_MS));
 }
+
+/// The hand-written readers of the host's parameters, connect and saved
+/// session against the serde derives they replaced (kept here as the
+/// reference): the same values, the same error texts.
+#[test]
+fn the_readers_agree_with_the_derives_they_replaced() {
+    mod derived {
+        use serde_json::Value;
+
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        #[serde(rename_all = "camelCase")]
+        pub struct Connect {
+            pub v: u32,
+            #[serde(default)]
+            pub epoch: Option<String>,
+            #[serde(default)]
+            pub last_seq: u64,
+            #[serde(default)]
+            pub host_id: Option<String>,
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        pub struct SetState {
+            pub state: String,
+            #[serde(default)]
+            pub reason: Option<String>,
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        #[serde(deny_unknown_fields)]
+        pub struct CcCommand {
+            pub name: String,
+            #[serde(default)]
+            pub args: Vec<Value>,
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        #[serde(deny_unknown_fields)]
+        pub struct Inject {
+            pub source: String,
+            pub msg: Value,
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        pub struct HostView {
+            #[serde(default)]
+            pub drop_in: Option<String>,
+            #[serde(default)]
+            pub widget_origin_allowed: Option<bool>,
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        pub struct Saved {
+            pub epoch: String,
+            pub next_seq: u64,
+            pub events: Vec<(u64, Value)>,
+            #[serde(default)]
+            pub host_id: Option<String>,
+            #[serde(default)]
+            pub answered: Vec<(u64, String)>,
+        }
+    }
+    fn same<D: serde::de::DeserializeOwned + std::fmt::Debug + PartialEq, R>(
+        value: &Value,
+        read: impl Fn(&Value) -> Result<R, FieldError>,
+        as_derived: impl Fn(R) -> D,
+    ) {
+        let read = read(value).map(as_derived).map_err(|e| e.to_string());
+        if value.is_array() {
+            // One difference: a derive also took a struct as an array of its
+            // fields in order; the readers want an object.
+            assert!(read.unwrap_err().starts_with("invalid type: sequence"));
+            return;
+        }
+        let derived = D::deserialize(value).map_err(|e| e.to_string());
+        assert_eq!(read, derived, "{value}");
+    }
+    // Each reader with its own samples (valid, and one fault each: with
+    // two, a derive named the first in key order, the readers the unknown
+    // field first) and the shapes every reader refuses.
+    let common = [
+        json!(null),
+        json!(5),
+        json!("x"),
+        json!([]),
+        json!([2, "e1"]),
+        json!({}),
+    ];
+    let with = |own: Vec<Value>| common.iter().cloned().chain(own).collect::<Vec<_>>();
+    for value in &with(vec![
+        json!({"v": 2}),
+        json!({"v": 2, "epoch": "e1", "lastSeq": 7, "hostId": "h"}),
+        json!({"v": 2, "epoch": null, "lastSeq": 7, "hostId": null, "x": 1}),
+        json!({"v": -1}),
+        json!({"v": 5_000_000_000u64}),
+        json!({"v": 1.5}),
+        json!({"v": "2"}),
+        json!({"v": 2, "epoch": 5}),
+        json!({"v": 2, "lastSeq": -3}),
+        json!({"v": 2, "lastSeq": null}),
+        json!({"v": 2, "hostId": []}),
+    ]) {
+        same(value, fields::wire::<Connect>, |c| derived::Connect {
+            v: c.v,
+            epoch: c.epoch,
+            last_seq: c.last_seq,
+            host_id: c.host_id,
+        });
+    }
+    for value in &with(vec![
+        json!({"state": "ready"}),
+        json!({"state": "notReady", "reason": "lunch"}),
+        json!({"state": "notReady", "reason": null}),
+        json!({"state": "ready", "extra": 1}),
+        json!({"state": 5}),
+        json!({"state": "ready", "reason": 5}),
+        json!({"reason": "lunch"}),
+    ]) {
+        same(value, fields::wire::<SetState>, |s| derived::SetState {
+            state: s.state,
+            reason: s.reason,
+        });
+    }
+    for value in &with(vec![
+        json!({"name": "dial", "args": ["100", 5, null]}),
+        json!({"name": "dial"}),
+        json!({"name": "dial", "args": null}),
+        json!({"name": "dial", "args": 5}),
+        json!({"name": "dial", "args": [], "x": 1}),
+        json!({"args": []}),
+        json!({"name": 1}),
+    ]) {
+        same(value, fields::wire::<CcCommand>, |c| derived::CcCommand {
+            name: c.name,
+            args: c.args,
+        });
+    }
+    for value in &with(vec![
+        json!({"source": "xuc", "msg": {"a": [1]}}),
+        json!({"source": "xuc", "msg": null}),
+        json!({"source": "xuc"}),
+        json!({"msg": 1}),
+        json!({"source": 1, "msg": 1}),
+        json!({"source": "xuc", "msg": 1, "x": 1}),
+    ]) {
+        same(
+            value,
+            |v| inject_params(v.clone()),
+            |(source, msg)| derived::Inject { source, msg },
+        );
+    }
+    for value in &with(vec![
+        json!({"dropIn": "1.2.0", "widgetOriginAllowed": true}),
+        json!({"dropIn": null, "widgetOriginAllowed": null}),
+        json!({"dropIn": 1}),
+        json!({"widgetOriginAllowed": "yes"}),
+        json!({"dropIn": "1", "other": 1}),
+    ]) {
+        same(value, opt_wire::<HostView>, |h| {
+            h.map(|h| derived::HostView {
+                drop_in: h.drop_in,
+                widget_origin_allowed: h.widget_origin_allowed,
+            })
+        });
+    }
+    let saved = |extra: Value| {
+        let mut saved =
+            json!({"epoch": "e", "nextSeq": 3, "events": [[1, {"kind": "x"}], [2, null]]});
+        for (k, v) in extra.as_object().unwrap() {
+            match v {
+                Value::Null if k.starts_with('-') => saved.as_object_mut().unwrap().remove(&k[1..]),
+                v => saved.as_object_mut().unwrap().insert(k.clone(), v.clone()),
+            };
+        }
+        saved
+    };
+    for value in &with(vec![
+        saved(json!({})),
+        saved(json!({"hostId": "h", "answered": [[4, "{}"]]})),
+        saved(json!({"hostId": null, "answered": []})),
+        saved(json!({"-events": null})),
+        saved(json!({"-epoch": null})),
+        saved(json!({"events": [[1]]})),
+        saved(json!({"events": [[1, 2, 3]]})),
+        saved(json!({"events": [{"seq": 1}]})),
+        saved(json!({"events": [[-1, 2]]})),
+        saved(json!({"answered": [[1, 2]]})),
+        saved(json!({"answered": null})),
+        saved(json!({"nextSeq": "3"})),
+        saved(json!({"outbox": []})),
+    ]) {
+        same(value, fields::wire::<Saved>, |s| derived::Saved {
+            epoch: s.epoch,
+            next_seq: s.next_seq,
+            events: s.events,
+            host_id: s.host_id,
+            answered: s.answered,
+        });
+    }
+}

@@ -37,7 +37,7 @@ pub use session::{Client, Effect, Session};
 
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use thiserror::Error;
 
@@ -58,7 +58,8 @@ pub enum ConfigError {
 }
 
 /// The connection health reported to the host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum HealthState {
@@ -79,26 +80,34 @@ pub enum HealthState {
 }
 
 /// One health report: the state and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct Health {
     /// The new state.
     pub state: HealthState,
     /// Human-readable cause; never contains a secret.
     pub reason: String,
     /// When reconnecting: the delay before the next attempt.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub retry_in_ms: Option<u64>,
     /// Why signing in or connecting failed, as a code (set by the client
     /// where it decides, never read back from `reason`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub fault: Option<Fault>,
 }
 
 /// Why a live client could not sign in or connect: the typed code on
 /// [`Health`] that the panel's sign-in messages and the diagnostics use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CcFault"))]
 #[serde(rename_all = "camelCase")]
 pub enum Fault {
@@ -419,6 +428,58 @@ impl Default for Timing {
             heartbeat_ms: None,
             pong_timeout_ms: 10_000,
         }
+    }
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonFields, JsonObject, JsonWriter, ToJson};
+
+impl HealthState {
+    /// The state's name on the wire (`live`, `reconnecting` ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthState::Connecting => "connecting",
+            HealthState::Authenticating => "authenticating",
+            HealthState::Live => "live",
+            HealthState::Degraded => "degraded",
+            HealthState::Reconnecting => "reconnecting",
+            HealthState::Failed => "failed",
+            HealthState::Stopped => "stopped",
+        }
+    }
+}
+
+impl ToJson for HealthState {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.str(self.as_str());
+    }
+}
+
+json_names!(Fault {
+    NoCredentials => "noCredentials",
+    EndpointRefused => "endpointRefused",
+    EndpointFailed => "endpointFailed",
+    BadCredentials => "badCredentials",
+    RefusedAgain => "refusedAgain",
+    TokenRefused => "tokenRefused",
+    Misconfigured => "misconfigured",
+    ServerUnavailable => "serverUnavailable",
+    Unreachable => "unreachable",
+});
+
+impl JsonFields for Health {
+    fn write_fields(&self, o: &mut JsonObject<'_>) {
+        o.field("state", &self.state)
+            .field("reason", &self.reason)
+            .opt("retryInMs", &self.retry_in_ms)
+            .opt("fault", &self.fault);
+    }
+}
+
+impl ToJson for Health {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| self.write_fields(o));
     }
 }
 

@@ -472,9 +472,10 @@ impl Protocol for Xuc {
             "AGENTDIRECTORY" if self.reread => {
                 self.reread = false;
                 if let Some(state) = self.own_directory_state(cti) {
-                    link.push(Action::Deliver(
-                        json!({"msgType": "AgentStateEvent", "ctiMessage": state}),
-                    ));
+                    let mut frame = serde_json::Map::new();
+                    frame.insert("msgType".into(), Value::String("AgentStateEvent".into()));
+                    frame.insert("ctiMessage".into(), state);
+                    link.push(Action::Deliver(Value::Object(frame)));
                 }
             }
             _ => {}

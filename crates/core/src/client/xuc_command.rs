@@ -458,7 +458,13 @@ impl<'a> Args<'a> {
         };
         match integer(value) {
             Some(n) if (1..=MAX_ID as i128).contains(&n) => Ok(Some(Id(n as u64))),
-            _ => Err(self.invalid(field, format!("must be a positive integer, got {value}"))),
+            _ => Err(self.invalid(
+                field,
+                format!(
+                    "must be a positive integer, got {}",
+                    crate::json_write::to_string(value)
+                ),
+            )),
         }
     }
 
@@ -470,7 +476,10 @@ impl<'a> Args<'a> {
             Some(n) if (0..=i32::MAX as i128).contains(&n) => Ok(Penalty(n as u32)),
             _ => Err(self.invalid(
                 "penalty",
-                format!("must be a non-negative integer (0 is the highest priority), got {value}"),
+                format!(
+                    "must be a non-negative integer (0 is the highest priority), got {}",
+                    crate::json_write::to_string(value)
+                ),
             )),
         }
     }

@@ -28,7 +28,11 @@ pub const CLIENT_TYPE: &str = "ClientAppMessage";
 /// A message the bridge posts to the client application, in the CRM
 /// Connector's envelope: `{"type": "CRMConnectMessage", "action", "data"}`.
 pub fn envelope(action: &str, data: Value) -> Value {
-    json!({ "type": CONNECTOR_TYPE, "action": action, "data": data })
+    let mut envelope = bare(action);
+    if let Value::Object(map) = &mut envelope {
+        map.insert("data".into(), data);
+    }
+    envelope
 }
 
 /// A connector message without `data`, as Avaya documents `ready`,
@@ -108,13 +112,24 @@ pub fn request_save_interaction_log(
     interaction_data: Value,
     header: Value,
 ) -> Value {
+    // Built by hand: `json!` would copy both values through serde.
+    let object = |members: Vec<(&str, Value)>| {
+        Value::Object(
+            members
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        )
+    };
+    let body = object(vec![
+        ("interactionId", Value::String(interaction_id.to_owned())),
+        ("interactionData", interaction_data),
+    ]);
     envelope(
         "requestSaveInteractionLog",
-        json!({
-            "message": {
-                "body": { "interactionId": interaction_id, "interactionData": interaction_data }
-            },
-            "header": header
-        }),
+        object(vec![
+            ("message", object(vec![("body", body)])),
+            ("header", header),
+        ]),
     )
 }

@@ -643,8 +643,8 @@ fn error_detail(cti: Option<&Value>) -> Option<String> {
                 Some(Value::Number(n)) => Some(n.to_string()),
                 _ => None,
             })
-            .or_else(|| (!m.is_empty()).then(|| Value::Object(m.clone()).to_string())),
-        other => Some(other.to_string()),
+            .or_else(|| (!m.is_empty()).then(|| crate::json_write::to_string(m))),
+        other => Some(crate::json_write::to_string(other)),
     }
 }
 

@@ -9,7 +9,7 @@
 use super::redact::redact_text;
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::VecDeque;
 
@@ -21,9 +21,10 @@ pub const MAX_MESSAGE: usize = 512;
 const MAX_SOURCE: usize = 32;
 
 /// How severe an entry is; a query gives the minimum it wants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "LogEntryLevel"))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum LogLevel {
     /// Detail for a developer.
     Debug,
@@ -36,9 +37,10 @@ pub enum LogLevel {
 }
 
 /// One log entry, as `bridge.logs()` returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct LogEntry {
     /// When, in milliseconds since the Unix epoch.
     pub at: u64,
@@ -178,6 +180,23 @@ fn cut(text: &str, max: usize) -> String {
             s
         }
         None => text.to_owned(),
+    }
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonWriter, ToJson};
+
+json_names!(LogLevel { Debug => "debug", Info => "info", Warn => "warn", Error => "error" });
+
+impl ToJson for LogEntry {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("at", &self.at)
+                .field("level", &self.level)
+                .field("source", &self.source)
+                .field("message", &self.message);
+        });
     }
 }
 

@@ -19,7 +19,6 @@ use crate::channel::{AllowList, PROTOCOL_VERSION};
 use crate::client::{Fault, Figures, Health, HealthState};
 use crate::model::Source;
 use crate::tabs::{Role, TabsInfo};
-use serde::Serialize;
 
 /// The checks must finish within this long (probes time out before it).
 pub const DIAGNOSE_BUDGET_MS: u64 = 3_000;
@@ -40,56 +39,57 @@ pub const HEARTBEAT_FAIL_MS: u64 = 5_000;
 pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// A check's (and a start-up error's) stable id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CheckId {
     /// The host page's origin is on the widget's `allowedHostOrigins`.
-    #[serde(rename = "origin.host")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "origin.host"))]
     HostOrigin,
     /// The widget's origin is on the drop-in's `allowedOrigins`.
-    #[serde(rename = "origin.widget")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "origin.widget"))]
     WidgetOrigin,
     /// The widget page's CSP lets WebAssembly run.
-    #[serde(rename = "csp.wasm")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "csp.wasm"))]
     CspWasm,
     /// The widget page's CSP `connect-src` covers the contact centre.
-    #[serde(rename = "csp.connect")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "csp.connect"))]
     CspConnect,
     /// The widget is framed by the page it talks to.
-    #[serde(rename = "framing")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "framing"))]
     Framing,
     /// Whether the widget's storage is partitioned (third-party context).
-    #[serde(rename = "storage.partition")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "storage.partition"))]
     StoragePartition,
     /// Session storage works (the outbox survives a reload).
-    #[serde(rename = "storage.session")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "storage.session"))]
     StorageSession,
     /// The Storage Access API's state.
-    #[serde(rename = "storage.access")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "storage.access"))]
     StorageAccess,
     /// The contact centre's REST API answers, and how fast.
-    #[serde(rename = "cc.rest")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "cc.rest"))]
     CcRest,
     /// The contact centre's WebSocket opens, and how fast.
-    #[serde(rename = "cc.socket")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "cc.socket"))]
     CcSocket,
     /// The contact centre accepted the widget's credentials.
-    #[serde(rename = "cc.auth")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "cc.auth"))]
     CcAuth,
     /// The access token's expiry.
-    #[serde(rename = "cc.token")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "cc.token"))]
     CcToken,
     /// The AXP subscription's expiry.
-    #[serde(rename = "cc.subscription")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "cc.subscription"))]
     CcSubscription,
     /// The link's heartbeat round trip.
-    #[serde(rename = "cc.heartbeat")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "cc.heartbeat"))]
     CcHeartbeat,
     /// The browser's clock against the server's `Date` header.
-    #[serde(rename = "clock")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "clock"))]
     Clock,
     /// The widget's role among the agent's tabs (leader, follower, alone).
-    #[serde(rename = "multiTab")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename = "multiTab"))]
     MultiTab,
 }
 
@@ -160,9 +160,10 @@ impl CheckId {
 }
 
 /// A check's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum CheckStatus {
     /// Fine (or not applicable: the detail says so).
     Ok,
@@ -173,9 +174,10 @@ pub enum CheckStatus {
 }
 
 /// One check of a [`Report`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseCheck"))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct Check {
     /// Stable id (docs/troubleshooting.md has one row per id).
     pub id: CheckId,
@@ -188,9 +190,10 @@ pub struct Check {
 }
 
 /// Versions of the three parts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseVersions"))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct Versions {
     /// The drop-in script's version (`null` when the report was made in the widget page).
     pub drop_in: Option<String>,
@@ -201,9 +204,10 @@ pub struct Versions {
 }
 
 /// What `bridge.diagnose()` resolves to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DiagnoseReport"))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct Report {
     /// Every check, in a fixed order.
     pub checks: Vec<Check>,
@@ -1118,15 +1122,56 @@ pub fn export_jsonl<'a>(
     report: &Report,
     entries: impl IntoIterator<Item = &'a LogEntry>,
 ) -> String {
-    let mut out = serde_json::to_string(report).unwrap_or_else(|_| "{}".into());
+    let mut out = json_write::to_string(report);
     out.push('\n');
     for entry in entries {
-        if let Ok(line) = serde_json::to_string(entry) {
-            out.push_str(&line);
-            out.push('\n');
-        }
+        json_write::write_to(&mut out, entry);
+        out.push('\n');
     }
     out
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{self, json_names, JsonWriter, ToJson};
+
+impl ToJson for CheckId {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.str(self.as_str());
+    }
+}
+
+json_names!(CheckStatus { Ok => "ok", Warn => "warn", Fail => "fail" });
+
+impl ToJson for Check {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("id", &self.id)
+                .field("status", &self.status)
+                .field("detail", &self.detail)
+                .field("fix", &self.fix);
+        });
+    }
+}
+
+impl ToJson for Versions {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("dropIn", &self.drop_in)
+                .field("widget", &self.widget)
+                .field("protocol", &self.protocol);
+        });
+    }
+}
+
+impl ToJson for Report {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("checks", &self.checks)
+                .field("versions", &self.versions)
+                .field("at", &self.at);
+        });
+    }
 }
 
 #[cfg(test)]

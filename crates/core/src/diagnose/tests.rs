@@ -1,5 +1,12 @@
 use super::*;
 
+/// [`super::report`], its JSON checked against serde_json's (`json_write`).
+fn report(obs: &Observations, allowed: &AllowList) -> Report {
+    let report = super::report(obs, allowed);
+    crate::json_write::to_string(&report);
+    report
+}
+
 fn allowed() -> AllowList {
     AllowList::new(["http://127.0.0.1:8080"]).unwrap()
 }

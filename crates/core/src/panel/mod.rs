@@ -23,7 +23,7 @@ use crate::command::{CommandStatus, Desired};
 use crate::model::{AgentStateKind, Direction, EventBody, InteractionPhase, Side, Source};
 use crate::sync::{Mode, Snapshot};
 use serde::de::Error as _;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// Most notices kept (the oldest go first).
 const MAX_NOTICES: usize = 8;
@@ -123,8 +123,9 @@ impl<'de> Deserialize<'de> for PartyDisplay {
 }
 
 /// How the other party of a call is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum PartyDisplay {
     /// As the contact centre gives it.
     #[default]
@@ -188,8 +189,9 @@ pub fn locale(asked: Option<&str>) -> &'static str {
 }
 
 /// Why a sign-in did not succeed, for a message the agent understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum LoginError {
     /// The page gave no credentials: the agent signs in here.
     NoCredentials,
@@ -244,28 +246,41 @@ impl LoginError {
 }
 
 /// What a notice is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind")
+)]
 pub enum NoticeKind {
     /// A call is ringing (announced as an alert; gone once answered or ended).
-    #[serde(rename_all = "camelCase")]
+    #[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
     Incoming {
         /// The call.
         call: String,
         /// The caller, as the redaction allows.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         party: Option<String>,
     },
     /// An offered call ended before it was answered.
     MissedOffer {
         /// The caller, as the redaction allows.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         party: Option<String>,
     },
     /// The contact centre paused the agent without being asked.
     ForcedPause {
         /// The pause reason or cause given.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         reason: Option<String>,
     },
     /// A command was refused.
@@ -273,7 +288,10 @@ pub enum NoticeKind {
         /// What was asked (`ready`, `notReady`, `answer`, `dial` ...).
         command: String,
         /// Why, in the contact centre's or the client's words.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            any(test, feature = "ts"),
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         detail: Option<String>,
     },
     /// The link to the contact centre was lost.
@@ -284,13 +302,14 @@ pub enum NoticeKind {
 }
 
 /// One notice on the panel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct Notice {
     /// Its id (for `dismiss`).
     pub id: u64,
     /// What happened.
-    #[serde(flatten)]
+    #[cfg_attr(any(test, feature = "ts"), serde(flatten))]
     pub kind: NoticeKind,
     /// Announced as an alert (an incoming call) rather than a status.
     pub assertive: bool,
@@ -376,8 +395,9 @@ pub struct Panel {
 }
 
 /// The panel's view, what the edge renders.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct PanelView {
     /// The language of the view (`en`, `fr`).
     pub locale: &'static str,
@@ -388,7 +408,10 @@ pub struct PanelView {
     /// The number field.
     pub dial: DialView,
     /// The sign-in form, when the widget must sign the agent in itself.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub sign_in: Option<SignInView>,
     /// CRM presence, sync mode, connection health.
     pub context: ContextView,
@@ -399,68 +422,104 @@ pub struct PanelView {
 }
 
 /// The agent state part of the view.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct AgentView {
     /// The current state (`unknown` before any report).
     pub state: &'static str,
     /// Its pause reason code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// Its label, when the reason is a known one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason_label: Option<String>,
     /// The choice the agent can make (the selector's options).
     pub options: Vec<StateOption>,
     /// The option of the current state, for the selector.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub selected: Option<String>,
     /// Whether the agent may change the state now; else why not (`readOnly`,
     /// `offline`, `loggedOut`, `noContactCentre`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub locked: Option<&'static str>,
     /// The option asked for, not yet confirmed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub pending: Option<String>,
     /// Why the last change asked for was refused.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refusal: Option<String>,
     /// The agent is logged out of its phone: offer to log it in on one (xuc).
     pub phone_login: bool,
 }
 
 /// One state the agent may pick.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct StateOption {
     /// `ready`, or `notReady` / `notReady:<reason>`.
     pub id: String,
     /// `ready` or `notReady`.
     pub state: &'static str,
     /// The pause reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// The reason's label (none for plain Ready / Not ready: the edge names them).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub label: Option<String>,
 }
 
 /// One interaction card.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct CardView {
     /// The interaction id.
     pub id: String,
     /// `inbound`, `outbound`, `internal` or `unknown`.
     pub direction: &'static str,
     /// The other party, as the redaction allows.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub party: Option<String>,
     /// The queue it came through.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub queue: Option<String>,
     /// Its media.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub media: Option<String>,
     /// `ringing`, `dialing`, `talking`, `held`, `wrapUp`, `ended`, `queued`.
     pub state: &'static str,
@@ -472,27 +531,38 @@ pub struct CardView {
 }
 
 /// The dial field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct DialView {
     /// The number in the field (a click-to-dial from the CRM fills it).
     pub number: String,
     /// Why dialling is not possible now (`notSupported`, `offline`, `loggedOut`, `busy`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub locked: Option<&'static str>,
 }
 
 /// The sign-in form.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct SignInView {
     /// `xuc` (user, password, phone) or `axp` (the token endpoint).
     pub kind: Source,
     /// Why the last attempt failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<LoginError>,
     /// The client's own words for it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<String>,
     /// A sign-in is under way.
     pub busy: bool,
@@ -501,29 +571,40 @@ pub struct SignInView {
 }
 
 /// The context line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct ContextView {
     /// The CRM presence as the bridge sees it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub presence: Option<PresenceView>,
     /// The sync mode.
     pub mode: Mode,
     /// The contact centre's protocol.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub source: Option<Source>,
     /// The live client's health (`none` without a live client).
     pub health: &'static str,
     /// Its reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// A host page is attached.
     pub host: bool,
 }
 
 /// The CRM presence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct PresenceView {
     /// Its name.
     pub name: String,
@@ -1347,5 +1428,166 @@ impl PanelAction {
             }
             _ => return Ok(None),
         }))
+    }
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonFields, JsonObject, JsonWriter, ToJson};
+
+json_names!(PartyDisplay { Full => "full", Masked => "masked", Hidden => "hidden" });
+json_names!(LoginError {
+    NoCredentials => "noCredentials",
+    BadCredentials => "badCredentials",
+    RefusedAgain => "refusedAgain",
+    ServerUnavailable => "serverUnavailable",
+    Unreachable => "unreachable",
+    Misconfigured => "misconfigured",
+    TokenRefused => "tokenRefused",
+    EndpointRefused => "endpointRefused",
+    EndpointFailed => "endpointFailed",
+    NoTokenSource => "noTokenSource",
+    PhoneUnknown => "phoneUnknown",
+    OtherPhone => "otherPhone",
+});
+
+impl JsonFields for NoticeKind {
+    fn write_fields(&self, o: &mut JsonObject<'_>) {
+        match self {
+            NoticeKind::Incoming { call, party } => {
+                o.field("kind", "incoming")
+                    .field("call", call)
+                    .opt("party", party);
+            }
+            NoticeKind::MissedOffer { party } => {
+                o.field("kind", "missedOffer").opt("party", party);
+            }
+            NoticeKind::ForcedPause { reason } => {
+                o.field("kind", "forcedPause").opt("reason", reason);
+            }
+            NoticeKind::Refused { command, detail } => {
+                o.field("kind", "refused")
+                    .field("command", command)
+                    .opt("detail", detail);
+            }
+            NoticeKind::ConnectionLost { reason } => {
+                o.field("kind", "connectionLost").field("reason", reason);
+            }
+        }
+    }
+}
+
+impl ToJson for NoticeKind {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| self.write_fields(o));
+    }
+}
+
+impl ToJson for Notice {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("id", &self.id)
+                .flatten(&self.kind)
+                .field("assertive", &self.assertive);
+        });
+    }
+}
+
+impl ToJson for PanelView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("locale", self.locale)
+                .field("agent", &self.agent)
+                .field("cards", &self.cards)
+                .field("dial", &self.dial)
+                .opt("signIn", &self.sign_in)
+                .field("context", &self.context)
+                .field("notices", &self.notices)
+                .field("now", &self.now);
+        });
+    }
+}
+
+impl ToJson for AgentView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("state", self.state)
+                .opt("reason", &self.reason)
+                .opt("reasonLabel", &self.reason_label)
+                .field("options", &self.options)
+                .opt("selected", &self.selected)
+                .opt("locked", &self.locked)
+                .opt("pending", &self.pending)
+                .opt("refusal", &self.refusal)
+                .field("phoneLogin", &self.phone_login);
+        });
+    }
+}
+
+impl ToJson for StateOption {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("id", &self.id)
+                .field("state", self.state)
+                .opt("reason", &self.reason)
+                .opt("label", &self.label);
+        });
+    }
+}
+
+impl ToJson for CardView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("id", &self.id)
+                .field("direction", self.direction)
+                .opt("party", &self.party)
+                .opt("queue", &self.queue)
+                .opt("media", &self.media)
+                .field("state", self.state)
+                .field("since", &self.since)
+                .field("actions", &self.actions);
+        });
+    }
+}
+
+impl ToJson for DialView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("number", &self.number).opt("locked", &self.locked);
+        });
+    }
+}
+
+impl ToJson for SignInView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("kind", &self.kind)
+                .opt("error", &self.error)
+                .opt("detail", &self.detail)
+                .field("busy", &self.busy)
+                .field("unavailable", &self.unavailable);
+        });
+    }
+}
+
+impl ToJson for ContextView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.opt("presence", &self.presence)
+                .field("mode", &self.mode)
+                .opt("source", &self.source)
+                .field("health", self.health)
+                .opt("reason", &self.reason)
+                .field("host", &self.host);
+        });
+    }
+}
+
+impl ToJson for PresenceView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("name", &self.name)
+                .field("available", &self.available);
+        });
     }
 }

@@ -104,8 +104,11 @@ fn live(p: &mut Panel) {
     p.on_health(&health(HealthState::Live, "events flow"));
 }
 
+/// The view, its JSON checked against serde_json's (`json_write`).
 fn view(p: &Panel) -> PanelView {
-    p.view(&snap(), HostInfo { attached: true }, 10_000, "en")
+    let view = p.view(&snap(), HostInfo { attached: true }, 10_000, "en");
+    crate::json_write::to_string(&view);
+    view
 }
 
 #[test]

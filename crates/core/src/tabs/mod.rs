@@ -40,7 +40,7 @@ use crate::codec::path_de::Error as FieldError;
 use crate::command::Desired;
 use crate::model::Side;
 use serde::de::Error as _;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 
@@ -58,8 +58,9 @@ const MAX_TAB_ID: usize = 64;
 
 /// How the widget instances of one agent share the contact centre
 /// (widget config `multiTab`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum MultiTab {
     /// One connection, led by one tab (the default).
     #[default]
@@ -99,7 +100,7 @@ impl Scope {
             if let Some(v) = cc.get(key) {
                 identity.push_str(key);
                 identity.push('=');
-                identity.push_str(&v.to_string());
+                identity.push_str(&crate::json_write::to_string(v));
                 identity.push(';');
             }
         }
@@ -147,8 +148,9 @@ fn valid_tab_id(id: &str) -> bool {
 }
 
 /// This tab's part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum Role {
     /// Holds the contact-centre connection.
     Leader,
@@ -157,8 +159,9 @@ pub enum Role {
 }
 
 /// What `bridge.tabs()` returns and the `tabs` event carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct TabsInfo {
     /// This tab's role.
     pub role: Role,
@@ -169,8 +172,9 @@ pub struct TabsInfo {
 }
 
 /// Messages between tabs refused, by reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct TabsDropped {
     /// Not a valid message (shape, size, ids), or refused by the guard.
     pub malformed: u64,
@@ -184,8 +188,12 @@ pub struct TabsDropped {
 }
 
 /// A call a follower has the leader carry out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)
+)]
 pub enum Forward {
     /// `setAgentState` (target `cc`) or `setPresence` (target `crm`).
     SetState {
@@ -194,7 +202,7 @@ pub enum Forward {
         /// The state wanted.
         desired: Desired,
         /// A reason / pause code.
-        #[serde(default)]
+        #[cfg_attr(any(test, feature = "ts"), serde(default))]
         reason: Option<String>,
     },
     /// One typed contact-centre command.
@@ -202,7 +210,7 @@ pub enum Forward {
         /// Its name.
         name: String,
         /// Its arguments.
-        #[serde(default)]
+        #[cfg_attr(any(test, feature = "ts"), serde(default))]
         args: Vec<Value>,
     },
     /// A report of the follower's CRM (a CRM Connector envelope): the CRM
@@ -222,8 +230,12 @@ impl Forward {
 
 /// One message on the tabs channel. Read by hand ([`Wire`]): a derived
 /// internally tagged enum cost about 50 KB of wasm (bench/README.md).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "t", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(tag = "t", rename_all = "camelCase", deny_unknown_fields)
+)]
 pub enum TabMessage {
     /// A tab started (or asks who leads).
     Hello {
@@ -282,10 +294,10 @@ pub enum TabMessage {
         /// The call's id.
         rid: u64,
         /// The outcome on success.
-        #[serde(default)]
+        #[cfg_attr(any(test, feature = "ts"), serde(default))]
         result: Option<Value>,
         /// Why it failed.
-        #[serde(default)]
+        #[cfg_attr(any(test, feature = "ts"), serde(default))]
         error: Option<ReplyError>,
     },
     /// The sender's page: shown, focused, and when it last became either.
@@ -312,7 +324,7 @@ pub enum TabMessage {
         /// Its live client's `{source, health}`.
         cc: Value,
         /// Its last `ccHealth` event (a tab that joins gets it once).
-        #[serde(default)]
+        #[cfg_attr(any(test, feature = "ts"), serde(default))]
         health: Option<Value>,
     },
     /// The leader hands a screen pop to the one tab that opens it.
@@ -336,8 +348,9 @@ pub enum TabMessage {
 }
 
 /// A request error as it travels between tabs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(deny_unknown_fields))]
 pub struct ReplyError {
     /// [`ErrorCode`], as its JSON name.
     pub code: String,
@@ -1297,7 +1310,7 @@ impl Tabs {
             return;
         }
         self.reported = Some(info.clone());
-        let mut event = serde_json::to_value(&info).unwrap_or(Value::Null);
+        let mut event = crate::json_write::to_value(&info);
         if let Value::Object(map) = &mut event {
             map.insert("kind".into(), Value::String("tabs".into()));
         }
@@ -1331,10 +1344,10 @@ pub fn relayed_kind(event: &Value) -> bool {
 }
 
 fn code_name(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "rejected".into())
+    crate::json_write::to_value(&code)
+        .as_str()
+        .unwrap_or("rejected")
+        .to_owned()
 }
 
 fn error_code(name: &str) -> ErrorCode {
@@ -1414,5 +1427,167 @@ pub fn is_pop(output: &Value) -> bool {
                 == Some("requestPerformInteractionScreenPop")
         }
         _ => false,
+    }
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{json_names, JsonWriter, ToJson};
+
+json_names!(MultiTab { Shared => "shared", Independent => "independent" });
+json_names!(Role { Leader => "leader", Follower => "follower" });
+
+impl ToJson for TabsInfo {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("role", &self.role)
+                .field("count", &self.count)
+                .field("leaderSince", &self.leader_since);
+        });
+    }
+}
+
+impl ToJson for TabsDropped {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("malformed", &self.malformed)
+                .field("version", &self.version)
+                .field("foreign", &self.foreign)
+                .field("duplicate", &self.duplicate);
+        });
+    }
+}
+
+impl ToJson for Forward {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| match self {
+            Forward::SetState {
+                target,
+                desired,
+                reason,
+            } => {
+                o.field("op", "setState")
+                    .field("target", target)
+                    .field("desired", desired)
+                    .field("reason", reason);
+            }
+            Forward::CcCommand { name, args } => {
+                o.field("op", "ccCommand")
+                    .field("name", name)
+                    .field("args", args);
+            }
+            Forward::Crm { msg } => {
+                o.field("op", "crm").field("msg", msg);
+            }
+        });
+    }
+}
+
+impl ToJson for TabMessage {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| match self {
+            TabMessage::Hello { v, tab } => {
+                o.field("t", "hello").field("v", v).field("tab", tab);
+            }
+            TabMessage::Lead {
+                v,
+                tab,
+                epoch,
+                since,
+                seq,
+                count,
+            } => {
+                o.field("t", "lead")
+                    .field("v", v)
+                    .field("tab", tab)
+                    .field("epoch", epoch)
+                    .field("since", since)
+                    .field("seq", seq)
+                    .field("count", count);
+            }
+            TabMessage::Event {
+                v,
+                tab,
+                epoch,
+                seq,
+                event,
+            } => {
+                o.field("t", "event")
+                    .field("v", v)
+                    .field("tab", tab)
+                    .field("epoch", epoch)
+                    .field("seq", seq)
+                    .field("event", event);
+            }
+            TabMessage::Call { v, tab, rid, call } => {
+                o.field("t", "call")
+                    .field("v", v)
+                    .field("tab", tab)
+                    .field("rid", rid)
+                    .field("call", call);
+            }
+            TabMessage::Reply {
+                v,
+                tab,
+                to,
+                rid,
+                result,
+                error,
+            } => {
+                o.field("t", "reply")
+                    .field("v", v)
+                    .field("tab", tab)
+                    .field("to", to)
+                    .field("rid", rid)
+                    .field("result", result)
+                    .field("error", error);
+            }
+            TabMessage::View {
+                v,
+                tab,
+                visible,
+                focused,
+                active_at,
+            } => {
+                o.field("t", "view")
+                    .field("v", v)
+                    .field("tab", tab)
+                    .field("visible", visible)
+                    .field("focused", focused)
+                    .field("active_at", active_at);
+            }
+            TabMessage::State {
+                v,
+                tab,
+                snapshot,
+                cc,
+                health,
+            } => {
+                o.field("t", "state")
+                    .field("v", v)
+                    .field("tab", tab)
+                    .field("snapshot", snapshot)
+                    .field("cc", cc)
+                    .field("health", health);
+            }
+            TabMessage::Pop { v, tab, to, event } => {
+                o.field("t", "pop")
+                    .field("v", v)
+                    .field("tab", tab)
+                    .field("to", to)
+                    .field("event", event);
+            }
+            TabMessage::Bye { v, tab } => {
+                o.field("t", "bye").field("v", v).field("tab", tab);
+            }
+        });
+    }
+}
+
+impl ToJson for ReplyError {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("code", &self.code).field("message", &self.message);
+        });
     }
 }

@@ -21,15 +21,15 @@
 //! 5. An event for an unknown id starts tracking it at that point.
 
 use crate::model::InteractionPhase;
-use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Most contacts tracked at once, and most finished ids remembered.
 const MAX_CONTACTS: usize = 256;
 
 /// ACD stage of a contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum Stage {
     /// Seen only through media events so far (manual contact, or ACD events missed).
     None,
@@ -46,8 +46,9 @@ pub enum Stage {
 }
 
 /// Media state of a contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum Media {
     /// No media event seen yet.
     Idle,
@@ -64,8 +65,9 @@ pub enum Media {
 }
 
 /// One contact as tracked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct ContactState {
     /// Contact id (`uuid`).
     pub id: String,
@@ -78,8 +80,9 @@ pub struct ContactState {
 }
 
 /// What the tracker made of one event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub enum Verdict {
     /// The event moved the contact on: pass it to the core.
     Applied,

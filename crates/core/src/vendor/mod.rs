@@ -18,18 +18,25 @@ use crate::model::{EventBody, Side, Source};
 use crate::sync::Mode;
 use agentdesktop::{step_of, ContactTracker, Verdict};
 use openframe::{OpenFrameOptions, OpenFramePlanner};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// One call on a vendor object: `openFrameAPI[method](...args)` or
 /// `AGENTDESKTOP[namespace][method](...args)`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind", rename = "vendorCall")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind", rename = "vendorCall")
+)]
 pub struct VendorCall {
     /// The SDK called: `openframe` or `agentdesktop`.
     pub target: Source,
     /// AgentDesktop namespace (`AGENT`, `CONTACT`, `ALERT`); none for OpenFrame.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "ts"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub namespace: Option<String>,
     /// Method name.
     pub method: String,
@@ -86,8 +93,9 @@ pub const AGENTDESKTOP_METHODS: [(&str, &str); 8] = [
 /// One SDK function the bridge relies on, as a path from the SDK object
 /// (`["WIDGET", "bindContactCallback"]` on `AGENTDESKTOP`, `["init"]` on
 /// `openFrameAPI`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "ts"), serde(rename_all = "camelCase"))]
 pub struct SdkFunction {
     /// The SDK: `openframe` or `agentdesktop`.
     pub vendor: Source,
@@ -223,8 +231,12 @@ pub enum ContactAction<'a> {
 }
 
 /// Something the host should know that is neither an event nor a command.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind", rename = "vendorNotice")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
+#[cfg_attr(
+    any(test, feature = "ts"),
+    serde(rename_all = "camelCase", tag = "kind", rename = "vendorNotice")
+)]
 pub struct Notice {
     /// The vendor concerned.
     pub source: Source,
@@ -235,7 +247,8 @@ pub struct Notice {
 }
 
 /// What one input caused.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(any(test, feature = "ts"), derive(serde::Serialize))]
 pub struct Step {
     /// Bridge outputs (events, commands, CRM requests).
     pub outputs: Vec<Output>,
@@ -670,6 +683,33 @@ pub fn alert(text: &str) -> VendorCall {
         namespace: Some("ALERT".into()),
         method: "Show".into(),
         args: vec![json!(openframe::truncate(text, 512))],
+    }
+}
+
+// -- JSON out (`json_write`), as the serde attributes above say.
+
+use crate::json_write::{JsonWriter, ToJson};
+
+impl ToJson for VendorCall {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("kind", "vendorCall")
+                .field("target", &self.target)
+                .opt("namespace", &self.namespace)
+                .field("method", &self.method)
+                .field("args", &self.args);
+        });
+    }
+}
+
+impl ToJson for Notice {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            o.field("kind", "vendorNotice")
+                .field("source", &self.source)
+                .field("level", self.level)
+                .field("text", &self.text);
+        });
     }
 }
 

@@ -126,7 +126,7 @@ fn check_len(what: &'static str, value: &str, limit: usize) -> Result<(), LimitE
 
 /// A call with its payload checked against [`MAX_PAYLOAD`].
 fn call(method: &str, args: Vec<Value>) -> Result<VendorCall, LimitError> {
-    let len = Value::Array(args.clone()).to_string().chars().count();
+    let len = crate::json_write::to_string(&args).chars().count();
     if len > MAX_PAYLOAD {
         return Err(LimitError::TooLong {
             what: "payload",

@@ -1,0 +1,524 @@
+//! JSON out, written by hand: [`ToJson`] writes a value straight into JSON
+//! text (what the host, the port and storage get), or into a
+//! [`serde_json::Value`] where the channel keeps one.
+//!
+//! It replaces serde's `Serialize`: derived code per type and per serializer
+//! (`serde_json`'s value serializer, its writer, `flatten`) cost about 39 KB
+//! of the lead deployment's wasm after wasm-opt, 11 KB gzip (bench/README.md).
+//! The text is serde_json's, byte for byte: the
+//! same escaping, integers, floats (`zmij`), field order, skipped `None`s
+//! and tags; `cfg(test)` checks each [`to_string`] / [`to_value`] against
+//! `serde_json` (the types derive `Serialize` in tests and with feature `ts`).
+
+use serde_json::{Map, Value};
+
+/// A value that writes itself as JSON.
+pub trait ToJson {
+    /// Writes `self` as one JSON value.
+    fn write_json(&self, w: &mut JsonWriter);
+}
+
+/// What [`to_string`] and [`to_value`] take: [`ToJson`], and in tests also
+/// `Serialize`, so each call is checked against serde_json's output.
+#[cfg(not(test))]
+pub trait Checked: ToJson {}
+#[cfg(not(test))]
+impl<T: ToJson + ?Sized> Checked for T {}
+/// What [`to_string`] and [`to_value`] take: [`ToJson`], and in tests also
+/// `Serialize`, so each call is checked against serde_json's output.
+#[cfg(test)]
+pub trait Checked: ToJson + serde::Serialize {}
+#[cfg(test)]
+impl<T: ToJson + serde::Serialize + ?Sized> Checked for T {}
+
+/// `value` as JSON text.
+pub fn to_string<T: Checked + ?Sized>(value: &T) -> String {
+    let mut w = JsonWriter::text(String::with_capacity(128));
+    value.write_json(&mut w);
+    let text = w.into_text();
+    #[cfg(test)]
+    assert_eq!(
+        text,
+        serde_json::to_string(value).unwrap(),
+        "ToJson differs from serde_json"
+    );
+    text
+}
+
+/// `value` as JSON text appended to `out`.
+pub fn write_to<T: ToJson + ?Sized>(out: &mut String, value: &T) {
+    let mut w = JsonWriter::text(std::mem::take(out));
+    value.write_json(&mut w);
+    *out = w.into_text();
+}
+
+/// `value` as a JSON value (for the channel, which keeps its events as values).
+pub fn to_value<T: Checked + ?Sized>(value: &T) -> Value {
+    let mut w = JsonWriter {
+        out: Out::Tree(Vec::new(), None),
+    };
+    value.write_json(&mut w);
+    let tree = match w.out {
+        Out::Tree(_, root) => root.unwrap_or(Value::Null),
+        Out::Text(_) => Value::Null,
+    };
+    #[cfg(test)]
+    assert_eq!(
+        tree,
+        serde_json::to_value(value).unwrap(),
+        "ToJson differs from serde_json"
+    );
+    tree
+}
+
+/// An object of `members` as a JSON value (`json!` for typed members,
+/// without serde).
+pub fn object(members: &[(&str, &dyn ToJson)]) -> Value {
+    let mut w = JsonWriter {
+        out: Out::Tree(Vec::new(), None),
+    };
+    w.object(|o| {
+        for (key, value) in members {
+            o.field(key, value);
+        }
+    });
+    match w.out {
+        Out::Tree(_, root) => root.unwrap_or(Value::Null),
+        Out::Text(_) => Value::Null,
+    }
+}
+
+/// Where [`ToJson`] writes: JSON text, or a [`Value`] tree.
+pub struct JsonWriter {
+    out: Out,
+}
+
+enum Out {
+    Text(String),
+    /// Open arrays and objects (with the key of the next member), and the
+    /// finished root.
+    Tree(Vec<Frame>, Option<Value>),
+}
+
+enum Frame {
+    Array(Vec<Value>),
+    Object(Map<String, Value>, String),
+}
+
+impl JsonWriter {
+    /// A writer appending JSON text to `out`.
+    pub fn text(out: String) -> JsonWriter {
+        JsonWriter {
+            out: Out::Text(out),
+        }
+    }
+
+    /// The text written (empty for a tree writer).
+    pub fn into_text(self) -> String {
+        match self.out {
+            Out::Text(text) => text,
+            Out::Tree(..) => String::new(),
+        }
+    }
+
+    /// A string.
+    pub fn str(&mut self, s: &str) {
+        match &mut self.out {
+            Out::Text(out) => escape(out, s),
+            Out::Tree(..) => self.place(Value::String(s.to_owned())),
+        }
+    }
+
+    /// An unsigned integer.
+    pub fn u64(&mut self, n: u64) {
+        match &mut self.out {
+            Out::Text(out) => out.push_str(itoa::Buffer::new().format(n)),
+            Out::Tree(..) => self.place(Value::from(n)),
+        }
+    }
+
+    /// A signed integer.
+    pub fn i64(&mut self, n: i64) {
+        match &mut self.out {
+            Out::Text(out) => out.push_str(itoa::Buffer::new().format(n)),
+            Out::Tree(..) => self.place(Value::from(n)),
+        }
+    }
+
+    /// A float as serde_json writes it (`zmij`; `null` when not finite).
+    pub fn f64(&mut self, n: f64) {
+        match &mut self.out {
+            Out::Text(out) if n.is_finite() => out.push_str(zmij::Buffer::new().format_finite(n)),
+            Out::Text(out) => out.push_str("null"),
+            Out::Tree(..) => self.place(Value::from(n)),
+        }
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self, b: bool) {
+        match &mut self.out {
+            Out::Text(out) => out.push_str(if b { "true" } else { "false" }),
+            Out::Tree(..) => self.place(Value::Bool(b)),
+        }
+    }
+
+    /// `null`.
+    pub fn null(&mut self) {
+        match &mut self.out {
+            Out::Text(out) => out.push_str("null"),
+            Out::Tree(..) => self.place(Value::Null),
+        }
+    }
+
+    /// An object whose members `members` writes.
+    pub fn object(&mut self, members: impl FnOnce(&mut JsonObject<'_>)) {
+        match &mut self.out {
+            Out::Text(out) => out.push('{'),
+            Out::Tree(frames, _) => frames.push(Frame::Object(Map::new(), String::new())),
+        }
+        let mut o = JsonObject {
+            w: self,
+            first: true,
+        };
+        members(&mut o);
+        self.close('}');
+    }
+
+    /// An array of `items`.
+    pub fn array<'a, T: ToJson + ?Sized + 'a>(&mut self, items: impl IntoIterator<Item = &'a T>) {
+        match &mut self.out {
+            Out::Text(out) => out.push('['),
+            Out::Tree(frames, _) => frames.push(Frame::Array(Vec::new())),
+        }
+        for (i, item) in items.into_iter().enumerate() {
+            if let (Out::Text(out), true) = (&mut self.out, i > 0) {
+                out.push(',');
+            }
+            item.write_json(self);
+        }
+        self.close(']');
+    }
+
+    /// A JSON value as it is (text: written out; tree: cloned in).
+    pub fn value(&mut self, value: &Value) {
+        if let Out::Tree(..) = self.out {
+            return self.place(value.clone());
+        }
+        match value {
+            Value::Null => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(n), _) => self.u64(n),
+                (None, Some(n)) => self.i64(n),
+                _ => self.f64(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => self.str(s),
+            Value::Array(items) => self.array(items),
+            Value::Object(map) => self.object(|o| {
+                for (k, v) in map {
+                    o.field(k, v);
+                }
+            }),
+        }
+    }
+
+    fn key(&mut self, first: bool, key: &str) {
+        match &mut self.out {
+            Out::Text(out) => {
+                if !first {
+                    out.push(',');
+                }
+                escape(out, key);
+                out.push(':');
+            }
+            Out::Tree(frames, _) => {
+                if let Some(Frame::Object(_, next)) = frames.last_mut() {
+                    key.clone_into(next);
+                }
+            }
+        }
+    }
+
+    fn close(&mut self, bracket: char) {
+        match &mut self.out {
+            Out::Text(out) => out.push(bracket),
+            Out::Tree(frames, _) => {
+                let value = match frames.pop() {
+                    Some(Frame::Array(items)) => Value::Array(items),
+                    Some(Frame::Object(map, _)) => Value::Object(map),
+                    None => return,
+                };
+                self.place(value);
+            }
+        }
+    }
+
+    /// A finished value into the open array or object, or as the root.
+    fn place(&mut self, value: Value) {
+        if let Out::Tree(frames, root) = &mut self.out {
+            match frames.last_mut() {
+                Some(Frame::Array(items)) => items.push(value),
+                Some(Frame::Object(map, key)) => {
+                    map.insert(std::mem::take(key), value);
+                }
+                None => *root = Some(value),
+            }
+        }
+    }
+}
+
+/// serde_json's string escaping: `"`, `\` and the control characters
+/// (`\b \t \n \f \r` short, the rest as `\u00xx`); everything else as is.
+fn escape(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        // Most text: nothing to escape, copied at once.
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let short = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'\n' => 'n',
+            b'\r' => 'r',
+            b'\t' => 't',
+            0x08 => 'b',
+            0x0c => 'f',
+            0..=0x1f => 'u',
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        out.push('\\');
+        out.push(short);
+        if short == 'u' {
+            out.push_str("00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        start = i + 1;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
+    out.push('"');
+}
+
+/// The members of an object being written ([`JsonWriter::object`]).
+pub struct JsonObject<'a> {
+    w: &'a mut JsonWriter,
+    first: bool,
+}
+
+impl JsonObject<'_> {
+    /// A member.
+    pub fn field<T: ToJson + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
+        self.w.key(self.first, key);
+        self.first = false;
+        value.write_json(self.w);
+        self
+    }
+
+    /// A member, left out when `None` (serde's `skip_serializing_if = "Option::is_none"`).
+    pub fn opt<T: ToJson>(&mut self, key: &str, value: &Option<T>) -> &mut Self {
+        if let Some(value) = value {
+            self.field(key, value);
+        }
+        self
+    }
+
+    /// A list member, left out when empty.
+    pub fn list<T: ToJson>(&mut self, key: &str, items: &[T]) -> &mut Self {
+        if !items.is_empty() {
+            self.field(key, items);
+        }
+        self
+    }
+
+    /// An object member, left out when empty.
+    pub fn map(&mut self, key: &str, map: &Map<String, Value>) -> &mut Self {
+        if !map.is_empty() {
+            self.field(key, map);
+        }
+        self
+    }
+
+    /// The members of `value` in this object (serde's `flatten`).
+    pub fn flatten<T: JsonFields + ?Sized>(&mut self, value: &T) -> &mut Self {
+        value.write_fields(self);
+        self
+    }
+}
+
+/// A value written as members of an enclosing object: a tagged enum's
+/// variants, a struct that other objects flatten.
+pub trait JsonFields {
+    /// Writes the members.
+    fn write_fields(&self, o: &mut JsonObject<'_>);
+}
+
+/// An object key: the keys of [`crate::keyed::Counts`].
+pub trait JsonKey {
+    /// The key text.
+    fn json_key(&self) -> &str;
+}
+
+impl JsonKey for &str {
+    fn json_key(&self) -> &str {
+        self
+    }
+}
+
+impl ToJson for Value {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.value(self);
+    }
+}
+
+impl ToJson for Map<String, Value> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(|o| {
+            for (k, v) in self {
+                o.field(k, v);
+            }
+        });
+    }
+}
+
+impl ToJson for str {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.str(self);
+    }
+}
+
+impl ToJson for String {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.str(self);
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn write_json(&self, w: &mut JsonWriter) {
+        (**self).write_json(w);
+    }
+}
+
+impl ToJson for bool {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.bool(*self);
+    }
+}
+
+macro_rules! unsigned {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn write_json(&self, w: &mut JsonWriter) {
+                w.u64(*self as u64);
+            }
+        }
+    )*};
+}
+unsigned!(u8, u16, u32, u64, usize);
+
+impl ToJson for i64 {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.i64(*self);
+    }
+}
+
+impl ToJson for f64 {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.f64(*self);
+    }
+}
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        match self {
+            Some(value) => value.write_json(w),
+            None => w.null(),
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.array(self);
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.array(self);
+    }
+}
+
+impl<A: ToJson, B: ToJson> ToJson for (A, B) {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.array([&self.0 as &dyn ToJson, &self.1]);
+    }
+}
+
+/// `ToJson` for unit enums, as their names (serde's `rename_all`).
+macro_rules! json_names {
+    ($ty:ty { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $crate::json_write::ToJson for $ty {
+            fn write_json(&self, w: &mut $crate::json_write::JsonWriter) {
+                w.str(match self {
+                    $(Self::$variant => $name,)*
+                });
+            }
+        }
+    };
+}
+pub(crate) use json_names;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn text_and_tree_match_serde_json() {
+        let samples = [
+            json!(null),
+            json!([true, false, 0, 1, -1, u64::MAX, i64::MIN, 1.5, 1.0, -0.0, 1e21, 1e-7, 0.1]),
+            json!({"b": {"z": [], "a": {}}, "a": "x", "": ""}),
+            json!("quote \" backslash \\ slash / nl \n cr \r tab \t bs \u{8} ff \u{c} nul \u{0} us \u{1f} del \u{7f} é 😀"),
+            json!([[[[]]], [{}], {"k": [1, {"k": null}]}]),
+        ];
+        for sample in &samples {
+            assert_eq!(to_string(sample), serde_json::to_string(sample).unwrap());
+            assert_eq!(&to_value(sample), sample);
+        }
+        let list: Vec<(u64, Option<String>)> = vec![(1, None), (2, Some("\u{1}".into()))];
+        assert_eq!(to_string(&list), r#"[[1,null],[2,"\u0001"]]"#);
+        let mut out = String::from("x");
+        write_to(&mut out, "y");
+        assert_eq!(out, r#"x"y""#);
+    }
+
+    #[test]
+    fn a_difference_from_serde_json_fails() {
+        struct Wrong;
+        impl ToJson for Wrong {
+            fn write_json(&self, w: &mut JsonWriter) {
+                w.object(|o| {
+                    o.field("a", &1u64);
+                });
+            }
+        }
+        impl serde::Serialize for Wrong {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_u64(1)
+            }
+        }
+        assert!(std::panic::catch_unwind(|| to_string(&Wrong)).is_err());
+        assert!(std::panic::catch_unwind(|| to_value(&Wrong)).is_err());
+    }
+}
+
+#[cfg(test)]
+#[path = "json_write_tests.rs"]
+mod samples;
