@@ -64,12 +64,18 @@ fn main() {
     let outputs = bridge
         .ingest(Source::Xuc, &values[0], Some(0))
         .expect("decodes");
-    time("outputs: serde_json::to_value", |_| {
-        black_box(serde_json::to_value(&outputs).ok());
+    time("outputs: json_write::to_value", |_| {
+        black_box(cti_bridge_core::json_write::to_value(&outputs));
     });
-    let value = serde_json::to_value(&outputs).expect("value");
+    let value = cti_bridge_core::json_write::to_value(&outputs);
     time("outputs: Value -> text", |_| {
         black_box(serde_json::to_string(&value).ok());
     });
+    time(
+        "outputs: json_write::to_string (the channel's outbox text)",
+        |_| {
+            black_box(cti_bridge_core::json_write::to_string(&outputs));
+        },
+    );
     println!("outputs per message: {}", outputs.len());
 }

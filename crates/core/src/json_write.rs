@@ -222,6 +222,15 @@ impl JsonWriter {
         }
     }
 
+    /// JSON text written before (by this writer), copied as it is; in a tree,
+    /// parsed back (`null` if it is not JSON within the core's limits).
+    pub fn raw(&mut self, text: &str) {
+        match &mut self.out {
+            Out::Text(out) => out.push_str(text),
+            Out::Tree(..) => self.place(crate::json_parse::parse(text).unwrap_or(Value::Null)),
+        }
+    }
+
     fn key(&mut self, first: bool, key: &str) {
         match &mut self.out {
             Out::Text(out) => {

@@ -5,7 +5,7 @@
 
 use super::{to_string, to_value};
 use crate::channel::{
-    Dropped, ErrorCode, LinkStatus, Peer, RequestError, Saved, TraceEntry, WidgetEvent,
+    Dropped, ErrorCode, EventText, LinkStatus, Peer, RequestError, Saved, TraceEntry, WidgetEvent,
     WidgetMessage,
 };
 use crate::client::{Fault, Health, HealthState};
@@ -202,7 +202,7 @@ fn every_widget_event_and_message_matches_serde_json() {
     to_string(&Saved {
         epoch: "e1".into(),
         next_seq: 3,
-        events: vec![(1, value.clone()), (2, json!("x"))],
+        events: vec![(1, EventText::of(&value)), (2, EventText::of(&json!("x")))],
         host_id: None,
         answered: vec![(5, r#"{"t":"response"}"#.into())],
     });

@@ -95,14 +95,15 @@ pub(super) fn after_drive(inner: &Rc<Inner>) {
         return;
     }
     let relayed = {
-        // By reference (no copy of the events); the machine relays them
+        // By reference (no copy of the events' texts); the machine relays them
         // only when another tab listens ([`crate::tabs::Tabs::followed`]).
         let channel = inner.channel.borrow();
         let mut tabs = edge.tabs.borrow_mut();
         let from = tabs.relayed();
         let mut relayed = false;
+        // The outbox keeps text: each event is read back once, here.
         for (seq, event) in channel.events_after(from) {
-            tabs.on_leader_event(*seq, event);
+            tabs.on_leader_event(*seq, &event.to_value());
             relayed = true;
         }
         relayed

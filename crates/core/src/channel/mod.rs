@@ -25,7 +25,7 @@ mod trace;
 mod widget;
 mod widget_event;
 
-pub use outbox::{Outbox, OUTBOX_CAPACITY};
+pub use outbox::{EventText, Outbox, OUTBOX_CAPACITY};
 pub use trace::{frame_type, Peer, TraceEntry};
 pub use widget::{
     credentials_from, default_storage_key, Ask, Call, ChannelCore, CredentialsUrl, Effect,

@@ -1,9 +1,68 @@
 //! The widget's bounded outbox of sent events, replayed to a host that
 //! re-attaches, and the gap a host is told about when it resumes from
 //! events the outbox no longer holds.
+//!
+//! Each event is kept as its JSON text ([`EventText`]), written once when it
+//! enters the outbox: the port message, a replay and the saved session copy
+//! that text instead of writing the event again.
 
+use crate::json_write::{self, Checked, JsonWriter, ToJson};
 use serde_json::Value;
 use std::collections::VecDeque;
+
+/// One event as JSON text, written once ([`EventText::of`]) and copied as it
+/// is into port messages, replays and saved sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventText(Box<str>);
+
+impl EventText {
+    /// `event` written as JSON text.
+    pub fn of<T: Checked + ?Sized>(event: &T) -> EventText {
+        EventText(json_write::to_string(event).into_boxed_str())
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The event parsed back into a value (for the few readers that look
+    /// inside: a multi-tab leader, the trace); `null` if it is not JSON
+    /// within the core's limits, which the widget's own writer never gives.
+    pub fn to_value(&self) -> Value {
+        crate::json_parse::parse(&self.0).unwrap_or(Value::Null)
+    }
+
+    /// The port message `{"t":"event","seq":…,"event":…}` carrying it (the
+    /// text of `WidgetMessage::Event`, assembled without writing the event again).
+    pub fn message(&self, seq: u64) -> String {
+        const HEAD: &str = r#"{"t":"event","seq":"#;
+        const MID: &str = r#","event":"#;
+        let mut text = String::with_capacity(HEAD.len() + 20 + MID.len() + self.0.len() + 1);
+        text.push_str(HEAD);
+        json_write::write_to(&mut text, &seq);
+        text.push_str(MID);
+        text.push_str(&self.0);
+        text.push('}');
+        text
+    }
+}
+
+impl ToJson for EventText {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.raw(&self.0);
+    }
+}
+
+/// In tests, serde writes the value the text holds (so that `json_write`'s
+/// check against serde_json sees the same JSON; serde_json's value sorts the
+/// keys, so that check holds for texts written from a value).
+#[cfg(test)]
+impl serde::Serialize for EventText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
 
 /// How many sent events the widget keeps for a host that re-attaches.
 pub const OUTBOX_CAPACITY: usize = 2048;
@@ -12,7 +71,7 @@ pub const OUTBOX_CAPACITY: usize = 2048;
 /// the oldest are forgotten first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outbox {
-    events: VecDeque<(u64, Value)>,
+    events: VecDeque<(u64, EventText)>,
     next_seq: u64,
     capacity: usize,
 }
@@ -40,7 +99,7 @@ impl Outbox {
 
     /// Restores an outbox (e.g. from session storage after a reload); events
     /// out of order or not below `next_seq` are dropped.
-    pub fn restore(capacity: usize, next_seq: u64, events: Vec<(u64, Value)>) -> Self {
+    pub fn restore(capacity: usize, next_seq: u64, events: Vec<(u64, EventText)>) -> Self {
         let mut outbox = Outbox::with_capacity(capacity);
         outbox.next_seq = next_seq.max(1);
         let mut last = 0;
@@ -57,7 +116,7 @@ impl Outbox {
     }
 
     /// Records an event; returns its `seq`.
-    pub fn push(&mut self, event: Value) -> u64 {
+    pub fn push(&mut self, event: EventText) -> u64 {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.saturating_add(1);
         if self.events.len() >= self.capacity {
@@ -89,12 +148,12 @@ impl Outbox {
     }
 
     /// The newest event.
-    pub fn last(&self) -> Option<&(u64, Value)> {
+    pub fn last(&self) -> Option<&(u64, EventText)> {
         self.events.back()
     }
 
     /// Events after `seq`, in order (what a re-attaching host has not seen).
-    pub fn since(&self, seq: u64) -> impl Iterator<Item = &(u64, Value)> {
+    pub fn since(&self, seq: u64) -> impl Iterator<Item = &(u64, EventText)> {
         self.events.iter().filter(move |(s, _)| *s > seq)
     }
 
@@ -110,7 +169,7 @@ impl Outbox {
     }
 
     /// All kept events, for persisting.
-    pub fn events(&self) -> impl Iterator<Item = &(u64, Value)> {
+    pub fn events(&self) -> impl Iterator<Item = &(u64, EventText)> {
         self.events.iter()
     }
 }
@@ -120,17 +179,21 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn text(value: Value) -> EventText {
+        EventText::of(&value)
+    }
+
     #[test]
     fn outbox_replays_what_the_host_missed_and_stays_bounded() {
         let mut outbox = Outbox::new();
         for i in 0..5 {
-            assert_eq!(outbox.push(json!(i)), i + 1);
+            assert_eq!(outbox.push(text(json!(i))), i + 1);
         }
         let missed: Vec<u64> = outbox.since(3).map(|(s, _)| *s).collect();
         assert_eq!(missed, [4, 5]);
         assert_eq!(outbox.gap_after(0), None);
         for i in 0..OUTBOX_CAPACITY as u64 {
-            outbox.push(json!(i));
+            outbox.push(text(json!(i)));
         }
         assert_eq!(outbox.events().count(), OUTBOX_CAPACITY);
         assert_eq!(outbox.gap_after(0), Some((1, 5)));
@@ -150,7 +213,7 @@ mod tests {
         let mut outbox = Outbox::with_capacity(2);
         assert_eq!(outbox.gap_after(0), None, "nothing issued yet");
         for i in 0..5 {
-            outbox.push(json!(i));
+            outbox.push(text(json!(i)));
         }
         // Kept: 4 and 5; 1..=3 are gone.
         assert_eq!(outbox.gap_after(0), Some((1, 3)));
@@ -162,7 +225,7 @@ mod tests {
             "a host ahead of us misses nothing here"
         );
         // Restored with fewer events than were issued (only some persisted).
-        let restored = Outbox::restore(2, 6, vec![(5, json!(4))]);
+        let restored = Outbox::restore(2, 6, vec![(5, text(json!(4)))]);
         assert_eq!(restored.gap_after(2), Some((3, 4)));
         let empty = Outbox::restore(2, 6, vec![]);
         assert_eq!(empty.gap_after(2), Some((3, 5)));
@@ -173,7 +236,12 @@ mod tests {
         let restored = Outbox::restore(
             8,
             4,
-            vec![(2, json!(2)), (1, json!(1)), (3, json!(3)), (9, json!(9))],
+            vec![
+                (2, text(json!(2))),
+                (1, text(json!(1))),
+                (3, text(json!(3))),
+                (9, text(json!(9))),
+            ],
         );
         let seqs: Vec<u64> = restored.events().map(|(s, _)| *s).collect();
         assert_eq!(seqs, [2, 3]);
@@ -182,12 +250,33 @@ mod tests {
     #[test]
     fn a_fresh_outbox_continues_the_hosts_numbering() {
         let mut outbox = Outbox::new();
-        outbox.push(json!({"kind": "presence"}));
-        outbox.push(json!({"kind": "agentState"}));
+        outbox.push(text(json!({"kind": "presence"})));
+        outbox.push(text(json!({"kind": "agentState"})));
         outbox.rebase(40);
-        let seqs: Vec<(u64, Value)> = outbox.since(0).cloned().collect();
-        assert_eq!(seqs[0], (41, json!({"kind": "presence"})));
+        let seqs: Vec<(u64, EventText)> = outbox.since(0).cloned().collect();
+        assert_eq!(seqs[0], (41, text(json!({"kind": "presence"}))));
         assert_eq!(seqs[1].0, 42);
-        assert_eq!(outbox.push(json!({})), 43);
+        assert_eq!(outbox.push(text(json!({}))), 43);
+    }
+
+    #[test]
+    fn an_event_is_written_once_and_copied_into_its_message() {
+        let event = json!({"kind": "agentState", "detail": "caf\u{e9} \"x\"", "n": [1.5, -2]});
+        let kept = text(event.clone());
+        assert_eq!(kept.as_str(), serde_json::to_string(&event).unwrap());
+        assert_eq!(kept.to_value(), event);
+        for seq in [0, 7, u64::MAX] {
+            assert_eq!(
+                kept.message(seq),
+                json_write::to_string(&crate::channel::WidgetMessage::Event { seq, event: &event })
+            );
+        }
+        // Inside other JSON (a saved session), as text and as a value.
+        let pair = (3u64, kept);
+        assert_eq!(
+            json_write::to_string(&pair),
+            format!("[3,{}]", pair.1.as_str())
+        );
+        assert_eq!(json_write::to_value(&pair), json!([3, event]));
     }
 }

@@ -9,9 +9,9 @@
 //! tested natively; the browser edge (`src/web/widget.rs`) only moves bytes.
 
 use super::{
-    frame_type, parse_host_message_with, AllowList, Dropped, ErrorCode, HostMessage, LinkStatus,
-    Outbox, Peer, RequestError, TraceEntry, WidgetEvent, WidgetMessage, MAX_BATCH_BYTES,
-    MIN_PROTOCOL_VERSION, PROTOCOL_VERSION,
+    frame_type, parse_host_message_with, AllowList, Dropped, ErrorCode, EventText, HostMessage,
+    LinkStatus, Outbox, Peer, RequestError, TraceEntry, WidgetEvent, WidgetMessage,
+    MAX_BATCH_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION,
 };
 use crate::bridge::Output;
 use crate::codec::crm_connector::bare;
@@ -289,8 +289,9 @@ pub struct Saved {
     pub epoch: String,
     /// The `seq` the next event gets.
     pub next_seq: u64,
-    /// The newest events, at most [`PERSISTED_EVENTS`].
-    pub events: Vec<(u64, Value)>,
+    /// The newest events (each its JSON text, as the outbox keeps it), at
+    /// most [`PERSISTED_EVENTS`].
+    pub events: Vec<(u64, EventText)>,
     /// The host instance the answers belong to.
     pub host_id: Option<String>,
     /// Recent answers (JSON text) by request id.
@@ -304,7 +305,9 @@ impl Wire for Saved {
         Ok(Saved {
             epoch: o.text(&["epoch"])?,
             next_seq: o.req(&["nextSeq"], fields::unsigned)?,
-            events: o.req(&["events"], |v| fields::list(v, |p| pair(p, fields::any)))?,
+            events: o.req(&["events"], |v| {
+                fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))
+            })?,
             host_id: opt_field(o, "hostId", fields::text)?,
             answered: o
                 .get(&["answered"], |v| {
@@ -565,8 +568,8 @@ impl WidgetChannel {
         self.host.is_some()
     }
 
-    /// The outbox events after `seq` (a multi-tab leader relays them).
-    pub fn events_after(&self, seq: u64) -> impl Iterator<Item = &(u64, Value)> {
+    /// The outbox events after `seq`, as JSON text (a multi-tab leader relays them).
+    pub fn events_after(&self, seq: u64) -> impl Iterator<Item = &(u64, EventText)> {
         self.outbox.since(seq)
     }
 
@@ -578,7 +581,7 @@ impl WidgetChannel {
     /// An event from elsewhere (the multi-tab leader's stream, a `tabs`
     /// event) into this host's stream, numbered like the rest.
     pub fn push_relayed(&mut self, now: u64, event: Value) {
-        self.push_event(now, event);
+        self.push_event(now, EventText::of(&event));
         self.effects.push(Effect::SaveSoon);
     }
 
@@ -952,7 +955,7 @@ impl WidgetChannel {
                 Output::CrmRequest(r) => self.send_crm(now, &r.wire),
                 Output::Event(_) => {}
             }
-            self.push_event(now, json_write::to_value(&output));
+            self.push_event(now, EventText::of(&output));
         }
         self.effects.push(Effect::SaveSoon);
     }
@@ -1020,7 +1023,7 @@ impl WidgetChannel {
         if let Some((level, source, message)) = event.log_line() {
             self.log(now, level, &source, &message);
         }
-        self.push_event(now, json_write::to_value(event));
+        self.push_event(now, EventText::of(event));
     }
 
     /// The live client asks for a token or credentials: the host is asked on
@@ -1161,7 +1164,7 @@ impl WidgetChannel {
         let replay: Vec<String> = self
             .outbox
             .since(from)
-            .filter_map(|(seq, event)| to_text(&WidgetMessage::Event { seq: *seq, event }))
+            .map(|(seq, event)| event.message(*seq))
             .collect();
         self.effects.extend(replay.into_iter().map(Effect::Port));
         // CRM Connector start-up: the connector says it is ready until answered.
@@ -1403,25 +1406,27 @@ impl WidgetChannel {
     }
 
     /// Gives an event its channel `seq`, keeps it in the outbox and sends it.
-    fn push_event(&mut self, now: u64, event: Value) {
+    /// The event's text (written once, by [`EventText::of`]) is the one the
+    /// port message, a replay and the saved session copy.
+    fn push_event(&mut self, now: u64, event: EventText) {
         let seq = self.outbox.push(event);
         if self.host.is_none() {
             return;
         }
-        let text = self
-            .outbox
-            .last()
-            .and_then(|(_, event)| to_text(&WidgetMessage::Event { seq, event }));
-        if let Some(text) = text {
-            self.effects.push(Effect::Port(text));
-        }
-        if self.options.trace {
-            let kind = self
-                .outbox
-                .last()
-                .and_then(|(_, e)| e.get("kind").and_then(Value::as_str))
+        let Some((_, event)) = self.outbox.last() else {
+            return;
+        };
+        let text = event.message(seq);
+        let kind = self.options.trace.then(|| {
+            event
+                .to_value()
+                .get("kind")
+                .and_then(Value::as_str)
                 .unwrap_or("?")
-                .to_owned();
+                .to_owned()
+        });
+        self.effects.push(Effect::Port(text));
+        if let Some(kind) = kind {
             self.trace_out(now, format!("event {kind}"));
         }
     }

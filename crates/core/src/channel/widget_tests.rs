@@ -35,6 +35,8 @@ struct Edge {
     port: Vec<Value>,
     /// The posts themselves (a batch is one), parsed back.
     posts: Vec<Value>,
+    /// The posts' texts, as posted.
+    texts: Vec<String>,
     window: Vec<(Value, String)>,
     settled: Vec<(u64, Result<Value, String>)>,
     started: usize,
@@ -71,6 +73,7 @@ impl Edge {
             attached: false,
             port: Vec::new(),
             posts: Vec::new(),
+            texts: Vec::new(),
             window: Vec::new(),
             settled: Vec::new(),
             started: 0,
@@ -100,6 +103,7 @@ impl Edge {
                             self.port.push(post.clone());
                         }
                         self.posts.push(post);
+                        self.texts.push(text);
                     }
                     Effect::Window { message, origin } => {
                         assert_ne!(origin, "*");
@@ -211,6 +215,7 @@ impl Edge {
 
     fn take(&mut self) -> Vec<Value> {
         self.posts.clear();
+        self.texts.clear();
         std::mem::take(&mut self.port)
     }
 
@@ -1341,9 +1346,137 @@ fn the_readers_agree_with_the_derives_they_replaced() {
         same(value, fields::wire::<Saved>, |s| derived::Saved {
             epoch: s.epoch,
             next_seq: s.next_seq,
-            events: s.events,
+            events: s
+                .events
+                .into_iter()
+                .map(|(n, e)| (n, e.to_value()))
+                .collect(),
             host_id: s.host_id,
             answered: s.answered,
         });
     }
+}
+
+#[test]
+fn each_event_is_written_once_and_sent_replayed_and_saved_as_that_text() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    edge.take();
+    // A burst in one task: one batch assembled from the outbox's texts.
+    for name in ["AgentReady", "AgentOnPause", "AgentReady"] {
+        let msg = json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}});
+        let outputs = edge
+            .core
+            .borrow_mut()
+            .ingest(Source::Xuc, &msg, Some(edge.now))
+            .unwrap();
+        edge.channel.on_outputs(edge.now, outputs, &edge.core);
+    }
+    edge.run();
+    let kept: Vec<(u64, EventText)> = edge.channel.events_after(0).cloned().collect();
+    assert!(kept.len() >= 3);
+    let messages: Vec<String> = kept.iter().map(|(seq, e)| e.message(*seq)).collect();
+    assert_eq!(edge.texts.len(), 1, "one post for the burst");
+    let batch = edge.texts[0].clone();
+    assert!(batch.starts_with(r#"{"t":"batch","m":["#));
+    // The kept texts, verbatim and in order (the CRM envelopes between them).
+    let mut at = 0;
+    for message in &messages {
+        let found = batch[at..].find(message.as_str());
+        assert!(
+            found.is_some(),
+            "{message} not in the batch after byte {at}"
+        );
+        at += found.unwrap() + message.len();
+    }
+    // Each text is what the event writes, and parses back to the message
+    // the host gets.
+    let sent: Vec<Value> = Edge::of_type(&edge.port, "event")
+        .into_iter()
+        .cloned()
+        .collect();
+    assert_eq!(sent.len(), kept.len());
+    for (((seq, event), message), got) in kept.iter().zip(&messages).zip(&sent) {
+        assert_eq!(got["seq"], *seq);
+        assert_eq!(&serde_json::from_str::<Value>(message).unwrap(), got);
+        assert_eq!(got["event"], event.to_value());
+    }
+    let last = kept.last().unwrap().0;
+    edge.take();
+
+    // The same host re-attaching after the first of them: the rest again,
+    // the same texts, in order, once each, `seq` unchanged.
+    edge.connect(Some("e1"), kept[0].0, "h1");
+    let posted = edge.texts.concat();
+    assert!(!posted.contains(messages[0].as_str()), "seen: not replayed");
+    let mut at = 0;
+    for message in &messages[1..] {
+        let found = posted[at..].find(message.as_str());
+        assert!(found.is_some(), "{message} not replayed after byte {at}");
+        at += found.unwrap() + message.len();
+        assert_eq!(posted.matches(message.as_str()).count(), 1, "once");
+    }
+    assert_eq!(
+        Edge::event_seqs(&edge.take()),
+        kept[1..].iter().map(|(seq, _)| *seq).collect::<Vec<_>>()
+    );
+    edge.connect(Some("e1"), last, "h1");
+    assert!(Edge::event_seqs(&edge.take()).is_empty(), "no duplicates");
+
+    // The saved session embeds the texts: the same JSON shape as before
+    // (`[[seq, event], ...]`), so a reload reads old and new sessions alike.
+    let saved = edge.channel.saved();
+    // (`write_to`: `to_string` would compare with serde_json, whose value
+    // of an event sorts its keys; the text keeps the writer's order.)
+    let mut text = String::new();
+    crate::json_write::write_to(&mut text, &saved);
+    for (seq, event) in &kept {
+        assert!(text.contains(&format!("[{seq},{}]", event.as_str())));
+    }
+    let saved: Value = serde_json::from_str(&text).unwrap();
+    let events = saved["events"].as_array().unwrap();
+    assert_eq!(events.len(), kept.len());
+    for (pair, (seq, event)) in events.iter().zip(&kept) {
+        assert_eq!(pair, &json!([seq, event.to_value()]));
+    }
+    let mut reloaded = Edge::with(options(), Some(&saved));
+    reloaded.connect(Some("e1"), 0, "h1");
+    let again = reloaded.take();
+    let again: Vec<Value> = Edge::of_type(&again, "event")
+        .into_iter()
+        .cloned()
+        .collect();
+    assert_eq!(again, sent, "the same events, in order");
+}
+
+#[test]
+fn a_session_saved_before_the_outbox_kept_text_is_restored() {
+    // As `main` saved it before: events as values written by serde_json
+    // (keys sorted), every other field as now.
+    let old = json!({
+        "epoch": "e0",
+        "nextSeq": 3,
+        "events": [
+            [1, {"kind": "event", "source": "xuc", "body": {"type": "agentState", "state": "ready"}}],
+            [2, {"kind": "health", "status": "live", "dropped": {"origin": 0}}]
+        ],
+        "hostId": "h1",
+        "answered": [[4, r#"{"t":"response","id":4,"result":{"ok":true}}"#]]
+    });
+    let mut reloaded = Edge::with(options(), Some(&old));
+    assert_eq!(reloaded.channel.epoch(), "e0");
+    reloaded.connect(Some("e0"), 1, "h1");
+    let messages = reloaded.take();
+    let events = Edge::of_type(&messages, "event");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["seq"], 2);
+    assert_eq!(events[0]["event"], old["events"][1][1]);
+    // A session whose events are not `[seq, event]` pairs is refused with a reason.
+    let (_, error) = WidgetChannel::new(
+        options(),
+        "fresh".into(),
+        Some(&json!({"epoch": "e0", "nextSeq": 3, "events": [{"seq": 1}]})),
+        0,
+    );
+    assert!(error.is_some_and(|e| e.to_string().contains("saved widget session not restored")));
 }
