@@ -15,6 +15,12 @@
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
 
+  /** Milliseconds on a clock that never goes back (call deadlines). */
+  function now() {
+    var p = global.performance;
+    return p && typeof p.now === "function" ? p.now() : Date.now();
+  }
+
   /** A typed error: `code` is one of timeout | refused | origin | disposed | aborted | rejected | notSupported | invalid | invalidParams | unknownMethod | forbidden. */
   function CtiBridgeError(code, message, detail) {
     var e = new Error(message);
@@ -204,7 +210,10 @@
     this._queue = [];
     this._outgoing = []; // port messages of this task, posted together at its end
     this._batch = false; // the widget speaks protocol 2: batches both ways
-    this._pending = {};
+    this._pending = new Map(); // id -> call, in the order the calls started
+    this._lanes = new Map(); // time-out (ms) -> Map(id -> call): each in deadline order
+    this._deadlineTimer = null; // one timer for every call: armed for the earliest deadline
+    this._deadlineAt = Infinity;
     this._nextId = 1;
     // Request ids are unique per host instance; the widget answers a re-sent id once.
     this._hostId = Math.random().toString(36).slice(2) + Date.now().toString(36);
@@ -338,7 +347,7 @@
         var queued = this._queue.splice(0);
         for (var i = 0; i < queued.length; i++) this._post(queued[i], false);
         // Calls still unanswered (sent to a widget that went away) are sent again.
-        for (var id in this._pending) this._post(this._pending[id].text, true);
+        this._pending.forEach(function (call) { this._post(call.text, true); }, this);
         this._emit({ kind: "connection", status: "ready", epoch: message.epoch, lastSeq: message.lastSeq, snapshot: message.snapshot });
         if (this._unresponsive) {
           this._unresponsive = false;
@@ -375,10 +384,8 @@
         }
         break;
       case "response":
-        var call = this._pending[message.id];
+        var call = this._untrack(message.id);
         if (!call) return;
-        delete this._pending[message.id];
-        clearTimeout(call.timer);
         if (message.error) this._log("warn", "request " + message.id + " failed: " + message.error.code, message.error);
         if (message.error) call.reject(CtiBridgeError(message.error.code, message.error.message, message.result));
         else call.resolve(message.result);
@@ -534,15 +541,70 @@
     var id = this._nextId++;
     timeoutMs = timeoutMs || this._options.requestTimeoutMs || 15000;
     return new Promise(function (resolve, reject) {
-      var timer = setTimeout(function () {
-        delete self._pending[id];
-        reject(CtiBridgeError("timeout", method + " got no answer within " + timeoutMs + " ms"));
-      }, timeoutMs);
-      var call = { resolve: resolve, reject: reject, timer: timer, text: null };
-      self._pending[id] = call;
+      var call = { id: id, resolve: resolve, reject: reject, text: null, method: method, timeoutMs: timeoutMs, deadline: now() + timeoutMs };
+      self._track(id, call);
       // Unanswered calls are re-sent after a re-handshake (see "ready").
       call.text = self._send({ t: "request", id: id, method: method, params: params || {} });
     });
+  };
+
+  // Call time-outs: no timer per call. Calls with the same time-out start in deadline order, so
+  // each time-out's lane (a Map, in insertion order) has its earliest deadline at its front; one
+  // timer is armed for the earliest front, and re-armed only when it fires or when a call with an
+  // earlier deadline starts.
+
+  /** Keeps a started call until its answer or its deadline. */
+  Bridge.prototype._track = function (id, call) {
+    var lane = this._lanes.get(call.timeoutMs);
+    if (!lane) this._lanes.set(call.timeoutMs, (lane = new Map()));
+    lane.set(id, call);
+    this._pending.set(id, call);
+    if (call.deadline < this._deadlineAt) this._armDeadline(call.deadline);
+  };
+
+  /** Forgets a call (answered or timed out): returns it, or undefined for an unknown id. */
+  Bridge.prototype._untrack = function (id) {
+    var call = this._pending.get(id);
+    if (!call) return undefined;
+    this._pending.delete(id);
+    var lane = this._lanes.get(call.timeoutMs);
+    lane.delete(id);
+    if (!lane.size) this._lanes.delete(call.timeoutMs);
+    return call;
+  };
+
+  /** (Re-)arms the one deadline timer for `at` (a `now()` time). */
+  Bridge.prototype._armDeadline = function (at) {
+    var self = this;
+    if (this._deadlineTimer !== null) clearTimeout(this._deadlineTimer);
+    this._deadlineAt = at;
+    // Whole milliseconds, rounded up: a timer that fires early is re-armed for the rest.
+    this._deadlineTimer = setTimeout(function () { self._expire(); }, Math.max(0, Math.ceil(at - now())));
+  };
+
+  /** The deadline timer fired: rejects every call whose deadline has come, then arms for the next. */
+  Bridge.prototype._expire = function () {
+    this._deadlineTimer = null;
+    this._deadlineAt = Infinity;
+    var t = now();
+    var next = Infinity;
+    var expired = [];
+    this._lanes.forEach(function (lane) {
+      var it = lane.values();
+      for (var step = it.next(); !step.done; step = it.next()) {
+        if (step.value.deadline > t) {
+          if (step.value.deadline < next) next = step.value.deadline;
+          break;
+        }
+        expired.push(step.value);
+      }
+    });
+    for (var i = 0; i < expired.length; i++) {
+      var call = expired[i];
+      this._untrack(call.id);
+      call.reject(CtiBridgeError("timeout", call.method + " got no answer within " + call.timeoutMs + " ms"));
+    }
+    if (next < Infinity) this._armDeadline(next);
   };
 
   Bridge.prototype._emit = function (event) {
@@ -671,11 +733,12 @@
     this._iframe.removeEventListener("load", this._onLoad);
     if (this._port) this._port.close();
     if (this._crm) this._crm.dispose();
-    for (var id in this._pending) {
-      clearTimeout(this._pending[id].timer);
-      this._pending[id].reject(CtiBridgeError("disposed", "the bridge was disposed"));
-    }
-    this._pending = {};
+    if (this._deadlineTimer !== null) clearTimeout(this._deadlineTimer);
+    this._deadlineTimer = null;
+    var pending = this._pending;
+    this._pending = new Map();
+    this._lanes = new Map();
+    pending.forEach(function (call) { call.reject(CtiBridgeError("disposed", "the bridge was disposed")); });
     if (this._iframe.parentNode) this._iframe.parentNode.removeChild(this._iframe);
     this._rejectFirst(CtiBridgeError("disposed", "the bridge was disposed"));
   };
