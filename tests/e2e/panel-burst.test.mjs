@@ -56,3 +56,64 @@ test('bursts of agent states leave the panel on the last one', async () => {
   assert.equal(await lastHostState(), 'notReady');
   await page.close();
 });
+
+test('a drawing keeps the nodes of what did not change; a new notice is announced once; a dismissed one disappears', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${origins.hostOrigin}/index.html?widget=${encodeURIComponent(origins.widgetOrigin)}&mode=synchronized`);
+  await until(page, () => window.test.bridge || window.test.error);
+  const frame = page.frameLocator('iframe');
+  const widget = () => page.frames().find((f) => f.url().includes('/widget.html'));
+  const inject = (name) => page.evaluate((m) => window.test.bridge.inject('xuc', m), xuc(name));
+  await frame.locator('.panel-agent').waitFor({ timeout: 15_000 });
+  await inject('AgentReady');
+  await frame.locator('.state-name[data-state="ready"]').waitFor({ timeout: 5_000 });
+
+  // Marks the nodes drawn now, and records what the live region announces from here on.
+  const marks = {
+    section: '.panel-agent', title: '#panel-agent-title', stateName: '.state-name', select: '#state-select', apply: '[data-key="apply"]',
+    work: '.panel-work', dial: '#dial-number', context: '.context', health: '.context .health',
+  };
+  await widget().evaluate((marks) => {
+    window.marked = Object.fromEntries(Object.entries(marks).map(([k, sel]) => [k, document.querySelector(sel)]));
+    window.marked.stateText = document.querySelector('.state-name').firstChild;
+    document.querySelector('#dial-number').value = '0612'; // as if typed
+    window.announced = [];
+    const announcer = document.getElementById('announcer');
+    new MutationObserver(() => { if (announcer.textContent) window.announced.push(announcer.textContent); })
+      .observe(announcer, { childList: true, characterData: true, subtree: true });
+  }, marks);
+  const same = () => widget().evaluate((marks) => Object.entries(marks).filter(([k, sel]) => document.querySelector(sel) !== window.marked[k]).map(([k]) => k), marks);
+
+  // A forced pause: the state's text changes in place, a notice appears, the rest stays.
+  await inject('AgentOnPause');
+  await frame.locator('.state-name[data-state="notReady"]').waitFor({ timeout: 5_000 });
+  await frame.locator('.notice-forcedPause').waitFor({ timeout: 5_000 });
+  assert.deepEqual(await same(), [], 'the same nodes');
+  assert.deepEqual(await widget().evaluate(() => {
+    const text = document.querySelector('.state-name').firstChild;
+    return [text === window.marked.stateText, text.data, document.querySelector('#dial-number').value];
+  }), [true, 'Not ready', '0612'], 'the text node changed in place; the typed number stays');
+  await widget().evaluate(() => { window.marked.notice = document.querySelector('.notice-forcedPause'); });
+
+  // Ready, then another forced pause: a second notice; the first one is the same node.
+  await inject('AgentReady');
+  await frame.locator('.state-name[data-state="ready"]').waitFor({ timeout: 5_000 });
+  await inject('AgentOnPause');
+  await frame.locator('.notice-forcedPause').nth(1).waitFor({ timeout: 5_000 });
+  assert.deepEqual(await same(), []);
+  assert.equal(await widget().evaluate(() => document.querySelector('.notice-forcedPause') === window.marked.notice), true);
+  await page.waitForTimeout(300);
+  // Four drawings, two new notices: two announcements.
+  const announced = await widget().evaluate(() => window.announced);
+  assert.deepEqual(announced, ['You were paused by the contact centre', 'You were paused by the contact centre'], JSON.stringify(announced));
+
+  // The first notice dismissed: it is gone, the second stays the same node, nothing announced.
+  await widget().evaluate(() => { window.marked.second = document.querySelectorAll('.notice-forcedPause')[1]; });
+  await frame.locator('.notice-forcedPause .dismiss').first().click();
+  await frame.locator('.notice-forcedPause').nth(1).waitFor({ state: 'detached', timeout: 5_000 });
+  assert.deepEqual(await widget().evaluate(() => [window.marked.notice.isConnected, document.querySelector('.notice-forcedPause') === window.marked.second]), [false, true]);
+  await page.waitForTimeout(300);
+  assert.equal((await widget().evaluate(() => window.announced)).length, 2);
+  assert.deepEqual(await same(), []);
+  await page.close();
+});
