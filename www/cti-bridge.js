@@ -15,10 +15,9 @@
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
 
-  /** Milliseconds on a clock that never goes back (call deadlines). */
+  /** Milliseconds on a clock that never goes back. */
   function now() {
-    var p = global.performance;
-    return p && typeof p.now === "function" ? p.now() : Date.now();
+    return global.performance ? global.performance.now() : Date.now();
   }
 
   /** A typed error: `code` is one of timeout | refused | origin | disposed | aborted | rejected | notSupported | invalid | invalidParams | unknownMethod | forbidden. */
@@ -210,9 +209,9 @@
     this._queue = [];
     this._outgoing = []; // port messages of this task, posted together at its end
     this._batch = false; // the widget speaks protocol 2: batches both ways
-    this._pending = new Map(); // id -> call, in the order the calls started
-    this._lanes = new Map(); // time-out (ms) -> Map(id -> call): each in deadline order
-    this._deadlineTimer = null; // one timer for every call: armed for the earliest deadline
+    this._pending = new Map(); // id -> call, in start order
+    this._lanes = new Map(); // time-out -> Map(id -> call), in deadline order
+    this._deadlineTimer = null;
     this._deadlineAt = Infinity;
     this._nextId = 1;
     // Request ids are unique per host instance; the widget answers a re-sent id once.
@@ -541,70 +540,63 @@
     var id = this._nextId++;
     timeoutMs = timeoutMs || this._options.requestTimeoutMs || 15000;
     return new Promise(function (resolve, reject) {
-      var call = { id: id, resolve: resolve, reject: reject, text: null, method: method, timeoutMs: timeoutMs, deadline: now() + timeoutMs };
+      var call = { id: id, resolve: resolve, reject: reject, text: null, method: method, ms: timeoutMs, deadline: now() + timeoutMs };
       self._track(id, call);
       // Unanswered calls are re-sent after a re-handshake (see "ready").
       call.text = self._send({ t: "request", id: id, method: method, params: params || {} });
     });
   };
 
-  // Call time-outs: no timer per call. Calls with the same time-out start in deadline order, so
-  // each time-out's lane (a Map, in insertion order) has its earliest deadline at its front; one
-  // timer is armed for the earliest front, and re-armed only when it fires or when a call with an
-  // earlier deadline starts.
+  // Call time-outs: one timer for all calls, armed for the earliest deadline. Calls of one
+  // time-out start in deadline order, so a lane per time-out has its earliest at its front.
 
-  /** Keeps a started call until its answer or its deadline. */
   Bridge.prototype._track = function (id, call) {
-    var lane = this._lanes.get(call.timeoutMs);
-    if (!lane) this._lanes.set(call.timeoutMs, (lane = new Map()));
+    var lane = this._lanes.get(call.ms);
+    if (!lane) this._lanes.set(call.ms, (lane = new Map()));
     lane.set(id, call);
     this._pending.set(id, call);
-    if (call.deadline < this._deadlineAt) this._armDeadline(call.deadline);
+    if (call.deadline < this._deadlineAt) this._arm(call.deadline);
   };
 
-  /** Forgets a call (answered or timed out): returns it, or undefined for an unknown id. */
+  /** Forgets a call (answered or timed out); undefined for an unknown id. */
   Bridge.prototype._untrack = function (id) {
     var call = this._pending.get(id);
-    if (!call) return undefined;
+    if (!call) return;
     this._pending.delete(id);
-    var lane = this._lanes.get(call.timeoutMs);
+    var lane = this._lanes.get(call.ms);
     lane.delete(id);
-    if (!lane.size) this._lanes.delete(call.timeoutMs);
+    if (!lane.size) this._lanes.delete(call.ms);
     return call;
   };
 
-  /** (Re-)arms the one deadline timer for `at` (a `now()` time). */
-  Bridge.prototype._armDeadline = function (at) {
+  Bridge.prototype._arm = function (at) {
     var self = this;
-    if (this._deadlineTimer !== null) clearTimeout(this._deadlineTimer);
+    if (this._deadlineAt < Infinity) clearTimeout(this._deadlineTimer);
     this._deadlineAt = at;
-    // Whole milliseconds, rounded up: a timer that fires early is re-armed for the rest.
+    // Rounded up: a timer that fires early is armed again for the rest.
     this._deadlineTimer = setTimeout(function () { self._expire(); }, Math.max(0, Math.ceil(at - now())));
   };
 
-  /** The deadline timer fired: rejects every call whose deadline has come, then arms for the next. */
+  /** Rejects every call whose deadline has come, then arms for the next. */
   Bridge.prototype._expire = function () {
-    this._deadlineTimer = null;
-    this._deadlineAt = Infinity;
     var t = now();
     var next = Infinity;
-    var expired = [];
+    var due = [];
+    this._deadlineAt = Infinity;
     this._lanes.forEach(function (lane) {
-      var it = lane.values();
-      for (var step = it.next(); !step.done; step = it.next()) {
-        if (step.value.deadline > t) {
-          if (step.value.deadline < next) next = step.value.deadline;
+      for (var it = lane.values(), s = it.next(); !s.done; s = it.next()) {
+        if (s.value.deadline > t) {
+          next = Math.min(next, s.value.deadline);
           break;
         }
-        expired.push(step.value);
+        due.push(s.value);
       }
     });
-    for (var i = 0; i < expired.length; i++) {
-      var call = expired[i];
-      this._untrack(call.id);
-      call.reject(CtiBridgeError("timeout", call.method + " got no answer within " + call.timeoutMs + " ms"));
+    for (var i = 0; i < due.length; i++) {
+      this._untrack(due[i].id);
+      due[i].reject(CtiBridgeError("timeout", due[i].method + " got no answer within " + due[i].ms + " ms"));
     }
-    if (next < Infinity) this._armDeadline(next);
+    if (next < Infinity) this._arm(next);
   };
 
   Bridge.prototype._emit = function (event) {
@@ -733,8 +725,7 @@
     this._iframe.removeEventListener("load", this._onLoad);
     if (this._port) this._port.close();
     if (this._crm) this._crm.dispose();
-    if (this._deadlineTimer !== null) clearTimeout(this._deadlineTimer);
-    this._deadlineTimer = null;
+    clearTimeout(this._deadlineTimer);
     var pending = this._pending;
     this._pending = new Map();
     this._lanes = new Map();

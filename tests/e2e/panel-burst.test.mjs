@@ -1,6 +1,7 @@
 // End-to-end: the agent's panel is drawn after the widget's work, coalesced
 // (crates/core/src/pace.rs, issue 14): bursts of agent states, in one task and
 // one after another, must leave it showing the last state, never a stale one.
+// A drawing updates what changed only (www/panel.js `patch`): the nodes of the rest stay.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
