@@ -104,9 +104,11 @@ test('a drawing keeps the nodes of what did not change; a new notice is announce
   assert.deepEqual(await same(), []);
   assert.equal(await widget().evaluate(() => document.querySelector('.notice-forcedPause') === window.marked.notice), true);
   await page.waitForTimeout(300);
-  // Four drawings, two new notices: two announcements.
+  // Four drawings, two new forced-pause notices: two announcements of them (a notice of the
+  // start-up, such as a refused command of the synchronized mode, may be announced once too).
   const announced = await widget().evaluate(() => window.announced);
-  assert.deepEqual(announced, ['You were paused by the contact centre', 'You were paused by the contact centre'], JSON.stringify(announced));
+  assert.deepEqual(announced.filter((a) => a.includes('paused')), ['You were paused by the contact centre', 'You were paused by the contact centre'], JSON.stringify(announced));
+  assert.equal(new Set(announced).size, announced.length - 1, JSON.stringify(announced));
 
   // The first notice dismissed: it is gone, the second stays the same node, nothing announced.
   await widget().evaluate(() => { window.marked.second = document.querySelectorAll('.notice-forcedPause')[1]; });
@@ -114,7 +116,7 @@ test('a drawing keeps the nodes of what did not change; a new notice is announce
   await frame.locator('.notice-forcedPause').nth(1).waitFor({ state: 'detached', timeout: 5_000 });
   assert.deepEqual(await widget().evaluate(() => [window.marked.notice.isConnected, document.querySelector('.notice-forcedPause') === window.marked.second]), [false, true]);
   await page.waitForTimeout(300);
-  assert.equal((await widget().evaluate(() => window.announced)).length, 2);
+  assert.equal((await widget().evaluate(() => window.announced)).length, announced.length, 'a dismissal announces nothing');
   assert.deepEqual(await same(), []);
   await page.close();
 });
