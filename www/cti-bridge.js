@@ -15,6 +15,11 @@
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
 
+  /** Milliseconds on a clock that never goes back. */
+  function now() {
+    return global.performance ? global.performance.now() : Date.now();
+  }
+
   /** A typed error: `code` is one of timeout | refused | origin | disposed | aborted | rejected | notSupported | invalid | invalidParams | unknownMethod | forbidden. */
   function CtiBridgeError(code, message, detail) {
     var e = new Error(message);
@@ -204,7 +209,10 @@
     this._queue = [];
     this._outgoing = []; // port messages of this task, posted together at its end
     this._batch = false; // the widget speaks protocol 2: batches both ways
-    this._pending = {};
+    this._pending = new Map(); // id -> call, in start order
+    this._lanes = new Map(); // time-out -> Map(id -> call), in deadline order
+    this._deadlineTimer = null;
+    this._deadlineAt = Infinity;
     this._nextId = 1;
     // Request ids are unique per host instance; the widget answers a re-sent id once.
     this._hostId = Math.random().toString(36).slice(2) + Date.now().toString(36);
@@ -338,7 +346,7 @@
         var queued = this._queue.splice(0);
         for (var i = 0; i < queued.length; i++) this._post(queued[i], false);
         // Calls still unanswered (sent to a widget that went away) are sent again.
-        for (var id in this._pending) this._post(this._pending[id].text, true);
+        this._pending.forEach(function (call) { this._post(call.text, true); }, this);
         this._emit({ kind: "connection", status: "ready", epoch: message.epoch, lastSeq: message.lastSeq, snapshot: message.snapshot });
         if (this._unresponsive) {
           this._unresponsive = false;
@@ -375,10 +383,8 @@
         }
         break;
       case "response":
-        var call = this._pending[message.id];
+        var call = this._untrack(message.id);
         if (!call) return;
-        delete this._pending[message.id];
-        clearTimeout(call.timer);
         if (message.error) this._log("warn", "request " + message.id + " failed: " + message.error.code, message.error);
         if (message.error) call.reject(CtiBridgeError(message.error.code, message.error.message, message.result));
         else call.resolve(message.result);
@@ -534,15 +540,63 @@
     var id = this._nextId++;
     timeoutMs = timeoutMs || this._options.requestTimeoutMs || 15000;
     return new Promise(function (resolve, reject) {
-      var timer = setTimeout(function () {
-        delete self._pending[id];
-        reject(CtiBridgeError("timeout", method + " got no answer within " + timeoutMs + " ms"));
-      }, timeoutMs);
-      var call = { resolve: resolve, reject: reject, timer: timer, text: null };
-      self._pending[id] = call;
+      var call = { id: id, resolve: resolve, reject: reject, text: null, method: method, ms: timeoutMs, deadline: now() + timeoutMs };
+      self._track(id, call);
       // Unanswered calls are re-sent after a re-handshake (see "ready").
       call.text = self._send({ t: "request", id: id, method: method, params: params || {} });
     });
+  };
+
+  // Call time-outs: one timer for all calls, armed for the earliest deadline. Calls of one
+  // time-out start in deadline order, so a lane per time-out has its earliest at its front.
+
+  Bridge.prototype._track = function (id, call) {
+    var lane = this._lanes.get(call.ms);
+    if (!lane) this._lanes.set(call.ms, (lane = new Map()));
+    lane.set(id, call);
+    this._pending.set(id, call);
+    if (call.deadline < this._deadlineAt) this._arm(call.deadline);
+  };
+
+  /** Forgets a call (answered or timed out); undefined for an unknown id. */
+  Bridge.prototype._untrack = function (id) {
+    var call = this._pending.get(id);
+    if (!call) return;
+    this._pending.delete(id);
+    var lane = this._lanes.get(call.ms);
+    lane.delete(id);
+    if (!lane.size) this._lanes.delete(call.ms);
+    return call;
+  };
+
+  Bridge.prototype._arm = function (at) {
+    var self = this;
+    if (this._deadlineAt < Infinity) clearTimeout(this._deadlineTimer);
+    this._deadlineAt = at;
+    // Rounded up: a timer that fires early is armed again for the rest.
+    this._deadlineTimer = setTimeout(function () { self._expire(); }, Math.max(0, Math.ceil(at - now())));
+  };
+
+  /** Rejects every call whose deadline has come, then arms for the next. */
+  Bridge.prototype._expire = function () {
+    var t = now();
+    var next = Infinity;
+    var due = [];
+    this._deadlineAt = Infinity;
+    this._lanes.forEach(function (lane) {
+      for (var it = lane.values(), s = it.next(); !s.done; s = it.next()) {
+        if (s.value.deadline > t) {
+          next = Math.min(next, s.value.deadline);
+          break;
+        }
+        due.push(s.value);
+      }
+    });
+    for (var i = 0; i < due.length; i++) {
+      this._untrack(due[i].id);
+      due[i].reject(CtiBridgeError("timeout", due[i].method + " got no answer within " + due[i].ms + " ms"));
+    }
+    if (next < Infinity) this._arm(next);
   };
 
   Bridge.prototype._emit = function (event) {
@@ -671,11 +725,11 @@
     this._iframe.removeEventListener("load", this._onLoad);
     if (this._port) this._port.close();
     if (this._crm) this._crm.dispose();
-    for (var id in this._pending) {
-      clearTimeout(this._pending[id].timer);
-      this._pending[id].reject(CtiBridgeError("disposed", "the bridge was disposed"));
-    }
-    this._pending = {};
+    clearTimeout(this._deadlineTimer);
+    var pending = this._pending;
+    this._pending = new Map();
+    this._lanes = new Map();
+    pending.forEach(function (call) { call.reject(CtiBridgeError("disposed", "the bridge was disposed")); });
     if (this._iframe.parentNode) this._iframe.parentNode.removeChild(this._iframe);
     this._rejectFirst(CtiBridgeError("disposed", "the bridge was disposed"));
   };

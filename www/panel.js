@@ -2,6 +2,9 @@
 // and turns the agent's clicks into `widget.panelAction(...)`. No decisions here:
 // what to show, which actions each card allows and every notice come from the view.
 // Strict CSP: DOM built with createElement, no inline style; words per language below.
+// Drawing updates what changed only: each part of the view is described with `h` and `patch`
+// keeps the nodes already there (matched by key, else by tag and class in order), changing only
+// the text, attributes and children that differ.
 
 const WORDS = {
   en: {
@@ -54,18 +57,115 @@ const WORDS = {
   },
 };
 
-/** Builds an element: h("button", {class: "x", onclick}, "text", child...). */
+/**
+ * Describes an element: h("button", {class: "x", onclick}, "text", child...). Attributes that
+ * are null, undefined or false are absent; `class` and `value` are the element's properties;
+ * `key` (else `id`, else `data-key`) names it among its siblings for `patch`.
+ */
 function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k === "class") el.className = v;
-    else if (k === "value") el.value = v;
-    else el.setAttribute(k, v === true ? "" : String(v));
+  return { tag, attrs: attrs || {}, key: attrs?.key ?? attrs?.id ?? attrs?.["data-key"],
+    children: children.flat().filter((c) => c !== null && c !== undefined && c !== false) };
+}
+
+const absent = (v) => v === undefined || v === null || v === false;
+
+/** The one listener of every drawn element: calls the handler of its current description. */
+function dispatch(event) {
+  this.described.attrs[`on${event.type}`]?.(event);
+}
+
+/** Brings `el`'s attributes, handlers and class from description `was` to `v`. */
+function setAttrs(el, was, v) {
+  for (const [k, value] of Object.entries(v.attrs)) {
+    if (k === "key" || k === "value" || value === was.attrs[k]) continue;
+    if (k.startsWith("on")) {
+      if (!was.attrs[k]) el.addEventListener(k.slice(2), dispatch);
+    } else if (k === "class") el.className = value ?? "";
+    else if (absent(value)) el.removeAttribute(k);
+    else el.setAttribute(k, value === true ? "" : String(value));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
+  for (const k of Object.keys(was.attrs)) {
+    if (k in v.attrs || k === "key" || k === "value") continue;
+    if (k.startsWith("on")) el.removeEventListener(k.slice(2), dispatch);
+    else if (k === "class") el.className = "";
+    else el.removeAttribute(k);
+  }
+  el.described = v;
+}
+
+const NONE = { attrs: {} };
+
+/** A new node for a description (a string is a text node). */
+function create(v) {
+  if (typeof v !== "object") return document.createTextNode(String(v));
+  const el = document.createElement(v.tag);
+  setAttrs(el, NONE, v);
+  for (const c of v.children) el.append(create(c));
+  if (!absent(v.attrs.value)) el.value = v.attrs.value;
   return el;
+}
+
+/** Updates `el` (drawn from a description with the same tag) to `v`. */
+function update(el, v) {
+  const was = el.described;
+  if (was === v) return;
+  setAttrs(el, was, v);
+  patch(el, v.children);
+  // A value the view changed (a click-to-dial, a confirmed state) replaces what was typed or
+  // picked; otherwise what the agent typed stays.
+  if (v.attrs.value !== was.attrs.value && !absent(v.attrs.value)) el.value = v.attrs.value;
+}
+
+/**
+ * Makes `parent`'s children match the descriptions `next`, keeping the nodes that match: by key
+ * (same tag), else the next unkeyed node of the same tag and class (or at least the same tag),
+ * text for text. Nodes that stay are not moved unless the order of keyed ones changed.
+ */
+function patch(parent, next) {
+  const keyed = new Map();
+  const loose = [];
+  for (const node of parent.childNodes) {
+    const key = node.described?.key;
+    if (key !== undefined) keyed.set(key, node);
+    else loose.push(node);
+  }
+  let cursor = 0;
+  const take = (v) => {
+    if (typeof v !== "object") {
+      for (let i = cursor; i < loose.length; i++) {
+        if (loose[i].nodeType === 3) return (cursor = i + 1, loose[i]);
+      }
+      return null;
+    }
+    if (v.key !== undefined) {
+      const node = keyed.get(v.key);
+      if (node?.described.tag !== v.tag) return null;
+      keyed.delete(v.key);
+      return node;
+    }
+    for (let i = cursor; i < loose.length; i++) {
+      const d = loose[i].described;
+      if (d?.tag === v.tag && d.key === undefined && d.attrs.class === v.attrs.class) return (cursor = i + 1, loose[i]);
+    }
+    const d = loose[cursor]?.described;
+    if (d?.tag === v.tag && d.key === undefined) return loose[cursor++];
+    return null;
+  };
+  const nodes = next.map((v) => {
+    const node = take(v);
+    if (!node) return create(v);
+    if (typeof v !== "object") {
+      const text = String(v);
+      if (node.data !== text) node.data = text;
+    } else update(node, v);
+    return node;
+  });
+  const kept = new Set(nodes);
+  for (const node of [...parent.childNodes]) if (!kept.has(node)) node.remove();
+  nodes.forEach((node, i) => {
+    const at = parent.childNodes[i];
+    if (at !== node) parent.insertBefore(node, at || null);
+  });
 }
 
 function elapsed(ms) {
@@ -94,27 +194,25 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
   const last = {};
   const seen = new Set();
   let clockOffset = 0;
-  let lastDial = "";
   for (const name of ["signin", "agent", "work", "notices", "context"]) {
-    sections[name] = h("section", { class: `panel-${name}`, "aria-labelledby": `panel-${name}-title` });
+    sections[name] = create(h("section", { class: `panel-${name}`, "aria-labelledby": `panel-${name}-title` }));
     root.append(sections[name]);
   }
 
-  /** Replaces a section's content when its part of the view changed, keeping focus and typed values. */
-  function update(name, part, build) {
+  /**
+   * Updates a section when its part of the view changed: its nodes stay (and with them focus,
+   * typed values and picked options) where the view still has them.
+   */
+  function draw(name, part, build) {
     const key = JSON.stringify(part);
     if (last[name] === key) return;
     last[name] = key;
     const section = sections[name];
     const focused = section.contains(document.activeElement) ? document.activeElement.dataset.key : null;
-    const values = {};
-    for (const input of section.querySelectorAll("input[data-key]")) values[input.dataset.key] = input.value;
-    section.replaceChildren(...[build(part)].flat().filter(Boolean));
+    patch(section, [build(part)].flat().filter(Boolean));
     section.hidden = section.childElementCount === 0;
-    for (const input of section.querySelectorAll("input[data-key]")) {
-      if (values[input.dataset.key] !== undefined && !input.dataset.fresh) input.value = values[input.dataset.key];
-    }
-    if (focused) section.querySelector(`[data-key="${focused}"]`)?.focus();
+    // A focused control drawn anew (or moved) gets the focus back.
+    if (focused && document.activeElement?.dataset?.key !== focused) section.querySelector(`[data-key="${focused}"]`)?.focus();
   }
 
   function announce(text, assertive) {
@@ -136,14 +234,17 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
         h("span", { class: "state-name", "data-state": a.state }, stateName(a.state)),
         reason ? h("span", { class: "state-reason" }, ` · ${reason}`) : null),
     ];
+    // The option shown: the one asked for, else the current state's (a new one replaces what the agent picked).
+    const chosen = a.pending || a.selected;
     const form = h("form", { class: "state-form", onsubmit: (e) => {
       e.preventDefault();
-      act({ action: "setState", option: form.elements.state.value });
+      act({ action: "setState", option: e.currentTarget.elements.state.value });
     } },
     h("label", { for: "state-select" }, t("change")),
     h("div", { class: "row" },
-      h("select", { id: "state-select", name: "state", "data-key": "state", disabled: !!a.locked || !!a.pending, "aria-describedby": a.locked ? "state-locked" : null },
-        a.options.map((o) => h("option", { value: o.id, selected: o.id === (a.pending || a.selected) }, optionLabel(o)))),
+      h("select", { id: "state-select", name: "state", "data-key": "state", disabled: !!a.locked || !!a.pending, "aria-describedby": a.locked ? "state-locked" : null,
+        value: a.options.some((o) => o.id === chosen) ? chosen : null },
+      a.options.map((o) => h("option", { key: o.id, value: o.id, selected: o.id === chosen }, optionLabel(o)))),
       h("button", { type: "submit", "data-key": "apply", disabled: !!a.locked || !!a.pending }, t("apply"))));
     rows.push(form);
     if (a.locked) rows.push(h("p", { id: "state-locked", class: "hint" }, t(`locked_${a.locked}`)));
@@ -152,7 +253,7 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
     if (a.phoneLogin) {
       const phoneForm = h("form", { class: "phone-form", onsubmit: (e) => {
         e.preventDefault();
-        act({ action: "phoneLogin", phone: phoneForm.elements.phone.value });
+        act({ action: "phoneLogin", phone: e.currentTarget.elements.phone.value });
       } },
       h("label", { for: "phone-login" }, t("phone")),
       h("div", { class: "row" },
@@ -174,7 +275,7 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
       const inputId = `transfer-${c.id}`;
       transfer = h("form", { class: "transfer row", onsubmit: (e) => {
         e.preventDefault();
-        act({ action: "transfer", id: c.id, destination: transfer.elements.destination.value });
+        act({ action: "transfer", id: c.id, destination: e.currentTarget.elements.destination.value });
       } },
       h("label", { for: inputId, class: "sr-only" }, t("transferTo")),
       h("input", { id: inputId, name: "destination", type: "tel", placeholder: t("transferTo"), "data-key": `${c.id}:transfer-to`, required: true }),
@@ -186,7 +287,7 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
         h("span", { class: "card-party" }, c.party || t("hidden"))),
       h("p", { class: "card-meta" },
         h("span", { class: "card-state" }, t(c.state)),
-        h("span", { class: "timer", "data-since": c.since }, ""),
+        h("span", { class: "timer", "data-since": c.since }, elapsed(Date.now() - clockOffset - c.since)),
         c.queue ? h("span", { class: "card-queue" }, `${t("queue")} ${c.queue}`) : null,
         c.media ? h("span", { class: "card-media" }, c.media) : null),
       actions.length ? h("div", { class: "actions" }, actions) : null,
@@ -194,17 +295,15 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
   }
 
   function workPart({ cards, dial }) {
-    // A click-to-dial from the CRM fills the field; otherwise what the agent typed stays.
-    const fresh = dial.number !== lastDial;
-    lastDial = dial.number;
+    // A click-to-dial from the CRM fills the field (a new `value`); otherwise what the agent typed stays.
     const dialForm = h("form", { class: "dial-form", onsubmit: (e) => {
       e.preventDefault();
-      act({ action: "dial", number: dialForm.elements.number.value });
+      act({ action: "dial", number: e.currentTarget.elements.number.value });
     } },
     h("label", { for: "dial-number" }, t("number")),
     h("div", { class: "row" },
       h("input", { id: "dial-number", name: "number", type: "tel", autocomplete: "tel", "data-key": "dial-number",
-        value: dial.number, "data-fresh": fresh ? "1" : null, disabled: !!dial.locked, "aria-describedby": dial.locked ? "dial-locked" : null }),
+        value: dial.number, disabled: !!dial.locked, "aria-describedby": dial.locked ? "dial-locked" : null }),
       h("button", { type: "submit", "data-key": "dial", disabled: !!dial.locked }, t("dial"))),
     dial.locked ? h("p", { id: "dial-locked", class: "hint" }, t(`dial_${dial.locked}`)) : null);
     return [
@@ -226,7 +325,7 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
     }
     const form = h("form", { class: "signin-form", "aria-describedby": error ? "signin-error" : null, onsubmit: (e) => {
       e.preventDefault();
-      const f = form.elements;
+      const f = e.currentTarget.elements;
       act({ action: "signIn", login: f.login.value, password: f.password.value, phone: f.phone.value || null });
       f.password.value = "";
     } },
@@ -259,7 +358,7 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
       h("h2", { id: "panel-notices-title", class: "sr-only" }, t("notices")),
       h("ul", { class: "notices" }, notices.map((n) => {
         const text = noticeText(n);
-        return h("li", { class: `notice notice-${n.kind}` },
+        return h("li", { key: `notice-${n.id}`, class: `notice notice-${n.kind}` },
           h("span", {}, text),
           h("button", { type: "button", class: "dismiss", "data-key": `notice-${n.id}`, "aria-label": `${t("dismiss")}: ${text}`,
             onclick: () => act({ action: "dismiss", id: n.id }) }, "×"));
@@ -280,11 +379,11 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
 
   function render(view) {
     clockOffset = Date.now() - view.now;
-    update("signin", view.signIn || null, signInPart);
-    update("agent", view.agent, agentPart);
-    update("work", { cards: view.cards, dial: view.dial }, workPart);
-    update("notices", view.notices, noticesPart);
-    update("context", view.context, contextPart);
+    draw("signin", view.signIn || null, signInPart);
+    draw("agent", view.agent, agentPart);
+    draw("work", { cards: view.cards, dial: view.dial }, workPart);
+    draw("notices", view.notices, noticesPart);
+    draw("context", view.context, contextPart);
     const fresh = view.notices.filter((n) => !seen.has(n.id));
     for (const n of view.notices) seen.add(n.id);
     if (fresh.length) {
@@ -298,7 +397,10 @@ export function mountPanel(widget, root, announcer, { locale } = {}) {
 
   function tick() {
     const now = Date.now() - clockOffset;
-    for (const el of root.querySelectorAll(".timer[data-since]")) el.textContent = elapsed(now - Number(el.dataset.since));
+    for (const el of root.querySelectorAll(".timer[data-since]")) {
+      const text = elapsed(now - Number(el.dataset.since));
+      if (el.textContent !== text) el.textContent = text;
+    }
   }
 
   root.hidden = false;
