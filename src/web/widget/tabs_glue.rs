@@ -101,9 +101,10 @@ pub(super) fn after_drive(inner: &Rc<Inner>) {
         let mut tabs = edge.tabs.borrow_mut();
         let from = tabs.relayed();
         let mut relayed = false;
-        // The outbox keeps text: each event is read back once, here.
+        // The outbox keeps text: the machine reads an event back only when
+        // it may matter ([`crate::tabs::Tabs::on_leader_text`]).
         for (seq, event) in channel.events_after(from) {
-            tabs.on_leader_event(*seq, &event.to_value());
+            tabs.on_leader_text(*seq, event);
             relayed = true;
         }
         relayed

@@ -34,7 +34,7 @@
 //! Secrets never travel here: a new leader's live client asks its own host
 //! page for credentials.
 
-use crate::channel::{ErrorCode, RequestError};
+use crate::channel::{ErrorCode, EventText, RequestError};
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error as FieldError;
 use crate::command::Desired;
@@ -1121,6 +1121,23 @@ impl Tabs {
     /// goes when it settles (seen in [`Self::on_leader_event`]).
     pub fn on_run_issued(&mut self, from: (String, u64), command: u64) {
         self.owed.insert(command, from);
+    }
+
+    /// Leader: one event of its stream as the outbox keeps it (JSON text).
+    /// Read back into a value only when it may matter: another tab follows,
+    /// or the text may hold a `ccHealth` or `command` event (kept for a tab
+    /// that joins, replied to a follower that asked). A lone leader's other
+    /// events only move [`Self::relayed`] on, with no parse per event.
+    pub fn on_leader_text(&mut self, seq: u64, text: &EventText) {
+        if !self.leads() || seq <= self.relayed {
+            return;
+        }
+        let kept = ["\"kind\":\"ccHealth\"", "\"kind\":\"command\""];
+        if !self.followed() && !kept.iter().any(|k| text.as_str().contains(k)) {
+            self.relayed = seq;
+            return;
+        }
+        self.on_leader_event(seq, &text.to_value());
     }
 
     /// Leader: one numbered event of this tab's stream (its channel outbox):

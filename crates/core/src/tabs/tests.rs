@@ -907,3 +907,47 @@ fn a_leader_alone_relays_nothing_and_a_tab_that_joins_gets_every_event_from_its_
     a.on_leader_event(12, &json!({"kind": "agentState"}));
     assert_eq!(event_seqs(&a.poll()), [12]);
 }
+
+#[test]
+fn a_lone_leader_reads_back_only_the_texts_it_keeps_and_relays_every_one_once_followed() {
+    use crate::channel::EventText;
+    let mut a = Tabs::new("a".into(), "ea".into());
+    a.on_lock_granted(1, 0);
+    a.poll();
+    let state = json!({"kind": "agentState", "source": "xuc", "state": "ready"});
+    let health = json!({"kind": "ccHealth", "source": "xuc", "state": "live"});
+    // Alone: the numbering moves on, nothing is posted, the health is kept.
+    a.on_leader_text(1, &EventText::of(&state));
+    a.on_leader_text(2, &EventText::of(&health));
+    a.on_leader_text(3, &EventText::of(&state));
+    assert_eq!(a.relayed(), 3);
+    assert!(
+        broadcasts(&a.poll()).is_empty(),
+        "nothing relayed for nobody"
+    );
+    // A tab joins: its state carries the health seen while alone.
+    a.on_message(
+        4,
+        msg(&TabMessage::Hello {
+            v: 1,
+            tab: "b".into(),
+        }),
+    );
+    a.poll();
+    a.on_leader_state(json!({"agentState": "ready"}), Value::Null);
+    let effects = a.poll();
+    match broadcasts(&effects).first() {
+        Some(TabMessage::State { health: kept, .. }) => assert_eq!(kept.as_ref(), Some(&health)),
+        other => panic!("expected the leader's state, got {other:?}"),
+    }
+    // Followed: every event goes, in order, each once, read back as it was.
+    a.on_leader_text(4, &EventText::of(&state));
+    a.on_leader_text(4, &EventText::of(&state));
+    a.on_leader_text(5, &EventText::of(&health));
+    let effects = a.poll();
+    assert_eq!(event_seqs(&effects), [4, 5]);
+    match broadcasts(&effects).first() {
+        Some(TabMessage::Event { event, .. }) => assert_eq!(event, &state),
+        other => panic!("expected an event, got {other:?}"),
+    }
+}
