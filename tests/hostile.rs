@@ -45,3 +45,30 @@ proptest! {
         let _ = decode_text(source, &String::from_utf8_lossy(&b), &Default::default());
     }
 }
+
+/// A message refused before decoding is counted like a decode error and
+/// adds no output; the next message goes through as `ingest` takes it.
+#[test]
+fn a_message_refused_before_decoding_is_counted_and_the_next_one_goes_on() {
+    use cti_bridge::codec::{parse_text, JsonParser};
+    use cti_bridge::sync::Mode;
+    use cti_bridge::Bridge;
+    let mut bridge = Bridge::new(Mode::Synchronized, Default::default());
+    let mut out = Vec::new();
+    let refused = parse_text("{\"msgType\":", JsonParser::BUILT_IN);
+    let error = bridge
+        .ingest_converted_into(Source::Xuc, refused, Some(1), &mut out)
+        .expect_err("refused");
+    assert!(out.is_empty());
+    assert_eq!(bridge.stats().received.get(Source::Xuc), 1);
+    assert_eq!(bridge.stats().errors.get(error.code()), 1);
+    let text = r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19,"phoneNb":"1000","since":0,"queues":[],"cause":""}}"#;
+    let raw = parse_text(text, JsonParser::BUILT_IN).expect("a JSON text");
+    let mut alone = Bridge::new(Mode::Synchronized, Default::default());
+    let expected = alone.ingest(Source::Xuc, &raw, Some(2)).expect("decodes");
+    bridge
+        .ingest_converted_into(Source::Xuc, Ok(raw), Some(2), &mut out)
+        .expect("decodes");
+    assert_eq!(out, expected);
+    assert_eq!(bridge.stats().received.get(Source::Xuc), 2);
+}

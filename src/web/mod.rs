@@ -197,19 +197,17 @@ impl WasmBridge {
         let mut outputs = Vec::new();
         let errors = js_sys::Array::new();
         for (index, text) in texts.iter().enumerate() {
-            let result = match text.as_string() {
+            let raw = match text.as_string() {
                 Some(text) => crate::codec::parse_text(&text, JsonParser::BUILT_IN),
                 None => Err(DecodeError::invalid(
                     "message",
                     "not a JSON text (a string)",
                 )),
-            }
-            .map_err(|e| {
-                self.inner.count_refused(src, &e);
-                e
-            })
-            .and_then(|raw| self.inner.ingest_into(src, &raw, now, &mut outputs));
-            if let Err(e) = result {
+            };
+            if let Err(e) = self
+                .inner
+                .ingest_converted_into(src, raw, now, &mut outputs)
+            {
                 let error = decode_error(e);
                 let _ = js_sys::Reflect::set(&error, &"index".into(), &(index as f64).into());
                 errors.push(&error);
@@ -265,21 +263,17 @@ impl WasmBridge {
 
 #[cfg(feature = "host-api")]
 impl WasmBridge {
-    /// Runs a converted message through the core; a message refused before
-    /// decoding is counted like any other decode error.
+    /// Runs a converted message through the core
+    /// ([`crate::Bridge::ingest_converted_into`]).
     fn feed(
         &mut self,
         src: Source,
         raw: Result<Value, DecodeError>,
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
-        let raw = raw.map_err(|e| {
-            self.inner.count_refused(src, &e);
-            decode_error(e)
-        })?;
-        let out = self
-            .inner
-            .ingest(src, &raw, now_ms.map(ms))
+        let mut out = Vec::new();
+        self.inner
+            .ingest_converted_into(src, raw, now_ms.map(ms), &mut out)
             .map_err(decode_error)?;
         Ok(to_js(&out)?)
     }

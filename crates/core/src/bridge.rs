@@ -238,6 +238,26 @@ impl Bridge {
         }
     }
 
+    /// A message as the edge converted it: one refused before decoding
+    /// (bad JSON text, a value the guard refused) is counted like a decode
+    /// error ([`Bridge::count_refused`]) and returned; the others go through
+    /// [`Bridge::ingest_into`].
+    pub fn ingest_converted_into(
+        &mut self,
+        source: Source,
+        raw: Result<Value, DecodeError>,
+        now_ms: Option<u64>,
+        out: &mut Vec<Output>,
+    ) -> Result<(), DecodeError> {
+        match raw {
+            Ok(raw) => self.ingest_into(source, &raw, now_ms, out),
+            Err(e) => {
+                self.count_refused(source, &e);
+                Err(e)
+            }
+        }
+    }
+
     /// Counts a message from `source` refused before decoding (unparseable
     /// text, over the size or depth limit) so it shows in the counters too.
     pub fn count_refused(&mut self, source: Source, error: &DecodeError) {
