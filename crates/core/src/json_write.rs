@@ -54,14 +54,9 @@ pub fn write_to<T: ToJson + ?Sized>(out: &mut String, value: &T) {
 
 /// `value` as a JSON value (for the channel, which keeps its events as values).
 pub fn to_value<T: Checked + ?Sized>(value: &T) -> Value {
-    let mut w = JsonWriter {
-        out: Out::Tree(Vec::new(), None),
-    };
+    let mut w = JsonWriter::tree();
     value.write_json(&mut w);
-    let tree = match w.out {
-        Out::Tree(_, root) => root.unwrap_or(Value::Null),
-        Out::Text(_) => Value::Null,
-    };
+    let tree = w.into_value();
     #[cfg(test)]
     assert_eq!(
         tree,
@@ -74,18 +69,13 @@ pub fn to_value<T: Checked + ?Sized>(value: &T) -> Value {
 /// An object of `members` as a JSON value (`json!` for typed members,
 /// without serde).
 pub fn object(members: &[(&str, &dyn ToJson)]) -> Value {
-    let mut w = JsonWriter {
-        out: Out::Tree(Vec::new(), None),
-    };
+    let mut w = JsonWriter::tree();
     w.object(|o| {
         for (key, value) in members {
             o.field(key, value);
         }
     });
-    match w.out {
-        Out::Tree(_, root) => root.unwrap_or(Value::Null),
-        Out::Text(_) => Value::Null,
-    }
+    w.into_value()
 }
 
 /// Where [`ToJson`] writes: JSON text, or a [`Value`] tree.
@@ -118,6 +108,21 @@ impl JsonWriter {
         match self.out {
             Out::Text(text) => text,
             Out::Tree(..) => String::new(),
+        }
+    }
+
+    /// A writer building a [`Value`] tree.
+    fn tree() -> JsonWriter {
+        JsonWriter {
+            out: Out::Tree(Vec::new(), None),
+        }
+    }
+
+    /// The value built (`null` for a text writer, or when nothing was written).
+    fn into_value(self) -> Value {
+        match self.out {
+            Out::Tree(_, root) => root.unwrap_or(Value::Null),
+            Out::Text(_) => Value::Null,
         }
     }
 
