@@ -3,7 +3,7 @@
 // live xuc / AXP client against `cti-bridge sim`, the CRM presence on the host
 // page, one sync engine between them. Host page on 127.0.0.1:A, widget on
 // localhost:B, simulator on 127.0.0.1:C; strict CSP everywhere.
-import test, { after, before } from 'node:test';
+import test, { after, afterEach, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBrowser, startOrigins } from './harness.mjs';
 import { startSim } from './simproc.mjs';
@@ -40,8 +40,16 @@ after(async () => {
   await sim?.stop();
 });
 
+/** Pages a test opened: one that failed half-way is closed too, so its live client cannot touch the next test's counts. */
+const opened = new Set();
+afterEach(async () => {
+  for (const page of opened) await page.close();
+  opened.clear();
+});
+
 async function open(query) {
   const page = await browser.context.newPage();
+  opened.add(page);
   await page.goto(`${origins.hostOrigin}/cc.html?widget=${origins.widgetOrigin}&${query}`);
   await page.waitForFunction(() => window.test.bridge || window.test.error, null, { timeout: 15_000 });
   assert.equal(await page.evaluate(() => window.test.error), null);

@@ -789,7 +789,10 @@ impl WidgetChannel {
                 return;
             }
         };
-        if self.options.trace {
+        let is_connect = cti_of(&data) == Some("connect");
+        // A `connect` is traced by `on_connect`: once attached, on the new
+        // port (the old one may already be closed by the host).
+        if self.options.trace && !is_connect {
             let kind = ["cti", "action", "type"]
                 .iter()
                 .find_map(|f| data.get(*f).and_then(Value::as_str))
@@ -1103,13 +1106,26 @@ impl WidgetChannel {
     ) {
         let connect = match fields::wire::<Connect>(data) {
             Ok(c) if has_port => c,
-            _ => {
+            Ok(_) => {
                 self.dropped.malformed += 1;
+                self.trace_window(now, origin, "connect", Some("no port transferred"));
+                return;
+            }
+            // The reason names no value: the trace never carries content.
+            Err(_) => {
+                self.dropped.malformed += 1;
+                self.trace_window(now, origin, "connect", Some("malformed connect"));
                 return;
             }
         };
         if !(MIN_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&connect.v) {
             self.dropped.version += 1;
+            self.trace_window(
+                now,
+                origin,
+                "connect",
+                Some("protocol version not supported"),
+            );
             self.refuse(now, origin, "version");
             return;
         }
@@ -1138,6 +1154,7 @@ impl WidgetChannel {
         for entry in std::mem::take(&mut self.trace_buffer) {
             self.post(&WidgetMessage::Trace { entry: &entry });
         }
+        self.trace_window(now, origin, "connect", None);
         let epoch = self.epoch.clone();
         self.send(
             now,

@@ -33,6 +33,8 @@ struct Edge {
     /// Messages posted on the port (parsed back, batches unpacked in
     /// order as the drop-in does), since the last `take`.
     port: Vec<Value>,
+    /// The messages posted on the latest port attached (batches unpacked).
+    latest_port: Vec<Value>,
     /// The posts themselves (a batch is one), parsed back.
     posts: Vec<Value>,
     /// The posts' texts, as posted.
@@ -72,6 +74,7 @@ impl Edge {
             now: 1_000,
             attached: false,
             port: Vec::new(),
+            latest_port: Vec::new(),
             posts: Vec::new(),
             texts: Vec::new(),
             window: Vec::new(),
@@ -99,8 +102,10 @@ impl Edge {
                             assert!(messages.len() > 1, "a batch of one: {text}");
                             assert!(text.len() <= MAX_BATCH_BYTES, "{} bytes", text.len());
                             self.port.extend(messages.iter().cloned());
+                            self.latest_port.extend(messages.iter().cloned());
                         } else {
                             self.port.push(post.clone());
+                            self.latest_port.push(post.clone());
                         }
                         self.posts.push(post);
                         self.texts.push(text);
@@ -109,7 +114,10 @@ impl Edge {
                         assert_ne!(origin, "*");
                         self.window.push((message, origin));
                     }
-                    Effect::Attach => self.attached = true,
+                    Effect::Attach => {
+                        self.attached = true;
+                        self.latest_port.clear();
+                    }
                     Effect::Call(call) => self.call(call),
                     Effect::Settle { ask, result } => self.settled.push((ask, result)),
                     Effect::StartClient => self.started += 1,
@@ -786,6 +794,57 @@ fn the_trace_names_messages_never_their_content_and_waits_for_a_host() {
         .iter()
         .any(|t| t["entry"]["type"] == "request setMode"));
     assert!(!serde_json::to_string(&traces).unwrap().contains("hunter2"));
+}
+
+/// A host that handshakes again (its hello crossed our answer) closes the
+/// first port: the trace of the `connect` that attached the second goes on
+/// the second, ahead of its `ready`. Refused handshakes say why.
+#[test]
+fn a_connect_is_traced_on_the_port_it_attaches() {
+    let mut edge = Edge::with(
+        WidgetOptions {
+            trace: true,
+            ..options()
+        },
+        None,
+    );
+    edge.connect(None, 0, "h1");
+    edge.connect(None, 0, "h1");
+    let on_second = &edge.latest_port;
+    let traced = on_second
+        .iter()
+        .position(|m| m["t"] == "trace" && m["entry"]["type"] == "connect")
+        .unwrap_or_else(|| panic!("no connect trace on the second port: {on_second:?}"));
+    assert_eq!(on_second[traced]["entry"]["peer"], "window");
+    assert_eq!(on_second[traced]["entry"]["origin"], HOST);
+    let ready = on_second.iter().position(|m| m["t"] == "ready").unwrap();
+    assert!(traced < ready, "{on_second:?}");
+    let all = edge.take();
+    let connects = Edge::of_type(&all, "trace")
+        .into_iter()
+        .filter(|t| t["entry"]["type"] == "connect")
+        .count();
+    assert_eq!(connects, 2, "one entry per handshake: {all:?}");
+
+    edge.window(
+        HOST,
+        true,
+        json!({"cti": "connect", "v": 99, "lastSeq": 0, "hostId": "h2"}),
+    );
+    edge.window(
+        HOST,
+        true,
+        json!({"cti": "connect", "v": PROTOCOL_VERSION, "lastSeq": "x"}),
+    );
+    let traces = edge.take();
+    let dropped: Vec<&Value> = Edge::of_type(&traces, "trace")
+        .iter()
+        .map(|t| &t["entry"]["dropped"])
+        .collect();
+    assert_eq!(dropped.len(), 2, "{traces:?}");
+    assert_eq!(dropped[0], "protocol version not supported");
+    assert_eq!(dropped[1], "malformed connect");
+    assert!(!serde_json::to_string(&traces).unwrap().contains("\"x\""));
 }
 
 fn frame_options() -> WidgetOptions {
