@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { serve, startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
 import { buildSizes, budgets } from './sizes.mjs';
+import { widgetPageNaming } from './widget-page.mjs';
 
 const env = (name, dflt) => {
   const v = Number(process.env[name]);
@@ -59,6 +60,9 @@ export async function startBenchOrigins() {
     roots: { '/bench/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/bench/': pages, '/': join(ROOT, 'www') },
     routes: {
       '/widget-config.json': () => ['application/json', JSON.stringify({ allowedHostOrigins: [hostOrigin], allowInject: true })],
+      // Its page names its build, the full one (www/widget.html names the lead deployment's;
+      // BENCH_HINT=shipped serves that one: the cost of a wrong hint).
+      ...(process.env.BENCH_HINT === 'shipped' ? {} : { '/widget.html': () => ['text/html; charset=utf-8', widgetPageNaming(ROOT, '')] }),
     },
     csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
   });

@@ -11,6 +11,8 @@ import { startBrowser, until } from '../tests/e2e/harness.mjs';
 import { startBenchOrigins } from './run.mjs';
 
 const N = Number(process.env.BENCH_N) > 0 ? Math.floor(Number(process.env.BENCH_N)) : 20;
+/** `BENCH_BUILD=lead`: the lead deployment's origin (crm-connector+xuc build); else the bench widget (full build). */
+const LEAD = process.env.BENCH_BUILD === 'lead';
 
 /** Runs in every frame before its scripts: notes when the wasm calls and messages happen. */
 function instrument() {
@@ -27,6 +29,27 @@ function instrument() {
     };
   };
   for (const name of ['compileStreaming', 'instantiateStreaming', 'compile', 'instantiate']) wrap(name);
+  // Synchronous instantiation of a compiled module (wasm-bindgen's initSync).
+  WebAssembly.Instance = new Proxy(WebAssembly.Instance, {
+    construct(target, args, newTarget) {
+      note('Instance created (sync)');
+      const instance = Reflect.construct(target, args, newTarget);
+      note('Instance ready (sync)');
+      return instance;
+    },
+  });
+  // The host page: when the iframe's `load` reached it (the drop-in sends `connect` then).
+  document.addEventListener('load', (e) => {
+    if (e.target && e.target.tagName === 'IFRAME') note('iframe load event');
+  }, true);
+  const fetchOriginal = window.fetch;
+  window.fetch = function (input, ...rest) {
+    const name = String(input instanceof Request ? input.url : input).replace(location.origin, '').split('?')[0];
+    note(`fetch ${name} called`);
+    const result = fetchOriginal.call(this, input, ...rest);
+    result.then(() => note(`fetch ${name} answered`), () => note(`fetch ${name} failed`));
+    return result;
+  };
   const post = MessagePort.prototype.postMessage;
   MessagePort.prototype.postMessage = function (message, ...rest) {
     if (typeof message === 'string' && message.includes('"t":"ready"')) note('ready posted on the port');
@@ -46,18 +69,29 @@ try {
   await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
   await until(page, () => !!window.bench);
   const runs = [];
+  const widgetOrigin = LEAD ? origins.leadOrigin : origins.widgetOrigin;
   for (let i = 0; i < N; i++) {
-    const host = await page.evaluate(async (widgetOrigin) => {
+    const host = await page.evaluate(async ([widgetOrigin, i]) => {
       const slot = document.getElementById('slot');
       slot.textContent = '';
+      // The reference, as the bench measures it: a blank cross-origin iframe from the same origin.
+      let t0 = performance.now();
+      await new Promise((resolve) => {
+        const f = document.createElement('iframe');
+        f.onload = resolve;
+        f.src = `${widgetOrigin}/bench/blank.html?run=${i}`;
+        slot.appendChild(f);
+      });
+      const blank = performance.now() - t0;
+      slot.textContent = '';
       window.__startup.length = 0;
-      const t0 = performance.now();
+      t0 = performance.now();
       const bridge = await CtiBridge.connect({ widgetUrl: `${widgetOrigin}/widget.html`, container: slot, timeoutMs: 20000 });
       const t1 = performance.now();
       window.__bridge = bridge;
-      return { origin: performance.timeOrigin + t0, resolved: t1 - t0, notes: window.__startup.filter(([, t]) => t >= t0).map(([w, t]) => [`host: ${w}`, t - t0]) };
-    }, origins.widgetOrigin);
-    const frame = page.frames().find((f) => f.url().startsWith(`${origins.widgetOrigin}/widget.html`));
+      return { origin: performance.timeOrigin + t0, resolved: t1 - t0, blank, notes: window.__startup.filter(([, t]) => t >= t0).map(([w, t]) => [`host: ${w}`, t - t0]) };
+    }, [widgetOrigin, i]);
+    const frame = page.frames().find((f) => f.url().startsWith(`${widgetOrigin}/widget.html`));
     const seen = await frame.evaluate(() => {
       const path = (url) => url.replace(location.origin, '');
       const out = [];
@@ -69,7 +103,7 @@ try {
     });
     await page.evaluate(() => window.__bridge.dispose());
     const shift = seen.origin - host.origin;
-    runs.push([['frame time origin', shift], ...seen.marks.map(([w, t]) => [w, t + shift]), ...host.notes, ['host: connect() resolved', host.resolved]]);
+    runs.push([['frame time origin', shift], ...seen.marks.map(([w, t]) => [w, t + shift]), ...host.notes, ['host: connect() resolved', host.resolved], ['reference: blank iframe loaded (host clock, from its creation)', host.blank]]);
   }
   const times = new Map();
   for (const run of runs) {
@@ -84,8 +118,13 @@ try {
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const rows = [...times].map(([what, xs]) => [median(xs), what, xs.length]).sort((a, b) => a[0] - b[0]);
-  console.log(`start-up critical path, median of ${N} runs, ms from connect() (Chromium ${browser.context.browser()?.version() ?? '?'})`);
+  console.log(`start-up critical path, ${LEAD ? 'lead build (crm-connector+xuc)' : 'full build'}, median of ${N} runs, ms from connect() (Chromium ${browser.context.browser()?.version() ?? '?'})`);
   for (const [t, what, n] of rows) console.log(`${t.toFixed(1).padStart(8)}  ${what}${n < N ? `  (${n} of ${N} runs)` : ''}`);
+  const ratio = (p) => {
+    const pick = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
+    return pick(times.get('host: connect() resolved')) / pick(times.get('reference: blank iframe loaded (host clock, from its creation)'));
+  };
+  console.log(`ready / blank iframe: median ${ratio(50).toFixed(2)}x, p95 ${ratio(95).toFixed(2)}x`);
   if (browser.problems.length) console.log('problems:', browser.problems);
 } finally {
   await browser.close();

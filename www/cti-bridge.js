@@ -14,6 +14,9 @@
   var MAX_BUFFERED = 1000; // events kept for kinds nobody listens to yet
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
+  // A hello that crosses our `connect` (sent when the iframe loaded) is answered only if that
+  // connect still has no `ready` after this long (it went to a page that navigated away).
+  var HELLO_GRACE_MS = 250;
 
   /** Milliseconds on a clock that never goes back. */
   function now() {
@@ -254,7 +257,7 @@
       }
       var data = event.data;
       if (!data || typeof data !== "object") return;
-      if (data.cti === "hello") self._handshake();
+      if (data.cti === "hello") self._onHello();
       else if (data.cti === "refused") {
         self._log("error", "the widget refused the connection", data);
         // data.code names the fix (docs/troubleshooting.md), e.g. "origin.host"; data.fix says it.
@@ -265,7 +268,8 @@
       }
     };
     // The widget says hello when it starts (and again every second until
-    // connected); each hello gets one handshake on a fresh MessageChannel.
+    // connected); a hello gets a handshake on a fresh MessageChannel (`_onHello`: not one
+    // that crossed the connect this page sent when the iframe loaded).
     global.addEventListener("message", this._onWindowMessage);
     // The handshake from this side too: `connect` as soon as the widget's page has loaded (each
     // time it loads), before its wasm runs; the page keeps it for the widget, which then answers
@@ -276,6 +280,7 @@
       if (!self._port && !self._candidate) self._handshake();
     };
     iframe.addEventListener("load", this._onLoad);
+    this._helloTimer = null;
     if (options.crm) this._crm = new CrmClient(this, options.crm, options.mode);
   }
 
@@ -283,11 +288,31 @@
     log(this._options.logger, level, message, detail, this._options.redact === false);
   };
 
+  /**
+   * The widget's hello. Answered with a handshake at once, unless our `connect` is still on its
+   * way: a widget that said hello before that connect reached it answers it (a second connect
+   * would replace the port it answers on, and the widget would answer twice). After
+   * HELLO_GRACE_MS with no `ready` (that connect went to a page that has gone), the hello is
+   * answered.
+   */
+  Bridge.prototype._onHello = function () {
+    var self = this;
+    var pending = this._candidate;
+    if (!pending || this._port) return this._handshake();
+    if (this._helloTimer) return;
+    this._helloTimer = setTimeout(function () {
+      self._helloTimer = null;
+      if (self._candidate === pending && !self._port) self._handshake();
+    }, HELLO_GRACE_MS);
+  };
+
   Bridge.prototype._handshake = function () {
     if (this._disposed || !this._iframe.contentWindow) return;
     var self = this;
     var channel = new MessageChannel();
     if (this._port) this._port.close();
+    // A connect still unanswered is given up: its port is closed (its ready would be dropped).
+    if (this._candidate) this._candidate.close();
     this._port = null;
     this._candidate = channel.port1;
     channel.port1.onmessage = function (event) {
@@ -723,7 +748,9 @@
     this._stopPings();
     global.removeEventListener("message", this._onWindowMessage);
     this._iframe.removeEventListener("load", this._onLoad);
+    clearTimeout(this._helloTimer);
     if (this._port) this._port.close();
+    if (this._candidate) this._candidate.close();
     if (this._crm) this._crm.dispose();
     clearTimeout(this._deadlineTimer);
     var pending = this._pending;

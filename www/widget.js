@@ -7,16 +7,20 @@
 //   configuration has `vendor: {scripts, config}`; the page loads the vendor's SDK scripts
 //   (same origin, or allowed by its CSP) and runs `startVendor(vendor.config)` on them.
 //
-// Start-up (issue 14): two rounds of fetches, then the handshake; nothing else before it.
-// 1. widget.html preloads this script, the configuration and the list of builds
-//    (pkg/builds.json): all fetched with the page.
-// 2. Once the configuration names the build: its wasm (compiled while it downloads:
-//    `WebAssembly.compileStreaming`, the server must send `application/wasm`), its glue and the
-//    glue's snippet modules (named in builds.json by scripts/build.sh: modulepreloaded, not
-//    discovered after the glue), all at once.
+// Start-up (issue 14): one round of fetches with the page, then the handshake; nothing else
+// before it.
+// 1. widget.html preloads this script, the configuration, and the wasm module and glue of the
+//    build the deployment names there (`data-build`): all fetched with the page. This script
+//    starts compiling that module as soon as it runs (`WebAssembly.compileStreaming`, the
+//    server must send `application/wasm`), while the configuration is read.
+// 2. The configuration decides the build (`buildFor`). The named one is used only if it is that
+//    build; otherwise (a wrong hint: it cost a download and a compilation, nothing else) the
+//    list of builds (pkg/builds.json, by scripts/build.sh) is read and the right build fetched:
+//    its wasm, its glue and the glue's snippet modules at once.
 // Then `startWidget` answers the host page's `connect` (sent when the iframe loaded, kept here
-// until the module runs) or says hello to it; the panel (panel.js, panel.css) is loaded and
-// mounted once the host's `connect` has been answered (or after PANEL_WAIT_MS without one).
+// until the module runs) or says hello to it; the style sheets and the panel (panel.js,
+// panel.css) are loaded and mounted once the host's `connect` has been answered (or after
+// PANEL_WAIT_MS without one).
 // Per-deployment builds: `bash scripts/build.sh` also builds www/pkg/<features>/ for the
 // deployments it is told (CTI_BUILDS, e.g. `crm-connector+xuc`); the page loads the smallest
 // build its configuration needs and falls back to the full one in www/pkg/.
@@ -46,7 +50,7 @@ export function buildFor(config) {
 /**
  * The builds there are (pkg/builds.json, written by scripts/build.sh): build name (features
  * joined by "+", "" for the full build) -> the snippet modules its glue imports (paths in its
- * folder). Preloaded by widget.html.
+ * folder). Fetched only when widget.html's hint is not the build the configuration needs.
  */
 async function builtDeployments() {
   try {
@@ -82,23 +86,78 @@ async function compileWasm(url) {
 }
 
 /**
- * The wasm module for `config`, initialized: its deployment's build if there is one, else the
- * full build. The module, its glue and the glue's snippet modules are fetched at once, and the
- * module compiles while it downloads and while the glue loads.
+ * The build widget.html preloads (`data-build` on its wasm preload: the deployment's hint,
+ * "" for the full build), or null when it names none.
  */
-async function loadCore(config, built) {
-  const name = buildFor(config);
-  const chosen = Object.prototype.hasOwnProperty.call(built, name) ? name : "";
-  const dir = new URL(chosen ? `./pkg/${chosen}/` : "./pkg/", import.meta.url);
+function hintedBuild() {
+  const link = document.querySelector('link[rel="preload"][data-build]');
+  const name = link && link.getAttribute("data-build");
+  return typeof name === "string" && /^[a-z+-]*$/.test(name) ? name : null;
+}
+
+/** The folder of a build ("" the full one), relative to this script. */
+const buildDir = (name) => new URL(name ? `./pkg/${name}/` : "./pkg/", import.meta.url);
+
+/**
+ * Starts loading the build in `dir` (its snippet modules preloaded alongside): the module
+ * compiles while it downloads and while the glue loads. `{compiled, glue}`, two promises.
+ */
+function startBuild(dir, snippets) {
   const compiled = compileWasm(new URL("cti_bridge_bg.wasm", dir));
-  compiled.catch(() => {}); // reported below, by init
+  compiled.catch(() => {}); // reported by initBuild, if this build is used
   const glue = import(new URL("cti_bridge.js", dir).href);
-  const snippets = Array.isArray(built[chosen]) ? built[chosen] : [];
+  glue.catch(() => {});
   for (const path of snippets) {
     if (typeof path === "string" && /^snippets\/[\w./-]+\.js$/.test(path) && !path.includes("..")) preloadModule(new URL(path, dir));
   }
-  const core = await glue;
-  await core.default({ module_or_path: compiled });
+  return { compiled, glue };
+}
+
+/**
+ * The glue of a started build, initialized with its compiled module: instantiated at once, in
+ * the task that has both (`initSync`; the module is already compiled, so nothing big runs on
+ * this thread), not one more task later.
+ */
+async function initBuild({ compiled, glue }) {
+  const [core, module] = await Promise.all([glue, compiled]);
+  core.initSync({ module });
+  return core;
+}
+
+/**
+ * The build widget.html names, started as this script runs (its download began with the page),
+ * before the configuration is read: compiled while the configuration is parsed. Used only if
+ * the configuration needs that build; otherwise it costs the CPU of one compilation, nothing else.
+ */
+const HINT = hintedBuild();
+const hinted = HINT === null ? null : startBuild(buildDir(HINT), []);
+
+/**
+ * The wasm module for `config`, initialized: its deployment's build if there is one, else the
+ * full build. The configuration decides; widget.html's hint only started the work early. The
+ * build it names is used when the configuration needs that build (no list of builds needed:
+ * the page named it); otherwise, or when it cannot be loaded (not built), the list
+ * (pkg/builds.json) says which builds exist, and the build is fetched now. The page's root
+ * element says which build runs (`data-build`, "" the full one).
+ */
+async function loadCore(config) {
+  const name = buildFor(config);
+  let core = null;
+  let chosen = name;
+  if (hinted && HINT === name) {
+    try {
+      core = await initBuild(hinted);
+    } catch (e) {
+      if (!name) throw e;
+      console.warn(`cti-bridge: the build ${name} named by widget.html could not be loaded (${e.message}): using the builds list`);
+    }
+  }
+  if (!core) {
+    const built = await builtDeployments();
+    chosen = Object.prototype.hasOwnProperty.call(built, name) ? name : "";
+    core = await initBuild(startBuild(buildDir(chosen), Array.isArray(built[chosen]) ? built[chosen] : []));
+  }
+  document.documentElement.setAttribute("data-build", chosen);
   return core;
 }
 
@@ -209,16 +268,16 @@ function afterHandshake(handled, ms) {
 }
 
 async function main() {
-  // Fetched with the page (widget.html preloads both). `?config=NAME` picks one of the
+  // Fetched with the page (widget.html preloads it). `?config=NAME` picks one of the
   // configurations the widget's server offers.
-  const built = builtDeployments();
   const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
-  const core = await loadCore(config, await built);
+  const core = await loadCore(config);
   const { startWidget, startVendor } = core;
   if (config.vendor) {
     takeEarly();
+    loadStyle("widget.css");
     await startInVendor(startVendor, config.vendor);
     return;
   }
@@ -231,7 +290,7 @@ async function main() {
   await afterHandshake(handled, config.crmConnectorFrame ? 0 : PANEL_WAIT_MS);
   // The agent's panel, unless the host page said `connect({panel: false})` (its options ride in the fragment).
   const host = hostOptions();
-  const [{ mountPanel, applyTheme }] = await Promise.all([import("./panel.js"), host.panel !== false && loadStyle("panel.css")]);
+  const [{ mountPanel, applyTheme }] = await Promise.all([import("./panel.js"), loadStyle("widget.css"), host.panel !== false && loadStyle("panel.css")]);
   applyTheme(host.theme);
   if (host.panel !== false) {
     mountPanel(widget, document.getElementById("panel"), document.getElementById("announcer"), { locale: host.locale });
@@ -247,6 +306,7 @@ async function main() {
 }
 
 main().catch((e) => {
+  loadStyle("widget.css");
   status.textContent = "failed to start: " + e.message;
   console.error(e);
 });

@@ -1,0 +1,27 @@
+// The widget page of a deployment that names its build (start-up, issue 14): www/widget.html
+// names the README's lead deployment (crm-connector+xuc) in its `data-build` preloads; a
+// deployment that runs another build names that one instead. Used by the bench widget (the full
+// build: it allows injection) and tests/e2e/startup.test.mjs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The build www/widget.html names. */
+export const SHIPPED_HINT = 'crm-connector+xuc';
+
+/**
+ * www/widget.html naming `build` ("" the full build in pkg/) instead: its wasm and glue, and the
+ * snippet modules its glue imports (pkg/builds.json). Read from disk on each call, as a file is
+ * served (the blank iframe the start-up is compared with is a file too).
+ */
+export function widgetPageNaming(root, build) {
+  const page = readFileSync(join(root, 'www/widget.html'), 'utf8');
+  const dir = build ? `pkg/${build}/` : 'pkg/';
+  const built = JSON.parse(readFileSync(join(root, 'www/pkg/builds.json'), 'utf8'));
+  const snippets = (built[build] || []).map((path) => `\n  <link rel="modulepreload" href="${dir}${path}" data-build="${build}">`).join('');
+  const named = page
+    .replaceAll(`pkg/${SHIPPED_HINT}/`, dir)
+    .replaceAll(`data-build="${SHIPPED_HINT}"`, `data-build="${build}"`);
+  const glue = named.indexOf('\n', named.indexOf(`${dir}cti_bridge.js`));
+  if (named === page && build !== SHIPPED_HINT) throw new Error('www/widget.html names no build');
+  return named.slice(0, glue) + snippets + named.slice(glue);
+}
