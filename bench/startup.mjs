@@ -1,11 +1,16 @@
 // The start-up critical path: `node bench/startup.mjs` (needs `bash scripts/build.sh` first).
 // Runs CtiBridge.connect() to ready BENCH_N times (20) on the bench's origins (same servers and
-// headers as the `ready` rows of `bash scripts/bench.sh`) and prints, per milestone, the median
-// time from the connect() call (host clock; the widget frame's times are moved onto it through
-// `performance.timeOrigin`): the frame's navigation and Resource Timing (start, first byte, end
-// of each fetch), WebAssembly compile / instantiate calls, the window messages the frame
-// receives and the `ready` it posts, and when the host's promise resolved. Milestones seen in
-// only some runs say so. A measuring aid, not a figure with a reference: see bench/README.md.
+// headers as the `ready` rows of `bash scripts/bench.sh`: the bench widget, full build, whose page
+// names that build; `BENCH_BUILD=lead`: the lead deployment's origin and build, the shipped page;
+// `BENCH_HINT=shipped` with the bench widget: the shipped page, whose hint is wrong there), each
+// run after a blank cross-origin iframe from the same origin (the reference, as the bench loads
+// it), and prints, per milestone, the median time from the connect() call (host clock; the
+// widget frame's times are moved onto it through `performance.timeOrigin`): the frame's
+// navigation and Resource Timing (start, first byte, end of each fetch), its fetch() calls,
+// WebAssembly compile / instantiate calls, the window messages the frame receives and the
+// `ready` it posts, the iframe's `load` at the host, and when the host's promise resolved; then
+// the ready / blank iframe ratios (median, p95) of these runs. Milestones seen in only some runs
+// say so. A measuring aid: the figures with references are `bash scripts/bench.sh`'s (bench/README.md).
 /* global CtiBridge -- in page.evaluate() callbacks: the bench host page's window.CtiBridge */
 import { startBrowser, until } from '../tests/e2e/harness.mjs';
 import { startBenchOrigins } from './run.mjs';
