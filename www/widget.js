@@ -15,8 +15,9 @@
 //    server must send `application/wasm`), while the configuration is read.
 // 2. The configuration decides the build (`buildFor`). The named one is used only if it is that
 //    build; otherwise (a wrong hint: it cost a download and a compilation, nothing else) the
-//    list of builds (pkg/builds.json, by scripts/build.sh) is read and the right build fetched:
-//    its wasm, its glue and the glue's snippet modules at once.
+//    list of builds (pkg/builds.json, by scripts/build.sh; asked for when this script runs,
+//    alongside the configuration) says which exist, and the right build is fetched: its wasm,
+//    its glue and the glue's snippet modules at once.
 // Then `startWidget` answers the host page's `connect` (sent when the iframe loaded, kept here
 // until the module runs) or says hello to it; the style sheets and the panel (panel.js,
 // panel.css) are loaded and mounted once the host's `connect` has been answered (or after
@@ -50,7 +51,7 @@ export function buildFor(config) {
 /**
  * The builds there are (pkg/builds.json, written by scripts/build.sh): build name (features
  * joined by "+", "" for the full build) -> the snippet modules its glue imports (paths in its
- * folder). Fetched only when widget.html's hint is not the build the configuration needs.
+ * folder). Used only when widget.html's hint is not the build the configuration needs.
  */
 async function builtDeployments() {
   try {
@@ -131,6 +132,11 @@ async function initBuild({ compiled, glue }) {
  */
 const HINT = hintedBuild();
 const hinted = HINT === null ? null : startBuild(buildDir(HINT), []);
+/**
+ * The list of builds, asked for as this script runs, alongside the configuration: needed only
+ * when the hint is not the build the configuration needs, which then costs one round, not two.
+ */
+const builtList = builtDeployments();
 
 /**
  * The wasm module for `config`, initialized: its deployment's build if there is one, else the
@@ -153,7 +159,7 @@ async function loadCore(config) {
     }
   }
   if (!core) {
-    const built = await builtDeployments();
+    const built = await builtList;
     chosen = Object.prototype.hasOwnProperty.call(built, name) ? name : "";
     core = await initBuild(startBuild(buildDir(chosen), Array.isArray(built[chosen]) ? built[chosen] : []));
   }

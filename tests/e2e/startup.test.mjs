@@ -3,7 +3,7 @@
 // Proves what the path to `ready` is made of, without timing anything: every start-up resource
 // fetched once, in one round with the page (widget.html's preloads of widget.js, the
 // configuration and the wasm and glue of the build it names are the ones widget.js uses; no
-// builds list, no style sheet before the handshake), the wasm compiled from a stream (served as
+// style sheet before the handshake), the wasm compiled from a stream (served as
 // application/wasm: no fallback warning), one handshake (the host's `connect` sent when the
 // iframe loaded, answered; a `hello` that crossed it not answered again); that a wrong build hint costs a download, never the build the
 // configuration needs; and that a host which only answers `hello` (an older drop-in) still
@@ -104,10 +104,11 @@ for (const [build, dir, named] of [['lead', `/pkg/${SHIPPED_HINT}/`, 'shipped'],
       assert.equal(byPath[path]?.length, 1, `${path} fetched once: ${JSON.stringify(byPath)}`);
     }
     // widget.js's fetch() of the configuration and of the module took the page's preloads (the
-    // glue's modulepreload and its import are one fetch, above); no list of builds was needed.
+    // glue's modulepreload and its import are one fetch, above); the list of builds, asked for
+    // by widget.js alongside the configuration, once (used only on a wrong hint).
     assert.deepEqual(byPath['/widget-config.json'], ['link']);
     assert.deepEqual(byPath[`${dir}cti_bridge_bg.wasm`], ['link']);
-    assert.equal(byPath['/pkg/builds.json'], undefined);
+    assert.deepEqual(byPath['/pkg/builds.json'], ['fetch']);
     // Only the chosen build; its glue's snippet modules once each.
     const wasm = Object.keys(byPath).filter((p) => p.endsWith('.wasm'));
     assert.deepEqual(wasm, [`${dir}cti_bridge_bg.wasm`]);
