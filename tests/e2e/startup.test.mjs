@@ -5,9 +5,9 @@
 // configuration and the wasm and glue of the build it names are the ones widget.js uses; no
 // style sheet before the handshake), the wasm compiled from a stream (served as
 // application/wasm: no fallback warning), one handshake (the host's `connect` sent when the
-// iframe loaded, answered; a `hello` that crossed it not answered again); that a wrong build hint costs a download, never the build the
-// configuration needs; and that a host which only answers `hello` (an older drop-in) still
-// connects.
+// iframe loaded, answered; a `hello` that crossed it not answered again); that a wrong build
+// hint costs a download, never the build the configuration needs; and that a host which only
+// answers `hello` (an older drop-in) still connects.
 /* global CtiBridge -- in page.evaluate() callbacks: the host page's window.CtiBridge (cti-bridge.js) */
 
 import { test, before, after } from 'node:test';
