@@ -14,9 +14,7 @@
   var MAX_BUFFERED = 1000; // events kept for kinds nobody listens to yet
   var MAX_TRACE_BUFFERED = 500; // trace entries kept until a "trace" handler is added
   var MAX_QUEUED = 1000; // host -> widget messages kept while (re)connecting
-  // A hello that crosses our `connect` (sent when the iframe loaded) is answered only if that
-  // connect still has no `ready` after this long (it went to a page that navigated away).
-  var HELLO_GRACE_MS = 250;
+  var HELLO_GRACE_MS = 250; // a hello crossing our connect waits this long for its ready
 
   /** Milliseconds on a clock that never goes back. */
   function now() {
@@ -268,8 +266,7 @@
       }
     };
     // The widget says hello when it starts (and again every second until
-    // connected); a hello gets a handshake on a fresh MessageChannel (`_onHello`: not one
-    // that crossed the connect this page sent when the iframe loaded).
+    // connected); a hello gets a handshake on a fresh MessageChannel (see _onHello).
     global.addEventListener("message", this._onWindowMessage);
     // The handshake from this side too: `connect` as soon as the widget's page has loaded (each
     // time it loads), before its wasm runs; the page keeps it for the widget, which then answers
@@ -289,11 +286,9 @@
   };
 
   /**
-   * The widget's hello. Answered with a handshake at once, unless our `connect` is still on its
-   * way: a widget that said hello before that connect reached it answers it (a second connect
-   * would replace the port it answers on, and the widget would answer twice). After
-   * HELLO_GRACE_MS with no `ready` (that connect went to a page that has gone), the hello is
-   * answered.
+   * A hello is answered at once unless our connect is on its way (the hello crossed it: a second
+   * connect would replace the port the widget answers on); then only if no ready came within
+   * HELLO_GRACE_MS (that connect went to a page that has gone).
    */
   Bridge.prototype._onHello = function () {
     var self = this;
@@ -311,8 +306,7 @@
     var self = this;
     var channel = new MessageChannel();
     if (this._port) this._port.close();
-    // A connect still unanswered is given up: its port is closed (its ready would be dropped).
-    if (this._candidate) this._candidate.close();
+    if (this._candidate) this._candidate.close(); // an unanswered connect is given up
     this._port = null;
     this._candidate = channel.port1;
     channel.port1.onmessage = function (event) {
