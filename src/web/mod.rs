@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(all(feature = "axp", feature = "host-api"))]
 pub mod axp;
 mod contact;
+mod edge;
 pub mod guard;
 mod live;
 mod tabs;
@@ -57,12 +58,8 @@ fn from_js(value: JsValue) -> Result<Value, DecodeError> {
 pub(crate) const BROWSER_URL: UrlParser = UrlParser(browser_url);
 
 fn browser_url(text: &str) -> Result<Url, String> {
-    let url = web_sys::Url::new(text).map_err(|e| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| "invalid URL".into())
-    })?;
-    let href = url.href();
+    let url = edge::parse_url(text)?;
+    let href = url.href;
     // In a serialized URL, `#` only starts the fragment and a `?` before it
     // only starts the query (the parser percent-encodes them elsewhere), so
     // an empty query or fragment (`?` / `#` alone) is told from none.
@@ -72,11 +69,11 @@ fn browser_url(text: &str) -> Result<Url, String> {
     };
     let query = before_hash.split_once('?').map(|(_, q)| q.to_owned());
     Ok(Url {
-        scheme: url.protocol().trim_end_matches(':').to_owned(),
-        username: url.username(),
-        password: url.password(),
-        hostname: url.hostname(),
-        port: url.port().parse().ok(),
+        scheme: url.protocol.trim_end_matches(':').to_owned(),
+        username: url.username,
+        password: url.password,
+        hostname: url.hostname,
+        port: url.port.parse().ok(),
         query,
         fragment,
         href,
