@@ -116,3 +116,77 @@ export function tabsClose(t) {
   t.channel.close();
   for (const off of t.off.splice(0)) off();
 }
+export function ancestorOrigin(last) {
+  const a = globalThis.location?.ancestorOrigins;
+  return a?.length ? a[last ? a.length - 1 : 0] : undefined;
+}
+export async function observeBrowser(restUrl, socketUrl, timeout) {
+  const now = () => Date.now();
+  const rest = async () => {
+    const c = new AbortController();
+    const timer = setTimeout(() => c.abort(), timeout);
+    const start = now();
+    try {
+      const r = await fetch(restUrl, { signal: c.signal });
+      return { start, ms: now() - start, status: r.status, date: r.headers.get("date") };
+    } catch {
+      return { start, ms: now() - start };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const socket = () =>
+    new Promise((done) => {
+      let ws;
+      try {
+        ws = new WebSocket(socketUrl);
+      } catch {
+        return done({ opened: false, ms: 0 });
+      }
+      const start = now();
+      let seen;
+      const finish = () => {
+        clearTimeout(timer);
+        ws.onopen = ws.onerror = ws.onclose = null;
+        ws.close(1000);
+        done(seen || {});
+      };
+      const timer = setTimeout(finish, timeout);
+      const on = (opened) => () => {
+        seen ??= { opened, ms: now() - start };
+        finish();
+      };
+      ws.onopen = on(true);
+      ws.onerror = ws.onclose = on(false);
+    });
+  const access = async () => {
+    try {
+      return await document.hasStorageAccess();
+    } catch {}
+  };
+  let session;
+  try {
+    const s = sessionStorage, key = "cti-bridge/diagnose-probe";
+    try {
+      s.setItem(key, "1");
+      session = s.getItem(key) == "1";
+    } catch {
+      session = false;
+    }
+    s.removeItem(key);
+  } catch {}
+  const [r, w, hasAccess] = await Promise.all([restUrl && rest(), socketUrl && socket(), access()]);
+  // A blocked request's violation report is queued as a task of its own.
+  await new Promise((done) => setTimeout(done, 50));
+  return {
+    widgetOrigin: location.origin,
+    framed: globalThis.parent !== globalThis,
+    topOrigin: ancestorOrigin(true),
+    session,
+    hasAccess: typeof hasAccess == "boolean" ? hasAccess : undefined,
+    locks: !!globalThis.navigator?.locks,
+    broadcast: typeof BroadcastChannel == "function",
+    rest: r,
+    socket: w,
+  };
+}

@@ -67,6 +67,22 @@ extern "C" {
     #[wasm_bindgen(js_name = urlParts)]
     fn url_parts(text: &str) -> JsValue;
 
+    /// The embedding page's origin (`location.ancestorOrigins`: the parent's
+    /// or, `last`, the top-level page's), where the browser tells it.
+    #[wasm_bindgen(js_name = ancestorOrigin)]
+    pub(crate) fn ancestor_origin(last: bool) -> Option<String>;
+    /// The diagnostics' browser observations, side by side within `timeout`
+    /// ms and 50 ms more (a blocked request's CSP report comes as a task of
+    /// its own): `{widgetOrigin, framed, topOrigin?, session?, hasAccess?,
+    /// locks, broadcast, rest?: {start, ms, status?, date?}, socket?:
+    /// {opened, ms}}` (`socket` present but empty: no event in time).
+    #[wasm_bindgen(js_name = observeBrowser)]
+    pub(crate) fn observe_browser(
+        rest_url: Option<String>,
+        socket_url: Option<String>,
+        timeout: u32,
+    ) -> js_sys::Promise;
+
     /// `undefined` where there are no Web Locks or no `BroadcastChannel`.
     #[wasm_bindgen(js_name = tabsOpen)]
     pub(crate) fn tabs_open(name: &str, on: &TabsCallback) -> JsValue;

@@ -527,12 +527,7 @@ impl Widget {
 /// The embedding page's origin, where the browser tells it
 /// (`location.ancestorOrigins`), for a refusal notice.
 fn parent_origin() -> Option<String> {
-    let window: JsValue = web_sys::window()?.into();
-    let location = js_sys::Reflect::get(&window, &JsValue::from_str("location")).ok()?;
-    let ancestors = js_sys::Reflect::get(&location, &JsValue::from_str("ancestorOrigins")).ok()?;
-    js_sys::Reflect::get(&ancestors, &JsValue::from_f64(0.0))
-        .ok()?
-        .as_string()
+    super::edge::ancestor_origin(false)
 }
 
 fn on_window_message(inner: &Rc<Inner>, event: &MessageEvent) {
