@@ -190,3 +190,7 @@ export async function observeBrowser(restUrl, socketUrl, timeout) {
     socket: w,
   };
 }
+export async function getText(url) {
+  const r = await fetch(url, { headers: { Accept: "application/json" } });
+  return [r.status, r.ok, r.ok ? await r.text().catch(() => {}) : undefined];
+}

@@ -83,6 +83,11 @@ extern "C" {
         timeout: u32,
     ) -> js_sys::Promise;
 
+    /// GETs `url` asking for JSON (its cookies go along): a promise of
+    /// `[status, ok, body text when ok]`, rejected when it is not reached.
+    #[wasm_bindgen(js_name = getText)]
+    pub(crate) fn get_text(url: &str) -> js_sys::Promise;
+
     /// `undefined` where there are no Web Locks or no `BroadcastChannel`.
     #[wasm_bindgen(js_name = tabsOpen)]
     pub(crate) fn tabs_open(name: &str, on: &TabsCallback) -> JsValue;

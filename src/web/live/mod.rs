@@ -74,14 +74,44 @@ pub(crate) struct Traced<'a> {
     pub dropped: Option<String>,
 }
 
-/// The provider's answer ([`Driver::ask_provider`]).
+/// The provider's answer ([`Link::ask_provider`]).
 const ANSWERED: u32 = 0;
 /// The provider threw instead of answering.
 const THREW: u32 = 1;
 
-/// The driver of one client.
+/// The driver of one client: its session, and the browser resources in a
+/// [`Link`] (not generic: compiled once for both clients).
 pub(crate) struct Driver<C: Client + 'static> {
     session: RefCell<Session<C>>,
+    link: Link,
+}
+
+/// What the [`Link`] feeds back into its driver's session.
+trait Feed {
+    /// Feeds one input and carries out what follows.
+    fn input(&self, input: Input);
+    /// A frame that did not decode, and what follows.
+    fn refused(&self, id: u32, error: DecodeError);
+    /// The driver's browser resources.
+    fn link(&self) -> &Link;
+}
+
+impl<C: Client + 'static> Feed for Driver<C> {
+    fn input(&self, input: Input) {
+        Driver::input(self, input)
+    }
+    fn refused(&self, id: u32, error: DecodeError) {
+        let effects = self.session.borrow_mut().refused(now(), id, error);
+        self.link.run(effects);
+    }
+    fn link(&self) -> &Link {
+        &self.link
+    }
+}
+
+/// The browser resources of a driver: its socket, timer, requests in
+/// flight and page listeners, its sink, provider and trace.
+pub(crate) struct Link {
     sink: Sink,
     provider: Provider,
     provides: Provides,
@@ -95,10 +125,11 @@ pub(crate) struct Driver<C: Client + 'static> {
     /// its callback (nothing is reported once the driver is dropped).
     browser: JsValue,
     _on: DriverCallback,
-    me: Weak<Driver<C>>,
+    /// The driver this link feeds.
+    feed: Weak<dyn Feed>,
 }
 
-impl<C: Client + 'static> Drop for Driver<C> {
+impl Drop for Link {
     fn drop(&mut self) {
         edge::sink_close(&self.browser);
         for (_, controller) in self.requests.get_mut().drain(..) {
@@ -141,16 +172,16 @@ impl<C: Client + 'static> Driver<C> {
         provides: Provides,
     ) -> Rc<Self> {
         let driver = Rc::new_cyclic(|me: &Weak<Driver<C>>| {
-            let weak = me.clone();
+            let feed: Weak<dyn Feed> = me.clone();
+            let weak = feed.clone();
             let on = Closure::<dyn Fn(u32, u32, u32, JsValue)>::new(
                 move |kind, id, code, value: JsValue| {
                     if let Some(d) = weak.upgrade() {
-                        d.on_browser(kind, id, code, value);
+                        d.link().on_browser(kind, id, code, value);
                     }
                 },
             );
-            Driver {
-                session: RefCell::new(session),
+            let link = Link {
                 sink,
                 provider,
                 provides,
@@ -161,11 +192,45 @@ impl<C: Client + 'static> Driver<C> {
                 page: RefCell::new(Vec::new()),
                 browser: edge::sink_open(&on),
                 _on: on,
-                me: me.clone(),
+                feed,
+            };
+            Driver {
+                session: RefCell::new(session),
+                link,
             }
         });
-        driver.listen_to_page();
+        driver.link.listen_to_page();
         driver
+    }
+
+    /// Feeds one input and carries out what follows.
+    pub fn input(&self, input: Input) {
+        let effects = self.session.borrow_mut().handle(now(), input);
+        self.link.run(effects);
+    }
+
+    /// Read access to the session (health, stats, snapshot).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Session<C>) -> R) -> R {
+        f(&mut self.session.borrow_mut())
+    }
+
+    /// Carries out effects ([`Link::run`]).
+    pub fn run(&self, effects: Vec<Effect>) {
+        self.link.run(effects)
+    }
+
+    /// Sets the message trace.
+    pub fn set_tap(&self, tap: Tap) {
+        *self.link.tap.borrow_mut() = Some(tap);
+    }
+}
+
+impl Link {
+    /// Feeds one input to the driver.
+    fn input(&self, input: Input) {
+        if let Some(d) = self.feed.upgrade() {
+            d.input(input);
+        }
     }
 
     fn listen_to_page(&self) {
@@ -174,7 +239,7 @@ impl<C: Client + 'static> Driver<C> {
         };
         let mut listeners = Vec::new();
         for (name, input) in [("online", Input::Online), ("offline", Input::Offline)] {
-            let me = self.me.clone();
+            let me = self.feed.clone();
             listeners.push(EventListener::new(&window, name, move |_| {
                 if let Some(d) = me.upgrade() {
                     d.input(input.clone());
@@ -182,7 +247,7 @@ impl<C: Client + 'static> Driver<C> {
             }));
         }
         if let Some(document) = window.document() {
-            let me = self.me.clone();
+            let me = self.feed.clone();
             let doc = document.clone();
             listeners.push(EventListener::new(
                 &document,
@@ -199,23 +264,12 @@ impl<C: Client + 'static> Driver<C> {
         *self.page.borrow_mut() = listeners;
     }
 
-    /// Feeds one input and carries out what follows.
-    pub fn input(&self, input: Input) {
-        let effects = self.session.borrow_mut().handle(now(), input);
-        self.run(effects);
-    }
-
-    /// Read access to the session (health, stats, snapshot).
-    pub fn with<R>(&self, f: impl FnOnce(&mut Session<C>) -> R) -> R {
-        f(&mut self.session.borrow_mut())
-    }
-
     /// Carries out effects; no borrow of the session is held meanwhile, so
     /// the host's callback may call the client again.
     ///
     /// Network and timer work is done first, then the host is told, so a
     /// host that calls `stop()` from its callback leaves nothing half-done.
-    pub fn run(&self, effects: Vec<Effect>) {
+    fn run(&self, effects: Vec<Effect>) {
         let mut tell = Vec::new();
         for effect in effects {
             match effect {
@@ -227,11 +281,6 @@ impl<C: Client + 'static> Driver<C> {
         for effect in tell {
             (self.sink)(effect);
         }
-    }
-
-    /// Sets the message trace.
-    pub fn set_tap(&self, tap: Tap) {
-        *self.tap.borrow_mut() = Some(tap);
     }
 
     fn trace(&self, traced: Traced<'_>) {
@@ -271,7 +320,7 @@ impl<C: Client + 'static> Driver<C> {
                 }
             }
             Action::Timer { after_ms } => {
-                let me = self.me.clone();
+                let me = self.feed.clone();
                 // setTimeout takes at most 2^31 - 1 ms.
                 let millis = u32::try_from(after_ms.min(i32::MAX as u64)).unwrap_or(0);
                 let timeout = Timeout::new(millis, move || {
@@ -395,8 +444,9 @@ impl<C: Client + 'static> Driver<C> {
                 dropped: Some(error.to_string()),
             });
         }
-        let effects = self.session.borrow_mut().refused(now(), id, error);
-        self.run(effects);
+        if let Some(d) = self.feed.upgrade() {
+            d.refused(id, error);
+        }
     }
 
     fn fetch(&self, request: crate::client::HttpRequest) {

@@ -70,7 +70,11 @@ pub(super) async fn observe(inner: Rc<Inner>) -> Observations {
         .as_ref()
         .map(|(_, rest, socket)| (rest.clone(), socket.clone()))
         .unwrap_or_default();
-    let seen = edge::observe_browser(rest_url.clone(), socket_url.clone(), PROBE_TIMEOUT_MS as u32);
+    let seen = edge::observe_browser(
+        rest_url.clone(),
+        socket_url.clone(),
+        PROBE_TIMEOUT_MS as u32,
+    );
     let seen = JsFuture::from(seen)
         .await
         .ok()
@@ -97,7 +101,11 @@ pub(super) async fn observe(inner: Rc<Inner>) -> Observations {
         top_origin: text("topOrigin"),
         has_access: flag("hasAccess"),
     };
-    let tabs = tabs(&inner, flag("locks") == Some(true), flag("broadcast") == Some(true));
+    let tabs = tabs(
+        &inner,
+        flag("locks") == Some(true),
+        flag("broadcast") == Some(true),
+    );
     Observations {
         now: now(),
         widget_origin: text("widgetOrigin").unwrap_or_default(),

@@ -257,28 +257,19 @@ pub(super) fn live_provider(weak: Weak<Inner>, what: Ask) -> Provider {
 /// GETs JSON from a path on the widget's own origin (its cookies go along:
 /// the widget origin's session decides). Errors say what failed, never a body.
 async fn fetch_json(url: &str) -> Result<Value, String> {
-    use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window().ok_or("no window")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    let headers = web_sys::Headers::new().map_err(|_| "no headers")?;
-    let _ = headers.set("Accept", "application/json");
-    init.set_headers(&headers);
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    let answer = wasm_bindgen_futures::JsFuture::from(crate::web::edge::get_text(url))
         .await
         .map_err(|_| format!("the credentials endpoint {url} could not be reached"))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
-    if !response.ok() {
+    let answer = js_sys::Array::from(&answer);
+    if answer.get(1).as_bool() != Some(true) {
+        let status = answer.get(0).as_f64().map_or(0, |s| s as u16);
         return Err(format!(
-            "the credentials endpoint {url} answered HTTP {}",
-            response.status()
+            "the credentials endpoint {url} answered HTTP {status}"
         ));
     }
-    let text = response.text().map_err(|_| "no body")?;
-    let text = JsFuture::from(text)
-        .await
-        .ok()
-        .and_then(|t| t.as_string())
+    let text = answer
+        .get(2)
+        .as_string()
         .ok_or("the credentials endpoint's body could not be read")?;
     crate::codec::parse_text(&text, crate::json::JsonParser::BUILT_IN)
         .map_err(|e| format!("the credentials endpoint {url} gave no JSON: {}", e.code()))
