@@ -6,6 +6,7 @@
 //! limits); outputs go back as plain JS objects.
 
 use crate::client::policy::{Url, UrlParser};
+use crate::codec::fields::Wire;
 use crate::codec::JsonParser;
 use crate::config::Config;
 use crate::error::DecodeError;
@@ -37,10 +38,19 @@ pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// The one conversion path into the wasm for settings (configurations,
-/// options, arguments): the [`guard`] walk to a JSON value, then serde_json.
-pub(crate) fn from_js_as<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, String> {
-    let value = guard::to_json(value).map_err(|e| e.to_string())?;
-    serde_json::from_value(value).map_err(|e| e.to_string())
+/// options, arguments): the [`guard`] walk to a JSON value, then the type's
+/// own reader ([`read`]).
+pub(crate) fn from_js_as<T: Wire>(value: &JsValue) -> Result<T, String> {
+    read(&guard::to_json(value).map_err(|e| e.to_string())?)
+}
+
+/// Reads settings from a JSON value by their [`Wire`] reader (no serde
+/// round trip); the error says where (`number: invalid type ...`).
+pub(crate) fn read<T: Wire>(value: &Value) -> Result<T, String> {
+    crate::codec::fields::wire(value).map_err(|e| match e.path().as_str() {
+        "." => e.message().to_owned(),
+        path => format!("{path}: {}", e.message()),
+    })
 }
 
 fn source(name: &str) -> Result<Source, JsError> {

@@ -33,7 +33,7 @@ fn value(v: JsValue) -> Result<Value, JsError> {
     if v.is_undefined() {
         return Ok(Value::Null);
     }
-    super::from_js_as(&v).map_err(|e| JsError::new(&format!("argument: {e}")))
+    super::guard::to_json(&v).map_err(|e| JsError::new(&format!("argument: {e}")))
 }
 
 #[wasm_bindgen(js_class = XucClient)]
