@@ -173,14 +173,7 @@ impl<C: Client + 'static> Driver<C> {
     ) -> Rc<Self> {
         let driver = Rc::new_cyclic(|me: &Weak<Driver<C>>| {
             let feed: Weak<dyn Feed> = me.clone();
-            let weak = feed.clone();
-            let on = Closure::<dyn Fn(u32, u32, u32, JsValue)>::new(
-                move |kind, id, code, value: JsValue| {
-                    if let Some(d) = weak.upgrade() {
-                        d.link().on_browser(kind, id, code, value);
-                    }
-                },
-            );
+            let on = Link::callback(feed.clone());
             let link = Link {
                 sink,
                 provider,
@@ -226,6 +219,16 @@ impl<C: Client + 'static> Driver<C> {
 }
 
 impl Link {
+    /// The callback `edge.js` reports a link's browser events to (made
+    /// here, not in the generic [`Driver::new`]: one copy for both clients).
+    fn callback(feed: Weak<dyn Feed>) -> DriverCallback {
+        Closure::new(move |kind, id, code, value: JsValue| {
+            if let Some(d) = feed.upgrade() {
+                d.link().on_browser(kind, id, code, value);
+            }
+        })
+    }
+
     /// Feeds one input to the driver.
     fn input(&self, input: Input) {
         if let Some(d) = self.feed.upgrade() {
