@@ -120,7 +120,13 @@ export function ancestorOrigin(last) {
   const a = globalThis.location?.ancestorOrigins;
   return a?.length ? a[last ? a.length - 1 : 0] : undefined;
 }
-export async function observeBrowser(restUrl, socketUrl, timeout) {
+export function observeBrowser(restUrl, socketUrl, timeout, id, s) {
+  observe(restUrl, socketUrl, timeout).then(
+    (v) => tell(s, 8, id, 0, v),
+    () => tell(s, 8, id, 0, null),
+  );
+}
+async function observe(restUrl, socketUrl, timeout) {
   const now = () => Date.now();
   const rest = async () => {
     const c = new AbortController();
@@ -190,7 +196,15 @@ export async function observeBrowser(restUrl, socketUrl, timeout) {
     socket: w,
   };
 }
-export async function getText(url) {
-  const r = await fetch(url, { headers: { Accept: "application/json" } });
-  return [r.status, r.ok, r.ok ? await r.text().catch(() => {}) : undefined];
+export function getText(url, id, s) {
+  (async () => {
+    const r = await fetch(url, { headers: { Accept: "application/json" } });
+    return [r.status, r.ok, r.ok ? await r.text().catch(() => {}) : undefined];
+  })().then(
+    (v) => tell(s, 9, id, 0, v),
+    () => tell(s, 9, id, 0, null),
+  );
+}
+export function later(s) {
+  queueMicrotask(() => tell(s, 10, 0, 0));
 }

@@ -13,12 +13,14 @@
 
 use wasm_bindgen::prelude::*;
 
-/// The live driver's callback: `(kind, id, code, value)` (see `edge.js`).
+/// A sink's callback (the live driver's, the widget's): `(kind, id, code,
+/// value)`, `kind` one of [`kind`].
 pub(crate) type DriverCallback = Closure<dyn Fn(u32, u32, u32, JsValue)>;
 /// The tabs edge's callback: `(kind, value)` (see `edge.js`).
 pub(crate) type TabsCallback = Closure<dyn Fn(u32, JsValue)>;
 
-/// What a driver's sink reports (`on(kind, ...)` in `edge.js`).
+/// What a sink reports (`on(kind, ...)` in `edge.js`); the tabs handle's
+/// kinds are its own.
 pub(crate) mod kind {
     pub const SOCKET_OPEN: u32 = 0;
     pub const FRAME: u32 = 1;
@@ -28,6 +30,9 @@ pub(crate) mod kind {
     pub const HTTP_FAILED: u32 = 5;
     pub const PROVIDED: u32 = 6;
     pub const PROVIDER_REJECTED: u32 = 7;
+    pub const OBSERVED: u32 = 8;
+    pub const FETCHED: u32 = 9;
+    pub const LATER: u32 = 10;
     pub const TAB_MESSAGE: u32 = 0;
     pub const LOCK_GRANTED: u32 = 1;
     pub const LOCKS_HELD: u32 = 2;
@@ -73,20 +78,27 @@ extern "C" {
     pub(crate) fn ancestor_origin(last: bool) -> Option<String>;
     /// The diagnostics' browser observations, side by side within `timeout`
     /// ms and 50 ms more (a blocked request's CSP report comes as a task of
-    /// its own): `{widgetOrigin, framed, topOrigin?, session?, hasAccess?,
-    /// locks, broadcast, rest?: {start, ms, status?, date?}, socket?:
-    /// {opened, ms}}` (`socket` present but empty: no event in time).
+    /// its own), reported as [`kind::OBSERVED`] `id`: `{widgetOrigin,
+    /// framed, topOrigin?, session?, hasAccess?, locks, broadcast, rest?:
+    /// {start, ms, status?, date?}, socket?: {opened, ms}}` (`socket`
+    /// present but empty: no event in time), or `null`.
     #[wasm_bindgen(js_name = observeBrowser)]
     pub(crate) fn observe_browser(
         rest_url: Option<String>,
         socket_url: Option<String>,
         timeout: u32,
-    ) -> js_sys::Promise;
-
-    /// GETs `url` asking for JSON (its cookies go along): a promise of
-    /// `[status, ok, body text when ok]`, rejected when it is not reached.
+        id: u32,
+        sink: &JsValue,
+    );
+    /// GETs `url` asking for JSON (its cookies go along), reported as
+    /// [`kind::FETCHED`] `id`: `[status, ok, body text when ok]`, or `null`
+    /// when it is not reached.
     #[wasm_bindgen(js_name = getText)]
-    pub(crate) fn get_text(url: &str) -> js_sys::Promise;
+    pub(crate) fn get_text(url: &str, id: u32, sink: &JsValue);
+    /// Reports [`kind::LATER`] on the next microtask (work deferred to a
+    /// later turn, never re-entrantly).
+    #[wasm_bindgen(js_name = later)]
+    pub(crate) fn later(sink: &JsValue);
 
     /// `undefined` where there are no Web Locks or no `BroadcastChannel`.
     #[wasm_bindgen(js_name = tabsOpen)]

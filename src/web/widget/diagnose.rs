@@ -3,6 +3,7 @@
 //! violations seen, storage probes, `document.hasStorageAccess()`. Every
 //! decision on them is the core's (`diagnose::report`).
 
+use super::waits::Observed;
 use super::{parent_origin, Inner};
 use crate::diagnose::{
     CcObservations, Observations, Probe, StorageObservations, TabsObservations, Violation,
@@ -10,14 +11,14 @@ use crate::diagnose::{
 };
 use crate::model::Source;
 use crate::tabs::MultiTab;
+#[cfg(doc)]
+use crate::web::edge;
 use crate::web::live::now;
-use crate::web::{edge, guard};
 use gloo::events::EventListener;
 use js_sys::Reflect;
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// CSP violations kept (the newest).
 const VIOLATIONS_KEPT: usize = 32;
@@ -61,48 +62,47 @@ pub(super) fn violation_listener(inner: &Rc<Inner>) -> Option<EventListener> {
     ))
 }
 
-/// Gathers every observation: the browser's (`edge.js` `observeBrowser`:
-/// the probes run side by side, so this takes at most [`PROBE_TIMEOUT_MS`]
-/// and a little), read here into the core's [`Observations`].
-pub(super) async fn observe(inner: Rc<Inner>) -> Observations {
-    let targets = inner.cc_targets.clone();
-    let (rest_url, socket_url) = targets
+/// Gathers every observation, then `then`: the browser's (`edge.js`
+/// `observeBrowser`: the probes run side by side, so this takes at most
+/// [`PROBE_TIMEOUT_MS`] and a little), read by [`observations`].
+pub(super) fn observe(inner: &Inner, then: Observed) {
+    let (rest, socket) = inner
+        .cc_targets
         .as_ref()
         .map(|(_, rest, socket)| (rest.clone(), socket.clone()))
         .unwrap_or_default();
-    let seen = edge::observe_browser(
-        rest_url.clone(),
-        socket_url.clone(),
-        PROBE_TIMEOUT_MS as u32,
-    );
-    let seen = JsFuture::from(seen)
-        .await
-        .ok()
-        .and_then(|v| guard::to_json(&v).ok())
-        .unwrap_or_default();
+    inner.waits.observe(rest, socket, then);
+}
+
+/// The browser's observations (`seen`, see [`edge::observe_browser`]) and
+/// the widget's, as the core's [`Observations`].
+pub(super) fn observations(inner: &Inner, seen: &Value) -> Observations {
     let text = |key: &str| seen.get(key).and_then(Value::as_str).map(str::to_owned);
     let flag = |key: &str| seen.get(key).and_then(Value::as_bool);
-    let cc = targets.map(|(source, _, _)| {
-        let (rest, server_date, probe_mid_ms) = rest_probe(seen.get("rest"));
-        CcObservations {
-            source: Some(source),
-            rest_url,
-            rest,
-            socket_url,
-            socket: socket_probe(seen.get("socket")),
-            health: inner.core.health_report(),
-            server_date,
-            probe_mid_ms,
-            figures: inner.core.figures(),
-        }
-    });
+    let cc = inner
+        .cc_targets
+        .clone()
+        .map(|(source, rest_url, socket_url)| {
+            let (rest, server_date, probe_mid_ms) = rest_probe(seen.get("rest"));
+            CcObservations {
+                source: Some(source),
+                rest_url,
+                rest,
+                socket_url,
+                socket: socket_probe(seen.get("socket")),
+                health: inner.core.health_report(),
+                server_date,
+                probe_mid_ms,
+                figures: inner.core.figures(),
+            }
+        });
     let storage = StorageObservations {
         session_usable: flag("session"),
         top_origin: text("topOrigin"),
         has_access: flag("hasAccess"),
     };
     let tabs = tabs(
-        &inner,
+        inner,
         flag("locks") == Some(true),
         flag("broadcast") == Some(true),
     );
