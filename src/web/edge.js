@@ -21,7 +21,9 @@ export function socketSend(ws, text) {
   if (ws.readyState != 1) return false;
   try {
     ws.send(text);
-  } catch {}
+  } catch {
+    // its close event follows
+  }
   return true;
 }
 export function socketClose(ws, code, reason) {
@@ -104,7 +106,9 @@ export function tabsQuery(t) {
 export function tabsPost(t, message) {
   try {
     if (t.open) t.channel.postMessage(message);
-  } catch {}
+  } catch {
+    // lost, as a message the channel drops
+  }
 }
 export function tabsRelease(t) {
   for (const release of t.releases.splice(0)) release();
@@ -168,7 +172,9 @@ async function observe(restUrl, socketUrl, timeout) {
   const access = async () => {
     try {
       return await document.hasStorageAccess();
-    } catch {}
+    } catch {
+      // unknown
+    }
   };
   let session;
   try {
@@ -180,7 +186,9 @@ async function observe(restUrl, socketUrl, timeout) {
       session = false;
     }
     s.removeItem(key);
-  } catch {}
+  } catch {
+    // no storage for this frame
+  }
   const [r, w, hasAccess] = await Promise.all([restUrl && rest(), socketUrl && socket(), access()]);
   // A blocked request's violation report is queued as a task of its own.
   await new Promise((done) => setTimeout(done, 50));
