@@ -1,4 +1,4 @@
-// ESLint 9 flat config: @eslint/js recommended rules over the shipped JS (www/), the
+// ESLint 9 flat config: @eslint/js recommended rules over the shipped JS (www/, src/web/*.js), the
 // demo (demo/), the benchmark pages and runners (bench/) and the test JS (tests/).
 // Run: node_modules/.bin/eslint .   (part of scripts/test.sh; installed by npm ci)
 // CommonJS: the dev package.json has no "type", and Node 20 reads .js as CommonJS.
@@ -29,7 +29,7 @@ module.exports = [
   },
   {
     // Browser code: the widget page, the drop-in and element, the demo, bench and test pages.
-    files: ["www/**/*.js", "www/**/*.mjs", "demo/**/*.js", "bench/pages/**/*.js", "tests/e2e/*/**/*.js"],
+    files: ["www/**/*.js", "www/**/*.mjs", "demo/**/*.js", "bench/pages/**/*.js", "tests/e2e/*/**/*.js", "src/web/**/*.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
   },
   {

@@ -1,5 +1,5 @@
 // Sizes of the widget builds in www/pkg (scripts/build.sh) and their budgets (bench/budgets.json).
-// A build's total is what a deployment ships: its wasm + its wasm-bindgen glue + the drop-in
+// A build's total is what a deployment ships: its wasm + its wasm-bindgen glue and snippets + the drop-in
 // (www/cti-bridge.js), raw and gzip -9. Used by bench/run.mjs and tests/e2e/size-budget.test.mjs.
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -21,9 +21,15 @@ export async function buildSizes(root) {
   const pkg = join(root, 'www/pkg');
   const dropIn = await sizeOf(join(root, 'www/cti-bridge.js'));
   const total = async (dir) => {
-    const wasm = await sizeOf(join(dir, 'cti_bridge_bg.wasm'));
-    const glue = await sizeOf(join(dir, 'cti_bridge.js'));
-    return { raw: wasm.raw + glue.raw + dropIn.raw, gzip: wasm.gzip + glue.gzip + dropIn.gzip };
+    const parts = [dropIn, await sizeOf(join(dir, 'cti_bridge_bg.wasm')), await sizeOf(join(dir, 'cti_bridge.js'))];
+    // The glue's snippet modules (src/web/edge.js, inline snippets) ship with it.
+    const snippets = join(dir, 'snippets');
+    if (existsSync(snippets)) {
+      for (const entry of await readdir(snippets, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) parts.push(await sizeOf(join(entry.parentPath ?? entry.path, entry.name)));
+      }
+    }
+    return parts.reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }));
   };
   const builds = { [FULL]: await total(pkg) };
   for (const entry of (await readdir(pkg, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -81,7 +81,8 @@ const out = process.argv[1];
 const built = {};
 for (const name of ["", ...process.argv.slice(2)]) {
   const glue = fs.readFileSync(`${out}/${name ? name + "/" : ""}cti_bridge.js`, "utf8");
-  built[name] = [...glue.matchAll(/^import \* as \w+ from "\.\/(snippets\/[^"]+)"/gm)].map((m) => m[1]);
+  // Each module once (the glue imports a snippet module once per function it calls directly).
+  built[name] = [...new Set([...glue.matchAll(/^import .* from ["\x27]\.\/(snippets\/[^"\x27]+)["\x27]/gm)].map((m) => m[1]))];
 }
 console.log(JSON.stringify(built));
 ' "$out" $builds >"$out/builds.json"

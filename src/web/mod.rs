@@ -6,6 +6,7 @@
 //! limits); outputs go back as plain JS objects.
 
 use crate::client::policy::{Url, UrlParser};
+use crate::codec::fields::Wire;
 use crate::codec::JsonParser;
 use crate::config::Config;
 use crate::error::DecodeError;
@@ -18,6 +19,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(all(feature = "axp", feature = "host-api"))]
 pub mod axp;
 mod contact;
+mod edge;
 pub mod guard;
 mod live;
 mod tabs;
@@ -36,10 +38,19 @@ pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// The one conversion path into the wasm for settings (configurations,
-/// options, arguments): the [`guard`] walk to a JSON value, then serde_json.
-pub(crate) fn from_js_as<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, String> {
-    let value = guard::to_json(value).map_err(|e| e.to_string())?;
-    serde_json::from_value(value).map_err(|e| e.to_string())
+/// options, arguments): the [`guard`] walk to a JSON value, then the type's
+/// own reader ([`read`]).
+pub(crate) fn from_js_as<T: Wire>(value: &JsValue) -> Result<T, String> {
+    read(&guard::to_json(value).map_err(|e| e.to_string())?)
+}
+
+/// Reads settings from a JSON value by their [`Wire`] reader (no serde
+/// round trip); the error says where (`number: invalid type ...`).
+pub(crate) fn read<T: Wire>(value: &Value) -> Result<T, String> {
+    crate::codec::fields::wire(value).map_err(|e| match e.path().as_str() {
+        "." => e.message().to_owned(),
+        path => format!("{path}: {}", e.message()),
+    })
 }
 
 fn source(name: &str) -> Result<Source, JsError> {
@@ -57,12 +68,8 @@ fn from_js(value: JsValue) -> Result<Value, DecodeError> {
 pub(crate) const BROWSER_URL: UrlParser = UrlParser(browser_url);
 
 fn browser_url(text: &str) -> Result<Url, String> {
-    let url = web_sys::Url::new(text).map_err(|e| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| "invalid URL".into())
-    })?;
-    let href = url.href();
+    let url = edge::parse_url(text)?;
+    let href = url.href;
     // In a serialized URL, `#` only starts the fragment and a `?` before it
     // only starts the query (the parser percent-encodes them elsewhere), so
     // an empty query or fragment (`?` / `#` alone) is told from none.
@@ -72,11 +79,11 @@ fn browser_url(text: &str) -> Result<Url, String> {
     };
     let query = before_hash.split_once('?').map(|(_, q)| q.to_owned());
     Ok(Url {
-        scheme: url.protocol().trim_end_matches(':').to_owned(),
-        username: url.username(),
-        password: url.password(),
-        hostname: url.hostname(),
-        port: url.port().parse().ok(),
+        scheme: url.protocol.trim_end_matches(':').to_owned(),
+        username: url.username,
+        password: url.password,
+        hostname: url.hostname,
+        port: url.port.parse().ok(),
         query,
         fragment,
         href,

@@ -1,25 +1,22 @@
 //! One agent, many tabs: the browser edge of [`crate::tabs::Tabs`] (every
-//! decision is made there, tested natively). This file owns the Web Locks
-//! (held promises, released on drop and on pagehide; the browser releases
-//! them when a tab closes or crashes), the `BroadcastChannel` and its
-//! listener (RAII), and carries out the [`TabEffect`]s on the widget.
+//! decision is made there, tested natively). This file owns the tabs
+//! resources opened by `edge.js` (the `BroadcastChannel`, the Web Locks
+//! held, the page's view listeners: all released and removed on drop; the
+//! locks also on pagehide, and by the browser when a tab closes or
+//! crashes), and carries out the [`TabEffect`]s on the widget.
 //!
-//! It also reports this page's view (shown, focused) to the machine on
-//! `visibilitychange`, `focus` and `blur` (the screen-pop choice).
-//!
-//! Web Locks and `BroadcastChannel` are reached through `js_sys::Reflect`
-//! (no extra web-sys features). Where `navigator.locks` is missing, the
-//! widget runs as if `multiTab` were `"independent"` (documented fallback).
+//! It reports this page's view (shown, focused) to the machine on
+//! `visibilitychange`, `focus` and `blur` (the screen-pop choice). Where
+//! `navigator.locks` or `BroadcastChannel` is missing, the widget runs as if
+//! `multiTab` were `"independent"` (documented fallback).
 
+use super::edge::{self, kind, TabsCallback};
 use super::guard;
 use crate::tabs::{LocksView, Scope, TabEffect, Tabs};
-use gloo::events::EventListener;
-use js_sys::{Array, Function, Promise, Reflect};
+use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, MessageEvent};
 
 /// What the widget does for the tabs machine (implemented by the widget edge).
 pub(crate) trait TabsHost {
@@ -33,24 +30,13 @@ pub(crate) trait TabsHost {
 pub(crate) struct TabsEdge {
     pub tabs: RefCell<Tabs>,
     scope: Scope,
-    channel: JsValue,
-    locks: JsValue,
+    /// The `edge.js` tabs handle (channel, locks, view listeners).
+    handle: JsValue,
     host: Weak<dyn TabsHost>,
-    /// Resolving these releases the locks.
-    releases: RefCell<Vec<Function>>,
-    _listener: RefCell<Option<EventListener>>,
-    /// `visibilitychange`, `focus`, `blur`: this page's view.
-    _view_listeners: RefCell<Vec<EventListener>>,
-    /// The closures the lock requests call (kept alive with the widget).
-    _callbacks: RefCell<Vec<Closure<dyn FnMut(JsValue) -> Promise>>>,
+    /// What the handle reports to (kept alive with the widget).
+    _on: TabsCallback,
     querying: Cell<bool>,
     driving: Cell<bool>,
-}
-
-fn get(target: &JsValue, key: &str) -> Option<JsValue> {
-    Reflect::get(target, &JsValue::from_str(key))
-        .ok()
-        .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 fn random_id() -> String {
@@ -64,102 +50,70 @@ impl TabsEdge {
     /// the election lock, listens on the channel. `None` where the browser
     /// has no Web Locks or no `BroadcastChannel` (the fallback: independent).
     pub fn start(scope: Scope, epoch: String, host: Weak<dyn TabsHost>) -> Option<Rc<TabsEdge>> {
-        let window: JsValue = web_sys::window()?.into();
-        let navigator = get(&window, "navigator")?;
-        let locks = get(&navigator, "locks")?;
-        get(&locks, "request")?.dyn_into::<Function>().ok()?;
-        let ctor = get(&window, "BroadcastChannel")?
-            .dyn_into::<Function>()
-            .ok()?;
-        let args = Array::of1(&JsValue::from_str(&scope.channel()));
-        let channel = Reflect::construct(&ctor, &args).ok()?;
-        let edge = Rc::new(TabsEdge {
-            tabs: RefCell::new(Tabs::new(random_id(), epoch)),
-            scope,
-            channel,
-            locks,
-            host,
-            releases: RefCell::new(Vec::new()),
-            _listener: RefCell::new(None),
-            _view_listeners: RefCell::new(Vec::new()),
-            _callbacks: RefCell::new(Vec::new()),
-            querying: Cell::new(false),
-            driving: Cell::new(false),
-        });
-        let target: EventTarget = edge.channel.clone().dyn_into().ok()?;
-        let weak = Rc::downgrade(&edge);
-        let listener = EventListener::new(&target, "message", move |event| {
-            if let (Some(edge), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
-                let data = guard::to_json(&event.data()).map_err(|e| e.to_string());
-                edge.tabs.borrow_mut().on_message(now_ms(), data);
-                edge.drive();
+        let mut opened = true;
+        let edge = Rc::new_cyclic(|me: &Weak<TabsEdge>| {
+            let weak = me.clone();
+            let on = Closure::<dyn Fn(u32, JsValue)>::new(move |what, value: JsValue| {
+                if let Some(edge) = weak.upgrade() {
+                    edge.on_browser(what, &value);
+                }
+            });
+            let handle = edge::tabs_open(&scope.channel(), &on);
+            opened = !handle.is_undefined();
+            TabsEdge {
+                tabs: RefCell::new(Tabs::new(random_id(), epoch)),
+                scope,
+                handle,
+                host,
+                _on: on,
+                querying: Cell::new(false),
+                driving: Cell::new(false),
             }
         });
-        *edge._listener.borrow_mut() = Some(listener);
-        edge.watch_view();
+        if !opened {
+            return None;
+        }
+        edge.report_view();
         let me = edge.tabs.borrow().me().to_owned();
-        edge.hold(&edge.scope.tab_lock(&me), false);
-        edge.hold(&edge.scope.leader_lock(), true);
+        edge::tabs_hold(&edge.handle, &edge.scope.tab_lock(&me), false);
+        edge::tabs_hold(&edge.handle, &edge.scope.leader_lock(), true);
         Some(edge)
     }
 
-    /// Asks for lock `name`, held until released; `elect`: this is the
-    /// election lock, reported granted to the machine.
-    fn hold(self: &Rc<Self>, name: &str, elect: bool) {
-        let weak = Rc::downgrade(self);
-        let callback = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |_lock: JsValue| {
-            let mut release = None;
-            let promise = Promise::new(&mut |resolve, _| release = Some(resolve));
-            if let Some(edge) = weak.upgrade() {
-                if let Some(release) = release {
-                    edge.releases.borrow_mut().push(release);
-                }
-                if elect {
-                    let last_seq = edge.last_seq();
-                    edge.tabs.borrow_mut().on_lock_granted(now_ms(), last_seq);
-                    edge.drive();
-                }
+    /// What the browser reported (`edge.js`): a channel message, the
+    /// election lock granted, the held locks, a change of this page's view.
+    fn on_browser(self: &Rc<Self>, what: u32, value: &JsValue) {
+        match what {
+            kind::TAB_MESSAGE => {
+                let data = guard::to_json(value).map_err(|e| e.to_string());
+                self.tabs.borrow_mut().on_message(now_ms(), data);
             }
-            promise
-        });
-        if let Some(request) =
-            get(&self.locks, "request").and_then(|f| f.dyn_into::<Function>().ok())
-        {
-            let _ = request.call2(&self.locks, &JsValue::from_str(name), callback.as_ref());
-        }
-        self._callbacks.borrow_mut().push(callback);
-    }
-
-    /// Reports this page's view now and on every change.
-    fn watch_view(self: &Rc<Self>) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let mut listeners = Vec::new();
-        let on_change = |target: &EventTarget, name: &'static str| {
-            let weak = Rc::downgrade(self);
-            EventListener::new(target, name, move |_| {
-                if let Some(edge) = weak.upgrade() {
-                    edge.report_view();
+            kind::LOCK_GRANTED => {
+                let last_seq = self.last_seq();
+                self.tabs.borrow_mut().on_lock_granted(now_ms(), last_seq);
+            }
+            kind::LOCKS_HELD => {
+                self.querying.set(false);
+                if value.is_null() {
+                    return;
                 }
-            })
-        };
-        if let Some(document) = window.document() {
-            listeners.push(on_change(&document, "visibilitychange"));
+                let Ok(held) = guard::to_json(value) else {
+                    return;
+                };
+                let view = self.view(&held);
+                self.tabs.borrow_mut().on_locks(view);
+            }
+            kind::VIEW_CHANGED => return self.report_view(),
+            _ => return,
         }
-        listeners.push(on_change(&window, "focus"));
-        listeners.push(on_change(&window, "blur"));
-        *self._view_listeners.borrow_mut() = listeners;
-        self.report_view();
+        self.drive();
     }
 
     fn report_view(self: &Rc<Self>) {
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let visible = document.visibility_state() == web_sys::VisibilityState::Visible;
-        let focused = document.has_focus().unwrap_or(false);
-        self.tabs.borrow_mut().on_view(now_ms(), visible, focused);
+        let view = edge::page_view();
+        self.tabs
+            .borrow_mut()
+            .on_view(now_ms(), view & 1 != 0, view & 2 != 0);
         self.drive();
     }
 
@@ -199,58 +153,28 @@ impl TabsEdge {
     }
 
     fn post<T: crate::json_write::ToJson>(&self, message: &T) {
-        let Ok(value) = super::to_js(message) else {
-            return;
-        };
-        if let Some(post) =
-            get(&self.channel, "postMessage").and_then(|f| f.dyn_into::<Function>().ok())
-        {
-            let _ = post.call1(&self.channel, &value);
+        if let Ok(value) = super::to_js(message) {
+            edge::tabs_post(&self.handle, &value);
         }
     }
 
     /// Reads the held locks (at most one query at a time).
-    fn query(self: &Rc<Self>) {
-        if self.querying.replace(true) {
-            return;
+    fn query(&self) {
+        if !self.querying.replace(true) {
+            edge::tabs_query(&self.handle);
         }
-        let Some(query) = get(&self.locks, "query").and_then(|f| f.dyn_into::<Function>().ok())
-        else {
-            self.querying.set(false);
-            return;
-        };
-        let Ok(promise) = query
-            .call0(&self.locks)
-            .and_then(|p| p.dyn_into::<Promise>())
-        else {
-            self.querying.set(false);
-            return;
-        };
-        let weak = Rc::downgrade(self);
-        wasm_bindgen_futures::spawn_local(async move {
-            let snapshot = wasm_bindgen_futures::JsFuture::from(promise).await;
-            let Some(edge) = weak.upgrade() else { return };
-            edge.querying.set(false);
-            if let Ok(snapshot) = snapshot {
-                let view = edge.view(&snapshot);
-                edge.tabs.borrow_mut().on_locks(view);
-                edge.drive();
-            }
-        });
     }
 
-    /// The machine's view of a `LockManagerSnapshot`: the tab locks held,
-    /// and the tab whose lock the election lock's holder also holds.
-    fn view(&self, snapshot: &JsValue) -> LocksView {
-        let held: Vec<(String, String)> = get(snapshot, "held")
-            .and_then(|h| h.dyn_into::<Array>().ok())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|l| {
-                        let name = get(&l, "name")?.as_string()?;
-                        let client = get(&l, "clientId")?.as_string()?;
-                        Some((name, client))
-                    })
+    /// The machine's view of the held locks (`[[name, clientId], ...]`):
+    /// the tab locks held, and the tab whose lock the election lock's
+    /// holder also holds.
+    fn view(&self, held: &Value) -> LocksView {
+        let held: Vec<(&str, &str)> = held
+            .as_array()
+            .map(|locks| {
+                locks
+                    .iter()
+                    .filter_map(|lock| Some((lock.get(0)?.as_str()?, lock.get(1)?.as_str()?)))
                     .collect()
             })
             .unwrap_or_default();
@@ -258,11 +182,11 @@ impl TabsEdge {
         let leader_client = held
             .iter()
             .find(|(name, _)| *name == leader_lock)
-            .map(|(_, c)| c.clone());
+            .map(|(_, c)| *c);
         let mut view = LocksView::default();
         for (name, client) in &held {
             if let Some(tab) = self.scope.tab_of(name) {
-                if leader_client.as_deref() == Some(client.as_str()) {
+                if leader_client == Some(*client) {
                     view.leader = Some(tab.to_owned());
                 }
                 view.tabs.push(tab.to_owned());
@@ -279,18 +203,16 @@ impl TabsEdge {
     }
 
     fn release(&self) {
-        for resolve in self.releases.borrow_mut().drain(..) {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
+        edge::tabs_release(&self.handle);
     }
 }
 
 impl Drop for TabsEdge {
     fn drop(&mut self) {
-        self.release();
-        if let Some(close) = get(&self.channel, "close").and_then(|f| f.dyn_into::<Function>().ok())
-        {
-            let _ = close.call0(&self.channel);
+        // Releases the locks, removes the listeners, closes the channel
+        // (none were opened where the browser lacks them).
+        if !self.handle.is_undefined() {
+            edge::tabs_close(&self.handle);
         }
     }
 }

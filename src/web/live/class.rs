@@ -87,7 +87,7 @@ impl ErrorOut {
 /// what its host provider gives.
 pub(crate) trait LiveClient: Client + Sized + 'static {
     /// Its options (camelCase keys).
-    type Config: serde::de::DeserializeOwned;
+    type Config: crate::codec::fields::Wire;
     /// What the host's provider answers with.
     const PROVIDES: Provides;
     /// A client for `config`.
@@ -125,7 +125,7 @@ impl LiveClient for XucClient {
 pub(crate) enum BuildError {
     /// The options do not read as the client's configuration.
     #[error("{0}")]
-    Options(#[from] serde_json::Error),
+    Options(String),
     /// The configuration is refused (bad or insecure URL, bad id).
     #[error("{0}")]
     Config(#[from] ConfigError),
@@ -139,7 +139,7 @@ pub(crate) fn build<C: LiveClient>(
     provider: Provider,
 ) -> Result<Rc<Driver<C>>, BuildError> {
     crate::client::policy::use_parser(crate::web::BROWSER_URL);
-    let config: C::Config = serde_json::from_value(options)?;
+    let config: C::Config = crate::web::read(&options).map_err(BuildError::Options)?;
     let client = C::build(config)?;
     Ok(Driver::new(
         Session::new(client, bridge),
@@ -192,8 +192,8 @@ pub(crate) fn seeded(options: &mut serde_json::Map<String, Value>) {
 /// The host's options split into the client's part and the Bridge's
 /// (`mode`, `bridge`), with a random jitter seed unless one is given.
 pub(crate) fn options(options: JsValue) -> Result<(Value, crate::Bridge), JsError> {
-    let mut value: Value =
-        crate::web::from_js_as(&options).map_err(|e| JsError::new(&format!("options: {e}")))?;
+    let mut value =
+        crate::web::guard::to_json(&options).map_err(|e| JsError::new(&format!("options: {e}")))?;
     let map = value
         .as_object_mut()
         .ok_or_else(|| JsError::new("options: expected an object"))?;
@@ -206,7 +206,7 @@ pub(crate) fn options(options: JsValue) -> Result<(Value, crate::Bridge), JsErro
     let config: crate::Config = match map.remove("bridge") {
         None | Some(Value::Null) => crate::Config::default(),
         Some(b) => {
-            serde_json::from_value(b).map_err(|e| JsError::new(&format!("options.bridge: {e}")))?
+            crate::web::read(&b).map_err(|e| JsError::new(&format!("options.bridge: {e}")))?
         }
     };
     seeded(map);

@@ -3,11 +3,8 @@
 
 use super::Provides;
 use crate::client::{Input, Secret};
-use js_sys::{Promise, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::Response;
 
 /// A rejection's message (an `Error`'s `message` or a string), cut short.
 pub(super) fn why(error: &JsValue) -> Option<String> {
@@ -45,30 +42,15 @@ pub(super) fn secret_input(provides: Provides, value: &JsValue) -> Input {
     }
 }
 
-/// Awaits a `fetch`: the status and JSON body, or why there is none.
-pub(super) async fn answer(id: u32, promise: Promise) -> Input {
-    let response = match JsFuture::from(promise).await {
-        Ok(r) => r,
-        Err(_) => {
-            return Input::HttpFailed {
-                id,
-                reason: "network error".into(),
-            }
-        }
-    };
-    let Ok(response) = response.dyn_into::<Response>() else {
-        return Input::HttpFailed {
-            id,
-            reason: "not a response".into(),
-        };
-    };
-    let status = response.status();
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
+/// A finished `fetch`: its status and JSON body (none when the body was
+/// empty, unreadable or not JSON).
+pub(super) fn answer(id: u32, status: u32, text: Option<String>) -> Input {
     let body = text
         .filter(|t| !t.trim().is_empty())
         .and_then(|t| crate::codec::parse_text(&t, crate::json::JsonParser::BUILT_IN).ok());
-    Input::HttpDone { id, status, body }
+    Input::HttpDone {
+        id,
+        status: u16::try_from(status).unwrap_or(0),
+        body,
+    }
 }

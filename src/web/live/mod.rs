@@ -16,19 +16,16 @@
     allow(dead_code, unused_imports, unused_macros)
 )]
 
+use super::edge::{self, kind, DriverCallback};
 use crate::client::{Action, Client, Effect, Input, Session};
 use crate::error::DecodeError;
 use crate::json_write::ToJson;
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
-use js_sys::Promise;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{AbortController, CloseEvent, MessageEvent, RequestInit, WebSocket};
 
 /// What the host's provider answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,19 +36,16 @@ pub(crate) enum Provides {
     Credentials,
 }
 
-/// One open socket with its listeners; dropping it closes the socket.
+/// One open socket (its events go to the driver's sink); dropping it stops
+/// listening and closes the socket if it is connecting or open.
 struct Socket {
     id: u32,
-    ws: WebSocket,
-    _listeners: [EventListener; 3],
+    ws: JsValue,
 }
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        // CONNECTING (0) or OPEN (1): close; listeners go with `self`.
-        if self.ws.ready_state() <= 1 {
-            let _ = self.ws.close_with_code_and_reason(1000, "client closed");
-        }
+        edge::socket_close(&self.ws, 1000, "client closed");
     }
 }
 
@@ -80,24 +74,66 @@ pub(crate) struct Traced<'a> {
     pub dropped: Option<String>,
 }
 
-/// The driver of one client.
+/// The provider's answer ([`Link::ask_provider`]).
+const ANSWERED: u32 = 0;
+/// The provider threw instead of answering.
+const THREW: u32 = 1;
+
+/// The driver of one client: its session, and the browser resources in a
+/// [`Link`] (not generic: compiled once for both clients).
 pub(crate) struct Driver<C: Client + 'static> {
     session: RefCell<Session<C>>,
+    link: Link,
+}
+
+/// What the [`Link`] feeds back into its driver's session.
+trait Feed {
+    /// Feeds one input and carries out what follows.
+    fn input(&self, input: Input);
+    /// A frame that did not decode, and what follows.
+    fn refused(&self, id: u32, error: DecodeError);
+    /// The driver's browser resources.
+    fn link(&self) -> &Link;
+}
+
+impl<C: Client + 'static> Feed for Driver<C> {
+    fn input(&self, input: Input) {
+        Driver::input(self, input)
+    }
+    fn refused(&self, id: u32, error: DecodeError) {
+        let effects = self.session.borrow_mut().refused(now(), id, error);
+        self.link.run(effects);
+    }
+    fn link(&self) -> &Link {
+        &self.link
+    }
+}
+
+/// The browser resources of a driver: its socket, timer, requests in
+/// flight and page listeners, its sink, provider and trace.
+pub(crate) struct Link {
     sink: Sink,
     provider: Provider,
     provides: Provides,
     tap: RefCell<Option<Tap>>,
     socket: RefCell<Option<Socket>>,
     timer: RefCell<Option<Timeout>>,
-    requests: RefCell<Vec<(u32, AbortController)>>,
+    /// Requests in flight: their `AbortController`s.
+    requests: RefCell<Vec<(u32, JsValue)>>,
     page: RefCell<Vec<EventListener>>,
-    me: Weak<Driver<C>>,
+    /// Where the sockets, requests and the provider report (`edge.js`), and
+    /// its callback (nothing is reported once the driver is dropped).
+    browser: JsValue,
+    _on: DriverCallback,
+    /// The driver this link feeds.
+    feed: Weak<dyn Feed>,
 }
 
-impl<C: Client + 'static> Drop for Driver<C> {
+impl Drop for Link {
     fn drop(&mut self) {
+        edge::sink_close(&self.browser);
         for (_, controller) in self.requests.get_mut().drain(..) {
-            controller.abort();
+            edge::http_abort(&controller);
         }
     }
 }
@@ -119,7 +155,7 @@ pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 
 /// The origin of a URL (`ws://127.0.0.1:8090`), for the trace.
 fn origin_of(url: &str) -> Option<String> {
-    web_sys::Url::new(url).ok().map(|u| u.origin())
+    edge::parse_url(url).ok().map(|u| u.origin)
 }
 
 /// JSON text of a value (`json_write`, as `JSON.stringify` writes it).
@@ -135,20 +171,69 @@ impl<C: Client + 'static> Driver<C> {
         provider: Provider,
         provides: Provides,
     ) -> Rc<Self> {
-        let driver = Rc::new_cyclic(|me| Driver {
-            session: RefCell::new(session),
-            sink,
-            provider,
-            provides,
-            tap: RefCell::new(None),
-            socket: RefCell::new(None),
-            timer: RefCell::new(None),
-            requests: RefCell::new(Vec::new()),
-            page: RefCell::new(Vec::new()),
-            me: me.clone(),
+        let driver = Rc::new_cyclic(|me: &Weak<Driver<C>>| {
+            let feed: Weak<dyn Feed> = me.clone();
+            let on = Link::callback(feed.clone());
+            let link = Link {
+                sink,
+                provider,
+                provides,
+                tap: RefCell::new(None),
+                socket: RefCell::new(None),
+                timer: RefCell::new(None),
+                requests: RefCell::new(Vec::new()),
+                page: RefCell::new(Vec::new()),
+                browser: edge::sink_open(&on),
+                _on: on,
+                feed,
+            };
+            Driver {
+                session: RefCell::new(session),
+                link,
+            }
         });
-        driver.listen_to_page();
+        driver.link.listen_to_page();
         driver
+    }
+
+    /// Feeds one input and carries out what follows.
+    pub fn input(&self, input: Input) {
+        let effects = self.session.borrow_mut().handle(now(), input);
+        self.link.run(effects);
+    }
+
+    /// Read access to the session (health, stats, snapshot).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Session<C>) -> R) -> R {
+        f(&mut self.session.borrow_mut())
+    }
+
+    /// Carries out effects ([`Link::run`]).
+    pub fn run(&self, effects: Vec<Effect>) {
+        self.link.run(effects)
+    }
+
+    /// Sets the message trace.
+    pub fn set_tap(&self, tap: Tap) {
+        *self.link.tap.borrow_mut() = Some(tap);
+    }
+}
+
+impl Link {
+    /// The callback `edge.js` reports a link's browser events to (made
+    /// here, not in the generic [`Driver::new`]: one copy for both clients).
+    fn callback(feed: Weak<dyn Feed>) -> DriverCallback {
+        Closure::new(move |kind, id, code, value: JsValue| {
+            if let Some(d) = feed.upgrade() {
+                d.link().on_browser(kind, id, code, value);
+            }
+        })
+    }
+
+    /// Feeds one input to the driver.
+    fn input(&self, input: Input) {
+        if let Some(d) = self.feed.upgrade() {
+            d.input(input);
+        }
     }
 
     fn listen_to_page(&self) {
@@ -157,7 +242,7 @@ impl<C: Client + 'static> Driver<C> {
         };
         let mut listeners = Vec::new();
         for (name, input) in [("online", Input::Online), ("offline", Input::Offline)] {
-            let me = self.me.clone();
+            let me = self.feed.clone();
             listeners.push(EventListener::new(&window, name, move |_| {
                 if let Some(d) = me.upgrade() {
                     d.input(input.clone());
@@ -165,7 +250,7 @@ impl<C: Client + 'static> Driver<C> {
             }));
         }
         if let Some(document) = window.document() {
-            let me = self.me.clone();
+            let me = self.feed.clone();
             let doc = document.clone();
             listeners.push(EventListener::new(
                 &document,
@@ -182,23 +267,12 @@ impl<C: Client + 'static> Driver<C> {
         *self.page.borrow_mut() = listeners;
     }
 
-    /// Feeds one input and carries out what follows.
-    pub fn input(&self, input: Input) {
-        let effects = self.session.borrow_mut().handle(now(), input);
-        self.run(effects);
-    }
-
-    /// Read access to the session (health, stats, snapshot).
-    pub fn with<R>(&self, f: impl FnOnce(&mut Session<C>) -> R) -> R {
-        f(&mut self.session.borrow_mut())
-    }
-
     /// Carries out effects; no borrow of the session is held meanwhile, so
     /// the host's callback may call the client again.
     ///
     /// Network and timer work is done first, then the host is told, so a
     /// host that calls `stop()` from its callback leaves nothing half-done.
-    pub fn run(&self, effects: Vec<Effect>) {
+    fn run(&self, effects: Vec<Effect>) {
         let mut tell = Vec::new();
         for effect in effects {
             match effect {
@@ -210,11 +284,6 @@ impl<C: Client + 'static> Driver<C> {
         for effect in tell {
             (self.sink)(effect);
         }
-    }
-
-    /// Sets the message trace.
-    pub fn set_tap(&self, tap: Tap) {
-        *self.tap.borrow_mut() = Some(tap);
     }
 
     fn trace(&self, traced: Traced<'_>) {
@@ -232,31 +301,29 @@ impl<C: Client + 'static> Driver<C> {
                 // Only on an OPEN socket: a send on a closing one is lost anyway
                 // (its close event follows) and the browser logs it as an error.
                 if let (Some(s), Some(text)) = (
-                    socket
-                        .as_ref()
-                        .filter(|s| s.id == id && s.ws.ready_state() == WebSocket::OPEN),
+                    socket.as_ref().filter(|s| s.id == id),
                     stringify(frame.expose()),
                 ) {
-                    // A failed send shows up as the socket's close event.
-                    let _ = s.ws.send_with_str(&text);
-                    self.trace(Traced {
-                        dir: "out",
-                        frame: Some(frame.expose()),
-                        label: None,
-                        bytes: text.len(),
-                        origin: origin_of(&s.ws.url()),
-                        dropped: None,
-                    });
+                    if edge::socket_send(&s.ws, &text) {
+                        self.trace(Traced {
+                            dir: "out",
+                            frame: Some(frame.expose()),
+                            label: None,
+                            bytes: text.len(),
+                            origin: origin_of(&edge::socket_url(&s.ws)),
+                            dropped: None,
+                        });
+                    }
                 }
             }
             Action::Close { id, code, reason } => {
                 let socket = self.socket.borrow_mut().take_if(|s| s.id == id);
                 if let Some(s) = socket {
-                    let _ = s.ws.close_with_code_and_reason(code, &reason);
+                    edge::socket_close(&s.ws, code, &reason);
                 }
             }
             Action::Timer { after_ms } => {
-                let me = self.me.clone();
+                let me = self.feed.clone();
                 // setTimeout takes at most 2^31 - 1 ms.
                 let millis = u32::try_from(after_ms.min(i32::MAX as u64)).unwrap_or(0);
                 let timeout = Timeout::new(millis, move || {
@@ -279,64 +346,68 @@ impl<C: Client + 'static> Driver<C> {
     fn open(&self, id: u32, url: &str) {
         // Replacing the old socket (if any) closes it.
         self.socket.borrow_mut().take();
-        let ws = match WebSocket::new(url) {
-            Ok(ws) => ws,
-            Err(_) => {
-                // Invalid URL or blocked port: the same as a refused connection.
-                let me = self.me.clone();
-                spawn_local(async move {
-                    if let Some(d) = me.upgrade() {
-                        d.input(Input::SocketClosed {
-                            id,
-                            code: 1006,
-                            reason: "could not create the socket".into(),
-                        });
-                    }
-                });
-                return;
-            }
-        };
-        let on_open = {
-            let me = self.me.clone();
-            EventListener::new(&ws, "open", move |_| {
-                if let Some(d) = me.upgrade() {
-                    d.input(Input::SocketOpened { id });
-                }
-            })
-        };
-        let on_message = {
-            let me = self.me.clone();
-            EventListener::new(&ws, "message", move |event| {
-                let Some(d) = me.upgrade() else {
-                    return;
-                };
-                let data = event.dyn_ref::<MessageEvent>().map(MessageEvent::data);
-                match data.and_then(|d| d.as_string()) {
-                    Some(text) => d.frame(id, &text),
-                    None => d.refused(
+        // An invalid URL or a blocked port is reported as a refused
+        // connection (closed, 1006) on the next microtask.
+        let ws = edge::socket_open(url, id, &self.browser);
+        if !ws.is_undefined() {
+            *self.socket.borrow_mut() = Some(Socket { id, ws });
+        }
+    }
+
+    /// What the browser reported to this driver (`edge.js`): socket events,
+    /// a finished request, the provider's answer.
+    fn on_browser(&self, what: u32, id: u32, code: u32, value: JsValue) {
+        match what {
+            kind::SOCKET_OPEN => self.input(Input::SocketOpened { id }),
+            kind::FRAME => match value.as_string() {
+                Some(text) => self.frame(id, &text),
+                None => self.refused(id, DecodeError::invalid("frame", "not a text frame")),
+            },
+            kind::BINARY => self.refused(
+                id,
+                DecodeError::invalid("frame", "binary frames are not part of the protocol"),
+            ),
+            kind::SOCKET_CLOSED => self.input(Input::SocketClosed {
+                id,
+                code: u16::try_from(code).unwrap_or(1006),
+                reason: value.as_string().unwrap_or_default(),
+            }),
+            kind::HTTP_DONE | kind::HTTP_FAILED => {
+                let input = if what == kind::HTTP_DONE {
+                    answer(id, code, value.as_string())
+                } else {
+                    Input::HttpFailed {
                         id,
-                        DecodeError::invalid("frame", "binary frames are not part of the protocol"),
-                    ),
+                        reason: "network error".into(),
+                    }
+                };
+                self.requests.borrow_mut().retain(|(r, _)| *r != id);
+                if self.tap.borrow().is_some() {
+                    let label = match &input {
+                        Input::HttpDone { status, .. } => format!("HTTP {status}"),
+                        _ => "HTTP failed".to_owned(),
+                    };
+                    self.trace(Traced {
+                        dir: "in",
+                        frame: None,
+                        label: Some(label),
+                        bytes: 0,
+                        origin: None,
+                        dropped: None,
+                    });
                 }
-            })
-        };
-        let on_close = {
-            let me = self.me.clone();
-            EventListener::new(&ws, "close", move |event| {
-                let (code, reason) = event
-                    .dyn_ref::<CloseEvent>()
-                    .map(|c| (c.code(), c.reason()))
-                    .unwrap_or((1006, String::new()));
-                if let Some(d) = me.upgrade() {
-                    d.input(Input::SocketClosed { id, code, reason });
-                }
-            })
-        };
-        *self.socket.borrow_mut() = Some(Socket {
-            id,
-            ws,
-            _listeners: [on_open, on_message, on_close],
-        });
+                self.input(input);
+            }
+            kind::PROVIDED if id == THREW => {
+                self.input(Input::NoToken("the provider threw".into()))
+            }
+            kind::PROVIDED => self.input(secret_input(self.provides, &value)),
+            kind::PROVIDER_REJECTED => self.input(Input::NoToken(format!(
+                "the provider's promise was rejected{}",
+                why(&value).map(|w| format!(": {w}")).unwrap_or_default()
+            ))),
+            _ => {}
+        }
     }
 
     fn frame(&self, id: u32, text: &str) {
@@ -362,7 +433,7 @@ impl<C: Client + 'static> Driver<C> {
         self.socket
             .borrow()
             .as_ref()
-            .and_then(|s| origin_of(&s.ws.url()))
+            .and_then(|s| origin_of(&edge::socket_url(&s.ws)))
     }
 
     fn refused(&self, id: u32, error: DecodeError) {
@@ -376,37 +447,23 @@ impl<C: Client + 'static> Driver<C> {
                 dropped: Some(error.to_string()),
             });
         }
-        let effects = self.session.borrow_mut().refused(now(), id, error);
-        self.run(effects);
+        if let Some(d) = self.feed.upgrade() {
+            d.refused(id, error);
+        }
     }
 
     fn fetch(&self, request: crate::client::HttpRequest) {
-        let Some(window) = web_sys::window() else {
-            return self.later(Input::HttpFailed {
-                id: request.id,
-                reason: "no window".into(),
-            });
-        };
-        let controller = AbortController::new().ok();
-        let init = RequestInit::new();
-        init.set_method(request.method.as_str());
-        if let Ok(headers) = web_sys::Headers::new() {
-            for h in &request.headers {
-                let _ = headers.set(h.name, h.value.expose());
-            }
-            init.set_headers(&headers);
-        }
-        if let Some(text) = request.body.as_ref().and_then(|b| stringify(b.expose())) {
-            init.set_body(&JsValue::from_str(&text));
-        }
-        if let Some(c) = &controller {
-            init.set_signal(Some(&c.signal()));
-            self.requests.borrow_mut().push((request.id, c.clone()));
-        }
+        let headers: Vec<Value> = request
+            .headers
+            .iter()
+            .map(|h| Value::from(vec![h.name, h.value.expose()]))
+            .collect();
+        let headers = to_js(&headers).unwrap_or(JsValue::UNDEFINED);
+        let body = request.body.as_ref().and_then(|b| stringify(b.expose()));
         if self.tap.borrow().is_some() {
             // The path only: no query, no body (a login body holds a password).
-            let path = web_sys::Url::new(&request.url)
-                .map(|u| u.pathname())
+            let path = edge::parse_url(&request.url)
+                .map(|u| u.pathname)
                 .unwrap_or_default();
             self.trace(Traced {
                 dir: "out",
@@ -417,61 +474,25 @@ impl<C: Client + 'static> Driver<C> {
                 dropped: None,
             });
         }
-        let promise = window.fetch_with_str_and_init(&request.url, &init);
-        let me = self.me.clone();
-        let id = request.id;
-        spawn_local(async move {
-            let input = answer(id, promise).await;
-            if let Some(d) = me.upgrade() {
-                d.requests.borrow_mut().retain(|(r, _)| *r != id);
-                if d.tap.borrow().is_some() {
-                    let label = match &input {
-                        Input::HttpDone { status, .. } => format!("HTTP {status}"),
-                        _ => "HTTP failed".to_owned(),
-                    };
-                    d.trace(Traced {
-                        dir: "in",
-                        frame: None,
-                        label: Some(label),
-                        bytes: 0,
-                        origin: None,
-                        dropped: None,
-                    });
-                }
-                d.input(input);
-            }
-        });
+        let controller = edge::http_fetch(
+            request.method.as_str(),
+            &request.url,
+            &headers,
+            body,
+            request.id,
+            &self.browser,
+        );
+        self.requests.borrow_mut().push((request.id, controller));
     }
 
-    /// Delivers `input` on the next turn of the event loop (never re-entrantly).
-    fn later(&self, input: Input) {
-        let me = self.me.clone();
-        spawn_local(async move {
-            if let Some(d) = me.upgrade() {
-                d.input(input);
-            }
-        });
-    }
-
+    /// Asks the provider; its answer comes back as [`kind::PROVIDED`] (id
+    /// [`ANSWERED`]) or [`kind::PROVIDER_REJECTED`], or, when it threw, as
+    /// [`kind::PROVIDED`] with id [`THREW`]: always on a later turn.
     fn ask_provider(&self) {
-        let result = (self.provider)();
-        let provides = self.provides;
-        let me = self.me.clone();
-        spawn_local(async move {
-            let input = match result {
-                Ok(value) => match JsFuture::from(Promise::resolve(&value)).await {
-                    Ok(value) => secret_input(provides, &value),
-                    Err(e) => Input::NoToken(format!(
-                        "the provider's promise was rejected{}",
-                        why(&e).map(|w| format!(": {w}")).unwrap_or_default()
-                    )),
-                },
-                Err(_) => Input::NoToken("the provider threw".into()),
-            };
-            if let Some(d) = me.upgrade() {
-                d.input(input);
-            }
-        });
+        match (self.provider)() {
+            Ok(value) => edge::settle(&value, ANSWERED, &self.browser),
+            Err(_) => edge::settle(&JsValue::UNDEFINED, THREW, &self.browser),
+        }
     }
 }
 

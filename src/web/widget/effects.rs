@@ -69,31 +69,19 @@ pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
             }
         }
         Effect::StartClient => inner.core.start(),
-        Effect::FetchCredentials { ask, url } => {
-            let weak = Rc::downgrade(inner);
-            wasm_bindgen_futures::spawn_local(async move {
-                let body = fetch_json(&url).await;
-                if let Some(inner) = weak.upgrade() {
-                    inner.channel.borrow_mut().on_credentials_fetched(ask, body);
-                    drive(&inner);
-                }
-            });
-        }
+        Effect::FetchCredentials { ask, url } => inner.waits.fetch_credentials(ask, url),
         Effect::Diagnose {
             request,
             export,
             host,
-        } => {
-            let inner = Rc::clone(inner);
-            wasm_bindgen_futures::spawn_local(async move {
-                let obs = super::diagnose::observe(Rc::clone(&inner)).await;
-                inner
-                    .channel
-                    .borrow_mut()
-                    .on_observed(now(), request, export, host, obs);
-                drive(&inner);
-            });
-        }
+        } => super::diagnose::observe(
+            inner,
+            super::waits::Observed::Host {
+                request,
+                export,
+                host,
+            },
+        ),
         Effect::SaveSoon => schedule_save(inner),
         Effect::SaveNow => save(inner),
     }
@@ -180,19 +168,16 @@ pub(super) fn live_sink(weak: Weak<Inner>, source: Source) -> Sink {
         if inner.channel.try_borrow_mut().is_err() {
             // Never expected (no borrow is held while a client runs), but a
             // re-entrant call must not abort the widget: finish it next turn.
-            let weak = Rc::downgrade(&inner);
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Some(inner) = weak.upgrade() {
-                    on_live_effect(&inner, source, effect);
-                }
-            });
+            inner
+                .waits
+                .defer(super::waits::Deferred::LiveEffect(source, effect));
             return;
         }
         on_live_effect(&inner, source, effect);
     })
 }
 
-fn on_live_effect(inner: &Rc<Inner>, source: Source, effect: ClientEffect) {
+pub(super) fn on_live_effect(inner: &Rc<Inner>, source: Source, effect: ClientEffect) {
     let at = now();
     match &effect {
         ClientEffect::Output(output) => super::panel::observe(inner, std::slice::from_ref(output)),
@@ -254,31 +239,26 @@ pub(super) fn live_provider(weak: Weak<Inner>, what: Ask) -> Provider {
     })
 }
 
-/// GETs JSON from a path on the widget's own origin (its cookies go along:
-/// the widget origin's session decides). Errors say what failed, never a body.
-async fn fetch_json(url: &str) -> Result<Value, String> {
-    use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window().ok_or("no window")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    let headers = web_sys::Headers::new().map_err(|_| "no headers")?;
-    let _ = headers.set("Accept", "application/json");
-    init.set_headers(&headers);
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| format!("the credentials endpoint {url} could not be reached"))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
-    if !response.ok() {
+/// The credentials endpoint's answer (`edge.js` `getText`: `[status, ok,
+/// body text]`, `null` when not reached) as JSON. The GET went to a path on
+/// the widget's own origin with its cookies (the widget origin's session
+/// decides). Errors say what failed, never a body.
+pub(super) fn credentials_body(url: &str, answer: &JsValue) -> Result<Value, String> {
+    if answer.is_null() || answer.is_undefined() {
         return Err(format!(
-            "the credentials endpoint {url} answered HTTP {}",
-            response.status()
+            "the credentials endpoint {url} could not be reached"
         ));
     }
-    let text = response.text().map_err(|_| "no body")?;
-    let text = JsFuture::from(text)
-        .await
-        .ok()
-        .and_then(|t| t.as_string())
+    let answer = js_sys::Array::from(answer);
+    if answer.get(1).as_bool() != Some(true) {
+        let status = answer.get(0).as_f64().map_or(0, |s| s as u16);
+        return Err(format!(
+            "the credentials endpoint {url} answered HTTP {status}"
+        ));
+    }
+    let text = answer
+        .get(2)
+        .as_string()
         .ok_or("the credentials endpoint's body could not be read")?;
     crate::codec::parse_text(&text, crate::json::JsonParser::BUILT_IN)
         .map_err(|e| format!("the credentials endpoint {url} gave no JSON: {}", e.code()))

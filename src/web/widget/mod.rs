@@ -11,6 +11,7 @@ mod diagnose;
 mod effects;
 mod panel;
 mod tabs_glue;
+mod waits;
 
 use super::contact::{Core, Options};
 use super::guard;
@@ -172,6 +173,9 @@ struct Inner {
     start_wanted: Cell<bool>,
     /// Effects held while this tab's role is not settled yet (multi-tab).
     held: RefCell<Vec<crate::channel::Effect>>,
+    /// What the widget waits on from the browser (probes, the credentials
+    /// GET, deferred work).
+    waits: waits::Waits,
 }
 
 /// A running widget; dropping it removes its listeners and timers.
@@ -324,6 +328,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
             tabs: RefCell::new(None),
             start_wanted: Cell::new(false),
             held: RefCell::new(Vec::new()),
+            waits: waits::Waits::new(weak.clone()),
         }
     });
     if let Some(e) = refused {
@@ -440,11 +445,8 @@ impl Widget {
     /// Runs the checks in the widget page itself (the diagnostics page, or
     /// a widget whose host cannot connect): a promise of the report.
     pub fn diagnose(&self) -> js_sys::Promise {
-        let inner = Rc::clone(&self.inner);
-        wasm_bindgen_futures::future_to_promise(async move {
-            let obs = diagnose::observe(Rc::clone(&inner)).await;
-            let report = inner.channel.borrow().report(obs);
-            Ok(super::to_js(&report)?)
+        waits::promise(|resolve, reject| {
+            diagnose::observe(&self.inner, waits::Observed::Report(resolve, reject))
         })
     }
 
@@ -489,11 +491,8 @@ impl Widget {
     /// A promise of the support bundle: the report, then the log (JSON Lines).
     #[wasm_bindgen(js_name = exportLogs)]
     pub fn export_logs(&self) -> js_sys::Promise {
-        let inner = Rc::clone(&self.inner);
-        wasm_bindgen_futures::future_to_promise(async move {
-            let obs = diagnose::observe(Rc::clone(&inner)).await;
-            let text = inner.channel.borrow().export(obs);
-            Ok(JsValue::from_str(&text))
+        waits::promise(|resolve, reject| {
+            diagnose::observe(&self.inner, waits::Observed::Export(resolve, reject))
         })
     }
 
@@ -527,12 +526,7 @@ impl Widget {
 /// The embedding page's origin, where the browser tells it
 /// (`location.ancestorOrigins`), for a refusal notice.
 fn parent_origin() -> Option<String> {
-    let window: JsValue = web_sys::window()?.into();
-    let location = js_sys::Reflect::get(&window, &JsValue::from_str("location")).ok()?;
-    let ancestors = js_sys::Reflect::get(&location, &JsValue::from_str("ancestorOrigins")).ok()?;
-    js_sys::Reflect::get(&ancestors, &JsValue::from_f64(0.0))
-        .ok()?
-        .as_string()
+    super::edge::ancestor_origin(false)
 }
 
 fn on_window_message(inner: &Rc<Inner>, event: &MessageEvent) {

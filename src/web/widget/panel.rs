@@ -74,18 +74,17 @@ pub(super) fn on_health(inner: &Rc<Inner>, health: &Health) {
     if todo.is_empty() {
         return;
     }
-    let weak = Rc::downgrade(inner);
-    wasm_bindgen_futures::spawn_local(async move {
-        let Some(inner) = weak.upgrade() else { return };
-        for command in todo {
-            match command {
-                PanelCommand::LoginAgent { phone } => {
-                    xuc(&inner, "loginAgent", &[Value::String(phone)])
-                }
-            }
+    inner.waits.defer(super::waits::Deferred::Panel(todo));
+}
+
+/// The panel's commands after a health report, on a later turn.
+pub(super) fn carry_out(inner: &Rc<Inner>, todo: Vec<PanelCommand>) {
+    for command in todo {
+        match command {
+            PanelCommand::LoginAgent { phone } => xuc(inner, "loginAgent", &[Value::String(phone)]),
         }
-        drive(&inner);
-    });
+    }
+    drive(inner);
 }
 
 /// The current view.

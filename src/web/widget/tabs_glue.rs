@@ -209,9 +209,8 @@ pub(super) fn pop_here(inner: &Rc<Inner>, output: &Output) -> bool {
     if !edge.tabs.borrow().leads() {
         return true;
     }
-    let value = crate::json_write::to_value(output);
     let mut tabs = edge.tabs.borrow_mut();
-    tabs.pop_here(&value)
+    tabs.pop_here(output)
 }
 
 /// The leader chose this tab for a screen pop: to this host, and a CRM

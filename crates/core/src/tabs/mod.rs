@@ -34,11 +34,12 @@
 //! Secrets never travel here: a new leader's live client asks its own host
 //! page for credentials.
 
+use crate::bridge::Output;
 use crate::channel::{ErrorCode, EventText, RequestError};
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error as FieldError;
 use crate::command::Desired;
-use crate::model::Side;
+use crate::model::{EventBody, Side};
 use serde::de::Error as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -801,9 +802,10 @@ impl Tabs {
         self.leader_state.as_ref().filter(|_| !self.leads())
     }
 
-    /// Leader: whether this output of its own (JSON) is delivered here.
-    /// A screen pop for another tab is sent there instead (`false`).
-    pub fn pop_here(&mut self, output: &Value) -> bool {
+    /// Leader: whether this output of its own is delivered here. A screen
+    /// pop for another tab is sent there instead (`false`, written as JSON
+    /// only then); any other output is not looked at further.
+    pub fn pop_here(&mut self, output: &Output) -> bool {
         if !self.leads() || !is_pop(output) {
             return true;
         }
@@ -815,7 +817,7 @@ impl Tabs {
             v: TABS_VERSION,
             tab: self.me.clone(),
             to,
-            event: output.clone(),
+            event: crate::json_write::to_value(output),
         }));
         false
     }
@@ -1431,19 +1433,16 @@ pub fn screen_pop_tab<'a>(target: PopTarget, tabs: &'a [TabView], leader: &'a st
     leader
 }
 
-/// Whether an output (JSON) is a screen pop: a `screenPop` event, or the
-/// CRM Connector's `requestPerformInteractionScreenPop` request.
-pub fn is_pop(output: &Value) -> bool {
-    match output.get("kind").and_then(Value::as_str) {
-        Some("screenPop") => true,
-        Some("crmRequest") => {
-            output
-                .get("wire")
-                .and_then(|w| w.get("action"))
-                .and_then(Value::as_str)
+/// Whether an output is a screen pop: a `screenPop` event, or the CRM
+/// Connector's `requestPerformInteractionScreenPop` request.
+pub fn is_pop(output: &Output) -> bool {
+    match output {
+        Output::Event(event) => matches!(event.body, EventBody::ScreenPop { .. }),
+        Output::CrmRequest(request) => {
+            request.wire.get("action").and_then(Value::as_str)
                 == Some("requestPerformInteractionScreenPop")
         }
-        _ => false,
+        Output::Command(_) => false,
     }
 }
 

@@ -603,9 +603,55 @@ fn a_screen_pop_opens_in_the_focused_visible_tab_else_the_last_shown_else_the_le
     assert_eq!(PopTarget::parse("Leader"), None);
 }
 
-fn pop() -> Value {
-    json!({"kind": "crmRequest", "target": "crm", "source": "crmConnector",
-        "wire": {"type": "CRMConnectMessage", "action": "requestPerformInteractionScreenPop", "data": {"aniValues": ["0427"]}}})
+/// A CRM Connector request the bridge made, with this envelope.
+fn crm_request(wire: Value) -> Output {
+    Output::CrmRequest(crate::bridge::CrmRequest {
+        target: Side::Crm,
+        source: crate::model::Source::CrmConnector,
+        wire,
+    })
+}
+
+/// An event of the live client with this body.
+fn live_event(body: EventBody) -> Output {
+    Output::Event(crate::model::Event {
+        seq: 7,
+        source: crate::model::Source::Xuc,
+        body,
+        envelope: Default::default(),
+    })
+}
+
+fn pop() -> Output {
+    crm_request(
+        json!({"type": "CRMConnectMessage", "action": "requestPerformInteractionScreenPop",
+        "data": {"aniValues": ["0427"]}}),
+    )
+}
+
+fn screen_pop() -> Output {
+    live_event(EventBody::ScreenPop {
+        interaction_id: Some("SIP/abc-0001".into()),
+        ani: vec!["0427".into()],
+        dnis: None,
+        media: Some("voice".into()),
+        queue: None,
+        fields: Vec::new(),
+        data: Default::default(),
+    })
+}
+
+fn agent_state() -> Output {
+    live_event(EventBody::AgentState {
+        state: crate::model::AgentStateKind::Ready,
+        reason: None,
+        cause: None,
+        agent_id: Some("1000".into()),
+        vendor_state: Some("AgentReady".into()),
+        phone_number: None,
+        queues: Vec::new(),
+        data: Default::default(),
+    })
 }
 
 fn view_of(tab: &str, visible: bool, focused: bool, active_at: u64) -> TabMessage {
@@ -633,20 +679,29 @@ fn the_leader_sends_a_screen_pop_to_the_one_tab_the_agent_looks_at_and_keeps_the
     let effects = a.poll();
     let sent = broadcasts(&effects);
     assert!(
-        matches!(sent.as_slice(), [TabMessage::Pop { to, event, .. }] if to == "c" && *event == pop())
+        matches!(sent.as_slice(), [TabMessage::Pop { to, event, .. }]
+            if to == "c" && *event == crate::json_write::to_value(&pop()))
     );
     // Not pops: delivered here (and relayed as usual); the interaction log
     // is the leader's alone.
-    let log = json!({"kind": "crmRequest", "wire": {"action": "requestSaveInteractionLog"}});
+    let log = crm_request(json!({"type": "CRMConnectMessage",
+        "action": "requestSaveInteractionLog", "data": {}}));
     assert!(a.pop_here(&log));
-    assert!(a.pop_here(&json!({"kind": "agentState"})));
+    assert!(a.pop_here(&agent_state()));
     assert!(a.poll().is_empty());
+    // The live client's own screen pop is one too.
+    assert!(!a.pop_here(&screen_pop()), "sent to c as well");
+    let effects = a.poll();
+    assert!(
+        matches!(broadcasts(&effects).as_slice(), [TabMessage::Pop { to, event, .. }]
+        if to == "c" && event["kind"] == "screenPop" && event["ani"] == json!(["0427"]))
+    );
     // c closes: b, visible, is the one now; then the leader's own tab comes to the front.
     a.on_locks(locks(Some("a"), &["a", "b"]));
     assert_eq!(a.pop_tab(), "b");
     a.on_view(10, true, true);
     assert_eq!(a.pop_tab(), "a");
-    assert!(a.pop_here(&json!({"kind": "screenPop", "ani": ["0427"]})));
+    assert!(a.pop_here(&screen_pop()));
     a.set_pop_target(PopTarget::Leader);
     a.on_message(11, msg(&view_of("b", true, true, 11)));
     assert_eq!(a.pop_tab(), "a", "screenPopTab: leader");
@@ -669,10 +724,13 @@ fn a_follower_opens_the_pops_its_leader_sends_it_and_tells_the_leader_its_view()
         v: TABS_VERSION,
         tab: from.into(),
         to: to.into(),
-        event: pop(),
+        event: crate::json_write::to_value(&pop()),
     };
     b.on_message(6, msg(&to("b", "a")));
-    assert_eq!(b.poll(), vec![TabEffect::Pop(pop())]);
+    assert_eq!(
+        b.poll(),
+        vec![TabEffect::Pop(crate::json_write::to_value(&pop()))]
+    );
     b.on_message(7, msg(&to("c", "a")));
     assert!(b.poll().is_empty(), "another tab's pop");
     let before = b.dropped().foreign;

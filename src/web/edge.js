@@ -1,0 +1,218 @@
+// Browser plumbing for the widget's edge: documented in src/web/edge.rs.
+const tell = (s, k, id, c, v) => s.open && s.on(k, id, c, v);
+export const sinkOpen = (on) => ({ on, open: true });
+export function sinkClose(s) {
+  s.open = false;
+}
+export function socketOpen(url, id, s) {
+  let ws;
+  try {
+    ws = new WebSocket(url);
+  } catch {
+    queueMicrotask(() => tell(s, 3, id, 1006, "could not create the socket"));
+    return;
+  }
+  ws.onopen = () => tell(s, 0, id, 0);
+  ws.onmessage = (e) => (typeof e.data == "string" ? tell(s, 1, id, 0, e.data) : tell(s, 2, id, 0));
+  ws.onclose = (e) => tell(s, 3, id, e.code, e.reason);
+  return ws;
+}
+export function socketSend(ws, text) {
+  if (ws.readyState != 1) return false;
+  try {
+    ws.send(text);
+  } catch {
+    // its close event follows
+  }
+  return true;
+}
+export function socketClose(ws, code, reason) {
+  ws.onopen = ws.onmessage = ws.onclose = null;
+  if (ws.readyState > 1) return;
+  try {
+    ws.close(code, reason);
+  } catch {
+    ws.close();
+  }
+}
+export const socketUrl = (ws) => ws.url;
+export function httpFetch(method, url, headers, body, id, s) {
+  const c = new AbortController();
+  (async () => {
+    const r = await fetch(url, { method, headers, body, signal: c.signal });
+    return [r.status, await r.text().catch(() => {})];
+  })().then(
+    ([status, text]) => tell(s, 4, id, status, text),
+    () => tell(s, 5, id, 0),
+  );
+  return c;
+}
+export const httpAbort = (c) => c.abort();
+export function settle(value, id, s) {
+  Promise.resolve(value).then(
+    (v) => tell(s, 6, id, 0, v),
+    (e) => tell(s, 7, id, 0, e),
+  );
+}
+export function urlParts(text) {
+  try {
+    const u = new URL(text);
+    return [u.href, u.protocol, u.username, u.password, u.hostname, u.port, u.origin, u.pathname];
+  } catch (e) {
+    return String(e?.message || "invalid URL");
+  }
+}
+export function tabsOpen(name, on) {
+  const locks = globalThis.navigator?.locks;
+  if (typeof locks?.request != "function" || typeof BroadcastChannel != "function") return;
+  let channel;
+  try {
+    channel = new BroadcastChannel(name);
+  } catch {
+    return;
+  }
+  const t = { channel, locks, on, releases: [], off: [], open: true };
+  channel.onmessage = (e) => t.open && on(0, e.data);
+  const changed = () => t.open && on(3);
+  for (const [target, type] of [[globalThis.document, "visibilitychange"], [globalThis, "focus"], [globalThis, "blur"]]) {
+    target?.addEventListener(type, changed);
+    t.off.push(() => target?.removeEventListener(type, changed));
+  }
+  return t;
+}
+export function pageView() {
+  const d = globalThis.document;
+  return d ? (d.visibilityState == "visible") | (d.hasFocus() << 1) : 0;
+}
+export function tabsHold(t, name, elect) {
+  let release;
+  const held = new Promise((r) => (release = r));
+  t.releases.push(release);
+  t.locks
+    .request(name, () => {
+      if (elect && t.open) t.on(1);
+      return held;
+    })
+    .catch(() => {});
+}
+export function tabsQuery(t) {
+  Promise.resolve()
+    .then(() => t.locks.query())
+    .then(
+      (q) => t.open && t.on(2, (q.held || []).map((l) => [l.name, l.clientId])),
+      () => t.open && t.on(2, null),
+    );
+}
+export function tabsPost(t, message) {
+  try {
+    if (t.open) t.channel.postMessage(message);
+  } catch {
+    // lost, as a message the channel drops
+  }
+}
+export function tabsRelease(t) {
+  for (const release of t.releases.splice(0)) release();
+}
+export function tabsClose(t) {
+  tabsRelease(t);
+  t.open = false;
+  t.channel.onmessage = null;
+  t.channel.close();
+  for (const off of t.off.splice(0)) off();
+}
+export function ancestorOrigin(last) {
+  const a = globalThis.location?.ancestorOrigins;
+  return a?.length ? a[last ? a.length - 1 : 0] : undefined;
+}
+export function observeBrowser(restUrl, socketUrl, timeout, id, s) {
+  observe(restUrl, socketUrl, timeout).then(
+    (v) => tell(s, 8, id, 0, v),
+    () => tell(s, 8, id, 0, null),
+  );
+}
+async function observe(restUrl, socketUrl, timeout) {
+  const now = () => Date.now();
+  const rest = async () => {
+    const c = new AbortController();
+    const timer = setTimeout(() => c.abort(), timeout);
+    const start = now();
+    try {
+      const r = await fetch(restUrl, { signal: c.signal });
+      return { start, ms: now() - start, status: r.status, date: r.headers.get("date") };
+    } catch {
+      return { start, ms: now() - start };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const socket = () =>
+    new Promise((done) => {
+      let ws;
+      try {
+        ws = new WebSocket(socketUrl);
+      } catch {
+        return done({ opened: false, ms: 0 });
+      }
+      const start = now();
+      let seen;
+      const finish = () => {
+        clearTimeout(timer);
+        ws.onopen = ws.onerror = ws.onclose = null;
+        ws.close(1000);
+        done(seen || {});
+      };
+      const timer = setTimeout(finish, timeout);
+      const on = (opened) => () => {
+        seen ??= { opened, ms: now() - start };
+        finish();
+      };
+      ws.onopen = on(true);
+      ws.onerror = ws.onclose = on(false);
+    });
+  const access = async () => {
+    try {
+      return await document.hasStorageAccess();
+    } catch {
+      // unknown
+    }
+  };
+  let session;
+  try {
+    const s = sessionStorage, key = "cti-bridge/diagnose-probe";
+    try {
+      s.setItem(key, "1");
+      session = s.getItem(key) == "1";
+    } catch {
+      session = false;
+    }
+    s.removeItem(key);
+  } catch {
+    // no storage for this frame
+  }
+  const [r, w, hasAccess] = await Promise.all([restUrl && rest(), socketUrl && socket(), access()]);
+  // A blocked request's violation report is queued as a task of its own.
+  await new Promise((done) => setTimeout(done, 50));
+  return {
+    widgetOrigin: location.origin,
+    framed: globalThis.parent !== globalThis,
+    topOrigin: ancestorOrigin(true),
+    session,
+    hasAccess: typeof hasAccess == "boolean" ? hasAccess : undefined,
+    locks: !!globalThis.navigator?.locks,
+    broadcast: typeof BroadcastChannel == "function",
+    rest: r,
+    socket: w,
+  };
+}
+export function getText(url, id, s) {
+  (async () => {
+    const r = await fetch(url, { headers: { Accept: "application/json" } });
+    return [r.status, r.ok, r.ok ? await r.text().catch(() => {}) : undefined];
+  })().then(
+    (v) => tell(s, 9, id, 0, v),
+    () => tell(s, 9, id, 0, null),
+  );
+}
+export function later(s) {
+  queueMicrotask(() => tell(s, 10, 0, 0));
+}

@@ -1,0 +1,153 @@
+//! The browser plumbing the edge calls (`edge.js`, shipped beside the glue as a
+//! wasm-bindgen snippet): a few coarse functions that open, send, listen,
+//! release and close, and hand back opaque handles, instead of one import (and
+//! one glue function) per property and method. They move bytes and own
+//! nothing: the handles are owned here (closed on drop by their owners), and
+//! every decision is in Rust.
+//!
+//! The snippet is kept small (it ships as is, so its documentation is here):
+//! no function throws; what happens to a resource is reported to the one
+//! callback given when it was opened, always on a later turn (an event, a
+//! promise, a microtask), never re-entrantly, and never after the sink or
+//! the tabs handle was closed.
+
+use wasm_bindgen::prelude::*;
+
+/// A sink's callback (the live driver's, the widget's): `(kind, id, code,
+/// value)`, `kind` one of [`kind`].
+pub(crate) type DriverCallback = Closure<dyn Fn(u32, u32, u32, JsValue)>;
+/// The tabs edge's callback: `(kind, value)` (see `edge.js`).
+pub(crate) type TabsCallback = Closure<dyn Fn(u32, JsValue)>;
+
+/// What a sink reports (`on(kind, ...)` in `edge.js`); the tabs handle's
+/// kinds are its own.
+pub(crate) mod kind {
+    pub const SOCKET_OPEN: u32 = 0;
+    pub const FRAME: u32 = 1;
+    pub const BINARY: u32 = 2;
+    pub const SOCKET_CLOSED: u32 = 3;
+    pub const HTTP_DONE: u32 = 4;
+    pub const HTTP_FAILED: u32 = 5;
+    pub const PROVIDED: u32 = 6;
+    pub const PROVIDER_REJECTED: u32 = 7;
+    pub const OBSERVED: u32 = 8;
+    pub const FETCHED: u32 = 9;
+    pub const LATER: u32 = 10;
+    pub const TAB_MESSAGE: u32 = 0;
+    pub const LOCK_GRANTED: u32 = 1;
+    pub const LOCKS_HELD: u32 = 2;
+    pub const VIEW_CHANGED: u32 = 3;
+}
+
+#[wasm_bindgen(module = "/src/web/edge.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = sinkOpen)]
+    pub(crate) fn sink_open(on: &DriverCallback) -> JsValue;
+    #[wasm_bindgen(js_name = sinkClose)]
+    pub(crate) fn sink_close(sink: &JsValue);
+    /// `undefined` when the browser refuses the URL (reported closed, 1006).
+    #[wasm_bindgen(js_name = socketOpen)]
+    pub(crate) fn socket_open(url: &str, id: u32, sink: &JsValue) -> JsValue;
+    /// `false` when the socket is not OPEN.
+    #[wasm_bindgen(js_name = socketSend)]
+    pub(crate) fn socket_send(ws: &JsValue, text: &str) -> bool;
+    #[wasm_bindgen(js_name = socketClose)]
+    pub(crate) fn socket_close(ws: &JsValue, code: u16, reason: &str);
+    #[wasm_bindgen(js_name = socketUrl)]
+    pub(crate) fn socket_url(ws: &JsValue) -> String;
+    /// Returns the request's `AbortController`.
+    #[wasm_bindgen(js_name = httpFetch)]
+    pub(crate) fn http_fetch(
+        method: &str,
+        url: &str,
+        headers: &JsValue,
+        body: Option<String>,
+        id: u32,
+        sink: &JsValue,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = httpAbort)]
+    pub(crate) fn http_abort(controller: &JsValue);
+    #[wasm_bindgen(js_name = settle)]
+    pub(crate) fn settle(value: &JsValue, id: u32, sink: &JsValue);
+    #[wasm_bindgen(js_name = urlParts)]
+    fn url_parts(text: &str) -> JsValue;
+
+    /// The embedding page's origin (`location.ancestorOrigins`: the parent's
+    /// or, `last`, the top-level page's), where the browser tells it.
+    #[wasm_bindgen(js_name = ancestorOrigin)]
+    pub(crate) fn ancestor_origin(last: bool) -> Option<String>;
+    /// The diagnostics' browser observations, side by side within `timeout`
+    /// ms and 50 ms more (a blocked request's CSP report comes as a task of
+    /// its own), reported as [`kind::OBSERVED`] `id`: `{widgetOrigin,
+    /// framed, topOrigin?, session?, hasAccess?, locks, broadcast, rest?:
+    /// {start, ms, status?, date?}, socket?: {opened, ms}}` (`socket`
+    /// present but empty: no event in time), or `null`.
+    #[wasm_bindgen(js_name = observeBrowser)]
+    pub(crate) fn observe_browser(
+        rest_url: Option<String>,
+        socket_url: Option<String>,
+        timeout: u32,
+        id: u32,
+        sink: &JsValue,
+    );
+    /// GETs `url` asking for JSON (its cookies go along), reported as
+    /// [`kind::FETCHED`] `id`: `[status, ok, body text when ok]`, or `null`
+    /// when it is not reached.
+    #[wasm_bindgen(js_name = getText)]
+    pub(crate) fn get_text(url: &str, id: u32, sink: &JsValue);
+    /// Reports [`kind::LATER`] on the next microtask (work deferred to a
+    /// later turn, never re-entrantly).
+    #[wasm_bindgen(js_name = later)]
+    pub(crate) fn later(sink: &JsValue);
+
+    /// `undefined` where there are no Web Locks or no `BroadcastChannel`.
+    #[wasm_bindgen(js_name = tabsOpen)]
+    pub(crate) fn tabs_open(name: &str, on: &TabsCallback) -> JsValue;
+    /// This page's view: 1 visible, + 2 focused.
+    #[wasm_bindgen(js_name = pageView)]
+    pub(crate) fn page_view() -> u32;
+    #[wasm_bindgen(js_name = tabsHold)]
+    pub(crate) fn tabs_hold(tabs: &JsValue, name: &str, elect: bool);
+    #[wasm_bindgen(js_name = tabsQuery)]
+    pub(crate) fn tabs_query(tabs: &JsValue);
+    #[wasm_bindgen(js_name = tabsPost)]
+    pub(crate) fn tabs_post(tabs: &JsValue, message: &JsValue);
+    #[wasm_bindgen(js_name = tabsRelease)]
+    pub(crate) fn tabs_release(tabs: &JsValue);
+    #[wasm_bindgen(js_name = tabsClose)]
+    pub(crate) fn tabs_close(tabs: &JsValue);
+}
+
+/// A URL as the browser's `URL` parses it.
+pub(crate) struct UrlParts {
+    pub href: String,
+    /// With its `:` (`wss:`).
+    pub protocol: String,
+    pub username: String,
+    pub password: String,
+    pub hostname: String,
+    /// Empty for the scheme's default port.
+    pub port: String,
+    pub origin: String,
+    pub pathname: String,
+}
+
+/// Parses `text` with the browser's `URL`; the parser's message when it refuses it.
+pub(crate) fn parse_url(text: &str) -> Result<UrlParts, String> {
+    let parts = url_parts(text);
+    if let Some(message) = parts.as_string() {
+        return Err(message);
+    }
+    let parts = js_sys::Array::from(&parts);
+    let part = |i: u32| parts.get(i).as_string().unwrap_or_default();
+    Ok(UrlParts {
+        href: part(0),
+        protocol: part(1),
+        username: part(2),
+        password: part(3),
+        hostname: part(4),
+        port: part(5),
+        origin: part(6),
+        pathname: part(7),
+    })
+}

@@ -1,0 +1,197 @@
+//! What the widget waits on from the browser, without futures: the
+//! diagnostics' observations, the credentials endpoint's answer, and work
+//! deferred to a later turn. `edge.js` reports each to the widget's one
+//! callback; what to do then is kept here, by id, and done in order.
+
+use super::{diagnose, effects, panel, Inner};
+use crate::channel::HostView;
+use crate::client::Effect as ClientEffect;
+use crate::model::Source;
+use crate::panel::PanelCommand;
+use crate::web::edge::{self, kind, DriverCallback};
+use crate::web::live::now;
+use js_sys::Function;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+
+/// What is done with observations once they come.
+pub(super) enum Observed {
+    /// `widget.diagnose()`: its promise, settled with the report.
+    Report(Function, Function),
+    /// `widget.exportLogs()`: its promise, settled with the bundle.
+    Export(Function, Function),
+    /// The host's `diagnose` request ([`crate::channel::Effect::Diagnose`]).
+    Host {
+        request: u64,
+        export: bool,
+        host: HostView,
+    },
+}
+
+/// Work deferred to a later turn.
+pub(super) enum Deferred {
+    /// A live client's effect that came while the channel was borrowed.
+    LiveEffect(Source, ClientEffect),
+    /// The panel's commands after a health report.
+    Panel(Vec<PanelCommand>),
+}
+
+/// The widget's waits, inside [`Inner`]; dropping it reports nothing more
+/// (and rejects the promises still waiting).
+pub(super) struct Waits {
+    /// The `edge.js` sink, and its callback.
+    sink: JsValue,
+    _on: DriverCallback,
+    next: Cell<u32>,
+    observing: RefCell<Vec<(u32, Observed)>>,
+    /// Credentials GETs in flight: id, the ask they answer, the URL.
+    fetching: RefCell<Vec<(u32, u64, String)>>,
+    deferred: RefCell<VecDeque<Deferred>>,
+}
+
+impl Waits {
+    /// The waits of the widget `inner`.
+    pub fn new(inner: Weak<Inner>) -> Waits {
+        let on = Closure::<dyn Fn(u32, u32, u32, JsValue)>::new(
+            move |what, id, _code, value: JsValue| {
+                if let Some(inner) = inner.upgrade() {
+                    on_edge(&inner, what, id, value);
+                }
+            },
+        );
+        Waits {
+            sink: edge::sink_open(&on),
+            _on: on,
+            next: Cell::new(0),
+            observing: RefCell::new(Vec::new()),
+            fetching: RefCell::new(Vec::new()),
+            deferred: RefCell::new(VecDeque::new()),
+        }
+    }
+
+    fn id(&self) -> u32 {
+        let id = self.next.get().wrapping_add(1);
+        self.next.set(id);
+        id
+    }
+
+    /// Gathers the observations (probing the live client's REST and
+    /// socket URLs, when there are), then `then`.
+    pub fn observe(&self, rest: Option<String>, socket: Option<String>, then: Observed) {
+        let id = self.id();
+        self.observing.borrow_mut().push((id, then));
+        edge::observe_browser(
+            rest,
+            socket,
+            crate::diagnose::PROBE_TIMEOUT_MS as u32,
+            id,
+            &self.sink,
+        );
+    }
+
+    /// GETs the credentials endpoint for `ask`.
+    pub fn fetch_credentials(&self, ask: u64, url: String) {
+        let id = self.id();
+        edge::get_text(&url, id, &self.sink);
+        self.fetching.borrow_mut().push((id, ask, url));
+    }
+
+    /// Does `work` on a later turn (never re-entrantly), in order.
+    pub fn defer(&self, work: Deferred) {
+        self.deferred.borrow_mut().push_back(work);
+        edge::later(&self.sink);
+    }
+}
+
+impl Drop for Waits {
+    fn drop(&mut self) {
+        edge::sink_close(&self.sink);
+        for (_, then) in self.observing.get_mut().drain(..) {
+            if let Observed::Report(_, reject) | Observed::Export(_, reject) = then {
+                let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("the widget is gone"));
+            }
+        }
+    }
+}
+
+/// What `edge.js` reported to the widget.
+fn on_edge(inner: &Rc<Inner>, what: u32, id: u32, value: JsValue) {
+    match what {
+        kind::OBSERVED => {
+            let then = {
+                let mut observing = inner.waits.observing.borrow_mut();
+                let at = observing.iter().position(|(i, _)| *i == id);
+                at.map(|at| observing.remove(at).1)
+            };
+            if let Some(then) = then {
+                let seen = crate::web::guard::to_json(&value).unwrap_or_default();
+                observed(inner, diagnose::observations(inner, &seen), then);
+            }
+        }
+        kind::FETCHED => {
+            let fetched = {
+                let mut fetching = inner.waits.fetching.borrow_mut();
+                let at = fetching.iter().position(|(i, _, _)| *i == id);
+                at.map(|at| fetching.remove(at))
+            };
+            if let Some((_, ask, url)) = fetched {
+                let body = effects::credentials_body(&url, &value);
+                inner.channel.borrow_mut().on_credentials_fetched(ask, body);
+                effects::drive(inner);
+            }
+        }
+        kind::LATER => {
+            let work = inner.waits.deferred.borrow_mut().pop_front();
+            match work {
+                Some(Deferred::LiveEffect(source, effect)) => {
+                    effects::on_live_effect(inner, source, effect)
+                }
+                Some(Deferred::Panel(todo)) => panel::carry_out(inner, todo),
+                None => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+fn observed(inner: &Rc<Inner>, obs: crate::diagnose::Observations, then: Observed) {
+    let settle = |resolve: Function, reject: Function, value: Result<JsValue, JsError>| {
+        let _ = match value {
+            Ok(value) => resolve.call1(&JsValue::NULL, &value),
+            Err(e) => reject.call1(&JsValue::NULL, &e.into()),
+        };
+    };
+    match then {
+        Observed::Report(resolve, reject) => {
+            let report = inner.channel.borrow().report(obs);
+            settle(resolve, reject, crate::web::to_js(&report));
+        }
+        Observed::Export(resolve, reject) => {
+            let text = inner.channel.borrow().export(obs);
+            settle(resolve, reject, Ok(JsValue::from_str(&text)));
+        }
+        Observed::Host {
+            request,
+            export,
+            host,
+        } => {
+            inner
+                .channel
+                .borrow_mut()
+                .on_observed(now(), request, export, host, obs);
+            effects::drive(inner);
+        }
+    }
+}
+
+/// A promise, and `start` given its resolve and reject.
+pub(super) fn promise(start: impl FnOnce(Function, Function)) -> js_sys::Promise {
+    let mut slot = None;
+    let promise = js_sys::Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
+    if let Some((resolve, reject)) = slot {
+        start(resolve, reject);
+    }
+    promise
+}
