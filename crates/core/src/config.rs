@@ -169,15 +169,7 @@ pub enum ScreenPopOn {
     Answered,
 }
 
-impl<'de> Deserialize<'de> for ScreenPopOn {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fields::deserialize_name(
-            d,
-            &["offered", "answered"],
-            &[ScreenPopOn::Offered, ScreenPopOn::Answered],
-        )
-    }
-}
+crate::codec::fields::by_name!(ScreenPopOn, &["offered", "answered"], &[ScreenPopOn::Offered, ScreenPopOn::Answered]);
 
 impl Default for CrmConfig {
     fn default() -> Self {

@@ -69,15 +69,7 @@ pub enum MultiTab {
     Independent,
 }
 
-impl<'de> Deserialize<'de> for MultiTab {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fields::deserialize_name(
-            d,
-            &["shared", "independent"],
-            &[MultiTab::Shared, MultiTab::Independent],
-        )
-    }
-}
+crate::codec::fields::by_name!(MultiTab, &["shared", "independent"], &[MultiTab::Shared, MultiTab::Independent]);
 
 /// The names of the locks and the channel of one agent's tabs. They derive
 /// from the widget's own configuration (the contact-centre kind and its
@@ -913,7 +905,7 @@ impl Tabs {
             }
             return;
         }
-        let message = match TabMessage::deserialize(&data) {
+        let message = match fields::wire::<TabMessage>(&data) {
             Ok(m) if m.version() == TABS_VERSION && valid_tab_id(m.tab()) => m,
             _ => {
                 self.dropped.malformed += 1;
