@@ -17,7 +17,11 @@ pub enum Desired {
 }
 
 // By name (a derived implementation cost about 1 KB of wasm).
-crate::codec::fields::by_name!(Desired, &["ready", "notReady"], &[Desired::Ready, Desired::NotReady]);
+crate::codec::fields::by_name!(
+    Desired,
+    &["ready", "notReady"],
+    &[Desired::Ready, Desired::NotReady]
+);
 
 /// Life cycle of a requested change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]

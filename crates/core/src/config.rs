@@ -169,7 +169,11 @@ pub enum ScreenPopOn {
     Answered,
 }
 
-crate::codec::fields::by_name!(ScreenPopOn, &["offered", "answered"], &[ScreenPopOn::Offered, ScreenPopOn::Answered]);
+crate::codec::fields::by_name!(
+    ScreenPopOn,
+    &["offered", "answered"],
+    &[ScreenPopOn::Offered, ScreenPopOn::Answered]
+);
 
 impl Default for CrmConfig {
     fn default() -> Self {

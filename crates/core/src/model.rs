@@ -173,7 +173,15 @@ pub enum WorkItemPhase {
     Rejected,
 }
 
-crate::codec::fields::by_name!(WorkItemPhase, &["offered", "accepted", "rejected"], &[WorkItemPhase::Offered, WorkItemPhase::Accepted, WorkItemPhase::Rejected]);
+crate::codec::fields::by_name!(
+    WorkItemPhase,
+    &["offered", "accepted", "rejected"],
+    &[
+        WorkItemPhase::Offered,
+        WorkItemPhase::Accepted,
+        WorkItemPhase::Rejected
+    ]
+);
 
 /// The CRM record a work item points at.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -108,7 +108,15 @@ impl Wire for PauseReason {
     }
 }
 
-crate::codec::fields::by_name!(PartyDisplay, &["full", "masked", "hidden"], &[PartyDisplay::Full, PartyDisplay::Masked, PartyDisplay::Hidden]);
+crate::codec::fields::by_name!(
+    PartyDisplay,
+    &["full", "masked", "hidden"],
+    &[
+        PartyDisplay::Full,
+        PartyDisplay::Masked,
+        PartyDisplay::Hidden
+    ]
+);
 
 /// How the other party of a call is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

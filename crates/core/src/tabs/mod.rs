@@ -69,7 +69,11 @@ pub enum MultiTab {
     Independent,
 }
 
-crate::codec::fields::by_name!(MultiTab, &["shared", "independent"], &[MultiTab::Shared, MultiTab::Independent]);
+crate::codec::fields::by_name!(
+    MultiTab,
+    &["shared", "independent"],
+    &[MultiTab::Shared, MultiTab::Independent]
+);
 
 /// The names of the locks and the channel of one agent's tabs. They derive
 /// from the widget's own configuration (the contact-centre kind and its
