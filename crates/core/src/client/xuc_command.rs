@@ -494,9 +494,15 @@ impl<'a> Args<'a> {
         let text = match self.get(index) {
             None => return Ok(None),
             Some(Value::String(s)) => s.trim().to_owned(),
-            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Number(n)) => crate::text::number(n),
             Some(other) => {
-                return Err(self.invalid(field, format!("must be a string, got {other}")))
+                return Err(self.invalid(
+                    field,
+                    format!(
+                        "must be a string, got {}",
+                        crate::json_write::to_string(other)
+                    ),
+                ))
             }
         };
         if text.chars().count() > max {
@@ -634,7 +640,13 @@ impl<'a> Args<'a> {
             None => return Ok(Map::new()),
             Some(Value::Object(map)) => map,
             Some(other) => {
-                return Err(self.invalid("variables", format!("must be an object, got {other}")))
+                return Err(self.invalid(
+                    "variables",
+                    format!(
+                        "must be an object, got {}",
+                        crate::json_write::to_string(other)
+                    ),
+                ))
             }
         };
         if map.len() > 50 {
@@ -654,13 +666,14 @@ impl<'a> Args<'a> {
             }
             let text = match value {
                 Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
+                Value::Number(n) => crate::text::number(n),
                 Value::Bool(b) => b.to_string(),
                 other => {
                     return Err(self.invalid(
                         "variables",
                         format!(
-                            "value of `{name}` must be a string, number or boolean, got {other}"
+                            "value of `{name}` must be a string, number or boolean, got {}",
+                            crate::json_write::to_string(other)
                         ),
                     ))
                 }

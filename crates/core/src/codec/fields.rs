@@ -224,7 +224,7 @@ pub fn string(value: &Value) -> Result<String, Error> {
     match value {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => match number(n) {
-            Ok(()) => Ok(integer_text(n)),
+            Ok(()) => Ok(crate::text::number(n)),
             Err(f) if f.is_finite() => Ok(float_text(f)),
             Err(f) => Err(invalid_value(Unexpected::Float(f), STRING)),
         },
@@ -241,16 +241,6 @@ pub fn opt_string(value: &Value) -> Result<Option<String>, Error> {
         Value::Number(_) => string(value).map(Some),
         other => Err(invalid_type(other, "a string, a number or null")),
     }
-}
-
-/// An integral JSON number as `Display` writes it.
-pub fn integer_text(n: &serde_json::Number) -> String {
-    let mut buffer = itoa::Buffer::new();
-    match n.as_u64() {
-        Some(u) => buffer.format(u),
-        None => buffer.format(n.as_i64().unwrap_or_default()),
-    }
-    .to_owned()
 }
 
 /// A finite float as [`string`] takes it: `{f:.0}` when integral and below

@@ -25,7 +25,12 @@ use std::fmt;
 
 /// A decoding failure: serde_json's message and where it happened.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Failure>);
+
+/// The parts of an [`Error`], boxed: a reader's `Result` then carries one
+/// pointer, and every `?` of every field moves 4 bytes, not 24.
+#[derive(Debug)]
+struct Failure {
     message: String,
     /// Innermost segment first (pushed while unwinding).
     path: Vec<Segment>,
@@ -40,17 +45,17 @@ enum Segment {
 impl Error {
     /// The reason, worded as serde_json words it.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The path of the failing field as `serde_path_to_error` prints it
     /// (`a.b[0].c`), or `.` for the value itself.
     pub fn path(&self) -> String {
-        if self.path.is_empty() {
+        if self.0.path.is_empty() {
             return ".".into();
         }
         let mut out = String::new();
-        for segment in self.path.iter().rev() {
+        for segment in self.0.path.iter().rev() {
             match segment {
                 Segment::Index(index) => out.push_str(&format!("[{index}]")),
                 Segment::Key(key) => {
@@ -66,20 +71,20 @@ impl Error {
 
     #[cold]
     pub(crate) fn at_key(mut self, key: &str) -> Self {
-        self.path.push(Segment::Key(key.to_owned()));
+        self.0.path.push(Segment::Key(key.to_owned()));
         self
     }
 
     #[cold]
     pub(crate) fn at_index(mut self, index: usize) -> Self {
-        self.path.push(Segment::Index(index));
+        self.0.path.push(Segment::Index(index));
         self
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
@@ -90,10 +95,10 @@ impl std::error::Error for Error {}
 // wasm): the hand readers of `fields` reach only these builders.
 impl Error {
     fn text(message: String) -> Self {
-        Error {
+        Error(Box::new(Failure {
             message,
             path: Vec::new(),
-        }
+        }))
     }
 
     /// `invalid type: <found>, expected <expected>`.

@@ -361,13 +361,13 @@ pub fn probe_targets(
     };
     let socket_of = |base: &str, path: &str| {
         let ws = if let Some(rest) = base.strip_prefix("https://") {
-            crate::text::cat(&["wss://", &rest])
+            format!("wss://{rest}")
         } else if let Some(rest) = base.strip_prefix("http://") {
-            crate::text::cat(&["ws://", &rest])
+            format!("ws://{rest}")
         } else {
             return None;
         };
-        origin_of(&ws).map(|o| crate::text::cat(&[&o, &path]))
+        origin_of(&ws).map(|o| format!("{o}{path}"))
     };
     match source {
         #[cfg(feature = "xuc")]
@@ -375,7 +375,7 @@ pub fn probe_targets(
             let base = text("baseUrl");
             let rest = base
                 .as_ref()
-                .map(|b| crate::text::cat(&[&b, &crate::client::xuc::LOGIN_PATH]));
+                .map(|b| format!("{b}{}", crate::client::xuc::LOGIN_PATH));
             let socket = text("socketUrl").or_else(|| {
                 base.as_deref()
                     .and_then(|b| socket_of(b, crate::client::xuc::SOCKET_PATH))
@@ -385,9 +385,7 @@ pub fn probe_targets(
         Source::Axp => {
             let base = text("restBase");
             let rest = match (&base, text("accountId")) {
-                (Some(b), Some(a)) => {
-                    Some(crate::text::cat(&[&b, "/accounts/", &a, "/subscriptions"]))
-                }
+                (Some(b), Some(a)) => Some(format!("{b}/accounts/{a}/subscriptions")),
                 (Some(b), None) => Some(b.clone()),
                 _ => None,
             };
@@ -412,7 +410,7 @@ pub fn safe_url(url: &str) -> String {
         .split_once("://")
         .and_then(|(_, r)| r.find('/').map(|i| &r[i..]))
         .unwrap_or("/");
-    crate::text::cat(&[&origin(&parsed), &path])
+    format!("{}{path}", origin(&parsed))
 }
 
 /// `scheme://host[:port]` of `url` (`ws:` / `wss:` kept as they are).
@@ -424,14 +422,8 @@ pub fn origin_of(url: &str) -> Option<String> {
 
 fn origin(url: &crate::client::policy::Url) -> String {
     match url.port() {
-        Some(port) => crate::text::cat(&[
-            &url.scheme(),
-            "://",
-            &url.hostname,
-            ":",
-            &crate::text::num(port),
-        ]),
-        None => crate::text::cat(&[&url.scheme(), "://", &url.hostname]),
+        Some(port) => format!("{}://{}:{port}", url.scheme(), url.hostname),
+        None => format!("{}://{}", url.scheme(), url.hostname),
     }
 }
 
@@ -451,7 +443,7 @@ pub fn site_of(origin: &str) -> Option<String> {
     let authority = authority.rsplit('@').next()?;
     if let Some(v6) = authority.strip_prefix('[') {
         let host = v6.split(']').next()?.to_ascii_lowercase();
-        return Some(crate::text::cat(&[&scheme, "://[", &host, "]"]));
+        return Some(format!("{scheme}://[{host}]"));
     }
     let host = authority
         .split(':')
@@ -469,10 +461,10 @@ pub fn site_of(origin: &str) -> Option<String> {
     let site = match labels.as_slice() {
         _ if is_ip => host.clone(),
         [.., "localhost"] => "localhost".to_owned(),
-        [.., a, b] => crate::text::cat(&[&a, ".", &b]),
+        [.., a, b] => format!("{a}.{b}"),
         _ => host.clone(),
     };
-    Some(crate::text::cat(&[&scheme, "://", &site]))
+    Some(format!("{scheme}://{site}"))
 }
 
 /// Whether two origins are of one site ([`site_of`]); `None` when either
@@ -614,14 +606,14 @@ pub fn report(obs: &Observations, allowed: &AllowList) -> Report {
 fn check_host_origin(obs: &Observations, allowed: &AllowList) -> Check {
     let id = CheckId::HostOrigin;
     match (&obs.host_origin, &obs.parent_origin) {
-        (Some(host), _) => ok(id, crate::text::cat(&[&host, " is allowed and connected"])),
+        (Some(host), _) => ok(id, format!("{host} is allowed and connected")),
         (None, Some(parent)) if allowed.allows(parent) => ok(
             id,
-            crate::text::cat(&[&parent, " is allowed (no host connected on the channel yet)"]),
+            format!("{parent} is allowed (no host connected on the channel yet)"),
         ),
         (None, Some(parent)) => fail(
             id,
-            crate::text::cat(&["the embedding page ", &parent, " is not on allowedHostOrigins: its connect() is refused"]),
+            format!("the embedding page {parent} is not on allowedHostOrigins: its connect() is refused"),
         ),
         (None, None) if obs.framed => warn(
             id,
@@ -634,21 +626,17 @@ fn check_host_origin(obs: &Observations, allowed: &AllowList) -> Check {
 fn check_widget_origin(obs: &Observations) -> Check {
     let id = CheckId::WidgetOrigin;
     match obs.widget_origin_allowed {
-        Some(true) => ok(
-            id,
-            crate::text::cat(&["the drop-in connects to ", &obs.widget_origin]),
-        ),
+        Some(true) => ok(id, format!("the drop-in connects to {}", obs.widget_origin)),
         Some(false) => fail(
             id,
-            crate::text::cat(&[
-                &obs.widget_origin,
-                " is not on the drop-in's allowedOrigins",
-            ]),
+            format!(
+                "{} is not on the drop-in's allowedOrigins",
+                obs.widget_origin
+            ),
         ),
-        None if obs.host_origin.is_some() => ok(
-            id,
-            crate::text::cat(&["a host connected to ", &obs.widget_origin]),
-        ),
+        None if obs.host_origin.is_some() => {
+            ok(id, format!("a host connected to {}", obs.widget_origin))
+        }
         None => ok(
             id,
             "no drop-in connected yet: checked by connect() (error code origin.widget)",
@@ -672,10 +660,7 @@ fn check_wasm(obs: &Observations) -> Check {
 fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
     let id = CheckId::CspConnect;
     if !blocked.is_empty() {
-        return fail(
-            id,
-            crate::text::cat(&["connect-src blocks ", &blocked.join(" and ")]),
-        );
+        return fail(id, format!("connect-src blocks {}", blocked.join(" and ")));
     }
     let other = obs
         .violations
@@ -686,7 +671,7 @@ fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
     match (&obs.cc, other) {
         (_, Some(other)) => warn(
             id,
-            crate::text::cat(&["connect-src blocked ", &other, " (not the contact centre)"]),
+            format!("connect-src blocked {other} (not the contact centre)"),
         ),
         (Some(_), None) => ok(id, "the contact centre's REST and socket URLs are allowed"),
         (None, None) => ok(
@@ -699,33 +684,23 @@ fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
 fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
     let id = CheckId::Framing;
     match (obs.framed, &obs.host_origin, &obs.parent_origin) {
-        (true, Some(host), Some(parent)) if host == parent => ok(
-            id,
-            crate::text::cat(&["framed by ", &parent, "; the handshake is done"]),
-        ),
+        (true, Some(host), Some(parent)) if host == parent => {
+            ok(id, format!("framed by {parent}; the handshake is done"))
+        }
         (true, Some(host), Some(parent)) => warn(
             id,
-            crate::text::cat(&["framed by ", &parent, " but the connected host is ", &host]),
+            format!("framed by {parent} but the connected host is {host}"),
         ),
-        (true, Some(host), None) => ok(
-            id,
-            crate::text::cat(&["framed; the handshake with ", &host, " is done"]),
-        ),
+        (true, Some(host), None) => ok(id, format!("framed; the handshake with {host} is done")),
         (true, None, Some(parent)) if allowed.allows(parent) => warn(
             id,
-            crate::text::cat(&[
-                "framed by ",
-                &parent,
-                ", but no handshake yet (is the drop-in's connect() called?)",
-            ]),
+            format!(
+                "framed by {parent}, but no handshake yet (is the drop-in's connect() called?)"
+            ),
         ),
         (true, None, Some(parent)) => ok(
             id,
-            crate::text::cat(&[
-                "framed by ",
-                &parent,
-                "; its handshake is refused (see origin.host)",
-            ]),
+            format!("framed by {parent}; its handshake is refused (see origin.host)"),
         ),
         (true, None, None) => fail(
             id,
@@ -750,21 +725,11 @@ fn check_storage(obs: &Observations) -> [Check; 3] {
     let partition = match sites {
         Some((top, own, false)) => ok(
             CheckId::StoragePartition,
-            crate::text::cat(&[
-                "third-party context: the widget's site ",
-                &own,
-                " is not the top page's ",
-                &top,
-                "; storage is partitioned by the top-level site",
-            ]),
+            format!("third-party context: the widget's site {own} is not the top page's {top}; storage is partitioned by the top-level site"),
         ),
         Some((top, _, true)) => ok(
             CheckId::StoragePartition,
-            crate::text::cat(&[
-                "first-party context: the widget and the top page are both of ",
-                &top,
-                "; storage is not partitioned",
-            ]),
+            format!("first-party context: the widget and the top page are both of {top}; storage is not partitioned"),
         ),
         None => ok(
             CheckId::StoragePartition,
@@ -809,63 +774,40 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     let rest = match (&cc.rest, is_blocked(&cc.rest_url)) {
         (_, true) => fail(
             CheckId::CcRest,
-            crate::text::cat(&[
-                &url(&cc.rest_url),
-                " is blocked by the widget page's connect-src",
-            ]),
+            format!(
+                "{} is blocked by the widget page's connect-src",
+                url(&cc.rest_url)
+            ),
         ),
         (Probe::Answered { status, ms }, _) if *ms > SLOW_MS => warn(
             CheckId::CcRest,
-            crate::text::cat(&[
-                &kind,
-                " REST ",
-                &url(&cc.rest_url),
-                " answered HTTP ",
-                &crate::text::num(*status),
-                " in ",
-                &crate::text::num(*ms),
-                " ms (slow)",
-            ]),
+            format!(
+                "{kind} REST {} answered HTTP {status} in {ms} ms (slow)",
+                url(&cc.rest_url)
+            ),
         ),
         (Probe::Answered { status, ms }, _) => ok(
             CheckId::CcRest,
-            crate::text::cat(&[
-                &kind,
-                " REST ",
-                &url(&cc.rest_url),
-                " answered HTTP ",
-                &crate::text::num(*status),
-                " in ",
-                &crate::text::num(*ms),
-                " ms",
-            ]),
+            format!(
+                "{kind} REST {} answered HTTP {status} in {ms} ms",
+                url(&cc.rest_url)
+            ),
         ),
         (Probe::Failed { ms }, _) => fail(
             CheckId::CcRest,
-            crate::text::cat(&[
-                &kind,
-                " REST ",
-                &url(&cc.rest_url),
-                " is unreachable (failed after ",
-                &crate::text::num(*ms),
-                " ms)",
-            ]),
+            format!(
+                "{kind} REST {} is unreachable (failed after {ms} ms)",
+                url(&cc.rest_url)
+            ),
         ),
         (Probe::TimedOut, _) => fail(
             CheckId::CcRest,
-            crate::text::cat(&[
-                &kind,
-                " REST ",
-                &url(&cc.rest_url),
-                " gave no answer within ",
-                &crate::text::num(PROBE_TIMEOUT_MS),
-                " ms",
-            ]),
+            format!(
+                "{kind} REST {} gave no answer within {PROBE_TIMEOUT_MS} ms",
+                url(&cc.rest_url)
+            ),
         ),
-        (Probe::Opened { ms }, _) => ok(
-            CheckId::CcRest,
-            crate::text::cat(&["reachable in ", &crate::text::num(*ms), " ms"]),
-        ),
+        (Probe::Opened { ms }, _) => ok(CheckId::CcRest, format!("reachable in {ms} ms")),
         (Probe::NotRun, _) => warn(CheckId::CcRest, "no REST URL configured to probe"),
     };
     let live = cc
@@ -875,63 +817,42 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     let socket = match (&cc.socket, is_blocked(&cc.socket_url)) {
         (_, true) => fail(
             CheckId::CcSocket,
-            crate::text::cat(&[
-                &url(&cc.socket_url),
-                " is blocked by the widget page's connect-src",
-            ]),
+            format!(
+                "{} is blocked by the widget page's connect-src",
+                url(&cc.socket_url)
+            ),
         ),
         (Probe::Opened { ms }, _) if *ms > SLOW_MS => warn(
             CheckId::CcSocket,
-            crate::text::cat(&[
-                &kind,
-                " socket ",
-                &url(&cc.socket_url),
-                " opened in ",
-                &crate::text::num(*ms),
-                " ms (slow)",
-            ]),
+            format!(
+                "{kind} socket {} opened in {ms} ms (slow)",
+                url(&cc.socket_url)
+            ),
         ),
         (Probe::Opened { ms }, _) => ok(
             CheckId::CcSocket,
-            crate::text::cat(&[
-                &kind,
-                " socket ",
-                &url(&cc.socket_url),
-                " opened in ",
-                &crate::text::num(*ms),
-                " ms",
-            ]),
+            format!("{kind} socket {} opened in {ms} ms", url(&cc.socket_url)),
         ),
         (_, false) if live => ok(
             CheckId::CcSocket,
-            crate::text::cat(&[
-                &kind,
-                " socket ",
-                &url(&cc.socket_url),
-                " is live (the probe was refused without credentials)",
-            ]),
+            format!(
+                "{kind} socket {} is live (the probe was refused without credentials)",
+                url(&cc.socket_url)
+            ),
         ),
         (Probe::Failed { ms }, _) => fail(
             CheckId::CcSocket,
-            crate::text::cat(&[
-                &kind,
-                " socket ",
-                &url(&cc.socket_url),
-                " did not open (failed after ",
-                &crate::text::num(*ms),
-                " ms)",
-            ]),
+            format!(
+                "{kind} socket {} did not open (failed after {ms} ms)",
+                url(&cc.socket_url)
+            ),
         ),
         (Probe::TimedOut, _) => fail(
             CheckId::CcSocket,
-            crate::text::cat(&[
-                &kind,
-                " socket ",
-                &url(&cc.socket_url),
-                " did not open within ",
-                &crate::text::num(PROBE_TIMEOUT_MS),
-                " ms",
-            ]),
+            format!(
+                "{kind} socket {} did not open within {PROBE_TIMEOUT_MS} ms",
+                url(&cc.socket_url)
+            ),
         ),
         (Probe::Answered { .. } | Probe::NotRun, _) => {
             warn(CheckId::CcSocket, "no socket URL to probe")
@@ -944,34 +865,12 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     let expiry = |id: CheckId, what: &str, at: Option<u64>, unknown: &str| match at {
         Some(at) if at <= now => fail(
             id,
-            crate::text::cat(&[
-                "the ",
-                &what,
-                " expired ",
-                &crate::text::num((now - at) / 1000),
-                " s ago",
-            ]),
+            format!("the {what} expired {} s ago", (now - at) / 1000),
         ),
-        Some(at) if at - now < EXPIRY_WARN_MS => warn(
-            id,
-            crate::text::cat(&[
-                "the ",
-                &what,
-                " expires in ",
-                &crate::text::num((at - now) / 1000),
-                " s",
-            ]),
-        ),
-        Some(at) => ok(
-            id,
-            crate::text::cat(&[
-                "the ",
-                &what,
-                " expires in ",
-                &crate::text::num((at - now) / 1000),
-                " s",
-            ]),
-        ),
+        Some(at) if at - now < EXPIRY_WARN_MS => {
+            warn(id, format!("the {what} expires in {} s", (at - now) / 1000))
+        }
+        Some(at) => ok(id, format!("the {what} expires in {} s", (at - now) / 1000)),
         None => ok(id, unknown.to_owned()),
     };
     let token = expiry(
@@ -995,7 +894,7 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     } else {
         ok(
             CheckId::CcSubscription,
-            crate::text::cat(&["not applicable: ", &kind, " has no subscription"]),
+            format!("not applicable: {kind} has no subscription"),
         )
     };
     let heartbeat = check_heartbeat(kind, f, cc.health.as_ref(), now);
@@ -1039,55 +938,39 @@ fn check_heartbeat(kind: &str, f: &Figures, health: Option<&Health>, now: u64) -
     match (f.heartbeat_rtt_ms, unanswered, health) {
         (Some(last), Some(waiting), _) => fail(
             id,
-            crate::text::cat(&[
-                "the heartbeat sent ",
-                &crate::text::num(waiting / 1000),
-                " s ago has no answer (the last round trip was ",
-                &crate::text::num(last),
-                " ms)",
-            ]),
+            format!(
+                "the heartbeat sent {} s ago has no answer (the last round trip was {last} ms)",
+                waiting / 1000
+            ),
         ),
         (Some(ms), None, _) if ms >= HEARTBEAT_FAIL_MS => fail(
             id,
-            crate::text::cat(&[
-                "heartbeat round trip ",
-                &crate::text::num(ms),
-                " ms (measured ",
-                &crate::text::num(ago(f.heartbeat_at)),
-                " s ago)",
-            ]),
+            format!(
+                "heartbeat round trip {ms} ms (measured {} s ago)",
+                ago(f.heartbeat_at)
+            ),
         ),
         (Some(ms), None, _) if ms >= SLOW_MS => warn(
             id,
-            crate::text::cat(&[
-                "heartbeat round trip ",
-                &crate::text::num(ms),
-                " ms, slow (measured ",
-                &crate::text::num(ago(f.heartbeat_at)),
-                " s ago)",
-            ]),
+            format!(
+                "heartbeat round trip {ms} ms, slow (measured {} s ago)",
+                ago(f.heartbeat_at)
+            ),
         ),
         (Some(ms), None, _) => ok(
             id,
-            crate::text::cat(&[
-                "heartbeat round trip ",
-                &crate::text::num(ms),
-                " ms (measured ",
-                &crate::text::num(ago(f.heartbeat_at)),
-                " s ago)",
-            ]),
+            format!(
+                "heartbeat round trip {ms} ms (measured {} s ago)",
+                ago(f.heartbeat_at)
+            ),
         ),
         (None, _, Some(h)) if h.state == HealthState::Degraded => warn(
             id,
-            crate::text::cat(&["the link is degraded: ", &redact_text(&h.reason)]),
+            format!("the link is degraded: {}", redact_text(&h.reason)),
         ),
         (None, _, _) => ok(
             id,
-            crate::text::cat(&[
-                "no round trip measured yet (the ",
-                &kind,
-                " server has not answered a heartbeat)",
-            ]),
+            format!("no round trip measured yet (the {kind} server has not answered a heartbeat)"),
         ),
     }
 }
@@ -1097,13 +980,7 @@ fn check_tabs(obs: &Observations) -> Check {
     let since = |at: Option<u64>| {
         at.map_or_else(
             || "since an unknown time".to_owned(),
-            |t| {
-                crate::text::cat(&[
-                    "for ",
-                    &crate::text::num(obs.now.saturating_sub(t) / 1000),
-                    " s",
-                ])
-            },
+            |t| format!("for {} s", obs.now.saturating_sub(t) / 1000),
         )
     };
     match &obs.tabs {
@@ -1121,13 +998,10 @@ fn check_tabs(obs: &Observations) -> Check {
             leader_since,
         }) => ok(
             id,
-            crate::text::cat(&[
-                "leader of ",
-                &crate::text::num(*count),
-                " tab(s) ",
-                &since(*leader_since),
-                ": this tab holds the contact-centre connection",
-            ]),
+            format!(
+                "leader of {count} tab(s) {}: this tab holds the contact-centre connection",
+                since(*leader_since)
+            ),
         ),
         TabsObservations::Shared(TabsInfo {
             role: Role::Follower,
@@ -1135,13 +1009,10 @@ fn check_tabs(obs: &Observations) -> Check {
             leader_since,
         }) => ok(
             id,
-            crate::text::cat(&[
-                "follower, one of ",
-                &crate::text::num(*count),
-                " tab(s): another tab has led ",
-                &since(*leader_since),
-                "; events and commands go through it",
-            ]),
+            format!(
+                "follower, one of {count} tab(s): another tab has led {}; events and commands go through it",
+                since(*leader_since)
+            ),
         ),
         TabsObservations::Alone {
             storage,
@@ -1165,11 +1036,7 @@ fn check_tabs(obs: &Observations) -> Check {
             };
             warn(
                 id,
-                crate::text::cat(&[
-                    "runs alone: ",
-                    &why,
-                    "; every tab opens its own contact-centre connection",
-                ]),
+                format!("runs alone: {why}; every tab opens its own contact-centre connection"),
             )
         }
     }
@@ -1187,25 +1054,21 @@ fn check_auth(cc: &CcObservations, unreachable: bool) -> Check {
     let refused = auth_refused(h);
     match h.state {
         HealthState::Live => ok(id, "authenticated: events flow"),
-        HealthState::Degraded => ok(
-            id,
-            crate::text::cat(&["authenticated (link degraded: ", &reason, ")"]),
-        ),
+        HealthState::Degraded => ok(id, format!("authenticated (link degraded: {reason})")),
         _ if refused => fail(
             id,
-            crate::text::cat(&["the contact centre refused the credentials: ", &reason]),
+            format!("the contact centre refused the credentials: {reason}"),
         ),
         _ if unreachable => ok(
             id,
             "not checked: the contact centre is unreachable (see cc.rest)",
         ),
         HealthState::Connecting | HealthState::Authenticating => {
-            warn(id, crate::text::cat(&["authenticating: ", &reason]))
+            warn(id, format!("authenticating: {reason}"))
         }
-        HealthState::Reconnecting | HealthState::Failed => warn(
-            id,
-            crate::text::cat(&["not authenticated (link down: ", &reason, ")"]),
-        ),
+        HealthState::Reconnecting | HealthState::Failed => {
+            warn(id, format!("not authenticated (link down: {reason})"))
+        }
         HealthState::Stopped => ok(id, "stopped by the host"),
     }
 }
@@ -1240,13 +1103,7 @@ fn check_clock(cc: &CcObservations) -> Check {
     };
     let skew = mid.abs_diff(server);
     let side = if mid > server { "ahead of" } else { "behind" };
-    let detail = crate::text::cat(&[
-        "the browser clock is ",
-        &crate::text::num(skew / 1000),
-        " s ",
-        &side,
-        " the server's",
-    ]);
+    let detail = format!("the browser clock is {} s {side} the server's", skew / 1000);
     if skew >= SKEW_FAIL_MS {
         fail(id, detail)
     } else if skew >= SKEW_WARN_MS {
@@ -1254,11 +1111,7 @@ fn check_clock(cc: &CcObservations) -> Check {
     } else {
         ok(
             id,
-            crate::text::cat(&[
-                "within ",
-                &crate::text::num(SKEW_WARN_MS / 1000),
-                " s of the server's clock",
-            ]),
+            format!("within {} s of the server's clock", SKEW_WARN_MS / 1000),
         )
     }
 }

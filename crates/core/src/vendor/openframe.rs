@@ -251,7 +251,7 @@ pub fn click_to_dial(event: &Value) -> Result<Option<String>, LimitError> {
     .flatten()
     .find_map(|n| match n {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::text::number(n)),
         _ => None,
     })
     .unwrap_or_default();
