@@ -74,13 +74,11 @@ impl<'a> Fields<'a> {
     }
 
     /// A required plain string ([`text`]).
-    #[inline(never)]
     pub fn text(self, names: &[&'static str]) -> Result<String, Error> {
         self.req(names, text)
     }
 
     /// A required JSON value; `default` makes an absent one `null`.
-    #[inline(never)]
     pub fn value(self, name: &'static str, default: bool) -> Result<Value, Error> {
         match self.get(&[name], any)? {
             Some(v) => Ok(v),
@@ -90,37 +88,31 @@ impl<'a> Fields<'a> {
     }
 
     /// A lenient string ([`string`]), required.
-    #[inline(never)]
     pub fn string(self, names: &[&'static str]) -> Result<String, Error> {
         self.req(names, string)
     }
 
     /// A lenient optional string ([`opt_string`]).
-    #[inline(never)]
     pub fn opt_string(self, names: &[&'static str]) -> Result<Option<String>, Error> {
         Ok(self.get(names, opt_string)?.flatten())
     }
 
     /// A lenient integer ([`int`]), required.
-    #[inline(never)]
     pub fn int(self, names: &[&'static str]) -> Result<i64, Error> {
         self.req(names, int)
     }
 
     /// A lenient optional integer ([`opt_int`]).
-    #[inline(never)]
     pub fn opt_int(self, names: &[&'static str]) -> Result<Option<i64>, Error> {
         Ok(self.get(names, opt_int)?.flatten())
     }
 
     /// A lenient boolean ([`boolean`]), required.
-    #[inline(never)]
     pub fn boolean(self, names: &[&'static str]) -> Result<bool, Error> {
         self.req(names, boolean)
     }
 
     /// A lenient optional boolean ([`opt_boolean`]).
-    #[inline(never)]
     pub fn opt_boolean(self, names: &[&'static str]) -> Result<Option<bool>, Error> {
         Ok(self.get(names, opt_boolean)?.flatten())
     }
