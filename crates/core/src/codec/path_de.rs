@@ -730,6 +730,61 @@ mod tests {
     use serde::Deserialize;
     use serde_json::json;
 
+    /// The texts built without `core::fmt` are serde_json's, word for word.
+    #[test]
+    fn own_texts_match_serde_json() {
+        use de::Error as _;
+        let ours = |e: Error| e.message().to_owned();
+        let theirs = |e: serde_json::Error| e.to_string();
+        for names in [&[][..], &["a"], &["a", "b"], &["a", "b", "c"]] {
+            assert_eq!(
+                ours(Error::unknown_field("x\"y", names)),
+                theirs(serde_json::Error::unknown_field("x\"y", names))
+            );
+            assert_eq!(
+                ours(Error::unknown_variant("é", names)),
+                theirs(serde_json::Error::unknown_variant("é", names))
+            );
+        }
+        assert_eq!(
+            ours(Error::missing_field("id")),
+            theirs(serde_json::Error::missing_field("id"))
+        );
+        let found = [
+            Unexpected::Bool(true),
+            Unexpected::Unsigned(7),
+            Unexpected::Signed(-7),
+            Unexpected::Float(2.5),
+            Unexpected::Float(1e300),
+            Unexpected::Float(f64::NAN),
+            Unexpected::Char('c'),
+            Unexpected::Str("a \"b\" \\ c"),
+            Unexpected::Str("tab\t é \u{0}"),
+            Unexpected::Bytes(b"x"),
+            Unexpected::Unit,
+            Unexpected::Option,
+            Unexpected::NewtypeStruct,
+            Unexpected::Seq,
+            Unexpected::Map,
+            Unexpected::Enum,
+            Unexpected::UnitVariant,
+            Unexpected::NewtypeVariant,
+            Unexpected::TupleVariant,
+            Unexpected::StructVariant,
+            Unexpected::Other("other"),
+        ];
+        for unexp in found {
+            assert_eq!(
+                ours(Error::wrong_type(unexp, "a thing")),
+                theirs(serde_json::Error::invalid_type(unexp, &"a thing"))
+            );
+            assert_eq!(
+                ours(Error::wrong_value(unexp, "a thing")),
+                theirs(serde_json::Error::invalid_value(unexp, &"a thing"))
+            );
+        }
+    }
+
     #[derive(Deserialize, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     struct Outer {
