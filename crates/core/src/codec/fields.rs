@@ -6,13 +6,14 @@
 //! enum far more, bench/README.md); a reader here is a few calls into the
 //! shared functions below. Types that other code deserializes with serde keep
 //! a `Deserialize` implementation through [`deserialize`] or
-//! [`deserialize_name`]. The rules are
+//! [`deserialize_name`] (the crate's `by_name!`); the readers themselves never go
+//! through serde (a unit enum is read by [`named`]). The rules are
 //! those of the derives they replace: same field names and aliases, same
 //! lenient spellings ([`crate::lenient`]), same error texts (serde_json's
-//! wording) and the same field path ([`Error::path`]: `queues[2]`,
-//! `agent.id`). One difference: where a message carries a field under two of
-//! its aliases, the first name listed wins (a derive refused it as a
-//! duplicate).
+//! wording, written by [`Error`] without `core::fmt`) and the same field path
+//! ([`Error::path`]: `queues[2]`, `agent.id`). One difference: where a
+//! message carries a field under two of its aliases, the first name listed
+//! wins (a derive refused it as a duplicate).
 
 use super::path_de::{unexpected, Error};
 use serde::de::{Error as _, Unexpected};
@@ -491,7 +492,8 @@ pub fn named<T: Named>(value: &Value) -> Result<T, Error> {
     name(value, T::NAMES, T::VALUES)
 }
 
-/// The name [`named`] had when it read through serde (kept for callers).
+/// [`named`] under the name it had when it read through serde (the edge
+/// still calls it so).
 pub use self::named as serde;
 
 /// [`Named`] for a unit-variant enum (its JSON names, its variants in the

@@ -368,8 +368,8 @@ impl Wire for Forward {
             "setState" => {
                 o.only(&["op", "target", "desired", "reason"])?;
                 Forward::SetState {
-                    target: o.req(&["target"], fields::serde)?,
-                    desired: o.req(&["desired"], fields::serde)?,
+                    target: o.req(&["target"], fields::named)?,
+                    desired: o.req(&["desired"], fields::named)?,
                     reason: o
                         .get(&["reason"], |v| fields::opt(v, fields::text))?
                         .flatten(),

@@ -84,7 +84,7 @@ impl Wire for OpenFrameOptions {
     fn read(o: Fields) -> Result<Self, FieldError> {
         o.only(&["openOn", "table", "showOnOffer", "presenceIndicator"])?;
         let mut options = OpenFrameOptions::default();
-        if let Some(v) = o.get(&["openOn"], |v| fields::list(v, fields::serde))? {
+        if let Some(v) = o.get(&["openOn"], |v| fields::list(v, fields::named))? {
             options.open_on = v;
         }
         options.table = o
