@@ -98,20 +98,6 @@ impl<'a> Fields<'a> {
         Ok(self.get(names, opt_string)?.flatten())
     }
 
-    /// Several lenient optional strings ([`opt_string`]), one per list of
-    /// names, read in order (the first failing one's error): one call for a
-    /// run of such fields instead of one call and one error exit each.
-    pub fn opt_strings<const N: usize>(
-        self,
-        names: [&[&'static str]; N],
-    ) -> Result<[Option<String>; N], Error> {
-        let mut out = [const { None }; N];
-        for (slot, names) in out.iter_mut().zip(names) {
-            *slot = self.opt_string(names)?;
-        }
-        Ok(out)
-    }
-
     /// A lenient integer ([`int`]), required.
     pub fn int(self, names: &[&'static str]) -> Result<i64, Error> {
         self.req(names, int)

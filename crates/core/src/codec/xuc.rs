@@ -162,17 +162,11 @@ struct AgentStateWire {
 impl Wire for AgentStateWire {
     const EXPECTED: &'static str = "struct AgentStateWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        let name = o.string(&["name"])?;
-        let [agent_id, phone_nb, cause] = o.opt_strings([
-            &["agentId", "agentid"],
-            &["phoneNb", "phoneNumber"],
-            &["cause"],
-        ])?;
         Ok(Self {
-            name,
-            agent_id,
-            phone_nb,
-            cause,
+            name: o.string(&["name"])?,
+            agent_id: o.opt_string(&["agentId", "agentid"])?,
+            phone_nb: o.opt_string(&["phoneNb", "phoneNumber"])?,
+            cause: o.opt_string(&["cause"])?,
             queues: o.opt_list(&["queues"], fields::string)?,
         })
     }
@@ -188,17 +182,11 @@ struct AgentErrorWire {
 impl Wire for AgentErrorWire {
     const EXPECTED: &'static str = "struct AgentErrorWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        let error = o.string(&["Error", "error"])?;
-        let [phone_nb, requested_nb, agent_id] = o.opt_strings([
-            &["phoneNb", "phoneNumber"],
-            &["RequestedNb", "requestedNb", "requestedNumber"],
-            &["agentId", "agentid"],
-        ])?;
         Ok(Self {
-            error,
-            phone_nb,
-            requested_nb,
-            agent_id,
+            error: o.string(&["Error", "error"])?,
+            phone_nb: o.opt_string(&["phoneNb", "phoneNumber"])?,
+            requested_nb: o.opt_string(&["RequestedNb", "requestedNb", "requestedNumber"])?,
+            agent_id: o.opt_string(&["agentId", "agentid"])?,
         })
     }
 }
@@ -267,12 +255,10 @@ struct SheetInfo {
 impl Wire for SheetInfo {
     const EXPECTED: &'static str = "struct SheetInfo";
     fn read(o: Fields) -> Result<Self, Error> {
-        let name = o.string(&["name"])?;
-        let [value, kind] = o.opt_strings([&["value"], &["type"]])?;
         Ok(Self {
-            name,
-            value,
-            kind,
+            name: o.string(&["name"])?,
+            value: o.opt_string(&["value"])?,
+            kind: o.opt_string(&["type"])?,
             order: o.opt_int(&["order"])?,
         })
     }
@@ -306,19 +292,12 @@ struct AgentWire {
 impl Wire for AgentWire {
     const EXPECTED: &'static str = "struct AgentWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        let id = o.string(&["id"])?;
-        let [first_name, last_name, number, group_id] = o.opt_strings([
-            &["firstName", "firstname"],
-            &["lastName", "lastname"],
-            &["number"],
-            &["groupId", "groupid"],
-        ])?;
         Ok(Self {
-            id,
-            first_name,
-            last_name,
-            number,
-            group_id,
+            id: o.string(&["id"])?,
+            first_name: o.opt_string(&["firstName", "firstname"])?,
+            last_name: o.opt_string(&["lastName", "lastname"])?,
+            number: o.opt_string(&["number"])?,
+            group_id: o.opt_string(&["groupId", "groupid"])?,
         })
     }
 }
@@ -378,19 +357,12 @@ struct AgentConfigWire {
 impl Wire for AgentConfigWire {
     const EXPECTED: &'static str = "struct AgentConfigWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        let id = o.string(&["id"])?;
-        let [firstname, lastname, number, context] = o.opt_strings([
-            &["firstname", "firstName"],
-            &["lastname", "lastName"],
-            &["number"],
-            &["context"],
-        ])?;
         Ok(Self {
-            id,
-            firstname,
-            lastname,
-            number,
-            context,
+            id: o.string(&["id"])?,
+            firstname: o.opt_string(&["firstname", "firstName"])?,
+            lastname: o.opt_string(&["lastname", "lastName"])?,
+            number: o.opt_string(&["number"])?,
+            context: o.opt_string(&["context"])?,
             member: o.opt_list(&["member", "members"], fields::wire)?,
         })
     }
@@ -501,12 +473,10 @@ struct CallbackWire {
 impl Wire for CallbackWire {
     const EXPECTED: &'static str = "struct CallbackWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        let uuid = o.string(&["uuid"])?;
-        let [list_uuid, agent_id] = o.opt_strings([&["listUuid"], &["agentId"]])?;
         Ok(Self {
-            uuid,
-            list_uuid,
-            agent_id,
+            uuid: o.string(&["uuid"])?,
+            list_uuid: o.opt_string(&["listUuid"])?,
+            agent_id: o.opt_string(&["agentId"])?,
         })
     }
 }
@@ -540,23 +510,14 @@ struct PhoneEventWire {
 impl Wire for PhoneEventWire {
     const EXPECTED: &'static str = "struct PhoneEventWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        let event_type = o.string(&["eventType"])?;
-        let [dn, other_dn, linked_id, unique_id, queue_name, call_direction] = o.opt_strings([
-            &["DN", "dn"],
-            &["otherDN", "otherDn"],
-            &["linkedId", "linkedid"],
-            &["uniqueId", "uniqueid"],
-            &["queueName", "queue"],
-            &["callDirection", "direction"],
-        ])?;
         Ok(Self {
-            event_type,
-            dn,
-            other_dn,
-            linked_id,
-            unique_id,
-            queue_name,
-            call_direction,
+            event_type: o.string(&["eventType"])?,
+            dn: o.opt_string(&["DN", "dn"])?,
+            other_dn: o.opt_string(&["otherDN", "otherDn"])?,
+            linked_id: o.opt_string(&["linkedId", "linkedid"])?,
+            unique_id: o.opt_string(&["uniqueId", "uniqueid"])?,
+            queue_name: o.opt_string(&["queueName", "queue"])?,
+            call_direction: o.opt_string(&["callDirection", "direction"])?,
             user_data: o
                 .get(&["userData"], |v| fields::opt(v, fields::object))?
                 .flatten(),
