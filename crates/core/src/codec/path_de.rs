@@ -167,8 +167,8 @@ fn push_quoted(out: &mut String, name: &str) {
     out.push('`');
 }
 
-/// What serde_json's errors say was found (`integer `5``, `null`,
-/// `floating point `2.5``, `string "x"`).
+/// What serde_json's errors say was found (``integer `5` ``, `null`,
+/// ``floating point `2.5` ``, `string "x"`).
 fn push_unexpected(out: &mut String, unexp: Unexpected) {
     let plain = match unexp {
         Unexpected::Bool(b) => {
