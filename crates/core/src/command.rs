@@ -17,15 +17,11 @@ pub enum Desired {
 }
 
 // By name (a derived implementation cost about 1 KB of wasm).
-impl<'de> Deserialize<'de> for Desired {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::codec::fields::deserialize_name(
-            d,
-            &["ready", "notReady"],
-            &[Desired::Ready, Desired::NotReady],
-        )
-    }
-}
+crate::codec::fields::by_name!(
+    Desired,
+    &["ready", "notReady"],
+    &[Desired::Ready, Desired::NotReady]
+);
 
 /// Life cycle of a requested change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]

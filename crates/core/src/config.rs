@@ -28,7 +28,7 @@ deserialize_by_hand!(DecodeConfig, CrmConfig, CcConfig, Config);
 
 /// An optional protocol name (`null` is none).
 fn source(value: &Value) -> Result<Option<Source>, Error> {
-    fields::opt(value, fields::serde)
+    fields::opt(value, fields::named)
 }
 
 impl Wire for DecodeConfig {
@@ -55,7 +55,7 @@ impl Wire for CrmConfig {
             config.not_ready_status = v;
         }
         config.source = o.get(&["source"], source)?.flatten();
-        if let Some(v) = o.get(&["screenPopOn"], fields::serde)? {
+        if let Some(v) = o.get(&["screenPopOn"], fields::named)? {
             config.screen_pop_on = v;
         }
         Ok(config)
@@ -169,15 +169,11 @@ pub enum ScreenPopOn {
     Answered,
 }
 
-impl<'de> Deserialize<'de> for ScreenPopOn {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fields::deserialize_name(
-            d,
-            &["offered", "answered"],
-            &[ScreenPopOn::Offered, ScreenPopOn::Answered],
-        )
-    }
-}
+crate::codec::fields::by_name!(
+    ScreenPopOn,
+    &["offered", "answered"],
+    &[ScreenPopOn::Offered, ScreenPopOn::Answered]
+);
 
 impl Default for CrmConfig {
     fn default() -> Self {

@@ -258,6 +258,12 @@ pub fn match_event(name: &str, known: &[&str]) -> Option<usize> {
 /// [`match_event`] over a table whose entries hold their canonical key.
 /// Names up to 64 letters and digits are canonicalized without allocating.
 pub fn match_event_by<T>(name: &str, known: &[T], key_of: impl Fn(&T) -> &str) -> Option<usize> {
+    match_keys(name, known.len(), &|i| known.get(i).map_or("", &key_of))
+}
+
+/// [`match_event_by`] once for every table type: `key_at(i)` is the
+/// canonical key of entry `i` of `count`.
+fn match_keys<'a>(name: &str, count: usize, key_at: &dyn Fn(usize) -> &'a str) -> Option<usize> {
     let mut buf = [0u8; 64];
     let owned;
     let key = match canonical_in(name, &mut buf) {
@@ -267,14 +273,12 @@ pub fn match_event_by<T>(name: &str, known: &[T], key_of: impl Fn(&T) -> &str) -
             owned.as_str()
         }
     };
-    if let Some(i) = known.iter().position(|k| key_of(k) == key) {
+    if let Some(i) = (0..count).position(|i| key_at(i) == key) {
         return Some(i);
     }
     // A prefix: the longest known name the key ends with.
-    known
-        .iter()
-        .map(&key_of)
-        .enumerate()
+    (0..count)
+        .map(|i| (i, key_at(i)))
         .filter(|(_, k)| key.len() > k.len() && key.ends_with(*k))
         .max_by_key(|(_, k)| k.len())
         .map(|(i, _)| i)

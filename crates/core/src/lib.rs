@@ -72,6 +72,7 @@ pub mod pace;
 pub mod panel;
 pub mod sync;
 pub mod tabs;
+pub mod text;
 #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
 pub mod vendor;
 

@@ -65,17 +65,9 @@ impl Source {
 const SOURCE_NAMES: [&str; 5] = ["openframe", "crm-connector", "agentdesktop", "axp", "xuc"];
 
 // By name (a derived implementation cost about 2 KB of wasm per enum).
-impl<'de> Deserialize<'de> for Source {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::codec::fields::deserialize_name(d, &SOURCE_NAMES, &Source::ALL)
-    }
-}
+crate::codec::fields::by_name!(Source, &SOURCE_NAMES, &Source::ALL);
 
-impl<'de> Deserialize<'de> for Side {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::codec::fields::deserialize_name(d, &["crm", "cc"], &[Side::Crm, Side::Cc])
-    }
-}
+crate::codec::fields::by_name!(Side, &["crm", "cc"], &[Side::Crm, Side::Cc]);
 
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -181,19 +173,15 @@ pub enum WorkItemPhase {
     Rejected,
 }
 
-impl<'de> Deserialize<'de> for WorkItemPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::codec::fields::deserialize_name(
-            d,
-            &["offered", "accepted", "rejected"],
-            &[
-                WorkItemPhase::Offered,
-                WorkItemPhase::Accepted,
-                WorkItemPhase::Rejected,
-            ],
-        )
-    }
-}
+crate::codec::fields::by_name!(
+    WorkItemPhase,
+    &["offered", "accepted", "rejected"],
+    &[
+        WorkItemPhase::Offered,
+        WorkItemPhase::Accepted,
+        WorkItemPhase::Rejected
+    ]
+);
 
 /// The CRM record a work item points at.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -350,7 +350,7 @@ impl Link {
 pub(crate) fn text(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::text::number(n)),
         _ => None,
     }
 }

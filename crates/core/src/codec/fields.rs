@@ -6,13 +6,14 @@
 //! enum far more, bench/README.md); a reader here is a few calls into the
 //! shared functions below. Types that other code deserializes with serde keep
 //! a `Deserialize` implementation through [`deserialize`] or
-//! [`deserialize_name`]. The rules are
+//! [`deserialize_name`] (the crate's `by_name!`); the readers themselves never go
+//! through serde (a unit enum is read by [`named`]). The rules are
 //! those of the derives they replace: same field names and aliases, same
 //! lenient spellings ([`crate::lenient`]), same error texts (serde_json's
-//! wording) and the same field path ([`Error::path`]: `queues[2]`,
-//! `agent.id`). One difference: where a message carries a field under two of
-//! its aliases, the first name listed wins (a derive refused it as a
-//! duplicate).
+//! wording, written by [`Error`] without `core::fmt`) and the same field path
+//! ([`Error::path`]: `queues[2]`, `agent.id`). One difference: where a
+//! message carries a field under two of its aliases, the first name listed
+//! wins (a derive refused it as a duplicate).
 
 use super::path_de::{unexpected, Error};
 use serde::de::{Error as _, Unexpected};
@@ -140,12 +141,12 @@ fn missing(names: &[&'static str]) -> Error {
 /// serde_json's `invalid type: <found>, expected <expected>`.
 #[cold]
 pub fn invalid_type(found: &Value, expected: &'static str) -> Error {
-    Error::invalid_type(unexpected(found), &expected)
+    Error::wrong_type(unexpected(found), expected)
 }
 
 #[cold]
 fn invalid_value(found: Unexpected, expected: &'static str) -> Error {
-    Error::invalid_value(found, &expected)
+    Error::wrong_value(found, expected)
 }
 
 /// A wire struct from an object.
@@ -172,14 +173,16 @@ pub fn list<'a, T>(
     value: &'a Value,
     item: impl Fn(&'a Value) -> Result<T, Error>,
 ) -> Result<Vec<T>, Error> {
-    match value {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| item(v).map_err(|e| e.at_index(i)))
-            .collect(),
-        other => Err(invalid_type(other, "a sequence")),
+    // A plain loop: `collect` into a `Result<Vec<_>>` costs an iterator
+    // adapter per item type (up to 1.9 KB of wasm each).
+    let Value::Array(items) = value else {
+        return Err(invalid_type(value, "a sequence"));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        out.push(item(v).map_err(|e| e.at_index(i))?);
     }
+    Ok(out)
 }
 
 /// Any JSON value, as it is.
@@ -214,9 +217,8 @@ pub fn string(value: &Value) -> Result<String, Error> {
     match value {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => match number(n) {
-            Ok(()) => Ok(n.to_string()),
-            Err(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 => Ok(format!("{f:.0}")),
-            Err(f) if f.is_finite() => Ok(f.to_string()),
+            Ok(()) => Ok(crate::text::number(n)),
+            Err(f) if f.is_finite() => Ok(float_text(f)),
             Err(f) => Err(invalid_value(Unexpected::Float(f), STRING)),
         },
         other => Err(invalid_type(other, STRING)),
@@ -231,6 +233,142 @@ pub fn opt_string(value: &Value) -> Result<Option<String>, Error> {
         Value::String(s) => Ok((!s.is_empty()).then(|| s.clone())),
         Value::Number(_) => string(value).map(Some),
         other => Err(invalid_type(other, "a string, a number or null")),
+    }
+}
+
+/// A finite float as [`string`] takes it: `{f:.0}` when integral and below
+/// 1e21 (all its digits), else `{f}` (the shortest digits that read back,
+/// never an exponent), written without `core::fmt`.
+pub fn float_text(f: f64) -> String {
+    let mut out = String::new();
+    if f.is_sign_negative() {
+        out.push('-');
+    }
+    let a = f.abs();
+    if a.fract() == 0.0 && a < 1e21 {
+        if a < 18_446_744_073_709_551_616.0 {
+            out.push_str(itoa::Buffer::new().format(a as u64));
+        } else {
+            push_big_integer(&mut out, a);
+        }
+        return out;
+    }
+    // zmij's shortest digits ("2.5", "1e-7", "1.5e+300"), laid out in full.
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format_finite(a);
+    let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let exp = match exp.strip_prefix('-') {
+        Some(e) => -small_int(e),
+        None => small_int(exp.trim_start_matches('+')),
+    };
+    let all: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
+    let lead = all.iter().take_while(|&&b| b == b'0').count();
+    let digits = all.get(lead..).unwrap_or_default();
+    let used = digits.len() - digits.iter().rev().take_while(|&&b| b == b'0').count();
+    let digits = digits.get(..used).unwrap_or_default();
+    let point = int.len() as i64 - lead as i64 + exp;
+    match tie_rounded_up(a, digits, point) {
+        Some((up, point)) => push_plain(&mut out, itoa::Buffer::new().format(up).as_bytes(), point),
+        None => push_plain(&mut out, digits, point),
+    }
+    out
+}
+
+/// Significant `digits` with the decimal point `point` digits from their
+/// start (before them when negative, after them when past their end),
+/// without an exponent; trailing zeros of the fraction dropped.
+fn push_plain(out: &mut String, digits: &[u8], point: i64) {
+    let used = digits.len() - digits.iter().rev().take_while(|&&b| b == b'0').count();
+    let digits = digits.get(..used).unwrap_or_default();
+    let zeros = |out: &mut String, n: i64| (0..n).for_each(|_| out.push('0'));
+    let push = |out: &mut String, d: &[u8]| d.iter().for_each(|&b| out.push(char::from(b)));
+    if point <= 0 {
+        out.push_str("0.");
+        zeros(out, -point);
+        push(out, digits);
+    } else if point as usize >= digits.len() {
+        push(out, digits);
+        zeros(out, point - digits.len() as i64);
+    } else {
+        push(out, digits.get(..point as usize).unwrap_or_default());
+        out.push('.');
+        push(out, digits.get(point as usize..).unwrap_or_default());
+    }
+}
+
+/// The one case where `Display` and zmij pick different shortest digits:
+/// the float lies exactly halfway between the two nearest candidates of
+/// `digits.len()` digits (e.g. 1658206780088562.25); zmij rounds that tie
+/// to even, `Display` up. Such a float has an exact decimal form of one
+/// digit more, ending in 5: for `a = m * 2^-k` that is `m * 5^k`. Returns
+/// the digits `Display` writes and where the point falls, when they differ
+/// from `digits` (zmij's, with the point at `point`).
+fn tie_rounded_up(a: f64, digits: &[u8], point: i64) -> Option<(u64, i64)> {
+    let bits = a.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let mut m = bits & ((1 << 52) - 1);
+    let mut k = 1074;
+    if biased > 0 {
+        m |= 1 << 52;
+        k = 1075 - biased;
+    }
+    if m == 0 || k <= 0 || digits.len() > 17 {
+        return None;
+    }
+    let zeros = i64::from(m.trailing_zeros()).min(k);
+    m >>= zeros;
+    k -= zeros;
+    if k == 0 || k > 26 {
+        return None;
+    }
+    let exact = u64::try_from(u128::from(m) * u128::from(5u64.pow(k as u32))).ok()?;
+    let down = digits
+        .iter()
+        .fold(0u64, |n, &b| n * 10 + u64::from(b.wrapping_sub(b'0') % 10));
+    let len = |n: u64| itoa::Buffer::new().format(n).len();
+    let tie = exact % 10 == 5 && exact / 10 == down && len(exact) == digits.len() + 1;
+    tie.then(|| {
+        let up = down + 1;
+        // A carry (`9.5` -> `10`) moves the point one digit right.
+        (up, point + i64::from(len(up) > digits.len()))
+    })
+}
+
+/// The digits of an exponent zmij wrote.
+fn small_int(digits: &str) -> i64 {
+    digits
+        .bytes()
+        .fold(0, |n, b| n * 10 + i64::from(b.wrapping_sub(b'0') % 10))
+}
+
+/// An integral float from 2^64 up to 1e21, exactly: its 53-bit mantissa,
+/// doubled in decimal (at most 17 times).
+#[cold]
+fn push_big_integer(out: &mut String, a: f64) {
+    let bits = a.to_bits();
+    let mantissa = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let shift = ((bits >> 52) & 0x7ff) as i64 - 1075;
+    // Little-endian decimal digits.
+    let mut digits: Vec<u8> = itoa::Buffer::new()
+        .format(mantissa)
+        .bytes()
+        .rev()
+        .map(|b| b - b'0')
+        .collect();
+    for _ in 0..shift {
+        let mut carry = 0;
+        for d in digits.iter_mut() {
+            let twice = *d * 2 + carry;
+            *d = twice % 10;
+            carry = twice / 10;
+        }
+        if carry > 0 {
+            digits.push(carry);
+        }
+    }
+    for d in digits.iter().rev() {
+        out.push(char::from(b'0' + d));
     }
 }
 
@@ -340,11 +478,41 @@ pub fn small<T: TryFrom<u64>>(value: &Value) -> Result<T, Error> {
     }
 }
 
-/// A type with a derived `Deserialize` (a small enum such as `Side`), read
-/// through serde_json's `&Value` deserializer.
-pub fn serde<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, Error> {
-    T::deserialize(value).map_err(Error::custom)
+/// A unit-variant enum read by its JSON name ([`name`]).
+pub trait Named: Copy + 'static {
+    /// The JSON names, in the order of [`Named::VALUES`].
+    const NAMES: &'static [&'static str];
+    /// The variants.
+    const VALUES: &'static [Self];
 }
+
+/// A unit-variant enum by its JSON name ([`Named`]; `Side`, `Source` ...),
+/// read directly (no serde visitor, no copy of the value).
+pub fn named<T: Named>(value: &Value) -> Result<T, Error> {
+    name(value, T::NAMES, T::VALUES)
+}
+
+/// [`named`] under the name it had when it read through serde (the edge
+/// still calls it so).
+pub use self::named as serde;
+
+/// [`Named`] for a unit-variant enum (its JSON names, its variants in the
+/// same order) and a `Deserialize` through [`deserialize_name`].
+macro_rules! by_name {
+    ($ty:ty, $names:expr, $values:expr) => {
+        impl $crate::codec::fields::Named for $ty {
+            const NAMES: &'static [&'static str] = $names;
+            const VALUES: &'static [Self] = $values;
+        }
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use $crate::codec::fields::Named as _;
+                $crate::codec::fields::deserialize_name(d, Self::NAMES, Self::VALUES)
+            }
+        }
+    };
+}
+pub(crate) use by_name;
 
 /// A unit-variant enum by its JSON name: `names[i]` is `values[i]`.
 pub fn name<T: Copy>(
@@ -399,6 +567,62 @@ mod tests {
     use serde::Deserialize;
     use serde_json::json;
 
+    /// The float writer of [`string`] against `f64`'s `Display` (`{f:.0}`
+    /// for integral values below 1e21, `{f}` for the rest), over edge cases
+    /// and a million pseudo-random bit patterns and short decimals.
+    #[test]
+    fn float_text_writes_what_display_writes() {
+        let display = |f: f64| {
+            if f.fract() == 0.0 && f.abs() < 1e21 {
+                format!("{f:.0}")
+            } else {
+                f.to_string()
+            }
+        };
+        let mut samples = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -2.5,
+            1e-7,
+            1.5e-300,
+            5e-324,
+            1e21,
+            1e22,
+            1.7976931348623157e308,
+            9007199254740993.0,
+            18446744073709551616.0,
+            18446744073709551615.0,
+            2.0f64.powi(64),
+            2.0f64.powi(69),
+            999999999999999999999.0,
+            1e20 + 65536.0,
+            0.1,
+            0.3,
+            123456.789,
+            -1e-5,
+            4.35,
+            1e15 + 0.5,
+            1e16,
+            2.0f64.powi(-1074) * 3.0,
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..1_000_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            samples.push(match i % 4 {
+                0 => f64::from_bits(x),
+                1 => (x % 2_000_000_000) as f64 / 10f64.powi((x >> 40) as i32 % 12),
+                2 => (x >> 11) as f64 * 2f64.powi((x % 80) as i32),
+                _ => (x >> 11) as f64 / 2f64.powi((x % 27) as i32 + 1),
+            });
+        }
+        for f in samples.into_iter().filter(|f| f.is_finite()) {
+            assert_eq!(float_text(f), display(f), "{f:e} ({:#x})", f.to_bits());
+        }
+    }
+
     /// Each reader against the serde function it replaces (a `lenient`
     /// one, or a primitive's derive-side `Deserialize`): same value or same
     /// error text.
@@ -422,6 +646,11 @@ mod tests {
             json!("42"),
             json!(" 7 "),
             json!("4x"),
+            json!("quote \" backslash \\ tick ' end"),
+            json!("é\n\u{7f}\u{200b}"),
+            json!(-0.0),
+            json!(-2.5),
+            json!(1e21),
             json!("true"),
             json!("FALSE"),
             json!("1"),

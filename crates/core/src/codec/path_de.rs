@@ -25,7 +25,12 @@ use std::fmt;
 
 /// A decoding failure: serde_json's message and where it happened.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Failure>);
+
+/// The parts of an [`Error`], boxed: a reader's `Result` then carries one
+/// pointer, and every `?` of every field moves 4 bytes, not 24.
+#[derive(Debug)]
+struct Failure {
     message: String,
     /// Innermost segment first (pushed while unwinding).
     path: Vec<Segment>,
@@ -40,17 +45,17 @@ enum Segment {
 impl Error {
     /// The reason, worded as serde_json words it.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The path of the failing field as `serde_path_to_error` prints it
     /// (`a.b[0].c`), or `.` for the value itself.
     pub fn path(&self) -> String {
-        if self.path.is_empty() {
+        if self.0.path.is_empty() {
             return ".".into();
         }
         let mut out = String::new();
-        for segment in self.path.iter().rev() {
+        for segment in self.0.path.iter().rev() {
             match segment {
                 Segment::Index(index) => out.push_str(&format!("[{index}]")),
                 Segment::Key(key) => {
@@ -66,43 +71,197 @@ impl Error {
 
     #[cold]
     pub(crate) fn at_key(mut self, key: &str) -> Self {
-        self.path.push(Segment::Key(key.to_owned()));
+        self.0.path.push(Segment::Key(key.to_owned()));
         self
     }
 
     #[cold]
     pub(crate) fn at_index(mut self, index: usize) -> Self {
-        self.path.push(Segment::Index(index));
+        self.0.path.push(Segment::Index(index));
         self
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
 impl std::error::Error for Error {}
 
+// The texts of serde_json's `&Value` deserializer, written without
+// `core::fmt` (no serde_json error, no `Unexpected` or `f64` display in the
+// wasm): the hand readers of `fields` reach only these builders.
+impl Error {
+    fn text(message: String) -> Self {
+        Error(Box::new(Failure {
+            message,
+            path: Vec::new(),
+        }))
+    }
+
+    /// `invalid type: <found>, expected <expected>`.
+    #[cold]
+    pub(crate) fn wrong_type(unexp: Unexpected, expected: &str) -> Self {
+        Self::unexpected("invalid type: ", unexp, expected)
+    }
+
+    /// `invalid value: <found>, expected <expected>`.
+    #[cold]
+    pub(crate) fn wrong_value(unexp: Unexpected, expected: &str) -> Self {
+        Self::unexpected("invalid value: ", unexp, expected)
+    }
+
+    #[inline(never)]
+    fn unexpected(lead: &str, unexp: Unexpected, expected: &str) -> Self {
+        let mut out = String::from(lead);
+        push_unexpected(&mut out, unexp);
+        out.push_str(", expected ");
+        out.push_str(expected);
+        Self::text(out)
+    }
+
+    /// `unknown <what> `<name>`, expected <one of names>` (or `there are
+    /// no <what>s`), as serde words `unknown_field` and `unknown_variant`.
+    #[inline(never)]
+    fn unknown(what: &str, name: &str, names: &[&str]) -> Self {
+        let mut out = String::from("unknown ");
+        out.push_str(what);
+        out.push_str(" `");
+        out.push_str(name);
+        out.push_str("`, ");
+        match names {
+            [] => {
+                out.push_str("there are no ");
+                out.push_str(what);
+                out.push('s');
+            }
+            [one] => {
+                out.push_str("expected ");
+                push_quoted(&mut out, one);
+            }
+            [a, b] => {
+                out.push_str("expected ");
+                push_quoted(&mut out, a);
+                out.push_str(" or ");
+                push_quoted(&mut out, b);
+            }
+            _ => {
+                out.push_str("expected one of ");
+                for (i, name) in names.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    push_quoted(&mut out, name);
+                }
+            }
+        }
+        Self::text(out)
+    }
+}
+
+fn push_quoted(out: &mut String, name: &str) {
+    out.push('`');
+    out.push_str(name);
+    out.push('`');
+}
+
+/// What serde_json's errors say was found (``integer `5` ``, `null`,
+/// ``floating point `2.5` ``, `string "x"`).
+fn push_unexpected(out: &mut String, unexp: Unexpected) {
+    let plain = match unexp {
+        Unexpected::Bool(b) => {
+            out.push_str("boolean ");
+            return push_quoted(out, if b { "true" } else { "false" });
+        }
+        Unexpected::Unsigned(n) => {
+            out.push_str("integer ");
+            return push_quoted(out, itoa::Buffer::new().format(n));
+        }
+        Unexpected::Signed(n) => {
+            out.push_str("integer ");
+            return push_quoted(out, itoa::Buffer::new().format(n));
+        }
+        Unexpected::Float(f) => {
+            out.push_str("floating point ");
+            return push_quoted(out, zmij::Buffer::new().format(f));
+        }
+        Unexpected::Char(c) => {
+            out.push_str("character `");
+            out.push(c);
+            out.push('`');
+            return;
+        }
+        Unexpected::Str(s) => {
+            out.push_str("string ");
+            return push_debug_str(out, s);
+        }
+        Unexpected::Unit => "null",
+        Unexpected::Bytes(_) => "byte array",
+        Unexpected::Option => "Option value",
+        Unexpected::NewtypeStruct => "newtype struct",
+        Unexpected::Seq => "sequence",
+        Unexpected::Map => "map",
+        Unexpected::Enum => "enum",
+        Unexpected::UnitVariant => "unit variant",
+        Unexpected::NewtypeVariant => "newtype variant",
+        Unexpected::TupleVariant => "tuple variant",
+        Unexpected::StructVariant => "struct variant",
+        Unexpected::Other(other) => other,
+    };
+    out.push_str(plain);
+}
+
+/// A string as `{:?}` writes it: printable ASCII directly, anything else
+/// through `Debug` (its Unicode tables decide what is escaped).
+fn push_debug_str(out: &mut String, s: &str) {
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        out.push('"');
+        for c in s.chars() {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    } else {
+        out.push_str(&format!("{s:?}"));
+    }
+}
+
 impl de::Error for Error {
     #[cold]
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error {
-            message: msg.to_string(),
-            path: Vec::new(),
-        }
+        Self::text(msg.to_string())
     }
 
     // serde_json words these two its own way (`null`, float formatting).
     #[cold]
     fn invalid_type(unexp: Unexpected, exp: &dyn Expected) -> Self {
-        Self::custom(<serde_json::Error as de::Error>::invalid_type(unexp, exp))
+        Self::wrong_type(unexp, &exp.to_string())
     }
 
     #[cold]
     fn invalid_value(unexp: Unexpected, exp: &dyn Expected) -> Self {
-        Self::custom(<serde_json::Error as de::Error>::invalid_value(unexp, exp))
+        Self::wrong_value(unexp, &exp.to_string())
+    }
+
+    #[cold]
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Self::unknown("variant", variant, expected)
+    }
+
+    #[cold]
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Self::unknown("field", field, expected)
+    }
+
+    #[cold]
+    fn missing_field(field: &'static str) -> Self {
+        let mut out = String::from("missing field ");
+        push_quoted(&mut out, field);
+        Self::text(out)
     }
 }
 
@@ -570,6 +729,61 @@ mod tests {
     use super::*;
     use serde::Deserialize;
     use serde_json::json;
+
+    /// The texts built without `core::fmt` are serde_json's, word for word.
+    #[test]
+    fn own_texts_match_serde_json() {
+        use de::Error as _;
+        let ours = |e: Error| e.message().to_owned();
+        let theirs = |e: serde_json::Error| e.to_string();
+        for names in [&[][..], &["a"], &["a", "b"], &["a", "b", "c"]] {
+            assert_eq!(
+                ours(Error::unknown_field("x\"y", names)),
+                theirs(serde_json::Error::unknown_field("x\"y", names))
+            );
+            assert_eq!(
+                ours(Error::unknown_variant("é", names)),
+                theirs(serde_json::Error::unknown_variant("é", names))
+            );
+        }
+        assert_eq!(
+            ours(Error::missing_field("id")),
+            theirs(serde_json::Error::missing_field("id"))
+        );
+        let found = [
+            Unexpected::Bool(true),
+            Unexpected::Unsigned(7),
+            Unexpected::Signed(-7),
+            Unexpected::Float(2.5),
+            Unexpected::Float(1e300),
+            Unexpected::Float(f64::NAN),
+            Unexpected::Char('c'),
+            Unexpected::Str("a \"b\" \\ c"),
+            Unexpected::Str("tab\t é \u{0}"),
+            Unexpected::Bytes(b"x"),
+            Unexpected::Unit,
+            Unexpected::Option,
+            Unexpected::NewtypeStruct,
+            Unexpected::Seq,
+            Unexpected::Map,
+            Unexpected::Enum,
+            Unexpected::UnitVariant,
+            Unexpected::NewtypeVariant,
+            Unexpected::TupleVariant,
+            Unexpected::StructVariant,
+            Unexpected::Other("other"),
+        ];
+        for unexp in found {
+            assert_eq!(
+                ours(Error::wrong_type(unexp, "a thing")),
+                theirs(serde_json::Error::invalid_type(unexp, &"a thing"))
+            );
+            assert_eq!(
+                ours(Error::wrong_value(unexp, "a thing")),
+                theirs(serde_json::Error::invalid_value(unexp, &"a thing"))
+            );
+        }
+    }
 
     #[derive(Deserialize, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]

@@ -640,7 +640,7 @@ fn error_detail(cti: Option<&Value>) -> Option<String> {
             .iter()
             .find_map(|k| match m.get(*k) {
                 Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(Value::Number(n)) => Some(crate::text::number(n)),
                 _ => None,
             })
             .or_else(|| (!m.is_empty()).then(|| crate::json_write::to_string(m))),

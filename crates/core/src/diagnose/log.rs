@@ -60,11 +60,7 @@ const LEVELS: [LogLevel; 4] = [
     LogLevel::Error,
 ];
 
-impl<'de> Deserialize<'de> for LogLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fields::deserialize_name(d, LEVEL_NAMES, &LEVELS)
-    }
-}
+crate::codec::fields::by_name!(LogLevel, LEVEL_NAMES, &LEVELS);
 
 /// A query of the log: entries at or after `since` with at least `level`.
 /// Unknown keys are refused; read by hand ([`fields`]).

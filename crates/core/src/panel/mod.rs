@@ -108,19 +108,15 @@ impl Wire for PauseReason {
     }
 }
 
-impl<'de> Deserialize<'de> for PartyDisplay {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fields::deserialize_name(
-            d,
-            &["full", "masked", "hidden"],
-            &[
-                PartyDisplay::Full,
-                PartyDisplay::Masked,
-                PartyDisplay::Hidden,
-            ],
-        )
-    }
-}
+crate::codec::fields::by_name!(
+    PartyDisplay,
+    &["full", "masked", "hidden"],
+    &[
+        PartyDisplay::Full,
+        PartyDisplay::Masked,
+        PartyDisplay::Hidden
+    ]
+);
 
 /// How the other party of a call is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -70,15 +70,11 @@ pub enum MultiTab {
     Independent,
 }
 
-impl<'de> Deserialize<'de> for MultiTab {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fields::deserialize_name(
-            d,
-            &["shared", "independent"],
-            &[MultiTab::Shared, MultiTab::Independent],
-        )
-    }
-}
+crate::codec::fields::by_name!(
+    MultiTab,
+    &["shared", "independent"],
+    &[MultiTab::Shared, MultiTab::Independent]
+);
 
 /// The names of the locks and the channel of one agent's tabs. They derive
 /// from the widget's own configuration (the contact-centre kind and its
@@ -373,8 +369,8 @@ impl Wire for Forward {
             "setState" => {
                 o.only(&["op", "target", "desired", "reason"])?;
                 Forward::SetState {
-                    target: o.req(&["target"], fields::serde)?,
-                    desired: o.req(&["desired"], fields::serde)?,
+                    target: o.req(&["target"], fields::named)?,
+                    desired: o.req(&["desired"], fields::named)?,
                     reason: o
                         .get(&["reason"], |v| fields::opt(v, fields::text))?
                         .flatten(),
@@ -915,7 +911,7 @@ impl Tabs {
             }
             return;
         }
-        let message = match TabMessage::deserialize(&data) {
+        let message = match fields::wire::<TabMessage>(&data) {
             Ok(m) if m.version() == TABS_VERSION && valid_tab_id(m.tab()) => m,
             _ => {
                 self.dropped.malformed += 1;

@@ -311,7 +311,7 @@ impl Wire for VendorConfig {
         Ok(VendorConfig {
             vendors: o
                 .get(&["vendors"], |v| {
-                    fields::opt(v, |v| fields::list(v, fields::serde))
+                    fields::opt(v, |v| fields::list(v, fields::named))
                 })?
                 .flatten(),
             mode: o

@@ -84,7 +84,7 @@ impl Wire for OpenFrameOptions {
     fn read(o: Fields) -> Result<Self, FieldError> {
         o.only(&["openOn", "table", "showOnOffer", "presenceIndicator"])?;
         let mut options = OpenFrameOptions::default();
-        if let Some(v) = o.get(&["openOn"], |v| fields::list(v, fields::serde))? {
+        if let Some(v) = o.get(&["openOn"], |v| fields::list(v, fields::named))? {
             options.open_on = v;
         }
         options.table = o
@@ -251,7 +251,7 @@ pub fn click_to_dial(event: &Value) -> Result<Option<String>, LimitError> {
     .flatten()
     .find_map(|n| match n {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::text::number(n)),
         _ => None,
     })
     .unwrap_or_default();

@@ -615,7 +615,7 @@ fn text_at(value: &Value, key: &str) -> Option<String> {
 fn text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::text::number(n)),
         _ => None,
     }
 }
