@@ -550,7 +550,11 @@ impl WidgetChannel {
     /// of each task's work, so a burst leaves in one post and a lone message
     /// as itself, at once.
     pub fn poll(&mut self) -> Vec<Effect> {
-        let effects = std::mem::take(&mut self.effects);
+        let mut effects = std::mem::take(&mut self.effects);
+        // One save asked for per turn, however many changes (a burst of injects
+        // asks once, not once per message: each ask costs the edge a clock read).
+        let mut saving = false;
+        effects.retain(|e| !matches!(e, Effect::SaveSoon) || !std::mem::replace(&mut saving, true));
         if self.batch {
             batch_port_posts(effects)
         } else {
@@ -832,9 +836,9 @@ impl WidgetChannel {
             // each decoded on its own (a bad one is counted, the rest go on).
             Ok(HostMessage::Batch { m }) => {
                 for item in m {
-                    let message = match HostMessage::deserialize(item) {
+                    let message = match HostMessage::from_value(item) {
                         Ok(HostMessage::Batch { .. }) => Err("a batch in a batch".to_owned()),
-                        other => other.map_err(|e| format!("invalid channel message: {e}")),
+                        other => other,
                     };
                     self.trace_host_message(now, &message, 0);
                     match message {
