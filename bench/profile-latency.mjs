@@ -7,6 +7,8 @@
 //
 // Environment: PROFILE_N samples (2000), PROFILE_TOP functions listed per page (25),
 // PROFILE_TRACE=1 (a trace too; target/latency-trace.json), PROFILE_OUT (a JSON summary),
+// PROFILE_PLAIN=1 (no profiler: the bench's two loops, PROFILE_ROUNDS times; PROFILE_SLOW=1
+// lists each sample over 1 ms by its index),
 // PROFILE_ROW=channel (the full channel row instead: PROFILE_N injects at once, default 20000;
 // PROFILE_SAVE=1 writes both CPU profiles to target/channel-{host,widget}.cpuprofile).
 // Not part of the bench table: it prints self time per function, the share of GC, and for
@@ -71,6 +73,11 @@ async function main() {
         const bare = await page.evaluate((n) => window.bench.bareLatency(n), N);
         const f = (xs) => `p50 ${pct(xs, 50).toFixed(2)} p99 ${pct(xs, 99).toFixed(2)}`;
         console.log(`round ${r}: inject ${f(inj)} | bare port ${f(bare.port)} | window ${f(bare.window)} | p99 ratio to port ${(pct(inj, 99) / pct(bare.port, 99)).toFixed(2)}x`);
+        if (process.env.PROFILE_SLOW === '1') {
+          // The slow samples (over 1 ms): their index and duration, to see whether they recur.
+          const slow = (xs) => xs.map((ms, i) => [i, ms]).filter(([, ms]) => ms > 1).map(([i, ms]) => `${i}:${ms.toFixed(1)}`).join(' ');
+          console.log(`  inject > 1 ms: ${slow(inj)}\n  port > 1 ms: ${slow(bare.port)}`);
+        }
       }
       return;
     }

@@ -1582,8 +1582,9 @@ fn desired(state: &str) -> Option<Desired> {
 /// The effects of a turn, in order, with the port posts of a protocol-2
 /// host packed as they are written: `{"t":"batch","m":[...]}` posts of at
 /// most [`MAX_BATCH_BYTES`] of text (a bigger message travels alone), a lone
-/// message as itself. Each message is written once, straight into its batch
-/// (no text per message, no copy into the batch). The posts between two
+/// message as itself. Each message is written once into a buffer kept from
+/// one message to the next, then copied into its batch (no text allocated per
+/// message, no batch grown past the limit's size). The posts between two
 /// [`Effect::Attach`]es go together where the first of them was: moving a
 /// post ahead of a [`Effect::Call`] or a save keeps the port's order (what a
 /// call produces is added after it), but a post never crosses an `Attach`
@@ -1600,6 +1601,8 @@ pub(crate) struct Outgoing {
     open: String,
     /// Messages in `open`.
     count: usize,
+    /// The message being written.
+    message: String,
 }
 
 const BATCH_HEAD: &str = r#"{"t":"batch","m":["#;
@@ -1628,25 +1631,24 @@ impl Outgoing {
             return;
         }
         self.slot.get_or_insert(self.effects.len());
+        // Written first where it is kept between messages (no allocation
+        // once warm), so that a batch never outgrows the limit's size.
+        self.message.clear();
+        write(&mut self.message);
+        // With it (and `]}`) the batch would pass the limit (one byte kept
+        // spare, as before): it opens the next batch.
+        if self.count > 0
+            && self.open.len() + 1 + self.message.len() + BATCH_TAIL.len() + 1 > MAX_BATCH_BYTES
+        {
+            self.close();
+        }
         if self.count == 0 {
-            self.open.clear();
             self.open.reserve(1024);
             self.open.push_str(BATCH_HEAD);
         } else {
             self.open.push(',');
         }
-        let start = self.open.len();
-        write(&mut self.open);
-        let len = self.open.len() - start;
-        // With its tail and this message the batch would pass the limit (one
-        // byte kept spare, as before): the message opens the next batch.
-        if self.count > 0 && start + BATCH_TAIL.len() + len + 1 > MAX_BATCH_BYTES {
-            let message = self.open.split_off(start);
-            self.open.truncate(start - 1);
-            self.close();
-            self.open.push_str(BATCH_HEAD);
-            self.open.push_str(&message);
-        }
+        self.open.push_str(&self.message);
         self.count += 1;
     }
 
