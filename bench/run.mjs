@@ -16,7 +16,7 @@ const env = (name, dflt) => {
 const N = env('BENCH_N', 30);
 const LAT = env('BENCH_LAT', 1000);
 /** Round trips that warm each latency loop up before it is measured. */
-const WARM = Math.min(300, LAT);
+const WARM = Math.min(1000, LAT);
 const CORE = env('BENCH_CORE', 1_000_000);
 const CHANNEL = env('BENCH_CHANNEL', 20_000);
 const SCALE = env('BENCH_SCALE', 5_000);
