@@ -540,4 +540,48 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(parse_host_message(&deep).unwrap_err().contains("deeper"));
     }
+
+    #[test]
+    fn a_message_read_from_its_value_keeps_what_it_carries_and_serdes_errors() {
+        let request = serde_json::json!({"t": "request", "id": 3, "method": "inject",
+            "params": {"source": "xuc", "msg": {"msgType": "AgentStateEvent", "ctiMessage": {"name": "AgentReady"}}}});
+        let batch =
+            serde_json::json!({"t": "batch", "m": [request.clone(), {"t": "ping", "n": 1}]});
+        let Ok(HostMessage::Batch { m }) = HostMessage::from_value(batch) else {
+            panic!("not a batch");
+        };
+        assert_eq!(
+            m,
+            vec![request.clone(), serde_json::json!({"t": "ping", "n": 1})]
+        );
+        assert_eq!(
+            HostMessage::from_value(request.clone()).unwrap(),
+            HostMessage::Request {
+                id: 3,
+                method: "inject".into(),
+                params: request["params"].clone(),
+            }
+        );
+        assert_eq!(
+            HostMessage::from_value(serde_json::json!({"t": "crm", "msg": {"type": "x"}})).unwrap(),
+            HostMessage::Crm {
+                msg: serde_json::json!({"type": "x"})
+            }
+        );
+        // The same values and errors as the serde path (`Deserialize` through `Wire::read`).
+        for text in [
+            r#"{"t":"answer","id":1,"value":{"token":"t"}}"#,
+            r#"{"t":"answer","id":1,"error":"no"}"#,
+            r#"{"t":"request","id":-1,"method":"x"}"#,
+            r#"{"t":"crm"}"#,
+            r#"{"t":"batch","m":{}}"#,
+            r#"{"t":"ping","n":1,"x":2}"#,
+            r#"[1]"#,
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let serde = HostMessage::deserialize(&value)
+                .map_err(|e| format!("invalid channel message: {e}"));
+            assert_eq!(HostMessage::from_value(value), serde, "{text}");
+        }
+    }
 }
