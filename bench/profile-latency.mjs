@@ -6,7 +6,11 @@
 //   node bench/profile-latency.mjs            # needs www/pkg (bash scripts/build.sh)
 //
 // Environment: PROFILE_N samples (2000), PROFILE_TOP functions listed per page (25),
-// PROFILE_TRACE=1 (a trace too; target/latency-trace.json), PROFILE_OUT (a JSON summary).
+// PROFILE_TRACE=1 (a trace too; target/latency-trace.json), PROFILE_OUT (a JSON summary),
+// PROFILE_PLAIN=1 (no profiler: the bench's two loops, PROFILE_ROUNDS times; PROFILE_SLOW=1
+// lists each sample over 1 ms by its index),
+// PROFILE_ROW=channel (the full channel row instead: PROFILE_N injects at once, default 20000;
+// PROFILE_SAVE=1 writes both CPU profiles to target/channel-{host,widget}.cpuprofile).
 // Not part of the bench table: it prints self time per function, the share of GC, and for
 // the slowest samples what ran in the widget's renderer meanwhile.
 import { writeFile } from 'node:fs/promises';
@@ -69,9 +73,15 @@ async function main() {
         const bare = await page.evaluate((n) => window.bench.bareLatency(n), N);
         const f = (xs) => `p50 ${pct(xs, 50).toFixed(2)} p99 ${pct(xs, 99).toFixed(2)}`;
         console.log(`round ${r}: inject ${f(inj)} | bare port ${f(bare.port)} | window ${f(bare.window)} | p99 ratio to port ${(pct(inj, 99) / pct(bare.port, 99)).toFixed(2)}x`);
+        if (process.env.PROFILE_SLOW === '1') {
+          // The slow samples (over 1 ms): their index and duration, to see whether they recur.
+          const slow = (xs) => xs.map((ms, i) => [i, ms]).filter(([, ms]) => ms > 1).map(([i, ms]) => `${i}:${ms.toFixed(1)}`).join(' ');
+          console.log(`  inject > 1 ms: ${slow(inj)}\n  port > 1 ms: ${slow(bare.port)}`);
+        }
       }
       return;
     }
+    if (process.env.PROFILE_ROW === 'channel') await page.evaluate((k) => window.bench.channelThroughput(k, 60000), 3000); // warm-up
     const host = await browser.context.newCDPSession(page);
     const widget = await browser.context.newCDPSession(widgetFrame);
     for (const s of [host, widget]) {
@@ -87,6 +97,20 @@ async function main() {
         transferMode: 'ReportEvents',
         traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink', 'toplevel', 'blink.user_timing'] },
       });
+    }
+    if (process.env.PROFILE_ROW === 'channel') {
+      // The full channel row instead (`bench.channelThroughput`): PROFILE_N injects fired at once.
+      const k = env('PROFILE_N', 20000);
+      const ch = await page.evaluate((n) => window.bench.channelThroughput(n, 120000), k);
+      const [hp, wp] = await Promise.all([host.send('Profiler.stop'), widget.send('Profiler.stop')]);
+      console.log(`full channel, ${k} injects: ${Math.round((ch.delivered / ch.ms) * 1000)} ev/s, lost ${ch.sent - ch.delivered}`);
+      print('host page', selfTimes(hp.profile));
+      print('widget frame', selfTimes(wp.profile));
+      if (process.env.PROFILE_SAVE) {
+        await writeFile(join(ROOT, 'target', 'channel-host.cpuprofile'), JSON.stringify(hp.profile));
+        await writeFile(join(ROOT, 'target', 'channel-widget.cpuprofile'), JSON.stringify(wp.profile));
+      }
+      return;
     }
     const t0 = await page.evaluate(() => performance.timeOrigin + performance.now());
     // The bench's loop (bench.injectLatency), with each slow sample (over 2 ms) marked in the trace (User Timing).

@@ -382,7 +382,8 @@
         }
         this._lastSeq = message.seq;
         if (!message.event || typeof message.event !== "object") return;
-        this._log("debug", "event " + message.event.kind, message.event);
+        // Per event: no string built unless debug records are written.
+        if (LEVELS.debug >= LEVELS[logLevel]) this._log("debug", "event " + message.event.kind, message.event);
         // The channel's number in its own field: an event's `seq` stays the bridge's.
         message.event.channelSeq = message.seq;
         if (message.event.kind === "health" && message.event.dropped) this._lastDropped = message.event.dropped;
@@ -626,10 +627,13 @@
       this._buffer.push(event);
       return;
     }
-    var all = (list || []).concat(any || []);
-    for (var i = 0; i < all.length; i++) {
+    // The handlers there were when the event came, without a copy per event: on() appends
+    // after these counts, off() replaces the list.
+    var n = list ? list.length : 0;
+    var m = any ? any.length : 0;
+    for (var i = 0; i < n + m; i++) {
       try {
-        all[i](event);
+        (i < n ? list[i] : any[i - n])(event);
       } catch (e) {
         this._log("error", "handler for " + event.kind + " failed", e);
       }

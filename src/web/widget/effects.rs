@@ -117,9 +117,10 @@ pub(super) fn run_call(inner: &Rc<Inner>, call: Call) {
             Ok(done) => {
                 let outputs = core.run(done);
                 super::panel::observe(inner, &outputs);
+                let at = now();
                 let mut channel = inner.channel.borrow_mut();
-                channel.on_outputs(now(), outputs, &**core);
-                channel.on_ingested(now(), request);
+                channel.on_outputs(at, outputs, &**core);
+                channel.on_ingested(at, request);
             }
             Err(e) => inner
                 .channel

@@ -174,28 +174,67 @@ impl<'de> Deserialize<'de> for HostMessage {
 impl Wire for HostMessage {
     const EXPECTED: &'static str = "internally tagged enum HostMessage";
     fn read(o: Fields) -> Result<Self, FieldError> {
+        let mut message = HostMessage::shape(o)?;
+        message.fill(|name| o.map().get(name).cloned());
+        Ok(message)
+    }
+}
+
+/// A [`HostMessage`] read without the values it carries ([`HostMessage::shape`]).
+struct Shape(HostMessage);
+
+impl Wire for Shape {
+    const EXPECTED: &'static str = HostMessage::EXPECTED;
+    fn read(o: Fields) -> Result<Self, FieldError> {
+        HostMessage::shape(o).map(Shape)
+    }
+}
+
+impl HostMessage {
+    /// Reads a parsed port message, moving the values it carries (`params`,
+    /// `msg`, `value`, a batch's messages) out of it instead of copying them.
+    /// The error reads as serde's did (`invalid channel message: id: ...`).
+    pub fn from_value(value: Value) -> Result<HostMessage, String> {
+        let mut message = match fields::wire::<Shape>(&value) {
+            Ok(Shape(message)) => message,
+            Err(e) => {
+                return Err(match e.path().as_str() {
+                    "." => format!("invalid channel message: {}", e.message()),
+                    path => format!("invalid channel message: {path}: {}", e.message()),
+                })
+            }
+        };
+        if let Value::Object(mut map) = value {
+            message.fill(|name| map.remove(name));
+        }
+        Ok(message)
+    }
+
+    /// The message's tag and fields, checked; the values it carries are
+    /// left `null` (a batch empty) for [`HostMessage::fill`].
+    fn shape(o: Fields) -> Result<HostMessage, FieldError> {
         let t = o.text(&["t"])?;
         let id = || o.req(&["id"], fields::unsigned);
+        let present = |_: &Value| Ok(());
         Ok(match t.as_str() {
             "request" => {
                 o.only(&["t", "id", "method", "params"])?;
                 HostMessage::Request {
                     id: id()?,
                     method: o.text(&["method"])?,
-                    params: o.value("params", true)?,
+                    params: Value::Null,
                 }
             }
             "crm" => {
                 o.only(&["t", "msg"])?;
-                HostMessage::Crm {
-                    msg: o.value("msg", false)?,
-                }
+                o.req(&["msg"], present)?;
+                HostMessage::Crm { msg: Value::Null }
             }
             "answer" => {
                 o.only(&["t", "id", "value", "error"])?;
                 HostMessage::Answer {
                     id: id()?,
-                    value: o.value("value", true)?,
+                    value: Value::Null,
                     error: o
                         .get(&["error"], |v| fields::opt(v, fields::text))?
                         .flatten(),
@@ -209,9 +248,8 @@ impl Wire for HostMessage {
             }
             "batch" => {
                 o.only(&["t", "m"])?;
-                HostMessage::Batch {
-                    m: o.req(&["m"], |v| fields::list(v, fields::any))?,
-                }
+                o.req(&["m"], |v| fields::list(v, present))?;
+                HostMessage::Batch { m: Vec::new() }
             }
             other => {
                 return Err(FieldError::unknown_variant(
@@ -220,6 +258,22 @@ impl Wire for HostMessage {
                 ))
             }
         })
+    }
+
+    /// Puts in the values a [`HostMessage::shape`] left out, each taken by
+    /// its field name (absent: `null`).
+    fn fill(&mut self, mut take: impl FnMut(&'static str) -> Option<Value>) {
+        match self {
+            HostMessage::Request { params, .. } => *params = take("params").unwrap_or_default(),
+            HostMessage::Crm { msg } => *msg = take("msg").unwrap_or_default(),
+            HostMessage::Answer { value, .. } => *value = take("value").unwrap_or_default(),
+            HostMessage::Batch { m } => {
+                if let Some(Value::Array(items)) = take("m") {
+                    *m = items;
+                }
+            }
+            HostMessage::Ping { .. } => {}
+        }
     }
 }
 
@@ -333,7 +387,7 @@ pub fn parse_host_message_with(text: &str, parser: JsonParser) -> Result<HostMes
         ));
     }
     let value = crate::codec::parse_text(text, parser).map_err(|e| e.to_string())?;
-    HostMessage::deserialize(&value).map_err(|e| format!("invalid channel message: {e}"))
+    HostMessage::from_value(value)
 }
 
 /// [`parse_host_message_with`] serde_json (feature `json-text`).
@@ -485,5 +539,49 @@ mod tests {
         assert!(parse_host_message(&big).unwrap_err().contains("limit"));
         let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(parse_host_message(&deep).unwrap_err().contains("deeper"));
+    }
+
+    #[test]
+    fn a_message_read_from_its_value_keeps_what_it_carries_and_serdes_errors() {
+        let request = serde_json::json!({"t": "request", "id": 3, "method": "inject",
+            "params": {"source": "xuc", "msg": {"msgType": "AgentStateEvent", "ctiMessage": {"name": "AgentReady"}}}});
+        let batch =
+            serde_json::json!({"t": "batch", "m": [request.clone(), {"t": "ping", "n": 1}]});
+        let Ok(HostMessage::Batch { m }) = HostMessage::from_value(batch) else {
+            panic!("not a batch");
+        };
+        assert_eq!(
+            m,
+            vec![request.clone(), serde_json::json!({"t": "ping", "n": 1})]
+        );
+        assert_eq!(
+            HostMessage::from_value(request.clone()).unwrap(),
+            HostMessage::Request {
+                id: 3,
+                method: "inject".into(),
+                params: request["params"].clone(),
+            }
+        );
+        assert_eq!(
+            HostMessage::from_value(serde_json::json!({"t": "crm", "msg": {"type": "x"}})).unwrap(),
+            HostMessage::Crm {
+                msg: serde_json::json!({"type": "x"})
+            }
+        );
+        // The same values and errors as the serde path (`Deserialize` through `Wire::read`).
+        for text in [
+            r#"{"t":"answer","id":1,"value":{"token":"t"}}"#,
+            r#"{"t":"answer","id":1,"error":"no"}"#,
+            r#"{"t":"request","id":-1,"method":"x"}"#,
+            r#"{"t":"crm"}"#,
+            r#"{"t":"batch","m":{}}"#,
+            r#"{"t":"ping","n":1,"x":2}"#,
+            r#"[1]"#,
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let serde = HostMessage::deserialize(&value)
+                .map_err(|e| format!("invalid channel message: {e}"));
+            assert_eq!(HostMessage::from_value(value), serde, "{text}");
+        }
     }
 }

@@ -21,6 +21,14 @@ impl EventText {
         EventText(json_write::to_string(event).into_boxed_str())
     }
 
+    /// `event` written as JSON text through `scratch`, a buffer kept from
+    /// one event to the next: the text is allocated once, at its size.
+    pub fn of_via<T: ToJson + ?Sized>(event: &T, scratch: &mut String) -> EventText {
+        scratch.clear();
+        json_write::write_to(scratch, event);
+        EventText(Box::from(scratch.as_str()))
+    }
+
     /// The JSON text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -36,17 +44,22 @@ impl EventText {
     /// The port message `{"t":"event","seq":…,"event":…}` carrying it (the
     /// text of `WidgetMessage::Event`, assembled without writing the event again).
     pub fn message(&self, seq: u64) -> String {
-        const HEAD: &str = r#"{"t":"event","seq":"#;
-        const MID: &str = r#","event":"#;
-        let mut text = String::with_capacity(HEAD.len() + 20 + MID.len() + self.0.len() + 1);
-        text.push_str(HEAD);
-        json_write::write_to(&mut text, &seq);
-        text.push_str(MID);
-        text.push_str(&self.0);
-        text.push('}');
+        let mut text = String::with_capacity(MESSAGE_HEAD.len() + 20 + 10 + self.0.len() + 1);
+        self.write_message(seq, &mut text);
         text
     }
+
+    /// [`EventText::message`] appended to `out` (a batch being written).
+    pub fn write_message(&self, seq: u64, out: &mut String) {
+        out.push_str(MESSAGE_HEAD);
+        json_write::write_to(out, &seq);
+        out.push_str(r#","event":"#);
+        out.push_str(&self.0);
+        out.push('}');
+    }
 }
+
+const MESSAGE_HEAD: &str = r#"{"t":"event","seq":"#;
 
 impl ToJson for EventText {
     fn write_json(&self, w: &mut JsonWriter) {

@@ -487,7 +487,9 @@ pub struct WidgetChannel {
     batch: bool,
     /// When the session is saved.
     save: Pace,
-    effects: Vec<Effect>,
+    effects: Outgoing,
+    /// Where an output's text is written before it is kept ([`EventText::of_via`]).
+    scratch: String,
 }
 
 impl WidgetChannel {
@@ -522,7 +524,8 @@ impl WidgetChannel {
             logs: LogRing::default(),
             batch: false,
             save: Pace::new(SAVE_DELAY_MS, SAVE_EVERY_MS),
-            effects: Vec::new(),
+            effects: Outgoing::default(),
+            scratch: String::new(),
         };
         let error = match saved.map(fields::wire::<Saved>) {
             Some(Ok(saved)) => {
@@ -546,16 +549,11 @@ impl WidgetChannel {
 
     /// The effects produced so far, in order. For a host that speaks
     /// protocol 2, the port posts among them go as batches (see
-    /// `batch_port_posts`): the edge calls this until it is empty at the end
-    /// of each task's work, so a burst leaves in one post and a lone message
+    /// [`Outgoing`]): the edge calls this until it is empty at the end of
+    /// each task's work, so a burst leaves in one post and a lone message
     /// as itself, at once.
     pub fn poll(&mut self) -> Vec<Effect> {
-        let effects = std::mem::take(&mut self.effects);
-        if self.batch {
-            batch_port_posts(effects)
-        } else {
-            effects
-        }
+        self.effects.take()
     }
 
     /// The event numbering's id.
@@ -832,9 +830,9 @@ impl WidgetChannel {
             // each decoded on its own (a bad one is counted, the rest go on).
             Ok(HostMessage::Batch { m }) => {
                 for item in m {
-                    let message = match HostMessage::deserialize(item) {
+                    let message = match HostMessage::from_value(item) {
                         Ok(HostMessage::Batch { .. }) => Err("a batch in a batch".to_owned()),
-                        other => other.map_err(|e| format!("invalid channel message: {e}")),
+                        other => other,
                     };
                     self.trace_host_message(now, &message, 0);
                     match message {
@@ -958,7 +956,8 @@ impl WidgetChannel {
                 Output::CrmRequest(r) => self.send_crm(now, &r.wire),
                 Output::Event(_) => {}
             }
-            self.push_event(now, EventText::of(&output));
+            let text = EventText::of_via(&output, &mut self.scratch);
+            self.push_event(now, text);
         }
         self.effects.push(Effect::SaveSoon);
     }
@@ -1129,9 +1128,10 @@ impl WidgetChannel {
             self.refuse(now, origin, "version");
             return;
         }
-        // The host's version is the channel's: batches for 2 and later.
-        self.batch = connect.v >= 2;
+        // The host's version is the channel's: batches for 2 and later (the
+        // posts before this belong to the port before, packed as they were).
         self.effects.push(Effect::Attach);
+        self.batch = connect.v >= 2;
         self.log(
             now,
             LogLevel::Info,
@@ -1178,12 +1178,10 @@ impl WidgetChannel {
                 self.send(now, &WidgetMessage::Notice { event: &gap });
             }
         }
-        let replay: Vec<String> = self
-            .outbox
-            .since(from)
-            .map(|(seq, event)| event.message(*seq))
-            .collect();
-        self.effects.extend(replay.into_iter().map(Effect::Port));
+        for (seq, event) in self.outbox.since(from) {
+            self.effects
+                .post(self.batch, |out| event.write_message(*seq, out));
+        }
         // CRM Connector start-up: the connector says it is ready until answered.
         if !self.crm_ready {
             self.send_crm(now, &bare("ready"));
@@ -1224,7 +1222,7 @@ impl WidgetChannel {
             .find(|(r, _)| *r == id)
             .map(|(_, t)| t.clone())
         {
-            self.effects.push(Effect::Port(reply));
+            self.effects.post(self.batch, |out| out.push_str(&reply));
             return;
         }
         let invalid = |message: String| {
@@ -1358,7 +1356,7 @@ impl WidgetChannel {
         self.trace_port_out(now, &reply);
         if let Some(text) = to_text(&reply) {
             if self.host.is_some() {
-                self.effects.push(Effect::Port(text.clone()));
+                self.effects.post(self.batch, |out| out.push_str(&text));
             }
             if self.answered.len() >= ANSWERS_KEPT {
                 self.answered.pop_front();
@@ -1433,7 +1431,6 @@ impl WidgetChannel {
         let Some((_, event)) = self.outbox.last() else {
             return;
         };
-        let text = event.message(seq);
         let kind = self.options.trace.then(|| {
             event
                 .to_value()
@@ -1442,7 +1439,8 @@ impl WidgetChannel {
                 .unwrap_or("?")
                 .to_owned()
         });
-        self.effects.push(Effect::Port(text));
+        self.effects
+            .post(self.batch, |out| event.write_message(seq, out));
         if let Some(kind) = kind {
             self.trace_out(now, format!("event {kind}"));
         }
@@ -1485,9 +1483,8 @@ impl WidgetChannel {
     }
 
     fn post(&mut self, message: &WidgetMessage<'_>) {
-        if let Some(text) = to_text(message) {
-            self.effects.push(Effect::Port(text));
-        }
+        self.effects
+            .post(self.batch, |out| json_write::write_to(out, message));
     }
 
     // -- Trace -------------------------------------------------------------
@@ -1582,88 +1579,123 @@ fn desired(state: &str) -> Option<Desired> {
     }
 }
 
-/// The port posts among `effects` as batches, the other effects unchanged
-/// and in order. Posts between two [`Effect::Attach`]es go together where
-/// the first of them was: moving a post ahead of a [`Effect::Call`] or a
-/// save keeps the port's order (what a call produces is added after it), but
-/// a post never crosses an `Attach` (it belongs to the port before or after).
-/// A lone post stays as it is; a batch holds at most [`MAX_BATCH_BYTES`] of
-/// text (a bigger message travels alone).
-pub(crate) fn batch_port_posts(effects: Vec<Effect>) -> Vec<Effect> {
-    if effects
-        .iter()
-        .filter(|e| matches!(e, Effect::Port(_)))
-        .nth(1)
-        .is_none()
-    {
-        return effects;
-    }
-    let mut out = Vec::with_capacity(effects.len());
-    let mut posts = Vec::new();
-    let mut slot = None;
-    for effect in effects {
+/// The effects of a turn, in order, with the port posts of a protocol-2
+/// host packed as they are written: `{"t":"batch","m":[...]}` posts of at
+/// most [`MAX_BATCH_BYTES`] of text (a bigger message travels alone), a lone
+/// message as itself. Each message is written once into a buffer kept from
+/// one message to the next, then copied into its batch (no text allocated per
+/// message, no batch grown past the limit's size). The posts between two
+/// [`Effect::Attach`]es go together where the first of them was: moving a
+/// post ahead of a [`Effect::Call`] or a save keeps the port's order (what a
+/// call produces is added after it), but a post never crosses an `Attach`
+/// (it belongs to the port before or after). A turn asks for one save
+/// however many changes it made.
+#[derive(Debug, Default)]
+pub(crate) struct Outgoing {
+    effects: Vec<Effect>,
+    /// Where the waiting posts go in `effects` (the first one's place).
+    slot: Option<usize>,
+    /// Posts packed, closed.
+    packed: Vec<String>,
+    /// The open batch: [`BATCH_HEAD`], then its messages, comma-separated.
+    open: String,
+    /// Messages in `open`.
+    count: usize,
+    /// The message being written.
+    message: String,
+}
+
+const BATCH_HEAD: &str = r#"{"t":"batch","m":["#;
+const BATCH_TAIL: &str = "]}";
+
+impl Outgoing {
+    /// An effect; a port post ([`Effect::Port`]) goes into its batch.
+    pub(crate) fn push(&mut self, effect: Effect) {
         match effect {
-            Effect::Port(text) => {
-                if slot.is_none() {
-                    slot = Some(out.len());
-                }
-                posts.push(text);
-            }
+            Effect::Port(text) => self.post(true, |out| out.push_str(&text)),
             Effect::Attach => {
-                place(&mut out, slot.take(), &mut posts);
-                out.push(Effect::Attach);
+                self.place();
+                self.effects.push(Effect::Attach);
             }
-            other => out.push(other),
+            other => self.effects.push(other),
         }
     }
-    place(&mut out, slot, &mut posts);
-    out
+
+    /// A port message, written by `write`: into its batch (`batch`: the host
+    /// speaks protocol 2), else as a post of its own.
+    fn post(&mut self, batch: bool, write: impl FnOnce(&mut String)) {
+        if !batch {
+            let mut text = String::new();
+            write(&mut text);
+            self.effects.push(Effect::Port(text));
+            return;
+        }
+        self.slot.get_or_insert(self.effects.len());
+        // Written first where it is kept between messages (no allocation
+        // once warm), so that a batch never outgrows the limit's size.
+        self.message.clear();
+        write(&mut self.message);
+        // With it (and `]}`) the batch would pass the limit (one byte kept
+        // spare, as before): it opens the next batch.
+        if self.count > 0
+            && self.open.len() + 1 + self.message.len() + BATCH_TAIL.len() + 1 > MAX_BATCH_BYTES
+        {
+            self.close();
+        }
+        if self.count == 0 {
+            self.open.reserve(1024);
+            self.open.push_str(BATCH_HEAD);
+        } else {
+            self.open.push(',');
+        }
+        self.open.push_str(&self.message);
+        self.count += 1;
+    }
+
+    /// Closes the open batch (a lone message as itself).
+    fn close(&mut self) {
+        match self.count {
+            0 => return,
+            1 => self.open.replace_range(..BATCH_HEAD.len(), ""),
+            _ => self.open.push_str(BATCH_TAIL),
+        }
+        self.packed.push(std::mem::take(&mut self.open));
+        self.count = 0;
+    }
+
+    /// Puts the waiting posts at their place.
+    fn place(&mut self) {
+        if let Some(at) = self.slot.take() {
+            self.close();
+            let packed = std::mem::take(&mut self.packed)
+                .into_iter()
+                .map(Effect::Port);
+            self.effects.splice(at..at, packed);
+        }
+    }
+
+    /// The turn's effects, in order (one save at most).
+    fn take(&mut self) -> Vec<Effect> {
+        self.place();
+        let mut effects = std::mem::take(&mut self.effects);
+        // One save asked for per turn, however many changes (a burst of
+        // injects asks once, not once per message: each ask costs the edge a
+        // clock read).
+        let mut saving = false;
+        effects.retain(|e| !matches!(e, Effect::SaveSoon) || !std::mem::replace(&mut saving, true));
+        effects
+    }
 }
 
-/// Puts `posts`, packed into batches, at `slot` of `out`.
-fn place(out: &mut Vec<Effect>, slot: Option<usize>, posts: &mut Vec<String>) {
-    if let Some(at) = slot {
-        let packed = pack(std::mem::take(posts)).into_iter().map(Effect::Port);
-        out.splice(at..at, packed);
+/// `effects` as a turn of a protocol-2 channel gives them: port posts packed
+/// ([`Outgoing`]).
+#[cfg(test)]
+pub(crate) fn batch_port_posts(effects: Vec<Effect>) -> Vec<Effect> {
+    let mut out = Outgoing::default();
+    for effect in effects {
+        out.push(effect);
     }
-}
-
-/// Packs port messages (JSON text each) into as few posts as fit in
-/// [`MAX_BATCH_BYTES`]: `{"t":"batch","m":[...]}`, a lone message as itself.
-fn pack(texts: Vec<String>) -> Vec<String> {
-    const HEAD: &str = r#"{"t":"batch","m":["#;
-    const TAIL: &str = "]}";
-    let mut packed = Vec::new();
-    let mut group: Vec<String> = Vec::new();
-    let mut size = HEAD.len() + TAIL.len();
-    let close = |group: &mut Vec<String>, size: usize| -> Option<String> {
-        match group.len() {
-            0 => None,
-            1 => group.pop(),
-            _ => {
-                let mut text = String::with_capacity(size);
-                text.push_str(HEAD);
-                for (i, message) in group.drain(..).enumerate() {
-                    if i > 0 {
-                        text.push(',');
-                    }
-                    text.push_str(&message);
-                }
-                text.push_str(TAIL);
-                Some(text)
-            }
-        }
-    };
-    for text in texts {
-        if !group.is_empty() && size + text.len() + 1 > MAX_BATCH_BYTES {
-            packed.extend(close(&mut group, size));
-            size = HEAD.len() + TAIL.len();
-        }
-        size += text.len() + 1;
-        group.push(text);
-    }
-    packed.extend(close(&mut group, size));
-    packed
+    out.take()
 }
 
 fn to_text(message: &WidgetMessage<'_>) -> Option<String> {

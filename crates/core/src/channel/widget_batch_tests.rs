@@ -242,3 +242,62 @@ fn posts_never_cross_an_attach() {
         [post("1"), Effect::Attach]
     );
 }
+
+/// The packing rule, spelt out: messages in order, a batch closed before the
+/// message that would bring its text (with `]}`) to the limit or past it.
+fn packed_by_rule(texts: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut group: Vec<&str> = Vec::new();
+    let wrap = |group: &[&str]| match group {
+        [one] => (*one).to_owned(),
+        many => format!(r#"{{"t":"batch","m":[{}]}}"#, many.join(",")),
+    };
+    for text in texts {
+        let size =
+            r#"{"t":"batch","m":[]}"#.len() + group.iter().map(|t| t.len() + 1).sum::<usize>();
+        if !group.is_empty() && size + text.len() + 1 > MAX_BATCH_BYTES {
+            out.push(wrap(&group));
+            group.clear();
+        }
+        group.push(text);
+    }
+    if !group.is_empty() {
+        out.push(wrap(&group));
+    }
+    out
+}
+
+#[test]
+fn batches_are_packed_as_written_up_to_the_limit_and_a_big_message_goes_alone() {
+    let message = |len: usize| format!(r#"{{"t":"pong","n":"{}"}}"#, "x".repeat(len));
+    // Sizes around the limit: batches closing exactly at it, one byte before, one
+    // message bigger than a batch, lone messages between.
+    for sizes in [
+        vec![10, 20, 30],
+        vec![MAX_BATCH_BYTES / 2 - 20; 4],
+        vec![MAX_BATCH_BYTES / 2 - 19; 4],
+        vec![MAX_BATCH_BYTES / 2 - 18; 4],
+        vec![5, MAX_BATCH_BYTES + 10, 5, 5],
+        vec![MAX_BATCH_BYTES - 30, 1, 2, MAX_BATCH_BYTES - 40, 3],
+        vec![7],
+    ] {
+        let texts: Vec<String> = sizes.iter().map(|&n| message(n)).collect();
+        let effects: Vec<Effect> = texts.iter().cloned().map(Effect::Port).collect();
+        let posts: Vec<String> = batch_port_posts(effects)
+            .into_iter()
+            .map(|e| match e {
+                Effect::Port(text) => text,
+                other => panic!("not a post: {other:?}"),
+            })
+            .collect();
+        assert_eq!(posts, packed_by_rule(&texts), "sizes {sizes:?}");
+        for post in &posts {
+            let value: Value = serde_json::from_str(post).unwrap();
+            assert!(
+                post.len() <= MAX_BATCH_BYTES || value["t"] == "pong",
+                "{} bytes",
+                post.len()
+            );
+        }
+    }
+}
