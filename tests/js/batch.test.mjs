@@ -4,16 +4,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import vm from 'node:vm';
-
-const source = readFileSync(new URL('../../www/cti-bridge.js', import.meta.url), 'utf8');
+import { WIDGET, fakePage } from './fake-page.mjs';
 
 /** The drop-in against a stand-in widget window that answers the handshake with `ready` v`v`. */
 async function connected(v) {
   const received = [];
   let widgetPort;
-  let onMessage;
   const widgetWindow = {
     postMessage(message, origin, [port]) {
       widgetPort = port;
@@ -21,21 +17,10 @@ async function connected(v) {
       port.postMessage(JSON.stringify({ t: 'ready', v, epoch: '0123456789abcdef', lastSeq: 0, snapshot: {} }));
     },
   };
-  // The iframe's `load` listener (the drop-in's load-time connect) is not exercised here: the hello is.
-  const iframe = { setAttribute() {}, addEventListener() {}, removeEventListener() {}, contentWindow: widgetWindow, parentNode: null };
-  const ctx = {
-    URL, setTimeout, clearTimeout, setInterval, clearInterval, MessageChannel, Promise,
-    console: { warn() {}, error() {}, info() {}, debug() {} },
-    document: { createElement: () => iframe, querySelector: () => ({ appendChild() {} }) },
-    location: { href: 'https://crm.example.com/' },
-    addEventListener(type, fn) { onMessage = fn; },
-    removeEventListener() {},
-  };
-  ctx.globalThis = ctx;
-  vm.createContext(ctx);
-  vm.runInContext(source, ctx);
-  const pending = ctx.CtiBridge.connect({ widgetUrl: 'https://widget.example.com/widget.html', container: '#cti', liveness: { intervalMs: 60000 } });
-  onMessage({ origin: 'https://widget.example.com', source: widgetWindow, data: { cti: 'hello' } });
+  // The iframe's `load` (the drop-in's load-time connect) is not exercised here: the hello is.
+  const page = fakePage(widgetWindow);
+  const pending = page.CtiBridge.connect({ widgetUrl: `${WIDGET}/widget.html`, container: '#cti', liveness: { intervalMs: 60000 } });
+  page.fromWidget();
   const bridge = await pending;
   return { bridge, received, widgetPort: () => widgetPort };
 }

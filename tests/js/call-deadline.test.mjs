@@ -4,10 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import vm from 'node:vm';
-
-const source = readFileSync(new URL('../../www/cti-bridge.js', import.meta.url), 'utf8');
+import { WIDGET, fakePage } from './fake-page.mjs';
 const turn = () => new Promise((r) => setImmediate(r));
 
 /**
@@ -58,7 +55,6 @@ function fakeClock({ early = 0 } = {}) {
 async function connected(clock, options = {}) {
   const requests = [];
   let widgetPort;
-  let onMessage;
   const widgetWindow = {
     postMessage(message, origin, [port]) {
       widgetPort = port;
@@ -69,22 +65,12 @@ async function connected(clock, options = {}) {
       port.postMessage(JSON.stringify({ t: 'ready', v: 2, epoch: '0123456789abcdef', lastSeq: 0, snapshot: {} }));
     },
   };
-  const iframe = { setAttribute() {}, addEventListener() {}, removeEventListener() {}, contentWindow: widgetWindow, parentNode: null };
-  const ctx = {
-    URL, MessageChannel, Promise,
+  const page = fakePage(widgetWindow, {
     setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout, setInterval: () => 0, clearInterval() {},
     performance: { now: clock.now },
-    console: { warn() {}, error() {}, info() {}, debug() {} },
-    document: { createElement: () => iframe, querySelector: () => ({ appendChild() {} }) },
-    location: { href: 'https://crm.example.com/' },
-    addEventListener(type, fn) { onMessage = fn; },
-    removeEventListener() {},
-  };
-  ctx.globalThis = ctx;
-  vm.createContext(ctx);
-  vm.runInContext(source, ctx);
-  const pending = ctx.CtiBridge.connect({ widgetUrl: 'https://widget.example.com/widget.html', container: '#cti', ...options });
-  onMessage({ origin: 'https://widget.example.com', source: widgetWindow, data: { cti: 'hello' } });
+  });
+  const pending = page.CtiBridge.connect({ widgetUrl: `${WIDGET}/widget.html`, container: '#cti', ...options });
+  page.fromWidget();
   const bridge = await pending;
   /** Answers the calls with these ids (as the widget would) and lets the answers arrive. */
   const answer = async (...ids) => {

@@ -5,47 +5,24 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import vm from 'node:vm';
-
-const source = readFileSync(new URL('../../www/cti-bridge.js', import.meta.url), 'utf8');
-const WIDGET = 'https://widget.example.com';
+import { WIDGET, fakePage } from './fake-page.mjs';
 
 /** The drop-in against a stand-in widget window that keeps the connects it is sent (answered by the test). */
 function start(options = {}) {
   const connects = [];
-  let onMessage;
-  let onLoad;
   const widgetWindow = {
     postMessage(message, origin, [port]) {
       assert.equal(origin, WIDGET);
       connects.push({ message, port });
     },
   };
-  const iframe = {
-    setAttribute() {},
-    addEventListener(type, fn) { if (type === 'load') onLoad = fn; },
-    removeEventListener() {},
-    contentWindow: widgetWindow,
-    parentNode: null,
-  };
-  const ctx = {
-    URL, setTimeout, clearTimeout, setInterval, clearInterval, MessageChannel, Promise,
-    console: { warn() {}, error() {}, info() {}, debug() {} },
-    document: { createElement: () => iframe, querySelector: () => ({ appendChild() {} }) },
-    location: { href: 'https://crm.example.com/' },
-    addEventListener(type, fn) { onMessage = fn; },
-    removeEventListener() {},
-  };
-  ctx.globalThis = ctx;
-  vm.createContext(ctx);
-  vm.runInContext(source, ctx);
-  const connected = ctx.CtiBridge.connect({ widgetUrl: `${WIDGET}/widget.html`, container: '#cti', liveness: { intervalMs: 60000 }, ...options });
+  const page = fakePage(widgetWindow);
+  const connected = page.CtiBridge.connect({ widgetUrl: `${WIDGET}/widget.html`, container: '#cti', liveness: { intervalMs: 60000 }, ...options });
   return {
     connects,
     connected,
-    load: () => onLoad(),
-    hello: () => onMessage({ origin: WIDGET, source: widgetWindow, data: { cti: 'hello', v: 2, epoch: 'e1' } }),
+    load: page.load,
+    hello: () => page.fromWidget({ cti: 'hello', v: 2, epoch: 'e1' }),
     /** The widget answers connect `i` with `ready`. */
     ready: (i) => connects[i].port.postMessage(JSON.stringify({ t: 'ready', v: 2, epoch: 'e1', lastSeq: 0, snapshot: {} })),
   };

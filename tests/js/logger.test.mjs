@@ -3,10 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
-
-const source = readFileSync(new URL('../../www/cti-bridge.js', import.meta.url), 'utf8');
+import { WIDGET, fakePage, source } from './fake-page.mjs';
 
 function load(consoleSink) {
   const context = { URL, console: consoleSink || console, setTimeout, clearTimeout };
@@ -86,31 +84,21 @@ test('a throwing handler is logged through the logger option, redacted', async (
   const records = [];
   // A minimal DOM: the fake widget window answers the handshake over the MessagePort.
   let widgetPort;
-  let onMessage;
   const widgetWindow = {
     postMessage(message, origin, [port]) {
       widgetPort = port;
       port.postMessage({ t: 'ready', v: 1, epoch: '0123456789abcdef', lastSeq: 0, snapshot: {} });
     },
   };
-  const iframe = { setAttribute() {}, addEventListener() {}, removeEventListener() {}, contentWindow: widgetWindow, parentNode: null };
-  const ctx = {
-    URL, setTimeout, clearTimeout, setInterval, clearInterval, MessageChannel,
+  const page = fakePage(widgetWindow, {
     console: { error() { throw new Error('the console must not be used when a logger is given'); } },
-    document: { createElement: () => iframe, querySelector: () => ({ appendChild() {} }) },
-    location: { href: 'https://crm.example.com/' },
-    addEventListener(type, fn) { onMessage = fn; },
-    removeEventListener() {},
-  };
-  ctx.globalThis = ctx;
-  vm.createContext(ctx);
-  vm.runInContext(source, ctx);
-  const pending = ctx.CtiBridge.connect({
-    widgetUrl: 'https://widget.example.com/widget.html',
+  });
+  const pending = page.CtiBridge.connect({
+    widgetUrl: `${WIDGET}/widget.html`,
     container: '#cti',
     logger: (level, message, detail) => records.push({ level, message, detail }),
   });
-  onMessage({ origin: 'https://widget.example.com', source: widgetWindow, data: { cti: 'hello' } });
+  page.fromWidget();
   const bridge = await pending;
   bridge.on('screenPop', () => {
     throw new Error('CRM search failed for 0612345678 with Bearer sk_live_abc');

@@ -1,0 +1,44 @@
+// The drop-in (`www/cti-bridge.js`) run as a CRM page would run it, in a fresh vm context: one
+// iframe whose window is the test's stand-in widget, the page's message listener and the iframe's
+// `load` listener kept for the test to call. Shared by the host-script unit tests.
+
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
+
+export const source = readFileSync(new URL('../../www/cti-bridge.js', import.meta.url), 'utf8');
+export const WIDGET = 'https://widget.example.com';
+
+/**
+ * Loads the drop-in in a page whose iframe window is `widgetWindow`. `globals` replaces the page's
+ * globals (a fake clock's timers, a console that must stay unused ...).
+ */
+export function fakePage(widgetWindow, globals = {}) {
+  let onMessage = () => {};
+  let onLoad = () => {};
+  const iframe = {
+    setAttribute() {},
+    addEventListener(type, fn) { if (type === 'load') onLoad = fn; },
+    removeEventListener() {},
+    contentWindow: widgetWindow,
+    parentNode: null,
+  };
+  const ctx = {
+    URL, setTimeout, clearTimeout, setInterval, clearInterval, MessageChannel, Promise,
+    console: { warn() {}, error() {}, info() {}, debug() {} },
+    document: { createElement: () => iframe, querySelector: () => ({ appendChild() {} }) },
+    location: { href: 'https://crm.example.com/' },
+    addEventListener(type, fn) { onMessage = fn; },
+    removeEventListener() {},
+    ...globals,
+  };
+  ctx.globalThis = ctx;
+  vm.createContext(ctx);
+  vm.runInContext(source, ctx, { filename: 'cti-bridge.js' });
+  return {
+    CtiBridge: ctx.CtiBridge,
+    /** The widget window posts `data` to the page (its hello, by default). */
+    fromWidget: (data = { cti: 'hello' }) => onMessage({ origin: WIDGET, source: widgetWindow, data }),
+    /** The iframe's `load` event. */
+    load: () => onLoad(),
+  };
+}
