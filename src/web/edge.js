@@ -216,3 +216,15 @@ export function getText(url, id, s) {
 export function later(s) {
   queueMicrotask(() => tell(s, 10, 0, 0));
 }
+// A listener (target 0: the window, 1: the document) or a timer (repeated when
+// `every`): each returns the function that removes or cancels it (`release`).
+export function listen(target, type, on) {
+  const t = target === 0 ? globalThis : target === 1 ? globalThis.document : target;
+  t?.addEventListener(type, on);
+  return () => t?.removeEventListener(type, on);
+}
+export function timer(ms, every, on) {
+  const id = every ? setInterval(on, ms) : setTimeout(on, ms);
+  return () => (every ? clearInterval : clearTimeout)(id);
+}
+export const release = (off) => off();

@@ -116,6 +116,87 @@ extern "C" {
     pub(crate) fn tabs_release(tabs: &JsValue);
     #[wasm_bindgen(js_name = tabsClose)]
     pub(crate) fn tabs_close(tabs: &JsValue);
+
+    /// `target`: the window (0), the document (1) or an event target;
+    /// returns the function that removes the listener.
+    fn listen(target: &JsValue, kind: &str, on: &Callback) -> JsValue;
+    /// `setTimeout`, or `setInterval` when `every`; returns the function that cancels it.
+    fn timer(ms: u32, every: bool, on: &Callback) -> JsValue;
+    /// Calls what [`listen`] or [`timer`] returned.
+    fn release(off: &JsValue);
+}
+
+/// A listener's or a timer's callback (the event, `undefined` for a timer).
+type Callback = Closure<dyn FnMut(JsValue)>;
+
+/// An event listener or a timer: removed or cancelled when dropped.
+pub(crate) struct Handle {
+    off: JsValue,
+    _on: Callback,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        release(&self.off);
+    }
+}
+
+/// Where a [`Handle::listen`] listens.
+pub(crate) enum Target<'a> {
+    Window,
+    Document,
+    Object(&'a JsValue),
+}
+
+impl Handle {
+    /// Listens for `kind` events on `target` until dropped.
+    pub(crate) fn listen(
+        target: Target<'_>,
+        kind: &str,
+        on: impl FnMut(JsValue) + 'static,
+    ) -> Handle {
+        Self::listen_boxed(target, kind, Box::new(on))
+    }
+
+    fn listen_boxed(target: Target<'_>, kind: &str, on: Box<dyn FnMut(JsValue)>) -> Handle {
+        let on = Closure::wrap(on);
+        let target = match target {
+            Target::Window => JsValue::from(0),
+            Target::Document => JsValue::from(1),
+            Target::Object(object) => object.clone(),
+        };
+        Handle {
+            off: listen(&target, kind, &on),
+            _on: on,
+        }
+    }
+
+    /// Calls `on` once after `ms` ms, unless dropped before.
+    pub(crate) fn after(ms: u32, on: impl FnOnce() + 'static) -> Handle {
+        let mut on = Some(on);
+        Self::timer_boxed(
+            ms,
+            false,
+            Box::new(move |_| {
+                if let Some(on) = on.take() {
+                    on();
+                }
+            }),
+        )
+    }
+
+    /// Calls `on` every `ms` ms until dropped.
+    pub(crate) fn every(ms: u32, mut on: impl FnMut() + 'static) -> Handle {
+        Self::timer_boxed(ms, true, Box::new(move |_| on()))
+    }
+
+    fn timer_boxed(ms: u32, every: bool, on: Box<dyn FnMut(JsValue)>) -> Handle {
+        let on = Closure::wrap(on);
+        Handle {
+            off: timer(ms, every, &on),
+            _on: on,
+        }
+    }
 }
 
 /// A URL as the browser's `URL` parses it.

@@ -14,7 +14,7 @@ use crate::tabs::MultiTab;
 #[cfg(doc)]
 use crate::web::edge;
 use crate::web::live::now;
-use gloo::events::EventListener;
+use super::super::edge::{Handle, Target};
 use js_sys::Reflect;
 use serde_json::Value;
 use std::rc::Rc;
@@ -32,15 +32,14 @@ fn text_of(value: &JsValue, key: &str) -> String {
 
 /// Listens for `securitypolicyviolation` on the widget page: each is kept
 /// (bounded) for the report and logged.
-pub(super) fn violation_listener(inner: &Rc<Inner>) -> Option<EventListener> {
-    let document = web_sys::window()?.document()?;
+pub(super) fn violation_listener(inner: &Rc<Inner>) -> Handle {
     let weak = Rc::downgrade(inner);
-    Some(EventListener::new(
-        &document,
+    Handle::listen(
+        Target::Document,
         "securitypolicyviolation",
         move |event| {
             let Some(inner) = weak.upgrade() else { return };
-            let event: &JsValue = event.as_ref();
+            let event = &event;
             let violation = Violation {
                 directive: text_of(event, "effectiveDirective"),
                 blocked: text_of(event, "blockedURI"),
@@ -59,7 +58,7 @@ pub(super) fn violation_listener(inner: &Rc<Inner>) -> Option<EventListener> {
             }
             kept.push(violation);
         },
-    ))
+    )
 }
 
 /// Gathers every observation, then `then`: the browser's (`edge.js`

@@ -7,8 +7,7 @@ use crate::channel::{Ask, Call, Effect, RequestError, WidgetEvent};
 use crate::client::{Action, Effect as ClientEffect};
 use crate::model::Source;
 use crate::web::live::{now, Provider, Sink};
-use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
+use super::super::edge::{Handle, Target};
 use serde_json::Value;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
@@ -93,7 +92,7 @@ fn attach(inner: &Rc<Inner>) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    let listener = EventListener::new(&port, "message", move |event| {
+    let listener = Handle::listen(Target::Object(&port), "message", move |event| {
         if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
             super::on_port_message(&inner, event);
         }
@@ -276,7 +275,7 @@ fn schedule_save(inner: &Rc<Inner>) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    let timeout = Timeout::new(u32::try_from(wait).unwrap_or(u32::MAX), move || {
+    let timeout = Handle::after(u32::try_from(wait).unwrap_or(u32::MAX), move || {
         if let Some(inner) = weak.upgrade() {
             inner.save_timer.borrow_mut().take();
             save(&inner);

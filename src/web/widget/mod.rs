@@ -27,8 +27,7 @@ use crate::json_write;
 use crate::model::Source;
 use crate::sync::Mode;
 use effects::{drive, live_provider, live_sink};
-use gloo::events::EventListener;
-use gloo::timers::callback::{Interval, Timeout};
+use super::edge::{Handle, Target};
 use js_sys::Function;
 use serde::Deserialize;
 use serde_json::Value;
@@ -146,11 +145,11 @@ struct Inner {
     core: Rc<Core>,
     parent: Option<web_sys::Window>,
     /// The attached host's port and its listener.
-    port: RefCell<Option<(MessagePort, EventListener)>>,
+    port: RefCell<Option<(MessagePort, Handle)>>,
     /// The port that came with the window message being handled.
     offered: RefCell<Option<MessagePort>>,
     storage: Option<(web_sys::Storage, String)>,
-    save_timer: RefCell<Option<Timeout>>,
+    save_timer: RefCell<Option<Handle>>,
     /// The live client's asks, by id: its promise's resolve and reject.
     asks: RefCell<Vec<(u64, Function, Function)>>,
     /// Set while effects are carried out: effects produced meanwhile are
@@ -182,10 +181,10 @@ struct Inner {
 #[wasm_bindgen]
 pub struct Widget {
     inner: Rc<Inner>,
-    _window_listener: EventListener,
-    _pagehide_listener: EventListener,
-    _violation_listener: Option<EventListener>,
-    _ticker: Interval,
+    _window_listener: Handle,
+    _pagehide_listener: Handle,
+    _violation_listener: Handle,
+    _ticker: Handle,
 }
 
 impl ChannelCore for Core {
@@ -380,19 +379,19 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         ),
     );
     let weak = Rc::downgrade(&inner);
-    let window_listener = EventListener::new(&window, "message", move |event| {
+    let window_listener = Handle::listen(Target::Window, "message", move |event| {
         if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
             on_window_message(&inner, event);
         }
     });
     let weak = Rc::downgrade(&inner);
-    let ticker = Interval::new(TICK_MS, move || {
+    let ticker = Handle::every(TICK_MS, move || {
         if let Some(inner) = weak.upgrade() {
             on_tick(&inner);
         }
     });
     let weak = Rc::downgrade(&inner);
-    let pagehide_listener = EventListener::new(&window, "pagehide", move |_| {
+    let pagehide_listener = Handle::listen(Target::Window, "pagehide", move |_| {
         if let Some(inner) = weak.upgrade() {
             // The contact-centre socket first (its `stopped` health goes out before `bye`).
             inner.core.stop();
