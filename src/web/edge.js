@@ -228,3 +228,36 @@ export function timer(ms, every, on) {
   return () => (every ? clearInterval : clearTimeout)(id);
 }
 export const release = (off) => off();
+// The widget's window: a message event's parts, the parent, session storage.
+export function messageOf(e) {
+  if (e instanceof MessageEvent) return [e.origin, e.source != null && e.source === globalThis.parent, e.ports[0], e.data];
+}
+export function postParent(message, origin) {
+  try {
+    globalThis.parent.postMessage(message, origin);
+  } catch {
+    // lost, as a message to a page that went away
+  }
+}
+export const isWindow = () => typeof Window == "function" && globalThis instanceof Window;
+export function storageRead(key) {
+  let s;
+  try {
+    s = sessionStorage;
+  } catch {
+    return;
+  }
+  if (!s) return;
+  try {
+    return s.getItem(key);
+  } catch {
+    return null;
+  }
+}
+export function storageWrite(key, text) {
+  try {
+    sessionStorage.setItem(key, text);
+  } catch {
+    // full or gone: the session is not kept
+  }
+}

@@ -124,6 +124,52 @@ extern "C" {
     fn timer(ms: u32, every: bool, on: &Callback) -> JsValue;
     /// Calls what [`listen`] or [`timer`] returned.
     fn release(off: &JsValue);
+
+    /// `[origin, from the parent window, its first port, data]`, or
+    /// `undefined` for what is not a `MessageEvent`.
+    #[wasm_bindgen(js_name = messageOf)]
+    fn message_of(event: &JsValue) -> JsValue;
+    /// `parent.postMessage(message, origin)` (never `"*"`: `origin` is the
+    /// attached or announced host's exact origin).
+    #[wasm_bindgen(js_name = postParent)]
+    pub(crate) fn post_parent(message: &JsValue, origin: &str);
+    /// The widget runs in a window (not a worker).
+    #[wasm_bindgen(js_name = isWindow)]
+    pub(crate) fn is_window() -> bool;
+    /// Session storage's `key`: `undefined` where this frame has no storage,
+    /// `null` when nothing is kept there (or it cannot be read).
+    #[wasm_bindgen(js_name = storageRead)]
+    pub(crate) fn storage_read(key: &str) -> JsValue;
+    /// Keeps `text` under `key` in session storage (lost when it is full or gone).
+    #[wasm_bindgen(js_name = storageWrite)]
+    pub(crate) fn storage_write(key: &str, text: &str);
+}
+
+/// A window or port message, as [`message_of`] reads it.
+pub(crate) struct Message {
+    pub origin: String,
+    /// Its `source` is this frame's parent window.
+    pub from_parent: bool,
+    pub port: Option<web_sys::MessagePort>,
+    pub data: JsValue,
+}
+
+/// The parts of a `MessageEvent`; `None` for anything else.
+pub(crate) fn message(event: &JsValue) -> Option<Message> {
+    use wasm_bindgen::JsCast;
+    let parts = message_of(event);
+    if parts.is_undefined() {
+        return None;
+    }
+    let parts: js_sys::Array = parts.unchecked_into();
+    let port = parts.get(2);
+    Some(Message {
+        origin: parts.get(0).as_string().unwrap_or_default(),
+        from_parent: parts.get(1).is_truthy(),
+        // `ports[0]` of a `MessageEvent` is a `MessagePort` when present.
+        port: (!port.is_undefined()).then(|| port.unchecked_into()),
+        data: parts.get(3),
+    })
 }
 
 /// A listener's or a timer's callback (the event, `undefined` for a timer).
