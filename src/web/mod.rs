@@ -251,7 +251,10 @@ impl WasmBridge {
             }
         }
         // One JSON text, one `JSON.parse`.
-        Ok(to_js(&Members(&[("outputs", &outputs), ("errors", &errors)]))?)
+        Ok(to_js(&Members(&[
+            ("outputs", &outputs),
+            ("errors", &errors),
+        ]))?)
     }
 
     /// Advances the clock: returns commands rejected for time-out.

@@ -52,7 +52,10 @@ pub(crate) fn js_provider(provider: Function) -> Provider {
 
 /// Calls `onOutput({type: kind, data: payload})`, written as one JSON text.
 fn emit(on_output: &Function, kind: &str, payload: &dyn ToJson) {
-    let Ok(message) = to_js(&super::super::Members(&[("type", &kind), ("data", payload)])) else {
+    let Ok(message) = to_js(&super::super::Members(&[
+        ("type", &kind),
+        ("data", payload),
+    ])) else {
         return;
     };
     let _ = on_output.call1(&JsValue::NULL, &message);

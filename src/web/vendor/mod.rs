@@ -8,6 +8,7 @@
 //! (OpenFrame has no unsubscribe) calls nothing once the [`Vendor`] is gone.
 
 use super::contact::{Core, Options};
+use super::edge::Handle;
 use super::from_js;
 use super::live::now;
 use crate::channel::WidgetEvent;
@@ -18,7 +19,6 @@ use crate::vendor::{
     check_functions, required_functions, ContactAction, Notice, Step, VendorCall, VendorConfig,
     VendorHub, AGENTDESKTOP_METHODS, OPENFRAME_METHODS,
 };
-use super::edge::Handle;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

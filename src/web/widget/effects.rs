@@ -2,12 +2,12 @@
 //! (with no borrow of the channel held), the live client's reports and asks,
 //! the credentials endpoint and saves.
 
+use super::super::edge::{Handle, Target};
 use super::Inner;
 use crate::channel::{Ask, Call, Effect, RequestError, WidgetEvent};
 use crate::client::{Action, Effect as ClientEffect};
 use crate::model::Source;
 use crate::web::live::{now, Provider, Sink};
-use super::super::edge::{Handle, Target};
 use serde_json::Value;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;

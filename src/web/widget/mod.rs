@@ -14,6 +14,7 @@ mod tabs_glue;
 mod waits;
 
 use super::contact::{Core, Options};
+use super::edge::{Handle, Target};
 use super::guard;
 use super::live::now;
 use crate::channel::{
@@ -27,7 +28,6 @@ use crate::json_write;
 use crate::model::Source;
 use crate::sync::Mode;
 use effects::{drive, live_provider, live_sink};
-use super::edge::{Handle, Target};
 use js_sys::Function;
 use serde::Deserialize;
 use serde_json::Value;

@@ -3,6 +3,7 @@
 //! carries out the agent's actions on the widget's core. Every decision is
 //! in `crates/core/src/panel/`.
 
+use super::super::edge::Handle;
 use super::effects::drive;
 use super::Inner;
 use crate::bridge::Output;
@@ -12,7 +13,6 @@ use crate::pace::Pace;
 use crate::panel::{HostInfo, LoginError, PanelAction, PanelCommand, PanelView};
 use crate::web::contact::CommandRefused;
 use crate::web::live::now;
-use super::super::edge::Handle;
 use js_sys::Function;
 use serde_json::{json, Value};
 use std::rc::Rc;
