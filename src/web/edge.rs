@@ -10,6 +10,10 @@
 //! callback given when it was opened, always on a later turn (an event, a
 //! promise, a microtask), never re-entrantly, and never after the sink or
 //! the tabs handle was closed.
+//!
+//! Event listeners and timers are [`Handle`]s (removed or cancelled on
+//! drop); the widget's window messages, its posts to the parent and session
+//! storage go through it too ([`message`], [`post_parent`], [`storage_read`]).
 
 use wasm_bindgen::prelude::*;
 

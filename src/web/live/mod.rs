@@ -1,5 +1,5 @@
 //! The browser driver shared by the live clients: executes a [`Session`]'s
-//! effects with `fetch`, `WebSocket` and one gloo timer, feeds browser events
+//! effects with `fetch`, `WebSocket` and one timer, feeds browser events
 //! back as [`Input`]s, and posts outputs to the host's callback.
 //!
 //! Everything is owned and released on drop: the socket is closed and its
