@@ -216,3 +216,48 @@ export function getText(url, id, s) {
 export function later(s) {
   queueMicrotask(() => tell(s, 10, 0, 0));
 }
+// A listener (target 0: the window, 1: the document) or a timer (repeated when
+// `every`): each returns the function that removes or cancels it (`release`).
+export function listen(target, type, on) {
+  const t = target === 0 ? globalThis : target === 1 ? globalThis.document : target;
+  t?.addEventListener(type, on);
+  return () => t?.removeEventListener(type, on);
+}
+export function timer(ms, every, on) {
+  const id = every ? setInterval(on, ms) : setTimeout(on, ms);
+  return () => (every ? clearInterval : clearTimeout)(id);
+}
+export const release = (off) => off();
+// The widget's window: a message event's parts, the parent, session storage.
+export function messageOf(e) {
+  if (e instanceof MessageEvent) return [e.origin, e.source != null && e.source === globalThis.parent, e.ports[0], e.data];
+}
+export function postParent(message, origin) {
+  try {
+    globalThis.parent.postMessage(message, origin);
+  } catch {
+    // lost, as a message to a page that went away
+  }
+}
+export const isWindow = () => typeof Window == "function" && globalThis instanceof Window;
+export function storageRead(key) {
+  let s;
+  try {
+    s = sessionStorage;
+  } catch {
+    return;
+  }
+  if (!s) return;
+  try {
+    return s.getItem(key);
+  } catch {
+    return null;
+  }
+}
+export function storageWrite(key, text) {
+  try {
+    sessionStorage.setItem(key, text);
+  } catch {
+    // full or gone: the session is not kept
+  }
+}

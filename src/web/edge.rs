@@ -10,6 +10,10 @@
 //! callback given when it was opened, always on a later turn (an event, a
 //! promise, a microtask), never re-entrantly, and never after the sink or
 //! the tabs handle was closed.
+//!
+//! Event listeners and timers are [`Handle`]s (removed or cancelled on
+//! drop); the widget's window messages, its posts to the parent and session
+//! storage go through it too ([`message`], [`post_parent`], [`storage_read`]).
 
 use wasm_bindgen::prelude::*;
 
@@ -116,6 +120,133 @@ extern "C" {
     pub(crate) fn tabs_release(tabs: &JsValue);
     #[wasm_bindgen(js_name = tabsClose)]
     pub(crate) fn tabs_close(tabs: &JsValue);
+
+    /// `target`: the window (0), the document (1) or an event target;
+    /// returns the function that removes the listener.
+    fn listen(target: &JsValue, kind: &str, on: &Callback) -> JsValue;
+    /// `setTimeout`, or `setInterval` when `every`; returns the function that cancels it.
+    fn timer(ms: u32, every: bool, on: &Callback) -> JsValue;
+    /// Calls what [`listen`] or [`timer`] returned.
+    fn release(off: &JsValue);
+
+    /// `[origin, from the parent window, its first port, data]`, or
+    /// `undefined` for what is not a `MessageEvent`.
+    #[wasm_bindgen(js_name = messageOf)]
+    fn message_of(event: &JsValue) -> JsValue;
+    /// `parent.postMessage(message, origin)` (never `"*"`: `origin` is the
+    /// attached or announced host's exact origin).
+    #[wasm_bindgen(js_name = postParent)]
+    pub(crate) fn post_parent(message: &JsValue, origin: &str);
+    /// The widget runs in a window (not a worker).
+    #[wasm_bindgen(js_name = isWindow)]
+    pub(crate) fn is_window() -> bool;
+    /// Session storage's `key`: `undefined` where this frame has no storage,
+    /// `null` when nothing is kept there (or it cannot be read).
+    #[wasm_bindgen(js_name = storageRead)]
+    pub(crate) fn storage_read(key: &str) -> JsValue;
+    /// Keeps `text` under `key` in session storage (lost when it is full or gone).
+    #[wasm_bindgen(js_name = storageWrite)]
+    pub(crate) fn storage_write(key: &str, text: &str);
+}
+
+/// A window or port message, as [`message_of`] reads it.
+pub(crate) struct Message {
+    pub origin: String,
+    /// Its `source` is this frame's parent window.
+    pub from_parent: bool,
+    pub port: Option<web_sys::MessagePort>,
+    pub data: JsValue,
+}
+
+/// The parts of a `MessageEvent`; `None` for anything else.
+pub(crate) fn message(event: &JsValue) -> Option<Message> {
+    use wasm_bindgen::JsCast;
+    let parts = message_of(event);
+    if parts.is_undefined() {
+        return None;
+    }
+    let parts: js_sys::Array = parts.unchecked_into();
+    let port = parts.get(2);
+    Some(Message {
+        origin: parts.get(0).as_string().unwrap_or_default(),
+        from_parent: parts.get(1).is_truthy(),
+        // `ports[0]` of a `MessageEvent` is a `MessagePort` when present.
+        port: (!port.is_undefined()).then(|| port.unchecked_into()),
+        data: parts.get(3),
+    })
+}
+
+/// A listener's or a timer's callback (the event, `undefined` for a timer).
+type Callback = Closure<dyn FnMut(JsValue)>;
+
+/// An event listener or a timer: removed or cancelled when dropped.
+pub(crate) struct Handle {
+    off: JsValue,
+    _on: Callback,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        release(&self.off);
+    }
+}
+
+/// Where a [`Handle::listen`] listens.
+pub(crate) enum Target<'a> {
+    Window,
+    Document,
+    Object(&'a JsValue),
+}
+
+impl Handle {
+    /// Listens for `kind` events on `target` until dropped.
+    pub(crate) fn listen(
+        target: Target<'_>,
+        kind: &str,
+        on: impl FnMut(JsValue) + 'static,
+    ) -> Handle {
+        Self::listen_boxed(target, kind, Box::new(on))
+    }
+
+    fn listen_boxed(target: Target<'_>, kind: &str, on: Box<dyn FnMut(JsValue)>) -> Handle {
+        let on = Closure::wrap(on);
+        let target = match target {
+            Target::Window => JsValue::from(0),
+            Target::Document => JsValue::from(1),
+            Target::Object(object) => object.clone(),
+        };
+        Handle {
+            off: listen(&target, kind, &on),
+            _on: on,
+        }
+    }
+
+    /// Calls `on` once after `ms` ms, unless dropped before.
+    pub(crate) fn after(ms: u32, on: impl FnOnce() + 'static) -> Handle {
+        let mut on = Some(on);
+        Self::timer_boxed(
+            ms,
+            false,
+            Box::new(move |_| {
+                if let Some(on) = on.take() {
+                    on();
+                }
+            }),
+        )
+    }
+
+    /// Calls `on` every `ms` ms until dropped.
+    pub(crate) fn every(ms: u32, mut on: impl FnMut() + 'static) -> Handle {
+        Self::timer_boxed(ms, true, Box::new(move |_| on()))
+    }
+
+    fn timer_boxed(ms: u32, every: bool, on: Box<dyn FnMut(JsValue)>) -> Handle {
+        let on = Closure::wrap(on);
+        Handle {
+            off: timer(ms, every, &on),
+            _on: on,
+        }
+    }
 }
 
 /// A URL as the browser's `URL` parses it.

@@ -97,16 +97,45 @@ pub(crate) fn new_bridge(mode: Mode, mut config: Config) -> crate::Bridge {
     crate::Bridge::new(mode, config)
 }
 
+/// An object of typed members, written as JSON text by [`to_js`] (no
+/// `Value` tree, no JS object built member by member).
+pub(crate) struct Members<'a>(pub &'a [(&'a str, &'a dyn ToJson)]);
+
+impl ToJson for Members<'_> {
+    fn write_json(&self, w: &mut json_write::JsonWriter) {
+        w.object(|o| {
+            for (key, value) in self.0 {
+                o.field(key, value);
+            }
+        });
+    }
+}
+
+/// A message that did not decode, as the host API reports it:
+/// `{kind: "error", code, reason}`, and its `index` in a burst.
 #[cfg(feature = "host-api")]
-fn decode_error(e: DecodeError) -> JsValue {
-    let reason = e.to_string();
-    to_js(&json_write::object(&[
-        ("kind", &"error"),
-        ("code", &e.code()),
-        ("reason", &reason),
-    ]))
-    .map(JsValue::from)
-    .unwrap_or_else(JsValue::from)
+struct Failed {
+    error: DecodeError,
+    index: Option<usize>,
+}
+
+#[cfg(feature = "host-api")]
+impl ToJson for Failed {
+    fn write_json(&self, w: &mut json_write::JsonWriter) {
+        w.object(|o| {
+            o.field("kind", "error")
+                .field("code", self.error.code())
+                .field("reason", &self.error.to_string())
+                .opt("index", &self.index);
+        });
+    }
+}
+
+#[cfg(feature = "host-api")]
+fn decode_error(error: DecodeError) -> JsValue {
+    to_js(&Failed { error, index: None })
+        .map(JsValue::from)
+        .unwrap_or_else(JsValue::from)
 }
 
 /// Decodes one raw message without state: returns the normalized event bodies
@@ -202,7 +231,7 @@ impl WasmBridge {
         let texts = js_sys::Array::from(&texts);
         let now = now_ms.map(ms);
         let mut outputs = Vec::new();
-        let errors = js_sys::Array::new();
+        let mut errors = Vec::new();
         for (index, text) in texts.iter().enumerate() {
             let raw = match text.as_string() {
                 Some(text) => crate::codec::parse_text(&text, JsonParser::BUILT_IN),
@@ -215,15 +244,17 @@ impl WasmBridge {
                 .inner
                 .ingest_converted_into(src, raw, now, &mut outputs)
             {
-                let error = decode_error(e);
-                let _ = js_sys::Reflect::set(&error, &"index".into(), &(index as f64).into());
-                errors.push(&error);
+                errors.push(Failed {
+                    error: e,
+                    index: Some(index),
+                });
             }
         }
-        let out = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&out, &"outputs".into(), &to_js(&outputs)?);
-        let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
-        Ok(out.into())
+        // One JSON text, one `JSON.parse`.
+        Ok(to_js(&Members(&[
+            ("outputs", &outputs),
+            ("errors", &errors),
+        ]))?)
     }
 
     /// Advances the clock: returns commands rejected for time-out.

@@ -20,7 +20,7 @@ use crate::client::xuc_command::CommandError;
 use crate::client::{Action, Client, ConfigError, Effect, Health, Session};
 use crate::error::DecodeError;
 use crate::json_write::{JsonWriter, ToJson};
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -50,13 +50,14 @@ pub(crate) fn js_provider(provider: Function) -> Provider {
     Box::new(move || provider.call0(&JsValue::NULL))
 }
 
-fn emit<T: ToJson + ?Sized>(on_output: &Function, kind: &str, payload: &T) {
-    let Ok(value) = to_js(payload) else {
+/// Calls `onOutput({type: kind, data: payload})`, written as one JSON text.
+fn emit(on_output: &Function, kind: &str, payload: &dyn ToJson) {
+    let Ok(message) = to_js(&super::super::Members(&[
+        ("type", &kind),
+        ("data", payload),
+    ])) else {
         return;
     };
-    let message = js_sys::Object::new();
-    let _ = Reflect::set(&message, &"type".into(), &kind.into());
-    let _ = Reflect::set(&message, &"data".into(), &value);
     let _ = on_output.call1(&JsValue::NULL, &message);
 }
 

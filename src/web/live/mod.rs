@@ -1,5 +1,5 @@
 //! The browser driver shared by the live clients: executes a [`Session`]'s
-//! effects with `fetch`, `WebSocket` and one gloo timer, feeds browser events
+//! effects with `fetch`, `WebSocket` and one timer, feeds browser events
 //! back as [`Input`]s, and posts outputs to the host's callback.
 //!
 //! Everything is owned and released on drop: the socket is closed and its
@@ -16,12 +16,10 @@
     allow(dead_code, unused_imports, unused_macros)
 )]
 
-use super::edge::{self, kind, DriverCallback};
+use super::edge::{self, kind, DriverCallback, Handle, Target};
 use crate::client::{Action, Client, Effect, Input, Session};
 use crate::error::DecodeError;
 use crate::json_write::ToJson;
-use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -117,10 +115,10 @@ pub(crate) struct Link {
     provides: Provides,
     tap: RefCell<Option<Tap>>,
     socket: RefCell<Option<Socket>>,
-    timer: RefCell<Option<Timeout>>,
+    timer: RefCell<Option<Handle>>,
     /// Requests in flight: their `AbortController`s.
     requests: RefCell<Vec<(u32, JsValue)>>,
-    page: RefCell<Vec<EventListener>>,
+    page: RefCell<Vec<Handle>>,
     /// Where the sockets, requests and the provider report (`edge.js`), and
     /// its callback (nothing is reported once the driver is dropped).
     browser: JsValue,
@@ -237,33 +235,28 @@ impl Link {
     }
 
     fn listen_to_page(&self) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
         let mut listeners = Vec::new();
         for (name, input) in [("online", Input::Online), ("offline", Input::Offline)] {
             let me = self.feed.clone();
-            listeners.push(EventListener::new(&window, name, move |_| {
+            listeners.push(Handle::listen(Target::Window, name, move |_| {
                 if let Some(d) = me.upgrade() {
                     d.input(input.clone());
                 }
             }));
         }
-        if let Some(document) = window.document() {
-            let me = self.feed.clone();
-            let doc = document.clone();
-            listeners.push(EventListener::new(
-                &document,
-                "visibilitychange",
-                move |_| {
-                    if doc.visibility_state() == web_sys::VisibilityState::Visible {
-                        if let Some(d) = me.upgrade() {
-                            d.input(Input::Visible);
-                        }
+        let me = self.feed.clone();
+        listeners.push(Handle::listen(
+            Target::Document,
+            "visibilitychange",
+            move |_| {
+                // `edge::page_view`: bit 0 is "visible".
+                if edge::page_view() & 1 != 0 {
+                    if let Some(d) = me.upgrade() {
+                        d.input(Input::Visible);
                     }
-                },
-            ));
-        }
+                }
+            },
+        ));
         *self.page.borrow_mut() = listeners;
     }
 
@@ -326,7 +319,7 @@ impl Link {
                 let me = self.feed.clone();
                 // setTimeout takes at most 2^31 - 1 ms.
                 let millis = u32::try_from(after_ms.min(i32::MAX as u64)).unwrap_or(0);
-                let timeout = Timeout::new(millis, move || {
+                let timeout = Handle::after(millis, move || {
                     if let Some(d) = me.upgrade() {
                         d.input(Input::Tick);
                     }

@@ -8,6 +8,7 @@
 //! (OpenFrame has no unsubscribe) calls nothing once the [`Vendor`] is gone.
 
 use super::contact::{Core, Options};
+use super::edge::Handle;
 use super::from_js;
 use super::live::now;
 use crate::channel::WidgetEvent;
@@ -18,7 +19,6 @@ use crate::vendor::{
     check_functions, required_functions, ContactAction, Notice, Step, VendorCall, VendorConfig,
     VendorHub, AGENTDESKTOP_METHODS, OPENFRAME_METHODS,
 };
-use gloo::timers::callback::{Interval, Timeout};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -129,7 +129,7 @@ struct State {
 struct Shared {
     state: RefCell<State>,
     relays: RefCell<Vec<Relay>>,
-    init_timeout: RefCell<Option<Timeout>>,
+    init_timeout: RefCell<Option<Handle>>,
 }
 
 /// A running vendor integration; dropping it (or `stop()`) unbinds the
@@ -137,7 +137,7 @@ struct Shared {
 #[wasm_bindgen]
 pub struct Vendor {
     shared: Rc<Shared>,
-    _ticker: Interval,
+    _ticker: Handle,
 }
 
 impl Drop for Vendor {

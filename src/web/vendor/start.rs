@@ -147,7 +147,7 @@ pub fn start_vendor(
     }
 
     let w = weak.clone();
-    let ticker = Interval::new(TICK_MS, move || {
+    let ticker = Handle::every(TICK_MS, move || {
         if let Some(shared) = w.upgrade() {
             let live = shared.state.borrow().live.clone();
             match live {
@@ -228,7 +228,7 @@ fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) {
 
     let w = weak.clone();
     let timeout_ms = config.init_timeout_ms.unwrap_or(INIT_TIMEOUT_MS);
-    *shared.init_timeout.borrow_mut() = Some(Timeout::new(timeout_ms, move || {
+    *shared.init_timeout.borrow_mut() = Some(Handle::after(timeout_ms, move || {
         let Some(shared) = w.upgrade() else { return };
         let already = std::mem::replace(&mut shared.state.borrow_mut().init_settled, true);
         if !already {

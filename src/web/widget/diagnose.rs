@@ -3,6 +3,7 @@
 //! violations seen, storage probes, `document.hasStorageAccess()`. Every
 //! decision on them is the core's (`diagnose::report`).
 
+use super::super::edge::{Handle, Target};
 use super::waits::Observed;
 use super::{parent_origin, Inner};
 use crate::diagnose::{
@@ -14,7 +15,6 @@ use crate::tabs::MultiTab;
 #[cfg(doc)]
 use crate::web::edge;
 use crate::web::live::now;
-use gloo::events::EventListener;
 use js_sys::Reflect;
 use serde_json::Value;
 use std::rc::Rc;
@@ -32,34 +32,29 @@ fn text_of(value: &JsValue, key: &str) -> String {
 
 /// Listens for `securitypolicyviolation` on the widget page: each is kept
 /// (bounded) for the report and logged.
-pub(super) fn violation_listener(inner: &Rc<Inner>) -> Option<EventListener> {
-    let document = web_sys::window()?.document()?;
+pub(super) fn violation_listener(inner: &Rc<Inner>) -> Handle {
     let weak = Rc::downgrade(inner);
-    Some(EventListener::new(
-        &document,
-        "securitypolicyviolation",
-        move |event| {
-            let Some(inner) = weak.upgrade() else { return };
-            let event: &JsValue = event.as_ref();
-            let violation = Violation {
-                directive: text_of(event, "effectiveDirective"),
-                blocked: text_of(event, "blockedURI"),
-            };
-            let message = format!(
-                "blocked by the CSP ({}): {}",
-                violation.directive,
-                crate::diagnose::safe_url(&violation.blocked)
-            );
-            if let Ok(mut channel) = inner.channel.try_borrow_mut() {
-                channel.log(now(), crate::diagnose::LogLevel::Error, "csp", &message);
-            }
-            let mut kept = inner.violations.borrow_mut();
-            if kept.len() >= VIOLATIONS_KEPT {
-                kept.remove(0);
-            }
-            kept.push(violation);
-        },
-    ))
+    Handle::listen(Target::Document, "securitypolicyviolation", move |event| {
+        let Some(inner) = weak.upgrade() else { return };
+        let event = &event;
+        let violation = Violation {
+            directive: text_of(event, "effectiveDirective"),
+            blocked: text_of(event, "blockedURI"),
+        };
+        let message = format!(
+            "blocked by the CSP ({}): {}",
+            violation.directive,
+            crate::diagnose::safe_url(&violation.blocked)
+        );
+        if let Ok(mut channel) = inner.channel.try_borrow_mut() {
+            channel.log(now(), crate::diagnose::LogLevel::Error, "csp", &message);
+        }
+        let mut kept = inner.violations.borrow_mut();
+        if kept.len() >= VIOLATIONS_KEPT {
+            kept.remove(0);
+        }
+        kept.push(violation);
+    })
 }
 
 /// Gathers every observation, then `then`: the browser's (`edge.js`

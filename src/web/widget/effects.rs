@@ -2,18 +2,15 @@
 //! (with no borrow of the channel held), the live client's reports and asks,
 //! the credentials endpoint and saves.
 
+use super::super::edge::{Handle, Target};
 use super::Inner;
 use crate::channel::{Ask, Call, Effect, RequestError, WidgetEvent};
 use crate::client::{Action, Effect as ClientEffect};
 use crate::model::Source;
 use crate::web::live::{now, Provider, Sink};
-use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
 use serde_json::Value;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::MessageEvent;
 
 /// Carries out the channel's effects, in order, until there are none. A
 /// nested call (a live client reporting while an effect runs) returns at
@@ -46,10 +43,8 @@ pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
             }
         }
         Effect::Window { message, origin } => {
-            if let (Some(parent), Ok(message)) =
-                (inner.parent.as_ref(), crate::web::to_js(&message))
-            {
-                let _ = parent.post_message(&message, &origin);
+            if let Ok(message) = crate::web::to_js(&message) {
+                super::super::edge::post_parent(&message, &origin);
             }
         }
         Effect::Attach => attach(inner),
@@ -93,9 +88,10 @@ fn attach(inner: &Rc<Inner>) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    let listener = EventListener::new(&port, "message", move |event| {
-        if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
-            super::on_port_message(&inner, event);
+    let listener = Handle::listen(Target::Object(&port), "message", move |event| {
+        if let (Some(inner), Some(message)) = (weak.upgrade(), super::super::edge::message(&event))
+        {
+            super::on_port_message(&inner, message);
         }
     });
     port.start();
@@ -276,7 +272,7 @@ fn schedule_save(inner: &Rc<Inner>) {
         return;
     };
     let weak = Rc::downgrade(inner);
-    let timeout = Timeout::new(u32::try_from(wait).unwrap_or(u32::MAX), move || {
+    let timeout = Handle::after(u32::try_from(wait).unwrap_or(u32::MAX), move || {
         if let Some(inner) = weak.upgrade() {
             inner.save_timer.borrow_mut().take();
             save(&inner);
@@ -286,9 +282,9 @@ fn schedule_save(inner: &Rc<Inner>) {
 }
 
 fn save(inner: &Inner) {
-    let Some((storage, key)) = inner.storage.as_ref() else {
+    let Some(key) = inner.storage.as_ref() else {
         return;
     };
     let saved = inner.channel.borrow_mut().save_now(now());
-    let _ = storage.set_item(key, &crate::json_write::to_string(&saved));
+    super::super::edge::storage_write(key, &crate::json_write::to_string(&saved));
 }

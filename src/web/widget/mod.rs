@@ -14,6 +14,7 @@ mod tabs_glue;
 mod waits;
 
 use super::contact::{Core, Options};
+use super::edge::{Handle, Target};
 use super::guard;
 use super::live::now;
 use crate::channel::{
@@ -27,16 +28,13 @@ use crate::json_write;
 use crate::model::Source;
 use crate::sync::Mode;
 use effects::{drive, live_provider, live_sink};
-use gloo::events::EventListener;
-use gloo::timers::callback::{Interval, Timeout};
 use js_sys::Function;
 use serde::Deserialize;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, MessagePort};
+use web_sys::MessagePort;
 
 /// How often pending commands are checked for time-outs and the CRM
 /// Connector `ready` is repeated until answered.
@@ -144,13 +142,13 @@ impl<'de> Deserialize<'de> for WidgetConfig {
 struct Inner {
     channel: RefCell<WidgetChannel>,
     core: Rc<Core>,
-    parent: Option<web_sys::Window>,
     /// The attached host's port and its listener.
-    port: RefCell<Option<(MessagePort, EventListener)>>,
+    port: RefCell<Option<(MessagePort, Handle)>>,
     /// The port that came with the window message being handled.
     offered: RefCell<Option<MessagePort>>,
-    storage: Option<(web_sys::Storage, String)>,
-    save_timer: RefCell<Option<Timeout>>,
+    /// The session storage key, where this frame has storage.
+    storage: Option<String>,
+    save_timer: RefCell<Option<Handle>>,
     /// The live client's asks, by id: its promise's resolve and reject.
     asks: RefCell<Vec<(u64, Function, Function)>>,
     /// Set while effects are carried out: effects produced meanwhile are
@@ -182,10 +180,10 @@ struct Inner {
 #[wasm_bindgen]
 pub struct Widget {
     inner: Rc<Inner>,
-    _window_listener: EventListener,
-    _pagehide_listener: EventListener,
-    _violation_listener: Option<EventListener>,
-    _ticker: Interval,
+    _window_listener: Handle,
+    _pagehide_listener: Handle,
+    _violation_listener: Handle,
+    _ticker: Handle,
 }
 
 impl ChannelCore for Core {
@@ -231,15 +229,17 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         Some(m) => Mode::parse(m).ok_or_else(|| JsError::new(&format!("unknown mode `{m}`")))?,
         None => Mode::Synchronized,
     };
-    let window = web_sys::window().ok_or_else(|| JsError::new("no window"))?;
+    if !super::edge::is_window() {
+        return Err(JsError::new("no window"));
+    }
     let storage_key = config
         .storage_key
         .clone()
         .unwrap_or_else(|| crate::channel::default_storage_key(config.contact_centre.as_ref()));
-    let storage = window.session_storage().ok().flatten();
-    let saved = storage
-        .as_ref()
-        .and_then(|s| s.get_item(&storage_key).ok().flatten())
+    let stored = super::edge::storage_read(&storage_key);
+    let has_storage = !stored.is_undefined();
+    let saved = stored
+        .as_string()
         .and_then(|text| crate::codec::parse_text(&text, crate::json::JsonParser::BUILT_IN).ok());
     let credentials_url = match config.credentials_url.as_deref() {
         Some(url) => Some(CredentialsUrl::parse(url).map_err(|e| JsError::new(&e))?),
@@ -309,10 +309,9 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         Inner {
             channel: RefCell::new(channel),
             core: Rc::new(core),
-            parent: window.parent().ok().flatten(),
             port: RefCell::new(None),
             offered: RefCell::new(None),
-            storage: storage.map(|s| (s, storage_key)),
+            storage: has_storage.then_some(storage_key),
             save_timer: RefCell::new(None),
             asks: RefCell::new(Vec::new()),
             driving: Cell::new(false),
@@ -380,19 +379,19 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         ),
     );
     let weak = Rc::downgrade(&inner);
-    let window_listener = EventListener::new(&window, "message", move |event| {
-        if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
-            on_window_message(&inner, event);
+    let window_listener = Handle::listen(Target::Window, "message", move |event| {
+        if let (Some(inner), Some(message)) = (weak.upgrade(), super::edge::message(&event)) {
+            on_window_message(&inner, message);
         }
     });
     let weak = Rc::downgrade(&inner);
-    let ticker = Interval::new(TICK_MS, move || {
+    let ticker = Handle::every(TICK_MS, move || {
         if let Some(inner) = weak.upgrade() {
             on_tick(&inner);
         }
     });
     let weak = Rc::downgrade(&inner);
-    let pagehide_listener = EventListener::new(&window, "pagehide", move |_| {
+    let pagehide_listener = Handle::listen(Target::Window, "pagehide", move |_| {
         if let Some(inner) = weak.upgrade() {
             // The contact-centre socket first (its `stopped` health goes out before `bye`).
             inner.core.stop();
@@ -409,8 +408,8 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         .flat_map(|events| events.iter())
         .take(EARLY_MAX)
     {
-        if let Some(event) = event.dyn_ref::<MessageEvent>() {
-            on_window_message(&inner, event);
+        if let Some(message) = super::edge::message(&event) {
+            on_window_message(&inner, message);
         }
     }
     // As on every tick: `hello` only while no host is attached.
@@ -529,20 +528,14 @@ fn parent_origin() -> Option<String> {
     super::edge::ancestor_origin(false)
 }
 
-fn on_window_message(inner: &Rc<Inner>, event: &MessageEvent) {
-    let origin = event.origin();
-    let from_parent = match (event.source(), inner.parent.as_ref()) {
-        (Some(source), Some(parent)) => js_sys::Object::is(&source, parent.as_ref()),
-        _ => false,
-    };
-    let port: Option<MessagePort> = event.ports().get(0).dyn_into().ok();
+fn on_window_message(inner: &Rc<Inner>, message: super::edge::Message) {
     let input = WindowInput {
-        origin: &origin,
-        from_parent,
-        has_port: port.is_some(),
+        origin: &message.origin,
+        from_parent: message.from_parent,
+        has_port: message.port.is_some(),
     };
-    *inner.offered.borrow_mut() = port;
-    let mut data = || guard::to_json(&event.data()).map_err(|e| e.to_string());
+    *inner.offered.borrow_mut() = message.port;
+    let mut data = || guard::to_json(&message.data).map_err(|e| e.to_string());
     inner
         .channel
         .borrow_mut()
@@ -551,8 +544,8 @@ fn on_window_message(inner: &Rc<Inner>, event: &MessageEvent) {
     inner.offered.borrow_mut().take();
 }
 
-fn on_port_message(inner: &Rc<Inner>, event: &MessageEvent) {
-    let text = event.data().as_string();
+fn on_port_message(inner: &Rc<Inner>, message: super::edge::Message) {
+    let text = message.data.as_string();
     inner
         .channel
         .borrow_mut()

@@ -3,6 +3,7 @@
 //! carries out the agent's actions on the widget's core. Every decision is
 //! in `crates/core/src/panel/`.
 
+use super::super::edge::Handle;
 use super::effects::drive;
 use super::Inner;
 use crate::bridge::Output;
@@ -12,7 +13,6 @@ use crate::pace::Pace;
 use crate::panel::{HostInfo, LoginError, PanelAction, PanelCommand, PanelView};
 use crate::web::contact::CommandRefused;
 use crate::web::live::now;
-use gloo::timers::callback::Timeout;
 use js_sys::Function;
 use serde_json::{json, Value};
 use std::rc::Rc;
@@ -36,7 +36,7 @@ pub(super) struct PanelEdge {
     /// work, coalesced, at most once per gap while changes stream in).
     pub pace: Pace,
     /// The scheduled drawing (cancelled on drop).
-    pub timer: Option<Timeout>,
+    pub timer: Option<Handle>,
 }
 
 impl Default for PanelEdge {
@@ -114,7 +114,7 @@ pub(super) fn changed(inner: &Rc<Inner>) {
         }
     };
     let weak = Rc::downgrade(inner);
-    let timer = Timeout::new(u32::try_from(wait).unwrap_or(u32::MAX), move || {
+    let timer = Handle::after(u32::try_from(wait).unwrap_or(u32::MAX), move || {
         if let Some(inner) = weak.upgrade() {
             inner.panel_edge.borrow_mut().timer.take();
             render(&inner);
