@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::crm_requests::CrmRequests;
 use crate::error::DecodeError;
 use crate::keyed::Counts;
-use crate::model::{Event, EventBody, Side, Source};
+use crate::model::{Decoded, Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
 use serde_json::Value;
 use std::collections::{HashSet, VecDeque};
@@ -149,8 +149,21 @@ impl Bridge {
         now_ms: Option<u64>,
         out: &mut Vec<Output>,
     ) -> Result<(), DecodeError> {
+        let decoded = codec::decode(source, raw, &self.config.decode);
+        self.ingest_decoded(source, decoded, now_ms, out)
+    }
+
+    /// Counts and runs a decoded message (or its error) through the
+    /// duplicate filter and the sync engine, appending to `out`.
+    fn ingest_decoded(
+        &mut self,
+        source: Source,
+        decoded: Result<Decoded, DecodeError>,
+        now_ms: Option<u64>,
+        out: &mut Vec<Output>,
+    ) -> Result<(), DecodeError> {
         self.stats.received.bump(source);
-        let decoded = match codec::decode(source, raw, &self.config.decode) {
+        let decoded = match decoded {
             Ok(d) => d,
             Err(e) => {
                 self.stats.errors.bump(e.code());
@@ -241,7 +254,9 @@ impl Bridge {
     /// A message as the edge converted it: one refused before decoding
     /// (bad JSON text, a value the guard refused) is counted like a decode
     /// error ([`Bridge::count_refused`]) and returned; the others go through
-    /// [`Bridge::ingest_into`].
+    /// [`Bridge::ingest_into`], without its depth check: `raw` comes from
+    /// [`codec::parse_text`] or the edge's guard walk, which both hold it to
+    /// [`codec::MAX_DEPTH`] and [`codec::MAX_MESSAGE_BYTES`] already.
     pub fn ingest_converted_into(
         &mut self,
         source: Source,
@@ -250,7 +265,10 @@ impl Bridge {
         out: &mut Vec<Output>,
     ) -> Result<(), DecodeError> {
         match raw {
-            Ok(raw) => self.ingest_into(source, &raw, now_ms, out),
+            Ok(raw) => {
+                let decoded = decode_limited(source, &raw, &self.config.decode);
+                self.ingest_decoded(source, decoded, now_ms, out)
+            }
             Err(e) => {
                 self.count_refused(source, &e);
                 Err(e)
@@ -312,6 +330,31 @@ impl Bridge {
     /// Counters for diagnostics.
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+}
+
+/// [`codec::decode`] of a value already held to the limits (parsed by
+/// [`codec::parse_text`] or walked by the edge's guard): the protocol's
+/// decoder without the second walk over the value for its depth.
+fn decode_limited(
+    source: Source,
+    raw: &Value,
+    config: &crate::config::DecodeConfig,
+) -> Result<Decoded, DecodeError> {
+    match source {
+        #[cfg(feature = "xuc")]
+        Source::Xuc => codec::xuc::decode(raw),
+        #[cfg(feature = "crm-connector")]
+        Source::CrmConnector => codec::crm_connector::decode(raw, config),
+        #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
+        Source::Openframe => codec::openframe::decode(raw),
+        #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
+        Source::Agentdesktop => codec::agentdesktop::decode(raw),
+        #[cfg(feature = "axp")]
+        Source::Axp => codec::axp::decode(raw),
+        // A source without its feature: `decode` says so.
+        #[allow(unreachable_patterns)]
+        _ => codec::decode(source, raw, config),
     }
 }
 
