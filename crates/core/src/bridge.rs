@@ -394,3 +394,67 @@ impl ToJson for Stats {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{parse_text, JsonParser, MAX_DEPTH};
+    use crate::sync::Mode;
+
+    /// A deep message is refused either way: by the text parse for a
+    /// converted message (not walked again), by the depth walk for a value.
+    #[test]
+    fn a_too_deep_message_is_refused_and_counted_on_both_paths() {
+        let deep = format!(
+            r#"{{"msgType":"AgentStateEvent","ctiMessage":{}{}}}"#,
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
+        let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
+        let mut out = Vec::new();
+        let converted = parse_text(&deep, JsonParser::BUILT_IN);
+        let e = bridge
+            .ingest_converted_into(Source::Xuc, converted, Some(1), &mut out)
+            .expect_err("too deep");
+        assert_eq!(e, DecodeError::TooDeep { limit: MAX_DEPTH });
+        let value: Value = serde_json::from_str(&deep).expect("serde_json has no such limit here");
+        let e = bridge
+            .ingest(Source::Xuc, &value, Some(2))
+            .expect_err("too deep");
+        assert_eq!(e, DecodeError::TooDeep { limit: MAX_DEPTH });
+        assert!(out.is_empty());
+        assert_eq!(bridge.stats().received.get(Source::Xuc), 2);
+        assert_eq!(bridge.stats().errors.get(e.code()), 2);
+    }
+
+    /// Every source decodes a converted message as `ingest` does.
+    #[test]
+    fn converted_messages_decode_as_values_do_for_every_source() {
+        let texts = [
+            (
+                Source::Xuc,
+                r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19,"phoneNb":"1000","since":0,"queues":[1],"cause":""}}"#,
+            ),
+            (Source::Xuc, r#"{"msgType":"Nope"}"#),
+            (
+                Source::CrmConnector,
+                r#"{"type":"CRMConnectMessage","action":"nope"}"#,
+            ),
+            (Source::Openframe, r#"{"type":"x"}"#),
+            (Source::Agentdesktop, r#"{"type":"x"}"#),
+            (Source::Axp, r#"{"type":"x"}"#),
+        ];
+        for (source, text) in texts {
+            let value = parse_text(text, JsonParser::BUILT_IN).expect("JSON");
+            let mut a = Bridge::new(Mode::Synchronized, Config::default());
+            let mut b = Bridge::new(Mode::Synchronized, Config::default());
+            let mut out = Vec::new();
+            let converted = b.ingest_converted_into(source, Ok(value.clone()), Some(1), &mut out);
+            match a.ingest(source, &value, Some(1)) {
+                Ok(expected) => assert_eq!((converted, out), (Ok(()), expected), "{text}"),
+                Err(e) => assert_eq!(converted, Err(e), "{text}"),
+            }
+            assert_eq!(a.stats(), b.stats());
+        }
+    }
+}
