@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::crm_requests::CrmRequests;
 use crate::error::DecodeError;
 use crate::keyed::Counts;
-use crate::model::{Event, EventBody, Side, Source};
+use crate::model::{Decoded, Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
 use serde_json::Value;
 use std::collections::{HashSet, VecDeque};
@@ -149,8 +149,21 @@ impl Bridge {
         now_ms: Option<u64>,
         out: &mut Vec<Output>,
     ) -> Result<(), DecodeError> {
+        let decoded = codec::decode(source, raw, &self.config.decode);
+        self.ingest_decoded(source, decoded, now_ms, out)
+    }
+
+    /// Counts and runs a decoded message (or its error) through the
+    /// duplicate filter and the sync engine, appending to `out`.
+    fn ingest_decoded(
+        &mut self,
+        source: Source,
+        decoded: Result<Decoded, DecodeError>,
+        now_ms: Option<u64>,
+        out: &mut Vec<Output>,
+    ) -> Result<(), DecodeError> {
         self.stats.received.bump(source);
-        let decoded = match codec::decode(source, raw, &self.config.decode) {
+        let decoded = match decoded {
             Ok(d) => d,
             Err(e) => {
                 self.stats.errors.bump(e.code());
@@ -241,7 +254,9 @@ impl Bridge {
     /// A message as the edge converted it: one refused before decoding
     /// (bad JSON text, a value the guard refused) is counted like a decode
     /// error ([`Bridge::count_refused`]) and returned; the others go through
-    /// [`Bridge::ingest_into`].
+    /// [`Bridge::ingest_into`], without its depth check: `raw` comes from
+    /// [`codec::parse_text`] or the edge's guard walk, which both hold it to
+    /// [`codec::MAX_DEPTH`] and [`codec::MAX_MESSAGE_BYTES`] already.
     pub fn ingest_converted_into(
         &mut self,
         source: Source,
@@ -250,7 +265,10 @@ impl Bridge {
         out: &mut Vec<Output>,
     ) -> Result<(), DecodeError> {
         match raw {
-            Ok(raw) => self.ingest_into(source, &raw, now_ms, out),
+            Ok(raw) => {
+                let decoded = decode_limited(source, &raw, &self.config.decode);
+                self.ingest_decoded(source, decoded, now_ms, out)
+            }
             Err(e) => {
                 self.count_refused(source, &e);
                 Err(e)
@@ -315,6 +333,31 @@ impl Bridge {
     }
 }
 
+/// [`codec::decode`] of a value already held to the limits (parsed by
+/// [`codec::parse_text`] or walked by the edge's guard): the protocol's
+/// decoder without the second walk over the value for its depth.
+fn decode_limited(
+    source: Source,
+    raw: &Value,
+    config: &crate::config::DecodeConfig,
+) -> Result<Decoded, DecodeError> {
+    match source {
+        #[cfg(feature = "xuc")]
+        Source::Xuc => codec::xuc::decode(raw),
+        #[cfg(feature = "crm-connector")]
+        Source::CrmConnector => codec::crm_connector::decode(raw, config),
+        #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
+        Source::Openframe => codec::openframe::decode(raw),
+        #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
+        Source::Agentdesktop => codec::agentdesktop::decode(raw),
+        #[cfg(feature = "axp")]
+        Source::Axp => codec::axp::decode(raw),
+        // A source without its feature: `decode` says so.
+        #[allow(unreachable_patterns)]
+        _ => codec::decode(source, raw, config),
+    }
+}
+
 // -- JSON out (`json_write`), as the serde attributes above say.
 
 use crate::json_write::{JsonWriter, ToJson};
@@ -349,5 +392,69 @@ impl ToJson for Stats {
                 .field("duplicates", &self.duplicates)
                 .field("commands", &self.commands);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{parse_text, JsonParser, MAX_DEPTH};
+    use crate::sync::Mode;
+
+    /// A deep message is refused either way: by the text parse for a
+    /// converted message (not walked again), by the depth walk for a value.
+    #[test]
+    fn a_too_deep_message_is_refused_and_counted_on_both_paths() {
+        let deep = format!(
+            r#"{{"msgType":"AgentStateEvent","ctiMessage":{}{}}}"#,
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
+        let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
+        let mut out = Vec::new();
+        let converted = parse_text(&deep, JsonParser::BUILT_IN);
+        let e = bridge
+            .ingest_converted_into(Source::Xuc, converted, Some(1), &mut out)
+            .expect_err("too deep");
+        assert_eq!(e, DecodeError::TooDeep { limit: MAX_DEPTH });
+        let value: Value = serde_json::from_str(&deep).expect("serde_json has no such limit here");
+        let e = bridge
+            .ingest(Source::Xuc, &value, Some(2))
+            .expect_err("too deep");
+        assert_eq!(e, DecodeError::TooDeep { limit: MAX_DEPTH });
+        assert!(out.is_empty());
+        assert_eq!(bridge.stats().received.get(Source::Xuc), 2);
+        assert_eq!(bridge.stats().errors.get(e.code()), 2);
+    }
+
+    /// Every source decodes a converted message as `ingest` does.
+    #[test]
+    fn converted_messages_decode_as_values_do_for_every_source() {
+        let texts = [
+            (
+                Source::Xuc,
+                r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19,"phoneNb":"1000","since":0,"queues":[1],"cause":""}}"#,
+            ),
+            (Source::Xuc, r#"{"msgType":"Nope"}"#),
+            (
+                Source::CrmConnector,
+                r#"{"type":"CRMConnectMessage","action":"nope"}"#,
+            ),
+            (Source::Openframe, r#"{"type":"x"}"#),
+            (Source::Agentdesktop, r#"{"type":"x"}"#),
+            (Source::Axp, r#"{"type":"x"}"#),
+        ];
+        for (source, text) in texts {
+            let value = parse_text(text, JsonParser::BUILT_IN).expect("JSON");
+            let mut a = Bridge::new(Mode::Synchronized, Config::default());
+            let mut b = Bridge::new(Mode::Synchronized, Config::default());
+            let mut out = Vec::new();
+            let converted = b.ingest_converted_into(source, Ok(value.clone()), Some(1), &mut out);
+            match a.ingest(source, &value, Some(1)) {
+                Ok(expected) => assert_eq!((converted, out), (Ok(()), expected), "{text}"),
+                Err(e) => assert_eq!(converted, Err(e), "{text}"),
+            }
+            assert_eq!(a.stats(), b.stats());
+        }
     }
 }

@@ -134,6 +134,7 @@ impl Parser<'_> {
         }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -251,6 +252,13 @@ impl Parser<'_> {
         let mut escaped: Option<String> = None;
         let mut run = self.at;
         loop {
+            // Past the plain bytes at once (to a quote, a backslash, a
+            // control character or the end).
+            let rest = self.bytes.get(self.at..).unwrap_or_default();
+            self.at += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
             match self.peek() {
                 None => return Err(self.error(ErrorKind::UnexpectedEnd)),
                 Some(b'"') => {

@@ -84,7 +84,9 @@ pub struct JsonWriter {
 }
 
 enum Out {
-    Text(String),
+    /// The text's bytes (only ever whole UTF-8 strings and ASCII are
+    /// appended: bytes are pushed without a `char` encoding per push).
+    Text(Vec<u8>),
     /// Open arrays and objects (with the key of the next member), and the
     /// finished root.
     Tree(Vec<Frame>, Option<Value>),
@@ -99,14 +101,14 @@ impl JsonWriter {
     /// A writer appending JSON text to `out`.
     pub fn text(out: String) -> JsonWriter {
         JsonWriter {
-            out: Out::Text(out),
+            out: Out::Text(out.into_bytes()),
         }
     }
 
     /// The text written (empty for a tree writer).
     pub fn into_text(self) -> String {
         match self.out {
-            Out::Text(text) => text,
+            Out::Text(text) => utf8(text),
             Out::Tree(..) => String::new(),
         }
     }
@@ -137,7 +139,7 @@ impl JsonWriter {
     /// An unsigned integer.
     pub fn u64(&mut self, n: u64) {
         match &mut self.out {
-            Out::Text(out) => out.push_str(itoa::Buffer::new().format(n)),
+            Out::Text(out) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
             Out::Tree(..) => self.place(Value::from(n)),
         }
     }
@@ -145,7 +147,7 @@ impl JsonWriter {
     /// A signed integer.
     pub fn i64(&mut self, n: i64) {
         match &mut self.out {
-            Out::Text(out) => out.push_str(itoa::Buffer::new().format(n)),
+            Out::Text(out) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
             Out::Tree(..) => self.place(Value::from(n)),
         }
     }
@@ -153,8 +155,10 @@ impl JsonWriter {
     /// A float as serde_json writes it (`zmij`; `null` when not finite).
     pub fn f64(&mut self, n: f64) {
         match &mut self.out {
-            Out::Text(out) if n.is_finite() => out.push_str(zmij::Buffer::new().format_finite(n)),
-            Out::Text(out) => out.push_str("null"),
+            Out::Text(out) if n.is_finite() => {
+                out.extend_from_slice(zmij::Buffer::new().format_finite(n).as_bytes())
+            }
+            Out::Text(out) => out.extend_from_slice(b"null"),
             Out::Tree(..) => self.place(Value::from(n)),
         }
     }
@@ -162,7 +166,7 @@ impl JsonWriter {
     /// `true` or `false`.
     pub fn bool(&mut self, b: bool) {
         match &mut self.out {
-            Out::Text(out) => out.push_str(if b { "true" } else { "false" }),
+            Out::Text(out) => out.extend_from_slice(if b { b"true" } else { b"false" }),
             Out::Tree(..) => self.place(Value::Bool(b)),
         }
     }
@@ -170,7 +174,7 @@ impl JsonWriter {
     /// `null`.
     pub fn null(&mut self) {
         match &mut self.out {
-            Out::Text(out) => out.push_str("null"),
+            Out::Text(out) => out.extend_from_slice(b"null"),
             Out::Tree(..) => self.place(Value::Null),
         }
     }
@@ -178,7 +182,7 @@ impl JsonWriter {
     /// An object whose members `members` writes.
     pub fn object(&mut self, members: impl FnOnce(&mut JsonObject<'_>)) {
         match &mut self.out {
-            Out::Text(out) => out.push('{'),
+            Out::Text(out) => out.push(b'{'),
             Out::Tree(frames, _) => frames.push(Frame::Object(Map::new(), String::new())),
         }
         let mut o = JsonObject {
@@ -186,22 +190,22 @@ impl JsonWriter {
             first: true,
         };
         members(&mut o);
-        self.close('}');
+        self.close(b'}');
     }
 
     /// An array of `items`.
     pub fn array<'a, T: ToJson + ?Sized + 'a>(&mut self, items: impl IntoIterator<Item = &'a T>) {
         match &mut self.out {
-            Out::Text(out) => out.push('['),
+            Out::Text(out) => out.push(b'['),
             Out::Tree(frames, _) => frames.push(Frame::Array(Vec::new())),
         }
         for (i, item) in items.into_iter().enumerate() {
             if let (Out::Text(out), true) = (&mut self.out, i > 0) {
-                out.push(',');
+                out.push(b',');
             }
             item.write_json(self);
         }
-        self.close(']');
+        self.close(b']');
     }
 
     /// A JSON value as it is (text: written out; tree: cloned in).
@@ -231,7 +235,7 @@ impl JsonWriter {
     /// parsed back (`null` if it is not JSON within the core's limits).
     pub fn raw(&mut self, text: &str) {
         match &mut self.out {
-            Out::Text(out) => out.push_str(text),
+            Out::Text(out) => out.extend_from_slice(text.as_bytes()),
             Out::Tree(..) => self.place(crate::json_parse::parse(text).unwrap_or(Value::Null)),
         }
     }
@@ -240,10 +244,10 @@ impl JsonWriter {
         match &mut self.out {
             Out::Text(out) => {
                 if !first {
-                    out.push(',');
+                    out.push(b',');
                 }
                 escape(out, key);
-                out.push(':');
+                out.push(b':');
             }
             Out::Tree(frames, _) => {
                 if let Some(Frame::Object(_, next)) = frames.last_mut() {
@@ -253,7 +257,7 @@ impl JsonWriter {
         }
     }
 
-    fn close(&mut self, bracket: char) {
+    fn close(&mut self, bracket: u8) {
         match &mut self.out {
             Out::Text(out) => out.push(bracket),
             Out::Tree(frames, _) => {
@@ -281,42 +285,49 @@ impl JsonWriter {
     }
 }
 
+/// The writer's bytes as text. They are valid UTF-8 (whole strings and
+/// ASCII only); were they not, the text is not lost but made valid.
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// serde_json's string escaping: `"`, `\` and the control characters
 /// (`\b \t \n \f \r` short, the rest as `\u00xx`); everything else as is.
-fn escape(out: &mut String, s: &str) {
+fn escape(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    let bytes = s.as_bytes();
+    out.push(b'"');
+    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
         // Most text: nothing to escape, copied at once.
-        out.push_str(s);
-        out.push('"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
         return;
     }
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         let short = match b {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'\n' => 'n',
-            b'\r' => 'r',
-            b'\t' => 't',
-            0x08 => 'b',
-            0x0c => 'f',
-            0..=0x1f => 'u',
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0x08 => b'b',
+            0x0c => b'f',
+            0..=0x1f => b'u',
             _ => continue,
         };
-        out.push_str(s.get(start..i).unwrap_or_default());
-        out.push('\\');
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        out.push(b'\\');
         out.push(short);
-        if short == 'u' {
-            out.push_str("00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        if short == b'u' {
+            out.extend_from_slice(b"00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
         }
         start = i + 1;
     }
-    out.push_str(s.get(start..).unwrap_or_default());
-    out.push('"');
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    out.push(b'"');
 }
 
 /// The members of an object being written ([`JsonWriter::object`]).

@@ -1,0 +1,100 @@
+//! The in-page core row's work, natively (no browser): what `Bridge.ingestTexts`
+//! does for the bench's bursts of 64 xuc `AgentStateEvent` texts
+//! (`bench/pages/core.js`): each text parsed (`parse_text`, built-in parser),
+//! run through [`Bridge::ingest_converted_into`] into one list, and the
+//! burst's outputs written as one JSON text (what `to_js` hands to
+//! `JSON.parse`). Not a test (speed is never asserted);
+//! `cargo run --release -p cti-bridge-core --example inpage_path`; counted in
+//! instructions with
+//! `valgrind --tool=callgrind --toggle-collect='*pass_through*' target/release/examples/inpage_path`
+//! (`PASSES=2`: one warm-up, one measured pass).
+
+use cti_bridge_core::codec::{parse_text, JsonParser};
+use cti_bridge_core::config::Config;
+use cti_bridge_core::model::Source;
+use cti_bridge_core::sync::Mode;
+use cti_bridge_core::Bridge;
+use std::hint::black_box;
+use std::time::Instant;
+
+/// Texts per `ingestTexts` call (`BURST` in `bench/pages/core.js`).
+const BURST: usize = 64;
+const ROUNDS: usize = 1_000;
+
+fn texts() -> [String; 2] {
+    // As `JSON.stringify` writes the bench page's objects.
+    ["AgentReady", "AgentOnPause"].map(|name| {
+        format!(
+            r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":19,"phoneNb":"1000","since":0,"queues":[1,4],"cause":""}}}}"#
+        )
+    })
+}
+
+fn main() {
+    let texts = texts();
+    let burst: Vec<&str> = (0..BURST).map(|i| texts[i & 1].as_str()).collect();
+    let passes = std::env::var("PASSES")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(6u64)
+        .max(2);
+    if std::env::var("DUMP").is_ok() {
+        // The outputs of the first two texts, as the page gets them.
+        let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
+        let mut out = Vec::new();
+        for text in &burst[..2] {
+            let raw = parse_text(text, JsonParser::BUILT_IN);
+            let _ = bridge.ingest_converted_into(Source::Xuc, raw, Some(0), &mut out);
+        }
+        println!("{}", cti_bridge_core::json_write::to_string(&out));
+    }
+    let mut best = u128::MAX;
+    let mut counts = (0, 0, 0);
+    for pass in 0..passes {
+        let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
+        let t0 = Instant::now();
+        counts = pass_through(&mut bridge, &burst);
+        let ns = t0.elapsed().as_nanos();
+        if pass > 0 {
+            best = best.min(ns);
+        }
+    }
+    let n = (ROUNDS * BURST) as f64;
+    let (outputs, errors, bytes) = counts;
+    println!(
+        "{} texts in bursts of {BURST} (best of {} passes): {:.0} ns/text",
+        ROUNDS * BURST,
+        passes - 1,
+        best as f64 / n
+    );
+    println!(
+        "outputs {:.2}/text, errors {errors}, {:.0} bytes written/text",
+        outputs as f64 / n,
+        bytes as f64 / n
+    );
+}
+
+/// One pass: `ROUNDS` bursts as `ingestTexts` handles them; returns
+/// (outputs, errors, bytes written). (Not inlined: callgrind's
+/// `--toggle-collect=*pass_through*` counts it alone.)
+#[inline(never)]
+fn pass_through(bridge: &mut Bridge, burst: &[&str]) -> (usize, usize, usize) {
+    let (mut outputs, mut errors, mut bytes) = (0, 0, 0);
+    for round in 0..ROUNDS {
+        let now = Some((round * BURST) as u64);
+        let mut out = Vec::new();
+        for text in burst {
+            let raw = parse_text(text, JsonParser::BUILT_IN);
+            if bridge
+                .ingest_converted_into(Source::Xuc, raw, now, &mut out)
+                .is_err()
+            {
+                errors += 1;
+            }
+        }
+        let text = cti_bridge_core::json_write::to_string(&out);
+        outputs += out.len();
+        bytes += black_box(text).len();
+    }
+    (outputs, errors, bytes)
+}
