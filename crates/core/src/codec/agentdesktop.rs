@@ -357,20 +357,21 @@ impl fields::Wire for CallDatum {
 fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, Fault> {
     match raw {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| {
-                fields::wire::<CallDatum>(&item)
-                    .map(|d| (d.name, d.value.unwrap_or(Value::Null)))
-                    .map_err(|e| {
-                        Box::new(DecodeError::invalid(
-                            format!("{context} at CallData[{i}]"),
-                            e.to_string(),
-                        ))
-                    })
-            })
-            .collect(),
+        Some(Value::Array(items)) => {
+            // A loop, not `collect` into a `Result` (an iterator adapter in
+            // the wasm).
+            let mut data = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let d = fields::wire::<CallDatum>(item).map_err(|e| {
+                    Box::new(DecodeError::invalid(
+                        format!("{context} at CallData[{i}]"),
+                        e.to_string(),
+                    ))
+                })?;
+                data.push((d.name, d.value.unwrap_or(Value::Null)));
+            }
+            Ok(data)
+        }
         Some(Value::Object(map)) => Ok(map.into_iter().collect()),
         Some(Value::String(text)) => Ok(text
             .split(';')

@@ -733,8 +733,14 @@ fn texts(items: Option<Vec<String>>) -> Vec<String> {
 
 /// "First Last" from whichever parts are present.
 fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
-    let parts: Vec<String> = first.into_iter().chain(last).collect();
-    (!parts.is_empty()).then(|| parts.join(" "))
+    match (first, last) {
+        (Some(mut name), Some(last)) => {
+            name.push(' ');
+            name.push_str(&last);
+            Some(name)
+        }
+        (first, last) => first.or(last),
+    }
 }
 
 fn phone_event(value: &Value, context: &str) -> Result<EventBody, Fault> {
