@@ -548,7 +548,7 @@ impl WidgetChannel {
 
     /// The effects produced so far, in order. For a host that speaks
     /// protocol 2, the port posts among them go as batches (see
-    /// [`Outgoing`]): the edge calls this until it is empty at the end of
+    /// `Outgoing`): the edge calls this until it is empty at the end of
     /// each task's work, so a burst leaves in one post and a lone message
     /// as itself, at once.
     pub fn poll(&mut self) -> Vec<Effect> {
