@@ -49,6 +49,17 @@ pub enum DecodeError {
     },
 }
 
+/// A [`DecodeError`] behind one pointer: the codecs' helpers return it, so
+/// that every `?` between them moves a pointer, not the whole error
+/// (bench/README.md). The public decoders return the error itself.
+pub type Fault = Box<DecodeError>;
+
+impl From<Fault> for DecodeError {
+    fn from(fault: Fault) -> Self {
+        *fault
+    }
+}
+
 impl DecodeError {
     /// An invalid-field error with context.
     pub fn invalid(context: impl Into<String>, reason: impl Into<String>) -> Self {

@@ -100,11 +100,12 @@ pub struct AllowList(Vec<Origin>);
 impl AllowList {
     /// Builds the list; every entry must be an exact origin (no `"*"`).
     pub fn new<'a>(origins: impl IntoIterator<Item = &'a str>) -> Result<AllowList, String> {
-        origins
-            .into_iter()
-            .map(Origin::parse)
-            .collect::<Result<Vec<_>, _>>()
-            .map(AllowList)
+        // A loop, not `collect` into a `Result` (an iterator adapter in the wasm).
+        let mut list = Vec::new();
+        for origin in origins {
+            list.push(Origin::parse(origin)?);
+        }
+        Ok(AllowList(list))
     }
 
     /// Whether `origin` (from `MessageEvent.origin`) is allowed: exact match only.

@@ -26,7 +26,6 @@ use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::pace::Pace;
 use crate::sync::Mode;
 use serde::de::Error as _;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 
@@ -1240,7 +1239,7 @@ impl WidgetChannel {
                 self.respond(now, id, Some(result), None);
                 return;
             }
-            "logs" => match Option::<LogQuery>::deserialize(&params) {
+            "logs" => match opt_wire::<LogQuery>(&params) {
                 Ok(query) => {
                     let entries: Vec<Value> = self
                         .logs
@@ -1255,7 +1254,12 @@ impl WidgetChannel {
                     );
                     return;
                 }
-                Err(e) => invalid(format!("expected {{since?, level?}}: {e}")),
+                // The text `Option::<LogQuery>::deserialize` gave (serde_json
+                // adds nothing to a custom error of a value).
+                Err(e) => invalid(format!(
+                    "expected {{since?, level?}}: {}",
+                    fields::located(&e)
+                )),
             },
             "diagnose" | "exportLogs" => match opt_wire::<HostView>(&params) {
                 Ok(host) => {

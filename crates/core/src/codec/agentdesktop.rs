@@ -33,7 +33,7 @@
 use super::fields::{self, Fields};
 use super::path_de::Error;
 use super::{as_object, discriminator, extras, read, type_name};
-use crate::error::DecodeError;
+use crate::error::{DecodeError, Fault};
 use crate::lenient;
 use crate::model::{AgentStateKind, Decoded, Direction, EventBody, InteractionPhase, PopField};
 use serde_json::{json, Map, Value};
@@ -155,7 +155,7 @@ fn tail_after(name: &str, count: usize) -> &str {
 
 /// Parses a received event name: `RINGING`, `ringing`, `AD_RINGING`,
 /// `PAUSESUBSTATE [1701]`, `PAUSESUBSTATE 1701`, `JOBCHANGED - Setup` ...
-fn parse_name(name: &str) -> Result<Name, DecodeError> {
+fn parse_name(name: &str) -> Result<Name, Fault> {
     let key = lenient::event_key(name);
     // A qualified name first, so that a qualifier which happens to end like
     // another event name (`PAUSESUBSTATE HELD`) is not taken for that event.
@@ -183,11 +183,11 @@ fn parse_name(name: &str) -> Result<Name, DecodeError> {
         .ok_or_else(|| unknown_event(name))
 }
 
-fn unknown_event(name: &str) -> DecodeError {
-    DecodeError::Unknown {
+fn unknown_event(name: &str) -> Fault {
+    Box::new(DecodeError::Unknown {
         what: "AgentDesktop event",
         name: name.to_owned(),
-    }
+    })
 }
 
 /// The two documented phases of `JOBCHANGED`.
@@ -354,20 +354,24 @@ impl fields::Wire for CallDatum {
 
 /// `CallData` as `[{name, value}]` (documented), `{name: value}` or the
 /// `"A=1;B=2"` string MakeCall uses; entries in order.
-fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, DecodeError> {
+fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, Fault> {
     match raw {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| {
-                fields::wire::<CallDatum>(&item)
-                    .map(|d| (d.name, d.value.unwrap_or(Value::Null)))
-                    .map_err(|e| {
-                        DecodeError::invalid(format!("{context} at CallData[{i}]"), e.to_string())
-                    })
-            })
-            .collect(),
+        Some(Value::Array(items)) => {
+            // A loop, not `collect` into a `Result` (an iterator adapter in
+            // the wasm).
+            let mut data = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let d = fields::wire::<CallDatum>(item).map_err(|e| {
+                    Box::new(DecodeError::invalid(
+                        format!("{context} at CallData[{i}]"),
+                        e.to_string(),
+                    ))
+                })?;
+                data.push((d.name, d.value.unwrap_or(Value::Null)));
+            }
+            Ok(data)
+        }
         Some(Value::Object(map)) => Ok(map.into_iter().collect()),
         Some(Value::String(text)) => Ok(text
             .split(';')
@@ -377,19 +381,19 @@ fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, 
                 None => (part.trim().to_owned(), Value::String(String::new())),
             })
             .collect()),
-        Some(other) => Err(DecodeError::invalid(
+        Some(other) => Err(Box::new(DecodeError::invalid(
             format!("{context} at CallData"),
             format!(
                 "expected an array of {{name, value}}, an object or a string, got {}",
                 type_name(&other)
             ),
-        )),
+        ))),
     }
 }
 
 /// A timestamp (milliseconds since the Unix epoch): numbers and numeric
 /// strings become numbers; any other non-empty string is kept as sent.
-fn timestamp(context: &str, field: &str, raw: Option<Value>) -> Result<Option<Value>, DecodeError> {
+fn timestamp(context: &str, field: &str, raw: Option<Value>) -> Result<Option<Value>, Fault> {
     match raw {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().parse::<i64>().is_err() => {
@@ -397,7 +401,12 @@ fn timestamp(context: &str, field: &str, raw: Option<Value>) -> Result<Option<Va
         }
         Some(other) => fields::opt_int(&other)
             .map(|n| n.map(Value::from))
-            .map_err(|e| DecodeError::invalid(format!("{context} at {field}"), e.to_string())),
+            .map_err(|e| {
+                Box::new(DecodeError::invalid(
+                    format!("{context} at {field}"),
+                    e.to_string(),
+                ))
+            }),
     }
 }
 
@@ -444,7 +453,7 @@ struct Contact {
 }
 
 impl Contact {
-    fn from_wire(context: &str, w: Wire) -> Result<Contact, DecodeError> {
+    fn from_wire(context: &str, w: Wire) -> Result<Contact, Fault> {
         let mut data = Map::new();
         let mut put = |key: &str, value: Option<Value>| {
             if let Some(v) = value {
@@ -527,7 +536,7 @@ impl Contact {
         context: &str,
         phase: InteractionPhase,
         vendor_event: &str,
-    ) -> Result<EventBody, DecodeError> {
+    ) -> Result<EventBody, Fault> {
         let id = self
             .id
             .ok_or_else(|| DecodeError::invalid(context, "missing field `uuid` (or `id`)"))?;
@@ -577,6 +586,12 @@ impl Contact {
 
 /// Decodes one AgentDesktop SDK event object.
 pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
+    decode_in(raw).map_err(|fault| *fault)
+}
+
+/// [`decode`] with its error behind one pointer ([`Fault`]), as
+/// `codec::decode` calls it.
+pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
     let map = as_object(raw)?;
     let name = parse_name(discriminator(map, "event")?)?;
     let context = name.kind.name();
@@ -788,7 +803,7 @@ pub fn chat_send(contact_id: &str, text: &str) -> Value {
 /// `(eventType, data)` with `data` an object *or* JSON text. So: the last
 /// argument that is an object with `event` (JSON text must be parsed by the
 /// caller first). No such argument: a typed error, never a silent drop.
-pub fn pick_event(args: &[Value]) -> Result<&Value, DecodeError> {
+pub fn pick_event(args: &[Value]) -> Result<&Value, Fault> {
     if let Some(event) = args
         .iter()
         .rev()
@@ -797,14 +812,14 @@ pub fn pick_event(args: &[Value]) -> Result<&Value, DecodeError> {
         return Ok(event);
     }
     match args.iter().find(|a| a.is_object()) {
-        Some(_) => Err(DecodeError::MissingField("event")),
-        None => Err(DecodeError::invalid(
+        Some(_) => Err(Box::new(DecodeError::MissingField("event"))),
+        None => Err(Box::new(DecodeError::invalid(
             "AgentDesktop contact callback",
             format!(
                 "no event object among its {} argument(s) ({})",
                 args.len(),
                 args.iter().map(type_name).collect::<Vec<_>>().join(", ")
             ),
-        )),
+        ))),
     }
 }

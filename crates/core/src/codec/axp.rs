@@ -16,7 +16,7 @@
 use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
 use super::{as_object, discriminator, extras, extras_of, read};
-use crate::error::DecodeError;
+use crate::error::{DecodeError, Fault};
 use crate::lenient;
 use crate::model::{
     AgentStateKind, ConnectionStatus, Decoded, Direction, Envelope, EventBody, InteractionPhase,
@@ -417,6 +417,12 @@ impl Wire for ChannelReady {
 
 /// Decodes one server frame.
 pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
+    decode_in(raw).map_err(|fault| *fault)
+}
+
+/// [`decode`] with its error behind one pointer ([`Fault`]), as
+/// `codec::decode` calls it.
+pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
     let map = as_object(raw)?;
     match (map.get("event"), map.get("body")) {
         (Some(event), _) if !event.is_null() => control_frame(raw, map),
@@ -425,15 +431,15 @@ pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
             .iter()
             .any(|f| map.contains_key(*f)) =>
         {
-            Err(DecodeError::MissingField("body"))
+            Err(Box::new(DecodeError::MissingField("body")))
         }
-        _ => Err(DecodeError::MissingField("event")),
+        _ => Err(Box::new(DecodeError::MissingField("event"))),
     }
 }
 
 /// `authenticationResponse` and `pong` (and a notification wrapped with a
 /// top-level `event: notification`).
-fn control_frame(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, DecodeError> {
+fn control_frame(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault> {
     let name = discriminator(map, "event")?;
     let frame = lenient::match_event(name, &FRAME_KEYS).ok_or_else(|| DecodeError::Unknown {
         what: "AXP frame",
@@ -471,20 +477,20 @@ fn control_frame(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Decod
             }
         }
         _ if map.contains_key("body") => return notification(raw, map),
-        _ => return Err(DecodeError::MissingField("body")),
+        _ => return Err(Box::new(DecodeError::MissingField("body"))),
     };
     Ok(Decoded::one(body))
 }
 
 /// A notification: envelope plus one body.
-fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, DecodeError> {
+fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault> {
     let body = match map.get("body") {
-        None | Some(Value::Null) => return Err(DecodeError::MissingField("body")),
+        None | Some(Value::Null) => return Err(Box::new(DecodeError::MissingField("body"))),
         Some(body) => body,
     };
     let body_map = as_object(body).map_err(|e| DecodeError::invalid("body", e.to_string()))?;
     let name = match body_map.get("event") {
-        None | Some(Value::Null) => return Err(DecodeError::MissingField("body.event")),
+        None | Some(Value::Null) => return Err(Box::new(DecodeError::MissingField("body.event"))),
         Some(_) => discriminator(body_map, "event")
             .map_err(|e| DecodeError::invalid("body", e.to_string()))?,
     };
@@ -526,7 +532,7 @@ fn decode_body(
     event: &str,
     body: &Value,
     body_map: &Map<String, Value>,
-) -> Result<EventBody, DecodeError> {
+) -> Result<EventBody, Fault> {
     let context = format!("{event} body");
     match index {
         0 => {
@@ -644,7 +650,7 @@ fn decode_body(
 fn agent_participant(
     p: AgentParticipant,
     body_map: &Map<String, Value>,
-) -> Result<EventBody, DecodeError> {
+) -> Result<EventBody, Fault> {
     let index =
         lenient::match_event(&p.action, &AGENT_ACTIONS).ok_or_else(|| DecodeError::Unknown {
             what: "AXP AgentParticipant action",
@@ -704,7 +710,7 @@ fn engagement(
     event: &str,
     e: Engagement,
     body_map: &Map<String, Value>,
-) -> Result<EventBody, DecodeError> {
+) -> Result<EventBody, Fault> {
     let mut interaction = Interaction::new(e.engagement_id, e.channel_id);
     let consumed: &[&str] = match index {
         4 => {
@@ -779,10 +785,10 @@ fn engagement(
             &["agentId", "channelId"]
         }
         _ => {
-            return Err(DecodeError::Unknown {
+            return Err(Box::new(DecodeError::Unknown {
                 what: "AXP notification event",
                 name: event.to_owned(),
-            })
+            }))
         }
     };
     let mut data = extra(body_map, consumed);

@@ -16,6 +16,8 @@ use serde_json::{json, Map, Value};
 mod decode;
 #[cfg(feature = "crm-connector")]
 pub use decode::decode;
+#[cfg(feature = "crm-connector")]
+pub(crate) use decode::decode_in;
 
 /// `type` of the messages the CRM Connector posts to the client application.
 pub const CONNECTOR_TYPE: &str = "CRMConnectMessage";

@@ -553,10 +553,16 @@ where
     T: Wire,
 {
     let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    wire(&value).map_err(|e| match e.path().as_str() {
-        "." => D::Error::custom(e.message()),
-        path => D::Error::custom(format_args!("{path}: {}", e.message())),
-    })
+    wire(&value).map_err(|e| D::Error::custom(located(&e)))
+}
+
+/// A reader's error as [`deserialize`] gives it: the path first unless it
+/// is the value itself (`since: invalid type ...`).
+pub fn located(e: &Error) -> String {
+    match e.path().as_str() {
+        "." => e.message().to_owned(),
+        path => format!("{path}: {}", e.message()),
+    }
 }
 
 #[cfg(test)]

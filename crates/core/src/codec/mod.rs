@@ -20,7 +20,7 @@ pub mod path_de;
 pub mod xuc;
 
 use crate::config::DecodeConfig;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, Fault};
 pub use crate::json::JsonParser;
 use crate::model::{Decoded, Source};
 use serde::de::DeserializeOwned;
@@ -35,23 +35,24 @@ pub const MAX_DEPTH: usize = 32;
 pub fn decode(source: Source, raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError> {
     check_depth(raw)?;
     let _ = config;
-    match source {
+    let decoded: Result<Decoded, Fault> = match source {
         #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
-        Source::Openframe => openframe::decode(raw),
+        Source::Openframe => openframe::decode_in(raw),
         #[cfg(feature = "crm-connector")]
-        Source::CrmConnector => crm_connector::decode(raw, config),
+        Source::CrmConnector => crm_connector::decode_in(raw, config),
         #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
-        Source::Agentdesktop => agentdesktop::decode(raw),
+        Source::Agentdesktop => agentdesktop::decode_in(raw),
         #[cfg(feature = "axp")]
-        Source::Axp => axp::decode(raw),
+        Source::Axp => axp::decode_in(raw),
         #[cfg(feature = "xuc")]
-        Source::Xuc => xuc::decode(raw),
+        Source::Xuc => xuc::decode_in(raw),
         #[allow(unreachable_patterns)]
-        other => Err(DecodeError::Unknown {
+        other => Err(Box::new(DecodeError::Unknown {
             what: "source in this build (a per-deployment build without its feature)",
             name: other.as_str().to_owned(),
-        }),
-    }
+        })),
+    };
+    decoded.map_err(|fault| *fault)
 }
 
 /// Parses JSON text with `parser` within the size and depth limits: the
@@ -157,21 +158,24 @@ pub fn type_name(value: &Value) -> &'static str {
 }
 
 /// The value as an object, or a typed error naming what it was.
-pub fn as_object(value: &Value) -> Result<&serde_json::Map<String, Value>, DecodeError> {
-    value.as_object().ok_or(DecodeError::NotAnObject {
-        found: type_name(value),
-    })
+pub fn as_object(value: &Value) -> Result<&serde_json::Map<String, Value>, Fault> {
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(Box::new(DecodeError::NotAnObject {
+            found: type_name(other),
+        })),
+    }
 }
 
 /// Deserializes `value` into a typed wire struct; the error names `context`
 /// and the path of the offending field (e.g. `result.workItem.sys_id`).
-pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, DecodeError> {
+pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, Fault> {
     path_de::from_value(value).map_err(|e| typed_error(e, context))
 }
 
 /// Reads `value` into a wire struct with a hand-written reader
 /// ([`fields::Wire`]); errors as [`typed`] words them.
-pub fn read<T: fields::Wire>(value: &Value, context: &str) -> Result<T, DecodeError> {
+pub fn read<T: fields::Wire>(value: &Value, context: &str) -> Result<T, Fault> {
     fields::wire(value).map_err(|e| typed_error(e, context))
 }
 
@@ -180,20 +184,20 @@ pub fn read_with<'a, T>(
     value: &'a Value,
     context: &str,
     reader: impl FnOnce(&'a Value) -> Result<T, path_de::Error>,
-) -> Result<T, DecodeError> {
+) -> Result<T, Fault> {
     reader(value).map_err(|e| typed_error(e, context))
 }
 
 /// The error of [`typed`], built once for every wire type.
 #[cold]
 #[inline(never)]
-fn typed_error(e: path_de::Error, context: &str) -> DecodeError {
+fn typed_error(e: path_de::Error, context: &str) -> Fault {
     let path = e.path();
-    if path == "." {
+    Box::new(if path == "." {
         DecodeError::invalid(context, e.message())
     } else {
         DecodeError::invalid(format!("{context} at {path}"), e.message())
-    }
+    })
 }
 
 /// A string discriminator field (`event`, `msgType`, `action` ...), with a
@@ -201,14 +205,14 @@ fn typed_error(e: path_de::Error, context: &str) -> DecodeError {
 pub fn discriminator<'a>(
     map: &'a serde_json::Map<String, Value>,
     field: &'static str,
-) -> Result<&'a str, DecodeError> {
+) -> Result<&'a str, Fault> {
     match map.get(field) {
-        None | Some(Value::Null) => Err(DecodeError::MissingField(field)),
+        None | Some(Value::Null) => Err(Box::new(DecodeError::MissingField(field))),
         Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(DecodeError::invalid(
+        Some(other) => Err(Box::new(DecodeError::invalid(
             format!("field `{field}`"),
             format!("expected a string, got {}", type_name(other)),
-        )),
+        ))),
     }
 }
 

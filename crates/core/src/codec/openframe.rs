@@ -8,7 +8,7 @@
 use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
 use super::{as_object, discriminator, read};
-use crate::error::DecodeError;
+use crate::error::{DecodeError, Fault};
 use crate::lenient;
 use crate::model::{
     Decoded, DocumentRef, EventBody, InteractionPhase, PresenceChannel, WorkItemPhase,
@@ -192,7 +192,7 @@ impl Wire for Interaction {
 
 /// Finds the event body inside the handler argument: `result`, `payload`, or
 /// the argument itself when it already holds the `inner` key.
-fn unwrap_body<'a>(data: &'a Value, inner: &str) -> Result<&'a Value, DecodeError> {
+fn unwrap_body<'a>(data: &'a Value, inner: &str) -> Result<&'a Value, Fault> {
     let map = as_object(data).map_err(|e| DecodeError::invalid("data", e.to_string()))?;
     if map.contains_key(inner) {
         return Ok(data);
@@ -202,14 +202,20 @@ fn unwrap_body<'a>(data: &'a Value, inner: &str) -> Result<&'a Value, DecodeErro
             return Ok(body);
         }
     }
-    Err(DecodeError::invalid(
+    Err(Box::new(DecodeError::invalid(
         "data",
         format!("expected `result`, `payload` or `{inner}`"),
-    ))
+    )))
 }
 
 /// Decodes one OpenFrame message `{"event", "data"}`.
 pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
+    decode_in(raw).map_err(|fault| *fault)
+}
+
+/// [`decode`] with its error behind one pointer ([`Fault`]), as
+/// `codec::decode` calls it.
+pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
     let map = as_object(raw)?;
     let name = discriminator(map, "event")?;
     let index = lenient::match_event(name, &KEYS).ok_or_else(|| DecodeError::Unknown {

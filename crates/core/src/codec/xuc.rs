@@ -10,7 +10,7 @@
 use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
 use super::{as_object, discriminator, extras, read, read_with, type_name};
-use crate::error::DecodeError;
+use crate::error::{DecodeError, Fault};
 use crate::lenient;
 use crate::model::{
     AgentStateKind, CallbackAction, ConnectionStatus, Decoded, Direction, DirectoryEntry,
@@ -527,6 +527,12 @@ impl Wire for PhoneEventWire {
 
 /// Decodes one xuc frame `{"msgType", "ctiMessage"}` (or a bare login error).
 pub fn decode(raw: &Value) -> Result<Decoded, DecodeError> {
+    decode_in(raw).map_err(|fault| *fault)
+}
+
+/// [`decode`] with its error behind one pointer ([`Fault`]), as
+/// `codec::decode` calls it.
+pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
     let map = as_object(raw)?;
     let untyped = matches!(map.get("msgType"), None | Some(Value::Null));
     if untyped && (map.contains_key("Error") || map.contains_key("error")) {
@@ -651,25 +657,25 @@ fn error_detail(cti: Option<&Value>) -> Option<String> {
 /// `LinkStatusUpdate`: `{"status": "opened" | "closed"}` as xuc's `cti.js`
 /// publishes it (docs/protocols.md#xuc-link-status), `"up"` / `"down"`, or the
 /// bare status string.
-fn link_status(cti: &Value, context: &str) -> Result<EventBody, DecodeError> {
+fn link_status(cti: &Value, context: &str) -> Result<EventBody, Fault> {
     let status = match cti {
         Value::String(s) => s.as_str(),
         Value::Object(m) => discriminator(m, "status")?,
         other => {
-            return Err(DecodeError::invalid(
+            return Err(Box::new(DecodeError::invalid(
                 context,
                 format!("expected an object or a string, got {}", type_name(other)),
-            ))
+            )))
         }
     };
     let up = match lenient::match_event(status, &["UP", "DOWN", "OPENED", "CLOSED"]) {
         Some(0 | 2) => true,
         Some(_) => false,
         None => {
-            return Err(DecodeError::Unknown {
+            return Err(Box::new(DecodeError::Unknown {
                 what: "xuc link status",
                 name: status.to_owned(),
-            })
+            }))
         }
     };
     let status = if up {
@@ -680,7 +686,7 @@ fn link_status(cti: &Value, context: &str) -> Result<EventBody, DecodeError> {
     Ok(connection(status, None))
 }
 
-fn agent_error(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
+fn agent_error(value: &Value, context: &str) -> Result<EventBody, Fault> {
     let e: AgentErrorWire = read(value, context)?;
     Ok(EventBody::AgentError {
         code: e.error,
@@ -691,14 +697,16 @@ fn agent_error(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
 }
 
 /// The normalized state and vendor spelling of an agent state name.
-fn state_of(name: &str) -> Result<(&'static str, AgentStateKind), DecodeError> {
-    lookup(name, &AGENT_STATES).ok_or_else(|| DecodeError::Unknown {
-        what: "xuc agent state",
-        name: name.to_owned(),
+fn state_of(name: &str) -> Result<(&'static str, AgentStateKind), Fault> {
+    lookup(name, &AGENT_STATES).ok_or_else(|| {
+        Box::new(DecodeError::Unknown {
+            what: "xuc agent state",
+            name: name.to_owned(),
+        })
     })
 }
 
-fn agent_state(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
+fn agent_state(value: &Value, context: &str) -> Result<EventBody, Fault> {
     let s: AgentStateWire = read(value, context)?;
     let (vendor, state) = state_of(&s.name)?;
     // On pause, xuc's `cause` is the pause reason given to `pauseAgent`.
@@ -725,11 +733,17 @@ fn texts(items: Option<Vec<String>>) -> Vec<String> {
 
 /// "First Last" from whichever parts are present.
 fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
-    let parts: Vec<String> = first.into_iter().chain(last).collect();
-    (!parts.is_empty()).then(|| parts.join(" "))
+    match (first, last) {
+        (Some(mut name), Some(last)) => {
+            name.push(' ');
+            name.push_str(&last);
+            Some(name)
+        }
+        (first, last) => first.or(last),
+    }
 }
 
-fn phone_event(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
+fn phone_event(value: &Value, context: &str) -> Result<EventBody, Fault> {
     let p: PhoneEventWire = read(value, context)?;
     let (vendor, phase) =
         lookup(&p.event_type, &PHONE_EVENTS).ok_or_else(|| DecodeError::Unknown {
@@ -740,10 +754,10 @@ fn phone_event(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
         (Some(linked), _) => linked.clone(),
         (None, Some(unique)) => unique.clone(),
         (None, None) => {
-            return Err(DecodeError::invalid(
+            return Err(Box::new(DecodeError::invalid(
                 context,
                 "missing field `linkedId` (or `uniqueId`)",
-            ))
+            )))
         }
     };
     let direction = p
@@ -803,7 +817,7 @@ fn direction_of(text: &str) -> Option<Direction> {
     }
 }
 
-fn sheet(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
+fn sheet(value: &Value, context: &str) -> Result<EventBody, Fault> {
     let s: SheetWire = read(value, context)?;
     let mut fields: Vec<PopField> = s
         .payload
@@ -843,26 +857,25 @@ fn agent_entry(agent: AgentWire, state: Option<AgentStateKind>) -> DirectoryEntr
     }
 }
 
-fn agent_directory(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
+fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
     let d: DirectoryWire = read(value, context)?;
-    let entries = d
-        .directory
-        .into_iter()
-        .map(|item| {
-            let state = match item.agent_state {
-                Some(s) => Some(state_of(&s.name)?.1),
-                None => None,
-            };
-            Ok(agent_entry(item.agent, state))
-        })
-        .collect::<Result<Vec<_>, DecodeError>>()?;
+    // A loop, not `collect` into a `Result` (an iterator adapter per item
+    // type in the wasm).
+    let mut entries = Vec::with_capacity(d.directory.len());
+    for item in d.directory {
+        let state = match item.agent_state {
+            Some(s) => Some(state_of(&s.name)?.1),
+            None => None,
+        };
+        entries.push(agent_entry(item.agent, state));
+    }
     Ok(EventBody::Directory {
         list: DirectoryKind::Agents,
         entries,
     })
 }
 
-fn agent_config(value: &Value, context: &str) -> Result<EventBody, DecodeError> {
+fn agent_config(value: &Value, context: &str) -> Result<EventBody, Fault> {
     let c: AgentConfigWire = read(value, context)?;
     let queues = c
         .member
@@ -903,7 +916,7 @@ fn callback_body(
 
 /// `CallbackLists`: one list object (as in the seed) or an array of lists;
 /// one event per list, each carrying the list as sent.
-fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, DecodeError> {
+fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault> {
     let lists: Vec<&Value> = match value {
         Value::Array(items) if items.is_empty() => {
             return Ok(vec![callback_body(
@@ -917,32 +930,26 @@ fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Decode
         Value::Array(items) => items.iter().collect(),
         single => vec![single],
     };
-    lists
-        .into_iter()
-        .enumerate()
-        .map(|(i, list)| {
-            let at = if value.is_array() {
-                format!("{context}[{i}]")
-            } else {
-                context.to_owned()
-            };
-            let l: CallbackListWire = read(list, &at)?;
-            Ok(callback_body(
-                CallbackAction::Lists,
-                None,
-                Some(l.uuid),
-                None,
-                Some(list.clone()),
-            ))
-        })
-        .collect()
+    let mut bodies = Vec::with_capacity(lists.len());
+    for (i, list) in lists.into_iter().enumerate() {
+        let at = if value.is_array() {
+            format!("{context}[{i}]")
+        } else {
+            context.to_owned()
+        };
+        let l: CallbackListWire = read(list, &at)?;
+        bodies.push(callback_body(
+            CallbackAction::Lists,
+            None,
+            Some(l.uuid),
+            None,
+            Some(list.clone()),
+        ));
+    }
+    Ok(bodies)
 }
 
-fn callback(
-    action: CallbackAction,
-    value: &Value,
-    context: &str,
-) -> Result<EventBody, DecodeError> {
+fn callback(action: CallbackAction, value: &Value, context: &str) -> Result<EventBody, Fault> {
     match action {
         CallbackAction::Started => {
             let s: CallbackStartedWire = read(value, context)?;

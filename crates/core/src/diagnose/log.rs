@@ -311,4 +311,34 @@ mod query_tests {
         );
         assert!(from_value::<LogLevel>(json!(1)).is_err());
     }
+
+    /// The channel reads `logs` params by hand (`fields::opt` + `wire`,
+    /// the error through `fields::located`): the same result and text as
+    /// `Option::<LogQuery>::deserialize`, which it replaced.
+    #[test]
+    fn the_hand_read_of_optional_params_is_the_derived_one() {
+        use crate::codec::fields;
+        use serde::Deserialize;
+        for v in [
+            json!(null),
+            json!({}),
+            json!({"since": 5, "level": "warn"}),
+            json!({"since": null, "level": null}),
+            json!({"from": 1}),
+            json!({"level": "loud"}),
+            json!({"level": 2}),
+            json!({"since": "1"}),
+            json!({"since": -1}),
+            json!({"since": 1.5}),
+            json!({"since": "\u{e9}t\u{e9}"}),
+            json!(3),
+            json!("x"),
+            json!([1, 2]),
+            json!(true),
+        ] {
+            let derived = Option::<LogQuery>::deserialize(&v).map_err(|e| e.to_string());
+            let read = fields::opt(&v, fields::wire::<LogQuery>).map_err(|e| fields::located(&e));
+            assert_eq!(read, derived, "{v}");
+        }
+    }
 }

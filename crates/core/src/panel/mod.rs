@@ -95,11 +95,15 @@ impl Wire for PauseReason {
             id: o.text(&["id"])?,
             label: o.req(&["label"], |v| match v {
                 serde_json::Value::String(s) => Ok(Label::Text(s.clone())),
-                serde_json::Value::Object(map) => map
-                    .iter()
-                    .map(|(k, v)| Ok((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?)))
-                    .collect::<Result<_, FieldError>>()
-                    .map(Label::ByLocale),
+                serde_json::Value::Object(map) => {
+                    // A loop, not `collect` into a `Result` (an iterator
+                    // adapter in the wasm).
+                    let mut texts = Vec::with_capacity(map.len());
+                    for (k, v) in map {
+                        texts.push((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?));
+                    }
+                    Ok(Label::ByLocale(texts))
+                }
                 _ => Err(FieldError::custom(
                     "data did not match any variant of untagged enum Label",
                 )),

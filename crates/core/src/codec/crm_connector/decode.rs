@@ -5,7 +5,7 @@ use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error;
 use crate::codec::{as_object, discriminator, extras, parse_text, read, type_name};
 use crate::config::DecodeConfig;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, Fault};
 use crate::lenient;
 use crate::model::{
     ConnectionStatus, Decoded, DirectoryEntry, DirectoryKind, EventBody, PresenceChannel,
@@ -375,16 +375,22 @@ fn string_list(value: &Value) -> Result<Vec<String>, Error> {
 /// `config` says which CRM status ids or labels mean "available" for
 /// `omnichannelResponse`.
 pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError> {
+    decode_in(raw, config).map_err(|fault| *fault)
+}
+
+/// [`decode`] with its error behind one pointer ([`Fault`]), as
+/// `codec::decode` calls it.
+pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, Fault> {
     let map = as_object(raw)?;
     let type_name = discriminator(map, "type")?;
     let direction = match lenient::match_event(type_name, &TYPE_KEYS) {
         Some(0) => Direction::Connector,
         Some(_) => Direction::Client,
         None => {
-            return Err(DecodeError::Unknown {
+            return Err(Box::new(DecodeError::Unknown {
                 what: "CRM Connector message type",
                 name: type_name.to_owned(),
-            })
+            }))
         }
     };
     let action = find_action(direction, discriminator(map, "action")?)?;
@@ -439,7 +445,7 @@ pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError
 
 /// Finds `name` among the actions of `direction`; an action that belongs to
 /// the other direction is refused rather than guessed.
-fn find_action(direction: Direction, name: &str) -> Result<Action, DecodeError> {
+fn find_action(direction: Direction, name: &str) -> Result<Action, Fault> {
     let key = lenient::event_key(name);
     let exact = |d: Direction| d.actions().iter().find(|(k, _)| *k == key).map(|a| a.1);
     let loose = |d: Direction| {
@@ -457,7 +463,7 @@ fn find_action(direction: Direction, name: &str) -> Result<Action, DecodeError> 
         }
     }
     match wrong.or_else(|| loose(other)) {
-        Some(action) => Err(DecodeError::invalid(
+        Some(action) => Err(Box::new(DecodeError::invalid(
             format!("action `{name}`"),
             format!(
                 "`{}` is sent in a {}, not in a {}",
@@ -465,28 +471,28 @@ fn find_action(direction: Direction, name: &str) -> Result<Action, DecodeError> 
                 other.type_name(),
                 direction.type_name()
             ),
-        )),
-        None => Err(DecodeError::Unknown {
+        ))),
+        None => Err(Box::new(DecodeError::Unknown {
             what: direction.unknown_what(),
             name: name.to_owned(),
-        }),
+        })),
     }
 }
 
 /// The `data` of an action that needs one.
-fn required(data: Option<&Value>) -> Result<&Value, DecodeError> {
-    data.ok_or(DecodeError::MissingField("data"))
+fn required(data: Option<&Value>) -> Result<&Value, Fault> {
+    data.ok_or_else(|| Box::new(DecodeError::MissingField("data")))
 }
 
 /// `data` as an object, or an error naming the action.
-fn object(data: &Value, action: Action) -> Result<&Value, DecodeError> {
+fn object(data: &Value, action: Action) -> Result<&Value, Fault> {
     if data.is_object() {
         Ok(data)
     } else {
-        Err(DecodeError::invalid(
+        Err(Box::new(DecodeError::invalid(
             format!("{} data", action.name()),
             format!("expected a JSON object, got {}", type_name(data)),
-        ))
+        )))
     }
 }
 
@@ -498,14 +504,14 @@ fn crm_message(action: Action, data: Option<&Value>) -> EventBody {
 }
 
 /// Checks `data` against the documented shape `T`, then keeps it whole.
-fn checked<T: Wire>(data: Option<&Value>, action: Action) -> Result<EventBody, DecodeError> {
+fn checked<T: Wire>(data: Option<&Value>, action: Action) -> Result<EventBody, Fault> {
     let data = object(required(data)?, action)?;
     read::<T>(data, action.name())?;
     Ok(crm_message(action, Some(data)))
 }
 
 /// `omnichannelResponse`: the CRM presence, `statusId` being `"id"` or `"id;label"`.
-fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody, DecodeError> {
+fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody, Fault> {
     let action = Action::OmnichannelResponse;
     let wire: OmnichannelResponse = read(object(data, action)?, action.name())?;
     let (id, label) = match wire.status_id.split_once(';') {
@@ -513,10 +519,10 @@ fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody
         None => (wire.status_id.trim(), None),
     };
     if id.is_empty() {
-        return Err(DecodeError::invalid(
+        return Err(Box::new(DecodeError::invalid(
             "omnichannelResponse at statusId",
             format!("empty status id in {:?}", wire.status_id),
-        ));
+        )));
     }
     Ok(EventBody::Presence {
         name: label.unwrap_or(id).to_owned(),
@@ -528,7 +534,7 @@ fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody
 }
 
 /// `crmDirectory`: CRM contacts.
-fn crm_directory(data: &Value) -> Result<EventBody, DecodeError> {
+fn crm_directory(data: &Value) -> Result<EventBody, Fault> {
     let action = Action::CrmDirectory;
     let wire: CrmDirectory = read(object(data, action)?, action.name())?;
     Ok(EventBody::Directory {
@@ -557,7 +563,7 @@ fn crm_directory(data: &Value) -> Result<EventBody, DecodeError> {
 /// `pageInfo` (the same record again). Flat payloads (`number` / `phoneNumber`
 /// / `phone` / `value`, `recordId` / `objectId` / `entityId` / `id`) are
 /// accepted too. The first non-empty spelling wins, in that order.
-fn click_to_dial(data: &Value) -> Result<EventBody, DecodeError> {
+fn click_to_dial(data: &Value) -> Result<EventBody, Fault> {
     let action = Action::ClickToDialResponse;
     let data = object(data, action)?;
     let nested = |outer: &str, key: &str| data.get(outer).and_then(|o| text_at(o, key));
@@ -621,7 +627,7 @@ fn text(value: &Value) -> Option<String> {
 }
 
 /// `crmData`: the user, the capabilities and the CCDef's omnichannel mode.
-fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, DecodeError> {
+fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, Fault> {
     let action = Action::CrmData;
     let data = object(data, action)?;
     let wire: CrmData = read(data, action.name())?;
@@ -722,18 +728,18 @@ fn normalize_mode(value: &str) -> Option<&'static str> {
 
 /// `customFieldsDataResponse` carries JSON *text*: parsed within the size and
 /// depth limits. An already-parsed object or array is accepted as is.
-fn embedded_json(
-    data: &Value,
-    action: Action,
-    config: &DecodeConfig,
-) -> Result<Value, DecodeError> {
+fn embedded_json(data: &Value, action: Action, config: &DecodeConfig) -> Result<Value, Fault> {
     match data {
-        Value::String(text) => parse_text(text, config.json)
-            .map_err(|e| DecodeError::invalid(format!("{} data", action.name()), e.to_string())),
+        Value::String(text) => parse_text(text, config.json).map_err(|e| {
+            Box::new(DecodeError::invalid(
+                format!("{} data", action.name()),
+                e.to_string(),
+            ))
+        }),
         Value::Object(_) | Value::Array(_) => Ok(data.clone()),
-        other => Err(DecodeError::invalid(
+        other => Err(Box::new(DecodeError::invalid(
             format!("{} data", action.name()),
             format!("expected a JSON string, got {}", type_name(other)),
-        )),
+        ))),
     }
 }
