@@ -163,6 +163,16 @@ impl JsonWriter {
         }
     }
 
+    /// A JSON number as serde_json writes it (integers in full, floats in
+    /// their shortest form).
+    pub fn number(&mut self, n: &serde_json::Number) {
+        match (n.as_u64(), n.as_i64()) {
+            (Some(n), _) => self.u64(n),
+            (None, Some(n)) => self.i64(n),
+            _ => self.f64(n.as_f64().unwrap_or(f64::NAN)),
+        }
+    }
+
     /// `true` or `false`.
     pub fn bool(&mut self, b: bool) {
         match &mut self.out {
@@ -216,11 +226,7 @@ impl JsonWriter {
         match value {
             Value::Null => self.null(),
             Value::Bool(b) => self.bool(*b),
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(n), _) => self.u64(n),
-                (None, Some(n)) => self.i64(n),
-                _ => self.f64(n.as_f64().unwrap_or(f64::NAN)),
-            },
+            Value::Number(n) => self.number(n),
             Value::String(s) => self.str(s),
             Value::Array(items) => self.array(items),
             Value::Object(map) => self.object(|o| {

@@ -3,23 +3,19 @@
 //! hand made the wasm larger (bench/README.md); these spare a type's
 //! `Display` and its formatter path.
 
+use crate::json_write::JsonWriter;
+
 /// An integer in decimal, as `Display` writes it.
 pub fn num<T: itoa::Integer>(n: T) -> String {
     itoa::Buffer::new().format(n).to_owned()
 }
 
-/// A JSON number as serde_json's `Display` writes it (integers in full,
-/// floats in their shortest form).
+/// A JSON number as serde_json's `Display` writes it: its JSON text, by
+/// the writer every output uses ([`JsonWriter::number`]).
 pub fn number(n: &serde_json::Number) -> String {
-    if n.is_f64() {
-        zmij::Buffer::new()
-            .format_finite(n.as_f64().unwrap_or_default())
-            .to_owned()
-    } else if let Some(u) = n.as_u64() {
-        num(u)
-    } else {
-        num(n.as_i64().unwrap_or_default())
-    }
+    let mut w = JsonWriter::text(String::new());
+    w.number(n);
+    w.into_text()
 }
 
 #[cfg(test)]
