@@ -266,7 +266,7 @@ impl Bridge {
     ) -> Result<(), DecodeError> {
         match raw {
             Ok(raw) => {
-                let decoded = decode_limited(source, &raw, &self.config.decode);
+                let decoded = codec::decode_within_limits(source, &raw, &self.config.decode);
                 self.ingest_decoded(source, decoded, now_ms, out)
             }
             Err(e) => {
@@ -330,31 +330,6 @@ impl Bridge {
     /// Counters for diagnostics.
     pub fn stats(&self) -> &Stats {
         &self.stats
-    }
-}
-
-/// [`codec::decode`] of a value already held to the limits (parsed by
-/// [`codec::parse_text`] or walked by the edge's guard): the protocol's
-/// decoder without the second walk over the value for its depth.
-fn decode_limited(
-    source: Source,
-    raw: &Value,
-    config: &crate::config::DecodeConfig,
-) -> Result<Decoded, DecodeError> {
-    match source {
-        #[cfg(feature = "xuc")]
-        Source::Xuc => codec::xuc::decode(raw),
-        #[cfg(feature = "crm-connector")]
-        Source::CrmConnector => codec::crm_connector::decode(raw, config),
-        #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
-        Source::Openframe => codec::openframe::decode(raw),
-        #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
-        Source::Agentdesktop => codec::agentdesktop::decode(raw),
-        #[cfg(feature = "axp")]
-        Source::Axp => codec::axp::decode(raw),
-        // A source without its feature: `decode` says so.
-        #[allow(unreachable_patterns)]
-        _ => codec::decode(source, raw, config),
     }
 }
 

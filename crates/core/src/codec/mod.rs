@@ -34,7 +34,18 @@ pub const MAX_DEPTH: usize = 32;
 /// Decodes one raw message from `source`.
 pub fn decode(source: Source, raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError> {
     check_depth(raw)?;
-    let _ = config;
+    decode_within_limits(source, raw, config)
+}
+
+/// [`decode`] of a value already held to the depth limit (parsed by
+/// [`parse_text`] or walked by the edge's guard): the protocol's decoder
+/// without a second walk over the value.
+pub fn decode_within_limits(
+    source: Source,
+    raw: &Value,
+    config: &DecodeConfig,
+) -> Result<Decoded, DecodeError> {
+    let _ = (raw, config); // used only by the protocols this build has
     let decoded: Result<Decoded, Fault> = match source {
         #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
         Source::Openframe => openframe::decode_in(raw),
