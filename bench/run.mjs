@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { serve, startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
-import { buildSizes, budgets } from './sizes.mjs';
+import { buildSizes, budgets, DROP_IN } from './sizes.mjs';
 import { widgetPageNaming } from './widget-page.mjs';
 
 const env = (name, dflt) => {
@@ -37,7 +37,7 @@ async function sizes() {
   const ours = {
     'cti_bridge_bg.wasm': await sizeOf(join(ROOT, 'www/pkg/cti_bridge_bg.wasm')),
     'cti_bridge.js (glue)': await sizeOf(join(ROOT, 'www/pkg/cti_bridge.js')),
-    'cti-bridge.js (drop-in)': await sizeOf(join(ROOT, 'www/cti-bridge.js')),
+    'cti-bridge.js (drop-in)': await sizeOf(join(ROOT, DROP_IN)),
   };
   const total = Object.values(ours).reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), { raw: 0, gzip: 0 });
   const refs = {};

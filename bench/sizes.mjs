@@ -1,6 +1,6 @@
 // Sizes of the widget builds in www/pkg (scripts/build.sh) and their budgets (bench/budgets.json).
 // A build's total is what a deployment ships: its wasm + its wasm-bindgen glue and snippets + the drop-in
-// (www/cti-bridge.js), raw and gzip -9. Used by bench/run.mjs and tests/e2e/size-budget.test.mjs.
+// as shipped (DROP_IN: www/cti-bridge.js without comments and layout, scripts/ship-js.mjs), raw and gzip -9. Used by bench/run.mjs and tests/e2e/size-budget.test.mjs.
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export const FEATURES = ['crm-connector', 'openframe', 'agentdesktop', 'axp', 'xuc'];
 /** The full build's name (www/pkg/ itself). */
 export const FULL = FEATURES.join('+');
+/** The drop-in as deployments load it (scripts/build.sh writes it from www/cti-bridge.js). */
+export const DROP_IN = 'www/pkg/cti-bridge.js';
 
 export async function sizeOf(path) {
   const body = await readFile(path);
@@ -19,7 +21,7 @@ export async function sizeOf(path) {
 /** `{name: {raw, gzip}}` totals for the full build (named FULL) and each www/pkg/<features>/. */
 export async function buildSizes(root) {
   const pkg = join(root, 'www/pkg');
-  const dropIn = await sizeOf(join(root, 'www/cti-bridge.js'));
+  const dropIn = await sizeOf(join(root, DROP_IN));
   const total = async (dir) => {
     const parts = [dropIn, await sizeOf(join(dir, 'cti_bridge_bg.wasm')), await sizeOf(join(dir, 'cti_bridge.js'))];
     // The glue's snippet modules (src/web/edge.js, inline snippets) ship with it.

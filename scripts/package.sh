@@ -14,12 +14,13 @@ license=$(sed -n 's/^license = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 out=dist/package
 rm -rf "$out"
 mkdir -p "$out/widget/pkg"
-cp www/cti-bridge.js www/cti-bridge.mjs www/cti-bridge.d.ts www/cti-bridge-types.d.ts \
+# The drop-in as built (www/pkg/cti-bridge.js: www/cti-bridge.js without comments and layout).
+cp www/pkg/cti-bridge.js www/cti-bridge.mjs www/cti-bridge.d.ts www/cti-bridge-types.d.ts \
    www/cti-bridge-element.js www/cti-bridge-element.d.ts "$out/"
 cp www/widget.html www/widget.js www/widget.css www/panel.js www/panel.css www/diagnostics.html www/diagnostics.js www/diagnostics.css "$out/widget/"
 # The wasm-bindgen output: glue, wasm and its JS snippets.
 cp -R www/pkg/. "$out/widget/pkg/"
-rm -f "$out/widget/pkg/.gitignore" "$out/widget/pkg/package.json"
+rm -f "$out/widget/pkg/.gitignore" "$out/widget/pkg/package.json" "$out/widget/pkg/cti-bridge.js"
 
 cat >"$out/package.json" <<EOF
 {
