@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 
-export const source = readFileSync(new URL('../../www/cti-bridge.js', import.meta.url), 'utf8');
+/** The drop-in's text: `www/cti-bridge.js`, or the file CTI_DROP_IN names (the shipped one, tests/js/ship-js.test.mjs). */
+export const source = readFileSync(process.env.CTI_DROP_IN || new URL('../../www/cti-bridge.js', import.meta.url), 'utf8');
 export const WIDGET = 'https://widget.example.com';
 
 /**

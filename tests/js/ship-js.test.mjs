@@ -1,7 +1,10 @@
 // scripts/ship-js.mjs: the shipped JavaScript without comments and layout, meaning what the source means.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import vm from 'node:vm';
 import { shipJs, sameProgram } from '../../scripts/ship-js.mjs';
 
@@ -58,6 +61,62 @@ test('the check tells programs apart that differ only in a line break or a space
   assert.equal(sameProgram('a + +b', 'a + b'), false);
   assert.equal(sameProgram('a /* x */ + b // y', 'a+b'), true);
   assert.throws(() => shipJs('var = 1'), SyntaxError);
+});
+
+test('local bindings get short names that resolve as before; names a program can see are kept', () => {
+  const source = `var top = 1;
+(function (global) {
+  "use strict";
+  var counter = 10, unused;
+  function named(first, second) {
+    var inner = function () {};
+    var arrow = () => 0;
+    let later;
+    later = class {};
+    const { on, other = 2 } = first;
+    function nested(third) {
+      try { throw third; } catch (caught) { return caught + counter + second + on + other; }
+    }
+    return [nested(5), named.name, inner.name, arrow.name, later.name, { on, other }];
+  }
+  global.result = named({ on: 3 }, 4);
+})(this);
+[top, result];`;
+  const out = shipJs(source, 'script');
+  assert.equal(run(out), run(source));
+  assert.equal(run(out), JSON.stringify([1, [24, 'named', 'inner', 'arrow', 'later', { on: 3, other: 2 }]]));
+  for (const kept of ['var top', 'named', 'inner', 'arrow', 'later', 'on:', 'other:', '.result']) {
+    assert.ok(out.includes(kept), `${kept}: ${out}`);
+  }
+  for (const renamed of ['global', 'counter', 'first', 'second', 'third', 'caught', 'unused']) {
+    assert.ok(!out.includes(renamed), `${renamed}: ${out}`);
+  }
+  // An inner binding never takes the name of an outer one it uses.
+  const shadow = 'function f(outer) { return function (inner) { return [outer, inner]; }; } f(1)(2)';
+  assert.equal(run(shipJs(shadow, 'script')), '[1,2]');
+  // Where `eval` could see the names, none is renamed.
+  assert.ok(shipJs('function f(secret) { return eval("secret"); }', 'script').includes('secret'));
+  assert.equal(shipJs('const x = 1; export function f(long) { return long + x; }', 'module'), 'const x=1;export function f(e){return e+x;}\n');
+});
+
+test('the check tells a renaming that captures a name from one that does not', () => {
+  const source = 'function f(a) { return function (b) { return a + b; }; }';
+  assert.equal(sameProgram(source, 'function f(x) { return function (y) { return x + y; }; }', 'script'), true);
+  assert.equal(sameProgram(source, 'function f(a) { return function (a) { return a + a; }; }', 'script'), false);
+  assert.equal(sameProgram(source, 'function g(a) { return function (b) { return a + b; }; }', 'script'), false);
+  assert.equal(sameProgram('var a = 1; a', 'var b = 1; b', 'script'), false, 'top-level names are not local');
+});
+
+test('the drop-in as shipped passes the drop-in\'s unit tests', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ship-js-'));
+  const shipped = join(dir, 'cti-bridge.js');
+  writeFileSync(shipped, shipJs(readFileSync(new URL('../../www/cti-bridge.js', import.meta.url), 'utf8'), 'script'));
+  const suites = ['batch', 'call-deadline', 'handshake', 'logger'].map((name) => new URL(`${name}.test.mjs`, import.meta.url).pathname);
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env; // a test run of its own, reporting on stdout
+  const result = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...suites], { env: { ...env, CTI_DROP_IN: shipped }, encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /^# pass [1-9]\d*$/m);
+  assert.match(result.stdout, /^# fail 0$/m);
 });
 
 test('the drop-in and the edge snippet strip to the same programs, smaller', () => {
