@@ -71,13 +71,8 @@ export function tabsOpen(name, on) {
   } catch {
     return;
   }
-  const t = { channel, locks, on, releases: [], off: [], open: true };
+  const t = { channel, locks, on, releases: [], open: true };
   channel.onmessage = (e) => t.open && on(0, e.data);
-  const changed = () => t.open && on(3);
-  for (const [target, type] of [[globalThis.document, "visibilitychange"], [globalThis, "focus"], [globalThis, "blur"]]) {
-    target?.addEventListener(type, changed);
-    t.off.push(() => target?.removeEventListener(type, changed));
-  }
   return t;
 }
 export function pageView() {
@@ -118,7 +113,6 @@ export function tabsClose(t) {
   t.open = false;
   t.channel.onmessage = null;
   t.channel.close();
-  for (const off of t.off.splice(0)) off();
 }
 export function ancestorOrigin(last) {
   const a = globalThis.location?.ancestorOrigins;

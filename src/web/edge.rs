@@ -40,7 +40,6 @@ pub(crate) mod kind {
     pub const TAB_MESSAGE: u32 = 0;
     pub const LOCK_GRANTED: u32 = 1;
     pub const LOCKS_HELD: u32 = 2;
-    pub const VIEW_CHANGED: u32 = 3;
 }
 
 #[wasm_bindgen(module = "/src/web/edge.js")]

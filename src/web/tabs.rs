@@ -10,7 +10,7 @@
 //! `navigator.locks` or `BroadcastChannel` is missing, the widget runs as if
 //! `multiTab` were `"independent"` (documented fallback).
 
-use super::edge::{self, kind, TabsCallback};
+use super::edge::{self, kind, Handle, TabsCallback, Target};
 use super::guard;
 use crate::tabs::{LocksView, Scope, TabEffect, Tabs};
 use serde_json::Value;
@@ -30,11 +30,14 @@ pub(crate) trait TabsHost {
 pub(crate) struct TabsEdge {
     pub tabs: RefCell<Tabs>,
     scope: Scope,
-    /// The `edge.js` tabs handle (channel, locks, view listeners).
+    /// The `edge.js` tabs handle (channel, locks).
     handle: JsValue,
     host: Weak<dyn TabsHost>,
     /// What the handle reports to (kept alive with the widget).
     _on: TabsCallback,
+    /// The page's `visibilitychange`, `focus` and `blur` listeners (none
+    /// where the handle was not opened).
+    _view: Vec<Handle>,
     querying: Cell<bool>,
     driving: Cell<bool>,
 }
@@ -60,12 +63,22 @@ impl TabsEdge {
             });
             let handle = edge::tabs_open(&scope.channel(), &on);
             opened = !handle.is_undefined();
+            let view = if opened {
+                vec![
+                    view_listener(me, Target::Document, "visibilitychange"),
+                    view_listener(me, Target::Window, "focus"),
+                    view_listener(me, Target::Window, "blur"),
+                ]
+            } else {
+                Vec::new()
+            };
             TabsEdge {
                 tabs: RefCell::new(Tabs::new(random_id(), epoch)),
                 scope,
                 handle,
                 host,
                 _on: on,
+                _view: view,
                 querying: Cell::new(false),
                 driving: Cell::new(false),
             }
@@ -81,7 +94,7 @@ impl TabsEdge {
     }
 
     /// What the browser reported (`edge.js`): a channel message, the
-    /// election lock granted, the held locks, a change of this page's view.
+    /// election lock granted, the held locks.
     fn on_browser(self: &Rc<Self>, what: u32, value: &JsValue) {
         match what {
             kind::TAB_MESSAGE => {
@@ -103,7 +116,6 @@ impl TabsEdge {
                 let view = self.view(&held);
                 self.tabs.borrow_mut().on_locks(view);
             }
-            kind::VIEW_CHANGED => return self.report_view(),
             _ => return,
         }
         self.drive();
@@ -209,12 +221,23 @@ impl TabsEdge {
 
 impl Drop for TabsEdge {
     fn drop(&mut self) {
-        // Releases the locks, removes the listeners, closes the channel
-        // (none were opened where the browser lacks them).
+        // Releases the locks and closes the channel (none were opened where
+        // the browser lacks them); the view listeners are removed as the
+        // fields drop.
         if !self.handle.is_undefined() {
             edge::tabs_close(&self.handle);
         }
     }
+}
+
+/// Reports this page's view to the tabs machine on each `kind` event.
+fn view_listener(edge: &Weak<TabsEdge>, target: Target<'_>, kind: &str) -> Handle {
+    let edge = edge.clone();
+    Handle::listen(target, kind, move |_| {
+        if let Some(edge) = edge.upgrade() {
+            edge.report_view();
+        }
+    })
 }
 
 /// Milliseconds since the Unix epoch (`leaderSince`).
