@@ -133,10 +133,12 @@ async function initBuild({ compiled, glue }) {
 const HINT = hintedBuild();
 const hinted = HINT === null ? null : startBuild(buildDir(HINT), []);
 /**
- * The list of builds, asked for as this script runs, alongside the configuration: needed only
- * when the hint is not the build the configuration needs, which then costs one round, not two.
+ * The list of builds, asked for right after the configuration (`main`), in the same round:
+ * needed only when the hint is not the build the configuration needs, which then costs one
+ * round, not two. Asked for after the configuration, not before: each `fetch()` call takes the
+ * page's thread for a while (1-3 ms on a loaded machine), and the configuration is needed first.
  */
-const builtList = builtDeployments();
+let builtList = null;
 
 /**
  * The wasm module for `config`, initialized: its deployment's build if there is one, else the
@@ -276,7 +278,9 @@ function afterHandshake(handled, ms) {
 async function main() {
   // Fetched with the page (widget.html preloads it). `?config=NAME` picks one of the
   // configurations the widget's server offers.
-  const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
+  const asked = fetch("widget-config.json" + location.search, { cache: "no-store" });
+  builtList = builtDeployments();
+  const response = await asked;
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
   const core = await loadCore(config);
