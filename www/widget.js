@@ -9,15 +9,17 @@
 //
 // Start-up (issue 14): one round of fetches with the page, then the handshake; nothing else
 // before it.
-// 1. widget.html preloads this script, the configuration, and the wasm module and glue of the
-//    build the deployment names there (`data-build`): all fetched with the page. This script
-//    starts compiling that module as soon as it runs (`WebAssembly.compileStreaming`, the
-//    server must send `application/wasm`), while the configuration is read.
+// 1. widget.html preloads the wasm module, glue and snippet modules of the build the deployment
+//    names there (`data-build`), this script and the configuration: all fetched with the page.
+//    This script starts compiling that module as soon as it runs (`WebAssembly.compileStreaming`,
+//    the server must send `application/wasm`; Chromium hands a preloaded response to fetch()
+//    once it has ended, so the compilation starts after its last byte), while the configuration
+//    is read.
 // 2. The configuration decides the build (`buildFor`). The named one is used only if it is that
 //    build; otherwise (a wrong hint: it cost a download and a compilation, nothing else) the
-//    list of builds (pkg/builds.json, by scripts/build.sh; asked for when this script runs,
-//    alongside the configuration) says which exist, and the right build is fetched: its wasm,
-//    its glue and the glue's snippet modules at once.
+//    list of builds (pkg/builds.json, by scripts/build.sh; asked for right after the
+//    configuration, in the same round) says which exist, and the right build is fetched: its
+//    wasm, its glue and the glue's snippet modules at once.
 // Then `startWidget` answers the host page's `connect` (sent when the iframe loaded, kept here
 // until the module runs) or says hello to it; the style sheets and the panel (panel.js,
 // panel.css) are loaded and mounted once the host's `connect` has been answered (or after
@@ -72,8 +74,10 @@ function preloadModule(url) {
 }
 
 /**
- * The wasm module at `url`, compiled while it downloads (`WebAssembly.compileStreaming` needs
- * the server to send `Content-Type: application/wasm`; otherwise compiled from its bytes).
+ * The wasm module at `url`, compiled from its response as it comes (`WebAssembly.compileStreaming`
+ * needs the server to send `Content-Type: application/wasm`; otherwise compiled from its bytes):
+ * while it downloads when this fetch() makes the request (a wrong hint), after its last byte
+ * when it takes widget.html's preload.
  */
 async function compileWasm(url) {
   const response = await fetch(url);
