@@ -2,7 +2,9 @@
 // Every figure is measured next to its reference in the same run and given as a ratio.
 // Environment: BENCH_N (time-to-ready runs, default 30), BENCH_LAT (latency samples, 1000),
 // BENCH_CORE (in-page core events, 1000000), BENCH_CHANNEL (events through the full channel, 20000),
-// BENCH_SCALE (agents in the supervisor's stream, 5000), BENCH_OUT (results file, bench/results.json).
+// BENCH_SCALE (agents in the supervisor's stream, 5000), BENCH_OUT (results file, bench/results.json),
+// BENCH_CACHE (how the origins serve their files: `revalidate`, the default, as docs/package.md
+// asks of a deployment, or `no-store`: every start downloads everything).
 import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -57,6 +59,8 @@ async function sizes() {
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
 export async function startBenchOrigins() {
   let hostOrigin = '';
+  // Every origin's files (the widget's, the blank iframe, the host pages) the same way.
+  const cache = process.env.BENCH_CACHE === 'no-store' ? 'no-store' : 'revalidate';
   const pages = join(ROOT, 'bench', 'pages');
   const widget = await serve({
     roots: { '/bench/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/bench/': pages, '/': join(ROOT, 'www') },
@@ -67,6 +71,7 @@ export async function startBenchOrigins() {
       ...(process.env.BENCH_HINT === 'shipped' ? {} : { '/widget.html': () => ['text/html; charset=utf-8', widgetPageNaming(ROOT, '')] }),
     },
     csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
+    cache,
   });
   // The same widget files, configured as the README's lead deployment (CRM Connector + xuc, no
   // injection): its page loads that build (www/pkg/crm-connector+xuc/), as its agents' do.
@@ -76,10 +81,12 @@ export async function startBenchOrigins() {
       '/widget-config.json': () => ['application/json', JSON.stringify({ allowedHostOrigins: [hostOrigin], bridge: { cc: { source: 'xuc' } } })],
     },
     csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
+    cache,
   });
   const host = await serve({
     roots: { '/lib/': join(ROOT, 'www'), '/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/': pages },
     csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port} http://localhost:${lead.port}`,
+    cache,
   });
   hostOrigin = `http://127.0.0.1:${host.port}`;
   return {

@@ -9,8 +9,11 @@
 // navigation and Resource Timing (start, first byte, end of each fetch), its fetch() calls,
 // WebAssembly compile / instantiate calls, the window messages the frame receives and the
 // `ready` it posts, the iframe's `load` at the host, and when the host's promise resolved; then
-// the ready / blank iframe ratios (median, p95) of these runs. Milestones seen in only some runs
-// say so. A measuring aid: the figures with references are `bash scripts/bench.sh`'s (bench/README.md).
+// the ready / blank iframe ratios (median, p95) of these runs, and the median time from the
+// frame's first subresource request (its commit) to ready, the widget's own share. Milestones
+// seen in only some runs say so. BENCH_DUMP=<file>: every run's milestones as JSON. The origins
+// serve their files for revalidation as the bench does (BENCH_CACHE=no-store: downloaded anew).
+// A measuring aid: the figures with references are `bash scripts/bench.sh`'s (bench/README.md).
 /* global CtiBridge -- in page.evaluate() callbacks: the bench host page's window.CtiBridge */
 import { startBrowser, until } from '../tests/e2e/harness.mjs';
 import { startBenchOrigins } from './run.mjs';
@@ -110,6 +113,7 @@ try {
     const shift = seen.origin - host.origin;
     runs.push([['frame time origin', shift], ...seen.marks.map(([w, t]) => [w, t + shift]), ...host.notes, ['host: connect() resolved', host.resolved], ['reference: blank iframe loaded (host clock, from its creation)', host.blank]]);
   }
+  if (process.env.BENCH_DUMP) (await import('node:fs')).writeFileSync(process.env.BENCH_DUMP, JSON.stringify(runs));
   const times = new Map();
   for (const run of runs) {
     const count = new Map();
@@ -130,6 +134,14 @@ try {
     return pick(times.get('host: connect() resolved')) / pick(times.get('reference: blank iframe loaded (host clock, from its creation)'));
   };
   console.log(`ready / blank iframe: median ${ratio(50).toFixed(2)}x, p95 ${ratio(95).toFixed(2)}x`);
+  // The widget's own share, from its first subresource request (the frame committed) to the
+  // resolved promise: the part start-up work can move (the frame's creation and commit are the
+  // blank iframe's too).
+  const committed = runs.map((run) => {
+    const first = Math.min(...run.filter(([w]) => w.endsWith(' requested')).map(([, t]) => t));
+    return run.find(([w]) => w === 'host: connect() resolved')[1] - first;
+  });
+  console.log(`from the frame's first subresource request to ready: median ${median(committed).toFixed(1)} ms`);
   if (browser.problems.length) console.log('problems:', browser.problems);
 } finally {
   await browser.close();

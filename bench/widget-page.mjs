@@ -14,7 +14,8 @@ export const SHIPPED_HINT = 'crm-connector+xuc';
  * served (the blank iframe the start-up is compared with is a file too).
  */
 export function widgetPageNaming(root, build) {
-  const page = readFileSync(join(root, 'www/widget.html'), 'utf8');
+  // Its own snippet lines dropped: the named build's come from pkg/builds.json below.
+  const page = readFileSync(join(root, 'www/widget.html'), 'utf8').replace(/\n[^\n]*<link rel="modulepreload" href="pkg\/[^"]*snippets\/[^\n]*/g, '');
   const dir = build ? `pkg/${build}/` : 'pkg/';
   const built = JSON.parse(readFileSync(join(root, 'www/pkg/builds.json'), 'utf8'));
   const snippets = (built[build] || []).map((path) => `\n  <link rel="modulepreload" href="${dir}${path}" data-build="${build}">`).join('');

@@ -9,15 +9,17 @@
 //
 // Start-up (issue 14): one round of fetches with the page, then the handshake; nothing else
 // before it.
-// 1. widget.html preloads this script, the configuration, and the wasm module and glue of the
-//    build the deployment names there (`data-build`): all fetched with the page. This script
-//    starts compiling that module as soon as it runs (`WebAssembly.compileStreaming`, the
-//    server must send `application/wasm`), while the configuration is read.
+// 1. widget.html preloads the wasm module, glue and snippet modules of the build the deployment
+//    names there (`data-build`), this script and the configuration: all fetched with the page.
+//    This script starts compiling that module as soon as it runs (`WebAssembly.compileStreaming`,
+//    the server must send `application/wasm`; Chromium hands a preloaded response to fetch()
+//    once it has ended, so the compilation starts after its last byte), while the configuration
+//    is read.
 // 2. The configuration decides the build (`buildFor`). The named one is used only if it is that
 //    build; otherwise (a wrong hint: it cost a download and a compilation, nothing else) the
-//    list of builds (pkg/builds.json, by scripts/build.sh; asked for when this script runs,
-//    alongside the configuration) says which exist, and the right build is fetched: its wasm,
-//    its glue and the glue's snippet modules at once.
+//    list of builds (pkg/builds.json, by scripts/build.sh; asked for right after the
+//    configuration, in the same round) says which exist, and the right build is fetched: its
+//    wasm, its glue and the glue's snippet modules at once.
 // Then `startWidget` answers the host page's `connect` (sent when the iframe loaded, kept here
 // until the module runs) or says hello to it; the style sheets and the panel (panel.js,
 // panel.css) are loaded and mounted once the host's `connect` has been answered (or after
@@ -72,8 +74,10 @@ function preloadModule(url) {
 }
 
 /**
- * The wasm module at `url`, compiled while it downloads (`WebAssembly.compileStreaming` needs
- * the server to send `Content-Type: application/wasm`; otherwise compiled from its bytes).
+ * The wasm module at `url`, compiled from its response as it comes (`WebAssembly.compileStreaming`
+ * needs the server to send `Content-Type: application/wasm`; otherwise compiled from its bytes):
+ * while it downloads when this fetch() makes the request (a wrong hint), after its last byte
+ * when it takes widget.html's preload.
  */
 async function compileWasm(url) {
   const response = await fetch(url);
@@ -133,10 +137,12 @@ async function initBuild({ compiled, glue }) {
 const HINT = hintedBuild();
 const hinted = HINT === null ? null : startBuild(buildDir(HINT), []);
 /**
- * The list of builds, asked for as this script runs, alongside the configuration: needed only
- * when the hint is not the build the configuration needs, which then costs one round, not two.
+ * The list of builds, asked for right after the configuration (`main`), in the same round:
+ * needed only when the hint is not the build the configuration needs, which then costs one
+ * round, not two. Asked for after the configuration, not before: each `fetch()` call takes the
+ * page's thread for a while (1-3 ms on a loaded machine), and the configuration is needed first.
  */
-const builtList = builtDeployments();
+let builtList = null;
 
 /**
  * The wasm module for `config`, initialized: its deployment's build if there is one, else the
@@ -276,7 +282,9 @@ function afterHandshake(handled, ms) {
 async function main() {
   // Fetched with the page (widget.html preloads it). `?config=NAME` picks one of the
   // configurations the widget's server offers.
-  const response = await fetch("widget-config.json" + location.search, { cache: "no-store" });
+  const asked = fetch("widget-config.json" + location.search, { cache: "no-store" });
+  builtList = builtDeployments();
+  const response = await asked;
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();
   const core = await loadCore(config);

@@ -9,7 +9,7 @@
 
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import { readFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname, normalize, extname, sep } from 'node:path';
@@ -28,8 +28,14 @@ const TYPES = {
   '.jsonl': 'application/x-ndjson',
 };
 
-/** Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes` ({path: () => [type, body, status?]}) on `host` (127.0.0.1). */
-export async function serve({ roots, routes = {}, csp, host = '127.0.0.1' }) {
+/**
+ * Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes`
+ * ({path: () => [type, body, status?]}) on `host` (127.0.0.1). `cache`: `no-store` (default:
+ * nothing kept) or `revalidate` (files as a deployment's static server sends them:
+ * `Cache-Control: no-cache` with an `ETag`, answered `304 Not Modified` when unchanged, so a
+ * rebuild is picked up at the next load; docs/package.md). Routes are always `no-store`.
+ */
+export async function serve({ roots, routes = {}, csp, host = '127.0.0.1', cache = 'no-store' }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const path = decodeURIComponent(url.pathname);
@@ -55,6 +61,17 @@ export async function serve({ roots, routes = {}, csp, host = '127.0.0.1' }) {
       if (rel.startsWith('..') || rel.includes(`${sep}..`)) break;
       for (const dir of [dirs].flat()) {
         try {
+          if (cache === 'revalidate') {
+            const info = await stat(join(dir, rel));
+            if (!info.isFile()) continue;
+            const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+            Object.assign(headers, { 'Cache-Control': 'no-cache', ETag: etag });
+            if (req.headers['if-none-match'] === etag) {
+              res.writeHead(304, headers);
+              res.end();
+              return;
+            }
+          }
           const body = await readFile(join(dir, rel));
           res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(rel)] || 'application/octet-stream' });
           res.end(body);

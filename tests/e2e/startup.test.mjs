@@ -92,6 +92,16 @@ async function start(tab) {
   };
 }
 
+test('the shipped page preloads the snippet modules of the build it names (pkg/builds.json)', () => {
+  // Without them the glue's imports would be asked for only once the glue was parsed: a
+  // second round before the module can run. wasm-bindgen names their folder after the crate's
+  // name and version: a new version needs the page's line updated.
+  const page = readFileSync(join(ROOT, 'www/widget.html'), 'utf8');
+  const built = JSON.parse(readFileSync(join(ROOT, 'www/pkg/builds.json'), 'utf8'));
+  const preloaded = [...page.matchAll(/<link rel="modulepreload" href="pkg\/([^"]*snippets\/[^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(preloaded.sort(), built[SHIPPED_HINT].map((path) => `${SHIPPED_HINT}/${path}`).sort());
+});
+
 for (const [build, dir, named] of [['lead', `/pkg/${SHIPPED_HINT}/`, 'shipped'], ['full', '/pkg/', 'full']]) {
   test(`${build} build, named by the page: one round of preloads, each resource once, one handshake`, async () => {
     serving = build;
