@@ -4,7 +4,8 @@
 // BENCH_CORE (in-page core events, 1000000), BENCH_CHANNEL (events through the full channel, 20000),
 // BENCH_SCALE (agents in the supervisor's stream, 5000), BENCH_OUT (results file, bench/results.json),
 // BENCH_CACHE (how the origins serve their files: `revalidate`, the default, as docs/package.md
-// asks of a deployment, or `no-store`: every start downloads everything).
+// asks of a deployment, or `no-store`: every start downloads everything). The lead build's ready
+// rows are also printed under `no-store` in every run (an agent's first visit).
 import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -75,17 +76,21 @@ export async function startBenchOrigins() {
   });
   // The same widget files, configured as the README's lead deployment (CRM Connector + xuc, no
   // injection): its page loads that build (www/pkg/crm-connector+xuc/), as its agents' do.
-  const lead = await serve({
+  const leadOrigin = (policy) => serve({
     roots: { '/bench/': pages, '/': join(ROOT, 'www') },
     routes: {
       '/widget-config.json': () => ['application/json', JSON.stringify({ allowedHostOrigins: [hostOrigin], bridge: { cc: { source: 'xuc' } } })],
     },
     csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
-    cache,
+    cache: policy,
   });
+  const lead = await leadOrigin(cache);
+  // The lead deployment again, every file downloaded at every start (`no-store`, its blank
+  // iframe too): an agent's first visit, printed next to the revalidated rows.
+  const leadNoStore = await leadOrigin('no-store');
   const host = await serve({
     roots: { '/lib/': join(ROOT, 'www'), '/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/': pages },
-    csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port} http://localhost:${lead.port}`,
+    csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port} http://localhost:${lead.port} http://localhost:${leadNoStore.port}`,
     cache,
   });
   hostOrigin = `http://127.0.0.1:${host.port}`;
@@ -93,7 +98,8 @@ export async function startBenchOrigins() {
     hostOrigin,
     widgetOrigin: `http://localhost:${widget.port}`,
     leadOrigin: `http://localhost:${lead.port}`,
-    close: () => Promise.all([widget.close(), lead.close(), host.close()]),
+    leadNoStoreOrigin: `http://localhost:${leadNoStore.port}`,
+    close: () => Promise.all([widget.close(), lead.close(), leadNoStore.close(), host.close()]),
   };
 }
 
@@ -121,6 +127,7 @@ async function main() {
     const ready = await page.evaluate((n) => window.bench.ready(n), N);
     // The lead deployment's build, from its own widget origin (the blank iframe from there too).
     const leadReady = await page.evaluate(([n, origin]) => window.bench.ready(n, origin), [N, origins.leadOrigin]);
+    const leadCold = await page.evaluate(([n, origin]) => window.bench.ready(n, origin), [N, origins.leadNoStoreOrigin]);
     results.ready = {
       runs: N,
       connect: { median: pct(ready.connect, 50), p95: pct(ready.connect, 95) },
@@ -129,6 +136,11 @@ async function main() {
         build: 'crm-connector+xuc',
         connect: { median: pct(leadReady.connect, 50), p95: pct(leadReady.connect, 95) },
         blankIframe: { median: pct(leadReady.blank, 50), p95: pct(leadReady.blank, 95) },
+      },
+      leadNoStore: {
+        build: 'crm-connector+xuc',
+        connect: { median: pct(leadCold.connect, 50), p95: pct(leadCold.connect, 95) },
+        blankIframe: { median: pct(leadCold.blank, 50), p95: pct(leadCold.blank, 95) },
       },
     };
 
@@ -284,6 +296,11 @@ export function table(r) {
     const ld = rd.lead;
     add(`ready median, ${ld.build} build (${rd.runs} runs)`, ms(ld.connect.median), ms(ld.blankIframe.median), 'blank x-origin iframe', ratio(ld.connect.median, ld.blankIframe.median));
     add(`ready p95, ${ld.build} build (${rd.runs} runs)`, ms(ld.connect.p95), ms(ld.blankIframe.p95), 'blank x-origin iframe', ratio(ld.connect.p95, ld.blankIframe.p95));
+  }
+  if (rd.leadNoStore) {
+    const ld = rd.leadNoStore;
+    add(`ready median, ${ld.build} build, no-store (${rd.runs} runs)`, ms(ld.connect.median), ms(ld.blankIframe.median), 'blank x-origin iframe, no-store', ratio(ld.connect.median, ld.blankIframe.median));
+    add(`ready p95, ${ld.build} build, no-store (${rd.runs} runs)`, ms(ld.connect.p95), ms(ld.blankIframe.p95), 'blank x-origin iframe, no-store', ratio(ld.connect.p95, ld.blankIframe.p95));
   }
   const l = r.latency;
   for (const p of ['p50', 'p99']) {
