@@ -931,8 +931,10 @@ async fn fault_restart_forgets_sessions_tokens_and_states() {
 
 #[tokio::test]
 async fn scenario_frames_reach_the_users_who_may_see_them() {
+    // The scenario starts when the first session (sup's) is live; its first frame waits long
+    // enough for admin's session to be live too, even on a loaded machine (CI failed at 0 ms).
     let script = [
-        r#"{"after_ms": 0, "xuc": {"msgType": "AgentStateEvent", "ctiMessage": {"name": "AgentOnPause", "agentId": 21, "phoneNb": "1003", "since": 0, "queues": [14], "cause": "training"}}}"#,
+        r#"{"after_ms": 1000, "xuc": {"msgType": "AgentStateEvent", "ctiMessage": {"name": "AgentOnPause", "agentId": 21, "phoneNb": "1003", "since": 0, "queues": [14], "cause": "training"}}}"#,
         r#"{"after_ms": 10, "xuc": {"msgType": "Sheet", "ctiMessage": {"timenow": 1425055334, "compressed": true, "serial": "xml", "payload": {"profile": {"user": {"sheetInfo": [{"value": "http://crm.example/1", "name": "popupUrl", "order": 10, "type": "url"}]}}}, "channel": "SIP/1k4yj2-00000013"}}, "login": "sup"}"#,
         r#"{"after_ms": 10, "xuc": {"msgType": "PhoneEvent", "ctiMessage": {"eventType": "EventRinging", "DN": "1000", "otherDN": "0427466347", "linkedId": "1.74", "uniqueId": "1.78", "queueName": "bluesky", "userData": {"USR_var1": "v1"}}}}"#,
     ]
