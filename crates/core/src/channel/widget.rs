@@ -409,7 +409,11 @@ impl Wire for InjectSource {
 fn inject_params(params: Value) -> Result<(String, Value), FieldError> {
     let InjectSource(source) = fields::wire(&params)?;
     match params {
-        Value::Object(mut map) => Ok((source, map.remove("msg").unwrap_or_default())),
+        // Taken in place (no `BTreeMap::remove`): the map is dropped next.
+        Value::Object(mut map) => Ok((
+            source,
+            map.get_mut("msg").map(Value::take).unwrap_or_default(),
+        )),
         _ => Err(FieldError::missing_field("msg")),
     }
 }
