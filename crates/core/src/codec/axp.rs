@@ -839,14 +839,15 @@ impl Interaction {
 /// customerIdentifiers ...), kept as sent; `event`, `id` and `timestamp`
 /// travel elsewhere, `engagementId` is the interaction's id.
 fn extra(body_map: &Map<String, Value>, consumed: &[&str]) -> Map<String, Value> {
-    body_map
-        .iter()
-        .filter(|(k, _)| {
-            !matches!(k.as_str(), "event" | "id" | "timestamp" | "engagementId")
-                && !consumed.contains(&k.as_str())
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    super::map_of(
+        body_map
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(k.as_str(), "event" | "id" | "timestamp" | "engagementId")
+                    && !consumed.contains(&k.as_str())
+            })
+            .map(|(k, v)| (k.clone(), v.clone())),
+    )
 }
 
 /// The document's spelling of a known value (`bargedIn` -> `BARGEDIN`), or
