@@ -5,7 +5,8 @@
 //! `BTreeMap` costs its node code once per value type (2-12 KB of wasm
 //! each, bench/README.md); a sorted `Vec` searched by halves costs a few
 //! hundred bytes and iterates in the same (key) order. [`Counts`] is the
-//! same for counters (`{"axp": 3}`), serialized as a map in key order.
+//! same for counters (`{"axp": 3}`), serialized as a map in key order;
+//! [`Ids`] for numeric request and command ids (instead of a `HashMap`).
 
 use crate::json_write::{JsonKey, JsonWriter, ToJson};
 
