@@ -46,6 +46,12 @@ impl<V> Keyed<V> {
         self.find(key).is_ok()
     }
 
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        let i = self.find(key).ok()?;
+        self.0.get(i).map(|(_, v)| v)
+    }
+
     /// The value of `key`, to change.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
         let i = self.find(key).ok()?;
@@ -265,6 +271,7 @@ mod tests {
         if let Some(v) = m.get_mut("c") {
             *v = 30;
         }
+        assert_eq!((m.get("c"), m.get("x")), (Some(&30), None));
         assert_eq!(m.get_mut("x"), None);
         assert_eq!(m.remove("b"), Some(20));
         assert_eq!(m.remove("b"), None);
