@@ -434,7 +434,9 @@ fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
-        other => other.to_string(),
+        // The JSON writer's text, as `Display` writes it (serde_json's
+        // formatter would be in the wasm for this alone).
+        other => crate::json_write::to_string(other),
     }
 }
 
