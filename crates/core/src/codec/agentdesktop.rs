@@ -372,9 +372,7 @@ fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, 
             }
             Ok(data)
         }
-        // Copied by the map's plain iterator: consuming it (`into_iter`)
-        // would add the tree's draining code to the wasm for this alone.
-        Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Some(Value::Object(map)) => Ok(map.into_iter().collect()),
         Some(Value::String(text)) => Ok(text
             .split(';')
             .filter(|part| !part.trim().is_empty())
