@@ -87,11 +87,10 @@ pub(crate) struct Options {
 impl Options {
     /// Reads `{kind: "axp" | "xuc", ...client options}`.
     pub fn parse(value: &Value) -> Result<Options, String> {
-        let mut client = value.clone();
-        let map = client
-            .as_object_mut()
+        let map = value
+            .as_object()
             .ok_or("contactCentre: expected an object")?;
-        let source = match map.remove("kind").as_ref().and_then(Value::as_str) {
+        let source = match map.get("kind").and_then(Value::as_str) {
             #[cfg(feature = "axp")]
             Some("axp") => Source::Axp,
             #[cfg(feature = "xuc")]
@@ -105,8 +104,14 @@ impl Options {
             Some(other) => return Err(format!("contactCentre.kind: `{other}` is not axp or xuc")),
             None => return Err("contactCentre.kind: expected \"axp\" or \"xuc\"".into()),
         };
-        seeded(map);
-        Ok(Options { source, client })
+        // The options without `kind`, copied without it (no
+        // `BTreeMap::remove` in the wasm).
+        let mut client = crate::codec::extras_of(map, &["kind"]);
+        seeded(&mut client);
+        Ok(Options {
+            source,
+            client: Value::Object(client),
+        })
     }
 }
 

@@ -5,7 +5,8 @@
 //! `BTreeMap` costs its node code once per value type (2-12 KB of wasm
 //! each, bench/README.md); a sorted `Vec` searched by halves costs a few
 //! hundred bytes and iterates in the same (key) order. [`Counts`] is the
-//! same for counters (`{"axp": 3}`), serialized as a map in key order.
+//! same for counters (`{"axp": 3}`), serialized as a map in key order;
+//! [`Ids`] for numeric request and command ids (instead of a `HashMap`).
 
 use crate::json_write::{JsonKey, JsonWriter, ToJson};
 
@@ -43,6 +44,12 @@ impl<V> Keyed<V> {
     /// Whether `key` has an entry.
     pub fn contains_key(&self, key: &str) -> bool {
         self.find(key).is_ok()
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        let i = self.find(key).ok()?;
+        self.0.get(i).map(|(_, v)| v)
     }
 
     /// The value of `key`, to change.
@@ -94,6 +101,69 @@ impl<V> Keyed<V> {
     /// The values, in key order.
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
+    }
+}
+
+/// A map from numeric ids (request and command ids) to `V`, kept as a
+/// `Vec` sorted by id: the few requests in flight at a time. A `HashMap`
+/// costs its table code, SipHash and a random seed per build (~5 KB of
+/// wasm), and iterates in no fixed order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ids<V>(Vec<(u64, V)>);
+
+impl<V> Default for Ids<V> {
+    fn default() -> Self {
+        Ids(Vec::new())
+    }
+}
+
+impl<V> Ids<V> {
+    /// An empty map.
+    pub fn new() -> Self {
+        Ids(Vec::new())
+    }
+
+    /// Where `id` is (`Ok`) or would go (`Err`).
+    fn find(&self, id: u64) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(&id))
+    }
+
+    /// How many entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value of `id`.
+    pub fn get(&self, id: u64) -> Option<&V> {
+        let i = self.find(id).ok()?;
+        self.0.get(i).map(|(_, v)| v)
+    }
+
+    /// Sets `id` to `value`; the previous value if there was one.
+    pub fn insert(&mut self, id: u64, value: V) -> Option<V> {
+        match self.find(id) {
+            Ok(i) => self.0.get_mut(i).map(|(_, v)| std::mem::replace(v, value)),
+            Err(i) => {
+                self.0.insert(i, (id, value));
+                None
+            }
+        }
+    }
+
+    /// Takes `id`'s value out.
+    pub fn remove(&mut self, id: u64) -> Option<V> {
+        let i = self.find(id).ok()?;
+        Some(self.0.remove(i).1)
+    }
+
+    /// Takes every entry out, in id order.
+    pub fn take_all(&mut self) -> Vec<(u64, V)> {
+        std::mem::take(&mut self.0)
     }
 }
 
@@ -154,7 +224,22 @@ impl<K: serde::Serialize> serde::Serialize for Counts<K> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Counts, Keyed};
+    use super::{Counts, Ids, Keyed};
+
+    #[test]
+    fn ids_keep_entries_in_id_order() {
+        let mut m = Ids::new();
+        assert!(m.is_empty());
+        for (k, v) in [(7, "g"), (2, "b"), (9, "i")] {
+            assert_eq!(m.insert(k, v), None);
+        }
+        assert_eq!(m.insert(2, "B"), Some("b"));
+        assert_eq!((m.len(), m.get(2), m.get(3)), (3, Some(&"B"), None));
+        assert_eq!(m.remove(7), Some("g"));
+        assert_eq!(m.remove(7), None);
+        assert_eq!(m.take_all(), [(2, "B"), (9, "i")]);
+        assert!(m.is_empty());
+    }
 
     #[test]
     fn counts_serialize_as_an_object_in_key_order() {
@@ -186,6 +271,7 @@ mod tests {
         if let Some(v) = m.get_mut("c") {
             *v = 30;
         }
+        assert_eq!((m.get("c"), m.get("x")), (Some(&30), None));
         assert_eq!(m.get_mut("x"), None);
         assert_eq!(m.remove("b"), Some(20));
         assert_eq!(m.remove("b"), None);

@@ -193,25 +193,28 @@ pub(crate) fn seeded(options: &mut serde_json::Map<String, Value>) {
 /// The host's options split into the client's part and the Bridge's
 /// (`mode`, `bridge`), with a random jitter seed unless one is given.
 pub(crate) fn options(options: JsValue) -> Result<(Value, crate::Bridge), JsError> {
-    let mut value =
+    let value =
         crate::web::guard::to_json(&options).map_err(|e| JsError::new(&format!("options: {e}")))?;
     let map = value
-        .as_object_mut()
+        .as_object()
         .ok_or_else(|| JsError::new("options: expected an object"))?;
-    let mode = match map.remove("mode") {
+    let mode = match map.get("mode") {
         None | Some(Value::Null) => crate::Mode::Synchronized,
-        Some(Value::String(m)) => crate::Mode::parse(&m)
+        Some(Value::String(m)) => crate::Mode::parse(m)
             .ok_or_else(|| JsError::new(&format!("options.mode: unknown mode `{m}`")))?,
         Some(_) => return Err(JsError::new("options.mode: expected a string")),
     };
-    let config: crate::Config = match map.remove("bridge") {
+    let config: crate::Config = match map.get("bridge") {
         None | Some(Value::Null) => crate::Config::default(),
         Some(b) => {
-            crate::web::read(&b).map_err(|e| JsError::new(&format!("options.bridge: {e}")))?
+            crate::web::read(b).map_err(|e| JsError::new(&format!("options.bridge: {e}")))?
         }
     };
-    seeded(map);
-    Ok((value, crate::web::new_bridge(mode, config)))
+    // The client's part: the options without `mode` and `bridge`, copied
+    // without them (no `BTreeMap::remove` in the wasm).
+    let mut client = crate::codec::extras_of(map, &["mode", "bridge"]);
+    seeded(&mut client);
+    Ok((Value::Object(client), crate::web::new_bridge(mode, config)))
 }
 
 impl<C: LiveClient> Driver<C> {

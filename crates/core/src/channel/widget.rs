@@ -22,12 +22,13 @@ use crate::command::{CommandStatus, Desired};
 use crate::diagnose::{self, CheckId, LogLevel, LogQuery, LogRing, Observations, Report};
 use crate::error::DecodeError;
 use crate::json_write::{self, JsonWriter, ToJson};
+use crate::keyed::Ids;
 use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::pace::Pace;
 use crate::sync::Mode;
 use serde::de::Error as _;
 use serde_json::{json, Value};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// How many outbox events are persisted for a reload.
 pub const PERSISTED_EVENTS: usize = 512;
@@ -409,7 +410,11 @@ impl Wire for InjectSource {
 fn inject_params(params: Value) -> Result<(String, Value), FieldError> {
     let InjectSource(source) = fields::wire(&params)?;
     match params {
-        Value::Object(mut map) => Ok((source, map.remove("msg").unwrap_or_default())),
+        // Taken in place (no `BTreeMap::remove`): the map is dropped next.
+        Value::Object(mut map) => Ok((
+            source,
+            map.get_mut("msg").map(Value::take).unwrap_or_default(),
+        )),
         _ => Err(FieldError::missing_field("msg")),
     }
 }
@@ -464,7 +469,7 @@ pub struct WidgetChannel {
     /// answered again, not carried out twice.
     answered: VecDeque<(u64, String)>,
     /// Command id -> host request, answered when the command settles.
-    waiting: HashMap<u64, u64>,
+    waiting: Ids<u64>,
     /// Waiting asks, oldest first (at most [`ASKS_KEPT`]).
     asks: Vec<(u64, Ask)>,
     next_ask: u64,
@@ -508,7 +513,7 @@ impl WidgetChannel {
             host: None,
             host_id: None,
             answered: VecDeque::new(),
-            waiting: HashMap::new(),
+            waiting: Ids::new(),
             asks: Vec::new(),
             next_ask: 1,
             client_started: false,
@@ -914,7 +919,7 @@ impl WidgetChannel {
                         self.send_crm(now, &c.wire);
                     }
                     if c.status != CommandStatus::Pending {
-                        if let Some(request) = self.waiting.remove(&c.id) {
+                        if let Some(request) = self.waiting.remove(c.id) {
                             let command = json_write::to_value(c);
                             let error = match c.status {
                                 CommandStatus::Confirmed => None,

@@ -778,13 +778,18 @@ impl Axp {
             return true;
         }
         let body = raw.get("body");
+        // Key by key (`Value::pointer` and its `~` unescaping would be in
+        // the wasm for these three paths alone).
+        let at = |path: &[&str]| path.iter().try_fold(body?, |value, key| value.get(*key));
         let agents: Vec<String> = [
-            body.and_then(|b| b.get("agentId")),
-            body.and_then(|b| b.pointer("/offeredQueue/offeredAgentData/agentId")),
-            body.and_then(|b| b.pointer("/offeredService/offeredAgentData/agentId")),
-            body.and_then(|b| {
-                b.pointer("/offeredSpecifiedAgent/offeredSpecifiedAgentData/agentId")
-            }),
+            at(&["agentId"]),
+            at(&["offeredQueue", "offeredAgentData", "agentId"]),
+            at(&["offeredService", "offeredAgentData", "agentId"]),
+            at(&[
+                "offeredSpecifiedAgent",
+                "offeredSpecifiedAgentData",
+                "agentId",
+            ]),
         ]
         .into_iter()
         .filter_map(text)

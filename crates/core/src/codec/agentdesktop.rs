@@ -322,14 +322,14 @@ impl fields::Wire for Wire {
             offline_end_time: v(&["offlineEndTime", "offline_end_time"])?,
             call_data: v(&CALL_DATA_NAMES)?,
             agent_id: s(&["agent_id", "agentId", "agentid"])?,
-            extra: o
-                .map()
-                .iter()
-                .filter(|(k, _)| {
-                    !WIRE_NAMES.contains(&k.as_str()) && !CALL_DATA_NAMES.contains(&k.as_str())
-                })
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            extra: super::map_of(
+                o.map()
+                    .iter()
+                    .filter(|(k, _)| {
+                        !WIRE_NAMES.contains(&k.as_str()) && !CALL_DATA_NAMES.contains(&k.as_str())
+                    })
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            ),
         })
     }
 }
@@ -434,7 +434,9 @@ fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
-        other => other.to_string(),
+        // The JSON writer's text, as `Display` writes it (serde_json's
+        // formatter would be in the wasm for this alone).
+        other => crate::json_write::to_string(other),
     }
 }
 
@@ -544,7 +546,7 @@ impl Contact {
         if !self.call_data.is_empty() {
             data.insert(
                 "callData".to_owned(),
-                Value::Object(self.call_data.into_iter().collect()),
+                Value::Object(super::map_of(self.call_data)),
             );
         }
         Ok(EventBody::Interaction {

@@ -697,10 +697,7 @@ fn agent_participant(
         agent_id: p.agent_id,
         reason: None,
         vendor_event: Some(format!("AgentParticipant.{action}")),
-        data: extra(
-            body_map,
-            &["engagementId", "action", "agentId", "channelId"],
-        ),
+        data: extra(body_map, &["action", "agentId", "channelId"]),
     })
 }
 
@@ -791,8 +788,7 @@ fn engagement(
             }))
         }
     };
-    let mut data = extra(body_map, consumed);
-    data.remove("engagementId");
+    let data = extra(body_map, consumed);
     Ok(interaction.into_body(event, data))
 }
 
@@ -841,15 +837,17 @@ impl Interaction {
 
 /// The body fields not mapped to a normalized field (dialogId, connectionId,
 /// customerIdentifiers ...), kept as sent; `event`, `id` and `timestamp`
-/// travel elsewhere.
+/// travel elsewhere, `engagementId` is the interaction's id.
 fn extra(body_map: &Map<String, Value>, consumed: &[&str]) -> Map<String, Value> {
-    body_map
-        .iter()
-        .filter(|(k, _)| {
-            !matches!(k.as_str(), "event" | "id" | "timestamp") && !consumed.contains(&k.as_str())
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    super::map_of(
+        body_map
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(k.as_str(), "event" | "id" | "timestamp" | "engagementId")
+                    && !consumed.contains(&k.as_str())
+            })
+            .map(|(k, v)| (k.clone(), v.clone())),
+    )
 }
 
 /// The document's spelling of a known value (`bargedIn` -> `BARGEDIN`), or

@@ -116,12 +116,9 @@ pub fn request_save_interaction_log(
 ) -> Value {
     // Built by hand: `json!` would copy both values through serde.
     let object = |members: Vec<(&str, Value)>| {
-        Value::Object(
-            members
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
-        )
+        Value::Object(super::map_of(
+            members.into_iter().map(|(k, v)| (k.to_owned(), v)),
+        ))
     };
     let body = object(vec![
         ("interactionId", Value::String(interaction_id.to_owned())),

@@ -604,11 +604,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             let s: StatisticsWire = read(required()?, context)?;
             EventBody::Statistics {
                 agent_id: s.id,
-                values: s
-                    .statistics
-                    .into_iter()
-                    .map(|v| (v.name, v.value))
-                    .collect(),
+                values: super::map_of(s.statistics.into_iter().map(|v| (v.name, v.value))),
             }
         }
         Msg::AgentListen => {

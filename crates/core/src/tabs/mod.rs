@@ -39,11 +39,12 @@ use crate::channel::{ErrorCode, EventText, RequestError};
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error as FieldError;
 use crate::command::Desired;
+use crate::keyed::Ids;
 use crate::model::{EventBody, Side};
 use serde::de::Error as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 #[cfg(test)]
 mod tests;
@@ -622,10 +623,10 @@ pub struct Tabs {
     last: Option<(String, u64)>,
     count: usize,
     /// Follower: calls outstanding at the leader: rid -> host request.
-    forwarded: HashMap<u64, u64>,
+    forwarded: Ids<u64>,
     next_rid: u64,
     /// Leader: command id -> the follower and rid owed a reply.
-    owed: HashMap<u64, (String, u64)>,
+    owed: Ids<(String, u64)>,
     /// Leader: this tab's epoch and the last seq relayed.
     epoch: String,
     relayed: u64,
@@ -668,9 +669,9 @@ impl Tabs {
             unknown_calls: Vec::new(),
             last: None,
             count: 1,
-            forwarded: HashMap::new(),
+            forwarded: Ids::new(),
             next_rid: 1,
-            owed: HashMap::new(),
+            owed: Ids::new(),
             epoch,
             relayed: 0,
             reported: None,
@@ -979,9 +980,9 @@ impl Tabs {
                 ..
             } => {
                 let from_leader = self.leader.as_deref() == Some(tab.as_str());
-                match self.forwarded.get(&rid).copied() {
+                match self.forwarded.get(rid).copied() {
                     Some(request) if from_leader && to == self.me => {
-                        self.forwarded.remove(&rid);
+                        self.forwarded.remove(rid);
                         let result = match (error, result) {
                             (Some(e), _) => Err(RequestError {
                                 code: error_code(&e.code),
@@ -1153,7 +1154,7 @@ impl Tabs {
             let status = event.get("status").and_then(Value::as_str).unwrap_or("");
             let id = event.get("id").and_then(Value::as_u64);
             if let (Some(id), true) = (id, status != "pending") {
-                if let Some(from) = self.owed.remove(&id) {
+                if let Some(from) = self.owed.remove(id) {
                     let result = match status {
                         "confirmed" => Ok(event.clone()),
                         other => Err(RequestError {
@@ -1303,8 +1304,7 @@ impl Tabs {
         if self.forwarded.is_empty() {
             return;
         }
-        let mut lost: Vec<(u64, u64)> = self.forwarded.drain().collect();
-        lost.sort_unstable();
+        let lost = self.forwarded.take_all();
         let gap =
             json!({"kind": "gap", "scope": "tabs", "reason": "leaderLost", "requests": lost.len()});
         self.effects.push(TabEffect::HostEvent(gap));

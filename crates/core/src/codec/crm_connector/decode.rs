@@ -641,9 +641,9 @@ fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, Fault> {
         };
     let mode = settings.as_ref().and_then(omnichannel_mode).or_else(|| {
         // Lenient: a mode posted next to the CCDef rather than inside it.
-        let mut rest = data.as_object().cloned().unwrap_or_default();
-        rest.remove("callCenterSettings");
-        omnichannel_mode(&Value::Object(rest))
+        // The object without `callCenterSettings`, copied without it
+        // (no `BTreeMap::remove` in the wasm).
+        omnichannel_mode(&Value::Object(extras(data, &["callCenterSettings"])))
     });
     let user = wire.current_user;
     Ok(EventBody::CrmData {
