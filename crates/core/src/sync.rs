@@ -680,7 +680,7 @@ impl SyncEngine {
         };
         let (wire, status, detail) = match source {
             None => (
-                serde_json::Value::Null,
+                crate::command::Wire::null(),
                 CommandStatus::NotSupported,
                 Some("no contact-centre protocol seen or configured yet".to_owned()),
             ),
