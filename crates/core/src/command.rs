@@ -166,10 +166,7 @@ impl Wire {
 
 impl From<Value> for Wire {
     fn from(value: Value) -> Wire {
-        let text = crate::json_write::to_string(&value);
-        let wire = Wire::text(text);
-        let _ = wire.0.value.set(value);
-        wire
+        Wire::text(crate::json_write::to_string(&value))
     }
 }
 
@@ -231,17 +228,9 @@ pub fn encode(
                 Desired::NotReady => ctx.crm_not_ready_status,
             };
             Ok(Wire::written(|w| {
-                w.object(|o| {
-                    o.field("action", "requestSyncOmnichannel")
-                        .field(
-                            "data",
-                            &crate::json_write::Members(&[
-                                ("statusId", &status),
-                                ("success", &true),
-                            ]),
-                        )
-                        .field("type", crate::codec::crm_connector::CONNECTOR_TYPE);
-                })
+                w.raw(r#"{"action":"requestSyncOmnichannel","data":{"statusId":"#);
+                w.str(status);
+                w.raw(r#","success":true},"type":"CRMConnectMessage"}"#);
             }))
         }
         #[cfg(feature = "xuc")]
@@ -251,18 +240,23 @@ pub fn encode(
                 Desired::NotReady => ("pauseAgent", ctx.not_ready_reason),
             };
             Ok(Wire::written(|w| {
-                w.object(|o| {
-                    if let Some(id) = ctx.agent_id {
-                        // xuc agent ids are integers: a number when the id is one.
-                        match id.parse::<i64>() {
-                            Ok(n) => o.field("agentid", &n),
-                            Err(_) => o.field("agentid", id),
-                        };
+                w.raw("{");
+                if let Some(id) = ctx.agent_id {
+                    w.raw(r#""agentid":"#);
+                    // xuc agent ids are integers: a number when the id is one.
+                    match id.parse::<i64>() {
+                        Ok(n) => w.i64(n),
+                        Err(_) => w.str(id),
                     }
-                    o.field("claz", "web")
-                        .field("command", command)
-                        .opt("reason", &reason);
-                })
+                    w.raw(",");
+                }
+                w.raw(r#""claz":"web","command":"#);
+                w.str(command);
+                if let Some(reason) = reason {
+                    w.raw(r#","reason":"#);
+                    w.str(reason);
+                }
+                w.raw("}");
             }))
         }
         #[cfg(any(feature = "openframe", feature = "agentdesktop"))]

@@ -78,19 +78,6 @@ pub fn object(members: &[(&str, &dyn ToJson)]) -> Value {
     w.into_value()
 }
 
-/// An object of typed members, written in the order given.
-pub struct Members<'a>(pub &'a [(&'a str, &'a dyn ToJson)]);
-
-impl ToJson for Members<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.object(|o| {
-            for (key, value) in self.0 {
-                o.field(key, value);
-            }
-        });
-    }
-}
-
 /// Where [`ToJson`] writes: JSON text, or a [`Value`] tree.
 pub struct JsonWriter {
     out: Out,

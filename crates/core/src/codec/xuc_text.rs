@@ -44,10 +44,10 @@ pub fn decode(text: &str) -> Option<Decoded> {
     };
     let mut typed = false;
     let mut body = None;
-    scan.members(|scan, key| match key {
+    scan.members(&mut |scan, key| match key {
         "msgType" if !typed => {
             typed = true;
-            (scan.scalar()? == Scalar::Str("AgentStateEvent")).then_some(())
+            matches!(scan.scalar()?, Scalar::Str("AgentStateEvent")).then_some(())
         }
         "ctiMessage" if body.is_none() => {
             body = Some(agent_state(scan)?);
@@ -62,30 +62,34 @@ pub fn decode(text: &str) -> Option<Decoded> {
     body.map(Decoded::one)
 }
 
+/// The `ctiMessage` keys read into the event's fields (the others go to
+/// its `data`), then the aliases the general decoder also knows (which send
+/// the frame there).
+const KEYS: [&str; 7] = [
+    "name",
+    "agentId",
+    "phoneNb",
+    "cause",
+    "queues",
+    "agentid",
+    "phoneNumber",
+];
+
 /// The `ctiMessage` of an agent state (as `xuc::agent_state` reads it).
 fn agent_state(scan: &mut Scan<'_>) -> Option<EventBody> {
-    let mut name = None;
-    // `None`: absent; `Some(None)`: null or "".
-    let (mut agent_id, mut phone, mut cause) = (None, None, None);
+    // name, agentId, phoneNb, cause (`None`: absent).
+    let mut fields: [Option<Scalar<'_>>; 4] = [None, None, None, None];
     let mut queues: Option<Option<Vec<String>>> = None;
     let mut data = Map::new();
-    scan.members(|scan, key| {
-        match key {
-            "name" if name.is_none() => {
-                let Scalar::Str(s) = scan.scalar()? else {
-                    return None;
-                };
-                name = Some(STATES.iter().find(|(n, _)| *n == s)?);
+    scan.members(&mut |scan, key| {
+        match KEYS.iter().position(|k| *k == key) {
+            Some(4) if queues.is_none() => queues = Some(scan.texts()?),
+            Some(i) => {
+                // A repeated key or an alias: the general decoder's.
+                let slot = fields.get_mut(i).filter(|slot| slot.is_none())?;
+                *slot = Some(scan.scalar()?);
             }
-            "agentId" if agent_id.is_none() => agent_id = Some(scan.scalar()?.opt_string()?),
-            "phoneNb" if phone.is_none() => phone = Some(scan.scalar()?.opt_string()?),
-            "cause" if cause.is_none() => cause = Some(scan.scalar()?.opt_string()?),
-            "queues" if queues.is_none() => queues = Some(scan.texts()?),
-            // The aliases the general decoder knows go there.
-            "agentid" | "phoneNumber" | "name" | "agentId" | "phoneNb" | "cause" | "queues" => {
-                return None
-            }
-            _ => {
+            None => {
                 let value = scan.scalar()?.value();
                 if data.insert(key.to_owned(), value).is_some() {
                     return None;
@@ -94,8 +98,11 @@ fn agent_state(scan: &mut Scan<'_>) -> Option<EventBody> {
         }
         Some(())
     })?;
-    let (vendor, state) = name?;
-    let cause = cause.flatten();
+    let [Some(Scalar::Str(name)), agent_id, phone, cause] = fields else {
+        return None;
+    };
+    let (vendor, state) = STATES.iter().find(|(n, _)| *n == name)?;
+    let cause = opt_string(cause)?;
     // On pause, xuc's `cause` is the pause reason given to `pauseAgent`.
     let (reason, cause) = if *state == AgentStateKind::NotReady {
         (cause, None)
@@ -106,16 +113,25 @@ fn agent_state(scan: &mut Scan<'_>) -> Option<EventBody> {
         state: *state,
         reason,
         cause,
-        agent_id: agent_id.flatten(),
+        agent_id: opt_string(agent_id)?,
         vendor_state: Some((*vendor).to_owned()),
-        phone_number: phone.flatten(),
+        phone_number: opt_string(phone)?,
         queues: queues.flatten().unwrap_or_default(),
         data,
     })
 }
 
+/// As `fields::opt_string`: absent, `null` and `""` are `None`, an integer
+/// its digits; a boolean is the general decoder's error (`None`).
+fn opt_string(field: Option<Scalar<'_>>) -> Option<Option<String>> {
+    match field {
+        None | Some(Scalar::Null | Scalar::Str("")) => Some(None),
+        Some(Scalar::Str(s) | Scalar::Int(s)) => Some(Some(s.to_owned())),
+        Some(Scalar::Bool(_)) => None,
+    }
+}
+
 /// A scalar JSON value in the plain shape.
-#[derive(Debug, PartialEq)]
 enum Scalar<'a> {
     /// A string without escapes (its content).
     Str(&'a str),
@@ -126,28 +142,35 @@ enum Scalar<'a> {
 }
 
 impl Scalar<'_> {
-    /// As `fields::opt_string`: `null` and `""` are `None`, an integer its
-    /// digits; a boolean is the general decoder's error.
-    fn opt_string(self) -> Option<Option<String>> {
-        match self {
-            Scalar::Null | Scalar::Str("") => Some(None),
-            Scalar::Str(s) | Scalar::Int(s) => Some(Some(s.to_owned())),
-            Scalar::Bool(_) => None,
-        }
-    }
-
     /// As the JSON parser builds it (non-negative integers `u64`, negative `i64`).
     fn value(self) -> Value {
         match self {
             Scalar::Str(s) => Value::String(s.to_owned()),
-            Scalar::Int(t) => match t.strip_prefix('-') {
-                Some(_) => t.parse::<i64>().map(Value::from).unwrap_or(Value::Null),
-                None => t.parse::<u64>().map(Value::from).unwrap_or(Value::Null),
-            },
+            Scalar::Int(t) => {
+                // At most 18 digits: no overflow.
+                let digits = t.trim_start_matches('-');
+                let n = digits
+                    .bytes()
+                    .fold(0u64, |n, d| n * 10 + u64::from(d.wrapping_sub(b'0')));
+                if digits.len() < t.len() {
+                    Value::from((n as i64).wrapping_neg())
+                } else {
+                    Value::from(n)
+                }
+            }
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Null => Value::Null,
         }
     }
+}
+
+/// `-?(0|[1-9][0-9]*)`, at most 18 digits, not `-0` (a fraction, an
+/// exponent, a longer integer: the general parser reads them).
+fn integer(word: &str) -> Option<&str> {
+    let digits = word.strip_prefix('-').unwrap_or(word);
+    let canonical = !digits.starts_with('0') || (digits == "0" && digits.len() == word.len());
+    (canonical && (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(word)
 }
 
 /// A cursor over the frame's bytes; every reader returns `None` for what
@@ -159,6 +182,7 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
+    #[inline(never)]
     fn skip_space(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
             self.at += 1;
@@ -166,6 +190,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The next byte after blanks, consumed.
+    #[inline(never)]
     fn next(&mut self) -> Option<u8> {
         self.skip_space();
         let b = *self.bytes.get(self.at)?;
@@ -175,7 +200,7 @@ impl<'a> Scan<'a> {
 
     /// An object, `each` reading the value of every key (the cursor after
     /// its `:`).
-    fn members(&mut self, mut each: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+    fn members(&mut self, each: &mut dyn FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
         (self.next()? == b'{').then_some(())?;
         self.skip_space();
         if self.bytes.get(self.at) == Some(&b'}') {
@@ -211,46 +236,20 @@ impl<'a> Scan<'a> {
 
     /// A string, an integer, `true`, `false` or `null`.
     fn scalar(&mut self) -> Option<Scalar<'a>> {
-        self.skip_space();
-        let start = self.at;
-        let rest = self.bytes.get(start..)?;
-        let (word, scalar) = match rest.first()? {
-            b'"' => {
-                self.at += 1;
-                return self.string().map(Scalar::Str);
-            }
-            b't' => (&b"true"[..], Scalar::Bool(true)),
-            b'f' => (&b"false"[..], Scalar::Bool(false)),
-            b'n' => (&b"null"[..], Scalar::Null),
-            _ => return self.integer(),
-        };
-        rest.starts_with(word).then_some(())?;
-        self.at += word.len();
-        self.word_ends().then_some(scalar)
-    }
-
-    /// `-?(0|[1-9][0-9]*)`, at most 18 digits, not `-0`, not followed by a
-    /// fraction or an exponent (those, and longer integers, the general
-    /// parser reads).
-    fn integer(&mut self) -> Option<Scalar<'a>> {
-        let start = self.at;
-        let negative = self.bytes.get(start) == Some(&b'-');
-        let digits_at = start + usize::from(negative);
-        let digits = self
-            .bytes
-            .get(digits_at..)?
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        let first = *self.bytes.get(digits_at)?;
-        if digits == 0 || digits > 18 || (first == b'0' && (digits > 1 || negative)) {
-            return None;
+        if self.next()? == b'"' {
+            return self.string().map(Scalar::Str);
         }
-        self.at = digits_at + digits;
-        if matches!(self.bytes.get(self.at), Some(b'.' | b'e' | b'E')) || !self.word_ends() {
-            return None;
+        self.at -= 1;
+        let start = self.at;
+        while !self.word_ends() {
+            self.at += 1;
         }
-        self.text.get(start..self.at).map(Scalar::Int)
+        match self.text.get(start..self.at)? {
+            "true" => Some(Scalar::Bool(true)),
+            "false" => Some(Scalar::Bool(false)),
+            "null" => Some(Scalar::Null),
+            word => integer(word).map(Scalar::Int),
+        }
     }
 
     /// Whether a literal or number ends here (what may follow a value).
