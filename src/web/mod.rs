@@ -203,11 +203,11 @@ impl WasmBridge {
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let src = source(source_name)?;
-        self.feed(
-            src,
-            crate::codec::parse_text(text, JsonParser::BUILT_IN),
-            now_ms,
-        )
+        let mut out = Vec::new();
+        self.inner
+            .ingest_text_into(src, text, now_ms.map(ms), &mut out)
+            .map_err(decode_error)?;
+        Ok(to_js(&out)?)
     }
 
     /// Feeds a burst of messages given as JSON texts (the frames a socket
@@ -233,17 +233,19 @@ impl WasmBridge {
         let mut outputs = Vec::new();
         let mut errors = Vec::new();
         for (index, text) in texts.iter().enumerate() {
-            let raw = match text.as_string() {
-                Some(text) => crate::codec::parse_text(&text, JsonParser::BUILT_IN),
-                None => Err(DecodeError::invalid(
-                    "message",
-                    "not a JSON text (a string)",
-                )),
+            let fed = match text.as_string() {
+                Some(text) => self.inner.ingest_text_into(src, &text, now, &mut outputs),
+                None => self.inner.ingest_converted_into(
+                    src,
+                    Err(DecodeError::invalid(
+                        "message",
+                        "not a JSON text (a string)",
+                    )),
+                    now,
+                    &mut outputs,
+                ),
             };
-            if let Err(e) = self
-                .inner
-                .ingest_converted_into(src, raw, now, &mut outputs)
-            {
+            if let Err(e) = fed {
                 errors.push(Failed {
                     error: e,
                     index: Some(index),

@@ -1,7 +1,8 @@
 //! The in-page core row's work, natively (no browser): what `Bridge.ingestTexts`
 //! does for the bench's bursts of 64 xuc `AgentStateEvent` texts
-//! (`bench/pages/core.js`): each text parsed (`parse_text`, built-in parser),
-//! run through [`Bridge::ingest_converted_into`] into one list, and the
+//! (`bench/pages/core.js`): each text run through
+//! [`Bridge::ingest_text_into`] (the xuc fast path, else the built-in
+//! parser and the general decoder) into one list, and the
 //! burst's outputs written as one JSON text (what `to_js` hands to
 //! `JSON.parse`). Not a test (speed is never asserted);
 //! `cargo run --release -p cti-bridge-core --example inpage_path`; counted in
@@ -9,7 +10,6 @@
 //! `valgrind --tool=callgrind --toggle-collect='*pass_through*' target/release/examples/inpage_path`
 //! (`PASSES=2`: one warm-up, one measured pass).
 
-use cti_bridge_core::codec::{parse_text, JsonParser};
 use cti_bridge_core::config::Config;
 use cti_bridge_core::model::Source;
 use cti_bridge_core::sync::Mode;
@@ -43,8 +43,7 @@ fn main() {
         let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
         let mut out = Vec::new();
         for text in &burst[..2] {
-            let raw = parse_text(text, JsonParser::BUILT_IN);
-            let _ = bridge.ingest_converted_into(Source::Xuc, raw, Some(0), &mut out);
+            let _ = bridge.ingest_text_into(Source::Xuc, text, Some(0), &mut out);
         }
         println!("{}", cti_bridge_core::json_write::to_string(&out));
     }
@@ -84,9 +83,8 @@ fn pass_through(bridge: &mut Bridge, burst: &[&str]) -> (usize, usize, usize) {
         let now = Some((round * BURST) as u64);
         let mut out = Vec::new();
         for text in burst {
-            let raw = parse_text(text, JsonParser::BUILT_IN);
             if bridge
-                .ingest_converted_into(Source::Xuc, raw, now, &mut out)
+                .ingest_text_into(Source::Xuc, text, now, &mut out)
                 .is_err()
             {
                 errors += 1;

@@ -276,6 +276,28 @@ impl Bridge {
         }
     }
 
+    /// A message given as JSON text (a socket frame, an `ingestText`), parsed
+    /// with the built-in parser within the core's limits
+    /// ([`codec::parse_text`]) and run as [`Bridge::ingest_converted_into`]
+    /// runs it. An xuc agent state in its plain shape is read straight from
+    /// the text ([`codec::xuc_text`]: the same event, no `Value` tree).
+    pub fn ingest_text_into(
+        &mut self,
+        source: Source,
+        text: &str,
+        now_ms: Option<u64>,
+        out: &mut Vec<Output>,
+    ) -> Result<(), DecodeError> {
+        #[cfg(feature = "xuc")]
+        if source == Source::Xuc {
+            if let Some(decoded) = codec::xuc_text::decode(text) {
+                return self.ingest_decoded(source, Ok(decoded), now_ms, out);
+            }
+        }
+        let raw = codec::parse_text(text, codec::JsonParser::BUILT_IN);
+        self.ingest_converted_into(source, raw, now_ms, out)
+    }
+
     /// Counts a message from `source` refused before decoding (unparseable
     /// text, over the size or depth limit) so it shows in the counters too.
     pub fn count_refused(&mut self, source: Source, error: &DecodeError) {
@@ -431,5 +453,35 @@ mod tests {
             }
             assert_eq!(a.stats(), b.stats());
         }
+    }
+
+    /// A text runs through `ingest_text_into` (the xuc fast path where it
+    /// applies) as its parsed value through `ingest_converted_into`: same
+    /// outputs, errors and counters, message after message.
+    #[test]
+    fn texts_ingest_as_their_parsed_values_do() {
+        let mut texts: Vec<&str> = include_str!("../../../tests/fixtures/xuc.jsonl")
+            .lines()
+            .collect();
+        texts.extend([
+            r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19,"phoneNb":"1000","since":0,"queues":[1,4],"cause":""}}"#,
+            r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19,"phoneNb":"1000","since":0,"queues":[1,4],"cause":""}}"#,
+            r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentOnPause","agentId":19,"cause":"lunch"}}"#,
+            r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"Nope"}}"#,
+            r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady""#,
+            r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":1.5}}"#,
+        ]);
+        let mut a = Bridge::new(Mode::Synchronized, Config::default());
+        let mut b = Bridge::new(Mode::Synchronized, Config::default());
+        for (at, text) in texts.iter().enumerate() {
+            let now = Some(at as u64 * 1000);
+            let (mut fast, mut general) = (Vec::new(), Vec::new());
+            let x = a.ingest_text_into(Source::Xuc, text, now, &mut fast);
+            let raw = parse_text(text, JsonParser::BUILT_IN);
+            let y = b.ingest_converted_into(Source::Xuc, raw, now, &mut general);
+            assert_eq!((x, fast), (y, general), "{text}");
+            assert_eq!(a.stats(), b.stats());
+        }
+        assert_eq!(a.snapshot(), b.snapshot());
     }
 }

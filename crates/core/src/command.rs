@@ -3,6 +3,8 @@
 use crate::model::{Side, Source};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::cell::OnceCell;
+use std::rc::Rc;
 
 /// The state a command asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,7 +90,8 @@ pub struct Command {
     /// Why the engine asked.
     pub cause: Cause,
     /// The exact vendor message (`null` when there is none).
-    pub wire: Value,
+    #[cfg_attr(feature = "ts", ts(as = "Value"))]
+    pub wire: Wire,
     /// Where the command stands; updates are output again under the same `id`.
     pub status: CommandStatus,
     /// Why it was rejected, superseded or not supported.
@@ -115,32 +118,154 @@ pub struct WireContext<'a> {
     pub crm_not_ready_status: &'a str,
 }
 
+/// A command's vendor message as JSON text: written once when the command
+/// is issued, shared by its status updates (a clone counts a reference) and
+/// copied as it is into the JSON out. Read as a [`Value`] (parsed on first
+/// use, through `Deref`) only where an edge sends it.
+#[derive(Clone)]
+pub struct Wire(Rc<WireText>);
+
+struct WireText {
+    text: String,
+    value: OnceCell<Value>,
+}
+
+impl Wire {
+    /// `null`: no vendor message.
+    pub fn null() -> Wire {
+        Wire::text("null".to_owned())
+    }
+
+    /// JSON text as the core's writer wrote it.
+    fn text(text: String) -> Wire {
+        Wire(Rc::new(WireText {
+            text,
+            value: OnceCell::new(),
+        }))
+    }
+
+    /// Written by `write` (one JSON value).
+    fn written(write: impl FnOnce(&mut JsonWriter)) -> Wire {
+        let mut w = JsonWriter::text(String::with_capacity(96));
+        write(&mut w);
+        Wire::text(w.into_text())
+    }
+
+    /// The message as JSON text (serde_json's text of [`Wire::value`]).
+    pub fn as_text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// The message as a JSON value.
+    pub fn value(&self) -> &Value {
+        self.0
+            .value
+            .get_or_init(|| crate::json_parse::parse(&self.0.text).unwrap_or(Value::Null))
+    }
+}
+
+impl From<Value> for Wire {
+    fn from(value: Value) -> Wire {
+        Wire::text(crate::json_write::to_string(&value))
+    }
+}
+
+impl std::ops::Deref for Wire {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        self.value()
+    }
+}
+
+impl std::fmt::Debug for Wire {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_text())
+    }
+}
+
+/// Same text (the writer's text is one per value: keys sorted as
+/// `serde_json::Map` keeps them).
+impl PartialEq for Wire {
+    fn eq(&self, other: &Wire) -> bool {
+        self.as_text() == other.as_text()
+    }
+}
+
+impl PartialEq<Value> for Wire {
+    fn eq(&self, other: &Value) -> bool {
+        self.value() == other
+    }
+}
+
+#[cfg(any(test, feature = "ts"))]
+impl serde::Serialize for Wire {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(s)
+    }
+}
+
+impl ToJson for Wire {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.raw(self.as_text());
+    }
+}
+
 /// The wire message that asks `source` for `state`, or `Err(reason)` with the
-/// display-only fallback when the protocol cannot set it.
+/// display-only fallback when the protocol cannot set it. The CRM
+/// Connector's and xuc's messages are written straight as text, keys in
+/// the order `serde_json::Map` sorts them (the text of the `Value` their
+/// codec builds: `codec::crm_connector::request_sync_omnichannel`,
+/// `codec::xuc::pause_agent` / `unpause_agent`; tested).
 pub fn encode(
     source: Source,
     state: Desired,
     ctx: &WireContext<'_>,
-) -> Result<Value, (String, Value)> {
+) -> Result<Wire, (String, Wire)> {
     match (source, state) {
-        (Source::CrmConnector, Desired::Ready) => Ok(crate::codec::crm_connector::request_sync_omnichannel(
-            ctx.crm_ready_status,
-        )),
-        (Source::CrmConnector, Desired::NotReady) => Ok(
-            crate::codec::crm_connector::request_sync_omnichannel(ctx.crm_not_ready_status),
-        ),
+        (Source::CrmConnector, state) => {
+            let status = match state {
+                Desired::Ready => ctx.crm_ready_status,
+                Desired::NotReady => ctx.crm_not_ready_status,
+            };
+            Ok(Wire::written(|w| {
+                w.raw(r#"{"action":"requestSyncOmnichannel","data":{"statusId":"#);
+                w.str(status);
+                w.raw(r#","success":true},"type":"CRMConnectMessage"}"#);
+            }))
+        }
         #[cfg(feature = "xuc")]
-        (Source::Xuc, Desired::Ready) => Ok(crate::codec::xuc::unpause_agent(ctx.agent_id)),
-        #[cfg(feature = "xuc")]
-        (Source::Xuc, Desired::NotReady) => Ok(crate::codec::xuc::pause_agent(
-            ctx.agent_id,
-            ctx.not_ready_reason,
-        )),
+        (Source::Xuc, state) => {
+            let (command, reason) = match state {
+                Desired::Ready => ("unpauseAgent", None),
+                Desired::NotReady => ("pauseAgent", ctx.not_ready_reason),
+            };
+            Ok(Wire::written(|w| {
+                w.raw("{");
+                if let Some(id) = ctx.agent_id {
+                    w.raw(r#""agentid":"#);
+                    // xuc agent ids are integers: a number when the id is one.
+                    match id.parse::<i64>() {
+                        Ok(n) => w.i64(n),
+                        Err(_) => w.str(id),
+                    }
+                    w.raw(",");
+                }
+                w.raw(r#""claz":"web","command":"#);
+                w.str(command);
+                if let Some(reason) = reason {
+                    w.raw(r#","reason":"#);
+                    w.str(reason);
+                }
+                w.raw("}");
+            }))
+        }
         #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
-        (Source::Agentdesktop, Desired::Ready) => Ok(crate::codec::agentdesktop::agent_ready()),
+        (Source::Agentdesktop, Desired::Ready) => {
+            Ok(crate::codec::agentdesktop::agent_ready().into())
+        }
         #[cfg(any(feature = "openframe", feature = "agentdesktop"))]
         (Source::Agentdesktop, Desired::NotReady) => {
-            Ok(crate::codec::agentdesktop::agent_pause(ctx.not_ready_reason))
+            Ok(crate::codec::agentdesktop::agent_pause(ctx.not_ready_reason).into())
         }
         (Source::Openframe, state) => {
             let (text, color) = match state {
@@ -149,18 +274,18 @@ pub fn encode(
             };
             Err((
                 "OpenFrame has no call to set AWA presence; showing the state instead".into(),
-                json!({"method": "setPresenceIndicator", "args": [text, color]}),
+                json!({"method": "setPresenceIndicator", "args": [text, color]}).into(),
             ))
         }
         (Source::Axp, _) => Err((
             "AXP Agent & Engagement events are read-only; the agent state is set in the agent client"
                 .into(),
-            Value::Null,
+            Wire::null(),
         )),
         #[allow(unreachable_patterns)]
         (other, _) => Err((
             format!("{} is not in this build", other.as_str()),
-            Value::Null,
+            Wire::null(),
         )),
     }
 }
@@ -198,5 +323,64 @@ impl ToJson for Command {
                 .field("status", &self.status)
                 .opt("detail", &self.detail);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The wires written as text are the text of the `Value`s the codecs
+    /// build, for every state and for ids and reasons that need care.
+    #[test]
+    fn written_wires_are_the_codecs_messages() {
+        let texts = [
+            "",
+            "0N1;Online",
+            "quote \" \\ \u{1} é",
+            "19",
+            "+19",
+            "-7",
+            "x19",
+        ];
+        for a in texts {
+            for b in texts {
+                for agent_id in [None, Some(a)] {
+                    for reason in [None, Some(b)] {
+                        let ctx = WireContext {
+                            agent_id,
+                            not_ready_reason: reason,
+                            crm_ready_status: a,
+                            crm_not_ready_status: b,
+                        };
+                        let crm = |s| crate::codec::crm_connector::request_sync_omnichannel(s);
+                        let expected = [
+                            (Source::CrmConnector, Desired::Ready, crm(a)),
+                            (Source::CrmConnector, Desired::NotReady, crm(b)),
+                            #[cfg(feature = "xuc")]
+                            (
+                                Source::Xuc,
+                                Desired::Ready,
+                                crate::codec::xuc::unpause_agent(agent_id),
+                            ),
+                            #[cfg(feature = "xuc")]
+                            (
+                                Source::Xuc,
+                                Desired::NotReady,
+                                crate::codec::xuc::pause_agent(agent_id, reason),
+                            ),
+                        ];
+                        for (source, state, value) in expected {
+                            let wire = encode(source, state, &ctx).expect("settable");
+                            assert_eq!(wire.as_text(), serde_json::to_string(&value).unwrap());
+                            assert_eq!(wire.value(), &value);
+                            assert_eq!(wire, Wire::from(value));
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(Wire::null().as_text(), "null");
+        assert_eq!(*Wire::null(), Value::Null);
     }
 }

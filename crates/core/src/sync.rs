@@ -10,7 +10,7 @@
 //! A change the bridge caused and then sees reported back confirms its command
 //! and is not propagated again, so the two sides never ping-pong.
 
-use crate::command::{encode, Cause, Command, CommandStatus, Desired, WireContext};
+use crate::command::{encode, Cause, Command, CommandStatus, Desired, Wire, WireContext};
 use crate::config::Config;
 use crate::keyed::Keyed;
 use crate::model::{
@@ -188,6 +188,23 @@ pub struct SyncEngine {
     crm_source: Option<Source>,
     cc_source: Option<Source>,
     next_id: u64,
+    /// The last wire written per side and state (index: [`wire_index`]):
+    /// a command asking the same of the same protocol again shares its text.
+    wires: [Option<WireMemo>; 4],
+}
+
+/// A wire and what it was written from (the configured CRM statuses do
+/// not change during an engine's life).
+#[derive(Debug, Clone)]
+struct WireMemo {
+    source: Source,
+    agent_id: Option<String>,
+    reason: Option<String>,
+    wire: Wire,
+}
+
+fn wire_index(side: Side, state: Desired) -> usize {
+    side_index(side) * 2 + usize::from(state == Desired::NotReady)
 }
 
 fn side_index(side: Side) -> usize {
@@ -228,6 +245,7 @@ impl SyncEngine {
             pending: [None, None],
             held_for_work: [false, false],
             next_id: 1,
+            wires: Default::default(),
         }
     }
 
@@ -680,14 +698,36 @@ impl SyncEngine {
         };
         let (wire, status, detail) = match source {
             None => (
-                serde_json::Value::Null,
+                crate::command::Wire::null(),
                 CommandStatus::NotSupported,
                 Some("no contact-centre protocol seen or configured yet".to_owned()),
             ),
-            Some(src) => match encode(src, state, &ctx) {
-                Ok(wire) => (wire, CommandStatus::Pending, None),
-                Err((why, fallback)) => (fallback, CommandStatus::NotSupported, Some(why)),
-            },
+            Some(src) => {
+                let memo = self.wires.get_mut(wire_index(target, state));
+                match memo {
+                    Some(Some(m))
+                        if m.source == src
+                            && m.agent_id.as_deref() == ctx.agent_id
+                            && m.reason.as_deref() == ctx.not_ready_reason =>
+                    {
+                        (m.wire.clone(), CommandStatus::Pending, None)
+                    }
+                    _ => match encode(src, state, &ctx) {
+                        Ok(wire) => {
+                            if let Some(memo) = memo {
+                                *memo = Some(WireMemo {
+                                    source: src,
+                                    agent_id: ctx.agent_id.map(str::to_owned),
+                                    reason: ctx.not_ready_reason.map(str::to_owned),
+                                    wire: wire.clone(),
+                                });
+                            }
+                            (wire, CommandStatus::Pending, None)
+                        }
+                        Err((why, fallback)) => (fallback, CommandStatus::NotSupported, Some(why)),
+                    },
+                }
+            }
         };
         let cmd = Command {
             id: self.next_id,

@@ -18,6 +18,8 @@ pub mod openframe;
 pub mod path_de;
 #[cfg(feature = "xuc")]
 pub mod xuc;
+#[cfg(feature = "xuc")]
+pub mod xuc_text;
 
 use crate::config::DecodeConfig;
 use crate::error::{DecodeError, Fault};

@@ -93,7 +93,7 @@ fn command(id: u64, state: Desired, status: CommandStatus, detail: Option<&str>)
         source: Some(Source::Xuc),
         state,
         cause: Cause::Host,
-        wire: Value::Null,
+        wire: Value::Null.into(),
         status,
         detail: detail.map(str::to_owned),
         sent_at: None,
