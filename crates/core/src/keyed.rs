@@ -9,26 +9,40 @@
 //! [`Ids`] for numeric request and command ids (instead of a `HashMap`).
 
 use crate::json_write::{JsonKey, JsonWriter, ToJson};
+use std::borrow::Borrow;
+
+/// A map from keys to values, kept as a `Vec` sorted by key and searched by
+/// halves: [`Keyed`] (text ids) and [`Ids`] (numeric ids) are its two uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sorted<K, V>(Vec<(K, V)>);
 
 /// A map from `String` ids to `V`, in key order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Keyed<V>(Vec<(String, V)>);
+pub type Keyed<V> = Sorted<String, V>;
 
-impl<V> Default for Keyed<V> {
+/// A map from numeric ids (request and command ids) to `V`, in id order:
+/// the few requests in flight at a time. A `HashMap` costs its table code,
+/// SipHash and a random seed per build (~5 KB of wasm), and iterates in no
+/// fixed order.
+pub type Ids<V> = Sorted<u64, V>;
+
+impl<K, V> Default for Sorted<K, V> {
     fn default() -> Self {
-        Keyed(Vec::new())
+        Sorted(Vec::new())
     }
 }
 
-impl<V> Keyed<V> {
+impl<K: Ord, V> Sorted<K, V> {
     /// An empty map.
     pub fn new() -> Self {
-        Keyed(Vec::new())
+        Sorted(Vec::new())
     }
 
     /// Where `key` is (`Ok`) or would go (`Err`).
-    fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.binary_search_by(|(k, _)| k.borrow().cmp(key))
     }
 
     /// How many entries.
@@ -42,24 +56,33 @@ impl<V> Keyed<V> {
     }
 
     /// Whether `key` has an entry.
-    pub fn contains_key(&self, key: &str) -> bool {
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
         self.find(key).is_ok()
     }
 
     /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&V> {
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
         let i = self.find(key).ok()?;
         self.0.get(i).map(|(_, v)| v)
     }
 
     /// The value of `key`, to change.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
         let i = self.find(key).ok()?;
         self.0.get_mut(i).map(|(_, v)| v)
     }
 
     /// Sets `key` to `value`; the previous value if there was one.
-    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
             Ok(i) => self.0.get_mut(i).map(|(_, v)| std::mem::replace(v, value)),
             Err(i) => {
@@ -70,7 +93,11 @@ impl<V> Keyed<V> {
     }
 
     /// The value of `key`, inserted by `make` when absent.
-    pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> V) -> &mut V {
+    pub fn get_or_insert_with<Q>(&mut self, key: &Q, make: impl FnOnce() -> V) -> &mut V
+    where
+        K: Borrow<Q>,
+        Q: Ord + ToOwned<Owned = K> + ?Sized,
+    {
         let i = match self.find(key) {
             Ok(i) => i,
             Err(i) => {
@@ -83,87 +110,32 @@ impl<V> Keyed<V> {
     }
 
     /// Takes `key`'s value out.
-    pub fn remove(&mut self, key: &str) -> Option<V> {
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         let i = self.find(key).ok()?;
         Some(self.0.remove(i).1)
     }
 
     /// Takes the entry with the smallest key out.
-    pub fn pop_first(&mut self) -> Option<(String, V)> {
+    pub fn pop_first(&mut self) -> Option<(K, V)> {
         (!self.0.is_empty()).then(|| self.0.remove(0))
     }
 
+    /// Takes every entry out, in key order.
+    pub fn take_all(&mut self) -> Vec<(K, V)> {
+        std::mem::take(&mut self.0)
+    }
+
     /// Keeps the entries `keep` says yes to.
-    pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut V) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.0.retain_mut(|(k, v)| keep(k, v));
     }
 
     /// The values, in key order.
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
-    }
-}
-
-/// A map from numeric ids (request and command ids) to `V`, kept as a
-/// `Vec` sorted by id: the few requests in flight at a time. A `HashMap`
-/// costs its table code, SipHash and a random seed per build (~5 KB of
-/// wasm), and iterates in no fixed order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ids<V>(Vec<(u64, V)>);
-
-impl<V> Default for Ids<V> {
-    fn default() -> Self {
-        Ids(Vec::new())
-    }
-}
-
-impl<V> Ids<V> {
-    /// An empty map.
-    pub fn new() -> Self {
-        Ids(Vec::new())
-    }
-
-    /// Where `id` is (`Ok`) or would go (`Err`).
-    fn find(&self, id: u64) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.cmp(&id))
-    }
-
-    /// How many entries.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there is none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The value of `id`.
-    pub fn get(&self, id: u64) -> Option<&V> {
-        let i = self.find(id).ok()?;
-        self.0.get(i).map(|(_, v)| v)
-    }
-
-    /// Sets `id` to `value`; the previous value if there was one.
-    pub fn insert(&mut self, id: u64, value: V) -> Option<V> {
-        match self.find(id) {
-            Ok(i) => self.0.get_mut(i).map(|(_, v)| std::mem::replace(v, value)),
-            Err(i) => {
-                self.0.insert(i, (id, value));
-                None
-            }
-        }
-    }
-
-    /// Takes `id`'s value out.
-    pub fn remove(&mut self, id: u64) -> Option<V> {
-        let i = self.find(id).ok()?;
-        Some(self.0.remove(i).1)
-    }
-
-    /// Takes every entry out, in id order.
-    pub fn take_all(&mut self) -> Vec<(u64, V)> {
-        std::mem::take(&mut self.0)
     }
 }
 
@@ -234,9 +206,9 @@ mod tests {
             assert_eq!(m.insert(k, v), None);
         }
         assert_eq!(m.insert(2, "B"), Some("b"));
-        assert_eq!((m.len(), m.get(2), m.get(3)), (3, Some(&"B"), None));
-        assert_eq!(m.remove(7), Some("g"));
-        assert_eq!(m.remove(7), None);
+        assert_eq!((m.len(), m.get(&2), m.get(&3)), (3, Some(&"B"), None));
+        assert_eq!(m.remove(&7), Some("g"));
+        assert_eq!(m.remove(&7), None);
         assert_eq!(m.take_all(), [(2, "B"), (9, "i")]);
         assert!(m.is_empty());
     }

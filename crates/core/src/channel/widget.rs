@@ -919,7 +919,7 @@ impl WidgetChannel {
                         self.send_crm(now, &c.wire);
                     }
                     if c.status != CommandStatus::Pending {
-                        if let Some(request) = self.waiting.remove(c.id) {
+                        if let Some(request) = self.waiting.remove(&c.id) {
                             let command = json_write::to_value(c);
                             let error = match c.status {
                                 CommandStatus::Confirmed => None,

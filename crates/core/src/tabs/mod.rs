@@ -980,9 +980,9 @@ impl Tabs {
                 ..
             } => {
                 let from_leader = self.leader.as_deref() == Some(tab.as_str());
-                match self.forwarded.get(rid).copied() {
+                match self.forwarded.get(&rid).copied() {
                     Some(request) if from_leader && to == self.me => {
-                        self.forwarded.remove(rid);
+                        self.forwarded.remove(&rid);
                         let result = match (error, result) {
                             (Some(e), _) => Err(RequestError {
                                 code: error_code(&e.code),
@@ -1154,7 +1154,7 @@ impl Tabs {
             let status = event.get("status").and_then(Value::as_str).unwrap_or("");
             let id = event.get("id").and_then(Value::as_u64);
             if let (Some(id), true) = (id, status != "pending") {
-                if let Some(from) = self.owed.remove(id) {
+                if let Some(from) = self.owed.remove(&id) {
                     let result = match status {
                         "confirmed" => Ok(event.clone()),
                         other => Err(RequestError {
