@@ -357,7 +357,7 @@ impl Bridge {
 
 // -- JSON out (`json_write`), as the serde attributes above say.
 
-use crate::json_write::{JsonWriter, ToJson};
+use crate::json_write::{key, JsonWriter, Name, ToJson};
 
 impl ToJson for Output {
     fn write_json(&self, w: &mut JsonWriter) {
@@ -372,10 +372,10 @@ impl ToJson for Output {
 impl ToJson for CrmRequest {
     fn write_json(&self, w: &mut JsonWriter) {
         w.object(|o| {
-            o.field("kind", "crmRequest")
-                .field("target", &self.target)
-                .field("source", &self.source)
-                .field("wire", &self.wire);
+            o.field(key!("kind"), &Name("\"crmRequest\""))
+                .field(key!("target"), &self.target)
+                .field(key!("source"), &self.source)
+                .field(key!("wire"), &self.wire);
         });
     }
 }

@@ -292,7 +292,7 @@ pub fn encode(
 
 // -- JSON out (`json_write`), as the serde attributes above say.
 
-use crate::json_write::{json_names, JsonWriter, ToJson};
+use crate::json_write::{json_names, key, JsonWriter, Name, ToJson};
 
 json_names!(Desired { Ready => "ready", NotReady => "notReady" });
 json_names!(CommandStatus {
@@ -313,15 +313,15 @@ json_names!(Cause {
 impl ToJson for Command {
     fn write_json(&self, w: &mut JsonWriter) {
         w.object(|o| {
-            o.field("kind", "command")
-                .field("id", &self.id)
-                .field("target", &self.target)
-                .field("source", &self.source)
-                .field("state", &self.state)
-                .field("cause", &self.cause)
-                .field("wire", &self.wire)
-                .field("status", &self.status)
-                .opt("detail", &self.detail);
+            o.field(key!("kind"), &Name("\"command\""))
+                .field(key!("id"), &self.id)
+                .field(key!("target"), &self.target)
+                .field(key!("source"), &self.source)
+                .field(key!("state"), &self.state)
+                .field(key!("cause"), &self.cause)
+                .field(key!("wire"), &self.wire)
+                .field(key!("status"), &self.status)
+                .opt(key!("detail"), &self.detail);
         });
     }
 }

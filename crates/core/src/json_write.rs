@@ -246,6 +246,15 @@ impl JsonWriter {
         }
     }
 
+    /// A string known to need no escaping, given with its quotes
+    /// ([`Name`]): copied at once.
+    pub(crate) fn quoted(&mut self, quoted: &str) {
+        match &mut self.out {
+            Out::Text(out) => out.extend_from_slice(quoted.as_bytes()),
+            Out::Tree(..) => self.place(Value::String(unquote(quoted).to_owned())),
+        }
+    }
+
     fn key(&mut self, first: bool, key: &str) {
         match &mut self.out {
             Out::Text(out) => {
@@ -287,6 +296,91 @@ impl JsonWriter {
                 }
                 None => *root = Some(value),
             }
+        }
+    }
+}
+
+/// `"text"` without its quotes (as it is if it has none).
+fn unquote(quoted: &str) -> &str {
+    quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(quoted)
+}
+
+/// An object key written ahead of time as `,"key":` ([`key!`]): the text
+/// writer copies it at once (one copy instead of a comma, an escape scan,
+/// two quotes and a colon).
+#[derive(Clone, Copy)]
+pub struct Key(&'static str);
+
+impl Key {
+    /// `text` is `,"key":` for a key that needs no escaping ([`key!`]
+    /// writes it).
+    pub const fn new(text: &'static str) -> Key {
+        Key(text)
+    }
+
+    /// The key itself.
+    fn name(self) -> &'static str {
+        self.0
+            .strip_prefix(",\"")
+            .and_then(|s| s.strip_suffix("\":"))
+            .unwrap_or(self.0)
+    }
+}
+
+/// A [`Key`] from a key literal that needs no escaping (letters, digits).
+macro_rules! key {
+    ($key:literal) => {
+        $crate::json_write::Key::new(concat!(",\"", $key, "\":"))
+    };
+}
+pub(crate) use key;
+
+/// A string value that needs no escaping, kept with its quotes (`"ready"`):
+/// the text writer copies it at once.
+#[derive(Clone, Copy)]
+pub struct Name(pub &'static str);
+
+impl Name {
+    /// The name without its quotes.
+    pub fn as_str(self) -> &'static str {
+        unquote(self.0)
+    }
+}
+
+impl ToJson for Name {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.quoted(self.0);
+    }
+}
+
+/// How an object member's key is written: a `&str` escaped as it is
+/// written, a [`Key`] copied as written ahead of time.
+pub trait MemberKey: Copy {
+    /// Writes the key (and the comma before it unless `first`).
+    fn write_key(self, w: &mut JsonWriter, first: bool);
+}
+
+impl<S: AsRef<str> + ?Sized> MemberKey for &S {
+    fn write_key(self, w: &mut JsonWriter, first: bool) {
+        w.key(first, self.as_ref());
+    }
+}
+
+impl MemberKey for Key {
+    fn write_key(self, w: &mut JsonWriter, first: bool) {
+        match &mut w.out {
+            Out::Text(out) => {
+                let text = self.0.as_bytes();
+                out.extend_from_slice(if first {
+                    text.get(1..).unwrap_or_default()
+                } else {
+                    text
+                });
+            }
+            Out::Tree(..) => w.key(first, self.name()),
         }
     }
 }
@@ -344,15 +438,15 @@ pub struct JsonObject<'a> {
 
 impl JsonObject<'_> {
     /// A member.
-    pub fn field<T: ToJson + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
-        self.w.key(self.first, key);
+    pub fn field<K: MemberKey, T: ToJson + ?Sized>(&mut self, key: K, value: &T) -> &mut Self {
+        key.write_key(self.w, self.first);
         self.first = false;
         value.write_json(self.w);
         self
     }
 
     /// A member, left out when `None` (serde's `skip_serializing_if = "Option::is_none"`).
-    pub fn opt<T: ToJson>(&mut self, key: &str, value: &Option<T>) -> &mut Self {
+    pub fn opt<K: MemberKey, T: ToJson>(&mut self, key: K, value: &Option<T>) -> &mut Self {
         if let Some(value) = value {
             self.field(key, value);
         }
@@ -360,7 +454,7 @@ impl JsonObject<'_> {
     }
 
     /// A list member, left out when empty.
-    pub fn list<T: ToJson>(&mut self, key: &str, items: &[T]) -> &mut Self {
+    pub fn list<K: MemberKey, T: ToJson>(&mut self, key: K, items: &[T]) -> &mut Self {
         if !items.is_empty() {
             self.field(key, items);
         }
@@ -368,7 +462,7 @@ impl JsonObject<'_> {
     }
 
     /// An object member, left out when empty.
-    pub fn map(&mut self, key: &str, map: &Map<String, Value>) -> &mut Self {
+    pub fn map<K: MemberKey>(&mut self, key: K, map: &Map<String, Value>) -> &mut Self {
         if !map.is_empty() {
             self.field(key, map);
         }
@@ -496,8 +590,8 @@ macro_rules! json_names {
     ($ty:ty { $($variant:ident => $name:literal),* $(,)? }) => {
         impl $crate::json_write::ToJson for $ty {
             fn write_json(&self, w: &mut $crate::json_write::JsonWriter) {
-                w.str(match self {
-                    $(Self::$variant => $name,)*
+                w.quoted(match self {
+                    $(Self::$variant => concat!("\"", $name, "\""),)*
                 });
             }
         }

@@ -38,12 +38,17 @@ impl Source {
 
     /// The name used on the wire and on the command line.
     pub fn as_str(self) -> &'static str {
+        self.name().as_str()
+    }
+
+    /// The name, quoted for JSON.
+    fn name(self) -> Name {
         match self {
-            Source::Openframe => "openframe",
-            Source::CrmConnector => "crm-connector",
-            Source::Agentdesktop => "agentdesktop",
-            Source::Axp => "axp",
-            Source::Xuc => "xuc",
+            Source::Openframe => Name("\"openframe\""),
+            Source::CrmConnector => Name("\"crm-connector\""),
+            Source::Agentdesktop => Name("\"agentdesktop\""),
+            Source::Axp => Name("\"axp\""),
+            Source::Xuc => Name("\"xuc\""),
         }
     }
 
@@ -133,13 +138,18 @@ pub enum AgentStateKind {
 impl AgentStateKind {
     /// The camelCase name used in JSON.
     pub fn as_str(self) -> &'static str {
+        self.name().as_str()
+    }
+
+    /// The name, quoted for JSON.
+    fn name(self) -> Name {
         match self {
-            AgentStateKind::LoggedOut => "loggedOut",
-            AgentStateKind::LoggedIn => "loggedIn",
-            AgentStateKind::Ready => "ready",
-            AgentStateKind::NotReady => "notReady",
-            AgentStateKind::Busy => "busy",
-            AgentStateKind::WrapUp => "wrapUp",
+            AgentStateKind::LoggedOut => Name("\"loggedOut\""),
+            AgentStateKind::LoggedIn => Name("\"loggedIn\""),
+            AgentStateKind::Ready => Name("\"ready\""),
+            AgentStateKind::NotReady => Name("\"notReady\""),
+            AgentStateKind::Busy => Name("\"busy\""),
+            AgentStateKind::WrapUp => Name("\"wrapUp\""),
         }
     }
 }
@@ -964,28 +974,33 @@ pub enum EventBody {
 impl EventBody {
     /// The `kind` tag of this body, as serialized.
     pub fn kind(&self) -> &'static str {
+        self.kind_name().as_str()
+    }
+
+    /// The `kind` tag, quoted for JSON.
+    fn kind_name(&self) -> Name {
         match self {
-            EventBody::AgentState { .. } => "agentState",
-            EventBody::Presence { .. } => "presence",
-            EventBody::WorkItem { .. } => "workItem",
-            EventBody::Interaction { .. } => "interaction",
-            EventBody::ScreenPop { .. } => "screenPop",
-            EventBody::Connection { .. } => "connection",
-            EventBody::AgentError { .. } => "agentError",
-            EventBody::AgentConfig { .. } => "agentConfig",
-            EventBody::Directory { .. } => "directory",
-            EventBody::QueueMember(_) => "queueMember",
-            EventBody::Statistics { .. } => "statistics",
-            EventBody::Listen { .. } => "listen",
-            EventBody::Rights { .. } => "rights",
-            EventBody::Callback { .. } => "callback",
-            EventBody::Participant { .. } => "participant",
-            EventBody::Transfer { .. } => "transfer",
-            EventBody::ChannelReady { .. } => "channelReady",
-            EventBody::CrmData { .. } => "crmData",
-            EventBody::ClickToDial { .. } => "clickToDial",
-            EventBody::Dial { .. } => "dial",
-            EventBody::CrmMessage { .. } => "crmMessage",
+            EventBody::AgentState { .. } => Name("\"agentState\""),
+            EventBody::Presence { .. } => Name("\"presence\""),
+            EventBody::WorkItem { .. } => Name("\"workItem\""),
+            EventBody::Interaction { .. } => Name("\"interaction\""),
+            EventBody::ScreenPop { .. } => Name("\"screenPop\""),
+            EventBody::Connection { .. } => Name("\"connection\""),
+            EventBody::AgentError { .. } => Name("\"agentError\""),
+            EventBody::AgentConfig { .. } => Name("\"agentConfig\""),
+            EventBody::Directory { .. } => Name("\"directory\""),
+            EventBody::QueueMember(_) => Name("\"queueMember\""),
+            EventBody::Statistics { .. } => Name("\"statistics\""),
+            EventBody::Listen { .. } => Name("\"listen\""),
+            EventBody::Rights { .. } => Name("\"rights\""),
+            EventBody::Callback { .. } => Name("\"callback\""),
+            EventBody::Participant { .. } => Name("\"participant\""),
+            EventBody::Transfer { .. } => Name("\"transfer\""),
+            EventBody::ChannelReady { .. } => Name("\"channelReady\""),
+            EventBody::CrmData { .. } => Name("\"crmData\""),
+            EventBody::ClickToDial { .. } => Name("\"clickToDial\""),
+            EventBody::Dial { .. } => Name("\"dial\""),
+            EventBody::CrmMessage { .. } => Name("\"crmMessage\""),
         }
     }
 }
@@ -1027,11 +1042,13 @@ impl Decoded {
 // -- JSON out (`json_write`): camelCase members, `kind` tags, `None`s and
 // empty lists / maps left out, as the serde attributes above say.
 
-use crate::json_write::{json_names, JsonFields, JsonKey, JsonObject, JsonWriter, ToJson};
+use crate::json_write::{
+    json_names, key, JsonFields, JsonKey, JsonObject, JsonWriter, Name, ToJson,
+};
 
 impl ToJson for Source {
     fn write_json(&self, w: &mut JsonWriter) {
-        w.str(self.as_str());
+        self.name().write_json(w);
     }
 }
 
@@ -1043,7 +1060,7 @@ impl JsonKey for Source {
 
 impl ToJson for AgentStateKind {
     fn write_json(&self, w: &mut JsonWriter) {
-        w.str(self.as_str());
+        self.name().write_json(w);
     }
 }
 
@@ -1099,8 +1116,8 @@ json_names!(ParticipantRole {
 impl ToJson for Event {
     fn write_json(&self, w: &mut JsonWriter) {
         w.object(|o| {
-            o.field("seq", &self.seq)
-                .field("source", &self.source)
+            o.field(key!("seq"), &self.seq)
+                .field(key!("source"), &self.source)
                 .flatten(&self.body)
                 .map("envelope", &self.envelope);
         });
@@ -1172,7 +1189,7 @@ impl ToJson for EventBody {
 
 impl JsonFields for EventBody {
     fn write_fields(&self, o: &mut JsonObject<'_>) {
-        o.field("kind", self.kind());
+        o.field(key!("kind"), &self.kind_name());
         match self {
             EventBody::AgentState {
                 state,
@@ -1184,14 +1201,14 @@ impl JsonFields for EventBody {
                 queues,
                 data,
             } => o
-                .field("state", state)
-                .opt("reason", reason)
-                .opt("cause", cause)
-                .opt("agentId", agent_id)
-                .opt("vendorState", vendor_state)
-                .opt("phoneNumber", phone_number)
-                .list("queues", queues)
-                .map("data", data),
+                .field(key!("state"), state)
+                .opt(key!("reason"), reason)
+                .opt(key!("cause"), cause)
+                .opt(key!("agentId"), agent_id)
+                .opt(key!("vendorState"), vendor_state)
+                .opt(key!("phoneNumber"), phone_number)
+                .list(key!("queues"), queues)
+                .map(key!("data"), data),
             EventBody::Presence {
                 name,
                 status_id,
