@@ -37,6 +37,9 @@ pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))
 }
 
+/// The bytes of JSON out reserved per byte of text in by `ingestTexts`.
+const OUT_PER_IN: usize = 4;
+
 /// The one conversion path into the wasm for settings (configurations,
 /// options, arguments): the [`guard`] walk to a JSON value, then the type's
 /// own reader ([`read`]).
@@ -232,9 +235,13 @@ impl WasmBridge {
         let now = now_ms.map(ms);
         let mut outputs = Vec::new();
         let mut errors = Vec::new();
+        let mut bytes_in = 0;
         for (index, text) in texts.iter().enumerate() {
             let fed = match text.as_string() {
-                Some(text) => self.inner.ingest_text_into(src, &text, now, &mut outputs),
+                Some(text) => {
+                    bytes_in += text.len();
+                    self.inner.ingest_text_into(src, &text, now, &mut outputs)
+                }
                 None => self.inner.ingest_converted_into(
                     src,
                     Err(DecodeError::invalid(
@@ -252,11 +259,14 @@ impl WasmBridge {
                 });
             }
         }
-        // One JSON text, one `JSON.parse`.
-        Ok(to_js(&Members(&[
-            ("outputs", &outputs),
-            ("errors", &errors),
-        ]))?)
+        // One JSON text, reserved once from the texts' size (an agent
+        // state's outputs are about 4 bytes per byte in), one `JSON.parse`.
+        let text = json_write::to_string_sized(
+            &Members(&[("outputs", &outputs), ("errors", &errors)]),
+            bytes_in.saturating_mul(OUT_PER_IN).saturating_add(128),
+        );
+        Ok(js_sys::JSON::parse(&text)
+            .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))?)
     }
 
     /// Advances the clock: returns commands rejected for time-out.

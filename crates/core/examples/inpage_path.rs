@@ -20,6 +20,8 @@ use std::time::Instant;
 /// Texts per `ingestTexts` call (`BURST` in `bench/pages/core.js`).
 const BURST: usize = 64;
 const ROUNDS: usize = 1_000;
+/// `OUT_PER_IN` in `src/web/mod.rs`.
+const OUT_PER_IN: usize = 4;
 
 fn texts() -> [String; 2] {
     // As `JSON.stringify` writes the bench page's objects.
@@ -90,7 +92,9 @@ fn pass_through(bridge: &mut Bridge, burst: &[&str]) -> (usize, usize, usize) {
                 errors += 1;
             }
         }
-        let text = cti_bridge_core::json_write::to_string(&out);
+        // As `ingestTexts` reserves it: 4 bytes out per byte in.
+        let capacity = burst.iter().map(|t| t.len()).sum::<usize>() * OUT_PER_IN;
+        let text = cti_bridge_core::json_write::to_string_sized(&out, capacity);
         outputs += out.len();
         bytes += black_box(text).len();
     }

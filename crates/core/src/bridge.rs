@@ -13,6 +13,7 @@ use crate::model::{Decoded, Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
 use serde_json::Value;
 use std::collections::{HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// One line of bridge output: a normalized event, a command (status), or a
 /// request to the CRM made on the contact centre's behalf.
@@ -80,7 +81,27 @@ const SEEN_IDS: usize = 4096;
 #[derive(Debug, Clone, Default)]
 struct RecentIds {
     order: VecDeque<String>,
-    set: HashSet<String>,
+    set: HashSet<String, BuildHasherDefault<IdHasher>>,
+}
+
+/// A fixed-key hash for [`RecentIds`] (FxHash's multiply-rotate, a byte at a
+/// time), instead of std's SipHash with a random seed, which cost the wasm
+/// about 1.8 KB. Ids come from vendor frames, so an attacker could pick ids
+/// that collide; the harm is bounded: the set never holds more than
+/// [`SEEN_IDS`] ids, so a lookup walks at most that many.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl RecentIds {
