@@ -37,9 +37,6 @@ pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))
 }
 
-/// The bytes of JSON out reserved per byte of text in by `ingestTexts`.
-const OUT_PER_IN: usize = 4;
-
 /// The one conversion path into the wasm for settings (configurations,
 /// options, arguments): the [`guard`] walk to a JSON value, then the type's
 /// own reader ([`read`]).
@@ -233,7 +230,9 @@ impl WasmBridge {
         }
         let texts = js_sys::Array::from(&texts);
         let now = now_ms.map(ms);
-        let mut outputs = Vec::new();
+        // One output per text at least (an agent state in sync mode has 3),
+        // reserved up to 1,024.
+        let mut outputs = Vec::with_capacity((texts.length() as usize).min(1024));
         let mut errors = Vec::new();
         let mut bytes_in = 0;
         for (index, text) in texts.iter().enumerate() {
@@ -261,6 +260,7 @@ impl WasmBridge {
         }
         // One JSON text, reserved once from the texts' size (an agent
         // state's outputs are about 4 bytes per byte in), one `JSON.parse`.
+        const OUT_PER_IN: usize = 4;
         let text = json_write::to_string_sized(
             &Members(&[("outputs", &outputs), ("errors", &errors)]),
             bytes_in.saturating_mul(OUT_PER_IN).saturating_add(128),

@@ -83,7 +83,8 @@ fn pass_through(bridge: &mut Bridge, burst: &[&str]) -> (usize, usize, usize) {
     let (mut outputs, mut errors, mut bytes) = (0, 0, 0);
     for round in 0..ROUNDS {
         let now = Some((round * BURST) as u64);
-        let mut out = Vec::new();
+        // As `ingestTexts` reserves it: one output per text at least.
+        let mut out = Vec::with_capacity(burst.len());
         for text in burst {
             if bridge
                 .ingest_text_into(Source::Xuc, text, now, &mut out)
