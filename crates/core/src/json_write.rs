@@ -631,6 +631,52 @@ mod tests {
     }
 
     #[test]
+    fn keys_and_names_written_ahead_of_time_match_serde_json() {
+        struct Mixed;
+        impl ToJson for Mixed {
+            fn write_json(&self, w: &mut JsonWriter) {
+                w.object(|o| {
+                    // In serde_json's (sorted) key order.
+                    o.field("escaped\"", &1u64)
+                        .field(key!("first"), &Name("\"ready\""))
+                        .list(key!("list"), &[Name("\"a\""), Name("\"b\"")])
+                        .map(key!("map"), &Map::new())
+                        .field(key!("nested"), &Members)
+                        .opt(key!("none"), &None::<u64>)
+                        .opt(key!("some"), &Some(Name("\"crm-connector\"")));
+                });
+            }
+        }
+        struct Members;
+        impl ToJson for Members {
+            fn write_json(&self, w: &mut JsonWriter) {
+                w.object(|o| {
+                    o.field(key!("agentId"), "19").field("plain", &true);
+                });
+            }
+        }
+        impl serde::Serialize for Mixed {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                json!({
+                    "first": "ready",
+                    "escaped\"": 1,
+                    "some": "crm-connector",
+                    "list": ["a", "b"],
+                    "nested": {"plain": true, "agentId": "19"},
+                })
+                .serialize(s)
+            }
+        }
+        assert_eq!(
+            to_string(&Mixed),
+            r#"{"escaped\"":1,"first":"ready","list":["a","b"],"nested":{"agentId":"19","plain":true},"some":"crm-connector"}"#
+        );
+        to_value(&Mixed);
+        assert_eq!(key!("agentId").name(), "agentId");
+        assert_eq!(Name("\"ready\"").as_str(), "ready");
+    }
+
+    #[test]
     fn a_difference_from_serde_json_fails() {
         struct Wrong;
         impl ToJson for Wrong {
