@@ -468,7 +468,7 @@ impl<'a> Args<'a> {
             return Ok(None);
         };
         match integer(value) {
-            Some(n) if (1..=MAX_ID as i128).contains(&n) => Ok(Some(Id(n as u64))),
+            Some(n) if (1..=MAX_ID).contains(&n) => Ok(Some(Id(n))),
             _ => Err(self.invalid(
                 field,
                 format!(
@@ -484,7 +484,7 @@ impl<'a> Args<'a> {
             .get(index)
             .ok_or_else(|| self.invalid("penalty", "is required (an integer from 0)"))?;
         match integer(value) {
-            Some(n) if (0..=i32::MAX as i128).contains(&n) => Ok(Penalty(n as u32)),
+            Some(n) if n <= i32::MAX as u64 => Ok(Penalty(n as u32)),
             _ => Err(self.invalid(
                 "penalty",
                 format!(
@@ -701,21 +701,24 @@ impl<'a> Args<'a> {
     }
 }
 
-/// An integer given as a JSON number (no fraction) or a string of digits.
-fn integer(value: &Value) -> Option<i128> {
+/// A non-negative integer given as a JSON number (no fraction) or a string
+/// of digits (`-0` is 0); `None` for anything else, a negative or a value
+/// past `u64` among them (every caller asks for a range from 0).
+fn integer(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(n) => n
-            .as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from)),
+        Value::Number(n) => n.as_u64(),
         Value::String(s) => {
             let s = s.trim();
             let digits = s.strip_prefix('-').unwrap_or(s);
-            if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit())
-            {
+            if digits.is_empty() {
                 return None;
             }
-            s.parse::<i128>().ok()
+            let n = digits.bytes().try_fold(0u64, |n, d| {
+                let d = d.wrapping_sub(b'0');
+                (d < 10).then_some(())?;
+                n.checked_mul(10)?.checked_add(u64::from(d))
+            })?;
+            (digits.len() == s.len() || n == 0).then_some(n)
         }
         _ => None,
     }
@@ -1066,4 +1069,45 @@ fn dial_from_queue(a: &Args<'_>) -> Result<XucCommand, CommandError> {
         caller_id_number: number,
         variables,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integers_are_read_from_numbers_and_digit_strings() {
+        let cases = [
+            (json!(5), Some(5)),
+            (json!(0), Some(0)),
+            (json!(u64::MAX), Some(u64::MAX)),
+            (json!(-5), None),
+            (json!(1.5), None),
+            (json!(" 7 "), Some(7)),
+            (json!("007"), Some(7)),
+            (json!("-0"), Some(0)),
+            (json!("-5"), None),
+            (json!("+5"), None),
+            (json!("1_0"), None),
+            (json!(""), None),
+            (json!("-"), None),
+            (json!("18446744073709551615"), Some(u64::MAX)),
+            (json!("18446744073709551616"), None),
+            (json!(true), None),
+            (json!(null), None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(integer(&value), expected, "{value}");
+        }
+        // As read before (`i128`): `-0` is a penalty of 0, past `i32` is refused.
+        let queue = |penalty: Value| {
+            XucCommand::from_call("setAgentQueue", &[json!(19), json!(3), penalty])
+        };
+        assert!(queue(json!("-0")).is_ok());
+        assert!(queue(json!(i32::MAX)).is_ok());
+        assert!(queue(json!(i64::from(i32::MAX) + 1)).is_err());
+        assert!(XucCommand::from_call("listenAgent", &[json!(MAX_ID + 1)]).is_err());
+        assert!(XucCommand::from_call("listenAgent", &[json!(MAX_ID.to_string())]).is_ok());
+    }
 }
