@@ -314,14 +314,14 @@ fn unquote(quoted: &str) -> &str {
         .unwrap_or(quoted)
 }
 
-/// An object key written ahead of time as `,"key":` ([`key!`]): the text
+/// An object key written ahead of time as `,"key":` (`key!`): the text
 /// writer copies it at once (one copy instead of a comma, an escape scan,
 /// two quotes and a colon).
 #[derive(Clone, Copy)]
 pub struct Key(&'static str);
 
 impl Key {
-    /// `text` is `,"key":` for a key that needs no escaping ([`key!`]
+    /// `text` is `,"key":` for a key that needs no escaping (`key!`
     /// writes it).
     pub const fn new(text: &'static str) -> Key {
         Key(text)
