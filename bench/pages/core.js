@@ -92,6 +92,46 @@ window.core = {
     bridge.free();
     return { n, delivered: events, ms };
   },
+  /**
+   * The phases of `wasmPipeline`, each timed alone over n events (bench/profile-core.mjs; not a
+   * bench row): the whole loop, `ingestTexts` without the handler calls, the `JSON.parse` of a
+   * burst's output text, the texts copied into memory the way the glue copies a string into wasm
+   * (`passStringToWasm0`: a JS loop over the ASCII code units), the handler calls alone, and the
+   * output text decoded from bytes (`TextDecoder`, what the glue does before `JSON.parse`).
+   */
+  phases(n) {
+    const bursts = Math.floor(n / BURST);
+    n = bursts * BURST;
+    const ms = {};
+    const time = (name, f) => { const t0 = performance.now(); f(); ms[name] = performance.now() - t0; };
+    time("wasmPipeline (the bench row)", () => window.core.wasmPipeline(n));
+    let bridge = new Bridge("synchronized");
+    time("ingestTexts alone (no handler calls)", () => { for (let i = 0; i < n; i += BURST) bridge.ingestTexts("xuc", burst, i); });
+    const out = bridge.ingestTexts("xuc", burst, n);
+    bridge.free();
+    const text = JSON.stringify(out);
+    let sink = 0;
+    time("JSON.parse of the burst's output text", () => { for (let i = 0; i < bursts; i++) sink += JSON.parse(text).outputs.length; });
+    const bytes = new TextEncoder().encode(text);
+    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    time("output bytes -> JS string (TextDecoder)", () => { for (let i = 0; i < bursts; i++) sink += decoder.decode(bytes).length; });
+    const mem = new Uint8Array(1 << 16);
+    time("texts copied in (the glue's per-char loop)", () => {
+      for (let b = 0; b < bursts; b++) {
+        let at = 0;
+        for (let k = 0; k < BURST; k++) {
+          const s = burst[k];
+          const len = s.length;
+          for (let e = 0; e < len; e++) { const c = s.charCodeAt(e); if (c > 0x7f) break; mem[at + e] = c; }
+          at += len;
+        }
+      }
+    });
+    const outputs = out.outputs;
+    time("handler calls alone (count)", () => { for (let i = 0; i < bursts; i++) count(outputs); });
+    time("plain JS (reference)", () => { window.core.plainPipeline(n); });
+    return { n, ms, outputsPerEvent: outputs.length / BURST, bytesPerEvent: text.length / BURST, sink };
+  },
   /** The same decode and routing in plain JavaScript. */
   plainPipeline(n) {
     let delivered = 0;

@@ -224,6 +224,20 @@ impl JsonWriter {
         self.close(b']');
     }
 
+    /// An array whose items `items` writes one by one (items of mixed types).
+    pub fn items(&mut self, items: impl FnOnce(&mut JsonArray<'_>)) {
+        match &mut self.out {
+            Out::Text(out) => out.push(b'['),
+            Out::Tree(frames, _) => frames.push(Frame::Array(Vec::new())),
+        }
+        let mut a = JsonArray {
+            w: self,
+            first: true,
+        };
+        items(&mut a);
+        self.close(b']');
+    }
+
     /// A JSON value as it is (text: written out; tree: cloned in).
     pub fn value(&mut self, value: &Value) {
         if let Out::Tree(..) = self.out {
@@ -481,6 +495,24 @@ impl JsonObject<'_> {
     /// The members of `value` in this object (serde's `flatten`).
     pub fn flatten<T: JsonFields + ?Sized>(&mut self, value: &T) -> &mut Self {
         value.write_fields(self);
+        self
+    }
+}
+
+/// The items of an array being written ([`JsonWriter::items`]).
+pub struct JsonArray<'a> {
+    w: &'a mut JsonWriter,
+    first: bool,
+}
+
+impl JsonArray<'_> {
+    /// An item.
+    pub fn item<T: ToJson + ?Sized>(&mut self, value: &T) -> &mut Self {
+        if let (Out::Text(out), false) = (&mut self.w.out, self.first) {
+            out.push(b',');
+        }
+        self.first = false;
+        value.write_json(self.w);
         self
     }
 }

@@ -317,3 +317,90 @@ fn every_tab_message_matches_serde_json() {
         to_value(message);
     }
 }
+
+/// The page's expansion of [`crate::bridge::Compact`] (`src/web`'s
+/// `expandOutputs`), in Rust: the objects `ToJson` writes for each output.
+fn expand_compact(items: &[Value]) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut at = items;
+    while let [tag, rest @ ..] = at {
+        let (object, used) = match (tag.as_u64(), rest) {
+            (Some(1), [seq, source, state, agent_id, vendor_state, phone, queues, data, ..]) => (
+                json!({"seq": seq, "source": source, "kind": "agentState", "state": state,
+                    "agentId": agent_id, "vendorState": vendor_state, "phoneNumber": phone,
+                    "queues": queues, "data": data}),
+                8,
+            ),
+            (Some(tag @ (2 | 3)), [id, target, source, state, cause, wire, status, more @ ..]) => {
+                let mut o = json!({"kind": "command", "id": id, "target": target,
+                    "source": source, "state": state, "cause": cause, "wire": wire,
+                    "status": status});
+                match (tag, more) {
+                    (3, [detail, ..]) => {
+                        o["detail"] = detail.clone();
+                        (o, 8)
+                    }
+                    _ => (o, 7),
+                }
+            }
+            (Some(0), [object, ..]) => (object.clone(), 1),
+            _ => panic!("not a compact output: {tag} {rest:?}"),
+        };
+        out.push(object);
+        at = &rest[used..];
+    }
+    out
+}
+
+/// Every fixture's outputs, in every mode, written compact and expanded, are
+/// the objects written one by one (same members and values), and the
+/// compact forms are used.
+#[test]
+fn compact_outputs_expand_to_the_outputs_objects() {
+    let mut tags = std::collections::BTreeSet::new();
+    for mode in [Mode::Synchronized, Mode::Complementary, Mode::Off] {
+        let mut bridge = Bridge::new(mode, Config::default());
+        let mut outputs = Vec::new();
+        for (i, (source, name)) in FIXTURES.into_iter().enumerate() {
+            let path = format!(
+                "{}/../../tests/fixtures/{name}.jsonl",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(path).unwrap();
+            let extra = [
+                r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentOnPause","agentId":19,"phoneNb":"1000","since":0,"queues":[1],"cause":"lunch"}}"#,
+                r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":19,"phoneNb":"1000","since":0,"queues":[],"cause":""}}"#,
+                r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentOnPause","agentId":19,"phoneNb":"1000","since":0,"queues":[1,4],"cause":""}}"#,
+            ];
+            let extra = extra.iter().filter(|_| source == Source::Xuc).copied();
+            for line in text.lines().filter(|l| !l.trim().is_empty()).chain(extra) {
+                let now = Some(1_000 * i as u64);
+                let _ = bridge.ingest_text_into(source, line, now, &mut outputs);
+            }
+        }
+        let mut text = String::new();
+        super::write_to(&mut text, &crate::bridge::Compact(&outputs));
+        let items: Vec<Value> = serde_json::from_str(&text).unwrap();
+        // The tags used (each output's first item).
+        let mut at = &items[..];
+        while let [tag, ..] = at {
+            tags.insert(tag.as_u64().unwrap());
+            let skip = match tag.as_u64() {
+                Some(1) => 9,
+                Some(2) => 8,
+                Some(3) => 9,
+                _ => 2,
+            };
+            at = &at[skip..];
+        }
+        let expected: Vec<Value> = outputs
+            .iter()
+            .map(|o| serde_json::to_value(o).unwrap())
+            .collect();
+        let expanded = expand_compact(&items);
+        // (Member order is the browser test's: `tests/web.rs` compares texts.)
+        assert_eq!(expanded, expected, "{mode:?}");
+        assert!(!outputs.is_empty());
+    }
+    assert_eq!(tags, [0, 1, 2, 3].into_iter().collect(), "every form used");
+}

@@ -1,0 +1,93 @@
+// Where the in-page core row's time goes (issue 14): the bench's `core.wasmPipeline` loop
+// (bench/pages/core.js: `Bridge.ingestTexts` in bursts of 64 xuc texts, then the host's handler
+// per output) under the V8 CPU profiler, and `performance.now()` splits of its phases:
+// the whole loop, `ingestTexts` alone, the `JSON.parse` of the burst's output text alone, the
+// texts copied into wasm memory alone (`TextEncoder.encodeInto`, what the glue's
+// `passStringToWasm0` does per text), and plain JS for scale.
+//
+//   node bench/profile-core.mjs               # needs www/pkg (bash scripts/build.sh)
+//
+// Environment: PROFILE_N events per phase (400000), PROFILE_ROUNDS (3), PROFILE_TOP functions
+// listed (30), PROFILE_SAVE=1 writes the CPU profile to target/core.cpuprofile.
+// Not part of the bench table: it prints ms per phase, ns per event and self time per function.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
+import { startBenchOrigins } from './run.mjs';
+
+const env = (name, dflt) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
+};
+const N = env('PROFILE_N', 400_000);
+const ROUNDS = env('PROFILE_ROUNDS', 3);
+const TOP = env('PROFILE_TOP', 30);
+
+/** Self time per function (ms) of a V8 CPU profile, and per bucket (wasm, glue, page, V8). */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const buckets = new Map();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const node = byId.get(profile.samples[i]);
+    if (!node) continue;
+    const f = node.callFrame;
+    const file = f.url ? f.url.split('/').pop() : '';
+    // The glue's imports are anonymous: named by their position in the file.
+    const at = !f.functionName && f.url ? `:${f.lineNumber + 1}:${f.columnNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}${at}` : ''}`;
+    self.set(key, (self.get(key) || 0) + dt);
+    const bucket = file.endsWith('.wasm') || f.url.startsWith('wasm://') ? 'wasm code'
+      : file === 'cti_bridge.js' ? 'wasm-bindgen glue (JS)'
+        : file === 'core.js' ? 'bench page (JS)'
+          : f.functionName.startsWith('(') ? f.functionName : `other ${file || f.functionName}`;
+    buckets.set(bucket, (buckets.get(bucket) || 0) + dt);
+    total += dt;
+  }
+  const sort = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]);
+  return { total, rows: sort(self), buckets: sort(buckets) };
+}
+
+async function main() {
+  const origins = await startBenchOrigins();
+  const browser = await startBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${origins.widgetOrigin}/bench/core.html`);
+    await until(page, () => window.core && window.core.ready);
+    await page.evaluate(() => window.core.ready);
+    // The phases, each over N events, in the page (the bench's own loop is `wasmPipeline`).
+    const phases = async (n) => page.evaluate((n) => window.core.phases(n), n);
+    await phases(20_000); // warm-up
+    for (let r = 0; r < ROUNDS; r++) {
+      const p = await phases(N);
+      const ns = (ms) => ((ms * 1e6) / n(p)).toFixed(0).padStart(5);
+      function n(x) { return x.n; }
+      console.log(`round ${r} (${p.n} events, ${p.outputsPerEvent.toFixed(2)} outputs and ${p.bytesPerEvent.toFixed(0)} bytes of JSON out per event):`);
+      for (const [k, ms] of Object.entries(p.ms)) console.log(`  ${k.padEnd(46)} ${ms.toFixed(1).padStart(8)} ms ${ns(ms)} ns/event`);
+    }
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    const run = await page.evaluate((n) => window.core.wasmPipeline(n), N);
+    const { profile } = await cdp.send('Profiler.stop');
+    console.log(`\nprofiled: wasmPipeline(${N}): ${Math.round((run.delivered / run.ms) * 1000)} ev/s (under the profiler)`);
+    const s = selfTimes(profile);
+    console.log(`\nby bucket (${s.total.toFixed(1)} ms sampled):`);
+    for (const [k, v] of s.buckets) console.log(`  ${v.toFixed(1).padStart(8)} ms ${((100 * v) / s.total).toFixed(1).padStart(5)} %  ${k}`);
+    console.log('\nself time per function:');
+    for (const [k, v] of s.rows.slice(0, TOP)) console.log(`  ${v.toFixed(1).padStart(8)} ms ${((100 * v) / s.total).toFixed(1).padStart(5)} %  ${k}`);
+    if (process.env.PROFILE_SAVE) await writeFile(join(ROOT, 'target', 'core.cpuprofile'), JSON.stringify(profile));
+  } finally {
+    await browser.close();
+    await origins.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
