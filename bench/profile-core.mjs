@@ -8,7 +8,9 @@
 //   node bench/profile-core.mjs               # needs www/pkg (bash scripts/build.sh)
 //
 // Environment: PROFILE_N events per phase (400000), PROFILE_ROUNDS (3), PROFILE_TOP functions
-// listed (30), PROFILE_SAVE=1 writes the CPU profile to target/core.cpuprofile.
+// listed (30), PROFILE_SAVE=1 writes the CPU profile to target/core.cpuprofile, PROFILE_PLAIN=1
+// (the splits only, no profiler), PROFILE_PAGE (another page under bench/pages, e.g. a copy of
+// core.html loading another build, for a before/after in one sitting).
 // Not part of the bench table: it prints ms per phase, ns per event and self time per function.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -55,7 +57,7 @@ async function main() {
   const browser = await startBrowser();
   try {
     const page = await browser.context.newPage();
-    await page.goto(`${origins.widgetOrigin}/bench/core.html`);
+    await page.goto(`${origins.widgetOrigin}/bench/${process.env.PROFILE_PAGE || 'core.html'}`);
     await until(page, () => window.core && window.core.ready);
     await page.evaluate(() => window.core.ready);
     // The phases, each over N events, in the page (the bench's own loop is `wasmPipeline`).
@@ -68,6 +70,7 @@ async function main() {
       console.log(`round ${r} (${p.n} events, ${p.outputsPerEvent.toFixed(2)} outputs and ${p.bytesPerEvent.toFixed(0)} bytes of JSON out per event):`);
       for (const [k, ms] of Object.entries(p.ms)) console.log(`  ${k.padEnd(46)} ${ms.toFixed(1).padStart(8)} ms ${ns(ms)} ns/event`);
     }
+    if (process.env.PROFILE_PLAIN === '1') return;
     const cdp = await browser.context.newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
