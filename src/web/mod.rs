@@ -172,9 +172,12 @@ pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, Js
         i += 9;
         break;
       case 2:
-      case 3: {
-        const c = { kind: 'command', id: a[i + 1], target: a[i + 2], source: a[i + 3], state: a[i + 4], cause: a[i + 5], wire: a[i + 6], status: a[i + 7] };
-        if (a[i] === 3) { c.detail = a[i + 8]; i += 1; }
+      case 3:
+      case 4:
+      case 5: {
+        const wire = a[i] < 4 ? a[i + 6] : { action: 'requestSyncOmnichannel', data: { statusId: a[i + 6], success: true }, type: 'CRMConnectMessage' };
+        const c = { kind: 'command', id: a[i + 1], target: a[i + 2], source: a[i + 3], state: a[i + 4], cause: a[i + 5], wire, status: a[i + 7] };
+        if (a[i] === 3 || a[i] === 5) { c.detail = a[i + 8]; i += 1; }
         outputs.push(c);
         i += 8;
         break;

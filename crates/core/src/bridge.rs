@@ -400,6 +400,9 @@ impl ToJson for Output {
 ///   `source`;
 /// - `2, id, target, source, state, cause, wire, status`: a command without
 ///   `detail` (`kind` `command` first); `3`: the same and `detail` last;
+/// - `4` and `5`: as `2` and `3`, the wire a CRM Connector
+///   `requestSyncOmnichannel` given by its `statusId` alone (a string
+///   without escapes: the sync engine's CRM commands);
 /// - `0, output`: any other output, as its object.
 ///
 /// The widget's `ingestTexts` writes it (`src/web`) and expands it in the
@@ -412,6 +415,19 @@ mod compact_tag {
     pub const AGENT_STATE: u8 = 1;
     pub const COMMAND: u8 = 2;
     pub const COMMAND_DETAIL: u8 = 3;
+    pub const CRM_SYNC: u8 = 4;
+    pub const CRM_SYNC_DETAIL: u8 = 5;
+}
+
+/// The `statusId` of a CRM Connector `requestSyncOmnichannel` wire (as
+/// `command::encode` writes it) as JSON text, when it is a string without
+/// escapes.
+fn crm_sync_status(wire: &str) -> Option<&str> {
+    let status = wire
+        .strip_prefix(r#"{"action":"requestSyncOmnichannel","data":{"statusId":"#)?
+        .strip_suffix(r#","success":true},"type":"CRMConnectMessage"}"#)?;
+    let inner = status.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains(['"', '\\'])).then_some(status)
 }
 
 impl ToJson for Compact<'_> {
@@ -447,19 +463,24 @@ impl ToJson for Compact<'_> {
                             .item(data);
                     }
                     Output::Command(c) => {
-                        let tag = if c.detail.is_some() {
-                            COMMAND_DETAIL
-                        } else {
-                            COMMAND
+                        let crm = crm_sync_status(c.wire.as_text());
+                        let tag = match (crm.is_some(), c.detail.is_some()) {
+                            (false, false) => COMMAND,
+                            (false, true) => COMMAND_DETAIL,
+                            (true, false) => CRM_SYNC,
+                            (true, true) => CRM_SYNC_DETAIL,
                         };
                         a.item(&tag)
                             .item(&c.id)
                             .item(&c.target)
                             .item(&c.source)
                             .item(&c.state)
-                            .item(&c.cause)
-                            .item(&c.wire)
-                            .item(&c.status);
+                            .item(&c.cause);
+                        match crm {
+                            Some(status) => a.item(&Raw(status)),
+                            None => a.item(&c.wire),
+                        };
+                        a.item(&c.status);
                         if let Some(detail) = &c.detail {
                             a.item(detail);
                         }
@@ -470,6 +491,15 @@ impl ToJson for Compact<'_> {
                 }
             }
         });
+    }
+}
+
+/// JSON text written as it is.
+struct Raw<'a>(&'a str);
+
+impl ToJson for Raw<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.raw(self.0);
     }
 }
 
@@ -557,6 +587,36 @@ mod tests {
             }
             assert_eq!(a.stats(), b.stats());
         }
+    }
+
+    /// Only a `requestSyncOmnichannel` wire with a plain string `statusId`
+    /// is written by its status alone.
+    #[test]
+    fn crm_sync_wires_are_told_by_their_whole_text() {
+        let wire = |status: &str| {
+            format!(
+                r#"{{"action":"requestSyncOmnichannel","data":{{"statusId":{status},"success":true}},"type":"CRMConnectMessage"}}"#
+            )
+        };
+        assert_eq!(crm_sync_status(&wire(r#""Busy""#)), Some(r#""Busy""#));
+        assert_eq!(
+            crm_sync_status(&wire(r#""0N1;Online""#)),
+            Some(r#""0N1;Online""#)
+        );
+        assert_eq!(crm_sync_status(&wire(r#""""#)), Some(r#""""#));
+        for status in [
+            r#""a"b""#,
+            r#""a\b""#,
+            "7",
+            "null",
+            r#""a","x":"b""#,
+            r#"""#,
+        ] {
+            assert_eq!(crm_sync_status(&wire(status)), None, "{status}");
+        }
+        let other = wire(r#""Busy""#).replace("true", "false");
+        assert_eq!(crm_sync_status(&other), None);
+        assert_eq!(crm_sync_status("null"), None);
     }
 
     /// A text runs through `ingest_text_into` (the xuc fast path where it

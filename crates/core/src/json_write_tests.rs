@@ -331,12 +331,17 @@ fn expand_compact(items: &[Value]) -> Vec<Value> {
                     "queues": queues, "data": data}),
                 8,
             ),
-            (Some(tag @ (2 | 3)), [id, target, source, state, cause, wire, status, more @ ..]) => {
+            (Some(tag @ 2..=5), [id, target, source, state, cause, wire, status, more @ ..]) => {
+                let wire = match tag {
+                    4 | 5 => json!({"action": "requestSyncOmnichannel",
+                        "data": {"statusId": wire, "success": true}, "type": "CRMConnectMessage"}),
+                    _ => wire.clone(),
+                };
                 let mut o = json!({"kind": "command", "id": id, "target": target,
                     "source": source, "state": state, "cause": cause, "wire": wire,
                     "status": status});
                 match (tag, more) {
-                    (3, [detail, ..]) => {
+                    (3 | 5, [detail, ..]) => {
                         o["detail"] = detail.clone();
                         (o, 8)
                     }
@@ -386,9 +391,8 @@ fn compact_outputs_expand_to_the_outputs_objects() {
         while let [tag, ..] = at {
             tags.insert(tag.as_u64().unwrap());
             let skip = match tag.as_u64() {
-                Some(1) => 9,
-                Some(2) => 8,
-                Some(3) => 9,
+                Some(1 | 3 | 5) => 9,
+                Some(2 | 4) => 8,
                 _ => 2,
             };
             at = &at[skip..];
@@ -402,5 +406,5 @@ fn compact_outputs_expand_to_the_outputs_objects() {
         assert_eq!(expanded, expected, "{mode:?}");
         assert!(!outputs.is_empty());
     }
-    assert_eq!(tags, [0, 1, 2, 3].into_iter().collect(), "every form used");
+    assert_eq!(tags, (0..=5).collect(), "every form used");
 }
