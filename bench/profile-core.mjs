@@ -16,6 +16,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
 import { startBenchOrigins } from './run.mjs';
+import { selfTimes } from './cpu-profile.mjs';
 
 const env = (name, dflt) => {
   const v = Number(process.env[name]);
@@ -24,33 +25,6 @@ const env = (name, dflt) => {
 const N = env('PROFILE_N', 400_000);
 const ROUNDS = env('PROFILE_ROUNDS', 3);
 const TOP = env('PROFILE_TOP', 30);
-
-/** Self time per function (ms) of a V8 CPU profile, and per bucket (wasm, glue, page, V8). */
-function selfTimes(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const buckets = new Map();
-  let total = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const node = byId.get(profile.samples[i]);
-    if (!node) continue;
-    const f = node.callFrame;
-    const file = f.url ? f.url.split('/').pop() : '';
-    // The glue's imports are anonymous: named by their position in the file.
-    const at = !f.functionName && f.url ? `:${f.lineNumber + 1}:${f.columnNumber + 1}` : '';
-    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}${at}` : ''}`;
-    self.set(key, (self.get(key) || 0) + dt);
-    const bucket = file.endsWith('.wasm') || f.url.startsWith('wasm://') ? 'wasm code'
-      : file === 'cti_bridge.js' ? 'wasm-bindgen glue (JS)'
-        : file === 'core.js' ? 'bench page (JS)'
-          : f.functionName.startsWith('(') ? f.functionName : `other ${file || f.functionName}`;
-    buckets.set(bucket, (buckets.get(bucket) || 0) + dt);
-    total += dt;
-  }
-  const sort = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]);
-  return { total, rows: sort(self), buckets: sort(buckets) };
-}
 
 async function main() {
   const origins = await startBenchOrigins();

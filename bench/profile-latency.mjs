@@ -17,6 +17,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
 import { startBenchOrigins } from './run.mjs';
+import { selfTimes } from './cpu-profile.mjs';
 
 const env = (name, dflt) => {
   const v = Number(process.env[name]);
@@ -30,24 +31,6 @@ const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 };
-
-/** Self time per function (ms) of a V8 CPU profile, largest first, and the total sampled. */
-function selfTimes(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  let total = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const node = byId.get(profile.samples[i]);
-    if (!node) continue;
-    const f = node.callFrame;
-    const file = f.url ? f.url.split('/').pop() : '';
-    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}` : ''}`;
-    self.set(key, (self.get(key) || 0) + dt);
-    total += dt;
-  }
-  return { total, rows: [...self.entries()].sort((a, b) => b[1] - a[1]) };
-}
 
 function print(name, { total, rows }) {
   console.log(`\n${name}: ${total.toFixed(1)} ms sampled`);
