@@ -1,6 +1,6 @@
 // cti-bridge benchmark: `bash scripts/bench.sh` (needs `bash scripts/build.sh` first).
 // Every figure is measured next to its reference in the same run and given as a ratio.
-// Environment: BENCH_N (time-to-ready runs, default 30), BENCH_LAT (latency samples, 1000),
+// Environment: BENCH_N (time-to-ready runs, default 30), BENCH_LAT (latency samples, 5000: a p99 over 1,000 samples moved 1.5x-6.5x between runs, bench/README.md),
 // BENCH_CORE (in-page core events, 1000000), BENCH_CHANNEL (events through the full channel, 20000),
 // BENCH_SCALE (agents in the supervisor's stream, 5000), BENCH_OUT (results file, bench/results.json),
 // BENCH_CACHE (how the origins serve their files: `revalidate`, the default, as docs/package.md
@@ -18,7 +18,7 @@ const env = (name, dflt) => {
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
 };
 const N = env('BENCH_N', 30);
-const LAT = env('BENCH_LAT', 1000);
+const LAT = env('BENCH_LAT', 5000);
 /** Round trips that warm each latency loop up before it is measured. */
 const WARM = Math.min(1000, LAT);
 const CORE = env('BENCH_CORE', 1_000_000);
