@@ -3,13 +3,14 @@
 //! (`bench/pages/core.js`): each text run through
 //! [`Bridge::ingest_text_into`] (the xuc fast path, else the built-in
 //! parser and the general decoder) into one list, and the
-//! burst's outputs written as one JSON text (what `to_js` hands to
-//! `JSON.parse`). Not a test (speed is never asserted);
+//! burst's outputs written as one JSON text in their compact form
+//! (`bridge::Compact`, which the page parses and expands). Not a test (speed is never asserted);
 //! `cargo run --release -p cti-bridge-core --example inpage_path`; counted in
 //! instructions with
 //! `valgrind --tool=callgrind --toggle-collect='*pass_through*' target/release/examples/inpage_path`
 //! (`PASSES=2`: one warm-up, one measured pass).
 
+use cti_bridge_core::bridge::Compact;
 use cti_bridge_core::config::Config;
 use cti_bridge_core::model::Source;
 use cti_bridge_core::sync::Mode;
@@ -93,9 +94,11 @@ fn pass_through(bridge: &mut Bridge, burst: &[&str]) -> (usize, usize, usize) {
                 errors += 1;
             }
         }
-        // As `ingestTexts` reserves it: 4 bytes out per byte in.
-        let capacity = burst.iter().map(|t| t.len()).sum::<usize>() * OUT_PER_IN;
-        let text = cti_bridge_core::json_write::to_string_sized(&out, capacity);
+        // As `ingestTexts` writes it: reserved at 4 bytes out per byte in,
+        // the outputs compact (`Compact`, expanded in the page).
+        let capacity = burst.iter().map(|t| t.len()).sum::<usize>() * OUT_PER_IN + 128;
+        let mut text = String::with_capacity(capacity);
+        cti_bridge_core::json_write::write_to(&mut text, &Compact(&out));
         outputs += out.len();
         bytes += black_box(text).len();
     }

@@ -33,13 +33,7 @@ impl<T: ToJson + serde::Serialize + ?Sized> Checked for T {}
 
 /// `value` as JSON text.
 pub fn to_string<T: Checked + ?Sized>(value: &T) -> String {
-    to_string_sized(value, 128)
-}
-
-/// `value` as JSON text, its buffer reserved at `capacity` bytes (a burst's
-/// expected size: one allocation instead of doubling from 128).
-pub fn to_string_sized<T: Checked + ?Sized>(value: &T, capacity: usize) -> String {
-    let mut w = JsonWriter::text(String::with_capacity(capacity));
+    let mut w = JsonWriter::text(String::with_capacity(128));
     value.write_json(&mut w);
     let text = w.into_text();
     #[cfg(test)]
