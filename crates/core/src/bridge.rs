@@ -420,12 +420,10 @@ mod compact_tag {
 }
 
 /// The `statusId` of a CRM Connector `requestSyncOmnichannel` wire (as
-/// `command::encode` writes it) as JSON text, when it is a string without
-/// escapes.
+/// its codec writes it) as JSON text, when it is a string without escapes.
 fn crm_sync_status(wire: &str) -> Option<&str> {
-    let status = wire
-        .strip_prefix(r#"{"action":"requestSyncOmnichannel","data":{"statusId":"#)?
-        .strip_suffix(r#","success":true},"type":"CRMConnectMessage"}"#)?;
+    let (head, tail) = crate::codec::crm_connector::SYNC_OMNICHANNEL_TEXT;
+    let status = wire.strip_prefix(head)?.strip_suffix(tail)?;
     let inner = status.strip_prefix('"')?.strip_suffix('"')?;
     (!inner.contains(['"', '\\'])).then_some(status)
 }

@@ -212,10 +212,9 @@ impl ToJson for Wire {
 
 /// The wire message that asks `source` for `state`, or `Err(reason)` with the
 /// display-only fallback when the protocol cannot set it. The CRM
-/// Connector's and xuc's messages are written straight as text, keys in
-/// the order `serde_json::Map` sorts them (the text of the `Value` their
-/// codec builds: `codec::crm_connector::request_sync_omnichannel`,
-/// `codec::xuc::pause_agent` / `unpause_agent`; tested).
+/// Connector's and xuc's messages are written straight as text by their
+/// codecs (`write_request_sync_omnichannel`, `write_pause_agent`: the text
+/// of the `Value` the codec's builders make; tested).
 pub fn encode(
     source: Source,
     state: Desired,
@@ -228,35 +227,14 @@ pub fn encode(
                 Desired::NotReady => ctx.crm_not_ready_status,
             };
             Ok(Wire::written(|w| {
-                w.raw(r#"{"action":"requestSyncOmnichannel","data":{"statusId":"#);
-                w.str(status);
-                w.raw(r#","success":true},"type":"CRMConnectMessage"}"#);
+                crate::codec::crm_connector::write_request_sync_omnichannel(w, status)
             }))
         }
         #[cfg(feature = "xuc")]
         (Source::Xuc, state) => {
-            let (command, reason) = match state {
-                Desired::Ready => ("unpauseAgent", None),
-                Desired::NotReady => ("pauseAgent", ctx.not_ready_reason),
-            };
+            let pause = state == Desired::NotReady;
             Ok(Wire::written(|w| {
-                w.raw("{");
-                if let Some(id) = ctx.agent_id {
-                    w.raw(r#""agentid":"#);
-                    // xuc agent ids are integers: a number when the id is one.
-                    match id.parse::<i64>() {
-                        Ok(n) => w.i64(n),
-                        Err(_) => w.str(id),
-                    }
-                    w.raw(",");
-                }
-                w.raw(r#""claz":"web","command":"#);
-                w.str(command);
-                if let Some(reason) = reason {
-                    w.raw(r#","reason":"#);
-                    w.str(reason);
-                }
-                w.raw("}");
+                crate::codec::xuc::write_pause_agent(w, pause, ctx.agent_id, ctx.not_ready_reason)
             }))
         }
         #[cfg(any(feature = "openframe", feature = "agentdesktop"))]

@@ -10,6 +10,7 @@
 //! The outbound side is here too: [`envelope`] and [`request_sync_omnichannel`]
 //! build the messages the bridge posts to the client application.
 
+use crate::json_write::JsonWriter;
 use serde_json::{json, Map, Value};
 
 #[cfg(feature = "crm-connector")]
@@ -52,6 +53,24 @@ pub fn request_sync_omnichannel(status_id: &str) -> Value {
         "requestSyncOmnichannel",
         json!({ "statusId": status_id, "success": true }),
     )
+}
+
+/// [`request_sync_omnichannel`]'s JSON text before and after its
+/// `statusId` value, keys in the order serde_json writes them:
+/// [`write_request_sync_omnichannel`] writes it, and a reader tells such a
+/// message by its text (`bridge::Compact`).
+pub const SYNC_OMNICHANNEL_TEXT: (&str, &str) = (
+    r#"{"action":"requestSyncOmnichannel","data":{"statusId":"#,
+    r#","success":true},"type":"CRMConnectMessage"}"#,
+);
+
+/// [`request_sync_omnichannel`] written as JSON text (serde_json's text of
+/// it, without building the value).
+pub fn write_request_sync_omnichannel(w: &mut JsonWriter, status_id: &str) {
+    let (head, tail) = SYNC_OMNICHANNEL_TEXT;
+    w.raw(head);
+    w.str(status_id);
+    w.raw(tail);
 }
 
 /// Turns the CRM's click-to-dial on or off: `{isEnabled}`.

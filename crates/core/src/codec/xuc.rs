@@ -11,6 +11,7 @@ use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
 use super::{as_object, discriminator, extras, read, read_with, type_name};
 use crate::error::{DecodeError, Fault};
+use crate::json_write::JsonWriter;
 use crate::lenient;
 use crate::model::{
     AgentStateKind, CallbackAction, ConnectionStatus, Decoded, Direction, DirectoryEntry,
@@ -1011,6 +1012,34 @@ pub fn unpause_agent(agent_id: Option<&str>) -> Value {
 }
 
 /// xuc agent ids are integers; send a number when the id is numeric.
+/// [`pause_agent`] (`pause`) or [`unpause_agent`] written as JSON text
+/// (serde_json's text of it, keys sorted, without building the value).
+pub fn write_pause_agent(
+    w: &mut JsonWriter,
+    pause: bool,
+    agent_id: Option<&str>,
+    reason: Option<&str>,
+) {
+    w.raw("{");
+    if let Some(id) = agent_id {
+        w.raw(r#""agentid":"#);
+        // As `agent_id_value`: a number when the id is one.
+        match id.parse::<i64>() {
+            Ok(n) => w.i64(n),
+            Err(_) => w.str(id),
+        }
+        w.raw(",");
+    }
+    w.raw(r#""claz":"web","command":"#);
+    w.str(if pause { "pauseAgent" } else { "unpauseAgent" });
+    if let (true, Some(reason)) = (pause, reason) {
+        w.raw(r#","reason":"#);
+        w.str(reason);
+    }
+    w.raw("}");
+}
+
+/// xuc agent ids are integers: a number when the id is one.
 fn agent_id_value(id: &str) -> Value {
     id.parse::<i64>()
         .map(Value::from)
