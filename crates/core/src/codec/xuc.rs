@@ -703,25 +703,54 @@ fn state_of(name: &str) -> Result<(&'static str, AgentStateKind), Fault> {
     })
 }
 
-fn agent_state(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    let s: AgentStateWire = read(value, context)?;
-    let (vendor, state) = state_of(&s.name)?;
+/// The state and vendor spelling of an agent state name spelled exactly as
+/// xuc does (`AgentReady`), without the lenient matching of [`state_of`]
+/// (the text fast path, `codec::xuc_text`).
+pub(super) fn exact_state(name: &str) -> Option<(&'static str, AgentStateKind)> {
+    AGENT_STATES
+        .iter()
+        .find(|(_, vendor, _)| *vendor == name)
+        .map(|(_, vendor, state)| (*vendor, *state))
+}
+
+/// An agent state event from its read fields (here and in
+/// `codec::xuc_text`).
+pub(super) fn agent_state_event(
+    (vendor, state): (&'static str, AgentStateKind),
+    cause: Option<String>,
+    agent_id: Option<String>,
+    phone_number: Option<String>,
+    queues: Vec<String>,
+    data: Map<String, Value>,
+) -> EventBody {
     // On pause, xuc's `cause` is the pause reason given to `pauseAgent`.
     let (reason, cause) = if state == AgentStateKind::NotReady {
-        (s.cause, None)
+        (cause, None)
     } else {
-        (None, s.cause)
+        (None, cause)
     };
-    Ok(EventBody::AgentState {
+    EventBody::AgentState {
         state,
         reason,
         cause,
-        agent_id: s.agent_id,
+        agent_id,
         vendor_state: Some(vendor.to_owned()),
-        phone_number: s.phone_nb,
-        queues: texts(s.queues),
-        data: extras(value, &["name", "agentId", "phoneNb", "queues", "cause"]),
-    })
+        phone_number,
+        queues,
+        data,
+    }
+}
+
+fn agent_state(value: &Value, context: &str) -> Result<EventBody, Fault> {
+    let s: AgentStateWire = read(value, context)?;
+    Ok(agent_state_event(
+        state_of(&s.name)?,
+        s.cause,
+        s.agent_id,
+        s.phone_nb,
+        texts(s.queues),
+        extras(value, &["name", "agentId", "phoneNb", "queues", "cause"]),
+    ))
 }
 
 fn texts(items: Option<Vec<String>>) -> Vec<String> {

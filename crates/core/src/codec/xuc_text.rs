@@ -12,24 +12,8 @@
 //! (tested on every fixture and on mutated texts).
 
 use super::MAX_MESSAGE_BYTES;
-use crate::model::{AgentStateKind, Decoded, EventBody};
+use crate::model::{Decoded, EventBody};
 use serde_json::{Map, Value};
-
-/// Agent state names as xuc spells them (`AgentStateEvent.name`), and their
-/// normalized state (the table of [`super::xuc`], exact spellings only).
-const STATES: [(&str, AgentStateKind); 11] = [
-    ("AgentLogin", AgentStateKind::LoggedIn),
-    ("AgentReady", AgentStateKind::Ready),
-    ("AgentOnPause", AgentStateKind::NotReady),
-    ("AgentOnWrapup", AgentStateKind::WrapUp),
-    ("AgentRinging", AgentStateKind::Busy),
-    ("AgentDialing", AgentStateKind::Busy),
-    ("AgentOnCall", AgentStateKind::Busy),
-    ("AgentOnIncomingCall", AgentStateKind::Busy),
-    ("AgentOnOutgoingCall", AgentStateKind::Busy),
-    ("AgentOnAcdCall", AgentStateKind::Busy),
-    ("AgentLoggedOut", AgentStateKind::LoggedOut),
-];
 
 /// The frame decoded, when it is an agent state in the plain shape; `None`
 /// sends it to the general decoder.
@@ -101,24 +85,14 @@ fn agent_state(scan: &mut Scan<'_>) -> Option<EventBody> {
     let [Some(Scalar::Str(name)), agent_id, phone, cause] = fields else {
         return None;
     };
-    let (vendor, state) = STATES.iter().find(|(n, _)| *n == name)?;
-    let cause = opt_string(cause)?;
-    // On pause, xuc's `cause` is the pause reason given to `pauseAgent`.
-    let (reason, cause) = if *state == AgentStateKind::NotReady {
-        (cause, None)
-    } else {
-        (None, cause)
-    };
-    Some(EventBody::AgentState {
-        state: *state,
-        reason,
-        cause,
-        agent_id: opt_string(agent_id)?,
-        vendor_state: Some((*vendor).to_owned()),
-        phone_number: opt_string(phone)?,
-        queues: queues.flatten().unwrap_or_default(),
+    Some(super::xuc::agent_state_event(
+        super::xuc::exact_state(name)?,
+        opt_string(cause)?,
+        opt_string(agent_id)?,
+        opt_string(phone)?,
+        queues.flatten().unwrap_or_default(),
         data,
-    })
+    ))
 }
 
 /// As `fields::opt_string`: absent, `null` and `""` are `None`, an integer
