@@ -72,7 +72,7 @@ export function tabsOpen(name, on) {
     return;
   }
   const t = { channel, locks, on, releases: [], open: true };
-  channel.onmessage = (e) => t.open && on(0, e.data);
+  channel.onmessage = (e) => t.open && on(0, 0, 0, e.data);
   return t;
 }
 export function pageView() {
@@ -94,8 +94,8 @@ export function tabsQuery(t) {
   Promise.resolve()
     .then(() => t.locks.query())
     .then(
-      (q) => t.open && t.on(2, (q.held || []).map((l) => [l.name, l.clientId])),
-      () => t.open && t.on(2, null),
+      (q) => t.open && t.on(2, 0, 0, (q.held || []).map((l) => [l.name, l.clientId])),
+      () => t.open && t.on(2, 0, 0, null),
     );
 }
 export function tabsPost(t, message) {
@@ -211,17 +211,25 @@ export function later(s) {
   queueMicrotask(() => tell(s, 10, 0, 0));
 }
 // A listener (target 0: the window, 1: the document) or a timer (repeated when
-// `every`): each returns the function that removes or cancels it (`release`).
+// `every`), calling `on(0, 0, 0, event)`: each returns the function that removes or
+// cancels it (`release`).
 export function listen(target, type, on) {
   const t = target === 0 ? globalThis : target === 1 ? globalThis.document : target;
-  t?.addEventListener(type, on);
-  return () => t?.removeEventListener(type, on);
+  const f = (e) => on(0, 0, 0, e);
+  t?.addEventListener(type, f);
+  return () => t?.removeEventListener(type, f);
 }
 export function timer(ms, every, on) {
-  const id = every ? setInterval(on, ms) : setTimeout(on, ms);
+  const f = () => on(0, 0, 0);
+  const id = every ? setInterval(f, ms) : setTimeout(f, ms);
   return () => (every ? clearInterval : clearTimeout)(id);
 }
 export const release = (off) => off();
+export function deferred() {
+  let resolve, reject;
+  const promise = new Promise((a, b) => ((resolve = a), (reject = b)));
+  return [promise, resolve, reject];
+}
 // The widget's window: a message event's parts, the parent, session storage.
 export function messageOf(e) {
   if (e instanceof MessageEvent) return [e.origin, e.source != null && e.source === globalThis.parent, e.ports[0], e.data];

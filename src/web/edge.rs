@@ -17,14 +17,15 @@
 
 use wasm_bindgen::prelude::*;
 
-/// A sink's callback (the live driver's, the widget's): `(kind, id, code,
-/// value)`, `kind` one of [`kind`].
-pub(crate) type DriverCallback = Closure<dyn Fn(u32, u32, u32, JsValue)>;
-/// The tabs edge's callback: `(kind, value)` (see `edge.js`).
-pub(crate) type TabsCallback = Closure<dyn Fn(u32, JsValue)>;
+/// The one kind of callback the edge hands to JavaScript (one wasm-bindgen
+/// adapter for all): `(kind, id, code, value)`. A sink's (the live
+/// driver's, the widget's) and the tabs handle's, `kind` one of [`kind`];
+/// a listener's or a timer's, called with the event (`undefined` for a
+/// timer) as `value`.
+pub(crate) type Callback = Closure<dyn Fn(u32, u32, u32, JsValue)>;
 
 /// What a sink reports (`on(kind, ...)` in `edge.js`); the tabs handle's
-/// kinds are its own.
+/// kinds are its own (its `id` and `code` are 0).
 pub(crate) mod kind {
     pub const SOCKET_OPEN: u32 = 0;
     pub const FRAME: u32 = 1;
@@ -45,7 +46,7 @@ pub(crate) mod kind {
 #[wasm_bindgen(module = "/src/web/edge.js")]
 extern "C" {
     #[wasm_bindgen(js_name = sinkOpen)]
-    pub(crate) fn sink_open(on: &DriverCallback) -> JsValue;
+    pub(crate) fn sink_open(on: &Callback) -> JsValue;
     #[wasm_bindgen(js_name = sinkClose)]
     pub(crate) fn sink_close(sink: &JsValue);
     /// `undefined` when the browser refuses the URL (reported closed, 1006).
@@ -105,7 +106,7 @@ extern "C" {
 
     /// `undefined` where there are no Web Locks or no `BroadcastChannel`.
     #[wasm_bindgen(js_name = tabsOpen)]
-    pub(crate) fn tabs_open(name: &str, on: &TabsCallback) -> JsValue;
+    pub(crate) fn tabs_open(name: &str, on: &Callback) -> JsValue;
     /// This page's view: 1 visible, + 2 focused.
     #[wasm_bindgen(js_name = pageView)]
     pub(crate) fn page_view() -> u32;
@@ -127,6 +128,8 @@ extern "C" {
     fn timer(ms: u32, every: bool, on: &Callback) -> JsValue;
     /// Calls what [`listen`] or [`timer`] returned.
     fn release(off: &JsValue);
+    /// `[promise, resolve, reject]`: a new promise and what settles it.
+    fn deferred() -> js_sys::Array;
 
     /// `[origin, from the parent window, its first port, data]`, or
     /// `undefined` for what is not a `MessageEvent`.
@@ -175,9 +178,6 @@ pub(crate) fn message(event: &JsValue) -> Option<Message> {
     })
 }
 
-/// A listener's or a timer's callback (the event, `undefined` for a timer).
-type Callback = Closure<dyn FnMut(JsValue)>;
-
 /// An event listener or a timer: removed or cancelled when dropped.
 pub(crate) struct Handle {
     off: JsValue,
@@ -199,16 +199,8 @@ pub(crate) enum Target<'a> {
 
 impl Handle {
     /// Listens for `kind` events on `target` until dropped.
-    pub(crate) fn listen(
-        target: Target<'_>,
-        kind: &str,
-        on: impl FnMut(JsValue) + 'static,
-    ) -> Handle {
-        Self::listen_boxed(target, kind, Box::new(on))
-    }
-
-    fn listen_boxed(target: Target<'_>, kind: &str, on: Box<dyn FnMut(JsValue)>) -> Handle {
-        let on = Closure::wrap(on);
+    pub(crate) fn listen(target: Target<'_>, kind: &str, on: impl Fn(JsValue) + 'static) -> Handle {
+        let on = Self::callback(Box::new(on));
         let target = match target {
             Target::Window => JsValue::from(0),
             Target::Document => JsValue::from(1),
@@ -222,8 +214,8 @@ impl Handle {
 
     /// Calls `on` once after `ms` ms, unless dropped before.
     pub(crate) fn after(ms: u32, on: impl FnOnce() + 'static) -> Handle {
-        let mut on = Some(on);
-        Self::timer_boxed(
+        let on = std::cell::Cell::new(Some(on));
+        Self::timer(
             ms,
             false,
             Box::new(move |_| {
@@ -235,17 +227,33 @@ impl Handle {
     }
 
     /// Calls `on` every `ms` ms until dropped.
-    pub(crate) fn every(ms: u32, mut on: impl FnMut() + 'static) -> Handle {
-        Self::timer_boxed(ms, true, Box::new(move |_| on()))
+    pub(crate) fn every(ms: u32, on: impl Fn() + 'static) -> Handle {
+        Self::timer(ms, true, Box::new(move |_| on()))
     }
 
-    fn timer_boxed(ms: u32, every: bool, on: Box<dyn FnMut(JsValue)>) -> Handle {
-        let on = Closure::wrap(on);
+    fn timer(ms: u32, every: bool, on: Box<dyn Fn(JsValue)>) -> Handle {
+        let on = Self::callback(on);
         Handle {
             off: timer(ms, every, &on),
             _on: on,
         }
     }
+
+    /// The one [`Callback`] kind around a listener's or a timer's `on`.
+    fn callback(on: Box<dyn Fn(JsValue)>) -> Callback {
+        Closure::new(move |_, _, _, value| on(value))
+    }
+}
+
+/// A new promise, and its resolve and reject.
+pub(crate) fn promise() -> (js_sys::Promise, js_sys::Function, js_sys::Function) {
+    use wasm_bindgen::JsCast;
+    let parts = deferred();
+    (
+        parts.get(0).unchecked_into(),
+        parts.get(1).unchecked_into(),
+        parts.get(2).unchecked_into(),
+    )
 }
 
 /// A URL as the browser's `URL` parses it.

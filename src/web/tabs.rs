@@ -10,7 +10,7 @@
 //! `navigator.locks` or `BroadcastChannel` is missing, the widget runs as if
 //! `multiTab` were `"independent"` (documented fallback).
 
-use super::edge::{self, kind, Handle, TabsCallback, Target};
+use super::edge::{self, kind, Callback, Handle, Target};
 use super::guard;
 use crate::tabs::{LocksView, Scope, TabEffect, Tabs};
 use serde_json::Value;
@@ -34,7 +34,7 @@ pub(crate) struct TabsEdge {
     handle: JsValue,
     host: Weak<dyn TabsHost>,
     /// What the handle reports to (kept alive with the widget).
-    _on: TabsCallback,
+    _on: Callback,
     /// The page's `visibilitychange`, `focus` and `blur` listeners (none
     /// where the handle was not opened).
     _view: Vec<Handle>,
@@ -56,7 +56,7 @@ impl TabsEdge {
         let mut opened = true;
         let edge = Rc::new_cyclic(|me: &Weak<TabsEdge>| {
             let weak = me.clone();
-            let on = Closure::<dyn Fn(u32, JsValue)>::new(move |what, value: JsValue| {
+            let on: Callback = Closure::new(move |what, _, _, value: JsValue| {
                 if let Some(edge) = weak.upgrade() {
                     edge.on_browser(what, &value);
                 }

@@ -16,7 +16,7 @@
     allow(dead_code, unused_imports, unused_macros)
 )]
 
-use super::edge::{self, kind, DriverCallback, Handle, Target};
+use super::edge::{self, kind, Callback, Handle, Target};
 use crate::client::{Action, Client, Effect, Input, Session};
 use crate::error::DecodeError;
 use crate::json_write::ToJson;
@@ -122,7 +122,7 @@ pub(crate) struct Link {
     /// Where the sockets, requests and the provider report (`edge.js`), and
     /// its callback (nothing is reported once the driver is dropped).
     browser: JsValue,
-    _on: DriverCallback,
+    _on: Callback,
     /// The driver this link feeds.
     feed: Weak<dyn Feed>,
 }
@@ -219,7 +219,7 @@ impl<C: Client + 'static> Driver<C> {
 impl Link {
     /// The callback `edge.js` reports a link's browser events to (made
     /// here, not in the generic [`Driver::new`]: one copy for both clients).
-    fn callback(feed: Weak<dyn Feed>) -> DriverCallback {
+    fn callback(feed: Weak<dyn Feed>) -> Callback {
         Closure::new(move |kind, id, code, value: JsValue| {
             if let Some(d) = feed.upgrade() {
                 d.link().on_browser(kind, id, code, value);

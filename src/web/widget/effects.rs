@@ -222,9 +222,7 @@ pub(super) fn live_provider(weak: Weak<Inner>, what: Ask) -> Provider {
         if let Some(answer) = super::panel::provide(&inner) {
             return answer.map(Into::into);
         }
-        let mut slot = None;
-        let promise = js_sys::Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
-        let (resolve, reject) = slot.ok_or_else(|| JsValue::from_str("no promise"))?;
+        let (promise, resolve, reject) = super::super::edge::promise();
         let id = inner
             .channel
             .try_borrow_mut()

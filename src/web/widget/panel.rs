@@ -162,12 +162,11 @@ pub(super) fn provide(inner: &Inner) -> Option<Result<js_sys::Promise, JsValue>>
         return None;
     }
     // Signed in here before (and refused since): wait for the form.
-    let mut slot = None;
-    let promise = js_sys::Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
+    let (promise, resolve, reject) = crate::web::edge::promise();
     if let Some((_, reject)) = edge.waiting.take() {
         let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("superseded"));
     }
-    edge.waiting = slot;
+    edge.waiting = Some((resolve, reject));
     Some(Ok(promise))
 }
 

@@ -8,7 +8,7 @@ use crate::channel::HostView;
 use crate::client::Effect as ClientEffect;
 use crate::model::Source;
 use crate::panel::PanelCommand;
-use crate::web::edge::{self, kind, DriverCallback};
+use crate::web::edge::{self, kind, Callback};
 use crate::web::live::now;
 use js_sys::Function;
 use std::cell::{Cell, RefCell};
@@ -43,7 +43,7 @@ pub(super) enum Deferred {
 pub(super) struct Waits {
     /// The `edge.js` sink, and its callback.
     sink: JsValue,
-    _on: DriverCallback,
+    _on: Callback,
     next: Cell<u32>,
     observing: RefCell<Vec<(u32, Observed)>>,
     /// Credentials GETs in flight: id, the ask they answer, the URL.
@@ -54,13 +54,11 @@ pub(super) struct Waits {
 impl Waits {
     /// The waits of the widget `inner`.
     pub fn new(inner: Weak<Inner>) -> Waits {
-        let on = Closure::<dyn Fn(u32, u32, u32, JsValue)>::new(
-            move |what, id, _code, value: JsValue| {
-                if let Some(inner) = inner.upgrade() {
-                    on_edge(&inner, what, id, value);
-                }
-            },
-        );
+        let on: Callback = Closure::new(move |what, id, _code, value: JsValue| {
+            if let Some(inner) = inner.upgrade() {
+                on_edge(&inner, what, id, value);
+            }
+        });
         Waits {
             sink: edge::sink_open(&on),
             _on: on,
@@ -188,10 +186,7 @@ fn observed(inner: &Rc<Inner>, obs: crate::diagnose::Observations, then: Observe
 
 /// A promise, and `start` given its resolve and reject.
 pub(super) fn promise(start: impl FnOnce(Function, Function)) -> js_sys::Promise {
-    let mut slot = None;
-    let promise = js_sys::Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
-    if let Some((resolve, reject)) = slot {
-        start(resolve, reject);
-    }
+    let (promise, resolve, reject) = edge::promise();
+    start(resolve, reject);
     promise
 }
