@@ -230,6 +230,46 @@ export function deferred() {
   const promise = new Promise((a, b) => ((resolve = a), (reject = b)));
   return [promise, resolve, reject];
 }
+// The inbound guard's walk (src/web/guard.rs): the JSON text of a value JSON can say, or
+// why not: [0, reason], or [1] for one nested deeper than `depth`.
+export function jsonOf(value, depth, most) {
+  let nodes = 0;
+  const path = [];
+  const walk = (v, d) => {
+    if (++nodes > most) throw [0, `more than ${most} values`];
+    const t = typeof v;
+    if (v == null || t == "string" || t == "number" || t == "boolean") return;
+    if (t != "object") throw [0, `a ${t} is not JSON`];
+    if (d > depth) throw path.includes(v) ? [0, "a cycle (an object containing itself)"] : [1];
+    path.push(v);
+    if (Array.isArray(v)) {
+      if (v.length > most) throw [0, `an array of ${v.length} items`];
+      for (let i = 0; i < v.length; i++) walk(v[i], d + 1);
+    } else {
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== null && proto !== Object.prototype) {
+        let name;
+        try {
+          name = proto.constructor.name;
+        } catch {
+          // an exotic object
+        }
+        throw [0, `${String(name || "an exotic object").slice(0, 64)} is not a plain object`];
+      }
+      for (const key of Object.keys(v)) {
+        nodes++;
+        walk(v[key], d + 1);
+      }
+    }
+    path.pop();
+  };
+  try {
+    walk(value, 1);
+    return JSON.stringify(value) ?? "null";
+  } catch (e) {
+    return Array.isArray(e) ? e : [0, "a value JSON cannot say"];
+  }
+}
 // The widget's window: a message event's parts, the parent, session storage.
 export function messageOf(e) {
   if (e instanceof MessageEvent) return [e.origin, e.source != null && e.source === globalThis.parent, e.ports[0], e.data];

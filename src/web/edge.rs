@@ -131,6 +131,13 @@ extern "C" {
     /// `[promise, resolve, reject]`: a new promise and what settles it.
     fn deferred() -> js_sys::Array;
 
+    /// The guard's walk ([`super::guard::to_json`]): the value's JSON
+    /// text, or `[0, reason]` for what JSON cannot say (a function, a
+    /// symbol, a bigint, an object that is not plain, a cycle, more than
+    /// `most` values or array items), `[1]` for one nested deeper than
+    /// `depth`.
+    #[wasm_bindgen(js_name = jsonOf)]
+    pub(crate) fn json_of(value: &JsValue, depth: u32, most: u32) -> JsValue;
     /// `[origin, from the parent window, its first port, data]`, or
     /// `undefined` for what is not a `MessageEvent`.
     #[wasm_bindgen(js_name = messageOf)]
