@@ -98,6 +98,12 @@ fn the_guard_refuses_what_json_cannot_say_with_a_reason() {
         (wide(), "items"),
         (eval("return new Map()"), "plain object"),
         (eval("return {f() {}}"), "function"),
+        (
+            eval("return {at: new Date()}"),
+            "Date is not a plain object",
+        ),
+        (eval("return {n: [1n]}"), "bigint is not JSON"),
+        (eval("return {s: Symbol()}"), "symbol is not JSON"),
     ] {
         let error = guard::to_json(&value).expect_err("refused").to_string();
         assert!(error.contains(expect), "{error} (expected {expect})");

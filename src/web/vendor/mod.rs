@@ -8,7 +8,7 @@
 //! (OpenFrame has no unsubscribe) calls nothing once the [`Vendor`] is gone.
 
 use super::contact::{Core, Options};
-use super::edge::Handle;
+use super::edge::{Callback, Handle};
 use super::from_js;
 use super::live::now;
 use crate::channel::WidgetEvent;
@@ -31,48 +31,37 @@ const TICK_MS: u32 = 1_000;
 /// Default wait for `openFrameAPI.init` (ServiceNow's own fails after about 3 s).
 const INIT_TIMEOUT_MS: u32 = 5_000;
 
-#[wasm_bindgen(inline_js = "export function relay(target) {
+#[wasm_bindgen(inline_js = "export function relay(target, all) {
   const box = { f: target };
-  const h = function (...args) { const f = box.f; if (f) { return f(...args); } };
+  const h = function (...args) { const f = box.f; if (f) { f(0, 0, 0, all ? args : args[0]); } };
   h.detach = () => { box.f = null; };
   return h;
 }")]
 extern "C" {
-    /// A function that calls `target` until detached.
-    fn relay(target: &JsValue) -> js_sys::Function;
-}
-
-#[wasm_bindgen(inline_js = "export function relay_args(target) {
-  const box = { f: target };
-  const h = function (...args) { const f = box.f; if (f) { return f(args); } };
-  h.detach = () => { box.f = null; };
-  return h;
-}")]
-extern "C" {
-    /// Like `relay`, but hands `target` all the arguments as one array.
-    fn relay_args(target: &JsValue) -> js_sys::Function;
+    /// A function that calls `target` (with its first argument, or `all`
+    /// its arguments as one array) until detached.
+    fn relay(target: &JsValue, all: bool) -> js_sys::Function;
 }
 
 /// A callback owned by the [`Vendor`]: detached (then freed) on drop.
 struct Relay {
     func: js_sys::Function,
-    _closure: Closure<dyn FnMut(JsValue)>,
+    _closure: Callback,
 }
 
 impl Relay {
-    fn new(f: impl FnMut(JsValue) + 'static) -> Relay {
-        let closure = Closure::<dyn FnMut(JsValue)>::new(f);
-        let func = relay(closure.as_ref());
-        Relay {
-            func,
-            _closure: closure,
-        }
+    fn new(f: impl Fn(JsValue) + 'static) -> Relay {
+        Self::relay(Box::new(f), false)
     }
 
     /// A relay whose target receives all the call's arguments as an array.
-    fn with_args(f: impl FnMut(JsValue) + 'static) -> Relay {
-        let closure = Closure::<dyn FnMut(JsValue)>::new(f);
-        let func = relay_args(closure.as_ref());
+    fn with_args(f: impl Fn(JsValue) + 'static) -> Relay {
+        Self::relay(Box::new(f), true)
+    }
+
+    fn relay(f: Box<dyn Fn(JsValue)>, all: bool) -> Relay {
+        let closure: Callback = Closure::new(move |_, _, _, value| f(value));
+        let func = relay(closure.as_ref(), all);
         Relay {
             func,
             _closure: closure,
