@@ -13,7 +13,9 @@
 //!
 //! Event listeners and timers are [`Handle`]s (removed or cancelled on
 //! drop); the widget's window messages, its posts to the parent and session
-//! storage go through it too ([`message`], [`post_parent`], [`storage_read`]).
+//! storage go through it too ([`message`], [`post_parent`], [`storage_read`]),
+//! and so does the inbound guard's walk ([`json_of`]). Every callback given
+//! to it is one [`Callback`] kind: one wasm-bindgen adapter for all.
 
 use wasm_bindgen::prelude::*;
 

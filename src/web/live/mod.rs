@@ -297,7 +297,7 @@ impl Link {
                     socket.as_ref().filter(|s| s.id == id),
                     stringify(frame.expose()),
                 ) {
-                    if edge::socket_send(&s.ws, &text) {
+                    if edge::socket_send(&s.ws, &text) && self.tap.borrow().is_some() {
                         self.trace(Traced {
                             dir: "out",
                             frame: Some(frame.expose()),
