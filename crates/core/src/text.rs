@@ -17,10 +17,12 @@ pub fn num<T: itoa::Integer>(n: T) -> String {
 pub fn push_debug_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
-        match c {
-            '\'' => out.push(c),
-            ' '..='~' if c != '"' && c != '\\' => out.push(c),
-            _ => out.extend(c.escape_debug()),
+        if c == '\'' {
+            out.push(c);
+        } else {
+            for e in c.escape_debug() {
+                out.push(e);
+            }
         }
     }
     out.push('"');
