@@ -10,6 +10,24 @@ pub fn num<T: itoa::Integer>(n: T) -> String {
     itoa::Buffer::new().format(n).to_owned()
 }
 
+/// Appends `s` as `{:?}` writes it (`"` quoted, `\\`, `"` and control
+/// characters escaped, Unicode that is not printable as `\u{..}`), without
+/// `core::fmt`: `char::escape_debug` decides, with the same Unicode tables,
+/// except that a string leaves `'` as it is.
+pub fn push_debug_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if c == '\'' {
+            out.push(c);
+        } else {
+            for e in c.escape_debug() {
+                out.push(e);
+            }
+        }
+    }
+    out.push('"');
+}
+
 /// A JSON number as serde_json's `Display` writes it: its JSON text, by
 /// the writer every output uses ([`JsonWriter::number`]).
 pub fn number(n: &serde_json::Number) -> String {
@@ -42,5 +60,22 @@ mod tests {
         }
         assert_eq!(num(u16::MAX), u16::MAX.to_string());
         assert_eq!(num(-7i64), "-7");
+    }
+
+    #[test]
+    fn debug_str_writes_what_debug_writes() {
+        let one = |s: &str| {
+            let mut out = String::new();
+            push_debug_str(&mut out, s);
+            assert_eq!(out, format!("{s:?}"), "{s:?}");
+        };
+        // Every char alone, then after a letter and before one (grapheme
+        // extenders are escaped wherever they stand in a string).
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            one(&c.to_string());
+            one(&format!("a{c}b"));
+        }
+        one("");
+        one("it's \"quoted\" \\ \n\t\r\0 é \u{200b} \u{301}e");
     }
 }

@@ -195,7 +195,7 @@ fn push_unexpected(out: &mut String, unexp: Unexpected) {
         }
         Unexpected::Str(s) => {
             out.push_str("string ");
-            return push_debug_str(out, s);
+            return crate::text::push_debug_str(out, s);
         }
         Unexpected::Unit => "null",
         Unexpected::Bytes(_) => "byte array",
@@ -211,23 +211,6 @@ fn push_unexpected(out: &mut String, unexp: Unexpected) {
         Unexpected::Other(other) => other,
     };
     out.push_str(plain);
-}
-
-/// A string as `{:?}` writes it: printable ASCII directly, anything else
-/// through `Debug` (its Unicode tables decide what is escaped).
-fn push_debug_str(out: &mut String, s: &str) {
-    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-        out.push('"');
-        for c in s.chars() {
-            if c == '"' || c == '\\' {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out.push('"');
-    } else {
-        out.push_str(&format!("{s:?}"));
-    }
 }
 
 impl de::Error for Error {

@@ -521,7 +521,11 @@ fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody
     if id.is_empty() {
         return Err(Box::new(DecodeError::invalid(
             "omnichannelResponse at statusId",
-            format!("empty status id in {:?}", wire.status_id),
+            {
+                let mut text = String::from("empty status id in ");
+                crate::text::push_debug_str(&mut text, &wire.status_id);
+                text
+            },
         )));
     }
     Ok(EventBody::Presence {
