@@ -17,6 +17,7 @@
 import { parse } from 'acorn';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const module = (text) => parse(text, { ecmaVersion: 'latest', sourceType: 'module' });
 
@@ -84,6 +85,6 @@ export function inlineSnippets(dir) {
   return [...scopes.keys()];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const dir of process.argv.slice(2)) inlineSnippets(dir);
 }
