@@ -57,14 +57,12 @@ build_one() {
     node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
         "$out/cti_bridge_bg.wasm" -o "$out/cti_bridge_bg.wasm"
-    # The glue and its snippet modules (src/web/edge.js) without comments and layout, local names
-    # shortened, checked to parse to the same programs (scripts/ship-js.mjs; -2.5 KB gzip on the
-    # lead build).
-    local snippets=()
-    if [ -d "$out/snippets" ]; then
-        mapfile -d '' snippets < <(find "$out/snippets" -type f -name '*.js' -print0)
-    fi
-    node scripts/ship-js.mjs module "$out/cti_bridge.js" "${snippets[@]}"
+    # The glue's snippet modules (src/web/edge.js, inline_js) inlined into it: one request instead
+    # of one per module before the widget can start (scripts/inline-snippets.mjs, start-up).
+    node scripts/inline-snippets.mjs "$out"
+    # The glue without comments and layout, local names shortened, checked to parse to the same
+    # program (scripts/ship-js.mjs; -2.5 KB gzip on the lead build).
+    node scripts/ship-js.mjs module "$out/cti_bridge.js"
 }
 
 out="$ROOT/www/pkg"
@@ -86,7 +84,8 @@ build_one "" "$out"
 # layout, local names shortened, the same program (scripts/ship-js.mjs; -5.4 KB gzip).
 node scripts/ship-js.mjs script www/cti-bridge.js "$out/cti-bridge.js"
 # What widget.js may load: each build ("" the full one) and the snippet modules its glue
-# imports, which widget.js preloads with the glue (start-up, issue 14).
+# imports, which widget.js preloads with the glue (start-up, issue 14; none since they are
+# inlined into the glue, above).
 node -e '
 const fs = require("fs");
 const { parse } = require("acorn");

@@ -9,8 +9,9 @@
 //
 // Start-up (issue 14): one round of fetches with the page, then the handshake; nothing else
 // before it.
-// 1. widget.html preloads the wasm module, glue and snippet modules of the build the deployment
-//    names there (`data-build`), this script and the configuration: all fetched with the page.
+// 1. widget.html preloads the wasm module and glue of the build the deployment names there
+//    (`data-build`; the glue is self-contained, scripts/inline-snippets.mjs), this script and the
+//    configuration: all fetched with the page.
 //    This script starts compiling that module as soon as it runs (`WebAssembly.compileStreaming`,
 //    the server must send `application/wasm`; Chromium hands a preloaded response to fetch()
 //    once it has ended, so the compilation starts after its last byte), while the configuration
