@@ -212,22 +212,31 @@ impl<'a> Scan<'a> {
         self.text.get(start..end)
     }
 
-    /// A string, an integer, `true`, `false` or `null`.
+    /// A string, an integer, `true`, `false` or `null` (a literal told by
+    /// its first byte and compared as a fixed-size array: no `memcmp`).
     fn scalar(&mut self) -> Option<Scalar<'a>> {
-        if self.next()? == b'"' {
-            return self.string().map(Scalar::Str);
+        match self.next()? {
+            b'"' => self.string().map(Scalar::Str),
+            b't' => self.literal(*b"rue", Scalar::Bool(true)),
+            b'f' => self.literal(*b"alse", Scalar::Bool(false)),
+            b'n' => self.literal(*b"ull", Scalar::Null),
+            _ => {
+                self.at -= 1;
+                let start = self.at;
+                while !self.word_ends() {
+                    self.at += 1;
+                }
+                integer(self.text.get(start..self.at)?).map(Scalar::Int)
+            }
         }
-        self.at -= 1;
-        let start = self.at;
-        while !self.word_ends() {
-            self.at += 1;
-        }
-        match self.text.get(start..self.at)? {
-            "true" => Some(Scalar::Bool(true)),
-            "false" => Some(Scalar::Bool(false)),
-            "null" => Some(Scalar::Null),
-            word => integer(word).map(Scalar::Int),
-        }
+    }
+
+    /// The rest of a literal (after its first byte), which must end there.
+    fn literal<const N: usize>(&mut self, rest: [u8; N], value: Scalar<'a>) -> Option<Scalar<'a>> {
+        let end = self.at.checked_add(N)?;
+        let found = <[u8; N]>::try_from(self.bytes.get(self.at..end)?).ok()?;
+        self.at = end;
+        (found == rest && self.word_ends()).then_some(value)
     }
 
     /// Whether a literal or number ends here (what may follow a value).
