@@ -209,6 +209,18 @@ fn a_burst_in_one_call_gives_what_one_call_per_text_gives() {
                 .map(String::from),
             "{source}"
         );
+        // The same texts in bursts of 3 on a third bridge (each call fills
+        // the list of outputs the calls before kept): the same outputs.
+        let mut bursts = WasmBridge::new("synchronized", JsValue::UNDEFINED).expect("bridge");
+        let mut flat: Vec<String> = Vec::new();
+        for chunk in texts.chunks(3) {
+            let array: Array = chunk.iter().map(|t| JsValue::from_str(t)).collect();
+            let out = bursts
+                .ingest_texts(source, array.into(), Some(1000.0))
+                .expect("a burst");
+            flat.extend(Array::from(&get(&out, "outputs")).iter().map(stringify));
+        }
+        assert_eq!(flat, expected, "{source}, in bursts of 3");
     }
 }
 

@@ -195,11 +195,19 @@ extern "C" {
     fn expand_outputs(text: &str) -> Result<JsValue, JsValue>;
 }
 
+/// The most outputs whose room `ingestTexts` keeps between bursts.
+#[cfg(feature = "host-api")]
+const KEPT_OUTPUTS: usize = 1024;
+
 /// One bridge core: decoders, sequence numbers, duplicate filter and sync engine.
 #[cfg(feature = "host-api")]
 #[wasm_bindgen(js_name = Bridge)]
 pub struct WasmBridge {
     inner: crate::Bridge,
+    /// `ingestTexts`' list of outputs, kept (empty) between bursts so that
+    /// a burst fills room made by the ones before instead of growing it
+    /// (an `Output` is 264 bytes); at most [`KEPT_OUTPUTS`] kept.
+    outputs: Vec<crate::Output>,
 }
 
 #[cfg(feature = "host-api")]
@@ -218,6 +226,7 @@ impl WasmBridge {
         };
         Ok(WasmBridge {
             inner: new_bridge(mode, config),
+            outputs: Vec::new(),
         })
     }
 
@@ -269,9 +278,10 @@ impl WasmBridge {
         }
         let texts = js_sys::Array::from(&texts);
         let now = now_ms.map(ms);
-        // One output per text at least (an agent state in sync mode has 3),
-        // reserved up to 1,024.
-        let mut outputs = Vec::with_capacity((texts.length() as usize).min(1024));
+        // The room of the bursts before, and one output per text at least
+        // (an agent state in sync mode has 3), reserved up to 1,024.
+        let mut outputs = std::mem::take(&mut self.outputs);
+        outputs.reserve((texts.length() as usize).min(KEPT_OUTPUTS));
         let mut errors = Vec::new();
         let mut bytes_in = 0;
         for (index, text) in texts.iter().enumerate() {
@@ -312,6 +322,10 @@ impl WasmBridge {
                 ("errors", &errors),
             ]),
         );
+        outputs.clear();
+        if outputs.capacity() <= KEPT_OUTPUTS {
+            self.outputs = outputs;
+        }
         Ok(expand_outputs(&text)
             .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))?)
     }

@@ -425,7 +425,7 @@ fn crm_sync_status(wire: &str) -> Option<&str> {
     let (head, tail) = crate::codec::crm_connector::SYNC_OMNICHANNEL_TEXT;
     let status = wire.strip_prefix(head)?.strip_suffix(tail)?;
     let inner = status.strip_prefix('"')?.strip_suffix('"')?;
-    (!inner.contains(['"', '\\'])).then_some(status)
+    (!inner.bytes().any(|b| b == b'"' || b == b'\\')).then_some(status)
 }
 
 impl ToJson for Compact<'_> {

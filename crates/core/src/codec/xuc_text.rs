@@ -46,18 +46,22 @@ pub fn decode(text: &str) -> Option<Decoded> {
     body.map(Decoded::one)
 }
 
-/// The `ctiMessage` keys read into the event's fields (the others go to
-/// its `data`), then the aliases the general decoder also knows (which send
-/// the frame there).
-const KEYS: [&str; 7] = [
-    "name",
-    "agentId",
-    "phoneNb",
-    "cause",
-    "queues",
-    "agentid",
-    "phoneNumber",
-];
+/// The place of a `ctiMessage` key read into the event's fields: `name`,
+/// `agentId`, `phoneNb`, `cause`, `queues`, then the aliases the general
+/// decoder also knows (which send the frame there); `None` for the others
+/// (they go to its `data`). A `match`: a length test, then one compare.
+fn key_index(key: &str) -> Option<usize> {
+    Some(match key {
+        "name" => 0,
+        "agentId" => 1,
+        "phoneNb" => 2,
+        "cause" => 3,
+        "queues" => 4,
+        "agentid" => 5,
+        "phoneNumber" => 6,
+        _ => return None,
+    })
+}
 
 /// The `ctiMessage` of an agent state (as `xuc::agent_state` reads it).
 fn agent_state(scan: &mut Scan<'_>) -> Option<EventBody> {
@@ -66,7 +70,7 @@ fn agent_state(scan: &mut Scan<'_>) -> Option<EventBody> {
     let mut queues: Option<Option<Vec<String>>> = None;
     let mut data = Map::new();
     scan.members(&mut |scan, key| {
-        match KEYS.iter().position(|k| *k == key) {
+        match key_index(key) {
             Some(4) if queues.is_none() => queues = Some(scan.texts()?),
             Some(i) => {
                 // A repeated key or an alias: the general decoder's.
@@ -208,22 +212,31 @@ impl<'a> Scan<'a> {
         self.text.get(start..end)
     }
 
-    /// A string, an integer, `true`, `false` or `null`.
+    /// A string, an integer, `true`, `false` or `null` (a literal told by
+    /// its first byte and compared as a fixed-size array: no `memcmp`).
     fn scalar(&mut self) -> Option<Scalar<'a>> {
-        if self.next()? == b'"' {
-            return self.string().map(Scalar::Str);
+        match self.next()? {
+            b'"' => self.string().map(Scalar::Str),
+            b't' => self.literal(*b"rue", Scalar::Bool(true)),
+            b'f' => self.literal(*b"alse", Scalar::Bool(false)),
+            b'n' => self.literal(*b"ull", Scalar::Null),
+            _ => {
+                self.at -= 1;
+                let start = self.at;
+                while !self.word_ends() {
+                    self.at += 1;
+                }
+                integer(self.text.get(start..self.at)?).map(Scalar::Int)
+            }
         }
-        self.at -= 1;
-        let start = self.at;
-        while !self.word_ends() {
-            self.at += 1;
-        }
-        match self.text.get(start..self.at)? {
-            "true" => Some(Scalar::Bool(true)),
-            "false" => Some(Scalar::Bool(false)),
-            "null" => Some(Scalar::Null),
-            word => integer(word).map(Scalar::Int),
-        }
+    }
+
+    /// The rest of a literal (after its first byte), which must end there.
+    fn literal<const N: usize>(&mut self, rest: [u8; N], value: Scalar<'a>) -> Option<Scalar<'a>> {
+        let end = self.at.checked_add(N)?;
+        let found = <[u8; N]>::try_from(self.bytes.get(self.at..end)?).ok()?;
+        self.at = end;
+        (found == rest && self.word_ends()).then_some(value)
     }
 
     /// Whether a literal or number ends here (what may follow a value).
@@ -314,6 +327,16 @@ mod tests {
             r#""name":"AgentReady","agentId":1.5"#,
             r#""name":"AgentReady","agentId":1e3"#,
             r#""name":"AgentReady","agentId":true"#,
+            // Literals told by their first byte: whole, cut, longer, other case.
+            r#""name":"AgentReady","a":false,"b":null,"c":true"#,
+            r#""name":"AgentReady","a":tru"#,
+            r#""name":"AgentReady","a":nul,"b":1"#,
+            r#""name":"AgentReady","a":falsey"#,
+            r#""name":"AgentReady","a":nulll"#,
+            r#""name":"AgentReady","a":True"#,
+            r#""name":"AgentReady","a":t"#,
+            r#""name":"AgentReady","a":n}"#,
+            r#""name":"AgentReady","a":true ,"b":false	"#,
             r#""name":"AgentReady","agentId":[19]"#,
             r#""name":"AgentReady","agentid":19"#,
             r#""name":"AgentReady","agentId":19,"agentid":20"#,
