@@ -22,7 +22,8 @@ export function widgetPageNaming(root, build) {
   const named = page
     .replaceAll(`pkg/${SHIPPED_HINT}/`, dir)
     .replaceAll(`data-build="${SHIPPED_HINT}"`, `data-build="${build}"`);
-  const glue = named.indexOf('\n', named.indexOf(`${dir}cti_bridge.js`));
+  // After the entry script's modulepreload (scripts/widget-entry.mjs: the glue and widget.js).
+  const glue = named.indexOf('\n', named.indexOf(`${dir}widget.js`));
   if (named === page && build !== SHIPPED_HINT) throw new Error('www/widget.html names no build');
   return named.slice(0, glue) + snippets + named.slice(glue);
 }

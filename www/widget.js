@@ -29,6 +29,18 @@
 // deployments it is told (CTI_BUILDS, e.g. `crm-connector+xuc`); the page loads the smallest
 // build its configuration needs and falls back to the full one in www/pkg/.
 
+/**
+ * The build this script carries, or null (www/widget.js itself). scripts/widget-entry.mjs writes
+ * each build's entry script, `pkg/<build>/widget.js` (`pkg/widget.js` for the full build): the
+ * build's glue in a scope, then this script with CARRIED set to `{name, glue}` (the build's name,
+ * "" the full one, and the glue's exports) and BASE to www/. widget.html loads the entry of the
+ * build it names: one script instead of two (this one and the glue), one request fewer on the
+ * way to the handshake.
+ */
+const CARRIED = null;
+/** The widget's folder (www/): the builds (pkg/) and panel.js are found from it. */
+const BASE = new URL("./", import.meta.url);
+
 /** Feature order of the build names (scripts/build.sh): "crm-connector+xuc". */
 const FEATURES = ["crm-connector", "openframe", "agentdesktop", "axp", "xuc"];
 
@@ -102,7 +114,7 @@ function hintedBuild() {
 }
 
 /** The folder of a build ("" the full one), relative to this script. */
-const buildDir = (name) => new URL(name ? `./pkg/${name}/` : "./pkg/", import.meta.url);
+const buildDir = (name) => new URL(name ? `pkg/${name}/` : "pkg/", BASE);
 
 /**
  * Starts loading the build in `dir` (its snippet modules preloaded alongside): the module
@@ -117,6 +129,16 @@ function startBuild(dir, snippets) {
     if (typeof path === "string" && /^snippets\/[\w./-]+\.js$/.test(path) && !path.includes("..")) preloadModule(new URL(path, dir));
   }
   return { compiled, glue };
+}
+
+/**
+ * The build this entry script carries (its glue is already here): only its module to compile,
+ * from widget.html's preload.
+ */
+function carriedBuild({ name, glue }) {
+  const compiled = compileWasm(new URL("cti_bridge_bg.wasm", buildDir(name)));
+  compiled.catch(() => {}); // reported by initBuild, if this build is used
+  return { compiled, glue: Promise.resolve(glue) };
 }
 
 /**
@@ -135,8 +157,8 @@ async function initBuild({ compiled, glue }) {
  * before the configuration is read: compiled while the configuration is parsed. Used only if
  * the configuration needs that build; otherwise it costs the CPU of one compilation, nothing else.
  */
-const HINT = hintedBuild();
-const hinted = HINT === null ? null : startBuild(buildDir(HINT), []);
+const HINT = CARRIED ? CARRIED.name : hintedBuild();
+const hinted = CARRIED ? carriedBuild(CARRIED) : HINT === null ? null : startBuild(buildDir(HINT), []);
 /**
  * The list of builds, asked for right after the configuration (`main`), in the same round:
  * needed only when the hint is not the build the configuration needs, which then costs one
@@ -305,7 +327,7 @@ async function main() {
   await afterHandshake(handled, config.crmConnectorFrame ? 0 : PANEL_WAIT_MS);
   // The agent's panel, unless the host page said `connect({panel: false})` (its options ride in the fragment).
   const host = hostOptions();
-  const [{ mountPanel, applyTheme }] = await Promise.all([import("./panel.js"), loadStyle("widget.css"), host.panel !== false && loadStyle("panel.css")]);
+  const [{ mountPanel, applyTheme }] = await Promise.all([import(new URL("panel.js", BASE).href), loadStyle("widget.css"), host.panel !== false && loadStyle("panel.css")]);
   applyTheme(host.theme);
   if (host.panel !== false) {
     mountPanel(widget, document.getElementById("panel"), document.getElementById("announcer"), { locale: host.locale });

@@ -1,9 +1,10 @@
 // End-to-end: the widget's start-up (issue 14), in headless Chromium across two origins.
 //
 // Proves what the path to `ready` is made of, without timing anything: every start-up resource
-// fetched once, in one round with the page (widget.html's preloads of widget.js, the
-// configuration and the wasm and glue of the build it names are the ones widget.js uses; no
-// style sheet before the handshake), the wasm compiled from a stream (served as
+// fetched once, in one round with the page (widget.html's preloads of the configuration and of
+// the wasm and entry script of the build it names, pkg/<build>/widget.js: the build's glue and
+// widget.js in one module, are the ones used; neither www/widget.js nor the glue file is asked
+// for; no style sheet before the handshake), the wasm compiled from a stream (served as
 // application/wasm: no fallback warning), one handshake (the host's `connect` sent when the
 // iframe loaded, answered; a `hello` that crossed it not answered again); that a wrong build
 // hint costs a download, never the build the configuration needs; and that a host which only
@@ -103,6 +104,26 @@ test('the glue of every build is self-contained: no snippet modules to preload (
   assert.doesNotMatch(page, /snippets\//);
 });
 
+test('every build has its entry script, and the page loads the one of the build it names', () => {
+  // scripts/widget-entry.mjs: the glue and widget.js in one module (pkg/<build>/widget.js).
+  const built = JSON.parse(readFileSync(join(ROOT, 'www/pkg/builds.json'), 'utf8'));
+  const widget = readFileSync(join(ROOT, 'www/widget.js'), 'utf8');
+  for (const name of Object.keys(built)) {
+    const dir = join(ROOT, 'www/pkg', name);
+    const entry = readFileSync(join(dir, 'widget.js'), 'utf8');
+    assert.match(entry, new RegExp(`const CARRIED=\\{name:${JSON.stringify(name).replace(/[+]/g, '\\+')},glue:__ctiGlue\\}`), `build "${name}"`);
+    assert.ok(entry.length > readFileSync(join(dir, 'cti_bridge.js'), 'utf8').length, `build "${name}": the entry holds the glue`);
+    assert.ok(widget.includes('const CARRIED = null;'));
+  }
+  const page = readFileSync(join(ROOT, 'www/widget.html'), 'utf8');
+  const scripts = [...page.matchAll(/<script\b[^>]*\bsrc="([^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(scripts, [`pkg/${SHIPPED_HINT}/widget.js`]);
+  for (const page of [widgetPageNaming(ROOT, ''), widgetPageNaming(ROOT, SHIPPED_HINT)]) {
+    assert.doesNotMatch(page, /<[^>]*"(?:widget\.js|[^"]*cti_bridge\.js)"/);
+  }
+  assert.match(widgetPageNaming(ROOT, ''), /<script type="module" src="pkg\/widget\.js" async><\/script>/);
+});
+
 for (const [build, dir, named] of [['lead', `/pkg/${SHIPPED_HINT}/`, 'shipped'], ['full', '/pkg/', 'full']]) {
   test(`${build} build, named by the page: one round of preloads, each resource once, one handshake`, async () => {
     serving = build;
@@ -111,12 +132,15 @@ for (const [build, dir, named] of [['lead', `/pkg/${SHIPPED_HINT}/`, 'shipped'],
     const { byPath, build: running, connects } = await start(tab);
     const fromWidget = await tab.evaluate(() => window.fromWidget);
     assert.equal(running, build === 'lead' ? SHIPPED_HINT : '');
-    for (const path of ['/widget.css', '/widget.js', '/widget-config.json', `${dir}cti_bridge_bg.wasm`, `${dir}cti_bridge.js`, '/panel.js', '/panel.css']) {
+    for (const path of ['/widget.css', `${dir}widget.js`, '/widget-config.json', `${dir}cti_bridge_bg.wasm`, '/panel.js', '/panel.css']) {
       assert.equal(byPath[path]?.length, 1, `${path} fetched once: ${JSON.stringify(byPath)}`);
     }
-    // widget.js's fetch() of the configuration and of the module took the page's preloads (the
-    // glue's modulepreload and its import are one fetch, above); the list of builds, asked for
-    // by widget.js alongside the configuration, once (used only on a wrong hint).
+    // The entry script carries the build's glue and widget.js (scripts/widget-entry.mjs): one
+    // request for both (the entry's modulepreload and its script element are one fetch, above).
+    assert.equal(byPath['/widget.js'], undefined, JSON.stringify(byPath));
+    assert.equal(byPath[`${dir}cti_bridge.js`], undefined, JSON.stringify(byPath));
+    // The script's fetch() of the configuration and of the module took the page's preloads; the
+    // list of builds, asked for alongside the configuration, once (used only on a wrong hint).
     assert.deepEqual(byPath['/widget-config.json'], ['link']);
     assert.deepEqual(byPath[`${dir}cti_bridge_bg.wasm`], ['link']);
     assert.deepEqual(byPath['/pkg/builds.json'], ['fetch']);
@@ -150,6 +174,9 @@ test('a wrong build hint costs a download, never the build: the configuration de
   assert.deepEqual(byPath[`/pkg/${SHIPPED_HINT}/cti_bridge_bg.wasm`], ['link']);
   assert.equal(byPath['/pkg/builds.json']?.length, 1);
   assert.equal(byPath['/pkg/cti_bridge_bg.wasm']?.length, 1);
+  // The full build's glue, imported by the lead build's entry script (its own entry is not needed).
+  assert.equal(byPath['/pkg/cti_bridge.js']?.length, 1);
+  assert.equal(byPath['/pkg/widget.js'], undefined);
   // An AXP message decodes: only the full build has that protocol.
   const axp = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/axp.jsonl'), 'utf8').split('\n')[0]);
   await tab.evaluate((message) => window.bridge.inject('axp', message), axp);
