@@ -11,7 +11,9 @@
 #   bash scripts/build.sh crm-connector+axp        # full + this one
 #
 # widget.js loads the build that its widget-config.json needs when it exists
-# (README "Building a deployment's bundle").
+# (README "Building a deployment's bundle"). Each build also gets its entry script,
+# widget.js in its folder: its glue and www/widget.js in one module, which widget.html
+# loads for the build it names (scripts/widget-entry.mjs).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"

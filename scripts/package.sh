@@ -18,7 +18,8 @@ mkdir -p "$out/widget/pkg"
 cp www/pkg/cti-bridge.js www/cti-bridge.mjs www/cti-bridge.d.ts www/cti-bridge-types.d.ts \
    www/cti-bridge-element.js www/cti-bridge-element.d.ts "$out/"
 cp www/widget.html www/widget.js www/widget.css www/panel.js www/panel.css www/diagnostics.html www/diagnostics.js www/diagnostics.css "$out/widget/"
-# The wasm-bindgen output: glue (its JS snippets inlined by scripts/build.sh) and wasm.
+# The wasm-bindgen output: glue (its JS snippets inlined by scripts/build.sh), wasm, and each
+# build's entry script (widget.js: the glue and www/widget.js in one module, which widget.html loads).
 cp -R www/pkg/. "$out/widget/pkg/"
 rm -f "$out/widget/pkg/.gitignore" "$out/widget/pkg/package.json" "$out/widget/pkg/cti-bridge.js"
 
@@ -59,7 +60,7 @@ cat >"$out/README.md" <<'EOF'
 Keeps a CRM page and a contact centre in step (agent state, presence, work items, calls). Two
 parts, served from two origins:
 
-- **The widget** (`widget/`: `widget.html`, `widget.js`, `widget.css`, `panel.js`, `panel.css`, `diagnostics.*` (the support page), `pkg/cti_bridge.js`,
+- **The widget** (`widget/`: `widget.html`, `widget.js`, `widget.css`, `panel.js`, `panel.css`, `diagnostics.*` (the support page), `pkg/widget.js` (the entry script widget.html loads), `pkg/cti_bridge.js`,
   `pkg/cti_bridge_bg.wasm`, the per-deployment builds `pkg/<features>/`): host the whole folder on the widget origin, next to a
   `widget-config.json` of your own: `{"allowedHostOrigins": ["https://crm.example.com"]}`.
   Serve the wasm as `application/wasm`; the widget page needs

@@ -86,7 +86,7 @@ test('the installed package has the declared exports and files', async () => {
   assert.equal(pkg.types, './cti-bridge.d.ts');
   for (const f of ['cti-bridge.js', 'cti-bridge.mjs', 'cti-bridge-element.js', 'cti-bridge.d.ts', 'cti-bridge-types.d.ts',
     'cti-bridge-element.d.ts', 'README.md', 'widget/widget.html', 'widget/widget.js', 'widget/widget.css', 'widget/diagnostics.html',
-    'widget/pkg/cti_bridge.js', 'widget/pkg/cti_bridge_bg.wasm']) {
+    'widget/pkg/cti_bridge.js', 'widget/pkg/cti_bridge_bg.wasm', 'widget/pkg/widget.js']) {
     await readFile(join(installed, f)); // throws when missing
   }
 });
