@@ -65,11 +65,6 @@ build_one() {
     # The glue without comments and layout, local names shortened, checked to parse to the same
     # program (scripts/ship-js.mjs; -2.5 KB gzip on the lead build).
     node scripts/ship-js.mjs module "$out/cti_bridge.js"
-    # The build's entry script, $out/widget.js: this glue and www/widget.js in one module, which
-    # widget.html loads instead of both (scripts/widget-entry.mjs: one request fewer before the
-    # handshake, start-up); then shipped like the glue.
-    node scripts/widget-entry.mjs www/widget.js "$out" "$features"
-    node scripts/ship-js.mjs module "$out/widget.js"
 }
 
 out="$ROOT/www/pkg"
@@ -108,6 +103,15 @@ for (const name of ["", ...process.argv.slice(2)]) {
 }
 console.log(JSON.stringify(built));
 ' "$out" $builds >"$out/builds.json"
+# Each build's entry script, pkg/<build>/widget.js (pkg/widget.js): its glue and www/widget.js in
+# one module, carrying the list of builds above, which widget.html loads instead of widget.js, the
+# glue and pkg/builds.json (scripts/widget-entry.mjs: two requests fewer before the handshake,
+# start-up); then shipped like the glue.
+for name in "" $builds; do
+    dir="$out${name:+/$name}"
+    node scripts/widget-entry.mjs www/widget.js "$out/builds.json" "$dir" "$name"
+    node scripts/ship-js.mjs module "$dir/widget.js"
+done
 
 # The demo (demo/, not shipped) plays the seed samples. www/samples/ was their old place.
 rm -rf www/samples

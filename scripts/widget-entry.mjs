@@ -1,14 +1,15 @@
 // A build's entry script: its wasm-bindgen glue and www/widget.js in one module (start-up, issue 14,
 // bench/README.md `lean-startup5`):
 //
-//   node scripts/widget-entry.mjs WIDGET_JS DIR NAME   # writes DIR/widget.js (NAME: the build, "" the full one)
+//   node scripts/widget-entry.mjs WIDGET_JS BUILDS_JSON DIR NAME   # writes DIR/widget.js (NAME: the build, "" the full one)
 //
 // widget.html used to load widget.js, which imported the build's glue (DIR/cti_bridge.js): two
 // scripts on the way to the handshake, each a request the frame waits 10-50 ms for on a loaded
 // machine. The entry is one: the glue (self-contained, scripts/inline-snippets.mjs) becomes a scope,
 // `const __ctiGlue = (() => { ...; return {initSync, default: __wbg_init, ...}; })();`, and widget.js
-// follows it with two top-level constants set: `CARRIED = {name: NAME, glue: __ctiGlue}` (it then
-// needs no import() of the glue it carries) and `BASE`, the widget's folder (www/), now relative to
+// follows it with two top-level constants set: `CARRIED = {name: NAME, glue: __ctiGlue, builds}` (it
+// then needs no import() of the glue it carries, and no request for the list of builds,
+// pkg/builds.json, which is BUILDS_JSON's content, written by scripts/build.sh first) and `BASE`, the widget's folder (www/), now relative to
 // the entry's own URL (`../` or `../../`), from which widget.js finds the builds and panel.js. The
 // glue's own `import.meta.url` (the default URL of its wasm) stays right: the entry sits in the
 // build's folder, next to the glue. The glue file stays: widget.js imports another build's glue
@@ -81,7 +82,7 @@ export function glueScope(text, path = 'glue') {
 }
 
 /** widget.js with CARRIED and BASE set for the entry of build `name` (`depth` folders below www/). */
-export function carriedWidget(text, name, depth, path = 'widget.js') {
+export function carriedWidget(text, name, depth, builds = {}, path = 'widget.js') {
   const tree = module(text);
   const found = {};
   for (const node of tree.body) {
@@ -105,7 +106,7 @@ export function carriedWidget(text, name, depth, path = 'widget.js') {
   if (metas.some((m) => m.start < base.start || m.end > base.end)) throw new Error(`${path}: import.meta outside BASE`);
   const carried = found.CARRIED[0].init;
   const edits = [
-    [carried, `{name:${JSON.stringify(name)},glue:${GLUE}}`],
+    [carried, `{name:${JSON.stringify(name)},glue:${GLUE},builds:${JSON.stringify(builds)}}`],
     [base, `new URL(${JSON.stringify('../'.repeat(depth))},import.meta.url)`],
   ].sort((a, b) => b[0].start - a[0].start);
   let out = text;
@@ -113,12 +114,19 @@ export function carriedWidget(text, name, depth, path = 'widget.js') {
   return out;
 }
 
-/** Writes `dir`/widget.js: the glue of build `name` ("" the full build) and widget.js, one module. */
-export function writeEntry(widgetPath, dir, name) {
+/**
+ * Writes `dir`/widget.js: the glue of build `name` ("" the full build) and widget.js, one module,
+ * carrying `builds` (pkg/builds.json: build name -> snippet modules to preload, one of them `name`).
+ */
+export function writeEntry(widgetPath, dir, name, builds) {
   if (name && !/^[a-z-]+(\+[a-z-]+)*$/.test(name)) throw new Error(`bad build name ${name}`);
+  if (!builds || typeof builds !== 'object' || Array.isArray(builds) || !Object.hasOwn(builds, name)
+    || !Object.values(builds).every((list) => Array.isArray(list) && list.every((p) => typeof p === 'string'))) {
+    throw new Error(`the list of builds does not name build "${name}"`);
+  }
   const gluePath = join(dir, 'cti_bridge.js');
   const glue = glueScope(readFileSync(gluePath, 'utf8'), gluePath);
-  const widget = carriedWidget(readFileSync(widgetPath, 'utf8'), name, name ? 2 : 1, widgetPath);
+  const widget = carriedWidget(readFileSync(widgetPath, 'utf8'), name, name ? 2 : 1, builds, widgetPath);
   const out = glue + widget;
   module(out);
   writeFileSync(join(dir, 'widget.js'), out);
@@ -126,10 +134,10 @@ export function writeEntry(widgetPath, dir, name) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [widgetPath, dir, name = ''] = process.argv.slice(2);
-  if (!widgetPath || !dir) {
-    console.error('usage: node scripts/widget-entry.mjs WIDGET_JS DIR [NAME]');
+  const [widgetPath, buildsPath, dir, name = ''] = process.argv.slice(2);
+  if (!widgetPath || !buildsPath || !dir) {
+    console.error('usage: node scripts/widget-entry.mjs WIDGET_JS BUILDS_JSON DIR [NAME]');
     process.exit(2);
   }
-  writeEntry(widgetPath, dir, name);
+  writeEntry(widgetPath, dir, name, JSON.parse(readFileSync(buildsPath, 'utf8')));
 }

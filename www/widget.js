@@ -9,18 +9,21 @@
 //
 // Start-up (issue 14): one round of fetches with the page, then the handshake; nothing else
 // before it.
-// 1. widget.html preloads the wasm module and glue of the build the deployment names there
-//    (`data-build`; the glue is self-contained, scripts/inline-snippets.mjs), this script and the
-//    configuration: all fetched with the page.
+// 1. widget.html preloads the wasm module of the build the deployment names there and loads
+//    that build's entry script (pkg/<build>/widget.js: this script with the build's glue and the
+//    list of builds in it, scripts/widget-entry.mjs; the glue is self-contained,
+//    scripts/inline-snippets.mjs), and preloads the configuration: all fetched with the page.
+//    (Loaded as www/widget.js itself, the page's `data-build` preload names the build, whose glue
+//    this script imports.)
 //    This script starts compiling that module as soon as it runs (`WebAssembly.compileStreaming`,
 //    the server must send `application/wasm`; Chromium hands a preloaded response to fetch()
 //    once it has ended, so the compilation starts after its last byte), while the configuration
 //    is read.
 // 2. The configuration decides the build (`buildFor`). The named one is used only if it is that
 //    build; otherwise (a wrong hint: it cost a download and a compilation, nothing else) the
-//    list of builds (pkg/builds.json, by scripts/build.sh; asked for right after the
-//    configuration, in the same round) says which exist, and the right build is fetched: its
-//    wasm, its glue and the glue's snippet modules at once.
+//    list of builds (pkg/builds.json, by scripts/build.sh: carried by the entry script, or asked
+//    for right after the configuration, in the same round) says which exist, and the right build
+//    is fetched: its wasm, its glue and the glue's snippet modules at once.
 // Then `startWidget` answers the host page's `connect` (sent when the iframe loaded, kept here
 // until the module runs) or says hello to it; the style sheets and the panel (panel.js,
 // panel.css) are loaded and mounted once the host's `connect` has been answered (or after
@@ -32,10 +35,11 @@
 /**
  * The build this script carries, or null (www/widget.js itself). scripts/widget-entry.mjs writes
  * each build's entry script, `pkg/<build>/widget.js` (`pkg/widget.js` for the full build): the
- * build's glue in a scope, then this script with CARRIED set to `{name, glue}` (the build's name,
- * "" the full one, and the glue's exports) and BASE to www/. widget.html loads the entry of the
- * build it names: one script instead of two (this one and the glue), one request fewer on the
- * way to the handshake.
+ * build's glue in a scope, then this script with CARRIED set to `{name, glue, builds}` (the
+ * build's name, "" the full one; the glue's exports; the list of builds, pkg/builds.json as
+ * scripts/build.sh wrote it) and BASE to www/. widget.html loads the entry of the build it names:
+ * one script instead of two (this one and the glue), and no pkg/builds.json to ask for: two
+ * requests fewer on the way to the handshake.
  */
 const CARRIED = null;
 /** The widget's folder (www/): the builds (pkg/) and panel.js are found from it. */
@@ -160,12 +164,13 @@ async function initBuild({ compiled, glue }) {
 const HINT = CARRIED ? CARRIED.name : hintedBuild();
 const hinted = CARRIED ? carriedBuild(CARRIED) : HINT === null ? null : startBuild(buildDir(HINT), []);
 /**
- * The list of builds, asked for right after the configuration (`main`), in the same round:
- * needed only when the hint is not the build the configuration needs, which then costs one
- * round, not two. Asked for after the configuration, not before: each `fetch()` call takes the
- * page's thread for a while (1-3 ms on a loaded machine), and the configuration is needed first.
+ * The list of builds: carried by an entry script; otherwise asked for right after the
+ * configuration (`main`), in the same round: needed only when the hint is not the build the
+ * configuration needs, which then costs one round, not two. Asked for after the configuration,
+ * not before: each `fetch()` call takes the page's thread for a while (1-3 ms on a loaded
+ * machine), and the configuration is needed first.
  */
-let builtList = null;
+let builtList = CARRIED ? Promise.resolve(CARRIED.builds) : null;
 
 /**
  * The wasm module for `config`, initialized: its deployment's build if there is one, else the
@@ -306,7 +311,7 @@ async function main() {
   // Fetched with the page (widget.html preloads it). `?config=NAME` picks one of the
   // configurations the widget's server offers.
   const asked = fetch("widget-config.json" + location.search, { cache: "no-store" });
-  builtList = builtDeployments();
+  if (!builtList) builtList = builtDeployments();
   const response = await asked;
   if (!response.ok) throw new Error("widget-config.json: " + response.status);
   const config = await response.json();

@@ -111,7 +111,8 @@ test('every build has its entry script, and the page loads the one of the build 
   for (const name of Object.keys(built)) {
     const dir = join(ROOT, 'www/pkg', name);
     const entry = readFileSync(join(dir, 'widget.js'), 'utf8');
-    assert.match(entry, new RegExp(`const CARRIED=\\{name:${JSON.stringify(name).replace(/[+]/g, '\\+')},glue:__ctiGlue\\}`), `build "${name}"`);
+    assert.match(entry, new RegExp(`const CARRIED=\\{name:${JSON.stringify(name).replace(/[+]/g, '\\+')},glue:__ctiGlue,builds:`), `build "${name}"`);
+    assert.ok(entry.includes(`builds:${JSON.stringify(built)}}`), `build "${name}" carries pkg/builds.json`);
     assert.ok(entry.length > readFileSync(join(dir, 'cti_bridge.js'), 'utf8').length, `build "${name}": the entry holds the glue`);
     assert.ok(widget.includes('const CARRIED = null;'));
   }
@@ -140,10 +141,10 @@ for (const [build, dir, named] of [['lead', `/pkg/${SHIPPED_HINT}/`, 'shipped'],
     assert.equal(byPath['/widget.js'], undefined, JSON.stringify(byPath));
     assert.equal(byPath[`${dir}cti_bridge.js`], undefined, JSON.stringify(byPath));
     // The script's fetch() of the configuration and of the module took the page's preloads; the
-    // list of builds, asked for alongside the configuration, once (used only on a wrong hint).
+    // list of builds (used only on a wrong hint) rides in the entry script: not asked for.
     assert.deepEqual(byPath['/widget-config.json'], ['link']);
     assert.deepEqual(byPath[`${dir}cti_bridge_bg.wasm`], ['link']);
-    assert.deepEqual(byPath['/pkg/builds.json'], ['fetch']);
+    assert.equal(byPath['/pkg/builds.json'], undefined);
     // Only the chosen build, and no snippet module (inlined into the glue by scripts/build.sh).
     const wasm = Object.keys(byPath).filter((p) => p.endsWith('.wasm'));
     assert.deepEqual(wasm, [`${dir}cti_bridge_bg.wasm`]);
@@ -169,10 +170,11 @@ test('a wrong build hint costs a download, never the build: the configuration de
   const { page: tab } = await openPage();
   const { byPath, build: running } = await start(tab);
   assert.equal(running, '');
-  // The hinted build was downloaded once (by the page) and left; the list of builds said which
-  // builds exist, and the full build was fetched and runs.
+  // The hinted build was downloaded once (by the page) and left; the list of builds (carried by
+  // the entry script, pkg/builds.json not asked for) said which builds exist, and the full build
+  // was fetched and runs.
   assert.deepEqual(byPath[`/pkg/${SHIPPED_HINT}/cti_bridge_bg.wasm`], ['link']);
-  assert.equal(byPath['/pkg/builds.json']?.length, 1);
+  assert.equal(byPath['/pkg/builds.json'], undefined);
   assert.equal(byPath['/pkg/cti_bridge_bg.wasm']?.length, 1);
   // The full build's glue, imported by the lead build's entry script (its own entry is not needed).
   assert.equal(byPath['/pkg/cti_bridge.js']?.length, 1);

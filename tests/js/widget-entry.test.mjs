@@ -31,10 +31,13 @@ function www(name, widget = WIDGET) {
 for (const name of ['crm-connector+xuc', '']) {
   test(`the entry of build "${name}" carries its glue and finds www/ from pkg/`, async () => {
     const { root, dir } = www(name);
-    writeEntry(join(root, 'widget.js'), dir, name);
+    const builds = { '': [], 'crm-connector+xuc': [] };
+    writeEntry(join(root, 'widget.js'), dir, name, builds);
     const entry = await import(pathToFileURL(join(dir, 'widget.js')));
     const carried = entry.carried();
     assert.equal(carried.name, name);
+    // The list of builds rides along: no pkg/builds.json to ask for.
+    assert.deepEqual(carried.builds, builds);
     assert.deepEqual(Object.keys(carried.glue).sort(), ['default', 'initSync', 'startWidget', 'version']);
     // The glue's state is its own; its import.meta.url is the entry's, in the build's folder.
     assert.equal(entry.calls(), 'a:1');
@@ -50,8 +53,8 @@ for (const name of ['crm-connector+xuc', '']) {
 
 test('www/widget.js is taken: CARRIED and BASE set, nothing else changed', () => {
   const source = readFileSync(join(ROOT, 'www/widget.js'), 'utf8');
-  const out = carriedWidget(source, 'crm-connector+xuc', 2);
-  assert.match(out, /const CARRIED = \{name:"crm-connector\+xuc",glue:__ctiGlue\};/);
+  const out = carriedWidget(source, 'crm-connector+xuc', 2, { '': [], 'crm-connector+xuc': [] });
+  assert.match(out, /const CARRIED = \{name:"crm-connector\+xuc",glue:__ctiGlue,builds:\{"":\[\],"crm-connector\+xuc":\[\]\}\};/);
   assert.match(out, /const BASE = new URL\("\.\.\/\.\.\/",import\.meta\.url\);/);
   assert.equal(out.replace(/const CARRIED = [^;]*;/, '').replace(/const BASE = [^;]*;/, ''),
     source.replace(/const CARRIED = [^;]*;/, '').replace(/const BASE = [^;]*;/, ''));
@@ -67,5 +70,8 @@ test('shapes it does not take fail the build', () => {
   assert.throws(() => glueScope('import{a}from"./snippets/x.js";\n' + GLUE), /ImportDeclaration/);
   assert.throws(() => glueScope(GLUE + 'export*from"./x.js";\n'), /ExportAllDeclaration/);
   assert.throws(() => glueScope(GLUE + 'export{a}from"./x.js";\n'), /re-exports/);
-  assert.throws(() => writeEntry('widget.js', '.', '../x'), /bad build name/);
+  assert.throws(() => writeEntry('widget.js', '.', '../x', { '../x': [] }), /bad build name/);
+  // The list of builds must name the build and hold lists of paths.
+  assert.throws(() => writeEntry('widget.js', '.', 'xuc', { '': [] }), /does not name build "xuc"/);
+  assert.throws(() => writeEntry('widget.js', '.', '', { '': 'x' }), /does not name build ""/);
 });
