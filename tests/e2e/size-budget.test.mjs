@@ -1,5 +1,5 @@
 // Size budgets (issue 14): every build scripts/build.sh made must fit its gzip budget in
-// bench/budgets.json (wasm + glue + drop-in, gzip -9: deterministic for a given build).
+// bench/budgets.json (wasm + glue, or the entry script that carries it, + drop-in: bench/sizes.mjs; gzip -9: deterministic for a given build).
 // The budgeted builds must exist, so a budget cannot be skipped by not building.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
