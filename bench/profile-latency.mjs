@@ -15,8 +15,8 @@
 // the slowest samples what ran in the widget's renderer meanwhile.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
-import { startBenchOrigins } from './run.mjs';
+import { startBrowser, ROOT } from '../tests/e2e/harness.mjs';
+import { openBenchHost, startBenchOrigins } from './run.mjs';
 import { selfTimes } from './cpu-profile.mjs';
 
 const env = (name, dflt) => {
@@ -43,9 +43,7 @@ async function main() {
   const origins = await startBenchOrigins();
   const browser = await startBrowser();
   try {
-    const page = await browser.context.newPage();
-    await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
-    await until(page, () => !!window.bench);
+    const page = await openBenchHost(browser, origins);
     await page.evaluate(() => window.bench.open());
     const widgetFrame = page.frames().find((f) => f.url().startsWith(origins.widgetOrigin) && f.url().includes('/widget.html'));
     await page.evaluate((n) => window.bench.injectLatency(n), 300); // warm-up

@@ -58,6 +58,14 @@ async function sizes() {
 
 // ---------------------------------------------------------------- origins
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
+/** The bench host page (`bench/pages/host.js`) on the host origin, its `window.bench` ready. */
+export async function openBenchHost(browser, origins) {
+  const page = await browser.context.newPage();
+  await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
+  await until(page, () => !!window.bench);
+  return page;
+}
+
 export async function startBenchOrigins() {
   let hostOrigin = '';
   // Every origin's files (the widget's, the blank iframe, the host pages) the same way.
@@ -121,9 +129,7 @@ async function main() {
   try {
     results.chromium = browser.context.browser()?.version() ?? null;
     // ------------------------------------------------------------ 2-3, 4 (channel), 5 (channel)
-    const page = await browser.context.newPage();
-    await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
-    await until(page, () => !!window.bench);
+    const page = await openBenchHost(browser, origins);
     const ready = await page.evaluate((n) => window.bench.ready(n), N);
     // The lead deployment's build, from its own widget origin (the blank iframe from there too).
     const leadReady = await page.evaluate(([n, origin]) => window.bench.ready(n, origin), [N, origins.leadOrigin]);

@@ -7,9 +7,8 @@
 // this loaded machine two runs of `node bench/startup.mjs` minutes apart differ by more than the
 // 3-5 ms a start-up change moves (bench/README.md, `lean-startup4`); interleaved, both pages meet
 // the same load. A measuring aid: the figures with references are `bash scripts/bench.sh`'s.
-/* global CtiBridge -- in page.evaluate() callbacks: the bench host page's window.CtiBridge */
-import { startBrowser, until } from '../tests/e2e/harness.mjs';
-import { startBenchOrigins } from './run.mjs';
+import { startBrowser } from '../tests/e2e/harness.mjs';
+import { openBenchHost, startBenchOrigins } from './run.mjs';
 
 const pages = process.argv.slice(2);
 if (!pages.length || pages.some((p) => !/^[\w.+-]+\.html$/.test(p))) {
@@ -21,34 +20,14 @@ const N = Number(process.env.BENCH_N) > 0 ? Math.floor(Number(process.env.BENCH_
 const origins = await startBenchOrigins();
 const browser = await startBrowser();
 try {
-  const page = await browser.context.newPage();
-  await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
-  await until(page, () => !!window.bench);
+  const page = await openBenchHost(browser, origins);
   const origin = process.env.BENCH_CACHE === 'no-store' ? origins.leadNoStoreOrigin : origins.leadOrigin;
   const times = Object.fromEntries(pages.map((p) => [p, { blank: [], connect: [] }]));
   for (let i = 0; i < N; i++) {
     for (const name of i % 2 ? [...pages].reverse() : pages) {
-      const run = await page.evaluate(async ([origin, name, i]) => {
-        const slot = document.getElementById('slot');
-        slot.textContent = '';
-        let t0 = performance.now();
-        await new Promise((resolve) => {
-          const f = document.createElement('iframe');
-          f.onload = resolve;
-          f.src = `${origin}/bench/blank.html?run=${i}`;
-          slot.appendChild(f);
-        });
-        const blank = performance.now() - t0;
-        slot.textContent = '';
-        t0 = performance.now();
-        const bridge = await CtiBridge.connect({ widgetUrl: `${origin}/${name}`, container: slot, timeoutMs: 20000 });
-        const connect = performance.now() - t0;
-        bridge.dispose();
-        slot.textContent = '';
-        return { blank, connect };
-      }, [origin, name, i]);
-      times[name].blank.push(run.blank);
-      times[name].connect.push(run.connect);
+      const run = await page.evaluate(([origin, name, i]) => window.bench.ready(1, origin, name, i), [origin, name, i]);
+      times[name].blank.push(run.blank[0]);
+      times[name].connect.push(run.connect[0]);
     }
   }
   const pct = (xs, p) => {

@@ -15,8 +15,8 @@
 // serve their files for revalidation as the bench does (BENCH_CACHE=no-store: downloaded anew).
 // A measuring aid: the figures with references are `bash scripts/bench.sh`'s (bench/README.md).
 /* global CtiBridge -- in page.evaluate() callbacks: the bench host page's window.CtiBridge */
-import { startBrowser, until } from '../tests/e2e/harness.mjs';
-import { startBenchOrigins } from './run.mjs';
+import { startBrowser } from '../tests/e2e/harness.mjs';
+import { openBenchHost, startBenchOrigins } from './run.mjs';
 
 const N = Number(process.env.BENCH_N) > 0 ? Math.floor(Number(process.env.BENCH_N)) : 20;
 /** `BENCH_BUILD=lead`: the lead deployment's origin (crm-connector+xuc build); else the bench widget (full build). */
@@ -73,9 +73,7 @@ const origins = await startBenchOrigins();
 const browser = await startBrowser();
 try {
   await browser.context.addInitScript(instrument);
-  const page = await browser.context.newPage();
-  await page.goto(`${origins.hostOrigin}/host.html?widget=${encodeURIComponent(origins.widgetOrigin)}`);
-  await until(page, () => !!window.bench);
+  const page = await openBenchHost(browser, origins);
   const runs = [];
   const widgetOrigin = LEAD ? origins.leadOrigin : origins.widgetOrigin;
   for (let i = 0; i < N; i++) {
@@ -83,17 +81,9 @@ try {
       const slot = document.getElementById('slot');
       slot.textContent = '';
       // The reference, as the bench measures it: a blank cross-origin iframe from the same origin.
-      let t0 = performance.now();
-      await new Promise((resolve) => {
-        const f = document.createElement('iframe');
-        f.onload = resolve;
-        f.src = `${widgetOrigin}/bench/blank.html?run=${i}`;
-        slot.appendChild(f);
-      });
-      const blank = performance.now() - t0;
-      slot.textContent = '';
+      const blank = await window.bench.blank(widgetOrigin, i);
       window.__startup.length = 0;
-      t0 = performance.now();
+      const t0 = performance.now();
       const bridge = await CtiBridge.connect({ widgetUrl: `${widgetOrigin}/widget.html`, container: slot, timeoutMs: 20000 });
       const t1 = performance.now();
       window.__bridge = bridge;

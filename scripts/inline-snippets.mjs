@@ -19,7 +19,19 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const module = (text) => parse(text, { ecmaVersion: 'latest', sourceType: 'module' });
+/** A module's syntax tree (acorn). */
+export const module = (text) => parse(text, { ecmaVersion: 'latest', sourceType: 'module' });
+
+/** `text` without the ranges `cuts` ([from, to), in order). */
+export function withoutCuts(text, cuts) {
+  let body = '';
+  let at = 0;
+  for (const [from, to] of cuts) {
+    body += text.slice(at, from);
+    at = to;
+  }
+  return body + text.slice(at);
+}
 
 /** `export` names and a body without the `export` keywords, or an Error saying what is not taken. */
 function snippetScope(text, path) {
@@ -41,14 +53,7 @@ function snippetScope(text, path) {
     cuts.push([node.start, decl.start]);
   }
   if (/\bimport\s*\.\s*meta\b/.test(text)) throw new Error(`${path}: import.meta is not inlined`);
-  let body = '';
-  let at = 0;
-  for (const [from, to] of cuts) {
-    body += text.slice(at, from);
-    at = to;
-  }
-  body += text.slice(at);
-  return { names, body };
+  return { names, body: withoutCuts(text, cuts) };
 }
 
 export function inlineSnippets(dir) {

@@ -19,12 +19,11 @@
 // `export` declarations and export lists of its own names; widget.js without static imports, with
 // `import.meta` only in BASE's value, each of CARRIED and BASE declared once at its top level, and
 // no top-level `__ctiGlue`. Anything else fails the build. The result must parse as a module.
-import { parse } from 'acorn';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { module, withoutCuts } from './inline-snippets.mjs';
 
-const module = (text) => parse(text, { ecmaVersion: 'latest', sourceType: 'module' });
 const GLUE = '__ctiGlue';
 
 /** Every node under `node` (a syntax tree), depth first. */
@@ -70,13 +69,7 @@ export function glueScope(text, path = 'glue') {
       cuts.push([node.start, node.end]);
     }
   }
-  let body = '';
-  let at = 0;
-  for (const [from, to] of cuts) {
-    body += text.slice(at, from);
-    at = to;
-  }
-  body += text.slice(at);
+  const body = withoutCuts(text, cuts);
   const fields = exported.map(([name, local]) => (name === local ? name : `${JSON.stringify(name)}:${local}`));
   return `const ${GLUE}=(()=>{${body}\nreturn{${fields.join(',')}};})();\n`;
 }

@@ -20,21 +20,28 @@
   }
 
   var bench = {
+    /** One blank cross-origin iframe from `from` loaded (run `i`, a URL of its own) and removed: ms. */
+    blank: async function (from, i) {
+      var t0 = performance.now();
+      await loadFrame(from + "/bench/blank.html?run=" + i);
+      var t = performance.now() - t0;
+      slot().textContent = "";
+      return t;
+    },
+
     /**
      * n interleaved runs: a blank cross-origin iframe load, then CtiBridge.connect() to resolved,
-     * both from `origin` (the bench widget's by default).
+     * both from `origin` (the bench widget's by default); `page` the widget page (widget.html),
+     * `first` the first run's number (0).
      */
-    ready: async function (n, origin) {
+    ready: async function (n, origin, page, first) {
       var from = origin || widgetOrigin;
       var blank = [];
       var connect = [];
-      for (var i = 0; i < n; i++) {
+      for (var i = first || 0; i < (first || 0) + n; i++) {
+        blank.push(await bench.blank(from, i));
         var t0 = performance.now();
-        await loadFrame(from + "/bench/blank.html?run=" + i);
-        blank.push(performance.now() - t0);
-        slot().textContent = "";
-        t0 = performance.now();
-        var bridge = await CtiBridge.connect({ widgetUrl: from + "/widget.html", container: slot(), timeoutMs: 20000 });
+        var bridge = await CtiBridge.connect({ widgetUrl: from + "/" + (page || "widget.html"), container: slot(), timeoutMs: 20000 });
         connect.push(performance.now() - t0);
         bridge.dispose();
         slot().textContent = "";
