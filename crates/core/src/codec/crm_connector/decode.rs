@@ -29,7 +29,7 @@ impl Direction {
         }
     }
 
-    fn actions(self) -> &'static [(&'static str, Action)] {
+    fn actions(self) -> &'static [Action] {
         match self {
             Direction::Connector => &CONNECTOR_ACTIONS,
             Direction::Client => &CLIENT_ACTIONS,
@@ -101,45 +101,35 @@ impl Action {
     }
 }
 
-/// Connector -> client actions, keyed by [`lenient::event_key`].
-const CONNECTOR_ACTIONS: [(&str, Action); 10] = [
-    ("READY", Action::ConnectorReady),
-    ("REQUESTCRMDATA", Action::RequestCrmData),
-    ("REQUESTGETCRMDIRECTORY", Action::RequestGetCrmDirectory),
-    ("REQUESTENABLECLICKTODIAL", Action::RequestEnableClickToDial),
-    (
-        "REQUESTNAVIGATETOCLICKTODIALRESULT",
-        Action::RequestNavigateToClickToDialResult,
-    ),
-    (
-        "REQUESTPERFORMINTERACTIONSCREENPOP",
-        Action::RequestPerformInteractionScreenPop,
-    ),
-    ("REQUESTOPENREPORTS", Action::RequestOpenReports),
-    (
-        "REQUESTSAVEINTERACTIONLOG",
-        Action::RequestSaveInteractionLog,
-    ),
-    (
-        "REQUESTCUSTOMFIELDSVALUES",
-        Action::RequestCustomFieldsValues,
-    ),
-    ("REQUESTSYNCOMNICHANNEL", Action::RequestSyncOmnichannel),
+/// Connector -> client actions, matched by [`Action::name`] (in any case,
+/// [`lenient::match_event_by`]).
+const CONNECTOR_ACTIONS: [Action; 10] = [
+    Action::ConnectorReady,
+    Action::RequestCrmData,
+    Action::RequestGetCrmDirectory,
+    Action::RequestEnableClickToDial,
+    Action::RequestNavigateToClickToDialResult,
+    Action::RequestPerformInteractionScreenPop,
+    Action::RequestOpenReports,
+    Action::RequestSaveInteractionLog,
+    Action::RequestCustomFieldsValues,
+    Action::RequestSyncOmnichannel,
 ];
 
-/// Client -> connector actions, keyed by [`lenient::event_key`].
-const CLIENT_ACTIONS: [(&str, Action); 8] = [
-    ("READY", Action::ClientReady),
-    ("OMNICHANNELRESPONSE", Action::OmnichannelResponse),
-    ("CRMDIRECTORY", Action::CrmDirectory),
-    ("CLICKTODIALRESPONSE", Action::ClickToDialResponse),
-    ("CRMDATA", Action::CrmData),
-    ("CREATEHISTORYITEM", Action::CreateHistoryItem),
-    ("DISPLAYERRORNOTIFICATION", Action::DisplayErrorNotification),
-    ("CUSTOMFIELDSDATARESPONSE", Action::CustomFieldsDataResponse),
+/// Client -> connector actions, matched as [`CONNECTOR_ACTIONS`].
+const CLIENT_ACTIONS: [Action; 8] = [
+    Action::ClientReady,
+    Action::OmnichannelResponse,
+    Action::CrmDirectory,
+    Action::ClickToDialResponse,
+    Action::CrmData,
+    Action::CreateHistoryItem,
+    Action::DisplayErrorNotification,
+    Action::CustomFieldsDataResponse,
 ];
 
-const TYPE_KEYS: [&str; 2] = ["CRMCONNECTMESSAGE", "CLIENTAPPMESSAGE"];
+/// The two message types, matched in any case ([`lenient::match_event`]).
+const TYPES: [&str; 2] = [CONNECTOR_TYPE, CLIENT_TYPE];
 
 // ---------------------------------------------------------------------------
 // Wire structs, read by hand (`codec::fields`): client -> connector.
@@ -383,7 +373,7 @@ pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError
 pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, Fault> {
     let map = as_object(raw)?;
     let type_name = discriminator(map, "type")?;
-    let direction = match lenient::match_event(type_name, &TYPE_KEYS) {
+    let direction = match lenient::match_event(type_name, &TYPES) {
         Some(0) => Direction::Connector,
         Some(_) => Direction::Client,
         None => {
@@ -447,10 +437,15 @@ pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, F
 /// the other direction is refused rather than guessed.
 fn find_action(direction: Direction, name: &str) -> Result<Action, Fault> {
     let key = lenient::event_key(name);
-    let exact = |d: Direction| d.actions().iter().find(|(k, _)| *k == key).map(|a| a.1);
+    let exact = |d: Direction| {
+        d.actions()
+            .iter()
+            .find(|a| a.name().eq_ignore_ascii_case(&key))
+            .copied()
+    };
     let loose = |d: Direction| {
-        lenient::match_event_by(name, d.actions(), |a| a.0)
-            .and_then(|i| d.actions().get(i).map(|a| a.1))
+        lenient::match_event_by(name, d.actions(), |a| a.name())
+            .and_then(|i| d.actions().get(i).copied())
     };
     let other = direction.other();
     if let Some(action) = exact(direction) {
