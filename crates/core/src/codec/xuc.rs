@@ -733,9 +733,11 @@ fn phone_event(value: &Value, context: &str) -> Result<EventBody, Fault> {
             what: "xuc phone event",
             name: p.event_type.clone(),
         })?;
-    let id = match (&p.linked_id, &p.unique_id) {
-        (Some(linked), _) => linked.clone(),
-        (None, Some(unique)) => unique.clone(),
+    // The id moved out, not copied; a unique id that is the id itself is
+    // not repeated in the data.
+    let (id, unique_id) = match (p.linked_id, p.unique_id) {
+        (Some(linked), unique) => (linked, unique),
+        (None, Some(unique)) => (unique, None),
         (None, None) => {
             return Err(Box::new(DecodeError::invalid(
                 context,
@@ -753,7 +755,7 @@ fn phone_event(value: &Value, context: &str) -> Result<EventBody, Fault> {
             _ => None,
         });
     let mut data = p.user_data.unwrap_or_default();
-    if let Some(unique) = p.unique_id.filter(|u| *u != id) {
+    if let Some(unique) = unique_id.filter(|u| *u != id) {
         data.insert("uniqueId".into(), Value::String(unique));
     }
     let (from, to) = match direction {
@@ -900,7 +902,8 @@ fn callback_body(
 /// `CallbackLists`: one list object (as in the seed) or an array of lists;
 /// one event per list, each carrying the list as sent.
 fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault> {
-    let lists: Vec<&Value> = match value {
+    // The lists borrowed in place (no vector of references).
+    let lists: &[Value] = match value {
         Value::Array(items) if items.is_empty() => {
             return Ok(vec![callback_body(
                 CallbackAction::Lists,
@@ -910,11 +913,11 @@ fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault>
                 Some(Value::Array(Vec::new())),
             )])
         }
-        Value::Array(items) => items.iter().collect(),
-        single => vec![single],
+        Value::Array(items) => items,
+        single => std::slice::from_ref(single),
     };
     let mut bodies = Vec::with_capacity(lists.len());
-    for (i, list) in lists.into_iter().enumerate() {
+    for (i, list) in lists.iter().enumerate() {
         let at = if value.is_array() {
             format!("{context}[{i}]")
         } else {

@@ -183,8 +183,9 @@ impl Wire for DirectoryRecord {
     }
 }
 
+/// `callCenterSettings` is not read here: it is borrowed from the message
+/// (`crm_data`), not copied (any value, `null` as absent, never an error).
 struct CrmData {
-    call_center_settings: Option<Value>,
     current_user: Option<CurrentUser>,
     capabilities: Option<Map<String, Value>>,
 }
@@ -193,9 +194,6 @@ impl Wire for CrmData {
     const EXPECTED: &'static str = "struct CrmData";
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
-            call_center_settings: o
-                .get(&["callCenterSettings"], |v| fields::opt(v, fields::any))?
-                .flatten(),
             current_user: o.opt_wire(&["currentUser"])?,
             capabilities: o
                 .get(&["capabilities"], |v| fields::opt(v, fields::object))?
@@ -330,8 +328,9 @@ struct CustomFieldsObject;
 impl Wire for CustomFieldsObject {
     const EXPECTED: &'static str = "struct CustomFieldsObject";
     fn read(o: Fields) -> Result<Self, Error> {
-        o.opt_list(&["voice"], fields::any)?;
-        o.opt_list(&["digital"], fields::any)?;
+        // Checked as lists, their items not copied.
+        o.opt_list(&["voice"], |_| Ok(()))?;
+        o.opt_list(&["digital"], |_| Ok(()))?;
         Ok(Self)
     }
 }
@@ -625,25 +624,30 @@ fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// The CCDef's key in `crmData`.
+const SETTINGS: &str = "callCenterSettings";
+
 /// `crmData`: the user, the capabilities and the CCDef's omnichannel mode.
 fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, Fault> {
     let action = Action::CrmData;
     let data = object(data, action)?;
     let wire: CrmData = read(data, action.name())?;
     // Some clients post the CCDef as JSON text.
-    let settings =
-        match wire.call_center_settings {
-            Some(Value::String(text)) => Some(parse_text(&text, config.json).map_err(|e| {
+    let parsed;
+    let settings = match data.get(SETTINGS).filter(|v| !v.is_null()) {
+        Some(Value::String(text)) => {
+            parsed = parse_text(text, config.json).map_err(|e| {
                 DecodeError::invalid("crmData at callCenterSettings", e.to_string())
-            })?),
-            other => other,
-        };
-    let mode = settings.as_ref().and_then(omnichannel_mode).or_else(|| {
-        // Lenient: a mode posted next to the CCDef rather than inside it.
-        // The object without `callCenterSettings`, copied without it
-        // (no `BTreeMap::remove` in the wasm).
-        omnichannel_mode(&Value::Object(extras(data, &["callCenterSettings"])))
-    });
+            })?;
+            Some(&parsed)
+        }
+        other => other,
+    };
+    let mode = settings
+        .and_then(|s| omnichannel_mode(s, None))
+        // Lenient: a mode posted next to the CCDef rather than inside it
+        // (the object searched without its `callCenterSettings`).
+        .or_else(|| omnichannel_mode(data, Some(SETTINGS)));
     let user = wire.current_user;
     Ok(EventBody::CrmData {
         user_id: user
@@ -671,7 +675,8 @@ const MODE_SEARCH_DEPTH: usize = 8;
 /// `Synchronized` / `Complementary`, any case). Another non-empty value of
 /// a key ending in `omnichannelMode` is returned as sent, so that the sync
 /// engine can refuse it visibly instead of it being dropped.
-fn omnichannel_mode(settings: &Value) -> Option<String> {
+/// `skip`: a key of the outermost object left out of the search.
+fn omnichannel_mode(settings: &Value, skip: Option<&str>) -> Option<String> {
     let mut unrecognized: Option<String> = None;
     let mut stack: Vec<(&Value, String, usize)> = vec![(settings, String::new(), 0)];
     while let Some((value, path, depth)) = stack.pop() {
@@ -696,6 +701,9 @@ fn omnichannel_mode(settings: &Value) -> Option<String> {
                     stack.push((v, format!("{path}{}", lenient::event_key(name)), depth + 1));
                 }
                 for (k, child) in map {
+                    if depth == 0 && skip == Some(k.as_str()) {
+                        continue;
+                    }
                     stack.push((child, format!("{path}{}", lenient::event_key(k)), depth + 1));
                 }
             }
