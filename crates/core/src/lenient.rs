@@ -348,4 +348,32 @@ mod tests {
         assert_eq!(match_event(&long, &known), Some(0));
         assert_eq!(match_event(&"Ringing".repeat(10), &known), Some(2));
     }
+
+    /// Known names in the vendor's own case match as their canonical keys
+    /// do: exactly, and as the longest suffix after a prefix.
+    #[test]
+    fn known_names_may_be_given_in_any_case() {
+        let upper = ["JOBSTARTED", "STARTED", "RINGING"];
+        let vendor = ["JobStarted", "Started", "Ringing"];
+        for name in [
+            "JobStarted",
+            "job_started",
+            "AD.JOBSTARTED",
+            "onStarted",
+            "started",
+            "ringing",
+            "ring",
+            "",
+            "xStarted",
+            "Cti.JobStarted",
+        ] {
+            assert_eq!(
+                match_event(name, &vendor),
+                match_event(name, &upper),
+                "{name}"
+            );
+        }
+        assert_eq!(match_event("Cti.jobstarted", &vendor), Some(0));
+        assert_eq!(match_event("onStarted", &vendor), Some(1));
+    }
 }
