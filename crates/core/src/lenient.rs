@@ -249,14 +249,17 @@ pub fn event_key(name: &str) -> String {
 }
 
 /// Matches a received event name against known names (given as canonical
-/// keys, see [`event_key`]), tolerating case, separators and a vendor prefix
+/// keys, see [`event_key`], or in other ASCII case without separators),
+/// tolerating case, separators and a vendor prefix
 /// (`"AD_JOBSTARTED"`, `"onJobStarted"`). Returns the index of the match.
 pub fn match_event(name: &str, known: &[&str]) -> Option<usize> {
     match_event_by(name, known, |k| k)
 }
 
-/// [`match_event`] over a table whose entries hold their canonical key.
-/// Names up to 64 letters and digits are canonicalized without allocating.
+/// [`match_event`] over a table whose entries hold their canonical key, or
+/// a spelling of it in other ASCII case (letters and digits only: the
+/// vendor's `AgentReady` for `AGENTREADY`). Names up to 64 letters and
+/// digits are canonicalized without allocating.
 pub fn match_event_by<T>(name: &str, known: &[T], key_of: impl Fn(&T) -> &str) -> Option<usize> {
     match_keys(name, known.len(), &|i| known.get(i).map_or("", &key_of))
 }
@@ -273,13 +276,20 @@ fn match_keys<'a>(name: &str, count: usize, key_at: &dyn Fn(usize) -> &'a str) -
             owned.as_str()
         }
     };
-    if let Some(i) = (0..count).position(|i| key_at(i) == key) {
+    // A known name may be spelled in any case ("AgentReady" for
+    // "AGENTREADY"): a table then needs no second, upper-case copy of it.
+    if let Some(i) = (0..count).position(|i| key_at(i).eq_ignore_ascii_case(key)) {
         return Some(i);
     }
     // A prefix: the longest known name the key ends with.
     (0..count)
         .map(|i| (i, key_at(i)))
-        .filter(|(_, k)| key.len() > k.len() && key.ends_with(*k))
+        .filter(|(_, k)| {
+            key.len() > k.len()
+                && key
+                    .get(key.len() - k.len()..)
+                    .is_some_and(|end| end.eq_ignore_ascii_case(k))
+        })
         .max_by_key(|(_, k)| k.len())
         .map(|(i, _)| i)
 }
@@ -337,5 +347,33 @@ mod tests {
         let long = format!("{}_JobStarted", "x".repeat(70));
         assert_eq!(match_event(&long, &known), Some(0));
         assert_eq!(match_event(&"Ringing".repeat(10), &known), Some(2));
+    }
+
+    /// Known names in the vendor's own case match as their canonical keys
+    /// do: exactly, and as the longest suffix after a prefix.
+    #[test]
+    fn known_names_may_be_given_in_any_case() {
+        let upper = ["JOBSTARTED", "STARTED", "RINGING"];
+        let vendor = ["JobStarted", "Started", "Ringing"];
+        for name in [
+            "JobStarted",
+            "job_started",
+            "AD.JOBSTARTED",
+            "onStarted",
+            "started",
+            "ringing",
+            "ring",
+            "",
+            "xStarted",
+            "Cti.JobStarted",
+        ] {
+            assert_eq!(
+                match_event(name, &vendor),
+                match_event(name, &upper),
+                "{name}"
+            );
+        }
+        assert_eq!(match_event("Cti.jobstarted", &vendor), Some(0));
+        assert_eq!(match_event("onStarted", &vendor), Some(1));
     }
 }

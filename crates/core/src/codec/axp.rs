@@ -24,7 +24,8 @@ use crate::model::{
 };
 use serde_json::{json, Map, Value};
 
-/// The 13 notification body events, in the order of the AsyncAPI document.
+/// The 13 notification body events, in the order of the AsyncAPI document
+/// (also the keys matched, in any case: [`lenient::match_event`]).
 pub const BODY_EVENTS: [&str; 13] = [
     "AgentState",
     "AgentParticipant",
@@ -39,22 +40,6 @@ pub const BODY_EVENTS: [&str; 13] = [
     "ChannelReady",
     "AfterContactWorkActivated",
     "AfterContactWorkCompleted",
-];
-
-const BODY_KEYS: [&str; 13] = [
-    "AGENTSTATE",
-    "AGENTPARTICIPANT",
-    "AUTOMATIONPARTICIPANT",
-    "EXTERNALPARTICIPANT",
-    "ENGAGEMENTPREROUTED",
-    "INBOUNDENGAGEMENTCREATED",
-    "MATCHOFFERED",
-    "OUTBOUNDENGAGEMENTCREATED",
-    "SINGLESTEPTRANSFER",
-    "SINGLESTEPTRANSFERERROR",
-    "CHANNELREADY",
-    "AFTERCONTACTWORKACTIVATED",
-    "AFTERCONTACTWORKCOMPLETED",
 ];
 
 /// Top-level `event` values of server frames. `notification` is not sent by
@@ -494,7 +479,7 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault>
         Some(_) => discriminator(body_map, "event")
             .map_err(|e| DecodeError::invalid("body", e.to_string()))?,
     };
-    let index = lenient::match_event(name, &BODY_KEYS).ok_or_else(|| DecodeError::Unknown {
+    let index = lenient::match_event(name, &BODY_EVENTS).ok_or_else(|| DecodeError::Unknown {
         what: "AXP notification event",
         name: name.to_owned(),
     })?;

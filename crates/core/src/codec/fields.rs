@@ -262,7 +262,10 @@ pub fn float_text(f: f64) -> String {
         Some(e) => -small_int(e),
         None => small_int(exp.trim_start_matches('+')),
     };
-    let all: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
+    // Two slice copies, not a `collect` of chained iterators (its own code).
+    let mut all = Vec::with_capacity(int.len() + frac.len());
+    all.extend_from_slice(int.as_bytes());
+    all.extend_from_slice(frac.as_bytes());
     let lead = all.iter().take_while(|&&b| b == b'0').count();
     let digits = all.get(lead..).unwrap_or_default();
     let used = digits.len() - digits.iter().rev().take_while(|&&b| b == b'0').count();
@@ -350,12 +353,11 @@ fn push_big_integer(out: &mut String, a: f64) {
     let mantissa = (bits & ((1 << 52) - 1)) | (1 << 52);
     let shift = ((bits >> 52) & 0x7ff) as i64 - 1075;
     // Little-endian decimal digits.
-    let mut digits: Vec<u8> = itoa::Buffer::new()
-        .format(mantissa)
-        .bytes()
-        .rev()
-        .map(|b| b - b'0')
-        .collect();
+    let mut digits = itoa::Buffer::new().format(mantissa).as_bytes().to_vec();
+    digits.reverse();
+    for d in digits.iter_mut() {
+        *d -= b'0';
+    }
     for _ in 0..shift {
         let mut carry = 0;
         for d in digits.iter_mut() {

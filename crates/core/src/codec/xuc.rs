@@ -41,112 +41,69 @@ enum Msg {
     Callback(CallbackAction),
 }
 
-/// Known message types: canonical key (see [`lenient::event_key`]), the
-/// vendor's spelling, and what it decodes to.
-const MESSAGES: [(&str, &str, Msg); 22] = [
-    ("AGENTSTATEEVENT", "AgentStateEvent", Msg::AgentStateEvent),
-    ("SHEET", "Sheet", Msg::Sheet),
-    ("RIGHTPROFILE", "RightProfile", Msg::RightProfile),
-    ("AGENTDIRECTORY", "AgentDirectory", Msg::AgentDirectory),
-    ("AGENTCONFIG", "AgentConfig", Msg::AgentConfig),
-    ("AGENTLIST", "AgentList", Msg::AgentList),
-    ("AGENTLISTEN", "AgentListen", Msg::AgentListen),
-    ("AGENTGROUPLIST", "AgentGroupList", Msg::AgentGroupList),
-    ("AGENTSTATISTICS", "AgentStatistics", Msg::AgentStatistics),
-    ("QUEUEMEMBER", "QueueMember", Msg::QueueMember),
-    ("AGENTERROR", "AgentError", Msg::AgentError),
-    ("LOGGEDON", "LoggedOn", Msg::LoggedOn),
+/// Known message types: the vendor's spelling (also the key matched, in any
+/// case: [`lenient::match_event_by`]) and what it decodes to.
+const MESSAGES: [(&str, Msg); 22] = [
+    ("AgentStateEvent", Msg::AgentStateEvent),
+    ("Sheet", Msg::Sheet),
+    ("RightProfile", Msg::RightProfile),
+    ("AgentDirectory", Msg::AgentDirectory),
+    ("AgentConfig", Msg::AgentConfig),
+    ("AgentList", Msg::AgentList),
+    ("AgentListen", Msg::AgentListen),
+    ("AgentGroupList", Msg::AgentGroupList),
+    ("AgentStatistics", Msg::AgentStatistics),
+    ("QueueMember", Msg::QueueMember),
+    ("AgentError", Msg::AgentError),
+    ("LoggedOn", Msg::LoggedOn),
+    ("LinkStatusUpdate", Msg::LinkStatusUpdate),
+    ("Pong", Msg::Pong),
+    ("Error", Msg::Error),
+    ("PhoneEvent", Msg::PhoneEvent),
+    ("CallbackLists", Msg::Callback(CallbackAction::Lists)),
+    ("CallbackTaken", Msg::Callback(CallbackAction::Taken)),
+    ("CallbackStarted", Msg::Callback(CallbackAction::Started)),
+    ("CallbackClotured", Msg::Callback(CallbackAction::Clotured)),
+    ("CallbackReleased", Msg::Callback(CallbackAction::Released)),
     (
-        "LINKSTATUSUPDATE",
-        "LinkStatusUpdate",
-        Msg::LinkStatusUpdate,
-    ),
-    ("PONG", "Pong", Msg::Pong),
-    ("ERROR", "Error", Msg::Error),
-    ("PHONEEVENT", "PhoneEvent", Msg::PhoneEvent),
-    (
-        "CALLBACKLISTS",
-        "CallbackLists",
-        Msg::Callback(CallbackAction::Lists),
-    ),
-    (
-        "CALLBACKTAKEN",
-        "CallbackTaken",
-        Msg::Callback(CallbackAction::Taken),
-    ),
-    (
-        "CALLBACKSTARTED",
-        "CallbackStarted",
-        Msg::Callback(CallbackAction::Started),
-    ),
-    (
-        "CALLBACKCLOTURED",
-        "CallbackClotured",
-        Msg::Callback(CallbackAction::Clotured),
-    ),
-    (
-        "CALLBACKRELEASED",
-        "CallbackReleased",
-        Msg::Callback(CallbackAction::Released),
-    ),
-    (
-        "CALLBACKREQUESTUPDATED",
         "CallbackRequestUpdated",
         Msg::Callback(CallbackAction::Updated),
     ),
 ];
 
 /// Agent state names (`AgentStateEvent.name`) and their normalized state.
-const AGENT_STATES: [(&str, &str, AgentStateKind); 11] = [
-    ("AGENTLOGIN", "AgentLogin", AgentStateKind::LoggedIn),
-    ("AGENTREADY", "AgentReady", AgentStateKind::Ready),
-    ("AGENTONPAUSE", "AgentOnPause", AgentStateKind::NotReady),
-    ("AGENTONWRAPUP", "AgentOnWrapup", AgentStateKind::WrapUp),
-    ("AGENTRINGING", "AgentRinging", AgentStateKind::Busy),
-    ("AGENTDIALING", "AgentDialing", AgentStateKind::Busy),
-    ("AGENTONCALL", "AgentOnCall", AgentStateKind::Busy),
-    (
-        "AGENTONINCOMINGCALL",
-        "AgentOnIncomingCall",
-        AgentStateKind::Busy,
-    ),
-    (
-        "AGENTONOUTGOINGCALL",
-        "AgentOnOutgoingCall",
-        AgentStateKind::Busy,
-    ),
-    ("AGENTONACDCALL", "AgentOnAcdCall", AgentStateKind::Busy),
-    (
-        "AGENTLOGGEDOUT",
-        "AgentLoggedOut",
-        AgentStateKind::LoggedOut,
-    ),
+const AGENT_STATES: [(&str, AgentStateKind); 11] = [
+    ("AgentLogin", AgentStateKind::LoggedIn),
+    ("AgentReady", AgentStateKind::Ready),
+    ("AgentOnPause", AgentStateKind::NotReady),
+    ("AgentOnWrapup", AgentStateKind::WrapUp),
+    ("AgentRinging", AgentStateKind::Busy),
+    ("AgentDialing", AgentStateKind::Busy),
+    ("AgentOnCall", AgentStateKind::Busy),
+    ("AgentOnIncomingCall", AgentStateKind::Busy),
+    ("AgentOnOutgoingCall", AgentStateKind::Busy),
+    ("AgentOnAcdCall", AgentStateKind::Busy),
+    ("AgentLoggedOut", AgentStateKind::LoggedOut),
 ];
 
 /// Phone event types (`PhoneEvent.eventType`) and their interaction phase.
 ///
 /// A released (or failed) call is `done`: xuc sends nothing more about it,
 /// and the agent's wrap-up arrives as an agent state (`AgentOnWrapup`).
-const PHONE_EVENTS: [(&str, &str, InteractionPhase); 6] = [
-    ("EVENTRINGING", "EventRinging", InteractionPhase::Alerting),
-    ("EVENTDIALING", "EventDialing", InteractionPhase::Dialing),
-    (
-        "EVENTESTABLISHED",
-        "EventEstablished",
-        InteractionPhase::Connected,
-    ),
-    ("EVENTONHOLD", "EventOnHold", InteractionPhase::Held),
-    ("EVENTRELEASED", "EventReleased", InteractionPhase::Done),
-    ("EVENTFAILURE", "EventFailure", InteractionPhase::Done),
+const PHONE_EVENTS: [(&str, InteractionPhase); 6] = [
+    ("EventRinging", InteractionPhase::Alerting),
+    ("EventDialing", InteractionPhase::Dialing),
+    ("EventEstablished", InteractionPhase::Connected),
+    ("EventOnHold", InteractionPhase::Held),
+    ("EventReleased", InteractionPhase::Done),
+    ("EventFailure", InteractionPhase::Done),
 ];
 
-/// Looks a vendor name up in a `(key, name, value)` table, tolerating case,
+/// Looks a vendor name up in a `(name, value)` table, tolerating case,
 /// separators and a prefix; returns the vendor's spelling and the value.
-fn lookup<T: Copy>(name: &str, table: &[(&str, &'static str, T)]) -> Option<(&'static str, T)> {
-    let index = lenient::match_event_by(name, table, |(key, _, _)| key)?;
-    table
-        .get(index)
-        .map(|(_, canonical, value)| (*canonical, *value))
+fn lookup<T: Copy>(name: &str, table: &[(&'static str, T)]) -> Option<(&'static str, T)> {
+    let index = lenient::match_event_by(name, table, |(vendor, _)| vendor)?;
+    table.get(index).copied()
 }
 
 // The wire structs, read by hand (`codec::fields`): field names and aliases
@@ -709,8 +666,8 @@ fn state_of(name: &str) -> Result<(&'static str, AgentStateKind), Fault> {
 pub(super) fn exact_state(name: &str) -> Option<(&'static str, AgentStateKind)> {
     AGENT_STATES
         .iter()
-        .find(|(_, vendor, _)| *vendor == name)
-        .map(|(_, vendor, state)| (*vendor, *state))
+        .find(|(vendor, _)| *vendor == name)
+        .copied()
 }
 
 /// An agent state event from its read fields (here and in
@@ -776,9 +733,11 @@ fn phone_event(value: &Value, context: &str) -> Result<EventBody, Fault> {
             what: "xuc phone event",
             name: p.event_type.clone(),
         })?;
-    let id = match (&p.linked_id, &p.unique_id) {
-        (Some(linked), _) => linked.clone(),
-        (None, Some(unique)) => unique.clone(),
+    // The id moved out, not copied; a unique id that is the id itself is
+    // not repeated in the data.
+    let (id, unique_id) = match (p.linked_id, p.unique_id) {
+        (Some(linked), unique) => (linked, unique),
+        (None, Some(unique)) => (unique, None),
         (None, None) => {
             return Err(Box::new(DecodeError::invalid(
                 context,
@@ -796,7 +755,7 @@ fn phone_event(value: &Value, context: &str) -> Result<EventBody, Fault> {
             _ => None,
         });
     let mut data = p.user_data.unwrap_or_default();
-    if let Some(unique) = p.unique_id.filter(|u| *u != id) {
+    if let Some(unique) = unique_id.filter(|u| *u != id) {
         data.insert("uniqueId".into(), Value::String(unique));
     }
     let (from, to) = match direction {
@@ -943,7 +902,8 @@ fn callback_body(
 /// `CallbackLists`: one list object (as in the seed) or an array of lists;
 /// one event per list, each carrying the list as sent.
 fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault> {
-    let lists: Vec<&Value> = match value {
+    // The lists borrowed in place (no vector of references).
+    let lists: &[Value] = match value {
         Value::Array(items) if items.is_empty() => {
             return Ok(vec![callback_body(
                 CallbackAction::Lists,
@@ -953,11 +913,11 @@ fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault>
                 Some(Value::Array(Vec::new())),
             )])
         }
-        Value::Array(items) => items.iter().collect(),
-        single => vec![single],
+        Value::Array(items) => items,
+        single => std::slice::from_ref(single),
     };
     let mut bodies = Vec::with_capacity(lists.len());
-    for (i, list) in lists.into_iter().enumerate() {
+    for (i, list) in lists.iter().enumerate() {
         let at = if value.is_array() {
             format!("{context}[{i}]")
         } else {

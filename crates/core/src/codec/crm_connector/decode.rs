@@ -29,7 +29,7 @@ impl Direction {
         }
     }
 
-    fn actions(self) -> &'static [(&'static str, Action)] {
+    fn actions(self) -> &'static [Action] {
         match self {
             Direction::Connector => &CONNECTOR_ACTIONS,
             Direction::Client => &CLIENT_ACTIONS,
@@ -101,45 +101,35 @@ impl Action {
     }
 }
 
-/// Connector -> client actions, keyed by [`lenient::event_key`].
-const CONNECTOR_ACTIONS: [(&str, Action); 10] = [
-    ("READY", Action::ConnectorReady),
-    ("REQUESTCRMDATA", Action::RequestCrmData),
-    ("REQUESTGETCRMDIRECTORY", Action::RequestGetCrmDirectory),
-    ("REQUESTENABLECLICKTODIAL", Action::RequestEnableClickToDial),
-    (
-        "REQUESTNAVIGATETOCLICKTODIALRESULT",
-        Action::RequestNavigateToClickToDialResult,
-    ),
-    (
-        "REQUESTPERFORMINTERACTIONSCREENPOP",
-        Action::RequestPerformInteractionScreenPop,
-    ),
-    ("REQUESTOPENREPORTS", Action::RequestOpenReports),
-    (
-        "REQUESTSAVEINTERACTIONLOG",
-        Action::RequestSaveInteractionLog,
-    ),
-    (
-        "REQUESTCUSTOMFIELDSVALUES",
-        Action::RequestCustomFieldsValues,
-    ),
-    ("REQUESTSYNCOMNICHANNEL", Action::RequestSyncOmnichannel),
+/// Connector -> client actions, matched by [`Action::name`] (in any case,
+/// [`lenient::match_event_by`]).
+const CONNECTOR_ACTIONS: [Action; 10] = [
+    Action::ConnectorReady,
+    Action::RequestCrmData,
+    Action::RequestGetCrmDirectory,
+    Action::RequestEnableClickToDial,
+    Action::RequestNavigateToClickToDialResult,
+    Action::RequestPerformInteractionScreenPop,
+    Action::RequestOpenReports,
+    Action::RequestSaveInteractionLog,
+    Action::RequestCustomFieldsValues,
+    Action::RequestSyncOmnichannel,
 ];
 
-/// Client -> connector actions, keyed by [`lenient::event_key`].
-const CLIENT_ACTIONS: [(&str, Action); 8] = [
-    ("READY", Action::ClientReady),
-    ("OMNICHANNELRESPONSE", Action::OmnichannelResponse),
-    ("CRMDIRECTORY", Action::CrmDirectory),
-    ("CLICKTODIALRESPONSE", Action::ClickToDialResponse),
-    ("CRMDATA", Action::CrmData),
-    ("CREATEHISTORYITEM", Action::CreateHistoryItem),
-    ("DISPLAYERRORNOTIFICATION", Action::DisplayErrorNotification),
-    ("CUSTOMFIELDSDATARESPONSE", Action::CustomFieldsDataResponse),
+/// Client -> connector actions, matched as [`CONNECTOR_ACTIONS`].
+const CLIENT_ACTIONS: [Action; 8] = [
+    Action::ClientReady,
+    Action::OmnichannelResponse,
+    Action::CrmDirectory,
+    Action::ClickToDialResponse,
+    Action::CrmData,
+    Action::CreateHistoryItem,
+    Action::DisplayErrorNotification,
+    Action::CustomFieldsDataResponse,
 ];
 
-const TYPE_KEYS: [&str; 2] = ["CRMCONNECTMESSAGE", "CLIENTAPPMESSAGE"];
+/// The two message types, matched in any case ([`lenient::match_event`]).
+const TYPES: [&str; 2] = [CONNECTOR_TYPE, CLIENT_TYPE];
 
 // ---------------------------------------------------------------------------
 // Wire structs, read by hand (`codec::fields`): client -> connector.
@@ -193,8 +183,9 @@ impl Wire for DirectoryRecord {
     }
 }
 
+/// `callCenterSettings` is not read here: it is borrowed from the message
+/// (`crm_data`), not copied (any value, `null` as absent, never an error).
 struct CrmData {
-    call_center_settings: Option<Value>,
     current_user: Option<CurrentUser>,
     capabilities: Option<Map<String, Value>>,
 }
@@ -203,9 +194,6 @@ impl Wire for CrmData {
     const EXPECTED: &'static str = "struct CrmData";
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
-            call_center_settings: o
-                .get(&["callCenterSettings"], |v| fields::opt(v, fields::any))?
-                .flatten(),
             current_user: o.opt_wire(&["currentUser"])?,
             capabilities: o
                 .get(&["capabilities"], |v| fields::opt(v, fields::object))?
@@ -340,8 +328,9 @@ struct CustomFieldsObject;
 impl Wire for CustomFieldsObject {
     const EXPECTED: &'static str = "struct CustomFieldsObject";
     fn read(o: Fields) -> Result<Self, Error> {
-        o.opt_list(&["voice"], fields::any)?;
-        o.opt_list(&["digital"], fields::any)?;
+        // Checked as lists, their items not copied.
+        o.opt_list(&["voice"], |_| Ok(()))?;
+        o.opt_list(&["digital"], |_| Ok(()))?;
         Ok(Self)
     }
 }
@@ -383,7 +372,7 @@ pub fn decode(raw: &Value, config: &DecodeConfig) -> Result<Decoded, DecodeError
 pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, Fault> {
     let map = as_object(raw)?;
     let type_name = discriminator(map, "type")?;
-    let direction = match lenient::match_event(type_name, &TYPE_KEYS) {
+    let direction = match lenient::match_event(type_name, &TYPES) {
         Some(0) => Direction::Connector,
         Some(_) => Direction::Client,
         None => {
@@ -447,10 +436,15 @@ pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, F
 /// the other direction is refused rather than guessed.
 fn find_action(direction: Direction, name: &str) -> Result<Action, Fault> {
     let key = lenient::event_key(name);
-    let exact = |d: Direction| d.actions().iter().find(|(k, _)| *k == key).map(|a| a.1);
+    let exact = |d: Direction| {
+        d.actions()
+            .iter()
+            .find(|a| a.name().eq_ignore_ascii_case(&key))
+            .copied()
+    };
     let loose = |d: Direction| {
-        lenient::match_event_by(name, d.actions(), |a| a.0)
-            .and_then(|i| d.actions().get(i).map(|a| a.1))
+        lenient::match_event_by(name, d.actions(), |a| a.name())
+            .and_then(|i| d.actions().get(i).copied())
     };
     let other = direction.other();
     if let Some(action) = exact(direction) {
@@ -630,25 +624,30 @@ fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// The CCDef's key in `crmData`.
+const SETTINGS: &str = "callCenterSettings";
+
 /// `crmData`: the user, the capabilities and the CCDef's omnichannel mode.
 fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, Fault> {
     let action = Action::CrmData;
     let data = object(data, action)?;
     let wire: CrmData = read(data, action.name())?;
     // Some clients post the CCDef as JSON text.
-    let settings =
-        match wire.call_center_settings {
-            Some(Value::String(text)) => Some(parse_text(&text, config.json).map_err(|e| {
+    let parsed;
+    let settings = match data.get(SETTINGS).filter(|v| !v.is_null()) {
+        Some(Value::String(text)) => {
+            parsed = parse_text(text, config.json).map_err(|e| {
                 DecodeError::invalid("crmData at callCenterSettings", e.to_string())
-            })?),
-            other => other,
-        };
-    let mode = settings.as_ref().and_then(omnichannel_mode).or_else(|| {
-        // Lenient: a mode posted next to the CCDef rather than inside it.
-        // The object without `callCenterSettings`, copied without it
-        // (no `BTreeMap::remove` in the wasm).
-        omnichannel_mode(&Value::Object(extras(data, &["callCenterSettings"])))
-    });
+            })?;
+            Some(&parsed)
+        }
+        other => other,
+    };
+    let mode = settings
+        .and_then(|s| omnichannel_mode(s, None))
+        // Lenient: a mode posted next to the CCDef rather than inside it
+        // (the object searched without its `callCenterSettings`).
+        .or_else(|| omnichannel_mode(data, Some(SETTINGS)));
     let user = wire.current_user;
     Ok(EventBody::CrmData {
         user_id: user
@@ -676,7 +675,8 @@ const MODE_SEARCH_DEPTH: usize = 8;
 /// `Synchronized` / `Complementary`, any case). Another non-empty value of
 /// a key ending in `omnichannelMode` is returned as sent, so that the sync
 /// engine can refuse it visibly instead of it being dropped.
-fn omnichannel_mode(settings: &Value) -> Option<String> {
+/// `skip`: a key of the outermost object left out of the search.
+fn omnichannel_mode(settings: &Value, skip: Option<&str>) -> Option<String> {
     let mut unrecognized: Option<String> = None;
     let mut stack: Vec<(&Value, String, usize)> = vec![(settings, String::new(), 0)];
     while let Some((value, path, depth)) = stack.pop() {
@@ -701,6 +701,9 @@ fn omnichannel_mode(settings: &Value) -> Option<String> {
                     stack.push((v, format!("{path}{}", lenient::event_key(name)), depth + 1));
                 }
                 for (k, child) in map {
+                    if depth == 0 && skip == Some(k.as_str()) {
+                        continue;
+                    }
                     stack.push((child, format!("{path}{}", lenient::event_key(k)), depth + 1));
                 }
             }
