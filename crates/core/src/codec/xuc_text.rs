@@ -18,6 +18,12 @@ use serde_json::{Map, Value};
 /// The frame decoded, when it is an agent state in the plain shape; `None`
 /// sends it to the general decoder.
 pub fn decode(text: &str) -> Option<Decoded> {
+    decode_body(text).map(Decoded::one)
+}
+
+/// [`decode`]'s one event alone (no envelope, no event id: a plain agent
+/// state has neither), without the list of one.
+pub fn decode_body(text: &str) -> Option<EventBody> {
     if text.len() > MAX_MESSAGE_BYTES {
         return None;
     }
@@ -43,7 +49,7 @@ pub fn decode(text: &str) -> Option<Decoded> {
     if scan.at != scan.bytes.len() || !typed {
         return None;
     }
-    body.map(Decoded::one)
+    body
 }
 
 /// The place of a `ctiMessage` key read into the event's fields: `name`,
@@ -167,11 +173,15 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The next byte after blanks, consumed.
-    #[inline(never)]
+    /// The next byte after blanks, consumed (a byte that is no blank, as
+    /// `JSON.stringify` writes them all, without the call to skip blanks).
+    #[inline]
     fn next(&mut self) -> Option<u8> {
-        self.skip_space();
-        let b = *self.bytes.get(self.at)?;
+        let mut b = *self.bytes.get(self.at)?;
+        if b <= b' ' {
+            self.skip_space();
+            b = *self.bytes.get(self.at)?;
+        }
         self.at += 1;
         Some(b)
     }
