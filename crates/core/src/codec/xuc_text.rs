@@ -34,7 +34,7 @@ pub fn decode_body(text: &str) -> Option<EventBody> {
     };
     let mut typed = false;
     let mut body = None;
-    scan.members(&mut |scan, key| match key {
+    scan.members(|scan, key| match key {
         "msgType" if !typed => {
             typed = true;
             matches!(scan.scalar()?, Scalar::Str("AgentStateEvent")).then_some(())
@@ -75,7 +75,7 @@ fn agent_state(scan: &mut Scan<'_>) -> Option<EventBody> {
     let mut fields: [Option<Scalar<'_>>; 4] = [None, None, None, None];
     let mut queues: Option<Option<Vec<String>>> = None;
     let mut data = Map::new();
-    scan.members(&mut |scan, key| {
+    scan.members(|scan, key| {
         match key_index(key) {
             Some(4) if queues.is_none() => queues = Some(scan.texts()?),
             Some(i) => {
@@ -157,6 +157,20 @@ fn integer(word: &str) -> Option<&str> {
         .then_some(word)
 }
 
+/// The bytes that end the plain part of a string: `"`, `\\` and the
+/// control characters (for [`Scan::string`]).
+static STRING_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        stops[b] = true;
+        b += 1;
+    }
+    stops[b'"' as usize] = true;
+    stops[b'\\' as usize] = true;
+    stops
+};
+
 /// A cursor over the frame's bytes; every reader returns `None` for what
 /// the plain shape does not hold.
 struct Scan<'a> {
@@ -188,7 +202,7 @@ impl<'a> Scan<'a> {
 
     /// An object, `each` reading the value of every key (the cursor after
     /// its `:`).
-    fn members(&mut self, each: &mut dyn FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+    fn members(&mut self, mut each: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
         (self.next()? == b'{').then_some(())?;
         self.skip_space();
         if self.bytes.get(self.at) == Some(&b'}') {
@@ -211,12 +225,11 @@ impl<'a> Scan<'a> {
     /// The rest of a string after its `"`: no escape, no control character.
     fn string(&mut self) -> Option<&'a str> {
         let start = self.at;
-        let len = self
-            .bytes
-            .get(start..)?
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-        let end = start + len;
+        let mut end = start;
+        // One table load per byte instead of three compares.
+        while let Some(false) = STRING_STOPS.get(usize::from(*self.bytes.get(end)?)) {
+            end += 1;
+        }
         (self.bytes.get(end) == Some(&b'"')).then_some(())?;
         self.at = end + 1;
         self.text.get(start..end)
