@@ -658,17 +658,33 @@ mod tests {
             r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady""#,
             r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":1.5}}"#,
         ]);
+        // Then the bench's two texts, 20 s apart: every pending command
+        // times out (the engine's tick before each event).
+        let n = texts.len();
+        let later: Vec<&str> = [texts[n - 6], texts[n - 4]].repeat(3);
+        texts.extend(later);
         let mut a = Bridge::new(Mode::Synchronized, Config::default());
         let mut b = Bridge::new(Mode::Synchronized, Config::default());
+        let mut timed_out = 0;
         for (at, text) in texts.iter().enumerate() {
-            let now = Some(at as u64 * 1000);
+            let at = at as u64;
+            let now = Some(if at < n as u64 {
+                at * 1000
+            } else {
+                at * 20_000
+            });
             let (mut fast, mut general) = (Vec::new(), Vec::new());
             let x = a.ingest_text_into(Source::Xuc, text, now, &mut fast);
             let raw = parse_text(text, JsonParser::BUILT_IN);
             let y = b.ingest_converted_into(Source::Xuc, raw, now, &mut general);
+            timed_out += fast
+                .iter()
+                .filter(|o| matches!(o, Output::Command(c) if c.status == crate::command::CommandStatus::Rejected))
+                .count();
             assert_eq!((x, fast), (y, general), "{text}");
             assert_eq!(a.stats(), b.stats());
         }
+        assert!(timed_out > 0, "a command timed out on the way");
         assert_eq!(a.snapshot(), b.snapshot());
     }
 }
