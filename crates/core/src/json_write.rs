@@ -136,10 +136,14 @@ impl JsonWriter {
         }
     }
 
-    /// An unsigned integer.
+    /// An unsigned integer (one digit, as the compact tags and most small
+    /// counts are, pushed as it is).
     pub fn u64(&mut self, n: u64) {
         match &mut self.out {
-            Out::Text(out) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+            Out::Text(out) => match u8::try_from(n) {
+                Ok(digit @ 0..=9) => out.push(b'0' + digit),
+                _ => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+            },
             Out::Tree(..) => self.place(Value::from(n)),
         }
     }
