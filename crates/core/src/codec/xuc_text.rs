@@ -157,20 +157,6 @@ fn integer(word: &str) -> Option<&str> {
         .then_some(word)
 }
 
-/// The bytes that end the plain part of a string: `"`, `\\` and the
-/// control characters (for [`Scan::string`]).
-static STRING_STOPS: [bool; 256] = {
-    let mut stops = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        stops[b] = true;
-        b += 1;
-    }
-    stops[b'"' as usize] = true;
-    stops[b'\\' as usize] = true;
-    stops
-};
-
 /// A cursor over the frame's bytes; every reader returns `None` for what
 /// the plain shape does not hold.
 struct Scan<'a> {
@@ -227,7 +213,7 @@ impl<'a> Scan<'a> {
         let start = self.at;
         let mut end = start;
         // One table load per byte instead of three compares.
-        while let Some(false) = STRING_STOPS.get(usize::from(*self.bytes.get(end)?)) {
+        while let Some(false) = crate::json_write::ESCAPED.get(usize::from(*self.bytes.get(end)?)) {
             end += 1;
         }
         (self.bytes.get(end) == Some(&b'"')).then_some(())?;
