@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::crm_requests::CrmRequests;
 use crate::error::DecodeError;
 use crate::keyed::Counts;
-use crate::model::{Decoded, Event, EventBody, Side, Source};
+use crate::model::{Decoded, Envelope, Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
 use serde_json::Value;
 use std::collections::{HashSet, VecDeque};
@@ -131,6 +131,8 @@ pub struct Bridge {
     seen: Option<RecentIds>,
     stats: Stats,
     requests: CrmRequests,
+    /// The sync engine's commands for the event at hand (kept, emptied).
+    commands: Vec<Command>,
 }
 
 impl Bridge {
@@ -143,6 +145,7 @@ impl Bridge {
             next_seq: 1,
             seen: Some(RecentIds::default()),
             stats: Stats::default(),
+            commands: Vec::new(),
         }
     }
 
@@ -201,38 +204,55 @@ impl Bridge {
         let last = decoded.bodies.len().saturating_sub(1);
         let mut envelope = decoded.envelope;
         for (index, body) in decoded.bodies.into_iter().enumerate() {
-            let event = Event {
-                seq: self.next_seq,
-                source,
-                body,
-                // Every body shares the envelope: the last one takes it, the others a copy.
-                envelope: if index == last {
-                    std::mem::take(&mut envelope)
-                } else {
-                    envelope.clone()
-                },
+            // Every body shares the envelope: the last one takes it, the others a copy.
+            let envelope = if index == last {
+                std::mem::take(&mut envelope)
+            } else {
+                envelope.clone()
             };
-            self.next_seq = self.next_seq.saturating_add(1);
-            self.stats.events += 1;
-            let commands = self.engine.on_event(&event, now_ms);
-            let requests = self.requests.on_event(&event, now_ms);
-            let dial = self.dial_for(&event);
-            out.push(Output::Event(event));
-            self.push_commands(commands, out);
-            // Only the CRM Connector takes these requests (OpenFrame has its own calls).
-            let crm = self.engine.sources().0;
-            if matches!(crm, None | Some(Source::CrmConnector)) {
-                out.extend(requests.into_iter().map(|wire| {
-                    Output::CrmRequest(CrmRequest {
-                        target: Side::Crm,
-                        source: Source::CrmConnector,
-                        wire,
-                    })
-                }));
-            }
-            out.extend(dial.map(Output::Event));
+            self.ingest_body(source, body, envelope, now_ms, out);
         }
         Ok(())
+    }
+
+    /// Stamps one decoded event and runs it through the sync engine and the
+    /// CRM requests, appending the event and what it caused to `out`.
+    fn ingest_body(
+        &mut self,
+        source: Source,
+        body: EventBody,
+        envelope: Envelope,
+        now_ms: Option<u64>,
+        out: &mut Vec<Output>,
+    ) {
+        let event = Event {
+            seq: self.next_seq,
+            source,
+            body,
+            envelope,
+        };
+        self.next_seq = self.next_seq.saturating_add(1);
+        self.stats.events += 1;
+        // The engine's list is kept between events (emptied each time).
+        let mut commands = std::mem::take(&mut self.commands);
+        self.engine.on_event_into(&event, now_ms, &mut commands);
+        let requests = self.requests.on_event(&event, now_ms);
+        let dial = self.dial_for(&event);
+        out.push(Output::Event(event));
+        self.push_commands(&mut commands, out);
+        self.commands = commands;
+        // Only the CRM Connector takes these requests (OpenFrame has its own calls).
+        let crm = self.engine.sources().0;
+        if matches!(crm, None | Some(Source::CrmConnector)) {
+            out.extend(requests.into_iter().map(|wire| {
+                Output::CrmRequest(CrmRequest {
+                    target: Side::Crm,
+                    source: Source::CrmConnector,
+                    wire,
+                })
+            }));
+        }
+        out.extend(dial.map(Output::Event));
     }
 
     /// A click-to-dial from the CRM side becomes a dial request for the
@@ -263,8 +283,8 @@ impl Bridge {
         Some(dial)
     }
 
-    fn push_commands(&mut self, commands: Vec<Command>, out: &mut Vec<Output>) {
-        for c in commands {
+    fn push_commands(&mut self, commands: &mut Vec<Command>, out: &mut Vec<Output>) {
+        for c in commands.drain(..) {
             if c.status.is_open() || c.status == crate::command::CommandStatus::NotSupported {
                 self.stats.commands += 1;
             }
@@ -311,8 +331,13 @@ impl Bridge {
     ) -> Result<(), DecodeError> {
         #[cfg(feature = "xuc")]
         if source == Source::Xuc {
-            if let Some(decoded) = codec::xuc_text::decode(text) {
-                return self.ingest_decoded(source, Ok(decoded), now_ms, out);
+            if let Some(body) = codec::xuc_text::decode_body(text) {
+                // One event, no envelope, no event id: what `ingest_decoded`
+                // does with it, without the list of one.
+                self.stats.received.bump(source);
+                out.reserve(2);
+                self.ingest_body(source, body, Envelope::default(), now_ms, out);
+                return Ok(());
             }
         }
         let raw = codec::parse_text(text, codec::JsonParser::BUILT_IN);
@@ -335,8 +360,8 @@ impl Bridge {
     /// Advances the clock: commands past their time-out are rejected.
     pub fn tick(&mut self, now_ms: u64) -> Vec<Output> {
         let mut out = Vec::new();
-        let commands = self.engine.tick(now_ms);
-        self.push_commands(commands, &mut out);
+        let mut commands = self.engine.tick(now_ms);
+        self.push_commands(&mut commands, &mut out);
         out
     }
 
@@ -350,8 +375,8 @@ impl Bridge {
         now_ms: Option<u64>,
     ) -> Vec<Output> {
         let mut out = Vec::new();
-        let commands = self.engine.host_request(target, state, reason, now_ms);
-        self.push_commands(commands, &mut out);
+        let mut commands = self.engine.host_request(target, state, reason, now_ms);
+        self.push_commands(&mut commands, &mut out);
         out
     }
 
@@ -633,17 +658,33 @@ mod tests {
             r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady""#,
             r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentReady","agentId":1.5}}"#,
         ]);
+        // Then the bench's two texts, 20 s apart: every pending command
+        // times out (the engine's tick before each event).
+        let n = texts.len();
+        let later: Vec<&str> = [texts[n - 6], texts[n - 4]].repeat(3);
+        texts.extend(later);
         let mut a = Bridge::new(Mode::Synchronized, Config::default());
         let mut b = Bridge::new(Mode::Synchronized, Config::default());
+        let mut timed_out = 0;
         for (at, text) in texts.iter().enumerate() {
-            let now = Some(at as u64 * 1000);
+            let at = at as u64;
+            let now = Some(if at < n as u64 {
+                at * 1000
+            } else {
+                at * 20_000
+            });
             let (mut fast, mut general) = (Vec::new(), Vec::new());
             let x = a.ingest_text_into(Source::Xuc, text, now, &mut fast);
             let raw = parse_text(text, JsonParser::BUILT_IN);
             let y = b.ingest_converted_into(Source::Xuc, raw, now, &mut general);
+            timed_out += fast
+                .iter()
+                .filter(|o| matches!(o, Output::Command(c) if c.status == crate::command::CommandStatus::Rejected))
+                .count();
             assert_eq!((x, fast), (y, general), "{text}");
             assert_eq!(a.stats(), b.stats());
         }
+        assert!(timed_out > 0, "a command timed out on the way");
         assert_eq!(a.snapshot(), b.snapshot());
     }
 }

@@ -136,10 +136,14 @@ impl JsonWriter {
         }
     }
 
-    /// An unsigned integer.
+    /// An unsigned integer (one digit, as the compact tags and most small
+    /// counts are, pushed as it is).
     pub fn u64(&mut self, n: u64) {
         match &mut self.out {
-            Out::Text(out) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+            Out::Text(out) => match u8::try_from(n) {
+                Ok(digit @ 0..=9) => out.push(b'0' + digit),
+                _ => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+            },
             Out::Tree(..) => self.place(Value::from(n)),
         }
     }
@@ -408,13 +412,31 @@ fn utf8(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// The bytes a JSON string cannot hold as they are: `"`, `\\` and the
+/// control characters (one table load per byte instead of three compares;
+/// also where `codec::xuc_text` ends a string's plain part).
+pub(crate) static ESCAPED: [bool; 256] = {
+    let mut escaped = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        escaped[b] = true;
+        b += 1;
+    }
+    escaped[b'"' as usize] = true;
+    escaped[b'\\' as usize] = true;
+    escaped
+};
+
 /// serde_json's string escaping: `"`, `\` and the control characters
 /// (`\b \t \n \f \r` short, the rest as `\u00xx`); everything else as is.
 fn escape(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     out.push(b'"');
-    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !bytes
+        .iter()
+        .any(|&b| ESCAPED.get(usize::from(b)) == Some(&true))
+    {
         // Most text: nothing to escape, copied at once.
         out.extend_from_slice(bytes);
         out.push(b'"');

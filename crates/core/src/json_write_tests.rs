@@ -408,3 +408,25 @@ fn compact_outputs_expand_to_the_outputs_objects() {
     }
     assert_eq!(tags, (0..=5).collect(), "every form used");
 }
+
+/// Unsigned integers, one digit (pushed as a byte) and longer (`itoa`),
+/// as serde_json writes them (`to_string` compares).
+#[test]
+fn unsigned_integers_are_written_as_serde_json_writes_them() {
+    for n in [
+        0u64,
+        1,
+        9,
+        10,
+        11,
+        99,
+        100,
+        255,
+        256,
+        1_000,
+        u64::from(u32::MAX),
+        u64::MAX,
+    ] {
+        assert_eq!(to_string(&n), n.to_string());
+    }
+}

@@ -306,8 +306,15 @@ impl SyncEngine {
     /// `now_ms` (any monotonic clock) enables command time-outs.
     pub fn on_event(&mut self, event: &Event, now_ms: Option<u64>) -> Vec<Command> {
         let mut out = Vec::new();
+        self.on_event_into(event, now_ms, &mut out);
+        out
+    }
+
+    /// [`SyncEngine::on_event`] appending to `out` (a list the caller keeps
+    /// and reuses: no list per event).
+    pub fn on_event_into(&mut self, event: &Event, now_ms: Option<u64>, out: &mut Vec<Command>) {
         if let Some(now) = now_ms {
-            out.extend(self.tick(now));
+            self.tick_into(now, out);
         }
         let side = event.source.side();
         match side {
@@ -346,14 +353,14 @@ impl SyncEngine {
                 }
                 if let Some(now) = reported(*state) {
                     if previous != Some(now) || self.pending[1].is_some() {
-                        change = self.observe(Side::Cc, previous, now, &mut out);
+                        change = self.observe(Side::Cc, previous, now, out);
                     }
                 } else if *state == AgentStateKind::LoggedOut {
                     self.close_pending(
                         Side::Cc,
                         CommandStatus::Superseded,
                         "agent logged out",
-                        &mut out,
+                        out,
                     );
                     self.held_for_work[1] = false;
                 }
@@ -373,7 +380,7 @@ impl SyncEngine {
                             "CRM could not set status `{}`",
                             status_id.as_deref().unwrap_or(name)
                         ),
-                        &mut out,
+                        out,
                     );
                 } else {
                     let previous = self.known(Side::Crm);
@@ -388,7 +395,7 @@ impl SyncEngine {
                         Desired::NotReady
                     };
                     if previous != Some(now) || self.pending[0].is_some() {
-                        change = self.observe(Side::Crm, previous, now, &mut out);
+                        change = self.observe(Side::Crm, previous, now, out);
                     }
                 }
             }
@@ -428,20 +435,20 @@ impl SyncEngine {
                     Side::Cc,
                     CommandStatus::Rejected,
                     &format!("contact centre refused: {code}"),
-                    &mut out,
+                    out,
                 );
             }
             EventBody::Connection {
                 status: ConnectionStatus::Down,
                 ..
             } => {
-                self.close_pending(side, CommandStatus::Rejected, "link down", &mut out);
+                self.close_pending(side, CommandStatus::Rejected, "link down", out);
             }
             _ => {}
         }
 
         if self.mode == Mode::Off {
-            return out;
+            return;
         }
 
         // A state change someone else made: apply the mode's rule.
@@ -449,27 +456,21 @@ impl SyncEngine {
             let target = other(side);
             if now == Desired::Ready && self.has_work(target) {
                 // No work may reach an agent who is busy on the other side.
-                self.request(side, Desired::NotReady, Cause::Work, now_ms, &mut out);
+                self.request(side, Desired::NotReady, Cause::Work, now_ms, out);
                 self.held_for_work[side_index(side)] = true;
-                return out;
+                return;
             }
             match (self.mode, now) {
                 (Mode::Synchronized, Desired::Ready) => {
                     if !self.has_work(target) && !self.has_work(side) {
-                        self.request(target, Desired::Ready, Cause::Follow, now_ms, &mut out);
+                        self.request(target, Desired::Ready, Cause::Follow, now_ms, out);
                     }
                 }
                 (Mode::Synchronized, Desired::NotReady) => {
-                    self.request(target, Desired::NotReady, Cause::Follow, now_ms, &mut out);
+                    self.request(target, Desired::NotReady, Cause::Follow, now_ms, out);
                 }
                 (Mode::Complementary, Desired::Ready) => {
-                    self.request(
-                        target,
-                        Desired::NotReady,
-                        Cause::Complement,
-                        now_ms,
-                        &mut out,
-                    );
+                    self.request(target, Desired::NotReady, Cause::Complement, now_ms, out);
                 }
                 (Mode::Complementary, Desired::NotReady) | (Mode::Off, _) => {}
             }
@@ -486,7 +487,7 @@ impl SyncEngine {
                         .as_ref()
                         .is_some_and(|c| c.state == Desired::Ready)
                 {
-                    self.request(target, Desired::NotReady, Cause::Work, now_ms, &mut out);
+                    self.request(target, Desired::NotReady, Cause::Work, now_ms, out);
                     self.held_for_work[side_index(target)] = true;
                 }
             } else if !work_after[i] && work_before[i] {
@@ -503,12 +504,11 @@ impl SyncEngine {
                         Mode::Off => false,
                     };
                     if allowed && !self.has_work(target) {
-                        self.request(target, Desired::Ready, Cause::Restore, now_ms, &mut out);
+                        self.request(target, Desired::Ready, Cause::Restore, now_ms, out);
                     }
                 }
             }
         }
-        out
     }
 
     /// Records a reported state of `side`; returns it when it is a change the
@@ -750,6 +750,12 @@ impl SyncEngine {
     /// Rejects commands older than the configured time-out.
     pub fn tick(&mut self, now_ms: u64) -> Vec<Command> {
         let mut out = Vec::new();
+        self.tick_into(now_ms, &mut out);
+        out
+    }
+
+    /// [`SyncEngine::tick`] appending to `out`.
+    fn tick_into(&mut self, now_ms: u64, out: &mut Vec<Command>) {
         let limit = self.config.command_timeout_ms;
         for side in [Side::Crm, Side::Cc] {
             let expired = self.pending[side_index(side)]
@@ -761,11 +767,10 @@ impl SyncEngine {
                     side,
                     CommandStatus::Rejected,
                     &format!("not confirmed within {limit} ms"),
-                    &mut out,
+                    out,
                 );
             }
         }
-        out
     }
 
     /// The CRM and contact-centre protocols commands go over (configured or seen).
