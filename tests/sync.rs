@@ -395,6 +395,10 @@ fn a_newer_change_supersedes_the_pending_command() {
         (out[0].id, out[0].status),
         (first.id, CommandStatus::Superseded)
     );
+    assert_eq!(
+        out[0].detail.as_deref(),
+        Some("a newer command replaced it")
+    );
     // A side that moves elsewhere by hand supersedes too.
     let cmd = one(feed(
         &mut b,
@@ -406,6 +410,7 @@ fn a_newer_change_supersedes_the_pending_command() {
         (out[0].id, out[0].status),
         (cmd.id, CommandStatus::Superseded)
     );
+    assert_eq!(out[0].detail.as_deref(), Some("agent logged out"));
 }
 
 #[test]
@@ -456,6 +461,10 @@ fn read_only_sides_say_not_supported_with_the_best_available_action() {
     // The CRM went Busy instead of the Ready the bridge asked for: superseded.
     assert_eq!(out.len(), 2, "{out:#?}");
     assert_eq!(out[0].status, CommandStatus::Superseded);
+    assert_eq!(
+        out[0].detail.as_deref(),
+        Some("CRM presence became not ready instead")
+    );
     assert_eq!(out[1].status, CommandStatus::NotSupported);
     assert_eq!(out[1].wire, Value::Null);
     assert!(out[1]
