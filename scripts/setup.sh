@@ -25,7 +25,7 @@ fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/tsc ] \
     || [ ! -d node_modules/penpal ] || [ ! -d node_modules/post-robot ] || [ ! -d node_modules/amazon-connect-streams ] \
     || [ ! -x node_modules/.bin/eslint ] || [ ! -d node_modules/@eslint/js ] || [ ! -d node_modules/globals ] \
-    || [ ! -d node_modules/axe-core ]; then
+    || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/acorn ] || [ ! -d node_modules/eslint-scope ]; then
     echo "setup: installing npm dev tools"
     npm ci --no-audit --no-fund --silent
 fi
