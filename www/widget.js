@@ -203,12 +203,14 @@ async function loadCore(config) {
 
 /**
  * Window messages that arrive before the module is running (the host page sends `connect` when
- * the iframe has loaded): kept, at most 16, and handed to `startWidget`, which checks them like
- * any other (origin, source, shape).
+ * the iframe has loaded): kept, at most EARLY_MAX, and handed to `startWidget`, which checks them
+ * like any other (origin, source, shape) and handles as many (its own EARLY_MAX, in
+ * src/web/widget/mod.rs; tests/js/early-bound.test.mjs checks the two agree).
  */
+const EARLY_MAX = 16;
 const early = [];
 const keepEarly = (event) => {
-  if (early.length < 16) early.push(event);
+  if (early.length < EARLY_MAX) early.push(event);
 };
 window.addEventListener("message", keepEarly);
 /** The messages kept so far; no more are kept. */

@@ -39,7 +39,8 @@ use web_sys::MessagePort;
 /// How often pending commands are checked for time-outs and the CRM
 /// Connector `ready` is repeated until answered.
 const TICK_MS: u32 = 1_000;
-/// At most this many window messages from before the start are handled.
+/// At most this many window messages from before the start are handled
+/// (`www/widget.js` keeps as many: tests/js/early-bound.test.mjs).
 const EARLY_MAX: usize = 16;
 
 /// The widget's configuration (the object passed to `startWidget`):
