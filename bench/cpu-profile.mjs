@@ -1,4 +1,4 @@
-// Reading a V8 CPU profile (CDP `Profiler.stop`): used by bench/profile-core.mjs and
+// Reading and printing a V8 CPU profile (CDP `Profiler.stop`): used by bench/profile-core.mjs and
 // bench/profile-latency.mjs.
 
 /**
@@ -29,4 +29,9 @@ export function selfTimes(profile) {
   }
   const sort = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]);
   return { total, rows: sort(self), buckets: sort(buckets) };
+}
+
+/** Prints `[name, ms]` entries as rows: the ms and their share of `total`. */
+export function printShares(entries, total) {
+  for (const [k, v] of entries) console.log(`  ${v.toFixed(1).padStart(8)} ms ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
 }

@@ -16,15 +16,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
 import { startBenchOrigins } from './run.mjs';
-import { selfTimes } from './cpu-profile.mjs';
+import { printShares, selfTimes } from './cpu-profile.mjs';
+import { envCount } from './numbers.mjs';
 
-const env = (name, dflt) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
-};
-const N = env('PROFILE_N', 400_000);
-const ROUNDS = env('PROFILE_ROUNDS', 3);
-const TOP = env('PROFILE_TOP', 30);
+const N = envCount('PROFILE_N', 400_000);
+const ROUNDS = envCount('PROFILE_ROUNDS', 3);
+const TOP = envCount('PROFILE_TOP', 30);
 
 async function main() {
   const origins = await startBenchOrigins();
@@ -54,9 +51,9 @@ async function main() {
     console.log(`\nprofiled: wasmPipeline(${N}): ${Math.round((run.delivered / run.ms) * 1000)} ev/s (under the profiler)`);
     const s = selfTimes(profile);
     console.log(`\nby bucket (${s.total.toFixed(1)} ms sampled):`);
-    for (const [k, v] of s.buckets) console.log(`  ${v.toFixed(1).padStart(8)} ms ${((100 * v) / s.total).toFixed(1).padStart(5)} %  ${k}`);
+    printShares(s.buckets, s.total);
     console.log('\nself time per function:');
-    for (const [k, v] of s.rows.slice(0, TOP)) console.log(`  ${v.toFixed(1).padStart(8)} ms ${((100 * v) / s.total).toFixed(1).padStart(5)} %  ${k}`);
+    printShares(s.rows.slice(0, TOP), s.total);
     if (process.env.PROFILE_SAVE) await writeFile(join(ROOT, 'target', 'core.cpuprofile'), JSON.stringify(profile));
   } finally {
     await browser.close();

@@ -17,26 +17,18 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBrowser, ROOT } from '../tests/e2e/harness.mjs';
 import { openBenchHost, startBenchOrigins } from './run.mjs';
-import { selfTimes } from './cpu-profile.mjs';
+import { printShares, selfTimes } from './cpu-profile.mjs';
+import { envCount, pct } from './numbers.mjs';
 
-const env = (name, dflt) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
-};
-const N = env('PROFILE_N', 2000);
-const TOP = env('PROFILE_TOP', 25);
+const N = envCount('PROFILE_N', 2000);
+const TOP = envCount('PROFILE_TOP', 25);
 const TRACE = process.env.PROFILE_TRACE === '1';
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
 
 function print(name, { total, rows }) {
   console.log(`\n${name}: ${total.toFixed(1)} ms sampled`);
   const busy = rows.filter(([k]) => k !== '(idle) ' && !k.startsWith('(idle)')).reduce((a, [, v]) => a + v, 0);
   console.log(`  busy (not idle): ${busy.toFixed(1)} ms`);
-  for (const [k, v] of rows.slice(0, TOP)) console.log(`  ${v.toFixed(1).padStart(8)} ms ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+  printShares(rows.slice(0, TOP), total);
 }
 
 async function main() {
@@ -49,7 +41,7 @@ async function main() {
     await page.evaluate((n) => window.bench.injectLatency(n), 300); // warm-up
     if (process.env.PROFILE_PLAIN === '1') {
       // No profiler: the bench's two loops (inject, bare port), alternated for a few rounds.
-      for (let r = 0; r < env('PROFILE_ROUNDS', 3); r++) {
+      for (let r = 0; r < envCount('PROFILE_ROUNDS', 3); r++) {
         const inj = await page.evaluate((n) => window.bench.injectLatency(n), N);
         const bare = await page.evaluate((n) => window.bench.bareLatency(n), N);
         const f = (xs) => `p50 ${pct(xs, 50).toFixed(2)} p99 ${pct(xs, 99).toFixed(2)}`;
@@ -81,7 +73,7 @@ async function main() {
     }
     if (process.env.PROFILE_ROW === 'channel') {
       // The full channel row instead (`bench.channelThroughput`): PROFILE_N injects fired at once.
-      const k = env('PROFILE_N', 20000);
+      const k = envCount('PROFILE_N', 20000);
       const ch = await page.evaluate((n) => window.bench.channelThroughput(n, 120000), k);
       const [hp, wp] = await Promise.all([host.send('Profiler.stop'), widget.send('Profiler.stop')]);
       console.log(`full channel, ${k} injects: ${Math.round((ch.delivered / ch.ms) * 1000)} ev/s, lost ${ch.sent - ch.delivered}`);

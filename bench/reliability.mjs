@@ -30,19 +30,16 @@ import { serve, startOrigins, startBrowser, until, ROOT } from '../tests/e2e/har
 import { openHostPage, runHostile, hostileTable } from '../tests/e2e/hostile-runner.mjs';
 import { startSim as startSimProcess } from '../tests/e2e/simproc.mjs';
 import { CRASHABLE_ARGS, handOver } from '../tests/e2e/handover-runner.mjs';
+import { envCount } from './numbers.mjs';
 
-const env = (name, dflt) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
-};
-const EVENTS = env('REL_EVENTS', 200);
-const INJECTIONS = env('REL_INJECTIONS', 5);
-const RELOADS = env('REL_RELOADS', 5);
-const RELOAD_EVENTS = env('REL_RELOAD_EVENTS', 300);
-const PACE_MS = env('REL_PACE_MS', 5);
-const IDLE_MS = env('REL_IDLE_MS', 5000);
-const HANDOVERS = env('REL_HANDOVERS', 5);
-const HANDOVER_EVENTS = env('REL_HANDOVER_EVENTS', 60);
+const EVENTS = envCount('REL_EVENTS', 200);
+const INJECTIONS = envCount('REL_INJECTIONS', 5);
+const RELOADS = envCount('REL_RELOADS', 5);
+const RELOAD_EVENTS = envCount('REL_RELOAD_EVENTS', 300);
+const PACE_MS = envCount('REL_PACE_MS', 5);
+const IDLE_MS = envCount('REL_IDLE_MS', 5000);
+const HANDOVERS = envCount('REL_HANDOVERS', 5);
+const HANDOVER_EVENTS = envCount('REL_HANDOVER_EVENTS', 60);
 const ONLY = (process.env.REL_FAULTS || '').split(',').map((s) => s.trim()).filter(Boolean);
 const OUT = process.env.REL_OUT || join(ROOT, 'bench', 'reliability.json');
 

@@ -11,24 +11,16 @@ import { join } from 'node:path';
 import { serve, startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
 import { buildSizes, budgets, DROP_IN, sizeOf } from './sizes.mjs';
 import { widgetPageNaming } from './widget-page.mjs';
+import { envCount, pct } from './numbers.mjs';
 
-const env = (name, dflt) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : dflt;
-};
-const N = env('BENCH_N', 30);
-const LAT = env('BENCH_LAT', 5000);
+const N = envCount('BENCH_N', 30);
+const LAT = envCount('BENCH_LAT', 5000);
 /** Round trips that warm each latency loop up before it is measured. */
 const WARM = Math.min(1000, LAT);
-const CORE = env('BENCH_CORE', 1_000_000);
-const CHANNEL = env('BENCH_CHANNEL', 20_000);
-const SCALE = env('BENCH_SCALE', 5_000);
+const CORE = envCount('BENCH_CORE', 1_000_000);
+const CHANNEL = envCount('BENCH_CHANNEL', 20_000);
+const SCALE = envCount('BENCH_SCALE', 5_000);
 const OUT = process.env.BENCH_OUT || join(ROOT, 'bench', 'results.json');
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
 
 // ---------------------------------------------------------------- 1. size
 // The full build as it ships: its wasm, its entry script (the glue and www/widget.js in one module,

@@ -9,13 +9,14 @@
 // the same load. A measuring aid: the figures with references are `bash scripts/bench.sh`'s.
 import { startBrowser } from '../tests/e2e/harness.mjs';
 import { openBenchHost, startBenchOrigins } from './run.mjs';
+import { envCount, pct } from './numbers.mjs';
 
 const pages = process.argv.slice(2);
 if (!pages.length || pages.some((p) => !/^[\w.+-]+\.html$/.test(p))) {
   console.error('usage: node bench/startup-ab.mjs PAGE.html [PAGE.html ...] (pages of www/)');
   process.exit(2);
 }
-const N = Number(process.env.BENCH_N) > 0 ? Math.floor(Number(process.env.BENCH_N)) : 40;
+const N = envCount('BENCH_N', 40);
 
 const origins = await startBenchOrigins();
 const browser = await startBrowser();
@@ -30,10 +31,6 @@ try {
       times[name].connect.push(run.connect[0]);
     }
   }
-  const pct = (xs, p) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-  };
   console.log(`start-up A/B, lead deployment's origin, ${N} interleaved runs per page (Chromium ${browser.context.browser()?.version() ?? '?'})`);
   for (const name of pages) {
     const { blank, connect } = times[name];

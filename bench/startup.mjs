@@ -17,8 +17,9 @@
 /* global CtiBridge -- in page.evaluate() callbacks: the bench host page's window.CtiBridge */
 import { startBrowser } from '../tests/e2e/harness.mjs';
 import { openBenchHost, startBenchOrigins } from './run.mjs';
+import { envCount, pct } from './numbers.mjs';
 
-const N = Number(process.env.BENCH_N) > 0 ? Math.floor(Number(process.env.BENCH_N)) : 20;
+const N = envCount('BENCH_N', 20);
 /** `BENCH_BUILD=lead`: the lead deployment's origin (crm-connector+xuc build); else the bench widget (full build). */
 const LEAD = process.env.BENCH_BUILD === 'lead';
 
@@ -119,10 +120,7 @@ try {
   const rows = [...times].map(([what, xs]) => [median(xs), what, xs.length]).sort((a, b) => a[0] - b[0]);
   console.log(`start-up critical path, ${LEAD ? 'lead build (crm-connector+xuc)' : 'full build'}, median of ${N} runs, ms from connect() (Chromium ${browser.context.browser()?.version() ?? '?'})`);
   for (const [t, what, n] of rows) console.log(`${t.toFixed(1).padStart(8)}  ${what}${n < N ? `  (${n} of ${N} runs)` : ''}`);
-  const ratio = (p) => {
-    const pick = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
-    return pick(times.get('host: connect() resolved')) / pick(times.get('reference: blank iframe loaded (host clock, from its creation)'));
-  };
+  const ratio = (p) => pct(times.get('host: connect() resolved'), p) / pct(times.get('reference: blank iframe loaded (host clock, from its creation)'), p);
   console.log(`ready / blank iframe: median ${ratio(50).toFixed(2)}x, p95 ${ratio(95).toFixed(2)}x`);
   // The widget's own share, from its first subresource request (the frame committed) to the
   // resolved promise: the part start-up work can move (the frame's creation and commit are the
