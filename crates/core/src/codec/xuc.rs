@@ -1000,7 +1000,6 @@ pub fn unpause_agent(agent_id: Option<&str>) -> Value {
     cmd
 }
 
-/// xuc agent ids are integers; send a number when the id is numeric.
 /// [`pause_agent`] (`pause`) or [`unpause_agent`] written as JSON text
 /// (serde_json's text of it, keys sorted, without building the value).
 pub fn write_pause_agent(
@@ -1012,10 +1011,9 @@ pub fn write_pause_agent(
     w.raw("{");
     if let Some(id) = agent_id {
         w.raw(r#""agentid":"#);
-        // As `agent_id_value`: a number when the id is one.
-        match id.parse::<i64>() {
-            Ok(n) => w.i64(n),
-            Err(_) => w.str(id),
+        match agent_id_number(id) {
+            Some(n) => w.i64(n),
+            None => w.str(id),
         }
         w.raw(",");
     }
@@ -1028,9 +1026,13 @@ pub fn write_pause_agent(
     w.raw("}");
 }
 
-/// xuc agent ids are integers: a number when the id is one.
+/// xuc agent ids are integers: the number an id spells, if it is one
+/// (sent as a number, else as the string).
+fn agent_id_number(id: &str) -> Option<i64> {
+    id.parse().ok()
+}
+
+/// An agent id as a JSON value ([`agent_id_number`]).
 fn agent_id_value(id: &str) -> Value {
-    id.parse::<i64>()
-        .map(Value::from)
-        .unwrap_or_else(|_| Value::String(id.to_owned()))
+    agent_id_number(id).map_or_else(|| Value::String(id.to_owned()), Value::from)
 }
