@@ -3,9 +3,11 @@
 // Environment: BENCH_N (time-to-ready runs, default 30), BENCH_LAT (latency samples, 5000: a p99 over 1,000 samples moved 1.5x-6.5x between runs, bench/README.md),
 // BENCH_CORE (in-page core events, 1000000), BENCH_CHANNEL (events through the full channel, 20000),
 // BENCH_SCALE (agents in the supervisor's stream, 5000), BENCH_OUT (results file, bench/results.json),
-// BENCH_CACHE (how the origins serve their files: `revalidate`, the default, as docs/package.md
-// asks of a deployment, or `no-store`: every start downloads everything). The lead build's ready
-// rows are also printed under `no-store` in every run (an agent's first visit).
+// BENCH_CACHE (how the origins serve their files: `revalidate`, the default, every file revalidated
+// at each load; `deploy`, as docs/package.md asks of a deployment: the content-hashed builds
+// widget.html loads, pkg/<hash>/, `immutable`, the rest revalidated; or `no-store`: every start
+// downloads everything). The lead build's ready rows are also printed under `no-store` (an agent's
+// first visit) and under `deploy` ("hashed, immutable": an agent's later visits) in every run.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, startBrowser, until, ROOT } from '../tests/e2e/harness.mjs';
@@ -46,6 +48,8 @@ async function sizes() {
 }
 
 // ---------------------------------------------------------------- origins
+/** The serving conditions BENCH_CACHE names (tests/e2e/harness.mjs `serve`'s `cache`). */
+export const BENCH_CACHES = ['revalidate', 'deploy', 'no-store'];
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
 /** The bench host page (`bench/pages/host.js`) on the host origin, its `window.bench` ready. */
 export async function openBenchHost(browser, origins) {
@@ -58,7 +62,7 @@ export async function openBenchHost(browser, origins) {
 export async function startBenchOrigins() {
   let hostOrigin = '';
   // Every origin's files (the widget's, the blank iframe, the host pages) the same way.
-  const cache = process.env.BENCH_CACHE === 'no-store' ? 'no-store' : 'revalidate';
+  const cache = BENCH_CACHES.includes(process.env.BENCH_CACHE) ? process.env.BENCH_CACHE : 'revalidate';
   const pages = join(ROOT, 'bench', 'pages');
   const widget = await serve({
     roots: { '/bench/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/bench/': pages, '/': join(ROOT, 'www') },
@@ -85,10 +89,14 @@ export async function startBenchOrigins() {
   // The lead deployment again, every file downloaded at every start (`no-store`, its blank
   // iframe too): an agent's first visit, printed next to the revalidated rows.
   const leadNoStore = await leadOrigin('no-store');
+  // And served as docs/package.md tells a deployment (`deploy`): widget.html's content-hashed
+  // builds (pkg/<hash>/) `immutable`, not asked for again; the page, the rest and the blank iframe
+  // revalidated: an agent's second and later starts.
+  const leadHashed = await leadOrigin('deploy');
   const host = await serve({
     roots: { '/lib/': join(ROOT, 'www'), '/vendor/penpal/': join(ROOT, 'node_modules/penpal/dist'), '/': pages },
-    csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port} http://localhost:${lead.port} http://localhost:${leadNoStore.port}`,
-    cache,
+    csp: `${PAGE_CSP}; frame-src http://localhost:${widget.port} http://localhost:${lead.port} http://localhost:${leadNoStore.port} http://localhost:${leadHashed.port}`,
+    cache: cache === 'deploy' ? 'revalidate' : cache,
   });
   hostOrigin = `http://127.0.0.1:${host.port}`;
   return {
@@ -96,7 +104,14 @@ export async function startBenchOrigins() {
     widgetOrigin: `http://localhost:${widget.port}`,
     leadOrigin: `http://localhost:${lead.port}`,
     leadNoStoreOrigin: `http://localhost:${leadNoStore.port}`,
-    close: () => Promise.all([widget.close(), lead.close(), leadNoStore.close(), host.close()]),
+    leadHashedOrigin: `http://localhost:${leadHashed.port}`,
+    /** The lead deployment's origin serving its files as `cache` says (BENCH_CACHES). */
+    leadOriginFor: (policy) => {
+      const server = policy === cache ? lead : { 'no-store': leadNoStore, deploy: leadHashed }[policy];
+      if (!server) throw new Error(`bench: no lead origin serves ${policy} (BENCH_CACHE=${cache}; ${BENCH_CACHES.join(', ')})`);
+      return `http://localhost:${server.port}`;
+    },
+    close: () => Promise.all([widget.close(), lead.close(), leadNoStore.close(), leadHashed.close(), host.close()]),
   };
 }
 
@@ -123,6 +138,7 @@ async function main() {
     // The lead deployment's build, from its own widget origin (the blank iframe from there too).
     const leadReady = await page.evaluate(([n, origin]) => window.bench.ready(n, origin), [N, origins.leadOrigin]);
     const leadCold = await page.evaluate(([n, origin]) => window.bench.ready(n, origin), [N, origins.leadNoStoreOrigin]);
+    const leadHashed = await page.evaluate(([n, origin]) => window.bench.ready(n, origin), [N, origins.leadHashedOrigin]);
     results.ready = {
       runs: N,
       connect: { median: pct(ready.connect, 50), p95: pct(ready.connect, 95) },
@@ -136,6 +152,12 @@ async function main() {
         build: 'crm-connector+xuc',
         connect: { median: pct(leadCold.connect, 50), p95: pct(leadCold.connect, 95) },
         blankIframe: { median: pct(leadCold.blank, 50), p95: pct(leadCold.blank, 95) },
+      },
+      leadHashed: {
+        build: 'crm-connector+xuc',
+        serving: 'pkg/<hash>/ immutable; widget.html, the rest and the blank iframe revalidated (docs/package.md)',
+        connect: { median: pct(leadHashed.connect, 50), p95: pct(leadHashed.connect, 95) },
+        blankIframe: { median: pct(leadHashed.blank, 50), p95: pct(leadHashed.blank, 95) },
       },
     };
 
@@ -296,6 +318,11 @@ export function table(r) {
     const ld = rd.leadNoStore;
     add(`ready median, ${ld.build} build, no-store (${rd.runs} runs)`, ms(ld.connect.median), ms(ld.blankIframe.median), 'blank x-origin iframe, no-store', ratio(ld.connect.median, ld.blankIframe.median));
     add(`ready p95, ${ld.build} build, no-store (${rd.runs} runs)`, ms(ld.connect.p95), ms(ld.blankIframe.p95), 'blank x-origin iframe, no-store', ratio(ld.connect.p95, ld.blankIframe.p95));
+  }
+  if (rd.leadHashed) {
+    const ld = rd.leadHashed;
+    add(`ready median, ${ld.build} build, hashed, immutable (${rd.runs} runs)`, ms(ld.connect.median), ms(ld.blankIframe.median), 'blank x-origin iframe, revalidated', ratio(ld.connect.median, ld.blankIframe.median));
+    add(`ready p95, ${ld.build} build, hashed, immutable (${rd.runs} runs)`, ms(ld.connect.p95), ms(ld.blankIframe.p95), 'blank x-origin iframe, revalidated', ratio(ld.connect.p95, ld.blankIframe.p95));
   }
   const l = r.latency;
   for (const p of ['p50', 'p99']) {

@@ -39,10 +39,11 @@ export async function buildSizes(root) {
     return parts.reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }));
   };
   const builds = { [FULL]: await total(pkg) };
-  for (const entry of (await readdir(pkg, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.isDirectory() && existsSync(join(pkg, entry.name, 'cti_bridge_bg.wasm'))) {
-      builds[entry.name] = await total(join(pkg, entry.name));
-    }
+  // The builds scripts/build.sh lists (pkg/builds.json), not every folder: pkg/<hash>/ is the
+  // same builds again, content-hashed for widget.html.
+  const listed = Object.keys(JSON.parse(await readFile(join(pkg, 'builds.json'), 'utf8'))).filter(Boolean);
+  for (const name of listed.sort((a, b) => a.localeCompare(b))) {
+    if (existsSync(join(pkg, name, 'cti_bridge_bg.wasm'))) builds[name] = await total(join(pkg, name));
   }
   return builds;
 }

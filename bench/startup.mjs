@@ -12,7 +12,9 @@
 // the ready / blank iframe ratios (median, p95) of these runs, and the median time from the
 // frame's first subresource request (its commit) to ready, the widget's own share. Milestones
 // seen in only some runs say so. BENCH_DUMP=<file>: every run's milestones as JSON. The origins
-// serve their files for revalidation as the bench does (BENCH_CACHE=no-store: downloaded anew).
+// serve their files for revalidation as the bench does (BENCH_CACHE=no-store: downloaded anew;
+// BENCH_CACHE=deploy: as docs/package.md says, the content-hashed builds pkg/<hash>/ `immutable`,
+// the rest revalidated; `BENCH_BUILD=lead BENCH_CACHE=deploy` is the bench's "hashed, immutable" row).
 // A measuring aid: the figures with references are `bash scripts/bench.sh`'s (bench/README.md).
 /* global CtiBridge -- in page.evaluate() callbacks: the bench host page's window.CtiBridge */
 import { startBrowser } from '../tests/e2e/harness.mjs';

@@ -13,7 +13,8 @@
 # widget.js loads the build that its widget-config.json needs when it exists
 # (README "Building a deployment's bundle"). Each build also gets its entry script,
 # widget.js in its folder: its glue and www/widget.js in one module, which widget.html
-# loads for the build it names (scripts/widget-entry.mjs).
+# loads for the build it names (scripts/widget-entry.mjs). All of it is written a second time
+# into www/pkg/<hash>/ (a content hash), which the generated www/widget.html names (below).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -113,11 +114,42 @@ for name in "" $builds; do
     node scripts/ship-js.mjs module "$dir/widget.js"
 done
 
+# The content-hashed copy widget.html loads (start-up, issue 14): what the page may load (each
+# build's wasm, glue and entry script, and its snippet modules if any) again in www/pkg/<hash>/, in
+# the same layout, so that a deployment serves it `Cache-Control: immutable` and a returning agent's
+# browser asks for none of it (the revalidation round is ~8 ms of the widget's start-up,
+# bench/README.md). ONE hash over every build's files (scripts/hash-pkg.mjs): the entry of one build
+# imports another build's glue and wasm relatively (a wrong hint), so any change renames them all.
+# The entries are written for that folder (one `../` more to www/; nothing in them names the hash).
+# The folders above stay as they are (the tests, bench/sizes.mjs, diagnostics.html and a
+# www/widget.js loaded by itself use them); the old hashed folders went with `rm -rf "$out"`.
+staging="$out/.hashed"
+for name in "" $builds; do
+    src="$out${name:+/$name}"
+    dst="$staging${name:+/$name}"
+    mkdir -p "$dst"
+    cp "$src/cti_bridge_bg.wasm" "$src/cti_bridge.js" "$dst/"
+    if [ -d "$src/snippets" ]; then cp -R "$src/snippets" "$dst/"; fi
+    node scripts/widget-entry.mjs www/widget.js "$out/builds.json" "$dst" "$name" hashed
+    node scripts/ship-js.mjs module "$dst/widget.js"
+done
+hash=$(node scripts/hash-pkg.mjs "$staging")
+mv "$staging" "$out/$hash"
+# widget.html names that folder: written from www/widget.template.html (tracked; widget.html is not),
+# its `{{hash}}` placeholders replaced.
+if ! grep -q '{{hash}}' www/widget.template.html; then
+    echo 'build: www/widget.template.html names no pkg/{{hash}}/ folder' >&2
+    exit 1
+fi
+sed "s|{{hash}}|$hash|g" www/widget.template.html >www/widget.html.tmp
+mv www/widget.html.tmp www/widget.html
+
 # The demo (demo/, not shipped) plays the seed samples. www/samples/ was their old place.
 rm -rf www/samples
 mkdir -p demo/samples
 cp tests/fixtures/*.jsonl demo/samples/
 
+echo "build: widget.html loads www/pkg/$hash/ (serve it immutable: docs/package.md)"
 echo "build: widget sizes"
 size_of "$out/cti-bridge.js"
 size_of "$out/cti_bridge_bg.wasm"

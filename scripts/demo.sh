@@ -5,6 +5,9 @@
 #   the widget     http://localhost:$WIDGET_PORT (WIDGET_PORT, default 8081)
 # Two host names: two origins and two sites, as on a real CRM. The widget's
 # server allows only the CRM page's origin (and lets it inject demo messages).
+# Both cache as docs/package.md asks of a deployment (scripts/serve.py): the
+# content-hashed builds widget.html loads (www/pkg/<hash>/) immutable, the rest
+# revalidated, so a rebuild is picked up on reload.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"

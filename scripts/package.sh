@@ -17,11 +17,19 @@ mkdir -p "$out/widget/pkg"
 # The drop-in as built (www/pkg/cti-bridge.js: www/cti-bridge.js without comments and layout).
 cp www/pkg/cti-bridge.js www/cti-bridge.mjs www/cti-bridge.d.ts www/cti-bridge-types.d.ts \
    www/cti-bridge-element.js www/cti-bridge-element.d.ts "$out/"
-cp www/widget.html www/widget.js www/widget.css www/panel.js www/panel.css www/diagnostics.html www/diagnostics.js www/diagnostics.css "$out/widget/"
-# The wasm-bindgen output: glue (its JS snippets inlined by scripts/build.sh), wasm, and each
-# build's entry script (widget.js: the glue and www/widget.js in one module, which widget.html loads).
-cp -R www/pkg/. "$out/widget/pkg/"
-rm -f "$out/widget/pkg/.gitignore" "$out/widget/pkg/package.json" "$out/widget/pkg/cti-bridge.js"
+cp www/widget.html www/widget.css www/panel.js www/panel.css www/diagnostics.html www/diagnostics.js www/diagnostics.css "$out/widget/"
+# The builds as widget.html loads them: the content-hashed folder it names, pkg/<hash>/ (scripts/build.sh:
+# every build's wasm, glue and entry script, the glue and www/widget.js in one module), which the
+# widget origin serves `immutable` (docs/package.md). Only that folder: the stable per-build folders,
+# their entries and pkg/builds.json serve the repository's tests and a www/widget.js loaded by itself.
+hashed=$(sed -n 's|.*<script type="module" src="pkg/\([0-9a-f]\{12\}\)/.*|\1|p' www/widget.html)
+if [ -z "$hashed" ] || [ ! -d "www/pkg/$hashed" ]; then
+    echo "package: www/widget.html names no built pkg/<hash>/ folder (run scripts/build.sh)" >&2
+    exit 1
+fi
+cp -R "www/pkg/$hashed" "$out/widget/pkg/"
+# The support page (diagnostics.html) runs the full build's glue from pkg/ (its stable name).
+cp www/pkg/cti_bridge.js www/pkg/cti_bridge_bg.wasm "$out/widget/pkg/"
 
 cat >"$out/package.json" <<EOF
 {
@@ -60,11 +68,17 @@ cat >"$out/README.md" <<'EOF'
 Keeps a CRM page and a contact centre in step (agent state, presence, work items, calls). Two
 parts, served from two origins:
 
-- **The widget** (`widget/`: `widget.html`, `widget.js`, `widget.css`, `panel.js`, `panel.css`, `diagnostics.*` (the support page), `pkg/widget.js` (the entry script widget.html loads), `pkg/cti_bridge.js`,
-  `pkg/cti_bridge_bg.wasm`, the per-deployment builds `pkg/<features>/`): host the whole folder on the widget origin, next to a
+- **The widget** (`widget/`: `widget.html`, `widget.css`, `panel.js`, `panel.css`, `diagnostics.*` (the support page),
+  `pkg/<hash>/` (the builds widget.html loads, in a folder named by their content: each build's wasm,
+  glue and entry script, the full one and `pkg/<hash>/<features>/` per deployment), `pkg/cti_bridge.js` and
+  `pkg/cti_bridge_bg.wasm` (the full build for the support page)): host the whole folder on the widget origin, next to a
   `widget-config.json` of your own: `{"allowedHostOrigins": ["https://crm.example.com"]}`.
   Serve the wasm as `application/wasm`; the widget page needs
   `script-src 'self' 'wasm-unsafe-eval'` and `frame-ancestors <your CRM origins>`.
+  Caching: `pkg/<hash>/**` `Cache-Control: public, max-age=31536000, immutable` (a new version is
+  a new folder, which the new `widget.html` names; keep the previous folder a day for pages
+  opened before the upload); everything else `Cache-Control: no-cache` with a validator (`ETag`
+  or `Last-Modified`). Upload `pkg/<hash>/` before `widget.html`.
 - **The host script**, in the CRM page (its CSP needs `frame-src <widget origin>`):
 
 | file | how |

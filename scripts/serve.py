@@ -28,7 +28,9 @@ The demo (scripts/demo.sh) runs two: the CRM page on http://127.0.0.1:8080 with
 
 Standard library only. Sends a strict Content-Security-Policy (no inline script
 or style; wasm compilation allowed), the right MIME types for .wasm, .js/.mjs and
-.jsonl, and no caching, so a rebuild is picked up on reload. Binds 127.0.0.1
+.jsonl, and the caching docs/package.md asks of a deployment: www/pkg/<hash>/ (the
+content-hashed builds widget.html loads) `immutable`, widget-config.json `no-store`, every other
+file `no-cache` (revalidated: a rebuild is picked up on reload). Binds 127.0.0.1
 only. Nothing outside www/ and demo/ is served. Both folders answer at the same
 URLs (a path is looked up in www/, then in demo/), so the demo pages load
 cti-bridge.js, pkg/ and widget.html by the same relative URLs as before.
@@ -97,6 +99,24 @@ def cc_sim_configs(base, sim):
     return {"xuc": xuc, "axp": axp, "agentdesktop": agentdesktop}
 
 
+# The content-hashed copy of the builds widget.html loads (scripts/build.sh, scripts/hash-pkg.mjs).
+HASHED_PKG_RE = re.compile(r"^/pkg/[0-9a-f]{12}/")
+
+
+def cache_control(path, status):
+    """The Cache-Control of a response, as docs/package.md tells a deployment: the content-hashed
+    builds (pkg/<hash>/**) never change under their name, kept a year without asking again; the
+    generated configuration and errors are not kept; every other file is revalidated at each load
+    (Last-Modified, answered 304 when unchanged), so a rebuild is picked up on reload."""
+    if status != 200 and status != 304:
+        return "no-store"
+    if path == "/widget-config.json":
+        return "no-store"
+    if HASHED_PKG_RE.match(path):
+        return "public, max-age=31536000, immutable"
+    return "no-cache"
+
+
 def make_handler(csp, widget_config, named_configs=None):
     """A request handler class bound to this server's CSP and widget configuration."""
     config_body = json.dumps(widget_config).encode("utf-8") if widget_config is not None else None
@@ -140,6 +160,12 @@ def make_handler(csp, widget_config, named_configs=None):
                     return False
             return True
 
+        _status = 0
+
+        def send_response(self, code, message=None):
+            self._status = code
+            super().send_response(code, message)
+
         def send_head(self):
             path = urllib.parse.urlsplit(self.path).path
             if path == "/favicon.ico":
@@ -172,7 +198,7 @@ def make_handler(csp, widget_config, named_configs=None):
         def end_headers(self):
             self.send_header("Content-Security-Policy", csp)
             self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Cache-Control", "no-store")
+            self.send_header("Cache-Control", cache_control(urllib.parse.urlsplit(self.path).path, self._status))
             self.send_header("Referrer-Policy", "no-referrer")
             super().end_headers()
 

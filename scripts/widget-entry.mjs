@@ -1,7 +1,7 @@
 // A build's entry script: its wasm-bindgen glue and www/widget.js in one module (start-up, issue 14,
 // bench/README.md `lean-startup5`):
 //
-//   node scripts/widget-entry.mjs WIDGET_JS BUILDS_JSON DIR NAME   # writes DIR/widget.js (NAME: the build, "" the full one)
+//   node scripts/widget-entry.mjs WIDGET_JS BUILDS_JSON DIR NAME [hashed]   # writes DIR/widget.js (NAME: the build, "" the full one)
 //
 // widget.html used to load widget.js, which imported the build's glue (DIR/cti_bridge.js): two
 // scripts on the way to the handshake, each a request the frame waits 10-50 ms for on a loaded
@@ -9,15 +9,19 @@
 // `const __ctiGlue = (() => { ...; return {initSync, default: __wbg_init, ...}; })();`, and widget.js
 // follows it with two top-level constants set: `CARRIED = {name: NAME, glue: __ctiGlue, builds}` (it
 // then needs no import() of the glue it carries, and no request for the list of builds,
-// pkg/builds.json, which is BUILDS_JSON's content, written by scripts/build.sh first) and `BASE`, the widget's folder (www/), now relative to
-// the entry's own URL (`../` or `../../`), from which widget.js finds the builds and panel.js. The
-// glue's own `import.meta.url` (the default URL of its wasm) stays right: the entry sits in the
-// build's folder, next to the glue. The glue file stays: widget.js imports another build's glue
-// when the configuration needs another build than the page names.
+// pkg/builds.json, which is BUILDS_JSON's content, written by scripts/build.sh first), `BASE`, the
+// widget's folder (www/), from which widget.js finds panel.js, and `PKG`, the folder of the builds,
+// both relative to the entry's own URL: `BASE` `../` or `../../` below www/pkg/, one more `../`
+// below the content-hashed copy www/pkg/<hash>/ (`hashed`: scripts/build.sh), `PKG` the folder
+// above the build's (`./` for the full build). Nothing in the entry names the hash: the copy is
+// the same program in another folder. The glue's own `import.meta.url` (the default URL of its
+// wasm) stays right: the entry sits in the build's folder, next to the glue. The glue file stays:
+// widget.js imports another build's glue when the configuration needs another build than the page
+// names.
 //
 // Taken only in the shapes the two files have: the glue without imports (snippets inlined), with
 // `export` declarations and export lists of its own names; widget.js without static imports, with
-// `import.meta` only in BASE's value, each of CARRIED and BASE declared once at its top level, and
+// `import.meta` only in BASE's value, each of CARRIED, BASE and PKG declared once at its top level, and
 // no top-level `__ctiGlue`. Anything else fails the build. The result must parse as a module.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,7 +78,7 @@ export function glueScope(text, path = 'glue') {
   return `const ${GLUE}=(()=>{${body}\nreturn{${fields.join(',')}};})();\n`;
 }
 
-/** widget.js with CARRIED and BASE set for the entry of build `name` (`depth` folders below www/). */
+/** widget.js with CARRIED, BASE and PKG set for the entry of build `name` (`depth` folders below www/). */
 export function carriedWidget(text, name, depth, builds = {}, path = 'widget.js') {
   const tree = module(text);
   const found = {};
@@ -91,7 +95,7 @@ export function carriedWidget(text, name, depth, builds = {}, path = 'widget.js'
     }
   }
   if (found[GLUE]) throw new Error(`${path}: declares ${GLUE}`);
-  for (const id of ['CARRIED', 'BASE']) {
+  for (const id of ['CARRIED', 'BASE', 'PKG']) {
     if (found[id]?.length !== 1 || found[id][0].type !== 'VariableDeclarator' || !found[id][0].init) throw new Error(`${path}: ${id} is not one top-level constant`);
   }
   const base = found.BASE[0].init;
@@ -101,6 +105,7 @@ export function carriedWidget(text, name, depth, builds = {}, path = 'widget.js'
   const edits = [
     [carried, `{name:${JSON.stringify(name)},glue:${GLUE},builds:${JSON.stringify(builds)}}`],
     [base, `new URL(${JSON.stringify('../'.repeat(depth))},import.meta.url)`],
+    [found.PKG[0].init, `new URL(${JSON.stringify(name ? '../' : './')},import.meta.url)`],
   ].sort((a, b) => b[0].start - a[0].start);
   let out = text;
   for (const [node, value] of edits) out = out.slice(0, node.start) + value + out.slice(node.end);
@@ -110,8 +115,9 @@ export function carriedWidget(text, name, depth, builds = {}, path = 'widget.js'
 /**
  * Writes `dir`/widget.js: the glue of build `name` ("" the full build) and widget.js, one module,
  * carrying `builds` (pkg/builds.json: build name -> snippet modules to preload, one of them `name`).
+ * `hashed`: `dir` is in the content-hashed copy of pkg/ (pkg/<hash>/), one folder deeper.
  */
-export function writeEntry(widgetPath, dir, name, builds) {
+export function writeEntry(widgetPath, dir, name, builds, hashed = false) {
   if (name && !/^[a-z-]+(\+[a-z-]+)*$/.test(name)) throw new Error(`bad build name ${name}`);
   if (!builds || typeof builds !== 'object' || Array.isArray(builds) || !Object.hasOwn(builds, name)
     || !Object.values(builds).every((list) => Array.isArray(list) && list.every((p) => typeof p === 'string'))) {
@@ -119,7 +125,7 @@ export function writeEntry(widgetPath, dir, name, builds) {
   }
   const gluePath = join(dir, 'cti_bridge.js');
   const glue = glueScope(readFileSync(gluePath, 'utf8'), gluePath);
-  const widget = carriedWidget(readFileSync(widgetPath, 'utf8'), name, name ? 2 : 1, builds, widgetPath);
+  const widget = carriedWidget(readFileSync(widgetPath, 'utf8'), name, (name ? 2 : 1) + (hashed ? 1 : 0), builds, widgetPath);
   const out = glue + widget;
   module(out);
   writeFileSync(join(dir, 'widget.js'), out);
@@ -127,10 +133,10 @@ export function writeEntry(widgetPath, dir, name, builds) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [widgetPath, buildsPath, dir, name = ''] = process.argv.slice(2);
-  if (!widgetPath || !buildsPath || !dir) {
-    console.error('usage: node scripts/widget-entry.mjs WIDGET_JS BUILDS_JSON DIR [NAME]');
+  const [widgetPath, buildsPath, dir, name = '', where = ''] = process.argv.slice(2);
+  if (!widgetPath || !buildsPath || !dir || !['', 'hashed'].includes(where)) {
+    console.error('usage: node scripts/widget-entry.mjs WIDGET_JS BUILDS_JSON DIR [NAME [hashed]]');
     process.exit(2);
   }
-  writeEntry(widgetPath, dir, name, JSON.parse(readFileSync(buildsPath, 'utf8')));
+  writeEntry(widgetPath, dir, name, JSON.parse(readFileSync(buildsPath, 'utf8')), where === 'hashed');
 }

@@ -37,13 +37,19 @@
  * each build's entry script, `pkg/<build>/widget.js` (`pkg/widget.js` for the full build): the
  * build's glue in a scope, then this script with CARRIED set to `{name, glue, builds}` (the
  * build's name, "" the full one; the glue's exports; the list of builds, pkg/builds.json as
- * scripts/build.sh wrote it) and BASE to www/. widget.html loads the entry of the build it names:
- * one script instead of two (this one and the glue), and no pkg/builds.json to ask for: two
- * requests fewer on the way to the handshake.
+ * scripts/build.sh wrote it), BASE to www/ and PKG to the folder of the builds, both relative to
+ * the entry's own URL (scripts/build.sh writes the entries twice: in pkg/ and in pkg/<hash>/).
+ * widget.html loads the entry of the build it names: one script instead of two (this one and the
+ * glue), and no pkg/builds.json to ask for: two requests fewer on the way to the handshake.
  */
 const CARRIED = null;
-/** The widget's folder (www/): the builds (pkg/) and panel.js are found from it. */
+/** The widget's folder (www/): panel.js is found from it. */
 const BASE = new URL("./", import.meta.url);
+/**
+ * The folder of the builds: www/pkg/; in an entry script, the one its build sits in (pkg/, or
+ * the content-hashed copy pkg/<hash>/ that widget.html names: scripts/build.sh).
+ */
+const PKG = new URL("pkg/", BASE);
 
 /** Feature order of the build names (scripts/build.sh): "crm-connector+xuc". */
 const FEATURES = ["crm-connector", "openframe", "agentdesktop", "axp", "xuc"];
@@ -118,7 +124,7 @@ function hintedBuild() {
 }
 
 /** The folder of a build ("" the full one), relative to this script. */
-const buildDir = (name) => new URL(name ? `pkg/${name}/` : "pkg/", BASE);
+const buildDir = (name) => new URL(name ? `${name}/` : "./", PKG);
 
 /**
  * Starts loading the build in `dir` (its snippet modules preloaded alongside): the module

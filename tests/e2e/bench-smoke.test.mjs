@@ -24,6 +24,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
     for (const row of [
       'size total (raw)', 'size total (gzip)', 'penpal@', 'post-robot@', 'amazon-connect-streams@',
       'ready median', 'ready p95', 'blank x-origin iframe', 'ready median, crm-connector+xuc build', 'ready p95, crm-connector+xuc build',
+      'ready median, crm-connector+xuc build, hashed, immutable', 'blank x-origin iframe, revalidated',
       'event latency p50', 'event latency p99', 'bare window postMessage', 'bare MessageChannel port',
       'throughput core ev/s (wasm pipeline, bursts of 64 texts)', 'throughput core ev/s (wasm pipeline, one text per call)', 'plain JS xuc decode+routing', 'throughput wasm decoders alone', 'throughput full channel', 'carrying them',
       'port format ev/s (JSON text)', 'structured clone, same port',
@@ -40,6 +41,7 @@ test('bench smoke run prints every figure and writes them all to JSON', { timeou
     }
     for (const k of ['connect', 'blankIframe']) for (const q of ['median', 'p95']) num(r.ready[k][q], `ready ${k} ${q}`);
     for (const k of ['connect', 'blankIframe']) for (const q of ['median', 'p95']) num(r.ready.lead[k][q], `ready lead ${k} ${q}`);
+    for (const k of ['connect', 'blankIframe']) for (const q of ['median', 'p95']) num(r.ready.leadHashed[k][q], `ready leadHashed ${k} ${q}`);
     for (const k of ['inject', 'window', 'port']) for (const q of ['p50', 'p99']) num(r.latency[k][q], `latency ${k} ${q}`);
     for (const k of ['wasmPipeline', 'wasmPerMessage', 'plainJs', 'wasmDecoders', 'channel', 'penpal']) {
       assert.ok(r.throughput[k].eventsPerSec > 0, `throughput ${k}`);

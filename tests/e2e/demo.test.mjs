@@ -184,7 +184,22 @@ test('serve.py: loopback only, headers, MIME types, nothing outside www/ and dem
   assert.equal(index.headers.get('content-security-policy'),
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; frame-ancestors 'self'");
   assert.equal(index.headers.get('x-content-type-options'), 'nosniff');
-  assert.equal(index.headers.get('cache-control'), 'no-store');
+  // Cached as docs/package.md tells a deployment: revalidated (a rebuild is picked up on reload),
+  // the content-hashed builds widget.html loads kept as they are (immutable).
+  assert.equal(index.headers.get('cache-control'), 'no-cache');
+  const lastModified = index.headers.get('last-modified');
+  assert.ok(lastModified);
+  assert.equal((await fetch(baseUrl, { headers: { 'If-Modified-Since': lastModified } })).status, 304);
+  const hashed = readFileSync(join(ROOT, 'www/widget.html'), 'utf8').match(/src="(pkg\/[0-9a-f]{12}\/[^"]*widget\.js)"/);
+  assert.ok(hashed, 'widget.html loads a content-hashed entry script');
+  const entry = await fetch(baseUrl + hashed[1]);
+  assert.equal(entry.status, 200);
+  assert.equal(entry.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  await entry.arrayBuffer();
+  const missing = await fetch(`${baseUrl}pkg/000000000000/widget.js`);
+  assert.equal(missing.status, 404);
+  assert.equal(missing.headers.get('cache-control'), 'no-store');
+  await missing.arrayBuffer();
   const types = {
     'pkg/cti_bridge_bg.wasm': 'application/wasm',
     'pkg/cti_bridge.js': 'text/javascript',

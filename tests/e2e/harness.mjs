@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, normalize, extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { HASH_LENGTH } from '../../scripts/hash-pkg.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -28,17 +29,25 @@ const TYPES = {
   '.jsonl': 'application/x-ndjson',
 };
 
+/** The content-hashed folder of the builds (scripts/build.sh, scripts/hash-pkg.mjs): `/pkg/<hash>/`. */
+export const HASHED_PKG = new RegExp(`^/pkg/[0-9a-f]{${HASH_LENGTH}}/`);
+
 /**
  * Serves files from `roots` ({urlPrefix: dir or [dirs], first that has the file}) plus `routes`
  * ({path: () => [type, body, status?]}) on `host` (127.0.0.1). `cache`: `no-store` (default:
- * nothing kept) or `revalidate` (files as a deployment's static server sends them:
- * `Cache-Control: no-cache` with an `ETag`, answered `304 Not Modified` when unchanged, so a
- * rebuild is picked up at the next load; docs/package.md). Routes are always `no-store`.
+ * nothing kept), `revalidate` (every file `Cache-Control: no-cache` with an `ETag`, answered
+ * `304 Not Modified` when unchanged, so a rebuild is picked up at the next load) or `deploy` (as
+ * docs/package.md tells a deployment: the content-hashed builds, `/pkg/<hash>/**`, `public,
+ * max-age=31536000, immutable`; every other file as `revalidate`). Routes are always `no-store`
+ * (widget-config.json is one). `requests`: every request's path and status, in order.
  */
 export async function serve({ roots, routes = {}, csp, host = '127.0.0.1', cache = 'no-store' }) {
+  if (!['no-store', 'revalidate', 'deploy'].includes(cache)) throw new Error(`serve: unknown cache ${cache}`);
+  const requests = [];
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const path = decodeURIComponent(url.pathname);
+    res.on('finish', () => requests.push({ path, status: res.statusCode }));
     const headers = {
       'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
@@ -61,7 +70,8 @@ export async function serve({ roots, routes = {}, csp, host = '127.0.0.1', cache
       if (rel.startsWith('..') || rel.includes(`${sep}..`)) break;
       for (const dir of [dirs].flat()) {
         try {
-          if (cache === 'revalidate') {
+          const immutable = cache === 'deploy' && HASHED_PKG.test(path);
+          if (cache !== 'no-store' && !immutable) {
             const info = await stat(join(dir, rel));
             if (!info.isFile()) continue;
             const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
@@ -73,6 +83,8 @@ export async function serve({ roots, routes = {}, csp, host = '127.0.0.1', cache
             }
           }
           const body = await readFile(join(dir, rel));
+          // Never changes under its name: kept a year, not even revalidated on reload (a 404 is not).
+          if (immutable) headers['Cache-Control'] = 'public, max-age=31536000, immutable';
           res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(rel)] || 'application/octet-stream' });
           res.end(body);
           return;
@@ -86,7 +98,7 @@ export async function serve({ roots, routes = {}, csp, host = '127.0.0.1', cache
   });
   await new Promise((resolve) => server.listen(0, host, resolve));
   // closeAllConnections: a socket Chromium opened ahead (no request on it yet) would hold close() for ~100 s.
-  return { server, port: server.address().port, close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }) };
+  return { server, port: server.address().port, requests, close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }) };
 }
 
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
@@ -95,8 +107,10 @@ const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; styl
  * Starts the three origins. `widgetConfig(hostOrigin, variant)` returns the widget's config
  * object (`variant` is the widget page's `?config=` parameter). `connectSrc` adds CSP
  * `connect-src` sources to the widget origin (a simulator the widget's live client reaches).
+ * `widgetCache`: how the widget origin serves its files (`serve`'s `cache`); `widgetRequests`:
+ * the requests it answered.
  */
-export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes = {}, frameAncestors = [] } = {}) {
+export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes = {}, frameAncestors = [], widgetCache = 'no-store' } = {}) {
   // The widget origin needs the host origin for its allow-list, and the host's
   // CSP needs the widget origin for frame-src: start both, then fill in.
   let hostOrigin = '';
@@ -111,6 +125,7 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
     },
     // `connectSrc`: where the widget's own contact-centre client may connect (a simulator).
     csp: `${PAGE_CSP}${connectSrc.map((s) => ` ${s}`).join('')}; frame-ancestors 'self' http://127.0.0.1:*${frameAncestors.map((s) => ` ${s}`).join('')}`,
+    cache: widgetCache,
   });
   const host = await serve({
     roots: { '/lib/': join(ROOT, 'www'), '/stand-ins/': join(ROOT, 'demo', 'stand-ins'), '/': join(ROOT, 'tests', 'e2e', 'host') },
@@ -128,6 +143,7 @@ export async function startOrigins(widgetConfig, { connectSrc = [], widgetRoutes
     hostOrigin,
     widgetOrigin,
     thirdOrigin,
+    widgetRequests: widget.requests,
     /**
      * Another CRM site (another loopback address: another site, so another storage partition)
      * serving the same host pages; the widget must allow it (`frameAncestors`, its allow-list).

@@ -2,15 +2,18 @@
 // (SKIP_BUILD=1: reuses www/pkg when present), `npm install <tgz> --offline` puts it in a temp
 // project, and headless Chromium loads a CRM page (http://127.0.0.1:A) that uses only the
 // installed <cti-bridge> element, embedding the installed widget (http://localhost:B), both
-// under a strict CSP. The element must connect and raise DOM events, and dispose on removal.
+// under a strict CSP, the widget served as docs/package.md says (its content-hashed builds
+// `immutable`). The element must connect and raise DOM events, and dispose on removal.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, serve, startBrowser, until } from './harness.mjs';
+import { ROOT, serve, startBrowser, until, HASHED_PKG } from './harness.mjs';
+import { contentHash, filesUnder } from '../../scripts/hash-pkg.mjs';
 
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
 
@@ -54,6 +57,7 @@ before(async () => {
       '/widget-config.json': () => ['application/json', JSON.stringify({ allowedHostOrigins: [hostOrigin], allowInject: true })],
     },
     csp: `${PAGE_CSP}; frame-ancestors 'self' http://127.0.0.1:*`,
+    cache: 'deploy',
   });
   const widgetUrl = `http://localhost:${widget.port}/widget.html`;
   host = await serve({
@@ -85,10 +89,23 @@ test('the installed package has the declared exports and files', async () => {
   assert.equal(pkg.exports['./element'].default, './cti-bridge-element.js');
   assert.equal(pkg.types, './cti-bridge.d.ts');
   for (const f of ['cti-bridge.js', 'cti-bridge.mjs', 'cti-bridge-element.js', 'cti-bridge.d.ts', 'cti-bridge-types.d.ts',
-    'cti-bridge-element.d.ts', 'README.md', 'widget/widget.html', 'widget/widget.js', 'widget/widget.css', 'widget/diagnostics.html',
-    'widget/pkg/cti_bridge.js', 'widget/pkg/cti_bridge_bg.wasm', 'widget/pkg/widget.js']) {
+    'cti-bridge-element.d.ts', 'README.md', 'widget/widget.html', 'widget/widget.css', 'widget/diagnostics.html',
+    'widget/pkg/cti_bridge.js', 'widget/pkg/cti_bridge_bg.wasm']) {
     await readFile(join(installed, f)); // throws when missing
   }
+  // The builds as widget.html loads them: the one content-hashed folder it names, whose name is
+  // the hash of what is in it (served `immutable`), and not the repository's stable folders.
+  const page = await readFile(join(installed, 'widget/widget.html'), 'utf8');
+  const named = [...new Set([...page.matchAll(/"(pkg\/[^/"]+\/)/g)].map((m) => m[1]))];
+  assert.equal(named.length, 1, named.join(' '));
+  assert.match(`/${named[0]}`, HASHED_PKG);
+  const hash = named[0].split('/')[1];
+  const files = filesUnder(join(installed, 'widget', named[0]));
+  assert.equal(contentHash(files), hash);
+  assert.deepEqual(files.map((f) => f.path).sort(), ['crm-connector+xuc/cti_bridge.js', 'crm-connector+xuc/cti_bridge_bg.wasm',
+    'crm-connector+xuc/widget.js', 'cti_bridge.js', 'cti_bridge_bg.wasm', 'widget.js']);
+  assert.deepEqual(readdirSync(join(installed, 'widget/pkg')).sort(), [hash, 'cti_bridge.js', 'cti_bridge_bg.wasm'].sort());
+  assert.ok(!existsSync(join(installed, 'widget/widget.js')), 'the entry scripts carry widget.js');
 });
 
 test('the installed declarations type-check through the package exports', async () => {
@@ -113,6 +130,10 @@ test('<cti-bridge> from the installed package connects to the installed widget a
   await page.goto(`${hostOrigin}/index.html`);
   await until(page, () => window.test.kinds.includes('connection:ready') || window.test.errors.length);
   assert.deepEqual(await page.evaluate(() => window.test.errors), [], JSON.stringify(browser.problems));
+  // The installed widget ran from its hashed folder only (this configuration needs the full build:
+  // the page's hint, the lead build, was wrong, and the right build came from the same folder).
+  const builds = widget.requests.filter((r) => r.path.startsWith('/pkg/'));
+  assert.ok(builds.length >= 2 && builds.every((r) => HASHED_PKG.test(r.path) && r.status === 200), JSON.stringify(builds));
   // The element exposes the bridge and proxies; the widget sees this page as its host.
   const diagnostics = await page.evaluate(async () => (await document.querySelector('cti-bridge').snapshot()).diagnostics);
   assert.equal(diagnostics.connected, true);

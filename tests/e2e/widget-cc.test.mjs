@@ -5,7 +5,8 @@
 // localhost:B, simulator on 127.0.0.1:C; strict CSP everywhere.
 import test, { after, afterEach, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, startOrigins } from './harness.mjs';
+import { ROOT, startBrowser, startOrigins } from './harness.mjs';
+import { hashedFolder } from '../../bench/widget-page.mjs';
 import { startSim } from './simproc.mjs';
 
 // Socket drops and a restart's 503s are logged by Chromium itself; they are the faults under test.
@@ -139,8 +140,10 @@ test('xuc in the widget: credentials from the host, login, CRM Busy pauses the a
   // The widget page loaded its deployment's build (CRM Connector + xuc), not the full one.
   const widgetFrame = page.frames().find((f) => f.url().includes('/widget.html'));
   const loaded = await widgetFrame.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
-  assert.ok(loaded.includes('/pkg/crm-connector+xuc/cti_bridge_bg.wasm'), `the crm-connector+xuc build: ${loaded.join(' ')}`);
-  assert.ok(!loaded.includes('/pkg/cti_bridge_bg.wasm'), 'not the full build');
+  // From the content-hashed folder widget.html names (pkg/<hash>/, scripts/build.sh).
+  const hashed = `/${hashedFolder(ROOT)}`;
+  assert.ok(loaded.includes(`${hashed}crm-connector+xuc/cti_bridge_bg.wasm`), `the crm-connector+xuc build: ${loaded.join(' ')}`);
+  assert.ok(!loaded.some((p) => p.endsWith('.wasm') && !p.includes('/crm-connector+xuc/')), `not the full build: ${loaded.join(' ')}`);
   assert.deepEqual(problems(), []);
   await page.close();
 });

@@ -1,5 +1,6 @@
 // scripts/widget-entry.mjs: a build's entry script is its glue (as a scope) and widget.js in one
-// module; widget.js then carries that build's glue and finds www/ from the entry's own folder.
+// module; widget.js then carries that build's glue and finds www/ and the builds' folder from the
+// entry's own folder, in pkg/ and in the content-hashed copy pkg/<hash>/ alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,24 +16,24 @@ const GLUE = 'let calls=0;\nexport function startWidget(x){return `${x}:${++call
   + 'function initSync(m){return m.module;}\nasync function __wbg_init(){return new URL("cti_bridge_bg.wasm",import.meta.url).href;}\n'
   + 'export{initSync,__wbg_init as default};\n';
 /** A widget.js in the shape scripts/widget-entry.mjs takes. */
-const WIDGET = '/** carried */\nconst CARRIED = null;\nconst BASE = new URL("./", import.meta.url);\n'
-  + 'export const carried = () => CARRIED;\nexport const base = () => BASE.href;\nexport function calls(){return CARRIED&&CARRIED.glue.startWidget("a");}\n';
+const WIDGET = '/** carried */\nconst CARRIED = null;\nconst BASE = new URL("./", import.meta.url);\nconst PKG = new URL("pkg/", BASE);\n'
+  + 'export const carried = () => CARRIED;\nexport const base = () => BASE.href;\nexport const pkg = () => PKG.href;\nexport function calls(){return CARRIED&&CARRIED.glue.startWidget("a");}\n';
 
-/** www/ with widget.js and the glue under pkg/ or pkg/<name>/; the build folder. */
-function www(name, widget = WIDGET) {
+/** www/ with widget.js and the glue under pkg/[<hash>/] or pkg/[<hash>/]<name>/; the build folder. */
+function www(name, hash = '', widget = WIDGET) {
   const root = mkdtempSync(join(tmpdir(), 'widget-entry-'));
-  const dir = join(root, 'pkg', name);
+  const dir = join(root, 'pkg', hash, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(root, 'widget.js'), widget);
   writeFileSync(join(dir, 'cti_bridge.js'), GLUE);
   return { root, dir };
 }
 
-for (const name of ['crm-connector+xuc', '']) {
-  test(`the entry of build "${name}" carries its glue and finds www/ from pkg/`, async () => {
-    const { root, dir } = www(name);
+for (const [name, hash] of [['crm-connector+xuc', ''], ['', ''], ['crm-connector+xuc', '0123456789ab'], ['', '0123456789ab']]) {
+  test(`the entry of build "${name}" carries its glue and finds www/ from pkg/${hash ? '<hash>/' : ''}`, async () => {
+    const { root, dir } = www(name, hash);
     const builds = { '': [], 'crm-connector+xuc': [] };
-    writeEntry(join(root, 'widget.js'), dir, name, builds);
+    writeEntry(join(root, 'widget.js'), dir, name, builds, !!hash);
     const entry = await import(pathToFileURL(join(dir, 'widget.js')));
     const carried = entry.carried();
     assert.equal(carried.name, name);
@@ -45,19 +46,22 @@ for (const name of ['crm-connector+xuc', '']) {
     assert.equal(carried.glue.initSync({ module: 7 }), 7);
     assert.equal(await carried.glue.default(), pathToFileURL(join(dir, 'cti_bridge_bg.wasm')).href);
     assert.equal(entry.base(), pathToFileURL(root).href + '/');
+    // The builds are found next to this one's folder: the hashed copy's, not the stable pkg/.
+    assert.equal(entry.pkg(), pathToFileURL(join(root, 'pkg', hash)).href + '/');
     assert.equal(entry.calls.name, 'calls');
     // What the glue did not export stays private to it.
     assert.doesNotMatch(readFileSync(join(dir, 'widget.js'), 'utf8'), /^let calls/m);
   });
 }
 
-test('www/widget.js is taken: CARRIED and BASE set, nothing else changed', () => {
+test('www/widget.js is taken: CARRIED, BASE and PKG set, nothing else changed', () => {
   const source = readFileSync(join(ROOT, 'www/widget.js'), 'utf8');
   const out = carriedWidget(source, 'crm-connector+xuc', 2, { '': [], 'crm-connector+xuc': [] });
   assert.match(out, /const CARRIED = \{name:"crm-connector\+xuc",glue:__ctiGlue,builds:\{"":\[\],"crm-connector\+xuc":\[\]\}\};/);
   assert.match(out, /const BASE = new URL\("\.\.\/\.\.\/",import\.meta\.url\);/);
-  assert.equal(out.replace(/const CARRIED = [^;]*;/, '').replace(/const BASE = [^;]*;/, ''),
-    source.replace(/const CARRIED = [^;]*;/, '').replace(/const BASE = [^;]*;/, ''));
+  assert.match(out, /const PKG = new URL\("\.\.\/",import\.meta\.url\);/);
+  const rest = (text) => text.replace(/const CARRIED = [^;]*;/, '').replace(/const BASE = [^;]*;/, '').replace(/const PKG = [^;]*;/, '');
+  assert.equal(rest(out), rest(source));
 });
 
 test('shapes it does not take fail the build', () => {
@@ -66,6 +70,7 @@ test('shapes it does not take fail the build', () => {
   refuse(WIDGET + 'const u = import.meta.url;\n', /import\.meta outside BASE/);
   refuse(WIDGET.replace('const CARRIED = null;', ''), /CARRIED is not one top-level constant/);
   refuse(WIDGET.replace('const BASE = new URL("./", import.meta.url);', 'function BASE(){}'), /BASE is not one top-level constant/);
+  refuse(WIDGET.replace('const PKG = new URL("pkg/", BASE);', ''), /PKG is not one top-level constant/);
   refuse(WIDGET + 'let __ctiGlue;\n', /declares __ctiGlue/);
   assert.throws(() => glueScope('import{a}from"./snippets/x.js";\n' + GLUE), /ImportDeclaration/);
   assert.throws(() => glueScope(GLUE + 'export*from"./x.js";\n'), /ExportAllDeclaration/);
