@@ -408,110 +408,128 @@ impl<'de> Deserialize<'de> for TabMessage {
     }
 }
 
+/// The kinds of [`TabMessage`] (its `t`).
+#[derive(Clone, Copy)]
+enum Kind {
+    Hello,
+    Lead,
+    Event,
+    Call,
+    Reply,
+    View,
+    State,
+    Pop,
+    Bye,
+}
+
+/// Each kind's `t`, and the fields it may have.
+const KINDS: [(&str, Kind, &[&str]); 9] = [
+    ("hello", Kind::Hello, &["t", "v", "tab"]),
+    (
+        "lead",
+        Kind::Lead,
+        &["t", "v", "tab", "epoch", "since", "seq", "count"],
+    ),
+    (
+        "event",
+        Kind::Event,
+        &["t", "v", "tab", "epoch", "seq", "event"],
+    ),
+    ("call", Kind::Call, &["t", "v", "tab", "rid", "call"]),
+    (
+        "reply",
+        Kind::Reply,
+        &["t", "v", "tab", "to", "rid", "result", "error"],
+    ),
+    (
+        "view",
+        Kind::View,
+        &["t", "v", "tab", "visible", "focused", "active_at"],
+    ),
+    (
+        "state",
+        Kind::State,
+        &["t", "v", "tab", "snapshot", "cc", "health"],
+    ),
+    ("pop", Kind::Pop, &["t", "v", "tab", "to", "event"]),
+    ("bye", Kind::Bye, &["t", "v", "tab"]),
+];
+
 impl Wire for TabMessage {
     const EXPECTED: &'static str = "internally tagged enum TabMessage";
+    /// Checks the kind's fields, reads the header every kind has (`v`,
+    /// `tab`: once, not per kind), then the kind's own fields, in the order
+    /// a derive read them.
     fn read(o: Fields) -> Result<Self, FieldError> {
         let t = o.text(&["t"])?;
-        let v = || o.req(&["v"], fields::small::<u32>);
-        let tab = || o.text(&["tab"]);
+        let Some(&(_, kind, known)) = KINDS.iter().find(|(name, _, _)| *name == t) else {
+            return Err(FieldError::unknown_variant(
+                &t,
+                &[
+                    "hello", "lead", "event", "call", "reply", "view", "state", "pop", "bye",
+                ],
+            ));
+        };
+        o.only(known)?;
+        let v = o.req(&["v"], fields::small::<u32>)?;
+        let tab = o.text(&["tab"])?;
         let u64_at = |name: &'static str| o.req(&[name], fields::unsigned);
-        Ok(match t.as_str() {
-            "hello" => {
-                o.only(&["t", "v", "tab"])?;
-                TabMessage::Hello {
-                    v: v()?,
-                    tab: tab()?,
-                }
-            }
-            "lead" => {
-                o.only(&["t", "v", "tab", "epoch", "since", "seq", "count"])?;
-                TabMessage::Lead {
-                    v: v()?,
-                    tab: tab()?,
-                    epoch: o.text(&["epoch"])?,
-                    since: u64_at("since")?,
-                    seq: u64_at("seq")?,
-                    count: o.req(&["count"], fields::small::<usize>)?,
-                }
-            }
-            "event" => {
-                o.only(&["t", "v", "tab", "epoch", "seq", "event"])?;
-                TabMessage::Event {
-                    v: v()?,
-                    tab: tab()?,
-                    epoch: o.text(&["epoch"])?,
-                    seq: u64_at("seq")?,
-                    event: o.value("event", false)?,
-                }
-            }
-            "call" => {
-                o.only(&["t", "v", "tab", "rid", "call"])?;
-                TabMessage::Call {
-                    v: v()?,
-                    tab: tab()?,
-                    rid: u64_at("rid")?,
-                    call: o.req(&["call"], fields::wire)?,
-                }
-            }
-            "reply" => {
-                o.only(&["t", "v", "tab", "to", "rid", "result", "error"])?;
-                TabMessage::Reply {
-                    v: v()?,
-                    tab: tab()?,
-                    to: o.text(&["to"])?,
-                    rid: u64_at("rid")?,
-                    result: o
-                        .get(&["result"], |v| fields::opt(v, fields::any))?
-                        .flatten(),
-                    error: o.opt_wire(&["error"])?,
-                }
-            }
-            "view" => {
-                o.only(&["t", "v", "tab", "visible", "focused", "active_at"])?;
-                TabMessage::View {
-                    v: v()?,
-                    tab: tab()?,
-                    visible: o.req(&["visible"], fields::flag)?,
-                    focused: o.req(&["focused"], fields::flag)?,
-                    active_at: u64_at("active_at")?,
-                }
-            }
-            "state" => {
-                o.only(&["t", "v", "tab", "snapshot", "cc", "health"])?;
-                TabMessage::State {
-                    v: v()?,
-                    tab: tab()?,
-                    snapshot: o.value("snapshot", false)?,
-                    cc: o.value("cc", false)?,
-                    health: o
-                        .get(&["health"], |v| fields::opt(v, fields::any))?
-                        .flatten(),
-                }
-            }
-            "pop" => {
-                o.only(&["t", "v", "tab", "to", "event"])?;
-                TabMessage::Pop {
-                    v: v()?,
-                    tab: tab()?,
-                    to: o.text(&["to"])?,
-                    event: o.value("event", false)?,
-                }
-            }
-            "bye" => {
-                o.only(&["t", "v", "tab"])?;
-                TabMessage::Bye {
-                    v: v()?,
-                    tab: tab()?,
-                }
-            }
-            other => {
-                return Err(FieldError::unknown_variant(
-                    other,
-                    &[
-                        "hello", "lead", "event", "call", "reply", "view", "state", "pop", "bye",
-                    ],
-                ))
-            }
+        Ok(match kind {
+            Kind::Hello => TabMessage::Hello { v, tab },
+            Kind::Lead => TabMessage::Lead {
+                v,
+                tab,
+                epoch: o.text(&["epoch"])?,
+                since: u64_at("since")?,
+                seq: u64_at("seq")?,
+                count: o.req(&["count"], fields::small::<usize>)?,
+            },
+            Kind::Event => TabMessage::Event {
+                v,
+                tab,
+                epoch: o.text(&["epoch"])?,
+                seq: u64_at("seq")?,
+                event: o.value("event", false)?,
+            },
+            Kind::Call => TabMessage::Call {
+                v,
+                tab,
+                rid: u64_at("rid")?,
+                call: o.req(&["call"], fields::wire)?,
+            },
+            Kind::Reply => TabMessage::Reply {
+                v,
+                tab,
+                to: o.text(&["to"])?,
+                rid: u64_at("rid")?,
+                result: o
+                    .get(&["result"], |v| fields::opt(v, fields::any))?
+                    .flatten(),
+                error: o.opt_wire(&["error"])?,
+            },
+            Kind::View => TabMessage::View {
+                v,
+                tab,
+                visible: o.req(&["visible"], fields::flag)?,
+                focused: o.req(&["focused"], fields::flag)?,
+                active_at: u64_at("active_at")?,
+            },
+            Kind::State => TabMessage::State {
+                v,
+                tab,
+                snapshot: o.value("snapshot", false)?,
+                cc: o.value("cc", false)?,
+                health: o
+                    .get(&["health"], |v| fields::opt(v, fields::any))?
+                    .flatten(),
+            },
+            Kind::Pop => TabMessage::Pop {
+                v,
+                tab,
+                to: o.text(&["to"])?,
+                event: o.value("event", false)?,
+            },
+            Kind::Bye => TabMessage::Bye { v, tab },
         })
     }
 }
