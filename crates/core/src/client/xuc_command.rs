@@ -439,6 +439,7 @@ impl From<ArgError> for CommandError {
 }
 
 /// Positional arguments of one call, with the command name for errors.
+#[derive(Clone, Copy)]
 struct Args<'a> {
     command: &'static str,
     args: &'a [Value],
@@ -1004,16 +1005,29 @@ impl Frame {
 
 /// [`XucCommand::from_call`] with the readers' boxed error.
 fn parse(name: &str, args: &[Value]) -> Result<XucCommand, ArgError> {
+    // The method found once in the table; then its row by position (the
+    // rows counted in table order: a jump table, not a name compare per row).
+    let unknown = || ArgError(Box::new(CommandError::Unknown(name.to_owned())));
+    let Some(index) = METHODS.iter().position(|m| *m == name) else {
+        return Err(unknown());
+    };
+    let a = Args {
+        command: METHODS.get(index).copied().unwrap_or_default(),
+        args,
+    };
+    let mut row = 0;
     macro_rules! parse {
         ($($js:ident $method:ident ($($arg:ident),*) $doc:literal $variant:ident |$a:ident| $parse:expr;)*) => {
-            $(if name == stringify!($js) {
-                let $a = Args { command: stringify!($js), args };
+            $(if index == row {
+                let $a = a;
                 return Ok($parse);
-            })*
+            }
+            row += 1;)*
         };
     }
     xuc_commands!(parse);
-    Err(ArgError(Box::new(CommandError::Unknown(name.to_owned()))))
+    let _ = row;
+    Err(unknown())
 }
 
 fn get_list(a: &Args<'_>) -> Result<XucCommand, ArgError> {
