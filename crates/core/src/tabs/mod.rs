@@ -546,6 +546,21 @@ impl Wire for ReplyError {
 }
 
 impl TabMessage {
+    /// Its `t`.
+    fn kind(&self) -> &'static str {
+        match self {
+            TabMessage::Hello { .. } => "hello",
+            TabMessage::Lead { .. } => "lead",
+            TabMessage::Event { .. } => "event",
+            TabMessage::Call { .. } => "call",
+            TabMessage::Reply { .. } => "reply",
+            TabMessage::View { .. } => "view",
+            TabMessage::State { .. } => "state",
+            TabMessage::Pop { .. } => "pop",
+            TabMessage::Bye { .. } => "bye",
+        }
+    }
+
     fn version(&self) -> u32 {
         match self {
             TabMessage::Hello { v, .. }
@@ -860,13 +875,13 @@ impl Tabs {
     /// The held locks, as the edge read them.
     pub fn on_locks(&mut self, view: LocksView) {
         // A tab seen holding its lock before and gone now has closed or crashed.
-        let gone = |t: &String| self.known.contains(t) && !view.tabs.contains(t);
-        let heard: Vec<String> = self.heard.iter().filter(|t| !gone(t)).cloned().collect();
-        self.heard = heard;
+        let known = &self.known;
+        self.heard
+            .retain(|t| !(known.contains(t) && !view.tabs.contains(t)));
         let count = view.tabs.iter().filter(|t| valid_tab_id(t)).count();
         let changed = count.max(1) != self.count;
         self.count = count.max(1);
-        self.known = view.tabs.clone();
+        self.known = view.tabs;
         let known = &self.known;
         self.views.retain(|v| known.contains(&v.tab));
         // Calls from tabs that were not known: run if they hold a tab lock now.
@@ -1514,101 +1529,72 @@ impl ToJson for Forward {
 }
 
 impl ToJson for TabMessage {
+    /// The header every kind has (`t`, `v`, `tab`: written once, not per
+    /// kind), then the kind's own fields, in the order of the variant.
     fn write_json(&self, w: &mut JsonWriter) {
-        w.object(|o| match self {
-            TabMessage::Hello { v, tab } => {
-                o.field("t", "hello").field("v", v).field("tab", tab);
-            }
-            TabMessage::Lead {
-                v,
-                tab,
-                epoch,
-                since,
-                seq,
-                count,
-            } => {
-                o.field("t", "lead")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("epoch", epoch)
-                    .field("since", since)
-                    .field("seq", seq)
-                    .field("count", count);
-            }
-            TabMessage::Event {
-                v,
-                tab,
-                epoch,
-                seq,
-                event,
-            } => {
-                o.field("t", "event")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("epoch", epoch)
-                    .field("seq", seq)
-                    .field("event", event);
-            }
-            TabMessage::Call { v, tab, rid, call } => {
-                o.field("t", "call")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("rid", rid)
-                    .field("call", call);
-            }
-            TabMessage::Reply {
-                v,
-                tab,
-                to,
-                rid,
-                result,
-                error,
-            } => {
-                o.field("t", "reply")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("to", to)
-                    .field("rid", rid)
-                    .field("result", result)
-                    .field("error", error);
-            }
-            TabMessage::View {
-                v,
-                tab,
-                visible,
-                focused,
-                active_at,
-            } => {
-                o.field("t", "view")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("visible", visible)
-                    .field("focused", focused)
-                    .field("active_at", active_at);
-            }
-            TabMessage::State {
-                v,
-                tab,
-                snapshot,
-                cc,
-                health,
-            } => {
-                o.field("t", "state")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("snapshot", snapshot)
-                    .field("cc", cc)
-                    .field("health", health);
-            }
-            TabMessage::Pop { v, tab, to, event } => {
-                o.field("t", "pop")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("to", to)
-                    .field("event", event);
-            }
-            TabMessage::Bye { v, tab } => {
-                o.field("t", "bye").field("v", v).field("tab", tab);
+        w.object(|o| {
+            o.field("t", self.kind())
+                .field("v", &self.version())
+                .field("tab", self.tab());
+            match self {
+                TabMessage::Hello { .. } | TabMessage::Bye { .. } => {}
+                TabMessage::Lead {
+                    epoch,
+                    since,
+                    seq,
+                    count,
+                    ..
+                } => {
+                    o.field("epoch", epoch)
+                        .field("since", since)
+                        .field("seq", seq)
+                        .field("count", count);
+                }
+                TabMessage::Event {
+                    epoch, seq, event, ..
+                } => {
+                    o.field("epoch", epoch)
+                        .field("seq", seq)
+                        .field("event", event);
+                }
+                TabMessage::Call { rid, call, .. } => {
+                    o.field("rid", rid).field("call", call);
+                }
+                TabMessage::Reply {
+                    to,
+                    rid,
+                    result,
+                    error,
+                    ..
+                } => {
+                    o.field("to", to)
+                        .field("rid", rid)
+                        .field("result", result)
+                        .field("error", error);
+                }
+                TabMessage::View {
+                    visible,
+                    focused,
+                    active_at,
+                    ..
+                } => {
+                    o.field("visible", visible)
+                        .field("focused", focused)
+                        .field("active_at", active_at);
+                }
+                TabMessage::State {
+                    snapshot,
+                    cc,
+                    health,
+                    ..
+                } => {
+                    o.field("snapshot", snapshot)
+                        .field("cc", cc)
+                        .field("health", health);
+                }
+                TabMessage::Pop { to, event, .. } => {
+                    o.field("to", to).field("event", event);
+                }
             }
         });
     }
