@@ -43,7 +43,7 @@ use crate::keyed::Ids;
 use crate::model::{EventBody, Side};
 use serde::de::Error as _;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::VecDeque;
 
 #[cfg(test)]
@@ -1299,7 +1299,7 @@ impl Tabs {
                 return;
             }
             Some((e, last)) if *e == epoch && seq > last + 1 => {
-                let gap = json!({"kind": "gap", "scope": "tabs", "reason": "missed", "from": last + 1, "to": seq - 1});
+                let gap = gap("missed", &[("from", last + 1), ("to", seq - 1)]);
                 self.effects.push(TabEffect::HostEvent(gap));
             }
             _ => {}
@@ -1316,7 +1316,7 @@ impl Tabs {
     /// new leader re-reads the agent's state.
     fn report_hand_over(&mut self) {
         if let Some((_, seq)) = self.last.take() {
-            let gap = json!({"kind": "gap", "scope": "tabs", "reason": "handOver", "after": seq});
+            let gap = gap("handOver", &[("after", seq)]);
             self.effects.push(TabEffect::HostEvent(gap));
         }
     }
@@ -1338,8 +1338,7 @@ impl Tabs {
             return;
         }
         let lost = self.forwarded.take_all();
-        let gap =
-            json!({"kind": "gap", "scope": "tabs", "reason": "leaderLost", "requests": lost.len()});
+        let gap = gap("leaderLost", &[("requests", lost.len() as u64)]);
         self.effects.push(TabEffect::HostEvent(gap));
         for (_, request) in lost {
             self.effects.push(TabEffect::Answer {
@@ -1379,6 +1378,19 @@ pub fn crm_stays_local(msg: &Value) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     action.ends_with("ready") || action.ends_with("crmdata")
+}
+
+/// A `gap` event of the tabs: `{"kind": "gap", "scope": "tabs", "reason"}`
+/// and its figures (one builder for the three kinds of gap).
+fn gap(reason: &str, figures: &[(&str, u64)]) -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert("kind".into(), "gap".into());
+    map.insert("scope".into(), "tabs".into());
+    map.insert("reason".into(), reason.into());
+    for (name, n) in figures {
+        map.insert((*name).into(), (*n).into());
+    }
+    Value::Object(map)
 }
 
 /// Which leader events followers get: all but the leader's own channel
