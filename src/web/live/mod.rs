@@ -236,11 +236,17 @@ impl Link {
 
     fn listen_to_page(&self) {
         let mut listeners = Vec::new();
-        for (name, input) in [("online", Input::Online), ("offline", Input::Offline)] {
+        for online in [true, false] {
             let me = self.feed.clone();
+            let name = if online { "online" } else { "offline" };
+            // The input made on each event (no `Input` clone code for two unit variants).
             listeners.push(Handle::listen(Target::Window, name, move |_| {
                 if let Some(d) = me.upgrade() {
-                    d.input(input.clone());
+                    d.input(if online {
+                        Input::Online
+                    } else {
+                        Input::Offline
+                    });
                 }
             }));
         }

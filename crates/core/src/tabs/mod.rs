@@ -381,8 +381,13 @@ impl Wire for Forward {
                 o.only(&["op", "name", "args"])?;
                 Forward::CcCommand {
                     name: o.text(&["name"])?,
+                    // Any items: the list copied whole (as `fields::list` of
+                    // `fields::any` read it, without a loop of its own).
                     args: o
-                        .get(&["args"], |v| fields::list(v, fields::any))?
+                        .get(&["args"], |v| match v {
+                            Value::Array(items) => Ok(items.clone()),
+                            other => Err(fields::invalid_type(other, "a sequence")),
+                        })?
                         .unwrap_or_default(),
                 }
             }
