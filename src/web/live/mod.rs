@@ -401,10 +401,15 @@ impl Link {
                 self.input(Input::NoToken("the provider threw".into()))
             }
             kind::PROVIDED => self.input(secret_input(self.provides, &value)),
-            kind::PROVIDER_REJECTED => self.input(Input::NoToken(format!(
-                "the provider's promise was rejected{}",
-                why(&value).map(|w| format!(": {w}")).unwrap_or_default()
-            ))),
+            kind::PROVIDER_REJECTED => {
+                // One text built in place (no `format!` inside a `format!`).
+                let mut reason = String::from("the provider's promise was rejected");
+                if let Some(why) = why(&value) {
+                    reason.push_str(": ");
+                    reason.push_str(&why);
+                }
+                self.input(Input::NoToken(reason))
+            }
             _ => {}
         }
     }
