@@ -881,8 +881,8 @@ impl Tabs {
     pub fn on_locks(&mut self, view: LocksView) {
         // A tab seen holding its lock before and gone now has closed or crashed.
         let known = &self.known;
-        self.heard
-            .retain(|t| !(known.contains(t) && !view.tabs.contains(t)));
+        let gone = |t: &String| known.contains(t) && !view.tabs.contains(t);
+        self.heard.retain(|t| !gone(t));
         let count = view.tabs.iter().filter(|t| valid_tab_id(t)).count();
         let changed = count.max(1) != self.count;
         self.count = count.max(1);
