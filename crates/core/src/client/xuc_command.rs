@@ -1026,6 +1026,7 @@ fn parse(name: &str, args: &[Value]) -> Result<XucCommand, ArgError> {
         };
     }
     xuc_commands!(parse);
+    // The count after the last row is not read; a found index always has its row.
     let _ = row;
     Err(unknown())
 }
