@@ -181,24 +181,23 @@ impl TabsEdge {
     /// the tab locks held, and the tab whose lock the election lock's
     /// holder also holds.
     fn view(&self, held: &Value) -> LocksView {
-        let held: Vec<(&str, &str)> = held
-            .as_array()
-            .map(|locks| {
-                locks
-                    .iter()
-                    .filter_map(|lock| Some((lock.get(0)?.as_str()?, lock.get(1)?.as_str()?)))
-                    .collect()
-            })
-            .unwrap_or_default();
+        // `[name, clientId]` pairs (anything else is skipped), read in place.
+        fn pair(lock: &Value) -> Option<(&str, &str)> {
+            Some((lock.get(0)?.as_str()?, lock.get(1)?.as_str()?))
+        }
+        let held = held.as_array().map(Vec::as_slice).unwrap_or_default();
         let leader_lock = self.scope.leader_lock();
-        let leader_client = held
-            .iter()
-            .find(|(name, _)| *name == leader_lock)
-            .map(|(_, c)| *c);
+        let mut leader_client = None;
+        for (name, client) in held.iter().filter_map(pair) {
+            if name == leader_lock {
+                leader_client = Some(client);
+                break;
+            }
+        }
         let mut view = LocksView::default();
-        for (name, client) in &held {
+        for (name, client) in held.iter().filter_map(pair) {
             if let Some(tab) = self.scope.tab_of(name) {
-                if leader_client == Some(*client) {
+                if leader_client == Some(client) {
                     view.leader = Some(tab.to_owned());
                 }
                 view.tabs.push(tab.to_owned());

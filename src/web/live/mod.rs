@@ -236,11 +236,17 @@ impl Link {
 
     fn listen_to_page(&self) {
         let mut listeners = Vec::new();
-        for (name, input) in [("online", Input::Online), ("offline", Input::Offline)] {
+        for online in [true, false] {
             let me = self.feed.clone();
+            let name = if online { "online" } else { "offline" };
+            // The input made on each event (no `Input` clone code for two unit variants).
             listeners.push(Handle::listen(Target::Window, name, move |_| {
                 if let Some(d) = me.upgrade() {
-                    d.input(input.clone());
+                    d.input(if online {
+                        Input::Online
+                    } else {
+                        Input::Offline
+                    });
                 }
             }));
         }
@@ -395,10 +401,15 @@ impl Link {
                 self.input(Input::NoToken("the provider threw".into()))
             }
             kind::PROVIDED => self.input(secret_input(self.provides, &value)),
-            kind::PROVIDER_REJECTED => self.input(Input::NoToken(format!(
-                "the provider's promise was rejected{}",
-                why(&value).map(|w| format!(": {w}")).unwrap_or_default()
-            ))),
+            kind::PROVIDER_REJECTED => {
+                // One text built in place (no `format!` inside a `format!`).
+                let mut reason = String::from("the provider's promise was rejected");
+                if let Some(why) = why(&value) {
+                    reason.push_str(": ");
+                    reason.push_str(&why);
+                }
+                self.input(Input::NoToken(reason))
+            }
             _ => {}
         }
     }

@@ -105,7 +105,8 @@ impl<C: Client> Session<C> {
 
     /// Feeds one input; a timer tick also advances command time-outs.
     pub fn handle(&mut self, now: u64, input: Input) -> Vec<Effect> {
-        let tick = input == Input::Tick;
+        // The variant alone (`==` would call the derived comparison of every input).
+        let tick = matches!(input, Input::Tick);
         let actions = self.client.handle(now, input);
         let mut effects = self.absorb(now, actions);
         if tick {

@@ -439,6 +439,7 @@ impl From<ArgError> for CommandError {
 }
 
 /// Positional arguments of one call, with the command name for errors.
+#[derive(Clone, Copy)]
 struct Args<'a> {
     command: &'static str,
     args: &'a [Value],
@@ -770,16 +771,8 @@ impl XucCommand {
     /// the five-argument form of xuc's `cti.js` (`..., callerIdName,
     /// callerIdNumber, variables`) is accepted too.
     pub fn from_call(name: &str, args: &[Value]) -> Result<XucCommand, CommandError> {
-        macro_rules! parse {
-            ($($js:ident $method:ident ($($arg:ident),*) $doc:literal $variant:ident |$a:ident| $parse:expr;)*) => {
-                $(if name == stringify!($js) {
-                    let $a = Args { command: stringify!($js), args };
-                    return Ok($parse);
-                })*
-            };
-        }
-        xuc_commands!(parse);
-        Err(CommandError::Unknown(name.to_owned()))
+        // The readers' boxed error is unboxed once, here, not at every `?`.
+        parse(name, args).map_err(CommandError::from)
     }
 
     /// The method name (as in the seed).
@@ -1010,7 +1003,35 @@ impl Frame {
     }
 }
 
-fn get_list(a: &Args<'_>) -> Result<XucCommand, CommandError> {
+/// [`XucCommand::from_call`] with the readers' boxed error.
+fn parse(name: &str, args: &[Value]) -> Result<XucCommand, ArgError> {
+    // The method found once in the table; then its row by position (the
+    // rows counted in table order: a jump table, not a name compare per row).
+    let unknown = || ArgError(Box::new(CommandError::Unknown(name.to_owned())));
+    let Some(index) = METHODS.iter().position(|m| *m == name) else {
+        return Err(unknown());
+    };
+    let a = Args {
+        command: METHODS.get(index).copied().unwrap_or_default(),
+        args,
+    };
+    let mut row = 0;
+    macro_rules! parse {
+        ($($js:ident $method:ident ($($arg:ident),*) $doc:literal $variant:ident |$a:ident| $parse:expr;)*) => {
+            $(if index == row {
+                let $a = a;
+                return Ok($parse);
+            }
+            row += 1;)*
+        };
+    }
+    xuc_commands!(parse);
+    // The count after the last row is not read; a found index always has its row.
+    let _ = row;
+    Err(unknown())
+}
+
+fn get_list(a: &Args<'_>) -> Result<XucCommand, ArgError> {
     let kind = a.text(0, "objectType", 32)?;
     let object_type = LIST_TYPES
         .iter()
@@ -1025,7 +1046,7 @@ fn get_list(a: &Args<'_>) -> Result<XucCommand, CommandError> {
     Ok(XucCommand::GetList { object_type })
 }
 
-fn dial_from_queue(a: &Args<'_>) -> Result<XucCommand, CommandError> {
+fn dial_from_queue(a: &Args<'_>) -> Result<XucCommand, ArgError> {
     let destination = a.dialable(0, "destination")?;
     let queue_id = a.id(1, "queueId")?;
     let five = a.args.len() >= 5;

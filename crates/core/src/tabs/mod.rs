@@ -43,7 +43,7 @@ use crate::keyed::Ids;
 use crate::model::{EventBody, Side};
 use serde::de::Error as _;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::VecDeque;
 
 #[cfg(test)]
@@ -381,8 +381,13 @@ impl Wire for Forward {
                 o.only(&["op", "name", "args"])?;
                 Forward::CcCommand {
                     name: o.text(&["name"])?,
+                    // Any items: the list copied whole (as `fields::list` of
+                    // `fields::any` read it, without a loop of its own).
                     args: o
-                        .get(&["args"], |v| fields::list(v, fields::any))?
+                        .get(&["args"], |v| match v {
+                            Value::Array(items) => Ok(items.clone()),
+                            other => Err(fields::invalid_type(other, "a sequence")),
+                        })?
                         .unwrap_or_default(),
                 }
             }
@@ -408,110 +413,128 @@ impl<'de> Deserialize<'de> for TabMessage {
     }
 }
 
+/// The kinds of [`TabMessage`] (its `t`).
+#[derive(Clone, Copy)]
+enum Kind {
+    Hello,
+    Lead,
+    Event,
+    Call,
+    Reply,
+    View,
+    State,
+    Pop,
+    Bye,
+}
+
+/// Each kind's `t`, and the fields it may have.
+const KINDS: [(&str, Kind, &[&str]); 9] = [
+    ("hello", Kind::Hello, &["t", "v", "tab"]),
+    (
+        "lead",
+        Kind::Lead,
+        &["t", "v", "tab", "epoch", "since", "seq", "count"],
+    ),
+    (
+        "event",
+        Kind::Event,
+        &["t", "v", "tab", "epoch", "seq", "event"],
+    ),
+    ("call", Kind::Call, &["t", "v", "tab", "rid", "call"]),
+    (
+        "reply",
+        Kind::Reply,
+        &["t", "v", "tab", "to", "rid", "result", "error"],
+    ),
+    (
+        "view",
+        Kind::View,
+        &["t", "v", "tab", "visible", "focused", "active_at"],
+    ),
+    (
+        "state",
+        Kind::State,
+        &["t", "v", "tab", "snapshot", "cc", "health"],
+    ),
+    ("pop", Kind::Pop, &["t", "v", "tab", "to", "event"]),
+    ("bye", Kind::Bye, &["t", "v", "tab"]),
+];
+
 impl Wire for TabMessage {
     const EXPECTED: &'static str = "internally tagged enum TabMessage";
+    /// Checks the kind's fields, reads the header every kind has (`v`,
+    /// `tab`: once, not per kind), then the kind's own fields, in the order
+    /// a derive read them.
     fn read(o: Fields) -> Result<Self, FieldError> {
         let t = o.text(&["t"])?;
-        let v = || o.req(&["v"], fields::small::<u32>);
-        let tab = || o.text(&["tab"]);
+        let Some(&(_, kind, known)) = KINDS.iter().find(|(name, _, _)| *name == t) else {
+            return Err(FieldError::unknown_variant(
+                &t,
+                &[
+                    "hello", "lead", "event", "call", "reply", "view", "state", "pop", "bye",
+                ],
+            ));
+        };
+        o.only(known)?;
+        let v = o.req(&["v"], fields::small::<u32>)?;
+        let tab = o.text(&["tab"])?;
         let u64_at = |name: &'static str| o.req(&[name], fields::unsigned);
-        Ok(match t.as_str() {
-            "hello" => {
-                o.only(&["t", "v", "tab"])?;
-                TabMessage::Hello {
-                    v: v()?,
-                    tab: tab()?,
-                }
-            }
-            "lead" => {
-                o.only(&["t", "v", "tab", "epoch", "since", "seq", "count"])?;
-                TabMessage::Lead {
-                    v: v()?,
-                    tab: tab()?,
-                    epoch: o.text(&["epoch"])?,
-                    since: u64_at("since")?,
-                    seq: u64_at("seq")?,
-                    count: o.req(&["count"], fields::small::<usize>)?,
-                }
-            }
-            "event" => {
-                o.only(&["t", "v", "tab", "epoch", "seq", "event"])?;
-                TabMessage::Event {
-                    v: v()?,
-                    tab: tab()?,
-                    epoch: o.text(&["epoch"])?,
-                    seq: u64_at("seq")?,
-                    event: o.value("event", false)?,
-                }
-            }
-            "call" => {
-                o.only(&["t", "v", "tab", "rid", "call"])?;
-                TabMessage::Call {
-                    v: v()?,
-                    tab: tab()?,
-                    rid: u64_at("rid")?,
-                    call: o.req(&["call"], fields::wire)?,
-                }
-            }
-            "reply" => {
-                o.only(&["t", "v", "tab", "to", "rid", "result", "error"])?;
-                TabMessage::Reply {
-                    v: v()?,
-                    tab: tab()?,
-                    to: o.text(&["to"])?,
-                    rid: u64_at("rid")?,
-                    result: o
-                        .get(&["result"], |v| fields::opt(v, fields::any))?
-                        .flatten(),
-                    error: o.opt_wire(&["error"])?,
-                }
-            }
-            "view" => {
-                o.only(&["t", "v", "tab", "visible", "focused", "active_at"])?;
-                TabMessage::View {
-                    v: v()?,
-                    tab: tab()?,
-                    visible: o.req(&["visible"], fields::flag)?,
-                    focused: o.req(&["focused"], fields::flag)?,
-                    active_at: u64_at("active_at")?,
-                }
-            }
-            "state" => {
-                o.only(&["t", "v", "tab", "snapshot", "cc", "health"])?;
-                TabMessage::State {
-                    v: v()?,
-                    tab: tab()?,
-                    snapshot: o.value("snapshot", false)?,
-                    cc: o.value("cc", false)?,
-                    health: o
-                        .get(&["health"], |v| fields::opt(v, fields::any))?
-                        .flatten(),
-                }
-            }
-            "pop" => {
-                o.only(&["t", "v", "tab", "to", "event"])?;
-                TabMessage::Pop {
-                    v: v()?,
-                    tab: tab()?,
-                    to: o.text(&["to"])?,
-                    event: o.value("event", false)?,
-                }
-            }
-            "bye" => {
-                o.only(&["t", "v", "tab"])?;
-                TabMessage::Bye {
-                    v: v()?,
-                    tab: tab()?,
-                }
-            }
-            other => {
-                return Err(FieldError::unknown_variant(
-                    other,
-                    &[
-                        "hello", "lead", "event", "call", "reply", "view", "state", "pop", "bye",
-                    ],
-                ))
-            }
+        Ok(match kind {
+            Kind::Hello => TabMessage::Hello { v, tab },
+            Kind::Lead => TabMessage::Lead {
+                v,
+                tab,
+                epoch: o.text(&["epoch"])?,
+                since: u64_at("since")?,
+                seq: u64_at("seq")?,
+                count: o.req(&["count"], fields::small::<usize>)?,
+            },
+            Kind::Event => TabMessage::Event {
+                v,
+                tab,
+                epoch: o.text(&["epoch"])?,
+                seq: u64_at("seq")?,
+                event: o.value("event", false)?,
+            },
+            Kind::Call => TabMessage::Call {
+                v,
+                tab,
+                rid: u64_at("rid")?,
+                call: o.req(&["call"], fields::wire)?,
+            },
+            Kind::Reply => TabMessage::Reply {
+                v,
+                tab,
+                to: o.text(&["to"])?,
+                rid: u64_at("rid")?,
+                result: o
+                    .get(&["result"], |v| fields::opt(v, fields::any))?
+                    .flatten(),
+                error: o.opt_wire(&["error"])?,
+            },
+            Kind::View => TabMessage::View {
+                v,
+                tab,
+                visible: o.req(&["visible"], fields::flag)?,
+                focused: o.req(&["focused"], fields::flag)?,
+                active_at: u64_at("active_at")?,
+            },
+            Kind::State => TabMessage::State {
+                v,
+                tab,
+                snapshot: o.value("snapshot", false)?,
+                cc: o.value("cc", false)?,
+                health: o
+                    .get(&["health"], |v| fields::opt(v, fields::any))?
+                    .flatten(),
+            },
+            Kind::Pop => TabMessage::Pop {
+                v,
+                tab,
+                to: o.text(&["to"])?,
+                event: o.value("event", false)?,
+            },
+            Kind::Bye => TabMessage::Bye { v, tab },
         })
     }
 }
@@ -528,6 +551,21 @@ impl Wire for ReplyError {
 }
 
 impl TabMessage {
+    /// Its `t`.
+    fn kind(&self) -> &'static str {
+        match self {
+            TabMessage::Hello { .. } => "hello",
+            TabMessage::Lead { .. } => "lead",
+            TabMessage::Event { .. } => "event",
+            TabMessage::Call { .. } => "call",
+            TabMessage::Reply { .. } => "reply",
+            TabMessage::View { .. } => "view",
+            TabMessage::State { .. } => "state",
+            TabMessage::Pop { .. } => "pop",
+            TabMessage::Bye { .. } => "bye",
+        }
+    }
+
     fn version(&self) -> u32 {
         match self {
             TabMessage::Hello { v, .. }
@@ -842,13 +880,13 @@ impl Tabs {
     /// The held locks, as the edge read them.
     pub fn on_locks(&mut self, view: LocksView) {
         // A tab seen holding its lock before and gone now has closed or crashed.
-        let gone = |t: &String| self.known.contains(t) && !view.tabs.contains(t);
-        let heard: Vec<String> = self.heard.iter().filter(|t| !gone(t)).cloned().collect();
-        self.heard = heard;
+        let known = &self.known;
+        let gone = |t: &String| known.contains(t) && !view.tabs.contains(t);
+        self.heard.retain(|t| !gone(t));
         let count = view.tabs.iter().filter(|t| valid_tab_id(t)).count();
         let changed = count.max(1) != self.count;
         self.count = count.max(1);
-        self.known = view.tabs.clone();
+        self.known = view.tabs;
         let known = &self.known;
         self.views.retain(|v| known.contains(&v.tab));
         // Calls from tabs that were not known: run if they hold a tab lock now.
@@ -1266,7 +1304,7 @@ impl Tabs {
                 return;
             }
             Some((e, last)) if *e == epoch && seq > last + 1 => {
-                let gap = json!({"kind": "gap", "scope": "tabs", "reason": "missed", "from": last + 1, "to": seq - 1});
+                let gap = gap("missed", &[("from", last + 1), ("to", seq - 1)]);
                 self.effects.push(TabEffect::HostEvent(gap));
             }
             _ => {}
@@ -1283,7 +1321,7 @@ impl Tabs {
     /// new leader re-reads the agent's state.
     fn report_hand_over(&mut self) {
         if let Some((_, seq)) = self.last.take() {
-            let gap = json!({"kind": "gap", "scope": "tabs", "reason": "handOver", "after": seq});
+            let gap = gap("handOver", &[("after", seq)]);
             self.effects.push(TabEffect::HostEvent(gap));
         }
     }
@@ -1305,8 +1343,7 @@ impl Tabs {
             return;
         }
         let lost = self.forwarded.take_all();
-        let gap =
-            json!({"kind": "gap", "scope": "tabs", "reason": "leaderLost", "requests": lost.len()});
+        let gap = gap("leaderLost", &[("requests", lost.len() as u64)]);
         self.effects.push(TabEffect::HostEvent(gap));
         for (_, request) in lost {
             self.effects.push(TabEffect::Answer {
@@ -1346,6 +1383,19 @@ pub fn crm_stays_local(msg: &Value) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     action.ends_with("ready") || action.ends_with("crmdata")
+}
+
+/// A `gap` event of the tabs: `{"kind": "gap", "scope": "tabs", "reason"}`
+/// and its figures (one builder for the three kinds of gap).
+fn gap(reason: &str, figures: &[(&str, u64)]) -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert("kind".into(), "gap".into());
+    map.insert("scope".into(), "tabs".into());
+    map.insert("reason".into(), reason.into());
+    for (name, n) in figures {
+        map.insert((*name).into(), (*n).into());
+    }
+    Value::Object(map)
 }
 
 /// Which leader events followers get: all but the leader's own channel
@@ -1496,101 +1546,72 @@ impl ToJson for Forward {
 }
 
 impl ToJson for TabMessage {
+    /// The header every kind has (`t`, `v`, `tab`: written once, not per
+    /// kind), then the kind's own fields, in the order of the variant.
     fn write_json(&self, w: &mut JsonWriter) {
-        w.object(|o| match self {
-            TabMessage::Hello { v, tab } => {
-                o.field("t", "hello").field("v", v).field("tab", tab);
-            }
-            TabMessage::Lead {
-                v,
-                tab,
-                epoch,
-                since,
-                seq,
-                count,
-            } => {
-                o.field("t", "lead")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("epoch", epoch)
-                    .field("since", since)
-                    .field("seq", seq)
-                    .field("count", count);
-            }
-            TabMessage::Event {
-                v,
-                tab,
-                epoch,
-                seq,
-                event,
-            } => {
-                o.field("t", "event")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("epoch", epoch)
-                    .field("seq", seq)
-                    .field("event", event);
-            }
-            TabMessage::Call { v, tab, rid, call } => {
-                o.field("t", "call")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("rid", rid)
-                    .field("call", call);
-            }
-            TabMessage::Reply {
-                v,
-                tab,
-                to,
-                rid,
-                result,
-                error,
-            } => {
-                o.field("t", "reply")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("to", to)
-                    .field("rid", rid)
-                    .field("result", result)
-                    .field("error", error);
-            }
-            TabMessage::View {
-                v,
-                tab,
-                visible,
-                focused,
-                active_at,
-            } => {
-                o.field("t", "view")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("visible", visible)
-                    .field("focused", focused)
-                    .field("active_at", active_at);
-            }
-            TabMessage::State {
-                v,
-                tab,
-                snapshot,
-                cc,
-                health,
-            } => {
-                o.field("t", "state")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("snapshot", snapshot)
-                    .field("cc", cc)
-                    .field("health", health);
-            }
-            TabMessage::Pop { v, tab, to, event } => {
-                o.field("t", "pop")
-                    .field("v", v)
-                    .field("tab", tab)
-                    .field("to", to)
-                    .field("event", event);
-            }
-            TabMessage::Bye { v, tab } => {
-                o.field("t", "bye").field("v", v).field("tab", tab);
+        w.object(|o| {
+            o.field("t", self.kind())
+                .field("v", &self.version())
+                .field("tab", self.tab());
+            match self {
+                TabMessage::Hello { .. } | TabMessage::Bye { .. } => {}
+                TabMessage::Lead {
+                    epoch,
+                    since,
+                    seq,
+                    count,
+                    ..
+                } => {
+                    o.field("epoch", epoch)
+                        .field("since", since)
+                        .field("seq", seq)
+                        .field("count", count);
+                }
+                TabMessage::Event {
+                    epoch, seq, event, ..
+                } => {
+                    o.field("epoch", epoch)
+                        .field("seq", seq)
+                        .field("event", event);
+                }
+                TabMessage::Call { rid, call, .. } => {
+                    o.field("rid", rid).field("call", call);
+                }
+                TabMessage::Reply {
+                    to,
+                    rid,
+                    result,
+                    error,
+                    ..
+                } => {
+                    o.field("to", to)
+                        .field("rid", rid)
+                        .field("result", result)
+                        .field("error", error);
+                }
+                TabMessage::View {
+                    visible,
+                    focused,
+                    active_at,
+                    ..
+                } => {
+                    o.field("visible", visible)
+                        .field("focused", focused)
+                        .field("active_at", active_at);
+                }
+                TabMessage::State {
+                    snapshot,
+                    cc,
+                    health,
+                    ..
+                } => {
+                    o.field("snapshot", snapshot)
+                        .field("cc", cc)
+                        .field("health", health);
+                }
+                TabMessage::Pop { to, event, .. } => {
+                    o.field("to", to).field("event", event);
+                }
             }
         });
     }

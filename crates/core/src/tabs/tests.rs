@@ -1,4 +1,5 @@
 use super::*;
+use serde_json::json;
 
 fn locks(leader: Option<&str>, tabs: &[&str]) -> LocksView {
     LocksView {
