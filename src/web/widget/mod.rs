@@ -217,7 +217,7 @@ fn random_epoch() -> String {
 /// announces itself to the allowed host origins.
 #[wasm_bindgen(js_name = startWidget)]
 pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Widget, JsError> {
-    let config: WidgetConfig =
+    let mut config: WidgetConfig =
         super::from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?;
     let allowed = AllowList::new(config.allowed_host_origins.iter().map(String::as_str))
         .map_err(|e| JsError::new(&format!("allowedHostOrigins: {e}")))?;
@@ -235,7 +235,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     }
     let storage_key = config
         .storage_key
-        .clone()
+        .take()
         .unwrap_or_else(|| crate::channel::default_storage_key(config.contact_centre.as_ref()));
     let stored = super::edge::storage_read(&storage_key);
     let has_storage = !stored.is_undefined();
@@ -260,7 +260,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     // A saved session that does not restore is replaced by a fresh one.
     let (channel, _) = WidgetChannel::new(options, random_epoch(), saved.as_ref(), now());
 
-    let mut bridge_config = config.bridge.clone().unwrap_or_default();
+    let mut bridge_config = config.bridge.take().unwrap_or_default();
     bridge_config.crm.source.get_or_insert(Source::CrmConnector);
     let live = match &config.contact_centre {
         Some(value) => {
@@ -280,7 +280,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     crate::client::policy::use_parser(super::BROWSER_URL);
     let cc_targets = diagnose::targets(config.contact_centre.as_ref());
     let panel_config = crate::panel::PanelConfig {
-        pause_reasons: config.pause_reasons.clone(),
+        pause_reasons: std::mem::take(&mut config.pause_reasons),
         party: config.party_display,
         credentials_url: credentials_url_set,
         live: live.as_ref().map(|o| o.source),

@@ -130,11 +130,12 @@ pub(super) fn render(inner: &Inner) {
         return;
     };
     inner.panel_edge.borrow_mut().pace.ran(now());
-    let Some(view) = view(inner) else { return };
-    let key = crate::json_write::to_string(&PanelView {
-        now: 0,
-        ..view.clone()
-    });
+    let Some(mut view) = view(inner) else { return };
+    // The key is the view without its clock: written with `now` set to 0
+    // and then put back (no copy of the view).
+    let now = std::mem::take(&mut view.now);
+    let key = crate::json_write::to_string(&view);
+    view.now = now;
     {
         let mut edge = inner.panel_edge.borrow_mut();
         if edge.last == key {

@@ -536,13 +536,12 @@ impl WidgetChannel {
                 channel.epoch = saved.epoch;
                 channel.outbox = Outbox::restore(capacity, saved.next_seq, saved.events);
                 channel.host_id = saved.host_id;
-                channel.answered = saved
-                    .answered
-                    .into_iter()
-                    .rev()
-                    .take(ANSWERS_KEPT)
-                    .rev()
-                    .collect();
+                // The newest `ANSWERS_KEPT`, in order (no iterator adapters:
+                // `VecDeque::from` takes the list's buffer as it is).
+                channel.answered = saved.answered.into();
+                while channel.answered.len() > ANSWERS_KEPT {
+                    channel.answered.pop_front();
+                }
                 None
             }
             Some(Err(e)) => Some(RestoreError(e.to_string())),
