@@ -396,4 +396,4 @@ mod tests {
 
 #[cfg(test)]
 #[path = "config_tests.rs"]
-mod reader_tests;
+pub(crate) mod reader_tests;

@@ -188,10 +188,18 @@ fn samples() -> Vec<Value> {
         json!({"crm": {"source": "fax"}}),
         json!({"cc": {"agentId": 5}}),
         json!({"colour": 1}),
+        json!([[1, "x"], [2, {"a": 1}]]),
+        json!([[1]]),
+        json!([[1, "x", 2]]),
+        json!([["1", "x"]]),
     ]
 }
 
-fn check<New: Wire, Old: Wire, U: PartialEq + std::fmt::Debug>(
+/// Reads `base` and every variation of it (each of `keys` and an unknown
+/// key set to each sample, a second key broken, the key alone, not an
+/// object) with `New` and with `Old`: same value, or same error path and
+/// reason; some of them read and some fail.
+pub(crate) fn check<New: Wire, Old: Wire, U: PartialEq + std::fmt::Debug>(
     keys: &[&str],
     new: impl Fn(New) -> U,
     old: impl Fn(Old) -> U,

@@ -281,7 +281,7 @@ pub fn default_storage_key(contact_centre: Option<&Value>) -> String {
 }
 
 /// What is persisted across a reload of the widget iframe.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 #[cfg_attr(test, serde(rename_all = "camelCase"))]
 pub struct Saved {
@@ -301,20 +301,20 @@ pub struct Saved {
 impl Wire for Saved {
     const EXPECTED: &'static str = "struct Saved";
     fn read(o: Fields) -> Result<Self, FieldError> {
-        o.only(&["epoch", "nextSeq", "events", "hostId", "answered"])?;
-        Ok(Saved {
-            epoch: o.text(&["epoch"])?,
-            next_seq: o.req(&["nextSeq"], fields::unsigned)?,
-            events: o.req(&["events"], |v| {
-                fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))
-            })?,
-            host_id: opt_field(o, "hostId", fields::text)?,
-            answered: o
-                .get(&["answered"], |v| {
-                    fields::list(v, |p| pair(p, fields::text))
-                })?
-                .unwrap_or_default(),
-        })
+        let mut saved = Saved::default();
+        let known = &["epoch", "nextSeq", "events", "hostId", "answered"];
+        crate::config::settings(o, known, 3, &mut |i, v| {
+            let s = &mut saved;
+            match i {
+                0 => s.epoch = fields::text(v)?,
+                1 => s.next_seq = fields::unsigned(v)?,
+                2 => s.events = fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))?,
+                3 => s.host_id = fields::opt(v, fields::text)?,
+                _ => s.answered = fields::list(v, |p| pair(p, fields::text))?,
+            }
+            Ok(())
+        })?;
+        Ok(saved)
     }
 }
 

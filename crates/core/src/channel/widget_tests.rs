@@ -1539,3 +1539,35 @@ fn a_session_saved_before_the_outbox_kept_text_is_restored() {
     );
     assert!(error.is_some_and(|e| e.to_string().contains("saved widget session not restored")));
 }
+
+/// The saved session's reader against the one it replaced (a
+/// `Fields::get` per field): same session, or same error path and reason.
+#[test]
+fn the_saved_session_reads_and_refuses_as_before() {
+    struct Before(Saved);
+    impl Wire for Before {
+        const EXPECTED: &'static str = "struct Saved";
+        fn read(o: Fields) -> Result<Self, FieldError> {
+            o.only(&["epoch", "nextSeq", "events", "hostId", "answered"])?;
+            Ok(Before(Saved {
+                epoch: o.text(&["epoch"])?,
+                next_seq: o.req(&["nextSeq"], fields::unsigned)?,
+                events: o.req(&["events"], |v| {
+                    fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))
+                })?,
+                host_id: opt_field(o, "hostId", fields::text)?,
+                answered: o
+                    .get(&["answered"], |v| {
+                        fields::list(v, |p| pair(p, fields::text))
+                    })?
+                    .unwrap_or_default(),
+            }))
+        }
+    }
+    crate::config::reader_tests::check(
+        &["epoch", "nextSeq", "events", "hostId", "answered"],
+        |s: Saved| s,
+        |s: Before| s.0,
+        json!({"epoch": "e", "nextSeq": 3, "events": [[1, {"kind": "x"}]], "answered": [[2, "{}"]]}),
+    );
+}

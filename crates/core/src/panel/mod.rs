@@ -90,25 +90,37 @@ impl<'de> Deserialize<'de> for PauseReason {
 impl Wire for PauseReason {
     const EXPECTED: &'static str = "struct PauseReason";
     fn read(o: Fields) -> Result<Self, FieldError> {
-        o.only(&["id", "label"])?;
-        Ok(PauseReason {
-            id: o.text(&["id"])?,
-            label: o.req(&["label"], |v| match v {
-                serde_json::Value::String(s) => Ok(Label::Text(s.clone())),
-                serde_json::Value::Object(map) => {
-                    // A loop, not `collect` into a `Result` (an iterator
-                    // adapter in the wasm).
-                    let mut texts = Vec::with_capacity(map.len());
-                    for (k, v) in map {
-                        texts.push((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?));
-                    }
-                    Ok(Label::ByLocale(texts))
-                }
-                _ => Err(FieldError::custom(
-                    "data did not match any variant of untagged enum Label",
-                )),
-            })?,
-        })
+        // Both fields are required: `settings` refuses a reason without one.
+        let mut reason = PauseReason {
+            id: String::new(),
+            label: Label::Text(String::new()),
+        };
+        crate::config::settings(o, &["id", "label"], 2, &mut |i, v| {
+            match i {
+                0 => reason.id = fields::text(v)?,
+                _ => reason.label = label(v)?,
+            }
+            Ok(())
+        })?;
+        Ok(reason)
+    }
+}
+
+/// A pause reason's label: a text, or texts by locale.
+fn label(value: &serde_json::Value) -> Result<Label, FieldError> {
+    match value {
+        serde_json::Value::String(s) => Ok(Label::Text(s.clone())),
+        serde_json::Value::Object(map) => {
+            // A loop, not `collect` into a `Result` (an iterator adapter in the wasm).
+            let mut texts = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                texts.push((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?));
+            }
+            Ok(Label::ByLocale(texts))
+        }
+        _ => Err(FieldError::custom(
+            "data did not match any variant of untagged enum Label",
+        )),
     }
 }
 
