@@ -305,13 +305,12 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
             drive(&inner);
         }
     });
-    for event in early
-        .iter()
-        .flat_map(|events| events.iter())
-        .take(EARLY_MAX)
-    {
-        if let Some(message) = super::edge::message(&event) {
-            on_window_message(&inner, message);
+    // By index: a `flat_map` over the array's iterator is an adapter of its own in the wasm.
+    if let Some(early) = early {
+        for i in 0..early.length().min(EARLY_MAX as u32) {
+            if let Some(message) = super::edge::message(&early.get(i)) {
+                on_window_message(&inner, message);
+            }
         }
     }
     // As on every tick: `hello` only while no host is attached.

@@ -774,9 +774,7 @@ impl Panel {
                 if phase.is_final() || *phase == InteractionPhase::Ended {
                     let Some(at) = at else { return };
                     let call = self.calls.remove(at);
-                    self.notices.retain(
-                        |n| !matches!(&n.kind, NoticeKind::Incoming { call: c, .. } if c == id),
-                    );
+                    drop_notices(&mut self.notices, &|n| is_incoming(n, id));
                     if call.offered && !call.answered && call.direction != Some(Direction::Outbound)
                     {
                         let party = self.party(&call);
@@ -834,9 +832,7 @@ impl Panel {
                 call.answered |= phase.is_working() && *phase != InteractionPhase::Dialing;
                 let (call_id, answered) = (call.id.clone(), call.answered);
                 if answered {
-                    self.notices.retain(|n| {
-                        !matches!(&n.kind, NoticeKind::Incoming { call: c, .. } if *c == call_id)
-                    });
+                    drop_notices(&mut self.notices, &|n| is_incoming(n, &call_id));
                 } else if newly_offered
                     && call_direction_inbound(self.calls.iter().find(|c| c.id == call_id))
                 {
@@ -884,8 +880,9 @@ impl Panel {
                 self.was_live = true;
                 self.login_error = None;
                 self.signing_in = false;
-                self.notices
-                    .retain(|n| !matches!(n.kind, NoticeKind::ConnectionLost { .. }));
+                drop_notices(&mut self.notices, &|n| {
+                    matches!(n.kind, NoticeKind::ConnectionLost { .. })
+                });
                 if let Some(phone) = self.phone.clone() {
                     let logged_in = self
                         .agent
@@ -971,7 +968,7 @@ impl Panel {
 
     /// Removes notice `id`.
     pub fn dismiss(&mut self, id: u64) {
-        self.notices.retain(|n| n.id != id);
+        drop_notices(&mut self.notices, &|n| n.id == id);
     }
 
     /// Whether the client is live.
@@ -1441,6 +1438,18 @@ impl PanelAction {
             _ => return Ok(None),
         }))
     }
+}
+
+/// Removes the notices `gone` picks, keeping the others in order: one
+/// `retain` for every kind of removal (each closure given to `retain` is a
+/// copy of it in the wasm).
+fn drop_notices(notices: &mut Vec<Notice>, gone: &dyn Fn(&Notice) -> bool) {
+    notices.retain(|n| !gone(n));
+}
+
+/// Whether `notice` announces call `id` ringing.
+fn is_incoming(notice: &Notice, id: &str) -> bool {
+    matches!(&notice.kind, NoticeKind::Incoming { call, .. } if call == id)
 }
 
 // -- JSON out (`json_write`), as the serde attributes above say.
