@@ -630,6 +630,16 @@ impl WidgetChannel {
         self.saved()
     }
 
+    /// What to persist at `now` (as [`Self::save_now`]), as the JSON text
+    /// of its [`Saved`]: written from the channel's own events and answers,
+    /// with no copy of them first.
+    pub fn save_text(&mut self, now: u64) -> String {
+        self.save.ran(now);
+        let mut out = String::new();
+        json_write::write_to(&mut out, &SavedText(self));
+        out
+    }
+
     /// Counters and handshake state, for diagnostics.
     pub fn diagnostics(&self, now: u64, core: &dyn ChannelCore) -> Value {
         json_write::object(&[
@@ -1718,6 +1728,35 @@ impl ToJson for Saved {
                 .field("events", &self.events)
                 .field("hostId", &self.host_id)
                 .field("answered", &self.answered);
+        });
+    }
+}
+
+/// The channel's [`Saved`] written in place ([`WidgetChannel::save_text`]).
+struct SavedText<'a>(&'a WidgetChannel);
+
+/// A JSON value written by a function (a list taken from the channel in place).
+struct Written<F: Fn(&mut JsonWriter)>(F);
+
+impl<F: Fn(&mut JsonWriter)> ToJson for Written<F> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        (self.0)(w)
+    }
+}
+
+impl ToJson for SavedText<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        let c = self.0;
+        let skip = c.outbox.events().count().saturating_sub(PERSISTED_EVENTS);
+        w.object(|o| {
+            o.field("epoch", &c.epoch)
+                .field("nextSeq", &c.outbox.next_seq())
+                .field(
+                    "events",
+                    &Written(|w| w.array(c.outbox.events().skip(skip))),
+                )
+                .field("hostId", &c.host_id)
+                .field("answered", &Written(|w| w.array(&c.answered)));
         });
     }
 }

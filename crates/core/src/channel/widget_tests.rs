@@ -1571,3 +1571,36 @@ fn the_saved_session_reads_and_refuses_as_before() {
         json!({"epoch": "e", "nextSeq": 3, "events": [[1, {"kind": "x"}]], "answered": [[2, "{}"]]}),
     );
 }
+
+/// The session the edge persists (`save_text`) is the text of `saved()`,
+/// written in place: past the events kept, with answers and the host id.
+#[test]
+fn the_saved_text_is_the_saved_session_written_in_place() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    for i in 0..(PERSISTED_EVENTS as u64 + 40) {
+        edge.now = 2_000 + i;
+        let name = if i % 2 == 0 {
+            "AgentReady"
+        } else {
+            "AgentOnPause"
+        };
+        let msg = json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}});
+        edge.request(i + 1, "inject", json!({"source": "xuc", "msg": msg}));
+    }
+    let saved = edge.channel.saved();
+    assert_eq!(
+        saved.events.len(),
+        PERSISTED_EVENTS,
+        "only the newest are kept"
+    );
+    assert!(!saved.answered.is_empty() && saved.host_id.is_some());
+    let mut expected = String::new();
+    crate::json_write::write_to(&mut expected, &saved);
+    assert_eq!(edge.channel.save_text(edge.now), expected);
+    // Read back, it restores a session of the same events and answers.
+    let value: Value = serde_json::from_str(&expected).unwrap();
+    let restored = fields::wire::<Saved>(&value).unwrap();
+    assert_eq!(restored.events.len(), PERSISTED_EVENTS);
+    assert_eq!(restored.answered, saved.answered);
+}
