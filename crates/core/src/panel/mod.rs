@@ -1051,11 +1051,11 @@ impl Panel {
             None
         };
 
-        let mut cards: Vec<CardView> = self
-            .calls
-            .iter()
-            .map(|c| self.card(c, commands && live))
-            .collect();
+        // A loop, not `map` and `collect` (an iterator adapter in the wasm).
+        let mut cards = Vec::with_capacity(self.calls.len() + 1);
+        for call in &self.calls {
+            cards.push(self.card(call, commands && live));
+        }
         if state == Some(AgentStateKind::WrapUp) {
             let mut card = match &self.last_ended {
                 Some(call) => self.card(call, false),
