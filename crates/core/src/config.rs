@@ -54,7 +54,7 @@ pub(crate) fn settings<'a>(
     for (i, name) in known.iter().enumerate() {
         match o.map().get(*name) {
             Some(value) => set(i, value).map_err(|e| e.at_key(name))?,
-            None if i < required => return Err(Error::missing_field(*name)),
+            None if i < required => return Err(Error::missing_field(name)),
             None => {}
         }
     }
