@@ -1604,3 +1604,54 @@ fn the_saved_text_is_the_saved_session_written_in_place() {
     assert_eq!(restored.events.len(), PERSISTED_EVENTS);
     assert_eq!(restored.answered, saved.answered);
 }
+
+/// A diagnose run logs its failing checks' ids (`none` at `info`, else at `warn`).
+#[test]
+fn a_diagnose_run_logs_its_failing_checks() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    let run = |edge: &mut Edge, id: u64, obs: crate::diagnose::Observations| {
+        edge.take();
+        edge.request(id, "diagnose", json!({}));
+        let (request, export, host) = edge.diagnosing.pop().unwrap();
+        edge.channel
+            .on_observed(edge.now, request, export, host, obs);
+        edge.run();
+        let reply = Edge::response(&edge.take(), id);
+        let failing: Vec<String> = reply["result"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "fail")
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        let entry = edge
+            .channel
+            .logs()
+            .query(LogQuery::default())
+            .filter(|e| e.source == "diagnose")
+            .last()
+            .cloned()
+            .unwrap();
+        (failing, entry.level, entry.message)
+    };
+    let (failing, level, message) = run(&mut edge, 7, observed(HOST));
+    assert!(failing.is_empty());
+    assert_eq!(
+        (level, message.as_str()),
+        (LogLevel::Info, "checks run; failing: none")
+    );
+    // No storage, not framed, another origin: several checks fail.
+    let mut obs = observed("https://elsewhere.example");
+    obs.framed = false;
+    obs.widget_origin = String::new();
+    obs.storage.session_usable = Some(false);
+    obs.storage.has_access = Some(false);
+    let (failing, level, message) = run(&mut edge, 8, obs);
+    assert!(failing.len() > 1, "{failing:?}");
+    assert_eq!(level, LogLevel::Warn);
+    assert_eq!(
+        message,
+        format!("checks run; failing: {}", failing.join(", "))
+    );
+}
