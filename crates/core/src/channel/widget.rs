@@ -742,21 +742,21 @@ impl WidgetChannel {
         } else {
             json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": self.epoch})
         };
-        let targets: Vec<String> = match (parent_origin, self.crm_peer.as_ref()) {
-            (_, Some(peer)) => vec![peer.clone()],
-            (Some(parent), None) => vec![parent.to_owned()],
-            (None, None) => self
-                .options
-                .allowed
-                .origins()
-                .map(|o| o.as_str().to_owned())
-                .collect(),
-        };
-        for origin in targets {
+        // Posted to each target as it is found (no list of them first).
+        let mut post = |origin: String| {
             self.effects.push(Effect::Window {
                 message: message.clone(),
                 origin,
-            });
+            })
+        };
+        match (parent_origin, self.crm_peer.as_ref()) {
+            (_, Some(peer)) => post(peer.clone()),
+            (Some(parent), None) => post(parent.to_owned()),
+            (None, None) => {
+                for origin in self.options.allowed.origins() {
+                    post(origin.as_str().to_owned());
+                }
+            }
         }
     }
 
@@ -1249,11 +1249,11 @@ impl WidgetChannel {
             }
             "logs" => match opt_wire::<LogQuery>(&params) {
                 Ok(query) => {
-                    let entries: Vec<Value> = self
-                        .logs
-                        .query(query.unwrap_or_default())
-                        .map(json_write::to_value)
-                        .collect();
+                    // A loop, not `map` and `collect` (an iterator adapter in the wasm).
+                    let mut entries = Vec::new();
+                    for entry in self.logs.query(query.unwrap_or_default()) {
+                        entries.push(json_write::to_value(entry));
+                    }
                     self.respond(
                         now,
                         id,
