@@ -358,14 +358,12 @@ impl Widget {
         } else {
             super::from_js_as(&query).map_err(|e| JsValue::from_str(&format!("logs: {e}")))?
         };
-        let entries: Vec<_> = self
-            .inner
-            .channel
-            .borrow()
-            .logs()
-            .query(query)
-            .cloned()
-            .collect();
+        // The entries written where they are (no copies, no collected adapter).
+        let channel = self.inner.channel.borrow();
+        let mut entries = Vec::new();
+        for entry in channel.logs().query(query) {
+            entries.push(entry);
+        }
         Ok(super::to_js(&entries)?)
     }
 

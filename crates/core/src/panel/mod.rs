@@ -155,22 +155,22 @@ impl PartyDisplay {
             PartyDisplay::Full => Some(party.to_owned()),
             PartyDisplay::Hidden => None,
             PartyDisplay::Masked => {
-                let digits = party.chars().filter(char::is_ascii_digit).count();
+                // Digits are ASCII: counted and replaced byte by byte, the
+                // rest copied as it is (no `char` iterator adapters).
+                let digits = party.bytes().filter(u8::is_ascii_digit).count();
                 let mut seen = 0;
-                Some(
-                    party
-                        .chars()
-                        .map(|c| {
-                            if c.is_ascii_digit() {
-                                seen += 1;
-                                if seen + 4 <= digits {
-                                    return '•';
-                                }
-                            }
-                            c
-                        })
-                        .collect(),
-                )
+                let mut masked = String::with_capacity(party.len() + 2 * digits);
+                for c in party.chars() {
+                    if c.is_ascii_digit() {
+                        seen += 1;
+                        if seen + 4 <= digits {
+                            masked.push('•');
+                            continue;
+                        }
+                    }
+                    masked.push(c);
+                }
+                Some(masked)
             }
         }
     }

@@ -302,6 +302,13 @@ fn the_other_party_is_shown_as_the_redaction_allows() {
         Some("+•• ••• ••5 678")
     );
     assert_eq!(PartyDisplay::Hidden.apply("0612345678"), None);
+    // Letters of any script are kept; only the digits but the last four are masked.
+    assert_eq!(
+        PartyDisplay::Masked.apply("Zoë Ø 0612345678").as_deref(),
+        Some("Zoë Ø ••••••5678")
+    );
+    assert_eq!(PartyDisplay::Masked.apply("é12").as_deref(), Some("é12"));
+    assert_eq!(PartyDisplay::Masked.apply("").as_deref(), Some(""));
     let mut p = Panel::new(
         PanelConfig {
             party: PartyDisplay::Masked,
