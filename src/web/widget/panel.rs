@@ -14,7 +14,7 @@ use crate::panel::{HostInfo, LoginError, PanelAction, PanelCommand, PanelView};
 use crate::web::contact::CommandRefused;
 use crate::web::live::now;
 use js_sys::Function;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -209,7 +209,7 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
             if login.trim().is_empty() || password.is_empty() {
                 return Err("user and password are required".into());
             }
-            let credentials = json!({"login": login.trim(), "password": password});
+            let credentials = crate::channel::login_credentials(login.trim(), password);
             inner.panel.borrow_mut().signing_in(phone.clone());
             let waiting = {
                 let mut edge = inner.panel_edge.borrow_mut();

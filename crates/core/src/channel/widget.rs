@@ -121,10 +121,19 @@ pub fn credentials_from(what: Ask, body: &Value) -> Result<Value, String> {
                 .ok_or_else(|| "the credentials endpoint gave no token (expected {token})".into()),
         },
         Ask::Login => match (text("login"), text("password")) {
-            (Some(login), Some(password)) => Ok(json!({"login": login, "password": password})),
+            (Some(login), Some(password)) => Ok(login_credentials(login, password)),
             _ => Err("the credentials endpoint gave no login (expected {login, password})".into()),
         },
     }
+}
+
+/// The live client's login answer, `{login, password}` (from the
+/// credentials endpoint, or the panel's sign-in form): one writer of it.
+pub fn login_credentials(login: &str, password: &str) -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert("login".into(), Value::String(login.to_owned()));
+    map.insert("password".into(), Value::String(password.to_owned()));
+    Value::Object(map)
 }
 
 /// What the channel reads from, or sets on, the bridge core: nothing here
