@@ -10,6 +10,7 @@ use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error;
 use crate::json::JsonParser;
 use crate::model::Source;
+use serde::de::Error as _;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -24,21 +25,50 @@ macro_rules! deserialize_by_hand {
     )*};
 }
 
-deserialize_by_hand!(DecodeConfig, CrmConfig, CcConfig, Config);
+deserialize_by_hand!(DecodeConfig, CrmConfig, CcConfig, Config, WidgetConfig);
 
 /// An optional protocol name (`null` is none).
 fn source(value: &Value) -> Result<Option<Source>, Error> {
     fields::opt(value, fields::named)
 }
 
+/// An optional plain string (`null` is none).
+fn opt_text(value: &Value) -> Result<Option<String>, Error> {
+    fields::opt(value, fields::text)
+}
+
+/// The one reader of every settings object: refuses a field not in
+/// `known` first (`#[serde(deny_unknown_fields)]`), then visits `known` in
+/// order: the first `required` names must be there (`missing field`), and
+/// each field present is handed to `set` with its index in `known`. A
+/// failing field's error gets the field's name on its path. Each settings
+/// type's reader is then one `match` on the index (smaller than a lookup,
+/// an error path and a result per field, bench/README.md).
+pub(crate) fn settings<'a>(
+    o: Fields<'a>,
+    known: &'static [&'static str],
+    required: usize,
+    set: &mut dyn FnMut(usize, &'a Value) -> Result<(), Error>,
+) -> Result<(), Error> {
+    o.only(known)?;
+    for (i, name) in known.iter().enumerate() {
+        match o.map().get(*name) {
+            Some(value) => set(i, value).map_err(|e| e.at_key(name))?,
+            None if i < required => return Err(Error::missing_field(name)),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
 impl Wire for DecodeConfig {
     const EXPECTED: &'static str = "struct DecodeConfig";
     fn read(o: Fields) -> Result<Self, Error> {
-        o.only(&["availableStatuses"])?;
         let mut config = DecodeConfig::default();
-        if let Some(list) = o.get(&["availableStatuses"], |v| fields::list(v, fields::text))? {
-            config.available_statuses = list;
-        }
+        settings(o, &["availableStatuses"], 0, &mut |_, v| {
+            config.available_statuses = fields::list(v, fields::text)?;
+            Ok(())
+        })?;
         Ok(config)
     }
 }
@@ -46,18 +76,17 @@ impl Wire for DecodeConfig {
 impl Wire for CrmConfig {
     const EXPECTED: &'static str = "struct CrmConfig";
     fn read(o: Fields) -> Result<Self, Error> {
-        o.only(&["readyStatus", "notReadyStatus", "source", "screenPopOn"])?;
         let mut config = CrmConfig::default();
-        if let Some(v) = o.get(&["readyStatus"], fields::text)? {
-            config.ready_status = v;
-        }
-        if let Some(v) = o.get(&["notReadyStatus"], fields::text)? {
-            config.not_ready_status = v;
-        }
-        config.source = o.get(&["source"], source)?.flatten();
-        if let Some(v) = o.get(&["screenPopOn"], fields::named)? {
-            config.screen_pop_on = v;
-        }
+        let known = &["readyStatus", "notReadyStatus", "source", "screenPopOn"];
+        settings(o, known, 0, &mut |i, v| {
+            match i {
+                0 => config.ready_status = fields::text(v)?,
+                1 => config.not_ready_status = fields::text(v)?,
+                2 => config.source = source(v)?,
+                _ => config.screen_pop_on = fields::named(v)?,
+            }
+            Ok(())
+        })?;
         Ok(config)
     }
 }
@@ -65,42 +94,124 @@ impl Wire for CrmConfig {
 impl Wire for CcConfig {
     const EXPECTED: &'static str = "struct CcConfig";
     fn read(o: Fields) -> Result<Self, Error> {
-        o.only(&["notReadyReason", "agentId", "source"])?;
-        let text = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::text))?.flatten());
-        Ok(CcConfig {
-            not_ready_reason: text("notReadyReason")?,
-            agent_id: text("agentId")?,
-            source: o.get(&["source"], source)?.flatten(),
-        })
+        let mut config = CcConfig::default();
+        let known = &["notReadyReason", "agentId", "source"];
+        settings(o, known, 0, &mut |i, v| {
+            match i {
+                0 => config.not_ready_reason = opt_text(v)?,
+                1 => config.agent_id = opt_text(v)?,
+                _ => config.source = source(v)?,
+            }
+            Ok(())
+        })?;
+        Ok(config)
     }
 }
 
 impl Wire for Config {
     const EXPECTED: &'static str = "struct Config";
     fn read(o: Fields) -> Result<Self, Error> {
-        o.only(&[
+        let mut config = Config::default();
+        let known = &[
             "decode",
             "crm",
             "cc",
             "restoreAfterWork",
             "commandTimeoutMs",
-        ])?;
-        let mut config = Config::default();
-        if let Some(v) = o.get(&["decode"], fields::wire)? {
-            config.decode = v;
-        }
-        if let Some(v) = o.get(&["crm"], fields::wire)? {
-            config.crm = v;
-        }
-        if let Some(v) = o.get(&["cc"], fields::wire)? {
-            config.cc = v;
-        }
-        if let Some(v) = o.get(&["restoreAfterWork"], fields::flag)? {
-            config.restore_after_work = v;
-        }
-        if let Some(v) = o.get(&["commandTimeoutMs"], fields::unsigned)? {
-            config.command_timeout_ms = v;
-        }
+        ];
+        settings(o, known, 0, &mut |i, v| {
+            match i {
+                0 => config.decode = fields::wire(v)?,
+                1 => config.crm = fields::wire(v)?,
+                2 => config.cc = fields::wire(v)?,
+                3 => config.restore_after_work = fields::flag(v)?,
+                _ => config.command_timeout_ms = fields::unsigned(v)?,
+            }
+            Ok(())
+        })?;
+        Ok(config)
+    }
+}
+
+/// The widget's configuration (the object passed to `startWidget`):
+/// camelCase keys, unknown keys refused, read by hand ([`settings`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WidgetConfig {
+    /// Exact origins of the host pages allowed to talk to this widget.
+    pub allowed_host_origins: Vec<String>,
+    /// Sync mode; when absent, the CRM's CCDef (`S` / `C`) decides, else synchronized.
+    pub mode: Option<String>,
+    /// The core's configuration.
+    pub bridge: Option<Config>,
+    /// Allow the host to inject vendor messages (demo and tests only).
+    pub allow_inject: bool,
+    /// Session-storage key for the outbox (one per widget instance on a page).
+    pub storage_key: Option<String>,
+    /// How many sent events are kept for a host that re-attaches (default 2048).
+    pub outbox_capacity: Option<usize>,
+    /// The contact centre the widget connects to itself:
+    /// `{kind: "axp" | "xuc", ...}` with the `AxpClient` / `XucClient` options.
+    pub contact_centre: Option<Value>,
+    /// Send the host a trace of every message in and out (names and sizes only).
+    pub trace: bool,
+    /// Play Avaya's CRM Connector frame for an existing Client Application on
+    /// the embedding page: speak first on the window, no drop-in needed.
+    pub crm_connector_frame: bool,
+    /// A path on the widget's origin that gives the live client its token or
+    /// login (`{token}` / `{login, password}`) instead of the host page.
+    pub credentials_url: Option<String>,
+    /// Pause reasons the agent's panel offers (`[{id, label}]`, label a text or `{en, fr ...}`).
+    pub pause_reasons: Vec<crate::panel::PauseReason>,
+    /// How the panel shows the other party of a call: `full`, `masked`, `hidden`.
+    pub party_display: crate::panel::PartyDisplay,
+    /// `shared` (default): the tabs of one agent share one contact-centre
+    /// connection, led by one tab; `independent`: each tab its own.
+    pub multi_tab: Option<crate::tabs::MultiTab>,
+    /// Multi-tab: where a screen pop opens: `focused` (default: the tab the
+    /// agent looks at, else the leader's) or `leader`.
+    pub screen_pop_tab: Option<String>,
+}
+
+impl Wire for WidgetConfig {
+    const EXPECTED: &'static str = "struct WidgetConfig";
+    fn read(o: Fields) -> Result<Self, Error> {
+        let mut config = WidgetConfig::default();
+        let known = &[
+            "allowedHostOrigins",
+            "mode",
+            "bridge",
+            "allowInject",
+            "storageKey",
+            "outboxCapacity",
+            "contactCentre",
+            "trace",
+            "crmConnectorFrame",
+            "credentialsUrl",
+            "pauseReasons",
+            "partyDisplay",
+            "multiTab",
+            "screenPopTab",
+        ];
+        settings(o, known, 1, &mut |i, v| {
+            let c = &mut config;
+            match i {
+                0 => c.allowed_host_origins = fields::list(v, fields::text)?,
+                1 => c.mode = opt_text(v)?,
+                2 => c.bridge = fields::opt(v, fields::wire)?,
+                3 => c.allow_inject = fields::flag(v)?,
+                4 => c.storage_key = opt_text(v)?,
+                5 => c.outbox_capacity = fields::opt(v, fields::small)?,
+                6 => c.contact_centre = fields::opt(v, fields::any)?,
+                7 => c.trace = fields::flag(v)?,
+                8 => c.crm_connector_frame = fields::flag(v)?,
+                9 => c.credentials_url = opt_text(v)?,
+                10 => c.pause_reasons = fields::list(v, fields::wire)?,
+                11 => c.party_display = fields::named(v)?,
+                12 => c.multi_tab = fields::opt(v, fields::named)?,
+                _ => c.screen_pop_tab = opt_text(v)?,
+            }
+            Ok(())
+        })?;
         Ok(config)
     }
 }
@@ -282,3 +393,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+pub(crate) mod reader_tests;

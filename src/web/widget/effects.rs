@@ -283,6 +283,6 @@ fn save(inner: &Inner) {
     let Some(key) = inner.storage.as_ref() else {
         return;
     };
-    let saved = inner.channel.borrow_mut().save_now(now());
-    super::super::edge::storage_write(key, &crate::json_write::to_string(&saved));
+    let text = inner.channel.borrow_mut().save_text(now());
+    super::super::edge::storage_write(key, &text);
 }

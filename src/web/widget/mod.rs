@@ -21,15 +21,12 @@ use crate::channel::{
     frame_type, AllowList, Ask, ChannelCore, CredentialsUrl, WidgetChannel, WidgetOptions,
     WindowInput, OUTBOX_CAPACITY,
 };
-use crate::codec::fields::{self, Fields, Wire};
-use crate::codec::path_de::Error as FieldError;
-use crate::config::Config;
+use crate::config::{Config, WidgetConfig};
 use crate::json_write;
 use crate::model::Source;
 use crate::sync::Mode;
 use effects::{drive, live_provider, live_sink};
 use js_sys::Function;
-use serde::Deserialize;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -42,102 +39,6 @@ const TICK_MS: u32 = 1_000;
 /// At most this many window messages from before the start are handled
 /// (`www/widget.js` keeps as many: tests/js/early-bound.test.mjs).
 const EARLY_MAX: usize = 16;
-
-/// The widget's configuration (the object passed to `startWidget`):
-/// camelCase keys, unknown keys refused, read by hand ([`fields`]).
-#[derive(Debug, Clone)]
-pub struct WidgetConfig {
-    /// Exact origins of the host pages allowed to talk to this widget.
-    pub allowed_host_origins: Vec<String>,
-    /// Sync mode; when absent, the CRM's CCDef (`S` / `C`) decides, else synchronized.
-    pub mode: Option<String>,
-    /// The core's configuration.
-    pub bridge: Option<Config>,
-    /// Allow the host to inject vendor messages (demo and tests only).
-    pub allow_inject: bool,
-    /// Session-storage key for the outbox (one per widget instance on a page).
-    pub storage_key: Option<String>,
-    /// How many sent events are kept for a host that re-attaches (default 2048).
-    pub outbox_capacity: Option<usize>,
-    /// The contact centre the widget connects to itself:
-    /// `{kind: "axp" | "xuc", ...}` with the `AxpClient` / `XucClient` options.
-    pub contact_centre: Option<Value>,
-    /// Send the host a trace of every message in and out (names and sizes only).
-    pub trace: bool,
-    /// Play Avaya's CRM Connector frame for an existing Client Application on
-    /// the embedding page: speak first on the window, no drop-in needed.
-    pub crm_connector_frame: bool,
-    /// A path on the widget's origin that gives the live client its token or
-    /// login (`{token}` / `{login, password}`) instead of the host page.
-    pub credentials_url: Option<String>,
-    /// Pause reasons the agent's panel offers (`[{id, label}]`, label a text or `{en, fr ...}`).
-    pub pause_reasons: Vec<crate::panel::PauseReason>,
-    /// How the panel shows the other party of a call: `full`, `masked`, `hidden`.
-    pub party_display: crate::panel::PartyDisplay,
-    /// `shared` (default): the tabs of one agent share one contact-centre
-    /// connection, led by one tab; `independent`: each tab its own.
-    pub multi_tab: Option<crate::tabs::MultiTab>,
-    /// Multi-tab: where a screen pop opens: `focused` (default: the tab the
-    /// agent looks at, else the leader's) or `leader`.
-    pub screen_pop_tab: Option<String>,
-}
-
-impl Wire for WidgetConfig {
-    const EXPECTED: &'static str = "struct WidgetConfig";
-    fn read(o: Fields) -> Result<Self, FieldError> {
-        o.only(&[
-            "allowedHostOrigins",
-            "mode",
-            "bridge",
-            "allowInject",
-            "storageKey",
-            "outboxCapacity",
-            "contactCentre",
-            "trace",
-            "crmConnectorFrame",
-            "credentialsUrl",
-            "pauseReasons",
-            "partyDisplay",
-            "multiTab",
-            "screenPopTab",
-        ])?;
-        let text = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::text))?.flatten());
-        let flag = |name| Ok(o.get(&[name], fields::flag)?.unwrap_or_default());
-        Ok(WidgetConfig {
-            allowed_host_origins: o
-                .req(&["allowedHostOrigins"], |v| fields::list(v, fields::text))?,
-            mode: text("mode")?,
-            bridge: o
-                .get(&["bridge"], |v| fields::opt(v, fields::wire))?
-                .flatten(),
-            allow_inject: flag("allowInject")?,
-            storage_key: text("storageKey")?,
-            outbox_capacity: o
-                .get(&["outboxCapacity"], |v| fields::opt(v, fields::small))?
-                .flatten(),
-            contact_centre: o
-                .get(&["contactCentre"], |v| fields::opt(v, fields::any))?
-                .flatten(),
-            trace: flag("trace")?,
-            crm_connector_frame: flag("crmConnectorFrame")?,
-            credentials_url: text("credentialsUrl")?,
-            pause_reasons: o
-                .get(&["pauseReasons"], |v| fields::list(v, fields::wire))?
-                .unwrap_or_default(),
-            party_display: o.get(&["partyDisplay"], fields::serde)?.unwrap_or_default(),
-            multi_tab: o
-                .get(&["multiTab"], |v| fields::opt(v, fields::serde))?
-                .flatten(),
-            screen_pop_tab: text("screenPopTab")?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for WidgetConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fields::deserialize(d)
-    }
-}
 
 /// The browser resources of one widget.
 struct Inner {
@@ -217,7 +118,7 @@ fn random_epoch() -> String {
 /// announces itself to the allowed host origins.
 #[wasm_bindgen(js_name = startWidget)]
 pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Widget, JsError> {
-    let config: WidgetConfig =
+    let mut config: WidgetConfig =
         super::from_js_as(&config).map_err(|e| JsError::new(&format!("config: {e}")))?;
     let allowed = AllowList::new(config.allowed_host_origins.iter().map(String::as_str))
         .map_err(|e| JsError::new(&format!("allowedHostOrigins: {e}")))?;
@@ -235,7 +136,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     }
     let storage_key = config
         .storage_key
-        .clone()
+        .take()
         .unwrap_or_else(|| crate::channel::default_storage_key(config.contact_centre.as_ref()));
     let stored = super::edge::storage_read(&storage_key);
     let has_storage = !stored.is_undefined();
@@ -260,7 +161,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     // A saved session that does not restore is replaced by a fresh one.
     let (channel, _) = WidgetChannel::new(options, random_epoch(), saved.as_ref(), now());
 
-    let mut bridge_config = config.bridge.clone().unwrap_or_default();
+    let mut bridge_config = config.bridge.take().unwrap_or_default();
     bridge_config.crm.source.get_or_insert(Source::CrmConnector);
     let live = match &config.contact_centre {
         Some(value) => {
@@ -280,7 +181,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     crate::client::policy::use_parser(super::BROWSER_URL);
     let cc_targets = diagnose::targets(config.contact_centre.as_ref());
     let panel_config = crate::panel::PanelConfig {
-        pause_reasons: config.pause_reasons.clone(),
+        pause_reasons: std::mem::take(&mut config.pause_reasons),
         party: config.party_display,
         credentials_url: credentials_url_set,
         live: live.as_ref().map(|o| o.source),
@@ -404,13 +305,12 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
             drive(&inner);
         }
     });
-    for event in early
-        .iter()
-        .flat_map(|events| events.iter())
-        .take(EARLY_MAX)
-    {
-        if let Some(message) = super::edge::message(&event) {
-            on_window_message(&inner, message);
+    // By index: a `flat_map` over the array's iterator is an adapter of its own in the wasm.
+    if let Some(early) = early {
+        for i in 0..early.length().min(EARLY_MAX as u32) {
+            if let Some(message) = super::edge::message(&early.get(i)) {
+                on_window_message(&inner, message);
+            }
         }
     }
     // As on every tick: `hello` only while no host is attached.
@@ -458,14 +358,12 @@ impl Widget {
         } else {
             super::from_js_as(&query).map_err(|e| JsValue::from_str(&format!("logs: {e}")))?
         };
-        let entries: Vec<_> = self
-            .inner
-            .channel
-            .borrow()
-            .logs()
-            .query(query)
-            .cloned()
-            .collect();
+        // The entries written where they are (no copies, no collected adapter).
+        let channel = self.inner.channel.borrow();
+        let mut entries = Vec::new();
+        for entry in channel.logs().query(query) {
+            entries.push(entry);
+        }
         Ok(super::to_js(&entries)?)
     }
 

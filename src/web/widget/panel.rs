@@ -14,7 +14,7 @@ use crate::panel::{HostInfo, LoginError, PanelAction, PanelCommand, PanelView};
 use crate::web::contact::CommandRefused;
 use crate::web::live::now;
 use js_sys::Function;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -130,11 +130,12 @@ pub(super) fn render(inner: &Inner) {
         return;
     };
     inner.panel_edge.borrow_mut().pace.ran(now());
-    let Some(view) = view(inner) else { return };
-    let key = crate::json_write::to_string(&PanelView {
-        now: 0,
-        ..view.clone()
-    });
+    let Some(mut view) = view(inner) else { return };
+    // The key is the view without its clock: written with `now` set to 0
+    // and then put back (no copy of the view).
+    let now = std::mem::take(&mut view.now);
+    let key = crate::json_write::to_string(&view);
+    view.now = now;
     {
         let mut edge = inner.panel_edge.borrow_mut();
         if edge.last == key {
@@ -208,7 +209,7 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
             if login.trim().is_empty() || password.is_empty() {
                 return Err("user and password are required".into());
             }
-            let credentials = json!({"login": login.trim(), "password": password});
+            let credentials = crate::channel::login_credentials(login.trim(), password);
             inner.panel.borrow_mut().signing_in(phone.clone());
             let waiting = {
                 let mut edge = inner.panel_edge.borrow_mut();

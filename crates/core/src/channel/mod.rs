@@ -28,9 +28,10 @@ mod widget_event;
 pub use outbox::{EventText, Outbox, OUTBOX_CAPACITY};
 pub use trace::{frame_type, Peer, TraceEntry};
 pub use widget::{
-    credentials_from, default_storage_key, Ask, Call, ChannelCore, CredentialsUrl, Effect,
-    HostView, RestoreError, Saved, WidgetChannel, WidgetOptions, WindowInput, ANSWERS_KEPT,
-    ASKS_KEPT, PERSISTED_EVENTS, SAVE_DELAY_MS, SAVE_EVERY_MS, TRACE_BUFFERED,
+    credentials_from, default_storage_key, login_credentials, Ask, Call, ChannelCore,
+    CredentialsUrl, Effect, HostView, RestoreError, Saved, WidgetChannel, WidgetOptions,
+    WindowInput, ANSWERS_KEPT, ASKS_KEPT, PERSISTED_EVENTS, SAVE_DELAY_MS, SAVE_EVERY_MS,
+    TRACE_BUFFERED,
 };
 pub use widget_event::{Dropped, LinkStatus, WidgetEvent};
 

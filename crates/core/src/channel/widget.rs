@@ -121,10 +121,19 @@ pub fn credentials_from(what: Ask, body: &Value) -> Result<Value, String> {
                 .ok_or_else(|| "the credentials endpoint gave no token (expected {token})".into()),
         },
         Ask::Login => match (text("login"), text("password")) {
-            (Some(login), Some(password)) => Ok(json!({"login": login, "password": password})),
+            (Some(login), Some(password)) => Ok(login_credentials(login, password)),
             _ => Err("the credentials endpoint gave no login (expected {login, password})".into()),
         },
     }
+}
+
+/// The live client's login answer, `{login, password}` (from the
+/// credentials endpoint, or the panel's sign-in form): one writer of it.
+pub fn login_credentials(login: &str, password: &str) -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert("login".into(), Value::String(login.to_owned()));
+    map.insert("password".into(), Value::String(password.to_owned()));
+    Value::Object(map)
 }
 
 /// What the channel reads from, or sets on, the bridge core: nothing here
@@ -281,7 +290,7 @@ pub fn default_storage_key(contact_centre: Option<&Value>) -> String {
 }
 
 /// What is persisted across a reload of the widget iframe.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 #[cfg_attr(test, serde(rename_all = "camelCase"))]
 pub struct Saved {
@@ -301,20 +310,20 @@ pub struct Saved {
 impl Wire for Saved {
     const EXPECTED: &'static str = "struct Saved";
     fn read(o: Fields) -> Result<Self, FieldError> {
-        o.only(&["epoch", "nextSeq", "events", "hostId", "answered"])?;
-        Ok(Saved {
-            epoch: o.text(&["epoch"])?,
-            next_seq: o.req(&["nextSeq"], fields::unsigned)?,
-            events: o.req(&["events"], |v| {
-                fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))
-            })?,
-            host_id: opt_field(o, "hostId", fields::text)?,
-            answered: o
-                .get(&["answered"], |v| {
-                    fields::list(v, |p| pair(p, fields::text))
-                })?
-                .unwrap_or_default(),
-        })
+        let mut saved = Saved::default();
+        let known = &["epoch", "nextSeq", "events", "hostId", "answered"];
+        crate::config::settings(o, known, 3, &mut |i, v| {
+            let s = &mut saved;
+            match i {
+                0 => s.epoch = fields::text(v)?,
+                1 => s.next_seq = fields::unsigned(v)?,
+                2 => s.events = fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))?,
+                3 => s.host_id = fields::opt(v, fields::text)?,
+                _ => s.answered = fields::list(v, |p| pair(p, fields::text))?,
+            }
+            Ok(())
+        })?;
+        Ok(saved)
     }
 }
 
@@ -536,13 +545,12 @@ impl WidgetChannel {
                 channel.epoch = saved.epoch;
                 channel.outbox = Outbox::restore(capacity, saved.next_seq, saved.events);
                 channel.host_id = saved.host_id;
-                channel.answered = saved
-                    .answered
-                    .into_iter()
-                    .rev()
-                    .take(ANSWERS_KEPT)
-                    .rev()
-                    .collect();
+                // The newest `ANSWERS_KEPT`, in order (no iterator adapters:
+                // `VecDeque::from` takes the list's buffer as it is).
+                channel.answered = saved.answered.into();
+                while channel.answered.len() > ANSWERS_KEPT {
+                    channel.answered.pop_front();
+                }
                 None
             }
             Some(Err(e)) => Some(RestoreError(e.to_string())),
@@ -631,6 +639,16 @@ impl WidgetChannel {
         self.saved()
     }
 
+    /// What to persist at `now` (as [`Self::save_now`]), as the JSON text
+    /// of its [`Saved`]: written from the channel's own events and answers,
+    /// with no copy of them first.
+    pub fn save_text(&mut self, now: u64) -> String {
+        self.save.ran(now);
+        let mut out = String::new();
+        json_write::write_to(&mut out, &SavedText(self));
+        out
+    }
+
     /// Counters and handshake state, for diagnostics.
     pub fn diagnostics(&self, now: u64, core: &dyn ChannelCore) -> Value {
         json_write::object(&[
@@ -684,30 +702,24 @@ impl WidgetChannel {
             Some(json_write::object(&[("text", &self.export(obs))]))
         } else {
             let report = self.report(obs);
-            let failed: Vec<&str> = report
-                .checks
-                .iter()
-                .filter(|c| c.status == diagnose::CheckStatus::Fail)
-                .map(|c| c.id.as_str())
-                .collect();
-            let level = if failed.is_empty() {
-                LogLevel::Info
-            } else {
-                LogLevel::Warn
-            };
-            self.log(
-                now,
-                level,
-                "diagnose",
-                &format!(
-                    "checks run; failing: {}",
-                    if failed.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        failed.join(", ")
+            // The failing checks' ids joined in place (no list of them, no `join`).
+            let mut text = String::from("checks run; failing: ");
+            let start = text.len();
+            for check in &report.checks {
+                if check.status == diagnose::CheckStatus::Fail {
+                    if text.len() > start {
+                        text.push_str(", ");
                     }
-                ),
-            );
+                    text.push_str(check.id.as_str());
+                }
+            }
+            let level = if text.len() > start {
+                LogLevel::Warn
+            } else {
+                text.push_str("none");
+                LogLevel::Info
+            };
+            self.log(now, level, "diagnose", &text);
             Some(json_write::to_value(&report))
         };
         self.respond(now, request, result, None);
@@ -739,21 +751,21 @@ impl WidgetChannel {
         } else {
             json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": self.epoch})
         };
-        let targets: Vec<String> = match (parent_origin, self.crm_peer.as_ref()) {
-            (_, Some(peer)) => vec![peer.clone()],
-            (Some(parent), None) => vec![parent.to_owned()],
-            (None, None) => self
-                .options
-                .allowed
-                .origins()
-                .map(|o| o.as_str().to_owned())
-                .collect(),
-        };
-        for origin in targets {
+        // Posted to each target as it is found (no list of them first).
+        let mut post = |origin: String| {
             self.effects.push(Effect::Window {
                 message: message.clone(),
                 origin,
-            });
+            })
+        };
+        match (parent_origin, self.crm_peer.as_ref()) {
+            (_, Some(peer)) => post(peer.clone()),
+            (Some(parent), None) => post(parent.to_owned()),
+            (None, None) => {
+                for origin in self.options.allowed.origins() {
+                    post(origin.as_str().to_owned());
+                }
+            }
         }
     }
 
@@ -1246,11 +1258,11 @@ impl WidgetChannel {
             }
             "logs" => match opt_wire::<LogQuery>(&params) {
                 Ok(query) => {
-                    let entries: Vec<Value> = self
-                        .logs
-                        .query(query.unwrap_or_default())
-                        .map(json_write::to_value)
-                        .collect();
+                    // A loop, not `map` and `collect` (an iterator adapter in the wasm).
+                    let mut entries = Vec::new();
+                    for entry in self.logs.query(query.unwrap_or_default()) {
+                        entries.push(json_write::to_value(entry));
+                    }
                     self.respond(
                         now,
                         id,
@@ -1719,6 +1731,35 @@ impl ToJson for Saved {
                 .field("events", &self.events)
                 .field("hostId", &self.host_id)
                 .field("answered", &self.answered);
+        });
+    }
+}
+
+/// The channel's [`Saved`] written in place ([`WidgetChannel::save_text`]).
+struct SavedText<'a>(&'a WidgetChannel);
+
+/// A JSON value written by a function (a list taken from the channel in place).
+struct Written<F: Fn(&mut JsonWriter)>(F);
+
+impl<F: Fn(&mut JsonWriter)> ToJson for Written<F> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        (self.0)(w)
+    }
+}
+
+impl ToJson for SavedText<'_> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        let c = self.0;
+        let skip = c.outbox.events().count().saturating_sub(PERSISTED_EVENTS);
+        w.object(|o| {
+            o.field("epoch", &c.epoch)
+                .field("nextSeq", &c.outbox.next_seq())
+                .field(
+                    "events",
+                    &Written(|w| w.array(c.outbox.events().skip(skip))),
+                )
+                .field("hostId", &c.host_id)
+                .field("answered", &Written(|w| w.array(&c.answered)));
         });
     }
 }

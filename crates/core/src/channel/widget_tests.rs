@@ -1539,3 +1539,119 @@ fn a_session_saved_before_the_outbox_kept_text_is_restored() {
     );
     assert!(error.is_some_and(|e| e.to_string().contains("saved widget session not restored")));
 }
+
+/// The saved session's reader against the one it replaced (a
+/// `Fields::get` per field): same session, or same error path and reason.
+#[test]
+fn the_saved_session_reads_and_refuses_as_before() {
+    struct Before(Saved);
+    impl Wire for Before {
+        const EXPECTED: &'static str = "struct Saved";
+        fn read(o: Fields) -> Result<Self, FieldError> {
+            o.only(&["epoch", "nextSeq", "events", "hostId", "answered"])?;
+            Ok(Before(Saved {
+                epoch: o.text(&["epoch"])?,
+                next_seq: o.req(&["nextSeq"], fields::unsigned)?,
+                events: o.req(&["events"], |v| {
+                    fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))
+                })?,
+                host_id: opt_field(o, "hostId", fields::text)?,
+                answered: o
+                    .get(&["answered"], |v| {
+                        fields::list(v, |p| pair(p, fields::text))
+                    })?
+                    .unwrap_or_default(),
+            }))
+        }
+    }
+    crate::config::reader_tests::check(
+        &["epoch", "nextSeq", "events", "hostId", "answered"],
+        |s: Saved| s,
+        |s: Before| s.0,
+        json!({"epoch": "e", "nextSeq": 3, "events": [[1, {"kind": "x"}]], "answered": [[2, "{}"]]}),
+    );
+}
+
+/// The session the edge persists (`save_text`) is the text of `saved()`,
+/// written in place: past the events kept, with answers and the host id.
+#[test]
+fn the_saved_text_is_the_saved_session_written_in_place() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    for i in 0..(PERSISTED_EVENTS as u64 + 40) {
+        edge.now = 2_000 + i;
+        let name = if i % 2 == 0 {
+            "AgentReady"
+        } else {
+            "AgentOnPause"
+        };
+        let msg = json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}});
+        edge.request(i + 1, "inject", json!({"source": "xuc", "msg": msg}));
+    }
+    let saved = edge.channel.saved();
+    assert_eq!(
+        saved.events.len(),
+        PERSISTED_EVENTS,
+        "only the newest are kept"
+    );
+    assert!(!saved.answered.is_empty() && saved.host_id.is_some());
+    let mut expected = String::new();
+    crate::json_write::write_to(&mut expected, &saved);
+    assert_eq!(edge.channel.save_text(edge.now), expected);
+    // Read back, it restores a session of the same events and answers.
+    let value: Value = serde_json::from_str(&expected).unwrap();
+    let restored = fields::wire::<Saved>(&value).unwrap();
+    assert_eq!(restored.events.len(), PERSISTED_EVENTS);
+    assert_eq!(restored.answered, saved.answered);
+}
+
+/// A diagnose run logs its failing checks' ids (`none` at `info`, else at `warn`).
+#[test]
+fn a_diagnose_run_logs_its_failing_checks() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    let run = |edge: &mut Edge, id: u64, obs: crate::diagnose::Observations| {
+        edge.take();
+        edge.request(id, "diagnose", json!({}));
+        let (request, export, host) = edge.diagnosing.pop().unwrap();
+        edge.channel
+            .on_observed(edge.now, request, export, host, obs);
+        edge.run();
+        let reply = Edge::response(&edge.take(), id);
+        let failing: Vec<String> = reply["result"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "fail")
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        let entry = edge
+            .channel
+            .logs()
+            .query(LogQuery::default())
+            .filter(|e| e.source == "diagnose")
+            .last()
+            .cloned()
+            .unwrap();
+        (failing, entry.level, entry.message)
+    };
+    let (failing, level, message) = run(&mut edge, 7, observed(HOST));
+    assert!(failing.is_empty());
+    assert_eq!(
+        (level, message.as_str()),
+        (LogLevel::Info, "checks run; failing: none")
+    );
+    // No storage, not framed, another origin: several checks fail.
+    let mut obs = observed("https://elsewhere.example");
+    obs.framed = false;
+    obs.widget_origin = String::new();
+    obs.storage.session_usable = Some(false);
+    obs.storage.has_access = Some(false);
+    let (failing, level, message) = run(&mut edge, 8, obs);
+    assert!(failing.len() > 1, "{failing:?}");
+    assert_eq!(level, LogLevel::Warn);
+    assert_eq!(
+        message,
+        format!("checks run; failing: {}", failing.join(", "))
+    );
+}

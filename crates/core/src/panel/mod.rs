@@ -90,25 +90,37 @@ impl<'de> Deserialize<'de> for PauseReason {
 impl Wire for PauseReason {
     const EXPECTED: &'static str = "struct PauseReason";
     fn read(o: Fields) -> Result<Self, FieldError> {
-        o.only(&["id", "label"])?;
-        Ok(PauseReason {
-            id: o.text(&["id"])?,
-            label: o.req(&["label"], |v| match v {
-                serde_json::Value::String(s) => Ok(Label::Text(s.clone())),
-                serde_json::Value::Object(map) => {
-                    // A loop, not `collect` into a `Result` (an iterator
-                    // adapter in the wasm).
-                    let mut texts = Vec::with_capacity(map.len());
-                    for (k, v) in map {
-                        texts.push((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?));
-                    }
-                    Ok(Label::ByLocale(texts))
-                }
-                _ => Err(FieldError::custom(
-                    "data did not match any variant of untagged enum Label",
-                )),
-            })?,
-        })
+        // Both fields are required: `settings` refuses a reason without one.
+        let mut reason = PauseReason {
+            id: String::new(),
+            label: Label::Text(String::new()),
+        };
+        crate::config::settings(o, &["id", "label"], 2, &mut |i, v| {
+            match i {
+                0 => reason.id = fields::text(v)?,
+                _ => reason.label = label(v)?,
+            }
+            Ok(())
+        })?;
+        Ok(reason)
+    }
+}
+
+/// A pause reason's label: a text, or texts by locale.
+fn label(value: &serde_json::Value) -> Result<Label, FieldError> {
+    match value {
+        serde_json::Value::String(s) => Ok(Label::Text(s.clone())),
+        serde_json::Value::Object(map) => {
+            // A loop, not `collect` into a `Result` (an iterator adapter in the wasm).
+            let mut texts = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                texts.push((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?));
+            }
+            Ok(Label::ByLocale(texts))
+        }
+        _ => Err(FieldError::custom(
+            "data did not match any variant of untagged enum Label",
+        )),
     }
 }
 
@@ -143,22 +155,22 @@ impl PartyDisplay {
             PartyDisplay::Full => Some(party.to_owned()),
             PartyDisplay::Hidden => None,
             PartyDisplay::Masked => {
-                let digits = party.chars().filter(char::is_ascii_digit).count();
+                // Digits are ASCII: counted and replaced byte by byte, the
+                // rest copied as it is (no `char` iterator adapters).
+                let digits = party.bytes().filter(u8::is_ascii_digit).count();
                 let mut seen = 0;
-                Some(
-                    party
-                        .chars()
-                        .map(|c| {
-                            if c.is_ascii_digit() {
-                                seen += 1;
-                                if seen + 4 <= digits {
-                                    return '•';
-                                }
-                            }
-                            c
-                        })
-                        .collect(),
-                )
+                let mut masked = String::with_capacity(party.len() + 2 * digits);
+                for c in party.chars() {
+                    if c.is_ascii_digit() {
+                        seen += 1;
+                        if seen + 4 <= digits {
+                            masked.push('•');
+                            continue;
+                        }
+                    }
+                    masked.push(c);
+                }
+                Some(masked)
             }
         }
     }
@@ -762,9 +774,7 @@ impl Panel {
                 if phase.is_final() || *phase == InteractionPhase::Ended {
                     let Some(at) = at else { return };
                     let call = self.calls.remove(at);
-                    self.notices.retain(
-                        |n| !matches!(&n.kind, NoticeKind::Incoming { call: c, .. } if c == id),
-                    );
+                    drop_notices(&mut self.notices, &|n| is_incoming(n, id));
                     if call.offered && !call.answered && call.direction != Some(Direction::Outbound)
                     {
                         let party = self.party(&call);
@@ -822,9 +832,7 @@ impl Panel {
                 call.answered |= phase.is_working() && *phase != InteractionPhase::Dialing;
                 let (call_id, answered) = (call.id.clone(), call.answered);
                 if answered {
-                    self.notices.retain(|n| {
-                        !matches!(&n.kind, NoticeKind::Incoming { call: c, .. } if *c == call_id)
-                    });
+                    drop_notices(&mut self.notices, &|n| is_incoming(n, &call_id));
                 } else if newly_offered
                     && call_direction_inbound(self.calls.iter().find(|c| c.id == call_id))
                 {
@@ -872,8 +880,9 @@ impl Panel {
                 self.was_live = true;
                 self.login_error = None;
                 self.signing_in = false;
-                self.notices
-                    .retain(|n| !matches!(n.kind, NoticeKind::ConnectionLost { .. }));
+                drop_notices(&mut self.notices, &|n| {
+                    matches!(n.kind, NoticeKind::ConnectionLost { .. })
+                });
                 if let Some(phone) = self.phone.clone() {
                     let logged_in = self
                         .agent
@@ -959,7 +968,7 @@ impl Panel {
 
     /// Removes notice `id`.
     pub fn dismiss(&mut self, id: u64) {
-        self.notices.retain(|n| n.id != id);
+        drop_notices(&mut self.notices, &|n| n.id == id);
     }
 
     /// Whether the client is live.
@@ -1042,11 +1051,11 @@ impl Panel {
             None
         };
 
-        let mut cards: Vec<CardView> = self
-            .calls
-            .iter()
-            .map(|c| self.card(c, commands && live))
-            .collect();
+        // A loop, not `map` and `collect` (an iterator adapter in the wasm).
+        let mut cards = Vec::with_capacity(self.calls.len() + 1);
+        for call in &self.calls {
+            cards.push(self.card(call, commands && live));
+        }
         if state == Some(AgentStateKind::WrapUp) {
             let mut card = match &self.last_ended {
                 Some(call) => self.card(call, false),
@@ -1429,6 +1438,18 @@ impl PanelAction {
             _ => return Ok(None),
         }))
     }
+}
+
+/// Removes the notices `gone` picks, keeping the others in order: one
+/// `retain` for every kind of removal (each closure given to `retain` is a
+/// copy of it in the wasm).
+fn drop_notices(notices: &mut Vec<Notice>, gone: &dyn Fn(&Notice) -> bool) {
+    notices.retain(|n| !gone(n));
+}
+
+/// Whether `notice` announces call `id` ringing.
+fn is_incoming(notice: &Notice, id: &str) -> bool {
+    matches!(&notice.kind, NoticeKind::Incoming { call, .. } if call == id)
 }
 
 // -- JSON out (`json_write`), as the serde attributes above say.

@@ -302,6 +302,13 @@ fn the_other_party_is_shown_as_the_redaction_allows() {
         Some("+•• ••• ••5 678")
     );
     assert_eq!(PartyDisplay::Hidden.apply("0612345678"), None);
+    // Letters of any script are kept; only the digits but the last four are masked.
+    assert_eq!(
+        PartyDisplay::Masked.apply("Zoë Ø 0612345678").as_deref(),
+        Some("Zoë Ø ••••••5678")
+    );
+    assert_eq!(PartyDisplay::Masked.apply("é12").as_deref(), Some("é12"));
+    assert_eq!(PartyDisplay::Masked.apply("").as_deref(), Some(""));
     let mut p = Panel::new(
         PanelConfig {
             party: PartyDisplay::Masked,
@@ -743,4 +750,41 @@ fn a_label_by_locale_falls_back_to_english_then_any() {
     assert_eq!(both.pick("de"), "Lunch");
     assert_eq!(label(&[("fr", "Déjeuner")]).pick("de"), "Déjeuner");
     assert_eq!(label(&[]).pick("en"), "");
+}
+
+/// The pause reason's reader against the one it replaced (a `Fields::req`
+/// per field): same reason, or same error path and reason.
+#[test]
+fn a_pause_reason_reads_and_refuses_as_before() {
+    use crate::codec::fields::{self, Fields, Wire};
+    use crate::codec::path_de::Error as FieldError;
+    struct Before(PauseReason);
+    impl Wire for Before {
+        const EXPECTED: &'static str = "struct PauseReason";
+        fn read(o: Fields) -> Result<Self, FieldError> {
+            o.only(&["id", "label"])?;
+            Ok(Before(PauseReason {
+                id: o.text(&["id"])?,
+                label: o.req(&["label"], |v| match v {
+                    Value::String(s) => Ok(Label::Text(s.clone())),
+                    Value::Object(map) => {
+                        let mut texts = Vec::with_capacity(map.len());
+                        for (k, v) in map {
+                            texts.push((k.clone(), fields::text(v).map_err(|e| e.at_key(k))?));
+                        }
+                        Ok(Label::ByLocale(texts))
+                    }
+                    _ => Err(serde::de::Error::custom(
+                        "data did not match any variant of untagged enum Label",
+                    )),
+                })?,
+            }))
+        }
+    }
+    crate::config::reader_tests::check(
+        &["id", "label"],
+        |r: PauseReason| r,
+        |r: Before| r.0,
+        json!({"id": "lunch", "label": {"en": "Lunch", "fr": "Déjeuner"}}),
+    );
 }
