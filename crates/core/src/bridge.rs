@@ -403,7 +403,9 @@ impl Bridge {
 
 // -- JSON out (`json_write`), as the serde attributes above say.
 
-use crate::json_write::{key, JsonWriter, Name, ToJson};
+use crate::command::{Cause, CommandStatus};
+use crate::json_write::{key, JsonArray, JsonWriter, Name, ToJson};
+use crate::model::AgentStateKind;
 
 impl ToJson for Output {
     fn write_json(&self, w: &mut JsonWriter) {
@@ -415,49 +417,154 @@ impl ToJson for Output {
     }
 }
 
-/// A burst's outputs as one flat JSON array the page expands into the same
-/// objects ([`ToJson`] for [`Output`] writes), with less text to parse: each
-/// output is a tag and its members' values in their written order.
+/// A burst's outputs for the page, in a form it expands into the same
+/// objects [`ToJson`] for [`Output`] writes with little JSON to parse:
+/// numbers (tags, sequence numbers, ids, counts and string references) in
+/// a list of `u32`s, and in one JSON array only the values that are neither
+/// (`data`, wires, other outputs, strings the page does not hold yet).
 ///
-/// - `1, seq, source, state, agentId, vendorState, phoneNumber, queues, data`:
-///   an agent state event with these members only (no `reason`, `cause` or
-///   envelope; `queues` and `data` not empty), `kind` `agentState` after
-///   `source`;
-/// - `2, id, target, source, state, cause, wire, status`: a command without
-///   `detail` (`kind` `command` first); `3`: the same and `detail` last;
+/// The page keeps a table of strings per bridge: [`Compact::names`] (the
+/// names of the enums an output holds, `null`, then [`Compact::SLOTS`]
+/// places) made once, and the strings this writer sent into those places.
+/// A string reference `r` is `table[r]`; [`Compact::INLINE`], the next JSON
+/// value; `r >= `[`Compact::NEW`], the next JSON value, which the page also
+/// puts at `table[r - NEW]` (so a string a burst repeats, as an agent's id
+/// or a queue, is parsed once per bridge, not once per output).
+///
+/// Outputs, each a tag and its members in their written order (string
+/// references unless said):
+/// - `1, seq, source, state, agentId, vendorState, phoneNumber, n, queue × n`
+///   and `data` as JSON: an agent state event with these members only (no
+///   `reason`, `cause` or envelope; `queues` and `data` not empty), `kind`
+///   `agentState` after `source`;
+/// - `2, id, target, source, state, cause`, `wire` as JSON, `status`: a
+///   command without `detail` (`kind` `command` first); `3`: the same and
+///   `detail` last;
 /// - `4` and `5`: as `2` and `3`, the wire a CRM Connector
-///   `requestSyncOmnichannel` given by its `statusId` alone (a string
+///   `requestSyncOmnichannel` given by its `statusId`'s reference (a string
 ///   without escapes: the sync engine's CRM commands);
-/// - `0, output`: any other output, as its object.
+/// - `0`: any other output (or a sequence number or id above `u32::MAX`),
+///   as JSON.
 ///
 /// The widget's `ingestTexts` writes it (`src/web`) and expands it in the
 /// page before handing the outputs to the host.
-pub struct Compact<'a>(pub &'a [Output]);
+pub struct Compact {
+    /// The strings the page holds after the names, by place.
+    held: Vec<Option<Box<str>>>,
+}
 
 /// The tags of [`Compact`].
 mod compact_tag {
-    pub const OBJECT: u8 = 0;
-    pub const AGENT_STATE: u8 = 1;
-    pub const COMMAND: u8 = 2;
-    pub const COMMAND_DETAIL: u8 = 3;
-    pub const CRM_SYNC: u8 = 4;
-    pub const CRM_SYNC_DETAIL: u8 = 5;
+    pub const OBJECT: u32 = 0;
+    pub const AGENT_STATE: u32 = 1;
+    pub const COMMAND: u32 = 2;
+    pub const COMMAND_DETAIL: u32 = 3;
+    pub const CRM_SYNC: u32 = 4;
+    pub const CRM_SYNC_DETAIL: u32 = 5;
 }
 
-/// The `statusId` of a CRM Connector `requestSyncOmnichannel` wire (as
-/// its codec writes it) as JSON text, when it is a string without escapes.
-fn crm_sync_status(wire: &str) -> Option<&str> {
-    let (head, tail) = crate::codec::crm_connector::SYNC_OMNICHANNEL_TEXT;
-    let status = wire.strip_prefix(head)?.strip_suffix(tail)?;
-    let inner = status.strip_prefix('"')?.strip_suffix('"')?;
-    (!inner.bytes().any(|b| b == b'"' || b == b'\\')).then_some(status)
+/// The agent states in their declaration order (`state as u32`).
+const STATES: [AgentStateKind; 6] = [
+    AgentStateKind::LoggedOut,
+    AgentStateKind::LoggedIn,
+    AgentStateKind::Ready,
+    AgentStateKind::NotReady,
+    AgentStateKind::Busy,
+    AgentStateKind::WrapUp,
+];
+const SIDES: [Side; 2] = [Side::Crm, Side::Cc];
+const DESIRED: [Desired; 2] = [Desired::Ready, Desired::NotReady];
+const CAUSES: [Cause; 5] = [
+    Cause::Follow,
+    Cause::Complement,
+    Cause::Work,
+    Cause::Restore,
+    Cause::Host,
+];
+const STATUSES: [CommandStatus; 5] = [
+    CommandStatus::Pending,
+    CommandStatus::Confirmed,
+    CommandStatus::Rejected,
+    CommandStatus::Superseded,
+    CommandStatus::NotSupported,
+];
+
+/// Where each enum's names start in the page's table, in [`Compact::names`]'
+/// order.
+const SOURCES_AT: u32 = 0;
+const STATES_AT: u32 = SOURCES_AT + Source::ALL.len() as u32;
+const SIDES_AT: u32 = STATES_AT + STATES.len() as u32;
+const DESIRED_AT: u32 = SIDES_AT + SIDES.len() as u32;
+const CAUSES_AT: u32 = DESIRED_AT + DESIRED.len() as u32;
+const STATUSES_AT: u32 = CAUSES_AT + CAUSES.len() as u32;
+const NULL_AT: u32 = STATUSES_AT + STATUSES.len() as u32;
+/// The first place of a held string.
+const HELD_AT: u32 = NULL_AT + 1;
+/// The longest string held (longer ones are sent each time).
+const HELD_LEN: usize = 64;
+
+impl Default for Compact {
+    fn default() -> Self {
+        Compact::new()
+    }
 }
 
-impl ToJson for Compact<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
+impl Compact {
+    /// How many strings the page holds for a writer.
+    pub const SLOTS: usize = 64;
+    /// A reference to a string sent now and held at `r - NEW`.
+    pub const NEW: u32 = 1 << 31;
+    /// A reference to a string sent now and not held.
+    pub const INLINE: u32 = u32::MAX;
+
+    /// A writer whose page holds no string yet.
+    pub fn new() -> Compact {
+        Compact {
+            held: vec![None; Compact::SLOTS],
+        }
+    }
+
+    /// The page's table as it starts, as JSON text: the names, `null`, and
+    /// a `null` per place.
+    pub fn names() -> String {
+        let mut w = JsonWriter::text(String::new());
+        w.items(|a| {
+            for s in Source::ALL {
+                a.item(&s);
+            }
+            for s in STATES {
+                a.item(&s);
+            }
+            for s in SIDES {
+                a.item(&s);
+            }
+            for s in DESIRED {
+                a.item(&s);
+            }
+            for s in CAUSES {
+                a.item(&s);
+            }
+            for s in STATUSES {
+                a.item(&s);
+            }
+            for _ in 0..=Compact::SLOTS {
+                a.item(&Value::Null);
+            }
+        });
+        w.into_text()
+    }
+
+    /// Forgets the strings sent: for a page whose table starts again.
+    pub fn forget(&mut self) {
+        self.held.iter_mut().for_each(|s| *s = None);
+    }
+
+    /// Writes `outputs`: their numbers appended to `nums`, their JSON values
+    /// as one JSON array to `w`.
+    pub fn write(&mut self, outputs: &[Output], nums: &mut Vec<u32>, w: &mut JsonWriter) {
         use compact_tag::*;
         w.items(|a| {
-            for output in self.0 {
+            for output in outputs {
                 match output {
                     Output::Event(Event {
                         seq,
@@ -475,17 +582,33 @@ impl ToJson for Compact<'_> {
                             },
                         envelope,
                     }) if envelope.is_empty() && !queues.is_empty() && !data.is_empty() => {
-                        a.item(&AGENT_STATE)
-                            .item(seq)
-                            .item(source)
-                            .item(state)
-                            .item(agent_id)
-                            .item(vendor_state)
-                            .item(phone_number)
-                            .item(queues)
-                            .item(data);
+                        let (Ok(seq), Ok(n)) = (u32::try_from(*seq), u32::try_from(queues.len()))
+                        else {
+                            nums.push(OBJECT);
+                            a.item(output);
+                            continue;
+                        };
+                        nums.extend([
+                            AGENT_STATE,
+                            seq,
+                            SOURCES_AT + *source as u32,
+                            STATES_AT + *state as u32,
+                        ]);
+                        self.string(agent_id, nums, a);
+                        self.string(vendor_state, nums, a);
+                        self.string(phone_number, nums, a);
+                        nums.push(n);
+                        for queue in queues {
+                            self.string(queue, nums, a);
+                        }
+                        a.item(data);
                     }
                     Output::Command(c) => {
+                        let Ok(id) = u32::try_from(c.id) else {
+                            nums.push(OBJECT);
+                            a.item(output);
+                            continue;
+                        };
                         let crm = crm_sync_status(c.wire.as_text());
                         let tag = match (crm.is_some(), c.detail.is_some()) {
                             (false, false) => COMMAND,
@@ -493,37 +616,71 @@ impl ToJson for Compact<'_> {
                             (true, false) => CRM_SYNC,
                             (true, true) => CRM_SYNC_DETAIL,
                         };
-                        a.item(&tag)
-                            .item(&c.id)
-                            .item(&c.target)
-                            .item(&c.source)
-                            .item(&c.state)
-                            .item(&c.cause);
+                        nums.extend([
+                            tag,
+                            id,
+                            SIDES_AT + c.target as u32,
+                            c.source.map_or(NULL_AT, |s| SOURCES_AT + s as u32),
+                            DESIRED_AT + c.state as u32,
+                            CAUSES_AT + c.cause as u32,
+                        ]);
                         match crm {
-                            Some(status) => a.item(&Raw(status)),
-                            None => a.item(&c.wire),
-                        };
-                        a.item(&c.status);
+                            Some(status) => self.string(status, nums, a),
+                            None => {
+                                a.item(&c.wire);
+                            }
+                        }
+                        nums.push(STATUSES_AT + c.status as u32);
                         if let Some(detail) = &c.detail {
-                            a.item(detail);
+                            self.string(detail, nums, a);
                         }
                     }
                     other => {
-                        a.item(&OBJECT).item(other);
+                        nums.push(OBJECT);
+                        a.item(other);
                     }
                 }
             }
         });
     }
+
+    /// A string's reference, and the string in `a` unless the page holds it.
+    fn string(&mut self, s: &str, nums: &mut Vec<u32>, a: &mut JsonArray<'_>) {
+        let place = place_of(s);
+        match self.held.get_mut(place) {
+            Some(Some(held)) if **held == *s => nums.push(HELD_AT + place as u32),
+            Some(slot) if s.len() <= HELD_LEN => {
+                *slot = Some(s.into());
+                nums.push(Compact::NEW | (HELD_AT + place as u32));
+                a.item(s);
+            }
+            _ => {
+                nums.push(Compact::INLINE);
+                a.item(s);
+            }
+        }
+    }
 }
 
-/// JSON text written as it is.
-struct Raw<'a>(&'a str);
-
-impl ToJson for Raw<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.raw(self.0);
+/// The place a string is held at: its length and first 8 bytes mixed
+/// (an agent's id, states, numbers and queues fall apart).
+fn place_of(s: &str) -> usize {
+    let mut head = [0u8; 8];
+    for (h, b) in head.iter_mut().zip(s.as_bytes()) {
+        *h = *b;
     }
+    let last = s.as_bytes().last().copied().unwrap_or(0) as u64;
+    let x = u64::from_le_bytes(head) ^ ((s.len() as u64) << 56) ^ (last << 48);
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % Compact::SLOTS
+}
+
+/// The `statusId` of a CRM Connector `requestSyncOmnichannel` wire (as
+/// its codec writes it), when it is a string without escapes.
+fn crm_sync_status(wire: &str) -> Option<&str> {
+    let (head, tail) = crate::codec::crm_connector::SYNC_OMNICHANNEL_TEXT;
+    let status = wire.strip_prefix(head)?.strip_suffix(tail)?;
+    let inner = status.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.bytes().any(|b| b == b'"' || b == b'\\')).then_some(inner)
 }
 
 impl ToJson for CrmRequest {
