@@ -176,7 +176,14 @@ pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, Js
       const vendorState = str(a[i++]), phoneNumber = str(a[i++]);
       const queues = [];
       for (let n = a[i++]; n > 0; n--) queues.push(str(a[i++]));
-      outputs.push({ seq, source, kind: 'agentState', state, agentId, vendorState, phoneNumber, queues, data: s[k++] });
+      const code = a[i++];
+      let data;
+      if (code === 0) data = s[k++];
+      else {
+        const key = str(a[i++]);
+        data = { [key]: code === 1 ? a[i++] : str(a[i++]) };
+      }
+      outputs.push({ seq, source, kind: 'agentState', state, agentId, vendorState, phoneNumber, queues, data });
     } else if (tag === 0) {
       outputs.push(s[k++]);
     } else {

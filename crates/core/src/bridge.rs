@@ -11,7 +11,7 @@ use crate::error::DecodeError;
 use crate::keyed::Counts;
 use crate::model::{Decoded, Envelope, Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -433,10 +433,13 @@ impl ToJson for Output {
 ///
 /// Outputs, each a tag and its members in their written order (string
 /// references unless said):
-/// - `1, seq, source, state, agentId, vendorState, phoneNumber, n, queue × n`
-///   and `data` as JSON: an agent state event with these members only (no
+/// - `1, seq, source, state, agentId, vendorState, phoneNumber, n, queue × n,
+///   data`: an agent state event with these members only (no
 ///   `reason`, `cause` or envelope; `queues` and `data` not empty), `kind`
-///   `agentState` after `source`;
+///   `agentState` after `source`; `data` is `1, key, number` or `2, key,
+///   string` for one member whose value is a number up to `u32::MAX` or a
+///   string (made with a computed key: a key `__proto__` is a member, as
+///   `JSON.parse` makes it), else `0` and the map as JSON;
 /// - `2, id, target, source, state, cause`, `wire` as JSON, `status`: a
 ///   command without `detail` (`kind` `command` first); `3`: the same and
 ///   `detail` last;
@@ -461,6 +464,9 @@ mod compact_tag {
     pub const COMMAND_DETAIL: u32 = 3;
     pub const CRM_SYNC: u32 = 4;
     pub const CRM_SYNC_DETAIL: u32 = 5;
+    pub const DATA_JSON: u32 = 0;
+    pub const DATA_NUMBER: u32 = 1;
+    pub const DATA_STRING: u32 = 2;
 }
 
 /// The agent states in their declaration order (`state as u32`).
@@ -601,7 +607,7 @@ impl Compact {
                         for queue in queues {
                             self.string(queue, nums, a);
                         }
-                        a.item(data);
+                        self.data(data, nums, a);
                     }
                     Output::Command(c) => {
                         let Ok(id) = u32::try_from(c.id) else {
@@ -642,6 +648,36 @@ impl Compact {
                 }
             }
         });
+    }
+
+    /// An agent state's `data`: one member whose value is a number up to
+    /// `u32::MAX` or a string, by its key's reference and its value
+    /// (`DATA_NUMBER` and the number, `DATA_STRING` and its reference), else
+    /// `DATA_JSON` and the map in `a`.
+    fn data(&mut self, data: &Map<String, Value>, nums: &mut Vec<u32>, a: &mut JsonArray<'_>) {
+        use compact_tag::*;
+        let mut members = data.iter();
+        if let (Some((key, value)), None) = (members.next(), members.next()) {
+            match value {
+                Value::Number(n) => {
+                    if let Some(n) = n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                        nums.push(DATA_NUMBER);
+                        self.string(key, nums, a);
+                        nums.push(n);
+                        return;
+                    }
+                }
+                Value::String(text) => {
+                    nums.push(DATA_STRING);
+                    self.string(key, nums, a);
+                    self.string(text, nums, a);
+                    return;
+                }
+                _ => {}
+            }
+        }
+        nums.push(DATA_JSON);
+        a.item(data);
     }
 
     /// A string's reference, and the string in `a` unless the page holds it.

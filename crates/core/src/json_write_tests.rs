@@ -351,8 +351,18 @@ fn expand_compact(nums: &[u32], values: &[Value], table: &mut [Value]) -> Vec<Va
                 let n = next();
                 let queues: Vec<Value> = (0..n).map(|_| string(next(), &mut values)).collect();
                 json!({"seq": seq, "source": source, "kind": "agentState", "state": state,
-                    "agentId": agent_id, "vendorState": vendor_state, "phoneNumber": phone,
-                    "queues": queues, "data": values.next().expect("data")})
+                "agentId": agent_id, "vendorState": vendor_state, "phoneNumber": phone,
+                "queues": queues, "data": match next() {
+                    0 => values.next().expect("data"),
+                    code => {
+                        let key = string(next(), &mut values);
+                        let value = match code {
+                            1 => json!(next()),
+                            _ => string(next(), &mut values),
+                        };
+                        json!({key.as_str().expect("a key"): value})
+                    }
+                }})
             }
             2..=5 => {
                 let id = next();
@@ -449,7 +459,11 @@ fn compact_outputs_expand_to_the_outputs_objects() {
                 r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentOnPause","agentId":19,"phoneNb":"1000","since":0,"queues":[1,4],"cause":""}}"#,
             ];
             let extra = extra.iter().filter(|_| source == Source::Xuc).copied();
-            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).chain(extra).collect();
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .chain(extra)
+                .collect();
             for burst in lines.chunks(3) {
                 let mut outputs = Vec::new();
                 for line in burst {
@@ -487,9 +501,23 @@ fn compact_strings_held_by_the_page_expand_to_the_same_outputs() {
         for i in 0..17u64 {
             let n = burst * 17 + i;
             let name = ["AgentReady", "AgentOnPause", "AgentOnCall"][(n % 3) as usize];
-            let phone = if n % 7 == 0 { long.clone() } else { format!("{}", 1000 + n % 90) };
+            let phone = if n % 7 == 0 {
+                long.clone()
+            } else {
+                format!("{}", 1000 + n % 90)
+            };
+            // `data`: a number, a string, a key `__proto__`, a number
+            // beyond `u32`, two members, `null`.
+            let data = match n % 6 {
+                0 => format!(r#""since":{n}"#),
+                1 => format!(r#""since":"t{}""#, n % 4),
+                2 => format!(r#""__proto__":{n}"#),
+                3 => r#""since":5000000000"#.to_owned(),
+                4 => r#""since":1.5,"acd":true"#.to_owned(),
+                _ => r#""callType":null"#.to_owned(),
+            };
             let text = format!(
-                r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":{},"phoneNb":"{phone}","since":{n},"queues":[{},{},"q\"{}"],"cause":""}}}}"#,
+                r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":{},"phoneNb":"{phone}",{data},"queues":[{},{},"q\"{}"],"cause":""}}}}"#,
                 n % 50,
                 n % 11,
                 n % 130,
