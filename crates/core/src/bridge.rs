@@ -454,6 +454,9 @@ impl ToJson for Output {
 pub struct Compact {
     /// The strings the page holds after the names, by place.
     held: Vec<Option<Box<str>>>,
+    /// The places used since the last time a new string found both of its
+    /// places used (a bit per place).
+    used: u64,
 }
 
 /// The tags of [`Compact`].
@@ -527,6 +530,7 @@ impl Compact {
     pub fn new() -> Compact {
         Compact {
             held: vec![None; Compact::SLOTS],
+            used: 0,
         }
     }
 
@@ -563,6 +567,7 @@ impl Compact {
     /// Forgets the strings sent: for a page whose table starts again.
     pub fn forget(&mut self) {
         self.held.iter_mut().for_each(|s| *s = None);
+        self.used = 0;
     }
 
     /// Writes `outputs`: their numbers appended to `nums`, their JSON values
@@ -681,33 +686,59 @@ impl Compact {
     }
 
     /// A string's reference, and the string in `a` unless the page holds it.
+    /// A string may be held at either of two places (so that two strings a
+    /// burst repeats do not keep taking one place from each other); a new
+    /// one takes the place not used since the last time both were.
     fn string(&mut self, s: &str, nums: &mut Vec<u32>, a: &mut JsonArray<'_>) {
-        let place = place_of(s);
-        match self.held.get_mut(place) {
-            Some(Some(held)) if **held == *s => nums.push(HELD_AT + place as u32),
-            Some(slot) if s.len() <= HELD_LEN => {
-                *slot = Some(s.into());
-                nums.push(Compact::NEW | (HELD_AT + place as u32));
-                a.item(s);
-            }
-            _ => {
-                nums.push(Compact::INLINE);
-                a.item(s);
+        let places = places_of(s);
+        for place in places {
+            if let Some(Some(held)) = self.held.get(place) {
+                if **held == *s {
+                    self.used |= 1 << place;
+                    nums.push(HELD_AT + place as u32);
+                    return;
+                }
             }
         }
+        let [first, second] = places;
+        let place = if self.used & (1 << first) == 0 {
+            first
+        } else if self.used & (1 << second) == 0 {
+            second
+        } else {
+            self.used &= !(1 << second);
+            first
+        };
+        match self.held.get_mut(place) {
+            Some(slot) if s.len() <= HELD_LEN => {
+                *slot = Some(s.into());
+                self.used |= 1 << place;
+                nums.push(Compact::NEW | (HELD_AT + place as u32));
+            }
+            _ => nums.push(Compact::INLINE),
+        }
+        a.item(s);
     }
 }
 
-/// The place a string is held at: its length and first 8 bytes mixed
-/// (an agent's id, states, numbers and queues fall apart).
-fn place_of(s: &str) -> usize {
-    let mut head = [0u8; 8];
-    for (h, b) in head.iter_mut().zip(s.as_bytes()) {
-        *h = *b;
-    }
-    let last = s.as_bytes().last().copied().unwrap_or(0) as u64;
-    let x = u64::from_le_bytes(head) ^ ((s.len() as u64) << 56) ^ (last << 48);
-    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % Compact::SLOTS
+const _: () = assert!(Compact::SLOTS <= 64, "`Compact::used` has a bit per place");
+
+/// The two places a string may be held at: its length, its first 8 bytes
+/// and its last byte mixed, two 6-bit parts of the product (an agent's id,
+/// states, numbers and queues fall apart).
+fn places_of(s: &str) -> [usize; 2] {
+    let bytes = s.as_bytes();
+    let head = match bytes.get(..8) {
+        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+            u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7])
+        }
+        _ => bytes.iter().rev().fold(0u64, |x, &b| x << 8 | u64::from(b)),
+    };
+    let last = u64::from(bytes.last().copied().unwrap_or(0));
+    let x =
+        (head ^ ((bytes.len() as u64) << 56) ^ (last << 48)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let place = |shift: u32| (x >> shift) as usize % Compact::SLOTS;
+    [place(58), place(52)]
 }
 
 /// The `statusId` of a CRM Connector `requestSyncOmnichannel` wire (as

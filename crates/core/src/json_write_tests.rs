@@ -533,6 +533,38 @@ fn compact_strings_held_by_the_page_expand_to_the_same_outputs() {
     assert!(held > 1_000 && sent > 100 && inline > 50, "{:?}", page.refs);
 }
 
+/// The bench's stream (two xuc agent states in turn, bursts of 64): after
+/// the first burst, every string is one the page holds and nothing is left
+/// to parse (`[]`): no two of its strings keep taking one place.
+#[test]
+fn a_steady_stream_sends_each_string_once() {
+    let texts = ["AgentReady", "AgentOnPause"].map(|name| {
+        format!(
+            r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":19,"phoneNb":"1000","since":0,"queues":[1,4],"cause":""}}}}"#
+        )
+    });
+    let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
+    let mut page = Page::new();
+    for burst in 0..4u64 {
+        let mut outputs = Vec::new();
+        for i in 0..64 {
+            bridge
+                .ingest_text_into(Source::Xuc, &texts[i & 1], Some(burst), &mut outputs)
+                .unwrap();
+        }
+        if burst == 0 {
+            // (The first burst sends the strings, and a CRM request.)
+            page.check(&outputs, "burst 0");
+            continue;
+        }
+        let mut nums = Vec::new();
+        let mut w = super::JsonWriter::text(String::new());
+        page.compact.write(&outputs, &mut nums, &mut w);
+        assert_eq!(w.into_text(), "[]", "burst {burst}");
+        assert!(nums.iter().all(|&n| n < crate::bridge::Compact::NEW));
+    }
+}
+
 /// Unsigned integers, one digit (pushed as a byte) and longer (`itoa`),
 /// as serde_json writes them (`to_string` compares).
 #[test]
