@@ -498,6 +498,54 @@ const STATUSES: [CommandStatus; 5] = [
     CommandStatus::NotSupported,
 ];
 
+/// Every variant is in the lists above: a new one stops this compiling
+/// until it is listed (its place is `as u32` into its list).
+#[allow(dead_code)]
+fn listed(
+    state: AgentStateKind,
+    side: Side,
+    desired: Desired,
+    cause: Cause,
+    status: CommandStatus,
+    source: Source,
+) {
+    use AgentStateKind as K;
+    match (state, side, desired, cause, status, source) {
+        (K::LoggedOut | K::LoggedIn | K::Ready | K::NotReady | K::Busy | K::WrapUp, ..) => {}
+    }
+    match (side, desired) {
+        (Side::Crm | Side::Cc, Desired::Ready | Desired::NotReady) => {}
+    }
+    match cause {
+        Cause::Follow | Cause::Complement | Cause::Work | Cause::Restore | Cause::Host => {}
+    }
+    match status {
+        CommandStatus::Pending
+        | CommandStatus::Confirmed
+        | CommandStatus::Rejected
+        | CommandStatus::Superseded
+        | CommandStatus::NotSupported => {}
+    }
+    match source {
+        Source::Openframe
+        | Source::CrmConnector
+        | Source::Agentdesktop
+        | Source::Axp
+        | Source::Xuc => {}
+    }
+}
+
+/// The names of [`Source::ALL`], [`STATES`], [`SIDES`], [`DESIRED`],
+/// [`CAUSES`] and [`STATUSES`] in that order, as their `ToJson` writes them
+/// (a test compares), as the start of a JSON array.
+const NAMES: &str = concat!(
+    r#"["openframe","crm-connector","agentdesktop","axp","xuc","#,
+    r#""loggedOut","loggedIn","ready","notReady","busy","wrapUp","#,
+    r#""crm","cc","ready","notReady","#,
+    r#""follow","complement","work","restore","host","#,
+    r#""pending","confirmed","rejected","superseded","notSupported""#,
+);
+
 /// Where each enum's names start in the page's table, in [`Compact::names`]'
 /// order.
 const SOURCES_AT: u32 = 0;
@@ -529,7 +577,10 @@ impl Compact {
     /// A writer whose page holds no string yet.
     pub fn new() -> Compact {
         Compact {
-            held: vec![None; Compact::SLOTS],
+            // (Not `vec![None; n]`, which clones a `Box<str>`: its code.)
+            held: std::iter::repeat_with(|| None)
+                .take(Compact::SLOTS)
+                .collect(),
             used: 0,
         }
     }
@@ -537,31 +588,13 @@ impl Compact {
     /// The page's table as it starts, as JSON text: the names, `null`, and
     /// a `null` per place.
     pub fn names() -> String {
-        let mut w = JsonWriter::text(String::new());
-        w.items(|a| {
-            for s in Source::ALL {
-                a.item(&s);
-            }
-            for s in STATES {
-                a.item(&s);
-            }
-            for s in SIDES {
-                a.item(&s);
-            }
-            for s in DESIRED {
-                a.item(&s);
-            }
-            for s in CAUSES {
-                a.item(&s);
-            }
-            for s in STATUSES {
-                a.item(&s);
-            }
-            for _ in 0..=Compact::SLOTS {
-                a.item(&Value::Null);
-            }
-        });
-        w.into_text()
+        let mut text = String::with_capacity(NAMES.len() + 5 * Compact::SLOTS + 8);
+        text.push_str(NAMES);
+        for _ in 0..=Compact::SLOTS {
+            text.push_str(",null");
+        }
+        text.push(']');
+        text
     }
 
     /// Forgets the strings sent: for a page whose table starts again.
@@ -573,86 +606,91 @@ impl Compact {
     /// Writes `outputs`: their numbers appended to `nums`, their JSON values
     /// as one JSON array to `w`.
     pub fn write(&mut self, outputs: &[Output], nums: &mut Vec<u32>, w: &mut JsonWriter) {
-        use compact_tag::*;
         w.items(|a| {
             for output in outputs {
-                match output {
-                    Output::Event(Event {
-                        seq,
-                        source,
-                        body:
-                            EventBody::AgentState {
-                                state,
-                                reason: None,
-                                cause: None,
-                                agent_id: Some(agent_id),
-                                vendor_state: Some(vendor_state),
-                                phone_number: Some(phone_number),
-                                queues,
-                                data,
-                            },
-                        envelope,
-                    }) if envelope.is_empty() && !queues.is_empty() && !data.is_empty() => {
-                        let (Ok(seq), Ok(n)) = (u32::try_from(*seq), u32::try_from(queues.len()))
-                        else {
-                            nums.push(OBJECT);
-                            a.item(output);
-                            continue;
-                        };
-                        nums.extend([
-                            AGENT_STATE,
-                            seq,
-                            SOURCES_AT + *source as u32,
-                            STATES_AT + *state as u32,
-                        ]);
-                        self.string(agent_id, nums, a);
-                        self.string(vendor_state, nums, a);
-                        self.string(phone_number, nums, a);
-                        nums.push(n);
-                        for queue in queues {
-                            self.string(queue, nums, a);
-                        }
-                        self.data(data, nums, a);
-                    }
-                    Output::Command(c) => {
-                        let Ok(id) = u32::try_from(c.id) else {
-                            nums.push(OBJECT);
-                            a.item(output);
-                            continue;
-                        };
-                        let crm = crm_sync_status(c.wire.as_text());
-                        let tag = match (crm.is_some(), c.detail.is_some()) {
-                            (false, false) => COMMAND,
-                            (false, true) => COMMAND_DETAIL,
-                            (true, false) => CRM_SYNC,
-                            (true, true) => CRM_SYNC_DETAIL,
-                        };
-                        nums.extend([
-                            tag,
-                            id,
-                            SIDES_AT + c.target as u32,
-                            c.source.map_or(NULL_AT, |s| SOURCES_AT + s as u32),
-                            DESIRED_AT + c.state as u32,
-                            CAUSES_AT + c.cause as u32,
-                        ]);
-                        match crm {
-                            Some(status) => self.string(status, nums, a),
-                            None => {
-                                a.item(&c.wire);
-                            }
-                        }
-                        nums.push(STATUSES_AT + c.status as u32);
-                        if let Some(detail) = &c.detail {
-                            self.string(detail, nums, a);
-                        }
-                    }
-                    other => {
-                        nums.push(OBJECT);
-                        a.item(other);
-                    }
+                // (One place writes an output as its object: its writer is
+                // inlined once.)
+                if !self.compact(output, nums, a) {
+                    nums.push(compact_tag::OBJECT);
+                    a.item(output);
                 }
             }
         });
+    }
+
+    /// Writes an output in one of the compact forms; `false` (nothing
+    /// written) when it has none.
+    fn compact(&mut self, output: &Output, nums: &mut Vec<u32>, a: &mut JsonArray<'_>) -> bool {
+        use compact_tag::*;
+        match output {
+            Output::Event(Event {
+                seq,
+                source,
+                body:
+                    EventBody::AgentState {
+                        state,
+                        reason: None,
+                        cause: None,
+                        agent_id: Some(agent_id),
+                        vendor_state: Some(vendor_state),
+                        phone_number: Some(phone_number),
+                        queues,
+                        data,
+                    },
+                envelope,
+            }) if envelope.is_empty() && !queues.is_empty() && !data.is_empty() => {
+                let (Ok(seq), Ok(n)) = (u32::try_from(*seq), u32::try_from(queues.len())) else {
+                    return false;
+                };
+                nums.extend_from_slice(&[
+                    AGENT_STATE,
+                    seq,
+                    SOURCES_AT + *source as u32,
+                    STATES_AT + *state as u32,
+                ]);
+                self.string(agent_id, nums, a);
+                self.string(vendor_state, nums, a);
+                self.string(phone_number, nums, a);
+                nums.push(n);
+                for queue in queues {
+                    self.string(queue, nums, a);
+                }
+                self.data(data, nums, a);
+                true
+            }
+            Output::Command(c) => {
+                let Ok(id) = u32::try_from(c.id) else {
+                    return false;
+                };
+                let crm = crm_sync_status(c.wire.as_text());
+                let tag = match (crm.is_some(), c.detail.is_some()) {
+                    (false, false) => COMMAND,
+                    (false, true) => COMMAND_DETAIL,
+                    (true, false) => CRM_SYNC,
+                    (true, true) => CRM_SYNC_DETAIL,
+                };
+                nums.extend_from_slice(&[
+                    tag,
+                    id,
+                    SIDES_AT + c.target as u32,
+                    c.source.map_or(NULL_AT, |s| SOURCES_AT + s as u32),
+                    DESIRED_AT + c.state as u32,
+                    CAUSES_AT + c.cause as u32,
+                ]);
+                match crm {
+                    Some(status) => self.string(status, nums, a),
+                    None => {
+                        a.item(&c.wire);
+                    }
+                }
+                nums.push(STATUSES_AT + c.status as u32);
+                if let Some(detail) = &c.detail {
+                    self.string(detail, nums, a);
+                }
+                true
+            }
+            _ => false,
+        }
     }
 
     /// An agent state's `data`: one member whose value is a number up to
@@ -838,6 +876,53 @@ mod tests {
 
     /// Only a `requestSyncOmnichannel` wire with a plain string `statusId`
     /// is written by its status alone.
+    /// The page's table starts with each enum's names as their own writers
+    /// write them, at the places `Compact` refers to.
+    #[test]
+    fn compact_names_are_the_enums_names_in_place() {
+        let mut w = JsonWriter::text(String::new());
+        w.items(|a| {
+            for s in Source::ALL {
+                a.item(&s);
+            }
+            for s in STATES {
+                a.item(&s);
+            }
+            for s in SIDES {
+                a.item(&s);
+            }
+            for s in DESIRED {
+                a.item(&s);
+            }
+            for s in CAUSES {
+                a.item(&s);
+            }
+            for s in STATUSES {
+                a.item(&s);
+            }
+            a.item(&Value::Null);
+        });
+        let written = w.into_text();
+        let names = Compact::names();
+        let table: Vec<Value> = serde_json::from_str(&names).unwrap();
+        assert_eq!(table.len(), HELD_AT as usize + Compact::SLOTS);
+        let start = format!("{NAMES},null,");
+        assert!(names.starts_with(&start), "{names}");
+        assert_eq!(format!("{NAMES},null]"), written);
+        // Each enum's value `as u32` is its place in its list.
+        assert!(Source::ALL
+            .iter()
+            .enumerate()
+            .all(|(i, s)| *s as usize == i));
+        assert!(STATES.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(SIDES.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(DESIRED.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(CAUSES.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(STATUSES.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert_eq!(table[NULL_AT as usize], Value::Null);
+        assert_eq!(table[STATUSES_AT as usize], "pending");
+    }
+
     #[test]
     fn crm_sync_wires_are_told_by_their_whole_text() {
         let wire = |status: &str| {
