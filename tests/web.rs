@@ -6,7 +6,7 @@
 
 use cti_bridge::web::{decode_message, WasmBridge};
 use js_sys::{Array, Reflect, JSON};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -221,6 +221,95 @@ fn a_burst_in_one_call_gives_what_one_call_per_text_gives() {
             flat.extend(Array::from(&get(&out, "outputs")).iter().map(stringify));
         }
         assert_eq!(flat, expected, "{source}, in bursts of 3");
+    }
+}
+
+/// Many different strings and `data` members through one bridge in bursts
+/// (the strings the page's table holds taken over within a burst and
+/// between bursts, some too long to hold; `data` as a number, a string, a
+/// key `__proto__`, a number beyond `u32`, two members, `null`): what one
+/// `ingestText` per text gives, and no array or object shared between
+/// outputs or bursts.
+#[wasm_bindgen_test]
+fn bursts_of_varied_agent_states_give_what_one_call_per_text_gives() {
+    let long = "9".repeat(80);
+    let texts: Vec<String> = (0..680u64)
+        .map(|n| {
+            let name = ["AgentReady", "AgentOnPause", "AgentOnCall"][(n % 3) as usize];
+            let phone = if n % 7 == 0 {
+                long.clone()
+            } else {
+                format!("{}", 1000 + n % 90)
+            };
+            let data = match n % 6 {
+                0 => format!(r#""since":{n}"#),
+                1 => format!(r#""since":"t{}""#, n % 4),
+                2 => format!(r#""__proto__":{n}"#),
+                3 => r#""since":5000000000"#.to_owned(),
+                4 => r#""since":1.5,"acd":true"#.to_owned(),
+                _ => r#""callType":null"#.to_owned(),
+            };
+            format!(
+                r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":{},"phoneNb":"{phone}",{data},"queues":[{},{},"q\"{}"],"cause":""}}}}"#,
+                n % 50,
+                n % 11,
+                n % 130,
+                n % 3
+            )
+        })
+        .collect();
+    let stringify = |o: &JsValue| String::from(JSON::stringify(o).expect("stringify"));
+    let mut one = WasmBridge::new("synchronized", JsValue::UNDEFINED).expect("bridge");
+    let mut expected: Vec<String> = Vec::new();
+    for (n, text) in texts.iter().enumerate() {
+        let out = one
+            .ingest_text("xuc", text, Some((n / 17) as f64 * 170_000.0))
+            .expect("decodes");
+        expected.extend(Array::from(&out).iter().map(|o| stringify(&o)));
+    }
+    let mut bursts = WasmBridge::new("synchronized", JsValue::UNDEFINED).expect("bridge");
+    let mut got: Vec<JsValue> = Vec::new();
+    for (b, chunk) in texts.chunks(17).enumerate() {
+        let array: Array = chunk.iter().map(|t| JsValue::from_str(t)).collect();
+        let out = bursts
+            .ingest_texts("xuc", array.into(), Some(b as f64 * 170_000.0))
+            .expect("a burst");
+        assert_eq!(Array::from(&get(&out, "errors")).length(), 0);
+        got.extend(Array::from(&get(&out, "outputs")).iter());
+    }
+    let flat: Vec<String> = got.iter().map(stringify).collect();
+    for (i, (got, want)) in flat.iter().zip(&expected).enumerate() {
+        assert_eq!(got, want, "output {i}");
+    }
+    assert_eq!(flat.len(), expected.len());
+    // A key `__proto__` is a member, as `JSON.parse` makes it.
+    let proto = got
+        .iter()
+        .map(|o| get(o, "data"))
+        .filter(|d| d.is_object())
+        .map(js_sys::Object::from)
+        .find(|d| d.has_own_property(&"__proto__".into()))
+        .expect("a data member __proto__");
+    assert!(get(&proto, "__proto__").as_f64().is_some());
+    assert!(js_sys::Object::get_prototype_of(&proto).is_truthy());
+    // Changing one output's queues and data changes no other output.
+    let states: Vec<&JsValue> = got
+        .iter()
+        .filter(|o| get_str(o, "kind").as_deref() == Some("agentState"))
+        .collect();
+    assert!(states.len() >= 600);
+    for o in &states {
+        // (`Array::from` would copy: the array itself, cast.)
+        get(o, "queues")
+            .unchecked_into::<Array>()
+            .push(&"changed".into());
+        let data = get(o, "data");
+        let count = get(&data, "changed").as_f64().unwrap_or(0.0);
+        Reflect::set(&data, &"changed".into(), &(count + 1.0).into()).expect("set");
+    }
+    for o in &states {
+        assert_eq!(get(o, "queues").unchecked_into::<Array>().length(), 4);
+        assert_eq!(get(&get(o, "data"), "changed").as_f64(), Some(1.0));
     }
 }
 

@@ -156,43 +156,49 @@ pub fn decode_message(source_name: &str, message: JsValue) -> Result<JsValue, Js
     Ok(to_js(&decoded.bodies)?)
 }
 
-// `{outputs, errors}` from `ingestTexts`' text: the outputs written compact
-// (`cti_bridge_core::bridge::Compact`: a tag, then the members' values in
-// their order) made into the objects `ingestText` returns, same members in
-// the same order.
+// `{outputs, errors}` from `ingestTexts`' output: the outputs written compact
+// (`cti_bridge_core::bridge::Compact`: tags, numbers and string references
+// in `nums`, a `Uint32Array` view of the wasm memory; the other values in
+// `text`'s `values`; `t` the bridge's table of strings, updated in place)
+// made into the objects `ingestText` returns, same members in the same
+// order; new arrays and objects for every output.
 #[cfg(feature = "host-api")]
-#[wasm_bindgen(inline_js = "export function expandOutputs(text) {
+#[wasm_bindgen(inline_js = "export function expandOutputs(text, a, t) {
   const v = JSON.parse(text);
-  const a = v.outputs;
+  const s = v.values;
+  let k = 0;
+  const str = (r) => (r < 0x80000000 ? t[r] : r === 0xffffffff ? s[k++] : (t[r - 0x80000000] = s[k++]));
   const outputs = [];
   for (let i = 0; i < a.length;) {
-    switch (a[i]) {
-      case 1:
-        outputs.push({ seq: a[i + 1], source: a[i + 2], kind: 'agentState', state: a[i + 3], agentId: a[i + 4], vendorState: a[i + 5], phoneNumber: a[i + 6], queues: a[i + 7], data: a[i + 8] });
-        i += 9;
-        break;
-      case 2:
-      case 3:
-      case 4:
-      case 5: {
-        const wire = a[i] < 4 ? a[i + 6] : { action: 'requestSyncOmnichannel', data: { statusId: a[i + 6], success: true }, type: 'CRMConnectMessage' };
-        const c = { kind: 'command', id: a[i + 1], target: a[i + 2], source: a[i + 3], state: a[i + 4], cause: a[i + 5], wire, status: a[i + 7] };
-        if (a[i] === 3 || a[i] === 5) { c.detail = a[i + 8]; i += 1; }
-        outputs.push(c);
-        i += 8;
-        break;
+    const tag = a[i++];
+    if (tag === 1) {
+      const seq = a[i++], source = str(a[i++]), state = str(a[i++]), agentId = str(a[i++]);
+      const vendorState = str(a[i++]), phoneNumber = str(a[i++]);
+      const queues = [];
+      for (let n = a[i++]; n > 0; n--) queues.push(str(a[i++]));
+      const code = a[i++];
+      let data;
+      if (code === 0) data = s[k++];
+      else {
+        const key = str(a[i++]);
+        data = { [key]: code === 1 ? a[i++] : str(a[i++]) };
       }
-      default:
-        outputs.push(a[i + 1]);
-        i += 2;
+      outputs.push({ seq, source, kind: 'agentState', state, agentId, vendorState, phoneNumber, queues, data });
+    } else if (tag === 0) {
+      outputs.push(s[k++]);
+    } else {
+      const id = a[i++], target = str(a[i++]), source = str(a[i++]), state = str(a[i++]), cause = str(a[i++]);
+      const wire = tag < 4 ? s[k++] : { action: 'requestSyncOmnichannel', data: { statusId: str(a[i++]), success: true }, type: 'CRMConnectMessage' };
+      const c = { kind: 'command', id, target, source, state, cause, wire, status: str(a[i++]) };
+      if (tag === 3 || tag === 5) c.detail = str(a[i++]);
+      outputs.push(c);
     }
   }
-  v.outputs = outputs;
-  return v;
+  return { outputs, errors: v.errors };
 }")]
 extern "C" {
     #[wasm_bindgen(js_name = expandOutputs, catch)]
-    fn expand_outputs(text: &str) -> Result<JsValue, JsValue>;
+    fn expand_outputs(text: &str, nums: &[u32], table: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// The most outputs whose room `ingestTexts` keeps between bursts.
@@ -208,6 +214,13 @@ pub struct WasmBridge {
     /// a burst fills room made by the ones before instead of growing it
     /// (an `Output` is 264 bytes); at most [`KEPT_OUTPUTS`] kept.
     outputs: Vec<crate::Output>,
+    /// `ingestTexts`' compact writer, which knows the strings `table` holds.
+    compact: crate::bridge::Compact,
+    /// `ingestTexts`' numbers, kept (empty) between bursts.
+    nums: Vec<u32>,
+    /// The page's table of strings for `compact` (`Compact::names`), made
+    /// by the first burst.
+    table: Option<JsValue>,
 }
 
 #[cfg(feature = "host-api")]
@@ -227,6 +240,9 @@ impl WasmBridge {
         Ok(WasmBridge {
             inner: new_bridge(mode, config),
             outputs: Vec::new(),
+            compact: crate::bridge::Compact::new(),
+            nums: Vec::new(),
+            table: None,
         })
     }
 
@@ -307,27 +323,44 @@ impl WasmBridge {
                 });
             }
         }
-        // One JSON text, reserved once from the texts' size (an agent
-        // state's compact outputs are under 4 bytes per byte in), one
-        // `JSON.parse`; the outputs written compact (`Compact`: half the
-        // text, a third of the objects for the parser) and expanded in the
-        // page into the objects `ingestText` returns.
-        const OUT_PER_IN: usize = 4;
-        let mut text =
-            String::with_capacity(bytes_in.saturating_mul(OUT_PER_IN).saturating_add(128));
-        json_write::write_to(
-            &mut text,
-            &Members(&[
-                ("outputs", &crate::bridge::Compact(&outputs)),
-                ("errors", &errors),
-            ]),
-        );
+        // The outputs compact (`Compact`: numbers and the strings the page
+        // holds by reference, the rest in one JSON text, reserved once from
+        // the texts' size, one `JSON.parse`), expanded in the page into the
+        // objects `ingestText` returns.
+        const OUT_PER_IN: usize = 2;
+        let table = match &self.table {
+            Some(table) => table.clone(),
+            None => {
+                self.compact.forget();
+                let table = js_sys::JSON::parse(&crate::bridge::Compact::names())
+                    .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))?;
+                self.table = Some(table.clone());
+                table
+            }
+        };
+        let mut w = json_write::JsonWriter::text(String::with_capacity(
+            bytes_in.saturating_mul(OUT_PER_IN).saturating_add(128),
+        ));
+        let mut nums = std::mem::take(&mut self.nums);
+        w.raw("{\"values\":");
+        self.compact.write(&outputs, &mut nums, &mut w);
+        w.raw(",\"errors\":");
+        errors.write_json(&mut w);
+        w.raw("}");
         outputs.clear();
         if outputs.capacity() <= KEPT_OUTPUTS {
             self.outputs = outputs;
         }
-        Ok(expand_outputs(&text)
-            .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))?)
+        let expanded = expand_outputs(&w.into_text(), &nums, &table);
+        nums.clear();
+        if nums.capacity() <= KEPT_OUTPUTS * 16 {
+            self.nums = nums;
+        }
+        expanded.map_err(|_| {
+            // The table may be part updated: both start again.
+            self.table = None;
+            JsError::new("JSON.parse refused the widget's own JSON text").into()
+        })
     }
 
     /// Advances the clock: returns commands rejected for time-out.

@@ -11,7 +11,7 @@ use crate::error::DecodeError;
 use crate::keyed::Counts;
 use crate::model::{Decoded, Envelope, Event, EventBody, Side, Source};
 use crate::sync::{Mode, Snapshot, SyncEngine};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -403,7 +403,9 @@ impl Bridge {
 
 // -- JSON out (`json_write`), as the serde attributes above say.
 
-use crate::json_write::{key, JsonWriter, Name, ToJson};
+use crate::command::{Cause, CommandStatus};
+use crate::json_write::{key, JsonArray, JsonWriter, Name, ToJson};
+use crate::model::AgentStateKind;
 
 impl ToJson for Output {
     fn write_json(&self, w: &mut JsonWriter) {
@@ -415,115 +417,375 @@ impl ToJson for Output {
     }
 }
 
-/// A burst's outputs as one flat JSON array the page expands into the same
-/// objects ([`ToJson`] for [`Output`] writes), with less text to parse: each
-/// output is a tag and its members' values in their written order.
+/// A burst's outputs for the page, in a form it expands into the same
+/// objects [`ToJson`] for [`Output`] writes with little JSON to parse:
+/// numbers (tags, sequence numbers, ids, counts and string references) in
+/// a list of `u32`s, and in one JSON array only the values that are neither
+/// (`data`, wires, other outputs, strings the page does not hold yet).
 ///
-/// - `1, seq, source, state, agentId, vendorState, phoneNumber, queues, data`:
-///   an agent state event with these members only (no `reason`, `cause` or
-///   envelope; `queues` and `data` not empty), `kind` `agentState` after
-///   `source`;
-/// - `2, id, target, source, state, cause, wire, status`: a command without
-///   `detail` (`kind` `command` first); `3`: the same and `detail` last;
+/// The page keeps a table of strings per bridge: [`Compact::names`] (the
+/// names of the enums an output holds, `null`, then [`Compact::SLOTS`]
+/// places) made once, and the strings this writer sent into those places.
+/// A string reference `r` is `table[r]`; [`Compact::INLINE`], the next JSON
+/// value; `r >= `[`Compact::NEW`], the next JSON value, which the page also
+/// puts at `table[r - NEW]` (so a string a burst repeats, as an agent's id
+/// or a queue, is parsed once per bridge, not once per output).
+///
+/// Outputs, each a tag and its members in their written order (string
+/// references unless said):
+/// - `1, seq, source, state, agentId, vendorState, phoneNumber, n, queue × n,
+///   data`: an agent state event with these members only (no
+///   `reason`, `cause` or envelope; `queues` and `data` not empty), `kind`
+///   `agentState` after `source`; `data` is `1, key, number` or `2, key,
+///   string` for one member whose value is a number up to `u32::MAX` or a
+///   string (made with a computed key: a key `__proto__` is a member, as
+///   `JSON.parse` makes it), else `0` and the map as JSON;
+/// - `2, id, target, source, state, cause`, `wire` as JSON, `status`: a
+///   command without `detail` (`kind` `command` first); `3`: the same and
+///   `detail` last;
 /// - `4` and `5`: as `2` and `3`, the wire a CRM Connector
-///   `requestSyncOmnichannel` given by its `statusId` alone (a string
+///   `requestSyncOmnichannel` given by its `statusId`'s reference (a string
 ///   without escapes: the sync engine's CRM commands);
-/// - `0, output`: any other output, as its object.
+/// - `0`: any other output (or a sequence number or id above `u32::MAX`),
+///   as JSON.
 ///
 /// The widget's `ingestTexts` writes it (`src/web`) and expands it in the
 /// page before handing the outputs to the host.
-pub struct Compact<'a>(pub &'a [Output]);
+pub struct Compact {
+    /// The strings the page holds after the names, by place.
+    held: Vec<Option<Box<str>>>,
+    /// The places used since the last time a new string found both of its
+    /// places used (a bit per place).
+    used: u64,
+}
 
 /// The tags of [`Compact`].
 mod compact_tag {
-    pub const OBJECT: u8 = 0;
-    pub const AGENT_STATE: u8 = 1;
-    pub const COMMAND: u8 = 2;
-    pub const COMMAND_DETAIL: u8 = 3;
-    pub const CRM_SYNC: u8 = 4;
-    pub const CRM_SYNC_DETAIL: u8 = 5;
+    pub const OBJECT: u32 = 0;
+    pub const AGENT_STATE: u32 = 1;
+    pub const COMMAND: u32 = 2;
+    pub const COMMAND_DETAIL: u32 = 3;
+    pub const CRM_SYNC: u32 = 4;
+    pub const CRM_SYNC_DETAIL: u32 = 5;
+    pub const DATA_JSON: u32 = 0;
+    pub const DATA_NUMBER: u32 = 1;
+    pub const DATA_STRING: u32 = 2;
 }
 
-/// The `statusId` of a CRM Connector `requestSyncOmnichannel` wire (as
-/// its codec writes it) as JSON text, when it is a string without escapes.
-fn crm_sync_status(wire: &str) -> Option<&str> {
-    let (head, tail) = crate::codec::crm_connector::SYNC_OMNICHANNEL_TEXT;
-    let status = wire.strip_prefix(head)?.strip_suffix(tail)?;
-    let inner = status.strip_prefix('"')?.strip_suffix('"')?;
-    (!inner.bytes().any(|b| b == b'"' || b == b'\\')).then_some(status)
+/// The agent states in their declaration order (`state as u32`).
+const STATES: [AgentStateKind; 6] = [
+    AgentStateKind::LoggedOut,
+    AgentStateKind::LoggedIn,
+    AgentStateKind::Ready,
+    AgentStateKind::NotReady,
+    AgentStateKind::Busy,
+    AgentStateKind::WrapUp,
+];
+const SIDES: [Side; 2] = [Side::Crm, Side::Cc];
+const DESIRED: [Desired; 2] = [Desired::Ready, Desired::NotReady];
+const CAUSES: [Cause; 5] = [
+    Cause::Follow,
+    Cause::Complement,
+    Cause::Work,
+    Cause::Restore,
+    Cause::Host,
+];
+const STATUSES: [CommandStatus; 5] = [
+    CommandStatus::Pending,
+    CommandStatus::Confirmed,
+    CommandStatus::Rejected,
+    CommandStatus::Superseded,
+    CommandStatus::NotSupported,
+];
+
+/// Every variant is in the lists above: a new one stops this compiling
+/// until it is listed (its place is `as u32` into its list).
+#[allow(dead_code)]
+fn listed(
+    state: AgentStateKind,
+    side: Side,
+    desired: Desired,
+    cause: Cause,
+    status: CommandStatus,
+    source: Source,
+) {
+    use AgentStateKind as K;
+    match (state, side, desired, cause, status, source) {
+        (K::LoggedOut | K::LoggedIn | K::Ready | K::NotReady | K::Busy | K::WrapUp, ..) => {}
+    }
+    match (side, desired) {
+        (Side::Crm | Side::Cc, Desired::Ready | Desired::NotReady) => {}
+    }
+    match cause {
+        Cause::Follow | Cause::Complement | Cause::Work | Cause::Restore | Cause::Host => {}
+    }
+    match status {
+        CommandStatus::Pending
+        | CommandStatus::Confirmed
+        | CommandStatus::Rejected
+        | CommandStatus::Superseded
+        | CommandStatus::NotSupported => {}
+    }
+    match source {
+        Source::Openframe
+        | Source::CrmConnector
+        | Source::Agentdesktop
+        | Source::Axp
+        | Source::Xuc => {}
+    }
 }
 
-impl ToJson for Compact<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        use compact_tag::*;
+/// The names of [`Source::ALL`], [`STATES`], [`SIDES`], [`DESIRED`],
+/// [`CAUSES`] and [`STATUSES`] in that order, as their `ToJson` writes them
+/// (a test compares), as the start of a JSON array.
+const NAMES: &str = concat!(
+    r#"["openframe","crm-connector","agentdesktop","axp","xuc","#,
+    r#""loggedOut","loggedIn","ready","notReady","busy","wrapUp","#,
+    r#""crm","cc","ready","notReady","#,
+    r#""follow","complement","work","restore","host","#,
+    r#""pending","confirmed","rejected","superseded","notSupported""#,
+);
+
+/// Where each enum's names start in the page's table, in [`Compact::names`]'
+/// order.
+const SOURCES_AT: u32 = 0;
+const STATES_AT: u32 = SOURCES_AT + Source::ALL.len() as u32;
+const SIDES_AT: u32 = STATES_AT + STATES.len() as u32;
+const DESIRED_AT: u32 = SIDES_AT + SIDES.len() as u32;
+const CAUSES_AT: u32 = DESIRED_AT + DESIRED.len() as u32;
+const STATUSES_AT: u32 = CAUSES_AT + CAUSES.len() as u32;
+const NULL_AT: u32 = STATUSES_AT + STATUSES.len() as u32;
+/// The first place of a held string.
+const HELD_AT: u32 = NULL_AT + 1;
+/// The longest string held (longer ones are sent each time).
+const HELD_LEN: usize = 64;
+
+impl Default for Compact {
+    fn default() -> Self {
+        Compact::new()
+    }
+}
+
+impl Compact {
+    /// How many strings the page holds for a writer.
+    pub const SLOTS: usize = 64;
+    /// A reference to a string sent now and held at `r - NEW`.
+    pub const NEW: u32 = 1 << 31;
+    /// A reference to a string sent now and not held.
+    pub const INLINE: u32 = u32::MAX;
+
+    /// A writer whose page holds no string yet.
+    pub fn new() -> Compact {
+        Compact {
+            // (Not `vec![None; n]`, which clones a `Box<str>`: its code.)
+            held: std::iter::repeat_with(|| None)
+                .take(Compact::SLOTS)
+                .collect(),
+            used: 0,
+        }
+    }
+
+    /// The page's table as it starts, as JSON text: the names, `null`, and
+    /// a `null` per place.
+    pub fn names() -> String {
+        let mut text = String::with_capacity(NAMES.len() + 5 * Compact::SLOTS + 8);
+        text.push_str(NAMES);
+        for _ in 0..=Compact::SLOTS {
+            text.push_str(",null");
+        }
+        text.push(']');
+        text
+    }
+
+    /// Forgets the strings sent: for a page whose table starts again.
+    pub fn forget(&mut self) {
+        self.held.iter_mut().for_each(|s| *s = None);
+        self.used = 0;
+    }
+
+    /// Writes `outputs`: their numbers appended to `nums`, their JSON values
+    /// as one JSON array to `w`.
+    pub fn write(&mut self, outputs: &[Output], nums: &mut Vec<u32>, w: &mut JsonWriter) {
         w.items(|a| {
-            for output in self.0 {
-                match output {
-                    Output::Event(Event {
-                        seq,
-                        source,
-                        body:
-                            EventBody::AgentState {
-                                state,
-                                reason: None,
-                                cause: None,
-                                agent_id: Some(agent_id),
-                                vendor_state: Some(vendor_state),
-                                phone_number: Some(phone_number),
-                                queues,
-                                data,
-                            },
-                        envelope,
-                    }) if envelope.is_empty() && !queues.is_empty() && !data.is_empty() => {
-                        a.item(&AGENT_STATE)
-                            .item(seq)
-                            .item(source)
-                            .item(state)
-                            .item(agent_id)
-                            .item(vendor_state)
-                            .item(phone_number)
-                            .item(queues)
-                            .item(data);
-                    }
-                    Output::Command(c) => {
-                        let crm = crm_sync_status(c.wire.as_text());
-                        let tag = match (crm.is_some(), c.detail.is_some()) {
-                            (false, false) => COMMAND,
-                            (false, true) => COMMAND_DETAIL,
-                            (true, false) => CRM_SYNC,
-                            (true, true) => CRM_SYNC_DETAIL,
-                        };
-                        a.item(&tag)
-                            .item(&c.id)
-                            .item(&c.target)
-                            .item(&c.source)
-                            .item(&c.state)
-                            .item(&c.cause);
-                        match crm {
-                            Some(status) => a.item(&Raw(status)),
-                            None => a.item(&c.wire),
-                        };
-                        a.item(&c.status);
-                        if let Some(detail) = &c.detail {
-                            a.item(detail);
-                        }
-                    }
-                    other => {
-                        a.item(&OBJECT).item(other);
-                    }
+            for output in outputs {
+                // (One place writes an output as its object: its writer is
+                // inlined once.)
+                if !self.compact(output, nums, a) {
+                    nums.push(compact_tag::OBJECT);
+                    a.item(output);
                 }
             }
         });
     }
+
+    /// Writes an output in one of the compact forms; `false` (nothing
+    /// written) when it has none.
+    fn compact(&mut self, output: &Output, nums: &mut Vec<u32>, a: &mut JsonArray<'_>) -> bool {
+        use compact_tag::*;
+        match output {
+            Output::Event(Event {
+                seq,
+                source,
+                body:
+                    EventBody::AgentState {
+                        state,
+                        reason: None,
+                        cause: None,
+                        agent_id: Some(agent_id),
+                        vendor_state: Some(vendor_state),
+                        phone_number: Some(phone_number),
+                        queues,
+                        data,
+                    },
+                envelope,
+            }) if envelope.is_empty() && !queues.is_empty() && !data.is_empty() => {
+                let (Ok(seq), Ok(n)) = (u32::try_from(*seq), u32::try_from(queues.len())) else {
+                    return false;
+                };
+                nums.extend_from_slice(&[
+                    AGENT_STATE,
+                    seq,
+                    SOURCES_AT + *source as u32,
+                    STATES_AT + *state as u32,
+                ]);
+                self.string(agent_id, nums, a);
+                self.string(vendor_state, nums, a);
+                self.string(phone_number, nums, a);
+                nums.push(n);
+                for queue in queues {
+                    self.string(queue, nums, a);
+                }
+                self.data(data, nums, a);
+                true
+            }
+            Output::Command(c) => {
+                let Ok(id) = u32::try_from(c.id) else {
+                    return false;
+                };
+                let crm = crm_sync_status(c.wire.as_text());
+                let tag = match (crm.is_some(), c.detail.is_some()) {
+                    (false, false) => COMMAND,
+                    (false, true) => COMMAND_DETAIL,
+                    (true, false) => CRM_SYNC,
+                    (true, true) => CRM_SYNC_DETAIL,
+                };
+                nums.extend_from_slice(&[
+                    tag,
+                    id,
+                    SIDES_AT + c.target as u32,
+                    c.source.map_or(NULL_AT, |s| SOURCES_AT + s as u32),
+                    DESIRED_AT + c.state as u32,
+                    CAUSES_AT + c.cause as u32,
+                ]);
+                match crm {
+                    Some(status) => self.string(status, nums, a),
+                    None => {
+                        a.item(&c.wire);
+                    }
+                }
+                nums.push(STATUSES_AT + c.status as u32);
+                if let Some(detail) = &c.detail {
+                    self.string(detail, nums, a);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// An agent state's `data`: one member whose value is a number up to
+    /// `u32::MAX` or a string, by its key's reference and its value
+    /// (`DATA_NUMBER` and the number, `DATA_STRING` and its reference), else
+    /// `DATA_JSON` and the map in `a`.
+    fn data(&mut self, data: &Map<String, Value>, nums: &mut Vec<u32>, a: &mut JsonArray<'_>) {
+        use compact_tag::*;
+        let mut members = data.iter();
+        if let (Some((key, value)), None) = (members.next(), members.next()) {
+            match value {
+                Value::Number(n) => {
+                    if let Some(n) = n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                        nums.push(DATA_NUMBER);
+                        self.string(key, nums, a);
+                        nums.push(n);
+                        return;
+                    }
+                }
+                Value::String(text) => {
+                    nums.push(DATA_STRING);
+                    self.string(key, nums, a);
+                    self.string(text, nums, a);
+                    return;
+                }
+                _ => {}
+            }
+        }
+        nums.push(DATA_JSON);
+        a.item(data);
+    }
+
+    /// A string's reference, and the string in `a` unless the page holds it.
+    /// A string may be held at either of two places (so that two strings a
+    /// burst repeats do not keep taking one place from each other); a new
+    /// one takes the place not used since the last time both were.
+    fn string(&mut self, s: &str, nums: &mut Vec<u32>, a: &mut JsonArray<'_>) {
+        let places = places_of(s);
+        for place in places {
+            if let Some(Some(held)) = self.held.get(place) {
+                if **held == *s {
+                    self.used |= 1 << place;
+                    nums.push(HELD_AT + place as u32);
+                    return;
+                }
+            }
+        }
+        let [first, second] = places;
+        let place = if self.used & (1 << first) == 0 {
+            first
+        } else if self.used & (1 << second) == 0 {
+            second
+        } else {
+            self.used &= !(1 << second);
+            first
+        };
+        match self.held.get_mut(place) {
+            Some(slot) if s.len() <= HELD_LEN => {
+                *slot = Some(s.into());
+                self.used |= 1 << place;
+                nums.push(Compact::NEW | (HELD_AT + place as u32));
+            }
+            _ => nums.push(Compact::INLINE),
+        }
+        a.item(s);
+    }
 }
 
-/// JSON text written as it is.
-struct Raw<'a>(&'a str);
+const _: () = assert!(Compact::SLOTS <= 64, "`Compact::used` has a bit per place");
 
-impl ToJson for Raw<'_> {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.raw(self.0);
-    }
+/// The two places a string may be held at: its length, its first 8 bytes
+/// and its last byte mixed, two 6-bit parts of the product (an agent's id,
+/// states, numbers and queues fall apart).
+fn places_of(s: &str) -> [usize; 2] {
+    let bytes = s.as_bytes();
+    let head = match bytes.get(..8) {
+        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+            u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7])
+        }
+        _ => bytes.iter().rev().fold(0u64, |x, &b| x << 8 | u64::from(b)),
+    };
+    let last = u64::from(bytes.last().copied().unwrap_or(0));
+    let x =
+        (head ^ ((bytes.len() as u64) << 56) ^ (last << 48)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let place = |shift: u32| (x >> shift) as usize % Compact::SLOTS;
+    [place(58), place(52)]
+}
+
+/// The `statusId` of a CRM Connector `requestSyncOmnichannel` wire (as
+/// its codec writes it), when it is a string without escapes.
+fn crm_sync_status(wire: &str) -> Option<&str> {
+    let (head, tail) = crate::codec::crm_connector::SYNC_OMNICHANNEL_TEXT;
+    let status = wire.strip_prefix(head)?.strip_suffix(tail)?;
+    let inner = status.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.bytes().any(|b| b == b'"' || b == b'\\')).then_some(inner)
 }
 
 impl ToJson for CrmRequest {
@@ -614,6 +876,53 @@ mod tests {
 
     /// Only a `requestSyncOmnichannel` wire with a plain string `statusId`
     /// is written by its status alone.
+    /// The page's table starts with each enum's names as their own writers
+    /// write them, at the places `Compact` refers to.
+    #[test]
+    fn compact_names_are_the_enums_names_in_place() {
+        let mut w = JsonWriter::text(String::new());
+        w.items(|a| {
+            for s in Source::ALL {
+                a.item(&s);
+            }
+            for s in STATES {
+                a.item(&s);
+            }
+            for s in SIDES {
+                a.item(&s);
+            }
+            for s in DESIRED {
+                a.item(&s);
+            }
+            for s in CAUSES {
+                a.item(&s);
+            }
+            for s in STATUSES {
+                a.item(&s);
+            }
+            a.item(&Value::Null);
+        });
+        let written = w.into_text();
+        let names = Compact::names();
+        let table: Vec<Value> = serde_json::from_str(&names).unwrap();
+        assert_eq!(table.len(), HELD_AT as usize + Compact::SLOTS);
+        let start = format!("{NAMES},null,");
+        assert!(names.starts_with(&start), "{names}");
+        assert_eq!(format!("{NAMES},null]"), written);
+        // Each enum's value `as u32` is its place in its list.
+        assert!(Source::ALL
+            .iter()
+            .enumerate()
+            .all(|(i, s)| *s as usize == i));
+        assert!(STATES.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(SIDES.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(DESIRED.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(CAUSES.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(STATUSES.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert_eq!(table[NULL_AT as usize], Value::Null);
+        assert_eq!(table[STATUSES_AT as usize], "pending");
+    }
+
     #[test]
     fn crm_sync_wires_are_told_by_their_whole_text() {
         let wire = |status: &str| {
@@ -621,12 +930,13 @@ mod tests {
                 r#"{{"action":"requestSyncOmnichannel","data":{{"statusId":{status},"success":true}},"type":"CRMConnectMessage"}}"#
             )
         };
-        assert_eq!(crm_sync_status(&wire(r#""Busy""#)), Some(r#""Busy""#));
+        // (The string itself: the text between the quotes, no escapes.)
+        assert_eq!(crm_sync_status(&wire(r#""Busy""#)), Some("Busy"));
         assert_eq!(
             crm_sync_status(&wire(r#""0N1;Online""#)),
-            Some(r#""0N1;Online""#)
+            Some("0N1;Online")
         );
-        assert_eq!(crm_sync_status(&wire(r#""""#)), Some(r#""""#));
+        assert_eq!(crm_sync_status(&wire(r#""""#)), Some(""));
         for status in [
             r#""a"b""#,
             r#""a\b""#,

@@ -320,52 +320,133 @@ fn every_tab_message_matches_serde_json() {
 
 /// The page's expansion of [`crate::bridge::Compact`] (`src/web`'s
 /// `expandOutputs`), in Rust: the objects `ToJson` writes for each output.
-fn expand_compact(items: &[Value]) -> Vec<Value> {
+/// `table` is the page's table of strings, kept between bursts.
+fn expand_compact(nums: &[u32], values: &[Value], table: &mut [Value]) -> Vec<Value> {
+    use crate::bridge::Compact;
+    let mut values = values.iter().cloned();
+    let mut nums = nums.iter().copied();
+    let mut string = |r: u32, values: &mut dyn Iterator<Item = Value>| -> Value {
+        if r == Compact::INLINE {
+            values.next().expect("a value")
+        } else if r >= Compact::NEW {
+            let s = values.next().expect("a value");
+            assert!(s.is_string());
+            table[(r - Compact::NEW) as usize] = s.clone();
+            s
+        } else {
+            table[r as usize].clone()
+        }
+    };
     let mut out = Vec::new();
-    let mut at = items;
-    while let [tag, rest @ ..] = at {
-        let (object, used) = match (tag.as_u64(), rest) {
-            (Some(1), [seq, source, state, agent_id, vendor_state, phone, queues, data, ..]) => (
+    while let Some(tag) = nums.next() {
+        let mut next = || nums.next().expect("a number");
+        let object = match tag {
+            1 => {
+                let seq = next();
+                let source = string(next(), &mut values);
+                let state = string(next(), &mut values);
+                let agent_id = string(next(), &mut values);
+                let vendor_state = string(next(), &mut values);
+                let phone = string(next(), &mut values);
+                let n = next();
+                let queues: Vec<Value> = (0..n).map(|_| string(next(), &mut values)).collect();
                 json!({"seq": seq, "source": source, "kind": "agentState", "state": state,
-                    "agentId": agent_id, "vendorState": vendor_state, "phoneNumber": phone,
-                    "queues": queues, "data": data}),
-                8,
-            ),
-            (Some(tag @ 2..=5), [id, target, source, state, cause, wire, status, more @ ..]) => {
+                "agentId": agent_id, "vendorState": vendor_state, "phoneNumber": phone,
+                "queues": queues, "data": match next() {
+                    0 => values.next().expect("data"),
+                    code => {
+                        let key = string(next(), &mut values);
+                        let value = match code {
+                            1 => json!(next()),
+                            _ => string(next(), &mut values),
+                        };
+                        json!({key.as_str().expect("a key"): value})
+                    }
+                }})
+            }
+            2..=5 => {
+                let id = next();
+                let target = string(next(), &mut values);
+                let source = string(next(), &mut values);
+                let state = string(next(), &mut values);
+                let cause = string(next(), &mut values);
                 let wire = match tag {
                     4 | 5 => json!({"action": "requestSyncOmnichannel",
-                        "data": {"statusId": wire, "success": true}, "type": "CRMConnectMessage"}),
-                    _ => wire.clone(),
+                        "data": {"statusId": string(next(), &mut values), "success": true},
+                        "type": "CRMConnectMessage"}),
+                    _ => values.next().expect("wire"),
                 };
+                let status = string(next(), &mut values);
                 let mut o = json!({"kind": "command", "id": id, "target": target,
                     "source": source, "state": state, "cause": cause, "wire": wire,
                     "status": status});
-                match (tag, more) {
-                    (3 | 5, [detail, ..]) => {
-                        o["detail"] = detail.clone();
-                        (o, 8)
-                    }
-                    _ => (o, 7),
+                if tag == 3 || tag == 5 {
+                    o["detail"] = string(next(), &mut values);
                 }
+                o
             }
-            (Some(0), [object, ..]) => (object.clone(), 1),
-            _ => panic!("not a compact output: {tag} {rest:?}"),
+            0 => values.next().expect("an output"),
+            _ => panic!("not a compact tag: {tag}"),
         };
         out.push(object);
-        at = &rest[used..];
     }
+    assert!(values.next().is_none(), "every value used");
     out
 }
 
-/// Every fixture's outputs, in every mode, written compact and expanded, are
-/// the objects written one by one (same members and values), and the
-/// compact forms are used.
+/// A page's side of [`crate::bridge::Compact`]: its table, and the writer.
+struct Page {
+    compact: crate::bridge::Compact,
+    table: Vec<Value>,
+    /// Strings read from the table, sent and held, sent inline.
+    refs: [usize; 3],
+}
+
+impl Page {
+    fn new() -> Page {
+        let table = serde_json::from_str(&crate::bridge::Compact::names()).unwrap();
+        Page {
+            compact: crate::bridge::Compact::new(),
+            table,
+            refs: [0; 3],
+        }
+    }
+
+    /// A burst written and expanded: equal to the outputs written one by one.
+    fn check(&mut self, outputs: &[Output], what: &str) {
+        let mut nums = Vec::new();
+        let mut w = super::JsonWriter::text(String::new());
+        self.compact.write(outputs, &mut nums, &mut w);
+        let values: Vec<Value> = serde_json::from_str(&w.into_text()).unwrap();
+        let expanded = expand_compact(&nums, &values, &mut self.table);
+        let expected: Vec<Value> = outputs
+            .iter()
+            .map(|o| serde_json::to_value(o).unwrap())
+            .collect();
+        // (Member order is the browser test's: `tests/web.rs` compares texts.)
+        assert_eq!(expanded, expected, "{what}");
+        let held_at = self.table.len() - crate::bridge::Compact::SLOTS;
+        for n in nums {
+            match n {
+                crate::bridge::Compact::INLINE => self.refs[2] += 1,
+                n if n >= crate::bridge::Compact::NEW => self.refs[1] += 1,
+                n if (held_at..self.table.len()).contains(&(n as usize)) => self.refs[0] += 1,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Every fixture's outputs, in every mode, written compact in bursts of
+/// 3 and expanded by one page, are the objects written one by one (same
+/// members and values), and the compact forms are used.
 #[test]
 fn compact_outputs_expand_to_the_outputs_objects() {
     let mut tags = std::collections::BTreeSet::new();
     for mode in [Mode::Synchronized, Mode::Complementary, Mode::Off] {
         let mut bridge = Bridge::new(mode, Config::default());
-        let mut outputs = Vec::new();
+        let mut page = Page::new();
+        let mut all = Vec::new();
         for (i, (source, name)) in FIXTURES.into_iter().enumerate() {
             let path = format!(
                 "{}/../../tests/fixtures/{name}.jsonl",
@@ -378,35 +459,110 @@ fn compact_outputs_expand_to_the_outputs_objects() {
                 r#"{"msgType":"AgentStateEvent","ctiMessage":{"name":"AgentOnPause","agentId":19,"phoneNb":"1000","since":0,"queues":[1,4],"cause":""}}"#,
             ];
             let extra = extra.iter().filter(|_| source == Source::Xuc).copied();
-            for line in text.lines().filter(|l| !l.trim().is_empty()).chain(extra) {
-                let now = Some(1_000 * i as u64);
-                let _ = bridge.ingest_text_into(source, line, now, &mut outputs);
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .chain(extra)
+                .collect();
+            for burst in lines.chunks(3) {
+                let mut outputs = Vec::new();
+                for line in burst {
+                    let now = Some(1_000 * i as u64);
+                    let _ = bridge.ingest_text_into(source, line, now, &mut outputs);
+                }
+                page.check(&outputs, &format!("{mode:?} {name}"));
+                all.extend(outputs);
             }
         }
-        let mut text = String::new();
-        super::write_to(&mut text, &crate::bridge::Compact(&outputs));
-        let items: Vec<Value> = serde_json::from_str(&text).unwrap();
-        // The tags used (each output's first item).
-        let mut at = &items[..];
-        while let [tag, ..] = at {
-            tags.insert(tag.as_u64().unwrap());
-            let skip = match tag.as_u64() {
-                Some(1 | 3 | 5) => 9,
-                Some(2 | 4) => 8,
-                _ => 2,
-            };
-            at = &at[skip..];
+        assert!(!all.is_empty());
+        // The tags: the first number of each output, told apart by writing
+        // each output alone.
+        for output in &all {
+            let mut nums = Vec::new();
+            let mut w = super::JsonWriter::text(String::new());
+            crate::bridge::Compact::new().write(std::slice::from_ref(output), &mut nums, &mut w);
+            tags.insert(nums[0]);
         }
-        let expected: Vec<Value> = outputs
-            .iter()
-            .map(|o| serde_json::to_value(o).unwrap())
-            .collect();
-        let expanded = expand_compact(&items);
-        // (Member order is the browser test's: `tests/web.rs` compares texts.)
-        assert_eq!(expanded, expected, "{mode:?}");
-        assert!(!outputs.is_empty());
     }
     assert_eq!(tags, (0..=5).collect(), "every form used");
+}
+
+/// Many different strings (agent ids, phone numbers, queues, some longer
+/// than the page holds) through one page in bursts: places taken over
+/// within a burst and between bursts, strings sent inline, all expanded
+/// to the outputs written one by one.
+#[test]
+fn compact_strings_held_by_the_page_expand_to_the_same_outputs() {
+    let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
+    let mut page = Page::new();
+    let long = "9".repeat(80);
+    for burst in 0..40u64 {
+        let mut outputs = Vec::new();
+        for i in 0..17u64 {
+            let n = burst * 17 + i;
+            let name = ["AgentReady", "AgentOnPause", "AgentOnCall"][(n % 3) as usize];
+            let phone = if n % 7 == 0 {
+                long.clone()
+            } else {
+                format!("{}", 1000 + n % 90)
+            };
+            // `data`: a number, a string, a key `__proto__`, a number
+            // beyond `u32`, two members, `null`.
+            let data = match n % 6 {
+                0 => format!(r#""since":{n}"#),
+                1 => format!(r#""since":"t{}""#, n % 4),
+                2 => format!(r#""__proto__":{n}"#),
+                3 => r#""since":5000000000"#.to_owned(),
+                4 => r#""since":1.5,"acd":true"#.to_owned(),
+                _ => r#""callType":null"#.to_owned(),
+            };
+            let text = format!(
+                r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":{},"phoneNb":"{phone}",{data},"queues":[{},{},"q\"{}"],"cause":""}}}}"#,
+                n % 50,
+                n % 11,
+                n % 130,
+                n % 3
+            );
+            bridge
+                .ingest_text_into(Source::Xuc, &text, Some(n * 10_000), &mut outputs)
+                .unwrap();
+        }
+        page.check(&outputs, &format!("burst {burst}"));
+    }
+    let [held, sent, inline] = page.refs;
+    assert!(held > 1_000 && sent > 100 && inline > 50, "{:?}", page.refs);
+}
+
+/// The bench's stream (two xuc agent states in turn, bursts of 64): after
+/// the first burst, every string is one the page holds and nothing is left
+/// to parse (`[]`): no two of its strings keep taking one place.
+#[test]
+fn a_steady_stream_sends_each_string_once() {
+    let texts = ["AgentReady", "AgentOnPause"].map(|name| {
+        format!(
+            r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":19,"phoneNb":"1000","since":0,"queues":[1,4],"cause":""}}}}"#
+        )
+    });
+    let mut bridge = Bridge::new(Mode::Synchronized, Config::default());
+    let mut page = Page::new();
+    for burst in 0..4u64 {
+        let mut outputs = Vec::new();
+        for i in 0..64 {
+            bridge
+                .ingest_text_into(Source::Xuc, &texts[i & 1], Some(burst), &mut outputs)
+                .unwrap();
+        }
+        if burst == 0 {
+            // (The first burst sends the strings, and a CRM request.)
+            page.check(&outputs, "burst 0");
+            continue;
+        }
+        let mut nums = Vec::new();
+        let mut w = super::JsonWriter::text(String::new());
+        page.compact.write(&outputs, &mut nums, &mut w);
+        assert_eq!(w.into_text(), "[]", "burst {burst}");
+        assert!(nums.iter().all(|&n| n < crate::bridge::Compact::NEW));
+    }
 }
 
 /// Unsigned integers, one digit (pushed as a byte) and longer (`itoa`),
