@@ -134,7 +134,7 @@ impl Wire for Config {
 }
 
 /// The widget's configuration (the object passed to `startWidget`):
-/// camelCase keys, unknown keys refused, read by hand ([`settings`]).
+/// camelCase keys, unknown keys refused, read by hand (`settings`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WidgetConfig {
     /// Exact origins of the host pages allowed to talk to this widget.
