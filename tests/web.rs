@@ -224,6 +224,8 @@ fn a_burst_in_one_call_gives_what_one_call_per_text_gives() {
     }
 }
 
+include!("../crates/core/testdata/varied_agent_states.rs");
+
 /// Many different strings and `data` members through one bridge in bursts
 /// (the strings the page's table holds taken over within a burst and
 /// between bursts, some too long to hold; `data` as a number, a string, a
@@ -233,31 +235,7 @@ fn a_burst_in_one_call_gives_what_one_call_per_text_gives() {
 #[wasm_bindgen_test]
 fn bursts_of_varied_agent_states_give_what_one_call_per_text_gives() {
     let long = "9".repeat(80);
-    let texts: Vec<String> = (0..680u64)
-        .map(|n| {
-            let name = ["AgentReady", "AgentOnPause", "AgentOnCall"][(n % 3) as usize];
-            let phone = if n % 7 == 0 {
-                long.clone()
-            } else {
-                format!("{}", 1000 + n % 90)
-            };
-            let data = match n % 6 {
-                0 => format!(r#""since":{n}"#),
-                1 => format!(r#""since":"t{}""#, n % 4),
-                2 => format!(r#""__proto__":{n}"#),
-                3 => r#""since":5000000000"#.to_owned(),
-                4 => r#""since":1.5,"acd":true"#.to_owned(),
-                _ => r#""callType":null"#.to_owned(),
-            };
-            format!(
-                r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":{},"phoneNb":"{phone}",{data},"queues":[{},{},"q\"{}"],"cause":""}}}}"#,
-                n % 50,
-                n % 11,
-                n % 130,
-                n % 3
-            )
-        })
-        .collect();
+    let texts: Vec<String> = (0..680u64).map(|n| varied_agent_state(n, &long)).collect();
     let stringify = |o: &JsValue| String::from(JSON::stringify(o).expect("stringify"));
     let mut one = WasmBridge::new("synchronized", JsValue::UNDEFINED).expect("bridge");
     let mut expected: Vec<String> = Vec::new();
@@ -288,7 +266,7 @@ fn bursts_of_varied_agent_states_give_what_one_call_per_text_gives() {
         .map(|o| get(o, "data"))
         .filter(|d| d.is_object())
         .map(js_sys::Object::from)
-        .find(|d| d.has_own_property(&"__proto__".into()))
+        .find(|d| js_sys::Object::has_own(d, &"__proto__".into()))
         .expect("a data member __proto__");
     assert!(get(&proto, "__proto__").as_f64().is_some());
     assert!(js_sys::Object::get_prototype_of(&proto).is_truthy());

@@ -487,6 +487,8 @@ fn compact_outputs_expand_to_the_outputs_objects() {
     assert_eq!(tags, (0..=5).collect(), "every form used");
 }
 
+include!("../testdata/varied_agent_states.rs");
+
 /// Many different strings (agent ids, phone numbers, queues, some longer
 /// than the page holds) through one page in bursts: places taken over
 /// within a burst and between bursts, strings sent inline, all expanded
@@ -500,29 +502,7 @@ fn compact_strings_held_by_the_page_expand_to_the_same_outputs() {
         let mut outputs = Vec::new();
         for i in 0..17u64 {
             let n = burst * 17 + i;
-            let name = ["AgentReady", "AgentOnPause", "AgentOnCall"][(n % 3) as usize];
-            let phone = if n % 7 == 0 {
-                long.clone()
-            } else {
-                format!("{}", 1000 + n % 90)
-            };
-            // `data`: a number, a string, a key `__proto__`, a number
-            // beyond `u32`, two members, `null`.
-            let data = match n % 6 {
-                0 => format!(r#""since":{n}"#),
-                1 => format!(r#""since":"t{}""#, n % 4),
-                2 => format!(r#""__proto__":{n}"#),
-                3 => r#""since":5000000000"#.to_owned(),
-                4 => r#""since":1.5,"acd":true"#.to_owned(),
-                _ => r#""callType":null"#.to_owned(),
-            };
-            let text = format!(
-                r#"{{"msgType":"AgentStateEvent","ctiMessage":{{"name":"{name}","agentId":{},"phoneNb":"{phone}",{data},"queues":[{},{},"q\"{}"],"cause":""}}}}"#,
-                n % 50,
-                n % 11,
-                n % 130,
-                n % 3
-            );
+            let text = varied_agent_state(n, &long);
             bridge
                 .ingest_text_into(Source::Xuc, &text, Some(n * 10_000), &mut outputs)
                 .unwrap();

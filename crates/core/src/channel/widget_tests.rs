@@ -47,6 +47,20 @@ struct Edge {
     diagnosing: Vec<(u64, bool, HostView)>,
 }
 
+/// A xuc agent state `name` (agent 19), as the tests inject it.
+fn xuc_state(name: &str) -> Value {
+    json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}})
+}
+
+/// The `i`th of a stream of xuc agent states, ready and paused in turn.
+fn xuc_turn(i: u64) -> Value {
+    xuc_state(if i % 2 == 0 {
+        "AgentReady"
+    } else {
+        "AgentOnPause"
+    })
+}
+
 fn options() -> WidgetOptions {
     WidgetOptions {
         allowed: AllowList::new([HOST]).unwrap(),
@@ -211,7 +225,7 @@ impl Edge {
     }
 
     fn inject_xuc(&mut self, name: &str) {
-        let msg = json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}});
+        let msg = xuc_state(name);
         let output = self
             .core
             .borrow_mut()
@@ -1193,13 +1207,11 @@ fn a_stream_is_saved_once_a_second_and_the_last_save_holds_every_event() {
             saves.push(edge.channel.save_now(edge.now).next_seq);
             due = None;
         }
-        let name = if i % 2 == 0 {
-            "AgentReady"
-        } else {
-            "AgentOnPause"
-        };
-        let msg = json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}});
-        edge.request(i + 1, "inject", json!({"source": "xuc", "msg": msg}));
+        edge.request(
+            i + 1,
+            "inject",
+            json!({"source": "xuc", "msg": xuc_turn(i)}),
+        );
         assert!(edge.saves > 0, "the outputs ask for a save");
         if let Some(wait) = edge.channel.save_soon(edge.now) {
             due = Some(edge.now + wait);
@@ -1580,13 +1592,11 @@ fn the_saved_text_is_the_saved_session_written_in_place() {
     edge.connect(None, 0, "h1");
     for i in 0..(PERSISTED_EVENTS as u64 + 40) {
         edge.now = 2_000 + i;
-        let name = if i % 2 == 0 {
-            "AgentReady"
-        } else {
-            "AgentOnPause"
-        };
-        let msg = json!({"msgType": "AgentStateEvent", "ctiMessage": {"name": name, "agentId": 19, "phoneNb": "1000", "since": 0, "queues": []}});
-        edge.request(i + 1, "inject", json!({"source": "xuc", "msg": msg}));
+        edge.request(
+            i + 1,
+            "inject",
+            json!({"source": "xuc", "msg": xuc_turn(i)}),
+        );
     }
     let saved = edge.channel.saved();
     assert_eq!(
