@@ -62,15 +62,25 @@ pub struct XucConfig {
 impl Wire for XucConfig {
     const EXPECTED: &'static str = "struct XucConfig";
     fn read(o: Fields) -> Result<Self, FieldError> {
-        o.only(&["baseUrl", "socketUrl", "agentId", "seed", "timing"])?;
-        let text = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::text))?.flatten());
-        Ok(XucConfig {
-            base_url: o.text(&["baseUrl"])?,
-            socket_url: text("socketUrl")?,
-            agent_id: text("agentId")?,
-            seed: o.get(&["seed"], fields::unsigned)?.unwrap_or_default(),
-            timing: o.get(&["timing"], fields::wire)?.unwrap_or_default(),
-        })
+        let mut c = XucConfig {
+            base_url: String::new(),
+            socket_url: None,
+            agent_id: None,
+            seed: 0,
+            timing: Timing::default(),
+        };
+        let known = &["baseUrl", "socketUrl", "agentId", "seed", "timing"];
+        crate::config::settings(o, known, 1, &mut |i, v| {
+            match i {
+                0 => c.base_url = fields::text(v)?,
+                1 => c.socket_url = fields::opt(v, fields::text)?,
+                2 => c.agent_id = fields::opt(v, fields::text)?,
+                3 => c.seed = fields::unsigned(v)?,
+                _ => c.timing = fields::wire(v)?,
+            }
+            Ok(())
+        })?;
+        Ok(c)
     }
 }
 
