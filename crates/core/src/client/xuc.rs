@@ -641,3 +641,46 @@ fn is_token_error(cti: Option<&Value>) -> bool {
     };
     lenient::event_key(&text).contains("TOKEN")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn socket_of(base_url: &str) -> String {
+        let config = XucConfig {
+            base_url: base_url.into(),
+            socket_url: None,
+            agent_id: None,
+            seed: 0,
+            timing: Timing::default(),
+        };
+        match XucClient::new(config) {
+            Ok(client) => client.conn.proto.socket_url.as_str().to_owned(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_default_socket_url_is_the_base_urls_host_and_port() {
+        assert_eq!(
+            socket_of("https://xuc.example.com/some/path"),
+            "wss://xuc.example.com/xuc/api/2.0/cti"
+        );
+        assert_eq!(
+            socket_of("https://xuc.example.com:8443"),
+            "wss://xuc.example.com:8443/xuc/api/2.0/cti"
+        );
+        assert_eq!(
+            socket_of("http://[::1]:8090/"),
+            "ws://[::1]:8090/xuc/api/2.0/cti"
+        );
+        assert_eq!(
+            socket_of("http://localhost"),
+            "ws://localhost/xuc/api/2.0/cti"
+        );
+        assert_eq!(
+            socket_of("https://xuc.example.com/?a=1"),
+            "baseUrl: must not have a query"
+        );
+    }
+}
