@@ -502,7 +502,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         name: name.to_owned(),
     })?;
     let cti = map.get("ctiMessage").filter(|v| !v.is_null());
-    let required = || cti.ok_or(DecodeError::MissingField("ctiMessage"));
+    let required = || required(cti);
     let body = match msg {
         Msg::LoggedOn => connection(ConnectionStatus::Confirmed, None),
         Msg::Error => connection(ConnectionStatus::Error, error_detail(cti)),
@@ -579,6 +579,13 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::Callback(action) => callback(action, required()?, context)?,
     };
     Ok(Decoded::one(body))
+}
+
+/// The `ctiMessage` a message type needs, or its error, already a
+/// [`Fault`]: one copy for every message type (not a boxing per call).
+#[inline(never)]
+fn required(cti: Option<&Value>) -> Result<&Value, Fault> {
+    cti.ok_or_else(|| Box::new(DecodeError::MissingField("ctiMessage")))
 }
 
 fn connection(status: ConnectionStatus, detail: Option<String>) -> EventBody {
