@@ -522,30 +522,40 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             }
         }
         Msg::AgentDirectory => agent_directory(required()?, context)?,
+        // Each item read into its entry as it comes (one shared `each`, not
+        // a list and a mapping per item type).
         Msg::AgentList => {
-            let agents: Vec<AgentWire> =
-                read_with(required()?, context, |v| fields::list(v, fields::wire))?;
+            let mut entries = Vec::new();
+            read_with(required()?, context, |v| {
+                each(v, &mut |a| {
+                    entries.push(agent_entry(fields::wire(a)?, None));
+                    Ok(())
+                })
+            })?;
             EventBody::Directory {
                 list: DirectoryKind::AgentConfigs,
-                entries: agents.into_iter().map(|a| agent_entry(a, None)).collect(),
+                entries,
             }
         }
         Msg::AgentGroupList => {
-            let groups: Vec<GroupWire> =
-                read_with(required()?, context, |v| fields::list(v, fields::wire))?;
-            EventBody::Directory {
-                list: DirectoryKind::AgentGroups,
-                entries: groups
-                    .into_iter()
-                    .map(|g| DirectoryEntry {
+            let mut entries = Vec::new();
+            read_with(required()?, context, |v| {
+                each(v, &mut |g| {
+                    let g: GroupWire = fields::wire(g)?;
+                    entries.push(DirectoryEntry {
                         id: g.id,
                         name: g.name,
                         number: None,
                         email: None,
                         group: None,
                         state: None,
-                    })
-                    .collect(),
+                    });
+                    Ok(())
+                })
+            })?;
+            EventBody::Directory {
+                list: DirectoryKind::AgentGroups,
+                entries,
             }
         }
         Msg::AgentConfig => agent_config(required()?, context)?,
@@ -579,6 +589,22 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::Callback(action) => callback(action, required()?, context)?,
     };
     Ok(Decoded::one(body))
+}
+
+/// Each item of an array handed to `item`, as [`fields::list`] reads it
+/// (not an array: `invalid type`; a failing item: its index on the path).
+#[inline(never)]
+fn each<'a>(
+    value: &'a Value,
+    item: &mut dyn FnMut(&'a Value) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let Value::Array(items) = value else {
+        return Err(fields::invalid_type(value, "a sequence"));
+    };
+    for (i, v) in items.iter().enumerate() {
+        item(v).map_err(|e| e.at_index(i))?;
+    }
+    Ok(())
 }
 
 /// The `ctiMessage` a message type needs, or its error, already a
