@@ -198,7 +198,9 @@ impl Wire for SheetUser {
     const EXPECTED: &'static str = "struct SheetUser";
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
-            sheet_info: o.opt_list(&["sheetInfo", "sheetinfo"], fields::wire)?,
+            sheet_info: o
+                .get(&["sheetInfo", "sheetinfo"], |v| fields::opt(v, items))?
+                .flatten(),
         })
     }
 }
@@ -268,7 +270,7 @@ impl Wire for DirectoryWire {
     const EXPECTED: &'static str = "struct DirectoryWire";
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
-            directory: o.req(&["directory"], |v| fields::list(v, fields::wire))?,
+            directory: o.req(&["directory"], items)?,
         })
     }
 }
@@ -321,7 +323,9 @@ impl Wire for AgentConfigWire {
             lastname: o.opt_string(&["lastname", "lastName"])?,
             number: o.opt_string(&["number"])?,
             context: o.opt_string(&["context"])?,
-            member: o.opt_list(&["member", "members"], fields::wire)?,
+            member: o
+                .get(&["member", "members"], |v| fields::opt(v, items))?
+                .flatten(),
         })
     }
 }
@@ -372,7 +376,7 @@ impl Wire for StatisticsWire {
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
             id: o.string(&["id", "agentId"])?,
-            statistics: o.req(&["statistics"], |v| fields::list(v, fields::wire))?,
+            statistics: o.req(&["statistics"], items)?,
         })
     }
 }
@@ -605,6 +609,16 @@ fn each<'a>(
         item(v).map_err(|e| e.at_index(i))?;
     }
     Ok(())
+}
+
+/// A list of wire structs, read through [`each`].
+fn items<T: Wire>(value: &Value) -> Result<Vec<T>, Error> {
+    let mut out = Vec::new();
+    each(value, &mut |v| {
+        out.push(fields::wire(v)?);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// The `ctiMessage` a message type needs, or its error, already a
