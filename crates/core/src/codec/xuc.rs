@@ -1083,3 +1083,78 @@ fn agent_id_number(id: &str) -> Option<i64> {
 fn agent_id_value(id: &str) -> Value {
     agent_id_number(id).map_or_else(|| Value::String(id.to_owned()), Value::from)
 }
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn error(msg_type: &str, cti: Value) -> String {
+        match decode(&json!({"msgType": msg_type, "ctiMessage": cti})) {
+            Ok(_) => "read".to_owned(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// The lists read through `each`: not an array, a wrong item (its index
+    /// on the path), `null` where optional, and a good one.
+    #[test]
+    fn each_list_says_which_item_is_wrong() {
+        let cases = [
+            ("AgentList", json!([{"id": 1}, {"id": []}])),
+            ("AgentList", json!("x")),
+            ("AgentGroupList", json!([{"id": 1}, 2])),
+            ("AgentDirectory", json!({"directory": {"a": 1}})),
+            (
+                "AgentDirectory",
+                json!({"directory": [{"agent": {"id": 1}}, {"agent": {}}]}),
+            ),
+            (
+                "AgentDirectory",
+                json!({"directory": [{"agent": {"id": 1}, "agentState": {"name": "AgentReady"}}]}),
+            ),
+            (
+                "AgentStatistics",
+                json!({"id": 1, "statistics": [{"name": "a", "value": 1}, {"value": 2}]}),
+            ),
+            ("AgentStatistics", json!({"id": 1, "statistics": null})),
+            (
+                "AgentConfig",
+                json!({"id": 1, "member": [{"queue_id": 1, "penalty": 0}, {"queue_id": 2}]}),
+            ),
+            ("AgentConfig", json!({"id": 1, "members": null})),
+            ("AgentConfig", json!({"id": 1, "member": 5})),
+            (
+                "Sheet",
+                json!({"payload": {"profile": {"user": {"sheetInfo": [{"name": "a"}, {"value": "b"}]}}}}),
+            ),
+            (
+                "Sheet",
+                json!({"payload": {"profile": {"user": {"sheetinfo": null}}}}),
+            ),
+            (
+                "Sheet",
+                json!({"payload": {"profile": {"user": {"sheetInfo": true}}}}),
+            ),
+        ];
+        // As the readers before `each` (`fields::list`) said it.
+        let expected = [
+            "AgentList at [1].id: invalid type: sequence, expected a string or a number",
+            "AgentList: invalid type: string \"x\", expected a sequence",
+            "AgentGroupList at [1]: invalid type: integer `2`, expected struct GroupWire",
+            "AgentDirectory at directory: invalid type: map, expected a sequence",
+            "AgentDirectory at directory[1].agent: missing field `id`",
+            "read",
+            "AgentStatistics at statistics[1]: missing field `name`",
+            "AgentStatistics at statistics: invalid type: null, expected a sequence",
+            "AgentConfig at member[1]: missing field `penalty`",
+            "read",
+            "AgentConfig at member: invalid type: integer `5`, expected a sequence",
+            "Sheet at payload.profile.user.sheetInfo[1]: missing field `name`",
+            "read",
+            "Sheet at payload.profile.user.sheetInfo: invalid type: boolean `true`, expected a sequence",
+        ];
+        let got: Vec<String> = cases.iter().map(|(t, v)| error(t, v.clone())).collect();
+        assert_eq!(got, expected);
+    }
+}
