@@ -29,6 +29,10 @@ pub mod xuc;
 #[cfg(feature = "xuc")]
 pub mod xuc_command;
 
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod config_tests;
+
 pub use backoff::{Backoff, Rng};
 pub use policy::{UrlError, UrlKind};
 pub use secret::{Frame, Secret, Target};
@@ -386,25 +390,32 @@ const TIMING_FIELDS: &[&str] = &[
 impl Wire for Timing {
     const EXPECTED: &'static str = "struct Timing";
     fn read(o: Fields) -> Result<Self, Error> {
-        o.only(TIMING_FIELDS)?;
         let mut t = Timing::default();
-        for (name, slot) in [
-            ("connectTimeoutMs", &mut t.connect_timeout_ms),
-            ("authTimeoutMs", &mut t.auth_timeout_ms),
-            ("requestTimeoutMs", &mut t.request_timeout_ms),
-            ("backoffBaseMs", &mut t.backoff_base_ms),
-            ("backoffMaxMs", &mut t.backoff_max_ms),
-            ("wakeThresholdMs", &mut t.wake_threshold_ms),
-            ("stableMs", &mut t.stable_ms),
-            ("pongTimeoutMs", &mut t.pong_timeout_ms),
-        ] {
-            if let Some(v) = o.get(&[name], fields::unsigned)? {
-                *slot = v;
-            }
+        // `heartbeatMs` is read last, as the reader before `settings` did
+        // (of two wrong fields, the same one is reported).
+        let mut heartbeat = None;
+        crate::config::settings(o, TIMING_FIELDS, 0, &mut |i, v| {
+            let slot = match i {
+                0 => &mut t.connect_timeout_ms,
+                1 => &mut t.auth_timeout_ms,
+                2 => &mut t.request_timeout_ms,
+                3 => &mut t.backoff_base_ms,
+                4 => &mut t.backoff_max_ms,
+                5 => &mut t.wake_threshold_ms,
+                6 => &mut t.stable_ms,
+                7 => {
+                    heartbeat = Some(v);
+                    return Ok(());
+                }
+                _ => &mut t.pong_timeout_ms,
+            };
+            *slot = fields::unsigned(v)?;
+            Ok(())
+        })?;
+        if let Some(v) = heartbeat {
+            t.heartbeat_ms =
+                fields::opt(v, fields::unsigned).map_err(|e| e.at_key("heartbeatMs"))?;
         }
-        t.heartbeat_ms = o
-            .get(&["heartbeatMs"], |v| fields::opt(v, fields::unsigned))?
-            .flatten();
         Ok(t)
     }
 }

@@ -298,8 +298,9 @@ pub fn judge(url: &Url, kind: UrlKind, what: &'static str) -> Result<(), UrlErro
 
 /// `base` without trailing slashes, followed by `path` (which starts with `/`).
 pub fn join(base: &Url, path: &str) -> String {
-    let text = base.as_str();
-    format!("{}{}", text.trim_end_matches('/'), path)
+    let mut text = base.as_str().trim_end_matches('/').to_owned();
+    text.push_str(path);
+    text
 }
 
 /// Whether `text` is safe as one URL path segment or query value without

@@ -62,15 +62,25 @@ pub struct XucConfig {
 impl Wire for XucConfig {
     const EXPECTED: &'static str = "struct XucConfig";
     fn read(o: Fields) -> Result<Self, FieldError> {
-        o.only(&["baseUrl", "socketUrl", "agentId", "seed", "timing"])?;
-        let text = |name| Ok(o.get(&[name], |v| fields::opt(v, fields::text))?.flatten());
-        Ok(XucConfig {
-            base_url: o.text(&["baseUrl"])?,
-            socket_url: text("socketUrl")?,
-            agent_id: text("agentId")?,
-            seed: o.get(&["seed"], fields::unsigned)?.unwrap_or_default(),
-            timing: o.get(&["timing"], fields::wire)?.unwrap_or_default(),
-        })
+        let mut c = XucConfig {
+            base_url: String::new(),
+            socket_url: None,
+            agent_id: None,
+            seed: 0,
+            timing: Timing::default(),
+        };
+        let known = &["baseUrl", "socketUrl", "agentId", "seed", "timing"];
+        crate::config::settings(o, known, 1, &mut |i, v| {
+            match i {
+                0 => c.base_url = fields::text(v)?,
+                1 => c.socket_url = fields::opt(v, fields::text)?,
+                2 => c.agent_id = fields::opt(v, fields::text)?,
+                3 => c.seed = fields::unsigned(v)?,
+                _ => c.timing = fields::wire(v)?,
+            }
+            Ok(())
+        })?;
+        Ok(c)
     }
 }
 
@@ -630,4 +640,47 @@ fn is_token_error(cti: Option<&Value>) -> bool {
         _ => String::new(),
     };
     lenient::event_key(&text).contains("TOKEN")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn socket_of(base_url: &str) -> String {
+        let config = XucConfig {
+            base_url: base_url.into(),
+            socket_url: None,
+            agent_id: None,
+            seed: 0,
+            timing: Timing::default(),
+        };
+        match XucClient::new(config) {
+            Ok(client) => client.conn.proto.socket_url.as_str().to_owned(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_default_socket_url_is_the_base_urls_host_and_port() {
+        assert_eq!(
+            socket_of("https://xuc.example.com/some/path"),
+            "wss://xuc.example.com/xuc/api/2.0/cti"
+        );
+        assert_eq!(
+            socket_of("https://xuc.example.com:8443"),
+            "wss://xuc.example.com:8443/xuc/api/2.0/cti"
+        );
+        assert_eq!(
+            socket_of("http://[::1]:8090/"),
+            "ws://[::1]:8090/xuc/api/2.0/cti"
+        );
+        assert_eq!(
+            socket_of("http://localhost"),
+            "ws://localhost/xuc/api/2.0/cti"
+        );
+        assert_eq!(
+            socket_of("https://xuc.example.com/?a=1"),
+            "baseUrl: must not have a query"
+        );
+    }
 }

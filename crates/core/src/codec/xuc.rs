@@ -198,7 +198,9 @@ impl Wire for SheetUser {
     const EXPECTED: &'static str = "struct SheetUser";
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
-            sheet_info: o.opt_list(&["sheetInfo", "sheetinfo"], fields::wire)?,
+            sheet_info: o
+                .get(&["sheetInfo", "sheetinfo"], |v| fields::opt(v, items))?
+                .flatten(),
         })
     }
 }
@@ -268,7 +270,7 @@ impl Wire for DirectoryWire {
     const EXPECTED: &'static str = "struct DirectoryWire";
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
-            directory: o.req(&["directory"], |v| fields::list(v, fields::wire))?,
+            directory: o.req(&["directory"], items)?,
         })
     }
 }
@@ -321,7 +323,9 @@ impl Wire for AgentConfigWire {
             lastname: o.opt_string(&["lastname", "lastName"])?,
             number: o.opt_string(&["number"])?,
             context: o.opt_string(&["context"])?,
-            member: o.opt_list(&["member", "members"], fields::wire)?,
+            member: o
+                .get(&["member", "members"], |v| fields::opt(v, items))?
+                .flatten(),
         })
     }
 }
@@ -372,7 +376,7 @@ impl Wire for StatisticsWire {
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
             id: o.string(&["id", "agentId"])?,
-            statistics: o.req(&["statistics"], |v| fields::list(v, fields::wire))?,
+            statistics: o.req(&["statistics"], items)?,
         })
     }
 }
@@ -502,7 +506,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         name: name.to_owned(),
     })?;
     let cti = map.get("ctiMessage").filter(|v| !v.is_null());
-    let required = || cti.ok_or(DecodeError::MissingField("ctiMessage"));
+    let required = || required(cti);
     let body = match msg {
         Msg::LoggedOn => connection(ConnectionStatus::Confirmed, None),
         Msg::Error => connection(ConnectionStatus::Error, error_detail(cti)),
@@ -522,30 +526,40 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             }
         }
         Msg::AgentDirectory => agent_directory(required()?, context)?,
+        // Each item read into its entry as it comes (one shared `each`, not
+        // a list and a mapping per item type).
         Msg::AgentList => {
-            let agents: Vec<AgentWire> =
-                read_with(required()?, context, |v| fields::list(v, fields::wire))?;
+            let mut entries = Vec::new();
+            read_with(required()?, context, |v| {
+                each(v, &mut |a| {
+                    entries.push(agent_entry(fields::wire(a)?, None));
+                    Ok(())
+                })
+            })?;
             EventBody::Directory {
                 list: DirectoryKind::AgentConfigs,
-                entries: agents.into_iter().map(|a| agent_entry(a, None)).collect(),
+                entries,
             }
         }
         Msg::AgentGroupList => {
-            let groups: Vec<GroupWire> =
-                read_with(required()?, context, |v| fields::list(v, fields::wire))?;
-            EventBody::Directory {
-                list: DirectoryKind::AgentGroups,
-                entries: groups
-                    .into_iter()
-                    .map(|g| DirectoryEntry {
+            let mut entries = Vec::new();
+            read_with(required()?, context, |v| {
+                each(v, &mut |g| {
+                    let g: GroupWire = fields::wire(g)?;
+                    entries.push(DirectoryEntry {
                         id: g.id,
                         name: g.name,
                         number: None,
                         email: None,
                         group: None,
                         state: None,
-                    })
-                    .collect(),
+                    });
+                    Ok(())
+                })
+            })?;
+            EventBody::Directory {
+                list: DirectoryKind::AgentGroups,
+                entries,
             }
         }
         Msg::AgentConfig => agent_config(required()?, context)?,
@@ -579,6 +593,39 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::Callback(action) => callback(action, required()?, context)?,
     };
     Ok(Decoded::one(body))
+}
+
+/// Each item of an array handed to `item`, as [`fields::list`] reads it
+/// (not an array: `invalid type`; a failing item: its index on the path).
+#[inline(never)]
+fn each<'a>(
+    value: &'a Value,
+    item: &mut dyn FnMut(&'a Value) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let Value::Array(items) = value else {
+        return Err(fields::invalid_type(value, "a sequence"));
+    };
+    for (i, v) in items.iter().enumerate() {
+        item(v).map_err(|e| e.at_index(i))?;
+    }
+    Ok(())
+}
+
+/// A list of wire structs, read through [`each`].
+fn items<T: Wire>(value: &Value) -> Result<Vec<T>, Error> {
+    let mut out = Vec::new();
+    each(value, &mut |v| {
+        out.push(fields::wire(v)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The `ctiMessage` a message type needs, or its error, already a
+/// [`Fault`]: one copy for every message type (not a boxing per call).
+#[inline(never)]
+fn required(cti: Option<&Value>) -> Result<&Value, Fault> {
+    cti.ok_or_else(|| Box::new(DecodeError::MissingField("ctiMessage")))
 }
 
 fn connection(status: ConnectionStatus, detail: Option<String>) -> EventBody {
@@ -1035,4 +1082,79 @@ fn agent_id_number(id: &str) -> Option<i64> {
 /// An agent id as a JSON value ([`agent_id_number`]).
 fn agent_id_value(id: &str) -> Value {
     agent_id_number(id).map_or_else(|| Value::String(id.to_owned()), Value::from)
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn error(msg_type: &str, cti: Value) -> String {
+        match decode(&json!({"msgType": msg_type, "ctiMessage": cti})) {
+            Ok(_) => "read".to_owned(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// The lists read through `each`: not an array, a wrong item (its index
+    /// on the path), `null` where optional, and a good one.
+    #[test]
+    fn each_list_says_which_item_is_wrong() {
+        let cases = [
+            ("AgentList", json!([{"id": 1}, {"id": []}])),
+            ("AgentList", json!("x")),
+            ("AgentGroupList", json!([{"id": 1}, 2])),
+            ("AgentDirectory", json!({"directory": {"a": 1}})),
+            (
+                "AgentDirectory",
+                json!({"directory": [{"agent": {"id": 1}}, {"agent": {}}]}),
+            ),
+            (
+                "AgentDirectory",
+                json!({"directory": [{"agent": {"id": 1}, "agentState": {"name": "AgentReady"}}]}),
+            ),
+            (
+                "AgentStatistics",
+                json!({"id": 1, "statistics": [{"name": "a", "value": 1}, {"value": 2}]}),
+            ),
+            ("AgentStatistics", json!({"id": 1, "statistics": null})),
+            (
+                "AgentConfig",
+                json!({"id": 1, "member": [{"queue_id": 1, "penalty": 0}, {"queue_id": 2}]}),
+            ),
+            ("AgentConfig", json!({"id": 1, "members": null})),
+            ("AgentConfig", json!({"id": 1, "member": 5})),
+            (
+                "Sheet",
+                json!({"payload": {"profile": {"user": {"sheetInfo": [{"name": "a"}, {"value": "b"}]}}}}),
+            ),
+            (
+                "Sheet",
+                json!({"payload": {"profile": {"user": {"sheetinfo": null}}}}),
+            ),
+            (
+                "Sheet",
+                json!({"payload": {"profile": {"user": {"sheetInfo": true}}}}),
+            ),
+        ];
+        // As the readers before `each` (`fields::list`) said it.
+        let expected = [
+            "AgentList at [1].id: invalid type: sequence, expected a string or a number",
+            "AgentList: invalid type: string \"x\", expected a sequence",
+            "AgentGroupList at [1]: invalid type: integer `2`, expected struct GroupWire",
+            "AgentDirectory at directory: invalid type: map, expected a sequence",
+            "AgentDirectory at directory[1].agent: missing field `id`",
+            "read",
+            "AgentStatistics at statistics[1]: missing field `name`",
+            "AgentStatistics at statistics: invalid type: null, expected a sequence",
+            "AgentConfig at member[1]: missing field `penalty`",
+            "read",
+            "AgentConfig at member: invalid type: integer `5`, expected a sequence",
+            "Sheet at payload.profile.user.sheetInfo[1]: missing field `name`",
+            "read",
+            "Sheet at payload.profile.user.sheetInfo: invalid type: boolean `true`, expected a sequence",
+        ];
+        let got: Vec<String> = cases.iter().map(|(t, v)| error(t, v.clone())).collect();
+        assert_eq!(got, expected);
+    }
 }
