@@ -516,31 +516,28 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn ok(id: CheckId, detail: impl Into<String>) -> Check {
+/// One check; its fix is the id's unless it is ok. One copy, not inlined into
+/// each of the report's ~85 checks (bench/README.md, "Diagnostics report").
+#[inline(never)]
+fn check(id: CheckId, status: CheckStatus, detail: &str) -> Check {
     Check {
         id,
-        status: CheckStatus::Ok,
-        detail: detail.into(),
-        fix: None,
+        status,
+        detail: detail.to_owned(),
+        fix: (status != CheckStatus::Ok).then(|| id.fix().to_owned()),
     }
 }
 
-fn warn(id: CheckId, detail: impl Into<String>) -> Check {
-    Check {
-        id,
-        status: CheckStatus::Warn,
-        detail: detail.into(),
-        fix: Some(id.fix().to_owned()),
-    }
+fn ok(id: CheckId, detail: &str) -> Check {
+    check(id, CheckStatus::Ok, detail)
 }
 
-fn fail(id: CheckId, detail: impl Into<String>) -> Check {
-    Check {
-        id,
-        status: CheckStatus::Fail,
-        detail: detail.into(),
-        fix: Some(id.fix().to_owned()),
-    }
+fn warn(id: CheckId, detail: &str) -> Check {
+    check(id, CheckStatus::Warn, detail)
+}
+
+fn fail(id: CheckId, detail: &str) -> Check {
+    check(id, CheckStatus::Fail, detail)
 }
 
 /// The report for `obs`, with the widget's allow-list.
@@ -606,14 +603,14 @@ pub fn report(obs: &Observations, allowed: &AllowList) -> Report {
 fn check_host_origin(obs: &Observations, allowed: &AllowList) -> Check {
     let id = CheckId::HostOrigin;
     match (&obs.host_origin, &obs.parent_origin) {
-        (Some(host), _) => ok(id, format!("{host} is allowed and connected")),
+        (Some(host), _) => ok(id, &format!("{host} is allowed and connected")),
         (None, Some(parent)) if allowed.allows(parent) => ok(
             id,
-            format!("{parent} is allowed (no host connected on the channel yet)"),
+            &format!("{parent} is allowed (no host connected on the channel yet)"),
         ),
         (None, Some(parent)) => fail(
             id,
-            format!("the embedding page {parent} is not on allowedHostOrigins: its connect() is refused"),
+            &format!("the embedding page {parent} is not on allowedHostOrigins: its connect() is refused"),
         ),
         (None, None) if obs.framed => warn(
             id,
@@ -626,16 +623,19 @@ fn check_host_origin(obs: &Observations, allowed: &AllowList) -> Check {
 fn check_widget_origin(obs: &Observations) -> Check {
     let id = CheckId::WidgetOrigin;
     match obs.widget_origin_allowed {
-        Some(true) => ok(id, format!("the drop-in connects to {}", obs.widget_origin)),
+        Some(true) => ok(
+            id,
+            &format!("the drop-in connects to {}", obs.widget_origin),
+        ),
         Some(false) => fail(
             id,
-            format!(
+            &format!(
                 "{} is not on the drop-in's allowedOrigins",
                 obs.widget_origin
             ),
         ),
         None if obs.host_origin.is_some() => {
-            ok(id, format!("a host connected to {}", obs.widget_origin))
+            ok(id, &format!("a host connected to {}", obs.widget_origin))
         }
         None => ok(
             id,
@@ -669,7 +669,7 @@ fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
             }
             text.push_str(origin);
         }
-        return fail(id, text);
+        return fail(id, &text);
     }
     let other = obs
         .violations
@@ -680,7 +680,7 @@ fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
     match (&obs.cc, other) {
         (_, Some(other)) => warn(
             id,
-            format!("connect-src blocked {other} (not the contact centre)"),
+            &format!("connect-src blocked {other} (not the contact centre)"),
         ),
         (Some(_), None) => ok(id, "the contact centre's REST and socket URLs are allowed"),
         (None, None) => ok(
@@ -694,22 +694,22 @@ fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
     let id = CheckId::Framing;
     match (obs.framed, &obs.host_origin, &obs.parent_origin) {
         (true, Some(host), Some(parent)) if host == parent => {
-            ok(id, format!("framed by {parent}; the handshake is done"))
+            ok(id, &format!("framed by {parent}; the handshake is done"))
         }
         (true, Some(host), Some(parent)) => warn(
             id,
-            format!("framed by {parent} but the connected host is {host}"),
+            &format!("framed by {parent} but the connected host is {host}"),
         ),
-        (true, Some(host), None) => ok(id, format!("framed; the handshake with {host} is done")),
+        (true, Some(host), None) => ok(id, &format!("framed; the handshake with {host} is done")),
         (true, None, Some(parent)) if allowed.allows(parent) => warn(
             id,
-            format!(
+            &format!(
                 "framed by {parent}, but no handshake yet (is the drop-in's connect() called?)"
             ),
         ),
         (true, None, Some(parent)) => ok(
             id,
-            format!("framed by {parent}; its handshake is refused (see origin.host)"),
+            &format!("framed by {parent}; its handshake is refused (see origin.host)"),
         ),
         (true, None, None) => fail(
             id,
@@ -734,11 +734,11 @@ fn check_storage(obs: &Observations) -> [Check; 3] {
     let partition = match sites {
         Some((top, own, false)) => ok(
             CheckId::StoragePartition,
-            format!("third-party context: the widget's site {own} is not the top page's {top}; storage is partitioned by the top-level site"),
+            &format!("third-party context: the widget's site {own} is not the top page's {top}; storage is partitioned by the top-level site"),
         ),
         Some((top, _, true)) => ok(
             CheckId::StoragePartition,
-            format!("first-party context: the widget and the top page are both of {top}; storage is not partitioned"),
+            &format!("first-party context: the widget and the top page are both of {top}; storage is not partitioned"),
         ),
         None => ok(
             CheckId::StoragePartition,
@@ -783,40 +783,40 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     let rest = match (&cc.rest, is_blocked(&cc.rest_url)) {
         (_, true) => fail(
             CheckId::CcRest,
-            format!(
+            &format!(
                 "{} is blocked by the widget page's connect-src",
                 url(&cc.rest_url)
             ),
         ),
         (Probe::Answered { status, ms }, _) if *ms > SLOW_MS => warn(
             CheckId::CcRest,
-            format!(
+            &format!(
                 "{kind} REST {} answered HTTP {status} in {ms} ms (slow)",
                 url(&cc.rest_url)
             ),
         ),
         (Probe::Answered { status, ms }, _) => ok(
             CheckId::CcRest,
-            format!(
+            &format!(
                 "{kind} REST {} answered HTTP {status} in {ms} ms",
                 url(&cc.rest_url)
             ),
         ),
         (Probe::Failed { ms }, _) => fail(
             CheckId::CcRest,
-            format!(
+            &format!(
                 "{kind} REST {} is unreachable (failed after {ms} ms)",
                 url(&cc.rest_url)
             ),
         ),
         (Probe::TimedOut, _) => fail(
             CheckId::CcRest,
-            format!(
+            &format!(
                 "{kind} REST {} gave no answer within {PROBE_TIMEOUT_MS} ms",
                 url(&cc.rest_url)
             ),
         ),
-        (Probe::Opened { ms }, _) => ok(CheckId::CcRest, format!("reachable in {ms} ms")),
+        (Probe::Opened { ms }, _) => ok(CheckId::CcRest, &format!("reachable in {ms} ms")),
         (Probe::NotRun, _) => warn(CheckId::CcRest, "no REST URL configured to probe"),
     };
     let live = cc
@@ -826,39 +826,39 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     let socket = match (&cc.socket, is_blocked(&cc.socket_url)) {
         (_, true) => fail(
             CheckId::CcSocket,
-            format!(
+            &format!(
                 "{} is blocked by the widget page's connect-src",
                 url(&cc.socket_url)
             ),
         ),
         (Probe::Opened { ms }, _) if *ms > SLOW_MS => warn(
             CheckId::CcSocket,
-            format!(
+            &format!(
                 "{kind} socket {} opened in {ms} ms (slow)",
                 url(&cc.socket_url)
             ),
         ),
         (Probe::Opened { ms }, _) => ok(
             CheckId::CcSocket,
-            format!("{kind} socket {} opened in {ms} ms", url(&cc.socket_url)),
+            &format!("{kind} socket {} opened in {ms} ms", url(&cc.socket_url)),
         ),
         (_, false) if live => ok(
             CheckId::CcSocket,
-            format!(
+            &format!(
                 "{kind} socket {} is live (the probe was refused without credentials)",
                 url(&cc.socket_url)
             ),
         ),
         (Probe::Failed { ms }, _) => fail(
             CheckId::CcSocket,
-            format!(
+            &format!(
                 "{kind} socket {} did not open (failed after {ms} ms)",
                 url(&cc.socket_url)
             ),
         ),
         (Probe::TimedOut, _) => fail(
             CheckId::CcSocket,
-            format!(
+            &format!(
                 "{kind} socket {} did not open within {PROBE_TIMEOUT_MS} ms",
                 url(&cc.socket_url)
             ),
@@ -874,13 +874,17 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     let expiry = |id: CheckId, what: &str, at: Option<u64>, unknown: &str| match at {
         Some(at) if at <= now => fail(
             id,
-            format!("the {what} expired {} s ago", (now - at) / 1000),
+            &format!("the {what} expired {} s ago", (now - at) / 1000),
         ),
-        Some(at) if at - now < EXPIRY_WARN_MS => {
-            warn(id, format!("the {what} expires in {} s", (at - now) / 1000))
-        }
-        Some(at) => ok(id, format!("the {what} expires in {} s", (at - now) / 1000)),
-        None => ok(id, unknown.to_owned()),
+        Some(at) if at - now < EXPIRY_WARN_MS => warn(
+            id,
+            &format!("the {what} expires in {} s", (at - now) / 1000),
+        ),
+        Some(at) => ok(
+            id,
+            &format!("the {what} expires in {} s", (at - now) / 1000),
+        ),
+        None => ok(id, unknown),
     };
     let token = expiry(
         CheckId::CcToken,
@@ -903,7 +907,7 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     } else {
         ok(
             CheckId::CcSubscription,
-            format!("not applicable: {kind} has no subscription"),
+            &format!("not applicable: {kind} has no subscription"),
         )
     };
     let heartbeat = check_heartbeat(kind, f, cc.health.as_ref(), now);
@@ -947,39 +951,39 @@ fn check_heartbeat(kind: &str, f: &Figures, health: Option<&Health>, now: u64) -
     match (f.heartbeat_rtt_ms, unanswered, health) {
         (Some(last), Some(waiting), _) => fail(
             id,
-            format!(
+            &format!(
                 "the heartbeat sent {} s ago has no answer (the last round trip was {last} ms)",
                 waiting / 1000
             ),
         ),
         (Some(ms), None, _) if ms >= HEARTBEAT_FAIL_MS => fail(
             id,
-            format!(
+            &format!(
                 "heartbeat round trip {ms} ms (measured {} s ago)",
                 ago(f.heartbeat_at)
             ),
         ),
         (Some(ms), None, _) if ms >= SLOW_MS => warn(
             id,
-            format!(
+            &format!(
                 "heartbeat round trip {ms} ms, slow (measured {} s ago)",
                 ago(f.heartbeat_at)
             ),
         ),
         (Some(ms), None, _) => ok(
             id,
-            format!(
+            &format!(
                 "heartbeat round trip {ms} ms (measured {} s ago)",
                 ago(f.heartbeat_at)
             ),
         ),
         (None, _, Some(h)) if h.state == HealthState::Degraded => warn(
             id,
-            format!("the link is degraded: {}", redact_text(&h.reason)),
+            &format!("the link is degraded: {}", redact_text(&h.reason)),
         ),
         (None, _, _) => ok(
             id,
-            format!("no round trip measured yet (the {kind} server has not answered a heartbeat)"),
+            &format!("no round trip measured yet (the {kind} server has not answered a heartbeat)"),
         ),
     }
 }
@@ -1007,7 +1011,7 @@ fn check_tabs(obs: &Observations) -> Check {
             leader_since,
         }) => ok(
             id,
-            format!(
+            &format!(
                 "leader of {count} tab(s) {}: this tab holds the contact-centre connection",
                 since(*leader_since)
             ),
@@ -1018,7 +1022,7 @@ fn check_tabs(obs: &Observations) -> Check {
             leader_since,
         }) => ok(
             id,
-            format!(
+            &format!(
                 "follower, one of {count} tab(s): another tab has led {}; events and commands go through it",
                 since(*leader_since)
             ),
@@ -1045,7 +1049,7 @@ fn check_tabs(obs: &Observations) -> Check {
             };
             warn(
                 id,
-                format!("runs alone: {why}; every tab opens its own contact-centre connection"),
+                &format!("runs alone: {why}; every tab opens its own contact-centre connection"),
             )
         }
     }
@@ -1063,20 +1067,20 @@ fn check_auth(cc: &CcObservations, unreachable: bool) -> Check {
     let refused = auth_refused(h);
     match h.state {
         HealthState::Live => ok(id, "authenticated: events flow"),
-        HealthState::Degraded => ok(id, format!("authenticated (link degraded: {reason})")),
+        HealthState::Degraded => ok(id, &format!("authenticated (link degraded: {reason})")),
         _ if refused => fail(
             id,
-            format!("the contact centre refused the credentials: {reason}"),
+            &format!("the contact centre refused the credentials: {reason}"),
         ),
         _ if unreachable => ok(
             id,
             "not checked: the contact centre is unreachable (see cc.rest)",
         ),
         HealthState::Connecting | HealthState::Authenticating => {
-            warn(id, format!("authenticating: {reason}"))
+            warn(id, &format!("authenticating: {reason}"))
         }
         HealthState::Reconnecting | HealthState::Failed => {
-            warn(id, format!("not authenticated (link down: {reason})"))
+            warn(id, &format!("not authenticated (link down: {reason})"))
         }
         HealthState::Stopped => ok(id, "stopped by the host"),
     }
@@ -1114,13 +1118,13 @@ fn check_clock(cc: &CcObservations) -> Check {
     let side = if mid > server { "ahead of" } else { "behind" };
     let detail = format!("the browser clock is {} s {side} the server's", skew / 1000);
     if skew >= SKEW_FAIL_MS {
-        fail(id, detail)
+        fail(id, &detail)
     } else if skew >= SKEW_WARN_MS {
-        warn(id, detail)
+        warn(id, &detail)
     } else {
         ok(
             id,
-            format!("within {} s of the server's clock", SKEW_WARN_MS / 1000),
+            &format!("within {} s of the server's clock", SKEW_WARN_MS / 1000),
         )
     }
 }
