@@ -570,16 +570,15 @@ pub fn report(obs: &Observations, allowed: &AllowList) -> Report {
             .map(|_| origin)
     };
     let cc = obs.cc.as_ref();
-    let blocked: Vec<String> = cc
-        .map(|cc| {
-            let mut b: Vec<String> = [cc.rest_url.as_ref(), cc.socket_url.as_ref()]
-                .into_iter()
-                .filter_map(csp_blocked)
-                .collect();
-            b.dedup();
-            b
-        })
-        .unwrap_or_default();
+    // The contact centre's origins that a violation blocked, each once.
+    let mut blocked: Vec<String> = Vec::new();
+    for url in cc.iter().flat_map(|cc| [&cc.rest_url, &cc.socket_url]) {
+        if let Some(origin) = csp_blocked(url.as_ref()) {
+            if blocked.last() != Some(&origin) {
+                blocked.push(origin);
+            }
+        }
+    }
     let mut checks = vec![
         check_host_origin(obs, allowed),
         check_widget_origin(obs),
