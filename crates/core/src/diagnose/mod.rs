@@ -438,33 +438,39 @@ fn origin(url: &crate::client::policy::Url) -> String {
 /// like one (the check then says "first-party", never the other way round).
 pub fn site_of(origin: &str) -> Option<String> {
     let (scheme, rest) = origin.trim().split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit('@').next()?;
+    // Written in place and lowercased at the end (one buffer, no list of labels).
+    let mut site = String::from(scheme);
+    site.push_str("://");
     if let Some(v6) = authority.strip_prefix('[') {
-        let host = v6.split(']').next()?.to_ascii_lowercase();
-        return Some(format!("{scheme}://[{host}]"));
+        site.push('[');
+        site.push_str(v6.split(']').next()?);
+        site.push(']');
+    } else {
+        let host = authority.split(':').next()?.trim_end_matches('.');
+        if host.is_empty() {
+            return None;
+        }
+        let is_ip = host.split('.').count() == 4
+            && host
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let last = host.rsplit('.').next().unwrap_or(host);
+        site.push_str(if is_ip {
+            host
+        } else if last.eq_ignore_ascii_case("localhost") {
+            "localhost"
+        } else {
+            // The last two labels (or the whole one-label host).
+            match host.rmatch_indices('.').nth(1) {
+                Some((dot, _)) => host.get(dot + 1..).unwrap_or(host),
+                None => host,
+            }
+        });
     }
-    let host = authority
-        .split(':')
-        .next()?
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    if host.is_empty() {
-        return None;
-    }
-    let is_ip = host.split('.').count() == 4
-        && host
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    let labels: Vec<&str> = host.split('.').collect();
-    let site = match labels.as_slice() {
-        _ if is_ip => host.clone(),
-        [.., "localhost"] => "localhost".to_owned(),
-        [.., a, b] => format!("{a}.{b}"),
-        _ => host.clone(),
-    };
-    Some(format!("{scheme}://{site}"))
+    site.make_ascii_lowercase();
+    Some(site)
 }
 
 /// Whether two origins are of one site ([`site_of`]); `None` when either
@@ -748,11 +754,9 @@ fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
 fn check_storage(obs: &Observations) -> [Check; 3] {
     let s = &obs.storage;
     let sites = s.top_origin.as_deref().and_then(|top| {
-        Some((
-            site_of(top)?,
-            site_of(&obs.widget_origin)?,
-            same_site(top, &obs.widget_origin)?,
-        ))
+        let (top, own) = (site_of(top)?, site_of(&obs.widget_origin)?);
+        let same = top == own;
+        Some((top, own, same))
     });
     let partition = match sites {
         Some((top, own, false)) => ok_fmt(

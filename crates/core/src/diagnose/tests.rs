@@ -907,3 +907,69 @@ fn reports_are_pinned_byte_for_byte() {
     }
     assert_eq!(text.lines().count(), golden.lines().count());
 }
+
+/// [`site_of`] as it was before the size pass (bench/README.md, "Diagnostics
+/// report"): the same answer for every origin below.
+fn old_site_of(origin: &str) -> Option<String> {
+    let (scheme, rest) = origin.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    if let Some(v6) = authority.strip_prefix('[') {
+        let host = v6.split(']').next()?.to_ascii_lowercase();
+        return Some(format!("{scheme}://[{host}]"));
+    }
+    let host = authority
+        .split(':')
+        .next()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    if host.is_empty() {
+        return None;
+    }
+    let is_ip = host.split('.').count() == 4
+        && host
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let labels: Vec<&str> = host.split('.').collect();
+    let site = match labels.as_slice() {
+        _ if is_ip => host.clone(),
+        [.., "localhost"] => "localhost".to_owned(),
+        [.., a, b] => format!("{a}.{b}"),
+        _ => host.clone(),
+    };
+    Some(format!("{scheme}://{site}"))
+}
+
+#[test]
+fn sites_are_as_before_the_size_pass() {
+    for origin in [
+        "https://a.b.crm.example.com:443/path?q",
+        "HTTP://Crm.Example.COM.",
+        "http://a..b",
+        "http://.",
+        "http://a.",
+        "http://...",
+        "http://.example.com",
+        "http://1.2.3.4",
+        "http://1.2.3",
+        "http://1.2.3.4.5",
+        "http://1.2.3.a",
+        "http://user:pw@host.example.com:80/x",
+        "http://[::1]",
+        "http://[::1",
+        "http://[FE80::1]:8080/",
+        "x://",
+        "://a.b",
+        "not an origin",
+        "http://localhost",
+        "http://a.LocalHost:3000",
+        "http://localhost.example",
+        "http://intranet",
+        "http://a.b.c.d.e",
+        "http://é.Example.com",
+        "  https://crm.example.co.uk#x  ",
+    ] {
+        assert_eq!(site_of(origin), old_site_of(origin), "{origin}");
+    }
+}
