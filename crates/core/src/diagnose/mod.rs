@@ -801,7 +801,6 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
         Source::Xuc => "xuc",
         _ => "contact centre",
     });
-    let url = |u: &Option<String>| u.as_deref().map_or_else(|| "(none)".to_owned(), safe_url);
     let is_blocked = |u: &Option<String>| {
         u.as_deref()
             .and_then(origin_of)
@@ -966,6 +965,13 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
         ];
     }
     vec![rest, socket, auth, token, subscription, heartbeat, clock]
+}
+
+/// [`safe_url`] of a probed URL, `(none)` without one (one copy for the
+/// probe checks' ten texts).
+#[inline(never)]
+fn url(u: &Option<String>) -> String {
+    u.as_deref().map_or_else(|| "(none)".to_owned(), safe_url)
 }
 
 fn check_heartbeat(kind: &str, f: &Figures, health: Option<&Health>, now: u64) -> Check {
