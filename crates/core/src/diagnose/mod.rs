@@ -1153,17 +1153,21 @@ fn check_clock(cc: &CcObservations) -> Check {
     };
     let skew = mid.abs_diff(server);
     let side = if mid > server { "ahead of" } else { "behind" };
-    let detail = format!("the browser clock is {} s {side} the server's", skew / 1000);
-    if skew >= SKEW_FAIL_MS {
-        fail(id, &detail)
+    let status = if skew >= SKEW_FAIL_MS {
+        CheckStatus::Fail
     } else if skew >= SKEW_WARN_MS {
-        warn(id, &detail)
+        CheckStatus::Warn
     } else {
-        ok_fmt(
+        return ok_fmt(
             id,
             format_args!("within {} s of the server's clock", SKEW_WARN_MS / 1000),
-        )
-    }
+        );
+    };
+    check_fmt(
+        id,
+        status,
+        format_args!("the browser clock is {} s {side} the server's", skew / 1000),
+    )
 }
 
 /// The support bundle: the report on the first line, then one log entry per
