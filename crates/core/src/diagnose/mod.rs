@@ -360,13 +360,12 @@ pub fn probe_targets(
             .filter(|s| !s.is_empty())
     };
     let socket_of = |base: &str, path: &str| {
-        let ws = if let Some(rest) = base.strip_prefix("https://") {
-            format!("wss://{rest}")
-        } else if let Some(rest) = base.strip_prefix("http://") {
-            format!("ws://{rest}")
-        } else {
+        // `https://` -> `wss://`, `http://` -> `ws://` (one text written).
+        let tail = base.strip_prefix("http")?;
+        if !tail.starts_with("://") && !tail.starts_with("s://") {
             return None;
-        };
+        }
+        let ws = format!("ws{tail}");
         origin_of(&ws).map(|o| format!("{o}{path}"))
     };
     match source {

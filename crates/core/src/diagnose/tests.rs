@@ -629,7 +629,16 @@ fn probe_targets_follow_the_client_options() {
     assert_eq!(
         probe_targets(Source::Xuc, &serde_json::json!({})),
         (None, None)
-    );
+    ); // Only an http(s) base gives a socket URL.
+    for base in [
+        "ftp://xuc.example.com",
+        "httpx://xuc.example.com",
+        "http:/x",
+        "wss://x",
+    ] {
+        let (_, socket) = probe_targets(Source::Xuc, &serde_json::json!({ "baseUrl": base }));
+        assert_eq!(socket, None, "{base}");
+    }
 }
 
 /// Observations that together take every branch of [`super::report`]: each
