@@ -360,13 +360,12 @@ pub fn probe_targets(
             .filter(|s| !s.is_empty())
     };
     let socket_of = |base: &str, path: &str| {
-        let ws = if let Some(rest) = base.strip_prefix("https://") {
-            format!("wss://{rest}")
-        } else if let Some(rest) = base.strip_prefix("http://") {
-            format!("ws://{rest}")
-        } else {
+        // `https://` -> `wss://`, `http://` -> `ws://` (one text written).
+        let tail = base.strip_prefix("http")?;
+        if !tail.starts_with("://") && !tail.starts_with("s://") {
             return None;
-        };
+        }
+        let ws = format!("ws{tail}");
         origin_of(&ws).map(|o| format!("{o}{path}"))
     };
     match source {
@@ -438,33 +437,39 @@ fn origin(url: &crate::client::policy::Url) -> String {
 /// like one (the check then says "first-party", never the other way round).
 pub fn site_of(origin: &str) -> Option<String> {
     let (scheme, rest) = origin.trim().split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit('@').next()?;
+    // Written in place and lowercased at the end (one buffer, no list of labels).
+    let mut site = String::from(scheme);
+    site.push_str("://");
     if let Some(v6) = authority.strip_prefix('[') {
-        let host = v6.split(']').next()?.to_ascii_lowercase();
-        return Some(format!("{scheme}://[{host}]"));
+        site.push('[');
+        site.push_str(v6.split(']').next()?);
+        site.push(']');
+    } else {
+        let host = authority.split(':').next()?.trim_end_matches('.');
+        if host.is_empty() {
+            return None;
+        }
+        let is_ip = host.split('.').count() == 4
+            && host
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let last = host.rsplit('.').next().unwrap_or(host);
+        site.push_str(if is_ip {
+            host
+        } else if last.eq_ignore_ascii_case("localhost") {
+            "localhost"
+        } else {
+            // The last two labels (or the whole one-label host).
+            match host.rmatch_indices('.').nth(1) {
+                Some((dot, _)) => host.get(dot + 1..).unwrap_or(host),
+                None => host,
+            }
+        });
     }
-    let host = authority
-        .split(':')
-        .next()?
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    if host.is_empty() {
-        return None;
-    }
-    let is_ip = host.split('.').count() == 4
-        && host
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    let labels: Vec<&str> = host.split('.').collect();
-    let site = match labels.as_slice() {
-        _ if is_ip => host.clone(),
-        [.., "localhost"] => "localhost".to_owned(),
-        [.., a, b] => format!("{a}.{b}"),
-        _ => host.clone(),
-    };
-    Some(format!("{scheme}://{site}"))
+    site.make_ascii_lowercase();
+    Some(site)
 }
 
 /// Whether two origins are of one site ([`site_of`]); `None` when either
@@ -516,31 +521,47 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn ok(id: CheckId, detail: impl Into<String>) -> Check {
+/// One check; its fix is the id's unless it is ok. One copy, not inlined into
+/// each of the report's ~85 checks (bench/README.md, "Diagnostics report").
+#[inline(never)]
+fn check(id: CheckId, status: CheckStatus, detail: &str) -> Check {
     Check {
         id,
-        status: CheckStatus::Ok,
-        detail: detail.into(),
-        fix: None,
+        status,
+        detail: detail.to_owned(),
+        fix: (status != CheckStatus::Ok).then(|| id.fix().to_owned()),
     }
 }
 
-fn warn(id: CheckId, detail: impl Into<String>) -> Check {
-    Check {
-        id,
-        status: CheckStatus::Warn,
-        detail: detail.into(),
-        fix: Some(id.fix().to_owned()),
-    }
+/// [`check`] with a detail written from `args` (one `format` call site for all
+/// the checks, not one per detail).
+#[inline(never)]
+fn check_fmt(id: CheckId, status: CheckStatus, args: std::fmt::Arguments<'_>) -> Check {
+    check(id, status, &std::fmt::format(args))
 }
 
-fn fail(id: CheckId, detail: impl Into<String>) -> Check {
-    Check {
-        id,
-        status: CheckStatus::Fail,
-        detail: detail.into(),
-        fix: Some(id.fix().to_owned()),
-    }
+fn ok_fmt(id: CheckId, args: std::fmt::Arguments<'_>) -> Check {
+    check_fmt(id, CheckStatus::Ok, args)
+}
+
+fn warn_fmt(id: CheckId, args: std::fmt::Arguments<'_>) -> Check {
+    check_fmt(id, CheckStatus::Warn, args)
+}
+
+fn fail_fmt(id: CheckId, args: std::fmt::Arguments<'_>) -> Check {
+    check_fmt(id, CheckStatus::Fail, args)
+}
+
+fn ok(id: CheckId, detail: &str) -> Check {
+    check(id, CheckStatus::Ok, detail)
+}
+
+fn warn(id: CheckId, detail: &str) -> Check {
+    check(id, CheckStatus::Warn, detail)
+}
+
+fn fail(id: CheckId, detail: &str) -> Check {
+    check(id, CheckStatus::Fail, detail)
 }
 
 /// The report for `obs`, with the widget's allow-list.
@@ -554,16 +575,15 @@ pub fn report(obs: &Observations, allowed: &AllowList) -> Report {
             .map(|_| origin)
     };
     let cc = obs.cc.as_ref();
-    let blocked: Vec<String> = cc
-        .map(|cc| {
-            let mut b: Vec<String> = [cc.rest_url.as_ref(), cc.socket_url.as_ref()]
-                .into_iter()
-                .filter_map(csp_blocked)
-                .collect();
-            b.dedup();
-            b
-        })
-        .unwrap_or_default();
+    // The contact centre's origins that a violation blocked, each once.
+    let mut blocked: Vec<String> = Vec::new();
+    for url in cc.iter().flat_map(|cc| [&cc.rest_url, &cc.socket_url]) {
+        if let Some(origin) = csp_blocked(url.as_ref()) {
+            if blocked.last() != Some(&origin) {
+                blocked.push(origin);
+            }
+        }
+    }
     let mut checks = vec![
         check_host_origin(obs, allowed),
         check_widget_origin(obs),
@@ -606,14 +626,14 @@ pub fn report(obs: &Observations, allowed: &AllowList) -> Report {
 fn check_host_origin(obs: &Observations, allowed: &AllowList) -> Check {
     let id = CheckId::HostOrigin;
     match (&obs.host_origin, &obs.parent_origin) {
-        (Some(host), _) => ok(id, format!("{host} is allowed and connected")),
-        (None, Some(parent)) if allowed.allows(parent) => ok(
+        (Some(host), _) => ok_fmt(id, format_args!("{host} is allowed and connected")),
+        (None, Some(parent)) if allowed.allows(parent) => ok_fmt(
             id,
-            format!("{parent} is allowed (no host connected on the channel yet)"),
+            format_args!("{parent} is allowed (no host connected on the channel yet)"),
         ),
-        (None, Some(parent)) => fail(
+        (None, Some(parent)) => fail_fmt(
             id,
-            format!("the embedding page {parent} is not on allowedHostOrigins: its connect() is refused"),
+            format_args!("the embedding page {parent} is not on allowedHostOrigins: its connect() is refused"),
         ),
         (None, None) if obs.framed => warn(
             id,
@@ -626,17 +646,21 @@ fn check_host_origin(obs: &Observations, allowed: &AllowList) -> Check {
 fn check_widget_origin(obs: &Observations) -> Check {
     let id = CheckId::WidgetOrigin;
     match obs.widget_origin_allowed {
-        Some(true) => ok(id, format!("the drop-in connects to {}", obs.widget_origin)),
-        Some(false) => fail(
+        Some(true) => ok_fmt(
             id,
-            format!(
+            format_args!("the drop-in connects to {}", obs.widget_origin),
+        ),
+        Some(false) => fail_fmt(
+            id,
+            format_args!(
                 "{} is not on the drop-in's allowedOrigins",
                 obs.widget_origin
             ),
         ),
-        None if obs.host_origin.is_some() => {
-            ok(id, format!("a host connected to {}", obs.widget_origin))
-        }
+        None if obs.host_origin.is_some() => ok_fmt(
+            id,
+            format_args!("a host connected to {}", obs.widget_origin),
+        ),
         None => ok(
             id,
             "no drop-in connected yet: checked by connect() (error code origin.widget)",
@@ -669,7 +693,7 @@ fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
             }
             text.push_str(origin);
         }
-        return fail(id, text);
+        return fail(id, &text);
     }
     let other = obs
         .violations
@@ -678,9 +702,9 @@ fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
         .map(|v| origin_of(&v.blocked).unwrap_or_else(|| v.blocked.clone()))
         .next();
     match (&obs.cc, other) {
-        (_, Some(other)) => warn(
+        (_, Some(other)) => warn_fmt(
             id,
-            format!("connect-src blocked {other} (not the contact centre)"),
+            format_args!("connect-src blocked {other} (not the contact centre)"),
         ),
         (Some(_), None) => ok(id, "the contact centre's REST and socket URLs are allowed"),
         (None, None) => ok(
@@ -693,23 +717,27 @@ fn check_connect(obs: &Observations, blocked: &[String]) -> Check {
 fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
     let id = CheckId::Framing;
     match (obs.framed, &obs.host_origin, &obs.parent_origin) {
-        (true, Some(host), Some(parent)) if host == parent => {
-            ok(id, format!("framed by {parent}; the handshake is done"))
-        }
-        (true, Some(host), Some(parent)) => warn(
+        (true, Some(host), Some(parent)) if host == parent => ok_fmt(
             id,
-            format!("framed by {parent} but the connected host is {host}"),
+            format_args!("framed by {parent}; the handshake is done"),
         ),
-        (true, Some(host), None) => ok(id, format!("framed; the handshake with {host} is done")),
-        (true, None, Some(parent)) if allowed.allows(parent) => warn(
+        (true, Some(host), Some(parent)) => warn_fmt(
             id,
-            format!(
+            format_args!("framed by {parent} but the connected host is {host}"),
+        ),
+        (true, Some(host), None) => ok_fmt(
+            id,
+            format_args!("framed; the handshake with {host} is done"),
+        ),
+        (true, None, Some(parent)) if allowed.allows(parent) => warn_fmt(
+            id,
+            format_args!(
                 "framed by {parent}, but no handshake yet (is the drop-in's connect() called?)"
             ),
         ),
-        (true, None, Some(parent)) => ok(
+        (true, None, Some(parent)) => ok_fmt(
             id,
-            format!("framed by {parent}; its handshake is refused (see origin.host)"),
+            format_args!("framed by {parent}; its handshake is refused (see origin.host)"),
         ),
         (true, None, None) => fail(
             id,
@@ -725,20 +753,18 @@ fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
 fn check_storage(obs: &Observations) -> [Check; 3] {
     let s = &obs.storage;
     let sites = s.top_origin.as_deref().and_then(|top| {
-        Some((
-            site_of(top)?,
-            site_of(&obs.widget_origin)?,
-            same_site(top, &obs.widget_origin)?,
-        ))
+        let (top, own) = (site_of(top)?, site_of(&obs.widget_origin)?);
+        let same = top == own;
+        Some((top, own, same))
     });
     let partition = match sites {
-        Some((top, own, false)) => ok(
+        Some((top, own, false)) => ok_fmt(
             CheckId::StoragePartition,
-            format!("third-party context: the widget's site {own} is not the top page's {top}; storage is partitioned by the top-level site"),
+            format_args!("third-party context: the widget's site {own} is not the top page's {top}; storage is partitioned by the top-level site"),
         ),
-        Some((top, _, true)) => ok(
+        Some((top, _, true)) => ok_fmt(
             CheckId::StoragePartition,
-            format!("first-party context: the widget and the top page are both of {top}; storage is not partitioned"),
+            format_args!("first-party context: the widget and the top page are both of {top}; storage is not partitioned"),
         ),
         None => ok(
             CheckId::StoragePartition,
@@ -774,49 +800,48 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
         Source::Xuc => "xuc",
         _ => "contact centre",
     });
-    let url = |u: &Option<String>| u.as_deref().map_or_else(|| "(none)".to_owned(), safe_url);
     let is_blocked = |u: &Option<String>| {
         u.as_deref()
             .and_then(origin_of)
             .is_some_and(|o| blocked.contains(&o))
     };
     let rest = match (&cc.rest, is_blocked(&cc.rest_url)) {
-        (_, true) => fail(
+        (_, true) => fail_fmt(
             CheckId::CcRest,
-            format!(
+            format_args!(
                 "{} is blocked by the widget page's connect-src",
                 url(&cc.rest_url)
             ),
         ),
-        (Probe::Answered { status, ms }, _) if *ms > SLOW_MS => warn(
+        (Probe::Answered { status, ms }, _) if *ms > SLOW_MS => warn_fmt(
             CheckId::CcRest,
-            format!(
+            format_args!(
                 "{kind} REST {} answered HTTP {status} in {ms} ms (slow)",
                 url(&cc.rest_url)
             ),
         ),
-        (Probe::Answered { status, ms }, _) => ok(
+        (Probe::Answered { status, ms }, _) => ok_fmt(
             CheckId::CcRest,
-            format!(
+            format_args!(
                 "{kind} REST {} answered HTTP {status} in {ms} ms",
                 url(&cc.rest_url)
             ),
         ),
-        (Probe::Failed { ms }, _) => fail(
+        (Probe::Failed { ms }, _) => fail_fmt(
             CheckId::CcRest,
-            format!(
+            format_args!(
                 "{kind} REST {} is unreachable (failed after {ms} ms)",
                 url(&cc.rest_url)
             ),
         ),
-        (Probe::TimedOut, _) => fail(
+        (Probe::TimedOut, _) => fail_fmt(
             CheckId::CcRest,
-            format!(
+            format_args!(
                 "{kind} REST {} gave no answer within {PROBE_TIMEOUT_MS} ms",
                 url(&cc.rest_url)
             ),
         ),
-        (Probe::Opened { ms }, _) => ok(CheckId::CcRest, format!("reachable in {ms} ms")),
+        (Probe::Opened { ms }, _) => ok_fmt(CheckId::CcRest, format_args!("reachable in {ms} ms")),
         (Probe::NotRun, _) => warn(CheckId::CcRest, "no REST URL configured to probe"),
     };
     let live = cc
@@ -824,41 +849,41 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
         .as_ref()
         .is_some_and(|h| h.state == HealthState::Live);
     let socket = match (&cc.socket, is_blocked(&cc.socket_url)) {
-        (_, true) => fail(
+        (_, true) => fail_fmt(
             CheckId::CcSocket,
-            format!(
+            format_args!(
                 "{} is blocked by the widget page's connect-src",
                 url(&cc.socket_url)
             ),
         ),
-        (Probe::Opened { ms }, _) if *ms > SLOW_MS => warn(
+        (Probe::Opened { ms }, _) if *ms > SLOW_MS => warn_fmt(
             CheckId::CcSocket,
-            format!(
+            format_args!(
                 "{kind} socket {} opened in {ms} ms (slow)",
                 url(&cc.socket_url)
             ),
         ),
-        (Probe::Opened { ms }, _) => ok(
+        (Probe::Opened { ms }, _) => ok_fmt(
             CheckId::CcSocket,
-            format!("{kind} socket {} opened in {ms} ms", url(&cc.socket_url)),
+            format_args!("{kind} socket {} opened in {ms} ms", url(&cc.socket_url)),
         ),
-        (_, false) if live => ok(
+        (_, false) if live => ok_fmt(
             CheckId::CcSocket,
-            format!(
+            format_args!(
                 "{kind} socket {} is live (the probe was refused without credentials)",
                 url(&cc.socket_url)
             ),
         ),
-        (Probe::Failed { ms }, _) => fail(
+        (Probe::Failed { ms }, _) => fail_fmt(
             CheckId::CcSocket,
-            format!(
+            format_args!(
                 "{kind} socket {} did not open (failed after {ms} ms)",
                 url(&cc.socket_url)
             ),
         ),
-        (Probe::TimedOut, _) => fail(
+        (Probe::TimedOut, _) => fail_fmt(
             CheckId::CcSocket,
-            format!(
+            format_args!(
                 "{kind} socket {} did not open within {PROBE_TIMEOUT_MS} ms",
                 url(&cc.socket_url)
             ),
@@ -872,15 +897,19 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     let now = obs.now;
     let f = &cc.figures;
     let expiry = |id: CheckId, what: &str, at: Option<u64>, unknown: &str| match at {
-        Some(at) if at <= now => fail(
+        Some(at) if at <= now => fail_fmt(
             id,
-            format!("the {what} expired {} s ago", (now - at) / 1000),
+            format_args!("the {what} expired {} s ago", (now - at) / 1000),
         ),
-        Some(at) if at - now < EXPIRY_WARN_MS => {
-            warn(id, format!("the {what} expires in {} s", (at - now) / 1000))
-        }
-        Some(at) => ok(id, format!("the {what} expires in {} s", (at - now) / 1000)),
-        None => ok(id, unknown.to_owned()),
+        Some(at) if at - now < EXPIRY_WARN_MS => warn_fmt(
+            id,
+            format_args!("the {what} expires in {} s", (at - now) / 1000),
+        ),
+        Some(at) => ok_fmt(
+            id,
+            format_args!("the {what} expires in {} s", (at - now) / 1000),
+        ),
+        None => ok(id, unknown),
     };
     let token = expiry(
         CheckId::CcToken,
@@ -901,9 +930,9 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
             "no subscription yet",
         )
     } else {
-        ok(
+        ok_fmt(
             CheckId::CcSubscription,
-            format!("not applicable: {kind} has no subscription"),
+            format_args!("not applicable: {kind} has no subscription"),
         )
     };
     let heartbeat = check_heartbeat(kind, f, cc.health.as_ref(), now);
@@ -937,6 +966,13 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     vec![rest, socket, auth, token, subscription, heartbeat, clock]
 }
 
+/// [`safe_url`] of a probed URL, `(none)` without one (one copy for the
+/// probe checks' ten texts).
+#[inline(never)]
+fn url(u: &Option<String>) -> String {
+    u.as_deref().map_or_else(|| "(none)".to_owned(), safe_url)
+}
+
 fn check_heartbeat(kind: &str, f: &Figures, health: Option<&Health>, now: u64) -> Check {
     let id = CheckId::CcHeartbeat;
     let ago = |at: Option<u64>| at.map_or(0, |t| now.saturating_sub(t) / 1000);
@@ -945,41 +981,43 @@ fn check_heartbeat(kind: &str, f: &Figures, health: Option<&Health>, now: u64) -
         .map(|t| now.saturating_sub(t))
         .filter(|ms| *ms >= HEARTBEAT_FAIL_MS);
     match (f.heartbeat_rtt_ms, unanswered, health) {
-        (Some(last), Some(waiting), _) => fail(
+        (Some(last), Some(waiting), _) => fail_fmt(
             id,
-            format!(
+            format_args!(
                 "the heartbeat sent {} s ago has no answer (the last round trip was {last} ms)",
                 waiting / 1000
             ),
         ),
-        (Some(ms), None, _) if ms >= HEARTBEAT_FAIL_MS => fail(
+        (Some(ms), None, _) if ms >= HEARTBEAT_FAIL_MS => fail_fmt(
             id,
-            format!(
+            format_args!(
                 "heartbeat round trip {ms} ms (measured {} s ago)",
                 ago(f.heartbeat_at)
             ),
         ),
-        (Some(ms), None, _) if ms >= SLOW_MS => warn(
+        (Some(ms), None, _) if ms >= SLOW_MS => warn_fmt(
             id,
-            format!(
+            format_args!(
                 "heartbeat round trip {ms} ms, slow (measured {} s ago)",
                 ago(f.heartbeat_at)
             ),
         ),
-        (Some(ms), None, _) => ok(
+        (Some(ms), None, _) => ok_fmt(
             id,
-            format!(
+            format_args!(
                 "heartbeat round trip {ms} ms (measured {} s ago)",
                 ago(f.heartbeat_at)
             ),
         ),
-        (None, _, Some(h)) if h.state == HealthState::Degraded => warn(
+        (None, _, Some(h)) if h.state == HealthState::Degraded => warn_fmt(
             id,
-            format!("the link is degraded: {}", redact_text(&h.reason)),
+            format_args!("the link is degraded: {}", redact_text(&h.reason)),
         ),
-        (None, _, _) => ok(
+        (None, _, _) => ok_fmt(
             id,
-            format!("no round trip measured yet (the {kind} server has not answered a heartbeat)"),
+            format_args!(
+                "no round trip measured yet (the {kind} server has not answered a heartbeat)"
+            ),
         ),
     }
 }
@@ -1005,9 +1043,9 @@ fn check_tabs(obs: &Observations) -> Check {
             role: Role::Leader,
             count,
             leader_since,
-        }) => ok(
+        }) => ok_fmt(
             id,
-            format!(
+            format_args!(
                 "leader of {count} tab(s) {}: this tab holds the contact-centre connection",
                 since(*leader_since)
             ),
@@ -1016,9 +1054,9 @@ fn check_tabs(obs: &Observations) -> Check {
             role: Role::Follower,
             count,
             leader_since,
-        }) => ok(
+        }) => ok_fmt(
             id,
-            format!(
+            format_args!(
                 "follower, one of {count} tab(s): another tab has led {}; events and commands go through it",
                 since(*leader_since)
             ),
@@ -1043,9 +1081,9 @@ fn check_tabs(obs: &Observations) -> Check {
             } else {
                 missing.join(", ")
             };
-            warn(
+            warn_fmt(
                 id,
-                format!("runs alone: {why}; every tab opens its own contact-centre connection"),
+                format_args!("runs alone: {why}; every tab opens its own contact-centre connection"),
             )
         }
     }
@@ -1063,20 +1101,22 @@ fn check_auth(cc: &CcObservations, unreachable: bool) -> Check {
     let refused = auth_refused(h);
     match h.state {
         HealthState::Live => ok(id, "authenticated: events flow"),
-        HealthState::Degraded => ok(id, format!("authenticated (link degraded: {reason})")),
-        _ if refused => fail(
+        HealthState::Degraded => {
+            ok_fmt(id, format_args!("authenticated (link degraded: {reason})"))
+        }
+        _ if refused => fail_fmt(
             id,
-            format!("the contact centre refused the credentials: {reason}"),
+            format_args!("the contact centre refused the credentials: {reason}"),
         ),
         _ if unreachable => ok(
             id,
             "not checked: the contact centre is unreachable (see cc.rest)",
         ),
         HealthState::Connecting | HealthState::Authenticating => {
-            warn(id, format!("authenticating: {reason}"))
+            warn_fmt(id, format_args!("authenticating: {reason}"))
         }
         HealthState::Reconnecting | HealthState::Failed => {
-            warn(id, format!("not authenticated (link down: {reason})"))
+            warn_fmt(id, format_args!("not authenticated (link down: {reason})"))
         }
         HealthState::Stopped => ok(id, "stopped by the host"),
     }
@@ -1112,17 +1152,21 @@ fn check_clock(cc: &CcObservations) -> Check {
     };
     let skew = mid.abs_diff(server);
     let side = if mid > server { "ahead of" } else { "behind" };
-    let detail = format!("the browser clock is {} s {side} the server's", skew / 1000);
-    if skew >= SKEW_FAIL_MS {
-        fail(id, detail)
+    let status = if skew >= SKEW_FAIL_MS {
+        CheckStatus::Fail
     } else if skew >= SKEW_WARN_MS {
-        warn(id, detail)
+        CheckStatus::Warn
     } else {
-        ok(
+        return ok_fmt(
             id,
-            format!("within {} s of the server's clock", SKEW_WARN_MS / 1000),
-        )
-    }
+            format_args!("within {} s of the server's clock", SKEW_WARN_MS / 1000),
+        );
+    };
+    check_fmt(
+        id,
+        status,
+        format_args!("the browser clock is {} s {side} the server's", skew / 1000),
+    )
 }
 
 /// The support bundle: the report on the first line, then one log entry per

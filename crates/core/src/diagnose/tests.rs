@@ -629,5 +629,356 @@ fn probe_targets_follow_the_client_options() {
     assert_eq!(
         probe_targets(Source::Xuc, &serde_json::json!({})),
         (None, None)
+    ); // Only an http(s) base gives a socket URL.
+    for base in [
+        "ftp://xuc.example.com",
+        "httpx://xuc.example.com",
+        "http:/x",
+        "wss://x",
+    ] {
+        let (_, socket) = probe_targets(Source::Xuc, &serde_json::json!({ "baseUrl": base }));
+        assert_eq!(socket, None, "{base}");
+    }
+}
+
+/// Observations that together take every branch of [`super::report`]: each
+/// one a small change to [`healthy`].
+fn variants() -> Vec<(&'static str, Observations)> {
+    type Change = fn(&mut Observations);
+    fn cc(obs: &mut Observations) -> &mut CcObservations {
+        obs.cc.as_mut().unwrap()
+    }
+    fn refused(state: HealthState, fault: Fault) -> Option<Health> {
+        Some(health(
+            state,
+            "refused Bearer canary-0f9e8d7c6b5a4 for +44 20 7946 0958",
+            None,
+            Some(fault),
+        ))
+    }
+    let changes: Vec<(&'static str, Change)> = vec![
+        ("healthy", |_| {}),
+        ("host pending, parent allowed", |o| o.host_origin = None),
+        ("parent not allowed", |o| {
+            o.host_origin = None;
+            o.parent_origin = Some("http://127.0.0.1:9999".into());
+            o.widget_origin_allowed = None;
+        }),
+        ("framed, nothing known", |o| {
+            o.host_origin = None;
+            o.parent_origin = None;
+            o.widget_origin_allowed = None;
+            o.drop_in = None;
+        }),
+        ("not framed", |o| {
+            o.host_origin = None;
+            o.parent_origin = None;
+            o.framed = false;
+            o.widget_origin_allowed = Some(false);
+        }),
+        ("host elsewhere", |o| {
+            o.host_origin = Some("https://crm.example.com".into());
+            o.widget_origin_allowed = None;
+        }),
+        ("host, no parent", |o| o.parent_origin = None),
+        ("csp blocks wasm, rest and socket", |o| {
+            o.violations = vec![
+                Violation {
+                    directive: "script-src-elem".into(),
+                    blocked: "wasm-eval".into(),
+                },
+                Violation {
+                    directive: "connect-src".into(),
+                    blocked: "http://127.0.0.1:7000/api/x?token=canary-1".into(),
+                },
+                Violation {
+                    directive: "default-src".into(),
+                    blocked: "ws://127.0.0.1:7000/ws".into(),
+                },
+            ];
+        }),
+        ("csp blocks another origin", |o| {
+            o.violations = vec![Violation {
+                directive: "connect-src".into(),
+                blocked: "https://other.example.org/x?token=canary-2".into(),
+            }];
+        }),
+        ("csp blocks a keyword", |o| {
+            o.cc = None;
+            o.violations = vec![Violation {
+                directive: "connect-src".into(),
+                blocked: "inline".into(),
+            }];
+        }),
+        ("third-party storage", |o| {
+            o.storage = StorageObservations {
+                session_usable: Some(false),
+                top_origin: Some("https://crm.example.co.uk:8443".into()),
+                has_access: Some(false),
+            };
+        }),
+        ("unknown top, storage blocked", |o| {
+            o.storage = StorageObservations {
+                session_usable: None,
+                top_origin: None,
+                has_access: None,
+            };
+        }),
+        ("storage access granted", |o| {
+            o.storage.has_access = Some(true);
+            o.storage.top_origin = Some("http://[::1]:8080".into());
+        }),
+        ("slow probes", |o| {
+            cc(o).rest = Probe::Answered {
+                status: 200,
+                ms: 1_600,
+            };
+            cc(o).socket = Probe::Opened { ms: 1_700 };
+        }),
+        ("failed probes, reconnecting", |o| {
+            cc(o).rest = Probe::Failed { ms: 4 };
+            cc(o).socket = Probe::Failed { ms: 5 };
+            cc(o).health = Some(health(
+                HealthState::Reconnecting,
+                "network error at 10.0.0.1",
+                Some(1000),
+                Some(Fault::Unreachable),
+            ));
+        }),
+        ("timed out probes, connecting", |o| {
+            cc(o).rest = Probe::TimedOut;
+            cc(o).socket = Probe::TimedOut;
+            cc(o).health = Some(health(HealthState::Connecting, "opening", None, None));
+        }),
+        ("odd probes, live", |o| {
+            cc(o).rest = Probe::Opened { ms: 9 };
+            cc(o).socket = Probe::Failed { ms: 3 };
+        }),
+        ("nothing probed", |o| {
+            cc(o).source = Some(Source::Xuc);
+            cc(o).rest = Probe::NotRun;
+            cc(o).rest_url = None;
+            cc(o).socket = Probe::NotRun;
+            cc(o).socket_url = None;
+            cc(o).health = None;
+            cc(o).figures = Figures::default();
+            cc(o).server_date = None;
+        }),
+        ("socket answered, degraded", |o| {
+            cc(o).source = None;
+            cc(o).socket = Probe::Answered { status: 101, ms: 1 };
+            cc(o).health = Some(health(
+                HealthState::Degraded,
+                "slow Token abcdefgh12345678 reply",
+                None,
+                None,
+            ));
+            cc(o).figures = Figures::default();
+        }),
+        ("token refused", |o| {
+            cc(o).health = refused(HealthState::Failed, Fault::TokenRefused);
+        }),
+        ("misconfigured, authenticating", |o| {
+            cc(o).health = refused(HealthState::Authenticating, Fault::Misconfigured);
+        }),
+        ("failed, unreachable", |o| {
+            cc(o).rest = Probe::TimedOut;
+            cc(o).health = refused(HealthState::Failed, Fault::Unreachable);
+        }),
+        ("reconnecting, reachable", |o| {
+            cc(o).health = Some(health(HealthState::Reconnecting, "closed", Some(500), None));
+        }),
+        ("stopped", |o| {
+            cc(o).health = Some(health(HealthState::Stopped, "stopped", None, None));
+        }),
+        ("expiring", |o| {
+            let now = o.now;
+            let f = &mut cc(o).figures;
+            f.token_expires_at = Some(now + 30_000);
+            f.subscription_expires_at = Some(now - 5_000);
+            f.heartbeat_rtt_ms = Some(40);
+            f.heartbeat_pending_since = Some(now - 7_000);
+        }),
+        ("expired token, xuc", |o| {
+            let now = o.now;
+            cc(o).source = Some(Source::Xuc);
+            let f = &mut cc(o).figures;
+            f.token_expires_at = Some(now);
+            f.subscription_expires_at = None;
+            f.heartbeat_rtt_ms = Some(6_000);
+            f.heartbeat_at = None;
+        }),
+        ("unknown expiry, slow heartbeat", |o| {
+            let f = &mut cc(o).figures;
+            f.token_expires_at = None;
+            f.subscription_expires_at = None;
+            f.heartbeat_rtt_ms = Some(2_000);
+        }),
+        ("xuc without token expiry", |o| {
+            cc(o).source = Some(Source::Xuc);
+            cc(o).figures.token_expires_at = None;
+            cc(o).figures.heartbeat_rtt_ms = None;
+        }),
+        ("clock ahead", |o| {
+            cc(o).server_date = Some("Tue, 14 Nov 2023 21:13:20 GMT".into());
+        }),
+        ("clock behind a little", |o| {
+            cc(o).server_date = Some("Tue, 14 Nov 2023 22:13:40 GMT".into());
+        }),
+        ("clock unparsable", |o| {
+            cc(o).server_date = Some("yesterday".into());
+        }),
+        ("no contact centre", |o| {
+            o.cc = None;
+            o.tabs = TabsObservations::NotApplicable;
+        }),
+        ("independent tabs", |o| {
+            o.tabs = TabsObservations::Independent
+        }),
+        ("follower", |o| {
+            o.tabs = TabsObservations::Shared(TabsInfo {
+                role: Role::Follower,
+                count: 3,
+                leader_since: None,
+            });
+        }),
+        ("leader since unknown", |o| {
+            o.tabs = TabsObservations::Shared(TabsInfo {
+                role: Role::Leader,
+                count: 2,
+                leader_since: None,
+            });
+        }),
+        ("alone, nothing missing", |o| {
+            o.tabs = TabsObservations::Alone {
+                storage: true,
+                web_locks: true,
+                broadcast: true,
+            };
+        }),
+        ("alone, all missing", |o| {
+            o.tabs = TabsObservations::Alone {
+                storage: false,
+                web_locks: false,
+                broadcast: false,
+            };
+        }),
+        ("alone, no locks", |o| {
+            o.tabs = TabsObservations::Alone {
+                storage: true,
+                web_locks: false,
+                broadcast: true,
+            };
+        }),
+    ];
+    changes
+        .into_iter()
+        .map(|(name, change)| {
+            let mut obs = healthy();
+            change(&mut obs);
+            (name, obs)
+        })
+        .collect()
+}
+
+/// Every report of [`variants`] byte for byte, and one support bundle: the
+/// texts are pinned in `golden.jsonl` (`UPDATE_GOLDEN=1` rewrites it).
+#[test]
+fn reports_are_pinned_byte_for_byte() {
+    let mut text = String::new();
+    for (name, obs) in variants() {
+        text.push_str(&format!("# {name}\n"));
+        text.push_str(&crate::json_write::to_string(&report(&obs, &allowed())));
+        text.push('\n');
+    }
+    let mut ring = LogRing::default();
+    ring.push(
+        1,
+        LogLevel::Info,
+        "axp",
+        "subscribed with Bearer canary-0f9e8d7c6b5a4",
     );
+    ring.push(2, LogLevel::Warn, "diagnose", "call +44 20 7946 0958 now");
+    text.push_str("# export\n");
+    text.push_str(&export_jsonl(
+        &report(&healthy(), &allowed()),
+        ring.query(LogQuery::default()),
+    ));
+    let text = text.replace(WIDGET_VERSION, "VERSION");
+    assert!(!text.contains("canary"));
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/diagnose/golden.jsonl");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    let golden = std::fs::read_to_string(path).unwrap();
+    for (i, (got, want)) in text.lines().zip(golden.lines()).enumerate() {
+        assert_eq!(got, want, "line {}", i + 1);
+    }
+    assert_eq!(text.lines().count(), golden.lines().count());
+}
+
+/// [`site_of`] as it was before the size pass (bench/README.md, "Diagnostics
+/// report"): the same answer for every origin below.
+fn old_site_of(origin: &str) -> Option<String> {
+    let (scheme, rest) = origin.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    if let Some(v6) = authority.strip_prefix('[') {
+        let host = v6.split(']').next()?.to_ascii_lowercase();
+        return Some(format!("{scheme}://[{host}]"));
+    }
+    let host = authority
+        .split(':')
+        .next()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    if host.is_empty() {
+        return None;
+    }
+    let is_ip = host.split('.').count() == 4
+        && host
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let labels: Vec<&str> = host.split('.').collect();
+    let site = match labels.as_slice() {
+        _ if is_ip => host.clone(),
+        [.., "localhost"] => "localhost".to_owned(),
+        [.., a, b] => format!("{a}.{b}"),
+        _ => host.clone(),
+    };
+    Some(format!("{scheme}://{site}"))
+}
+
+#[test]
+fn sites_are_as_before_the_size_pass() {
+    for origin in [
+        "https://a.b.crm.example.com:443/path?q",
+        "HTTP://Crm.Example.COM.",
+        "http://a..b",
+        "http://.",
+        "http://a.",
+        "http://...",
+        "http://.example.com",
+        "http://1.2.3.4",
+        "http://1.2.3",
+        "http://1.2.3.4.5",
+        "http://1.2.3.a",
+        "http://user:pw@host.example.com:80/x",
+        "http://[::1]",
+        "http://[::1",
+        "http://[FE80::1]:8080/",
+        "x://",
+        "://a.b",
+        "not an origin",
+        "http://localhost",
+        "http://a.LocalHost:3000",
+        "http://localhost.example",
+        "http://intranet",
+        "http://a.b.c.d.e",
+        "http://é.Example.com",
+        "  https://crm.example.co.uk#x  ",
+    ] {
+        assert_eq!(site_of(origin), old_site_of(origin), "{origin}");
+    }
 }
