@@ -120,7 +120,26 @@ impl<'a> Fields<'a> {
 
     /// An optional nested struct: absent or `null` is `None`.
     pub fn opt_wire<T: Wire>(self, names: &[&'static str]) -> Result<Option<T>, Error> {
-        Ok(self.get(names, |v| opt(v, wire::<T>))?.flatten())
+        match self.opt_object(names, T::EXPECTED)? {
+            Some((key, fields)) => T::read(fields).map(Some).map_err(|e| e.at_key(key)),
+            None => Ok(None),
+        }
+    }
+
+    /// The object of [`Fields::opt_wire`] and its key, checked once for
+    /// every wire type: absent or `null` is `None`, another value an error
+    /// naming `expected` at its key.
+    #[inline(never)]
+    fn opt_object(
+        self,
+        names: &[&'static str],
+        expected: &'static str,
+    ) -> Result<Option<(&'a String, Fields<'a>)>, Error> {
+        match self.find(names) {
+            None | Some((_, Value::Null)) => Ok(None),
+            Some((key, Value::Object(map))) => Ok(Some((key, Fields(map)))),
+            Some((key, other)) => Err(invalid_type(other, expected).at_key(key)),
+        }
     }
 
     /// An optional list: absent or `null` is `None`.
@@ -154,6 +173,15 @@ pub fn wire<T: Wire>(value: &Value) -> Result<T, Error> {
     match value {
         Value::Object(map) => T::read(Fields(map)),
         other => Err(invalid_type(other, T::EXPECTED)),
+    }
+}
+
+/// The fields of `value`, or the type error naming `expected`: the part of
+/// [`wire`] that is the same for every wire type, compiled once.
+pub fn fields_of<'a>(value: &'a Value, expected: &'static str) -> Result<Fields<'a>, Error> {
+    match value {
+        Value::Object(map) => Ok(Fields(map)),
+        other => Err(invalid_type(other, expected)),
     }
 }
 
