@@ -48,10 +48,15 @@ impl<'a> Fields<'a> {
         names: &[&'static str],
         read: impl FnOnce(&'a Value) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        match self.find(names) {
-            Some((key, value)) => read(value).map_err(|e| e.at_key(key)),
-            None => Err(missing(names)),
-        }
+        let (key, value) = self.field(names)?;
+        read(value).map_err(|e| e.at_key(key))
+    }
+
+    /// The field of [`Fields::req`], found once for every reader: absent is
+    /// `missing field`.
+    #[inline(never)]
+    fn field(self, names: &[&'static str]) -> Result<(&'a String, &'a Value), Error> {
+        self.find(names).ok_or_else(|| missing(names))
     }
 
     /// A field read by `read` when present (`#[serde(default)]`).
