@@ -153,7 +153,16 @@ impl<'a> Fields<'a> {
         names: &[&'static str],
         item: fn(&'a Value) -> Result<T, Error>,
     ) -> Result<Option<Vec<T>>, Error> {
-        Ok(self.get(names, |v| opt(v, |v| list(v, item)))?.flatten())
+        match self.present(names) {
+            Some((key, value)) => list(value, item).map(Some).map_err(|e| e.at_key(key)),
+            None => Ok(None),
+        }
+    }
+
+    /// The first of `names` the object has, unless it is `null`.
+    #[inline(never)]
+    fn present(self, names: &[&'static str]) -> Option<(&'a String, &'a Value)> {
+        self.find(names).filter(|(_, value)| !value.is_null())
     }
 }
 
