@@ -48,10 +48,15 @@ impl<'a> Fields<'a> {
         names: &[&'static str],
         read: impl FnOnce(&'a Value) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        match self.find(names) {
-            Some((key, value)) => read(value).map_err(|e| e.at_key(key)),
-            None => Err(missing(names)),
-        }
+        let (key, value) = self.field(names)?;
+        read(value).map_err(|e| e.at_key(key))
+    }
+
+    /// The field of [`Fields::req`], found once for every reader: absent is
+    /// `missing field`.
+    #[inline(never)]
+    fn field(self, names: &[&'static str]) -> Result<(&'a String, &'a Value), Error> {
+        self.find(names).ok_or_else(|| missing(names))
     }
 
     /// A field read by `read` when present (`#[serde(default)]`).
@@ -120,7 +125,26 @@ impl<'a> Fields<'a> {
 
     /// An optional nested struct: absent or `null` is `None`.
     pub fn opt_wire<T: Wire>(self, names: &[&'static str]) -> Result<Option<T>, Error> {
-        Ok(self.get(names, |v| opt(v, wire::<T>))?.flatten())
+        match self.opt_object(names, T::EXPECTED)? {
+            Some((key, fields)) => T::read(fields).map(Some).map_err(|e| e.at_key(key)),
+            None => Ok(None),
+        }
+    }
+
+    /// The object of [`Fields::opt_wire`] and its key, checked once for
+    /// every wire type: absent or `null` is `None`, another value an error
+    /// naming `expected` at its key.
+    #[inline(never)]
+    fn opt_object(
+        self,
+        names: &[&'static str],
+        expected: &'static str,
+    ) -> Result<Option<(&'a String, Fields<'a>)>, Error> {
+        match self.find(names) {
+            None | Some((_, Value::Null)) => Ok(None),
+            Some((key, Value::Object(map))) => Ok(Some((key, Fields(map)))),
+            Some((key, other)) => Err(invalid_type(other, expected).at_key(key)),
+        }
     }
 
     /// An optional list: absent or `null` is `None`.
@@ -129,7 +153,16 @@ impl<'a> Fields<'a> {
         names: &[&'static str],
         item: fn(&'a Value) -> Result<T, Error>,
     ) -> Result<Option<Vec<T>>, Error> {
-        Ok(self.get(names, |v| opt(v, |v| list(v, item)))?.flatten())
+        match self.present(names) {
+            Some((key, value)) => list(value, item).map(Some).map_err(|e| e.at_key(key)),
+            None => Ok(None),
+        }
+    }
+
+    /// The first of `names` the object has, unless it is `null`.
+    #[inline(never)]
+    fn present(self, names: &[&'static str]) -> Option<(&'a String, &'a Value)> {
+        self.find(names).filter(|(_, value)| !value.is_null())
     }
 }
 
@@ -154,6 +187,15 @@ pub fn wire<T: Wire>(value: &Value) -> Result<T, Error> {
     match value {
         Value::Object(map) => T::read(Fields(map)),
         other => Err(invalid_type(other, T::EXPECTED)),
+    }
+}
+
+/// The fields of `value`, or the type error naming `expected`: the part of
+/// [`wire`] that is the same for every wire type, compiled once.
+pub fn fields_of<'a>(value: &'a Value, expected: &'static str) -> Result<Fields<'a>, Error> {
+    match value {
+        Value::Object(map) => Ok(Fields(map)),
+        other => Err(invalid_type(other, expected)),
     }
 }
 

@@ -202,7 +202,18 @@ pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, Fau
 /// Reads `value` into a wire struct with a hand-written reader
 /// ([`fields::Wire`]); errors as [`typed`] words them.
 pub fn read<T: fields::Wire>(value: &Value, context: &str) -> Result<T, Fault> {
-    fields::wire(value).map_err(|e| typed_error(e, context))
+    let fields = read_fields(value, T::EXPECTED, context)?;
+    T::read(fields).map_err(|e| typed_error(e, context))
+}
+
+/// The object check of [`read`], compiled once for every wire type.
+#[inline(never)]
+fn read_fields<'a>(
+    value: &'a Value,
+    expected: &'static str,
+    context: &str,
+) -> Result<fields::Fields<'a>, Fault> {
+    fields::fields_of(value, expected).map_err(|e| typed_error(e, context))
 }
 
 /// [`read`] with any reader of [`fields`] (a list, a plain value).
