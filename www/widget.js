@@ -346,13 +346,21 @@ async function main() {
     mountPanel(widget, document.getElementById("panel"), document.getElementById("announcer"), { locale: host.locale });
     status.hidden = true;
   }
-  // Show whether a host page is attached (the handshake runs in Rust).
+  // Show whether a host page is attached (the handshake runs in Rust). A widget that stopped
+  // (freed, or trapped: every call then throws) is not asked again; the host page's liveness
+  // ping notices it and reloads this frame.
+  let shown = 0;
   const showConnection = () => {
-    const d = widget.diagnostics();
-    status.textContent = d.connected ? `connected to ${d.hostOrigin}` : "waiting for the host page";
+    try {
+      const d = widget.diagnostics();
+      status.textContent = d.connected ? `connected to ${d.hostOrigin}` : "waiting for the host page";
+    } catch {
+      clearInterval(shown);
+      status.textContent = "stopped";
+    }
   };
   showConnection();
-  setInterval(showConnection, 1000);
+  shown = setInterval(showConnection, 1000);
 }
 
 main().catch((e) => {

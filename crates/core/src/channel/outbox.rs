@@ -149,6 +149,13 @@ impl Outbox {
         self.next_seq
     }
 
+    /// Numbers the next event after `last_seq` when that is further on (a
+    /// host saw events of this epoch that a restored session did not keep:
+    /// they were issued after its last save). Kept events are not renumbered.
+    pub fn skip_to(&mut self, last_seq: u64) {
+        self.next_seq = self.next_seq.max(last_seq.saturating_add(1));
+    }
+
     /// Renumbers the kept events to follow `last_seq` (a fresh widget whose
     /// events nobody has seen yet continues the numbering of the host it joins).
     pub fn rebase(&mut self, last_seq: u64) {

@@ -1161,6 +1161,13 @@ impl WidgetChannel {
             // session): continue the host's numbering.
             self.outbox.rebase(connect.last_seq);
         }
+        if same_epoch {
+            // A session restored from a save older than what this host saw
+            // (the widget died or was reloaded between a save and the next):
+            // number on after the host's last event, or the host would take
+            // the next events for ones it has and drop them.
+            self.outbox.skip_to(connect.last_seq);
+        }
         self.delivered = true;
         if self.host_id != connect.host_id {
             self.host_id = connect.host_id;

@@ -468,6 +468,36 @@ fn a_reloaded_widget_restores_its_outbox_and_reports_what_it_did_not_persist() {
 }
 
 #[test]
+fn a_widget_restored_from_an_older_save_numbers_on_after_what_the_host_saw() {
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    for _ in 0..3 {
+        edge.inject_xuc("AgentReady");
+    }
+    // Saved after three injects; four more reach the host before the widget dies.
+    let saved = serde_json::to_value(edge.channel.saved()).unwrap();
+    for _ in 0..4 {
+        edge.inject_xuc("AgentOnPause");
+    }
+    let kept = saved["nextSeq"].as_u64().unwrap() - 1;
+    let seen = *Edge::event_seqs(&edge.take()).last().unwrap();
+    assert!(seen > kept, "the host saw events the save did not keep");
+    let mut reloaded = Edge::with(options(), Some(&saved));
+    reloaded.connect(Some("e1"), seen, "h1");
+    let messages = reloaded.take();
+    assert!(Edge::event_seqs(&messages).is_empty(), "nothing to replay");
+    assert_eq!(Edge::of_type(&messages, "ready")[0]["lastSeq"], json!(seen));
+    reloaded.inject_xuc("AgentReady");
+    let fresh = Edge::event_seqs(&reloaded.take());
+    assert_eq!(fresh.first(), Some(&(seen + 1)));
+    // A host of the same epoch that saw less still gets what is kept.
+    reloaded.connect(Some("e1"), 1, "h1");
+    let replayed = Edge::event_seqs(&reloaded.take());
+    let want: Vec<u64> = (2..=kept).chain(fresh).collect();
+    assert_eq!(replayed, want);
+}
+
+#[test]
 fn a_corrupt_saved_session_is_reported_and_a_fresh_one_starts() {
     let (channel, error) =
         WidgetChannel::new(options(), "fresh".into(), Some(&json!({"epoch": 5})), 0);
