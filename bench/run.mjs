@@ -123,6 +123,26 @@ async function heap(cdp) {
 }
 const flat = (before, after, slack) => after - before <= slack;
 
+/**
+ * The bytes of the one wasm memory living in the target `cdp` is attached to: the running
+ * widget's own instance, found on the heap (`Runtime.queryObjects`), not one the probe would
+ * instantiate (importing the glue again gave a fresh module's 1.06 MiB every time, so the row
+ * could not grow). Fails unless there is exactly one.
+ */
+async function wasmMemoryBytes(cdp) {
+  const { result: proto } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId });
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId,
+    functionDeclaration: 'function () { return this.map((memory) => memory.buffer.byteLength); }',
+    returnByValue: true,
+  });
+  await cdp.send('Runtime.releaseObject', { objectId: objects.objectId });
+  await cdp.send('Runtime.releaseObject', { objectId: proto.objectId });
+  if (result.value.length !== 1) throw new Error(`bench: ${result.value.length} wasm memories in the widget frame, expected its one`);
+  return result.value[0];
+}
+
 async function main() {
   const t0 = Date.now();
   const results = { date: new Date().toISOString(), params: { N, LAT, CORE, CHANNEL, SCALE }, chromium: null };
@@ -184,10 +204,10 @@ async function main() {
     const widgetFrame = page.frames().find((f) => f.url().startsWith(origins.widgetOrigin) && f.url().includes('/widget.html'));
     const hostCdp = await browser.context.newCDPSession(page);
     const widgetCdp = await browser.context.newCDPSession(widgetFrame);
-    const widgetWasm = () => widgetFrame.evaluate(async () => (await (await import('/pkg/cti_bridge.js')).default()).memory.buffer.byteLength);
+    const widgetWasm = () => wasmMemoryBytes(widgetCdp);
     // Warm up past the widget's replay outbox (2,048 events kept for a host that re-attaches),
     // so that the outbox is full before measuring, and until the widget's wasm memory has taken
-    // the pages its allocator settles on (about 3.0 MiB: after 3,000 events it sometimes lacked
+    // the pages its allocator settles on (2.75-3.0 MiB: after 3,000 events it sometimes lacked
     // one or two 64 KiB pages that it took during the measured run, and kept), then measure.
     await page.evaluate((k) => window.bench.channelThroughput(k, 30000), Math.min(10000, CHANNEL));
     const chBefore = { hostHeap: await heap(hostCdp), widgetHeap: await heap(widgetCdp), widgetWasm: await widgetWasm() };
