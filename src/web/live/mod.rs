@@ -505,4 +505,4 @@ mod inputs;
 
 use inputs::{answer, secret_input, why};
 
-pub(crate) use class::{build, live_client, seeded, BuildError, LiveClient};
+pub(crate) use class::{build, client, live_client, seeded, start, BuildError, LiveClient};

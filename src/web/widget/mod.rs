@@ -21,7 +21,7 @@ use crate::channel::{
     frame_type, AllowList, Ask, ChannelCore, CredentialsUrl, WidgetChannel, WidgetOptions,
     WindowInput, OUTBOX_CAPACITY,
 };
-use crate::config::{Config, WidgetConfig};
+use crate::config::WidgetConfig;
 use crate::json_write;
 use crate::model::Source;
 use crate::sync::Mode;
@@ -179,34 +179,35 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     let trace = config.trace;
     // The URL policy and the diagnostics parse URLs with the browser's parser.
     crate::client::policy::use_parser(super::BROWSER_URL);
+    // The live client is built before the widget: a refused configuration
+    // stops the start here.
+    let live = match live {
+        Some(options) => Some((
+            options.source,
+            options.client().map_err(|e| JsError::new(&e))?,
+        )),
+        None => None,
+    };
     let cc_targets = diagnose::targets(config.contact_centre.as_ref());
     let panel_config = crate::panel::PanelConfig {
         pause_reasons: std::mem::take(&mut config.pause_reasons),
         party: config.party_display,
         credentials_url: credentials_url_set,
-        live: live.as_ref().map(|o| o.source),
+        live: live.as_ref().map(|(source, _)| *source),
     };
-    let mut refused = None;
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
-        let own = |config: Config| Core::Own(RefCell::new(super::new_bridge(mode, config)));
+        let bridge = super::new_bridge(mode, bridge_config);
         let core = match live {
-            Some(options) => {
-                let source = options.source;
+            Some((source, client)) => {
                 let what = if source == Source::Axp {
                     Ask::Token
                 } else {
                     Ask::Login
                 };
-                let bridge = super::new_bridge(mode, bridge_config.clone());
                 let sink = live_sink(weak.clone(), source);
-                Core::live(options, bridge, sink, live_provider(weak.clone(), what)).unwrap_or_else(
-                    |e| {
-                        refused = Some(e);
-                        own(bridge_config)
-                    },
-                )
+                Core::live(client, bridge, sink, live_provider(weak.clone(), what))
             }
-            None => own(bridge_config),
+            None => Core::Own(RefCell::new(bridge)),
         };
         Inner {
             channel: RefCell::new(channel),
@@ -232,9 +233,6 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
             waits: waits::Waits::new(weak.clone()),
         }
     });
-    if let Some(e) = refused {
-        return Err(JsError::new(&e));
-    }
     // Web Locks live in the frame's storage bucket: where the browser denies
     // this frame storage (third-party storage blocked, no partitioning) its
     // lock requests are refused too, so the tab runs alone (the fallback).
