@@ -369,14 +369,14 @@ impl Widget {
     /// entry: for the widget page's own scripts (a vendor integration).
     /// `level` is `debug`, `info`, `warn` or `error`.
     pub fn log(&self, level: &str, source: &str, message: &str) -> Result<(), JsError> {
+        use crate::codec::fields::Named;
         use crate::diagnose::LogLevel;
-        let level = match level {
-            "debug" => LogLevel::Debug,
-            "info" => LogLevel::Info,
-            "warn" => LogLevel::Warn,
-            "error" => LogLevel::Error,
-            _ => return Err(JsError::new("log: level is debug, info, warn or error")),
-        };
+        // By the names the log's readers use (no match of its own).
+        let level = LogLevel::NAMES
+            .iter()
+            .position(|name| *name == level)
+            .and_then(|i| LogLevel::VALUES.get(i).copied())
+            .ok_or_else(|| JsError::new("log: level is debug, info, warn or error"))?;
         self.inner
             .channel
             .borrow_mut()
