@@ -111,12 +111,8 @@ pub(super) fn run_call(inner: &Rc<Inner>, call: Call) {
             request,
         } => match core.ingest(source, &raw) {
             Ok(done) => {
-                let outputs = core.run(done);
-                super::panel::observe(inner, &outputs);
-                let at = now();
-                let mut channel = inner.channel.borrow_mut();
-                channel.on_outputs(at, outputs, &**core);
-                channel.on_ingested(at, request);
+                deliver(inner, core.run(done));
+                inner.channel.borrow_mut().on_ingested(now(), request);
             }
             Err(e) => inner
                 .channel
@@ -134,12 +130,7 @@ pub(super) fn run_call(inner: &Rc<Inner>, call: Call) {
                 .channel
                 .borrow_mut()
                 .on_command_issued(now(), request, done.command_for(target));
-            let outputs = core.run(done);
-            super::panel::observe(inner, &outputs);
-            inner
-                .channel
-                .borrow_mut()
-                .on_outputs(now(), outputs, &**core);
+            deliver(inner, core.run(done));
         }
         Call::CcCommand {
             request,
@@ -153,6 +144,16 @@ pub(super) fn run_call(inner: &Rc<Inner>, call: Call) {
                 .on_cc_command(now(), request, &name, outcome);
         }
     }
+}
+
+/// The core's `outputs`: seen by the panel, then delivered by the channel.
+#[inline(never)]
+pub(super) fn deliver(inner: &Inner, outputs: Vec<crate::bridge::Output>) {
+    super::panel::observe(inner, &outputs);
+    inner
+        .channel
+        .borrow_mut()
+        .on_outputs(now(), outputs, &*inner.core);
 }
 
 /// Where the live client's effects go: outputs and health through the

@@ -457,14 +457,12 @@ fn on_tick(inner: &Rc<Inner>) {
     }
     let done = inner.core.tick();
     let outputs = inner.core.run(done);
-    panel::observe(inner, &outputs);
-    let at = now();
-    {
-        let mut channel = inner.channel.borrow_mut();
-        if !outputs.is_empty() {
-            channel.on_outputs(at, outputs, &*inner.core);
-        }
-        channel.on_tick(at, parent_origin().as_deref());
+    if !outputs.is_empty() {
+        effects::deliver(inner, outputs);
     }
+    inner
+        .channel
+        .borrow_mut()
+        .on_tick(now(), parent_origin().as_deref());
     drive(inner);
 }

@@ -192,12 +192,7 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
                 reason.as_deref(),
                 done.command_for(Side::Cc),
             );
-            let outputs = inner.core.run(done);
-            observe(inner, &outputs);
-            inner
-                .channel
-                .borrow_mut()
-                .on_outputs(now(), outputs, &*inner.core);
+            super::effects::deliver(inner, inner.core.run(done));
         }
         PanelAction::SetDial { number } => inner.panel.borrow_mut().set_dial(number),
         PanelAction::Dismiss { id } => inner.panel.borrow_mut().dismiss(*id),
