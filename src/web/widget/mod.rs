@@ -188,7 +188,14 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         )),
         None => None,
     };
-    let cc_targets = diagnose::targets(config.contact_centre.as_ref());
+    // The live client's protocol and the URLs its diagnostics probe.
+    let cc_targets =
+        live.as_ref()
+            .zip(config.contact_centre.as_ref())
+            .map(|((source, _), options)| {
+                let (rest, socket) = crate::diagnose::probe_targets(*source, options);
+                (*source, rest, socket)
+            });
     let panel_config = crate::panel::PanelConfig {
         pause_reasons: std::mem::take(&mut config.pause_reasons),
         party: config.party_display,
