@@ -58,7 +58,7 @@ fn emit(on_output: &Function, kind: &str, payload: &dyn ToJson) {
     ])) else {
         return;
     };
-    let _ = on_output.call1(&JsValue::NULL, &message);
+    super::edge::call(&on_output, &message);
 }
 
 /// A decode error as the host sees it: a stable code and the reason.

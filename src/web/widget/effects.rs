@@ -56,11 +56,12 @@ pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
                 at.map(|at| asks.remove(at))
             };
             if let Some((_, resolve, reject)) = waiting {
-                let _ = match result.map(|v| crate::web::live::to_js(&v)) {
-                    Ok(Ok(value)) => resolve.call1(&JsValue::NULL, &value),
-                    Ok(Err(e)) => reject.call1(&JsValue::NULL, &e.into()),
-                    Err(why) => reject.call1(&JsValue::NULL, &JsValue::from_str(&why)),
+                let (settle, value) = match result.map(|v| crate::web::live::to_js(&v)) {
+                    Ok(Ok(value)) => (resolve, value),
+                    Ok(Err(e)) => (reject, e.into()),
+                    Err(why) => (reject, JsValue::from_str(&why)),
                 };
+                super::super::edge::call(&settle, &value);
             }
         }
         Effect::StartClient => inner.core.start(),

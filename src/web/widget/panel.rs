@@ -144,7 +144,7 @@ pub(super) fn render(inner: &Inner) {
         edge.last = key;
     }
     if let Ok(value) = crate::web::to_js(&view) {
-        let _ = listener.call1(&JsValue::NULL, &value);
+        crate::web::edge::call(&listener, &value);
     }
 }
 
@@ -165,7 +165,7 @@ pub(super) fn provide(inner: &Inner) -> Option<Result<js_sys::Promise, JsValue>>
     // Signed in here before (and refused since): wait for the form.
     let (promise, resolve, reject) = crate::web::edge::promise();
     if let Some((_, reject)) = edge.waiting.take() {
-        let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("superseded"));
+        crate::web::edge::call(&reject, &JsValue::from_str("superseded"));
     }
     edge.waiting = Some((resolve, reject));
     Some(Ok(promise))
@@ -214,7 +214,7 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
             match waiting {
                 Some((resolve, _)) => {
                     let value = crate::web::live::to_js(&credentials).map_err(|_| "credentials")?;
-                    let _ = resolve.call1(&JsValue::NULL, &value);
+                    crate::web::edge::call(&resolve, &value);
                 }
                 None => {
                     inner.panel_edge.borrow_mut().login = Some(credentials);

@@ -108,7 +108,7 @@ impl Drop for Waits {
         edge::sink_close(&self.sink);
         for (_, then) in self.observing.get_mut().drain(..) {
             if let Observed::Report(_, reject) | Observed::Export(_, reject) = then {
-                let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("the widget is gone"));
+                edge::call(&reject, &JsValue::from_str("the widget is gone"));
             }
         }
     }
@@ -155,11 +155,10 @@ fn on_edge(inner: &Rc<Inner>, what: u32, id: u32, value: JsValue) {
 }
 
 fn observed(inner: &Rc<Inner>, obs: crate::diagnose::Observations, then: Observed) {
-    let settle = |resolve: Function, reject: Function, value: Result<JsValue, JsError>| {
-        let _ = match value {
-            Ok(value) => resolve.call1(&JsValue::NULL, &value),
-            Err(e) => reject.call1(&JsValue::NULL, &e.into()),
-        };
+    let settle = |resolve: Function, reject: Function, value: Result<JsValue, JsError>| match value
+    {
+        Ok(value) => edge::call(&resolve, &value),
+        Err(e) => edge::call(&reject, &e.into()),
     };
     match then {
         Observed::Report(resolve, reject) => {
