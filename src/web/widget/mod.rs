@@ -237,7 +237,14 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
             tabs: RefCell::new(None),
             start_wanted: Cell::new(false),
             held: RefCell::new(Vec::new()),
-            waits: waits::Waits::new(weak.clone()),
+            waits: waits::Waits::new({
+                let weak = weak.clone();
+                Closure::new(move |what, id, _code, value: JsValue| {
+                    if let Some(inner) = weak.upgrade() {
+                        effects::on_edge(&inner, what, id, value);
+                    }
+                })
+            }),
         }
     });
     // Web Locks live in the frame's storage bucket: where the browser denies
@@ -422,7 +429,9 @@ impl Widget {
     pub fn panel_action(&self, action: JsValue) -> Result<(), JsError> {
         let action: crate::panel::PanelAction =
             super::from_js_as(&action).map_err(|e| JsError::new(&format!("panelAction: {e}")))?;
-        panel::act(&self.inner, action).map_err(|e| JsError::new(&e))
+        panel::act(&self.inner, action).map_err(|e| JsError::new(&e))?;
+        drive(&self.inner);
+        Ok(())
     }
 }
 
@@ -457,6 +466,16 @@ fn on_port_message(inner: &Rc<Inner>, message: super::edge::Message) {
     drive(inner);
 }
 
+/// The core's `outputs`: seen by the panel, then delivered by the channel.
+#[inline(never)]
+fn deliver(inner: &Inner, outputs: Vec<crate::bridge::Output>) {
+    panel::observe(inner, &outputs);
+    inner
+        .channel
+        .borrow_mut()
+        .on_outputs(now(), outputs, &*inner.core);
+}
+
 fn on_tick(inner: &Rc<Inner>) {
     let tabs = inner.tabs.borrow().clone();
     if let Some(tabs) = tabs {
@@ -465,7 +484,7 @@ fn on_tick(inner: &Rc<Inner>) {
     let done = inner.core.tick();
     let outputs = inner.core.run(done);
     if !outputs.is_empty() {
-        effects::deliver(inner, outputs);
+        deliver(inner, outputs);
     }
     inner
         .channel

@@ -4,7 +4,6 @@
 //! in `crates/core/src/panel/`.
 
 use super::super::edge::Handle;
-use super::effects::drive;
 use super::Inner;
 use crate::bridge::Output;
 use crate::client::Health;
@@ -77,14 +76,14 @@ pub(super) fn on_health(inner: &Rc<Inner>, health: &Health) {
     inner.waits.defer(super::waits::Deferred::Panel(todo));
 }
 
-/// The panel's commands after a health report, on a later turn.
+/// The panel's commands after a health report, on a later turn (then the
+/// caller drives the channel).
 pub(super) fn carry_out(inner: &Rc<Inner>, todo: Vec<PanelCommand>) {
     for command in todo {
         match command {
             PanelCommand::LoginAgent { phone } => xuc(inner, "loginAgent", &[Value::String(phone)]),
         }
     }
-    drive(inner);
 }
 
 /// The current view.
@@ -181,7 +180,8 @@ fn xuc(inner: &Rc<Inner>, name: &str, args: &[Value]) {
     }
 }
 
-/// Carries out one action of the agent.
+/// Carries out one action of the agent (then, when it did, the caller drives
+/// the channel).
 pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> {
     match &action {
         PanelAction::SetState { .. } => {
@@ -192,7 +192,7 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
                 reason.as_deref(),
                 done.command_for(Side::Cc),
             );
-            super::effects::deliver(inner, inner.core.run(done));
+            super::deliver(inner, inner.core.run(done));
         }
         PanelAction::SetDial { number } => inner.panel.borrow_mut().set_dial(number),
         PanelAction::Dismiss { id } => inner.panel.borrow_mut().dismiss(*id),
@@ -242,6 +242,5 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
             Err(why) => inner.panel.borrow_mut().command_refused(action.name(), why),
         },
     }
-    drive(inner);
     Ok(())
 }
