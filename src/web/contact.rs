@@ -165,9 +165,12 @@ impl Core {
 
     /// Runs `f` on the bridge (no output is produced through here).
     pub fn with<R>(&self, f: impl FnOnce(&mut Bridge) -> R) -> R {
-        by_client!(self,
-            Core::Own(bridge) => f(&mut bridge.borrow_mut()),
-            d => d.with(|s| f(&mut s.bridge)))
+        // `f` once in the wasm, not once per kind of core.
+        f(&mut self.bridge())
+    }
+
+    fn bridge(&self) -> std::cell::RefMut<'_, Bridge> {
+        by_client!(self, Core::Own(bridge) => bridge.borrow_mut(), d => d.bridge())
     }
 
     /// One message from `source` (the CRM side, or an injected one).
