@@ -510,4 +510,4 @@ mod inputs;
 
 use inputs::{answer, secret_input, why};
 
-pub(crate) use class::{build, client, live_client, seeded, start, BuildError, LiveClient};
+pub(crate) use class::{client, live_client, seeded, start, BuildError, LiveClient};
