@@ -11,7 +11,7 @@
     allow(dead_code, unused_imports, unreachable_code, unused_variables)
 )]
 
-use super::live::{build, now, seeded, Driver, LiveClient, Provider, Sink, Tap};
+use super::live::{client, now, seeded, start, Driver, LiveClient, Provider, Sink, Tap};
 use crate::bridge::{Bridge, Output};
 #[cfg(feature = "axp")]
 use crate::client::axp::AxpClient;
@@ -115,29 +115,41 @@ impl Options {
     }
 }
 
-impl Core {
-    /// A live client for `options`, around `bridge`.
-    pub fn live(
-        options: Options,
-        bridge: Bridge,
-        sink: Sink,
-        provider: Provider,
-    ) -> Result<Core, String> {
+/// The widget's live client, built from its [`Options`] (before the
+/// widget is: a refused configuration stops the start, nothing to undo).
+pub(crate) enum Client {
+    #[cfg(feature = "axp")]
+    Axp(AxpClient),
+    #[cfg(feature = "xuc")]
+    Xuc(XucClient),
+}
+
+impl Options {
+    /// The client these options configure; why not, when they are refused.
+    pub fn client(&self) -> Result<Client, String> {
         let invalid = |e: super::live::BuildError| format!("contactCentre: {e}");
-        Ok(match options.source {
+        Ok(match self.source {
             #[cfg(feature = "axp")]
-            Source::Axp => {
-                Core::Axp(build(options.client, bridge, sink, provider).map_err(invalid)?)
-            }
+            Source::Axp => Client::Axp(client(&self.client).map_err(invalid)?),
             #[cfg(feature = "xuc")]
-            Source::Xuc => {
-                Core::Xuc(build(options.client, bridge, sink, provider).map_err(invalid)?)
-            }
+            Source::Xuc => Client::Xuc(client(&self.client).map_err(invalid)?),
             other => {
-                let _ = (invalid, options.client, bridge, sink, provider);
+                let _ = invalid;
                 return Err(format!("contactCentre: {other} is not in this build"));
             }
         })
+    }
+}
+
+impl Core {
+    /// The driver of the live `client`, around `bridge`.
+    pub fn live(client: Client, bridge: Bridge, sink: Sink, provider: Provider) -> Core {
+        match client {
+            #[cfg(feature = "axp")]
+            Client::Axp(c) => Core::Axp(start(c, bridge, sink, provider)),
+            #[cfg(feature = "xuc")]
+            Client::Xuc(c) => Core::Xuc(start(c, bridge, sink, provider)),
+        }
     }
 
     /// The live client's protocol, if there is one.
@@ -153,9 +165,12 @@ impl Core {
 
     /// Runs `f` on the bridge (no output is produced through here).
     pub fn with<R>(&self, f: impl FnOnce(&mut Bridge) -> R) -> R {
-        by_client!(self,
-            Core::Own(bridge) => f(&mut bridge.borrow_mut()),
-            d => d.with(|s| f(&mut s.bridge)))
+        // `f` once in the wasm, not once per kind of core.
+        f(&mut self.bridge())
+    }
+
+    fn bridge(&self) -> std::cell::RefMut<'_, Bridge> {
+        by_client!(self, Core::Own(bridge) => bridge.borrow_mut(), d => d.bridge())
     }
 
     /// One message from `source` (the CRM side, or an injected one).

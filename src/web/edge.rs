@@ -254,6 +254,13 @@ impl Handle {
     }
 }
 
+/// Calls `f` with `value` (a promise's resolve or reject, a callback of the
+/// page): what it returns or throws is of no use to the widget.
+#[inline(never)]
+pub(crate) fn call(f: &js_sys::Function, value: &JsValue) {
+    let _ = f.call1(&JsValue::NULL, value);
+}
+
 /// A new promise, and its resolve and reject.
 pub(crate) fn promise() -> (js_sys::Promise, js_sys::Function, js_sys::Function) {
     use wasm_bindgen::JsCast;

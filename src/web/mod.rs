@@ -33,7 +33,13 @@ pub mod xuc;
 /// value, written as JSON text by its [`ToJson`] (the port's and storage's
 /// writer, no intermediate `Value`) and `JSON.parse`d once.
 pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    js_sys::JSON::parse(&json_write::to_string(value))
+    parse_own(&json_write::to_string(value))
+}
+
+/// `JSON.parse` of the widget's own JSON text (once in the wasm, not in each [`to_js`]).
+#[inline(never)]
+fn parse_own(text: &str) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(text)
         .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))
 }
 

@@ -58,7 +58,7 @@ fn emit(on_output: &Function, kind: &str, payload: &dyn ToJson) {
     ])) else {
         return;
     };
-    let _ = on_output.call1(&JsValue::NULL, &message);
+    super::edge::call(&on_output, &message);
 }
 
 /// A decode error as the host sees it: a stable code and the reason.
@@ -132,6 +132,23 @@ pub(crate) enum BuildError {
     Config(#[from] ConfigError),
 }
 
+/// A client from its options (the URL policy with the browser's parser).
+pub(crate) fn client<C: LiveClient>(options: &Value) -> Result<C, BuildError> {
+    crate::client::policy::use_parser(crate::web::BROWSER_URL);
+    let config: C::Config = crate::web::read(options).map_err(BuildError::Options)?;
+    Ok(C::build(config)?)
+}
+
+/// Starts the driver of `client` around `bridge`.
+pub(crate) fn start<C: LiveClient>(
+    client: C,
+    bridge: crate::Bridge,
+    sink: Sink,
+    provider: Provider,
+) -> Rc<Driver<C>> {
+    Driver::new(Session::new(client, bridge), sink, provider, C::PROVIDES)
+}
+
 /// Builds a client from its options and starts its driver around `bridge`.
 pub(crate) fn build<C: LiveClient>(
     options: Value,
@@ -139,15 +156,7 @@ pub(crate) fn build<C: LiveClient>(
     sink: Sink,
     provider: Provider,
 ) -> Result<Rc<Driver<C>>, BuildError> {
-    crate::client::policy::use_parser(crate::web::BROWSER_URL);
-    let config: C::Config = crate::web::read(&options).map_err(BuildError::Options)?;
-    let client = C::build(config)?;
-    Ok(Driver::new(
-        Session::new(client, bridge),
-        sink,
-        provider,
-        C::PROVIDES,
-    ))
+    Ok(start(client(&options)?, bridge, sink, provider))
 }
 
 /// The `AxpClient` / `XucClient` constructors: the host's options split

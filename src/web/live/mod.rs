@@ -205,6 +205,11 @@ impl<C: Client + 'static> Driver<C> {
         f(&mut self.session.borrow_mut())
     }
 
+    /// The bridge in the session, borrowed.
+    pub fn bridge(&self) -> std::cell::RefMut<'_, crate::Bridge> {
+        std::cell::RefMut::map(self.session.borrow_mut(), |s| &mut s.bridge)
+    }
+
     /// Carries out effects ([`Link::run`]).
     pub fn run(&self, effects: Vec<Effect>) {
         self.link.run(effects)
@@ -505,4 +510,4 @@ mod inputs;
 
 use inputs::{answer, secret_input, why};
 
-pub(crate) use class::{build, live_client, seeded, BuildError, LiveClient};
+pub(crate) use class::{client, live_client, seeded, start, BuildError, LiveClient};

@@ -115,13 +115,13 @@ pub fn start_vendor(
                 "startVendor was given no credentials function",
             )),
         });
+        let client = options.client().map_err(|e| JsError::new(&e))?;
         let core = Core::live(
-            options,
+            client,
             crate::web::new_bridge(mode, bridge_config),
             live_sink(weak.clone(), source),
             provider,
-        )
-        .map_err(|e| JsError::new(&e))?;
+        );
         shared.state.borrow_mut().live = Some(Rc::new(core));
     }
 

@@ -10,7 +10,6 @@ use crate::diagnose::{
     CcObservations, Observations, Probe, StorageObservations, TabsObservations, Violation,
     PROBE_TIMEOUT_MS,
 };
-use crate::model::Source;
 use crate::tabs::MultiTab;
 #[cfg(doc)]
 use crate::web::edge;
@@ -164,18 +163,4 @@ fn tabs(inner: &Inner, web_locks: bool, broadcast: bool) -> TabsObservations {
             },
         },
     }
-}
-
-/// The live client's protocol and the URLs to probe, from the widget config.
-pub(super) fn targets(
-    contact_centre: Option<&serde_json::Value>,
-) -> Option<(Source, Option<String>, Option<String>)> {
-    let config = contact_centre?;
-    let source = match config.get("kind").and_then(serde_json::Value::as_str) {
-        Some("axp") => Source::Axp,
-        Some("xuc") => Source::Xuc,
-        _ => return None,
-    };
-    let (rest, socket) = crate::diagnose::probe_targets(source, config);
-    Some((source, rest, socket))
 }

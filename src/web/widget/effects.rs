@@ -2,12 +2,14 @@
 //! (with no borrow of the channel held), the live client's reports and asks,
 //! the credentials endpoint and saves.
 
-use super::super::edge::{Handle, Target};
-use super::Inner;
+use super::super::edge::{self, kind, Handle, Target};
+use super::waits::{Deferred, Observed};
+use super::{deliver, Inner};
 use crate::channel::{Ask, Call, Effect, RequestError, WidgetEvent};
 use crate::client::{Action, Effect as ClientEffect};
 use crate::model::Source;
 use crate::web::live::{now, Provider, Sink};
+use js_sys::Function;
 use serde_json::Value;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
@@ -44,7 +46,7 @@ pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
         }
         Effect::Window { message, origin } => {
             if let Ok(message) = crate::web::to_js(&message) {
-                super::super::edge::post_parent(&message, &origin);
+                edge::post_parent(&message, &origin);
             }
         }
         Effect::Attach => attach(inner),
@@ -56,11 +58,12 @@ pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
                 at.map(|at| asks.remove(at))
             };
             if let Some((_, resolve, reject)) = waiting {
-                let _ = match result.map(|v| crate::web::live::to_js(&v)) {
-                    Ok(Ok(value)) => resolve.call1(&JsValue::NULL, &value),
-                    Ok(Err(e)) => reject.call1(&JsValue::NULL, &e.into()),
-                    Err(why) => reject.call1(&JsValue::NULL, &JsValue::from_str(&why)),
+                let (settle, value) = match result.map(|v| crate::web::live::to_js(&v)) {
+                    Ok(Ok(value)) => (resolve, value),
+                    Ok(Err(e)) => (reject, e.into()),
+                    Err(why) => (reject, JsValue::from_str(&why)),
                 };
+                edge::call(&settle, &value);
             }
         }
         Effect::StartClient => inner.core.start(),
@@ -71,7 +74,7 @@ pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
             host,
         } => super::diagnose::observe(
             inner,
-            super::waits::Observed::Host {
+            Observed::Host {
                 request,
                 export,
                 host,
@@ -82,6 +85,64 @@ pub(super) fn carry_out(inner: &Rc<Inner>, effect: Effect) {
     }
 }
 
+/// What `edge.js` reported to the widget ([`Waits`](super::waits::Waits)).
+pub(super) fn on_edge(inner: &Rc<Inner>, what: u32, id: u32, value: JsValue) {
+    match what {
+        kind::OBSERVED => {
+            if let Some(then) = inner.waits.observed(id) {
+                let seen = crate::web::guard::to_json(&value).unwrap_or_default();
+                observed(inner, super::diagnose::observations(inner, &seen), then);
+            }
+        }
+        kind::FETCHED => {
+            if let Some((ask, url)) = inner.waits.fetched(id) {
+                let body = credentials_body(&url, &value);
+                inner.channel.borrow_mut().on_credentials_fetched(ask, body);
+                drive(inner);
+            }
+        }
+        kind::LATER => match inner.waits.next_deferred() {
+            Some(Deferred::LiveEffect(source, effect)) => on_live_effect(inner, source, effect),
+            Some(Deferred::Panel(todo)) => {
+                super::panel::carry_out(inner, todo);
+                drive(inner);
+            }
+            None => {}
+        },
+        _ => {}
+    }
+}
+
+/// Settles what waited on the observations.
+fn observed(inner: &Rc<Inner>, obs: crate::diagnose::Observations, then: Observed) {
+    let settle = |resolve: Function, reject: Function, value: Result<JsValue, JsError>| match value
+    {
+        Ok(value) => edge::call(&resolve, &value),
+        Err(e) => edge::call(&reject, &e.into()),
+    };
+    match then {
+        Observed::Report(resolve, reject) => {
+            let report = inner.channel.borrow().report(obs);
+            settle(resolve, reject, crate::web::to_js(&report));
+        }
+        Observed::Export(resolve, reject) => {
+            let text = inner.channel.borrow().export(obs);
+            settle(resolve, reject, Ok(JsValue::from_str(&text)));
+        }
+        Observed::Host {
+            request,
+            export,
+            host,
+        } => {
+            inner
+                .channel
+                .borrow_mut()
+                .on_observed(now(), request, export, host, obs);
+            drive(inner);
+        }
+    }
+}
+
 /// Keeps the port offered with the accepted `connect` (closing the old one).
 fn attach(inner: &Rc<Inner>) {
     let Some(port) = inner.offered.borrow_mut().take() else {
@@ -89,8 +150,7 @@ fn attach(inner: &Rc<Inner>) {
     };
     let weak = Rc::downgrade(inner);
     let listener = Handle::listen(Target::Object(&port), "message", move |event| {
-        if let (Some(inner), Some(message)) = (weak.upgrade(), super::super::edge::message(&event))
-        {
+        if let (Some(inner), Some(message)) = (weak.upgrade(), edge::message(&event)) {
             super::on_port_message(&inner, message);
         }
     });
@@ -111,12 +171,8 @@ pub(super) fn run_call(inner: &Rc<Inner>, call: Call) {
             request,
         } => match core.ingest(source, &raw) {
             Ok(done) => {
-                let outputs = core.run(done);
-                super::panel::observe(inner, &outputs);
-                let at = now();
-                let mut channel = inner.channel.borrow_mut();
-                channel.on_outputs(at, outputs, &**core);
-                channel.on_ingested(at, request);
+                deliver(inner, core.run(done));
+                inner.channel.borrow_mut().on_ingested(now(), request);
             }
             Err(e) => inner
                 .channel
@@ -134,12 +190,7 @@ pub(super) fn run_call(inner: &Rc<Inner>, call: Call) {
                 .channel
                 .borrow_mut()
                 .on_command_issued(now(), request, done.command_for(target));
-            let outputs = core.run(done);
-            super::panel::observe(inner, &outputs);
-            inner
-                .channel
-                .borrow_mut()
-                .on_outputs(now(), outputs, &**core);
+            deliver(inner, core.run(done));
         }
         Call::CcCommand {
             request,
@@ -165,9 +216,7 @@ pub(super) fn live_sink(weak: Weak<Inner>, source: Source) -> Sink {
         if inner.channel.try_borrow_mut().is_err() {
             // Never expected (no borrow is held while a client runs), but a
             // re-entrant call must not abort the widget: finish it next turn.
-            inner
-                .waits
-                .defer(super::waits::Deferred::LiveEffect(source, effect));
+            inner.waits.defer(Deferred::LiveEffect(source, effect));
             return;
         }
         on_live_effect(&inner, source, effect);
@@ -222,7 +271,7 @@ pub(super) fn live_provider(weak: Weak<Inner>, what: Ask) -> Provider {
         if let Some(answer) = super::panel::provide(&inner) {
             return answer.map(Into::into);
         }
-        let (promise, resolve, reject) = super::super::edge::promise();
+        let (promise, resolve, reject) = edge::promise();
         let id = inner
             .channel
             .try_borrow_mut()
@@ -284,5 +333,5 @@ fn save(inner: &Inner) {
         return;
     };
     let text = inner.channel.borrow_mut().save_text(now());
-    super::super::edge::storage_write(key, &text);
+    edge::storage_write(key, &text);
 }

@@ -21,7 +21,7 @@ use crate::channel::{
     frame_type, AllowList, Ask, ChannelCore, CredentialsUrl, WidgetChannel, WidgetOptions,
     WindowInput, OUTBOX_CAPACITY,
 };
-use crate::config::{Config, WidgetConfig};
+use crate::config::WidgetConfig;
 use crate::json_write;
 use crate::model::Source;
 use crate::sync::Mode;
@@ -179,34 +179,42 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
     let trace = config.trace;
     // The URL policy and the diagnostics parse URLs with the browser's parser.
     crate::client::policy::use_parser(super::BROWSER_URL);
-    let cc_targets = diagnose::targets(config.contact_centre.as_ref());
+    // The live client is built before the widget: a refused configuration
+    // stops the start here.
+    let live = match live {
+        Some(options) => Some((
+            options.source,
+            options.client().map_err(|e| JsError::new(&e))?,
+        )),
+        None => None,
+    };
+    // The live client's protocol and the URLs its diagnostics probe.
+    let cc_targets =
+        live.as_ref()
+            .zip(config.contact_centre.as_ref())
+            .map(|((source, _), options)| {
+                let (rest, socket) = crate::diagnose::probe_targets(*source, options);
+                (*source, rest, socket)
+            });
     let panel_config = crate::panel::PanelConfig {
         pause_reasons: std::mem::take(&mut config.pause_reasons),
         party: config.party_display,
         credentials_url: credentials_url_set,
-        live: live.as_ref().map(|o| o.source),
+        live: live.as_ref().map(|(source, _)| *source),
     };
-    let mut refused = None;
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
-        let own = |config: Config| Core::Own(RefCell::new(super::new_bridge(mode, config)));
+        let bridge = super::new_bridge(mode, bridge_config);
         let core = match live {
-            Some(options) => {
-                let source = options.source;
+            Some((source, client)) => {
                 let what = if source == Source::Axp {
                     Ask::Token
                 } else {
                     Ask::Login
                 };
-                let bridge = super::new_bridge(mode, bridge_config.clone());
                 let sink = live_sink(weak.clone(), source);
-                Core::live(options, bridge, sink, live_provider(weak.clone(), what)).unwrap_or_else(
-                    |e| {
-                        refused = Some(e);
-                        own(bridge_config)
-                    },
-                )
+                Core::live(client, bridge, sink, live_provider(weak.clone(), what))
             }
-            None => own(bridge_config),
+            None => Core::Own(RefCell::new(bridge)),
         };
         Inner {
             channel: RefCell::new(channel),
@@ -229,12 +237,16 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
             tabs: RefCell::new(None),
             start_wanted: Cell::new(false),
             held: RefCell::new(Vec::new()),
-            waits: waits::Waits::new(weak.clone()),
+            waits: waits::Waits::new({
+                let weak = weak.clone();
+                Closure::new(move |what, id, _code, value: JsValue| {
+                    if let Some(inner) = weak.upgrade() {
+                        effects::on_edge(&inner, what, id, value);
+                    }
+                })
+            }),
         }
     });
-    if let Some(e) = refused {
-        return Err(JsError::new(&e));
-    }
     // Web Locks live in the frame's storage bucket: where the browser denies
     // this frame storage (third-party storage blocked, no partitioning) its
     // lock requests are refused too, so the tab runs alone (the fallback).
@@ -371,14 +383,14 @@ impl Widget {
     /// entry: for the widget page's own scripts (a vendor integration).
     /// `level` is `debug`, `info`, `warn` or `error`.
     pub fn log(&self, level: &str, source: &str, message: &str) -> Result<(), JsError> {
+        use crate::codec::fields::Named;
         use crate::diagnose::LogLevel;
-        let level = match level {
-            "debug" => LogLevel::Debug,
-            "info" => LogLevel::Info,
-            "warn" => LogLevel::Warn,
-            "error" => LogLevel::Error,
-            _ => return Err(JsError::new("log: level is debug, info, warn or error")),
-        };
+        // By the names the log's readers use (no match of its own).
+        let level = LogLevel::NAMES
+            .iter()
+            .position(|name| *name == level)
+            .and_then(|i| LogLevel::VALUES.get(i).copied())
+            .ok_or_else(|| JsError::new("log: level is debug, info, warn or error"))?;
         self.inner
             .channel
             .borrow_mut()
@@ -417,7 +429,9 @@ impl Widget {
     pub fn panel_action(&self, action: JsValue) -> Result<(), JsError> {
         let action: crate::panel::PanelAction =
             super::from_js_as(&action).map_err(|e| JsError::new(&format!("panelAction: {e}")))?;
-        panel::act(&self.inner, action).map_err(|e| JsError::new(&e))
+        panel::act(&self.inner, action).map_err(|e| JsError::new(&e))?;
+        drive(&self.inner);
+        Ok(())
     }
 }
 
@@ -452,6 +466,16 @@ fn on_port_message(inner: &Rc<Inner>, message: super::edge::Message) {
     drive(inner);
 }
 
+/// The core's `outputs`: seen by the panel, then delivered by the channel.
+#[inline(never)]
+fn deliver(inner: &Inner, outputs: Vec<crate::bridge::Output>) {
+    panel::observe(inner, &outputs);
+    inner
+        .channel
+        .borrow_mut()
+        .on_outputs(now(), outputs, &*inner.core);
+}
+
 fn on_tick(inner: &Rc<Inner>) {
     let tabs = inner.tabs.borrow().clone();
     if let Some(tabs) = tabs {
@@ -459,14 +483,12 @@ fn on_tick(inner: &Rc<Inner>) {
     }
     let done = inner.core.tick();
     let outputs = inner.core.run(done);
-    panel::observe(inner, &outputs);
-    let at = now();
-    {
-        let mut channel = inner.channel.borrow_mut();
-        if !outputs.is_empty() {
-            channel.on_outputs(at, outputs, &*inner.core);
-        }
-        channel.on_tick(at, parent_origin().as_deref());
+    if !outputs.is_empty() {
+        deliver(inner, outputs);
     }
+    inner
+        .channel
+        .borrow_mut()
+        .on_tick(now(), parent_origin().as_deref());
     drive(inner);
 }

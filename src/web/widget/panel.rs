@@ -4,7 +4,6 @@
 //! in `crates/core/src/panel/`.
 
 use super::super::edge::Handle;
-use super::effects::drive;
 use super::Inner;
 use crate::bridge::Output;
 use crate::client::Health;
@@ -77,14 +76,14 @@ pub(super) fn on_health(inner: &Rc<Inner>, health: &Health) {
     inner.waits.defer(super::waits::Deferred::Panel(todo));
 }
 
-/// The panel's commands after a health report, on a later turn.
+/// The panel's commands after a health report, on a later turn (then the
+/// caller drives the channel).
 pub(super) fn carry_out(inner: &Rc<Inner>, todo: Vec<PanelCommand>) {
     for command in todo {
         match command {
             PanelCommand::LoginAgent { phone } => xuc(inner, "loginAgent", &[Value::String(phone)]),
         }
     }
-    drive(inner);
 }
 
 /// The current view.
@@ -144,7 +143,7 @@ pub(super) fn render(inner: &Inner) {
         edge.last = key;
     }
     if let Ok(value) = crate::web::to_js(&view) {
-        let _ = listener.call1(&JsValue::NULL, &value);
+        crate::web::edge::call(&listener, &value);
     }
 }
 
@@ -165,7 +164,7 @@ pub(super) fn provide(inner: &Inner) -> Option<Result<js_sys::Promise, JsValue>>
     // Signed in here before (and refused since): wait for the form.
     let (promise, resolve, reject) = crate::web::edge::promise();
     if let Some((_, reject)) = edge.waiting.take() {
-        let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("superseded"));
+        crate::web::edge::call(&reject, &JsValue::from_str("superseded"));
     }
     edge.waiting = Some((resolve, reject));
     Some(Ok(promise))
@@ -181,7 +180,8 @@ fn xuc(inner: &Rc<Inner>, name: &str, args: &[Value]) {
     }
 }
 
-/// Carries out one action of the agent.
+/// Carries out one action of the agent (then, when it did, the caller drives
+/// the channel).
 pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> {
     match &action {
         PanelAction::SetState { .. } => {
@@ -192,12 +192,7 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
                 reason.as_deref(),
                 done.command_for(Side::Cc),
             );
-            let outputs = inner.core.run(done);
-            observe(inner, &outputs);
-            inner
-                .channel
-                .borrow_mut()
-                .on_outputs(now(), outputs, &*inner.core);
+            super::deliver(inner, inner.core.run(done));
         }
         PanelAction::SetDial { number } => inner.panel.borrow_mut().set_dial(number),
         PanelAction::Dismiss { id } => inner.panel.borrow_mut().dismiss(*id),
@@ -219,7 +214,7 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
             match waiting {
                 Some((resolve, _)) => {
                     let value = crate::web::live::to_js(&credentials).map_err(|_| "credentials")?;
-                    let _ = resolve.call1(&JsValue::NULL, &value);
+                    crate::web::edge::call(&resolve, &value);
                 }
                 None => {
                     inner.panel_edge.borrow_mut().login = Some(credentials);
@@ -247,6 +242,5 @@ pub(super) fn act(inner: &Rc<Inner>, action: PanelAction) -> Result<(), String> 
             Err(why) => inner.panel.borrow_mut().command_refused(action.name(), why),
         },
     }
-    drive(inner);
     Ok(())
 }

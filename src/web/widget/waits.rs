@@ -1,19 +1,17 @@
 //! What the widget waits on from the browser, without futures: the
 //! diagnostics' observations, the credentials endpoint's answer, and work
 //! deferred to a later turn. `edge.js` reports each to the widget's one
-//! callback; what to do then is kept here, by id, and done in order.
+//! callback (`effects::on_edge`); what to do then is kept here, by id, and
+//! taken back in order.
 
-use super::{diagnose, effects, panel, Inner};
 use crate::channel::HostView;
 use crate::client::Effect as ClientEffect;
 use crate::model::Source;
 use crate::panel::PanelCommand;
-use crate::web::edge::{self, kind, Callback};
-use crate::web::live::now;
+use crate::web::edge::{self, Callback};
 use js_sys::Function;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 /// What is done with observations once they come.
@@ -38,7 +36,7 @@ pub(super) enum Deferred {
     Panel(Vec<PanelCommand>),
 }
 
-/// The widget's waits, inside [`Inner`]; dropping it reports nothing more
+/// The widget's waits, inside [`Inner`](super::Inner); dropping it reports nothing more
 /// (and rejects the promises still waiting).
 pub(super) struct Waits {
     /// The `edge.js` sink, and its callback.
@@ -52,13 +50,8 @@ pub(super) struct Waits {
 }
 
 impl Waits {
-    /// The waits of the widget `inner`.
-    pub fn new(inner: Weak<Inner>) -> Waits {
-        let on: Callback = Closure::new(move |what, id, _code, value: JsValue| {
-            if let Some(inner) = inner.upgrade() {
-                on_edge(&inner, what, id, value);
-            }
-        });
+    /// The waits of a widget, reported to `on` (`what`, `id`, `_`, `value`).
+    pub fn new(on: Callback) -> Waits {
         Waits {
             sink: edge::sink_open(&on),
             _on: on,
@@ -101,6 +94,28 @@ impl Waits {
         self.deferred.borrow_mut().push_back(work);
         edge::later(&self.sink);
     }
+
+    /// What is done with observations `id`, now that they came.
+    pub fn observed(&self, id: u32) -> Option<Observed> {
+        let mut observing = self.observing.borrow_mut();
+        let at = observing.iter().position(|(i, _)| *i == id);
+        at.map(|at| observing.remove(at).1)
+    }
+
+    /// The ask and the URL of the credentials GET `id`, now that it answered.
+    pub fn fetched(&self, id: u32) -> Option<(u64, String)> {
+        let mut fetching = self.fetching.borrow_mut();
+        let at = fetching.iter().position(|(i, _, _)| *i == id);
+        at.map(|at| {
+            let (_, ask, url) = fetching.remove(at);
+            (ask, url)
+        })
+    }
+
+    /// The deferred work that is due (one per [`edge::later`]).
+    pub fn next_deferred(&self) -> Option<Deferred> {
+        self.deferred.borrow_mut().pop_front()
+    }
 }
 
 impl Drop for Waits {
@@ -108,78 +123,8 @@ impl Drop for Waits {
         edge::sink_close(&self.sink);
         for (_, then) in self.observing.get_mut().drain(..) {
             if let Observed::Report(_, reject) | Observed::Export(_, reject) = then {
-                let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("the widget is gone"));
+                edge::call(&reject, &JsValue::from_str("the widget is gone"));
             }
-        }
-    }
-}
-
-/// What `edge.js` reported to the widget.
-fn on_edge(inner: &Rc<Inner>, what: u32, id: u32, value: JsValue) {
-    match what {
-        kind::OBSERVED => {
-            let then = {
-                let mut observing = inner.waits.observing.borrow_mut();
-                let at = observing.iter().position(|(i, _)| *i == id);
-                at.map(|at| observing.remove(at).1)
-            };
-            if let Some(then) = then {
-                let seen = crate::web::guard::to_json(&value).unwrap_or_default();
-                observed(inner, diagnose::observations(inner, &seen), then);
-            }
-        }
-        kind::FETCHED => {
-            let fetched = {
-                let mut fetching = inner.waits.fetching.borrow_mut();
-                let at = fetching.iter().position(|(i, _, _)| *i == id);
-                at.map(|at| fetching.remove(at))
-            };
-            if let Some((_, ask, url)) = fetched {
-                let body = effects::credentials_body(&url, &value);
-                inner.channel.borrow_mut().on_credentials_fetched(ask, body);
-                effects::drive(inner);
-            }
-        }
-        kind::LATER => {
-            let work = inner.waits.deferred.borrow_mut().pop_front();
-            match work {
-                Some(Deferred::LiveEffect(source, effect)) => {
-                    effects::on_live_effect(inner, source, effect)
-                }
-                Some(Deferred::Panel(todo)) => panel::carry_out(inner, todo),
-                None => {}
-            }
-        }
-        _ => {}
-    }
-}
-
-fn observed(inner: &Rc<Inner>, obs: crate::diagnose::Observations, then: Observed) {
-    let settle = |resolve: Function, reject: Function, value: Result<JsValue, JsError>| {
-        let _ = match value {
-            Ok(value) => resolve.call1(&JsValue::NULL, &value),
-            Err(e) => reject.call1(&JsValue::NULL, &e.into()),
-        };
-    };
-    match then {
-        Observed::Report(resolve, reject) => {
-            let report = inner.channel.borrow().report(obs);
-            settle(resolve, reject, crate::web::to_js(&report));
-        }
-        Observed::Export(resolve, reject) => {
-            let text = inner.channel.borrow().export(obs);
-            settle(resolve, reject, Ok(JsValue::from_str(&text)));
-        }
-        Observed::Host {
-            request,
-            export,
-            host,
-        } => {
-            inner
-                .channel
-                .borrow_mut()
-                .on_observed(now(), request, export, host, obs);
-            effects::drive(inner);
         }
     }
 }
