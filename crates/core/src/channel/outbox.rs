@@ -1,6 +1,6 @@
 //! The widget's bounded outbox of sent events, replayed to a host that
-//! re-attaches, and the gap a host is told about when it resumes from
-//! events the outbox no longer holds.
+//! re-attaches, and the gaps a host is told about when it resumes from
+//! events the outbox does not hold.
 //!
 //! Each event is kept as its JSON text ([`EventText`]), written once when it
 //! enters the outbox: the port message, a replay and the saved session copy
@@ -151,7 +151,8 @@ impl Outbox {
 
     /// Numbers the next event after `last_seq` when that is further on (a
     /// host saw events of this epoch that a restored session did not keep:
-    /// they were issued after its last save). Kept events are not renumbered.
+    /// they were issued after its last save). Kept events are not renumbered;
+    /// the numbers passed over are a gap ([`Outbox::gaps_after`]).
     pub fn skip_to(&mut self, last_seq: u64) {
         self.next_seq = self.next_seq.max(last_seq.saturating_add(1));
     }
@@ -177,15 +178,23 @@ impl Outbox {
         self.events.iter().filter(move |(s, _)| *s > seq)
     }
 
-    /// The events after `seq` that were issued but are no longer kept, as an
-    /// inclusive range `(from, to)`: what a host resuming from `seq` missed.
-    pub fn gap_after(&self, seq: u64) -> Option<(u64, u64)> {
-        let first_kept = self
-            .events
-            .front()
-            .map_or(self.next_seq, |(first, _)| *first);
-        let from = seq.saturating_add(1);
-        (first_kept > from && from < self.next_seq).then(|| (from, first_kept - 1))
+    /// The numbers after `seq` that were issued but are not kept, in order,
+    /// as inclusive ranges `(from, to)`: what a host resuming from `seq`
+    /// missed. Before the oldest kept event: what the outbox forgot or a
+    /// restored session did not persist; between kept events (or after the
+    /// newest): numbers [`Outbox::skip_to`] passed over, issued by a session
+    /// that died after its last save. The kept events' own numbers are the
+    /// record of those ranges (bounded with them, saved and restored with
+    /// them); a range below the oldest kept event joins the first.
+    pub fn gaps_after(&self, seq: u64) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let mut seen = seq;
+        let kept = self.events.iter().map(|(s, _)| *s);
+        kept.chain([self.next_seq]).filter_map(move |s| {
+            let from = seen.saturating_add(1);
+            let gap = (s > from).then(|| (from, s - 1));
+            seen = seen.max(s);
+            gap
+        })
     }
 
     /// All kept events, for persisting.
@@ -203,6 +212,11 @@ mod tests {
         EventText::of(&value)
     }
 
+    /// The first gap a host resuming from `seq` is told of.
+    fn gap_after(outbox: &Outbox, seq: u64) -> Option<(u64, u64)> {
+        outbox.gaps_after(seq).next()
+    }
+
     #[test]
     fn outbox_replays_what_the_host_missed_and_stays_bounded() {
         let mut outbox = Outbox::new();
@@ -211,14 +225,14 @@ mod tests {
         }
         let missed: Vec<u64> = outbox.since(3).map(|(s, _)| *s).collect();
         assert_eq!(missed, [4, 5]);
-        assert_eq!(outbox.gap_after(0), None);
+        assert_eq!(gap_after(&outbox, 0), None);
         for i in 0..OUTBOX_CAPACITY as u64 {
             outbox.push(text(json!(i)));
         }
         assert_eq!(outbox.events().count(), OUTBOX_CAPACITY);
-        assert_eq!(outbox.gap_after(0), Some((1, 5)));
-        assert_eq!(outbox.gap_after(4), Some((5, 5)));
-        assert_eq!(outbox.gap_after(5), None);
+        assert_eq!(gap_after(&outbox, 0), Some((1, 5)));
+        assert_eq!(gap_after(&outbox, 4), Some((5, 5)));
+        assert_eq!(gap_after(&outbox, 5), None);
         assert_eq!(outbox.last_seq(), 5 + OUTBOX_CAPACITY as u64);
         let restored = Outbox::restore(
             OUTBOX_CAPACITY,
@@ -231,24 +245,61 @@ mod tests {
     #[test]
     fn a_gap_is_what_was_issued_and_forgotten() {
         let mut outbox = Outbox::with_capacity(2);
-        assert_eq!(outbox.gap_after(0), None, "nothing issued yet");
+        assert_eq!(gap_after(&outbox, 0), None, "nothing issued yet");
         for i in 0..5 {
             outbox.push(text(json!(i)));
         }
         // Kept: 4 and 5; 1..=3 are gone.
-        assert_eq!(outbox.gap_after(0), Some((1, 3)));
-        assert_eq!(outbox.gap_after(2), Some((3, 3)));
-        assert_eq!(outbox.gap_after(3), None);
+        assert_eq!(gap_after(&outbox, 0), Some((1, 3)));
+        assert_eq!(gap_after(&outbox, 2), Some((3, 3)));
+        assert_eq!(gap_after(&outbox, 3), None);
         assert_eq!(
-            outbox.gap_after(9),
+            gap_after(&outbox, 9),
             None,
             "a host ahead of us misses nothing here"
         );
         // Restored with fewer events than were issued (only some persisted).
         let restored = Outbox::restore(2, 6, vec![(5, text(json!(4)))]);
-        assert_eq!(restored.gap_after(2), Some((3, 4)));
+        assert_eq!(gap_after(&restored, 2), Some((3, 4)));
         let empty = Outbox::restore(2, 6, vec![]);
-        assert_eq!(empty.gap_after(2), Some((3, 5)));
+        assert_eq!(gap_after(&empty, 2), Some((3, 5)));
+    }
+
+    #[test]
+    fn the_numbers_a_restored_session_skipped_are_gaps_until_forgotten() {
+        // Saved after 1..=3; the session went on to 7 and died; its host saw 7.
+        let saved: Vec<(u64, EventText)> = (1..=3).map(|i| (i, text(json!(i)))).collect();
+        let mut outbox = Outbox::restore(6, 4, saved);
+        outbox.skip_to(7);
+        assert_eq!(outbox.gaps_after(0).collect::<Vec<_>>(), [(4, 7)]);
+        assert_eq!(outbox.push(text(json!(8))), 8);
+        // Again: a save after 8, the next session reached 10.
+        let mut outbox = Outbox::restore(6, 9, outbox.events().cloned().collect());
+        outbox.skip_to(10);
+        outbox.push(text(json!(11)));
+        outbox.push(text(json!(12)));
+        let all = |o: &Outbox, seq| o.gaps_after(seq).collect::<Vec<_>>();
+        assert_eq!(all(&outbox, 0), [(4, 7), (9, 10)], "every range, in order");
+        assert_eq!(all(&outbox, 5), [(6, 7), (9, 10)], "from inside a range");
+        assert_eq!(all(&outbox, 7), [(9, 10)]);
+        assert_eq!(all(&outbox, 10), []);
+        let seqs = |o: &Outbox, seq| o.since(seq).map(|(s, _)| *s).collect::<Vec<_>>();
+        assert_eq!(seqs(&outbox, 0), [1, 2, 3, 8, 11, 12]);
+        // Saved and restored: the kept numbers carry the ranges.
+        let restored = Outbox::restore(6, outbox.next_seq(), outbox.events().cloned().collect());
+        assert_eq!(all(&restored, 0), [(4, 7), (9, 10)]);
+        // The oldest forgotten: a range below the oldest kept joins the first gap.
+        for i in 13..=16 {
+            outbox.push(text(json!(i)));
+        }
+        assert_eq!(seqs(&outbox, 0), [11, 12, 13, 14, 15, 16]);
+        assert_eq!(all(&outbox, 0), [(1, 10)]);
+        assert_eq!(all(&outbox, 3), [(4, 10)]);
+        // Skipped with nothing after: the gap runs to the last number issued.
+        outbox.skip_to(20);
+        assert_eq!(all(&outbox, 16), [(17, 20)]);
+        assert_eq!(all(&outbox, 20), []);
+        assert_eq!(all(&outbox, u64::MAX), []);
     }
 
     #[test]

@@ -1167,14 +1167,15 @@ impl WidgetChannel {
             },
         );
         // Replay what this host has not seen (all of it for a new host),
-        // after telling it what can no longer be replayed.
+        // after telling it, range by range, what cannot be replayed.
         let from = if same_epoch || connect.epoch.is_some() {
             connect.last_seq
         } else {
             0
         };
         if same_epoch {
-            if let Some((from, to)) = self.outbox.gap_after(from) {
+            let gaps: Vec<(u64, u64)> = self.outbox.gaps_after(from).collect();
+            for (from, to) in gaps {
                 let gap = json_write::to_value(&WidgetEvent::Gap { from, to });
                 self.send(now, &WidgetMessage::Notice { event: &gap });
             }

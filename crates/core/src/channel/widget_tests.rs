@@ -502,6 +502,83 @@ fn a_widget_restored_from_an_older_save_numbers_on_after_what_the_host_saw() {
     assert_eq!(replayed, want);
 }
 
+/// The numbers a restored session skipped (issued by the session that died
+/// after its last save) are a gap for every host of the epoch that resumes
+/// from below them: told, range by range and in order, before the replay.
+#[test]
+fn a_host_resuming_from_below_the_numbers_a_restored_session_skipped_is_told_of_them() {
+    let gap = |from: u64, to: u64| json!({"kind": "gap", "from": from, "to": to});
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    for _ in 0..3 {
+        edge.inject_xuc("AgentReady");
+    }
+    // Saved, then four more events the host sees before the widget dies.
+    let saved = edge.saved();
+    for _ in 0..4 {
+        edge.inject_xuc("AgentOnPause");
+    }
+    let kept = saved["nextSeq"].as_u64().unwrap() - 1;
+    let seen = *Edge::event_seqs(&edge.take()).last().unwrap();
+    let mut reloaded = Edge::with(options(), Some(&saved));
+    reloaded.connect(Some("e1"), seen, "h1");
+    assert!(Edge::of_type(&reloaded.take(), "notice").is_empty());
+    reloaded.inject_xuc("AgentReady");
+    let fresh = Edge::event_seqs(&reloaded.take());
+    // A host (another, or this one reloaded) resuming from 1: the kept
+    // events, then the fresh ones; kept+1..=seen in between are gone.
+    reloaded.connect(Some("e1"), 1, "h1");
+    let messages = reloaded.take();
+    let notices: Vec<&Value> = Edge::of_type(&messages, "notice")
+        .iter()
+        .map(|m| &m["event"])
+        .collect();
+    assert_eq!(notices, [&gap(kept + 1, seen)]);
+    let position = |t: &str| messages.iter().position(|m| m["t"] == t).unwrap();
+    assert!(position("ready") < position("notice"));
+    assert!(position("notice") < position("event"), "before the replay");
+    let want: Vec<u64> = (2..=kept).chain(fresh.iter().copied()).collect();
+    assert_eq!(Edge::event_seqs(&messages), want);
+    // From inside the skipped range: the rest of it.
+    reloaded.connect(Some("e1"), kept + 2, "h1");
+    let messages = reloaded.take();
+    assert_eq!(
+        Edge::of_type(&messages, "notice")[0]["event"],
+        gap(kept + 3, seen)
+    );
+    assert_eq!(Edge::event_seqs(&messages), fresh);
+    // Saved and restored again, and a second stale restore: every range, in order.
+    let again = reloaded.saved();
+    reloaded.inject_xuc("AgentOnPause");
+    let seen2 = *Edge::event_seqs(&reloaded.take()).last().unwrap();
+    let kept2 = again["nextSeq"].as_u64().unwrap() - 1;
+    let mut third = Edge::with(options(), Some(&again));
+    third.connect(Some("e1"), seen2, "h1");
+    third.inject_xuc("AgentReady");
+    let fresh2 = Edge::event_seqs(&third.take());
+    third.connect(Some("e1"), 0, "h1");
+    let messages = third.take();
+    let notices: Vec<&Value> = Edge::of_type(&messages, "notice")
+        .iter()
+        .map(|m| &m["event"])
+        .collect();
+    assert_eq!(notices, [&gap(kept + 1, seen), &gap(kept2 + 1, seen2)]);
+    let last_notice = messages.iter().rposition(|m| m["t"] == "notice").unwrap();
+    assert!(
+        last_notice < position_of(&messages, "event"),
+        "all before the replay"
+    );
+    let want: Vec<u64> = (1..=kept).chain(fresh).chain(fresh2).collect();
+    assert_eq!(Edge::event_seqs(&messages), want);
+    // A host that saw it all hears of no gap.
+    third.connect(Some("e1"), third.channel.last_seq(), "h1");
+    assert!(Edge::of_type(&third.take(), "notice").is_empty());
+}
+
+fn position_of(messages: &[Value], t: &str) -> usize {
+    messages.iter().position(|m| m["t"] == t).unwrap()
+}
+
 #[test]
 fn a_corrupt_saved_session_is_reported_and_a_fresh_one_starts() {
     let (channel, error) =
