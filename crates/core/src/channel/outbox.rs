@@ -152,7 +152,7 @@ impl Outbox {
     /// Numbers the next event after `last_seq` when that is further on (a
     /// host saw events of this epoch that a restored session did not keep:
     /// they were issued after its last save). Kept events are not renumbered;
-    /// the numbers passed over are a gap ([`Outbox::gaps_after`]).
+    /// the numbers passed over are a gap ([`Outbox::gap_after`]).
     pub fn skip_to(&mut self, last_seq: u64) {
         self.next_seq = self.next_seq.max(last_seq.saturating_add(1));
     }
@@ -178,23 +178,29 @@ impl Outbox {
         self.events.iter().filter(move |(s, _)| *s > seq)
     }
 
-    /// The numbers after `seq` that were issued but are not kept, in order,
-    /// as inclusive ranges `(from, to)`: what a host resuming from `seq`
-    /// missed. Before the oldest kept event: what the outbox forgot or a
-    /// restored session did not persist; between kept events (or after the
-    /// newest): numbers [`Outbox::skip_to`] passed over, issued by a session
-    /// that died after its last save. The kept events' own numbers are the
-    /// record of those ranges (bounded with them, saved and restored with
-    /// them); a range below the oldest kept event joins the first.
+    /// The first numbers after `seq` that were issued but are not kept, as
+    /// an inclusive range `(from, to)`: the first gap of a host resuming
+    /// from `seq` (the next: `gap_after(to)`, and so on; [`Outbox::gaps_after`]).
+    /// Before the oldest kept event: what the outbox forgot or a restored
+    /// session did not persist; between kept events (or after the newest):
+    /// numbers [`Outbox::skip_to`] passed over, issued by a session that died
+    /// after its last save. The kept events' own numbers are the record of
+    /// those ranges (bounded with them, saved and restored with them); a
+    /// range below the oldest kept event joins the first gap.
+    pub fn gap_after(&self, seq: u64) -> Option<(u64, u64)> {
+        let mut next = seq.saturating_add(1);
+        for (s, _) in &self.events {
+            if *s > next {
+                return Some((next, s - 1));
+            }
+            next = next.max(s.saturating_add(1));
+        }
+        (self.next_seq > next).then(|| (next, self.next_seq - 1))
+    }
+
+    /// Every gap of a host resuming from `seq`, in order ([`Outbox::gap_after`]).
     pub fn gaps_after(&self, seq: u64) -> impl Iterator<Item = (u64, u64)> + '_ {
-        let mut seen = seq;
-        let kept = self.events.iter().map(|(s, _)| *s);
-        kept.chain([self.next_seq]).filter_map(move |s| {
-            let from = seen.saturating_add(1);
-            let gap = (s > from).then(|| (from, s - 1));
-            seen = seen.max(s);
-            gap
-        })
+        std::iter::successors(self.gap_after(seq), |&(_, to)| self.gap_after(to))
     }
 
     /// All kept events, for persisting.
@@ -212,11 +218,6 @@ mod tests {
         EventText::of(&value)
     }
 
-    /// The first gap a host resuming from `seq` is told of.
-    fn gap_after(outbox: &Outbox, seq: u64) -> Option<(u64, u64)> {
-        outbox.gaps_after(seq).next()
-    }
-
     #[test]
     fn outbox_replays_what_the_host_missed_and_stays_bounded() {
         let mut outbox = Outbox::new();
@@ -225,14 +226,14 @@ mod tests {
         }
         let missed: Vec<u64> = outbox.since(3).map(|(s, _)| *s).collect();
         assert_eq!(missed, [4, 5]);
-        assert_eq!(gap_after(&outbox, 0), None);
+        assert_eq!(outbox.gap_after(0), None);
         for i in 0..OUTBOX_CAPACITY as u64 {
             outbox.push(text(json!(i)));
         }
         assert_eq!(outbox.events().count(), OUTBOX_CAPACITY);
-        assert_eq!(gap_after(&outbox, 0), Some((1, 5)));
-        assert_eq!(gap_after(&outbox, 4), Some((5, 5)));
-        assert_eq!(gap_after(&outbox, 5), None);
+        assert_eq!(outbox.gap_after(0), Some((1, 5)));
+        assert_eq!(outbox.gap_after(4), Some((5, 5)));
+        assert_eq!(outbox.gap_after(5), None);
         assert_eq!(outbox.last_seq(), 5 + OUTBOX_CAPACITY as u64);
         let restored = Outbox::restore(
             OUTBOX_CAPACITY,
@@ -245,24 +246,24 @@ mod tests {
     #[test]
     fn a_gap_is_what_was_issued_and_forgotten() {
         let mut outbox = Outbox::with_capacity(2);
-        assert_eq!(gap_after(&outbox, 0), None, "nothing issued yet");
+        assert_eq!(outbox.gap_after(0), None, "nothing issued yet");
         for i in 0..5 {
             outbox.push(text(json!(i)));
         }
         // Kept: 4 and 5; 1..=3 are gone.
-        assert_eq!(gap_after(&outbox, 0), Some((1, 3)));
-        assert_eq!(gap_after(&outbox, 2), Some((3, 3)));
-        assert_eq!(gap_after(&outbox, 3), None);
+        assert_eq!(outbox.gap_after(0), Some((1, 3)));
+        assert_eq!(outbox.gap_after(2), Some((3, 3)));
+        assert_eq!(outbox.gap_after(3), None);
         assert_eq!(
-            gap_after(&outbox, 9),
+            outbox.gap_after(9),
             None,
             "a host ahead of us misses nothing here"
         );
         // Restored with fewer events than were issued (only some persisted).
         let restored = Outbox::restore(2, 6, vec![(5, text(json!(4)))]);
-        assert_eq!(gap_after(&restored, 2), Some((3, 4)));
+        assert_eq!(restored.gap_after(2), Some((3, 4)));
         let empty = Outbox::restore(2, 6, vec![]);
-        assert_eq!(gap_after(&empty, 2), Some((3, 5)));
+        assert_eq!(empty.gap_after(2), Some((3, 5)));
     }
 
     #[test]

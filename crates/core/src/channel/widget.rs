@@ -1174,10 +1174,11 @@ impl WidgetChannel {
             0
         };
         if same_epoch {
-            let gaps: Vec<(u64, u64)> = self.outbox.gaps_after(from).collect();
-            for (from, to) in gaps {
+            let mut after = from;
+            while let Some((from, to)) = self.outbox.gap_after(after) {
                 let gap = json_write::to_value(&WidgetEvent::Gap { from, to });
                 self.send(now, &WidgetMessage::Notice { event: &gap });
+                after = to;
             }
         }
         for (seq, event) in self.outbox.since(from) {
