@@ -477,9 +477,11 @@ async function reloads(context, origins, how = 'reload') {
         const widget = page.frames().find((f) => f.url().startsWith(origins.widgetOrigin));
         // Killed once its saved session is older than what it sent (the host saw events the
         // reloaded widget will not restore: it must number on after them, and tell a host that
-        // resumes from below them of the gap); in the widget's own task, so no save comes between
-        // the look and the kill. Killed anyway when the stream ends first (then `saved` = `seen`).
-        const kill = (force) => {
+        // resumes from below them of the gap), and is its own (saved after the last kill's events,
+        // so a restored widget dies with a save that carries its predecessor's skipped numbers);
+        // in the widget's own task, so no save comes between the look and the kill. Killed anyway
+        // when the stream ends first (then `saved` may be `seen`).
+        const kill = ([force, after]) => {
           const w = window.ctiWidget;
           if (!w) return null;
           const seen = w.diagnostics().lastSeq;
@@ -489,17 +491,17 @@ async function reloads(context, origins, how = 'reload') {
             if (!key.endsWith('/outbox')) continue;
             try { saved = JSON.parse(sessionStorage.getItem(key)).nextSeq - 1; } catch { /* none */ }
           }
-          if (!force && (saved === null || saved >= seen)) return null;
+          if (!force && (saved === null || saved <= after || saved >= seen)) return null;
           w.free();
           return { saved, seen };
         };
         let lag = null;
         for (;;) {
-          lag = await widget?.evaluate(kill, false).catch(() => null);
+          lag = await widget?.evaluate(kill, [false, saves.at(-1)?.seen ?? 0]).catch(() => null);
           if (lag || !widget || (await page.evaluate((n) => window.relReload.sent >= n, RELOAD_EVENTS))) break;
           await sleep(5);
         }
-        if (!lag) lag = await widget?.evaluate(kill, true).catch(() => null);
+        if (!lag) lag = await widget?.evaluate(kill, [true, 0]).catch(() => null);
         saves.push(lag ?? { saved: null, seen: null });
         t0 = await page.evaluate(() => performance.now());
       }
@@ -536,7 +538,7 @@ async function reloads(context, origins, how = 'reload') {
       recoverMs: { samples: recoveries, median: median(recoveries), max: recoveries.length ? Math.max(...recoveries) : null },
       client: { duplicatesDropped: hostStats.duplicates ?? 0, badFrames: 0, refused },
       inOrder,
-      ...(dead ? { saves, notes: [`${saves.filter((x) => x.saved < x.seen).length} of ${saves.length} killed with a save older than what the host saw`] } : {}),
+      ...(dead ? { saves, notes: [`${saves.filter((x, i) => x.saved < x.seen && x.saved > (saves[i - 1]?.seen ?? 0)).length} of ${saves.length} killed with a save of its own older than what the host saw`] } : {}),
       problems,
     };
   } finally {
