@@ -460,10 +460,12 @@ async function reloads(context, origins, how = 'reload') {
     }, [RELOAD_EVENTS, Math.max(PACE_MS, 10)]);
     const recoveries = [];
     const problems = [];
+    /** Per dead widget: its saved session's last `seq` and the last it sent, at the kill. */
+    const saves = [];
     let reloaded = 0;
     for (let k = 1; k <= RELOADS; k++) {
       await until(page, (at) => window.relReload.sent >= at, Math.floor((RELOAD_EVENTS * k) / (RELOADS + 1)), 60_000);
-      const { t0, readyBefore } = await page.evaluate((kill) => {
+      let { t0, readyBefore } = await page.evaluate((kill) => {
         const frame = window.test.bridge.iframe();
         const readyBefore = window.relReload.ready.length;
         const t = performance.now();
@@ -473,7 +475,35 @@ async function reloads(context, origins, how = 'reload') {
       }, dead);
       if (dead) {
         const widget = page.frames().find((f) => f.url().startsWith(origins.widgetOrigin));
-        await widget?.evaluate(() => window.ctiWidget?.free());
+        // Killed once its saved session is older than what it sent (the host saw events the
+        // reloaded widget will not restore: it must number on after them, and tell a host that
+        // resumes from below them of the gap), and is its own (saved after the last kill's events,
+        // so a restored widget dies with a save that carries its predecessor's skipped numbers);
+        // in the widget's own task, so no save comes between the look and the kill. Killed anyway
+        // when the stream ends first (then `saved` may be `seen`).
+        const kill = ([force, after]) => {
+          const w = window.ctiWidget;
+          if (!w) return null;
+          const seen = w.diagnostics().lastSeq;
+          let saved = null;
+          for (let i = 0; i < sessionStorage.length; i++) {
+            const key = sessionStorage.key(i);
+            if (!key.endsWith('/outbox')) continue;
+            try { saved = JSON.parse(sessionStorage.getItem(key)).nextSeq - 1; } catch { /* none */ }
+          }
+          if (!force && (saved === null || saved <= after || saved >= seen)) return null;
+          w.free();
+          return { saved, seen };
+        };
+        let lag = null;
+        for (;;) {
+          lag = await widget?.evaluate(kill, [false, saves.at(-1)?.seen ?? 0]).catch(() => null);
+          if (lag || !widget || (await page.evaluate((n) => window.relReload.sent >= n, RELOAD_EVENTS))) break;
+          await sleep(5);
+        }
+        if (!lag) lag = await widget?.evaluate(kill, [true, 0]).catch(() => null);
+        saves.push(lag ?? { saved: null, seen: null });
+        t0 = await page.evaluate(() => performance.now());
       }
       reloaded += 1;
       try {
@@ -508,6 +538,7 @@ async function reloads(context, origins, how = 'reload') {
       recoverMs: { samples: recoveries, median: median(recoveries), max: recoveries.length ? Math.max(...recoveries) : null },
       client: { duplicatesDropped: hostStats.duplicates ?? 0, badFrames: 0, refused },
       inOrder,
+      ...(dead ? { saves, notes: [`${saves.filter((x, i) => x.saved < x.seen && x.saved > (saves[i - 1]?.seen ?? 0)).length} of ${saves.length} killed with a save of its own older than what the host saw`] } : {}),
       problems,
     };
   } finally {

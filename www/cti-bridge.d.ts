@@ -158,7 +158,7 @@ export type TabsEvent =
   | ({ kind: "tabs" } & TabsInfo)
   | { kind: "gap"; scope: "tabs"; reason: "leaderLost" | "missed" | "handOver"; requests?: number; from?: number; to?: number; after?: number };
 
-/** A `gap` notice: events `from..=to` can no longer be replayed (the widget's outbox lost them); the `connection` ready event before it carries a fresh snapshot. */
+/** A `gap` notice: events `from..=to` can no longer be replayed (the widget's outbox lost them, or a widget restored from an older save skipped numbers its dead predecessor issued); one per range, in order, before the replay; the `connection` ready event before them carries a fresh snapshot. */
 export type GapEvent = Extract<WidgetEvent, { kind: "gap" }>;
 
 /**

@@ -1,7 +1,8 @@
 // Smoke run of the reliability table (bash scripts/reliability.sh) with tiny sizes, so it cannot
 // rot: every simulator fault that applies to AXP or xuc gets a row (one injection each), so do the
 // baselines (streaming, idle) and the storm of each protocol; the widget reload row and the
-// hostile-input rows are there; nothing is lost or duplicated, every fault fired and the client
+// hostile-input rows are there (the dead widget's row killed with a save older than what its host
+// saw); nothing is lost or duplicated, every fault fired and the client
 // came back; the JSON has the table's shape.
 //   node --test tests/e2e/reliability-smoke.test.mjs   (needs bash scripts/build.sh and cargo build first)
 
@@ -39,7 +40,7 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
     const { code, stdout, stderr } = await new Promise((resolve) => {
       execFile('node', [join(ROOT, 'bench', 'reliability.mjs')], {
         cwd: ROOT,
-        env: { ...process.env, REL_EVENTS: '8', REL_INJECTIONS: '1', REL_RELOADS: '1', REL_RELOAD_EVENTS: '20', REL_PACE_MS: '2', REL_IDLE_MS: '200', REL_HANDOVERS: '1', REL_HANDOVER_EVENTS: '9', REL_FAULTS: '', REL_OUT: out },
+        env: { ...process.env, REL_EVENTS: '8', REL_INJECTIONS: '1', REL_RELOADS: '1', REL_RELOAD_EVENTS: '60', REL_PACE_MS: '2', REL_IDLE_MS: '200', REL_HANDOVERS: '1', REL_HANDOVER_EVENTS: '9', REL_FAULTS: '', REL_OUT: out },
         timeout: 230_000,
       }, (err, so, se) => resolve({ code: err ? err.code ?? 1 : 0, stdout: so, stderr: se }));
     });
@@ -114,6 +115,13 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
     assert.equal(dead.injected, 1);
     assert.equal(dead.reconnects, 1, 'the host noticed the dead widget and reloaded it');
     assert.equal(dead.inOrder, true);
+    // The widget died with a save older than what the host saw (60 events: a save lands mid-stream,
+    // the kill waits for the host to be ahead of it): the reloaded widget numbers on after the host's
+    // last event, nothing lost, nothing twice (with 20 events no save came before the kill).
+    assert.equal(dead.saves.length, 1);
+    for (const { saved, seen } of dead.saves) assert.ok(Number.isInteger(saved) && saved < seen, `killed with a stale save: ${JSON.stringify(dead.saves)}`);
+    assert.equal(dead.lost, 0, 'dead widget: lost');
+    assert.equal(dead.duplicated, 0, 'dead widget: duplicated');
     assert.equal(r.hostile.stillServing, true);
     assert.equal(r.hostile.noPollution, true);
     assert.ok(r.hostile.rows.length >= 4);
@@ -121,7 +129,7 @@ test('reliability smoke run: every fault row, no loss but the known in-flight fr
       assert.ok(h.tried > 0, h.name);
       if (h.untrusted) assert.equal(h.accepted, 0, h.name);
     }
-    assert.deepEqual(r.params, { EVENTS: 8, INJECTIONS: 1, RELOADS: 1, RELOAD_EVENTS: 20, PACE_MS: 2, IDLE_MS: 200, HANDOVERS: 1, HANDOVER_EVENTS: 9, only: [] });
+    assert.deepEqual(r.params, { EVENTS: 8, INJECTIONS: 1, RELOADS: 1, RELOAD_EVENTS: 60, PACE_MS: 2, IDLE_MS: 200, HANDOVERS: 1, HANDOVER_EVENTS: 9, only: [] });
     assert.match(r.command, /bash scripts\/reliability\.sh$/);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -5,8 +5,7 @@
 
 use super::{to_string, to_value};
 use crate::channel::{
-    Dropped, ErrorCode, EventText, LinkStatus, Peer, RequestError, Saved, TraceEntry, WidgetEvent,
-    WidgetMessage,
+    Dropped, ErrorCode, LinkStatus, Peer, RequestError, TraceEntry, WidgetEvent, WidgetMessage,
 };
 use crate::client::{Fault, Health, HealthState};
 use crate::command::Desired;
@@ -199,20 +198,6 @@ fn every_widget_event_and_message_matches_serde_json() {
     ] {
         to_value(&code);
     }
-    to_string(&Saved {
-        epoch: "e1".into(),
-        next_seq: 3,
-        events: vec![(1, EventText::of(&value)), (2, EventText::of(&json!("x")))],
-        host_id: None,
-        answered: vec![(5, r#"{"t":"response"}"#.into())],
-    });
-    to_string(&Saved {
-        epoch: "e2".into(),
-        next_seq: 1,
-        events: Vec::new(),
-        host_id: Some("h".into()),
-        answered: Vec::new(),
-    });
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! the widget checks its size and nesting before parsing, and decodes it into
 //! a typed [`HostMessage`]. The widget keeps a bounded [`Outbox`] of the events
 //! it sent, so a host that re-attaches (or a reloaded widget that restored its
-//! outbox) resumes from the last `seq` it saw: none lost, none twice.
+//! outbox) resumes from the last `seq` it saw: none lost, none twice. What it
+//! cannot replay (events its outbox forgot, numbers a widget restored from an
+//! older save passed over) it names first, one `gap` notice per range.
 //!
 //! Bursts travel as one port message (protocol 2): what one side produces
 //! within one task goes as `{"t":"batch","m":[message, ...]}` (at most

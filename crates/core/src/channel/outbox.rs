@@ -1,6 +1,6 @@
 //! The widget's bounded outbox of sent events, replayed to a host that
-//! re-attaches, and the gap a host is told about when it resumes from
-//! events the outbox no longer holds.
+//! re-attaches, and the gaps a host is told about when it resumes from
+//! events the outbox does not hold.
 //!
 //! Each event is kept as its JSON text ([`EventText`]), written once when it
 //! enters the outbox: the port message, a replay and the saved session copy
@@ -151,7 +151,8 @@ impl Outbox {
 
     /// Numbers the next event after `last_seq` when that is further on (a
     /// host saw events of this epoch that a restored session did not keep:
-    /// they were issued after its last save). Kept events are not renumbered.
+    /// they were issued after its last save). Kept events are not renumbered;
+    /// the numbers passed over are a gap ([`Outbox::gap_after`]).
     pub fn skip_to(&mut self, last_seq: u64) {
         self.next_seq = self.next_seq.max(last_seq.saturating_add(1));
     }
@@ -177,15 +178,29 @@ impl Outbox {
         self.events.iter().filter(move |(s, _)| *s > seq)
     }
 
-    /// The events after `seq` that were issued but are no longer kept, as an
-    /// inclusive range `(from, to)`: what a host resuming from `seq` missed.
+    /// The first numbers after `seq` that were issued but are not kept, as
+    /// an inclusive range `(from, to)`: the first gap of a host resuming
+    /// from `seq` (the next: `gap_after(to)`, and so on; [`Outbox::gaps_after`]).
+    /// Before the oldest kept event: what the outbox forgot or a restored
+    /// session did not persist; between kept events (or after the newest):
+    /// numbers [`Outbox::skip_to`] passed over, issued by a session that died
+    /// after its last save. The kept events' own numbers are the record of
+    /// those ranges (bounded with them, saved and restored with them); a
+    /// range below the oldest kept event joins the first gap.
     pub fn gap_after(&self, seq: u64) -> Option<(u64, u64)> {
-        let first_kept = self
-            .events
-            .front()
-            .map_or(self.next_seq, |(first, _)| *first);
-        let from = seq.saturating_add(1);
-        (first_kept > from && from < self.next_seq).then(|| (from, first_kept - 1))
+        let mut next = seq.saturating_add(1);
+        for (s, _) in &self.events {
+            if *s > next {
+                return Some((next, s - 1));
+            }
+            next = next.max(s.saturating_add(1));
+        }
+        (self.next_seq > next).then(|| (next, self.next_seq - 1))
+    }
+
+    /// Every gap of a host resuming from `seq`, in order ([`Outbox::gap_after`]).
+    pub fn gaps_after(&self, seq: u64) -> impl Iterator<Item = (u64, u64)> + '_ {
+        std::iter::successors(self.gap_after(seq), |&(_, to)| self.gap_after(to))
     }
 
     /// All kept events, for persisting.
@@ -249,6 +264,43 @@ mod tests {
         assert_eq!(restored.gap_after(2), Some((3, 4)));
         let empty = Outbox::restore(2, 6, vec![]);
         assert_eq!(empty.gap_after(2), Some((3, 5)));
+    }
+
+    #[test]
+    fn the_numbers_a_restored_session_skipped_are_gaps_until_forgotten() {
+        // Saved after 1..=3; the session went on to 7 and died; its host saw 7.
+        let saved: Vec<(u64, EventText)> = (1..=3).map(|i| (i, text(json!(i)))).collect();
+        let mut outbox = Outbox::restore(6, 4, saved);
+        outbox.skip_to(7);
+        assert_eq!(outbox.gaps_after(0).collect::<Vec<_>>(), [(4, 7)]);
+        assert_eq!(outbox.push(text(json!(8))), 8);
+        // Again: a save after 8, the next session reached 10.
+        let mut outbox = Outbox::restore(6, 9, outbox.events().cloned().collect());
+        outbox.skip_to(10);
+        outbox.push(text(json!(11)));
+        outbox.push(text(json!(12)));
+        let all = |o: &Outbox, seq| o.gaps_after(seq).collect::<Vec<_>>();
+        assert_eq!(all(&outbox, 0), [(4, 7), (9, 10)], "every range, in order");
+        assert_eq!(all(&outbox, 5), [(6, 7), (9, 10)], "from inside a range");
+        assert_eq!(all(&outbox, 7), [(9, 10)]);
+        assert_eq!(all(&outbox, 10), []);
+        let seqs = |o: &Outbox, seq| o.since(seq).map(|(s, _)| *s).collect::<Vec<_>>();
+        assert_eq!(seqs(&outbox, 0), [1, 2, 3, 8, 11, 12]);
+        // Saved and restored: the kept numbers carry the ranges.
+        let restored = Outbox::restore(6, outbox.next_seq(), outbox.events().cloned().collect());
+        assert_eq!(all(&restored, 0), [(4, 7), (9, 10)]);
+        // The oldest forgotten: a range below the oldest kept joins the first gap.
+        for i in 13..=16 {
+            outbox.push(text(json!(i)));
+        }
+        assert_eq!(seqs(&outbox, 0), [11, 12, 13, 14, 15, 16]);
+        assert_eq!(all(&outbox, 0), [(1, 10)]);
+        assert_eq!(all(&outbox, 3), [(4, 10)]);
+        // Skipped with nothing after: the gap runs to the last number issued.
+        outbox.skip_to(20);
+        assert_eq!(all(&outbox, 16), [(17, 20)]);
+        assert_eq!(all(&outbox, 20), []);
+        assert_eq!(all(&outbox, u64::MAX), []);
     }
 
     #[test]

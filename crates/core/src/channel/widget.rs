@@ -289,10 +289,9 @@ pub fn default_storage_key(contact_centre: Option<&Value>) -> String {
     }
 }
 
-/// What is persisted across a reload of the widget iframe.
+/// What is persisted across a reload of the widget iframe, as it is read
+/// back (written in place by [`WidgetChannel::save_text`], its one writer).
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(test, derive(serde::Serialize))]
-#[cfg_attr(test, serde(rename_all = "camelCase"))]
 pub struct Saved {
     /// The event numbering's id.
     pub epoch: String,
@@ -609,22 +608,6 @@ impl WidgetChannel {
         self.dropped
     }
 
-    /// What to persist for a reload of this iframe.
-    pub fn saved(&self) -> Saved {
-        let skip = self
-            .outbox
-            .events()
-            .count()
-            .saturating_sub(PERSISTED_EVENTS);
-        Saved {
-            epoch: self.epoch.clone(),
-            next_seq: self.outbox.next_seq(),
-            events: self.outbox.events().skip(skip).cloned().collect(),
-            host_id: self.host_id.clone(),
-            answered: self.answered.iter().cloned().collect(),
-        }
-    }
-
     /// An [`Effect::SaveSoon`] at `now`: `Some(wait)`, save after `wait`
     /// ms ([`SAVE_DELAY_MS`] after a quiet spell, at most once per
     /// [`SAVE_EVERY_MS`] in a stream); `None`: a save is already scheduled.
@@ -632,16 +615,11 @@ impl WidgetChannel {
         self.save.changed(now)
     }
 
-    /// What to persist, saved at `now` (the scheduled save, or the page
-    /// going away).
-    pub fn save_now(&mut self, now: u64) -> Saved {
-        self.save.ran(now);
-        self.saved()
-    }
-
-    /// What to persist at `now` (as [`Self::save_now`]), as the JSON text
-    /// of its [`Saved`]: written from the channel's own events and answers,
-    /// with no copy of them first.
+    /// What to persist for a reload of this iframe, saved at `now` (the
+    /// scheduled save, or the page going away): the JSON text of a [`Saved`]
+    /// (the epoch, the next `seq`, the newest [`PERSISTED_EVENTS`] events,
+    /// the host id and its answers), written from the channel's own events
+    /// and answers, with no copy of them first.
     pub fn save_text(&mut self, now: u64) -> String {
         self.save.ran(now);
         let mut out = String::new();
@@ -1189,16 +1167,18 @@ impl WidgetChannel {
             },
         );
         // Replay what this host has not seen (all of it for a new host),
-        // after telling it what can no longer be replayed.
+        // after telling it, range by range, what cannot be replayed.
         let from = if same_epoch || connect.epoch.is_some() {
             connect.last_seq
         } else {
             0
         };
         if same_epoch {
-            if let Some((from, to)) = self.outbox.gap_after(from) {
+            let mut after = from;
+            while let Some((from, to)) = self.outbox.gap_after(after) {
                 let gap = json_write::to_value(&WidgetEvent::Gap { from, to });
                 self.send(now, &WidgetMessage::Notice { event: &gap });
+                after = to;
             }
         }
         for (seq, event) in self.outbox.since(from) {
@@ -1728,18 +1708,6 @@ pub(crate) fn batch_port_posts(effects: Vec<Effect>) -> Vec<Effect> {
 
 fn to_text(message: &WidgetMessage<'_>) -> Option<String> {
     Some(json_write::to_string(message))
-}
-
-impl ToJson for Saved {
-    fn write_json(&self, w: &mut JsonWriter) {
-        w.object(|o| {
-            o.field("epoch", &self.epoch)
-                .field("nextSeq", &self.next_seq)
-                .field("events", &self.events)
-                .field("hostId", &self.host_id)
-                .field("answered", &self.answered);
-        });
-    }
 }
 
 /// The channel's [`Saved`] written in place ([`WidgetChannel::save_text`]).

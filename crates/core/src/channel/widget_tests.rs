@@ -235,6 +235,11 @@ impl Edge {
         self.run();
     }
 
+    /// The session the edge would persist now ([`WidgetChannel::save_text`]), parsed.
+    fn saved(&mut self) -> Value {
+        serde_json::from_str(&self.channel.save_text(self.now)).unwrap()
+    }
+
     fn take(&mut self) -> Vec<Value> {
         self.posts.clear();
         self.texts.clear();
@@ -454,7 +459,7 @@ fn a_reloaded_widget_restores_its_outbox_and_reports_what_it_did_not_persist() {
     let seqs = Edge::event_seqs(&edge.take());
     let last = *seqs.last().unwrap();
     assert!(last as usize > PERSISTED_EVENTS);
-    let saved = serde_json::to_value(edge.channel.saved()).unwrap();
+    let saved = edge.saved();
     let mut reloaded = Edge::with(options(), Some(&saved));
     assert_eq!(reloaded.channel.epoch(), "e1");
     reloaded.connect(Some("e1"), 0, "h1");
@@ -475,7 +480,7 @@ fn a_widget_restored_from_an_older_save_numbers_on_after_what_the_host_saw() {
         edge.inject_xuc("AgentReady");
     }
     // Saved after three injects; four more reach the host before the widget dies.
-    let saved = serde_json::to_value(edge.channel.saved()).unwrap();
+    let saved = edge.saved();
     for _ in 0..4 {
         edge.inject_xuc("AgentOnPause");
     }
@@ -497,6 +502,83 @@ fn a_widget_restored_from_an_older_save_numbers_on_after_what_the_host_saw() {
     assert_eq!(replayed, want);
 }
 
+/// The numbers a restored session skipped (issued by the session that died
+/// after its last save) are a gap for every host of the epoch that resumes
+/// from below them: told, range by range and in order, before the replay.
+#[test]
+fn a_host_resuming_from_below_the_numbers_a_restored_session_skipped_is_told_of_them() {
+    let gap = |from: u64, to: u64| json!({"kind": "gap", "from": from, "to": to});
+    let mut edge = Edge::new();
+    edge.connect(None, 0, "h1");
+    for _ in 0..3 {
+        edge.inject_xuc("AgentReady");
+    }
+    // Saved, then four more events the host sees before the widget dies.
+    let saved = edge.saved();
+    for _ in 0..4 {
+        edge.inject_xuc("AgentOnPause");
+    }
+    let kept = saved["nextSeq"].as_u64().unwrap() - 1;
+    let seen = *Edge::event_seqs(&edge.take()).last().unwrap();
+    let mut reloaded = Edge::with(options(), Some(&saved));
+    reloaded.connect(Some("e1"), seen, "h1");
+    assert!(Edge::of_type(&reloaded.take(), "notice").is_empty());
+    reloaded.inject_xuc("AgentReady");
+    let fresh = Edge::event_seqs(&reloaded.take());
+    // A host (another, or this one reloaded) resuming from 1: the kept
+    // events, then the fresh ones; kept+1..=seen in between are gone.
+    reloaded.connect(Some("e1"), 1, "h1");
+    let messages = reloaded.take();
+    let notices: Vec<&Value> = Edge::of_type(&messages, "notice")
+        .iter()
+        .map(|m| &m["event"])
+        .collect();
+    assert_eq!(notices, [&gap(kept + 1, seen)]);
+    let position = |t: &str| messages.iter().position(|m| m["t"] == t).unwrap();
+    assert!(position("ready") < position("notice"));
+    assert!(position("notice") < position("event"), "before the replay");
+    let want: Vec<u64> = (2..=kept).chain(fresh.iter().copied()).collect();
+    assert_eq!(Edge::event_seqs(&messages), want);
+    // From inside the skipped range: the rest of it.
+    reloaded.connect(Some("e1"), kept + 2, "h1");
+    let messages = reloaded.take();
+    assert_eq!(
+        Edge::of_type(&messages, "notice")[0]["event"],
+        gap(kept + 3, seen)
+    );
+    assert_eq!(Edge::event_seqs(&messages), fresh);
+    // Saved and restored again, and a second stale restore: every range, in order.
+    let again = reloaded.saved();
+    reloaded.inject_xuc("AgentOnPause");
+    let seen2 = *Edge::event_seqs(&reloaded.take()).last().unwrap();
+    let kept2 = again["nextSeq"].as_u64().unwrap() - 1;
+    let mut third = Edge::with(options(), Some(&again));
+    third.connect(Some("e1"), seen2, "h1");
+    third.inject_xuc("AgentReady");
+    let fresh2 = Edge::event_seqs(&third.take());
+    third.connect(Some("e1"), 0, "h1");
+    let messages = third.take();
+    let notices: Vec<&Value> = Edge::of_type(&messages, "notice")
+        .iter()
+        .map(|m| &m["event"])
+        .collect();
+    assert_eq!(notices, [&gap(kept + 1, seen), &gap(kept2 + 1, seen2)]);
+    let last_notice = messages.iter().rposition(|m| m["t"] == "notice").unwrap();
+    assert!(
+        last_notice < position_of(&messages, "event"),
+        "all before the replay"
+    );
+    let want: Vec<u64> = (1..=kept).chain(fresh).chain(fresh2).collect();
+    assert_eq!(Edge::event_seqs(&messages), want);
+    // A host that saw it all hears of no gap.
+    third.connect(Some("e1"), third.channel.last_seq(), "h1");
+    assert!(Edge::of_type(&third.take(), "notice").is_empty());
+}
+
+fn position_of(messages: &[Value], t: &str) -> usize {
+    messages.iter().position(|m| m["t"] == t).unwrap()
+}
+
 #[test]
 fn a_corrupt_saved_session_is_reported_and_a_fresh_one_starts() {
     let (channel, error) =
@@ -515,7 +597,7 @@ fn a_request_resent_after_a_reload_is_answered_again_not_run_twice() {
     assert_eq!(first["result"], json!({"mode": "complementary"}));
     edge.request(8, "inject", json!({"source": "xuc", "msg": {"msgType": "AgentStateEvent", "ctiMessage": {"name": "AgentReady", "agentId": 19}}}));
     edge.take();
-    let saved = serde_json::to_value(edge.channel.saved()).unwrap();
+    let saved = edge.saved();
     let mut reloaded = Edge::with(options(), Some(&saved));
     reloaded.connect(Some("e1"), 0, "h1");
     reloaded.take();
@@ -1227,14 +1309,14 @@ mod batch;
 fn a_stream_is_saved_once_a_second_and_the_last_save_holds_every_event() {
     let mut edge = Edge::new();
     edge.connect(None, 0, "h1");
-    // The edge's save timer, natively: `save_soon` schedules, `save_now` is the timer firing.
+    // The edge's save timer, natively: `save_soon` schedules, `save_text` is the timer firing.
     let mut due: Option<u64> = None;
     let mut saves = Vec::new();
     for i in 0..300u64 {
         // An inject every 10 ms for 3 s.
         edge.now = 2_000 + i * 10;
         if due.is_some_and(|t| edge.now >= t) {
-            saves.push(edge.channel.save_now(edge.now).next_seq);
+            saves.push(edge.saved()["nextSeq"].as_u64().unwrap());
             due = None;
         }
         edge.request(
@@ -1251,8 +1333,9 @@ fn a_stream_is_saved_once_a_second_and_the_last_save_holds_every_event() {
     assert_eq!(saves.len(), 3, "{saves:?}");
     // The stream ended: the save still scheduled holds every event.
     let at = due.expect("a save is scheduled after the last change");
-    let saved = edge.channel.save_now(at);
-    assert_eq!(saved.next_seq, edge.channel.last_seq() + 1);
+    edge.now = at;
+    let saved = edge.saved();
+    assert_eq!(saved["nextSeq"], edge.channel.last_seq() + 1);
     assert_eq!(edge.channel.save_soon(at + 5_000), Some(SAVE_DELAY_MS));
 }
 
@@ -1526,11 +1609,7 @@ fn each_event_is_written_once_and_sent_replayed_and_saved_as_that_text() {
 
     // The saved session embeds the texts: the same JSON shape as before
     // (`[[seq, event], ...]`), so a reload reads old and new sessions alike.
-    let saved = edge.channel.saved();
-    // (`write_to`: `to_string` would compare with serde_json, whose value
-    // of an event sorts its keys; the text keeps the writer's order.)
-    let mut text = String::new();
-    crate::json_write::write_to(&mut text, &saved);
+    let text = edge.channel.save_text(edge.now);
     for (seq, event) in &kept {
         assert!(text.contains(&format!("[{seq},{}]", event.as_str())));
     }
@@ -1614,10 +1693,11 @@ fn the_saved_session_reads_and_refuses_as_before() {
     );
 }
 
-/// The session the edge persists (`save_text`) is the text of `saved()`,
-/// written in place: past the events kept, with answers and the host id.
+/// The session the edge persists (`save_text`, its one writer), read back
+/// as a reload reads it: the newest events as the outbox keeps them, the
+/// next `seq`, the host id and its answers; restored, the same session.
 #[test]
-fn the_saved_text_is_the_saved_session_written_in_place() {
+fn the_saved_text_reads_back_as_the_session_it_was_written_from() {
     let mut edge = Edge::new();
     edge.connect(None, 0, "h1");
     for i in 0..(PERSISTED_EVENTS as u64 + 40) {
@@ -1628,21 +1708,27 @@ fn the_saved_text_is_the_saved_session_written_in_place() {
             json!({"source": "xuc", "msg": xuc_turn(i)}),
         );
     }
-    let saved = edge.channel.saved();
-    assert_eq!(
-        saved.events.len(),
-        PERSISTED_EVENTS,
-        "only the newest are kept"
-    );
-    assert!(!saved.answered.is_empty() && saved.host_id.is_some());
-    let mut expected = String::new();
-    crate::json_write::write_to(&mut expected, &saved);
-    assert_eq!(edge.channel.save_text(edge.now), expected);
-    // Read back, it restores a session of the same events and answers.
-    let value: Value = serde_json::from_str(&expected).unwrap();
-    let restored = fields::wire::<Saved>(&value).unwrap();
-    assert_eq!(restored.events.len(), PERSISTED_EVENTS);
-    assert_eq!(restored.answered, saved.answered);
+    let text = edge.channel.save_text(edge.now);
+    let value: Value = serde_json::from_str(&text).unwrap();
+    let saved = fields::wire::<Saved>(&value).unwrap();
+    assert_eq!(saved.epoch, "e1");
+    assert_eq!(saved.next_seq, edge.channel.last_seq() + 1);
+    let kept: Vec<(u64, EventText)> = edge.channel.events_after(0).cloned().collect();
+    assert!(kept.len() > PERSISTED_EVENTS);
+    // Only the newest, each copied as the outbox keeps its text (read
+    // back through a value, so compared as values).
+    let newest = &kept[kept.len() - PERSISTED_EVENTS..];
+    assert_eq!(saved.events.len(), PERSISTED_EVENTS);
+    for ((seq, event), (kept_seq, kept_event)) in saved.events.iter().zip(newest) {
+        assert_eq!((seq, event.to_value()), (kept_seq, kept_event.to_value()));
+        assert!(text.contains(&format!("[{seq},{}]", kept_event.as_str())));
+    }
+    assert_eq!(saved.host_id.as_deref(), Some("h1"));
+    assert!(!saved.answered.is_empty());
+    assert_eq!(saved.answered, Vec::from(edge.channel.answered.clone()));
+    // Restored from it: the same session, saved again.
+    let mut reloaded = Edge::with(options(), Some(&value));
+    assert_eq!(reloaded.saved(), value);
 }
 
 /// A diagnose run logs its failing checks' ids (`none` at `info`, else at `warn`).
