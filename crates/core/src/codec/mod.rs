@@ -302,3 +302,6 @@ mod tests {
         ));
     }
 }
+
+#[cfg(all(test, feature = "xuc", feature = "crm-connector"))]
+mod golden_tests;
