@@ -130,22 +130,18 @@ impl Wire for AgentStateWire {
     }
 }
 
-struct AgentErrorWire {
-    error: String,
-    phone_nb: Option<String>,
-    requested_nb: Option<String>,
-    agent_id: Option<String>,
-}
+/// Read straight into its event (no wire struct moved into it).
+struct AgentErrorWire(EventBody);
 
 impl Wire for AgentErrorWire {
     const EXPECTED: &'static str = "struct AgentErrorWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            error: o.string(&["Error", "error"])?,
-            phone_nb: o.opt_string(&["phoneNb", "phoneNumber"])?,
-            requested_nb: o.opt_string(&["RequestedNb", "requestedNb", "requestedNumber"])?,
+        Ok(Self(EventBody::AgentError {
+            code: o.string(&["Error", "error"])?,
+            phone_number: o.opt_string(&["phoneNb", "phoneNumber"])?,
+            requested_number: o.opt_string(&["RequestedNb", "requestedNb", "requestedNumber"])?,
             agent_id: o.opt_string(&["agentId", "agentid"])?,
-        })
+        }))
     }
 }
 
@@ -191,7 +187,7 @@ impl Wire for SheetProfile {
 }
 
 struct SheetUser {
-    sheet_info: Option<Vec<SheetInfo>>,
+    sheet_info: Option<Vec<PopField>>,
 }
 
 impl Wire for SheetUser {
@@ -199,43 +195,39 @@ impl Wire for SheetUser {
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
             sheet_info: o
-                .get(&["sheetInfo", "sheetinfo"], |v| fields::opt(v, items))?
+                .get(&["sheetInfo", "sheetinfo"], |v| {
+                    fields::opt(v, |v| items(v, |f: SheetInfo| f.0))
+                })?
                 .flatten(),
         })
     }
 }
 
-struct SheetInfo {
-    name: String,
-    value: Option<String>,
-    kind: Option<String>,
-    order: Option<i64>,
-}
+/// A sheet field, read straight into its [`PopField`].
+struct SheetInfo(PopField);
 
 impl Wire for SheetInfo {
     const EXPECTED: &'static str = "struct SheetInfo";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(PopField {
             name: o.string(&["name"])?,
-            value: o.opt_string(&["value"])?,
-            kind: o.opt_string(&["type"])?,
+            value: o.opt_string(&["value"])?.unwrap_or_default(),
+            field_type: o.opt_string(&["type"])?.unwrap_or_else(|| "text".into()),
             order: o.opt_int(&["order"])?,
-        })
+        }))
     }
 }
 
-struct RightProfileWire {
-    profile: String,
-    rights: Option<Vec<String>>,
-}
+/// Read straight into its event.
+struct RightProfileWire(EventBody);
 
 impl Wire for RightProfileWire {
     const EXPECTED: &'static str = "struct RightProfileWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(EventBody::Rights {
             profile: o.string(&["profile"])?,
-            rights: o.opt_list(&["rights"], fields::string)?,
-        })
+            rights: texts(o.opt_list(&["rights"], fields::string)?),
+        }))
     }
 }
 
@@ -270,7 +262,7 @@ impl Wire for DirectoryWire {
     const EXPECTED: &'static str = "struct DirectoryWire";
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
-            directory: o.req(&["directory"], items)?,
+            directory: o.req(&["directory"], |v| items(v, |d: DirectoryItem| d))?,
         })
     }
 }
@@ -290,18 +282,20 @@ impl Wire for DirectoryItem {
     }
 }
 
-struct GroupWire {
-    id: String,
-    name: Option<String>,
-}
+/// A group, read straight into its directory entry.
+struct GroupWire(DirectoryEntry);
 
 impl Wire for GroupWire {
     const EXPECTED: &'static str = "struct GroupWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(DirectoryEntry {
             id: o.string(&["id"])?,
             name: o.opt_string(&["name"])?,
-        })
+            number: None,
+            email: None,
+            group: None,
+            state: None,
+        }))
     }
 }
 
@@ -324,7 +318,9 @@ impl Wire for AgentConfigWire {
             number: o.opt_string(&["number"])?,
             context: o.opt_string(&["context"])?,
             member: o
-                .get(&["member", "members"], |v| fields::opt(v, items))?
+                .get(&["member", "members"], |v| {
+                    fields::opt(v, |v| items(v, |m: MemberWire| m))
+                })?
                 .flatten(),
         })
     }
@@ -347,22 +343,18 @@ impl Wire for MemberWire {
     }
 }
 
-struct QueueMemberWire {
-    agent_id: String,
-    queue_id: String,
-    queue_name: Option<String>,
-    penalty: i64,
-}
+/// Read straight into its [`QueueMembership`].
+struct QueueMemberWire(QueueMembership);
 
 impl Wire for QueueMemberWire {
     const EXPECTED: &'static str = "struct QueueMemberWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(QueueMembership {
             agent_id: o.string(&["agentId", "agent_id", "agentid"])?,
             queue_id: o.string(&["queueId", "queue_id", "queueid"])?,
             queue_name: o.opt_string(&["queueName", "queue_name"])?,
             penalty: o.int(&["penalty"])?,
-        })
+        }))
     }
 }
 
@@ -376,7 +368,7 @@ impl Wire for StatisticsWire {
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
             id: o.string(&["id", "agentId"])?,
-            statistics: o.req(&["statistics"], items)?,
+            statistics: o.req(&["statistics"], |v| items(v, |s: StatWire| s))?,
         })
     }
 }
@@ -396,20 +388,17 @@ impl Wire for StatWire {
     }
 }
 
-struct ListenWire {
-    started: bool,
-    phone_number: Option<String>,
-    agent_id: String,
-}
+/// Read straight into its event.
+struct ListenWire(EventBody);
 
 impl Wire for ListenWire {
     const EXPECTED: &'static str = "struct ListenWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(EventBody::Listen {
             started: o.boolean(&["started"])?,
             phone_number: o.opt_string(&["phoneNumber"])?,
             agent_id: o.string(&["agentId", "agentid"])?,
-        })
+        }))
     }
 }
 
@@ -518,13 +507,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::AgentStateEvent => agent_state(required()?, context)?,
         Msg::PhoneEvent => phone_event(required()?, context)?,
         Msg::Sheet => sheet(required()?, context)?,
-        Msg::RightProfile => {
-            let r: RightProfileWire = read(required()?, context)?;
-            EventBody::Rights {
-                profile: r.profile,
-                rights: texts(r.rights),
-            }
-        }
+        Msg::RightProfile => read::<RightProfileWire>(required()?, context)?.0,
         Msg::AgentDirectory => agent_directory(required()?, context)?,
         // Each item read into its entry as it comes (one shared `each`, not
         // a list and a mapping per item type).
@@ -545,15 +528,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             let mut entries = Vec::new();
             read_with(required()?, context, |v| {
                 each(v, &mut |g| {
-                    let g: GroupWire = fields::wire(g)?;
-                    entries.push(DirectoryEntry {
-                        id: g.id,
-                        name: g.name,
-                        number: None,
-                        email: None,
-                        group: None,
-                        state: None,
-                    });
+                    entries.push(fields::wire::<GroupWire>(g)?.0);
                     Ok(())
                 })
             })?;
@@ -564,13 +539,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         }
         Msg::AgentConfig => agent_config(required()?, context)?,
         Msg::QueueMember => {
-            let q: QueueMemberWire = read(required()?, context)?;
-            EventBody::QueueMember(QueueMembership {
-                agent_id: q.agent_id,
-                queue_id: q.queue_id,
-                queue_name: q.queue_name,
-                penalty: q.penalty,
-            })
+            EventBody::QueueMember(read::<QueueMemberWire>(required()?, context)?.0)
         }
         Msg::AgentStatistics => {
             let s: StatisticsWire = read(required()?, context)?;
@@ -579,14 +548,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
                 values: super::map_of(s.statistics.into_iter().map(|v| (v.name, v.value))),
             }
         }
-        Msg::AgentListen => {
-            let l: ListenWire = read(required()?, context)?;
-            EventBody::Listen {
-                agent_id: l.agent_id,
-                started: l.started,
-                phone_number: l.phone_number,
-            }
-        }
+        Msg::AgentListen => read::<ListenWire>(required()?, context)?.0,
         Msg::Callback(CallbackAction::Lists) => {
             return callback_lists(required()?, context).map(Decoded::many)
         }
@@ -611,11 +573,12 @@ fn each<'a>(
     Ok(())
 }
 
-/// A list of wire structs, read through [`each`].
-fn items<T: Wire>(value: &Value) -> Result<Vec<T>, Error> {
+/// A list of wire structs, read through [`each`], each item taken out of
+/// its wire struct by `into` (the struct's own value for most).
+fn items<T: Wire, U>(value: &Value, into: fn(T) -> U) -> Result<Vec<U>, Error> {
     let mut out = Vec::new();
     each(value, &mut |v| {
-        out.push(fields::wire(v)?);
+        out.push(into(fields::wire(v)?));
         Ok(())
     })?;
     Ok(out)
@@ -688,13 +651,7 @@ fn link_status(cti: &Value, context: &str) -> Result<EventBody, Fault> {
 }
 
 fn agent_error(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    let e: AgentErrorWire = read(value, context)?;
-    Ok(EventBody::AgentError {
-        code: e.error,
-        phone_number: e.phone_nb,
-        requested_number: e.requested_nb,
-        agent_id: e.agent_id,
-    })
+    Ok(read::<AgentErrorWire>(value, context)?.0)
 }
 
 /// The normalized state and vendor spelling of an agent state name.
@@ -856,15 +813,7 @@ fn sheet(value: &Value, context: &str) -> Result<EventBody, Fault> {
         .and_then(|p| p.profile)
         .and_then(|p| p.user)
         .and_then(|u| u.sheet_info)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|f| PopField {
-            name: f.name,
-            value: f.value.unwrap_or_default(),
-            field_type: f.kind.unwrap_or_else(|| "text".into()),
-            order: f.order,
-        })
-        .collect();
+        .unwrap_or_default();
     // Display order; fields without one keep their place after the others.
     fields.sort_by_key(|f| (f.order.is_none(), f.order));
     Ok(EventBody::ScreenPop {

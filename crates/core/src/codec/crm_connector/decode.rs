@@ -150,7 +150,7 @@ impl Wire for OmnichannelResponse {
 }
 
 struct CrmDirectory {
-    results: Vec<DirectoryRecord>,
+    results: Vec<DirectoryEntry>,
 }
 
 impl Wire for CrmDirectory {
@@ -158,28 +158,28 @@ impl Wire for CrmDirectory {
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
             results: o
-                .get(&["results"], |v| fields::list(v, fields::wire))?
+                .get(&["results"], |v| {
+                    fields::list(v, |r| fields::wire(r).map(|r: DirectoryRecord| r.0))
+                })?
                 .unwrap_or_default(),
         })
     }
 }
 
-struct DirectoryRecord {
-    id: String,
-    name: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-}
+/// A CRM contact, read straight into its directory entry.
+struct DirectoryRecord(DirectoryEntry);
 
 impl Wire for DirectoryRecord {
     const EXPECTED: &'static str = "struct DirectoryRecord";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(DirectoryEntry {
             id: o.string(&["id", "Id"])?,
             name: o.opt_string(&["name", "Name"])?,
-            phone: o.opt_string(&["phone", "Phone", "phoneNumber", "number"])?,
+            number: o.opt_string(&["phone", "Phone", "phoneNumber", "number"])?,
             email: o.opt_string(&["email", "Email"])?,
-        })
+            group: None,
+            state: None,
+        }))
     }
 }
 
@@ -537,18 +537,7 @@ fn crm_directory(data: &Value) -> Result<EventBody, Fault> {
     let wire: CrmDirectory = read(object(data, action)?, action.name())?;
     Ok(EventBody::Directory {
         list: DirectoryKind::Crm,
-        entries: wire
-            .results
-            .into_iter()
-            .map(|r| DirectoryEntry {
-                id: r.id,
-                name: r.name,
-                number: r.phone,
-                email: r.email,
-                group: None,
-                state: None,
-            })
-            .collect(),
+        entries: wire.results,
     })
 }
 
