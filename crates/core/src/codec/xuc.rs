@@ -233,24 +233,23 @@ impl Wire for RightProfileWire {
 
 /// An agent as listed by AgentDirectory, AgentList and AgentConfig (which
 /// spells the name keys in lower case).
-struct AgentWire {
-    id: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    number: Option<String>,
-    group_id: Option<String>,
-}
+/// Read straight into its directory entry (no state).
+struct AgentWire(DirectoryEntry);
 
 impl Wire for AgentWire {
     const EXPECTED: &'static str = "struct AgentWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            id: o.string(&["id"])?,
-            first_name: o.opt_string(&["firstName", "firstname"])?,
-            last_name: o.opt_string(&["lastName", "lastname"])?,
+        let id = o.string(&["id"])?;
+        let first = o.opt_string(&["firstName", "firstname"])?;
+        let last = o.opt_string(&["lastName", "lastname"])?;
+        Ok(Self(DirectoryEntry {
+            id,
+            name: full_name(first, last),
             number: o.opt_string(&["number"])?,
-            group_id: o.opt_string(&["groupId", "groupid"])?,
-        })
+            email: None,
+            group: o.opt_string(&["groupId", "groupid"])?,
+            state: None,
+        }))
     }
 }
 
@@ -299,47 +298,49 @@ impl Wire for GroupWire {
     }
 }
 
-struct AgentConfigWire {
-    id: String,
-    firstname: Option<String>,
-    lastname: Option<String>,
-    number: Option<String>,
-    context: Option<String>,
-    member: Option<Vec<MemberWire>>,
-}
+/// Read straight into its event; each membership gets the agent's id.
+struct AgentConfigWire(EventBody);
 
 impl Wire for AgentConfigWire {
     const EXPECTED: &'static str = "struct AgentConfigWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            id: o.string(&["id"])?,
-            firstname: o.opt_string(&["firstname", "firstName"])?,
-            lastname: o.opt_string(&["lastname", "lastName"])?,
-            number: o.opt_string(&["number"])?,
-            context: o.opt_string(&["context"])?,
-            member: o
-                .get(&["member", "members"], |v| {
-                    fields::opt(v, |v| items(v, |m: MemberWire| m))
-                })?
-                .flatten(),
-        })
+        let agent_id = o.string(&["id"])?;
+        let first = o.opt_string(&["firstname", "firstName"])?;
+        let last = o.opt_string(&["lastname", "lastName"])?;
+        let number = o.opt_string(&["number"])?;
+        let context = o.opt_string(&["context"])?;
+        let mut queues = o
+            .get(&["member", "members"], |v| {
+                fields::opt(v, |v| items(v, |m: MemberWire| m.0))
+            })?
+            .flatten()
+            .unwrap_or_default();
+        for queue in &mut queues {
+            queue.agent_id.clone_from(&agent_id);
+        }
+        Ok(Self(EventBody::AgentConfig {
+            agent_id,
+            name: full_name(first, last),
+            number,
+            context,
+            queues,
+        }))
     }
 }
 
-struct MemberWire {
-    queue_id: String,
-    queue_name: Option<String>,
-    penalty: i64,
-}
+/// A membership of `AgentConfig`, its agent id left empty (filled in by
+/// [`AgentConfigWire`]).
+struct MemberWire(QueueMembership);
 
 impl Wire for MemberWire {
     const EXPECTED: &'static str = "struct MemberWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(QueueMembership {
+            agent_id: String::new(),
             queue_id: o.string(&["queue_id", "queueId"])?,
             queue_name: o.opt_string(&["queue_name", "queueName"])?,
             penalty: o.int(&["penalty"])?,
-        })
+        }))
     }
 }
 
@@ -358,18 +359,25 @@ impl Wire for QueueMemberWire {
     }
 }
 
-struct StatisticsWire {
-    id: String,
-    statistics: Vec<StatWire>,
-}
+/// Read straight into its event, each statistic inserted as it is read
+/// (a later duplicate name wins).
+struct StatisticsWire(EventBody);
 
 impl Wire for StatisticsWire {
     const EXPECTED: &'static str = "struct StatisticsWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            id: o.string(&["id", "agentId"])?,
-            statistics: o.req(&["statistics"], |v| items(v, |s: StatWire| s))?,
-        })
+        Ok(Self(EventBody::Statistics {
+            agent_id: o.string(&["id", "agentId"])?,
+            values: o.req(&["statistics"], |v| {
+                let mut values = Map::new();
+                each(v, &mut |s| {
+                    let s: StatWire = fields::wire(s)?;
+                    values.insert(s.name, s.value);
+                    Ok(())
+                })?;
+                Ok(values)
+            })?,
+        }))
     }
 }
 
@@ -432,18 +440,20 @@ impl Wire for CallbackWire {
     }
 }
 
-struct CallbackStartedWire {
-    request_uuid: String,
-    ticket_uuid: Option<String>,
-}
+/// Read straight into its event.
+struct CallbackStartedWire(EventBody);
 
 impl Wire for CallbackStartedWire {
     const EXPECTED: &'static str = "struct CallbackStartedWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            request_uuid: o.string(&["requestUuid", "uuid"])?,
+        Ok(Self(EventBody::Callback {
+            action: CallbackAction::Started,
+            uuid: Some(o.string(&["requestUuid", "uuid"])?),
+            list_uuid: None,
+            agent_id: None,
             ticket_uuid: o.opt_string(&["ticketUuid"])?,
-        })
+            data: None,
+        }))
     }
 }
 
@@ -515,7 +525,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             let mut entries = Vec::new();
             read_with(required()?, context, |v| {
                 each(v, &mut |a| {
-                    entries.push(agent_entry(fields::wire(a)?, None));
+                    entries.push(fields::wire::<AgentWire>(a)?.0);
                     Ok(())
                 })
             })?;
@@ -541,13 +551,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::QueueMember => {
             EventBody::QueueMember(read::<QueueMemberWire>(required()?, context)?.0)
         }
-        Msg::AgentStatistics => {
-            let s: StatisticsWire = read(required()?, context)?;
-            EventBody::Statistics {
-                agent_id: s.id,
-                values: super::map_of(s.statistics.into_iter().map(|v| (v.name, v.value))),
-            }
-        }
+        Msg::AgentStatistics => read::<StatisticsWire>(required()?, context)?.0,
         Msg::AgentListen => read::<ListenWire>(required()?, context)?.0,
         Msg::Callback(CallbackAction::Lists) => {
             return callback_lists(required()?, context).map(Decoded::many)
@@ -827,17 +831,6 @@ fn sheet(value: &Value, context: &str) -> Result<EventBody, Fault> {
     })
 }
 
-fn agent_entry(agent: AgentWire, state: Option<AgentStateKind>) -> DirectoryEntry {
-    DirectoryEntry {
-        id: agent.id,
-        name: full_name(agent.first_name, agent.last_name),
-        number: agent.number,
-        email: None,
-        group: agent.group_id,
-        state,
-    }
-}
-
 fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
     let d: DirectoryWire = read(value, context)?;
     // A loop, not `collect` into a `Result` (an iterator adapter per item
@@ -848,7 +841,9 @@ fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
             Some(s) => Some(state_of(&s.name)?.1),
             None => None,
         };
-        entries.push(agent_entry(item.agent, state));
+        let mut entry = item.agent.0;
+        entry.state = state;
+        entries.push(entry);
     }
     Ok(EventBody::Directory {
         list: DirectoryKind::Agents,
@@ -857,25 +852,7 @@ fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
 }
 
 fn agent_config(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    let c: AgentConfigWire = read(value, context)?;
-    let queues = c
-        .member
-        .unwrap_or_default()
-        .into_iter()
-        .map(|m| QueueMembership {
-            agent_id: c.id.clone(),
-            queue_id: m.queue_id,
-            queue_name: m.queue_name,
-            penalty: m.penalty,
-        })
-        .collect();
-    Ok(EventBody::AgentConfig {
-        agent_id: c.id,
-        name: full_name(c.firstname, c.lastname),
-        number: c.number,
-        context: c.context,
-        queues,
-    })
+    Ok(read::<AgentConfigWire>(value, context)?.0)
 }
 
 fn callback_body(
@@ -934,15 +911,7 @@ fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault>
 fn callback(action: CallbackAction, value: &Value, context: &str) -> Result<EventBody, Fault> {
     match action {
         CallbackAction::Started => {
-            let s: CallbackStartedWire = read(value, context)?;
-            Ok(EventBody::Callback {
-                action,
-                uuid: Some(s.request_uuid),
-                list_uuid: None,
-                agent_id: None,
-                ticket_uuid: s.ticket_uuid,
-                data: None,
-            })
+            Ok(read::<CallbackStartedWire>(value, context)?.0)
         }
         CallbackAction::Updated => {
             // `{"request": {...}}`; a bare request is accepted too.

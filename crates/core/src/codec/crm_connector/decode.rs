@@ -203,26 +203,28 @@ impl Wire for CrmData {
 }
 
 /// Salesforce spells the user's fields `Id`, `Name`, `Username`; other CRMs
-/// use camelCase. Each spelling is its own field so that both may be present.
+/// use camelCase. Each spelling is read as its own field (so that both may
+/// be present); the first present of each kind is kept.
 struct CurrentUser {
-    id_upper: Option<String>,
-    id_lower: Option<String>,
-    name_upper: Option<String>,
-    name_lower: Option<String>,
-    username_upper: Option<String>,
-    username_lower: Option<String>,
+    id: Option<String>,
+    name: Option<String>,
 }
 
 impl Wire for CurrentUser {
     const EXPECTED: &'static str = "struct CurrentUser";
     fn read(o: Fields) -> Result<Self, Error> {
+        let id_upper = o.opt_string(&["Id"])?;
+        let id_lower = o.opt_string(&["id"])?;
+        let name_upper = o.opt_string(&["Name"])?;
+        let name_lower = o.opt_string(&["name"])?;
+        let username_upper = o.opt_string(&["Username"])?;
+        let username_lower = o.opt_string(&["username", "userName"])?;
         Ok(Self {
-            id_upper: o.opt_string(&["Id"])?,
-            id_lower: o.opt_string(&["id"])?,
-            name_upper: o.opt_string(&["Name"])?,
-            name_lower: o.opt_string(&["name"])?,
-            username_upper: o.opt_string(&["Username"])?,
-            username_lower: o.opt_string(&["username", "userName"])?,
+            id: id_upper.or(id_lower),
+            name: name_upper
+                .or(name_lower)
+                .or(username_upper)
+                .or(username_lower),
         })
     }
 }
@@ -637,17 +639,13 @@ fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, Fault> {
         // Lenient: a mode posted next to the CCDef rather than inside it
         // (the object searched without its `callCenterSettings`).
         .or_else(|| omnichannel_mode(data, Some(SETTINGS)));
-    let user = wire.current_user;
+    let (user_id, user_name) = match wire.current_user {
+        Some(user) => (user.id, user.name),
+        None => (None, None),
+    };
     Ok(EventBody::CrmData {
-        user_id: user
-            .as_ref()
-            .and_then(|u| u.id_upper.clone().or_else(|| u.id_lower.clone())),
-        user_name: user.and_then(|u| {
-            u.name_upper
-                .or(u.name_lower)
-                .or(u.username_upper)
-                .or(u.username_lower)
-        }),
+        user_id,
+        user_name,
         omnichannel_mode: mode,
         capabilities: wire.capabilities.map(Value::Object),
     })
