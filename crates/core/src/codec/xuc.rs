@@ -910,9 +910,7 @@ fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault>
 
 fn callback(action: CallbackAction, value: &Value, context: &str) -> Result<EventBody, Fault> {
     match action {
-        CallbackAction::Started => {
-            Ok(read::<CallbackStartedWire>(value, context)?.0)
-        }
+        CallbackAction::Started => Ok(read::<CallbackStartedWire>(value, context)?.0),
         CallbackAction::Updated => {
             // `{"request": {...}}`; a bare request is accepted too.
             let request = match value.get("request") {

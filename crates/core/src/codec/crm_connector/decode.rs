@@ -3,7 +3,7 @@
 use super::{CLIENT_TYPE, CONNECTOR_TYPE};
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error;
-use crate::codec::{as_object, discriminator, extras, parse_text, read, type_name};
+use crate::codec::{as_object, discriminator, parse_text, read, type_name};
 use crate::config::DecodeConfig;
 use crate::error::{DecodeError, Fault};
 use crate::lenient;
@@ -265,18 +265,23 @@ impl Wire for NavigateToRecord {
     }
 }
 
-struct ScreenPop {
-    ani_values: Vec<String>,
-    interaction_id: Option<String>,
-}
+/// Read straight into its event; the other fields of the data are its
+/// `data`.
+struct ScreenPop(EventBody);
 
 impl Wire for ScreenPop {
     const EXPECTED: &'static str = "struct ScreenPop";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            ani_values: o.req(&["aniValues"], string_list)?,
+        let ani = o.req(&["aniValues"], string_list)?;
+        Ok(Self(EventBody::ScreenPop {
             interaction_id: o.opt_string(&["interactionId"])?,
-        })
+            ani,
+            dnis: None,
+            media: None,
+            queue: None,
+            fields: Vec::new(),
+            data: crate::codec::extras_of(o.map(), &["aniValues", "interactionId"]),
+        }))
     }
 }
 
@@ -409,16 +414,7 @@ pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, F
         },
         Action::RequestPerformInteractionScreenPop => {
             let data = object(required(data)?, action)?;
-            let pop: ScreenPop = read(data, action.name())?;
-            EventBody::ScreenPop {
-                interaction_id: pop.interaction_id,
-                ani: pop.ani_values,
-                dnis: None,
-                media: None,
-                queue: None,
-                fields: Vec::new(),
-                data: extras(data, &["aniValues", "interactionId"]),
-            }
+            read::<ScreenPop>(data, action.name())?.0
         }
         Action::RequestEnableClickToDial => checked::<EnableClickToDial>(data, action)?,
         Action::RequestNavigateToClickToDialResult => checked::<NavigateToRecord>(data, action)?,
