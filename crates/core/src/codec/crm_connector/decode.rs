@@ -3,7 +3,7 @@
 use super::{CLIENT_TYPE, CONNECTOR_TYPE};
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error;
-use crate::codec::{as_object, discriminator, parse_text, read, type_name};
+use crate::codec::{as_object, discriminator, parse_text, read, read_with, type_name};
 use crate::config::DecodeConfig;
 use crate::error::{DecodeError, Fault};
 use crate::lenient;
@@ -403,11 +403,7 @@ pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, F
         Action::CrmDirectory => crm_directory(required(data)?)?,
         Action::ClickToDialResponse => click_to_dial(required(data)?)?,
         Action::CrmData => crm_data(required(data)?, config)?,
-        Action::CreateHistoryItem => {
-            let data = object(required(data)?, action)?;
-            read::<CreateHistoryItem>(data, action.name())?;
-            crm_message(action, Some(data))
-        }
+        Action::CreateHistoryItem => checked::<CreateHistoryItem>(data, action)?,
         Action::CustomFieldsDataResponse => EventBody::CrmMessage {
             action: action.name().to_owned(),
             data: Some(embedded_json(required(data)?, action, config)?),
@@ -497,8 +493,22 @@ fn crm_message(action: Action, data: Option<&Value>) -> EventBody {
 
 /// Checks `data` against the documented shape `T`, then keeps it whole.
 fn checked<T: Wire>(data: Option<&Value>, action: Action) -> Result<EventBody, Fault> {
+    checked_by(data, action, T::EXPECTED, |o| T::read(o).map(drop))
+}
+
+/// [`checked`] for every shape, compiled once: `check` reads the fields
+/// of the shape named `expected`, errors as [`read`] words them.
+#[inline(never)]
+fn checked_by(
+    data: Option<&Value>,
+    action: Action,
+    expected: &'static str,
+    check: fn(Fields) -> Result<(), Error>,
+) -> Result<EventBody, Fault> {
     let data = object(required(data)?, action)?;
-    read::<T>(data, action.name())?;
+    read_with(data, action.name(), |v| {
+        check(fields::fields_of(v, expected)?)
+    })?;
     Ok(crm_message(action, Some(data)))
 }
 
