@@ -9,7 +9,7 @@
 
 use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
-use super::{as_object, discriminator, extras, read, read_with, type_name};
+use super::{as_object, discriminator, extras, read, read_by, read_with, type_name};
 use crate::error::{DecodeError, Fault};
 use crate::json_write::JsonWriter;
 use crate::lenient;
@@ -130,19 +130,14 @@ impl Wire for AgentStateWire {
     }
 }
 
-/// Read straight into its event (no wire struct moved into it).
-struct AgentErrorWire(EventBody);
-
-impl Wire for AgentErrorWire {
-    const EXPECTED: &'static str = "struct AgentErrorWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self(EventBody::AgentError {
-            code: o.string(&["Error", "error"])?,
-            phone_number: o.opt_string(&["phoneNb", "phoneNumber"])?,
-            requested_number: o.opt_string(&["RequestedNb", "requestedNb", "requestedNumber"])?,
-            agent_id: o.opt_string(&["agentId", "agentid"])?,
-        }))
-    }
+/// Read straight into its event (`struct AgentErrorWire`, [`read_by`]) (no wire struct moved into it).
+fn agent_error_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::AgentError {
+        code: o.string(&["Error", "error"])?,
+        phone_number: o.opt_string(&["phoneNb", "phoneNumber"])?,
+        requested_number: o.opt_string(&["RequestedNb", "requestedNb", "requestedNumber"])?,
+        agent_id: o.opt_string(&["agentId", "agentid"])?,
+    })
 }
 
 struct SheetWire {
@@ -218,17 +213,12 @@ impl Wire for SheetInfo {
     }
 }
 
-/// Read straight into its event.
-struct RightProfileWire(EventBody);
-
-impl Wire for RightProfileWire {
-    const EXPECTED: &'static str = "struct RightProfileWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self(EventBody::Rights {
-            profile: o.string(&["profile"])?,
-            rights: texts(o.opt_list(&["rights"], fields::string)?),
-        }))
-    }
+/// Read straight into its event (`struct RightProfileWire`, [`read_by`]).
+fn right_profile_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Rights {
+        profile: o.string(&["profile"])?,
+        rights: texts(o.opt_list(&["rights"], fields::string)?),
+    })
 }
 
 /// An agent as listed by AgentDirectory, AgentList and AgentConfig (which
@@ -298,38 +288,33 @@ impl Wire for GroupWire {
     }
 }
 
-/// Read straight into its event; each membership gets the agent's id.
-struct AgentConfigWire(EventBody);
-
-impl Wire for AgentConfigWire {
-    const EXPECTED: &'static str = "struct AgentConfigWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        let agent_id = o.string(&["id"])?;
-        let first = o.opt_string(&["firstname", "firstName"])?;
-        let last = o.opt_string(&["lastname", "lastName"])?;
-        let number = o.opt_string(&["number"])?;
-        let context = o.opt_string(&["context"])?;
-        let mut queues = o
-            .get(&["member", "members"], |v| {
-                fields::opt(v, |v| items(v, |m: MemberWire| m.0))
-            })?
-            .flatten()
-            .unwrap_or_default();
-        for queue in &mut queues {
-            queue.agent_id.clone_from(&agent_id);
-        }
-        Ok(Self(EventBody::AgentConfig {
-            agent_id,
-            name: full_name(first, last),
-            number,
-            context,
-            queues,
-        }))
+/// Read straight into its event (`struct AgentConfigWire`, [`read_by`]); each membership gets the agent's id.
+fn agent_config_wire(o: Fields) -> Result<EventBody, Error> {
+    let agent_id = o.string(&["id"])?;
+    let first = o.opt_string(&["firstname", "firstName"])?;
+    let last = o.opt_string(&["lastname", "lastName"])?;
+    let number = o.opt_string(&["number"])?;
+    let context = o.opt_string(&["context"])?;
+    let mut queues = o
+        .get(&["member", "members"], |v| {
+            fields::opt(v, |v| items(v, |m: MemberWire| m.0))
+        })?
+        .flatten()
+        .unwrap_or_default();
+    for queue in &mut queues {
+        queue.agent_id.clone_from(&agent_id);
     }
+    Ok(EventBody::AgentConfig {
+        agent_id,
+        name: full_name(first, last),
+        number,
+        context,
+        queues,
+    })
 }
 
 /// A membership of `AgentConfig`, its agent id left empty (filled in by
-/// [`AgentConfigWire`]).
+/// [`agent_config_wire`]).
 struct MemberWire(QueueMembership);
 
 impl Wire for MemberWire {
@@ -344,41 +329,31 @@ impl Wire for MemberWire {
     }
 }
 
-/// Read straight into its [`QueueMembership`].
-struct QueueMemberWire(QueueMembership);
-
-impl Wire for QueueMemberWire {
-    const EXPECTED: &'static str = "struct QueueMemberWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self(QueueMembership {
-            agent_id: o.string(&["agentId", "agent_id", "agentid"])?,
-            queue_id: o.string(&["queueId", "queue_id", "queueid"])?,
-            queue_name: o.opt_string(&["queueName", "queue_name"])?,
-            penalty: o.int(&["penalty"])?,
-        }))
-    }
+/// `struct QueueMemberWire`, read straight into its event ([`read_by`]).
+fn queue_member_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::QueueMember(QueueMembership {
+        agent_id: o.string(&["agentId", "agent_id", "agentid"])?,
+        queue_id: o.string(&["queueId", "queue_id", "queueid"])?,
+        queue_name: o.opt_string(&["queueName", "queue_name"])?,
+        penalty: o.int(&["penalty"])?,
+    }))
 }
 
-/// Read straight into its event, each statistic inserted as it is read
+/// Read straight into its event (`struct StatisticsWire`, [`read_by`]), each statistic inserted as it is read
 /// (a later duplicate name wins).
-struct StatisticsWire(EventBody);
-
-impl Wire for StatisticsWire {
-    const EXPECTED: &'static str = "struct StatisticsWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self(EventBody::Statistics {
-            agent_id: o.string(&["id", "agentId"])?,
-            values: o.req(&["statistics"], |v| {
-                let mut values = Map::new();
-                each(v, &mut |s| {
-                    let s: StatWire = fields::wire(s)?;
-                    values.insert(s.name, s.value);
-                    Ok(())
-                })?;
-                Ok(values)
-            })?,
-        }))
-    }
+fn statistics_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Statistics {
+        agent_id: o.string(&["id", "agentId"])?,
+        values: o.req(&["statistics"], |v| {
+            let mut values = Map::new();
+            each(v, &mut |s| {
+                let s: StatWire = fields::wire(s)?;
+                values.insert(s.name, s.value);
+                Ok(())
+            })?;
+            Ok(values)
+        })?,
+    })
 }
 
 struct StatWire {
@@ -396,18 +371,13 @@ impl Wire for StatWire {
     }
 }
 
-/// Read straight into its event.
-struct ListenWire(EventBody);
-
-impl Wire for ListenWire {
-    const EXPECTED: &'static str = "struct ListenWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self(EventBody::Listen {
-            started: o.boolean(&["started"])?,
-            phone_number: o.opt_string(&["phoneNumber"])?,
-            agent_id: o.string(&["agentId", "agentid"])?,
-        }))
-    }
+/// Read straight into its event (`struct ListenWire`, [`read_by`]).
+fn listen_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Listen {
+        started: o.boolean(&["started"])?,
+        phone_number: o.opt_string(&["phoneNumber"])?,
+        agent_id: o.string(&["agentId", "agentid"])?,
+    })
 }
 
 struct CallbackListWire {
@@ -440,21 +410,16 @@ impl Wire for CallbackWire {
     }
 }
 
-/// Read straight into its event.
-struct CallbackStartedWire(EventBody);
-
-impl Wire for CallbackStartedWire {
-    const EXPECTED: &'static str = "struct CallbackStartedWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self(EventBody::Callback {
-            action: CallbackAction::Started,
-            uuid: Some(o.string(&["requestUuid", "uuid"])?),
-            list_uuid: None,
-            agent_id: None,
-            ticket_uuid: o.opt_string(&["ticketUuid"])?,
-            data: None,
-        }))
-    }
+/// Read straight into its event (`struct CallbackStartedWire`, [`read_by`]).
+fn callback_started_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Callback {
+        action: CallbackAction::Started,
+        uuid: Some(o.string(&["requestUuid", "uuid"])?),
+        list_uuid: None,
+        agent_id: None,
+        ticket_uuid: o.opt_string(&["ticketUuid"])?,
+        data: None,
+    })
 }
 
 struct PhoneEventWire {
@@ -517,7 +482,12 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::AgentStateEvent => agent_state(required()?, context)?,
         Msg::PhoneEvent => phone_event(required()?, context)?,
         Msg::Sheet => sheet(required()?, context)?,
-        Msg::RightProfile => read::<RightProfileWire>(required()?, context)?.0,
+        Msg::RightProfile => read_by(
+            required()?,
+            context,
+            "struct RightProfileWire",
+            right_profile_wire,
+        )?,
         Msg::AgentDirectory => agent_directory(required()?, context)?,
         // Each item read into its entry as it comes (one shared `each`, not
         // a list and a mapping per item type).
@@ -548,11 +518,19 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             }
         }
         Msg::AgentConfig => agent_config(required()?, context)?,
-        Msg::QueueMember => {
-            EventBody::QueueMember(read::<QueueMemberWire>(required()?, context)?.0)
-        }
-        Msg::AgentStatistics => read::<StatisticsWire>(required()?, context)?.0,
-        Msg::AgentListen => read::<ListenWire>(required()?, context)?.0,
+        Msg::QueueMember => read_by(
+            required()?,
+            context,
+            "struct QueueMemberWire",
+            queue_member_wire,
+        )?,
+        Msg::AgentStatistics => read_by(
+            required()?,
+            context,
+            "struct StatisticsWire",
+            statistics_wire,
+        )?,
+        Msg::AgentListen => read_by(required()?, context, "struct ListenWire", listen_wire)?,
         Msg::Callback(CallbackAction::Lists) => {
             return callback_lists(required()?, context).map(Decoded::many)
         }
@@ -655,7 +633,7 @@ fn link_status(cti: &Value, context: &str) -> Result<EventBody, Fault> {
 }
 
 fn agent_error(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    Ok(read::<AgentErrorWire>(value, context)?.0)
+    read_by(value, context, "struct AgentErrorWire", agent_error_wire)
 }
 
 /// The normalized state and vendor spelling of an agent state name.
@@ -852,7 +830,7 @@ fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
 }
 
 fn agent_config(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    Ok(read::<AgentConfigWire>(value, context)?.0)
+    read_by(value, context, "struct AgentConfigWire", agent_config_wire)
 }
 
 fn callback_body(
@@ -910,7 +888,12 @@ fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault>
 
 fn callback(action: CallbackAction, value: &Value, context: &str) -> Result<EventBody, Fault> {
     match action {
-        CallbackAction::Started => Ok(read::<CallbackStartedWire>(value, context)?.0),
+        CallbackAction::Started => read_by(
+            value,
+            context,
+            "struct CallbackStartedWire",
+            callback_started_wire,
+        ),
         CallbackAction::Updated => {
             // `{"request": {...}}`; a bare request is accepted too.
             let request = match value.get("request") {

@@ -3,7 +3,7 @@
 use super::{CLIENT_TYPE, CONNECTOR_TYPE};
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error;
-use crate::codec::{as_object, discriminator, parse_text, read, read_with, type_name};
+use crate::codec::{as_object, discriminator, parse_text, read, read_by, read_with, type_name};
 use crate::config::DecodeConfig;
 use crate::error::{DecodeError, Fault};
 use crate::lenient;
@@ -265,24 +265,19 @@ impl Wire for NavigateToRecord {
     }
 }
 
-/// Read straight into its event; the other fields of the data are its
+/// Read straight into its event (`struct ScreenPop`, [`read_by`]); the other fields of the data are its
 /// `data`.
-struct ScreenPop(EventBody);
-
-impl Wire for ScreenPop {
-    const EXPECTED: &'static str = "struct ScreenPop";
-    fn read(o: Fields) -> Result<Self, Error> {
-        let ani = o.req(&["aniValues"], string_list)?;
-        Ok(Self(EventBody::ScreenPop {
-            interaction_id: o.opt_string(&["interactionId"])?,
-            ani,
-            dnis: None,
-            media: None,
-            queue: None,
-            fields: Vec::new(),
-            data: crate::codec::extras_of(o.map(), &["aniValues", "interactionId"]),
-        }))
-    }
+fn screen_pop_wire(o: Fields) -> Result<EventBody, Error> {
+    let ani = o.req(&["aniValues"], string_list)?;
+    Ok(EventBody::ScreenPop {
+        interaction_id: o.opt_string(&["interactionId"])?,
+        ani,
+        dnis: None,
+        media: None,
+        queue: None,
+        fields: Vec::new(),
+        data: crate::codec::extras_of(o.map(), &["aniValues", "interactionId"]),
+    })
 }
 
 /// Shape check only: the message is kept whole.
@@ -410,7 +405,7 @@ pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, F
         },
         Action::RequestPerformInteractionScreenPop => {
             let data = object(required(data)?, action)?;
-            read::<ScreenPop>(data, action.name())?.0
+            read_by(data, action.name(), "struct ScreenPop", screen_pop_wire)?
         }
         Action::RequestEnableClickToDial => checked::<EnableClickToDial>(data, action)?,
         Action::RequestNavigateToClickToDialResult => checked::<NavigateToRecord>(data, action)?,
