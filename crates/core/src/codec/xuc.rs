@@ -140,19 +140,27 @@ fn agent_error_wire(o: Fields) -> Result<EventBody, Error> {
     })
 }
 
-struct SheetWire {
-    payload: Option<SheetPayload>,
-    channel: Option<String>,
-}
-
-impl Wire for SheetWire {
-    const EXPECTED: &'static str = "struct SheetWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            payload: o.opt_wire(&["payload"])?,
-            channel: o.opt_string(&["channel"])?,
-        })
-    }
+/// `struct SheetWire`, read straight into its screen pop ([`read_by`]):
+/// the fields in display order (those without one keep their place after
+/// the others), the message's other fields as its data.
+fn sheet_wire(o: Fields) -> Result<EventBody, Error> {
+    let payload: Option<SheetPayload> = o.opt_wire(&["payload"])?;
+    let interaction_id = o.opt_string(&["channel"])?;
+    let mut fields: Vec<PopField> = payload
+        .and_then(|p| p.profile)
+        .and_then(|p| p.user)
+        .and_then(|u| u.sheet_info)
+        .unwrap_or_default();
+    fields.sort_by_key(|f| (f.order.is_none(), f.order));
+    Ok(EventBody::ScreenPop {
+        interaction_id,
+        ani: Vec::new(),
+        dnis: None,
+        media: Some("voice".into()),
+        queue: None,
+        fields,
+        data: super::extras_of(o.map(), &["payload", "channel"]),
+    })
 }
 
 struct SheetPayload {
@@ -481,7 +489,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::AgentError => agent_error(required()?, context)?,
         Msg::AgentStateEvent => agent_state(required()?, context)?,
         Msg::PhoneEvent => phone_event(required()?, context)?,
-        Msg::Sheet => sheet(required()?, context)?,
+        Msg::Sheet => read_by(required()?, context, "struct SheetWire", sheet_wire)?,
         Msg::RightProfile => read_by(
             required()?,
             context,
@@ -786,27 +794,6 @@ fn direction_of(text: &str) -> Option<Direction> {
     } else {
         None
     }
-}
-
-fn sheet(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    let s: SheetWire = read(value, context)?;
-    let mut fields: Vec<PopField> = s
-        .payload
-        .and_then(|p| p.profile)
-        .and_then(|p| p.user)
-        .and_then(|u| u.sheet_info)
-        .unwrap_or_default();
-    // Display order; fields without one keep their place after the others.
-    fields.sort_by_key(|f| (f.order.is_none(), f.order));
-    Ok(EventBody::ScreenPop {
-        interaction_id: s.channel,
-        ani: Vec::new(),
-        dnis: None,
-        media: Some("voice".into()),
-        queue: None,
-        fields,
-        data: extras(value, &["payload", "channel"]),
-    })
 }
 
 fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {

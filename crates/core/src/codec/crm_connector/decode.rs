@@ -149,21 +149,16 @@ impl Wire for OmnichannelResponse {
     }
 }
 
-struct CrmDirectory {
-    results: Vec<DirectoryEntry>,
-}
-
-impl Wire for CrmDirectory {
-    const EXPECTED: &'static str = "struct CrmDirectory";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            results: o
-                .get(&["results"], |v| {
-                    fields::list(v, |r| fields::wire(r).map(|r: DirectoryRecord| r.0))
-                })?
-                .unwrap_or_default(),
-        })
-    }
+/// `struct CrmDirectory`, read straight into its event ([`read_by`]).
+fn crm_directory_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Directory {
+        list: DirectoryKind::Crm,
+        entries: o
+            .get(&["results"], |v| {
+                fields::list(v, |r| fields::wire(r).map(|r: DirectoryRecord| r.0))
+            })?
+            .unwrap_or_default(),
+    })
 }
 
 /// A CRM contact, read straight into its directory entry.
@@ -537,11 +532,12 @@ fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody
 /// `crmDirectory`: CRM contacts.
 fn crm_directory(data: &Value) -> Result<EventBody, Fault> {
     let action = Action::CrmDirectory;
-    let wire: CrmDirectory = read(object(data, action)?, action.name())?;
-    Ok(EventBody::Directory {
-        list: DirectoryKind::Crm,
-        entries: wire.results,
-    })
+    read_by(
+        object(data, action)?,
+        action.name(),
+        "struct CrmDirectory",
+        crm_directory_wire,
+    )
 }
 
 /// `clickToDialResponse`: the number the agent clicked, with its record.
