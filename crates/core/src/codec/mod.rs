@@ -202,8 +202,7 @@ pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, Fau
 /// Reads `value` into a wire struct with a hand-written reader
 /// ([`fields::Wire`]); errors as [`typed`] words them.
 pub fn read<T: fields::Wire>(value: &Value, context: &str) -> Result<T, Fault> {
-    let fields = read_fields(value, T::EXPECTED, context)?;
-    T::read(fields).map_err(|e| typed_error(e, context))
+    read_by(value, context, T::EXPECTED, T::read)
 }
 
 /// [`read`] with the reader passed as a function (`expected` names its
