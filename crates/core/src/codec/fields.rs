@@ -125,8 +125,19 @@ impl<'a> Fields<'a> {
 
     /// An optional nested struct: absent or `null` is `None`.
     pub fn opt_wire<T: Wire>(self, names: &[&'static str]) -> Result<Option<T>, Error> {
-        match self.opt_object(names, T::EXPECTED)? {
-            Some((key, fields)) => T::read(fields).map(Some).map_err(|e| e.at_key(key)),
+        self.opt_wire_by(names, T::EXPECTED, T::read)
+    }
+
+    /// [`Fields::opt_wire`] with the reader passed as a function.
+    #[inline(never)]
+    fn opt_wire_by<T>(
+        self,
+        names: &[&'static str],
+        expected: &'static str,
+        read: fn(Fields<'a>) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        match self.opt_object(names, expected)? {
+            Some((key, fields)) => read(fields).map(Some).map_err(|e| e.at_key(key)),
             None => Ok(None),
         }
     }
