@@ -195,9 +195,19 @@ fn invalid_value(found: Unexpected, expected: &'static str) -> Error {
 
 /// A wire struct from an object.
 pub fn wire<T: Wire>(value: &Value) -> Result<T, Error> {
+    wire_by(value, T::EXPECTED, T::read)
+}
+
+/// [`wire`] with the reader passed as a function.
+#[inline(never)]
+fn wire_by<'a, T>(
+    value: &'a Value,
+    expected: &'static str,
+    read: fn(Fields<'a>) -> Result<T, Error>,
+) -> Result<T, Error> {
     match value {
-        Value::Object(map) => T::read(Fields(map)),
-        other => Err(invalid_type(other, T::EXPECTED)),
+        Value::Object(map) => read(Fields(map)),
+        other => Err(invalid_type(other, expected)),
     }
 }
 
