@@ -130,7 +130,8 @@ impl Wire for AgentStateWire {
     }
 }
 
-/// Read straight into its event (`struct AgentErrorWire`, [`read_by`]) (no wire struct moved into it).
+/// `struct AgentErrorWire`, read straight into its event ([`read_by`]: no
+/// wire struct moved into it).
 fn agent_error_wire(o: Fields) -> Result<EventBody, Error> {
     Ok(EventBody::AgentError {
         code: o.string(&["Error", "error"])?,
@@ -296,7 +297,8 @@ impl Wire for GroupWire {
     }
 }
 
-/// Read straight into its event (`struct AgentConfigWire`, [`read_by`]); each membership gets the agent's id.
+/// `struct AgentConfigWire`, read straight into its event ([`read_by`]);
+/// each membership gets the agent's id.
 fn agent_config_wire(o: Fields) -> Result<EventBody, Error> {
     let agent_id = o.string(&["id"])?;
     let first = o.opt_string(&["firstname", "firstName"])?;
@@ -347,8 +349,8 @@ fn queue_member_wire(o: Fields) -> Result<EventBody, Error> {
     }))
 }
 
-/// Read straight into its event (`struct StatisticsWire`, [`read_by`]), each statistic inserted as it is read
-/// (a later duplicate name wins).
+/// `struct StatisticsWire`, read straight into its event ([`read_by`]),
+/// each statistic inserted as it is read (a later duplicate name wins).
 fn statistics_wire(o: Fields) -> Result<EventBody, Error> {
     Ok(EventBody::Statistics {
         agent_id: o.string(&["id", "agentId"])?,

@@ -260,8 +260,8 @@ impl Wire for NavigateToRecord {
     }
 }
 
-/// Read straight into its event (`struct ScreenPop`, [`read_by`]); the other fields of the data are its
-/// `data`.
+/// `struct ScreenPop`, read straight into its event ([`read_by`]); the
+/// other fields of the data are its `data`.
 fn screen_pop_wire(o: Fields) -> Result<EventBody, Error> {
     let ani = o.req(&["aniValues"], string_list)?;
     Ok(EventBody::ScreenPop {
