@@ -125,8 +125,19 @@ impl<'a> Fields<'a> {
 
     /// An optional nested struct: absent or `null` is `None`.
     pub fn opt_wire<T: Wire>(self, names: &[&'static str]) -> Result<Option<T>, Error> {
-        match self.opt_object(names, T::EXPECTED)? {
-            Some((key, fields)) => T::read(fields).map(Some).map_err(|e| e.at_key(key)),
+        self.opt_wire_by(names, T::EXPECTED, T::read)
+    }
+
+    /// [`Fields::opt_wire`] with the reader passed as a function.
+    #[inline(never)]
+    fn opt_wire_by<T>(
+        self,
+        names: &[&'static str],
+        expected: &'static str,
+        read: fn(Fields<'a>) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        match self.opt_object(names, expected)? {
+            Some((key, fields)) => read(fields).map(Some).map_err(|e| e.at_key(key)),
             None => Ok(None),
         }
     }
@@ -184,9 +195,19 @@ fn invalid_value(found: Unexpected, expected: &'static str) -> Error {
 
 /// A wire struct from an object.
 pub fn wire<T: Wire>(value: &Value) -> Result<T, Error> {
+    wire_by(value, T::EXPECTED, T::read)
+}
+
+/// [`wire`] with the reader passed as a function.
+#[inline(never)]
+fn wire_by<'a, T>(
+    value: &'a Value,
+    expected: &'static str,
+    read: fn(Fields<'a>) -> Result<T, Error>,
+) -> Result<T, Error> {
     match value {
-        Value::Object(map) => T::read(Fields(map)),
-        other => Err(invalid_type(other, T::EXPECTED)),
+        Value::Object(map) => read(Fields(map)),
+        other => Err(invalid_type(other, expected)),
     }
 }
 

@@ -202,8 +202,22 @@ pub fn typed<T: DeserializeOwned>(value: &Value, context: &str) -> Result<T, Fau
 /// Reads `value` into a wire struct with a hand-written reader
 /// ([`fields::Wire`]); errors as [`typed`] words them.
 pub fn read<T: fields::Wire>(value: &Value, context: &str) -> Result<T, Fault> {
-    let fields = read_fields(value, T::EXPECTED, context)?;
-    T::read(fields).map_err(|e| typed_error(e, context))
+    read_by(value, context, T::EXPECTED, T::read)
+}
+
+/// [`read`] with the reader passed as a function (`expected` names its
+/// shape in a type error): the checks and the error wording compiled once
+/// for every reader of the same result type (the messages read straight
+/// into their event).
+#[inline(never)]
+pub fn read_by<T>(
+    value: &Value,
+    context: &str,
+    expected: &'static str,
+    read: fn(fields::Fields<'_>) -> Result<T, path_de::Error>,
+) -> Result<T, Fault> {
+    let fields = read_fields(value, expected, context)?;
+    read(fields).map_err(|e| typed_error(e, context))
 }
 
 /// The object check of [`read`], compiled once for every wire type.
@@ -302,3 +316,6 @@ mod tests {
         ));
     }
 }
+
+#[cfg(all(test, feature = "xuc", feature = "crm-connector"))]
+mod golden_tests;

@@ -9,7 +9,7 @@
 
 use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
-use super::{as_object, discriminator, extras, read, read_with, type_name};
+use super::{as_object, discriminator, extras, read, read_by, read_with, type_name};
 use crate::error::{DecodeError, Fault};
 use crate::json_write::JsonWriter;
 use crate::lenient;
@@ -130,38 +130,38 @@ impl Wire for AgentStateWire {
     }
 }
 
-struct AgentErrorWire {
-    error: String,
-    phone_nb: Option<String>,
-    requested_nb: Option<String>,
-    agent_id: Option<String>,
+/// `struct AgentErrorWire`, read straight into its event ([`read_by`]: no
+/// wire struct moved into it).
+fn agent_error_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::AgentError {
+        code: o.string(&["Error", "error"])?,
+        phone_number: o.opt_string(&["phoneNb", "phoneNumber"])?,
+        requested_number: o.opt_string(&["RequestedNb", "requestedNb", "requestedNumber"])?,
+        agent_id: o.opt_string(&["agentId", "agentid"])?,
+    })
 }
 
-impl Wire for AgentErrorWire {
-    const EXPECTED: &'static str = "struct AgentErrorWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            error: o.string(&["Error", "error"])?,
-            phone_nb: o.opt_string(&["phoneNb", "phoneNumber"])?,
-            requested_nb: o.opt_string(&["RequestedNb", "requestedNb", "requestedNumber"])?,
-            agent_id: o.opt_string(&["agentId", "agentid"])?,
-        })
-    }
-}
-
-struct SheetWire {
-    payload: Option<SheetPayload>,
-    channel: Option<String>,
-}
-
-impl Wire for SheetWire {
-    const EXPECTED: &'static str = "struct SheetWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            payload: o.opt_wire(&["payload"])?,
-            channel: o.opt_string(&["channel"])?,
-        })
-    }
+/// `struct SheetWire`, read straight into its screen pop ([`read_by`]):
+/// the fields in display order (those without one keep their place after
+/// the others), the message's other fields as its data.
+fn sheet_wire(o: Fields) -> Result<EventBody, Error> {
+    let payload: Option<SheetPayload> = o.opt_wire(&["payload"])?;
+    let interaction_id = o.opt_string(&["channel"])?;
+    let mut fields: Vec<PopField> = payload
+        .and_then(|p| p.profile)
+        .and_then(|p| p.user)
+        .and_then(|u| u.sheet_info)
+        .unwrap_or_default();
+    fields.sort_by_key(|f| (f.order.is_none(), f.order));
+    Ok(EventBody::ScreenPop {
+        interaction_id,
+        ani: Vec::new(),
+        dnis: None,
+        media: Some("voice".into()),
+        queue: None,
+        fields,
+        data: super::extras_of(o.map(), &["payload", "channel"]),
+    })
 }
 
 struct SheetPayload {
@@ -191,7 +191,7 @@ impl Wire for SheetProfile {
 }
 
 struct SheetUser {
-    sheet_info: Option<Vec<SheetInfo>>,
+    sheet_info: Option<Vec<PopField>>,
 }
 
 impl Wire for SheetUser {
@@ -199,66 +199,56 @@ impl Wire for SheetUser {
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
             sheet_info: o
-                .get(&["sheetInfo", "sheetinfo"], |v| fields::opt(v, items))?
+                .get(&["sheetInfo", "sheetinfo"], |v| {
+                    fields::opt(v, |v| items(v, |f: SheetInfo| f.0))
+                })?
                 .flatten(),
         })
     }
 }
 
-struct SheetInfo {
-    name: String,
-    value: Option<String>,
-    kind: Option<String>,
-    order: Option<i64>,
-}
+/// A sheet field, read straight into its [`PopField`].
+struct SheetInfo(PopField);
 
 impl Wire for SheetInfo {
     const EXPECTED: &'static str = "struct SheetInfo";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(PopField {
             name: o.string(&["name"])?,
-            value: o.opt_string(&["value"])?,
-            kind: o.opt_string(&["type"])?,
+            value: o.opt_string(&["value"])?.unwrap_or_default(),
+            field_type: o.opt_string(&["type"])?.unwrap_or_else(|| "text".into()),
             order: o.opt_int(&["order"])?,
-        })
+        }))
     }
 }
 
-struct RightProfileWire {
-    profile: String,
-    rights: Option<Vec<String>>,
-}
-
-impl Wire for RightProfileWire {
-    const EXPECTED: &'static str = "struct RightProfileWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            profile: o.string(&["profile"])?,
-            rights: o.opt_list(&["rights"], fields::string)?,
-        })
-    }
+/// Read straight into its event (`struct RightProfileWire`, [`read_by`]).
+fn right_profile_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Rights {
+        profile: o.string(&["profile"])?,
+        rights: texts(o.opt_list(&["rights"], fields::string)?),
+    })
 }
 
 /// An agent as listed by AgentDirectory, AgentList and AgentConfig (which
 /// spells the name keys in lower case).
-struct AgentWire {
-    id: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    number: Option<String>,
-    group_id: Option<String>,
-}
+/// Read straight into its directory entry (no state).
+struct AgentWire(DirectoryEntry);
 
 impl Wire for AgentWire {
     const EXPECTED: &'static str = "struct AgentWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            id: o.string(&["id"])?,
-            first_name: o.opt_string(&["firstName", "firstname"])?,
-            last_name: o.opt_string(&["lastName", "lastname"])?,
+        let id = o.string(&["id"])?;
+        let first = o.opt_string(&["firstName", "firstname"])?;
+        let last = o.opt_string(&["lastName", "lastname"])?;
+        Ok(Self(DirectoryEntry {
+            id,
+            name: full_name(first, last),
             number: o.opt_string(&["number"])?,
-            group_id: o.opt_string(&["groupId", "groupid"])?,
-        })
+            email: None,
+            group: o.opt_string(&["groupId", "groupid"])?,
+            state: None,
+        }))
     }
 }
 
@@ -270,7 +260,7 @@ impl Wire for DirectoryWire {
     const EXPECTED: &'static str = "struct DirectoryWire";
     fn read(o: Fields) -> Result<Self, Error> {
         Ok(Self {
-            directory: o.req(&["directory"], items)?,
+            directory: o.req(&["directory"], |v| items(v, |d: DirectoryItem| d))?,
         })
     }
 }
@@ -290,95 +280,90 @@ impl Wire for DirectoryItem {
     }
 }
 
-struct GroupWire {
-    id: String,
-    name: Option<String>,
-}
+/// A group, read straight into its directory entry.
+struct GroupWire(DirectoryEntry);
 
 impl Wire for GroupWire {
     const EXPECTED: &'static str = "struct GroupWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(DirectoryEntry {
             id: o.string(&["id"])?,
             name: o.opt_string(&["name"])?,
-        })
+            number: None,
+            email: None,
+            group: None,
+            state: None,
+        }))
     }
 }
 
-struct AgentConfigWire {
-    id: String,
-    firstname: Option<String>,
-    lastname: Option<String>,
-    number: Option<String>,
-    context: Option<String>,
-    member: Option<Vec<MemberWire>>,
-}
-
-impl Wire for AgentConfigWire {
-    const EXPECTED: &'static str = "struct AgentConfigWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            id: o.string(&["id"])?,
-            firstname: o.opt_string(&["firstname", "firstName"])?,
-            lastname: o.opt_string(&["lastname", "lastName"])?,
-            number: o.opt_string(&["number"])?,
-            context: o.opt_string(&["context"])?,
-            member: o
-                .get(&["member", "members"], |v| fields::opt(v, items))?
-                .flatten(),
-        })
+/// `struct AgentConfigWire`, read straight into its event ([`read_by`]);
+/// each membership gets the agent's id.
+fn agent_config_wire(o: Fields) -> Result<EventBody, Error> {
+    let agent_id = o.string(&["id"])?;
+    let first = o.opt_string(&["firstname", "firstName"])?;
+    let last = o.opt_string(&["lastname", "lastName"])?;
+    let number = o.opt_string(&["number"])?;
+    let context = o.opt_string(&["context"])?;
+    let mut queues = o
+        .get(&["member", "members"], |v| {
+            fields::opt(v, |v| items(v, |m: MemberWire| m.0))
+        })?
+        .flatten()
+        .unwrap_or_default();
+    for queue in &mut queues {
+        queue.agent_id.clone_from(&agent_id);
     }
+    Ok(EventBody::AgentConfig {
+        agent_id,
+        name: full_name(first, last),
+        number,
+        context,
+        queues,
+    })
 }
 
-struct MemberWire {
-    queue_id: String,
-    queue_name: Option<String>,
-    penalty: i64,
-}
+/// A membership of `AgentConfig`, its agent id left empty (filled in by
+/// [`agent_config_wire`]).
+struct MemberWire(QueueMembership);
 
 impl Wire for MemberWire {
     const EXPECTED: &'static str = "struct MemberWire";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(QueueMembership {
+            agent_id: String::new(),
             queue_id: o.string(&["queue_id", "queueId"])?,
             queue_name: o.opt_string(&["queue_name", "queueName"])?,
             penalty: o.int(&["penalty"])?,
-        })
+        }))
     }
 }
 
-struct QueueMemberWire {
-    agent_id: String,
-    queue_id: String,
-    queue_name: Option<String>,
-    penalty: i64,
+/// `struct QueueMemberWire`, read straight into its event ([`read_by`]).
+fn queue_member_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::QueueMember(QueueMembership {
+        agent_id: o.string(&["agentId", "agent_id", "agentid"])?,
+        queue_id: o.string(&["queueId", "queue_id", "queueid"])?,
+        queue_name: o.opt_string(&["queueName", "queue_name"])?,
+        penalty: o.int(&["penalty"])?,
+    }))
 }
 
-impl Wire for QueueMemberWire {
-    const EXPECTED: &'static str = "struct QueueMemberWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            agent_id: o.string(&["agentId", "agent_id", "agentid"])?,
-            queue_id: o.string(&["queueId", "queue_id", "queueid"])?,
-            queue_name: o.opt_string(&["queueName", "queue_name"])?,
-            penalty: o.int(&["penalty"])?,
-        })
-    }
-}
-
-struct StatisticsWire {
-    id: String,
-    statistics: Vec<StatWire>,
-}
-
-impl Wire for StatisticsWire {
-    const EXPECTED: &'static str = "struct StatisticsWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            id: o.string(&["id", "agentId"])?,
-            statistics: o.req(&["statistics"], items)?,
-        })
-    }
+/// `struct StatisticsWire`, read straight into its event ([`read_by`]),
+/// each statistic inserted as it is read (a later duplicate name wins).
+fn statistics_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Statistics {
+        agent_id: o.string(&["id", "agentId"])?,
+        values: o.req(&["statistics"], |v| {
+            let mut values = Map::new();
+            each(v, &mut |s| {
+                let s: StatWire = fields::wire(s)?;
+                values.insert(s.name, s.value);
+                Ok(())
+            })?;
+            Ok(values)
+        })?,
+    })
 }
 
 struct StatWire {
@@ -396,21 +381,13 @@ impl Wire for StatWire {
     }
 }
 
-struct ListenWire {
-    started: bool,
-    phone_number: Option<String>,
-    agent_id: String,
-}
-
-impl Wire for ListenWire {
-    const EXPECTED: &'static str = "struct ListenWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            started: o.boolean(&["started"])?,
-            phone_number: o.opt_string(&["phoneNumber"])?,
-            agent_id: o.string(&["agentId", "agentid"])?,
-        })
-    }
+/// Read straight into its event (`struct ListenWire`, [`read_by`]).
+fn listen_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Listen {
+        started: o.boolean(&["started"])?,
+        phone_number: o.opt_string(&["phoneNumber"])?,
+        agent_id: o.string(&["agentId", "agentid"])?,
+    })
 }
 
 struct CallbackListWire {
@@ -443,19 +420,16 @@ impl Wire for CallbackWire {
     }
 }
 
-struct CallbackStartedWire {
-    request_uuid: String,
-    ticket_uuid: Option<String>,
-}
-
-impl Wire for CallbackStartedWire {
-    const EXPECTED: &'static str = "struct CallbackStartedWire";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            request_uuid: o.string(&["requestUuid", "uuid"])?,
-            ticket_uuid: o.opt_string(&["ticketUuid"])?,
-        })
-    }
+/// Read straight into its event (`struct CallbackStartedWire`, [`read_by`]).
+fn callback_started_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Callback {
+        action: CallbackAction::Started,
+        uuid: Some(o.string(&["requestUuid", "uuid"])?),
+        list_uuid: None,
+        agent_id: None,
+        ticket_uuid: o.opt_string(&["ticketUuid"])?,
+        data: None,
+    })
 }
 
 struct PhoneEventWire {
@@ -517,14 +491,13 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::AgentError => agent_error(required()?, context)?,
         Msg::AgentStateEvent => agent_state(required()?, context)?,
         Msg::PhoneEvent => phone_event(required()?, context)?,
-        Msg::Sheet => sheet(required()?, context)?,
-        Msg::RightProfile => {
-            let r: RightProfileWire = read(required()?, context)?;
-            EventBody::Rights {
-                profile: r.profile,
-                rights: texts(r.rights),
-            }
-        }
+        Msg::Sheet => read_by(required()?, context, "struct SheetWire", sheet_wire)?,
+        Msg::RightProfile => read_by(
+            required()?,
+            context,
+            "struct RightProfileWire",
+            right_profile_wire,
+        )?,
         Msg::AgentDirectory => agent_directory(required()?, context)?,
         // Each item read into its entry as it comes (one shared `each`, not
         // a list and a mapping per item type).
@@ -532,7 +505,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             let mut entries = Vec::new();
             read_with(required()?, context, |v| {
                 each(v, &mut |a| {
-                    entries.push(agent_entry(fields::wire(a)?, None));
+                    entries.push(fields::wire::<AgentWire>(a)?.0);
                     Ok(())
                 })
             })?;
@@ -545,15 +518,7 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             let mut entries = Vec::new();
             read_with(required()?, context, |v| {
                 each(v, &mut |g| {
-                    let g: GroupWire = fields::wire(g)?;
-                    entries.push(DirectoryEntry {
-                        id: g.id,
-                        name: g.name,
-                        number: None,
-                        email: None,
-                        group: None,
-                        state: None,
-                    });
+                    entries.push(fields::wire::<GroupWire>(g)?.0);
                     Ok(())
                 })
             })?;
@@ -563,30 +528,19 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
             }
         }
         Msg::AgentConfig => agent_config(required()?, context)?,
-        Msg::QueueMember => {
-            let q: QueueMemberWire = read(required()?, context)?;
-            EventBody::QueueMember(QueueMembership {
-                agent_id: q.agent_id,
-                queue_id: q.queue_id,
-                queue_name: q.queue_name,
-                penalty: q.penalty,
-            })
-        }
-        Msg::AgentStatistics => {
-            let s: StatisticsWire = read(required()?, context)?;
-            EventBody::Statistics {
-                agent_id: s.id,
-                values: super::map_of(s.statistics.into_iter().map(|v| (v.name, v.value))),
-            }
-        }
-        Msg::AgentListen => {
-            let l: ListenWire = read(required()?, context)?;
-            EventBody::Listen {
-                agent_id: l.agent_id,
-                started: l.started,
-                phone_number: l.phone_number,
-            }
-        }
+        Msg::QueueMember => read_by(
+            required()?,
+            context,
+            "struct QueueMemberWire",
+            queue_member_wire,
+        )?,
+        Msg::AgentStatistics => read_by(
+            required()?,
+            context,
+            "struct StatisticsWire",
+            statistics_wire,
+        )?,
+        Msg::AgentListen => read_by(required()?, context, "struct ListenWire", listen_wire)?,
         Msg::Callback(CallbackAction::Lists) => {
             return callback_lists(required()?, context).map(Decoded::many)
         }
@@ -611,11 +565,12 @@ fn each<'a>(
     Ok(())
 }
 
-/// A list of wire structs, read through [`each`].
-fn items<T: Wire>(value: &Value) -> Result<Vec<T>, Error> {
+/// A list of wire structs, read through [`each`], each item taken out of
+/// its wire struct by `into` (the struct's own value for most).
+fn items<T: Wire, U>(value: &Value, into: fn(T) -> U) -> Result<Vec<U>, Error> {
     let mut out = Vec::new();
     each(value, &mut |v| {
-        out.push(fields::wire(v)?);
+        out.push(into(fields::wire(v)?));
         Ok(())
     })?;
     Ok(out)
@@ -688,13 +643,7 @@ fn link_status(cti: &Value, context: &str) -> Result<EventBody, Fault> {
 }
 
 fn agent_error(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    let e: AgentErrorWire = read(value, context)?;
-    Ok(EventBody::AgentError {
-        code: e.error,
-        phone_number: e.phone_nb,
-        requested_number: e.requested_nb,
-        agent_id: e.agent_id,
-    })
+    read_by(value, context, "struct AgentErrorWire", agent_error_wire)
 }
 
 /// The normalized state and vendor spelling of an agent state name.
@@ -849,46 +798,6 @@ fn direction_of(text: &str) -> Option<Direction> {
     }
 }
 
-fn sheet(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    let s: SheetWire = read(value, context)?;
-    let mut fields: Vec<PopField> = s
-        .payload
-        .and_then(|p| p.profile)
-        .and_then(|p| p.user)
-        .and_then(|u| u.sheet_info)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|f| PopField {
-            name: f.name,
-            value: f.value.unwrap_or_default(),
-            field_type: f.kind.unwrap_or_else(|| "text".into()),
-            order: f.order,
-        })
-        .collect();
-    // Display order; fields without one keep their place after the others.
-    fields.sort_by_key(|f| (f.order.is_none(), f.order));
-    Ok(EventBody::ScreenPop {
-        interaction_id: s.channel,
-        ani: Vec::new(),
-        dnis: None,
-        media: Some("voice".into()),
-        queue: None,
-        fields,
-        data: extras(value, &["payload", "channel"]),
-    })
-}
-
-fn agent_entry(agent: AgentWire, state: Option<AgentStateKind>) -> DirectoryEntry {
-    DirectoryEntry {
-        id: agent.id,
-        name: full_name(agent.first_name, agent.last_name),
-        number: agent.number,
-        email: None,
-        group: agent.group_id,
-        state,
-    }
-}
-
 fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
     let d: DirectoryWire = read(value, context)?;
     // A loop, not `collect` into a `Result` (an iterator adapter per item
@@ -899,7 +808,9 @@ fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
             Some(s) => Some(state_of(&s.name)?.1),
             None => None,
         };
-        entries.push(agent_entry(item.agent, state));
+        let mut entry = item.agent.0;
+        entry.state = state;
+        entries.push(entry);
     }
     Ok(EventBody::Directory {
         list: DirectoryKind::Agents,
@@ -908,25 +819,7 @@ fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
 }
 
 fn agent_config(value: &Value, context: &str) -> Result<EventBody, Fault> {
-    let c: AgentConfigWire = read(value, context)?;
-    let queues = c
-        .member
-        .unwrap_or_default()
-        .into_iter()
-        .map(|m| QueueMembership {
-            agent_id: c.id.clone(),
-            queue_id: m.queue_id,
-            queue_name: m.queue_name,
-            penalty: m.penalty,
-        })
-        .collect();
-    Ok(EventBody::AgentConfig {
-        agent_id: c.id,
-        name: full_name(c.firstname, c.lastname),
-        number: c.number,
-        context: c.context,
-        queues,
-    })
+    read_by(value, context, "struct AgentConfigWire", agent_config_wire)
 }
 
 fn callback_body(
@@ -984,17 +877,12 @@ fn callback_lists(value: &Value, context: &str) -> Result<Vec<EventBody>, Fault>
 
 fn callback(action: CallbackAction, value: &Value, context: &str) -> Result<EventBody, Fault> {
     match action {
-        CallbackAction::Started => {
-            let s: CallbackStartedWire = read(value, context)?;
-            Ok(EventBody::Callback {
-                action,
-                uuid: Some(s.request_uuid),
-                list_uuid: None,
-                agent_id: None,
-                ticket_uuid: s.ticket_uuid,
-                data: None,
-            })
-        }
+        CallbackAction::Started => read_by(
+            value,
+            context,
+            "struct CallbackStartedWire",
+            callback_started_wire,
+        ),
         CallbackAction::Updated => {
             // `{"request": {...}}`; a bare request is accepted too.
             let request = match value.get("request") {

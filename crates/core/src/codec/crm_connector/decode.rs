@@ -3,7 +3,7 @@
 use super::{CLIENT_TYPE, CONNECTOR_TYPE};
 use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error;
-use crate::codec::{as_object, discriminator, extras, parse_text, read, type_name};
+use crate::codec::{as_object, discriminator, parse_text, read, read_by, read_with, type_name};
 use crate::config::DecodeConfig;
 use crate::error::{DecodeError, Fault};
 use crate::lenient;
@@ -149,37 +149,32 @@ impl Wire for OmnichannelResponse {
     }
 }
 
-struct CrmDirectory {
-    results: Vec<DirectoryRecord>,
+/// `struct CrmDirectory`, read straight into its event ([`read_by`]).
+fn crm_directory_wire(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Directory {
+        list: DirectoryKind::Crm,
+        entries: o
+            .get(&["results"], |v| {
+                fields::list(v, |r| fields::wire(r).map(|r: DirectoryRecord| r.0))
+            })?
+            .unwrap_or_default(),
+    })
 }
 
-impl Wire for CrmDirectory {
-    const EXPECTED: &'static str = "struct CrmDirectory";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            results: o
-                .get(&["results"], |v| fields::list(v, fields::wire))?
-                .unwrap_or_default(),
-        })
-    }
-}
-
-struct DirectoryRecord {
-    id: String,
-    name: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-}
+/// A CRM contact, read straight into its directory entry.
+struct DirectoryRecord(DirectoryEntry);
 
 impl Wire for DirectoryRecord {
     const EXPECTED: &'static str = "struct DirectoryRecord";
     fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+        Ok(Self(DirectoryEntry {
             id: o.string(&["id", "Id"])?,
             name: o.opt_string(&["name", "Name"])?,
-            phone: o.opt_string(&["phone", "Phone", "phoneNumber", "number"])?,
+            number: o.opt_string(&["phone", "Phone", "phoneNumber", "number"])?,
             email: o.opt_string(&["email", "Email"])?,
-        })
+            group: None,
+            state: None,
+        }))
     }
 }
 
@@ -203,26 +198,28 @@ impl Wire for CrmData {
 }
 
 /// Salesforce spells the user's fields `Id`, `Name`, `Username`; other CRMs
-/// use camelCase. Each spelling is its own field so that both may be present.
+/// use camelCase. Each spelling is read as its own field (so that both may
+/// be present); the first present of each kind is kept.
 struct CurrentUser {
-    id_upper: Option<String>,
-    id_lower: Option<String>,
-    name_upper: Option<String>,
-    name_lower: Option<String>,
-    username_upper: Option<String>,
-    username_lower: Option<String>,
+    id: Option<String>,
+    name: Option<String>,
 }
 
 impl Wire for CurrentUser {
     const EXPECTED: &'static str = "struct CurrentUser";
     fn read(o: Fields) -> Result<Self, Error> {
+        let id_upper = o.opt_string(&["Id"])?;
+        let id_lower = o.opt_string(&["id"])?;
+        let name_upper = o.opt_string(&["Name"])?;
+        let name_lower = o.opt_string(&["name"])?;
+        let username_upper = o.opt_string(&["Username"])?;
+        let username_lower = o.opt_string(&["username", "userName"])?;
         Ok(Self {
-            id_upper: o.opt_string(&["Id"])?,
-            id_lower: o.opt_string(&["id"])?,
-            name_upper: o.opt_string(&["Name"])?,
-            name_lower: o.opt_string(&["name"])?,
-            username_upper: o.opt_string(&["Username"])?,
-            username_lower: o.opt_string(&["username", "userName"])?,
+            id: id_upper.or(id_lower),
+            name: name_upper
+                .or(name_lower)
+                .or(username_upper)
+                .or(username_lower),
         })
     }
 }
@@ -263,19 +260,19 @@ impl Wire for NavigateToRecord {
     }
 }
 
-struct ScreenPop {
-    ani_values: Vec<String>,
-    interaction_id: Option<String>,
-}
-
-impl Wire for ScreenPop {
-    const EXPECTED: &'static str = "struct ScreenPop";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            ani_values: o.req(&["aniValues"], string_list)?,
-            interaction_id: o.opt_string(&["interactionId"])?,
-        })
-    }
+/// `struct ScreenPop`, read straight into its event ([`read_by`]); the
+/// other fields of the data are its `data`.
+fn screen_pop_wire(o: Fields) -> Result<EventBody, Error> {
+    let ani = o.req(&["aniValues"], string_list)?;
+    Ok(EventBody::ScreenPop {
+        interaction_id: o.opt_string(&["interactionId"])?,
+        ani,
+        dnis: None,
+        media: None,
+        queue: None,
+        fields: Vec::new(),
+        data: crate::codec::extras_of(o.map(), &["aniValues", "interactionId"]),
+    })
 }
 
 /// Shape check only: the message is kept whole.
@@ -396,27 +393,14 @@ pub(crate) fn decode_in(raw: &Value, config: &DecodeConfig) -> Result<Decoded, F
         Action::CrmDirectory => crm_directory(required(data)?)?,
         Action::ClickToDialResponse => click_to_dial(required(data)?)?,
         Action::CrmData => crm_data(required(data)?, config)?,
-        Action::CreateHistoryItem => {
-            let data = object(required(data)?, action)?;
-            read::<CreateHistoryItem>(data, action.name())?;
-            crm_message(action, Some(data))
-        }
+        Action::CreateHistoryItem => checked::<CreateHistoryItem>(data, action)?,
         Action::CustomFieldsDataResponse => EventBody::CrmMessage {
             action: action.name().to_owned(),
             data: Some(embedded_json(required(data)?, action, config)?),
         },
         Action::RequestPerformInteractionScreenPop => {
             let data = object(required(data)?, action)?;
-            let pop: ScreenPop = read(data, action.name())?;
-            EventBody::ScreenPop {
-                interaction_id: pop.interaction_id,
-                ani: pop.ani_values,
-                dnis: None,
-                media: None,
-                queue: None,
-                fields: Vec::new(),
-                data: extras(data, &["aniValues", "interactionId"]),
-            }
+            read_by(data, action.name(), "struct ScreenPop", screen_pop_wire)?
         }
         Action::RequestEnableClickToDial => checked::<EnableClickToDial>(data, action)?,
         Action::RequestNavigateToClickToDialResult => checked::<NavigateToRecord>(data, action)?,
@@ -499,8 +483,22 @@ fn crm_message(action: Action, data: Option<&Value>) -> EventBody {
 
 /// Checks `data` against the documented shape `T`, then keeps it whole.
 fn checked<T: Wire>(data: Option<&Value>, action: Action) -> Result<EventBody, Fault> {
+    checked_by(data, action, T::EXPECTED, |o| T::read(o).map(drop))
+}
+
+/// [`checked`] for every shape, compiled once: `check` reads the fields
+/// of the shape named `expected`, errors as [`read`] words them.
+#[inline(never)]
+fn checked_by(
+    data: Option<&Value>,
+    action: Action,
+    expected: &'static str,
+    check: fn(Fields) -> Result<(), Error>,
+) -> Result<EventBody, Fault> {
     let data = object(required(data)?, action)?;
-    read::<T>(data, action.name())?;
+    read_with(data, action.name(), |v| {
+        check(fields::fields_of(v, expected)?)
+    })?;
     Ok(crm_message(action, Some(data)))
 }
 
@@ -534,22 +532,12 @@ fn omnichannel_response(data: &Value, config: &DecodeConfig) -> Result<EventBody
 /// `crmDirectory`: CRM contacts.
 fn crm_directory(data: &Value) -> Result<EventBody, Fault> {
     let action = Action::CrmDirectory;
-    let wire: CrmDirectory = read(object(data, action)?, action.name())?;
-    Ok(EventBody::Directory {
-        list: DirectoryKind::Crm,
-        entries: wire
-            .results
-            .into_iter()
-            .map(|r| DirectoryEntry {
-                id: r.id,
-                name: r.name,
-                number: r.phone,
-                email: r.email,
-                group: None,
-                state: None,
-            })
-            .collect(),
-    })
+    read_by(
+        object(data, action)?,
+        action.name(),
+        "struct CrmDirectory",
+        crm_directory_wire,
+    )
 }
 
 /// `clickToDialResponse`: the number the agent clicked, with its record.
@@ -648,17 +636,13 @@ fn crm_data(data: &Value, config: &DecodeConfig) -> Result<EventBody, Fault> {
         // Lenient: a mode posted next to the CCDef rather than inside it
         // (the object searched without its `callCenterSettings`).
         .or_else(|| omnichannel_mode(data, Some(SETTINGS)));
-    let user = wire.current_user;
+    let (user_id, user_name) = match wire.current_user {
+        Some(user) => (user.id, user.name),
+        None => (None, None),
+    };
     Ok(EventBody::CrmData {
-        user_id: user
-            .as_ref()
-            .and_then(|u| u.id_upper.clone().or_else(|| u.id_lower.clone())),
-        user_name: user.and_then(|u| {
-            u.name_upper
-                .or(u.name_lower)
-                .or(u.username_upper)
-                .or(u.username_lower)
-        }),
+        user_id,
+        user_name,
         omnichannel_mode: mode,
         capabilities: wire.capabilities.map(Value::Object),
     })
