@@ -728,8 +728,8 @@ impl Tabs {
             v: TABS_VERSION,
             tab: tabs.me.clone(),
         };
-        tabs.effects.push(TabEffect::Broadcast(hello));
-        tabs.effects.push(TabEffect::QueryLocks);
+        tabs.emit(TabEffect::Broadcast(hello));
+        tabs.emit(TabEffect::QueryLocks);
         tabs
     }
 
@@ -822,7 +822,7 @@ impl Tabs {
         if !self.leads() || !self.followed() {
             return;
         }
-        self.effects.push(TabEffect::Broadcast(TabMessage::State {
+        self.emit(TabEffect::Broadcast(TabMessage::State {
             v: TABS_VERSION,
             tab: self.me.clone(),
             snapshot,
@@ -848,7 +848,7 @@ impl Tabs {
         if to == self.me {
             return true;
         }
-        self.effects.push(TabEffect::Broadcast(TabMessage::Pop {
+        self.emit(TabEffect::Broadcast(TabMessage::Pop {
             v: TABS_VERSION,
             tab: self.me.clone(),
             to,
@@ -871,9 +871,9 @@ impl Tabs {
         self.leader = None;
         self.claimed = None;
         self.relayed = last_seq;
-        self.effects.push(TabEffect::StartClient);
+        self.emit(TabEffect::StartClient);
         self.announce();
-        self.effects.push(TabEffect::QueryLocks);
+        self.emit(TabEffect::QueryLocks);
         self.report();
     }
 
@@ -893,7 +893,7 @@ impl Tabs {
         for (tab, rid, call) in std::mem::take(&mut self.unknown_calls) {
             if self.leads() && self.known.contains(&tab) {
                 let from = call.answered().then_some((tab, rid));
-                self.effects.push(TabEffect::Run { call, from });
+                self.emit(TabEffect::Run { call, from });
             } else {
                 self.dropped.foreign += 1;
             }
@@ -971,8 +971,8 @@ impl Tabs {
             TabMessage::Hello { .. } => {
                 if self.leads() {
                     self.announce();
-                    self.effects.push(TabEffect::SendState);
-                    self.effects.push(TabEffect::QueryLocks);
+                    self.emit(TabEffect::SendState);
+                    self.emit(TabEffect::QueryLocks);
                 }
             }
             TabMessage::Lead { tab, since, .. } => self.on_lead(tab, since),
@@ -1000,11 +1000,11 @@ impl Tabs {
             TabMessage::Call { tab, rid, call, .. } => {
                 if self.leads() && self.known.contains(&tab) {
                     let from = call.answered().then_some((tab, rid));
-                    self.effects.push(TabEffect::Run { call, from });
+                    self.emit(TabEffect::Run { call, from });
                 } else if self.leads() && self.unknown_calls.len() < FORWARDS_KEPT {
                     // Only from a tab that holds its tab lock (a widget instance).
                     self.unknown_calls.push((tab, rid, call));
-                    self.effects.push(TabEffect::QueryLocks);
+                    self.emit(TabEffect::QueryLocks);
                 } else {
                     self.dropped.foreign += 1;
                 }
@@ -1029,7 +1029,7 @@ impl Tabs {
                             (None, Some(v)) => Ok(v),
                             (None, None) => Ok(Value::Null),
                         };
-                        self.effects.push(TabEffect::Answer { request, result });
+                        self.emit(TabEffect::Answer { request, result });
                     }
                     _ if to != self.me => {} // For another tab.
                     _ => self.dropped.foreign += 1,
@@ -1076,7 +1076,7 @@ impl Tabs {
                 if to != self.me {
                     // For another tab.
                 } else if !self.leads() && self.leader.as_deref() == Some(tab.as_str()) {
-                    self.effects.push(TabEffect::Pop(event));
+                    self.emit(TabEffect::Pop(event));
                 } else {
                     self.dropped.foreign += 1;
                 }
@@ -1088,7 +1088,7 @@ impl Tabs {
                     self.leader = None;
                     self.since = None;
                 }
-                self.effects.push(TabEffect::QueryLocks);
+                self.emit(TabEffect::QueryLocks);
             }
         }
         self.report();
@@ -1096,7 +1096,7 @@ impl Tabs {
 
     /// The once-a-second tick: re-read the locks (tab count, leader).
     pub fn on_tick(&mut self) {
-        self.effects.push(TabEffect::QueryLocks);
+        self.emit(TabEffect::QueryLocks);
     }
 
     /// Follower: have the leader carry out `call`, for the host's request
@@ -1121,7 +1121,7 @@ impl Tabs {
             }
             self.forwarded.insert(rid, request);
         }
-        self.effects.push(TabEffect::Broadcast(TabMessage::Call {
+        self.emit(TabEffect::Broadcast(TabMessage::Call {
             v: TABS_VERSION,
             tab: self.me.clone(),
             rid,
@@ -1144,7 +1144,7 @@ impl Tabs {
                 }),
             ),
         };
-        self.effects.push(TabEffect::Broadcast(TabMessage::Reply {
+        self.emit(TabEffect::Broadcast(TabMessage::Reply {
             v: TABS_VERSION,
             tab: self.me.clone(),
             to,
@@ -1218,7 +1218,7 @@ impl Tabs {
         if !self.followed() {
             return;
         }
-        self.effects.push(TabEffect::Broadcast(TabMessage::Event {
+        self.emit(TabEffect::Broadcast(TabMessage::Event {
             v: TABS_VERSION,
             tab: self.me.clone(),
             epoch: self.epoch.clone(),
@@ -1229,13 +1229,20 @@ impl Tabs {
 
     /// The page is going away.
     pub fn on_pagehide(&mut self) {
-        self.effects.push(TabEffect::Broadcast(TabMessage::Bye {
+        self.emit(TabEffect::Broadcast(TabMessage::Bye {
             v: TABS_VERSION,
             tab: self.me.clone(),
         }));
     }
 
     // -- Internals ----------------------------------------------------------
+
+    /// Queues one effect (one call, not a `Vec::push` inlined at each of
+    /// the ~30 places an effect is made: bench/README.md).
+    #[inline(never)]
+    fn emit(&mut self, effect: TabEffect) {
+        self.effects.push(effect);
+    }
 
     fn on_lead(&mut self, tab: String, since: u64) {
         if self.leads() {
@@ -1250,7 +1257,7 @@ impl Tabs {
         // Believed once the locks say this tab holds the election lock.
         self.since_claimed = Some(since);
         self.claimed = Some((tab, VecDeque::new()));
-        self.effects.push(TabEffect::QueryLocks);
+        self.emit(TabEffect::QueryLocks);
     }
 
     fn follow(&mut self, tab: String) {
@@ -1276,12 +1283,12 @@ impl Tabs {
             return;
         }
         self.health_from = self.leader.clone();
-        self.effects.push(TabEffect::HostEvent(health));
+        self.emit(TabEffect::HostEvent(health));
     }
 
     fn send_view(&mut self) {
         let (visible, focused, active_at) = self.my_view;
-        self.effects.push(TabEffect::Broadcast(TabMessage::View {
+        self.emit(TabEffect::Broadcast(TabMessage::View {
             v: TABS_VERSION,
             tab: self.me.clone(),
             visible,
@@ -1291,7 +1298,7 @@ impl Tabs {
     }
 
     fn ask_leader(&mut self) {
-        self.effects.push(TabEffect::Broadcast(TabMessage::Hello {
+        self.emit(TabEffect::Broadcast(TabMessage::Hello {
             v: TABS_VERSION,
             tab: self.me.clone(),
         }));
@@ -1305,13 +1312,13 @@ impl Tabs {
             }
             Some((e, last)) if *e == epoch && seq > last + 1 => {
                 let gap = gap("missed", &[("from", last + 1), ("to", seq - 1)]);
-                self.effects.push(TabEffect::HostEvent(gap));
+                self.emit(TabEffect::HostEvent(gap));
             }
             _ => {}
         }
         self.last = Some((epoch, seq));
         if relayed_kind(&event) {
-            self.effects.push(TabEffect::Relay(event));
+            self.emit(TabEffect::Relay(event));
         }
     }
 
@@ -1322,7 +1329,7 @@ impl Tabs {
     fn report_hand_over(&mut self) {
         if let Some((_, seq)) = self.last.take() {
             let gap = gap("handOver", &[("after", seq)]);
-            self.effects.push(TabEffect::HostEvent(gap));
+            self.emit(TabEffect::HostEvent(gap));
         }
     }
 
@@ -1335,7 +1342,7 @@ impl Tabs {
             seq: self.relayed,
             count: self.count,
         };
-        self.effects.push(TabEffect::Broadcast(lead));
+        self.emit(TabEffect::Broadcast(lead));
     }
 
     fn fail_forwarded(&mut self, why: &str) {
@@ -1344,9 +1351,9 @@ impl Tabs {
         }
         let lost = self.forwarded.take_all();
         let gap = gap("leaderLost", &[("requests", lost.len() as u64)]);
-        self.effects.push(TabEffect::HostEvent(gap));
+        self.emit(TabEffect::HostEvent(gap));
         for (_, request) in lost {
-            self.effects.push(TabEffect::Answer {
+            self.emit(TabEffect::Answer {
                 request,
                 result: Err(RequestError {
                     code: ErrorCode::Rejected,
@@ -1366,7 +1373,7 @@ impl Tabs {
         if let Value::Object(map) = &mut event {
             map.insert("kind".into(), Value::String("tabs".into()));
         }
-        self.effects.push(TabEffect::HostEvent(event));
+        self.emit(TabEffect::HostEvent(event));
     }
 }
 
