@@ -951,7 +951,8 @@ impl Tabs {
             return;
         }
         let message = match fields::wire::<TabMessage>(&data) {
-            Ok(m) if m.version() == TABS_VERSION && valid_tab_id(m.tab()) => m,
+            // `v` is 1: checked on `data` above.
+            Ok(m) if valid_tab_id(m.tab()) => m,
             _ => {
                 self.dropped.malformed += 1;
                 return;
