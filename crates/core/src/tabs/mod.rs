@@ -882,7 +882,7 @@ impl Tabs {
         // A tab seen holding its lock before and gone now has closed or crashed.
         let known = &self.known;
         let gone = |t: &String| known.contains(t) && !view.tabs.contains(t);
-        self.heard.retain(|t| !gone(t));
+        keep_tabs(&mut self.heard, &|t| !gone(t));
         let count = view.tabs.iter().filter(|t| valid_tab_id(t)).count();
         let changed = count.max(1) != self.count;
         self.count = count.max(1);
@@ -963,7 +963,7 @@ impl Tabs {
             return;
         }
         if let TabMessage::Bye { tab, .. } = &message {
-            self.heard.retain(|t| t != tab);
+            keep_tabs(&mut self.heard, &|t| t != tab);
         } else if !self.heard.iter().any(|t| t == message.tab()) && self.heard.len() < FORWARDS_KEPT
         {
             self.heard.push(message.tab().to_owned());
@@ -1186,10 +1186,11 @@ impl Tabs {
             return;
         }
         self.relayed = seq;
-        if event.get("kind").and_then(Value::as_str) == Some("ccHealth") {
+        let kind = event.get("kind").and_then(Value::as_str);
+        if kind == Some("ccHealth") {
             self.last_health = Some(event.clone());
         }
-        if event.get("kind").and_then(Value::as_str) == Some("command") {
+        if kind == Some("command") {
             let status = event.get("status").and_then(Value::as_str).unwrap_or("");
             let id = event.get("id").and_then(Value::as_u64);
             if let (Some(id), true) = (id, status != "pending") {
@@ -1376,6 +1377,11 @@ impl Tabs {
         }
         self.emit(TabEffect::HostEvent(event));
     }
+}
+
+/// `tabs.retain(keep)`, one copy of the loop for both lists it filters.
+fn keep_tabs(tabs: &mut Vec<String>, keep: &dyn Fn(&String) -> bool) {
+    tabs.retain(keep);
 }
 
 /// Whether a follower's CRM message stays in its own tab: the CRM
