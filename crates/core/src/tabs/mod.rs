@@ -1371,10 +1371,13 @@ impl Tabs {
             return;
         }
         self.reported = Some(info.clone());
-        let mut event = crate::json_write::to_value(&info);
-        if let Value::Object(map) = &mut event {
-            map.insert("kind".into(), Value::String("tabs".into()));
-        }
+        // `{"kind": "tabs", ...info}` through the shared object writer.
+        let event = crate::json_write::object(&[
+            ("kind", &"tabs"),
+            ("role", &info.role),
+            ("count", &info.count),
+            ("leaderSince", &info.leader_since),
+        ]);
         self.emit(TabEffect::HostEvent(event));
     }
 }
@@ -1402,14 +1405,12 @@ pub fn crm_stays_local(msg: &Value) -> bool {
 /// A `gap` event of the tabs: `{"kind": "gap", "scope": "tabs", "reason"}`
 /// and its figures (one builder for the three kinds of gap).
 fn gap(reason: &str, figures: &[(&str, u64)]) -> Value {
-    let mut map = serde_json::Map::new();
-    map.insert("kind".into(), "gap".into());
-    map.insert("scope".into(), "tabs".into());
-    map.insert("reason".into(), reason.into());
+    let mut members: Vec<(&str, &dyn crate::json_write::ToJson)> =
+        vec![("kind", &"gap"), ("scope", &"tabs"), ("reason", &reason)];
     for (name, n) in figures {
-        map.insert((*name).into(), (*n).into());
+        members.push((name, n));
     }
-    Value::Object(map)
+    crate::json_write::object(&members)
 }
 
 /// Which leader events followers get: all but the leader's own channel
