@@ -123,6 +123,42 @@ impl Scope {
         format!("{}/tab/{tab}", self.0)
     }
 
+    /// The machine's view of the held locks (`navigator.locks.query()`'s
+    /// `held`, read by the edge as `[[name, clientId], ...]`; anything else
+    /// is skipped): the tab locks held, and the tab whose lock the election
+    /// lock's holder also holds.
+    pub fn locks_view(&self, held: &Value) -> LocksView {
+        // `[name, clientId]` pairs, read in place.
+        fn pair(lock: &Value) -> Option<(&str, &str)> {
+            Some((lock.get(0)?.as_str()?, lock.get(1)?.as_str()?))
+        }
+        let held = held.as_array().map(Vec::as_slice).unwrap_or_default();
+        let leader_lock = self.leader_lock();
+        let mut leader_client = None;
+        for lock in held {
+            match pair(lock) {
+                Some((name, client)) if name == leader_lock => {
+                    leader_client = Some(client);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let mut view = LocksView::default();
+        for lock in held {
+            let Some((name, client)) = pair(lock) else {
+                continue;
+            };
+            if let Some(tab) = self.tab_of(name) {
+                if leader_client == Some(client) {
+                    view.leader = Some(tab.to_owned());
+                }
+                view.tabs.push(tab.to_owned());
+            }
+        }
+        view
+    }
+
     /// The tab id in a held lock's name, when it is one of this scope's tab locks.
     pub fn tab_of<'a>(&self, lock: &'a str) -> Option<&'a str> {
         lock.strip_prefix(self.0.as_str())?
