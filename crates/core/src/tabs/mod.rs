@@ -953,11 +953,11 @@ impl Tabs {
                 (Some(holder), Some(claim)) => {
                     // Another tab leads: the claim was not true (or is stale).
                     self.dropped.foreign += claim.1.len() as u64 + 1;
-                    if self.leader.as_deref() != Some(holder.as_str()) {
+                    if !self.follows(holder) {
                         self.ask_leader();
                     }
                 }
-                (Some(holder), None) if self.leader.as_deref() != Some(holder.as_str()) => {
+                (Some(holder), None) if !self.follows(holder) => {
                     // A leader we have not heard from yet: ask it to announce itself.
                     self.ask_leader();
                 }
@@ -1022,7 +1022,7 @@ impl Tabs {
             } => {
                 if self.leads() {
                     self.dropped.foreign += 1;
-                } else if self.leader.as_deref() == Some(tab.as_str()) {
+                } else if self.follows(&tab) {
                     self.accept_event(epoch, seq, event);
                 } else if let Some((claimed, events)) = self.claimed.as_mut() {
                     if *claimed == tab && events.len() < UNVERIFIED_KEPT {
@@ -1054,7 +1054,7 @@ impl Tabs {
                 error,
                 ..
             } => {
-                let from_leader = self.leader.as_deref() == Some(tab.as_str());
+                let from_leader = self.follows(&tab);
                 match self.forwarded.get(&rid).copied() {
                     Some(request) if from_leader && to == self.me => {
                         self.forwarded.remove(&rid);
@@ -1099,7 +1099,7 @@ impl Tabs {
                 health,
                 ..
             } => {
-                if !self.leads() && self.leader.as_deref() == Some(tab.as_str()) {
+                if !self.leads() && self.follows(&tab) {
                     self.leader_state = Some((snapshot, cc));
                     self.health_once(health);
                 } else if !self.leads() && self.claimed.as_ref().is_some_and(|(t, _)| *t == tab) {
@@ -1112,14 +1112,14 @@ impl Tabs {
             TabMessage::Pop { tab, to, event, .. } => {
                 if to != self.me {
                     // For another tab.
-                } else if !self.leads() && self.leader.as_deref() == Some(tab.as_str()) {
+                } else if !self.leads() && self.follows(&tab) {
                     self.emit(TabEffect::Pop(event));
                 } else {
                     self.dropped.foreign += 1;
                 }
             }
             TabMessage::Bye { tab, .. } => {
-                if self.leader.as_deref() == Some(tab.as_str()) {
+                if self.follows(&tab) {
                     // The leader is going: its lock passes to a waiting tab.
                     self.fail_forwarded("the leader tab closed before the outcome was known");
                     self.leader = None;
@@ -1275,6 +1275,13 @@ impl Tabs {
 
     // -- Internals ----------------------------------------------------------
 
+    /// Whether `tab` is the verified leader this tab follows (one call for
+    /// the eight places that ask).
+    #[inline(never)]
+    fn follows(&self, tab: &str) -> bool {
+        self.leader.as_deref() == Some(tab)
+    }
+
     /// Queues one effect (one call, not a `Vec::push` inlined at each of
     /// the ~30 places an effect is made: bench/README.md).
     #[inline(never)]
@@ -1288,7 +1295,7 @@ impl Tabs {
             self.dropped.foreign += 1;
             return;
         }
-        if self.leader.as_deref() == Some(tab.as_str()) {
+        if self.follows(&tab) {
             self.since = Some(since);
             return;
         }
