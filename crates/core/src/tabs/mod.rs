@@ -927,10 +927,7 @@ impl Tabs {
         self.views.retain(|v| known.contains(&v.tab));
         // Calls from tabs that were not known: run if they hold a tab lock now.
         for (tab, rid, call) in std::mem::take(&mut self.unknown_calls) {
-            if self.leads() && self.known.contains(&tab) {
-                let from = call.answered().then_some((tab, rid));
-                self.emit(TabEffect::Run { call, from });
-            } else {
+            if self.run_known(tab, rid, call).is_some() {
                 self.dropped.foreign += 1;
             }
         }
@@ -1035,15 +1032,14 @@ impl Tabs {
                 }
             }
             TabMessage::Call { tab, rid, call, .. } => {
-                if self.leads() && self.known.contains(&tab) {
-                    let from = call.answered().then_some((tab, rid));
-                    self.emit(TabEffect::Run { call, from });
-                } else if self.leads() && self.unknown_calls.len() < FORWARDS_KEPT {
-                    // Only from a tab that holds its tab lock (a widget instance).
-                    self.unknown_calls.push((tab, rid, call));
-                    self.emit(TabEffect::QueryLocks);
-                } else {
-                    self.dropped.foreign += 1;
+                match self.run_known(tab, rid, call) {
+                    None => {}
+                    Some(unknown) if self.leads() && self.unknown_calls.len() < FORWARDS_KEPT => {
+                        // Only from a tab that holds its tab lock (a widget instance).
+                        self.unknown_calls.push(unknown);
+                        self.emit(TabEffect::QueryLocks);
+                    }
+                    Some(_) => self.dropped.foreign += 1,
                 }
             }
             TabMessage::Reply {
@@ -1280,6 +1276,24 @@ impl Tabs {
     #[inline(never)]
     fn follows(&self, tab: &str) -> bool {
         self.leader.as_deref() == Some(tab)
+    }
+
+    /// Leader: runs a call of a tab seen holding its tab lock (`None`);
+    /// any other call is handed back (one copy for a call heard and a call
+    /// kept until the locks were read).
+    #[inline(never)]
+    fn run_known(
+        &mut self,
+        tab: String,
+        rid: u64,
+        call: Forward,
+    ) -> Option<(String, u64, Forward)> {
+        if !(self.leads() && self.known.contains(&tab)) {
+            return Some((tab, rid, call));
+        }
+        let from = call.answered().then_some((tab, rid));
+        self.emit(TabEffect::Run { call, from });
+        None
     }
 
     /// Queues one effect (one call, not a `Vec::push` inlined at each of
