@@ -1050,10 +1050,15 @@ impl Tabs {
                 error,
                 ..
             } => {
-                let from_leader = self.follows(&tab);
-                match self.forwarded.get(&rid).copied() {
-                    Some(request) if from_leader && to == self.me => {
-                        self.forwarded.remove(&rid);
+                let mine = to == self.me;
+                // Taken only when the leader answers this tab (one look-up).
+                let request = if mine && self.follows(&tab) {
+                    self.forwarded.remove(&rid)
+                } else {
+                    None
+                };
+                match request {
+                    Some(request) => {
                         let result = match (error, result) {
                             (Some(e), _) => Err(RequestError {
                                 code: error_code(&e.code),
@@ -1064,8 +1069,8 @@ impl Tabs {
                         };
                         self.emit(TabEffect::Answer { request, result });
                     }
-                    _ if to != self.me => {} // For another tab.
-                    _ => self.dropped.foreign += 1,
+                    None if !mine => {} // For another tab.
+                    None => self.dropped.foreign += 1,
                 }
             }
             TabMessage::View {
