@@ -932,13 +932,12 @@ impl Tabs {
             }
         }
         if !self.leads() {
-            if let Some(leader) = self.leader.clone() {
-                if view.leader.as_deref() != Some(leader.as_str()) {
-                    // The leader crashed (no `bye`): its locks are gone.
-                    self.fail_forwarded("the leader tab went away before the outcome was known");
-                    self.leader = None;
-                    self.since = None;
-                }
+            // Compared in place (no copy of the leader's id).
+            if self.leader.is_some() && view.leader != self.leader {
+                // The leader crashed (no `bye`): its locks are gone.
+                self.fail_forwarded("the leader tab went away before the outcome was known");
+                self.leader = None;
+                self.since = None;
             }
             match (&view.leader, self.claimed.take()) {
                 (Some(holder), Some((tab, events))) if *holder == tab => {
