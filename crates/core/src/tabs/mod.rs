@@ -837,19 +837,17 @@ impl Tabs {
     /// no other tab is a better choice).
     pub fn pop_tab(&self) -> String {
         let (visible, focused, active_at) = self.my_view;
-        let mut tabs = vec![TabView {
+        let mine = TabView {
             tab: self.me.clone(),
             visible,
             focused,
             active_at,
-        }];
-        tabs.extend(
-            self.views
-                .iter()
-                .filter(|v| self.known.contains(&v.tab))
-                .cloned(),
-        );
-        screen_pop_tab(self.pop_target, &tabs, &self.me).to_owned()
+        };
+        // The other tabs' views read in place (no copy of each to choose one).
+        let known = &self.known;
+        let others = self.views.iter().filter(|v| known.contains(&v.tab));
+        let tabs = std::iter::once(&mine).chain(others);
+        screen_pop_tab(self.pop_target, tabs, &self.me).to_owned()
     }
 
     /// Leader: its sync engine's snapshot and live client (`{source,
@@ -1541,10 +1539,14 @@ pub struct TabView {
 /// looks at it: the widget frame cannot see whether its page has the
 /// focus, only whether the frame has it); else the leader. Ties go to the
 /// latest `active_at`, then the smallest id.
-pub fn screen_pop_tab<'a>(target: PopTarget, tabs: &'a [TabView], leader: &'a str) -> &'a str {
+pub fn screen_pop_tab<'a, I>(target: PopTarget, tabs: I, leader: &'a str) -> &'a str
+where
+    I: IntoIterator<Item = &'a TabView> + Clone,
+{
     if target == PopTarget::Focused {
         let best = |focused: bool| {
-            tabs.iter()
+            tabs.clone()
+                .into_iter()
                 .filter(|t| t.visible && (t.focused || !focused))
                 .min_by(|a, b| b.active_at.cmp(&a.active_at).then(a.tab.cmp(&b.tab)))
         };
