@@ -988,15 +988,15 @@ impl Tabs {
                 return;
             }
         };
-        if message.tab() == self.me {
+        let tab = message.tab();
+        if tab == self.me {
             self.dropped.foreign += 1; // Our own id, from someone else.
             return;
         }
-        if let TabMessage::Bye { tab, .. } = &message {
+        if matches!(message, TabMessage::Bye { .. }) {
             keep_tabs(&mut self.heard, &|t| t != tab);
-        } else if !self.heard.iter().any(|t| t == message.tab()) && self.heard.len() < FORWARDS_KEPT
-        {
-            self.heard.push(message.tab().to_owned());
+        } else if !self.heard.iter().any(|t| t == tab) && self.heard.len() < FORWARDS_KEPT {
+            self.heard.push(tab.to_owned());
         }
         match message {
             TabMessage::Hello { .. } => {
