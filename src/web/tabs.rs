@@ -12,8 +12,7 @@
 
 use super::edge::{self, kind, Callback, Handle, Target};
 use super::guard;
-use crate::tabs::{LocksView, Scope, TabEffect, Tabs};
-use serde_json::Value;
+use crate::tabs::{Scope, TabEffect, Tabs};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
@@ -113,7 +112,7 @@ impl TabsEdge {
                 let Ok(held) = guard::to_json(value) else {
                     return;
                 };
-                let view = self.view(&held);
+                let view = self.scope.locks_view(&held);
                 self.tabs.borrow_mut().on_locks(view);
             }
             _ => return,
@@ -164,8 +163,12 @@ impl TabsEdge {
         self.driving.set(false);
     }
 
-    fn post<T: crate::json_write::ToJson>(&self, message: &T) {
-        if let Ok(value) = super::to_js(message) {
+    /// Posts one message as the object its JSON text parses to (the
+    /// widget's own text: `JSON.parse` does not refuse it; no error made
+    /// for a refusal that is only dropped).
+    fn post(&self, message: &crate::tabs::TabMessage) {
+        let text = crate::json_write::to_string(message);
+        if let Ok(value) = js_sys::JSON::parse(&text) {
             edge::tabs_post(&self.handle, &value);
         }
     }
@@ -175,35 +178,6 @@ impl TabsEdge {
         if !self.querying.replace(true) {
             edge::tabs_query(&self.handle);
         }
-    }
-
-    /// The machine's view of the held locks (`[[name, clientId], ...]`):
-    /// the tab locks held, and the tab whose lock the election lock's
-    /// holder also holds.
-    fn view(&self, held: &Value) -> LocksView {
-        // `[name, clientId]` pairs (anything else is skipped), read in place.
-        fn pair(lock: &Value) -> Option<(&str, &str)> {
-            Some((lock.get(0)?.as_str()?, lock.get(1)?.as_str()?))
-        }
-        let held = held.as_array().map(Vec::as_slice).unwrap_or_default();
-        let leader_lock = self.scope.leader_lock();
-        let mut leader_client = None;
-        for (name, client) in held.iter().filter_map(pair) {
-            if name == leader_lock {
-                leader_client = Some(client);
-                break;
-            }
-        }
-        let mut view = LocksView::default();
-        for (name, client) in held.iter().filter_map(pair) {
-            if let Some(tab) = self.scope.tab_of(name) {
-                if leader_client == Some(client) {
-                    view.leader = Some(tab.to_owned());
-                }
-                view.tabs.push(tab.to_owned());
-            }
-        }
-        view
     }
 
     /// The page is going away: say so, release the locks at once.

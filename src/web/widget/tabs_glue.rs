@@ -14,7 +14,7 @@ use crate::tabs::{crm_stays_local, Forward, TabEffect};
 use crate::web::contact::Core;
 use crate::web::live::now;
 use crate::web::tabs::TabsHost;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 
 /// A follower's channel effect: handed to the leader (`None`), or carried
@@ -233,6 +233,13 @@ fn pop(inner: &Rc<Inner>, output: Value) {
     }
 }
 
+/// A `ccCommand` run for a follower: `{"sent": name}` (the name moved in, not copied).
+fn sent(name: String) -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert("sent".into(), Value::String(name));
+    Value::Object(map)
+}
+
 /// The leader carries out a follower's call; the reply goes when the outcome is known.
 fn run(inner: &Rc<Inner>, call: Forward, from: Option<(String, u64)>) {
     let Some(edge) = inner.tabs.borrow().clone() else {
@@ -277,7 +284,7 @@ fn run(inner: &Rc<Inner>, call: Forward, from: Option<(String, u64)>) {
         Forward::CcCommand { name, args } => {
             let outcome = core
                 .command(&name, &args)
-                .map(|()| json!({"sent": name}))
+                .map(|()| sent(name))
                 .map_err(RequestError::from);
             if let Some(from) = from {
                 edge.tabs.borrow_mut().on_run_done(from, outcome);

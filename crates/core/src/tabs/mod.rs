@@ -123,6 +123,42 @@ impl Scope {
         format!("{}/tab/{tab}", self.0)
     }
 
+    /// The machine's view of the held locks (`navigator.locks.query()`'s
+    /// `held`, read by the edge as `[[name, clientId], ...]`; anything else
+    /// is skipped): the tab locks held, and the tab whose lock the election
+    /// lock's holder also holds.
+    pub fn locks_view(&self, held: &Value) -> LocksView {
+        // `[name, clientId]` pairs, read in place.
+        fn pair(lock: &Value) -> Option<(&str, &str)> {
+            Some((lock.get(0)?.as_str()?, lock.get(1)?.as_str()?))
+        }
+        let held = held.as_array().map(Vec::as_slice).unwrap_or_default();
+        let leader_lock = self.leader_lock();
+        let mut leader_client = None;
+        for lock in held {
+            match pair(lock) {
+                Some((name, client)) if name == leader_lock => {
+                    leader_client = Some(client);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let mut view = LocksView::default();
+        for lock in held {
+            let Some((name, client)) = pair(lock) else {
+                continue;
+            };
+            if let Some(tab) = self.tab_of(name) {
+                if leader_client == Some(client) {
+                    view.leader = Some(tab.to_owned());
+                }
+                view.tabs.push(tab.to_owned());
+            }
+        }
+        view
+    }
+
     /// The tab id in a held lock's name, when it is one of this scope's tab locks.
     pub fn tab_of<'a>(&self, lock: &'a str) -> Option<&'a str> {
         lock.strip_prefix(self.0.as_str())?
@@ -728,8 +764,8 @@ impl Tabs {
             v: TABS_VERSION,
             tab: tabs.me.clone(),
         };
-        tabs.effects.push(TabEffect::Broadcast(hello));
-        tabs.effects.push(TabEffect::QueryLocks);
+        tabs.emit(TabEffect::Broadcast(hello));
+        tabs.emit(TabEffect::QueryLocks);
         tabs
     }
 
@@ -801,19 +837,17 @@ impl Tabs {
     /// no other tab is a better choice).
     pub fn pop_tab(&self) -> String {
         let (visible, focused, active_at) = self.my_view;
-        let mut tabs = vec![TabView {
+        let mine = TabView {
             tab: self.me.clone(),
             visible,
             focused,
             active_at,
-        }];
-        tabs.extend(
-            self.views
-                .iter()
-                .filter(|v| self.known.contains(&v.tab))
-                .cloned(),
-        );
-        screen_pop_tab(self.pop_target, &tabs, &self.me).to_owned()
+        };
+        // The other tabs' views read in place (no copy of each to choose one).
+        let known = &self.known;
+        let others = self.views.iter().filter(|v| known.contains(&v.tab));
+        let tabs = std::iter::once(&mine).chain(others);
+        screen_pop_tab(self.pop_target, tabs, &self.me).to_owned()
     }
 
     /// Leader: its sync engine's snapshot and live client (`{source,
@@ -822,7 +856,7 @@ impl Tabs {
         if !self.leads() || !self.followed() {
             return;
         }
-        self.effects.push(TabEffect::Broadcast(TabMessage::State {
+        self.emit(TabEffect::Broadcast(TabMessage::State {
             v: TABS_VERSION,
             tab: self.me.clone(),
             snapshot,
@@ -848,7 +882,7 @@ impl Tabs {
         if to == self.me {
             return true;
         }
-        self.effects.push(TabEffect::Broadcast(TabMessage::Pop {
+        self.emit(TabEffect::Broadcast(TabMessage::Pop {
             v: TABS_VERSION,
             tab: self.me.clone(),
             to,
@@ -871,9 +905,9 @@ impl Tabs {
         self.leader = None;
         self.claimed = None;
         self.relayed = last_seq;
-        self.effects.push(TabEffect::StartClient);
+        self.emit(TabEffect::StartClient);
         self.announce();
-        self.effects.push(TabEffect::QueryLocks);
+        self.emit(TabEffect::QueryLocks);
         self.report();
     }
 
@@ -882,7 +916,7 @@ impl Tabs {
         // A tab seen holding its lock before and gone now has closed or crashed.
         let known = &self.known;
         let gone = |t: &String| known.contains(t) && !view.tabs.contains(t);
-        self.heard.retain(|t| !gone(t));
+        keep_tabs(&mut self.heard, &|t| !gone(t));
         let count = view.tabs.iter().filter(|t| valid_tab_id(t)).count();
         let changed = count.max(1) != self.count;
         self.count = count.max(1);
@@ -891,21 +925,17 @@ impl Tabs {
         self.views.retain(|v| known.contains(&v.tab));
         // Calls from tabs that were not known: run if they hold a tab lock now.
         for (tab, rid, call) in std::mem::take(&mut self.unknown_calls) {
-            if self.leads() && self.known.contains(&tab) {
-                let from = call.answered().then_some((tab, rid));
-                self.effects.push(TabEffect::Run { call, from });
-            } else {
+            if self.run_known(tab, rid, call).is_some() {
                 self.dropped.foreign += 1;
             }
         }
         if !self.leads() {
-            if let Some(leader) = self.leader.clone() {
-                if view.leader.as_deref() != Some(leader.as_str()) {
-                    // The leader crashed (no `bye`): its locks are gone.
-                    self.fail_forwarded("the leader tab went away before the outcome was known");
-                    self.leader = None;
-                    self.since = None;
-                }
+            // Compared in place (no copy of the leader's id).
+            if self.leader.is_some() && view.leader != self.leader {
+                // The leader crashed (no `bye`): its locks are gone.
+                self.fail_forwarded("the leader tab went away before the outcome was known");
+                self.leader = None;
+                self.since = None;
             }
             match (&view.leader, self.claimed.take()) {
                 (Some(holder), Some((tab, events))) if *holder == tab => {
@@ -917,11 +947,11 @@ impl Tabs {
                 (Some(holder), Some(claim)) => {
                     // Another tab leads: the claim was not true (or is stale).
                     self.dropped.foreign += claim.1.len() as u64 + 1;
-                    if self.leader.as_deref() != Some(holder.as_str()) {
+                    if !self.follows(holder) {
                         self.ask_leader();
                     }
                 }
-                (Some(holder), None) if self.leader.as_deref() != Some(holder.as_str()) => {
+                (Some(holder), None) if !self.follows(holder) => {
                     // A leader we have not heard from yet: ask it to announce itself.
                     self.ask_leader();
                 }
@@ -951,28 +981,29 @@ impl Tabs {
             return;
         }
         let message = match fields::wire::<TabMessage>(&data) {
-            Ok(m) if m.version() == TABS_VERSION && valid_tab_id(m.tab()) => m,
+            // `v` is 1: checked on `data` above.
+            Ok(m) if valid_tab_id(m.tab()) => m,
             _ => {
                 self.dropped.malformed += 1;
                 return;
             }
         };
-        if message.tab() == self.me {
+        let tab = message.tab();
+        if tab == self.me {
             self.dropped.foreign += 1; // Our own id, from someone else.
             return;
         }
-        if let TabMessage::Bye { tab, .. } = &message {
-            self.heard.retain(|t| t != tab);
-        } else if !self.heard.iter().any(|t| t == message.tab()) && self.heard.len() < FORWARDS_KEPT
-        {
-            self.heard.push(message.tab().to_owned());
+        if matches!(message, TabMessage::Bye { .. }) {
+            keep_tabs(&mut self.heard, &|t| t != tab);
+        } else if !self.heard.iter().any(|t| t == tab) && self.heard.len() < FORWARDS_KEPT {
+            self.heard.push(tab.to_owned());
         }
         match message {
             TabMessage::Hello { .. } => {
                 if self.leads() {
                     self.announce();
-                    self.effects.push(TabEffect::SendState);
-                    self.effects.push(TabEffect::QueryLocks);
+                    self.emit(TabEffect::SendState);
+                    self.emit(TabEffect::QueryLocks);
                 }
             }
             TabMessage::Lead { tab, since, .. } => self.on_lead(tab, since),
@@ -985,7 +1016,7 @@ impl Tabs {
             } => {
                 if self.leads() {
                     self.dropped.foreign += 1;
-                } else if self.leader.as_deref() == Some(tab.as_str()) {
+                } else if self.follows(&tab) {
                     self.accept_event(epoch, seq, event);
                 } else if let Some((claimed, events)) = self.claimed.as_mut() {
                     if *claimed == tab && events.len() < UNVERIFIED_KEPT {
@@ -998,15 +1029,14 @@ impl Tabs {
                 }
             }
             TabMessage::Call { tab, rid, call, .. } => {
-                if self.leads() && self.known.contains(&tab) {
-                    let from = call.answered().then_some((tab, rid));
-                    self.effects.push(TabEffect::Run { call, from });
-                } else if self.leads() && self.unknown_calls.len() < FORWARDS_KEPT {
-                    // Only from a tab that holds its tab lock (a widget instance).
-                    self.unknown_calls.push((tab, rid, call));
-                    self.effects.push(TabEffect::QueryLocks);
-                } else {
-                    self.dropped.foreign += 1;
+                match self.run_known(tab, rid, call) {
+                    None => {}
+                    Some(unknown) if self.leads() && self.unknown_calls.len() < FORWARDS_KEPT => {
+                        // Only from a tab that holds its tab lock (a widget instance).
+                        self.unknown_calls.push(unknown);
+                        self.emit(TabEffect::QueryLocks);
+                    }
+                    Some(_) => self.dropped.foreign += 1,
                 }
             }
             TabMessage::Reply {
@@ -1017,10 +1047,15 @@ impl Tabs {
                 error,
                 ..
             } => {
-                let from_leader = self.leader.as_deref() == Some(tab.as_str());
-                match self.forwarded.get(&rid).copied() {
-                    Some(request) if from_leader && to == self.me => {
-                        self.forwarded.remove(&rid);
+                let mine = to == self.me;
+                // Taken only when the leader answers this tab (one look-up).
+                let request = if mine && self.follows(&tab) {
+                    self.forwarded.remove(&rid)
+                } else {
+                    None
+                };
+                match request {
+                    Some(request) => {
                         let result = match (error, result) {
                             (Some(e), _) => Err(RequestError {
                                 code: error_code(&e.code),
@@ -1029,10 +1064,10 @@ impl Tabs {
                             (None, Some(v)) => Ok(v),
                             (None, None) => Ok(Value::Null),
                         };
-                        self.effects.push(TabEffect::Answer { request, result });
+                        self.emit(TabEffect::Answer { request, result });
                     }
-                    _ if to != self.me => {} // For another tab.
-                    _ => self.dropped.foreign += 1,
+                    None if !mine => {} // For another tab.
+                    None => self.dropped.foreign += 1,
                 }
             }
             TabMessage::View {
@@ -1062,7 +1097,7 @@ impl Tabs {
                 health,
                 ..
             } => {
-                if !self.leads() && self.leader.as_deref() == Some(tab.as_str()) {
+                if !self.leads() && self.follows(&tab) {
                     self.leader_state = Some((snapshot, cc));
                     self.health_once(health);
                 } else if !self.leads() && self.claimed.as_ref().is_some_and(|(t, _)| *t == tab) {
@@ -1075,20 +1110,20 @@ impl Tabs {
             TabMessage::Pop { tab, to, event, .. } => {
                 if to != self.me {
                     // For another tab.
-                } else if !self.leads() && self.leader.as_deref() == Some(tab.as_str()) {
-                    self.effects.push(TabEffect::Pop(event));
+                } else if !self.leads() && self.follows(&tab) {
+                    self.emit(TabEffect::Pop(event));
                 } else {
                     self.dropped.foreign += 1;
                 }
             }
             TabMessage::Bye { tab, .. } => {
-                if self.leader.as_deref() == Some(tab.as_str()) {
+                if self.follows(&tab) {
                     // The leader is going: its lock passes to a waiting tab.
                     self.fail_forwarded("the leader tab closed before the outcome was known");
                     self.leader = None;
                     self.since = None;
                 }
-                self.effects.push(TabEffect::QueryLocks);
+                self.emit(TabEffect::QueryLocks);
             }
         }
         self.report();
@@ -1096,7 +1131,7 @@ impl Tabs {
 
     /// The once-a-second tick: re-read the locks (tab count, leader).
     pub fn on_tick(&mut self) {
-        self.effects.push(TabEffect::QueryLocks);
+        self.emit(TabEffect::QueryLocks);
     }
 
     /// Follower: have the leader carry out `call`, for the host's request
@@ -1121,7 +1156,7 @@ impl Tabs {
             }
             self.forwarded.insert(rid, request);
         }
-        self.effects.push(TabEffect::Broadcast(TabMessage::Call {
+        self.emit(TabEffect::Broadcast(TabMessage::Call {
             v: TABS_VERSION,
             tab: self.me.clone(),
             rid,
@@ -1144,7 +1179,7 @@ impl Tabs {
                 }),
             ),
         };
-        self.effects.push(TabEffect::Broadcast(TabMessage::Reply {
+        self.emit(TabEffect::Broadcast(TabMessage::Reply {
             v: TABS_VERSION,
             tab: self.me.clone(),
             to,
@@ -1185,10 +1220,11 @@ impl Tabs {
             return;
         }
         self.relayed = seq;
-        if event.get("kind").and_then(Value::as_str) == Some("ccHealth") {
+        let kind = event.get("kind").and_then(Value::as_str);
+        if kind == Some("ccHealth") {
             self.last_health = Some(event.clone());
         }
-        if event.get("kind").and_then(Value::as_str) == Some("command") {
+        if kind == Some("command") {
             let status = event.get("status").and_then(Value::as_str).unwrap_or("");
             let id = event.get("id").and_then(Value::as_u64);
             if let (Some(id), true) = (id, status != "pending") {
@@ -1218,7 +1254,7 @@ impl Tabs {
         if !self.followed() {
             return;
         }
-        self.effects.push(TabEffect::Broadcast(TabMessage::Event {
+        self.emit(TabEffect::Broadcast(TabMessage::Event {
             v: TABS_VERSION,
             tab: self.me.clone(),
             epoch: self.epoch.clone(),
@@ -1229,7 +1265,7 @@ impl Tabs {
 
     /// The page is going away.
     pub fn on_pagehide(&mut self) {
-        self.effects.push(TabEffect::Broadcast(TabMessage::Bye {
+        self.emit(TabEffect::Broadcast(TabMessage::Bye {
             v: TABS_VERSION,
             tab: self.me.clone(),
         }));
@@ -1237,20 +1273,52 @@ impl Tabs {
 
     // -- Internals ----------------------------------------------------------
 
+    /// Whether `tab` is the verified leader this tab follows (one call for
+    /// the eight places that ask).
+    #[inline(never)]
+    fn follows(&self, tab: &str) -> bool {
+        self.leader.as_deref() == Some(tab)
+    }
+
+    /// Leader: runs a call of a tab seen holding its tab lock (`None`);
+    /// any other call is handed back (one copy for a call heard and a call
+    /// kept until the locks were read).
+    #[inline(never)]
+    fn run_known(
+        &mut self,
+        tab: String,
+        rid: u64,
+        call: Forward,
+    ) -> Option<(String, u64, Forward)> {
+        if !(self.leads() && self.known.contains(&tab)) {
+            return Some((tab, rid, call));
+        }
+        let from = call.answered().then_some((tab, rid));
+        self.emit(TabEffect::Run { call, from });
+        None
+    }
+
+    /// Queues one effect (one call, not a `Vec::push` inlined at each of
+    /// the ~30 places an effect is made: bench/README.md).
+    #[inline(never)]
+    fn emit(&mut self, effect: TabEffect) {
+        self.effects.push(effect);
+    }
+
     fn on_lead(&mut self, tab: String, since: u64) {
         if self.leads() {
             // Two leaders cannot both hold the lock: this one is forged (or stale).
             self.dropped.foreign += 1;
             return;
         }
-        if self.leader.as_deref() == Some(tab.as_str()) {
+        if self.follows(&tab) {
             self.since = Some(since);
             return;
         }
         // Believed once the locks say this tab holds the election lock.
         self.since_claimed = Some(since);
         self.claimed = Some((tab, VecDeque::new()));
-        self.effects.push(TabEffect::QueryLocks);
+        self.emit(TabEffect::QueryLocks);
     }
 
     fn follow(&mut self, tab: String) {
@@ -1276,12 +1344,12 @@ impl Tabs {
             return;
         }
         self.health_from = self.leader.clone();
-        self.effects.push(TabEffect::HostEvent(health));
+        self.emit(TabEffect::HostEvent(health));
     }
 
     fn send_view(&mut self) {
         let (visible, focused, active_at) = self.my_view;
-        self.effects.push(TabEffect::Broadcast(TabMessage::View {
+        self.emit(TabEffect::Broadcast(TabMessage::View {
             v: TABS_VERSION,
             tab: self.me.clone(),
             visible,
@@ -1291,7 +1359,7 @@ impl Tabs {
     }
 
     fn ask_leader(&mut self) {
-        self.effects.push(TabEffect::Broadcast(TabMessage::Hello {
+        self.emit(TabEffect::Broadcast(TabMessage::Hello {
             v: TABS_VERSION,
             tab: self.me.clone(),
         }));
@@ -1305,13 +1373,13 @@ impl Tabs {
             }
             Some((e, last)) if *e == epoch && seq > last + 1 => {
                 let gap = gap("missed", &[("from", last + 1), ("to", seq - 1)]);
-                self.effects.push(TabEffect::HostEvent(gap));
+                self.emit(TabEffect::HostEvent(gap));
             }
             _ => {}
         }
         self.last = Some((epoch, seq));
         if relayed_kind(&event) {
-            self.effects.push(TabEffect::Relay(event));
+            self.emit(TabEffect::Relay(event));
         }
     }
 
@@ -1322,7 +1390,7 @@ impl Tabs {
     fn report_hand_over(&mut self) {
         if let Some((_, seq)) = self.last.take() {
             let gap = gap("handOver", &[("after", seq)]);
-            self.effects.push(TabEffect::HostEvent(gap));
+            self.emit(TabEffect::HostEvent(gap));
         }
     }
 
@@ -1335,7 +1403,7 @@ impl Tabs {
             seq: self.relayed,
             count: self.count,
         };
-        self.effects.push(TabEffect::Broadcast(lead));
+        self.emit(TabEffect::Broadcast(lead));
     }
 
     fn fail_forwarded(&mut self, why: &str) {
@@ -1344,9 +1412,9 @@ impl Tabs {
         }
         let lost = self.forwarded.take_all();
         let gap = gap("leaderLost", &[("requests", lost.len() as u64)]);
-        self.effects.push(TabEffect::HostEvent(gap));
+        self.emit(TabEffect::HostEvent(gap));
         for (_, request) in lost {
-            self.effects.push(TabEffect::Answer {
+            self.emit(TabEffect::Answer {
                 request,
                 result: Err(RequestError {
                     code: ErrorCode::Rejected,
@@ -1362,12 +1430,20 @@ impl Tabs {
             return;
         }
         self.reported = Some(info.clone());
-        let mut event = crate::json_write::to_value(&info);
-        if let Value::Object(map) = &mut event {
-            map.insert("kind".into(), Value::String("tabs".into()));
-        }
-        self.effects.push(TabEffect::HostEvent(event));
+        // `{"kind": "tabs", ...info}` through the shared object writer.
+        let event = crate::json_write::object(&[
+            ("kind", &"tabs"),
+            ("role", &info.role),
+            ("count", &info.count),
+            ("leaderSince", &info.leader_since),
+        ]);
+        self.emit(TabEffect::HostEvent(event));
     }
+}
+
+/// `tabs.retain(keep)`, one copy of the loop for both lists it filters.
+fn keep_tabs(tabs: &mut Vec<String>, keep: &dyn Fn(&String) -> bool) {
+    tabs.retain(keep);
 }
 
 /// Whether a follower's CRM message stays in its own tab: the CRM
@@ -1388,14 +1464,12 @@ pub fn crm_stays_local(msg: &Value) -> bool {
 /// A `gap` event of the tabs: `{"kind": "gap", "scope": "tabs", "reason"}`
 /// and its figures (one builder for the three kinds of gap).
 fn gap(reason: &str, figures: &[(&str, u64)]) -> Value {
-    let mut map = serde_json::Map::new();
-    map.insert("kind".into(), "gap".into());
-    map.insert("scope".into(), "tabs".into());
-    map.insert("reason".into(), reason.into());
+    let mut members: Vec<(&str, &dyn crate::json_write::ToJson)> =
+        vec![("kind", &"gap"), ("scope", &"tabs"), ("reason", &reason)];
     for (name, n) in figures {
-        map.insert((*name).into(), (*n).into());
+        members.push((name, n));
     }
-    Value::Object(map)
+    crate::json_write::object(&members)
 }
 
 /// Which leader events followers get: all but the leader's own channel
@@ -1465,10 +1539,14 @@ pub struct TabView {
 /// looks at it: the widget frame cannot see whether its page has the
 /// focus, only whether the frame has it); else the leader. Ties go to the
 /// latest `active_at`, then the smallest id.
-pub fn screen_pop_tab<'a>(target: PopTarget, tabs: &'a [TabView], leader: &'a str) -> &'a str {
+pub fn screen_pop_tab<'a, I>(target: PopTarget, tabs: I, leader: &'a str) -> &'a str
+where
+    I: IntoIterator<Item = &'a TabView> + Clone,
+{
     if target == PopTarget::Focused {
         let best = |focused: bool| {
-            tabs.iter()
+            tabs.clone()
+                .into_iter()
                 .filter(|t| t.visible && (t.focused || !focused))
                 .min_by(|a, b| b.active_at.cmp(&a.active_at).then(a.tab.cmp(&b.tab)))
         };

@@ -1010,3 +1010,25 @@ fn a_lone_leader_reads_back_only_the_texts_it_keeps_and_relays_every_one_once_fo
         other => panic!("expected an event, got {other:?}"),
     }
 }
+
+#[test]
+fn the_locks_view_reads_the_held_pairs_of_its_scope() {
+    let scope = Scope::from_contact_centre(&json!({"kind": "xuc", "login": "a"})).unwrap();
+    let held = json!([
+        [scope.tab_lock("one"), "c1"],
+        [scope.tab_lock("two"), "c2"],
+        [scope.leader_lock(), "c2"],
+        // Skipped: another scope's tab, a bad tab id, not a pair.
+        ["cti-bridge/tabs/v1/xuc/0000000000000000/tab/x", "c3"],
+        [scope.tab_lock("a b"), "c4"],
+        [scope.tab_lock("three")],
+        "text",
+        [scope.tab_lock("four"), "c4"],
+    ]);
+    let view = scope.locks_view(&held);
+    assert_eq!(view, locks(Some("two"), &["one", "two", "four"]));
+    // No leader lock held: no leader; not a list: nothing.
+    let alone = json!([[scope.tab_lock("one"), "c1"]]);
+    assert_eq!(scope.locks_view(&alone), locks(None, &["one"]));
+    assert_eq!(scope.locks_view(&json!({"held": []})), LocksView::default());
+}
