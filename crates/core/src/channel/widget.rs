@@ -241,9 +241,9 @@ pub enum Effect {
     /// Start the live contact-centre client (the first host attached: it
     /// is who answers the client's asks).
     StartClient,
-    /// Persist [`WidgetChannel::saved`] soon (once per burst).
+    /// Persist [`WidgetChannel::save_text`] soon (once per burst).
     SaveSoon,
-    /// Persist [`WidgetChannel::saved`] now (the page is going away).
+    /// Persist [`WidgetChannel::save_text`] now (the page is going away).
     SaveNow,
     /// Gather [`Observations`] (probes with timings, CSP reports, storage)
     /// within [`diagnose::DIAGNOSE_BUDGET_MS`]; they go to
