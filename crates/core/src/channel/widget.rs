@@ -27,7 +27,7 @@ use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::pace::Pace;
 use crate::sync::Mode;
 use serde::de::Error as _;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::VecDeque;
 
 /// How many outbox events are persisted for a reload.
@@ -727,7 +727,11 @@ impl WidgetChannel {
             }
             bare("ready")
         } else {
-            json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": self.epoch})
+            json_write::object(&[
+                ("cti", &"hello"),
+                ("v", &PROTOCOL_VERSION),
+                ("epoch", &self.epoch),
+            ])
         };
         // Posted to each target as it is found (no list of them first).
         let mut post = |origin: String| {
@@ -978,7 +982,12 @@ impl WidgetChannel {
     /// A [`Call::Ingest`] decoded; its outputs went to [`Self::on_outputs`].
     pub fn on_ingested(&mut self, now: u64, request: Option<u64>) {
         if let Some(request) = request {
-            self.respond(now, request, Some(json!({"ok": true})), None);
+            self.respond(
+                now,
+                request,
+                Some(json_write::object(&[("ok", &true)])),
+                None,
+            );
         }
     }
 
@@ -1009,7 +1018,12 @@ impl WidgetChannel {
         outcome: Result<(), RequestError>,
     ) {
         match outcome {
-            Ok(()) => self.respond(now, request, Some(json!({"sent": name})), None),
+            Ok(()) => self.respond(
+                now,
+                request,
+                Some(json_write::object(&[("sent", &name)])),
+                None,
+            ),
             Err(error) => self.respond(now, request, None, Some(error)),
         }
     }
@@ -1056,10 +1070,9 @@ impl WidgetChannel {
     /// The credentials endpoint answered ask `ask` (its JSON body, or why
     /// there is none): settles the ask.
     pub fn on_credentials_fetched(&mut self, ask: u64, body: Result<Value, String>) {
-        let Some(at) = self.asks.iter().position(|(id, _)| *id == ask) else {
+        let Some(what) = self.take_ask(ask) else {
             return;
         };
-        let (_, what) = self.asks.remove(at);
         let result = body.and_then(|body| credentials_from(what, &body));
         self.effects.push(Effect::Settle { ask, result });
     }
@@ -1346,16 +1359,21 @@ impl WidgetChannel {
     }
 
     fn on_answer(&mut self, id: u64, value: Value, error: Option<String>) {
-        let Some(at) = self.asks.iter().position(|(ask, _)| *ask == id) else {
+        if self.take_ask(id).is_none() {
             return;
-        };
-        self.asks.remove(at);
+        }
         let result = match (error, value) {
             (Some(error), _) => Err(error),
             (None, Value::Null) => Err("the host gave nothing".into()),
             (None, value) => Ok(value),
         };
         self.effects.push(Effect::Settle { ask: id, result });
+    }
+
+    /// Takes waiting ask `id` off the list: what it asked, if it waits.
+    fn take_ask(&mut self, id: u64) -> Option<Ask> {
+        let at = self.asks.iter().position(|(ask, _)| *ask == id)?;
+        Some(self.asks.remove(at).1)
     }
 
     /// Sends a response and remembers it for a request re-sent after a reload.
@@ -1393,13 +1411,13 @@ impl WidgetChannel {
             &format!("refused the handshake of {origin}: {reason}"),
         );
         self.effects.push(Effect::Window {
-            message: json!({
-                "cti": "refused",
-                "reason": reason,
-                "v": PROTOCOL_VERSION,
-                "code": code.map_or("protocol", CheckId::as_str),
-                "fix": code.map_or("Use the drop-in script (cti-bridge.js) served with this widget: the channel protocol versions differ.", CheckId::fix),
-            }),
+            message: json_write::object(&[
+                ("cti", &"refused"),
+                ("reason", &reason),
+                ("v", &PROTOCOL_VERSION),
+                ("code", &code.map_or("protocol", CheckId::as_str)),
+                ("fix", &code.map_or("Use the drop-in script (cti-bridge.js) served with this widget: the channel protocol versions differ.", CheckId::fix)),
+            ]),
             origin: origin.to_owned(),
         });
     }
@@ -1482,6 +1500,7 @@ impl WidgetChannel {
     }
 
     /// Sends on the port when a host is attached (and traces it).
+    #[inline(never)]
     fn send(&mut self, now: u64, message: &WidgetMessage<'_>) {
         if self.host.is_none() {
             return;
@@ -1662,12 +1681,26 @@ impl Outgoing {
 
     /// Closes the open batch (a lone message as itself).
     fn close(&mut self) {
-        match self.count {
+        let post = match self.count {
             0 => return,
-            1 => self.open.replace_range(..BATCH_HEAD.len(), ""),
-            _ => self.open.push_str(BATCH_TAIL),
-        }
-        self.packed.push(std::mem::take(&mut self.open));
+            // The lone message copied out (no `replace_range`, whose splice
+            // machinery costs more wasm than the copy costs time); the batch
+            // buffer stays for the next one.
+            1 => {
+                let lone = self
+                    .open
+                    .get(BATCH_HEAD.len()..)
+                    .unwrap_or_default()
+                    .to_owned();
+                self.open.clear();
+                lone
+            }
+            _ => {
+                self.open.push_str(BATCH_TAIL);
+                std::mem::take(&mut self.open)
+            }
+        };
+        self.packed.push(post);
         self.count = 0;
     }
 
@@ -1675,10 +1708,11 @@ impl Outgoing {
     fn place(&mut self) {
         if let Some(at) = self.slot.take() {
             self.close();
-            let packed = std::mem::take(&mut self.packed)
-                .into_iter()
-                .map(Effect::Port);
-            self.effects.splice(at..at, packed);
+            // One by one (a turn packs one post but past the batch limit):
+            // no `splice` machinery in the wasm.
+            for (i, text) in std::mem::take(&mut self.packed).into_iter().enumerate() {
+                self.effects.insert(at + i, Effect::Port(text));
+            }
         }
     }
 

@@ -5,6 +5,7 @@ use super::*;
 use crate::bridge::Bridge;
 use crate::channel::{AllowList, ErrorCode, MAX_CHANNEL_MESSAGE, OUTBOX_CAPACITY};
 use crate::config::Config;
+use serde_json::json;
 use std::cell::RefCell;
 
 const HOST: &str = "https://crm.example.com";
