@@ -316,9 +316,14 @@ impl Wire for Saved {
             match i {
                 0 => s.epoch = fields::text(v)?,
                 1 => s.next_seq = fields::unsigned(v)?,
-                2 => s.events = fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))?,
+                2 => s.events = fields::list(v, |p| pair(p).map(|(n, e)| (n, EventText::of(e))))?,
                 3 => s.host_id = fields::opt(v, fields::text)?,
-                _ => s.answered = fields::list(v, |p| pair(p, fields::text))?,
+                _ => {
+                    s.answered = fields::list(v, |p| {
+                        let (n, text) = pair(p)?;
+                        Ok((n, fields::text(text)?))
+                    })?
+                }
             }
             Ok(())
         })?;
@@ -436,14 +441,13 @@ fn opt_field<'a, T>(
     Ok(o.get(&[name], |v| fields::opt(v, read))?.flatten())
 }
 
-/// A `(u64, T)` pair, as serde reads a tuple from a two-item array.
-fn pair<'a, T>(
-    value: &'a Value,
-    item: impl Fn(&'a Value) -> Result<T, FieldError>,
-) -> Result<(u64, T), FieldError> {
+/// A `(u64, T)` pair, as serde reads a tuple from a two-item array: the
+/// number and the item's value, for the caller to read (one reader of
+/// pairs for every item type).
+fn pair(value: &Value) -> Result<(u64, &Value), FieldError> {
     match value {
         Value::Array(items) => match items.as_slice() {
-            [n, v] => Ok((fields::unsigned(n)?, item(v)?)),
+            [n, v] => Ok((fields::unsigned(n)?, v)),
             [_, _, ..] => Err(FieldError::invalid_length(
                 items.len(),
                 &"fewer elements in array",
@@ -1031,7 +1035,7 @@ impl WidgetChannel {
     /// An event of the widget's own for the host (`ccHealth`, `observed`, `error`).
     pub fn push_host_event(&mut self, now: u64, event: &WidgetEvent) {
         if let Some((level, source, message)) = event.log_line() {
-            self.log(now, level, &source, &message);
+            self.log(now, level, source, &message);
         }
         self.push_event(now, EventText::of(event));
     }
