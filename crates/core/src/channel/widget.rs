@@ -1655,17 +1655,23 @@ impl Outgoing {
     /// A port message, written by `write`: into its batch (`batch`: the host
     /// speaks protocol 2), else as a post of its own.
     fn post(&mut self, batch: bool, write: impl FnOnce(&mut String)) {
-        if !batch {
-            let mut text = String::new();
-            write(&mut text);
-            self.effects.push(Effect::Port(text));
-            return;
-        }
-        self.slot.get_or_insert(self.effects.len());
         // Written first where it is kept between messages (no allocation
         // once warm), so that a batch never outgrows the limit's size.
         self.message.clear();
         write(&mut self.message);
+        self.pack(batch);
+    }
+
+    /// The message just written into `message`, packed (one copy of this
+    /// for every writer of [`Outgoing::post`]).
+    #[inline(never)]
+    fn pack(&mut self, batch: bool) {
+        if !batch {
+            self.effects
+                .push(Effect::Port(std::mem::take(&mut self.message)));
+            return;
+        }
+        self.slot.get_or_insert(self.effects.len());
         // With it (and `]}`) the batch would pass the limit (one byte kept
         // spare, as before): it opens the next batch.
         if self.count > 0
