@@ -1178,16 +1178,19 @@ impl WidgetChannel {
             self.post(&WidgetMessage::Trace { entry: &entry });
         }
         self.trace_window(now, origin, "connect", None);
-        let epoch = self.epoch.clone();
-        self.send(
-            now,
-            &WidgetMessage::Ready {
-                v: connect.v,
-                epoch: &epoch,
-                last_seq: self.outbox.last_seq(),
-                snapshot: core.snapshot(),
-            },
-        );
+        // Sent as `send` would (a host is attached now), the epoch written
+        // from where it is kept (no copy of it first).
+        if self.options.trace {
+            self.trace_out(now, "ready".to_owned());
+        }
+        let ready = WidgetMessage::Ready {
+            v: connect.v,
+            epoch: &self.epoch,
+            last_seq: self.outbox.last_seq(),
+            snapshot: core.snapshot(),
+        };
+        self.effects
+            .post(self.batch, |out| json_write::write_to(out, &ready));
         // Replay what this host has not seen (all of it for a new host),
         // after telling it, range by range, what cannot be replayed.
         let from = if same_epoch || connect.epoch.is_some() {
@@ -1213,12 +1216,13 @@ impl WidgetChannel {
         }
         // Asks the previous host (or no host) left unanswered go to this one
         // (with an endpoint configured, the endpoint answers them instead).
-        let asks = if self.options.credentials_url.is_some() {
-            Vec::new()
-        } else {
-            self.asks.clone()
-        };
-        for (id, what) in asks {
+        // Read in place (no copy of the list: sending changes no ask).
+        let mut at = 0;
+        while let Some(&(id, what)) = self
+            .asks
+            .get(at)
+            .filter(|_| self.options.credentials_url.is_none())
+        {
             self.send(
                 now,
                 &WidgetMessage::Ask {
@@ -1226,6 +1230,7 @@ impl WidgetChannel {
                     what: what.as_str(),
                 },
             );
+            at += 1;
         }
         if !std::mem::replace(&mut self.client_started, true) {
             self.effects.push(Effect::StartClient);
@@ -1241,13 +1246,9 @@ impl WidgetChannel {
         core: &dyn ChannelCore,
     ) {
         // Re-sent after a reload: answer again, do not act twice.
-        if let Some(reply) = self
-            .answered
-            .iter()
-            .find(|(r, _)| *r == id)
-            .map(|(_, t)| t.clone())
-        {
-            self.effects.post(self.batch, |out| out.push_str(&reply));
+        // Posted from where it is kept (no copy of it first).
+        if let Some((_, reply)) = self.answered.iter().find(|(r, _)| *r == id) {
+            self.effects.post(self.batch, |out| out.push_str(reply));
             return;
         }
         let invalid = |message: String| {
