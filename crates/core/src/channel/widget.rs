@@ -879,7 +879,7 @@ impl WidgetChannel {
             return;
         }
         let kind = match message {
-            Ok(HostMessage::Crm { msg }) => format!("crm {}", frame_type(msg)),
+            Ok(HostMessage::Crm { msg }) => crm_kind(msg),
             Ok(HostMessage::Request { method, .. }) => format!("request {method}"),
             Ok(HostMessage::Answer { .. }) => "answer".to_owned(),
             Ok(HostMessage::Ping { .. }) => "ping".to_owned(),
@@ -1467,18 +1467,11 @@ impl WidgetChannel {
         let Some((_, event)) = self.outbox.last() else {
             return;
         };
-        let kind = self.options.trace.then(|| {
-            event
-                .to_value()
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned()
-        });
+        let kind = self.options.trace.then(|| event_kind(&event.to_value()));
         self.effects
             .post(self.batch, |out| event.write_message(seq, out));
         if let Some(kind) = kind {
-            self.trace_out(now, format!("event {kind}"));
+            self.trace_out(now, kind);
         }
     }
 
@@ -1493,7 +1486,7 @@ impl WidgetChannel {
                         at: now,
                         dir: "out",
                         peer: Peer::Window,
-                        kind: format!("crm {}", frame_type(envelope)),
+                        kind: crm_kind(envelope),
                         origin: Some(origin.clone()),
                         bytes: 0,
                         dropped: None,
@@ -1532,15 +1525,12 @@ impl WidgetChannel {
         }
         let kind = match message {
             WidgetMessage::Ready { .. } => "ready".to_owned(),
-            WidgetMessage::Event { event, .. } => format!(
-                "event {}",
-                event.get("kind").and_then(Value::as_str).unwrap_or("?")
-            ),
+            WidgetMessage::Event { event, .. } => event_kind(event),
             WidgetMessage::Response { id, error, .. } => match error {
                 Some(e) => format!("response {id} error {:?}", e.code),
                 None => format!("response {id}"),
             },
-            WidgetMessage::Crm { msg } => format!("crm {}", frame_type(msg)),
+            WidgetMessage::Crm { msg } => crm_kind(msg),
             WidgetMessage::Bye => "bye".to_owned(),
             WidgetMessage::Ask { what, .. } => format!("ask {what}"),
             WidgetMessage::Notice { .. } => "notice".to_owned(),
@@ -1601,6 +1591,21 @@ impl WidgetChannel {
             self.trace_buffer.push_back(entry);
         }
     }
+}
+
+/// The trace kind of an event: `event <kind>` (one writer of it).
+fn event_kind(event: &Value) -> String {
+    format!(
+        "event {}",
+        event.get("kind").and_then(Value::as_str).unwrap_or("?")
+    )
+}
+
+/// The trace kind of a CRM Connector envelope: `crm <frame type>` (one
+/// writer of it).
+#[inline(never)]
+fn crm_kind(envelope: &Value) -> String {
+    format!("crm {}", frame_type(envelope))
 }
 
 /// The `cti` field of a window message, when it is a string.
