@@ -202,10 +202,16 @@ impl HostMessage {
         let mut message = match fields::wire::<Shape>(&value) {
             Ok(Shape(message)) => message,
             Err(e) => {
-                return Err(match e.path().as_str() {
-                    "." => format!("invalid channel message: {}", e.message()),
-                    path => format!("invalid channel message: {path}: {}", e.message()),
-                })
+                // One text for both (the path and its `: ` only when not the root).
+                let path = e.path();
+                let (path, sep) = match path.as_str() {
+                    "." => ("", ""),
+                    path => (path, ": "),
+                };
+                return Err(format!(
+                    "invalid channel message: {path}{sep}{}",
+                    e.message()
+                ));
             }
         };
         if let Value::Object(mut map) = value {
