@@ -202,10 +202,16 @@ impl HostMessage {
         let mut message = match fields::wire::<Shape>(&value) {
             Ok(Shape(message)) => message,
             Err(e) => {
-                return Err(match e.path().as_str() {
-                    "." => format!("invalid channel message: {}", e.message()),
-                    path => format!("invalid channel message: {path}: {}", e.message()),
-                })
+                // One text for both (the path and its `: ` only when not the root).
+                let path = e.path();
+                let (path, sep) = match path.as_str() {
+                    "." => ("", ""),
+                    path => (path, ": "),
+                };
+                return Err(format!(
+                    "invalid channel message: {path}{sep}{}",
+                    e.message()
+                ));
             }
         };
         if let Value::Object(mut map) = value {
@@ -429,49 +435,62 @@ impl ToJson for RequestError {
     }
 }
 
+impl WidgetMessage<'_> {
+    /// The message's `t`.
+    fn tag(&self) -> &'static str {
+        match self {
+            WidgetMessage::Ready { .. } => "ready",
+            WidgetMessage::Event { .. } => "event",
+            WidgetMessage::Response { .. } => "response",
+            WidgetMessage::Crm { .. } => "crm",
+            WidgetMessage::Bye => "bye",
+            WidgetMessage::Ask { .. } => "ask",
+            WidgetMessage::Trace { .. } => "trace",
+            WidgetMessage::Notice { .. } => "notice",
+            WidgetMessage::Pong { .. } => "pong",
+        }
+    }
+}
+
 impl ToJson for WidgetMessage<'_> {
     fn write_json(&self, w: &mut JsonWriter) {
-        w.object(|o| match self {
-            WidgetMessage::Ready {
-                v,
-                epoch,
-                last_seq,
-                snapshot,
-            } => {
-                o.field("t", "ready")
-                    .field("v", v)
-                    .field("epoch", epoch)
-                    .field("lastSeq", last_seq)
-                    .field("snapshot", snapshot);
-            }
-            WidgetMessage::Event { seq, event } => {
-                o.field("t", "event")
-                    .field("seq", seq)
-                    .field("event", event);
-            }
-            WidgetMessage::Response { id, result, error } => {
-                o.field("t", "response")
-                    .field("id", id)
-                    .opt("result", result)
-                    .opt("error", error);
-            }
-            WidgetMessage::Crm { msg } => {
-                o.field("t", "crm").field("msg", msg);
-            }
-            WidgetMessage::Bye => {
-                o.field("t", "bye");
-            }
-            WidgetMessage::Ask { id, what } => {
-                o.field("t", "ask").field("id", id).field("what", what);
-            }
-            WidgetMessage::Trace { entry } => {
-                o.field("t", "trace").field("entry", entry);
-            }
-            WidgetMessage::Notice { event } => {
-                o.field("t", "notice").field("event", event);
-            }
-            WidgetMessage::Pong { n } => {
-                o.field("t", "pong").field("n", n);
+        w.object(|o| {
+            // `t` first, written once for every kind.
+            o.field("t", self.tag());
+            match self {
+                WidgetMessage::Ready {
+                    v,
+                    epoch,
+                    last_seq,
+                    snapshot,
+                } => {
+                    o.field("v", v)
+                        .field("epoch", epoch)
+                        .field("lastSeq", last_seq)
+                        .field("snapshot", snapshot);
+                }
+                WidgetMessage::Event { seq, event } => {
+                    o.field("seq", seq).field("event", event);
+                }
+                WidgetMessage::Response { id, result, error } => {
+                    o.field("id", id).opt("result", result).opt("error", error);
+                }
+                WidgetMessage::Crm { msg } => {
+                    o.field("msg", msg);
+                }
+                WidgetMessage::Bye => {}
+                WidgetMessage::Ask { id, what } => {
+                    o.field("id", id).field("what", what);
+                }
+                WidgetMessage::Trace { entry } => {
+                    o.field("entry", entry);
+                }
+                WidgetMessage::Notice { event } => {
+                    o.field("event", event);
+                }
+                WidgetMessage::Pong { n } => {
+                    o.field("n", n);
+                }
             }
         });
     }

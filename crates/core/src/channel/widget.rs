@@ -27,7 +27,7 @@ use crate::model::{ConnectionStatus, EventBody, Side, Source};
 use crate::pace::Pace;
 use crate::sync::Mode;
 use serde::de::Error as _;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::VecDeque;
 
 /// How many outbox events are persisted for a reload.
@@ -316,9 +316,14 @@ impl Wire for Saved {
             match i {
                 0 => s.epoch = fields::text(v)?,
                 1 => s.next_seq = fields::unsigned(v)?,
-                2 => s.events = fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))?,
+                2 => s.events = fields::list(v, |p| pair(p).map(|(n, e)| (n, EventText::of(e))))?,
                 3 => s.host_id = fields::opt(v, fields::text)?,
-                _ => s.answered = fields::list(v, |p| pair(p, fields::text))?,
+                _ => {
+                    s.answered = fields::list(v, |p| {
+                        let (n, text) = pair(p)?;
+                        Ok((n, fields::text(text)?))
+                    })?
+                }
             }
             Ok(())
         })?;
@@ -391,8 +396,13 @@ impl Wire for CcCommand {
         o.only(&["name", "args"])?;
         Ok(CcCommand {
             name: o.text(&["name"])?,
+            // The list copied whole (its items are any values: no reader
+            // per item, as `fields::list` of `fields::any` would have).
             args: o
-                .get(&["args"], |v| fields::list(v, fields::any))?
+                .get(&["args"], |v| match v {
+                    Value::Array(items) => Ok(items.clone()),
+                    other => Err(fields::invalid_type(other, "a sequence")),
+                })?
                 .unwrap_or_default(),
         })
     }
@@ -436,14 +446,13 @@ fn opt_field<'a, T>(
     Ok(o.get(&[name], |v| fields::opt(v, read))?.flatten())
 }
 
-/// A `(u64, T)` pair, as serde reads a tuple from a two-item array.
-fn pair<'a, T>(
-    value: &'a Value,
-    item: impl Fn(&'a Value) -> Result<T, FieldError>,
-) -> Result<(u64, T), FieldError> {
+/// A `(u64, T)` pair, as serde reads a tuple from a two-item array: the
+/// number and the item's value, for the caller to read (one reader of
+/// pairs for every item type).
+fn pair(value: &Value) -> Result<(u64, &Value), FieldError> {
     match value {
         Value::Array(items) => match items.as_slice() {
-            [n, v] => Ok((fields::unsigned(n)?, item(v)?)),
+            [n, v] => Ok((fields::unsigned(n)?, v)),
             [_, _, ..] => Err(FieldError::invalid_length(
                 items.len(),
                 &"fewer elements in array",
@@ -727,7 +736,11 @@ impl WidgetChannel {
             }
             bare("ready")
         } else {
-            json!({"cti": "hello", "v": PROTOCOL_VERSION, "epoch": self.epoch})
+            json_write::object(&[
+                ("cti", &"hello"),
+                ("v", &PROTOCOL_VERSION),
+                ("epoch", &self.epoch),
+            ])
         };
         // Posted to each target as it is found (no list of them first).
         let mut post = |origin: String| {
@@ -866,7 +879,7 @@ impl WidgetChannel {
             return;
         }
         let kind = match message {
-            Ok(HostMessage::Crm { msg }) => format!("crm {}", frame_type(msg)),
+            Ok(HostMessage::Crm { msg }) => crm_kind(msg),
             Ok(HostMessage::Request { method, .. }) => format!("request {method}"),
             Ok(HostMessage::Answer { .. }) => "answer".to_owned(),
             Ok(HostMessage::Ping { .. }) => "ping".to_owned(),
@@ -978,7 +991,12 @@ impl WidgetChannel {
     /// A [`Call::Ingest`] decoded; its outputs went to [`Self::on_outputs`].
     pub fn on_ingested(&mut self, now: u64, request: Option<u64>) {
         if let Some(request) = request {
-            self.respond(now, request, Some(json!({"ok": true})), None);
+            self.respond(
+                now,
+                request,
+                Some(json_write::object(&[("ok", &true)])),
+                None,
+            );
         }
     }
 
@@ -1009,7 +1027,12 @@ impl WidgetChannel {
         outcome: Result<(), RequestError>,
     ) {
         match outcome {
-            Ok(()) => self.respond(now, request, Some(json!({"sent": name})), None),
+            Ok(()) => self.respond(
+                now,
+                request,
+                Some(json_write::object(&[("sent", &name)])),
+                None,
+            ),
             Err(error) => self.respond(now, request, None, Some(error)),
         }
     }
@@ -1017,7 +1040,7 @@ impl WidgetChannel {
     /// An event of the widget's own for the host (`ccHealth`, `observed`, `error`).
     pub fn push_host_event(&mut self, now: u64, event: &WidgetEvent) {
         if let Some((level, source, message)) = event.log_line() {
-            self.log(now, level, &source, &message);
+            self.log(now, level, source, &message);
         }
         self.push_event(now, EventText::of(event));
     }
@@ -1056,10 +1079,9 @@ impl WidgetChannel {
     /// The credentials endpoint answered ask `ask` (its JSON body, or why
     /// there is none): settles the ask.
     pub fn on_credentials_fetched(&mut self, ask: u64, body: Result<Value, String>) {
-        let Some(at) = self.asks.iter().position(|(id, _)| *id == ask) else {
+        let Some(what) = self.take_ask(ask) else {
             return;
         };
-        let (_, what) = self.asks.remove(at);
         let result = body.and_then(|body| credentials_from(what, &body));
         self.effects.push(Effect::Settle { ask, result });
     }
@@ -1156,16 +1178,19 @@ impl WidgetChannel {
             self.post(&WidgetMessage::Trace { entry: &entry });
         }
         self.trace_window(now, origin, "connect", None);
-        let epoch = self.epoch.clone();
-        self.send(
-            now,
-            &WidgetMessage::Ready {
-                v: connect.v,
-                epoch: &epoch,
-                last_seq: self.outbox.last_seq(),
-                snapshot: core.snapshot(),
-            },
-        );
+        // Sent as `send` would (a host is attached now), the epoch written
+        // from where it is kept (no copy of it first).
+        if self.options.trace {
+            self.trace_out(now, "ready".to_owned());
+        }
+        let ready = WidgetMessage::Ready {
+            v: connect.v,
+            epoch: &self.epoch,
+            last_seq: self.outbox.last_seq(),
+            snapshot: core.snapshot(),
+        };
+        self.effects
+            .post(self.batch, |out| json_write::write_to(out, &ready));
         // Replay what this host has not seen (all of it for a new host),
         // after telling it, range by range, what cannot be replayed.
         let from = if same_epoch || connect.epoch.is_some() {
@@ -1191,12 +1216,13 @@ impl WidgetChannel {
         }
         // Asks the previous host (or no host) left unanswered go to this one
         // (with an endpoint configured, the endpoint answers them instead).
-        let asks = if self.options.credentials_url.is_some() {
-            Vec::new()
-        } else {
-            self.asks.clone()
-        };
-        for (id, what) in asks {
+        // Read in place (no copy of the list: sending changes no ask).
+        let mut at = 0;
+        while let Some(&(id, what)) = self
+            .asks
+            .get(at)
+            .filter(|_| self.options.credentials_url.is_none())
+        {
             self.send(
                 now,
                 &WidgetMessage::Ask {
@@ -1204,6 +1230,7 @@ impl WidgetChannel {
                     what: what.as_str(),
                 },
             );
+            at += 1;
         }
         if !std::mem::replace(&mut self.client_started, true) {
             self.effects.push(Effect::StartClient);
@@ -1219,13 +1246,9 @@ impl WidgetChannel {
         core: &dyn ChannelCore,
     ) {
         // Re-sent after a reload: answer again, do not act twice.
-        if let Some(reply) = self
-            .answered
-            .iter()
-            .find(|(r, _)| *r == id)
-            .map(|(_, t)| t.clone())
-        {
-            self.effects.post(self.batch, |out| out.push_str(&reply));
+        // Posted from where it is kept (no copy of it first).
+        if let Some((_, reply)) = self.answered.iter().find(|(r, _)| *r == id) {
+            self.effects.post(self.batch, |out| out.push_str(reply));
             return;
         }
         let invalid = |message: String| {
@@ -1346,16 +1369,21 @@ impl WidgetChannel {
     }
 
     fn on_answer(&mut self, id: u64, value: Value, error: Option<String>) {
-        let Some(at) = self.asks.iter().position(|(ask, _)| *ask == id) else {
+        if self.take_ask(id).is_none() {
             return;
-        };
-        self.asks.remove(at);
+        }
         let result = match (error, value) {
             (Some(error), _) => Err(error),
             (None, Value::Null) => Err("the host gave nothing".into()),
             (None, value) => Ok(value),
         };
         self.effects.push(Effect::Settle { ask: id, result });
+    }
+
+    /// Takes waiting ask `id` off the list: what it asked, if it waits.
+    fn take_ask(&mut self, id: u64) -> Option<Ask> {
+        let at = self.asks.iter().position(|(ask, _)| *ask == id)?;
+        Some(self.asks.remove(at).1)
     }
 
     /// Sends a response and remembers it for a request re-sent after a reload.
@@ -1393,13 +1421,13 @@ impl WidgetChannel {
             &format!("refused the handshake of {origin}: {reason}"),
         );
         self.effects.push(Effect::Window {
-            message: json!({
-                "cti": "refused",
-                "reason": reason,
-                "v": PROTOCOL_VERSION,
-                "code": code.map_or("protocol", CheckId::as_str),
-                "fix": code.map_or("Use the drop-in script (cti-bridge.js) served with this widget: the channel protocol versions differ.", CheckId::fix),
-            }),
+            message: json_write::object(&[
+                ("cti", &"refused"),
+                ("reason", &reason),
+                ("v", &PROTOCOL_VERSION),
+                ("code", &code.map_or("protocol", CheckId::as_str)),
+                ("fix", &code.map_or("Use the drop-in script (cti-bridge.js) served with this widget: the channel protocol versions differ.", CheckId::fix)),
+            ]),
             origin: origin.to_owned(),
         });
     }
@@ -1439,18 +1467,11 @@ impl WidgetChannel {
         let Some((_, event)) = self.outbox.last() else {
             return;
         };
-        let kind = self.options.trace.then(|| {
-            event
-                .to_value()
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned()
-        });
+        let kind = self.options.trace.then(|| event_kind(&event.to_value()));
         self.effects
             .post(self.batch, |out| event.write_message(seq, out));
         if let Some(kind) = kind {
-            self.trace_out(now, format!("event {kind}"));
+            self.trace_out(now, kind);
         }
     }
 
@@ -1465,7 +1486,7 @@ impl WidgetChannel {
                         at: now,
                         dir: "out",
                         peer: Peer::Window,
-                        kind: format!("crm {}", frame_type(envelope)),
+                        kind: crm_kind(envelope),
                         origin: Some(origin.clone()),
                         bytes: 0,
                         dropped: None,
@@ -1482,6 +1503,7 @@ impl WidgetChannel {
     }
 
     /// Sends on the port when a host is attached (and traces it).
+    #[inline(never)]
     fn send(&mut self, now: u64, message: &WidgetMessage<'_>) {
         if self.host.is_none() {
             return;
@@ -1503,15 +1525,12 @@ impl WidgetChannel {
         }
         let kind = match message {
             WidgetMessage::Ready { .. } => "ready".to_owned(),
-            WidgetMessage::Event { event, .. } => format!(
-                "event {}",
-                event.get("kind").and_then(Value::as_str).unwrap_or("?")
-            ),
+            WidgetMessage::Event { event, .. } => event_kind(event),
             WidgetMessage::Response { id, error, .. } => match error {
                 Some(e) => format!("response {id} error {:?}", e.code),
                 None => format!("response {id}"),
             },
-            WidgetMessage::Crm { msg } => format!("crm {}", frame_type(msg)),
+            WidgetMessage::Crm { msg } => crm_kind(msg),
             WidgetMessage::Bye => "bye".to_owned(),
             WidgetMessage::Ask { what, .. } => format!("ask {what}"),
             WidgetMessage::Notice { .. } => "notice".to_owned(),
@@ -1574,6 +1593,21 @@ impl WidgetChannel {
     }
 }
 
+/// The trace kind of an event: `event <kind>` (one writer of it).
+fn event_kind(event: &Value) -> String {
+    format!(
+        "event {}",
+        event.get("kind").and_then(Value::as_str).unwrap_or("?")
+    )
+}
+
+/// The trace kind of a CRM Connector envelope: `crm <frame type>` (one
+/// writer of it).
+#[inline(never)]
+fn crm_kind(envelope: &Value) -> String {
+    format!("crm {}", frame_type(envelope))
+}
+
 /// The `cti` field of a window message, when it is a string.
 fn cti_of(data: &Value) -> Option<&str> {
     data.get("cti").and_then(Value::as_str)
@@ -1632,17 +1666,23 @@ impl Outgoing {
     /// A port message, written by `write`: into its batch (`batch`: the host
     /// speaks protocol 2), else as a post of its own.
     fn post(&mut self, batch: bool, write: impl FnOnce(&mut String)) {
-        if !batch {
-            let mut text = String::new();
-            write(&mut text);
-            self.effects.push(Effect::Port(text));
-            return;
-        }
-        self.slot.get_or_insert(self.effects.len());
         // Written first where it is kept between messages (no allocation
         // once warm), so that a batch never outgrows the limit's size.
         self.message.clear();
         write(&mut self.message);
+        self.pack(batch);
+    }
+
+    /// The message just written into `message`, packed (one copy of this
+    /// for every writer of [`Outgoing::post`]).
+    #[inline(never)]
+    fn pack(&mut self, batch: bool) {
+        if !batch {
+            self.effects
+                .push(Effect::Port(std::mem::take(&mut self.message)));
+            return;
+        }
+        self.slot.get_or_insert(self.effects.len());
         // With it (and `]}`) the batch would pass the limit (one byte kept
         // spare, as before): it opens the next batch.
         if self.count > 0
@@ -1662,12 +1702,26 @@ impl Outgoing {
 
     /// Closes the open batch (a lone message as itself).
     fn close(&mut self) {
-        match self.count {
+        let post = match self.count {
             0 => return,
-            1 => self.open.replace_range(..BATCH_HEAD.len(), ""),
-            _ => self.open.push_str(BATCH_TAIL),
-        }
-        self.packed.push(std::mem::take(&mut self.open));
+            // The lone message copied out (no `replace_range`, whose splice
+            // machinery costs more wasm than the copy costs time); the batch
+            // buffer stays for the next one.
+            1 => {
+                let lone = self
+                    .open
+                    .get(BATCH_HEAD.len()..)
+                    .unwrap_or_default()
+                    .to_owned();
+                self.open.clear();
+                lone
+            }
+            _ => {
+                self.open.push_str(BATCH_TAIL);
+                std::mem::take(&mut self.open)
+            }
+        };
+        self.packed.push(post);
         self.count = 0;
     }
 
@@ -1675,10 +1729,11 @@ impl Outgoing {
     fn place(&mut self) {
         if let Some(at) = self.slot.take() {
             self.close();
-            let packed = std::mem::take(&mut self.packed)
-                .into_iter()
-                .map(Effect::Port);
-            self.effects.splice(at..at, packed);
+            // One by one (a turn packs one post but past the batch limit):
+            // no `splice` machinery in the wasm.
+            for (i, text) in std::mem::take(&mut self.packed).into_iter().enumerate() {
+                self.effects.insert(at + i, Effect::Port(text));
+            }
         }
     }
 

@@ -117,7 +117,7 @@ impl WidgetEvent {
     }
 
     /// The line the widget's log keeps for this event, if any.
-    pub fn log_line(&self) -> Option<(LogLevel, String, String)> {
+    pub fn log_line(&self) -> Option<(LogLevel, &'static str, String)> {
         match self {
             WidgetEvent::CcHealth {
                 source,
@@ -133,7 +133,7 @@ impl WidgetEvent {
                 let code = code.map_or(String::new(), |c| format!(" [{}]", c.as_str()));
                 Some((
                     level,
-                    source.as_str().to_owned(),
+                    source.as_str(),
                     format!("{}: {}{code}", health.state.as_str(), health.reason),
                 ))
             }
@@ -143,12 +143,12 @@ impl WidgetEvent {
                 reason,
             } => Some((
                 LogLevel::Warn,
-                source.as_str().to_owned(),
+                source.as_str(),
                 format!("message not decoded ({code}): {reason}"),
             )),
             WidgetEvent::Gap { from, to } => Some((
                 LogLevel::Warn,
-                "channel".to_owned(),
+                "channel",
                 format!("events {from}..{to} can no longer be replayed"),
             )),
             WidgetEvent::Health { .. } | WidgetEvent::Observed { .. } => None,

@@ -5,6 +5,7 @@ use super::*;
 use crate::bridge::Bridge;
 use crate::channel::{AllowList, ErrorCode, MAX_CHANNEL_MESSAGE, OUTBOX_CAPACITY};
 use crate::config::Config;
+use serde_json::json;
 use std::cell::RefCell;
 
 const HOST: &str = "https://crm.example.com";
@@ -1665,6 +1666,14 @@ fn a_session_saved_before_the_outbox_kept_text_is_restored() {
 /// `Fields::get` per field): same session, or same error path and reason.
 #[test]
 fn the_saved_session_reads_and_refuses_as_before() {
+    /// A pair with its item read, as the reader before read it.
+    fn pair_with<'a, T>(
+        value: &'a Value,
+        item: impl Fn(&'a Value) -> Result<T, FieldError>,
+    ) -> Result<(u64, T), FieldError> {
+        let (n, v) = pair(value)?;
+        Ok((n, item(v)?))
+    }
     struct Before(Saved);
     impl Wire for Before {
         const EXPECTED: &'static str = "struct Saved";
@@ -1674,12 +1683,12 @@ fn the_saved_session_reads_and_refuses_as_before() {
                 epoch: o.text(&["epoch"])?,
                 next_seq: o.req(&["nextSeq"], fields::unsigned)?,
                 events: o.req(&["events"], |v| {
-                    fields::list(v, |p| pair(p, |e| Ok(EventText::of(e))))
+                    fields::list(v, |p| pair_with(p, |e| Ok(EventText::of(e))))
                 })?,
                 host_id: opt_field(o, "hostId", fields::text)?,
                 answered: o
                     .get(&["answered"], |v| {
-                        fields::list(v, |p| pair(p, fields::text))
+                        fields::list(v, |p| pair_with(p, fields::text))
                     })?
                     .unwrap_or_default(),
             }))
