@@ -1666,13 +1666,26 @@ fn a_session_saved_before_the_outbox_kept_text_is_restored() {
 /// `Fields::get` per field): same session, or same error path and reason.
 #[test]
 fn the_saved_session_reads_and_refuses_as_before() {
-    /// A pair with its item read, as the reader before read it.
+    /// A pair with its item read, as the reader before read it (its own
+    /// copy: an oracle independent of the `pair` under test).
     fn pair_with<'a, T>(
         value: &'a Value,
         item: impl Fn(&'a Value) -> Result<T, FieldError>,
     ) -> Result<(u64, T), FieldError> {
-        let (n, v) = pair(value)?;
-        Ok((n, item(v)?))
+        match value {
+            Value::Array(items) => match items.as_slice() {
+                [n, v] => Ok((fields::unsigned(n)?, item(v)?)),
+                [_, _, ..] => Err(FieldError::invalid_length(
+                    items.len(),
+                    &"fewer elements in array",
+                )),
+                _ => Err(FieldError::invalid_length(
+                    items.len(),
+                    &"a tuple of size 2",
+                )),
+            },
+            other => Err(fields::invalid_type(other, "a tuple of size 2")),
+        }
     }
     struct Before(Saved);
     impl Wire for Before {
