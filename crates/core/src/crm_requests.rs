@@ -276,7 +276,65 @@ fn civil_utc(ms: u64) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::civil_utc;
+    use super::{civil_utc, Contact};
+    use crate::model::{Direction, InteractionPhase};
+    use serde_json::{json, Map};
+
+    /// The whole `interactionData`, every member (and none left out when
+    /// unknown), as built before it was written through `json_write`.
+    #[test]
+    fn interaction_data_in_full_and_empty() {
+        let mut attached = Map::new();
+        attached.insert("case".into(), json!("00001026"));
+        attached.insert("n".into(), json!(7));
+        attached.insert("tags".into(), json!(["a", "b\"c"]));
+        let full = Contact {
+            media: Some("telephony".into()),
+            direction: Some(Direction::Outbound),
+            from: Some("800100".into()),
+            to: Some("0612345678".into()),
+            queue: Some("Sales".into()),
+            last_phase: Some(InteractionPhase::WrapUp),
+            started_ms: Some(1_709_251_199_000),
+            attached,
+            popped: true,
+        };
+        assert_eq!(
+            full.interaction_data("c-1"),
+            json!({
+                "interaction": {"id": "c-1", "topic": "Sales",
+                    "intrinsics": {"START_DATE": "2024-02-29", "START_TIME": "23:59:59"}},
+                "logDetails": {"subject": "outbound telephony", "comments": "", "customFields": [
+                    {"logFieldName": "case", "currentValue": "00001026"},
+                    {"logFieldName": "n", "currentValue": "7"},
+                    {"logFieldName": "tags", "currentValue": "[\"a\",\"b\\\"c\"]"},
+                ]},
+                "updatedOriginatingAddress": "800100",
+                "updatedDestinationAddress": "0612345678",
+                "media": "telephony", "direction": "outbound", "from": "800100",
+                "to": "0612345678", "queue": "Sales", "lastPhase": "wrapUp",
+            })
+        );
+        let inbound = Contact {
+            direction: Some(Direction::Inbound),
+            ..Contact::default()
+        };
+        assert_eq!(
+            inbound.interaction_data("c-2"),
+            json!({
+                "interaction": {"id": "c-2", "intrinsics": {}},
+                "logDetails": {"subject": "inbound", "comments": "", "customFields": []},
+                "direction": "inbound",
+            })
+        );
+        assert_eq!(
+            Contact::default().interaction_data(""),
+            json!({
+                "interaction": {"id": "", "intrinsics": {}},
+                "logDetails": {"subject": "contact", "comments": "", "customFields": []},
+            })
+        );
+    }
 
     #[test]
     fn civil_dates() {
