@@ -12,7 +12,8 @@ use crate::codec::crm_connector::{
 use crate::config::ScreenPopOn;
 use crate::keyed::Keyed;
 use crate::model::{AgentStateKind, Direction, Event, EventBody, InteractionPhase, Side};
-use serde_json::{json, Map, Value};
+use crate::json_write::{items, members, object_with, JsonArray};
+use serde_json::{Map, Value};
 
 /// Most contacts remembered for their log entry.
 const MAX_TRACKED: usize = 256;
@@ -184,18 +185,8 @@ impl Contact {
     /// `updatedOriginatingAddress`, `updatedDestinationAddress`; plus the
     /// bridge's own flat keys (`media`, `direction`, `from`, `to`, `queue`,
     /// `lastPhase`).
-    fn interaction_data(self, id: &str) -> Value {
-        let mut intrinsics = Map::new();
-        if let Some((date, time)) = self.started_ms.map(civil_utc) {
-            intrinsics.insert("START_DATE".into(), Value::String(date));
-            intrinsics.insert("START_TIME".into(), Value::String(time));
-        }
-        let mut interaction = Map::new();
-        interaction.insert("id".into(), Value::String(id.to_owned()));
-        interaction.insert("intrinsics".into(), Value::Object(intrinsics));
-        if let Some(queue) = &self.queue {
-            interaction.insert("topic".into(), Value::String(queue.clone()));
-        }
+    fn interaction_data(&self, id: &str) -> Value {
+        let start = self.started_ms.map(civil_utc);
         let direction = self.direction.map(|d| crate::json_write::to_value(&d));
         let subject = [
             direction.as_ref().and_then(Value::as_str),
@@ -205,51 +196,59 @@ impl Contact {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-        let custom_fields: Vec<Value> = self
-            .attached
-            .iter()
-            .map(|(name, value)| {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => crate::json_write::to_string(other),
-                };
-                json!({"logFieldName": name, "currentValue": text})
-            })
-            .collect();
-        let mut data = Map::new();
-        data.insert("interaction".into(), Value::Object(interaction));
-        let mut details = Map::new();
         let subject = if subject.is_empty() {
-            "contact".to_owned()
+            "contact"
         } else {
-            subject
+            &subject
         };
-        details.insert("subject".into(), Value::String(subject));
-        details.insert("comments".into(), Value::String(String::new()));
-        details.insert("customFields".into(), Value::Array(custom_fields));
-        data.insert("logDetails".into(), Value::Object(details));
-        if let Some(from) = &self.from {
-            data.insert("updatedOriginatingAddress".into(), json!(from));
+        // Written through `json_write`'s tree (one call per member).
+        object_with(|o| {
+            o.field(
+                "interaction",
+                &members(|o| {
+                    o.field("id", id)
+                        .field(
+                            "intrinsics",
+                            &members(|o| {
+                                if let Some((date, time)) = &start {
+                                    o.field("START_DATE", date).field("START_TIME", time);
+                                }
+                            }),
+                        )
+                        .opt("topic", &self.queue);
+                }),
+            )
+            .field(
+                "logDetails",
+                &members(|o| {
+                    o.field("subject", subject)
+                        .field("comments", "")
+                        .field("customFields", &items(|a| self.custom_fields(a)));
+                }),
+            )
+            .opt("updatedOriginatingAddress", &self.from)
+            .opt("updatedDestinationAddress", &self.to)
+            .opt("media", &self.media)
+            .opt("direction", &self.direction)
+            .opt("from", &self.from)
+            .opt("to", &self.to)
+            .opt("queue", &self.queue)
+            .opt("lastPhase", &self.last_phase);
+        })
+    }
+
+    /// The attached data as log custom fields: `{logFieldName, currentValue}`,
+    /// the value as text (a string as it is, anything else as JSON).
+    fn custom_fields(&self, a: &mut JsonArray<'_>) {
+        for (name, value) in &self.attached {
+            a.item(&members(|o| {
+                o.field("logFieldName", name);
+                match value {
+                    Value::String(s) => o.field("currentValue", s),
+                    other => o.field("currentValue", &crate::json_write::to_string(other)),
+                };
+            }));
         }
-        if let Some(to) = &self.to {
-            data.insert("updatedDestinationAddress".into(), json!(to));
-        }
-        for (key, value) in [
-            ("media", self.media.map(Value::String)),
-            ("direction", direction),
-            ("from", self.from.map(Value::String)),
-            ("to", self.to.map(Value::String)),
-            ("queue", self.queue.map(Value::String)),
-            (
-                "lastPhase",
-                self.last_phase.map(|p| crate::json_write::to_value(&p)),
-            ),
-        ] {
-            if let Some(value) = value {
-                data.insert(key.into(), value);
-            }
-        }
-        Value::Object(data)
     }
 }
 

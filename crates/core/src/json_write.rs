@@ -78,6 +78,43 @@ pub fn object(members: &[(&str, &dyn ToJson)]) -> Value {
     w.into_value()
 }
 
+/// An object whose members `members` writes, as a [`Value`] (a request the
+/// core hands on as a tree, built without a map insert and a key copy
+/// written out per member).
+pub(crate) fn object_with(members: impl FnOnce(&mut JsonObject<'_>)) -> Value {
+    let mut w = JsonWriter::tree();
+    w.object(members);
+    w.into_value()
+}
+
+/// A nested object whose members a closure writes ([`members`]).
+pub(crate) struct Members<F>(F);
+
+/// A nested object whose members `f` writes (for [`JsonObject::field`]).
+pub(crate) fn members<F: Fn(&mut JsonObject<'_>)>(f: F) -> Members<F> {
+    Members(f)
+}
+
+impl<F: Fn(&mut JsonObject<'_>)> ToJson for Members<F> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(&self.0);
+    }
+}
+
+/// A nested array whose items a closure writes ([`items`]).
+pub(crate) struct Items<F>(F);
+
+/// A nested array whose items `f` writes (for [`JsonObject::field`]).
+pub(crate) fn items<F: Fn(&mut JsonArray<'_>)>(f: F) -> Items<F> {
+    Items(f)
+}
+
+impl<F: Fn(&mut JsonArray<'_>)> ToJson for Items<F> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.items(&self.0);
+    }
+}
+
 /// Where [`ToJson`] writes: JSON text, or a [`Value`] tree.
 pub struct JsonWriter {
     out: Out,
