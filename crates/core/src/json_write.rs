@@ -232,10 +232,7 @@ impl JsonWriter {
 
     /// An object whose members `members` writes.
     pub fn object(&mut self, members: impl FnOnce(&mut JsonObject<'_>)) {
-        match &mut self.out {
-            Out::Text(out) => out.push(b'{'),
-            Out::Tree(frames, _) => frames.push(Frame::Object(Map::new(), String::new())),
-        }
+        self.open(b'{');
         let mut o = JsonObject {
             w: self,
             first: true,
@@ -246,14 +243,9 @@ impl JsonWriter {
 
     /// An array of `items`.
     pub fn array<'a, T: ToJson + ?Sized + 'a>(&mut self, items: impl IntoIterator<Item = &'a T>) {
-        match &mut self.out {
-            Out::Text(out) => out.push(b'['),
-            Out::Tree(frames, _) => frames.push(Frame::Array(Vec::new())),
-        }
+        self.open(b'[');
         for (i, item) in items.into_iter().enumerate() {
-            if let (Out::Text(out), true) = (&mut self.out, i > 0) {
-                out.push(b',');
-            }
+            self.comma(i == 0);
             item.write_json(self);
         }
         self.close(b']');
@@ -261,10 +253,7 @@ impl JsonWriter {
 
     /// An array whose items `items` writes one by one (items of mixed types).
     pub fn items(&mut self, items: impl FnOnce(&mut JsonArray<'_>)) {
-        match &mut self.out {
-            Out::Text(out) => out.push(b'['),
-            Out::Tree(frames, _) => frames.push(Frame::Array(Vec::new())),
-        }
+        self.open(b'[');
         let mut a = JsonArray {
             w: self,
             first: true,
@@ -324,6 +313,28 @@ impl JsonWriter {
                     key.clone_into(next);
                 }
             }
+        }
+    }
+
+    /// Opens an object (`{`) or an array (`[`): written once, not in each
+    /// generic `object` / `array` / `items` (one per closure and item type).
+    #[inline(never)]
+    fn open(&mut self, bracket: u8) {
+        match &mut self.out {
+            Out::Text(out) => out.push(bracket),
+            Out::Tree(frames, _) => frames.push(if bracket == b'{' {
+                Frame::Object(Map::new(), String::new())
+            } else {
+                Frame::Array(Vec::new())
+            }),
+        }
+    }
+
+    /// The comma before an array item (none before the first; a tree has none).
+    #[inline(never)]
+    fn comma(&mut self, first: bool) {
+        if let (Out::Text(out), false) = (&mut self.out, first) {
+            out.push(b',');
         }
     }
 
@@ -561,9 +572,7 @@ pub struct JsonArray<'a> {
 impl JsonArray<'_> {
     /// An item.
     pub fn item<T: ToJson + ?Sized>(&mut self, value: &T) -> &mut Self {
-        if let (Out::Text(out), false) = (&mut self.w.out, self.first) {
-            out.push(b',');
-        }
+        self.w.comma(self.first);
         self.first = false;
         value.write_json(self.w);
         self
