@@ -331,7 +331,6 @@ impl JsonWriter {
     }
 
     /// The comma before an array item (none before the first; a tree has none).
-    #[inline(never)]
     fn comma(&mut self, first: bool) {
         if let (Out::Text(out), false) = (&mut self.out, first) {
             out.push(b',');
