@@ -958,9 +958,10 @@ mod tests {
 
     /// Only AXP events carry a vendor event id, so a build without AXP has
     /// no duplicate filter (`ingest_decoded`): every fixture of the other
-    /// sources decodes without one; AXP's do carry one.
+    /// sources decodes without one; AXP's do carry one. Likewise only
+    /// OpenFrame and AgentDesktop make work items (`sync::WORK_ITEMS`).
     #[test]
-    fn only_axp_events_carry_an_event_id() {
+    fn what_a_build_without_a_source_never_sees() {
         let fixtures = [
             (Source::Xuc, include_str!("../../../tests/fixtures/xuc.jsonl")),
             (
@@ -978,7 +979,7 @@ mod tests {
             (Source::Axp, include_str!("../../../tests/fixtures/axp.jsonl")),
         ];
         let config = Config::default();
-        let mut axp_ids = 0;
+        let (mut axp_ids, mut work_items) = (0, 0);
         for (source, lines) in fixtures {
             for line in lines.lines().filter(|l| !l.trim().is_empty()) {
                 let Ok(raw) = parse_text(line, JsonParser::BUILT_IN) else {
@@ -987,6 +988,20 @@ mod tests {
                 let Ok(decoded) = codec::decode(source, &raw, &config.decode) else {
                     continue;
                 };
+                let servicenow = matches!(source, Source::Openframe | Source::Agentdesktop);
+                assert!(
+                    servicenow
+                        || !decoded
+                            .bodies
+                            .iter()
+                            .any(|b| matches!(b, EventBody::WorkItem { .. })),
+                    "{source:?} {line}"
+                );
+                work_items += decoded
+                    .bodies
+                    .iter()
+                    .filter(|b| matches!(b, EventBody::WorkItem { .. }))
+                    .count();
                 if source == Source::Axp {
                     axp_ids += usize::from(decoded.event_id.is_some());
                 } else {
@@ -994,7 +1009,7 @@ mod tests {
                 }
             }
         }
-        assert!(axp_ids > 0);
+        assert!(axp_ids > 0 && work_items > 0);
     }
 
     /// A text runs through `ingest_text_into` (the xuc fast path where it

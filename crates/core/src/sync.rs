@@ -169,6 +169,11 @@ pub struct Snapshot {
     pub cc_source: Option<Source>,
 }
 
+/// Whether this build has CRM work items: only the OpenFrame and
+/// AgentDesktop codecs (and `vendor`) make [`EventBody::WorkItem`]s;
+/// without them the engine's work-item code is left out (none can arrive).
+const WORK_ITEMS: bool = cfg!(any(feature = "openframe", feature = "agentdesktop"));
+
 /// Most open work items / interactions tracked; the oldest are dropped past this.
 const MAX_OPEN: usize = 256;
 
@@ -272,9 +277,11 @@ impl SyncEngine {
 
     /// Whether the CRM side has work: an accepted work item or an open CRM interaction.
     pub fn crm_has_work(&self) -> bool {
-        self.work_items
-            .values()
-            .any(|w| w.phase == WorkItemPhase::Accepted)
+        (WORK_ITEMS
+            && self
+                .work_items
+                .values()
+                .any(|w| w.phase == WorkItemPhase::Accepted))
             || self
                 .interactions
                 .values()
@@ -405,7 +412,7 @@ impl SyncEngine {
                 channel,
                 document,
                 ..
-            } => match phase {
+            } if WORK_ITEMS => match phase {
                 WorkItemPhase::Rejected => {
                     self.work_items.remove(id);
                 }
@@ -579,7 +586,7 @@ impl SyncEngine {
         if phase == InteractionPhase::Done {
             self.interactions.remove(id);
             // An OpenFrame interaction closes the work item that pointed at it.
-            if side == Side::Crm {
+            if WORK_ITEMS && side == Side::Crm {
                 self.work_items
                     .retain(|_, w| w.id != id && w.document.as_ref().is_none_or(|d| d.id != id));
             }
@@ -784,7 +791,11 @@ impl SyncEngine {
             mode: self.mode,
             agent_state: self.agent.clone(),
             presence: self.presence.clone(),
-            work_items: self.work_items.values().cloned().collect(),
+            work_items: if WORK_ITEMS {
+                self.work_items.values().cloned().collect()
+            } else {
+                Vec::new()
+            },
             interactions: self.interactions.values().cloned().collect(),
             pending: self.pending.iter().flatten().cloned().collect(),
             crm_source: self.crm_source,
