@@ -959,11 +959,15 @@ mod tests {
     /// Only AXP events carry a vendor event id, so a build without AXP has
     /// no duplicate filter (`ingest_decoded`): every fixture of the other
     /// sources decodes without one; AXP's do carry one. Likewise only
-    /// OpenFrame and AgentDesktop make work items (`sync::WORK_ITEMS`).
+    /// OpenFrame and AgentDesktop make work items, only AXP participants,
+    /// transfers and channel-ready events (`model::WORK_ITEMS`, `AXP`).
     #[test]
     fn what_a_build_without_a_source_never_sees() {
         let fixtures = [
-            (Source::Xuc, include_str!("../../../tests/fixtures/xuc.jsonl")),
+            (
+                Source::Xuc,
+                include_str!("../../../tests/fixtures/xuc.jsonl"),
+            ),
             (
                 Source::CrmConnector,
                 include_str!("../../../tests/fixtures/crm-connector.jsonl"),
@@ -976,7 +980,10 @@ mod tests {
                 Source::Agentdesktop,
                 include_str!("../../../tests/fixtures/agentdesktop.jsonl"),
             ),
-            (Source::Axp, include_str!("../../../tests/fixtures/axp.jsonl")),
+            (
+                Source::Axp,
+                include_str!("../../../tests/fixtures/axp.jsonl"),
+            ),
         ];
         let config = Config::default();
         let (mut axp_ids, mut work_items) = (0, 0);
@@ -1002,6 +1009,16 @@ mod tests {
                     .iter()
                     .filter(|b| matches!(b, EventBody::WorkItem { .. }))
                     .count();
+                assert!(
+                    source == Source::Axp
+                        || !decoded.bodies.iter().any(|b| matches!(
+                            b,
+                            EventBody::Participant { .. }
+                                | EventBody::Transfer { .. }
+                                | EventBody::ChannelReady { .. }
+                        )),
+                    "{source:?} {line}"
+                );
                 if source == Source::Axp {
                     axp_ids += usize::from(decoded.event_id.is_some());
                 } else {

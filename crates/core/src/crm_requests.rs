@@ -10,9 +10,9 @@ use crate::codec::crm_connector::{
     request_save_interaction_log,
 };
 use crate::config::ScreenPopOn;
+use crate::json_write::{items, members, object_with, JsonArray};
 use crate::keyed::Keyed;
 use crate::model::{AgentStateKind, Direction, Event, EventBody, InteractionPhase, Side};
-use crate::json_write::{items, members, object_with, JsonArray};
 use serde_json::{Map, Value};
 
 /// Most contacts remembered for their log entry.

@@ -13,6 +13,8 @@
 use crate::command::{encode, Cause, Command, CommandStatus, Desired, Wire, WireContext};
 use crate::config::Config;
 use crate::keyed::Keyed;
+// Without work items in the build, the engine's work-item code is left out.
+use crate::model::WORK_ITEMS;
 use crate::model::{
     AgentStateKind, ConnectionStatus, DocumentRef, Event, EventBody, InteractionPhase, Side,
     Source, WorkItemPhase,
@@ -168,11 +170,6 @@ pub struct Snapshot {
     /// The contact-centre protocol (configured, or detected from the first contact-centre event).
     pub cc_source: Option<Source>,
 }
-
-/// Whether this build has CRM work items: only the OpenFrame and
-/// AgentDesktop codecs (and `vendor`) make [`EventBody::WorkItem`]s;
-/// without them the engine's work-item code is left out (none can arrive).
-const WORK_ITEMS: bool = cfg!(any(feature = "openframe", feature = "agentdesktop"));
 
 /// Most open work items / interactions tracked; the oldest are dropped past this.
 const MAX_OPEN: usize = 256;
