@@ -1,4 +1,4 @@
-//! The bridge core: decoders + sequence numbers + duplicate filter + sync engine.
+//! The bridge core: decoders + sequence numbers + duplicate filter (AXP) + sync engine.
 //!
 //! Platform-free: the CLI drives it with `serde_json` values, the widget with
 //! values built from `JSON.parse` output.
