@@ -1,4 +1,4 @@
-//! The bridge core: decoders + sequence numbers + duplicate filter + sync engine.
+//! The bridge core: decoders + sequence numbers + duplicate filter (AXP) + sync engine.
 //!
 //! Platform-free: the CLI drives it with `serde_json` values, the widget with
 //! values built from `JSON.parse` output.
@@ -194,10 +194,14 @@ impl Bridge {
                 return Err(e);
             }
         };
-        if let (Some(id), Some(seen)) = (decoded.event_id.as_deref(), self.seen.as_mut()) {
-            if !seen.insert(id) {
-                self.stats.duplicates += 1;
-                return Ok(());
+        // Only AXP events carry a vendor event id (`codec::axp`): a build
+        // without it has no repeats to filter, and no filter.
+        if cfg!(feature = "axp") {
+            if let (Some(id), Some(seen)) = (decoded.event_id.as_deref(), self.seen.as_mut()) {
+                if !seen.insert(id) {
+                    self.stats.duplicates += 1;
+                    return Ok(());
+                }
             }
         }
         out.reserve(decoded.bodies.len() + 1);
@@ -950,6 +954,79 @@ mod tests {
         let other = wire(r#""Busy""#).replace("true", "false");
         assert_eq!(crm_sync_status(&other), None);
         assert_eq!(crm_sync_status("null"), None);
+    }
+
+    /// Only AXP events carry a vendor event id, so a build without AXP has
+    /// no duplicate filter (`ingest_decoded`): every fixture of the other
+    /// sources decodes without one; AXP's do carry one. Likewise only
+    /// OpenFrame and AgentDesktop make work items, only AXP participants,
+    /// transfers and channel-ready events (`model::WORK_ITEMS`, `AXP`).
+    #[test]
+    fn what_a_build_without_a_source_never_sees() {
+        let fixtures = [
+            (
+                Source::Xuc,
+                include_str!("../../../tests/fixtures/xuc.jsonl"),
+            ),
+            (
+                Source::CrmConnector,
+                include_str!("../../../tests/fixtures/crm-connector.jsonl"),
+            ),
+            (
+                Source::Openframe,
+                include_str!("../../../tests/fixtures/openframe.jsonl"),
+            ),
+            (
+                Source::Agentdesktop,
+                include_str!("../../../tests/fixtures/agentdesktop.jsonl"),
+            ),
+            (
+                Source::Axp,
+                include_str!("../../../tests/fixtures/axp.jsonl"),
+            ),
+        ];
+        let config = Config::default();
+        let (mut axp_ids, mut work_items) = (0, 0);
+        for (source, lines) in fixtures {
+            for line in lines.lines().filter(|l| !l.trim().is_empty()) {
+                let Ok(raw) = parse_text(line, JsonParser::BUILT_IN) else {
+                    continue;
+                };
+                let Ok(decoded) = codec::decode(source, &raw, &config.decode) else {
+                    continue;
+                };
+                let servicenow = matches!(source, Source::Openframe | Source::Agentdesktop);
+                assert!(
+                    servicenow
+                        || !decoded
+                            .bodies
+                            .iter()
+                            .any(|b| matches!(b, EventBody::WorkItem { .. })),
+                    "{source:?} {line}"
+                );
+                work_items += decoded
+                    .bodies
+                    .iter()
+                    .filter(|b| matches!(b, EventBody::WorkItem { .. }))
+                    .count();
+                assert!(
+                    source == Source::Axp
+                        || !decoded.bodies.iter().any(|b| matches!(
+                            b,
+                            EventBody::Participant { .. }
+                                | EventBody::Transfer { .. }
+                                | EventBody::ChannelReady { .. }
+                        )),
+                    "{source:?} {line}"
+                );
+                if source == Source::Axp {
+                    axp_ids += usize::from(decoded.event_id.is_some());
+                } else {
+                    assert_eq!(decoded.event_id, None, "{source:?} {line}");
+                }
+            }
+        }
+        assert!(axp_ids > 0 && work_items > 0);
     }
 
     /// A text runs through `ingest_text_into` (the xuc fast path where it

@@ -10,9 +10,10 @@ use crate::codec::crm_connector::{
     request_save_interaction_log,
 };
 use crate::config::ScreenPopOn;
+use crate::json_write::{items, members, object_with, JsonArray};
 use crate::keyed::Keyed;
 use crate::model::{AgentStateKind, Direction, Event, EventBody, InteractionPhase, Side};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Most contacts remembered for their log entry.
 const MAX_TRACKED: usize = 256;
@@ -184,18 +185,8 @@ impl Contact {
     /// `updatedOriginatingAddress`, `updatedDestinationAddress`; plus the
     /// bridge's own flat keys (`media`, `direction`, `from`, `to`, `queue`,
     /// `lastPhase`).
-    fn interaction_data(self, id: &str) -> Value {
-        let mut intrinsics = Map::new();
-        if let Some((date, time)) = self.started_ms.map(civil_utc) {
-            intrinsics.insert("START_DATE".into(), Value::String(date));
-            intrinsics.insert("START_TIME".into(), Value::String(time));
-        }
-        let mut interaction = Map::new();
-        interaction.insert("id".into(), Value::String(id.to_owned()));
-        interaction.insert("intrinsics".into(), Value::Object(intrinsics));
-        if let Some(queue) = &self.queue {
-            interaction.insert("topic".into(), Value::String(queue.clone()));
-        }
+    fn interaction_data(&self, id: &str) -> Value {
+        let start = self.started_ms.map(civil_utc);
         let direction = self.direction.map(|d| crate::json_write::to_value(&d));
         let subject = [
             direction.as_ref().and_then(Value::as_str),
@@ -205,51 +196,59 @@ impl Contact {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-        let custom_fields: Vec<Value> = self
-            .attached
-            .iter()
-            .map(|(name, value)| {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => crate::json_write::to_string(other),
-                };
-                json!({"logFieldName": name, "currentValue": text})
-            })
-            .collect();
-        let mut data = Map::new();
-        data.insert("interaction".into(), Value::Object(interaction));
-        let mut details = Map::new();
         let subject = if subject.is_empty() {
-            "contact".to_owned()
+            "contact"
         } else {
-            subject
+            &subject
         };
-        details.insert("subject".into(), Value::String(subject));
-        details.insert("comments".into(), Value::String(String::new()));
-        details.insert("customFields".into(), Value::Array(custom_fields));
-        data.insert("logDetails".into(), Value::Object(details));
-        if let Some(from) = &self.from {
-            data.insert("updatedOriginatingAddress".into(), json!(from));
+        // Written through `json_write`'s tree (one call per member).
+        object_with(|o| {
+            o.field(
+                "interaction",
+                &members(|o| {
+                    o.field("id", id)
+                        .field(
+                            "intrinsics",
+                            &members(|o| {
+                                if let Some((date, time)) = &start {
+                                    o.field("START_DATE", date).field("START_TIME", time);
+                                }
+                            }),
+                        )
+                        .opt("topic", &self.queue);
+                }),
+            )
+            .field(
+                "logDetails",
+                &members(|o| {
+                    o.field("subject", subject)
+                        .field("comments", "")
+                        .field("customFields", &items(|a| self.custom_fields(a)));
+                }),
+            )
+            .opt("updatedOriginatingAddress", &self.from)
+            .opt("updatedDestinationAddress", &self.to)
+            .opt("media", &self.media)
+            .opt("direction", &self.direction)
+            .opt("from", &self.from)
+            .opt("to", &self.to)
+            .opt("queue", &self.queue)
+            .opt("lastPhase", &self.last_phase);
+        })
+    }
+
+    /// The attached data as log custom fields: `{logFieldName, currentValue}`,
+    /// the value as text (a string as it is, anything else as JSON).
+    fn custom_fields(&self, a: &mut JsonArray<'_>) {
+        for (name, value) in &self.attached {
+            a.item(&members(|o| {
+                o.field("logFieldName", name);
+                match value {
+                    Value::String(s) => o.field("currentValue", s),
+                    other => o.field("currentValue", &crate::json_write::to_string(other)),
+                };
+            }));
         }
-        if let Some(to) = &self.to {
-            data.insert("updatedDestinationAddress".into(), json!(to));
-        }
-        for (key, value) in [
-            ("media", self.media.map(Value::String)),
-            ("direction", direction),
-            ("from", self.from.map(Value::String)),
-            ("to", self.to.map(Value::String)),
-            ("queue", self.queue.map(Value::String)),
-            (
-                "lastPhase",
-                self.last_phase.map(|p| crate::json_write::to_value(&p)),
-            ),
-        ] {
-            if let Some(value) = value {
-                data.insert(key.into(), value);
-            }
-        }
-        Value::Object(data)
     }
 }
 
@@ -276,7 +275,65 @@ fn civil_utc(ms: u64) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::civil_utc;
+    use super::{civil_utc, Contact};
+    use crate::model::{Direction, InteractionPhase};
+    use serde_json::{json, Map};
+
+    /// The whole `interactionData`, every member (and none left out when
+    /// unknown), as built before it was written through `json_write`.
+    #[test]
+    fn interaction_data_in_full_and_empty() {
+        let mut attached = Map::new();
+        attached.insert("case".into(), json!("00001026"));
+        attached.insert("n".into(), json!(7));
+        attached.insert("tags".into(), json!(["a", "b\"c"]));
+        let full = Contact {
+            media: Some("telephony".into()),
+            direction: Some(Direction::Outbound),
+            from: Some("800100".into()),
+            to: Some("0612345678".into()),
+            queue: Some("Sales".into()),
+            last_phase: Some(InteractionPhase::WrapUp),
+            started_ms: Some(1_709_251_199_000),
+            attached,
+            popped: true,
+        };
+        assert_eq!(
+            full.interaction_data("c-1"),
+            json!({
+                "interaction": {"id": "c-1", "topic": "Sales",
+                    "intrinsics": {"START_DATE": "2024-02-29", "START_TIME": "23:59:59"}},
+                "logDetails": {"subject": "outbound telephony", "comments": "", "customFields": [
+                    {"logFieldName": "case", "currentValue": "00001026"},
+                    {"logFieldName": "n", "currentValue": "7"},
+                    {"logFieldName": "tags", "currentValue": "[\"a\",\"b\\\"c\"]"},
+                ]},
+                "updatedOriginatingAddress": "800100",
+                "updatedDestinationAddress": "0612345678",
+                "media": "telephony", "direction": "outbound", "from": "800100",
+                "to": "0612345678", "queue": "Sales", "lastPhase": "wrapUp",
+            })
+        );
+        let inbound = Contact {
+            direction: Some(Direction::Inbound),
+            ..Contact::default()
+        };
+        assert_eq!(
+            inbound.interaction_data("c-2"),
+            json!({
+                "interaction": {"id": "c-2", "intrinsics": {}},
+                "logDetails": {"subject": "inbound", "comments": "", "customFields": []},
+                "direction": "inbound",
+            })
+        );
+        assert_eq!(
+            Contact::default().interaction_data(""),
+            json!({
+                "interaction": {"id": "", "intrinsics": {}},
+                "logDetails": {"subject": "contact", "comments": "", "customFields": []},
+            })
+        );
+    }
 
     #[test]
     fn civil_dates() {

@@ -78,6 +78,43 @@ pub fn object(members: &[(&str, &dyn ToJson)]) -> Value {
     w.into_value()
 }
 
+/// An object whose members `members` writes, as a [`Value`] (a request the
+/// core hands on as a tree, built without a map insert and a key copy
+/// written out per member).
+pub(crate) fn object_with(members: impl FnOnce(&mut JsonObject<'_>)) -> Value {
+    let mut w = JsonWriter::tree();
+    w.object(members);
+    w.into_value()
+}
+
+/// A nested object whose members a closure writes ([`members`]).
+pub(crate) struct Members<F>(F);
+
+/// A nested object whose members `f` writes (for [`JsonObject::field`]).
+pub(crate) fn members<F: Fn(&mut JsonObject<'_>)>(f: F) -> Members<F> {
+    Members(f)
+}
+
+impl<F: Fn(&mut JsonObject<'_>)> ToJson for Members<F> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object(&self.0);
+    }
+}
+
+/// A nested array whose items a closure writes ([`items`]).
+pub(crate) struct Items<F>(F);
+
+/// A nested array whose items `f` writes (for [`JsonObject::field`]).
+pub(crate) fn items<F: Fn(&mut JsonArray<'_>)>(f: F) -> Items<F> {
+    Items(f)
+}
+
+impl<F: Fn(&mut JsonArray<'_>)> ToJson for Items<F> {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.items(&self.0);
+    }
+}
+
 /// Where [`ToJson`] writes: JSON text, or a [`Value`] tree.
 pub struct JsonWriter {
     out: Out,
@@ -195,10 +232,7 @@ impl JsonWriter {
 
     /// An object whose members `members` writes.
     pub fn object(&mut self, members: impl FnOnce(&mut JsonObject<'_>)) {
-        match &mut self.out {
-            Out::Text(out) => out.push(b'{'),
-            Out::Tree(frames, _) => frames.push(Frame::Object(Map::new(), String::new())),
-        }
+        self.open(b'{');
         let mut o = JsonObject {
             w: self,
             first: true,
@@ -209,14 +243,9 @@ impl JsonWriter {
 
     /// An array of `items`.
     pub fn array<'a, T: ToJson + ?Sized + 'a>(&mut self, items: impl IntoIterator<Item = &'a T>) {
-        match &mut self.out {
-            Out::Text(out) => out.push(b'['),
-            Out::Tree(frames, _) => frames.push(Frame::Array(Vec::new())),
-        }
+        self.open(b'[');
         for (i, item) in items.into_iter().enumerate() {
-            if let (Out::Text(out), true) = (&mut self.out, i > 0) {
-                out.push(b',');
-            }
+            self.comma(i == 0);
             item.write_json(self);
         }
         self.close(b']');
@@ -224,10 +253,7 @@ impl JsonWriter {
 
     /// An array whose items `items` writes one by one (items of mixed types).
     pub fn items(&mut self, items: impl FnOnce(&mut JsonArray<'_>)) {
-        match &mut self.out {
-            Out::Text(out) => out.push(b'['),
-            Out::Tree(frames, _) => frames.push(Frame::Array(Vec::new())),
-        }
+        self.open(b'[');
         let mut a = JsonArray {
             w: self,
             first: true,
@@ -287,6 +313,27 @@ impl JsonWriter {
                     key.clone_into(next);
                 }
             }
+        }
+    }
+
+    /// Opens an object (`{`) or an array (`[`): written once, not in each
+    /// generic `object` / `array` / `items` (one per closure and item type).
+    #[inline(never)]
+    fn open(&mut self, bracket: u8) {
+        match &mut self.out {
+            Out::Text(out) => out.push(bracket),
+            Out::Tree(frames, _) => frames.push(if bracket == b'{' {
+                Frame::Object(Map::new(), String::new())
+            } else {
+                Frame::Array(Vec::new())
+            }),
+        }
+    }
+
+    /// The comma before an array item (none before the first; a tree has none).
+    fn comma(&mut self, first: bool) {
+        if let (Out::Text(out), false) = (&mut self.out, first) {
+            out.push(b',');
         }
     }
 
@@ -524,9 +571,7 @@ pub struct JsonArray<'a> {
 impl JsonArray<'_> {
     /// An item.
     pub fn item<T: ToJson + ?Sized>(&mut self, value: &T) -> &mut Self {
-        if let (Out::Text(out), false) = (&mut self.w.out, self.first) {
-            out.push(b',');
-        }
+        self.w.comma(self.first);
         self.first = false;
         value.write_json(self.w);
         self

@@ -1187,6 +1187,13 @@ impl ToJson for EventBody {
     }
 }
 
+/// Whether this build has CRM work items: only the OpenFrame and
+/// AgentDesktop codecs (and `vendor`) make [`EventBody::WorkItem`]s.
+pub(crate) const WORK_ITEMS: bool = cfg!(any(feature = "openframe", feature = "agentdesktop"));
+/// Whether this build has AXP: only its codec makes
+/// [`EventBody::Participant`], [`EventBody::Transfer`] and [`EventBody::ChannelReady`].
+const AXP: bool = cfg!(feature = "axp");
+
 impl JsonFields for EventBody {
     fn write_fields(&self, o: &mut JsonObject<'_>) {
         o.field(key!("kind"), &self.kind_name());
@@ -1228,7 +1235,7 @@ impl JsonFields for EventBody {
                 document,
                 reason,
                 size,
-            } => o
+            } if WORK_ITEMS => o
                 .field("id", id)
                 .field("phase", phase)
                 .opt("channel", channel)
@@ -1347,7 +1354,7 @@ impl JsonFields for EventBody {
                 action,
                 participant_id,
                 data,
-            } => o
+            } if AXP => o
                 .field("interactionId", interaction_id)
                 .field("role", role)
                 .field("action", action)
@@ -1360,14 +1367,14 @@ impl JsonFields for EventBody {
                 error,
                 detail,
                 data,
-            } => o
+            } if AXP => o
                 .field("interactionId", interaction_id)
                 .opt("to", to)
                 .opt("destination", destination)
                 .opt("error", error)
                 .opt("detail", detail)
                 .map("data", data),
-            EventBody::ChannelReady { agent_id, channel } => {
+            EventBody::ChannelReady { agent_id, channel } if AXP => {
                 o.opt("agentId", agent_id).opt("channel", channel)
             }
             EventBody::CrmData {
@@ -1397,6 +1404,11 @@ impl JsonFields for EventBody {
                 .opt("recordId", record_id)
                 .field("via", via),
             EventBody::CrmMessage { action, data } => o.field("action", action).opt("data", data),
+            // Kinds only the codecs this build leaves out make (none arrives).
+            EventBody::WorkItem { .. }
+            | EventBody::Participant { .. }
+            | EventBody::Transfer { .. }
+            | EventBody::ChannelReady { .. } => o,
         };
     }
 }

@@ -13,6 +13,8 @@
 use crate::command::{encode, Cause, Command, CommandStatus, Desired, Wire, WireContext};
 use crate::config::Config;
 use crate::keyed::Keyed;
+// Without work items in the build, the engine's work-item code is left out.
+use crate::model::WORK_ITEMS;
 use crate::model::{
     AgentStateKind, ConnectionStatus, DocumentRef, Event, EventBody, InteractionPhase, Side,
     Source, WorkItemPhase,
@@ -272,9 +274,11 @@ impl SyncEngine {
 
     /// Whether the CRM side has work: an accepted work item or an open CRM interaction.
     pub fn crm_has_work(&self) -> bool {
-        self.work_items
-            .values()
-            .any(|w| w.phase == WorkItemPhase::Accepted)
+        (WORK_ITEMS
+            && self
+                .work_items
+                .values()
+                .any(|w| w.phase == WorkItemPhase::Accepted))
             || self
                 .interactions
                 .values()
@@ -405,7 +409,7 @@ impl SyncEngine {
                 channel,
                 document,
                 ..
-            } => match phase {
+            } if WORK_ITEMS => match phase {
                 WorkItemPhase::Rejected => {
                     self.work_items.remove(id);
                 }
@@ -579,7 +583,7 @@ impl SyncEngine {
         if phase == InteractionPhase::Done {
             self.interactions.remove(id);
             // An OpenFrame interaction closes the work item that pointed at it.
-            if side == Side::Crm {
+            if WORK_ITEMS && side == Side::Crm {
                 self.work_items
                     .retain(|_, w| w.id != id && w.document.as_ref().is_none_or(|d| d.id != id));
             }
@@ -784,7 +788,11 @@ impl SyncEngine {
             mode: self.mode,
             agent_state: self.agent.clone(),
             presence: self.presence.clone(),
-            work_items: self.work_items.values().cloned().collect(),
+            work_items: if WORK_ITEMS {
+                self.work_items.values().cloned().collect()
+            } else {
+                Vec::new()
+            },
             interactions: self.interactions.values().cloned().collect(),
             pending: self.pending.iter().flatten().cloned().collect(),
             crm_source: self.crm_source,
