@@ -450,18 +450,21 @@ impl<'a> Args<'a> {
         self.args.get(index).filter(|v| !v.is_null())
     }
 
+    /// The refusal of `field`, its reason formatted here: one copy of the
+    /// formatting, not a `format!` and its temporaries at every reader.
     #[cold]
-    fn invalid(&self, field: &'static str, reason: impl Into<String>) -> ArgError {
+    #[inline(never)]
+    fn invalid(&self, field: &'static str, reason: std::fmt::Arguments<'_>) -> ArgError {
         ArgError(Box::new(CommandError::Invalid {
             command: self.command,
             field,
-            reason: reason.into(),
+            reason: std::fmt::format(reason),
         }))
     }
 
     fn id(&self, index: usize, field: &'static str) -> Result<Id, ArgError> {
         self.opt_id(index, field)?
-            .ok_or_else(|| self.invalid(field, "is required (a positive integer)"))
+            .ok_or_else(|| self.invalid(field, format_args!("is required (a positive integer)")))
     }
 
     fn opt_id(&self, index: usize, field: &'static str) -> Result<Option<Id>, ArgError> {
@@ -472,7 +475,7 @@ impl<'a> Args<'a> {
             Some(n) if (1..=MAX_ID).contains(&n) => Ok(Some(Id(n))),
             _ => Err(self.invalid(
                 field,
-                format!(
+                format_args!(
                     "must be a positive integer, got {}",
                     crate::json_write::to_string(value)
                 ),
@@ -483,12 +486,12 @@ impl<'a> Args<'a> {
     fn penalty(&self, index: usize) -> Result<Penalty, ArgError> {
         let value = self
             .get(index)
-            .ok_or_else(|| self.invalid("penalty", "is required (an integer from 0)"))?;
+            .ok_or_else(|| self.invalid("penalty", format_args!("is required (an integer from 0)")))?;
         match integer(value) {
             Some(n) if n <= i32::MAX as u64 => Ok(Penalty(n as u32)),
             _ => Err(self.invalid(
                 "penalty",
-                format!(
+                format_args!(
                     "must be a non-negative integer (0 is the highest priority), got {}",
                     crate::json_write::to_string(value)
                 ),
@@ -510,7 +513,7 @@ impl<'a> Args<'a> {
             Some(other) => {
                 return Err(self.invalid(
                     field,
-                    format!(
+                    format_args!(
                         "must be a string, got {}",
                         crate::json_write::to_string(other)
                     ),
@@ -518,20 +521,20 @@ impl<'a> Args<'a> {
             }
         };
         if text.chars().count() > max {
-            return Err(self.invalid(field, format!("is longer than {max} characters")));
+            return Err(self.invalid(field, format_args!("is longer than {max} characters")));
         }
         if text
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
         {
-            return Err(self.invalid(field, "contains control characters"));
+            return Err(self.invalid(field, format_args!("contains control characters")));
         }
         Ok((!text.is_empty()).then_some(text))
     }
 
     fn text(&self, index: usize, field: &'static str, max: usize) -> Result<String, ArgError> {
         self.opt_text(index, field, max)?
-            .ok_or_else(|| self.invalid(field, "is required"))
+            .ok_or_else(|| self.invalid(field, format_args!("is required")))
     }
 
     /// A number to dial or a line: digits, letters and `+ * # . _ - @`, 1 to 40 characters.
@@ -543,7 +546,7 @@ impl<'a> Args<'a> {
         {
             Ok(text)
         } else {
-            Err(self.invalid(field, format!("is not a dialable number: `{text}`")))
+            Err(self.invalid(field, format_args!("is not a dialable number: `{text}`")))
         }
     }
 
@@ -552,7 +555,7 @@ impl<'a> Args<'a> {
         if is_uuid(&text) {
             Ok(text.to_ascii_lowercase())
         } else {
-            Err(self.invalid(field, format!("is not a UUID: `{text}`")))
+            Err(self.invalid(field, format_args!("is not a UUID: `{text}`")))
         }
     }
 
@@ -578,7 +581,7 @@ impl<'a> Args<'a> {
             .ok_or_else(|| {
                 self.invalid(
                     "status",
-                    format!("must be NoAnswer, Answered, Fax or Callback, got `{text}`"),
+                    format_args!("must be NoAnswer, Answered, Fax or Callback, got `{text}`"),
                 )
             })
     }
@@ -592,7 +595,7 @@ impl<'a> Args<'a> {
         } else {
             Err(self.invalid(
                 "dueDate",
-                format!("must be a date YYYY-MM-DD, got `{text}`"),
+                format_args!("must be a date YYYY-MM-DD, got `{text}`"),
             ))
         }
     }
@@ -611,7 +614,7 @@ impl<'a> Args<'a> {
         if map.is_empty() {
             return Err(self.invalid(
                 "variables",
-                "is required (an object with at least one entry)",
+                format_args!("is required (an object with at least one entry)"),
             ));
         }
         Ok(map)
@@ -628,7 +631,7 @@ impl<'a> Args<'a> {
         {
             Ok(Some(text))
         } else {
-            Err(self.invalid("uniqueId", format!("is not a call id: `{text}`")))
+            Err(self.invalid("uniqueId", format_args!("is not a call id: `{text}`")))
         }
     }
 
@@ -642,7 +645,7 @@ impl<'a> Args<'a> {
             }
             _ => Err(self.invalid(
                 "key",
-                format!("must be one of 0-9, *, #, A-D, got `{text}`"),
+                format_args!("must be one of 0-9, *, #, A-D, got `{text}`"),
             )),
         }
     }
@@ -654,7 +657,7 @@ impl<'a> Args<'a> {
             Some(other) => {
                 return Err(self.invalid(
                     "variables",
-                    format!(
+                    format_args!(
                         "must be an object, got {}",
                         crate::json_write::to_string(other)
                     ),
@@ -662,7 +665,7 @@ impl<'a> Args<'a> {
             }
         };
         if map.len() > 50 {
-            return Err(self.invalid("variables", "has more than 50 entries"));
+            return Err(self.invalid("variables", format_args!("has more than 50 entries")));
         }
         let mut out = Map::new();
         for (name, value) in map {
@@ -673,7 +676,7 @@ impl<'a> Args<'a> {
             {
                 return Err(self.invalid(
                     "variables",
-                    format!("name `{name}` must be letters, digits or `_` (at most 64)"),
+                    format_args!("name `{name}` must be letters, digits or `_` (at most 64)"),
                 ));
             }
             let text = match value {
@@ -683,7 +686,7 @@ impl<'a> Args<'a> {
                 other => {
                     return Err(self.invalid(
                         "variables",
-                        format!(
+                        format_args!(
                             "value of `{name}` must be a string, number or boolean, got {}",
                             crate::json_write::to_string(other)
                         ),
@@ -693,7 +696,7 @@ impl<'a> Args<'a> {
             if text.chars().count() > 1024 || text.chars().any(char::is_control) {
                 return Err(self.invalid(
                     "variables",
-                    format!("value of `{name}` is too long or has control characters"),
+                    format_args!("value of `{name}` is too long or has control characters"),
                 ));
             }
             out.insert(bare.to_owned(), Value::String(text));
@@ -1040,7 +1043,7 @@ fn get_list(a: &Args<'_>) -> Result<XucCommand, ArgError> {
         .ok_or_else(|| {
             a.invalid(
                 "objectType",
-                format!("must be one of {}, got `{kind}`", LIST_TYPES.join(", ")),
+                format_args!("must be one of {}, got `{kind}`", LIST_TYPES.join(", ")),
             )
         })?;
     Ok(XucCommand::GetList { object_type })
