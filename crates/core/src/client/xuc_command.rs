@@ -58,7 +58,7 @@ macro_rules! xuc_commands {
                 "`dialFromQueue(destination, queueId, callerId, variables)`; `callerId` \
                  is a string or `{name, number}`; variables become `USR_` call data."
                 DialFromQueue
-                |a| dial_from_queue(&a)?;
+                |a| dial_from_queue(a)?;
             dial dial(destination, variables)
                 "`dial(destination, variables?)`: call from the user's phone; variables \
                  become `USR_` call data." Dial
@@ -135,7 +135,7 @@ macro_rules! xuc_commands {
             getList get_list(object_type)
                 "`getList(objectType)`: `agent`, `agentgroup`, `queue`, `queuemember`, `meetme`."
                 GetList
-                |a| get_list(&a)?;
+                |a| get_list(a)?;
             getCallbackLists get_callback_lists()
                 "`getCallbackLists()` (replayed after every reconnection)." GetCallbackLists
                 |_a| XucCommand::GetCallbackLists;
@@ -1022,7 +1022,8 @@ fn parse(name: &str, args: &[Value]) -> Result<XucCommand, ArgError> {
     macro_rules! parse {
         ($($js:ident $method:ident ($($arg:ident),*) $doc:literal $variant:ident |$a:ident| $parse:expr;)*) => {
             $(if index == row {
-                let $a = a;
+                // A reference: the arguments stored once, not copied per row.
+                let $a = &a;
                 return Ok($parse);
             }
             row += 1;)*
