@@ -551,9 +551,10 @@ impl<'a> Args<'a> {
     }
 
     fn uuid(&self, index: usize, field: &'static str) -> Result<String, ArgError> {
-        let text = self.text(index, field, 36)?;
+        let mut text = self.text(index, field, 36)?;
         if is_uuid(&text) {
-            Ok(text.to_ascii_lowercase())
+            text.make_ascii_lowercase();
+            Ok(text)
         } else {
             Err(self.invalid(field, format_args!("is not a UUID: `{text}`")))
         }
@@ -728,14 +729,14 @@ fn integer(value: &Value) -> Option<u64> {
     }
 }
 
-/// `8-4-4-4-12` hexadecimal digits.
+/// `8-4-4-4-12` hexadecimal digits (read in place: the dashes at their
+/// offsets, hexadecimal digits elsewhere).
 pub fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8usize, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// A real calendar date written `YYYY-MM-DD`.
@@ -1100,6 +1101,54 @@ fn dial_from_queue(a: &Args<'_>) -> Result<XucCommand, ArgError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn uuids_are_read_as_the_group_split_read_them() {
+        // The reader before it read in place: split on `-`, five groups of 8-4-4-4-12.
+        let split = |text: &str| {
+            let groups: Vec<&str> = text.split('-').collect();
+            groups.len() == 5
+                && groups
+                    .iter()
+                    .zip([8usize, 4, 4, 4, 12])
+                    .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        };
+        let good = "0123abcd-4567-89ef-ABCD-0123456789ef";
+        let mut texts = vec![
+            good.to_owned(),
+            String::new(),
+            "-".repeat(36),
+            "0".repeat(36),
+            format!("{good}-"),
+            format!("-{good}"),
+            good.replacen('-', "", 1),
+            good.replace('-', "x"),
+            "0123abcd-4567-89ef-ABCD-0123456789eé".to_owned(),
+            "0123abcd-4567-89ef-ABCD0-123456789ef".to_owned(),
+            "0123abcd-4567-89ef-ABC-D0123456789ef".to_owned(),
+            "0123abcd--4567-89ef-ABCD-0123456789e".to_owned(),
+        ];
+        // Every one-byte change of the good one, at every place.
+        for i in 0..good.len() {
+            for c in ['-', 'g', 'F', '0', ' '] {
+                let mut t = good.to_owned();
+                t.replace_range(i..i + 1, c.encode_utf8(&mut [0; 4]));
+                texts.push(t);
+            }
+        }
+        let mut seen = [false, false];
+        for text in &texts {
+            assert_eq!(is_uuid(text), split(text), "{text:?}");
+            seen[usize::from(is_uuid(text))] = true;
+        }
+        assert_eq!(seen, [true, true]);
+        assert_eq!(
+            XucCommand::from_call("takeCallback", &[json!(good)]),
+            Ok(XucCommand::TakeCallback {
+                uuid: good.to_ascii_lowercase()
+            })
+        );
+    }
 
     #[test]
     fn integers_are_read_from_numbers_and_digit_strings() {
