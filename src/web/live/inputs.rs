@@ -15,7 +15,9 @@ pub(super) fn why(error: &JsValue) -> Option<String> {
 /// The text at `key` of a JS object, `None` when absent or not a string.
 #[inline(never)]
 fn text_at(value: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(value, &key.into()).ok().and_then(|v| text_of(&v))
+    Reflect::get(value, &key.into())
+        .ok()
+        .and_then(|v| text_of(&v))
 }
 
 /// The provider's answer as an input (never echoing it back).
@@ -25,17 +27,15 @@ pub(super) fn secret_input(provides: Provides, value: &JsValue) -> Input {
             Some(token) => Input::Token(Secret::new(token)),
             None => Input::NoToken("the token provider must give a string".into()),
         },
-        Provides::Credentials => {
-            match (text_at(value, "login"), text_at(value, "password")) {
-                (Some(login), Some(password)) => Input::Credentials {
-                    login,
-                    password: Secret::new(password),
-                },
-                _ => Input::NoToken(
-                    "the credentials provider must give {login, password} strings".into(),
-                ),
-            }
-        }
+        Provides::Credentials => match (text_at(value, "login"), text_at(value, "password")) {
+            (Some(login), Some(password)) => Input::Credentials {
+                login,
+                password: Secret::new(password),
+            },
+            _ => Input::NoToken(
+                "the credentials provider must give {login, password} strings".into(),
+            ),
+        },
     }
 }
 

@@ -484,9 +484,9 @@ impl<'a> Args<'a> {
     }
 
     fn penalty(&self, index: usize) -> Result<Penalty, ArgError> {
-        let value = self
-            .get(index)
-            .ok_or_else(|| self.invalid("penalty", format_args!("is required (an integer from 0)")))?;
+        let value = self.get(index).ok_or_else(|| {
+            self.invalid("penalty", format_args!("is required (an integer from 0)"))
+        })?;
         match integer(value) {
             Some(n) if n <= i32::MAX as u64 => Ok(Penalty(n as u32)),
             _ => Err(self.invalid(
