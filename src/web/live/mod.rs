@@ -287,7 +287,7 @@ impl Link {
         let mut tell = Vec::new();
         for effect in effects {
             match effect {
-                Effect::Io(Action::Health(health)) => tell.push(Effect::Io(Action::Health(health))),
+                health @ Effect::Io(Action::Health(_)) => tell.push(health),
                 Effect::Io(action) => self.act(action),
                 other => tell.push(other),
             }
