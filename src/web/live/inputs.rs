@@ -1,44 +1,41 @@
 //! Browser answers as the client's inputs: the host provider's token or
 //! credentials (never echoed back) and a finished `fetch`.
 
-use super::Provides;
+use super::{text_of, Provides};
 use crate::client::{Input, Secret};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 /// A rejection's message (an `Error`'s `message` or a string), cut short.
 pub(super) fn why(error: &JsValue) -> Option<String> {
-    let text = error.as_string().or_else(|| {
-        Reflect::get(error, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-    })?;
+    let text = text_of(error).or_else(|| text_at(error, "message"))?;
     Some(text.chars().take(200).collect())
+}
+
+/// The text at `key` of a JS object, `None` when absent or not a string.
+#[inline(never)]
+fn text_at(value: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(value, &key.into())
+        .ok()
+        .and_then(|v| text_of(&v))
 }
 
 /// The provider's answer as an input (never echoing it back).
 pub(super) fn secret_input(provides: Provides, value: &JsValue) -> Input {
     match provides {
-        Provides::Token => match value.as_string() {
+        Provides::Token => match text_of(value) {
             Some(token) => Input::Token(Secret::new(token)),
             None => Input::NoToken("the token provider must give a string".into()),
         },
-        Provides::Credentials => {
-            let get = |k: &str| {
-                Reflect::get(value, &k.into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-            };
-            match (get("login"), get("password")) {
-                (Some(login), Some(password)) => Input::Credentials {
-                    login,
-                    password: Secret::new(password),
-                },
-                _ => Input::NoToken(
-                    "the credentials provider must give {login, password} strings".into(),
-                ),
-            }
-        }
+        Provides::Credentials => match (text_at(value, "login"), text_at(value, "password")) {
+            (Some(login), Some(password)) => Input::Credentials {
+                login,
+                password: Secret::new(password),
+            },
+            _ => Input::NoToken(
+                "the credentials provider must give {login, password} strings".into(),
+            ),
+        },
     }
 }
 

@@ -156,6 +156,13 @@ fn origin_of(url: &str) -> Option<String> {
     edge::parse_url(url).ok().map(|u| u.origin)
 }
 
+/// The text of a JS string, `None` for any other value (one copy of the
+/// conversion, not one per browser answer read).
+#[inline(never)]
+pub(crate) fn text_of(value: &JsValue) -> Option<String> {
+    value.as_string()
+}
+
 /// JSON text of a value (`json_write`, as `JSON.stringify` writes it).
 fn stringify(value: &Value) -> Option<String> {
     Some(crate::json_write::to_string(value))
@@ -280,7 +287,7 @@ impl Link {
         let mut tell = Vec::new();
         for effect in effects {
             match effect {
-                Effect::Io(Action::Health(health)) => tell.push(Effect::Io(Action::Health(health))),
+                health @ Effect::Io(Action::Health(_)) => tell.push(health),
                 Effect::Io(action) => self.act(action),
                 other => tell.push(other),
             }
@@ -363,7 +370,7 @@ impl Link {
     fn on_browser(&self, what: u32, id: u32, code: u32, value: JsValue) {
         match what {
             kind::SOCKET_OPEN => self.input(Input::SocketOpened { id }),
-            kind::FRAME => match value.as_string() {
+            kind::FRAME => match text_of(&value) {
                 Some(text) => self.frame(id, &text),
                 None => self.refused(id, DecodeError::invalid("frame", "not a text frame")),
             },
@@ -374,11 +381,11 @@ impl Link {
             kind::SOCKET_CLOSED => self.input(Input::SocketClosed {
                 id,
                 code: u16::try_from(code).unwrap_or(1006),
-                reason: value.as_string().unwrap_or_default(),
+                reason: text_of(&value).unwrap_or_default(),
             }),
             kind::HTTP_DONE | kind::HTTP_FAILED => {
                 let input = if what == kind::HTTP_DONE {
-                    answer(id, code, value.as_string())
+                    answer(id, code, text_of(&value))
                 } else {
                     Input::HttpFailed {
                         id,

@@ -413,16 +413,17 @@ impl Protocol for Xuc {
             .set(Timer::Heartbeat, now + heartbeat(&link.timing));
         // Read the agent's state again, and replay what the host subscribed to.
         self.reread = true;
-        let mut frames = vec![XucCommand::GetAgentDirectory.wire()];
+        // Each frame sent as it is made (no list of them to send from).
+        let send = |link: &mut Link, frame: Value| link.send(sock, Frame::plain(frame));
+        send(link, XucCommand::GetAgentDirectory.wire());
         if self.stats_subscribed {
-            frames.push(XucCommand::SubscribeToAgentStats.wire());
+            send(link, XucCommand::SubscribeToAgentStats.wire());
         }
         if self.callbacks_subscribed {
-            frames.push(XucCommand::GetCallbackLists.wire());
+            send(link, XucCommand::GetCallbackLists.wire());
         }
-        frames.extend(self.pending_sync.take());
-        for frame in frames {
-            link.send(sock, Frame::plain(frame));
+        if let Some(frame) = self.pending_sync.take() {
+            send(link, frame);
         }
         Next::Stay
     }

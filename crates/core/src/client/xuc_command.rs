@@ -58,7 +58,7 @@ macro_rules! xuc_commands {
                 "`dialFromQueue(destination, queueId, callerId, variables)`; `callerId` \
                  is a string or `{name, number}`; variables become `USR_` call data."
                 DialFromQueue
-                |a| dial_from_queue(&a)?;
+                |a| dial_from_queue(a)?;
             dial dial(destination, variables)
                 "`dial(destination, variables?)`: call from the user's phone; variables \
                  become `USR_` call data." Dial
@@ -135,7 +135,7 @@ macro_rules! xuc_commands {
             getList get_list(object_type)
                 "`getList(objectType)`: `agent`, `agentgroup`, `queue`, `queuemember`, `meetme`."
                 GetList
-                |a| get_list(&a)?;
+                |a| get_list(a)?;
             getCallbackLists get_callback_lists()
                 "`getCallbackLists()` (replayed after every reconnection)." GetCallbackLists
                 |_a| XucCommand::GetCallbackLists;
@@ -450,18 +450,21 @@ impl<'a> Args<'a> {
         self.args.get(index).filter(|v| !v.is_null())
     }
 
+    /// The refusal of `field`, its reason formatted here: one copy of the
+    /// formatting, not a `format!` and its temporaries at every reader.
     #[cold]
-    fn invalid(&self, field: &'static str, reason: impl Into<String>) -> ArgError {
+    #[inline(never)]
+    fn invalid(&self, field: &'static str, reason: std::fmt::Arguments<'_>) -> ArgError {
         ArgError(Box::new(CommandError::Invalid {
             command: self.command,
             field,
-            reason: reason.into(),
+            reason: std::fmt::format(reason),
         }))
     }
 
     fn id(&self, index: usize, field: &'static str) -> Result<Id, ArgError> {
         self.opt_id(index, field)?
-            .ok_or_else(|| self.invalid(field, "is required (a positive integer)"))
+            .ok_or_else(|| self.invalid(field, format_args!("is required (a positive integer)")))
     }
 
     fn opt_id(&self, index: usize, field: &'static str) -> Result<Option<Id>, ArgError> {
@@ -472,7 +475,7 @@ impl<'a> Args<'a> {
             Some(n) if (1..=MAX_ID).contains(&n) => Ok(Some(Id(n))),
             _ => Err(self.invalid(
                 field,
-                format!(
+                format_args!(
                     "must be a positive integer, got {}",
                     crate::json_write::to_string(value)
                 ),
@@ -481,14 +484,14 @@ impl<'a> Args<'a> {
     }
 
     fn penalty(&self, index: usize) -> Result<Penalty, ArgError> {
-        let value = self
-            .get(index)
-            .ok_or_else(|| self.invalid("penalty", "is required (an integer from 0)"))?;
+        let value = self.get(index).ok_or_else(|| {
+            self.invalid("penalty", format_args!("is required (an integer from 0)"))
+        })?;
         match integer(value) {
             Some(n) if n <= i32::MAX as u64 => Ok(Penalty(n as u32)),
             _ => Err(self.invalid(
                 "penalty",
-                format!(
+                format_args!(
                     "must be a non-negative integer (0 is the highest priority), got {}",
                     crate::json_write::to_string(value)
                 ),
@@ -510,7 +513,7 @@ impl<'a> Args<'a> {
             Some(other) => {
                 return Err(self.invalid(
                     field,
-                    format!(
+                    format_args!(
                         "must be a string, got {}",
                         crate::json_write::to_string(other)
                     ),
@@ -518,20 +521,20 @@ impl<'a> Args<'a> {
             }
         };
         if text.chars().count() > max {
-            return Err(self.invalid(field, format!("is longer than {max} characters")));
+            return Err(self.invalid(field, format_args!("is longer than {max} characters")));
         }
         if text
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
         {
-            return Err(self.invalid(field, "contains control characters"));
+            return Err(self.invalid(field, format_args!("contains control characters")));
         }
         Ok((!text.is_empty()).then_some(text))
     }
 
     fn text(&self, index: usize, field: &'static str, max: usize) -> Result<String, ArgError> {
         self.opt_text(index, field, max)?
-            .ok_or_else(|| self.invalid(field, "is required"))
+            .ok_or_else(|| self.invalid(field, format_args!("is required")))
     }
 
     /// A number to dial or a line: digits, letters and `+ * # . _ - @`, 1 to 40 characters.
@@ -543,16 +546,17 @@ impl<'a> Args<'a> {
         {
             Ok(text)
         } else {
-            Err(self.invalid(field, format!("is not a dialable number: `{text}`")))
+            Err(self.invalid(field, format_args!("is not a dialable number: `{text}`")))
         }
     }
 
     fn uuid(&self, index: usize, field: &'static str) -> Result<String, ArgError> {
-        let text = self.text(index, field, 36)?;
+        let mut text = self.text(index, field, 36)?;
         if is_uuid(&text) {
-            Ok(text.to_ascii_lowercase())
+            text.make_ascii_lowercase();
+            Ok(text)
         } else {
-            Err(self.invalid(field, format!("is not a UUID: `{text}`")))
+            Err(self.invalid(field, format_args!("is not a UUID: `{text}`")))
         }
     }
 
@@ -578,7 +582,7 @@ impl<'a> Args<'a> {
             .ok_or_else(|| {
                 self.invalid(
                     "status",
-                    format!("must be NoAnswer, Answered, Fax or Callback, got `{text}`"),
+                    format_args!("must be NoAnswer, Answered, Fax or Callback, got `{text}`"),
                 )
             })
     }
@@ -592,7 +596,7 @@ impl<'a> Args<'a> {
         } else {
             Err(self.invalid(
                 "dueDate",
-                format!("must be a date YYYY-MM-DD, got `{text}`"),
+                format_args!("must be a date YYYY-MM-DD, got `{text}`"),
             ))
         }
     }
@@ -611,7 +615,7 @@ impl<'a> Args<'a> {
         if map.is_empty() {
             return Err(self.invalid(
                 "variables",
-                "is required (an object with at least one entry)",
+                format_args!("is required (an object with at least one entry)"),
             ));
         }
         Ok(map)
@@ -628,7 +632,7 @@ impl<'a> Args<'a> {
         {
             Ok(Some(text))
         } else {
-            Err(self.invalid("uniqueId", format!("is not a call id: `{text}`")))
+            Err(self.invalid("uniqueId", format_args!("is not a call id: `{text}`")))
         }
     }
 
@@ -642,7 +646,7 @@ impl<'a> Args<'a> {
             }
             _ => Err(self.invalid(
                 "key",
-                format!("must be one of 0-9, *, #, A-D, got `{text}`"),
+                format_args!("must be one of 0-9, *, #, A-D, got `{text}`"),
             )),
         }
     }
@@ -654,7 +658,7 @@ impl<'a> Args<'a> {
             Some(other) => {
                 return Err(self.invalid(
                     "variables",
-                    format!(
+                    format_args!(
                         "must be an object, got {}",
                         crate::json_write::to_string(other)
                     ),
@@ -662,7 +666,7 @@ impl<'a> Args<'a> {
             }
         };
         if map.len() > 50 {
-            return Err(self.invalid("variables", "has more than 50 entries"));
+            return Err(self.invalid("variables", format_args!("has more than 50 entries")));
         }
         let mut out = Map::new();
         for (name, value) in map {
@@ -673,7 +677,7 @@ impl<'a> Args<'a> {
             {
                 return Err(self.invalid(
                     "variables",
-                    format!("name `{name}` must be letters, digits or `_` (at most 64)"),
+                    format_args!("name `{name}` must be letters, digits or `_` (at most 64)"),
                 ));
             }
             let text = match value {
@@ -683,7 +687,7 @@ impl<'a> Args<'a> {
                 other => {
                     return Err(self.invalid(
                         "variables",
-                        format!(
+                        format_args!(
                             "value of `{name}` must be a string, number or boolean, got {}",
                             crate::json_write::to_string(other)
                         ),
@@ -693,7 +697,7 @@ impl<'a> Args<'a> {
             if text.chars().count() > 1024 || text.chars().any(char::is_control) {
                 return Err(self.invalid(
                     "variables",
-                    format!("value of `{name}` is too long or has control characters"),
+                    format_args!("value of `{name}` is too long or has control characters"),
                 ));
             }
             out.insert(bare.to_owned(), Value::String(text));
@@ -725,14 +729,14 @@ fn integer(value: &Value) -> Option<u64> {
     }
 }
 
-/// `8-4-4-4-12` hexadecimal digits.
+/// `8-4-4-4-12` hexadecimal digits (read in place: the dashes at their
+/// offsets, hexadecimal digits elsewhere).
 pub fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8usize, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// A real calendar date written `YYYY-MM-DD`.
@@ -1019,7 +1023,8 @@ fn parse(name: &str, args: &[Value]) -> Result<XucCommand, ArgError> {
     macro_rules! parse {
         ($($js:ident $method:ident ($($arg:ident),*) $doc:literal $variant:ident |$a:ident| $parse:expr;)*) => {
             $(if index == row {
-                let $a = a;
+                // A reference: the arguments stored once, not copied per row.
+                let $a = &a;
                 return Ok($parse);
             }
             row += 1;)*
@@ -1040,7 +1045,7 @@ fn get_list(a: &Args<'_>) -> Result<XucCommand, ArgError> {
         .ok_or_else(|| {
             a.invalid(
                 "objectType",
-                format!("must be one of {}, got `{kind}`", LIST_TYPES.join(", ")),
+                format_args!("must be one of {}, got `{kind}`", LIST_TYPES.join(", ")),
             )
         })?;
     Ok(XucCommand::GetList { object_type })
@@ -1096,6 +1101,54 @@ fn dial_from_queue(a: &Args<'_>) -> Result<XucCommand, ArgError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn uuids_are_read_as_the_group_split_read_them() {
+        // The reader before it read in place: split on `-`, five groups of 8-4-4-4-12.
+        let split = |text: &str| {
+            let groups: Vec<&str> = text.split('-').collect();
+            groups.len() == 5
+                && groups
+                    .iter()
+                    .zip([8usize, 4, 4, 4, 12])
+                    .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        };
+        let good = "0123abcd-4567-89ef-ABCD-0123456789ef";
+        let mut texts = vec![
+            good.to_owned(),
+            String::new(),
+            "-".repeat(36),
+            "0".repeat(36),
+            format!("{good}-"),
+            format!("-{good}"),
+            good.replacen('-', "", 1),
+            good.replace('-', "x"),
+            "0123abcd-4567-89ef-ABCD-0123456789eé".to_owned(),
+            "0123abcd-4567-89ef-ABCD0-123456789ef".to_owned(),
+            "0123abcd-4567-89ef-ABC-D0123456789ef".to_owned(),
+            "0123abcd--4567-89ef-ABCD-0123456789e".to_owned(),
+        ];
+        // Every one-byte change of the good one, at every place.
+        for i in 0..good.len() {
+            for c in ['-', 'g', 'F', '0', ' '] {
+                let mut t = good.to_owned();
+                t.replace_range(i..i + 1, c.encode_utf8(&mut [0; 4]));
+                texts.push(t);
+            }
+        }
+        let mut seen = [false, false];
+        for text in &texts {
+            assert_eq!(is_uuid(text), split(text), "{text:?}");
+            seen[usize::from(is_uuid(text))] = true;
+        }
+        assert_eq!(seen, [true, true]);
+        assert_eq!(
+            XucCommand::from_call("takeCallback", &[json!(good)]),
+            Ok(XucCommand::TakeCallback {
+                uuid: good.to_ascii_lowercase()
+            })
+        );
+    }
 
     #[test]
     fn integers_are_read_from_numbers_and_digit_strings() {
