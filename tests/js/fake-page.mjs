@@ -2,6 +2,7 @@
 // iframe whose window is the test's stand-in widget, the page's message listener and the iframe's
 // `load` listener kept for the test to call. Shared by the host-script unit tests.
 
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 
@@ -42,4 +43,19 @@ export function fakePage(widgetWindow, globals = {}) {
     /** The iframe's `load` event. */
     load: () => onLoad(),
   };
+}
+
+/**
+ * A stand-in widget window that keeps each `connect` it is posted (`{message, port}`, answered by
+ * the test), checking it was posted to the widget's origin only.
+ */
+export function keepingConnects() {
+  const connects = [];
+  const widgetWindow = {
+    postMessage(message, origin, [port]) {
+      assert.equal(origin, WIDGET);
+      connects.push({ message, port });
+    },
+  };
+  return { connects, widgetWindow };
 }

@@ -5,18 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WIDGET, fakePage } from './fake-page.mjs';
+import { WIDGET, fakePage, keepingConnects } from './fake-page.mjs';
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('several gap notices before the replay: each emitted in order, every replayed event delivered once', async () => {
-  const connects = [];
-  const widgetWindow = {
-    postMessage(message, origin, [port]) {
-      assert.equal(origin, WIDGET);
-      connects.push({ message, port });
-    },
-  };
+  const { connects, widgetWindow } = keepingConnects();
   const page = fakePage(widgetWindow);
   const connected = page.CtiBridge.connect({ widgetUrl: `${WIDGET}/widget.html`, container: '#cti', liveness: { intervalMs: 60000 } });
   page.load();

@@ -5,17 +5,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WIDGET, fakePage } from './fake-page.mjs';
+import { WIDGET, fakePage, keepingConnects } from './fake-page.mjs';
 
 /** The drop-in against a stand-in widget window that keeps the connects it is sent (answered by the test). */
 function start(options = {}) {
-  const connects = [];
-  const widgetWindow = {
-    postMessage(message, origin, [port]) {
-      assert.equal(origin, WIDGET);
-      connects.push({ message, port });
-    },
-  };
+  const { connects, widgetWindow } = keepingConnects();
   const page = fakePage(widgetWindow);
   const connected = page.CtiBridge.connect({ widgetUrl: `${WIDGET}/widget.html`, container: '#cti', liveness: { intervalMs: 60000 }, ...options });
   return {

@@ -473,20 +473,26 @@ fn a_reloaded_widget_restores_its_outbox_and_reports_what_it_did_not_persist() {
     assert_eq!(Edge::event_seqs(&messages).first(), Some(&persisted_from));
 }
 
-#[test]
-fn a_widget_restored_from_an_older_save_numbers_on_after_what_the_host_saw() {
+/// A session saved after three events, then four more the host sees before
+/// the widget dies: the save, the last `seq` it keeps, the last the host saw.
+fn saved_then_four_more() -> (Value, u64, u64) {
     let mut edge = Edge::new();
     edge.connect(None, 0, "h1");
     for _ in 0..3 {
         edge.inject_xuc("AgentReady");
     }
-    // Saved after three injects; four more reach the host before the widget dies.
     let saved = edge.saved();
     for _ in 0..4 {
         edge.inject_xuc("AgentOnPause");
     }
     let kept = saved["nextSeq"].as_u64().unwrap() - 1;
     let seen = *Edge::event_seqs(&edge.take()).last().unwrap();
+    (saved, kept, seen)
+}
+
+#[test]
+fn a_widget_restored_from_an_older_save_numbers_on_after_what_the_host_saw() {
+    let (saved, kept, seen) = saved_then_four_more();
     assert!(seen > kept, "the host saw events the save did not keep");
     let mut reloaded = Edge::with(options(), Some(&saved));
     reloaded.connect(Some("e1"), seen, "h1");
@@ -509,18 +515,7 @@ fn a_widget_restored_from_an_older_save_numbers_on_after_what_the_host_saw() {
 #[test]
 fn a_host_resuming_from_below_the_numbers_a_restored_session_skipped_is_told_of_them() {
     let gap = |from: u64, to: u64| json!({"kind": "gap", "from": from, "to": to});
-    let mut edge = Edge::new();
-    edge.connect(None, 0, "h1");
-    for _ in 0..3 {
-        edge.inject_xuc("AgentReady");
-    }
-    // Saved, then four more events the host sees before the widget dies.
-    let saved = edge.saved();
-    for _ in 0..4 {
-        edge.inject_xuc("AgentOnPause");
-    }
-    let kept = saved["nextSeq"].as_u64().unwrap() - 1;
-    let seen = *Edge::event_seqs(&edge.take()).last().unwrap();
+    let (saved, kept, seen) = saved_then_four_more();
     let mut reloaded = Edge::with(options(), Some(&saved));
     reloaded.connect(Some("e1"), seen, "h1");
     assert!(Edge::of_type(&reloaded.take(), "notice").is_empty());
