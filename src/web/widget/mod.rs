@@ -383,13 +383,9 @@ impl Widget {
     /// entry: for the widget page's own scripts (a vendor integration).
     /// `level` is `debug`, `info`, `warn` or `error`.
     pub fn log(&self, level: &str, source: &str, message: &str) -> Result<(), JsError> {
-        use crate::codec::fields::Named;
         use crate::diagnose::LogLevel;
         // By the names the log's readers use (no match of its own).
-        let level = LogLevel::NAMES
-            .iter()
-            .position(|name| *name == level)
-            .and_then(|i| LogLevel::VALUES.get(i).copied())
+        let level = crate::codec::fields::variant_named::<LogLevel>(level)
             .ok_or_else(|| JsError::new("log: level is debug, info, warn or error"))?;
         self.inner
             .channel

@@ -202,16 +202,7 @@ impl HostMessage {
         let mut message = match fields::wire::<Shape>(&value) {
             Ok(Shape(message)) => message,
             Err(e) => {
-                // One text for both (the path and its `: ` only when not the root).
-                let path = e.path();
-                let (path, sep) = match path.as_str() {
-                    "." => ("", ""),
-                    path => (path, ": "),
-                };
-                return Err(format!(
-                    "invalid channel message: {path}{sep}{}",
-                    e.message()
-                ));
+                return Err(format!("invalid channel message: {}", fields::located(&e)));
             }
         };
         if let Value::Object(mut map) = value {

@@ -205,10 +205,7 @@ fn wire_by<'a, T>(
     expected: &'static str,
     read: fn(Fields<'a>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    match value {
-        Value::Object(map) => read(Fields(map)),
-        other => Err(invalid_type(other, expected)),
-    }
+    read(fields_of(value, expected)?)
 }
 
 /// The fields of `value`, or the type error naming `expected`: the part of
@@ -586,13 +583,24 @@ pub fn name<T: Copy>(
     values: &[T],
 ) -> Result<T, Error> {
     match value {
-        Value::String(s) => names
-            .iter()
-            .position(|n| n == s)
-            .and_then(|i| values.get(i).copied())
-            .ok_or_else(|| Error::unknown_variant(s, names)),
+        Value::String(s) => {
+            lookup(s, names, values).ok_or_else(|| Error::unknown_variant(s, names))
+        }
         other => Err(invalid_type(other, "a variant name")),
     }
+}
+
+/// The variant named `name` (`values` in the order of `names`).
+fn lookup<T: Copy>(name: &str, names: &[&str], values: &[T]) -> Option<T> {
+    names
+        .iter()
+        .position(|n| *n == name)
+        .and_then(|i| values.get(i).copied())
+}
+
+/// A [`Named`] enum's variant by its JSON name, from a plain text.
+pub fn variant_named<T: Named>(name: &str) -> Option<T> {
+    lookup(name, T::NAMES, T::VALUES)
 }
 
 /// A `Deserialize` implementation of a unit-variant enum through [`name`].
