@@ -180,7 +180,7 @@ impl Outbox {
 
     /// The first numbers after `seq` that were issued but are not kept, as
     /// an inclusive range `(from, to)`: the first gap of a host resuming
-    /// from `seq` (the next: `gap_after(to)`, and so on; [`Outbox::gaps_after`]).
+    /// from `seq` (the next: `gap_after(to)`, and so on).
     /// Before the oldest kept event: what the outbox forgot or a restored
     /// session did not persist; between kept events (or after the newest):
     /// numbers [`Outbox::skip_to`] passed over, issued by a session that died
@@ -196,11 +196,6 @@ impl Outbox {
             next = next.max(s.saturating_add(1));
         }
         (self.next_seq > next).then(|| (next, self.next_seq - 1))
-    }
-
-    /// Every gap of a host resuming from `seq`, in order ([`Outbox::gap_after`]).
-    pub fn gaps_after(&self, seq: u64) -> impl Iterator<Item = (u64, u64)> + '_ {
-        std::iter::successors(self.gap_after(seq), |&(_, to)| self.gap_after(to))
     }
 
     /// All kept events, for persisting.
@@ -266,41 +261,54 @@ mod tests {
         assert_eq!(empty.gap_after(2), Some((3, 5)));
     }
 
+    /// Every gap of a host resuming from `seq`, in order, as the widget
+    /// tells them (`gap_after`, then `gap_after(to)` ...).
+    fn gaps_after(outbox: &Outbox, seq: u64) -> Vec<(u64, u64)> {
+        std::iter::successors(outbox.gap_after(seq), |&(_, to)| outbox.gap_after(to)).collect()
+    }
+
     #[test]
     fn the_numbers_a_restored_session_skipped_are_gaps_until_forgotten() {
         // Saved after 1..=3; the session went on to 7 and died; its host saw 7.
         let saved: Vec<(u64, EventText)> = (1..=3).map(|i| (i, text(json!(i)))).collect();
         let mut outbox = Outbox::restore(6, 4, saved);
         outbox.skip_to(7);
-        assert_eq!(outbox.gaps_after(0).collect::<Vec<_>>(), [(4, 7)]);
+        assert_eq!(gaps_after(&outbox, 0), [(4, 7)]);
         assert_eq!(outbox.push(text(json!(8))), 8);
         // Again: a save after 8, the next session reached 10.
         let mut outbox = Outbox::restore(6, 9, outbox.events().cloned().collect());
         outbox.skip_to(10);
         outbox.push(text(json!(11)));
         outbox.push(text(json!(12)));
-        let all = |o: &Outbox, seq| o.gaps_after(seq).collect::<Vec<_>>();
-        assert_eq!(all(&outbox, 0), [(4, 7), (9, 10)], "every range, in order");
-        assert_eq!(all(&outbox, 5), [(6, 7), (9, 10)], "from inside a range");
-        assert_eq!(all(&outbox, 7), [(9, 10)]);
-        assert_eq!(all(&outbox, 10), []);
+        assert_eq!(
+            gaps_after(&outbox, 0),
+            [(4, 7), (9, 10)],
+            "every range, in order"
+        );
+        assert_eq!(
+            gaps_after(&outbox, 5),
+            [(6, 7), (9, 10)],
+            "from inside a range"
+        );
+        assert_eq!(gaps_after(&outbox, 7), [(9, 10)]);
+        assert_eq!(gaps_after(&outbox, 10), []);
         let seqs = |o: &Outbox, seq| o.since(seq).map(|(s, _)| *s).collect::<Vec<_>>();
         assert_eq!(seqs(&outbox, 0), [1, 2, 3, 8, 11, 12]);
         // Saved and restored: the kept numbers carry the ranges.
         let restored = Outbox::restore(6, outbox.next_seq(), outbox.events().cloned().collect());
-        assert_eq!(all(&restored, 0), [(4, 7), (9, 10)]);
+        assert_eq!(gaps_after(&restored, 0), [(4, 7), (9, 10)]);
         // The oldest forgotten: a range below the oldest kept joins the first gap.
         for i in 13..=16 {
             outbox.push(text(json!(i)));
         }
         assert_eq!(seqs(&outbox, 0), [11, 12, 13, 14, 15, 16]);
-        assert_eq!(all(&outbox, 0), [(1, 10)]);
-        assert_eq!(all(&outbox, 3), [(4, 10)]);
+        assert_eq!(gaps_after(&outbox, 0), [(1, 10)]);
+        assert_eq!(gaps_after(&outbox, 3), [(4, 10)]);
         // Skipped with nothing after: the gap runs to the last number issued.
         outbox.skip_to(20);
-        assert_eq!(all(&outbox, 16), [(17, 20)]);
-        assert_eq!(all(&outbox, 20), []);
-        assert_eq!(all(&outbox, u64::MAX), []);
+        assert_eq!(gaps_after(&outbox, 16), [(17, 20)]);
+        assert_eq!(gaps_after(&outbox, 20), []);
+        assert_eq!(gaps_after(&outbox, u64::MAX), []);
     }
 
     #[test]

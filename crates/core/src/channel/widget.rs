@@ -1178,19 +1178,16 @@ impl WidgetChannel {
             self.post(&WidgetMessage::Trace { entry: &entry });
         }
         self.trace_window(now, origin, "connect", None);
-        // Sent as `send` would (a host is attached now), the epoch written
-        // from where it is kept (no copy of it first).
-        if self.options.trace {
-            self.trace_out(now, "ready".to_owned());
-        }
-        let ready = WidgetMessage::Ready {
-            v: connect.v,
-            epoch: &self.epoch,
-            last_seq: self.outbox.last_seq(),
-            snapshot: core.snapshot(),
-        };
-        self.effects
-            .post(self.batch, |out| json_write::write_to(out, &ready));
+        let epoch = self.epoch.clone();
+        self.send(
+            now,
+            &WidgetMessage::Ready {
+                v: connect.v,
+                epoch: &epoch,
+                last_seq: self.outbox.last_seq(),
+                snapshot: core.snapshot(),
+            },
+        );
         // Replay what this host has not seen (all of it for a new host),
         // after telling it, range by range, what cannot be replayed.
         let from = if same_epoch || connect.epoch.is_some() {
@@ -1216,21 +1213,19 @@ impl WidgetChannel {
         }
         // Asks the previous host (or no host) left unanswered go to this one
         // (with an endpoint configured, the endpoint answers them instead).
-        // Read in place (no copy of the list: sending changes no ask).
-        let mut at = 0;
-        while let Some(&(id, what)) = self
-            .asks
-            .get(at)
-            .filter(|_| self.options.credentials_url.is_none())
-        {
-            self.send(
-                now,
-                &WidgetMessage::Ask {
-                    id,
-                    what: what.as_str(),
-                },
-            );
-            at += 1;
+        if self.options.credentials_url.is_none() {
+            // Read in place (no copy of the list: sending changes no ask).
+            let mut at = 0;
+            while let Some(&(id, what)) = self.asks.get(at) {
+                self.send(
+                    now,
+                    &WidgetMessage::Ask {
+                        id,
+                        what: what.as_str(),
+                    },
+                );
+                at += 1;
+            }
         }
         if !std::mem::replace(&mut self.client_started, true) {
             self.effects.push(Effect::StartClient);
