@@ -1430,13 +1430,11 @@ impl Tabs {
             return;
         }
         self.reported = Some(info.clone());
-        // `{"kind": "tabs", ...info}` through the shared object writer.
-        let event = crate::json_write::object(&[
-            ("kind", &"tabs"),
-            ("role", &info.role),
-            ("count", &info.count),
-            ("leaderSince", &info.leader_since),
-        ]);
+        // `{"kind": "tabs", ...info}`: the info's own members after `kind`.
+        let event = crate::json_write::object_with(|o| {
+            o.field("kind", "tabs");
+            info.members(o);
+        });
         self.emit(TabEffect::HostEvent(event));
     }
 }
@@ -1572,18 +1570,23 @@ pub fn is_pop(output: &Output) -> bool {
 
 // -- JSON out (`json_write`), as the serde attributes above say.
 
-use crate::json_write::{json_names, JsonWriter, ToJson};
+use crate::json_write::{json_names, JsonObject, JsonWriter, ToJson};
 
 json_names!(MultiTab { Shared => "shared", Independent => "independent" });
 json_names!(Role { Leader => "leader", Follower => "follower" });
 
+impl TabsInfo {
+    /// Its members: the object's, and the `tabs` event's after its `kind`.
+    fn members(&self, o: &mut JsonObject<'_>) {
+        o.field("role", &self.role)
+            .field("count", &self.count)
+            .field("leaderSince", &self.leader_since);
+    }
+}
+
 impl ToJson for TabsInfo {
     fn write_json(&self, w: &mut JsonWriter) {
-        w.object(|o| {
-            o.field("role", &self.role)
-                .field("count", &self.count)
-                .field("leaderSince", &self.leader_since);
-        });
+        w.object(|o| self.members(o));
     }
 }
 
