@@ -501,31 +501,13 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
         Msg::AgentDirectory => agent_directory(required()?, context)?,
         // Each item read into its entry as it comes (one shared `each`, not
         // a list and a mapping per item type).
-        Msg::AgentList => {
-            let mut entries = Vec::new();
-            read_with(required()?, context, |v| {
-                each(v, &mut |a| {
-                    entries.push(fields::wire::<AgentWire>(a)?.0);
-                    Ok(())
-                })
-            })?;
-            EventBody::Directory {
-                list: DirectoryKind::AgentConfigs,
-                entries,
-            }
-        }
+        Msg::AgentList => directory_list(required()?, context, DirectoryKind::AgentConfigs, |a| {
+            Ok(fields::wire::<AgentWire>(a)?.0)
+        })?,
         Msg::AgentGroupList => {
-            let mut entries = Vec::new();
-            read_with(required()?, context, |v| {
-                each(v, &mut |g| {
-                    entries.push(fields::wire::<GroupWire>(g)?.0);
-                    Ok(())
-                })
-            })?;
-            EventBody::Directory {
-                list: DirectoryKind::AgentGroups,
-                entries,
-            }
+            directory_list(required()?, context, DirectoryKind::AgentGroups, |g| {
+                Ok(fields::wire::<GroupWire>(g)?.0)
+            })?
         }
         Msg::AgentConfig => agent_config(required()?, context)?,
         Msg::QueueMember => read_by(
@@ -814,6 +796,27 @@ fn agent_directory(value: &Value, context: &str) -> Result<EventBody, Fault> {
     }
     Ok(EventBody::Directory {
         list: DirectoryKind::Agents,
+        entries,
+    })
+}
+
+/// A directory list of `kind` whose items `entry` reads, each into its
+/// entry as it comes (one loop for the agent and the group lists).
+fn directory_list(
+    value: &Value,
+    context: &str,
+    kind: DirectoryKind,
+    entry: fn(&Value) -> Result<DirectoryEntry, Error>,
+) -> Result<EventBody, Fault> {
+    let mut entries = Vec::new();
+    read_with(value, context, |v| {
+        each(v, &mut |item| {
+            entries.push(entry(item)?);
+            Ok(())
+        })
+    })?;
+    Ok(EventBody::Directory {
+        list: kind,
         entries,
     })
 }
