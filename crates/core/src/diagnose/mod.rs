@@ -481,9 +481,13 @@ pub fn same_site(a: &str, b: &str) -> Option<bool> {
 /// Parses an HTTP `Date` (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`)
 /// into milliseconds since the Unix epoch.
 pub fn parse_http_date(text: &str) -> Option<u64> {
+    // Every number read as a `u64` (one number parser in the wasm, the JWT
+    // reader's): a day out of range fails the check below, a negative year
+    // (before 1970 in any case) fails to parse.
+    let number = |part: Option<&str>| part?.parse::<u64>().ok();
     let mut parts = text.split_whitespace();
     let _weekday = parts.next()?;
-    let day: u32 = parts.next()?.parse().ok()?;
+    let day = number(parts.next())?;
     let month = match parts.next()? {
         "Jan" => 1,
         "Feb" => 2,
@@ -499,24 +503,27 @@ pub fn parse_http_date(text: &str) -> Option<u64> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    let year = i64::try_from(number(parts.next())?).ok()?;
+    let mut hms = parts.next()?.split(':');
+    let (h, m, s) = (
+        number(hms.next())?,
+        number(hms.next())?,
+        number(hms.next())?,
+    );
     if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    let days = days_from_civil(year, month, day as i64);
     let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + m * 60 + s;
     secs.checked_mul(1000)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }

@@ -982,3 +982,106 @@ fn sites_are_as_before_the_size_pass() {
         assert_eq!(site_of(origin), old_site_of(origin), "{origin}");
     }
 }
+
+/// The HTTP date reader as it was written first (each number through its own
+/// `str::parse`): the oracle the leaner reader is compared with.
+fn parse_http_date_oracle(text: &str) -> Option<u64> {
+    let mut parts = text.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let name = parts.next()?;
+    let month = months.iter().position(|m| *m == name)? as u32 + 1;
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Days since 1970-01-01 (proleptic Gregorian), written out again.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = i64::from(if month > 2 { month - 3 } else { month + 9 });
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + m * 60 + s;
+    secs.checked_mul(1000)
+}
+
+#[test]
+fn http_dates_parse_as_the_first_reader_did() {
+    let days = [
+        "06",
+        "6",
+        "+6",
+        "-6",
+        "0",
+        "00",
+        "31",
+        "32",
+        "006",
+        "4294967297",
+        "",
+        "x6",
+    ];
+    let months = ["Nov", "Feb", "Jan", "Dec", "nov", "NOV", "Foo", "No"];
+    let years = [
+        "1994", "+1994", "-1994", "-0", "0", "1969", "1970", "00001994", "2000", "1900", "2100",
+        "99999999", "19a4", "",
+    ];
+    let times = [
+        "08:49:37",
+        "23:59:60",
+        "23:59:61",
+        "24:00:00",
+        "00:60:00",
+        "+8:+9:+7",
+        "-1:00:00",
+        "08:49",
+        "08:49:37:00",
+        "08::37",
+        "8:9:7",
+    ];
+    let tails = [
+        " GMT",
+        " CET",
+        "",
+        " GMT extra",
+        " gmt",
+        "\tGMT",
+        "\u{a0}GMT",
+    ];
+    let mut seen = [0usize; 2];
+    for day in days {
+        for month in months {
+            for year in years {
+                for time in times {
+                    for tail in tails {
+                        let text = format!("Sun, {day} {month}  {year} {time}{tail}");
+                        let got = parse_http_date(&text);
+                        assert_eq!(got, parse_http_date_oracle(&text), "{text:?}");
+                        seen[usize::from(got.is_some())] += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen[0] > 0 && seen[1] > 0, "{seen:?}");
+    for text in [
+        "",
+        "Sun,",
+        "Sun, 06",
+        "Sun, 06 Nov",
+        "Sun, 06 Nov 1994",
+        " Sun, 06 Nov 1994 08:49:37 GMT ",
+    ] {
+        assert_eq!(
+            parse_http_date(text),
+            parse_http_date_oracle(text),
+            "{text:?}"
+        );
+    }
+}
