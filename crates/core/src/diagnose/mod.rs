@@ -591,16 +591,17 @@ pub fn report(obs: &Observations, allowed: &AllowList) -> Report {
             }
         }
     }
-    let mut checks = vec![
-        check_host_origin(obs, allowed),
-        check_widget_origin(obs),
-        check_wasm(obs),
-        check_connect(obs, &blocked),
-        check_framing(obs, allowed),
-    ];
-    checks.extend(check_storage(obs));
+    // Each check pushed as it is made (no arrays or `vec!`s of checks
+    // moved into the list).
+    let mut checks = Vec::with_capacity(CheckId::ALL.len());
+    checks.push(check_host_origin(obs, allowed));
+    checks.push(check_widget_origin(obs));
+    checks.push(check_wasm(obs));
+    checks.push(check_connect(obs, &blocked));
+    checks.push(check_framing(obs, allowed));
+    check_storage(obs, &mut checks);
     match cc {
-        Some(cc) => checks.extend(check_cc(obs, cc, &blocked)),
+        Some(cc) => check_cc(obs, cc, &blocked, &mut checks),
         None => {
             for id in [
                 CheckId::CcRest,
@@ -757,14 +758,14 @@ fn check_framing(obs: &Observations, allowed: &AllowList) -> Check {
     }
 }
 
-fn check_storage(obs: &Observations) -> [Check; 3] {
+fn check_storage(obs: &Observations, checks: &mut Vec<Check>) {
     let s = &obs.storage;
     let sites = s.top_origin.as_deref().and_then(|top| {
         let (top, own) = (site_of(top)?, site_of(&obs.widget_origin)?);
         let same = top == own;
         Some((top, own, same))
     });
-    let partition = match sites {
+    checks.push(match sites {
         Some((top, own, false)) => ok_fmt(
             CheckId::StoragePartition,
             format_args!("third-party context: the widget's site {own} is not the top page's {top}; storage is partitioned by the top-level site"),
@@ -777,13 +778,13 @@ fn check_storage(obs: &Observations) -> [Check; 3] {
             CheckId::StoragePartition,
             "unknown (the browser does not tell the top-level site)",
         ),
-    };
-    let session = match s.session_usable {
+    });
+    checks.push(match s.session_usable {
         Some(true) => ok(CheckId::StorageSession, "session storage works"),
         Some(false) => fail(CheckId::StorageSession, "session storage refuses writes"),
         None => fail(CheckId::StorageSession, "session storage is blocked"),
-    };
-    let access = match s.has_access {
+    });
+    checks.push(match s.has_access {
         Some(true) => ok(CheckId::StorageAccess, "the widget has storage access"),
         Some(false) if s.session_usable != Some(true) => fail(
             CheckId::StorageAccess,
@@ -797,11 +798,10 @@ fn check_storage(obs: &Observations) -> [Check; 3] {
             CheckId::StorageAccess,
             "the Storage Access API is not available",
         ),
-    };
-    [partition, session, access]
+    });
 }
 
-fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<Check> {
+fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String], checks: &mut Vec<Check>) {
     let kind = cc.source.map_or("contact centre", |s| match s {
         Source::Axp => "AXP",
         Source::Xuc => "xuc",
@@ -812,7 +812,7 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
             .and_then(origin_of)
             .is_some_and(|o| blocked.contains(&o))
     };
-    let rest = match (&cc.rest, is_blocked(&cc.rest_url)) {
+    checks.push(match (&cc.rest, is_blocked(&cc.rest_url)) {
         (_, true) => fail_fmt(
             CheckId::CcRest,
             format_args!(
@@ -850,12 +850,12 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
         ),
         (Probe::Opened { ms }, _) => ok_fmt(CheckId::CcRest, format_args!("reachable in {ms} ms")),
         (Probe::NotRun, _) => warn(CheckId::CcRest, "no REST URL configured to probe"),
-    };
+    });
     let live = cc
         .health
         .as_ref()
         .is_some_and(|h| h.state == HealthState::Live);
-    let socket = match (&cc.socket, is_blocked(&cc.socket_url)) {
+    checks.push(match (&cc.socket, is_blocked(&cc.socket_url)) {
         (_, true) => fail_fmt(
             CheckId::CcSocket,
             format_args!(
@@ -898,52 +898,7 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
         (Probe::Answered { .. } | Probe::NotRun, _) => {
             warn(CheckId::CcSocket, "no socket URL to probe")
         }
-    };
-    let unreachable = !matches!(cc.rest, Probe::Answered { .. } | Probe::NotRun);
-    let auth = check_auth(cc, unreachable);
-    let now = obs.now;
-    let f = &cc.figures;
-    let expiry = |id: CheckId, what: &str, at: Option<u64>, unknown: &str| match at {
-        Some(at) if at <= now => fail_fmt(
-            id,
-            format_args!("the {what} expired {} s ago", (now - at) / 1000),
-        ),
-        Some(at) if at - now < EXPIRY_WARN_MS => warn_fmt(
-            id,
-            format_args!("the {what} expires in {} s", (at - now) / 1000),
-        ),
-        Some(at) => ok_fmt(
-            id,
-            format_args!("the {what} expires in {} s", (at - now) / 1000),
-        ),
-        None => ok(id, unknown),
-    };
-    let token = expiry(
-        CheckId::CcToken,
-        "access token",
-        f.token_expires_at,
-        match cc.source {
-            Some(Source::Xuc) => {
-                "not known: the login answer gives no TTL and the token is not a JWT"
-            }
-            _ => "not known: the token is not a JWT with an exp claim (or none was given yet)",
-        },
-    );
-    let subscription = if cc.source == Some(Source::Axp) {
-        expiry(
-            CheckId::CcSubscription,
-            "subscription",
-            f.subscription_expires_at,
-            "no subscription yet",
-        )
-    } else {
-        ok_fmt(
-            CheckId::CcSubscription,
-            format_args!("not applicable: {kind} has no subscription"),
-        )
-    };
-    let heartbeat = check_heartbeat(kind, f, cc.health.as_ref(), now);
-    let clock = check_clock(cc);
+    });
     let follower = matches!(
         obs.tabs,
         TabsObservations::Shared(TabsInfo {
@@ -954,23 +909,64 @@ fn check_cc(obs: &Observations, cc: &CcObservations, blocked: &[String]) -> Vec<
     if follower {
         // This tab's client is idle: the leader's tab holds the connection
         // (its own diagnose() reports it).
-        let idle = |id| {
-            ok(
+        for id in [
+            CheckId::CcAuth,
+            CheckId::CcToken,
+            CheckId::CcSubscription,
+            CheckId::CcHeartbeat,
+        ] {
+            checks.push(ok(
                 id,
                 "not applicable: this tab follows; the leader's tab holds the connection (see multiTab)",
-            )
+            ));
+        }
+    } else {
+        let unreachable = !matches!(cc.rest, Probe::Answered { .. } | Probe::NotRun);
+        checks.push(check_auth(cc, unreachable));
+        let now = obs.now;
+        let f = &cc.figures;
+        let expiry = |id: CheckId, what: &str, at: Option<u64>, unknown: &str| match at {
+            Some(at) if at <= now => fail_fmt(
+                id,
+                format_args!("the {what} expired {} s ago", (now - at) / 1000),
+            ),
+            Some(at) if at - now < EXPIRY_WARN_MS => warn_fmt(
+                id,
+                format_args!("the {what} expires in {} s", (at - now) / 1000),
+            ),
+            Some(at) => ok_fmt(
+                id,
+                format_args!("the {what} expires in {} s", (at - now) / 1000),
+            ),
+            None => ok(id, unknown),
         };
-        return vec![
-            rest,
-            socket,
-            idle(CheckId::CcAuth),
-            idle(CheckId::CcToken),
-            idle(CheckId::CcSubscription),
-            idle(CheckId::CcHeartbeat),
-            clock,
-        ];
+        checks.push(expiry(
+            CheckId::CcToken,
+            "access token",
+            f.token_expires_at,
+            match cc.source {
+                Some(Source::Xuc) => {
+                    "not known: the login answer gives no TTL and the token is not a JWT"
+                }
+                _ => "not known: the token is not a JWT with an exp claim (or none was given yet)",
+            },
+        ));
+        checks.push(if cc.source == Some(Source::Axp) {
+            expiry(
+                CheckId::CcSubscription,
+                "subscription",
+                f.subscription_expires_at,
+                "no subscription yet",
+            )
+        } else {
+            ok_fmt(
+                CheckId::CcSubscription,
+                format_args!("not applicable: {kind} has no subscription"),
+            )
+        });
+        checks.push(check_heartbeat(kind, f, cc.health.as_ref(), now));
     }
-    vec![rest, socket, auth, token, subscription, heartbeat, clock]
+    checks.push(check_clock(cc));
 }
 
 /// [`safe_url`] of a probed URL, `(none)` without one (one copy for the
