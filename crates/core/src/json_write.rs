@@ -273,11 +273,8 @@ impl JsonWriter {
             Value::Number(n) => self.number(n),
             Value::String(s) => self.str(s),
             Value::Array(items) => self.array(items),
-            Value::Object(map) => self.object(|o| {
-                for (k, v) in map {
-                    o.field(k, v);
-                }
-            }),
+            // The map's own writer (its object loop written once).
+            Value::Object(map) => map.write_json(self),
         }
     }
 
