@@ -330,6 +330,15 @@ mod tests {
                 "direction": "inbound",
             })
         );
+        // The media alone: no space before it (as `join` wrote it).
+        let media_only = Contact {
+            media: Some("chat".into()),
+            ..Contact::default()
+        };
+        assert_eq!(
+            media_only.interaction_data("c-3")["logDetails"]["subject"],
+            json!("chat")
+        );
         assert_eq!(
             Contact::default().interaction_data(""),
             json!({
