@@ -248,15 +248,17 @@ impl Bridge {
         // Only the CRM Connector takes these requests (OpenFrame has its own calls).
         let crm = self.engine.sources().0;
         if matches!(crm, None | Some(Source::CrmConnector)) {
-            out.extend(requests.into_iter().map(|wire| {
-                Output::CrmRequest(CrmRequest {
+            for wire in requests {
+                out.push(Output::CrmRequest(CrmRequest {
                     target: Side::Crm,
                     source: Source::CrmConnector,
                     wire,
-                })
-            }));
+                }));
+            }
         }
-        out.extend(dial.map(Output::Event));
+        if let Some(dial) = dial {
+            out.push(Output::Event(dial));
+        }
     }
 
     /// A click-to-dial from the CRM side becomes a dial request for the

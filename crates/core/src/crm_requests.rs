@@ -188,14 +188,18 @@ impl Contact {
     fn interaction_data(&self, id: &str) -> Value {
         let start = self.started_ms.map(civil_utc);
         let direction = self.direction.map(|d| crate::json_write::to_value(&d));
-        let subject = [
+        // The direction and the media that are known, a space between them.
+        let mut subject = String::new();
+        let parts = [
             direction.as_ref().and_then(Value::as_str),
             self.media.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+        ];
+        for (i, part) in parts.into_iter().flatten().enumerate() {
+            if i > 0 {
+                subject.push(' ');
+            }
+            subject.push_str(part);
+        }
         let subject = if subject.is_empty() {
             "contact"
         } else {
@@ -325,6 +329,15 @@ mod tests {
                 "logDetails": {"subject": "inbound", "comments": "", "customFields": []},
                 "direction": "inbound",
             })
+        );
+        // The media alone: no space before it (as `join` wrote it).
+        let media_only = Contact {
+            media: Some("chat".into()),
+            ..Contact::default()
+        };
+        assert_eq!(
+            media_only.interaction_data("c-3")["logDetails"]["subject"],
+            json!("chat")
         );
         assert_eq!(
             Contact::default().interaction_data(""),

@@ -155,8 +155,8 @@ impl Parser<'_> {
     /// A value; `depth` is the number of containers around it.
     fn value(&mut self, depth: usize) -> Result<Value, Error> {
         match self.next_token()? {
-            b'{' => self.object(depth + 1),
-            b'[' => self.array(depth + 1),
+            b'{' => self.container(depth + 1, true),
+            b'[' => self.container(depth + 1, false),
             b'"' => {
                 self.at += 1;
                 self.string().map(Value::String)
@@ -191,58 +191,49 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// After `[`.
-    fn array(&mut self, depth: usize) -> Result<Value, Error> {
+    /// After `[` (`object` false) or `{` (true): the items or members up to
+    /// the closing bracket (one loop for both: the brackets, the commas and
+    /// the end are read the same way).
+    fn container(&mut self, depth: usize, object: bool) -> Result<Value, Error> {
         self.enter(depth)?;
         self.at += 1;
+        let close = if object { b'}' } else { b']' };
         let mut items = Vec::new();
-        if self.next_token()? == b']' {
-            self.at += 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            items.push(self.value(depth)?);
-            match self.next_token()? {
-                b',' => self.at += 1,
-                b']' => {
-                    self.at += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.error(ErrorKind::ExpectedCommaOrEnd)),
-            }
-        }
-    }
-
-    /// After `{`.
-    fn object(&mut self, depth: usize) -> Result<Value, Error> {
-        self.enter(depth)?;
-        self.at += 1;
         let mut map = Map::new();
-        if self.next_token()? == b'}' {
+        if self.next_token()? == close {
             self.at += 1;
-            return Ok(Value::Object(map));
-        }
-        loop {
-            if self.next_token()? != b'"' {
-                return Err(self.error(ErrorKind::ExpectedKey));
-            }
-            self.at += 1;
-            let key = self.string()?;
-            if self.next_token()? != b':' {
-                return Err(self.error(ErrorKind::ExpectedColon));
-            }
-            self.at += 1;
-            let value = self.value(depth)?;
-            map.insert(key, value);
-            match self.next_token()? {
-                b',' => self.at += 1,
-                b'}' => {
+        } else {
+            loop {
+                if object {
+                    if self.next_token()? != b'"' {
+                        return Err(self.error(ErrorKind::ExpectedKey));
+                    }
                     self.at += 1;
-                    return Ok(Value::Object(map));
+                    let key = self.string()?;
+                    if self.next_token()? != b':' {
+                        return Err(self.error(ErrorKind::ExpectedColon));
+                    }
+                    self.at += 1;
+                    let value = self.value(depth)?;
+                    map.insert(key, value);
+                } else {
+                    items.push(self.value(depth)?);
                 }
-                _ => return Err(self.error(ErrorKind::ExpectedCommaOrEnd)),
+                match self.next_token()? {
+                    b',' => self.at += 1,
+                    b if b == close => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.error(ErrorKind::ExpectedCommaOrEnd)),
+                }
             }
         }
+        Ok(if object {
+            Value::Object(map)
+        } else {
+            Value::Array(items)
+        })
     }
 
     /// After the opening `"`: the string up to its closing quote. Runs

@@ -273,11 +273,8 @@ impl JsonWriter {
             Value::Number(n) => self.number(n),
             Value::String(s) => self.str(s),
             Value::Array(items) => self.array(items),
-            Value::Object(map) => self.object(|o| {
-                for (k, v) in map {
-                    o.field(k, v);
-                }
-            }),
+            // The map's own writer (its object loop written once).
+            Value::Object(map) => map.write_json(self),
         }
     }
 
@@ -525,10 +522,16 @@ pub struct JsonObject<'a> {
 impl JsonObject<'_> {
     /// A member.
     pub fn field<K: MemberKey, T: ToJson + ?Sized>(&mut self, key: K, value: &T) -> &mut Self {
-        key.write_key(self.w, self.first);
-        self.first = false;
+        self.key(key);
         value.write_json(self.w);
         self
+    }
+
+    /// A member's key (one per key type, not one per key and value type).
+    #[inline(never)]
+    fn key<K: MemberKey>(&mut self, key: K) {
+        key.write_key(self.w, self.first);
+        self.first = false;
     }
 
     /// A member, left out when `None` (serde's `skip_serializing_if = "Option::is_none"`).
