@@ -255,8 +255,16 @@ impl Vendor {
     }
 }
 
-fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+/// One conversion for every kind of value (a `dyn`, so one copy in the wasm).
+fn to_js(value: &dyn ToJson) -> Result<JsValue, JsValue> {
     super::to_js(value).map_err(JsValue::from)
+}
+
+/// Hands one item to the host's `onOutput`.
+fn emit(on_output: &js_sys::Function, value: &dyn ToJson) {
+    if let Ok(v) = to_js(value) {
+        let _ = on_output.call1(&JsValue::NULL, &v);
+    }
 }
 
 /// `root.a.b`: the object holding the function, and the function.
@@ -281,12 +289,12 @@ fn global(name: &str) -> Option<JsValue> {
         .filter(JsValue::is_object)
 }
 
-fn notice(source: Source, level: &'static str, text: impl Into<String>) -> Step {
+fn notice(source: Source, level: &'static str, text: String) -> Step {
     Step {
         notices: vec![Notice {
             source,
             level,
-            text: text.into(),
+            text,
         }],
         ..Step::default()
     }
@@ -303,20 +311,15 @@ fn deliver(shared: &Shared, step: Step) {
             s.agentdesktop.clone(),
         )
     };
-    let emit = |value: Result<JsValue, JsValue>| {
-        if let Ok(v) = value {
-            let _ = on_output.call1(&JsValue::NULL, &v);
-        }
-    };
     for output in &step.outputs {
-        emit(to_js(output));
+        emit(&on_output, output);
     }
     for notice in &step.notices {
-        emit(to_js(notice));
+        emit(&on_output, notice);
     }
     let mut failures = Vec::new();
     for call in &step.calls {
-        emit(to_js(call));
+        emit(&on_output, call);
         if let Err(e) = carry_out(call, openframe.as_ref(), agentdesktop.as_ref()) {
             failures.push(Notice {
                 source: call.target,
@@ -326,7 +329,7 @@ fn deliver(shared: &Shared, step: Step) {
         }
     }
     for failure in &failures {
-        emit(to_js(failure));
+        emit(&on_output, failure);
     }
 }
 
@@ -402,9 +405,7 @@ fn live_sink(weak: Weak<Shared>, source: Source) -> super::live::Sink {
 
 fn emit_value(shared: &Shared, value: &WidgetEvent) {
     let on_output = shared.state.borrow().on_output.clone();
-    if let Ok(v) = to_js(value) {
-        let _ = on_output.call1(&JsValue::NULL, &v);
-    }
+    emit(&on_output, value);
 }
 
 /// Feeds one SDK event to the hub and delivers what it caused.

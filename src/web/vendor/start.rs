@@ -137,7 +137,11 @@ pub fn start_vendor(
         shared.relays.borrow_mut().push(relay);
         deliver(
             &shared,
-            notice(Source::Agentdesktop, "ready", "contact callback bound"),
+            notice(
+                Source::Agentdesktop,
+                "ready",
+                "contact callback bound".into(),
+            ),
         );
     }
 
@@ -179,7 +183,11 @@ fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) {
     let Some((api, init)) = method(of, &["init"]) else {
         deliver(
             shared,
-            notice(Source::Openframe, "failed", "openFrameAPI.init missing"),
+            notice(
+                Source::Openframe,
+                "failed",
+                "openFrameAPI.init missing".into(),
+            ),
         );
         return;
     };
@@ -189,7 +197,7 @@ fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) {
             notice(
                 Source::Openframe,
                 "failed",
-                "openframeInit: not serializable",
+                "openframeInit: not serializable".into(),
             ),
         );
         return;
@@ -263,7 +271,7 @@ fn subscribe_all(shared: &Rc<Shared>, weak: &Weak<Shared>) {
             notice(
                 Source::Openframe,
                 "failed",
-                "openFrameAPI.subscribe missing",
+                "openFrameAPI.subscribe missing".into(),
             ),
         );
         return;
@@ -307,7 +315,7 @@ fn subscribe_all(shared: &Rc<Shared>, weak: &Weak<Shared>) {
     let mut step = notice(
         Source::Openframe,
         "ready",
-        "init succeeded; events subscribed",
+        "init succeeded; events subscribed".into(),
     );
     step.notices.extend(problems.into_iter().map(|text| Notice {
         source: Source::Openframe,
