@@ -146,33 +146,18 @@ impl Drop for Vendor {
 #[wasm_bindgen]
 impl Vendor {
     /// The vendors in use (`["openframe", "agentdesktop"]`).
-    pub fn vendors(&self) -> Vec<String> {
-        self.shared
-            .state
-            .borrow()
-            .hub
-            .vendors()
-            .iter()
-            .map(|s| s.as_str().to_owned())
-            .collect()
+    pub fn vendors(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.shared.state.borrow().hub.vendors())
     }
 
     /// The sync engine's snapshot.
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
-        let state = self.shared.state.borrow();
-        match &state.live {
-            Some(core) => core.with(|b| to_js(&b.snapshot())),
-            None => to_js(&state.hub.bridge().snapshot()),
-        }
+        self.with_bridge(|b| to_js(&b.snapshot()))
     }
 
     /// The bridge's counters.
     pub fn stats(&self) -> Result<JsValue, JsValue> {
-        let state = self.shared.state.borrow();
-        match &state.live {
-            Some(core) => core.with(|b| to_js(b.stats())),
-            None => to_js(state.hub.bridge().stats()),
-        }
+        self.with_bridge(|b| to_js(b.stats()))
     }
 
     /// The live contact-centre client's last health report, or `null`.
@@ -248,6 +233,18 @@ impl Vendor {
 }
 
 impl Vendor {
+    /// `f` on the bridge in use: the live client's, else the hub's.
+    fn with_bridge(
+        &self,
+        f: impl Fn(&crate::bridge::Bridge) -> Result<JsValue, JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let state = self.shared.state.borrow();
+        match &state.live {
+            Some(core) => core.with(|b| f(b)),
+            None => f(state.hub.bridge()),
+        }
+    }
+
     /// Runs `f` on the hub, then delivers its step with no borrow held.
     fn act(&self, f: impl FnOnce(&mut VendorHub) -> Step) {
         let step = f(&mut self.shared.state.borrow_mut().hub);
