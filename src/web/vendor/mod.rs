@@ -336,27 +336,22 @@ fn carry_out(
     openframe: Option<&JsValue>,
     agentdesktop: Option<&JsValue>,
 ) -> Result<(), String> {
-    let (root, path): (Option<&JsValue>, Vec<&str>) = match (call.target, &call.namespace) {
-        (Source::Openframe, None) if OPENFRAME_METHODS.contains(&call.method.as_str()) => {
-            (openframe, vec![call.method.as_str()])
+    let m = call.method.as_str();
+    let (root, path): (Option<&JsValue>, &[&str]) = match (call.target, &call.namespace) {
+        (Source::Openframe, None) if OPENFRAME_METHODS.contains(&m) => (openframe, &[m]),
+        (Source::Agentdesktop, Some(ns)) if AGENTDESKTOP_METHODS.contains(&(ns.as_str(), m)) => {
+            (agentdesktop, &[ns.as_str(), m])
         }
-        (Source::Agentdesktop, Some(ns))
-            if AGENTDESKTOP_METHODS.contains(&(ns.as_str(), call.method.as_str())) =>
-        {
-            (agentdesktop, vec![ns.as_str(), call.method.as_str()])
-        }
-        _ => return Err(format!("refused to call unknown method {}", call.method)),
+        _ => return Err(format!("refused to call unknown method {m}")),
     };
     let root = root.ok_or_else(|| format!("{} is not on this page", call.target))?;
-    let (this, f) =
-        method(root, &path).ok_or_else(|| format!("{} has no {}", call.target, path.join(".")))?;
-    let args = js_sys::Array::new();
-    for arg in &call.args {
-        args.push(&to_js(arg).map_err(|e| format!("{e:?}"))?);
-    }
-    f.apply(&this, &args)
+    let name = path.join(".");
+    let (this, f) = method(root, path).ok_or_else(|| format!("{} has no {name}", call.target))?;
+    // The arguments as one array (one conversion for all of them).
+    let args = to_js(&call.args).map_err(|e| format!("{e:?}"))?;
+    f.apply(&this, args.unchecked_ref())
         .map(|_| ())
-        .map_err(|e| format!("{} {} threw: {e:?}", call.target, path.join(".")))
+        .map_err(|e| format!("{} {name} threw: {e:?}", call.target))
 }
 
 /// Runs what a live core produced: its effects go out through the sink
