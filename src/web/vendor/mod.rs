@@ -146,33 +146,18 @@ impl Drop for Vendor {
 #[wasm_bindgen]
 impl Vendor {
     /// The vendors in use (`["openframe", "agentdesktop"]`).
-    pub fn vendors(&self) -> Vec<String> {
-        self.shared
-            .state
-            .borrow()
-            .hub
-            .vendors()
-            .iter()
-            .map(|s| s.as_str().to_owned())
-            .collect()
+    pub fn vendors(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.shared.state.borrow().hub.vendors())
     }
 
     /// The sync engine's snapshot.
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
-        let state = self.shared.state.borrow();
-        match &state.live {
-            Some(core) => core.with(|b| to_js(&b.snapshot())),
-            None => to_js(&state.hub.bridge().snapshot()),
-        }
+        self.with_bridge(|b| to_js(&b.snapshot()))
     }
 
     /// The bridge's counters.
     pub fn stats(&self) -> Result<JsValue, JsValue> {
-        let state = self.shared.state.borrow();
-        match &state.live {
-            Some(core) => core.with(|b| to_js(b.stats())),
-            None => to_js(state.hub.bridge().stats()),
-        }
+        self.with_bridge(|b| to_js(b.stats()))
     }
 
     /// The live contact-centre client's last health report, or `null`.
@@ -248,6 +233,18 @@ impl Vendor {
 }
 
 impl Vendor {
+    /// `f` on the bridge in use: the live client's, else the hub's.
+    fn with_bridge(
+        &self,
+        f: impl Fn(&crate::bridge::Bridge) -> Result<JsValue, JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let state = self.shared.state.borrow();
+        match &state.live {
+            Some(core) => core.with(|b| f(b)),
+            None => f(state.hub.bridge()),
+        }
+    }
+
     /// Runs `f` on the hub, then delivers its step with no borrow held.
     fn act(&self, f: impl FnOnce(&mut VendorHub) -> Step) {
         let step = f(&mut self.shared.state.borrow_mut().hub);
@@ -255,8 +252,16 @@ impl Vendor {
     }
 }
 
-fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+/// One conversion for every kind of value (a `dyn`, so one copy in the wasm).
+fn to_js(value: &dyn ToJson) -> Result<JsValue, JsValue> {
     super::to_js(value).map_err(JsValue::from)
+}
+
+/// Hands one item to the host's `onOutput`.
+fn emit(on_output: &js_sys::Function, value: &dyn ToJson) {
+    if let Ok(v) = to_js(value) {
+        let _ = on_output.call1(&JsValue::NULL, &v);
+    }
 }
 
 /// `root.a.b`: the object holding the function, and the function.
@@ -281,12 +286,12 @@ fn global(name: &str) -> Option<JsValue> {
         .filter(JsValue::is_object)
 }
 
-fn notice(source: Source, level: &'static str, text: impl Into<String>) -> Step {
+fn notice(source: Source, level: &'static str, text: String) -> Step {
     Step {
         notices: vec![Notice {
             source,
             level,
-            text: text.into(),
+            text,
         }],
         ..Step::default()
     }
@@ -303,20 +308,15 @@ fn deliver(shared: &Shared, step: Step) {
             s.agentdesktop.clone(),
         )
     };
-    let emit = |value: Result<JsValue, JsValue>| {
-        if let Ok(v) = value {
-            let _ = on_output.call1(&JsValue::NULL, &v);
-        }
-    };
     for output in &step.outputs {
-        emit(to_js(output));
+        emit(&on_output, output);
     }
     for notice in &step.notices {
-        emit(to_js(notice));
+        emit(&on_output, notice);
     }
     let mut failures = Vec::new();
     for call in &step.calls {
-        emit(to_js(call));
+        emit(&on_output, call);
         if let Err(e) = carry_out(call, openframe.as_ref(), agentdesktop.as_ref()) {
             failures.push(Notice {
                 source: call.target,
@@ -326,7 +326,7 @@ fn deliver(shared: &Shared, step: Step) {
         }
     }
     for failure in &failures {
-        emit(to_js(failure));
+        emit(&on_output, failure);
     }
 }
 
@@ -336,27 +336,22 @@ fn carry_out(
     openframe: Option<&JsValue>,
     agentdesktop: Option<&JsValue>,
 ) -> Result<(), String> {
-    let (root, path): (Option<&JsValue>, Vec<&str>) = match (call.target, &call.namespace) {
-        (Source::Openframe, None) if OPENFRAME_METHODS.contains(&call.method.as_str()) => {
-            (openframe, vec![call.method.as_str()])
+    let m = call.method.as_str();
+    let (root, path): (Option<&JsValue>, &[&str]) = match (call.target, &call.namespace) {
+        (Source::Openframe, None) if OPENFRAME_METHODS.contains(&m) => (openframe, &[m]),
+        (Source::Agentdesktop, Some(ns)) if AGENTDESKTOP_METHODS.contains(&(ns.as_str(), m)) => {
+            (agentdesktop, &[ns.as_str(), m])
         }
-        (Source::Agentdesktop, Some(ns))
-            if AGENTDESKTOP_METHODS.contains(&(ns.as_str(), call.method.as_str())) =>
-        {
-            (agentdesktop, vec![ns.as_str(), call.method.as_str()])
-        }
-        _ => return Err(format!("refused to call unknown method {}", call.method)),
+        _ => return Err(format!("refused to call unknown method {m}")),
     };
     let root = root.ok_or_else(|| format!("{} is not on this page", call.target))?;
-    let (this, f) =
-        method(root, &path).ok_or_else(|| format!("{} has no {}", call.target, path.join(".")))?;
-    let args = js_sys::Array::new();
-    for arg in &call.args {
-        args.push(&to_js(arg).map_err(|e| format!("{e:?}"))?);
-    }
-    f.apply(&this, &args)
+    let name = path.join(".");
+    let (this, f) = method(root, path).ok_or_else(|| format!("{} has no {name}", call.target))?;
+    // The arguments as one array (one conversion for all of them).
+    let args = to_js(&call.args).map_err(|e| format!("{e:?}"))?;
+    f.apply(&this, args.unchecked_ref())
         .map(|_| ())
-        .map_err(|e| format!("{} {} threw: {e:?}", call.target, path.join(".")))
+        .map_err(|e| format!("{} {name} threw: {e:?}", call.target))
 }
 
 /// Runs what a live core produced: its effects go out through the sink
@@ -402,9 +397,7 @@ fn live_sink(weak: Weak<Shared>, source: Source) -> super::live::Sink {
 
 fn emit_value(shared: &Shared, value: &WidgetEvent) {
     let on_output = shared.state.borrow().on_output.clone();
-    if let Ok(v) = to_js(value) {
-        let _ = on_output.call1(&JsValue::NULL, &v);
-    }
+    emit(&on_output, value);
 }
 
 /// Feeds one SDK event to the hub and delivers what it caused.

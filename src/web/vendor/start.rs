@@ -137,7 +137,11 @@ pub fn start_vendor(
         shared.relays.borrow_mut().push(relay);
         deliver(
             &shared,
-            notice(Source::Agentdesktop, "ready", "contact callback bound"),
+            notice(
+                Source::Agentdesktop,
+                "ready",
+                "contact callback bound".into(),
+            ),
         );
     }
 
@@ -179,7 +183,11 @@ fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) {
     let Some((api, init)) = method(of, &["init"]) else {
         deliver(
             shared,
-            notice(Source::Openframe, "failed", "openFrameAPI.init missing"),
+            notice(
+                Source::Openframe,
+                "failed",
+                "openFrameAPI.init missing".into(),
+            ),
         );
         return;
     };
@@ -189,27 +197,21 @@ fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) {
             notice(
                 Source::Openframe,
                 "failed",
-                "openframeInit: not serializable",
+                "openframeInit: not serializable".into(),
             ),
         );
         return;
     };
 
-    let settle = |weak: &Weak<Shared>| -> Option<Rc<Shared>> {
-        let shared = weak.upgrade()?;
-        let already = std::mem::replace(&mut shared.state.borrow_mut().init_settled, true);
-        shared.init_timeout.borrow_mut().take();
-        (!already).then_some(shared)
-    };
-
     let w = weak.clone();
     let ok = Relay::new(move |_| {
-        let Some(shared) = settle(&w) else { return };
+        let Some(shared) = settle(&w, false) else {
+            return;
+        };
         subscribe_all(&shared, &w);
     });
     let w = weak.clone();
     let fail = Relay::new(move |error| {
-        let Some(shared) = settle(&w) else { return };
         let text = error
             .as_string()
             .or_else(|| {
@@ -218,10 +220,7 @@ fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) {
                     .and_then(|s| s.as_string())
             })
             .unwrap_or_else(|| "init failed".into());
-        deliver(
-            &shared,
-            notice(Source::Openframe, "failed", format!("init: {text}")),
-        );
+        init_failed(&w, "failed", format!("init: {text}"));
     });
     let (ok_fn, fail_fn) = (ok.func.clone(), fail.func.clone());
     shared.relays.borrow_mut().extend([ok, fail]);
@@ -229,26 +228,33 @@ fn start_openframe(shared: &Rc<Shared>, of: &JsValue, config: &VendorConfig) {
     let w = weak.clone();
     let timeout_ms = config.init_timeout_ms.unwrap_or(INIT_TIMEOUT_MS);
     *shared.init_timeout.borrow_mut() = Some(Handle::after(timeout_ms, move || {
-        let Some(shared) = w.upgrade() else { return };
-        let already = std::mem::replace(&mut shared.state.borrow_mut().init_settled, true);
-        if !already {
-            deliver(
-                &shared,
-                notice(
-                    Source::Openframe,
-                    "timeout",
-                    format!("openFrameAPI.init did not answer in {timeout_ms} ms"),
-                ),
-            );
-        }
+        init_failed(
+            &w,
+            "timeout",
+            format!("openFrameAPI.init did not answer in {timeout_ms} ms"),
+        );
     }));
     if let Err(e) = init.call3(&api, &init_config, &ok_fn, &fail_fn) {
-        if let Some(shared) = settle(&weak) {
-            deliver(
-                &shared,
-                notice(Source::Openframe, "failed", format!("init threw: {e:?}")),
-            );
-        }
+        init_failed(&weak, "failed", format!("init threw: {e:?}"));
+    }
+}
+
+/// The first answer of `openFrameAPI.init` (later ones are ignored): marks
+/// it settled and, unless it is the time-out itself, stops the time-out.
+fn settle(weak: &Weak<Shared>, timed_out: bool) -> Option<Rc<Shared>> {
+    let shared = weak.upgrade()?;
+    let already = std::mem::replace(&mut shared.state.borrow_mut().init_settled, true);
+    if !timed_out {
+        shared.init_timeout.borrow_mut().take();
+    }
+    (!already).then_some(shared)
+}
+
+/// `openFrameAPI.init` failed, threw or timed out (`level`): a notice, if it
+/// is the first answer.
+fn init_failed(weak: &Weak<Shared>, level: &'static str, text: String) {
+    if let Some(shared) = settle(weak, level == "timeout") {
+        deliver(&shared, notice(Source::Openframe, level, text));
     }
 }
 
@@ -263,7 +269,7 @@ fn subscribe_all(shared: &Rc<Shared>, weak: &Weak<Shared>) {
             notice(
                 Source::Openframe,
                 "failed",
-                "openFrameAPI.subscribe missing",
+                "openFrameAPI.subscribe missing".into(),
             ),
         );
         return;
@@ -307,7 +313,7 @@ fn subscribe_all(shared: &Rc<Shared>, weak: &Weak<Shared>) {
     let mut step = notice(
         Source::Openframe,
         "ready",
-        "init succeeded; events subscribed",
+        "init succeeded; events subscribed".into(),
     );
     step.notices.extend(problems.into_iter().map(|text| Notice {
         source: Source::Openframe,
