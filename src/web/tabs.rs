@@ -41,12 +41,6 @@ pub(crate) struct TabsEdge {
     driving: Cell<bool>,
 }
 
-fn random_id() -> String {
-    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    format!("t{a:08x}{b:08x}")
-}
-
 impl TabsEdge {
     /// Starts the tabs machine for `scope`: holds this tab's lock, asks for
     /// the election lock, listens on the channel. `None` where the browser
@@ -72,7 +66,7 @@ impl TabsEdge {
                 Vec::new()
             };
             TabsEdge {
-                tabs: RefCell::new(Tabs::new(random_id(), epoch)),
+                tabs: RefCell::new(Tabs::new(edge::random_hex("t"), epoch)),
                 scope,
                 handle,
                 host,
