@@ -515,6 +515,7 @@ impl Link {
 pub(crate) mod class;
 mod inputs;
 
+pub(crate) use inputs::text_at;
 use inputs::{answer, secret_input, why};
 
 pub(crate) use class::{client, live_client, seeded, start, BuildError, LiveClient};
