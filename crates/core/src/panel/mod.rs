@@ -1295,64 +1295,65 @@ impl<'de> Deserialize<'de> for PanelAction {
     }
 }
 
+/// The actions by name, in the order [`PanelAction`]'s reader matches them.
+const ACTIONS: &[&str] = &[
+    "setState",
+    "answer",
+    "hold",
+    "resume",
+    "hangup",
+    "transfer",
+    "finishWrapUp",
+    "dial",
+    "setDial",
+    "phoneLogin",
+    "signIn",
+    "signInToken",
+    "dismiss",
+];
+
 impl Wire for PanelAction {
     const EXPECTED: &'static str = "internally tagged enum PanelAction";
     fn read(o: Fields) -> Result<Self, FieldError> {
         let text = |name: &'static str| o.req(&[name], fields::text);
         let action = text("action")?;
-        Ok(match action.as_str() {
-            "setState" => PanelAction::SetState {
+        // The name looked up once in the table (not one comparison written per arm).
+        let Some(at) = ACTIONS.iter().position(|name| *name == action) else {
+            return Err(FieldError::unknown_variant(&action, ACTIONS));
+        };
+        Ok(match at {
+            0 => PanelAction::SetState {
                 option: text("option")?,
             },
-            "answer" => PanelAction::Answer { id: text("id")? },
-            "hold" => PanelAction::Hold { id: text("id")? },
-            "resume" => PanelAction::Resume { id: text("id")? },
-            "hangup" => PanelAction::Hangup { id: text("id")? },
-            "transfer" => PanelAction::Transfer {
+            1 => PanelAction::Answer { id: text("id")? },
+            2 => PanelAction::Hold { id: text("id")? },
+            3 => PanelAction::Resume { id: text("id")? },
+            4 => PanelAction::Hangup { id: text("id")? },
+            5 => PanelAction::Transfer {
                 id: text("id")?,
                 destination: text("destination")?,
             },
-            "finishWrapUp" => PanelAction::FinishWrapUp,
-            "dial" => PanelAction::Dial {
+            6 => PanelAction::FinishWrapUp,
+            7 => PanelAction::Dial {
                 number: text("number")?,
             },
-            "setDial" => PanelAction::SetDial {
+            8 => PanelAction::SetDial {
                 number: text("number")?,
             },
-            "phoneLogin" => PanelAction::PhoneLogin {
+            9 => PanelAction::PhoneLogin {
                 phone: text("phone")?,
             },
-            "signIn" => PanelAction::SignIn {
+            10 => PanelAction::SignIn {
                 login: text("login")?,
                 password: text("password")?,
                 phone: o
                     .get(&["phone"], |v| fields::opt(v, fields::text))?
                     .flatten(),
             },
-            "signInToken" => PanelAction::SignInToken,
-            "dismiss" => PanelAction::Dismiss {
+            11 => PanelAction::SignInToken,
+            _ => PanelAction::Dismiss {
                 id: o.req(&["id"], fields::unsigned)?,
             },
-            other => {
-                return Err(FieldError::unknown_variant(
-                    other,
-                    &[
-                        "setState",
-                        "answer",
-                        "hold",
-                        "resume",
-                        "hangup",
-                        "transfer",
-                        "finishWrapUp",
-                        "dial",
-                        "setDial",
-                        "phoneLogin",
-                        "signIn",
-                        "signInToken",
-                        "dismiss",
-                    ],
-                ))
-            }
         })
     }
 }
