@@ -538,8 +538,8 @@ pub struct CardView {
     /// Since when it is in this state (ms), for the timer.
     pub since: u64,
     /// The actions its state allows: `answer`, `hold`, `resume`, `hangup`,
-    /// `transfer`, `finishWrapUp`.
-    pub actions: Vec<&'static str>,
+    /// `transfer`, `finishWrapUp` (a fixed list per state: nothing allocated).
+    pub actions: &'static [&'static str],
 }
 
 /// The dial field.
@@ -1067,14 +1067,14 @@ impl Panel {
                     media: None,
                     state: "wrapUp",
                     since: now,
-                    actions: Vec::new(),
+                    actions: &[],
                 },
             };
             card.state = "wrapUp";
             card.actions = if commands && live {
-                vec!["finishWrapUp"]
+                &["finishWrapUp"]
             } else {
-                Vec::new()
+                &[]
             };
             cards.push(card);
         }
@@ -1175,17 +1175,17 @@ impl Panel {
             P::Ended | P::Done => "ended",
             P::Created | P::Queued | P::Updated => "queued",
         };
-        let actions: Vec<&'static str> = if !commands {
-            Vec::new()
+        let actions: &'static [&'static str] = if !commands {
+            &[]
         } else {
             match call.phase {
                 P::Offered | P::Alerting if call.direction != Some(Direction::Outbound) => {
-                    vec!["answer", "hangup"]
+                    &["answer", "hangup"]
                 }
-                P::Offered | P::Alerting | P::Dialing => vec!["hangup"],
-                P::Connected | P::Resumed => vec!["hold", "transfer", "hangup"],
-                P::Held => vec!["resume", "hangup"],
-                _ => Vec::new(),
+                P::Offered | P::Alerting | P::Dialing => &["hangup"],
+                P::Connected | P::Resumed => &["hold", "transfer", "hangup"],
+                P::Held => &["resume", "hangup"],
+                _ => &[],
             }
         };
         CardView {
