@@ -894,29 +894,25 @@ impl Panel {
                     self.phone = None;
                 }
             }
-            HealthState::Reconnecting | HealthState::Failed => {
+            HealthState::Reconnecting
+            | HealthState::Failed
+            | HealthState::Connecting
+            | HealthState::Authenticating => {
+                // A failure, or a retry that says why the last attempt failed.
                 if let Some(error) = health.fault.map(LoginError::from_fault) {
-                    self.login_error = Some(error);
-                    self.signing_in = false;
+                    self.sign_in_failed(error);
                 }
-                let live_before = self
-                    .health
-                    .as_ref()
-                    .is_some_and(|h| matches!(h.state, HealthState::Live | HealthState::Degraded));
-                if live_before {
+                let lost = matches!(
+                    health.state,
+                    HealthState::Reconnecting | HealthState::Failed
+                );
+                if lost && self.live() {
                     self.notify(
                         NoticeKind::ConnectionLost {
                             reason: health.reason.clone(),
                         },
                         false,
                     );
-                }
-            }
-            HealthState::Connecting | HealthState::Authenticating => {
-                // A retry that says why the last attempt failed.
-                if let Some(error) = health.fault.map(LoginError::from_fault) {
-                    self.login_error = Some(error);
-                    self.signing_in = false;
                 }
             }
             HealthState::Degraded | HealthState::Stopped => {}

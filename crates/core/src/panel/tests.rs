@@ -890,3 +890,47 @@ fn panel_actions_read_and_refuse_as_before() {
         );
     }
 }
+
+/// Every health but Live, Degraded and Stopped records its fault as the
+/// sign-in error; only a lost link (Reconnecting, Failed after Live) is
+/// a notice.
+#[test]
+fn a_retry_says_why_and_only_a_lost_link_is_a_notice() {
+    let mut p = xuc_panel();
+    for state in [HealthState::Connecting, HealthState::Authenticating] {
+        live(&mut p);
+        p.signing_in(None);
+        p.on_health(&faulty(state, "refused", Fault::BadCredentials));
+        let v = view(&p);
+        assert!(v.notices.is_empty(), "{state:?}");
+        let form = v.sign_in.expect("the error is shown");
+        assert_eq!(
+            (form.error, form.busy),
+            (Some(LoginError::BadCredentials), false)
+        );
+    }
+    for state in [HealthState::Reconnecting, HealthState::Failed] {
+        live(&mut p);
+        p.signing_in(None);
+        p.on_health(&faulty(state, "refused", Fault::BadCredentials));
+        let v = view(&p);
+        assert!(
+            matches!(&v.notices[..], [n] if matches!(n.kind, NoticeKind::ConnectionLost { .. })),
+            "{state:?}"
+        );
+        assert_eq!(
+            v.sign_in.and_then(|f| f.error),
+            Some(LoginError::BadCredentials)
+        );
+        // Not live before: no second notice.
+        p.on_health(&health(state, "again"));
+        assert_eq!(view(&p).notices.len(), 1);
+    }
+    live(&mut p);
+    p.on_health(&faulty(
+        HealthState::Degraded,
+        "slow",
+        Fault::BadCredentials,
+    ));
+    assert_eq!(view(&p).sign_in.and_then(|f| f.error), None);
+}
