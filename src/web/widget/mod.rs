@@ -304,7 +304,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         if let Some(inner) = weak.upgrade() {
             // The contact-centre socket first (its `stopped` health goes out before `bye`).
             inner.core.stop();
-            let tabs = inner.tabs.borrow().clone();
+            let tabs = inner.tabs_edge();
             if let Some(tabs) = tabs {
                 tabs.pagehide();
             }
@@ -432,6 +432,15 @@ fn parent_origin() -> Option<String> {
     super::edge::ancestor_origin(false)
 }
 
+impl Inner {
+    /// The tabs machine's edge, when this widget shares its contact centre
+    /// among tabs (one copy of the borrow and clone its callers need).
+    #[inline(never)]
+    fn tabs_edge(&self) -> Option<Rc<super::tabs::TabsEdge>> {
+        self.tabs.borrow().clone()
+    }
+}
+
 fn on_window_message(inner: &Rc<Inner>, message: super::edge::Message) {
     let input = WindowInput {
         origin: &message.origin,
@@ -468,7 +477,7 @@ fn deliver(inner: &Inner, outputs: Vec<crate::bridge::Output>) {
 }
 
 fn on_tick(inner: &Rc<Inner>) {
-    let tabs = inner.tabs.borrow().clone();
+    let tabs = inner.tabs_edge();
     if let Some(tabs) = tabs {
         tabs.tick();
     }
