@@ -469,11 +469,12 @@ impl Link {
     }
 
     fn fetch(&self, request: crate::client::HttpRequest) {
-        let headers: Vec<Value> = request
-            .headers
-            .iter()
-            .map(|h| Value::from(vec![h.name, h.value.expose()]))
-            .collect();
+        // `[[name, value], ...]` written as JSON text where they are (no
+        // `Value` per header; a loop, not an iterator adapter).
+        let mut headers = Vec::with_capacity(request.headers.len());
+        for h in &request.headers {
+            headers.push((h.name, h.value.expose()));
+        }
         let headers = to_js(&headers).unwrap_or(JsValue::UNDEFINED);
         let body = request.body.as_ref().and_then(|b| stringify(b.expose()));
         if self.tap.borrow().is_some() {
