@@ -297,6 +297,21 @@ impl Link {
         }
     }
 
+    /// Carries out a command's actions as [`Link::run`] does (health last),
+    /// without making each an [`Effect`] first.
+    fn run_actions(&self, actions: Vec<Action>) {
+        let mut tell = Vec::new();
+        for action in actions {
+            match action {
+                health @ Action::Health(_) => tell.push(Effect::Io(health)),
+                action => self.act(action),
+            }
+        }
+        for effect in tell {
+            (self.sink)(effect);
+        }
+    }
+
     fn trace(&self, traced: Traced<'_>) {
         if let Some(tap) = self.tap.borrow().as_ref() {
             tap(traced);
