@@ -158,11 +158,9 @@ impl TabsEdge {
     }
 
     /// Posts one message as the object its JSON text parses to (the
-    /// widget's own text: `JSON.parse` does not refuse it; no error made
-    /// for a refusal that is only dropped).
+    /// edge's one conversion path, [`super::to_js`]).
     fn post(&self, message: &crate::tabs::TabMessage) {
-        let text = crate::json_write::to_string(message);
-        if let Ok(value) = js_sys::JSON::parse(&text) {
+        if let Ok(value) = super::to_js(message) {
             edge::tabs_post(&self.handle, &value);
         }
     }
