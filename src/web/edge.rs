@@ -261,6 +261,13 @@ pub(crate) fn call(f: &js_sys::Function, value: &JsValue) {
     let _ = f.call1(&JsValue::NULL, value);
 }
 
+/// 64 random bits as 16 hex digits after `prefix` (the widget's epoch, a tab's id).
+pub(crate) fn random_hex(prefix: &str) -> String {
+    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    format!("{prefix}{a:08x}{b:08x}")
+}
+
 /// A new promise, and its resolve and reject.
 pub(crate) fn promise() -> (js_sys::Promise, js_sys::Function, js_sys::Function) {
     use wasm_bindgen::JsCast;

@@ -338,8 +338,7 @@ impl WasmBridge {
             Some(table) => table.clone(),
             None => {
                 self.compact.forget();
-                let table = js_sys::JSON::parse(&crate::bridge::Compact::names())
-                    .map_err(|_| JsError::new("JSON.parse refused the widget's own JSON text"))?;
+                let table = parse_own(&crate::bridge::Compact::names())?;
                 self.table = Some(table.clone());
                 table
             }

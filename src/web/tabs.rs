@@ -41,12 +41,6 @@ pub(crate) struct TabsEdge {
     driving: Cell<bool>,
 }
 
-fn random_id() -> String {
-    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    format!("t{a:08x}{b:08x}")
-}
-
 impl TabsEdge {
     /// Starts the tabs machine for `scope`: holds this tab's lock, asks for
     /// the election lock, listens on the channel. `None` where the browser
@@ -72,7 +66,7 @@ impl TabsEdge {
                 Vec::new()
             };
             TabsEdge {
-                tabs: RefCell::new(Tabs::new(random_id(), epoch)),
+                tabs: RefCell::new(Tabs::new(edge::random_hex("t"), epoch)),
                 scope,
                 handle,
                 host,
@@ -164,11 +158,9 @@ impl TabsEdge {
     }
 
     /// Posts one message as the object its JSON text parses to (the
-    /// widget's own text: `JSON.parse` does not refuse it; no error made
-    /// for a refusal that is only dropped).
+    /// edge's one conversion path, [`super::to_js`]).
     fn post(&self, message: &crate::tabs::TabMessage) {
-        let text = crate::json_write::to_string(message);
-        if let Ok(value) = js_sys::JSON::parse(&text) {
+        if let Ok(value) = super::to_js(message) {
             edge::tabs_post(&self.handle, &value);
         }
     }

@@ -186,7 +186,7 @@ impl Driver<XucClient> {
     /// sent; refused (nothing sent) when invalid or not connected.
     pub fn call(&self, name: &str, args: &[Value]) -> Result<(), CommandError> {
         let actions = self.with(|s| s.client.call(now(), name, args))?;
-        self.run(actions.into_iter().map(Effect::Io).collect());
+        self.link.run_actions(actions);
         Ok(())
     }
 }

@@ -12,9 +12,10 @@ pub(super) fn why(error: &JsValue) -> Option<String> {
     Some(text.chars().take(200).collect())
 }
 
-/// The text at `key` of a JS object, `None` when absent or not a string.
+/// The text at `key` of a JS object, `None` when absent or not a string
+/// (the provider's answer, a rejection, a CSP violation event).
 #[inline(never)]
-fn text_at(value: &JsValue, key: &str) -> Option<String> {
+pub(crate) fn text_at(value: &JsValue, key: &str) -> Option<String> {
     Reflect::get(value, &key.into())
         .ok()
         .and_then(|v| text_of(&v))

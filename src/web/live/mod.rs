@@ -297,6 +297,21 @@ impl Link {
         }
     }
 
+    /// Carries out a command's actions as [`Link::run`] does (health last),
+    /// without making each an [`Effect`] first.
+    fn run_actions(&self, actions: Vec<Action>) {
+        let mut tell = Vec::new();
+        for action in actions {
+            match action {
+                health @ Action::Health(_) => tell.push(Effect::Io(health)),
+                action => self.act(action),
+            }
+        }
+        for effect in tell {
+            (self.sink)(effect);
+        }
+    }
+
     fn trace(&self, traced: Traced<'_>) {
         if let Some(tap) = self.tap.borrow().as_ref() {
             tap(traced);
@@ -469,11 +484,12 @@ impl Link {
     }
 
     fn fetch(&self, request: crate::client::HttpRequest) {
-        let headers: Vec<Value> = request
-            .headers
-            .iter()
-            .map(|h| Value::from(vec![h.name, h.value.expose()]))
-            .collect();
+        // `[[name, value], ...]` written as JSON text where they are (no
+        // `Value` per header; a loop, not an iterator adapter).
+        let mut headers = Vec::with_capacity(request.headers.len());
+        for h in &request.headers {
+            headers.push((h.name, h.value.expose()));
+        }
         let headers = to_js(&headers).unwrap_or(JsValue::UNDEFINED);
         let body = request.body.as_ref().and_then(|b| stringify(b.expose()));
         if self.tap.borrow().is_some() {
@@ -515,6 +531,7 @@ impl Link {
 pub(crate) mod class;
 mod inputs;
 
+pub(crate) use inputs::text_at;
 use inputs::{answer, secret_input, why};
 
 pub(crate) use class::{client, live_client, seeded, start, BuildError, LiveClient};

@@ -14,7 +14,6 @@ use crate::tabs::MultiTab;
 #[cfg(doc)]
 use crate::web::edge;
 use crate::web::live::now;
-use js_sys::Reflect;
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,10 +22,7 @@ use wasm_bindgen::prelude::*;
 const VIOLATIONS_KEPT: usize = 32;
 
 fn text_of(value: &JsValue, key: &str) -> String {
-    Reflect::get(value, &JsValue::from_str(key))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
+    crate::web::live::text_at(value, key).unwrap_or_default()
 }
 
 /// Listens for `securitypolicyviolation` on the widget page: each is kept

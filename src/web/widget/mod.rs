@@ -105,12 +105,6 @@ impl ChannelCore for Core {
     }
 }
 
-fn random_epoch() -> String {
-    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    format!("{a:08x}{b:08x}")
-}
-
 /// Starts the widget: listens for the host, restores a previous session of
 /// this iframe, handles `early` (the window messages the page received
 /// before the module ran, e.g. the host's `connect` sent when the iframe
@@ -159,7 +153,8 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         credentials_url,
     };
     // A saved session that does not restore is replaced by a fresh one.
-    let (channel, _) = WidgetChannel::new(options, random_epoch(), saved.as_ref(), now());
+    let (channel, _) =
+        WidgetChannel::new(options, super::edge::random_hex(""), saved.as_ref(), now());
 
     let mut bridge_config = config.bridge.take().unwrap_or_default();
     bridge_config.crm.source.get_or_insert(Source::CrmConnector);
@@ -309,7 +304,7 @@ pub fn start_widget(config: JsValue, early: Option<js_sys::Array>) -> Result<Wid
         if let Some(inner) = weak.upgrade() {
             // The contact-centre socket first (its `stopped` health goes out before `bye`).
             inner.core.stop();
-            let tabs = inner.tabs.borrow().clone();
+            let tabs = inner.tabs_edge();
             if let Some(tabs) = tabs {
                 tabs.pagehide();
             }
@@ -437,6 +432,15 @@ fn parent_origin() -> Option<String> {
     super::edge::ancestor_origin(false)
 }
 
+impl Inner {
+    /// The tabs machine's edge, when this widget shares its contact centre
+    /// among tabs (one copy of the borrow and clone its callers need).
+    #[inline(never)]
+    fn tabs_edge(&self) -> Option<Rc<super::tabs::TabsEdge>> {
+        self.tabs.borrow().clone()
+    }
+}
+
 fn on_window_message(inner: &Rc<Inner>, message: super::edge::Message) {
     let input = WindowInput {
         origin: &message.origin,
@@ -473,7 +477,7 @@ fn deliver(inner: &Inner, outputs: Vec<crate::bridge::Output>) {
 }
 
 fn on_tick(inner: &Rc<Inner>) {
-    let tabs = inner.tabs.borrow().clone();
+    let tabs = inner.tabs_edge();
     if let Some(tabs) = tabs {
         tabs.tick();
     }

@@ -20,7 +20,7 @@ use std::rc::Rc;
 /// A follower's channel effect: handed to the leader (`None`), or carried
 /// out here (`Some`, unchanged).
 pub(super) fn intercept(inner: &Rc<Inner>, effect: Effect) -> Option<Effect> {
-    let Some(edge) = inner.tabs.borrow().clone() else {
+    let Some(edge) = inner.tabs_edge() else {
         return Some(effect);
     };
     if edge.tabs.borrow().leads() {
@@ -78,7 +78,7 @@ pub(super) fn intercept(inner: &Rc<Inner>, effect: Effect) -> Option<Effect> {
 /// After the widget's effects ran: what was held while the role was not
 /// settled goes on; a leader relays its new events.
 pub(super) fn after_drive(inner: &Rc<Inner>) {
-    let Some(edge) = inner.tabs.borrow().clone() else {
+    let Some(edge) = inner.tabs_edge() else {
         return;
     };
     if edge.tabs.borrow().settled() && !inner.held.borrow().is_empty() {
@@ -146,7 +146,7 @@ impl TabsHost for Inner {
 
 /// Leader: its state to the followers (they answer `snapshot` with it).
 fn send_state(inner: &Rc<Inner>) {
-    let Some(edge) = inner.tabs.borrow().clone() else {
+    let Some(edge) = inner.tabs_edge() else {
         return;
     };
     if !edge.tabs.borrow().leads() || !edge.tabs.borrow().followed() {
@@ -170,7 +170,7 @@ pub(super) struct TabsCore<'a> {
 pub(super) fn core_view(inner: &Inner) -> TabsCore<'_> {
     TabsCore {
         core: &inner.core,
-        tabs: inner.tabs.borrow().clone(),
+        tabs: inner.tabs_edge(),
     }
 }
 
@@ -203,7 +203,7 @@ impl ChannelCore for TabsCore<'_> {
 /// Leader: whether one of its live client's outputs is delivered in this
 /// tab; a screen pop the agent should see in another tab is sent there.
 pub(super) fn pop_here(inner: &Rc<Inner>, output: &Output) -> bool {
-    let Some(edge) = inner.tabs.borrow().clone() else {
+    let Some(edge) = inner.tabs_edge() else {
         return true;
     };
     if !edge.tabs.borrow().leads() {
@@ -242,7 +242,7 @@ fn sent(name: String) -> Value {
 
 /// The leader carries out a follower's call; the reply goes when the outcome is known.
 fn run(inner: &Rc<Inner>, call: Forward, from: Option<(String, u64)>) {
-    let Some(edge) = inner.tabs.borrow().clone() else {
+    let Some(edge) = inner.tabs_edge() else {
         return;
     };
     let core = &inner.core;

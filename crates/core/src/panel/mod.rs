@@ -538,8 +538,8 @@ pub struct CardView {
     /// Since when it is in this state (ms), for the timer.
     pub since: u64,
     /// The actions its state allows: `answer`, `hold`, `resume`, `hangup`,
-    /// `transfer`, `finishWrapUp`.
-    pub actions: Vec<&'static str>,
+    /// `transfer`, `finishWrapUp` (a fixed list per state: nothing allocated).
+    pub actions: &'static [&'static str],
 }
 
 /// The dial field.
@@ -894,29 +894,25 @@ impl Panel {
                     self.phone = None;
                 }
             }
-            HealthState::Reconnecting | HealthState::Failed => {
+            HealthState::Reconnecting
+            | HealthState::Failed
+            | HealthState::Connecting
+            | HealthState::Authenticating => {
+                // A failure, or a retry that says why the last attempt failed.
                 if let Some(error) = health.fault.map(LoginError::from_fault) {
-                    self.login_error = Some(error);
-                    self.signing_in = false;
+                    self.sign_in_failed(error);
                 }
-                let live_before = self
-                    .health
-                    .as_ref()
-                    .is_some_and(|h| matches!(h.state, HealthState::Live | HealthState::Degraded));
-                if live_before {
+                let lost = matches!(
+                    health.state,
+                    HealthState::Reconnecting | HealthState::Failed
+                );
+                if lost && self.live() {
                     self.notify(
                         NoticeKind::ConnectionLost {
                             reason: health.reason.clone(),
                         },
                         false,
                     );
-                }
-            }
-            HealthState::Connecting | HealthState::Authenticating => {
-                // A retry that says why the last attempt failed.
-                if let Some(error) = health.fault.map(LoginError::from_fault) {
-                    self.login_error = Some(error);
-                    self.signing_in = false;
                 }
             }
             HealthState::Degraded | HealthState::Stopped => {}
@@ -1067,14 +1063,14 @@ impl Panel {
                     media: None,
                     state: "wrapUp",
                     since: now,
-                    actions: Vec::new(),
+                    actions: &[],
                 },
             };
             card.state = "wrapUp";
             card.actions = if commands && live {
-                vec!["finishWrapUp"]
+                &["finishWrapUp"]
             } else {
-                Vec::new()
+                &[]
             };
             cards.push(card);
         }
@@ -1175,17 +1171,17 @@ impl Panel {
             P::Ended | P::Done => "ended",
             P::Created | P::Queued | P::Updated => "queued",
         };
-        let actions: Vec<&'static str> = if !commands {
-            Vec::new()
+        let actions: &'static [&'static str] = if !commands {
+            &[]
         } else {
             match call.phase {
                 P::Offered | P::Alerting if call.direction != Some(Direction::Outbound) => {
-                    vec!["answer", "hangup"]
+                    &["answer", "hangup"]
                 }
-                P::Offered | P::Alerting | P::Dialing => vec!["hangup"],
-                P::Connected | P::Resumed => vec!["hold", "transfer", "hangup"],
-                P::Held => vec!["resume", "hangup"],
-                _ => Vec::new(),
+                P::Offered | P::Alerting | P::Dialing => &["hangup"],
+                P::Connected | P::Resumed => &["hold", "transfer", "hangup"],
+                P::Held => &["resume", "hangup"],
+                _ => &[],
             }
         };
         CardView {
@@ -1295,64 +1291,65 @@ impl<'de> Deserialize<'de> for PanelAction {
     }
 }
 
+/// The actions by name, in the order [`PanelAction`]'s reader matches them.
+const ACTIONS: &[&str] = &[
+    "setState",
+    "answer",
+    "hold",
+    "resume",
+    "hangup",
+    "transfer",
+    "finishWrapUp",
+    "dial",
+    "setDial",
+    "phoneLogin",
+    "signIn",
+    "signInToken",
+    "dismiss",
+];
+
 impl Wire for PanelAction {
     const EXPECTED: &'static str = "internally tagged enum PanelAction";
     fn read(o: Fields) -> Result<Self, FieldError> {
         let text = |name: &'static str| o.req(&[name], fields::text);
         let action = text("action")?;
-        Ok(match action.as_str() {
-            "setState" => PanelAction::SetState {
+        // The name looked up once in the table (not one comparison written per arm).
+        let Some(at) = ACTIONS.iter().position(|name| *name == action) else {
+            return Err(FieldError::unknown_variant(&action, ACTIONS));
+        };
+        Ok(match at {
+            0 => PanelAction::SetState {
                 option: text("option")?,
             },
-            "answer" => PanelAction::Answer { id: text("id")? },
-            "hold" => PanelAction::Hold { id: text("id")? },
-            "resume" => PanelAction::Resume { id: text("id")? },
-            "hangup" => PanelAction::Hangup { id: text("id")? },
-            "transfer" => PanelAction::Transfer {
+            1 => PanelAction::Answer { id: text("id")? },
+            2 => PanelAction::Hold { id: text("id")? },
+            3 => PanelAction::Resume { id: text("id")? },
+            4 => PanelAction::Hangup { id: text("id")? },
+            5 => PanelAction::Transfer {
                 id: text("id")?,
                 destination: text("destination")?,
             },
-            "finishWrapUp" => PanelAction::FinishWrapUp,
-            "dial" => PanelAction::Dial {
+            6 => PanelAction::FinishWrapUp,
+            7 => PanelAction::Dial {
                 number: text("number")?,
             },
-            "setDial" => PanelAction::SetDial {
+            8 => PanelAction::SetDial {
                 number: text("number")?,
             },
-            "phoneLogin" => PanelAction::PhoneLogin {
+            9 => PanelAction::PhoneLogin {
                 phone: text("phone")?,
             },
-            "signIn" => PanelAction::SignIn {
+            10 => PanelAction::SignIn {
                 login: text("login")?,
                 password: text("password")?,
                 phone: o
                     .get(&["phone"], |v| fields::opt(v, fields::text))?
                     .flatten(),
             },
-            "signInToken" => PanelAction::SignInToken,
-            "dismiss" => PanelAction::Dismiss {
+            11 => PanelAction::SignInToken,
+            _ => PanelAction::Dismiss {
                 id: o.req(&["id"], fields::unsigned)?,
             },
-            other => {
-                return Err(FieldError::unknown_variant(
-                    other,
-                    &[
-                        "setState",
-                        "answer",
-                        "hold",
-                        "resume",
-                        "hangup",
-                        "transfer",
-                        "finishWrapUp",
-                        "dial",
-                        "setDial",
-                        "phoneLogin",
-                        "signIn",
-                        "signInToken",
-                        "dismiss",
-                    ],
-                ))
-            }
         })
     }
 }

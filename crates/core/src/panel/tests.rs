@@ -788,3 +788,149 @@ fn a_pause_reason_reads_and_refuses_as_before() {
         json!({"id": "lunch", "label": {"en": "Lunch", "fr": "Déjeuner"}}),
     );
 }
+
+/// The reader [`PanelAction`] had: a string `match` with an arm per action.
+fn read_before(
+    o: crate::codec::fields::Fields,
+) -> Result<PanelAction, crate::codec::path_de::Error> {
+    use crate::codec::fields;
+    use crate::codec::path_de::Error as FieldError;
+    let text = |name: &'static str| o.req(&[name], fields::text);
+    let action = text("action")?;
+    Ok(match action.as_str() {
+        "setState" => PanelAction::SetState {
+            option: text("option")?,
+        },
+        "answer" => PanelAction::Answer { id: text("id")? },
+        "hold" => PanelAction::Hold { id: text("id")? },
+        "resume" => PanelAction::Resume { id: text("id")? },
+        "hangup" => PanelAction::Hangup { id: text("id")? },
+        "transfer" => PanelAction::Transfer {
+            id: text("id")?,
+            destination: text("destination")?,
+        },
+        "finishWrapUp" => PanelAction::FinishWrapUp,
+        "dial" => PanelAction::Dial {
+            number: text("number")?,
+        },
+        "setDial" => PanelAction::SetDial {
+            number: text("number")?,
+        },
+        "phoneLogin" => PanelAction::PhoneLogin {
+            phone: text("phone")?,
+        },
+        "signIn" => PanelAction::SignIn {
+            login: text("login")?,
+            password: text("password")?,
+            phone: o
+                .get(&["phone"], |v| fields::opt(v, fields::text))?
+                .flatten(),
+        },
+        "signInToken" => PanelAction::SignInToken,
+        "dismiss" => PanelAction::Dismiss {
+            id: o.req(&["id"], fields::unsigned)?,
+        },
+        other => {
+            return Err(FieldError::unknown_variant(
+                other,
+                &[
+                    "setState",
+                    "answer",
+                    "hold",
+                    "resume",
+                    "hangup",
+                    "transfer",
+                    "finishWrapUp",
+                    "dial",
+                    "setDial",
+                    "phoneLogin",
+                    "signIn",
+                    "signInToken",
+                    "dismiss",
+                ],
+            ))
+        }
+    })
+}
+
+/// The action reader against the one it replaced ([`read_before`]): for
+/// every action (and unknown ones), each field set to each kind of value,
+/// the same action, or the same error path and reason.
+#[test]
+fn panel_actions_read_and_refuse_as_before() {
+    use crate::codec::fields::{Fields, Wire};
+    use crate::codec::path_de::Error as FieldError;
+    struct Before(PanelAction);
+    impl Wire for Before {
+        const EXPECTED: &'static str = "internally tagged enum PanelAction";
+        fn read(o: Fields) -> Result<Self, FieldError> {
+            read_before(o).map(Before)
+        }
+    }
+    let keys = [
+        "action",
+        "option",
+        "id",
+        "destination",
+        "number",
+        "phone",
+        "login",
+        "password",
+    ];
+    // Unknown names come from the samples given to `action`.
+    for name in super::ACTIONS {
+        crate::config::reader_tests::check(
+            &keys,
+            |a: PanelAction| a,
+            |a: Before| a.0,
+            json!({
+                "action": name, "option": "ready", "id": "c1", "destination": "2",
+                "number": "1", "phone": "3", "login": "a", "password": "p",
+            }),
+        );
+    }
+}
+
+/// Every health but Live, Degraded and Stopped records its fault as the
+/// sign-in error; only a lost link (Reconnecting, Failed after Live) is
+/// a notice.
+#[test]
+fn a_retry_says_why_and_only_a_lost_link_is_a_notice() {
+    let mut p = xuc_panel();
+    for state in [HealthState::Connecting, HealthState::Authenticating] {
+        live(&mut p);
+        p.signing_in(None);
+        p.on_health(&faulty(state, "refused", Fault::BadCredentials));
+        let v = view(&p);
+        assert!(v.notices.is_empty(), "{state:?}");
+        let form = v.sign_in.expect("the error is shown");
+        assert_eq!(
+            (form.error, form.busy),
+            (Some(LoginError::BadCredentials), false)
+        );
+    }
+    for state in [HealthState::Reconnecting, HealthState::Failed] {
+        live(&mut p);
+        p.signing_in(None);
+        p.on_health(&faulty(state, "refused", Fault::BadCredentials));
+        let v = view(&p);
+        assert!(
+            matches!(&v.notices[..], [n] if matches!(n.kind, NoticeKind::ConnectionLost { .. })),
+            "{state:?}"
+        );
+        assert_eq!(
+            v.sign_in.and_then(|f| f.error),
+            Some(LoginError::BadCredentials)
+        );
+        // Not live before: no second notice.
+        p.on_health(&health(state, "again"));
+        assert_eq!(view(&p).notices.len(), 1);
+    }
+    live(&mut p);
+    p.on_health(&faulty(
+        HealthState::Degraded,
+        "slow",
+        Fault::BadCredentials,
+    ));
+    assert_eq!(view(&p).sign_in.and_then(|f| f.error), None);
+}
