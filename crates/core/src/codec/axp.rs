@@ -682,7 +682,18 @@ fn agent_participant(
         agent_id: p.agent_id,
         reason: None,
         vendor_event: Some(format!("AgentParticipant.{action}")),
-        data: extra(body_map, &["action", "agentId", "channelId"]),
+        data: extras_of(
+            body_map,
+            &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
+                "action",
+                "agentId",
+                "channelId",
+            ],
+        ),
     })
 }
 
@@ -694,6 +705,9 @@ fn engagement(
     body_map: &Map<String, Value>,
 ) -> Result<EventBody, Fault> {
     let mut interaction = Interaction::new(e.engagement_id, e.channel_id);
+    // The body fields not mapped to a normalized field (dialogId,
+    // connectionId, customerIdentifiers ...) stay in `data`; `event`, `id`
+    // and `timestamp` travel elsewhere, `engagementId` is the interaction's id.
     let consumed: &[&str] = match index {
         4 => {
             interaction.phase = InteractionPhase::Queued;
@@ -711,7 +725,15 @@ fn engagement(
                 None => false,
             };
             interaction.direction = outbound.then_some(Direction::Outbound);
-            &["sourceAddress", "destinationAddress", "channelId"]
+            &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
+                "sourceAddress",
+                "destinationAddress",
+                "channelId",
+            ]
         }
         5 => {
             interaction.phase = InteractionPhase::Created;
@@ -719,6 +741,10 @@ fn engagement(
             interaction.from = e.calling_number;
             interaction.to = e.dialled_number;
             &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
                 "callingNumber",
                 "dialledNumber",
                 "dialedNumber",
@@ -748,14 +774,22 @@ fn engagement(
                 .or_else(|| queue.as_ref().and_then(|q| q.channel_id.clone()))
                 .or(interaction.media);
             interaction.queue = queue.and_then(|q| q.queue_id);
-            &[]
+            &["event", "id", "timestamp", "engagementId"]
         }
         7 => {
             interaction.phase = InteractionPhase::Dialing;
             interaction.direction = Some(Direction::Outbound);
             interaction.to = e.destination_address;
             interaction.agent_id = e.agent_id;
-            &["destinationAddress", "agentId", "channelId"]
+            &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
+                "destinationAddress",
+                "agentId",
+                "channelId",
+            ]
         }
         11 | 12 => {
             interaction.phase = if index == 11 {
@@ -764,7 +798,14 @@ fn engagement(
                 InteractionPhase::Done
             };
             interaction.agent_id = e.agent_id;
-            &["agentId", "channelId"]
+            &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
+                "agentId",
+                "channelId",
+            ]
         }
         _ => {
             return Err(Box::new(DecodeError::Unknown {
@@ -773,7 +814,7 @@ fn engagement(
             }))
         }
     };
-    let data = extra(body_map, consumed);
+    let data = extras_of(body_map, consumed);
     Ok(interaction.into_body(event, data))
 }
 
@@ -818,21 +859,6 @@ impl Interaction {
             data,
         }
     }
-}
-
-/// The body fields not mapped to a normalized field (dialogId, connectionId,
-/// customerIdentifiers ...), kept as sent; `event`, `id` and `timestamp`
-/// travel elsewhere, `engagementId` is the interaction's id.
-fn extra(body_map: &Map<String, Value>, consumed: &[&str]) -> Map<String, Value> {
-    super::map_of(
-        body_map
-            .iter()
-            .filter(|(k, _)| {
-                !matches!(k.as_str(), "event" | "id" | "timestamp" | "engagementId")
-                    && !consumed.contains(&k.as_str())
-            })
-            .map(|(k, v)| (k.clone(), v.clone())),
-    )
 }
 
 /// The document's spelling of a known value (`bargedIn` -> `BARGEDIN`), or
