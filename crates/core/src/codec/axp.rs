@@ -486,7 +486,8 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault>
     let event = BODY_EVENTS.get(index).copied().unwrap_or("notification");
 
     let envelope: NotificationEnvelope = read(raw, "notification envelope")?;
-    let meta: BodyMeta = read(body, &format!("{event} body"))?;
+    let context = format!("{event} body");
+    let meta: BodyMeta = read(body, &context)?;
     let mut fields = Envelope::new();
     for (key, value) in ENVELOPE_FIELDS.iter().zip(envelope.into_fields()) {
         if let Some(value) = value {
@@ -503,7 +504,7 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault>
         fields.insert("timestamp".into(), Value::String(timestamp));
     }
 
-    let decoded = decode_body(index, event, body, body_map)?;
+    let decoded = decode_body(index, event, &context, body, body_map)?;
     Ok(Decoded {
         bodies: vec![decoded],
         envelope: fields,
@@ -512,16 +513,17 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault>
 }
 
 /// Decodes the body of notification event number `index` of [`BODY_EVENTS`].
+/// (`context` names the body in errors: `<event> body`).
 fn decode_body(
     index: usize,
     event: &str,
+    context: &str,
     body: &Value,
     body_map: &Map<String, Value>,
 ) -> Result<EventBody, Fault> {
-    let context = format!("{event} body");
     match index {
         0 => {
-            let s: AgentState = read(body, &context)?;
+            let s: AgentState = read(body, context)?;
             let state = lenient::match_event(&s.state, &AGENT_STATE_KEYS)
                 .and_then(|i| AGENT_STATES.get(i).copied())
                 .ok_or_else(|| DecodeError::Unknown {
@@ -550,9 +552,9 @@ fn decode_body(
                 ),
             })
         }
-        1 => agent_participant(read(body, &context)?, body_map),
+        1 => agent_participant(read(body, context)?, body_map),
         2 | 3 => {
-            let p: OtherParticipant = read(body, &context)?;
+            let p: OtherParticipant = read(body, context)?;
             let (role, participant_id) = if index == 2 {
                 (ParticipantRole::Automation, p.automation_participant_id)
             } else {
@@ -578,7 +580,7 @@ fn decode_body(
             })
         }
         8 | 9 => {
-            let t: Transfer = read(body, &context)?;
+            let t: Transfer = read(body, context)?;
             let error = if index == 9 {
                 // An error event always means the transfer did not happen.
                 Some(
@@ -620,13 +622,13 @@ fn decode_body(
             })
         }
         10 => {
-            let c: ChannelReady = read(body, &context)?;
+            let c: ChannelReady = read(body, context)?;
             Ok(EventBody::ChannelReady {
                 agent_id: c.agent_id,
                 channel: c.channel_id,
             })
         }
-        _ => engagement(index, event, read(body, &context)?, body_map),
+        _ => engagement(index, event, read(body, context)?, body_map),
     }
 }
 
