@@ -15,7 +15,7 @@
 
 use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
-use super::{as_object, discriminator, extras, extras_of, read};
+use super::{as_object, discriminator, extras, extras_of, read, read_by};
 use crate::error::{DecodeError, Fault};
 use crate::lenient;
 use crate::model::{
@@ -160,26 +160,16 @@ impl Wire for Pong {
     }
 }
 
-/// The notification envelope; every field is optional, in
-/// [`ENVELOPE_FIELDS`] order.
-struct NotificationEnvelope([Option<String>; 13]);
-
-impl Wire for NotificationEnvelope {
-    const EXPECTED: &'static str = "struct NotificationEnvelope";
-    fn read(o: Fields) -> Result<Self, Error> {
-        let mut fields: [Option<String>; 13] = Default::default();
-        for (slot, name) in fields.iter_mut().zip(ENVELOPE_FIELDS) {
-            *slot = o.opt_string(&[name])?;
+/// The notification envelope, read straight into [`Decoded::envelope`]:
+/// every field is optional, kept as a string, in [`ENVELOPE_FIELDS`] order.
+fn envelope(o: Fields) -> Result<Envelope, Error> {
+    let mut fields = Envelope::new();
+    for name in ENVELOPE_FIELDS {
+        if let Some(value) = o.opt_string(&[name])? {
+            fields.insert(name.to_owned(), Value::String(value));
         }
-        Ok(Self(fields))
     }
-}
-
-impl NotificationEnvelope {
-    /// The fields in [`ENVELOPE_FIELDS`] order.
-    fn into_fields(self) -> [Option<String>; 13] {
-        self.0
-    }
+    Ok(fields)
 }
 
 /// Fields every body may carry. `timestamp` is a string in the schema but a
@@ -485,15 +475,14 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault>
     })?;
     let event = BODY_EVENTS.get(index).copied().unwrap_or("notification");
 
-    let envelope: NotificationEnvelope = read(raw, "notification envelope")?;
+    let mut fields = read_by(
+        raw,
+        "notification envelope",
+        "struct NotificationEnvelope",
+        envelope,
+    )?;
     let context = format!("{event} body");
     let meta: BodyMeta = read(body, &context)?;
-    let mut fields = Envelope::new();
-    for (key, value) in ENVELOPE_FIELDS.iter().zip(envelope.into_fields()) {
-        if let Some(value) = value {
-            fields.insert((*key).to_owned(), Value::String(value));
-        }
-    }
     let event_id = meta.id.or_else(|| {
         fields
             .get("correlationId")
