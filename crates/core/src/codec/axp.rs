@@ -147,17 +147,15 @@ impl Wire for AuthenticationResponse {
     }
 }
 
-struct Pong {
-    subscription_id: Option<String>,
-}
-
-impl Wire for Pong {
-    const EXPECTED: &'static str = "struct Pong";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            subscription_id: o.opt_string(&["subscriptionId"])?,
-        })
-    }
+/// `pong`, read straight into its event.
+fn pong(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Connection {
+        status: ConnectionStatus::Pong,
+        detail: None,
+        subscription_id: o.opt_string(&["subscriptionId"])?,
+        ping_interval: None,
+        expires_interval: None,
+    })
 }
 
 /// The notification envelope, read straight into [`Decoded::envelope`]:
@@ -441,16 +439,7 @@ fn control_frame(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault
                 expires_interval: r.expires_interval,
             }
         }
-        1 => {
-            let p: Pong = read(raw, "pong")?;
-            EventBody::Connection {
-                status: ConnectionStatus::Pong,
-                detail: None,
-                subscription_id: p.subscription_id,
-                ping_interval: None,
-                expires_interval: None,
-            }
-        }
+        1 => read_by(raw, "pong", "struct Pong", pong)?,
         _ if map.contains_key("body") => return notification(raw, map),
         _ => return Err(Box::new(DecodeError::MissingField("body"))),
     };
