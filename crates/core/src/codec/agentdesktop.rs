@@ -317,22 +317,12 @@ impl fields::Wire for Wire {
     }
 }
 
-/// One `{name, value}` entry of `CallData`.
-struct CallDatum {
-    name: String,
-    value: Option<Value>,
-}
-
-impl fields::Wire for CallDatum {
-    const EXPECTED: &'static str = "struct CallDatum";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            name: o.string(&["name", "Name", "key"])?,
-            value: o
-                .get(&["value", "Value"], |v| fields::opt(v, fields::any))?
-                .flatten(),
-        })
-    }
+/// One `{name, value}` entry of `CallData`, as a pair.
+fn call_datum(item: &Value) -> Result<(String, Value), Error> {
+    let o = fields::fields_of(item, "struct CallDatum")?;
+    let name = o.string(&["name", "Name", "key"])?;
+    let value = o.get(&["value", "Value"], |v| fields::opt(v, fields::any))?;
+    Ok((name, value.flatten().unwrap_or(Value::Null)))
 }
 
 /// `CallData` as `[{name, value}]` (documented), `{name: value}` or the
@@ -345,13 +335,12 @@ fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, 
             // the wasm).
             let mut data = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let d = fields::wire::<CallDatum>(item).map_err(|e| {
+                data.push(call_datum(item).map_err(|e| {
                     Box::new(DecodeError::invalid(
                         format!("{context} at CallData[{i}]"),
                         e.to_string(),
                     ))
-                })?;
-                data.push((d.name, d.value.unwrap_or(Value::Null)));
+                })?);
             }
             Ok(data)
         }
