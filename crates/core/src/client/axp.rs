@@ -354,7 +354,7 @@ impl Protocol for Axp {
         let control = value
             .get("event")
             .is_some_and(|e| !e.is_null())
-            .then(|| codec::axp::decode(&value));
+            .then(|| codec::axp::decode_in(&value));
         let status = match control {
             Some(Ok(decoded)) => decoded.bodies.iter().find_map(|b| match b {
                 EventBody::Connection {

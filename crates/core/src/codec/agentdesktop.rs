@@ -39,6 +39,7 @@ use crate::model::{AgentStateKind, Decoded, Direction, EventBody, InteractionPha
 use serde_json::{json, Map, Value};
 
 /// The documented event names (docs/protocols.md#agentdesktop-events), as AgentDesktop spells them.
+/// In the order of [`KINDS`] and [`KEYS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     ConnectionStarted,
@@ -108,28 +109,10 @@ const KEYS: [&str; 18] = [
 const QUALIFIABLE: [Kind; 3] = [Kind::PauseSubstate, Kind::JobChanged, Kind::JobStarted];
 
 impl Kind {
-    /// The event name as the vendor documentation writes it.
+    /// The event name as the vendor documentation writes it (its canonical
+    /// key: [`KEYS`] is in the order of the variants).
     fn name(self) -> &'static str {
-        match self {
-            Kind::ConnectionStarted => "CONNECTIONSTARTED",
-            Kind::Ringing => "RINGING",
-            Kind::Dialing => "DIALING",
-            Kind::DataChanged => "DATACHANGED",
-            Kind::Established => "ESTABLISHED",
-            Kind::Held => "HELD",
-            Kind::Retrieved => "RETRIEVED",
-            Kind::ConnectionCleared => "CONNECTIONCLEARED",
-            Kind::JobScheduled => "JOBSCHEDULED",
-            Kind::JobChanged => "JOBCHANGED",
-            Kind::JobStarted => "JOBSTARTED",
-            Kind::JobFinished => "JOBFINISHED",
-            Kind::Popup => "POPUP",
-            Kind::LoggedIn => "LOGGEDIN",
-            Kind::Pause => "PAUSE",
-            Kind::PauseSubstate => "PAUSESUBSTATE",
-            Kind::Forced => "FORCED",
-            Kind::LoggedOut => "LOGGEDOUT",
-        }
+        KEYS.get(self as usize).copied().unwrap_or_default()
     }
 }
 
@@ -334,22 +317,12 @@ impl fields::Wire for Wire {
     }
 }
 
-/// One `{name, value}` entry of `CallData`.
-struct CallDatum {
-    name: String,
-    value: Option<Value>,
-}
-
-impl fields::Wire for CallDatum {
-    const EXPECTED: &'static str = "struct CallDatum";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            name: o.string(&["name", "Name", "key"])?,
-            value: o
-                .get(&["value", "Value"], |v| fields::opt(v, fields::any))?
-                .flatten(),
-        })
-    }
+/// One `{name, value}` entry of `CallData`, as a pair.
+fn call_datum(item: &Value) -> Result<(String, Value), Error> {
+    let o = fields::fields_of(item, "struct CallDatum")?;
+    let name = o.string(&["name", "Name", "key"])?;
+    let value = o.get(&["value", "Value"], |v| fields::opt(v, fields::any))?;
+    Ok((name, value.flatten().unwrap_or(Value::Null)))
 }
 
 /// `CallData` as `[{name, value}]` (documented), `{name: value}` or the
@@ -362,13 +335,12 @@ fn call_data(context: &str, raw: Option<Value>) -> Result<Vec<(String, Value)>, 
             // the wasm).
             let mut data = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let d = fields::wire::<CallDatum>(item).map_err(|e| {
+                data.push(call_datum(item).map_err(|e| {
                     Box::new(DecodeError::invalid(
                         format!("{context} at CallData[{i}]"),
                         e.to_string(),
                     ))
-                })?;
-                data.push((d.name, d.value.unwrap_or(Value::Null)));
+                })?);
             }
             Ok(data)
         }
@@ -823,5 +795,22 @@ pub fn pick_event(args: &[Value]) -> Result<&Value, Fault> {
                 args.iter().map(type_name).collect::<Vec<_>>().join(", ")
             ),
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_keys_and_variants_are_in_one_order() {
+        for (i, kind) in KINDS.iter().enumerate() {
+            assert_eq!(*kind as usize, i);
+            assert_eq!(kind.name(), KEYS[i]);
+        }
+        assert_eq!(Kind::ConnectionStarted.name(), "CONNECTIONSTARTED");
+        assert_eq!(Kind::JobChanged.name(), "JOBCHANGED");
+        assert_eq!(Kind::PauseSubstate.name(), "PAUSESUBSTATE");
+        assert_eq!(Kind::LoggedOut.name(), "LOGGEDOUT");
     }
 }

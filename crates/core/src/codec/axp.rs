@@ -15,7 +15,7 @@
 
 use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
-use super::{as_object, discriminator, extras, extras_of, read};
+use super::{as_object, discriminator, extras, extras_of, read, read_by};
 use crate::error::{DecodeError, Fault};
 use crate::lenient;
 use crate::model::{
@@ -147,39 +147,27 @@ impl Wire for AuthenticationResponse {
     }
 }
 
-struct Pong {
-    subscription_id: Option<String>,
+/// `pong`, read straight into its event.
+fn pong(o: Fields) -> Result<EventBody, Error> {
+    Ok(EventBody::Connection {
+        status: ConnectionStatus::Pong,
+        detail: None,
+        subscription_id: o.opt_string(&["subscriptionId"])?,
+        ping_interval: None,
+        expires_interval: None,
+    })
 }
 
-impl Wire for Pong {
-    const EXPECTED: &'static str = "struct Pong";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            subscription_id: o.opt_string(&["subscriptionId"])?,
-        })
-    }
-}
-
-/// The notification envelope; every field is optional, in
-/// [`ENVELOPE_FIELDS`] order.
-struct NotificationEnvelope([Option<String>; 13]);
-
-impl Wire for NotificationEnvelope {
-    const EXPECTED: &'static str = "struct NotificationEnvelope";
-    fn read(o: Fields) -> Result<Self, Error> {
-        let mut fields: [Option<String>; 13] = Default::default();
-        for (slot, name) in fields.iter_mut().zip(ENVELOPE_FIELDS) {
-            *slot = o.opt_string(&[name])?;
+/// The notification envelope, read straight into [`Decoded::envelope`]:
+/// every field is optional, kept as a string, in [`ENVELOPE_FIELDS`] order.
+fn envelope(o: Fields) -> Result<Envelope, Error> {
+    let mut fields = Envelope::new();
+    for name in ENVELOPE_FIELDS {
+        if let Some(value) = o.opt_string(&[name])? {
+            fields.insert(name.to_owned(), Value::String(value));
         }
-        Ok(Self(fields))
     }
-}
-
-impl NotificationEnvelope {
-    /// The fields in [`ENVELOPE_FIELDS`] order.
-    fn into_fields(self) -> [Option<String>; 13] {
-        self.0
-    }
+    Ok(fields)
 }
 
 /// Fields every body may carry. `timestamp` is a string in the schema but a
@@ -451,16 +439,7 @@ fn control_frame(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault
                 expires_interval: r.expires_interval,
             }
         }
-        1 => {
-            let p: Pong = read(raw, "pong")?;
-            EventBody::Connection {
-                status: ConnectionStatus::Pong,
-                detail: None,
-                subscription_id: p.subscription_id,
-                ping_interval: None,
-                expires_interval: None,
-            }
-        }
+        1 => read_by(raw, "pong", "struct Pong", pong)?,
         _ if map.contains_key("body") => return notification(raw, map),
         _ => return Err(Box::new(DecodeError::MissingField("body"))),
     };
@@ -485,14 +464,14 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault>
     })?;
     let event = BODY_EVENTS.get(index).copied().unwrap_or("notification");
 
-    let envelope: NotificationEnvelope = read(raw, "notification envelope")?;
-    let meta: BodyMeta = read(body, &format!("{event} body"))?;
-    let mut fields = Envelope::new();
-    for (key, value) in ENVELOPE_FIELDS.iter().zip(envelope.into_fields()) {
-        if let Some(value) = value {
-            fields.insert((*key).to_owned(), Value::String(value));
-        }
-    }
+    let mut fields = read_by(
+        raw,
+        "notification envelope",
+        "struct NotificationEnvelope",
+        envelope,
+    )?;
+    let context = format!("{event} body");
+    let meta: BodyMeta = read(body, &context)?;
     let event_id = meta.id.or_else(|| {
         fields
             .get("correlationId")
@@ -503,7 +482,7 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault>
         fields.insert("timestamp".into(), Value::String(timestamp));
     }
 
-    let decoded = decode_body(index, event, body, body_map)?;
+    let decoded = decode_body(index, event, &context, body, body_map)?;
     Ok(Decoded {
         bodies: vec![decoded],
         envelope: fields,
@@ -512,16 +491,17 @@ fn notification(raw: &Value, map: &Map<String, Value>) -> Result<Decoded, Fault>
 }
 
 /// Decodes the body of notification event number `index` of [`BODY_EVENTS`].
+/// (`context` names the body in errors: `<event> body`).
 fn decode_body(
     index: usize,
     event: &str,
+    context: &str,
     body: &Value,
     body_map: &Map<String, Value>,
 ) -> Result<EventBody, Fault> {
-    let context = format!("{event} body");
     match index {
         0 => {
-            let s: AgentState = read(body, &context)?;
+            let s: AgentState = read(body, context)?;
             let state = lenient::match_event(&s.state, &AGENT_STATE_KEYS)
                 .and_then(|i| AGENT_STATES.get(i).copied())
                 .ok_or_else(|| DecodeError::Unknown {
@@ -550,9 +530,9 @@ fn decode_body(
                 ),
             })
         }
-        1 => agent_participant(read(body, &context)?, body_map),
+        1 => agent_participant(read(body, context)?, body_map),
         2 | 3 => {
-            let p: OtherParticipant = read(body, &context)?;
+            let p: OtherParticipant = read(body, context)?;
             let (role, participant_id) = if index == 2 {
                 (ParticipantRole::Automation, p.automation_participant_id)
             } else {
@@ -578,7 +558,7 @@ fn decode_body(
             })
         }
         8 | 9 => {
-            let t: Transfer = read(body, &context)?;
+            let t: Transfer = read(body, context)?;
             let error = if index == 9 {
                 // An error event always means the transfer did not happen.
                 Some(
@@ -620,13 +600,13 @@ fn decode_body(
             })
         }
         10 => {
-            let c: ChannelReady = read(body, &context)?;
+            let c: ChannelReady = read(body, context)?;
             Ok(EventBody::ChannelReady {
                 agent_id: c.agent_id,
                 channel: c.channel_id,
             })
         }
-        _ => engagement(index, event, read(body, &context)?, body_map),
+        _ => engagement(index, event, read(body, context)?, body_map),
     }
 }
 
@@ -682,7 +662,18 @@ fn agent_participant(
         agent_id: p.agent_id,
         reason: None,
         vendor_event: Some(format!("AgentParticipant.{action}")),
-        data: extra(body_map, &["action", "agentId", "channelId"]),
+        data: extras_of(
+            body_map,
+            &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
+                "action",
+                "agentId",
+                "channelId",
+            ],
+        ),
     })
 }
 
@@ -694,6 +685,9 @@ fn engagement(
     body_map: &Map<String, Value>,
 ) -> Result<EventBody, Fault> {
     let mut interaction = Interaction::new(e.engagement_id, e.channel_id);
+    // The body fields not mapped to a normalized field (dialogId,
+    // connectionId, customerIdentifiers ...) stay in `data`; `event`, `id`
+    // and `timestamp` travel elsewhere, `engagementId` is the interaction's id.
     let consumed: &[&str] = match index {
         4 => {
             interaction.phase = InteractionPhase::Queued;
@@ -711,7 +705,15 @@ fn engagement(
                 None => false,
             };
             interaction.direction = outbound.then_some(Direction::Outbound);
-            &["sourceAddress", "destinationAddress", "channelId"]
+            &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
+                "sourceAddress",
+                "destinationAddress",
+                "channelId",
+            ]
         }
         5 => {
             interaction.phase = InteractionPhase::Created;
@@ -719,6 +721,10 @@ fn engagement(
             interaction.from = e.calling_number;
             interaction.to = e.dialled_number;
             &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
                 "callingNumber",
                 "dialledNumber",
                 "dialedNumber",
@@ -748,14 +754,22 @@ fn engagement(
                 .or_else(|| queue.as_ref().and_then(|q| q.channel_id.clone()))
                 .or(interaction.media);
             interaction.queue = queue.and_then(|q| q.queue_id);
-            &[]
+            &["event", "id", "timestamp", "engagementId"]
         }
         7 => {
             interaction.phase = InteractionPhase::Dialing;
             interaction.direction = Some(Direction::Outbound);
             interaction.to = e.destination_address;
             interaction.agent_id = e.agent_id;
-            &["destinationAddress", "agentId", "channelId"]
+            &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
+                "destinationAddress",
+                "agentId",
+                "channelId",
+            ]
         }
         11 | 12 => {
             interaction.phase = if index == 11 {
@@ -764,7 +778,14 @@ fn engagement(
                 InteractionPhase::Done
             };
             interaction.agent_id = e.agent_id;
-            &["agentId", "channelId"]
+            &[
+                "event",
+                "id",
+                "timestamp",
+                "engagementId",
+                "agentId",
+                "channelId",
+            ]
         }
         _ => {
             return Err(Box::new(DecodeError::Unknown {
@@ -773,7 +794,7 @@ fn engagement(
             }))
         }
     };
-    let data = extra(body_map, consumed);
+    let data = extras_of(body_map, consumed);
     Ok(interaction.into_body(event, data))
 }
 
@@ -818,21 +839,6 @@ impl Interaction {
             data,
         }
     }
-}
-
-/// The body fields not mapped to a normalized field (dialogId, connectionId,
-/// customerIdentifiers ...), kept as sent; `event`, `id` and `timestamp`
-/// travel elsewhere, `engagementId` is the interaction's id.
-fn extra(body_map: &Map<String, Value>, consumed: &[&str]) -> Map<String, Value> {
-    super::map_of(
-        body_map
-            .iter()
-            .filter(|(k, _)| {
-                !matches!(k.as_str(), "event" | "id" | "timestamp" | "engagementId")
-                    && !consumed.contains(&k.as_str())
-            })
-            .map(|(k, v)| (k.clone(), v.clone())),
-    )
 }
 
 /// The document's spelling of a known value (`bargedIn` -> `BARGEDIN`), or

@@ -319,3 +319,6 @@ mod tests {
 
 #[cfg(all(test, feature = "xuc", feature = "crm-connector"))]
 mod golden_tests;
+
+#[cfg(all(test, feature = "axp", feature = "agentdesktop", feature = "openframe"))]
+mod golden_full_tests;

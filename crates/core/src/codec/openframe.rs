@@ -7,7 +7,7 @@
 
 use super::fields::{self, Fields, Wire};
 use super::path_de::Error;
-use super::{as_object, discriminator, read};
+use super::{as_object, discriminator, read_by};
 use crate::error::{DecodeError, Fault};
 use crate::lenient;
 use crate::model::{
@@ -21,8 +21,11 @@ pub const EVENTS: [&str; 5] = [
     "openframe_awa_workitem_offered",
     "openframe_awa_workitem_accepted",
     "openframe_awa_workitem_rejected",
-    "openframe_agent_off_interaction",
+    OFF_INTERACTION,
 ];
+
+/// The last of [`EVENTS`]: the interaction event's `vendorEvent`.
+const OFF_INTERACTION: &str = "openframe_agent_off_interaction";
 
 const KEYS: [&str; 5] = [
     "OPENFRAMEAWAAGENTPRESENCE",
@@ -32,89 +35,58 @@ const KEYS: [&str; 5] = [
     "OPENFRAMEAGENTOFFINTERACTION",
 ];
 
-// The wire structs, read by hand (`codec::fields`).
+// The bodies, read by hand (`codec::fields`) straight into their event.
 
-struct PresenceBody {
-    presence: Presence,
-}
-
-impl Wire for PresenceBody {
-    const EXPECTED: &'static str = "struct PresenceBody";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            presence: o.req(&["presence"], fields::wire)?,
-        })
-    }
-}
-
-struct Presence {
-    name: String,
-    sys_id: Option<String>,
-    available: bool,
-    channels: Option<Vec<Channel>>,
-}
-
-impl Wire for Presence {
-    const EXPECTED: &'static str = "struct Presence";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
+/// `{presence}`: the presence event.
+fn presence_body(o: Fields) -> Result<EventBody, Error> {
+    o.req(&["presence"], |v| {
+        let o = fields::fields_of(v, "struct Presence")?;
+        Ok(EventBody::Presence {
             name: o.string(&["name"])?,
-            sys_id: o.opt_string(&["sys_id"])?,
+            status_id: o.opt_string(&["sys_id"])?,
             available: o.boolean(&["available"])?,
-            channels: o.opt_list(&["channels"], fields::wire)?,
+            channels: o.opt_list(&["channels"], channel)?.unwrap_or_default(),
+            success: None,
         })
-    }
+    })
 }
 
-struct Channel {
-    name: String,
-    available: bool,
-    sys_id: Option<String>,
+fn channel(value: &Value) -> Result<PresenceChannel, Error> {
+    let o = fields::fields_of(value, "struct Channel")?;
+    Ok(PresenceChannel {
+        name: o.string(&["name"])?,
+        available: o.boolean(&["available"])?,
+        id: o.opt_string(&["sys_id"])?,
+    })
 }
 
-impl Wire for Channel {
-    const EXPECTED: &'static str = "struct Channel";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            name: o.string(&["name"])?,
-            available: o.boolean(&["available"])?,
-            sys_id: o.opt_string(&["sys_id"])?,
+/// `{workItem}` of the offered, accepted and rejected events, in [`EVENTS`] order.
+const WORK_ITEM_BODIES: [fn(Fields) -> Result<EventBody, Error>; 3] = [
+    |o| work_item_body(o, WorkItemPhase::Offered),
+    |o| work_item_body(o, WorkItemPhase::Accepted),
+    |o| work_item_body(o, WorkItemPhase::Rejected),
+];
+
+fn work_item_body(o: Fields, phase: WorkItemPhase) -> Result<EventBody, Error> {
+    o.req(&["workItem", "workitem", "work_item"], |v| {
+        let o = fields::fields_of(v, "struct WorkItem")?;
+        let id = o.string(&["sys_id"])?;
+        let size = o.opt_int(&["size"])?;
+        let channel: Option<NamedRef> = o.opt_wire(&["serviceChannel", "service_channel"])?;
+        let document: Option<Document> = o.opt_wire(&["document"])?;
+        let rejection: Option<Rejection> = o.opt_wire(&["rejection"])?;
+        Ok(EventBody::WorkItem {
+            id,
+            phase,
+            channel: channel.and_then(|c| c.name),
+            document: document.map(|d| DocumentRef {
+                table: d.table,
+                id: d.sys_id,
+            }),
+            reason: rejection.and_then(|r| r.reason),
+            size,
         })
-    }
-}
-
-struct WorkItemBody {
-    work_item: WorkItem,
-}
-
-impl Wire for WorkItemBody {
-    const EXPECTED: &'static str = "struct WorkItemBody";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            work_item: o.req(&["workItem", "workitem", "work_item"], fields::wire)?,
-        })
-    }
-}
-
-struct WorkItem {
-    sys_id: String,
-    size: Option<i64>,
-    service_channel: Option<NamedRef>,
-    document: Option<Document>,
-    rejection: Option<Rejection>,
-}
-
-impl Wire for WorkItem {
-    const EXPECTED: &'static str = "struct WorkItem";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            sys_id: o.string(&["sys_id"])?,
-            size: o.opt_int(&["size"])?,
-            service_channel: o.opt_wire(&["serviceChannel", "service_channel"])?,
-            document: o.opt_wire(&["document"])?,
-            rejection: o.opt_wire(&["rejection"])?,
-        })
-    }
+    })
 }
 
 struct NamedRef {
@@ -158,36 +130,32 @@ impl Wire for Rejection {
     }
 }
 
-struct InteractionBody {
-    interaction: Interaction,
-}
-
-impl Wire for InteractionBody {
-    const EXPECTED: &'static str = "struct InteractionBody";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            interaction: o.req(&["interaction"], fields::wire)?,
+/// `{interaction}`: the agent left an interaction.
+fn interaction_body(o: Fields) -> Result<EventBody, Error> {
+    o.req(&["interaction"], |v| {
+        let o = fields::fields_of(v, "struct Interaction")?;
+        let id = o.string(&["sys_id"])?;
+        let number = o.opt_string(&["number"])?;
+        let media = o.opt_string(&["type"])?;
+        let reason = o.opt_string(&["reason"])?;
+        let mut data = Map::new();
+        if let Some(number) = number {
+            data.insert("number".into(), Value::String(number));
+        }
+        Ok(EventBody::Interaction {
+            id,
+            phase: InteractionPhase::Done,
+            media,
+            direction: None,
+            from: None,
+            to: None,
+            queue: None,
+            agent_id: None,
+            reason,
+            vendor_event: Some(OFF_INTERACTION.to_owned()),
+            data,
         })
-    }
-}
-
-struct Interaction {
-    sys_id: String,
-    number: Option<String>,
-    kind: Option<String>,
-    reason: Option<String>,
-}
-
-impl Wire for Interaction {
-    const EXPECTED: &'static str = "struct Interaction";
-    fn read(o: Fields) -> Result<Self, Error> {
-        Ok(Self {
-            sys_id: o.string(&["sys_id"])?,
-            number: o.opt_string(&["number"])?,
-            kind: o.opt_string(&["type"])?,
-            reason: o.opt_string(&["reason"])?,
-        })
-    }
+    })
 }
 
 /// Finds the event body inside the handler argument: `result`, `payload`, or
@@ -225,66 +193,24 @@ pub(crate) fn decode_in(raw: &Value) -> Result<Decoded, Fault> {
     let data = map.get("data").ok_or(DecodeError::MissingField("data"))?;
     let event = EVENTS[index % EVENTS.len()];
     let body = match index {
-        0 => {
-            let p: PresenceBody = read(unwrap_body(data, "presence")?, event)?;
-            EventBody::Presence {
-                name: p.presence.name,
-                status_id: p.presence.sys_id,
-                available: p.presence.available,
-                channels: p
-                    .presence
-                    .channels
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|c| PresenceChannel {
-                        name: c.name,
-                        available: c.available,
-                        id: c.sys_id,
-                    })
-                    .collect(),
-                success: None,
-            }
-        }
-        1..=3 => {
-            let w: WorkItemBody = read(unwrap_body(data, "workItem")?, event)?;
-            let phase = match index {
-                1 => WorkItemPhase::Offered,
-                2 => WorkItemPhase::Accepted,
-                _ => WorkItemPhase::Rejected,
-            };
-            let item = w.work_item;
-            EventBody::WorkItem {
-                id: item.sys_id,
-                phase,
-                channel: item.service_channel.and_then(|c| c.name),
-                document: item.document.map(|d| DocumentRef {
-                    table: d.table,
-                    id: d.sys_id,
-                }),
-                reason: item.rejection.and_then(|r| r.reason),
-                size: item.size,
-            }
-        }
-        _ => {
-            let i: InteractionBody = read(unwrap_body(data, "interaction")?, event)?;
-            let mut extra = Map::new();
-            if let Some(number) = i.interaction.number {
-                extra.insert("number".into(), Value::String(number));
-            }
-            EventBody::Interaction {
-                id: i.interaction.sys_id,
-                phase: InteractionPhase::Done,
-                media: i.interaction.kind,
-                direction: None,
-                from: None,
-                to: None,
-                queue: None,
-                agent_id: None,
-                reason: i.interaction.reason,
-                vendor_event: Some(event.to_owned()),
-                data: extra,
-            }
-        }
+        0 => read_by(
+            unwrap_body(data, "presence")?,
+            event,
+            "struct PresenceBody",
+            presence_body,
+        )?,
+        1..=3 => read_by(
+            unwrap_body(data, "workItem")?,
+            event,
+            "struct WorkItemBody",
+            WORK_ITEM_BODIES[(index - 1) % WORK_ITEM_BODIES.len()],
+        )?,
+        _ => read_by(
+            unwrap_body(data, "interaction")?,
+            event,
+            "struct InteractionBody",
+            interaction_body,
+        )?,
     };
     Ok(Decoded::one(body))
 }

@@ -1,0 +1,178 @@
+//! The decoders' outputs of the full build's other protocols pinned byte for
+//! byte (bench/README.md, `lean-full-axp`), as `golden_tests` pins the lead
+//! build's two: every AXP, AgentDesktop and OpenFrame fixture, and each of
+//! them with one value (at any depth up to four) replaced by every JSON kind
+//! or removed, decoded; one line per case in `golden_full.txt` (the case and
+//! a 64-bit FNV-1a hash of its texts; a failing case prints its texts).
+//! `UPDATE_GOLDEN=1` rewrites the file.
+
+use super::decode;
+use crate::config::DecodeConfig;
+use crate::model::Source;
+use serde_json::{json, Value};
+
+/// What a value may be replaced by: every JSON kind and the lenient
+/// spellings the readers take.
+fn replacements() -> Vec<Option<Value>> {
+    vec![
+        None,
+        Some(json!(null)),
+        Some(json!(true)),
+        Some(json!(0)),
+        Some(json!(-7)),
+        Some(json!(2.5)),
+        Some(json!(1e300)),
+        Some(json!("")),
+        Some(json!(" x ")),
+        Some(json!("12")),
+        Some(json!("true")),
+        Some(json!([])),
+        Some(json!(["a", 3])),
+        Some(json!({})),
+        Some(json!({"name": "n", "id": "i", "value": 1})),
+    ]
+}
+
+/// Every path of `value` to a member or item, up to `depth` levels.
+fn paths(value: &Value, depth: usize, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    if depth == 0 {
+        return;
+    }
+    let children: Vec<(Step, &Value)> = match value {
+        Value::Object(map) => map.iter().map(|(k, v)| (Step::Key(k.clone()), v)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .take(3)
+            .map(|(i, v)| (Step::Index(i), v))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (step, child) in children {
+        at.push(step);
+        out.push(at.clone());
+        paths(child, depth - 1, at, out);
+        at.pop();
+    }
+}
+
+#[derive(Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Step::Key(k) => write!(f, "/{k}"),
+            Step::Index(i) => write!(f, "/{i}"),
+        }
+    }
+}
+
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// `value` with the member at `path` replaced by `with` (removed if `None`).
+fn replaced(value: &Value, path: &[Step], with: &Option<Value>) -> Value {
+    let mut out = value.clone();
+    let mut at = &mut out;
+    let Some((last, parents)) = path.split_last() else {
+        return out;
+    };
+    for step in parents {
+        at = match (step, at) {
+            (Step::Key(k), Value::Object(map)) => map.get_mut(k).unwrap(),
+            (Step::Index(i), Value::Array(items)) => &mut items[*i],
+            _ => unreachable!(),
+        };
+    }
+    match (last, at, with) {
+        (Step::Key(k), Value::Object(map), None) => {
+            map.remove(k);
+        }
+        (Step::Key(k), Value::Object(map), Some(v)) => {
+            map.insert(k.clone(), v.clone());
+        }
+        (Step::Index(i), Value::Array(items), None) => {
+            items.remove(*i);
+        }
+        (Step::Index(i), Value::Array(items), Some(v)) => items[*i] = v.clone(),
+        _ => unreachable!(),
+    }
+    out
+}
+
+/// One line per fixture and path: `name line path hash`, the hash over the
+/// texts of all replacements there; the texts by line.
+fn cases(source: Source, name: &str, fixtures: &str, text: &mut String, outs: &mut Vec<String>) {
+    let config = DecodeConfig::default();
+    for (n, line) in fixtures
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let fixture: Value = serde_json::from_str(line).unwrap();
+        let mut all = vec![("-".to_owned(), vec![fixture.clone()])];
+        let mut found = Vec::new();
+        paths(&fixture, 4, &mut Vec::new(), &mut found);
+        for path in &found {
+            let at: String = path.iter().map(|s| s.to_string()).collect();
+            let raws = replacements()
+                .iter()
+                .map(|with| replaced(&fixture, path, with))
+                .collect();
+            all.push((at, raws));
+        }
+        for (at, raws) in all {
+            let mut out = String::new();
+            for raw in raws {
+                let result = match decode(source, &raw, &config) {
+                    Ok(decoded) => format!("{decoded:?}"),
+                    Err(e) => format!("error {e:?} / {e}"),
+                };
+                out.push_str(&format!("{raw} => {result}\n"));
+            }
+            text.push_str(&format!("{name} {} {at} {:016x}\n", n + 1, fnv(&out)));
+            outs.push(out);
+        }
+    }
+}
+
+#[test]
+fn full_build_decoded_values_and_errors_are_pinned() {
+    let mut text = String::new();
+    let mut outs = Vec::new();
+    for (source, name, fixtures) in [
+        (
+            Source::Axp,
+            "axp",
+            include_str!("../../../../tests/fixtures/axp.jsonl"),
+        ),
+        (
+            Source::Agentdesktop,
+            "agentdesktop",
+            include_str!("../../../../tests/fixtures/agentdesktop.jsonl"),
+        ),
+        (
+            Source::Openframe,
+            "openframe",
+            include_str!("../../../../tests/fixtures/openframe.jsonl"),
+        ),
+    ] {
+        cases(source, name, fixtures, &mut text, &mut outs);
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/codec/golden_full.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    let golden = std::fs::read_to_string(path).unwrap();
+    for (i, (got, want)) in text.lines().zip(golden.lines()).enumerate() {
+        assert_eq!(got, want, "line {}: {}", i + 1, outs[i]);
+    }
+    assert_eq!(text.lines().count(), golden.lines().count());
+}
