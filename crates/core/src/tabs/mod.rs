@@ -47,6 +47,8 @@ use serde_json::Value;
 use std::collections::VecDeque;
 
 #[cfg(test)]
+mod golden_tests;
+#[cfg(test)]
 mod tests;
 
 /// Version of the messages between tabs.
