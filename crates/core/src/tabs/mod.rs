@@ -44,6 +44,7 @@ use crate::model::{EventBody, Side};
 use serde::de::Error as _;
 use serde::Deserialize;
 use serde_json::Value;
+use std::cmp::Ordering;
 use std::collections::VecDeque;
 
 #[cfg(test)]
@@ -1565,20 +1566,29 @@ pub struct TabView {
 /// latest `active_at`, then the smallest id.
 pub fn screen_pop_tab<'a, I>(target: PopTarget, tabs: I, leader: &'a str) -> &'a str
 where
-    I: IntoIterator<Item = &'a TabView> + Clone,
+    I: IntoIterator<Item = &'a TabView>,
 {
-    if target == PopTarget::Focused {
-        let best = |focused: bool| {
-            tabs.clone()
-                .into_iter()
-                .filter(|t| t.visible && (t.focused || !focused))
-                .min_by(|a, b| b.active_at.cmp(&a.active_at).then(a.tab.cmp(&b.tab)))
+    if target != PopTarget::Focused {
+        return leader;
+    }
+    // One pass for both choices: the best focused and the best visible tab
+    // (the first of equals kept).
+    let mut focused: Option<&TabView> = None;
+    let mut visible: Option<&TabView> = None;
+    for t in tabs.into_iter().filter(|t| t.visible) {
+        let beats = |best: Option<&TabView>| {
+            best.is_none_or(|b| {
+                b.active_at.cmp(&t.active_at).then(t.tab.cmp(&b.tab)) == Ordering::Less
+            })
         };
-        if let Some(tab) = best(true).or_else(|| best(false)) {
-            return &tab.tab;
+        if t.focused && beats(focused) {
+            focused = Some(t);
+        }
+        if beats(visible) {
+            visible = Some(t);
         }
     }
-    leader
+    focused.or(visible).map_or(leader, |t| &t.tab)
 }
 
 /// Whether an output is a screen pop: a `screenPop` event, or the CRM
