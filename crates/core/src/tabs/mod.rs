@@ -1475,15 +1475,9 @@ fn keep_tabs(tabs: &mut Vec<String>, keep: &dyn Fn(&String) -> bool) {
 /// Connector start-up (`ready`, `crmData`) is between a tab's Client
 /// Application and its own widget; every other report goes to the leader.
 pub fn crm_stays_local(msg: &Value) -> bool {
-    let action: String = msg
-        .get("action")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    action.ends_with("ready") || action.ends_with("crmdata")
+    // Its letters and digits, upper-cased (`lenient::event_key`).
+    let action = crate::lenient::event_key(msg.get("action").and_then(Value::as_str).unwrap_or(""));
+    action.ends_with("READY") || action.ends_with("CRMDATA")
 }
 
 /// A `gap` event of the tabs: `{"kind": "gap", "scope": "tabs", "reason"}`
