@@ -273,35 +273,42 @@ fn match_keys<'a>(name: &str, count: usize, key_at: &dyn Fn(usize) -> &'a str) -
         Some(key) => key,
         None => {
             owned = event_key(name);
-            owned.as_str()
+            owned.as_bytes()
         }
     };
     // A known name may be spelled in any case ("AgentReady" for
     // "AGENTREADY"): a table then needs no second, upper-case copy of it.
-    if let Some(i) = (0..count).position(|i| key_at(i).eq_ignore_ascii_case(key)) {
-        return Some(i);
+    // The first entry equal to the key wins; else a prefix: the longest
+    // known name the key ends with (the last of equally long ones).
+    // One plain loop (an iterator chain cost twice the code).
+    let mut best: Option<(usize, usize)> = None;
+    for i in 0..count {
+        let k = key_at(i).as_bytes();
+        if k.eq_ignore_ascii_case(key) {
+            return Some(i);
+        }
+        let end = key
+            .len()
+            .checked_sub(k.len())
+            .filter(|&start| start > 0)
+            .and_then(|start| key.get(start..));
+        if end.is_some_and(|end| end.eq_ignore_ascii_case(k))
+            && best.is_none_or(|(_, len)| k.len() >= len)
+        {
+            best = Some((i, k.len()));
+        }
     }
-    // A prefix: the longest known name the key ends with.
-    (0..count)
-        .map(|i| (i, key_at(i)))
-        .filter(|(_, k)| {
-            key.len() > k.len()
-                && key
-                    .get(key.len() - k.len()..)
-                    .is_some_and(|end| end.eq_ignore_ascii_case(k))
-        })
-        .max_by_key(|(_, k)| k.len())
-        .map(|(i, _)| i)
+    best.map(|(i, _)| i)
 }
 
-/// [`event_key`] written into `buf`; `None` when it does not fit.
-fn canonical_in<'a>(name: &str, buf: &'a mut [u8; 64]) -> Option<&'a str> {
+/// [`event_key`] written into `buf` (ASCII bytes); `None` when it does not fit.
+fn canonical_in<'a>(name: &str, buf: &'a mut [u8; 64]) -> Option<&'a [u8]> {
     let mut len = 0;
     for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
         *buf.get_mut(len)? = b.to_ascii_uppercase();
         len += 1;
     }
-    std::str::from_utf8(buf.get(..len)?).ok()
+    buf.get(..len)
 }
 
 #[cfg(test)]
@@ -375,5 +382,68 @@ mod tests {
         }
         assert_eq!(match_event("Cti.jobstarted", &vendor), Some(0));
         assert_eq!(match_event("onStarted", &vendor), Some(1));
+    }
+
+    /// The matcher as it was written before its plain loop (bench/README.md,
+    /// `lean-size-core5`): every name canonicalized with `event_key`, the
+    /// first entry equal to it, else the last of the longest entries it ends
+    /// with (`max_by_key`).
+    fn reference(name: &str, known: &[&str]) -> Option<usize> {
+        let key = event_key(name);
+        if let Some(i) = known.iter().position(|k| k.eq_ignore_ascii_case(&key)) {
+            return Some(i);
+        }
+        known
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| {
+                key.len() > k.len()
+                    && key
+                        .get(key.len() - k.len()..)
+                        .is_some_and(|end| end.eq_ignore_ascii_case(k))
+            })
+            .max_by_key(|(_, k)| k.len())
+            .map(|(i, _)| i)
+    }
+
+    /// [`match_event`] against [`reference`] over tables with ties, empty
+    /// and repeated entries and names around the 64-character buffer.
+    #[test]
+    fn matching_agrees_with_the_reference() {
+        let tables: [&[&str]; 5] = [
+            &["JOBSTARTED", "STARTED", "RINGING"],
+            &["AgentReady", "Ready", "ready", "AgentOnPause", "Pause"],
+            &["AB", "CD", "ab", "B", "b", ""],
+            &["", "X"],
+            &[],
+        ];
+        let parts = [
+            "", "a", "B", "ab", "Agent", "ready", "READY", "_", "-", ".", "é", "Started", "job",
+            "Ringing", "Pause", "On", "x", "cd", "9",
+        ];
+        let mut names = Vec::new();
+        for a in parts {
+            for b in parts {
+                for c in ["", "Ready", "AB", "Started"] {
+                    names.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for n in [60, 62, 63, 64, 65, 70] {
+            for tail in ["Ready", "AgentReady", "B", "JobStarted", ""] {
+                names.push(format!("{}{tail}", "x".repeat(n)));
+                names.push(format!("{}{tail}", "-".repeat(n)));
+            }
+            names.push("Ready".repeat(n / 5 + 1));
+        }
+        for table in tables {
+            for name in &names {
+                assert_eq!(
+                    match_event(name, table),
+                    reference(name, table),
+                    "{name:?} in {table:?}"
+                );
+            }
+        }
     }
 }

@@ -793,8 +793,21 @@ impl SyncEngine {
             } else {
                 Vec::new()
             },
-            interactions: self.interactions.values().cloned().collect(),
-            pending: self.pending.iter().flatten().cloned().collect(),
+            interactions: {
+                let mut interactions = Vec::with_capacity(self.interactions.len());
+                for i in self.interactions.values() {
+                    interactions.push(i.clone());
+                }
+                interactions
+            },
+            pending: {
+                // A plain loop (a flattened, cloned iterator was its own code).
+                let mut pending = Vec::new();
+                for cmd in self.pending.iter().flatten() {
+                    pending.push(cmd.clone());
+                }
+                pending
+            },
             crm_source: self.crm_source,
             cc_source: self.cc_source,
         }

@@ -11,7 +11,7 @@
 //! build the messages the bridge posts to the client application.
 
 use crate::json_write::JsonWriter;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 #[cfg(feature = "crm-connector")]
 mod decode;
@@ -42,17 +42,39 @@ pub fn envelope(action: &str, data: Value) -> Value {
 /// `requestCrmData`, `requestGetCrmDirectory` and `requestOpenReports`:
 /// `{"type": "CRMConnectMessage", "action"}` (docs/protocols.md#crm-connector-actions).
 pub fn bare(action: &str) -> Value {
-    json!({ "type": CONNECTOR_TYPE, "action": action })
+    let mut map = Map::new();
+    map.insert("type".into(), CONNECTOR_TYPE.into());
+    map.insert("action".into(), action.into());
+    Value::Object(map)
+}
+
+// The messages are built by hand: `json!` copies each member through
+// serde (`to_value` and its error) where a map insert does.
+
+/// `{key: value}`.
+fn one(key: &str, value: Value) -> Value {
+    let mut map = Map::new();
+    map.insert(key.into(), value);
+    Value::Object(map)
+}
+
+/// A list of strings.
+fn texts(items: &[String]) -> Value {
+    let mut list = Vec::with_capacity(items.len());
+    for item in items {
+        list.push(Value::String(item.clone()));
+    }
+    Value::Array(list)
 }
 
 /// Asks the CRM to set the user presence to `status_id` (`"id"` or
 /// `"id;label"`; the client application applies the part before `;`). The
 /// data follows the documented format `{statusId, success}` (docs/protocols.md#crm-connector-omnichannel).
 pub fn request_sync_omnichannel(status_id: &str) -> Value {
-    envelope(
-        "requestSyncOmnichannel",
-        json!({ "statusId": status_id, "success": true }),
-    )
+    let mut data = Map::new();
+    data.insert("statusId".into(), status_id.into());
+    data.insert("success".into(), Value::Bool(true));
+    envelope("requestSyncOmnichannel", Value::Object(data))
 }
 
 /// [`request_sync_omnichannel`]'s JSON text before and after its
@@ -75,14 +97,17 @@ pub fn write_request_sync_omnichannel(w: &mut JsonWriter, status_id: &str) {
 
 /// Turns the CRM's click-to-dial on or off: `{isEnabled}`.
 pub fn request_enable_click_to_dial(enabled: bool) -> Value {
-    envelope("requestEnableClickToDial", json!({ "isEnabled": enabled }))
+    envelope(
+        "requestEnableClickToDial",
+        one("isEnabled", Value::Bool(enabled)),
+    )
 }
 
 /// Opens the CRM record a click-to-dial came from: `{recordId}`.
 pub fn request_navigate_to_click_to_dial_result(record_id: &str) -> Value {
     envelope(
         "requestNavigateToClickToDialResult",
-        json!({ "recordId": record_id }),
+        one("recordId", record_id.into()),
     )
 }
 
@@ -101,9 +126,12 @@ pub fn request_open_reports() -> Value {
 /// digital}}`, each a list of field names (empty names are allowed; the
 /// client application filters them out).
 pub fn request_custom_fields_values(voice: &[String], digital: &[String]) -> Value {
+    let mut lists = Map::new();
+    lists.insert("voice".into(), texts(voice));
+    lists.insert("digital".into(), texts(digital));
     envelope(
         "requestCustomFieldsValues",
-        json!({ "object": { "voice": voice, "digital": digital } }),
+        one("object", Value::Object(lists)),
     )
 }
 
@@ -116,7 +144,7 @@ pub fn request_perform_interaction_screen_pop(
     interaction_id: Option<&str>,
 ) -> Value {
     let mut data = Map::new();
-    data.insert("aniValues".into(), json!(ani_values));
+    data.insert("aniValues".into(), texts(ani_values));
     if let Some(id) = interaction_id {
         data.insert("interactionId".into(), Value::String(id.to_owned()));
     }
@@ -133,21 +161,89 @@ pub fn request_save_interaction_log(
     interaction_data: Value,
     header: Value,
 ) -> Value {
-    // Built by hand: `json!` would copy both values through serde.
-    let object = |members: Vec<(&str, Value)>| {
-        Value::Object(super::map_of(
-            members.into_iter().map(|(k, v)| (k.to_owned(), v)),
-        ))
-    };
-    let body = object(vec![
-        ("interactionId", Value::String(interaction_id.to_owned())),
-        ("interactionData", interaction_data),
-    ]);
-    envelope(
-        "requestSaveInteractionLog",
-        object(vec![
-            ("message", object(vec![("body", body)])),
-            ("header", header),
-        ]),
-    )
+    let mut body = Map::new();
+    body.insert("interactionId".into(), interaction_id.into());
+    body.insert("interactionData".into(), interaction_data);
+    let mut data = Map::new();
+    data.insert("message".into(), one("body", Value::Object(body)));
+    data.insert("header".into(), header);
+    envelope("requestSaveInteractionLog", Value::Object(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The outbound messages against `json!` of their documented shape
+    /// (bench/README.md, `lean-size-core5`: built by hand since).
+    #[test]
+    fn outbound_messages_are_their_documented_shapes() {
+        let envelope_of = |action: &str, data: Value| json!({"type": "CRMConnectMessage", "action": action, "data": data});
+        assert_eq!(
+            bare("ready"),
+            json!({"type": "CRMConnectMessage", "action": "ready"})
+        );
+        assert_eq!(
+            envelope("x", json!([1, {"a": null}])),
+            envelope_of("x", json!([1, {"a": null}]))
+        );
+        assert_eq!(
+            request_sync_omnichannel("id;Label \"q\""),
+            envelope_of(
+                "requestSyncOmnichannel",
+                json!({"statusId": "id;Label \"q\"", "success": true})
+            )
+        );
+        for enabled in [true, false] {
+            assert_eq!(
+                request_enable_click_to_dial(enabled),
+                envelope_of("requestEnableClickToDial", json!({"isEnabled": enabled}))
+            );
+        }
+        assert_eq!(
+            request_navigate_to_click_to_dial_result("r1"),
+            envelope_of(
+                "requestNavigateToClickToDialResult",
+                json!({"recordId": "r1"})
+            )
+        );
+        assert_eq!(
+            request_get_crm_directory(),
+            json!({"type": "CRMConnectMessage", "action": "requestGetCrmDirectory"})
+        );
+        assert_eq!(
+            request_open_reports(),
+            json!({"type": "CRMConnectMessage", "action": "requestOpenReports"})
+        );
+        let voice = vec!["a".to_owned(), String::new()];
+        assert_eq!(
+            request_custom_fields_values(&voice, &[]),
+            envelope_of(
+                "requestCustomFieldsValues",
+                json!({"object": {"voice": ["a", ""], "digital": []}})
+            )
+        );
+        for (ani, id) in [
+            (vec![], None),
+            (vec!["+331".to_owned(), "1000".to_owned()], Some("i-1")),
+        ] {
+            let mut data = json!({"aniValues": ani});
+            if let Some(id) = id {
+                data["interactionId"] = json!(id);
+            }
+            assert_eq!(
+                request_perform_interaction_screen_pop(&ani, id),
+                envelope_of("requestPerformInteractionScreenPop", data)
+            );
+        }
+        assert_eq!(
+            request_save_interaction_log("i-2", json!({"k": [1]}), json!({"h": 1})),
+            envelope_of(
+                "requestSaveInteractionLog",
+                json!({"message": {"body": {"interactionId": "i-2", "interactionData": {"k": [1]}}},
+                    "header": {"h": 1}})
+            )
+        );
+    }
 }

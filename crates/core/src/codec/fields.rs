@@ -84,13 +84,19 @@ impl<'a> Fields<'a> {
         self.req(names, text)
     }
 
-    /// A required JSON value; `default` makes an absent one `null`.
-    pub fn value(self, name: &'static str, default: bool) -> Result<Value, Error> {
-        match self.get(&[name], any)? {
-            Some(v) => Ok(v),
-            None if default => Ok(Value::Null),
-            None => Err(missing(&[name])),
-        }
+    /// A required plain string, borrowed ([`text`] without its copy).
+    pub fn str(self, names: &[&'static str]) -> Result<&'a str, Error> {
+        self.req(names, as_str)
+    }
+
+    /// A required JSON value, borrowed: absent is `missing field`.
+    pub fn value_ref(self, name: &'static str) -> Result<&'a Value, Error> {
+        self.field(&[name]).map(|(_, value)| value)
+    }
+
+    /// An optional JSON value, borrowed: absent or `null` is `None`.
+    pub fn opt_value(self, name: &'static str) -> Option<&'a Value> {
+        self.present(&[name]).map(|(_, value)| value)
     }
 
     /// A lenient string ([`string`]), required.
@@ -506,6 +512,14 @@ pub fn opt_boolean(value: &Value) -> Result<Option<bool>, Error> {
 pub fn text(value: &Value) -> Result<String, Error> {
     match value {
         Value::String(s) => Ok(s.clone()),
+        other => Err(invalid_type(other, "a string")),
+    }
+}
+
+/// A plain string, borrowed (a number is refused), as [`text`] reads it.
+pub fn as_str(value: &Value) -> Result<&str, Error> {
+    match value {
+        Value::String(s) => Ok(s),
         other => Err(invalid_type(other, "a string")),
     }
 }

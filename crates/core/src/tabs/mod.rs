@@ -44,8 +44,11 @@ use crate::model::{EventBody, Side};
 use serde::de::Error as _;
 use serde::Deserialize;
 use serde_json::Value;
+use std::cmp::Ordering;
 use std::collections::VecDeque;
 
+#[cfg(test)]
+mod golden_tests;
 #[cfg(test)]
 mod tests;
 
@@ -401,8 +404,7 @@ impl<'de> Deserialize<'de> for Forward {
 impl Wire for Forward {
     const EXPECTED: &'static str = "internally tagged enum Forward";
     fn read(o: Fields) -> Result<Self, FieldError> {
-        let op = o.text(&["op"])?;
-        Ok(match op.as_str() {
+        Ok(match o.str(&["op"])? {
             "setState" => {
                 o.only(&["op", "target", "desired", "reason"])?;
                 Forward::SetState {
@@ -415,8 +417,8 @@ impl Wire for Forward {
             }
             "ccCommand" => {
                 o.only(&["op", "name", "args"])?;
+                let name = o.str(&["name"])?;
                 Forward::CcCommand {
-                    name: o.text(&["name"])?,
                     // Any items: the list copied whole (as `fields::list` of
                     // `fields::any` read it, without a loop of its own).
                     args: o
@@ -425,12 +427,13 @@ impl Wire for Forward {
                             other => Err(fields::invalid_type(other, "a sequence")),
                         })?
                         .unwrap_or_default(),
+                    name: name.into(),
                 }
             }
             "crm" => {
                 o.only(&["op", "msg"])?;
                 Forward::Crm {
-                    msg: o.value("msg", false)?,
+                    msg: o.value_ref("msg")?.clone(),
                 }
             }
             other => {
@@ -500,12 +503,13 @@ impl Wire for TabMessage {
     const EXPECTED: &'static str = "internally tagged enum TabMessage";
     /// Checks the kind's fields, reads the header every kind has (`v`,
     /// `tab`: once, not per kind), then the kind's own fields, in the order
-    /// a derive read them.
+    /// a derive read them. Texts and values are borrowed until every field
+    /// has been read (a failing field has nothing read before it to drop).
     fn read(o: Fields) -> Result<Self, FieldError> {
-        let t = o.text(&["t"])?;
+        let t = o.str(&["t"])?;
         let Some(&(_, kind, known)) = KINDS.iter().find(|(name, _, _)| *name == t) else {
             return Err(FieldError::unknown_variant(
-                &t,
+                t,
                 &[
                     "hello", "lead", "event", "call", "reply", "view", "state", "pop", "bye",
                 ],
@@ -513,64 +517,87 @@ impl Wire for TabMessage {
         };
         o.only(known)?;
         let v = o.req(&["v"], fields::small::<u32>)?;
-        let tab = o.text(&["tab"])?;
+        let tab = o.str(&["tab"])?;
         let u64_at = |name: &'static str| o.req(&[name], fields::unsigned);
         Ok(match kind {
-            Kind::Hello => TabMessage::Hello { v, tab },
-            Kind::Lead => TabMessage::Lead {
-                v,
-                tab,
-                epoch: o.text(&["epoch"])?,
-                since: u64_at("since")?,
-                seq: u64_at("seq")?,
-                count: o.req(&["count"], fields::small::<usize>)?,
-            },
-            Kind::Event => TabMessage::Event {
-                v,
-                tab,
-                epoch: o.text(&["epoch"])?,
-                seq: u64_at("seq")?,
-                event: o.value("event", false)?,
-            },
-            Kind::Call => TabMessage::Call {
-                v,
-                tab,
-                rid: u64_at("rid")?,
-                call: o.req(&["call"], fields::wire)?,
-            },
-            Kind::Reply => TabMessage::Reply {
-                v,
-                tab,
-                to: o.text(&["to"])?,
-                rid: u64_at("rid")?,
-                result: o
-                    .get(&["result"], |v| fields::opt(v, fields::any))?
-                    .flatten(),
-                error: o.opt_wire(&["error"])?,
-            },
+            Kind::Hello => TabMessage::Hello { v, tab: tab.into() },
+            Kind::Lead => {
+                let epoch = o.str(&["epoch"])?;
+                let since = u64_at("since")?;
+                let seq = u64_at("seq")?;
+                let count = o.req(&["count"], fields::small::<usize>)?;
+                TabMessage::Lead {
+                    v,
+                    tab: tab.into(),
+                    epoch: epoch.into(),
+                    since,
+                    seq,
+                    count,
+                }
+            }
+            Kind::Event => {
+                let epoch = o.str(&["epoch"])?;
+                let seq = u64_at("seq")?;
+                let event = o.value_ref("event")?;
+                TabMessage::Event {
+                    v,
+                    tab: tab.into(),
+                    epoch: epoch.into(),
+                    seq,
+                    event: event.clone(),
+                }
+            }
+            Kind::Call => {
+                let rid = u64_at("rid")?;
+                TabMessage::Call {
+                    v,
+                    rid,
+                    call: o.req(&["call"], fields::wire)?,
+                    tab: tab.into(),
+                }
+            }
+            Kind::Reply => {
+                let to = o.str(&["to"])?;
+                let rid = u64_at("rid")?;
+                let result = o.opt_value("result");
+                TabMessage::Reply {
+                    v,
+                    rid,
+                    error: o.opt_wire(&["error"])?,
+                    tab: tab.into(),
+                    to: to.into(),
+                    result: result.cloned(),
+                }
+            }
             Kind::View => TabMessage::View {
                 v,
-                tab,
                 visible: o.req(&["visible"], fields::flag)?,
                 focused: o.req(&["focused"], fields::flag)?,
                 active_at: u64_at("active_at")?,
+                tab: tab.into(),
             },
-            Kind::State => TabMessage::State {
-                v,
-                tab,
-                snapshot: o.value("snapshot", false)?,
-                cc: o.value("cc", false)?,
-                health: o
-                    .get(&["health"], |v| fields::opt(v, fields::any))?
-                    .flatten(),
-            },
-            Kind::Pop => TabMessage::Pop {
-                v,
-                tab,
-                to: o.text(&["to"])?,
-                event: o.value("event", false)?,
-            },
-            Kind::Bye => TabMessage::Bye { v, tab },
+            Kind::State => {
+                let snapshot = o.value_ref("snapshot")?;
+                let cc = o.value_ref("cc")?;
+                TabMessage::State {
+                    v,
+                    tab: tab.into(),
+                    snapshot: snapshot.clone(),
+                    cc: cc.clone(),
+                    health: o.opt_value("health").cloned(),
+                }
+            }
+            Kind::Pop => {
+                let to = o.str(&["to"])?;
+                let event = o.value_ref("event")?;
+                TabMessage::Pop {
+                    v,
+                    tab: tab.into(),
+                    to: to.into(),
+                    event: event.clone(),
+                }
+            }
+            Kind::Bye => TabMessage::Bye { v, tab: tab.into() },
         })
     }
 }
@@ -1448,15 +1475,9 @@ fn keep_tabs(tabs: &mut Vec<String>, keep: &dyn Fn(&String) -> bool) {
 /// Connector start-up (`ready`, `crmData`) is between a tab's Client
 /// Application and its own widget; every other report goes to the leader.
 pub fn crm_stays_local(msg: &Value) -> bool {
-    let action: String = msg
-        .get("action")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    action.ends_with("ready") || action.ends_with("crmdata")
+    // Its letters and digits, upper-cased (`lenient::event_key`).
+    let action = crate::lenient::event_key(msg.get("action").and_then(Value::as_str).unwrap_or(""));
+    action.ends_with("READY") || action.ends_with("CRMDATA")
 }
 
 /// A `gap` event of the tabs: `{"kind": "gap", "scope": "tabs", "reason"}`
@@ -1539,20 +1560,29 @@ pub struct TabView {
 /// latest `active_at`, then the smallest id.
 pub fn screen_pop_tab<'a, I>(target: PopTarget, tabs: I, leader: &'a str) -> &'a str
 where
-    I: IntoIterator<Item = &'a TabView> + Clone,
+    I: IntoIterator<Item = &'a TabView>,
 {
-    if target == PopTarget::Focused {
-        let best = |focused: bool| {
-            tabs.clone()
-                .into_iter()
-                .filter(|t| t.visible && (t.focused || !focused))
-                .min_by(|a, b| b.active_at.cmp(&a.active_at).then(a.tab.cmp(&b.tab)))
+    if target != PopTarget::Focused {
+        return leader;
+    }
+    // One pass for both choices: the best focused and the best visible tab
+    // (the first of equals kept).
+    let mut focused: Option<&TabView> = None;
+    let mut visible: Option<&TabView> = None;
+    for t in tabs.into_iter().filter(|t| t.visible) {
+        let beats = |best: Option<&TabView>| {
+            best.is_none_or(|b| {
+                b.active_at.cmp(&t.active_at).then(t.tab.cmp(&b.tab)) == Ordering::Less
+            })
         };
-        if let Some(tab) = best(true).or_else(|| best(false)) {
-            return &tab.tab;
+        if t.focused && beats(focused) {
+            focused = Some(t);
+        }
+        if beats(visible) {
+            visible = Some(t);
         }
     }
-    leader
+    focused.or(visible).map_or(leader, |t| &t.tab)
 }
 
 /// Whether an output is a screen pop: a `screenPop` event, or the CRM

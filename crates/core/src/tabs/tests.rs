@@ -1032,3 +1032,57 @@ fn the_locks_view_reads_the_held_pairs_of_its_scope() {
     assert_eq!(scope.locks_view(&alone), locks(None, &["one"]));
     assert_eq!(scope.locks_view(&json!({"held": []})), LocksView::default());
 }
+
+/// [`screen_pop_tab`] against the iterator chain it was before its one
+/// loop (bench/README.md, `lean-size-core5`): every set of up to four views
+/// from a small grid (ids, shown, focused, times, with equal ones).
+#[test]
+fn the_pop_tab_is_the_one_the_chained_choice_picked() {
+    fn reference<'a>(tabs: &'a [TabView], leader: &'a str) -> &'a str {
+        let best = |focused: bool| {
+            tabs.iter()
+                .filter(|t| t.visible && (t.focused || !focused))
+                .min_by(|a, b| b.active_at.cmp(&a.active_at).then(a.tab.cmp(&b.tab)))
+        };
+        best(true)
+            .or_else(|| best(false))
+            .map_or(leader, |t| &t.tab)
+    }
+    let view = |tab: &str, visible, focused, active_at| TabView {
+        tab: tab.into(),
+        visible,
+        focused,
+        active_at,
+    };
+    let mut grid = Vec::new();
+    for id in ["a", "b", "c"] {
+        for (visible, focused) in [(true, true), (true, false), (false, true), (false, false)] {
+            for at in [1, 2] {
+                grid.push(view(id, visible, focused, at));
+            }
+        }
+    }
+    let mut checked = 0;
+    for n in 0..=4usize {
+        // Every n-tuple of grid indices (with repeats), a deterministic stride.
+        let count = grid.len().pow(n as u32);
+        for k in (0..count).step_by(if n > 2 { 7 } else { 1 }) {
+            let mut rest = k;
+            let tabs: Vec<TabView> = (0..n)
+                .map(|_| {
+                    let v = grid[rest % grid.len()].clone();
+                    rest /= grid.len();
+                    v
+                })
+                .collect();
+            assert_eq!(
+                screen_pop_tab(PopTarget::Focused, &tabs, "lead"),
+                reference(&tabs, "lead"),
+                "{tabs:?}"
+            );
+            assert_eq!(screen_pop_tab(PopTarget::Leader, &tabs, "lead"), "lead");
+            checked += 1;
+        }
+    }
+    assert!(checked > 40_000, "{checked}");
+}

@@ -692,7 +692,9 @@ fn omnichannel_mode(settings: &Value, skip: Option<&str>) -> Option<String> {
                 }
             }
             Value::Array(items) if depth < MODE_SEARCH_DEPTH => {
-                stack.extend(items.iter().map(|c| (c, path.clone(), depth + 1)));
+                for c in items {
+                    stack.push((c, path.clone(), depth + 1));
+                }
             }
             _ => {}
         }
