@@ -2,7 +2,7 @@
 
 use crate::model::{Side, Source};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
@@ -245,16 +245,19 @@ pub fn encode(
         (Source::Agentdesktop, Desired::NotReady) => {
             Ok(crate::codec::agentdesktop::agent_pause(ctx.not_ready_reason).into())
         }
-        (Source::Openframe, state) => {
-            let (text, color) = match state {
-                Desired::Ready => ("Ready", "green"),
-                Desired::NotReady => ("Not Ready", "red"),
-            };
-            Err((
-                "OpenFrame has no call to set AWA presence; showing the state instead".into(),
-                json!({"method": "setPresenceIndicator", "args": [text, color]}).into(),
-            ))
-        }
+        (Source::Openframe, state) => Err((
+            "OpenFrame has no call to set AWA presence; showing the state instead".into(),
+            // `setPresenceIndicator(text, color)`, keys in serde_json's order.
+            Wire::text(
+                match state {
+                    Desired::Ready => r#"{"args":["Ready","green"],"method":"setPresenceIndicator"}"#,
+                    Desired::NotReady => {
+                        r#"{"args":["Not Ready","red"],"method":"setPresenceIndicator"}"#
+                    }
+                }
+                .to_owned(),
+            ),
+        )),
         (Source::Axp, _) => Err((
             "AXP Agent & Engagement events are read-only; the agent state is set in the agent client"
                 .into(),
@@ -360,5 +363,26 @@ mod tests {
         }
         assert_eq!(Wire::null().as_text(), "null");
         assert_eq!(*Wire::null(), Value::Null);
+    }
+
+    /// OpenFrame cannot set AWA presence: the fallback wire is the documented
+    /// `setPresenceIndicator(text, color)` call, as serde_json writes it.
+    #[test]
+    fn the_openframe_fallback_is_the_presence_indicator_call() {
+        use serde_json::json;
+        for (state, text, color) in [
+            (Desired::Ready, "Ready", "green"),
+            (Desired::NotReady, "Not Ready", "red"),
+        ] {
+            let (reason, wire) =
+                encode(Source::Openframe, state, &WireContext::default()).expect_err("display");
+            assert_eq!(
+                reason,
+                "OpenFrame has no call to set AWA presence; showing the state instead"
+            );
+            let expected = json!({"method": "setPresenceIndicator", "args": [text, color]});
+            assert_eq!(wire.as_text(), serde_json::to_string(&expected).unwrap());
+            assert_eq!(wire.value(), &expected);
+        }
     }
 }
