@@ -27,7 +27,7 @@ use crate::codec::fields::{self, Fields, Wire};
 use crate::codec::path_de::Error as FieldError;
 use crate::lenient;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
 
 pub use super::ConfigError;
 use super::Timing;
@@ -266,7 +266,16 @@ fn heartbeat(timing: &Timing) -> u64 {
 
 /// xuc's own heartbeat frame.
 fn ping() -> Frame {
-    Frame::plain(json!({"claz": "ping"}))
+    Frame::plain(strings(&[("claz", "ping")]))
+}
+
+/// An object of string members (`json!` without serde's `to_value` per member).
+fn strings(members: &[(&str, &str)]) -> Value {
+    let mut map = Map::new();
+    for (key, text) in members {
+        map.insert((*key).to_owned(), Value::String((*text).to_owned()));
+    }
+    Value::Object(map)
 }
 
 impl Protocol for Xuc {
@@ -311,9 +320,10 @@ impl Protocol for Xuc {
                     value: Secret::new("application/json"),
                 },
             ],
-            body: Some(Frame::sensitive(
-                json!({"login": login, "password": password.expose()}),
-            )),
+            body: Some(Frame::sensitive(strings(&[
+                ("login", login),
+                ("password", password.expose()),
+            ]))),
         };
         Attempt::Request {
             request,
