@@ -1,11 +1,13 @@
 //! The decoders' outputs pinned byte for byte (bench/README.md,
-//! `lean-size-decode`): every fixture of the lead build's two protocols, and
+//! `lean-size-decode`, `lean-full-axp`): every fixture of a protocol, and
 //! each of them with one value (at any depth up to four) replaced by every
 //! JSON kind or removed, decoded; the event bodies or the error (its kind,
-//! path and reason) written as text, one line per case in `golden.txt`:
-//! the case (protocol, fixture line, path) and a 64-bit FNV-1a hash of
-//! the texts of its replacements (the texts themselves are 5.8 MB; a failing case
-//! prints its texts). `UPDATE_GOLDEN=1` rewrites the file.
+//! path and reason) written as text, one line per case: the case (protocol,
+//! fixture line, path) and a 64-bit FNV-1a hash of the texts of its
+//! replacements (the texts themselves are 5.8 MB for the lead build's two
+//! protocols; a failing case prints its texts). `golden.txt` holds the lead
+//! build's protocols (xuc, CRM Connector), `golden_full.txt` the full build's
+//! other three (AXP, AgentDesktop, OpenFrame). `UPDATE_GOLDEN=1` rewrites them.
 
 use super::decode;
 use crate::config::DecodeConfig;
@@ -144,31 +146,66 @@ fn cases(source: Source, name: &str, fixtures: &str, text: &mut String, outs: &m
     }
 }
 
-#[test]
-fn decoded_values_and_errors_are_pinned() {
+/// Decodes every case of `sets` (source, name, fixtures) and compares the
+/// lines with the golden file `file` in `src/codec/`.
+fn pinned(sets: &[(Source, &str, &str)], file: &str) {
     let mut text = String::new();
     let mut outs = Vec::new();
-    cases(
-        Source::Xuc,
-        "xuc",
-        include_str!("../../../../tests/fixtures/xuc.jsonl"),
-        &mut text,
-        &mut outs,
-    );
-    cases(
-        Source::CrmConnector,
-        "crm-connector",
-        include_str!("../../../../tests/fixtures/crm-connector.jsonl"),
-        &mut text,
-        &mut outs,
-    );
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/codec/golden.txt");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, &text).unwrap();
+    for &(source, name, fixtures) in sets {
+        cases(source, name, fixtures, &mut text, &mut outs);
     }
-    let golden = std::fs::read_to_string(path).unwrap();
+    let path = format!("{}/src/codec/{file}", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path).unwrap();
     for (i, (got, want)) in text.lines().zip(golden.lines()).enumerate() {
         assert_eq!(got, want, "line {}: {}", i + 1, outs[i]);
     }
     assert_eq!(text.lines().count(), golden.lines().count());
+}
+
+#[cfg(all(feature = "xuc", feature = "crm-connector"))]
+#[test]
+fn decoded_values_and_errors_are_pinned() {
+    pinned(
+        &[
+            (
+                Source::Xuc,
+                "xuc",
+                include_str!("../../../../tests/fixtures/xuc.jsonl"),
+            ),
+            (
+                Source::CrmConnector,
+                "crm-connector",
+                include_str!("../../../../tests/fixtures/crm-connector.jsonl"),
+            ),
+        ],
+        "golden.txt",
+    );
+}
+
+#[cfg(all(feature = "axp", feature = "agentdesktop", feature = "openframe"))]
+#[test]
+fn full_build_decoded_values_and_errors_are_pinned() {
+    pinned(
+        &[
+            (
+                Source::Axp,
+                "axp",
+                include_str!("../../../../tests/fixtures/axp.jsonl"),
+            ),
+            (
+                Source::Agentdesktop,
+                "agentdesktop",
+                include_str!("../../../../tests/fixtures/agentdesktop.jsonl"),
+            ),
+            (
+                Source::Openframe,
+                "openframe",
+                include_str!("../../../../tests/fixtures/openframe.jsonl"),
+            ),
+        ],
+        "golden_full.txt",
+    );
 }

@@ -317,8 +317,11 @@ mod tests {
     }
 }
 
-#[cfg(all(test, feature = "xuc", feature = "crm-connector"))]
+#[cfg(all(
+    test,
+    any(
+        all(feature = "xuc", feature = "crm-connector"),
+        all(feature = "axp", feature = "agentdesktop", feature = "openframe")
+    )
+))]
 mod golden_tests;
-
-#[cfg(all(test, feature = "axp", feature = "agentdesktop", feature = "openframe"))]
-mod golden_full_tests;
