@@ -52,6 +52,8 @@
 pub mod codec;
 pub mod config;
 pub mod error;
+#[cfg(test)]
+mod golden_file;
 pub mod json;
 pub mod json_parse;
 pub mod json_write;

@@ -11,6 +11,7 @@
 
 use super::decode;
 use crate::config::DecodeConfig;
+use crate::golden_file::{check, fnv};
 use crate::model::Source;
 use serde_json::{json, Value};
 
@@ -72,12 +73,6 @@ impl std::fmt::Display for Step {
             Step::Index(i) => write!(f, "/{i}"),
         }
     }
-}
-
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// `value` with the member at `path` replaced by `with` (removed if `None`).
@@ -154,15 +149,7 @@ fn pinned(sets: &[(Source, &str, &str)], file: &str) {
     for &(source, name, fixtures) in sets {
         cases(source, name, fixtures, &mut text, &mut outs);
     }
-    let path = format!("{}/src/codec/{file}", env!("CARGO_MANIFEST_DIR"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &text).unwrap();
-    }
-    let golden = std::fs::read_to_string(&path).unwrap();
-    for (i, (got, want)) in text.lines().zip(golden.lines()).enumerate() {
-        assert_eq!(got, want, "line {}: {}", i + 1, outs[i]);
-    }
-    assert_eq!(text.lines().count(), golden.lines().count());
+    check(&format!("src/codec/{file}"), &text, &outs);
 }
 
 #[cfg(all(feature = "xuc", feature = "crm-connector"))]

@@ -9,6 +9,7 @@
 
 use super::TabMessage;
 use crate::codec::fields;
+use crate::golden_file::{check, fnv};
 use serde_json::{json, Value};
 
 /// One message of every kind, and of every call.
@@ -101,12 +102,6 @@ fn replace(value: &mut Value, path: &[String], with: &Option<Value>) {
     }
 }
 
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 fn outcome(raw: &Value) -> String {
     let result = match fields::wire::<TabMessage>(raw) {
         Ok(message) => format!("{message:?}"),
@@ -162,13 +157,5 @@ fn tab_messages_read_and_errors_are_pinned() {
             outs.push(out);
         }
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/tabs/golden.txt");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, &text).unwrap();
-    }
-    let golden = std::fs::read_to_string(path).unwrap();
-    for (i, (got, want)) in text.lines().zip(golden.lines()).enumerate() {
-        assert_eq!(got, want, "line {}: {}", i + 1, outs[i]);
-    }
-    assert_eq!(text.lines().count(), golden.lines().count());
+    check("src/tabs/golden.txt", &text, &outs);
 }
