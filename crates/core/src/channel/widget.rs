@@ -396,14 +396,7 @@ impl Wire for CcCommand {
         o.only(&["name", "args"])?;
         Ok(CcCommand {
             name: o.text(&["name"])?,
-            // The list copied whole (its items are any values: no reader
-            // per item, as `fields::list` of `fields::any` would have).
-            args: o
-                .get(&["args"], |v| match v {
-                    Value::Array(items) => Ok(items.clone()),
-                    other => Err(fields::invalid_type(other, "a sequence")),
-                })?
-                .unwrap_or_default(),
+            args: o.get(&["args"], fields::any_list)?.unwrap_or_default(),
         })
     }
 }

@@ -251,6 +251,15 @@ pub fn list<'a, T>(
     Ok(out)
 }
 
+/// An array of any values, copied whole: what [`list`] of [`any`] reads,
+/// without a reader per item.
+pub fn any_list(value: &Value) -> Result<Vec<Value>, Error> {
+    match value {
+        Value::Array(items) => Ok(items.clone()),
+        other => Err(invalid_type(other, "a sequence")),
+    }
+}
+
 /// Any JSON value, as it is.
 pub fn any(value: &Value) -> Result<Value, Error> {
     Ok(value.clone())

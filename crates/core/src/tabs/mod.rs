@@ -419,14 +419,7 @@ impl Wire for Forward {
                 o.only(&["op", "name", "args"])?;
                 let name = o.str(&["name"])?;
                 Forward::CcCommand {
-                    // Any items: the list copied whole (as `fields::list` of
-                    // `fields::any` read it, without a loop of its own).
-                    args: o
-                        .get(&["args"], |v| match v {
-                            Value::Array(items) => Ok(items.clone()),
-                            other => Err(fields::invalid_type(other, "a sequence")),
-                        })?
-                        .unwrap_or_default(),
+                    args: o.get(&["args"], fields::any_list)?.unwrap_or_default(),
                     name: name.into(),
                 }
             }
