@@ -196,7 +196,7 @@ impl Bridge {
         };
         // Only AXP events carry a vendor event id (`codec::axp`): a build
         // without it has no repeats to filter, and no filter.
-        if cfg!(feature = "axp") {
+        if crate::model::AXP {
             if let (Some(id), Some(seen)) = (decoded.event_id.as_deref(), self.seen.as_mut()) {
                 if !seen.insert(id) {
                     self.stats.duplicates += 1;

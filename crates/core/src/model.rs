@@ -1191,8 +1191,9 @@ impl ToJson for EventBody {
 /// AgentDesktop codecs (and `vendor`) make [`EventBody::WorkItem`]s.
 pub(crate) const WORK_ITEMS: bool = cfg!(any(feature = "openframe", feature = "agentdesktop"));
 /// Whether this build has AXP: only its codec makes
-/// [`EventBody::Participant`], [`EventBody::Transfer`] and [`EventBody::ChannelReady`].
-const AXP: bool = cfg!(feature = "axp");
+/// [`EventBody::Participant`], [`EventBody::Transfer`] and [`EventBody::ChannelReady`],
+/// and only its events carry a vendor event id (the bridge's duplicate filter).
+pub(crate) const AXP: bool = cfg!(feature = "axp");
 
 impl JsonFields for EventBody {
     fn write_fields(&self, o: &mut JsonObject<'_>) {
