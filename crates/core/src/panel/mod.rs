@@ -1291,7 +1291,7 @@ impl<'de> Deserialize<'de> for PanelAction {
     }
 }
 
-/// The actions by name, in the order [`PanelAction`]'s reader matches them.
+/// The actions by name (the names an unknown action is told).
 const ACTIONS: &[&str] = &[
     "setState",
     "answer",
@@ -1313,43 +1313,40 @@ impl Wire for PanelAction {
     fn read(o: Fields) -> Result<Self, FieldError> {
         let text = |name: &'static str| o.req(&[name], fields::text);
         let action = text("action")?;
-        // The name looked up once in the table (not one comparison written per arm).
-        let Some(at) = ACTIONS.iter().position(|name| *name == action) else {
-            return Err(FieldError::unknown_variant(&action, ACTIONS));
-        };
-        Ok(match at {
-            0 => PanelAction::SetState {
+        Ok(match action.as_str() {
+            "setState" => PanelAction::SetState {
                 option: text("option")?,
             },
-            1 => PanelAction::Answer { id: text("id")? },
-            2 => PanelAction::Hold { id: text("id")? },
-            3 => PanelAction::Resume { id: text("id")? },
-            4 => PanelAction::Hangup { id: text("id")? },
-            5 => PanelAction::Transfer {
+            "answer" => PanelAction::Answer { id: text("id")? },
+            "hold" => PanelAction::Hold { id: text("id")? },
+            "resume" => PanelAction::Resume { id: text("id")? },
+            "hangup" => PanelAction::Hangup { id: text("id")? },
+            "transfer" => PanelAction::Transfer {
                 id: text("id")?,
                 destination: text("destination")?,
             },
-            6 => PanelAction::FinishWrapUp,
-            7 => PanelAction::Dial {
+            "finishWrapUp" => PanelAction::FinishWrapUp,
+            "dial" => PanelAction::Dial {
                 number: text("number")?,
             },
-            8 => PanelAction::SetDial {
+            "setDial" => PanelAction::SetDial {
                 number: text("number")?,
             },
-            9 => PanelAction::PhoneLogin {
+            "phoneLogin" => PanelAction::PhoneLogin {
                 phone: text("phone")?,
             },
-            10 => PanelAction::SignIn {
+            "signIn" => PanelAction::SignIn {
                 login: text("login")?,
                 password: text("password")?,
                 phone: o
                     .get(&["phone"], |v| fields::opt(v, fields::text))?
                     .flatten(),
             },
-            11 => PanelAction::SignInToken,
-            _ => PanelAction::Dismiss {
+            "signInToken" => PanelAction::SignInToken,
+            "dismiss" => PanelAction::Dismiss {
                 id: o.req(&["id"], fields::unsigned)?,
             },
+            other => return Err(FieldError::unknown_variant(other, ACTIONS)),
         })
     }
 }
