@@ -287,14 +287,11 @@ impl Link {
         let mut tell = Vec::new();
         for effect in effects {
             match effect {
-                health @ Effect::Io(Action::Health(_)) => tell.push(health),
-                Effect::Io(action) => self.act(action),
+                Effect::Io(action) => self.act_or_keep(action, &mut tell),
                 other => tell.push(other),
             }
         }
-        for effect in tell {
-            (self.sink)(effect);
-        }
+        self.tell(tell);
     }
 
     /// Carries out a command's actions as [`Link::run`] does (health last),
@@ -302,11 +299,22 @@ impl Link {
     fn run_actions(&self, actions: Vec<Action>) {
         let mut tell = Vec::new();
         for action in actions {
-            match action {
-                health @ Action::Health(_) => tell.push(Effect::Io(health)),
-                action => self.act(action),
-            }
+            self.act_or_keep(action, &mut tell);
         }
+        self.tell(tell);
+    }
+
+    /// Does `action` now, or keeps a health report in `tell` for the host
+    /// (told after the network and timer work: [`Link::run`]).
+    fn act_or_keep(&self, action: Action, tell: &mut Vec<Effect>) {
+        match action {
+            health @ Action::Health(_) => tell.push(Effect::Io(health)),
+            action => self.act(action),
+        }
+    }
+
+    /// Tells the host the effects kept for it, in order.
+    fn tell(&self, tell: Vec<Effect>) {
         for effect in tell {
             (self.sink)(effect);
         }
